@@ -1,0 +1,345 @@
+"""The relay's HTTP API (contract version 1), as a Starlette app.
+
+Routes (see docs/relay.md for the full contract):
+
+* ``POST /line/webhook``         from LINE: verify, seal, store durably, then 200
+* ``GET  /healthz``              liveness and queue depth, nothing personal
+* ``POST /v1/devices``           pairing: one-time code + public key -> device id + token
+* ``DELETE /v1/devices/{id}``    a device unpairs itself
+* ``GET  /v1/events``            a device pulls its sealed events (long-poll)
+* ``POST /v1/events/ack``        a device deletes what it has safely stored
+
+The relay holds no channel access token and no customer book: it can verify what LINE
+sends and seal it for the shop's desktops, nothing more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from relay import CONTRACT_VERSION
+from relay.config import Settings
+from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
+from relay.sealing import PUBLIC_KEY_LENGTH
+from relay.store import PairingRefused, PurgeCounts, Store
+from relay.wakeup import NewEvents
+from relay.webhook import (
+    MAX_BODY_BYTES,
+    BodyTooLarge,
+    NotAWebhook,
+    parse_webhook,
+    read_limited,
+    signature_ok,
+)
+
+log = logging.getLogger("relay.http")
+webhook_log = logging.getLogger("relay.webhook")
+purge_log = logging.getLogger("relay.retention")
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 100
+MAX_WAIT_SECONDS = 30.0
+MAX_API_BODY_BYTES = 16 * 1024
+MAX_DEVICE_NAME_CHARS = 100
+DEFAULT_PURGE_INTERVAL = 3600.0
+
+
+class _Throttled:
+    """Log a recurring condition at most once a minute, with how often it happened."""
+
+    def __init__(self, logger: logging.Logger, message: str, every: float = 60.0) -> None:
+        self._logger, self._message, self._every = logger, message, every
+        self._last = -float("inf")
+        self._count = 0
+
+    def __call__(self, events: int = 0) -> None:
+        self._count += 1
+        now = time.monotonic()
+        if now - self._last >= self._every:
+            self._logger.warning(self._message, self._count, events)
+            self._last, self._count = now, 0
+
+
+class RelayService:
+    """Everything a running relay holds: store, ingest writer, wake-ups, retention."""
+
+    def __init__(self, settings: Settings, store: Store, *,
+                 clock: Callable[[], float] = time.time,
+                 purge_interval: float = DEFAULT_PURGE_INTERVAL,
+                 recheck_interval: float = 1.0) -> None:
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.purge_interval = purge_interval
+        self.recheck_interval = recheck_interval
+        self.new_events: NewEvents | None = None
+        self.writer: IngestWriter | None = None
+        self._purge_task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._no_device = _Throttled(
+            webhook_log, "no device is paired yet: answered 503 to %d webhook(s) (%d events "
+            "in the latest) so LINE redelivers them later; run `python -m relay pair` on "
+            "this host and pair the desktop")
+        self._bad_signature = _Throttled(
+            webhook_log, "refused %d webhook(s) with a missing or wrong x-line-signature "
+            "(%d bytes in the latest); check LINE_CHANNEL_SECRET if this continues")
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self.new_events = NewEvents(self.recheck_interval)
+        self.writer = IngestWriter(self.store, self.clock, self.new_events.notify)
+        self.writer.start()
+        self._purge_task = asyncio.create_task(self._purge_loop(), name="relay-purge")
+        log.info("relay started (contract v%d, %s database, %d device(s) paired)",
+                 CONTRACT_VERSION, "SQLite" if self.store.is_sqlite else "PostgreSQL",
+                 await run_in_threadpool(self.store.active_device_count))
+
+    def begin_shutdown(self) -> None:
+        """Release long-polls so the server can close connections (call on the loop)."""
+        if self.new_events is not None:
+            self.new_events.close()
+
+    async def stop(self) -> None:
+        self.begin_shutdown()
+        if self._purge_task is not None:
+            self._purge_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purge_task
+        if self.writer is not None:
+            await run_in_threadpool(self.writer.stop)
+        self.store.close()
+        log.info("relay stopped")
+
+    def purge_now(self) -> PurgeCounts:
+        counts = self.store.purge(self.now_ms(), self.settings.retention_days)
+        if counts.copies or counts.dedupe_ids or counts.pairing_codes:
+            purge_log.info(
+                "purged %d unacknowledged sealed event copies (past %d days or of revoked "
+                "devices), %d de-duplication ids and %d old pairing codes",
+                counts.copies, self.settings.retention_days, counts.dedupe_ids,
+                counts.pairing_codes)
+        return counts
+
+    async def _purge_loop(self) -> None:
+        while True:
+            try:
+                await run_in_threadpool(self.purge_now)
+            except Exception:
+                purge_log.exception("purging old events failed; will try again")
+            await asyncio.sleep(self.purge_interval)
+
+
+def _error(status: int, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code}, status_code=status, headers=headers)
+
+
+def _unauthorized() -> JSONResponse:
+    return _error(401, "unauthorized", {"WWW-Authenticate": "Bearer"})
+
+
+def create_app(service: RelayService) -> Starlette:
+    settings = service.settings
+    store = service.store
+
+    async def webhook(request: Request) -> Response:
+        declared = request.headers.get("content-length")
+        if declared is not None:
+            try:
+                if int(declared) > MAX_BODY_BYTES:
+                    return _error(413, "body_too_large")
+            except ValueError:
+                return _error(400, "bad_content_length")
+        signature = request.headers.get("x-line-signature")
+        if not signature:
+            service._bad_signature(0)
+            return _error(401, "bad_signature")
+        try:
+            body = await read_limited(request.stream())
+        except BodyTooLarge:
+            return _error(413, "body_too_large")
+        except ClientDisconnect:
+            return Response(status_code=400)
+        if not signature_ok(settings.channel_secret, body, signature):
+            service._bad_signature(len(body))
+            return _error(401, "bad_signature")
+        try:
+            hook = parse_webhook(body)
+        except NotAWebhook:
+            return _error(400, "not_a_webhook")
+        if not hook.events:
+            return JSONResponse({})  # the console's "Verify" button, or a connectivity check
+        assert service.writer is not None
+        try:
+            outcome = await service.writer.submit(hook.events)
+        except NoDeviceError:
+            service._no_device(len(hook.events))
+            return _error(503, "no_device_paired", {"Retry-After": "60"})
+        except WriterStoppedError:
+            return _error(503, "shutting_down", {"Retry-After": "5"})
+        except Exception:
+            return _error(500, "store_failed")
+        if outcome.duplicates:
+            webhook_log.debug("%d duplicate event(s) ignored", outcome.duplicates)
+        return JSONResponse({})
+
+    async def healthz(request: Request) -> Response:
+        try:
+            depth = await run_in_threadpool(store.queue_depth)
+        except Exception:
+            log.exception("health check could not read the database")
+            return JSONResponse({"status": "database_unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok", "contract": CONTRACT_VERSION,
+                             "queue_depth": depth})
+
+    async def pair(request: Request) -> Response:
+        data = await _json_object(request)
+        if data is None:
+            return _error(400, "bad_json")
+        code, name, key_b64 = data.get("pairing_code"), data.get("name"), data.get("public_key")
+        if not (isinstance(code, str) and 0 < len(code) <= 64):
+            return _error(400, "bad_pairing_code")
+        if not (isinstance(name, str) and 0 < len(name.strip()) <= MAX_DEVICE_NAME_CHARS):
+            return _error(400, "bad_name")
+        public_key = _raw_public_key(key_b64)
+        if public_key is None:
+            return _error(400, "bad_public_key")
+        try:
+            paired = await run_in_threadpool(store.pair_device, code, name.strip(),
+                                             public_key, service.now_ms())
+        except PairingRefused:
+            return _error(403, "pairing_refused")
+        return JSONResponse({"device_id": paired.device_id, "token": paired.token},
+                            status_code=201)
+
+    async def unpair(request: Request) -> Response:
+        device_id = await _authenticate(request)
+        if device_id is None:
+            return _unauthorized()
+        target = request.path_params["device_id"]
+        if target != device_id:
+            return _error(403, "not_this_device")
+        await run_in_threadpool(store.revoke_device, device_id, service.now_ms())
+        return Response(status_code=204)
+
+    async def pull(request: Request) -> Response:
+        try:
+            after = _int_param(request, "after", 0, 0, None)
+            limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+            wait = _float_param(request, "wait", 0.0, 0.0, MAX_WAIT_SECONDS)
+        except ValueError:
+            return _error(400, "bad_parameters")
+        device_id = await _authenticate(request)
+        if device_id is None:
+            return _unauthorized()
+        new_events = service.new_events
+        assert new_events is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            ticket = new_events.ticket()  # before the query: see relay.wakeup
+            rows = await run_in_threadpool(store.fetch, device_id, after, limit)
+            remaining = deadline - loop.time()
+            if rows or remaining <= 0 or new_events.closed:
+                break
+            await new_events.wait(ticket, remaining)
+        return JSONResponse({
+            "events": [{"seq": r.seq, "received_at": r.received_at,
+                        "sealed": base64.b64encode(r.sealed).decode("ascii")} for r in rows],
+            "next": rows[-1].seq if rows else after,
+        })
+
+    async def ack(request: Request) -> Response:
+        device_id = await _authenticate(request)
+        if device_id is None:
+            return _unauthorized()
+        data = await _json_object(request)
+        upto = None if data is None else data.get("upto")
+        if not isinstance(upto, int) or isinstance(upto, bool) or upto < 0:
+            return _error(400, "bad_upto")
+        deleted = await run_in_threadpool(store.ack, device_id, upto)
+        return JSONResponse({"deleted": deleted})
+
+    async def _authenticate(request: Request) -> str | None:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return await run_in_threadpool(store.authenticate, token.strip(), service.now_ms())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    routes = [
+        Route("/line/webhook", webhook, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/v1/devices", pair, methods=["POST"]),
+        Route("/v1/devices/{device_id}", unpair, methods=["DELETE"]),
+        Route("/v1/events", pull, methods=["GET"]),
+        Route("/v1/events/ack", ack, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.relay = service
+    return app
+
+
+async def _json_object(request: Request) -> dict[str, Any] | None:
+    try:
+        body = await read_limited(request.stream(), MAX_API_BODY_BYTES)
+        data = json.loads(body)
+    except (BodyTooLarge, ClientDisconnect, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _raw_public_key(value: object) -> bytes | None:
+    if not isinstance(value, str) or len(value) > 100:
+        return None
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if len(raw) == PUBLIC_KEY_LENGTH else None
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        raise ValueError(name)
+    value = int(raw)
+    if value < low or (high is not None and value > high):
+        raise ValueError(name)
+    return value
+
+
+def _float_param(request: Request, name: str, default: float, low: float, high: float) -> float:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    value = float(raw)  # ValueError for junk; nan fails the range check below
+    if not low <= value <= high:
+        raise ValueError(name)
+    return value

@@ -1,0 +1,84 @@
+"""The relay's settings, read from the environment.
+
+| variable               | meaning                                                     |
+|------------------------|-------------------------------------------------------------|
+| LINE_CHANNEL_SECRET    | the channel secret; signs LINE's webhooks (``serve`` only)  |
+| RELAY_DATABASE_URL     | SQLAlchemy URL; default ``sqlite:///relay.db`` (cwd)        |
+| RELAY_PUBLIC_URL       | the relay's public https base URL (for media links later)   |
+| RELAY_RETENTION_DAYS   | unacknowledged events are purged after this; default 14     |
+| RELAY_MEDIA_DAYS       | how long uploaded media will stay; default 14 (reserved)    |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///relay.db"
+DEFAULT_RETENTION_DAYS = 14
+DEFAULT_MEDIA_DAYS = 14
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid. The message names the variable, never its value."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # repr=False: a Settings printed in a traceback or a log must not show the secret.
+    channel_secret: bytes = field(repr=False)
+    database_url: str = DEFAULT_DATABASE_URL
+    public_url: str | None = None
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    media_days: int = DEFAULT_MEDIA_DAYS
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *,
+                 require_secret: bool = True) -> Settings:
+        """Read the settings; ``require_secret=False`` for host commands (pair, devices)."""
+        env = os.environ if env is None else env
+        secret = env.get("LINE_CHANNEL_SECRET", "").strip()
+        if require_secret and not secret:
+            raise ConfigError(
+                "LINE_CHANNEL_SECRET is not set. Copy the channel secret from the LINE "
+                "Developers console (Messaging API channel, Basic settings).")
+        public_url = env.get("RELAY_PUBLIC_URL", "").strip() or None
+        if public_url is not None:
+            parts = urlsplit(public_url)
+            if parts.scheme not in ("https", "http") or not parts.netloc:
+                raise ConfigError("RELAY_PUBLIC_URL must be an absolute URL such as "
+                                  "https://relay.example.jp")
+            public_url = public_url.rstrip("/")
+        return cls(
+            channel_secret=secret.encode("utf-8"),
+            database_url=normalize_database_url(
+                env.get("RELAY_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL),
+            public_url=public_url,
+            retention_days=_positive_int(env, "RELAY_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+            media_days=_positive_int(env, "RELAY_MEDIA_DAYS", DEFAULT_MEDIA_DAYS),
+        )
+
+
+def normalize_database_url(url: str) -> str:
+    """Pick the psycopg 3 driver for the plain ``postgres://`` URLs managed databases give."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    if not (url.startswith("sqlite:") or url.startswith("postgresql+")):
+        raise ConfigError("RELAY_DATABASE_URL must be a sqlite:/// or postgresql:// URL")
+    return url
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of days") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1")
+    return value

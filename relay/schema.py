@@ -1,0 +1,82 @@
+"""The relay's tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+Nothing here holds a readable webhook body, message text or user id: event payloads exist
+only as ``relay_queue.sealed`` (HPKE ciphertext, one row per device and event). The other
+tables hold ids, hashes, counters and times (milliseconds since the epoch, UTC).
+
+The schema is created on start with ``metadata.create_all``; ``relay_meta`` records its
+version so a later relay can upgrade it, and an older relay refuses a newer database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+#: Small key/value facts: ``schema_version``, and ``last_seq`` (the sequence counter).
+meta = Table(
+    "relay_meta",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+#: Paired desktops. The token is stored only as its SHA-256; the name is the label the shop
+#: typed when pairing (shown by ``python -m relay devices``, never logged).
+devices = Table(
+    "relay_devices",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("public_key", LargeBinary(32), nullable=False),
+    Column("token_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("paired_at", BigInteger, nullable=False),
+    Column("last_seen_at", BigInteger, nullable=True),
+    Column("revoked_at", BigInteger, nullable=True),
+)
+
+#: One-time pairing codes, stored as SHA-256. ``state``: open, used, replaced, locked.
+pairing_codes = Table(
+    "relay_pairing_codes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code_hash", LargeBinary(32), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("failed_tries", Integer, nullable=False, default=0),
+    Column("state", String(10), nullable=False, default="open"),
+)
+
+#: Every accepted LINE event: its sequence number and webhookEventId (the de-duplication
+#: key, kept for the retention period). No payload.
+events = Table(
+    "relay_events",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("webhook_event_id", String(128), nullable=False, unique=True),
+    Column("received_at", BigInteger, nullable=False),
+    Index("relay_events_received_at", "received_at"),
+)
+
+#: What each device still has to pull: one sealed copy per device and event.
+queue = Table(
+    "relay_queue",
+    metadata,
+    Column("device_id", String(32), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("received_at", BigInteger, nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("relay_queue_received_at", "received_at"),
+)

@@ -1,0 +1,370 @@
+"""The relay's database: devices, pairing codes, sealed event queues, de-duplication.
+
+All methods are synchronous (SQLAlchemy Core) and safe to call from several threads; the
+web app calls them from a thread pool and the ingest writer from its own thread.
+
+Write transactions are serialized so that sequence numbers become visible in order:
+
+* SQLite: every write starts with ``BEGIN IMMEDIATE`` (the database's single write lock),
+  in WAL mode with ``synchronous=FULL``, so a commit is on disk when it returns.
+* PostgreSQL: storing events locks the ``last_seq`` counter row (``SELECT ... FOR UPDATE``)
+  until commit, so two relay instances can never commit seq 10 before seq 9 and let a
+  device skip past an event it has not seen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import logging
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy import update as sa_update
+from sqlalchemy.engine import make_url
+
+from relay import credentials, schema
+from relay.schema import devices, events, meta, pairing_codes, queue
+from relay.sealing import seal_bytes
+
+log = logging.getLogger("relay.store")
+
+_DAY_MS = 24 * 60 * 60 * 1000
+_LAST_SEQ = "last_seq"
+_SCHEMA_VERSION = "schema_version"
+_LAST_SEEN_EVERY_MS = 60_000  # a device's last_seen_at is refreshed at most once a minute
+_IN_CHUNK = 400  # ids per IN (...) query, well under SQLite's bound-parameter limit
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is (e.g. written by a newer relay)."""
+
+
+class PairingRefused(Exception):
+    """The pairing code is wrong, expired, already used, or locked after too many tries."""
+
+
+@dataclass(frozen=True)
+class PairedDevice:
+    device_id: str
+    token: str
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    device_id: str
+    name: str
+    paired_at: int
+    last_seen_at: int | None
+    revoked_at: int | None
+    pending: int
+
+
+@dataclass(frozen=True)
+class QueuedEvent:
+    seq: int
+    received_at: int
+    sealed: bytes
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What became of one webhook's events: newly stored, or seen before."""
+
+    stored: int
+    duplicates: int
+
+
+@dataclass(frozen=True)
+class PurgeCounts:
+    copies: int        # sealed copies dropped (past retention or of revoked devices)
+    dedupe_ids: int    # webhookEventIds forgotten (past retention)
+    pairing_codes: int
+
+
+#: One webhook's events, ready to store: (webhookEventId, plaintext JSON bytes).
+EventBatch = Sequence[tuple[str, bytes]]
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._keys: dict[bytes, X25519PublicKey] = {}
+
+    # --- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect, create the tables if needed, and check the schema version."""
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            store = cls(_sqlite_engine(url))
+        else:
+            store = cls(create_engine(
+                url, hide_parameters=True, pool_pre_ping=True, pool_size=10,
+                max_overflow=20))
+        store._prepare()
+        return store
+
+    def _prepare(self) -> None:
+        with self._write() as conn:
+            if not self.is_sqlite:
+                # Several instances may start together; DDL runs under one lock.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7412093)")
+            schema.metadata.create_all(conn)
+            version = conn.execute(
+                select(meta.c.value).where(meta.c.key == _SCHEMA_VERSION)).scalar()
+            if version is None:
+                conn.execute(insert(meta), [{"key": _SCHEMA_VERSION,
+                                             "value": schema.SCHEMA_VERSION},
+                                            {"key": _LAST_SEQ, "value": 0}])
+            elif version > schema.SCHEMA_VERSION:
+                raise StoreError(
+                    f"the database has schema version {version}; this relay knows "
+                    f"{schema.SCHEMA_VERSION}. Run a newer relay.")
+        if self.is_sqlite:
+            _restrict_sqlite_files(self._engine)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            conn.execution_options(relay_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    # --- pairing and devices -------------------------------------------------------------
+
+    def create_pairing_code(self, now_ms: int) -> str:
+        """Make the one open pairing code (any older unused one stops working)."""
+        code = credentials.new_pairing_code()
+        with self._write() as conn:
+            conn.execute(sa_update(pairing_codes).where(pairing_codes.c.state == "open")
+                         .values(state="replaced"))
+            conn.execute(insert(pairing_codes).values(
+                code_hash=credentials.hash_pairing_code(code), created_at=now_ms,
+                expires_at=now_ms + credentials.CODE_TTL_MS, failed_tries=0, state="open"))
+        log.info("pairing code issued (valid %d minutes)", credentials.CODE_TTL_MS // 60_000)
+        return code
+
+    def pair_device(self, code: str, name: str, public_key: bytes,
+                    now_ms: int) -> PairedDevice:
+        """Trade the open pairing code for a device id and token, or raise PairingRefused.
+
+        A wrong code counts against the open code (there is only one), which locks after
+        five wrong tries; the count is committed even though the request is refused.
+        """
+        refused = False
+        with self._write() as conn:
+            row = conn.execute(
+                select(pairing_codes.c.id, pairing_codes.c.code_hash,
+                       pairing_codes.c.failed_tries)
+                .where(pairing_codes.c.state == "open", pairing_codes.c.expires_at > now_ms)
+                .order_by(pairing_codes.c.id.desc()).limit(1).with_for_update()).first()
+            if row is None:
+                refused = True
+            elif not hmac.compare_digest(row.code_hash, credentials.hash_pairing_code(code)):
+                refused = True
+                tries = row.failed_tries + 1
+                locked = tries >= credentials.CODE_MAX_FAILED_TRIES
+                conn.execute(sa_update(pairing_codes).where(pairing_codes.c.id == row.id)
+                             .values(failed_tries=tries, state="locked" if locked else "open"))
+                if locked:
+                    log.warning("pairing code locked after %d wrong tries", tries)
+            else:
+                conn.execute(sa_update(pairing_codes).where(pairing_codes.c.id == row.id)
+                             .values(state="used"))
+                device_id = credentials.new_device_id()
+                token = credentials.new_device_token()
+                conn.execute(insert(devices).values(
+                    id=device_id, name=name, public_key=public_key,
+                    token_hash=credentials.hash_device_token(token), paired_at=now_ms,
+                    last_seen_at=now_ms, revoked_at=None))
+        if refused:
+            raise PairingRefused
+        log.info("device %s paired", device_id)
+        return PairedDevice(device_id, token)
+
+    def authenticate(self, token: str, now_ms: int) -> str | None:
+        """The id of the live device holding ``token``, or None."""
+        token_hash = credentials.hash_device_token(token)
+        if token_hash is None:
+            return None
+        with self._read() as conn:
+            row = conn.execute(select(devices.c.id, devices.c.last_seen_at).where(
+                devices.c.token_hash == token_hash, devices.c.revoked_at.is_(None))).first()
+        if row is None:
+            return None
+        if row.last_seen_at is None or now_ms - row.last_seen_at > _LAST_SEEN_EVERY_MS:
+            with self._write() as conn:
+                conn.execute(sa_update(devices).where(devices.c.id == row.id)
+                             .values(last_seen_at=now_ms))
+        return row.id
+
+    def revoke_device(self, device_id: str, now_ms: int) -> bool:
+        """Revoke a device and drop its queue; False when no live device has that id."""
+        with self._write() as conn:
+            result = conn.execute(sa_update(devices).where(
+                devices.c.id == device_id, devices.c.revoked_at.is_(None))
+                .values(revoked_at=now_ms))
+            if result.rowcount == 0:
+                return False
+            dropped = conn.execute(delete(queue).where(queue.c.device_id == device_id)).rowcount
+        log.info("device %s revoked (%d queued events dropped)", device_id, dropped)
+        return True
+
+    def list_devices(self) -> list[DeviceInfo]:
+        pending = (select(queue.c.device_id, func.count().label("n"))
+                   .group_by(queue.c.device_id).subquery())
+        with self._read() as conn:
+            rows = conn.execute(
+                select(devices.c.id, devices.c.name, devices.c.paired_at,
+                       devices.c.last_seen_at, devices.c.revoked_at, pending.c.n)
+                .outerjoin(pending, pending.c.device_id == devices.c.id)
+                .order_by(devices.c.paired_at, devices.c.id)).all()
+        return [DeviceInfo(r.id, r.name, r.paired_at, r.last_seen_at, r.revoked_at, r.n or 0)
+                for r in rows]
+
+    def active_device_count(self) -> int:
+        with self._read() as conn:
+            return conn.execute(select(func.count()).select_from(devices)
+                                .where(devices.c.revoked_at.is_(None))).scalar_one()
+
+    # --- events --------------------------------------------------------------------------
+
+    def store_events(self, batches: Sequence[EventBatch],
+                     now_ms: int) -> list[IngestOutcome] | None:
+        """Seal and store several webhooks' events in one durable transaction.
+
+        Returns one outcome per batch, or None when no device is paired (nothing stored,
+        nothing remembered, so LINE's redelivery brings the events back later).
+        """
+        with self._write() as conn:
+            last_seq = conn.execute(select(meta.c.value).where(meta.c.key == _LAST_SEQ)
+                                    .with_for_update()).scalar_one()
+            keys = [(row.id, self._public_key(row.public_key)) for row in conn.execute(
+                select(devices.c.id, devices.c.public_key)
+                .where(devices.c.revoked_at.is_(None)).order_by(devices.c.id))]
+            if not keys:
+                return None
+            seen = self._known_ids(conn, {eid for batch in batches for eid, _ in batch})
+            seq = last_seq
+            event_rows: list[dict[str, object]] = []
+            queue_rows: list[dict[str, object]] = []
+            outcomes: list[IngestOutcome] = []
+            for batch in batches:
+                stored = duplicates = 0
+                for event_id, plaintext in batch:
+                    if event_id in seen:
+                        duplicates += 1
+                        continue
+                    seen.add(event_id)
+                    seq += 1
+                    stored += 1
+                    event_rows.append({"seq": seq, "webhook_event_id": event_id,
+                                       "received_at": now_ms})
+                    queue_rows.extend(
+                        {"device_id": device_id, "seq": seq, "received_at": now_ms,
+                         "sealed": seal_bytes(plaintext, key)}
+                        for device_id, key in keys)
+                outcomes.append(IngestOutcome(stored, duplicates))
+            if event_rows:
+                conn.execute(insert(events), event_rows)
+                conn.execute(insert(queue), queue_rows)
+                conn.execute(sa_update(meta).where(meta.c.key == _LAST_SEQ).values(value=seq))
+        return outcomes
+
+    def _known_ids(self, conn: Connection, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        known: set[str] = set()
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start:start + _IN_CHUNK]
+            known.update(conn.execute(select(events.c.webhook_event_id)
+                                      .where(events.c.webhook_event_id.in_(chunk))).scalars())
+        return known
+
+    def _public_key(self, raw: bytes) -> X25519PublicKey:
+        key = self._keys.get(raw)
+        if key is None:
+            key = self._keys[raw] = X25519PublicKey.from_public_bytes(raw)
+        return key
+
+    def fetch(self, device_id: str, after: int, limit: int) -> list[QueuedEvent]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(queue.c.seq, queue.c.received_at, queue.c.sealed)
+                .where(queue.c.device_id == device_id, queue.c.seq > after)
+                .order_by(queue.c.seq).limit(limit)).all()
+        return [QueuedEvent(r.seq, r.received_at, bytes(r.sealed)) for r in rows]
+
+    def ack(self, device_id: str, upto: int) -> int:
+        with self._write() as conn:
+            return conn.execute(delete(queue).where(
+                queue.c.device_id == device_id, queue.c.seq <= upto)).rowcount
+
+    def queue_depth(self) -> int:
+        """Events that at least one device has still to pull."""
+        with self._read() as conn:
+            return conn.execute(select(func.count(func.distinct(queue.c.seq)))).scalar_one()
+
+    def purge(self, now_ms: int, retention_days: int) -> PurgeCounts:
+        """Forget everything older than the retention period, and revoked devices' queues."""
+        cutoff = now_ms - retention_days * _DAY_MS
+        with self._write() as conn:
+            copies = conn.execute(delete(queue).where(queue.c.received_at < cutoff)).rowcount
+            revoked = select(devices.c.id).where(devices.c.revoked_at.is_not(None))
+            copies += conn.execute(delete(queue).where(queue.c.device_id.in_(revoked))).rowcount
+            ids = conn.execute(delete(events).where(events.c.received_at < cutoff)).rowcount
+            codes = conn.execute(delete(pairing_codes).where(
+                pairing_codes.c.expires_at < now_ms - _DAY_MS)).rowcount
+        return PurgeCounts(copies=copies, dedupe_ids=ids, pairing_codes=codes)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Create the file owner-only before SQLite does, so it is never readable by others.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    engine = create_engine(url, hide_parameters=True, connect_args={"timeout": 30.0})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        # Take transaction control away from the sqlite3 module; we BEGIN ourselves below.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit returns only after the WAL is fsynced, so "200" means on disk.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the write lock up front: a deferred transaction that upgrades to a
+        # writer later can fail with SQLITE_BUSY_SNAPSHOT instead of waiting its turn.
+        immediate = conn.get_execution_options().get("relay_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _restrict_sqlite_files(engine: Engine) -> None:
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.chmod(database + suffix, 0o600)
