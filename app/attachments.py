@@ -1,0 +1,260 @@
+"""Attachments: contracts, IDs and photos kept with a customer, encrypted at rest.
+
+Each file is encrypted in chunks with its own random key (:mod:`app.crypto.stream`); the
+key lives in the book, the ciphertext in ``attachments/`` under a random name. Opening a
+preview decrypts into memory only; saving a copy decrypts to a temporary file next to the
+destination and renames it only when every chunk proved authentic. Opening and saving are
+audited.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import mimetypes
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select, text
+
+from app import fsutil
+from app.audit import AuditAction, AuditService
+from app.crypto import stream
+from app.errors import NotFoundError, ValidationError
+from app.i18n import QT_TRANSLATE_NOOP
+from app.store.models import Attachment, Customer, utcnow
+from app.values import parse_date
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+log = logging.getLogger("otokui.attachments")
+_CTX = "attachments"
+#: Previews are decrypted into memory; larger files are only saved elsewhere.
+PREVIEW_LIMIT = 200 * 1024 * 1024
+
+
+class AttachmentKind(StrEnum):
+    CONTRACT = "contract"
+    ID = "id"
+    PHOTO = "photo"
+    OTHER = "other"
+
+
+KIND_LABELS = {
+    AttachmentKind.CONTRACT: QT_TRANSLATE_NOOP(_CTX, "Contract"),
+    AttachmentKind.ID: QT_TRANSLATE_NOOP(_CTX, "ID document"),
+    AttachmentKind.PHOTO: QT_TRANSLATE_NOOP(_CTX, "Photo"),
+    AttachmentKind.OTHER: QT_TRANSLATE_NOOP(_CTX, "Other"),
+}
+
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def sniff_mime(path: Path) -> str:
+    with open(path, "rb") as f:
+        head = f.read(16)
+    for magic, mime in _MAGIC:
+        if head.startswith(magic):
+            return mime
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def guess_kind(mime: str) -> AttachmentKind:
+    if mime.startswith("image/"):
+        return AttachmentKind.PHOTO
+    if mime == "application/pdf":
+        return AttachmentKind.CONTRACT
+    return AttachmentKind.OTHER
+
+
+class AttachmentService:
+    def __init__(self, book: Book) -> None:
+        self._book = book
+
+    @property
+    def folder(self) -> Path:
+        return self._book.profile.attachments_dir
+
+    def blob_path(self, blob_name: str) -> Path:
+        return self.folder / blob_name
+
+    def add(self, customer_id: int, source: Path, *, kind: AttachmentKind | str | None = None,
+            date_label: str = "", labelled_date: dt.date | str | None = None, note: str = "",
+            field_id: int | None = None, file_name: str | None = None,
+            progress: Callable[[int], None] | None = None,
+            cancel: Callable[[], bool] | None = None) -> int:
+        """Encrypt ``source`` into the profile and attach it to the customer."""
+        source = Path(source)
+        if not source.is_file():
+            raise ValidationError(source.name, message=QT_TRANSLATE_NOOP(
+                _CTX, "This is not a file that can be attached."))
+        mime = sniff_mime(source)
+        kind = AttachmentKind(kind) if kind else guess_kind(mime)
+        when = parse_date(labelled_date)
+        with self._book.db.read() as s:
+            if s.get(Customer, customer_id) is None:
+                raise NotFoundError(f"customer {customer_id}")
+        fsutil.ensure_private_dir(self.folder)
+        key = stream.new_key()
+        blob_name = secrets.token_hex(16) + ".otk"
+        info = stream.encrypt_file(source, self.blob_path(blob_name), key,
+                                   progress=progress, cancel=cancel)
+        try:
+            with self._book.db.write() as s:
+                att = Attachment(customer_id=customer_id, field_id=field_id, kind=kind.value,
+                                 file_name=file_name or source.name, mime_type=mime,
+                                 size=info.size, sha256=info.sha256, added_at=utcnow(),
+                                 date_label=date_label, labelled_date=when, note=note,
+                                 blob_name=blob_name, file_key=key)
+                s.add(att)
+                s.flush()
+                att_id = att.id
+                AuditService.timeline_add(s, customer_id, "attachment_added",
+                                          attachment=att_id, kind=kind.value)
+                s.execute(text("UPDATE customer SET updated_at = :at WHERE id = :c"),
+                          {"at": utcnow(), "c": customer_id})
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                self.blob_path(blob_name).unlink()
+            raise
+        log.info("attachment %d added (%d bytes)", att_id, info.size)
+        self._book.announce("attachments", [att_id])
+        self._book.announce("customers", [customer_id])
+        return att_id
+
+    def list(self, customer_id: int) -> list[Attachment]:
+        with self._book.db.read() as s:
+            rows = list(s.scalars(select(Attachment).where(Attachment.customer_id == customer_id)
+                                  .order_by(Attachment.added_at.desc(), Attachment.id.desc())))
+            for r in rows:
+                s.expunge(r)
+            return rows
+
+    def get(self, attachment_id: int) -> Attachment:
+        with self._book.db.read() as s:
+            att = s.get(Attachment, attachment_id)
+            if att is None:
+                raise NotFoundError(f"attachment {attachment_id}")
+            s.expunge(att)
+            return att
+
+    def update(self, attachment_id: int, *, kind: str | None = None,
+               date_label: str | None = None, labelled_date: object = ...,
+               note: str | None = None) -> None:
+        with self._book.db.write() as s:
+            att = s.get(Attachment, attachment_id)
+            if att is None:
+                raise NotFoundError(f"attachment {attachment_id}")
+            if kind is not None:
+                att.kind = AttachmentKind(kind).value
+            if date_label is not None:
+                att.date_label = date_label
+            if labelled_date is not ...:
+                att.labelled_date = parse_date(labelled_date)
+            if note is not None:
+                att.note = note
+        self._book.announce("attachments", [attachment_id])
+
+    def read_bytes(self, attachment_id: int, *, audit: bool = True) -> bytes:
+        """The plaintext, in memory only (for previews). Verified before it is returned."""
+        att = self.get(attachment_id)
+        if att.size > PREVIEW_LIMIT:
+            raise ValidationError(att.file_name, message=QT_TRANSLATE_NOOP(
+                _CTX, "This file is too large to preview. Save a copy to open it."))
+        data = stream.decrypt_to_bytes(self.blob_path(att.blob_name), att.file_key,
+                                       max_size=PREVIEW_LIMIT)
+        if audit:
+            self._book.audit.record(AuditAction.ATTACHMENT_OPENED, target=f"attachment:{att.id}")
+        return data
+
+    def iter_plaintext(self, attachment_id: int) -> Iterator[bytes]:
+        att = self.get(attachment_id)
+        return stream.iter_plaintext(self.blob_path(att.blob_name), att.file_key)
+
+    def save_copy(self, attachment_id: int, destination: Path, *,
+                  progress: Callable[[int], None] | None = None,
+                  cancel: Callable[[], bool] | None = None) -> Path:
+        """Decrypt to ``destination`` (a place the owner chose), audited.
+
+        The plaintext goes to a temporary file beside the destination, renamed over it only
+        after the last chunk proved authentic; on any error nothing is left behind.
+        """
+        att = self.get(attachment_id)
+        destination = Path(destination)
+        tmp = fsutil.temp_sibling(destination)
+        try:
+            with open(self.blob_path(att.blob_name), "rb") as src, fsutil.open_private(
+                    tmp, "xb") as dst:
+                stream.decrypt_stream(src, dst, att.file_key, progress=progress, cancel=cancel)
+            tmp.replace(destination)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+        self._book.audit.record(AuditAction.ATTACHMENT_SAVED, target=f"attachment:{att.id}")
+        return destination
+
+    def verify(self, attachment_id: int) -> None:
+        """Decrypt and check the content's SHA-256; raises if damaged."""
+        att = self.get(attachment_id)
+        with open(self.blob_path(att.blob_name), "rb") as src:
+            info = stream.decrypt_stream(src, _NullSink(), att.file_key)
+        if info.sha256 != att.sha256:
+            from app.errors import AttachmentDamagedError
+
+            raise AttachmentDamagedError(f"attachment {att.id}")
+
+    def delete(self, attachment_id: int) -> None:
+        with self._book.db.write() as s:
+            att = s.get(Attachment, attachment_id)
+            if att is None:
+                raise NotFoundError(f"attachment {attachment_id}")
+            blob, cid = att.blob_name, att.customer_id
+            s.delete(att)
+            AuditService.add(s, AuditAction.ATTACHMENT_DELETED,
+                             target=f"attachment:{attachment_id}")
+            AuditService.timeline_add(s, cid, "attachment_deleted", attachment=attachment_id)
+        self.remove_blobs([blob])
+        self._book.announce("attachments", [attachment_id])
+        self._book.announce("customers", [cid])
+
+    def remove_blobs(self, blob_names: list[str]) -> None:
+        for name in blob_names:
+            with contextlib.suppress(FileNotFoundError):
+                self.blob_path(name).unlink()
+
+    def remove_orphans(self, older_than_s: float = 3600) -> int:
+        """Delete ciphertexts no attachment refers to (left by a crash mid-add)."""
+        if not self.folder.exists():
+            return 0
+        with self._book.db.read() as s:
+            known = set(s.scalars(select(Attachment.blob_name)))
+        removed = 0
+        cutoff = time.time() - older_than_s
+        for path in self.folder.iterdir():
+            if path.name not in known and path.stat().st_mtime < cutoff:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed += 1
+        if removed:
+            log.info("removed %d orphaned attachment files", removed)
+        return removed
+
+
+class _NullSink:
+    def write(self, data: bytes) -> int:
+        return len(data)

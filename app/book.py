@@ -1,0 +1,63 @@
+"""The open customer book: one object the UI, the CLI and the sync worker talk to.
+
+``Book`` owns the database and groups the domain services. Every write announces what
+changed on :attr:`Book.changed` (a plain-Python signal) so views refresh, as Anki's
+operations announce their changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from app.signals import Signal
+
+if TYPE_CHECKING:
+    from app.profile import Manifest, Profile
+    from app.store.db import Database
+
+log = logging.getLogger("otokui.book")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a write changed: ``kind`` names the area, ``ids`` the rows (empty: many)."""
+
+    kind: str  # "customers", "tags", "fields", "attachments", "audit", "settings"
+    ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+class Book:
+    def __init__(self, profile: Profile, db: Database, manifest: Manifest) -> None:
+        from app.attachments import AttachmentService
+        from app.audit import AuditService
+        from app.customers import CustomerService
+        from app.fields import FieldService
+        from app.search import SearchService
+        from app.settings_store import BookSettings
+        from app.tags import TagService
+
+        self.profile = profile
+        self.db = db
+        self.book_id = manifest.book_id
+        self.changed = Signal()
+        self.audit = AuditService(self)
+        self.fields = FieldService(self)
+        self.tags = TagService(self)
+        self.search = SearchService(self)
+        self.customers = CustomerService(self)
+        self.attachments = AttachmentService(self)
+        self.settings = BookSettings(self)
+
+    def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
+        self.changed.emit(Change(kind, tuple(ids)))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

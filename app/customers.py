@@ -1,0 +1,255 @@
+"""Customers (友だち): create, edit, delete, and the rows the table shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from app import search, textnorm, values
+from app.errors import NotFoundError, ValidationError
+from app.i18n import QT_TRANSLATE_NOOP
+from app.store.models import Customer, CustomerTag, utcnow
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+_CTX = "customers"
+
+#: Built-in fields the owner edits, in the order forms and CSV files show them.
+OWNER_FIELDS = ("name", "furigana", "phone", "email", "postal_code", "address", "birthday",
+                "memo")
+#: Fields that come from LINE.
+LINE_FIELDS = ("line_user_id", "display_name", "picture_url", "status_message", "language",
+               "followed_at", "blocked_at")
+EDITABLE = frozenset(OWNER_FIELDS + LINE_FIELDS + ("is_owner",))
+_SEARCHED = frozenset({"display_name", "name", "furigana", "phone", "email", "memo",
+                       "address"})
+
+
+@dataclass
+class CustomerRow:
+    """One row of the customer table: what the lazy model caches per id."""
+
+    id: int
+    display_name: str
+    name: str
+    furigana: str
+    phone: str
+    picture_url: str | None
+    line_user_id: str | None
+    followed_at: dt.datetime | None
+    blocked_at: dt.datetime | None
+    updated_at: dt.datetime
+    tag_ids: list[int] = field(default_factory=list)
+    #: Values of the custom fields shown as columns, as display text.
+    field_text: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def line_status(self) -> str:
+        if not self.line_user_id:
+            return "not_on_line"
+        return "blocked" if self.blocked_at else "friend"
+
+
+def clean_value(name: str, raw: Any) -> Any:
+    """Validate one built-in field; raise ValidationError with the reason."""
+    if name == "birthday":
+        return values.parse_date(raw)
+    if name in ("followed_at", "blocked_at"):
+        return values.parse_datetime(raw)
+    if name == "is_owner":
+        return bool(raw)
+    if name == "line_user_id":
+        value = (str(raw).strip() if raw is not None else "") or None
+        if value is not None and (not value.startswith("U") or len(value) != 33):
+            raise ValidationError(value[:40], message=QT_TRANSLATE_NOOP(
+                _CTX, "A LINE user ID is U followed by 32 letters and digits."))
+        return value
+    if name in ("picture_url", "status_message", "language"):
+        return (str(raw) if raw is not None else "") or None
+    value = "" if raw is None else str(raw).strip()
+    if name == "email" and value and ("@" not in value or " " in value):
+        raise ValidationError(value[:40], message=QT_TRANSLATE_NOOP(
+            _CTX, "This is not an email address."))
+    if name == "phone" and value and len(textnorm.phone_digits(value)) < 6:
+        raise ValidationError(value[:40], message=QT_TRANSLATE_NOOP(
+            _CTX, "This is not a phone number."))
+    if name == "postal_code" and value:
+        digits = textnorm.phone_digits(value)
+        if len(digits) != 7:
+            raise ValidationError(value[:40], message=QT_TRANSLATE_NOOP(
+                _CTX, "A postal code has 7 digits (for example 150-0001)."))
+        value = f"{digits[:3]}-{digits[3:]}"
+    if name in ("name", "furigana", "display_name", "phone", "email") and len(value) > 200:
+        raise ValidationError(name, message=QT_TRANSLATE_NOOP(_CTX, "The text is too long."))
+    return value
+
+
+def apply_fields(customer: Customer, data: dict[str, Any]) -> list[str]:
+    """Set built-in fields on ``customer``; returns the names that changed."""
+    changed = []
+    for name, raw in data.items():
+        if name not in EDITABLE:
+            raise ValidationError(name, message=QT_TRANSLATE_NOOP(_CTX, "Unknown field."))
+        value = clean_value(name, raw)
+        if getattr(customer, name) != value:
+            setattr(customer, name, value)
+            changed.append(name)
+    if "phone" in changed:
+        customer.phone_digits = textnorm.phone_digits(customer.phone)
+    if "email" in changed:
+        customer.email_key = textnorm.email_key(customer.email)
+    return changed
+
+
+def touch_customer(s: Session, customer_id: int, *, reindex: bool) -> None:
+    s.execute(update(Customer).where(Customer.id == customer_id).values(updated_at=utcnow()))
+    if reindex:
+        s.flush()
+        search.reindex(s, [customer_id])
+
+
+class CustomerService:
+    def __init__(self, book: Book) -> None:
+        self._book = book
+
+    def create(self, **data: Any) -> int:
+        from app.audit import AuditService
+
+        with self._book.db.write() as s:
+            customer = self.create_in(s, data)
+            AuditService.timeline_add(s, customer.id, "created")
+            cid = customer.id
+        self._book.announce("customers", [cid])
+        return cid
+
+    @staticmethod
+    def create_in(s: Session, data: dict[str, Any]) -> Customer:
+        customer = Customer(display_name="", name="", furigana="", phone="", phone_digits="",
+                            email="", email_key="", postal_code="", address="", memo="",
+                            is_owner=False, created_at=utcnow(), updated_at=utcnow())
+        apply_fields(customer, data)
+        if customer.line_user_id and s.scalar(
+                select(Customer.id).where(Customer.line_user_id == customer.line_user_id)):
+            raise ValidationError(customer.line_user_id[:12], message=QT_TRANSLATE_NOOP(
+                _CTX, "A customer with this LINE user ID already exists."))
+        s.add(customer)
+        s.flush()
+        search.reindex(s, [customer.id])
+        return customer
+
+    def update(self, customer_id: int, **data: Any) -> list[str]:
+        from app.audit import AuditService
+
+        with self._book.db.write() as s:
+            customer = s.get(Customer, customer_id)
+            if customer is None:
+                raise NotFoundError(f"customer {customer_id}")
+            changed = apply_fields(customer, data)
+            if changed:
+                customer.updated_at = utcnow()
+                for name in changed:
+                    AuditService.timeline_add(s, customer_id, "field_changed", field=name)
+                if _SEARCHED.intersection(changed):
+                    s.flush()
+                    search.reindex(s, [customer_id])
+        if changed:
+            self._book.announce("customers", [customer_id])
+        return changed
+
+    def get(self, customer_id: int) -> Customer:
+        with self._book.db.read() as s:
+            customer = s.get(Customer, customer_id)
+            if customer is None:
+                raise NotFoundError(f"customer {customer_id}")
+            s.expunge(customer)
+            return customer
+
+    def by_line_user_id(self, line_user_id: str) -> int | None:
+        with self._book.db.read() as s:
+            return s.scalar(select(Customer.id).where(Customer.line_user_id == line_user_id))
+
+    def count(self) -> int:
+        with self._book.db.read() as s:
+            return int(s.execute(text("SELECT count(*) FROM customer")).scalar_one())
+
+    def delete(self, customer_ids: list[int]) -> int:
+        """Delete customers with everything kept about them, attachments included."""
+        from app.audit import AuditAction, AuditService
+
+        ids = [int(i) for i in customer_ids]
+        if not ids:
+            return 0
+        blobs: list[str] = []
+        with self._book.db.write() as s:
+            deleted = 0
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join(str(i) for i in chunk)
+                blobs += list(s.execute(text(
+                    f"SELECT blob_name FROM attachment WHERE customer_id IN ({marks})"
+                )).scalars())
+                deleted += s.execute(text(
+                    f"DELETE FROM customer WHERE id IN ({marks})")).rowcount
+            AuditService.add(s, AuditAction.CUSTOMERS_DELETED, target="customers",
+                             count=deleted, ids=ids[:1000])
+        # The rows are gone for good; now the ciphertexts.
+        self._book.attachments.remove_blobs(blobs)
+        self._book.announce("customers", ids)
+        self._book.announce("tags")
+        return deleted
+
+    def rows(self, customer_ids: list[int]) -> dict[int, CustomerRow]:
+        """Table rows for ``customer_ids`` (one page at a time, as the lazy model asks)."""
+        from app.fields import display, from_row
+
+        result: dict[int, CustomerRow] = {}
+        if not customer_ids:
+            return result
+        shown = [f for f in self._book.fields.list() if f.show_in_list]
+        shown_by_id = {f.id: f for f in shown}
+        with self._book.db.read() as s:
+            conn = s.connection()
+            for start in range(0, len(customer_ids), 900):
+                chunk = [int(i) for i in customer_ids[start:start + 900]]
+                marks = ",".join(str(i) for i in chunk)
+                for r in conn.execute(text(
+                    "SELECT id, display_name, name, furigana, phone, picture_url, "
+                    "line_user_id, followed_at, blocked_at, updated_at "
+                    f"FROM customer WHERE id IN ({marks})")):
+                    result[r.id] = CustomerRow(
+                        id=r.id, display_name=r.display_name, name=r.name,
+                        furigana=r.furigana, phone=r.phone, picture_url=r.picture_url,
+                        line_user_id=r.line_user_id, followed_at=_dt(r.followed_at),
+                        blocked_at=_dt(r.blocked_at), updated_at=_dt(r.updated_at))
+                for cid, tid in conn.execute(text(
+                    "SELECT ct.customer_id, ct.tag_id FROM customer_tag ct "
+                    "JOIN tag t ON t.id = ct.tag_id "
+                    f"WHERE ct.customer_id IN ({marks}) "
+                    "ORDER BY t.position, t.id")):
+                    result[cid].tag_ids.append(tid)
+                if shown_by_id:
+                    from app.store.models import FieldValue
+
+                    fmarks = ",".join(str(i) for i in shown_by_id)
+                    for v in s.scalars(select(FieldValue).from_statement(text(
+                        f"SELECT * FROM field_value WHERE customer_id IN ({marks}) "
+                        f"AND field_id IN ({fmarks})"))):
+                        f = shown_by_id[v.field_id]
+                        result[v.customer_id].field_text[f.id] = display(f, from_row(f, v))
+        return result
+
+    def tag_ids_of(self, customer_id: int) -> list[int]:
+        with self._book.db.read() as s:
+            return list(s.scalars(select(CustomerTag.tag_id)
+                                  .where(CustomerTag.customer_id == customer_id)))
+
+
+def _dt(value: Any) -> Any:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))

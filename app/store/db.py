@@ -1,0 +1,187 @@
+"""Opening the encrypted book: SQLCipher connections under SQLAlchemy.
+
+Every connection starts with the raw key (validated hex, never text from outside), then
+``cipher_compatibility = 4`` so a future SQLCipher cannot silently read or write another
+format, then a read that proves the key, and only then WAL, foreign keys and in-memory temp
+storage. SQLAlchemy's ``sqlite+pysqlcipher://`` URL is not used because it pastes the key
+into the pragma as text and cannot set the compatibility.
+
+Writes are serialised on purpose: :meth:`Database.write` takes a process-wide lock and
+starts ``BEGIN IMMEDIATE``, so two writers queue instead of failing with "database is
+locked"; readers never wait thanks to WAL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from app import fsutil
+from app.errors import BookBusyError, DamagedBookError, WrongKeyError
+
+log = logging.getLogger("otokui.store")
+
+KEY_BYTES = 32
+_HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
+#: How long a writer from another process may hold the book before we give up (ms).
+BUSY_TIMEOUT_MS = 30_000
+
+
+def key_pragma(key: bytes) -> str:
+    """The ``PRAGMA key`` statement for a raw 32-byte key, built from validated hex only."""
+    if not isinstance(key, bytes | bytearray) or len(key) != KEY_BYTES:
+        raise ValueError("the book key must be 32 bytes")
+    hexkey = bytes(key).hex()
+    if not _HEX_KEY.match(hexkey):  # cannot fail for bytes.hex(); kept as the guard it is
+        raise ValueError("invalid key")
+    return f"PRAGMA key = \"x'{hexkey}'\""
+
+
+def _is_not_a_database(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "file is not a database" in text or "not a database" in text
+
+
+def _is_damage(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "disk image" in text or _is_not_a_database(exc)
+
+
+def connect_raw(path: Path, key: bytes, *, readonly: bool = False) -> sqlcipher.Connection:
+    """A DB-API connection to the book, keyed and proven; raises WrongKeyError otherwise.
+
+    The caller tells a wrong key from a damaged file with the key check in the profile's
+    manifest (see :mod:`app.keys`); here both surface as ``WrongKeyError`` when SQLCipher
+    cannot decrypt the first page.
+    """
+    uri = f"file:{path}?mode=ro" if readonly else str(path)
+    conn = sqlcipher.connect(uri, uri=readonly, isolation_level=None,
+                             check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute(key_pragma(key))
+        conn.execute("PRAGMA cipher_compatibility = 4")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher.DatabaseError as exc:
+        conn.close()
+        if _is_not_a_database(exc):
+            raise WrongKeyError() from None
+        raise DamagedBookError(type(exc).__name__) from None
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed change survives a power cut, not only a crash of Otokui.
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+class Database:
+    """The open book: an engine, a session factory and the single-writer discipline."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        self.path = path
+        # Prove the key once, with a clear error, before the pool exists.
+        first = connect_raw(path, key)
+        first.close()
+        self._key = bytes(key)
+        self._write_lock = threading.RLock()
+        self.engine: Engine = create_engine(
+            "sqlite://",
+            creator=lambda: connect_raw(self.path, self._key),
+            poolclass=QueuePool,
+            pool_size=4,
+            max_overflow=8,
+        )
+        self._install_transaction_hooks(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        for suffix in ("", "-wal", "-shm"):
+            fsutil.restrict(Path(f"{path}{suffix}"))
+
+    @staticmethod
+    def _install_transaction_hooks(engine: Engine) -> None:
+        # pysqlite-style drivers begin transactions lazily and badly; take control so that
+        # writes begin IMMEDIATE (take the write lock up front) and reads begin DEFERRED.
+        @event.listens_for(engine, "begin")
+        def _begin(conn) -> None:
+            if conn.get_execution_options().get("otokui_write"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session on a consistent snapshot.
+
+        Closing (not rolling back) ends it, so objects read stay usable, detached.
+        """
+        with self._sessions() as session:
+            try:
+                yield session
+            except sqlcipher.DatabaseError as exc:
+                raise self._translate(exc) from exc
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: committed on success, rolled back on any error."""
+        with self._write_lock:
+            conn = self.engine.connect().execution_options(otokui_write=True)
+            try:
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    try:
+                        yield session
+                        session.commit()
+                    except BaseException:
+                        session.rollback()
+                        raise
+            except sqlcipher.OperationalError as exc:
+                if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                    raise BookBusyError() from exc
+                raise
+            except sqlcipher.DatabaseError as exc:
+                raise self._translate(exc) from exc
+            finally:
+                conn.close()
+
+    @staticmethod
+    def _translate(exc: BaseException) -> BaseException:
+        if _is_damage(exc):
+            return DamagedBookError(type(exc).__name__)
+        return exc
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file (before a backup copy or a rekey)."""
+        with self._write_lock, self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def raw_connection(self) -> sqlcipher.Connection:
+        """A fresh keyed DB-API connection (for SQLite's online backup and exports)."""
+        return connect_raw(self.path, self._key)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self._key = b""
+
+
+def create_empty(path: Path, key: bytes) -> None:
+    """Create a new, empty encrypted database file with owner-only permissions."""
+    fsutil.ensure_private_dir(path.parent)
+    # Create the file ourselves so it is owner-only from its first byte; SQLite gives the
+    # -wal and -shm files the same mode as the main file.
+    fsutil.open_private(path, "xb").close()
+    conn = connect_raw(path, key)
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS otokui_created (at TEXT)")
+        conn.execute("DROP TABLE otokui_created")
+    finally:
+        conn.close()
+    log.info("created a new encrypted book")

@@ -1,0 +1,242 @@
+"""The customer book's tables, as typed SQLAlchemy 2 models.
+
+The schema itself is owned by the Alembic migrations in ``app/store/migrations``; these
+models must match them (a test compares the two). Times are stored as UTC ISO-8601 text by
+SQLAlchemy's ``DateTime``; dates as ``Date``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Customer(Base):
+    """A customer (友だち): what LINE tells us, and what the owner keeps."""
+
+    __tablename__ = "customer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # From LINE. Empty for customers who are not (yet) LINE friends.
+    line_user_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(Text, default="")
+    picture_url: Mapped[str | None] = mapped_column(Text)
+    status_message: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    followed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    blocked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # What the owner keeps.
+    name: Mapped[str] = mapped_column(Text, default="")
+    furigana: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(Text, default="")
+    #: ``phone`` reduced to digits, for matching on import and phone search.
+    phone_digits: Mapped[str] = mapped_column(String(32), default="", index=True)
+    email: Mapped[str] = mapped_column(Text, default="")
+    #: ``email`` lower-cased, for matching on import.
+    email_key: Mapped[str] = mapped_column(Text, default="", index=True)
+    postal_code: Mapped[str] = mapped_column(String(16), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    birthday: Mapped[dt.date | None] = mapped_column(Date)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    #: The owner's own LINE account (for test sends).
+    is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    tags: Mapped[list[CustomerTag]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", passive_deletes=True)
+    values: Mapped[list[FieldValue]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", passive_deletes=True)
+
+    __table_args__ = (
+        Index("ix_customer_furigana", "furigana"),
+        Index("ix_customer_display_name", "display_name"),
+        Index("ix_customer_followed_at", "followed_at"),
+        Index("ix_customer_blocked_at", "blocked_at"),
+    )
+
+
+class TagFolder(Base):
+    __tablename__ = "tag_folder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Tag(Base):
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    folder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tag_folder.id", ondelete="SET NULL"), index=True)
+    #: Unique across the book so CSV files can name tags unambiguously.
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    color: Mapped[str] = mapped_column(String(9), default="#4C8BF5")
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: Kept exact by triggers on ``customer_tag`` so counts for every tag cost nothing.
+    customer_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CustomerTag(Base):
+    __tablename__ = "customer_tag"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="tags")
+
+    __table_args__ = (Index("ix_customer_tag_tag", "tag_id", "customer_id"),)
+
+
+class CustomField(Base):
+    """A field the owner defines (友だち情報欄)."""
+
+    __tablename__ = "custom_field"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    #: One of :class:`app.fields.FieldType`.
+    type: Mapped[str] = mapped_column(String(16))
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_in_list: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FieldValue(Base):
+    """A customer's value of a custom field, in the column that suits its type.
+
+    text, long text, single choice: ``text_value``; multiple choice: ``text_value`` as a JSON
+    list; number and points (the balance): ``num_value``; date and date-time: ``date_value``
+    as ISO text (sortable). Image and file fields hold attachments instead.
+    """
+
+    __tablename__ = "field_value"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True)
+    field_id: Mapped[int] = mapped_column(
+        ForeignKey("custom_field.id", ondelete="CASCADE"), primary_key=True)
+    text_value: Mapped[str | None] = mapped_column(Text)
+    num_value: Mapped[float | None] = mapped_column(Float)
+    date_value: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="values")
+
+    __table_args__ = (
+        Index("ix_field_value_field_num", "field_id", "num_value"),
+        Index("ix_field_value_field_date", "field_id", "date_value"),
+    )
+
+
+class PointsEntry(Base):
+    """One change of a points field: the balance is their sum."""
+
+    __tablename__ = "points_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("custom_field.id", ondelete="CASCADE"))
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Attachment(Base):
+    """A file kept with a customer, encrypted at rest with its own key."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    #: Set when the file is the value of an image or file custom field.
+    field_id: Mapped[int | None] = mapped_column(
+        ForeignKey("custom_field.id", ondelete="SET NULL"))
+    #: contract, id, photo or other (see :class:`app.attachments.AttachmentKind`).
+    kind: Mapped[str] = mapped_column(String(16), default="other")
+    file_name: Mapped[str] = mapped_column(Text)
+    mime_type: Mapped[str] = mapped_column(Text, default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: A labelled date such as 契約日 (contract date) or 予約日 (reservation date).
+    date_label: Mapped[str] = mapped_column(Text, default="")
+    labelled_date: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    #: Name of the ciphertext file in the profile's ``attachments`` folder (random).
+    blob_name: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The file's own 32-byte key; safe here because the book itself is encrypted.
+    file_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class TimelineEvent(Base):
+    """What happened to a customer, newest last: created, tag added, field changed, …"""
+
+    __tablename__ = "timeline_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_timeline_customer_at", "customer_id", "at"),)
+
+
+class AuditEntry(Base):
+    """Append-only record of exports, openings, deletions and bulk changes.
+
+    Triggers refuse UPDATE and DELETE. Entries name customers by id only, so that a
+    deletion request does not leave the person's name behind in the audit log.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(Text, default="")
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class BookSetting(Base):
+    """Settings that belong to the book (and travel with its backups)."""
+
+    __tablename__ = "book_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
