@@ -1,0 +1,219 @@
+"""Webhook delivery: LINE's request format and signature, on a worker thread.
+
+Each event goes out in its own POST ``{"destination": bot user id, "events": [event]}``
+with ``x-line-signature`` = base64(HMAC-SHA256(channel secret, raw body)). The API
+handlers only queue events; one worker thread per emulator sends them, so a slow or
+dead webhook receiver never blocks the Messaging API side.
+
+Switches (read at delivery time, see :class:`emulator.state.Settings`):
+
+* redelivery: a failed delivery (non-2xx or no connection) is sent again after
+  ``redelivery_delay_seconds`` with ``deliveryContext.isRedelivery: true``, identical
+  otherwise, up to ``redelivery_max_attempts`` more times;
+* duplicates: every event is delivered twice, byte for byte;
+* out_of_order: events are held and released in shuffled order once
+  ``out_of_order_batch`` are waiting, ``out_of_order_hold_seconds`` have passed, or
+  someone waits for the queue to drain.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import heapq
+import hmac
+import itertools
+import json
+import logging
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+log = logging.getLogger("emulator.webhook")
+
+USER_AGENT = "LineBotWebhook/2.0"
+
+
+def sign(channel_secret: str, body: bytes) -> str:
+    digest = hmac.new(channel_secret.encode("utf-8"), body, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def encode_payload(destination: str, events: list[dict[str, Any]]) -> bytes:
+    # Compact JSON with raw UTF-8, as LINE sends it (Japanese text is not \u-escaped).
+    return json.dumps({"destination": destination, "events": events},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass
+class WebhookSettings:
+    url: str | None
+    redelivery: bool
+    redelivery_delay_seconds: float
+    redelivery_max_attempts: int
+    duplicates: bool
+    out_of_order: bool
+    out_of_order_batch: int
+    out_of_order_hold_seconds: float
+    timeout_seconds: float
+
+
+@dataclass(order=True)
+class _Item:
+    due: float
+    seq: int
+    event: dict[str, Any] = field(compare=False)
+    attempt: int = field(default=0, compare=False)
+
+
+class DeliveryWorker:
+    """Sends queued events to the webhook URL, one request at a time."""
+
+    def __init__(self, *, channel_secret: str, destination: str,
+                 settings: Callable[[], WebhookSettings],
+                 on_redelivery: Callable[[dict[str, Any]], None],
+                 rng: random.Random, log_size: int = 10_000) -> None:
+        self._secret = channel_secret
+        self._destination = destination
+        self._settings = settings
+        self._on_redelivery = on_redelivery
+        self._rng = rng
+        self._cond = threading.Condition()
+        self._queue: list[_Item] = []
+        self._held: list[dict[str, Any]] = []
+        self._hold_deadline: float | None = None
+        self._in_flight = 0
+        self._seq = itertools.count()
+        self._stopped = False
+        self.log: deque[dict[str, Any]] = deque(maxlen=log_size)
+        self._client = httpx.Client(headers={"user-agent": USER_AGENT})
+        self._thread = threading.Thread(target=self._run, name="emulator-webhook", daemon=True)
+        self._thread.start()
+
+    # --- queueing ---
+
+    def submit(self, event: dict[str, Any]) -> None:
+        s = self._settings()
+        copies = [copy.deepcopy(event) for _ in range(2 if s.duplicates else 1)]
+        with self._cond:
+            if s.out_of_order:
+                if not self._held:
+                    self._hold_deadline = time.monotonic() + s.out_of_order_hold_seconds
+                self._held.extend(copies)
+                if len(self._held) >= s.out_of_order_batch:
+                    self._release_held()
+            else:
+                for ev in copies:
+                    self._push(ev, 0, time.monotonic())
+            self._cond.notify_all()
+
+    def _push(self, event: dict[str, Any], attempt: int, due: float) -> None:
+        heapq.heappush(self._queue, _Item(due, next(self._seq), event, attempt))
+
+    def _release_held(self) -> None:
+        held, self._held, self._hold_deadline = self._held, [], None
+        self._rng.shuffle(held)
+        now = time.monotonic()
+        for ev in held:
+            self._push(ev, 0, now)
+
+    def flush(self) -> None:
+        """Release events held for out-of-order delivery now."""
+        with self._cond:
+            if self._held:
+                self._release_held()
+                self._cond.notify_all()
+
+    def idle(self) -> bool:
+        with self._cond:
+            return not self._queue and not self._held and self._in_flight == 0
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Flush held events, then wait until nothing is queued, held or in flight."""
+        self.flush()
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: not self._queue and not self._held and self._in_flight == 0,
+                timeout=timeout)
+
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._queue) + len(self._held) + self._in_flight
+
+    # --- the worker ---
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while True:
+                    if self._stopped:
+                        return
+                    now = time.monotonic()
+                    if self._hold_deadline is not None and now >= self._hold_deadline:
+                        self._release_held()
+                    if self._queue and self._queue[0].due <= now:
+                        item = heapq.heappop(self._queue)
+                        self._in_flight += 1
+                        break
+                    wakes = [t for t in (self._queue[0].due if self._queue else None,
+                                         self._hold_deadline) if t is not None]
+                    self._cond.wait(timeout=max(0.0, min(wakes) - now) if wakes else None)
+            retry: _Item | None = None
+            try:
+                retry = self._deliver(item)
+            except Exception:  # a bug here must not kill the worker
+                log.exception("webhook delivery failed unexpectedly")
+            with self._cond:
+                self._in_flight -= 1
+                if retry is not None:
+                    heapq.heappush(self._queue, retry)
+                self._cond.notify_all()
+
+    def _deliver(self, item: _Item) -> _Item | None:
+        s = self._settings()
+        event = item.event
+        record: dict[str, Any] = {
+            "webhookEventId": event.get("webhookEventId"), "type": event.get("type"),
+            "attempt": item.attempt, "isRedelivery": item.attempt > 0,
+            "status": None, "ok": False, "error": None, "time": time.time()}
+        if s.url is None:
+            record["error"] = "no webhook URL set"
+            self.log.append(record)
+            return None
+        if item.attempt > 0:
+            event = copy.deepcopy(event)
+            event.setdefault("deliveryContext", {})["isRedelivery"] = True
+            self._on_redelivery(event)
+        body = encode_payload(self._destination, [event])
+        headers = {"content-type": "application/json; charset=utf-8",
+                   "x-line-signature": sign(self._secret, body)}
+        try:
+            response = self._client.post(s.url, content=body, headers=headers,
+                                         timeout=s.timeout_seconds)
+            record["status"] = response.status_code
+            record["ok"] = 200 <= response.status_code < 300
+        except httpx.HTTPError as exc:
+            record["error"] = type(exc).__name__
+        self.log.append(record)
+        if record["ok"]:
+            return None
+        log.info("webhook delivery failed (status %s, %s), attempt %d",
+                 record["status"], record["error"] or "-", item.attempt)
+        if s.redelivery and item.attempt < s.redelivery_max_attempts:
+            return _Item(time.monotonic() + s.redelivery_delay_seconds, next(self._seq),
+                         item.event, item.attempt + 1)
+        return None
+
+    def close(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+        self._thread.join(timeout=10)
+        self._client.close()
