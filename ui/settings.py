@@ -1,0 +1,169 @@
+"""The desktop app's own preferences (per computer, not per book), typed, over QSettings.
+
+Modelled on MusicBrainz Picard's ``picard/config.py``: every option is declared once with
+its type and default, reads convert what QSettings hands back (ini files return text for
+numbers and booleans, and a one-element list as a bare string) into that type, and a
+``settings_version`` with an ordered list of upgrade steps lets later releases change
+the layout without losing what the owner chose.
+
+What belongs to the book (and travels with its backups) lives in :mod:`app.settings_store`
+instead; nothing here is personal data or a secret.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
+
+log = logging.getLogger("otokui.ui.settings")
+
+T = TypeVar("T")
+
+LANGUAGES = ("ja", "en")
+#: Built-in table columns, in the order the table offers them.
+BUILTIN_COLUMNS = ("picture", "display_name", "name", "tags", "phone", "followed_at",
+                   "updated_at")
+DEFAULT_COLUMNS = BUILTIN_COLUMNS
+#: Longest idle time the settings dialog offers (a day); 0 means never lock.
+MAX_AUTO_LOCK_MINUTES = 24 * 60
+
+
+def _to_bool(raw: Any) -> bool:
+    if isinstance(raw, str):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return bool(raw)
+
+
+def _to_int(raw: Any) -> int:
+    return int(str(raw).strip()) if not isinstance(raw, int) else raw
+
+
+def _to_bytes(raw: Any) -> bytes:
+    if isinstance(raw, QByteArray):
+        return raw.data()
+    if isinstance(raw, bytes | bytearray):
+        return bytes(raw)
+    raise TypeError(type(raw).__name__)
+
+
+def _to_str_list(raw: Any) -> list[str]:
+    # Lists are kept as JSON text: QSettings' own list handling differs between formats
+    # and platforms (an empty list reads back as None, one element as a bare string).
+    value = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("not a list of strings")
+    return value
+
+
+class Option(Generic[T]):
+    """A typed option: a descriptor on :class:`Settings` that reads and writes QSettings."""
+
+    def __init__(self, key: str, default: T, convert: Callable[[Any], T],
+                 store: Callable[[T], Any] | None = None) -> None:
+        self.key = key
+        self.default = default
+        self._convert = convert
+        self._store = store or (lambda v: v)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attr = name
+
+    def __get__(self, obj: Settings | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        raw = obj.qsettings.value(self.key)
+        if raw is None:
+            return self._copy(self.default)
+        try:
+            return self._convert(raw)
+        except (TypeError, ValueError):
+            # A value written by hand or by a broken build: fall back rather than crash.
+            log.warning("setting %s has an unreadable value; using the default", self.key)
+            return self._copy(self.default)
+
+    def __set__(self, obj: Settings, value: T) -> None:
+        obj.qsettings.setValue(self.key, self._store(value))
+        obj.changed.emit(self.attr)
+
+    @staticmethod
+    def _copy(value: Any) -> Any:
+        return list(value) if isinstance(value, list | tuple) else value
+
+
+class Settings(QObject):
+    """Typed preferences. ``changed(name)`` tells open windows that an option changed."""
+
+    changed = Signal(str)
+
+    #: Bump when an upgrade step is added below.
+    VERSION = 1
+
+    language: Option[str] = Option("ui/language", "ja", str)
+    auto_lock_minutes: Option[int] = Option("security/auto_lock_minutes", 10, _to_int, int)
+    visible_columns: Option[list[str]] = Option(
+        "table/visible_columns", list(DEFAULT_COLUMNS), _to_str_list,
+        lambda v: json.dumps(list(v)))
+    sort_column: Option[str] = Option("table/sort_column", "id", str)
+    sort_descending: Option[bool] = Option("table/sort_descending", False, _to_bool, bool)
+    column_widths: Option[list[str]] = Option(
+        "table/column_widths", [], _to_str_list, lambda v: json.dumps(list(v)))
+    window_geometry: Option[bytes] = Option("window/geometry", b"", _to_bytes, QByteArray)
+    window_state: Option[bytes] = Option("window/state", b"", _to_bytes, QByteArray)
+    splitter_state: Option[bytes] = Option("window/splitter", b"", _to_bytes, QByteArray)
+    last_profile: Option[str] = Option("profile/last", "", str)
+    settings_version: Option[int] = Option("settings_version", 0, _to_int, int)
+
+    def __init__(self, qsettings: QSettings | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.qsettings = qsettings if qsettings is not None else QSettings("Otokui", "Otokui")
+
+    def sync(self) -> None:
+        self.qsettings.sync()
+
+    # --- upgrades ----------------------------------------------------------------------------
+    def upgrade(self) -> int:
+        """Run the upgrade steps newer than the stored version; returns how many ran.
+
+        Steps run in order and the version is saved after each one, so an interrupted
+        upgrade resumes where it stopped. Settings from a newer release are left alone.
+        """
+        current = self.settings_version
+        if current > self.VERSION:
+            log.warning("settings are from a newer release (%d > %d); left as they are",
+                        current, self.VERSION)
+            return 0
+        ran = 0
+        for version, step in UPGRADE_STEPS:
+            if version > current:
+                log.info("upgrading settings to version %d", version)
+                step(self)
+                self.settings_version = version
+                ran += 1
+        self.sync()
+        return ran
+
+
+def _upgrade_1_sane_values(s: Settings) -> None:
+    """Version 1: values outside what the app offers are put back into range."""
+    q = s.qsettings
+    if s.language not in LANGUAGES:
+        q.remove(Settings.language.key)
+    minutes = s.auto_lock_minutes
+    if minutes < 0 or minutes > MAX_AUTO_LOCK_MINUTES:
+        q.setValue(Settings.auto_lock_minutes.key, max(0, min(minutes,
+                                                              MAX_AUTO_LOCK_MINUTES)))
+    columns = s.visible_columns
+    known = [c for c in columns if c in BUILTIN_COLUMNS]
+    if known != columns or not known:
+        s.visible_columns = known or list(DEFAULT_COLUMNS)
+
+
+#: (version it brings the settings to, step), oldest first.
+UPGRADE_STEPS: list[tuple[int, Callable[[Settings], None]]] = [
+    (1, _upgrade_1_sane_values),
+]
