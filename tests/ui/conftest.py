@@ -13,6 +13,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,11 +97,29 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
-@pytest.fixture
-def seeded(tmp_path: Path) -> Iterator[Seed]:
-    profile = Profile(tmp_path / "profile")
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Seed]:
+    # Creating a passphrase book runs Argon2id (most of a second): do it once, then give
+    # each test its own copy of the closed profile folder (opening costs one unwrap).
+    keyring.set_keyring(MemoryKeyring())
+    profile = Profile(tmp_path_factory.mktemp("template") / "profile")
     book = profile.create(passphrase=PASSPHRASE)
     seed = seed_book(book, profile)
+    book.db.checkpoint()
+    book.close()
+    return profile.root, seed
+
+
+@pytest.fixture
+def seeded(_seeded_template: tuple[Path, Seed], tmp_path: Path) -> Iterator[Seed]:
+    template_root, template = _seeded_template
+    root = tmp_path / "profile"
+    shutil.copytree(template_root, root)
+    profile = Profile(root)
+    book = profile.open(PASSPHRASE)
+    seed = Seed(book=book, profile=profile, passphrase=PASSPHRASE,
+                customers=dict(template.customers), tags=dict(template.tags),
+                folders=dict(template.folders), fields=dict(template.fields))
     yield seed
     seed.book.close()
 
