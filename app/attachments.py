@@ -124,7 +124,7 @@ class AttachmentService:
                 s.flush()
                 att_id = att.id
                 AuditService.timeline_add(s, customer_id, "attachment_added",
-                                          attachment=att_id, kind=kind.value)
+                                          attachment=att_id, attachment_kind=kind.value)
                 s.execute(text("UPDATE customer SET updated_at = :at WHERE id = :c"),
                           {"at": utcnow(), "c": customer_id})
         except BaseException:

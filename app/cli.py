@@ -1,0 +1,256 @@
+"""The headless commands: ``python main.py [--profile DIR] COMMAND``.
+
+For shop owners' scripts (nightly backups, exports) and for tests that drive the core.
+Exit status 0 on success; otherwise one clear line on stderr and a non-zero status:
+1 for a known problem (wrong passphrase, bad CSV …), 3 for a bug (details in the log).
+
+Passphrases come from the OS keyring (no prompt), an interactive prompt, or the
+environment variable ``OTOKUI_PASSPHRASE`` (``OTOKUI_NEW_PASSPHRASE`` for a new one),
+which is meant for automation only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from app import __version__
+from app.errors import (
+    KeyMissingError,
+    KeyringChangedError,
+    NoKeyringError,
+    OtokuiError,
+    PassphraseRequiredError,
+)
+
+log = logging.getLogger("otokui.cli")
+
+ENV_PASSPHRASE = "OTOKUI_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
+ENV_NEW_PASSPHRASE = "OTOKUI_NEW_PASSPHRASE"  # noqa: S105
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="otokui", description="Otokui (お得意): the encrypted customer book for LINE shops. "
+        "Without a command, the app opens.")
+    parser.add_argument("--profile", type=Path, help="profile folder (default: the per-user "
+                        "data folder of this OS)")
+    parser.add_argument("--demo", action="store_true", help="open the live demo (no LINE "
+                        "account needed)")
+    parser.add_argument("--verbose", action="store_true", help="log details to stderr too")
+    parser.add_argument("--version", action="version", version=f"Otokui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create a new, empty customer book")
+    p.add_argument("--use-passphrase", action="store_true",
+                   help="protect the key with a passphrase instead of the OS keyring")
+    sub.add_parser("self-test", help="check that this installation works, then exit")
+    p = sub.add_parser("import-csv", help="import customers from a CSV file (all or nothing)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="check every row, store nothing")
+    p.add_argument("--encoding", choices=("auto", "utf-8", "cp932"), default="auto")
+    p = sub.add_parser("export-csv", help="export every customer as CSV (Excel-ready)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--english-headers", action="store_true")
+    p = sub.add_parser("backup", help="write an encrypted backup file")
+    p.add_argument("file", type=Path)
+    p = sub.add_parser("restore", help="replace the book with a backup (verified first)")
+    p.add_argument("file", type=Path)
+    sub.add_parser("change-passphrase", help="change the passphrase (or recovery passphrase)")
+    sub.add_parser("rekey", help="re-encrypt the book under a new key")
+    return parser
+
+
+def profile_dir(args: argparse.Namespace) -> Path:
+    if args.profile is not None:
+        return args.profile.expanduser().resolve()
+    from app.profile import default_profile_dir
+
+    return default_profile_dir()
+
+
+def _ask(prompt: str, env: str, *, confirm: bool = False) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise PassphraseRequiredError()
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Again: ") != first:
+        raise OtokuiError(message="The two passphrases differ.", advice="Type it again.")
+    return first
+
+
+def open_book(profile):
+    """Open with the keyring when it holds the key, else with a passphrase."""
+    if profile.needs_passphrase():
+        return profile.open(_ask("Passphrase: ", ENV_PASSPHRASE))
+    try:
+        return profile.open()
+    except (KeyMissingError, KeyringChangedError, NoKeyringError):
+        # The recovery passphrase opens the book wherever the keyring cannot.
+        if os.environ.get(ENV_PASSPHRASE) or (sys.stdin and sys.stdin.isatty()):
+            return profile.open(_ask("Recovery passphrase: ", ENV_PASSPHRASE))
+        raise
+
+
+def _print_progress(label: str):
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int = 0) -> None:
+        if total:
+            sys.stderr.write(f"\r{label} {done * 100 // max(total, 1)}%")
+            sys.stderr.flush()
+
+    return report
+
+
+def cmd_init(args, profile) -> int:
+    from app import keys
+
+    if args.use_passphrase or keys.keyring_backend() is None:
+        if not args.use_passphrase:
+            print("No OS keyring here: the book will be protected by a passphrase.",
+                  file=sys.stderr)
+        passphrase = _ask("New passphrase: ", ENV_PASSPHRASE, confirm=True)
+        book = profile.create(passphrase=passphrase)
+    else:
+        book = profile.create()
+    with book:
+        where = "a passphrase" if profile.needs_passphrase() else "the OS keyring"
+        print(f"Created a new customer book in {profile.root} (key kept by {where}).")
+    return 0
+
+
+def cmd_import(args, profile) -> int:
+    from app import csvio
+    from app.errors import ImportRowsError
+
+    with open_book(profile) as book:
+        try:
+            report = csvio.import_csv(book, args.file, encoding=args.encoding,
+                                      dry_run=args.dry_run,
+                                      progress=_print_progress("Importing"))
+        except ImportRowsError as exc:
+            for p in exc.problems[:200]:
+                print(f"row {p.row}: {p.column}: {p.reason} ({p.value})", file=sys.stderr)
+            raise
+        for p in report.problems:
+            print(f"row {p.row}: {p.column}: {p.reason} ({p.value})", file=sys.stderr)
+        if report.ignored_columns:
+            print("Ignored columns: " + ", ".join(report.ignored_columns), file=sys.stderr)
+        verb = "Would import" if args.dry_run else "Imported"
+        print(f"{verb} {report.total} rows: {report.created} new, {report.updated} updated"
+              + (f", {len(report.problems)} bad rows" if report.problems else "") + ".")
+        return 1 if (args.dry_run and report.problems) else 0
+
+
+def cmd_export(args, profile) -> int:
+    from app import csvio
+
+    with open_book(profile) as book:
+        n = csvio.export_csv(book, args.file, english_headers=args.english_headers)
+    print(f"Exported {n} customers to {args.file}.")
+    return 0
+
+
+def cmd_backup(args, profile) -> int:
+    from app import backup
+
+    with open_book(profile) as book:
+        header = backup.create_backup(book, args.file, progress=_print_progress("Backing up"))
+    print(f"Backup written to {args.file} ({header.customers} customers, "
+          f"{header.attachments} attachments).")
+    return 0
+
+
+def cmd_restore(args, profile) -> int:
+    from app import backup
+
+    header = backup.inspect_backup(args.file)
+    passphrase = os.environ.get(ENV_PASSPHRASE) or None
+    try:
+        backup.restore_backup(profile, args.file, passphrase=passphrase,
+                              progress=_print_progress("Restoring"))
+    except PassphraseRequiredError:
+        if not header.has_passphrase:
+            raise
+        backup.restore_backup(profile, args.file,
+                              passphrase=_ask("Backup passphrase: ", ENV_PASSPHRASE))
+    print(f"Restored {header.customers} customers from the backup of {header.created_at}.")
+    return 0
+
+
+def cmd_change_passphrase(args, profile) -> int:
+    old = _ask("Current passphrase: ", ENV_PASSPHRASE)
+    new = _ask("New passphrase: ", ENV_NEW_PASSPHRASE, confirm=True)
+    label = profile.change_passphrase(old, new)
+    print(f"The {label} passphrase was changed. The book itself was not re-encrypted.")
+    return 0
+
+
+def cmd_rekey(args, profile) -> int:
+    from app import rekey
+
+    book = open_book(profile)
+    passphrases = {}
+    if profile.needs_passphrase():
+        passphrases["passphrase"] = _ask("Passphrase for the new key: ", ENV_NEW_PASSPHRASE,
+                                         confirm=True)
+    book = rekey.rekey(book, passphrases)
+    book.close()
+    print("The book was re-encrypted under a new key."
+          + (" Set a new recovery passphrase in Settings." if not passphrases else ""))
+    return 0
+
+
+def cmd_self_test(args, profile) -> int:
+    from app import selftest
+
+    ok = selftest.run(print)
+    return 0 if ok else 1
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "import-csv": cmd_import,
+    "export-csv": cmd_export,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "change-passphrase": cmd_change_passphrase,
+    "rekey": cmd_rekey,
+    "self-test": cmd_self_test,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.logs import setup_logging
+    from app.profile import Profile, open_flags_private
+
+    open_flags_private()
+    profile = Profile(profile_dir(args))
+    needs_profile = args.command not in ("self-test",)
+    logs = profile.logs_dir if needs_profile and (profile.exists() or args.command in (
+        "init", "restore")) else None
+    setup_logging(logs, verbose=args.verbose)
+    try:
+        return COMMANDS[args.command](args, profile)
+    except OtokuiError as exc:
+        log.info("command %s stopped: %s", args.command, exc.code)
+        print(f"otokui: {exc.one_line()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("otokui: interrupted; nothing was changed.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        log.exception("command %s failed", args.command)
+        where = logs / "otokui.log" if logs else Path(tempfile.gettempdir())
+        print(f"otokui: an unexpected error ({type(exc).__name__}). Details are in {where}.",
+              file=sys.stderr)
+        return 3
