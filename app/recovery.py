@@ -15,6 +15,13 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from typing import TYPE_CHECKING
+
+from app.errors import WrongKeyError
+
+if TYPE_CHECKING:
+    from app.book import Book
+    from app.profile import Profile
 
 #: Upper-case letters and digits without 0, O, 1, I and L (31 symbols).
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -67,3 +74,30 @@ def candidates(typed: str) -> list[str]:
     if form is not None and form != typed:
         result.append(form)
     return result
+
+
+def open_with(profile: Profile, typed: str) -> Book:
+    """Open the book with what the owner typed: their passphrase or a recovery passphrase.
+
+    Raises :class:`WrongKeyError` when no reading of ``typed`` opens it (nothing changed).
+    """
+    error: WrongKeyError | None = None
+    for attempt in candidates(typed):
+        try:
+            return profile.open(attempt)
+        except WrongKeyError as exc:
+            error = exc
+    assert error is not None
+    raise error
+
+
+def unlock_key_with(profile: Profile, typed: str) -> bytes:
+    """The book key from what the owner typed (see :func:`open_with`)."""
+    error: WrongKeyError | None = None
+    for attempt in candidates(typed):
+        try:
+            return profile.unlock_key(attempt)
+        except WrongKeyError as exc:
+            error = exc
+    assert error is not None
+    raise error
