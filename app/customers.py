@@ -103,6 +103,8 @@ def apply_fields(customer: Customer, data: dict[str, Any]) -> list[str]:
         customer.phone_digits = textnorm.phone_digits(customer.phone)
     if "email" in changed:
         customer.email_key = textnorm.email_key(customer.email)
+    if "furigana" in changed:
+        customer.furigana_key = textnorm.normalize(customer.furigana)
     return changed
 
 
@@ -129,7 +131,8 @@ class CustomerService:
 
     @staticmethod
     def create_in(s: Session, data: dict[str, Any]) -> Customer:
-        customer = Customer(display_name="", name="", furigana="", phone="", phone_digits="",
+        customer = Customer(display_name="", name="", furigana="", furigana_key="", phone="",
+                            phone_digits="",
                             email="", email_key="", postal_code="", address="", memo="",
                             is_owner=False, created_at=utcnow(), updated_at=utcnow())
         apply_fields(customer, data)

@@ -90,10 +90,10 @@ def rekey(book: Book, passphrases: dict[str, str] | None = None) -> Book:
         check.close()
 
     # 3. the new key, pending
-    pending = keywrap.KeyFile(version=1, book_id=m.book_id, slots=[
-        keywrap.wrap_key(new_key, p, label=label, book_id=m.book_id)
-        for label, p in passphrases.items()])
-    pending.save(profile.pending_keyfile_path)
+    if passphrases:
+        keywrap.KeyFile(version=1, book_id=m.book_id, slots=[
+            keywrap.wrap_key(new_key, p, label=label, book_id=m.book_id)
+            for label, p in passphrases.items()]).save(profile.pending_keyfile_path)
     if m.key_source == "keyring":
         keys.keyring_set(m.book_id, new_key, pending=True)
 
@@ -118,13 +118,11 @@ def _promote(profile: Profile, m: Manifest, new_key: bytes) -> None:
     m.key_check = keys.key_check(new_key, m.book_id)
     # The manifest first: until book.key.next is renamed, its slots still open the book.
     profile.save_manifest(m)
-    pending = profile.keyfile(m.book_id, profile.pending_keyfile_path)
-    if pending.slots:
+    if profile.pending_keyfile_path.exists():
         profile.pending_keyfile_path.replace(profile.keyfile_path)
-    else:
-        for path in (profile.keyfile_path, profile.pending_keyfile_path):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+    else:  # the old slots wrap the old key, which opens nothing now
+        with contextlib.suppress(FileNotFoundError):
+            profile.keyfile_path.unlink()
     fsutil.fsync_dir(profile.root)
     if m.key_source == "keyring":
         with contextlib.suppress(NoKeyringError):

@@ -43,7 +43,7 @@ SORT_COLUMNS = {
     "id": "c.id",
     "display_name": "c.display_name",
     "name": "c.name",
-    "furigana": "c.furigana",
+    "furigana": "c.furigana_key",
     "phone": "c.phone_digits",
     "followed_at": "c.followed_at",
     "updated_at": "c.updated_at",

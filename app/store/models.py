@@ -50,6 +50,8 @@ class Customer(Base):
     # What the owner keeps.
     name: Mapped[str] = mapped_column(Text, default="")
     furigana: Mapped[str] = mapped_column(Text, default="")
+    #: ``furigana`` normalised (katakana → hiragana, no spaces) so sorting follows kana order.
+    furigana_key: Mapped[str] = mapped_column(Text, default="")
     phone: Mapped[str] = mapped_column(Text, default="")
     #: ``phone`` reduced to digits, for matching on import and phone search.
     phone_digits: Mapped[str] = mapped_column(String(32), default="", index=True)
@@ -71,7 +73,7 @@ class Customer(Base):
         back_populates="customer", cascade="all, delete-orphan", passive_deletes=True)
 
     __table_args__ = (
-        Index("ix_customer_furigana", "furigana"),
+        Index("ix_customer_furigana_key", "furigana_key"),
         Index("ix_customer_display_name", "display_name"),
         Index("ix_customer_followed_at", "followed_at"),
         Index("ix_customer_blocked_at", "blocked_at"),

@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("blocked_at", sa.DateTime(), nullable=True),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("furigana", sa.Text(), nullable=False),
+        sa.Column("furigana_key", sa.Text(), nullable=False),
         sa.Column("phone", sa.Text(), nullable=False),
         sa.Column("phone_digits", sa.String(length=32), nullable=False),
         sa.Column("email", sa.Text(), nullable=False),
@@ -80,7 +81,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_customer_display_name", ["display_name"], unique=False)
         batch_op.create_index(batch_op.f("ix_customer_email_key"), ["email_key"], unique=False)
         batch_op.create_index("ix_customer_followed_at", ["followed_at"], unique=False)
-        batch_op.create_index("ix_customer_furigana", ["furigana"], unique=False)
+        batch_op.create_index("ix_customer_furigana_key", ["furigana_key"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_customer_phone_digits"), ["phone_digits"], unique=False
         )
@@ -266,7 +267,7 @@ def downgrade() -> None:
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customer_updated_at"))
         batch_op.drop_index(batch_op.f("ix_customer_phone_digits"))
-        batch_op.drop_index("ix_customer_furigana")
+        batch_op.drop_index("ix_customer_furigana_key")
         batch_op.drop_index("ix_customer_followed_at")
         batch_op.drop_index(batch_op.f("ix_customer_email_key"))
         batch_op.drop_index("ix_customer_display_name")

@@ -1,0 +1,1027 @@
+"""CSV import and export of the customer book, in files that Excel reads and writes.
+
+Export writes UTF-8 with a BOM and CRLF line ends (what Excel needs to show Japanese text
+and to open the file with a double click), quoting cells only where needed. Headers are
+Japanese by default (:data:`TARGETS`), English on request; custom fields use their names.
+Image and file fields are not exported. Points fields export their balance.
+
+Import reads UTF-8 (with or without BOM) and CP932 (Excel's "Shift_JIS"), detected
+automatically. It is all or nothing: every row is validated first, and one bad row means
+:class:`ImportRowsError` with every problem listed and nothing stored. The rules:
+
+* Row numbers are the ones a spreadsheet shows: the header is row 1.
+* A row updates an existing customer when it matches by LINE user ID, else by phone
+  number (digits only, so ０９０-1234-5678 matches 09012345678), else by email (ignoring
+  case). A customer who has another LINE user ID than the row is never matched.
+* **Empty cells never erase**: on update only the non-empty cells change the customer.
+  Tags in the file are added; the customer's other tags stay.
+* The same customer twice in one file is an error (both rows would update one person).
+* Unknown tag names are created. Unknown columns are ignored and listed once in
+  :attr:`ImportReport.ignored_columns`, never reported per row.
+* Importing a points value sets the balance; the difference goes into the points history
+  with the reason "CSV".
+
+Cells that Excel would run as a formula (starting with ``= + - @``, tab or CR) are written
+with a leading apostrophe, because LINE display names are chosen by strangers and a
+display name such as ``=HYPERLINK(...)`` must not become a live formula on the owner's PC.
+Import removes that apostrophe again, so files round-trip unchanged.
+
+Speed: matches are pre-loaded once, rows are written with bulk Core inserts in chunks, and
+the search index is rebuilt chunk by chunk, so 100,000 rows take seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import errno
+import io
+import logging
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from app import fsutil, search, textnorm
+from app.audit import AuditAction, AuditService
+from app.customers import clean_value
+from app.errors import CancelledError, CsvError, DiskFullError, ImportRowsError, ValidationError
+from app.fields import (
+    ATTACHMENT_TYPES,
+    SEARCHED_TYPES,
+    FieldType,
+    display,
+    from_row,
+    to_columns,
+    validate,
+)
+from app.i18n import QT_TRANSLATE_NOOP
+from app.store.models import (
+    Customer,
+    CustomerTag,
+    CustomField,
+    FieldValue,
+    PointsEntry,
+    Tag,
+    TimelineEvent,
+    utcnow,
+)
+from app.tags import TagService
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+log = logging.getLogger("otokui.csv")
+
+_CTX = "csv"
+
+Progress = Callable[[int, int], object]
+Cancel = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A built-in column: its key, and its header in Japanese and in English."""
+
+    key: str
+    ja: str
+    en: str
+
+
+#: Built-in columns in the order exported; ``ja`` is the default header.
+TARGETS: list[Target] = [
+    Target("line_user_id", "LINEユーザーID", "line_user_id"),
+    Target("display_name", "表示名", "display_name"),
+    Target("name", "氏名", "name"),
+    Target("furigana", "ふりがな", "furigana"),
+    Target("phone", "電話番号", "phone"),
+    Target("email", "メールアドレス", "email"),
+    Target("postal_code", "郵便番号", "postal_code"),
+    Target("address", "住所", "address"),
+    Target("birthday", "誕生日", "birthday"),
+    Target("memo", "メモ", "memo"),
+    Target("tags", "タグ", "tags"),
+]
+_TARGET_KEYS = frozenset(t.key for t in TARGETS)
+#: Other headers owners' spreadsheets use for the same columns.
+HEADER_VARIANTS: dict[str, str] = {
+    "フリガナ": "furigana",
+    "名前": "name",
+    "お名前": "name",
+    "電話": "phone",
+    "tel": "phone",
+    "メール": "email",
+    "eメール": "email",
+    "e-mail": "email",
+    "生年月日": "birthday",
+    "備考": "memo",
+    "〒": "postal_code",
+    "タグ名": "tags",
+    "tag": "tags",
+}
+
+FIELD_PREFIX = "field:"
+TAG_SEPARATOR = ";"
+#: Reason written into the points history for balances set by an import.
+POINTS_REASON = "CSV"
+#: Bigger files are refused before reading: 100,000 customers take about 20 MB.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Rows per write chunk: big enough for bulk inserts, small enough to cancel promptly.
+CHUNK = 1000
+#: How often (in rows) validation reports progress and polls cancel.
+_POLL_EVERY = 500
+#: First characters that make Excel treat a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_GUARD = "'"
+_BOM = b"\xef\xbb\xbf"
+_VALUE_CHARS = 40
+_ENCODINGS = {
+    "auto": "auto",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "cp932": "cp932",
+    "ms932": "cp932",
+    "windows-31j": "cp932",
+    # Excel's "Shift_JIS" is Microsoft's CP932 (it has ①, ㈱, 髙 and friends).
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+}
+_CUSTOMER_COLUMNS = ("line_user_id", "display_name", "name", "furigana", "phone", "email",
+                     "postal_code", "address", "birthday", "memo")
+_SEARCHED = frozenset({"display_name", "name", "furigana", "phone", "email", "memo",
+                       "address"})
+
+
+# --- results --------------------------------------------------------------------------------
+
+@dataclass
+class RowProblem:
+    """Why one row (or one cell of it) cannot be imported."""
+
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    column: str  # the header of the cell, "" for the whole row
+    reason: str  # English source text marked for translation (context "csv", or the
+    #              context of the validation message)
+    value: str  # the cell as written, at most 40 characters
+    #: For a customer met twice: the row where they first appear.
+    related_row: int | None = None
+
+
+@dataclass
+class CsvPreview:
+    encoding: str
+    headers: list[str]
+    rows: list[list[str]]
+    #: Column index → target key ("name", "tags", "field:<id>"), None to ignore it.
+    mapping: dict[int, str | None]
+
+
+@dataclass
+class ImportReport:
+    total: int  # data rows read (blank rows not counted)
+    created: int
+    updated: int  # matched rows that changed something; the rest were unchanged
+    problems: list[RowProblem]
+    ignored_columns: list[str]
+    dry_run: bool
+    #: Tags the import creates (dry run: would create).
+    new_tags: list[str] = field(default_factory=list)
+
+
+# --- reading files ----------------------------------------------------------------------------
+
+def _csv_error(message: str, detail: str = "") -> CsvError:
+    return CsvError(detail, message=message)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _check_not_binary(data: bytes) -> None:
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise _csv_error(QT_TRANSLATE_NOOP(
+            _CTX, "This is an Excel workbook, not a CSV file. In Excel, choose "
+            "File → Save As → CSV UTF-8, then import that file."))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _csv_error(QT_TRANSLATE_NOOP(
+            _CTX, "This file is saved as UTF-16 (Unicode text). Save it as CSV UTF-8 "
+            "instead."))
+    if b"\x00" in data:
+        raise _csv_error(QT_TRANSLATE_NOOP(
+            _CTX, "This is not a text file. Choose a CSV file."))
+
+
+def detect_encoding(data: bytes) -> str:
+    """``"utf-8-sig"`` (UTF-8 with BOM), ``"utf-8"`` or ``"cp932"`` (Shift_JIS).
+
+    UTF-8 is tried before CP932 because Japanese text in CP932 is almost never valid
+    UTF-8, while the reverse happens often. Raises :class:`CsvError` when neither fits.
+    """
+    if data.startswith(_BOM):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        data.decode("cp932")
+        return "cp932"
+    except UnicodeDecodeError:
+        pass
+    raise _csv_error(QT_TRANSLATE_NOOP(
+        _CTX, "The file is neither UTF-8 nor Shift_JIS text."),
+        f"line {_line_of(data, utf8_error.start)}")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _csv_error(QT_TRANSLATE_NOOP(
+                _CTX, "The file is too big to import (more than 256 MB)."))
+        with path.open("rb") as f:
+            return f.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise _csv_error(QT_TRANSLATE_NOOP(_CTX, "This is a folder, not a CSV file.")) from None
+    except OSError as exc:
+        raise _csv_error(QT_TRANSLATE_NOOP(_CTX, "The file cannot be opened."),
+                         exc.strerror or type(exc).__name__) from None
+
+
+def _decode(data: bytes, encoding: str) -> tuple[str, str]:
+    """The file's text and the encoding used."""
+    chosen = _ENCODINGS.get(encoding.strip().lower().replace(" ", ""))
+    if chosen is None:
+        raise _csv_error(QT_TRANSLATE_NOOP(_CTX, "Unknown text encoding."), encoding[:20])
+    _check_not_binary(data)
+    if chosen == "auto":
+        chosen = detect_encoding(data)
+    elif chosen == "utf-8" and data.startswith(_BOM):
+        chosen = "utf-8-sig"
+    try:
+        content = data.decode(chosen)
+    except UnicodeDecodeError as exc:
+        raise _csv_error(QT_TRANSLATE_NOOP(
+            _CTX, "The file is not in the chosen text encoding."),
+            f"line {_line_of(data, exc.start)}") from None
+    if not content.strip():
+        raise _csv_error(QT_TRANSLATE_NOOP(_CTX, "The file is empty."))
+    return content, chosen
+
+
+def _records(content: str) -> Iterable[tuple[int, list[str]]]:
+    """(row number, cells) for every record, blank ones included, as a spreadsheet counts."""
+    first_line = content.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
+    row = 0
+    while True:
+        row += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "end of data" in str(exc):
+                reason = QT_TRANSLATE_NOOP(
+                    _CTX, "A quotation mark (\") is opened but never closed.")
+            elif "field larger" in str(exc):
+                reason = QT_TRANSLATE_NOOP(_CTX, "A cell is too long.")
+            else:
+                reason = QT_TRANSLATE_NOOP(
+                    _CTX, "A cell has text after its closing quotation mark (\").")
+            raise _csv_error(reason, f"row {row}") from None
+        yield row, cells
+
+
+def _load(path: Path, encoding: str) -> tuple[str, list[str], Iterable[tuple[int, list[str]]]]:
+    """Encoding, headers (the first row that is not blank), and the data records."""
+    content, used = _decode(_read_bytes(Path(path)), encoding)
+    records = iter(_records(content))
+    for _row, cells in records:
+        if any(c.strip() for c in cells):
+            return used, [c.strip() for c in cells], records
+    raise _csv_error(QT_TRANSLATE_NOOP(_CTX, "The file is empty."))
+
+
+# --- columns ---------------------------------------------------------------------------------
+
+def header_key(header: str) -> str:
+    """A header as compared: NFKC, case folded, without spaces, ``_`` or ``-``."""
+    norm = unicodedata.normalize("NFKC", header).strip().casefold()
+    return "".join(ch for ch in norm if not ch.isspace() and ch not in "_-")
+
+
+_PRIMARY = {header_key(name): t.key for t in TARGETS for name in (t.ja, t.en, t.key)}
+_VARIANTS = {header_key(name): key for name, key in HEADER_VARIANTS.items()}
+
+
+def auto_mapping(headers: list[str], fields: list[CustomField]) -> dict[int, str | None]:
+    """Guess what each column holds from its header.
+
+    Exact built-in headers win, then custom field names, then the common variants. A
+    target already taken falls through to the next rule, so an export of a book with a
+    custom field called メモ (two メモ columns) reads back the way it was written.
+    """
+    by_name: dict[str, int] = {}
+    for f in fields:
+        if FieldType(f.type) not in ATTACHMENT_TYPES:
+            by_name.setdefault(header_key(f.name), f.id)
+    keys = [header_key(h) for h in headers]
+    mapping: dict[int, str | None] = dict.fromkeys(range(len(headers)))
+    taken: set[str] = set()
+    lookups: list[Callable[[str], str | None]] = [
+        _PRIMARY.get,
+        lambda k: f"{FIELD_PREFIX}{by_name[k]}" if k in by_name else None,
+        _VARIANTS.get,
+    ]
+    for lookup in lookups:
+        for i, k in enumerate(keys):
+            if mapping[i] is not None or not k:
+                continue
+            target = lookup(k)
+            if target is not None and target not in taken:
+                mapping[i] = target
+                taken.add(target)
+    return mapping
+
+
+@dataclass
+class _Column:
+    index: int
+    header: str
+    key: str  # built-in key, "tags", or "field:<id>"
+    field: CustomField | None = None
+
+
+def _plan(headers: list[str], mapping: dict[int, str | None],
+          fields: list[CustomField]) -> list[_Column]:
+    by_id = {f.id: f for f in fields}
+    columns: list[_Column] = []
+    seen: set[str] = set()
+    for index, target in sorted(mapping.items()):
+        if target is None:
+            continue
+        if not isinstance(index, int) or not 0 <= index < len(headers):
+            raise _csv_error(QT_TRANSLATE_NOOP(
+                _CTX, "The column assignment names a column the file does not have."),
+                str(index)[:20])
+        if target in seen:
+            raise _csv_error(QT_TRANSLATE_NOOP(
+                _CTX, "Two columns are assigned to the same field."), target[:40])
+        seen.add(target)
+        if target in _TARGET_KEYS:
+            columns.append(_Column(index, headers[index], target))
+            continue
+        f = None
+        if target.startswith(FIELD_PREFIX):
+            with contextlib.suppress(ValueError):
+                f = by_id.get(int(target[len(FIELD_PREFIX):]))
+        if f is None or FieldType(f.type) in ATTACHMENT_TYPES:
+            raise _csv_error(QT_TRANSLATE_NOOP(
+                _CTX, "A column is assigned to a field that cannot be imported."), target[:40])
+        columns.append(_Column(index, headers[index], target, f))
+    if not columns:
+        raise _csv_error(QT_TRANSLATE_NOOP(
+            _CTX, "The first row does not name any column Otokui knows (for example 氏名, "
+            "電話番号, メールアドレス). Add a header row, or assign the columns."))
+    return columns
+
+
+def _unguard(value: str) -> str:
+    """Undo the apostrophe export puts before formula-like cells."""
+    if len(value) > 1 and value[0] == _GUARD and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def _guard(value: str) -> str:
+    return _GUARD + value if value.startswith(_FORMULA_START) else value
+
+
+# --- preview -----------------------------------------------------------------------------------
+
+def read_preview(book: Book, path: Path, *, encoding: str = "auto",
+                 limit: int = 20) -> CsvPreview:
+    """The header, the first ``limit`` data rows and the guessed column assignment."""
+    used, headers, records = _load(path, encoding)
+    rows: list[list[str]] = []
+    for _row, cells in records:
+        if len(rows) >= limit:
+            break
+        if any(c.strip() for c in cells):
+            rows.append(cells + [""] * (len(headers) - len(cells)))
+    return CsvPreview(encoding=used, headers=headers, rows=rows,
+                      mapping=auto_mapping(headers, book.fields.list()))
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+@dataclass
+class _Op:
+    """What one valid row does."""
+
+    row: int
+    customer_id: int | None  # None: a new customer
+    builtins: dict[str, Any]
+    values: dict[int, Any]  # field id -> validated value (None never stored)
+    tags: list[str]
+
+
+@dataclass
+class _Index:
+    """Existing customers by the keys rows are matched on."""
+
+    by_line: dict[str, int] = field(default_factory=dict)
+    by_phone: dict[str, list[int]] = field(default_factory=dict)
+    by_email: dict[str, list[int]] = field(default_factory=dict)
+    has_line: set[int] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, s: Session) -> _Index:
+        index = cls()
+        for cid, line, phone, email in s.connection().execute(text(
+                "SELECT id, line_user_id, phone_digits, email_key FROM customer")):
+            if line:
+                index.by_line[line] = cid
+                index.has_line.add(cid)
+            if phone:
+                index.by_phone.setdefault(phone, []).append(cid)
+            if email:
+                index.by_email.setdefault(email, []).append(cid)
+        return index
+
+
+_AMBIGUOUS_PHONE = QT_TRANSLATE_NOOP(
+    _CTX, "Several customers have this phone number; add the LINE user ID or the email "
+    "address to say which one.")
+_AMBIGUOUS_EMAIL = QT_TRANSLATE_NOOP(
+    _CTX, "Several customers have this email address; add the LINE user ID to say which one.")
+_DUPLICATE = QT_TRANSLATE_NOOP(
+    _CTX, "The same customer is already in an earlier row of this file.")
+
+
+class _Ambiguous(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _match(index: _Index, line: str | None, phone: str, email: str) -> int | None:
+    """The existing customer a row updates, or None for a new one."""
+    if line and line in index.by_line:
+        return index.by_line[line]
+
+    def candidates(ids: list[int]) -> list[int]:
+        # A row with a LINE user ID is never someone who has another one.
+        return [i for i in ids if i not in index.has_line] if line else ids
+
+    by_email = candidates(index.by_email.get(email, [])) if email else []
+    if phone:
+        by_phone = candidates(index.by_phone.get(phone, []))
+        if len(by_phone) == 1:
+            return by_phone[0]
+        if len(by_phone) > 1:
+            both = [i for i in by_phone if i in by_email]
+            if len(both) == 1:
+                return both[0]
+            raise _Ambiguous("phone")
+    if len(by_email) == 1:
+        return by_email[0]
+    if len(by_email) > 1:
+        raise _Ambiguous("email")
+    return None
+
+
+@dataclass
+class _Seen:
+    """Keys of the rows read so far, to find one customer written twice."""
+
+    ids: dict[int, int] = field(default_factory=dict)
+    line: dict[str, int] = field(default_factory=dict)
+    phone: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    email: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+
+    def earlier(self, cid: int | None, line: str | None, phone: str, email: str) -> tuple[
+            int | None, str]:
+        """(row number of an earlier row for the same customer, key that matched)."""
+        if cid is not None and cid in self.ids:
+            return self.ids[cid], "id"
+        if line and line in self.line:
+            return self.line[line], "line_user_id"
+        for key, seen, name in ((phone, self.phone, "phone"), (email, self.email, "email")):
+            if key and key in seen:
+                row, other_line = seen[key]
+                if not (line and other_line and line != other_line):
+                    return row, name
+        return None, ""
+
+    def add(self, row: int, cid: int | None, line: str | None, phone: str,
+            email: str) -> None:
+        if cid is not None:
+            self.ids[cid] = row
+        if line:
+            self.line.setdefault(line, row)
+        if phone:
+            self.phone.setdefault(phone, (row, line))
+        if email:
+            self.email.setdefault(email, (row, line))
+
+
+def _problem(row: int, column: str, reason: str, value: str,
+             related_row: int | None = None) -> RowProblem:
+    return RowProblem(row=row, column=column, reason=reason, value=value[:_VALUE_CHARS],
+                      related_row=related_row)
+
+
+class _Checker:
+    """Validates rows and resolves who they are, without writing anything."""
+
+    def __init__(self, s: Session, headers: list[str], columns: list[_Column]) -> None:
+        self.headers = headers
+        self.columns = columns
+        self.index = _Index.load(s)
+        self.seen = _Seen()
+        self.problems: list[RowProblem] = []
+        self.ops: list[_Op] = []
+        self.total = 0
+        self.width = len(headers)
+        self.key_header = {c.key: c.header for c in columns}
+        self.required = {c.index for c in columns if c.field is not None and c.field.required}
+
+    def check(self, row: int, cells: list[str]) -> None:
+        if not any(c.strip() for c in cells):
+            return  # blank rows are skipped, as Excel leaves them
+        self.total += 1
+        problems = self.problems
+        before = len(problems)
+        if len(cells) > self.width:
+            extra = [c for c in cells[self.width:] if c.strip()]
+            if extra:
+                problems.append(_problem(row, "", QT_TRANSLATE_NOOP(
+                    _CTX, "This row has more cells than the header row."), extra[0]))
+        builtins: dict[str, Any] = {}
+        values: dict[int, Any] = {}
+        tags: list[str] = []
+        empty_required: list[_Column] = []
+        for col in self.columns:
+            raw = cells[col.index] if col.index < len(cells) else ""
+            cell = raw.strip()
+            if not cell:
+                if col.index in self.required:
+                    empty_required.append(col)
+                continue
+            # Line breaks inside a cell become LF whatever the file used (Excel writes LF).
+            cell = _unguard(cell.replace("\r\n", "\n").replace("\r", "\n"))
+            try:
+                if col.field is not None:
+                    values[col.field.id] = validate(col.field, cell)
+                elif col.key == "tags":
+                    tags = [t.strip() for t in cell.replace("；", TAG_SEPARATOR)
+                            .split(TAG_SEPARATOR) if t.strip()]
+                else:
+                    builtins[col.key] = clean_value(col.key, cell)
+            except ValidationError as exc:
+                problems.append(_problem(row, col.header, exc.message, raw.strip()))
+        if len(problems) > before:
+            return
+        if not builtins and not values and not tags:
+            problems.append(_problem(row, "", QT_TRANSLATE_NOOP(
+                _CTX, "This row has no value in any imported column."), ""))
+            return
+        line = builtins.get("line_user_id")
+        phone = textnorm.phone_digits(builtins.get("phone"))
+        email = textnorm.email_key(builtins.get("email"))
+        try:
+            cid = _match(self.index, line, phone, email)
+        except _Ambiguous as exc:
+            reason = _AMBIGUOUS_PHONE if exc.key == "phone" else _AMBIGUOUS_EMAIL
+            problems.append(_problem(row, self.key_header.get(exc.key, ""), reason,
+                                     builtins.get(exc.key, "")))
+            return
+        earlier, key = self.seen.earlier(cid, line, phone, email)
+        if earlier is not None:
+            column = self.key_header.get(key, "")
+            problems.append(_problem(row, column, _DUPLICATE,
+                                     str(builtins.get(key, "") or ""), earlier))
+            return
+        self.seen.add(row, cid, line, phone, email)
+        if cid is None and empty_required:
+            for col in empty_required:
+                problems.append(_problem(row, col.header, QT_TRANSLATE_NOOP(
+                    "fields", "This field is required."), ""))
+            return
+        self.ops.append(_Op(row, cid, builtins, values, tags))
+
+
+@dataclass
+class _Existing:
+    """What matched customers hold now, for telling changes from repeats."""
+
+    customers: dict[int, dict[str, Any]] = field(default_factory=dict)
+    values: dict[tuple[int, int], Any] = field(default_factory=dict)
+    tags: set[tuple[int, int]] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, s: Session, ids: list[int], fields: dict[int, CustomField]) -> _Existing:
+        ex = cls()
+        table = Customer.__table__
+        conn = s.connection()
+        cols = [table.c.id, *(table.c[name] for name in _CUSTOMER_COLUMNS)]
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            for r in conn.execute(select(*cols).where(table.c.id.in_(chunk))):
+                ex.customers[r.id] = dict(r._mapping)
+            if fields:
+                for r in conn.execute(select(FieldValue.__table__).where(
+                        FieldValue.customer_id.in_(chunk),
+                        FieldValue.field_id.in_(list(fields)))):
+                    ex.values[(r.customer_id, r.field_id)] = from_row(fields[r.field_id], r)
+            for cid, tid in conn.execute(select(CustomerTag.customer_id, CustomerTag.tag_id)
+                                         .where(CustomerTag.customer_id.in_(chunk))):
+                ex.tags.add((cid, tid))
+        return ex
+
+
+def _same(name: str, old: Any, new: Any) -> bool:
+    if name == "phone":
+        return textnorm.phone_digits(old) == textnorm.phone_digits(new)
+    if name == "email":
+        return textnorm.email_key(old) == textnorm.email_key(new)
+    return old == new
+
+
+class _Writer:
+    """Writes the checked rows with bulk statements inside the import's transaction."""
+
+    def __init__(self, s: Session, fields: dict[int, CustomField],
+                 tag_ids: dict[str, int], existing: _Existing) -> None:
+        self.s = s
+        self.conn = s.connection()
+        self.fields = fields
+        self.tag_ids = tag_ids
+        self.existing = existing
+        self.now = utcnow()
+        self.next_id = int(self.conn.execute(
+            text("SELECT coalesce(max(id), 0) FROM customer")).scalar_one()) + 1
+        self.created = 0
+        self.updated = 0
+
+    def _value_row(self, cid: int, fid: int, value: Any) -> dict[str, Any]:
+        return {"customer_id": cid, "field_id": fid, "updated_at": self.now,
+                **to_columns(self.fields[fid], value)}
+
+    def _points_row(self, cid: int, fid: int, delta: int) -> dict[str, Any]:
+        return {"customer_id": cid, "field_id": fid, "delta": delta, "reason": POINTS_REASON,
+                "at": self.now}
+
+    def _event(self, cid: int, data: dict[str, Any]) -> dict[str, Any]:
+        return {"customer_id": cid, "at": self.now, "kind": "imported", "data": data}
+
+    def write(self, ops: list[_Op]) -> None:
+        """Write one chunk of rows (new customers and updates alike)."""
+        customers: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        values: list[dict[str, Any]] = []
+        points: list[dict[str, Any]] = []
+        pairs: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        reindex: list[int] = []
+        for op in ops:
+            if op.customer_id is None:
+                self._create(op, customers, values, points, pairs, events)
+                reindex.append(customers[-1]["id"])
+            else:
+                searched = self._update(op, updates, values, points, pairs, events)
+                if searched:
+                    reindex.append(op.customer_id)
+        conn = self.conn
+        if customers:
+            conn.execute(insert(Customer.__table__), customers)
+        if updates:
+            table = Customer.__table__
+            conn.execute(
+                update(table).where(table.c.id == bindparam("b_id")).values(
+                    {name: bindparam(f"b_{name}")
+                     for name in (*_CUSTOMER_COLUMNS, "phone_digits", "email_key",
+                                  "updated_at")}),
+                updates)
+        if values:
+            stmt = sqlite_insert(FieldValue.__table__)
+            conn.execute(stmt.on_conflict_do_update(
+                index_elements=["customer_id", "field_id"],
+                set_={name: stmt.excluded[name] for name in
+                      ("text_value", "num_value", "date_value", "updated_at")}), values)
+        if points:
+            conn.execute(insert(PointsEntry.__table__), points)
+        if pairs:
+            conn.execute(insert(CustomerTag.__table__), pairs)
+        if events:
+            conn.execute(insert(TimelineEvent.__table__), events)
+        search.reindex(self.s, reindex)
+
+    def _create(self, op: _Op, customers: list, values: list, points: list, pairs: list,
+                events: list) -> None:
+        cid = self.next_id
+        self.next_id += 1
+        b = op.builtins
+        phone, email = b.get("phone", ""), b.get("email", "")
+        customers.append({
+            "id": cid, "line_user_id": b.get("line_user_id"),
+            "display_name": b.get("display_name", ""), "picture_url": None,
+            "status_message": None, "language": None, "followed_at": None,
+            "blocked_at": None, "name": b.get("name", ""), "furigana": b.get("furigana", ""),
+            "phone": phone, "phone_digits": textnorm.phone_digits(phone), "email": email,
+            "email_key": textnorm.email_key(email), "postal_code": b.get("postal_code", ""),
+            "address": b.get("address", ""), "birthday": b.get("birthday"),
+            "memo": b.get("memo", ""), "is_owner": False, "created_at": self.now,
+            "updated_at": self.now})
+        for fid, value in op.values.items():
+            if value is None:
+                continue
+            values.append(self._value_row(cid, fid, value))
+            if self.fields[fid].type == FieldType.POINTS and value:
+                points.append(self._points_row(cid, fid, int(value)))
+        for name in dict.fromkeys(op.tags):
+            pairs.append({"customer_id": cid, "tag_id": self.tag_ids[name],
+                          "added_at": self.now})
+        events.append(self._event(cid, {"created": True}))
+        self.created += 1
+
+    def _update(self, op: _Op, updates: list, values: list, points: list, pairs: list,
+                events: list) -> bool:
+        """Queue the changes of one matched row; returns whether search must be redone."""
+        cid = op.customer_id
+        assert cid is not None
+        current = self.existing.customers[cid]
+        changed = [name for name, value in op.builtins.items()
+                   if not _same(name, current[name], value)]
+        changed_fields: list[str] = []
+        searched = bool(_SEARCHED.intersection(changed))
+        for fid, value in op.values.items():
+            f = self.fields[fid]
+            old = self.existing.values.get((cid, fid))
+            if value is None or old == value:
+                continue
+            changed_fields.append(f.name)
+            values.append(self._value_row(cid, fid, value))
+            if f.type == FieldType.POINTS:
+                points.append(self._points_row(cid, fid, int(value) - int(old or 0)))
+            searched = searched or FieldType(f.type) in SEARCHED_TYPES
+        added_tags = []
+        for name in dict.fromkeys(op.tags):
+            tid = self.tag_ids[name]
+            if (cid, tid) not in self.existing.tags:
+                added_tags.append(name)
+                pairs.append({"customer_id": cid, "tag_id": tid, "added_at": self.now})
+        if not (changed or changed_fields or added_tags):
+            return False
+        row = {**current, **{name: op.builtins[name] for name in changed}}
+        updates.append({
+            "b_id": cid, **{f"b_{name}": row[name] for name in _CUSTOMER_COLUMNS},
+            "b_phone_digits": textnorm.phone_digits(row["phone"]),
+            "b_email_key": textnorm.email_key(row["email"]), "b_updated_at": self.now})
+        data: dict[str, Any] = {"fields": changed + changed_fields}
+        if added_tags:
+            data["tags"] = added_tags
+        events.append(self._event(cid, data))
+        self.updated += 1
+        return searched
+
+
+def _resolve_tags(s: Session, ops: list[_Op]) -> tuple[dict[str, int], dict[str, str]]:
+    """Tags named in ``ops``: existing ones (name → id) and new ones (name → name to create).
+
+    A name also finds a tag spelled the same after NFKC (ＶＩＰ finds VIP), and two
+    spellings of one new tag create it once, under the first spelling met.
+    """
+    existing = {name: tid for tid, name in s.connection().execute(select(Tag.id, Tag.name))}
+    by_norm: dict[str, int] = {}
+    for name, tid in existing.items():
+        by_norm.setdefault(unicodedata.normalize("NFKC", name), tid)
+    found: dict[str, int] = {}
+    new: dict[str, str] = {}
+    new_by_norm: dict[str, str] = {}
+    for name in dict.fromkeys(name for op in ops for name in op.tags):
+        norm = unicodedata.normalize("NFKC", name)
+        tid = existing.get(name) or by_norm.get(norm)
+        if tid is not None:
+            found[name] = tid
+        else:
+            new[name] = new_by_norm.setdefault(norm, name)
+    return found, new
+
+
+def _count_updates(ops: list[_Op], existing: _Existing, fields: dict[int, CustomField],
+                   tag_ids: dict[str, int]) -> int:
+    """How many matched rows would change something (for the dry run's report)."""
+    count = 0
+    for op in ops:
+        cid = op.customer_id
+        if cid is None:
+            continue
+        current = existing.customers[cid]
+        if (any(not _same(n, current[n], v) for n, v in op.builtins.items())
+                or any(v is not None and existing.values.get((cid, fid)) != v
+                       for fid, v in op.values.items())
+                or any(tag_ids.get(t) is None or (cid, tag_ids[t]) not in existing.tags
+                       for t in op.tags)):
+            count += 1
+    return count
+
+
+def import_csv(book: Book, path: Path, *, encoding: str = "auto",
+               mapping: dict[int, str | None] | None = None, dry_run: bool = False,
+               progress: Progress | None = None, cancel: Cancel | None = None) -> ImportReport:
+    """Import customers from ``path``, all or nothing.
+
+    ``mapping`` assigns columns (index → target key, None to ignore); by default it is
+    guessed from the headers (:func:`auto_mapping`). A dry run validates everything and
+    reports what would happen without writing. A real import with any bad row raises
+    :class:`ImportRowsError` carrying the problems, and stores nothing.
+
+    ``progress(done, total)`` counts steps: every row is checked once and, on a real
+    import, written once, so ``total`` is twice the rows (once for a dry run). ``cancel()``
+    is polled between chunks; when it returns true, :class:`CancelledError` is raised and
+    nothing is stored.
+    """
+    used, headers, records = _load(path, encoding)
+    rows = list(records)
+    fields = [f for f in book.fields.list() if FieldType(f.type) not in ATTACHMENT_TYPES]
+    if mapping is None:
+        mapping = auto_mapping(headers, fields)
+    columns = _plan(headers, mapping, fields)
+    mapped = {c.index for c in columns}
+    ignored_columns = _ignored(headers, mapped, rows)
+    steps = len(rows) if dry_run else 2 * len(rows)
+
+    def tick(done: int) -> None:
+        if cancel is not None and cancel():
+            raise CancelledError()
+        if progress is not None:
+            progress(done, steps)
+
+    fields_by_id = {c.field.id: c.field for c in columns if c.field is not None}
+    session = book.db.read() if dry_run else book.db.write()
+    with session as s:
+        checker = _Checker(s, headers, columns)
+        for i, (row, cells) in enumerate(rows, start=1):
+            checker.check(row, cells)
+            if i % _POLL_EVERY == 0:
+                tick(i)
+        tick(len(rows))
+        ops = checker.ops
+        tag_ids, to_create = _resolve_tags(s, ops)
+        new_tags = list(dict.fromkeys(to_create.values()))
+        matched = [op.customer_id for op in ops if op.customer_id is not None]
+        existing = _Existing.load(s, matched, fields_by_id)
+        if dry_run:
+            return ImportReport(total=checker.total, created=len(ops) - len(matched),
+                                updated=_count_updates(ops, existing, fields_by_id, tag_ids),
+                                problems=checker.problems, ignored_columns=ignored_columns,
+                                dry_run=True, new_tags=new_tags)
+        if checker.problems:
+            log.info("CSV import refused: %d problems in %d rows", len(checker.problems),
+                     checker.total)
+            raise ImportRowsError(checker.problems)
+        created = {name: tid for tid, name in TagService.ensure_in(s, new_tags).items()}
+        tag_ids.update({name: created[canonical] for name, canonical in to_create.items()})
+        writer = _Writer(s, fields_by_id, tag_ids, existing)
+        done = len(rows)
+        for start in range(0, len(ops), CHUNK):
+            chunk = ops[start:start + CHUNK]
+            writer.write(chunk)
+            done += len(chunk)
+            tick(done)
+        AuditService.add(s, AuditAction.IMPORT_CSV, target="customers", count=checker.total,
+                         created=writer.created, updated=writer.updated, encoding=used)
+        tick(steps)
+    log.info("CSV import: %d rows, %d created, %d updated", checker.total, writer.created,
+             writer.updated)
+    book.announce("customers")
+    book.announce("tags")
+    book.announce("audit")
+    return ImportReport(total=checker.total, created=writer.created, updated=writer.updated,
+                        problems=[], ignored_columns=ignored_columns, dry_run=False,
+                        new_tags=new_tags)
+
+
+def _ignored(headers: list[str], mapped: set[int], rows: list[tuple[int, list[str]]]
+             ) -> list[str]:
+    """Headers of the columns left out; a column without a header only if it holds data."""
+    ignored: list[str] = []
+    for i, header in enumerate(headers):
+        if i in mapped:
+            continue
+        if header:
+            ignored.append(header)
+        elif any(i < len(cells) and cells[i].strip() for _row, cells in rows):
+            ignored.append(f"#{i + 1}")
+    return ignored
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+def _export_fields(book: Book) -> list[CustomField]:
+    return [f for f in book.fields.list() if FieldType(f.type) not in ATTACHMENT_TYPES]
+
+
+def _cell(f: CustomField, value: Any) -> str:
+    ftype = FieldType(f.type)
+    if ftype is FieldType.DATETIME and value is not None and value.second:
+        return value.strftime("%Y-%m-%d %H:%M:%S")  # display() drops seconds
+    out = display(f, value)
+    if ftype in (FieldType.NUMBER, FieldType.POINTS, FieldType.DATE, FieldType.DATETIME):
+        return out  # a negative number is a number, not a formula
+    return _guard(out)
+
+
+def export_csv(book: Book, path: Path, *, customer_ids: list[int] | None = None,
+               english_headers: bool = False, progress: Progress | None = None,
+               cancel: Cancel | None = None) -> int:
+    """Write customers (all, or ``customer_ids`` in that order) to ``path``; rows written.
+
+    The file appears only when complete (a temporary file beside it is renamed), readable
+    by the owner only. Every export is recorded in the audit log (how many rows, no names).
+    """
+    path = Path(path)
+    fields = _export_fields(book)
+    headers = [t.en if english_headers else t.ja for t in TARGETS] + [f.name for f in fields]
+    table = Customer.__table__
+    rows_written = 0
+    try:
+        with book.db.read() as s, fsutil.atomic_write(path) as out:
+            conn = s.connection()
+            if customer_ids is None:
+                ids = list(conn.execute(text("SELECT id FROM customer ORDER BY id")).scalars())
+            else:
+                ids = list(dict.fromkeys(int(i) for i in customer_ids))
+            tag_names = {tid: name for tid, name in conn.execute(select(Tag.id, Tag.name))}
+            fields_by_id = {f.id: f for f in fields}
+            out.write(_BOM)
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(headers)
+            for start in range(0, len(ids), 500):
+                if cancel is not None and cancel():
+                    raise CancelledError()
+                chunk = ids[start:start + 500]
+                found = {r.id: r for r in conn.execute(
+                    select(table.c.id, *(table.c[n] for n in _CUSTOMER_COLUMNS))
+                    .where(table.c.id.in_(chunk)))}
+                tags: dict[int, list[str]] = {}
+                for cid, tid in conn.execute(
+                        select(CustomerTag.customer_id, CustomerTag.tag_id)
+                        .join(Tag, Tag.id == CustomerTag.tag_id)
+                        .where(CustomerTag.customer_id.in_(chunk))
+                        .order_by(Tag.position, Tag.id)):
+                    tags.setdefault(cid, []).append(tag_names[tid])
+                values: dict[int, dict[int, Any]] = {}
+                if fields_by_id:
+                    for v in conn.execute(select(FieldValue.__table__).where(
+                            FieldValue.customer_id.in_(chunk),
+                            FieldValue.field_id.in_(list(fields_by_id)))):
+                        values.setdefault(v.customer_id, {})[v.field_id] = from_row(
+                            fields_by_id[v.field_id], v)
+                for cid in chunk:
+                    r = found.get(cid)
+                    if r is None:
+                        continue  # deleted since it was selected
+                    cells = [_guard(r.line_user_id or ""), _guard(r.display_name),
+                             _guard(r.name), _guard(r.furigana), _guard(r.phone),
+                             _guard(r.email), _guard(r.postal_code), _guard(r.address),
+                             r.birthday.isoformat() if r.birthday else "", _guard(r.memo),
+                             _guard(TAG_SEPARATOR.join(tags.get(cid, [])))]
+                    mine = values.get(cid, {})
+                    cells += [_cell(f, mine.get(f.id)) for f in fields]
+                    writer.writerow(cells)
+                    rows_written += 1
+                out.write(buf.getvalue().encode("utf-8"))
+                buf.seek(0)
+                buf.truncate()
+                if progress is not None:
+                    progress(min(start + len(chunk), len(ids)), len(ids))
+            out.write(buf.getvalue().encode("utf-8"))
+            # Recorded before the file appears: an export without its audit entry would be
+            # worse than an entry for an export that failed at the very last step.
+            with book.db.write() as w:
+                AuditService.add(w, AuditAction.EXPORT_CSV, target="customers",
+                                 count=rows_written, selection=customer_ids is not None,
+                                 english_headers=english_headers)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise DiskFullError() from None
+        raise CsvError(exc.strerror or type(exc).__name__, message=QT_TRANSLATE_NOOP(
+            _CTX, "The CSV file cannot be written."), advice=QT_TRANSLATE_NOOP(
+            _CTX, "Choose another folder, or close the file if Excel has it open.")) from None
+    log.info("CSV export: %d rows", rows_written)
+    book.announce("audit")
+    return rows_written
