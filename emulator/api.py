@@ -12,6 +12,7 @@ import asyncio
 import hmac
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -86,6 +87,13 @@ def _authorized(emulator: Emulator, request: Request) -> JSONResponse | None:
 def endpoint(name: str, handler: Handler, *, json_body: bool = False
              ) -> Callable[[Request], Awaitable[Response]]:
     async def handle(request: Request) -> Response:
+        response = await _handle(request)
+        # LINE puts a request id on every answer, errors included.
+        if "x-line-request-id" not in response.headers:
+            response.headers["x-line-request-id"] = str(uuid.uuid4())
+        return response
+
+    async def _handle(request: Request) -> Response:
         emulator: Emulator = request.app.state.emulator
         fault = emulator.faults.take(name, after_accept=False)
         if fault is not None:
@@ -120,9 +128,7 @@ def endpoint(name: str, handler: Handler, *, json_body: bool = False
             if after is not None:
                 if after.kind == "accept_then_drop":
                     return await drop_connection(request)
-                return error_response(500, {"message": "Internal server error"},
-                                      {"x-line-request-id": result.headers.get(
-                                          "x-line-request-id", "")})
+                return error_response(500, {"message": "Internal server error"})
         return to_response(result)
 
     return handle

@@ -93,7 +93,9 @@ class DeliveryWorker:
         self._seq = itertools.count()
         self._stopped = False
         self.log: deque[dict[str, Any]] = deque(maxlen=log_size)
-        self._client = httpx.Client(headers={"user-agent": USER_AGENT})
+        # Made on first use, on the worker thread: building its TLS context takes tens of
+        # milliseconds, wasted for emulators that never deliver.
+        self._client: httpx.Client | None = None
         self._thread = threading.Thread(target=self._run, name="emulator-webhook", daemon=True)
         self._thread.start()
 
@@ -194,6 +196,8 @@ class DeliveryWorker:
         body = encode_payload(self._destination, [event])
         headers = {"content-type": "application/json; charset=utf-8",
                    "x-line-signature": sign(self._secret, body)}
+        if self._client is None:
+            self._client = httpx.Client(headers={"user-agent": USER_AGENT})
         try:
             response = self._client.post(s.url, content=body, headers=headers,
                                          timeout=s.timeout_seconds)
@@ -216,4 +220,5 @@ class DeliveryWorker:
             self._stopped = True
             self._cond.notify_all()
         self._thread.join(timeout=10)
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
