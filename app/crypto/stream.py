@@ -125,10 +125,21 @@ def _read_full(src: BinaryIO, buf: memoryview) -> int:
             piece = src.read(size - got)
             n = len(piece)
             buf[got:got + n] = piece
+        if n is None:  # a non-blocking source with nothing ready: not end of data
+            raise BlockingIOError("attachment streams must be blocking")
         if not n:
             break
         got += n
     return got
+
+
+def _write_all(dst: BinaryIO, data: memoryview) -> None:
+    """Write all of ``data``: raw (unbuffered) files may accept only part of it."""
+    while data:
+        n = dst.write(data)
+        if n is None:
+            raise BlockingIOError("attachment streams must be blocking")
+        data = data[n:]
 
 
 def _check_cancel(cancel: Cancel | None) -> None:
@@ -152,7 +163,7 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, *,
         raise ValueError("chunk size out of bounds")
     aead = _aead(key)
     header = _HEADER.pack(MAGIC, VERSION, chunk_size)
-    dst.write(header)
+    _write_all(dst, memoryview(header))
 
     # Two plaintext buffers: the final flag of a full chunk is known only once the next
     # read comes back empty, so we always hold one chunk of look-ahead.
@@ -172,7 +183,7 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, *,
         piece = cur[:cur_len]
         digest.update(piece)
         n = aead.encrypt_into(_nonce(counter, final), piece, header, out_view[:cur_len + TAG_SIZE])
-        dst.write(out_view[:n])
+        _write_all(dst, out_view[:n])
         total += cur_len
         counter += 1
         if progress is not None:
@@ -307,7 +318,7 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, *,
     digest = hashlib.sha256()
     total = 0
     for plain in _verified_chunks(src, key, cancel):
-        dst.write(plain)
+        _write_all(dst, plain)
         digest.update(plain)
         total += len(plain)
         if progress is not None:

@@ -118,14 +118,46 @@ class TrickleReader(io.RawIOBase):
         return len(piece)
 
 
-def test_short_reads_do_not_change_chunking(key: bytes) -> None:
+class TrickleWriter(io.RawIOBase):
+    """A raw sink that accepts only part of each write, as unbuffered files may."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:  # type: ignore[override]
+        piece = bytes(b[:1500])
+        self.data += piece
+        return len(piece)
+
+
+class NotReadyReader(io.RawIOBase):
+    """A non-blocking source with nothing ready yet (readinto returns None)."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> None:  # type: ignore[override]
+        return None
+
+
+def test_short_reads_and_writes_do_not_change_the_result(key: bytes) -> None:
     data = os.urandom(2 * CHUNK_SIZE + 5)
-    out = io.BytesIO()
+    out = TrickleWriter()
     encrypt_stream(TrickleReader(data), out, key)
-    assert out.getvalue() == encrypt_bytes(data, key)
-    back = io.BytesIO()
-    decrypt_stream(TrickleReader(out.getvalue()), back, key)
-    assert back.getvalue() == data
+    assert bytes(out.data) == encrypt_bytes(data, key)
+    back = TrickleWriter()
+    decrypt_stream(TrickleReader(bytes(out.data)), back, key)
+    assert bytes(back.data) == data
+
+
+def test_non_blocking_source_is_not_mistaken_for_the_end(key: bytes) -> None:
+    # Treating "nothing ready" as end of data would seal a silently truncated file.
+    out = io.BytesIO()
+    with pytest.raises(BlockingIOError):
+        encrypt_stream(NotReadyReader(), out, key)
 
 
 def test_progress_is_cumulative_plaintext(tmp_path: Path, key: bytes) -> None:
