@@ -1,0 +1,43 @@
+"""relay.config: settings from the environment, and nothing secret in their repr."""
+
+from __future__ import annotations
+
+import pytest
+
+from relay.config import ConfigError, Settings
+
+
+def test_defaults_and_postgres_urls() -> None:
+    settings = Settings.from_env({"LINE_CHANNEL_SECRET": "s3cret"})
+    assert settings.database_url == "sqlite:///relay.db"
+    assert (settings.retention_days, settings.media_days, settings.public_url) == (14, 14, None)
+    for given in ("postgres://u:p@db.example/relay", "postgresql://u:p@db.example/relay"):
+        url = Settings.from_env({"LINE_CHANNEL_SECRET": "s", "RELAY_DATABASE_URL": given})
+        assert url.database_url == "postgresql+psycopg://u:p@db.example/relay"
+
+
+def test_public_url_and_days() -> None:
+    settings = Settings.from_env({
+        "LINE_CHANNEL_SECRET": "s", "RELAY_PUBLIC_URL": "https://relay.example.jp/",
+        "RELAY_RETENTION_DAYS": "30", "RELAY_MEDIA_DAYS": "7"})
+    assert settings.public_url == "https://relay.example.jp"
+    assert (settings.retention_days, settings.media_days) == (30, 7)
+
+
+@pytest.mark.parametrize("env, named", [
+    ({}, "LINE_CHANNEL_SECRET"),
+    ({"LINE_CHANNEL_SECRET": "   "}, "LINE_CHANNEL_SECRET"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_RETENTION_DAYS": "0"}, "RELAY_RETENTION_DAYS"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_MEDIA_DAYS": "1.5"}, "RELAY_MEDIA_DAYS"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_PUBLIC_URL": "relay.example.jp"}, "RELAY_PUBLIC_URL"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_DATABASE_URL": "mysql://x/y"}, "RELAY_DATABASE_URL"),
+])
+def test_bad_settings_name_the_variable(env: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        Settings.from_env(env)
+
+
+def test_secret_is_not_in_repr_and_optional_for_host_commands() -> None:
+    settings = Settings.from_env({"LINE_CHANNEL_SECRET": "channel-secret-value"})
+    assert "channel-secret-value" not in repr(settings)
+    assert Settings.from_env({}, require_secret=False).channel_secret == b""

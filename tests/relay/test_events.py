@@ -1,0 +1,175 @@
+"""GET /v1/events and POST /v1/events/ack: order, paging, ack, long-poll, devices, retention."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from relay.sealing import SealError, open_sealed
+from tests.relay.harness import Device, ThreadRelay
+
+DAY = 24 * 60 * 60
+
+
+def test_events_come_in_ascending_seq_with_paging(relay: ThreadRelay, paired: Device) -> None:
+    sent = [relay.line.text() for _ in range(7)]
+    assert relay.deliver(*sent[:3]).status_code == 200
+    for event in sent[3:]:
+        assert relay.deliver(event).status_code == 200
+
+    first = relay.pull(paired, after=0, limit=4)
+    seqs = [e["seq"] for e in first["events"]]
+    assert seqs == sorted(seqs) and len(seqs) == 4
+    assert first["next"] == seqs[-1]
+    rest = relay.pull(paired, after=first["next"], limit=500)
+    assert len(rest["events"]) == 3 and rest["events"][0]["seq"] > first["next"]
+    assert relay.pull(paired, after=rest["next"])["events"] == []
+    assert relay.pull(paired, after=rest["next"])["next"] == rest["next"]
+
+    opened = [open_sealed(e["sealed"], paired.key) for e in first["events"] + rest["events"]]
+    assert [e["webhookEventId"] for e in opened] == [e["webhookEventId"] for e in sent]
+    received = [e["received_at"] for e in first["events"]]
+    assert all(abs(r / 1000 - relay.clock()) < 5 for r in received)
+
+
+def test_ack_deletes_that_devices_events_up_to_seq(relay: ThreadRelay, paired: Device) -> None:
+    other = relay.pair("2台目")
+    relay.deliver(*[relay.line.text() for _ in range(3)])
+    events = relay.pull(paired)["events"]
+    middle = events[1]["seq"]
+
+    response = relay.ack(paired, middle)
+    assert response.status_code == 200
+    assert response.json() == {"deleted": 2}
+    assert [e["seq"] for e in relay.pull(paired)["events"]] == [events[2]["seq"]]
+    assert len(relay.pull(other)["events"]) == 3  # the other device still has all three
+    assert relay.queue_depth() == 3
+
+    assert relay.ack(paired, middle).json() == {"deleted": 0}  # acking again is harmless
+    relay.ack(other, events[2]["seq"])
+    relay.ack(paired, events[2]["seq"])
+    assert relay.queue_depth() == 0
+
+
+def test_bad_ack_and_bad_query_are_400(relay: ThreadRelay, paired: Device) -> None:
+    for body in (b"", b"[]", b'{"upto": "3"}', b'{"upto": -1}', b'{"upto": true}',
+                 b'{"upto": 1.5}', b'{"until": 3}'):
+        response = relay.http.post("/v1/events/ack", content=body, headers=paired.auth)
+        assert response.status_code == 400, body
+    for query in ("after=-1", "after=abc", "after=١", "limit=0", "limit=501", "wait=31",
+                  "wait=-1", "wait=nan", "wait=soon", "after=99999999999999999999"):
+        response = relay.http.get(f"/v1/events?{query}", headers=paired.auth)
+        assert response.status_code == 400, query
+    assert relay.http.get("/v1/events?limit=500&wait=0", headers=paired.auth).status_code == 200
+
+
+def test_two_devices_each_get_their_own_sealed_copy(relay: ThreadRelay) -> None:
+    shop, home = relay.pair("店"), relay.pair("自宅")
+    event = relay.line.text("二人分のコピー")
+    assert relay.deliver(event).status_code == 200
+
+    [for_shop] = relay.pull(shop)["events"]
+    [for_home] = relay.pull(home)["events"]
+    assert for_shop["seq"] == for_home["seq"]
+    assert for_shop["sealed"] != for_home["sealed"]
+    expected = {**event, "destination": relay.line.destination}
+    assert open_sealed(for_shop["sealed"], shop.key) == expected
+    assert open_sealed(for_home["sealed"], home.key) == expected
+    with pytest.raises(SealError):
+        open_sealed(for_shop["sealed"], home.key)
+
+
+def test_device_paired_later_gets_only_later_events(relay: ThreadRelay, paired: Device) -> None:
+    early = relay.line.text()
+    relay.deliver(early)
+    late_device = relay.pair("新しいPC")
+    late = relay.line.text()
+    relay.deliver(late)
+    assert [e["webhookEventId"] for e in relay.pull_opened(late_device)] == [
+        late["webhookEventId"]]
+    assert len(relay.pull(paired)["events"]) == 2
+
+
+def test_long_poll_wakes_when_an_event_lands(lazy_relay: ThreadRelay) -> None:
+    relay = lazy_relay  # re-checks only every 600 s: only the wake-up can end this wait early
+    device = relay.pair()
+    result: dict[str, Any] = {}
+
+    def poll() -> None:
+        result["batch"] = relay.pull(device, after=0, wait=30)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    time.sleep(0.3)  # let the poll reach its wait (if it is later, it finds the event anyway)
+    event = relay.line.text()
+    assert relay.deliver(event).status_code == 200
+    poller.join(60)
+    assert not poller.is_alive()
+    events = result["batch"]["events"]
+    assert [open_sealed(e["sealed"], device.key)["webhookEventId"] for e in events] == [
+        event["webhookEventId"]]
+
+
+def test_long_poll_returns_empty_when_nothing_arrives(relay: ThreadRelay,
+                                                     paired: Device) -> None:
+    batch = relay.pull(paired, after=5, wait=0.2)
+    assert batch == {"events": [], "next": 5}
+
+
+def test_long_poll_is_released_when_the_relay_stops(db_url: str, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.relay.harness import ThreadRelay as Relay
+
+    relay = Relay(db_url, tmp_path / "relay.log", clock=clock, recheck_interval=600.0)
+    device = relay.pair()
+    outcome: dict[str, Any] = {}
+
+    def poll() -> None:
+        try:
+            outcome["status"] = relay.http.get(
+                "/v1/events", params={"wait": 30}, headers=device.auth).status_code
+        except Exception as exc:  # a closed connection also ends the wait
+            outcome["status"] = type(exc).__name__
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    time.sleep(0.3)
+    relay.server.should_exit = True
+    poller.join(20)  # well under the poll's 30 s: shutdown released it
+    assert not poller.is_alive()
+    assert outcome["status"] == 200
+    relay.stop()
+
+
+def test_unacknowledged_events_are_purged_after_retention(purging_relay: ThreadRelay) -> None:
+    relay = purging_relay
+    device = relay.pair()
+    old = relay.line.text()
+    relay.deliver(old)
+    relay.clock.advance(13 * DAY)
+    recent = relay.line.text()
+    relay.deliver(recent)
+    relay.clock.advance(1 * DAY + 60)  # `old` is now past 14 days, `recent` is not
+
+    deadline = time.monotonic() + 30
+    while relay.queue_depth() != 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [e["webhookEventId"] for e in relay.pull_opened(device)] == [
+        recent["webhookEventId"]]
+    log = relay.log_text()
+    assert "purged 1 unacknowledged sealed event copies (past 14 days" in log
+    assert "1 de-duplication ids" in log
+
+    # Its de-duplication id was forgotten with it: a (very late) redelivery is new again.
+    relay.deliver(old)
+    assert len(relay.pull(device)["events"]) == 2
+
+
+def test_healthz_shows_queue_depth_and_nothing_personal(relay: ThreadRelay,
+                                                        paired: Device) -> None:
+    relay.deliver(relay.line.text(), relay.line.follow())
+    response = relay.http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "contract": 1, "queue_depth": 2}

@@ -1,0 +1,176 @@
+"""Pairing codes, device tokens, unpairing and revocation (HTTP and the host commands)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from sqlalchemy import create_engine, select
+
+from relay.credentials import CODE_ALPHABET
+from relay.schema import devices
+from relay.sealing import encode_public_key
+from tests.relay.harness import Device, ThreadRelay, run_cli
+
+
+def _try_pair(relay: ThreadRelay, code: str) -> int:
+    key = X25519PrivateKey.generate()
+    return relay.http.post("/v1/devices", json={
+        "pairing_code": code, "name": "事務所のMac",
+        "public_key": encode_public_key(key.public_key())}).status_code
+
+
+def _wrong(code: str) -> str:
+    """A well-formed code that differs from ``code`` in its last character."""
+    last = code[-1]
+    return code[:-1] + CODE_ALPHABET[(CODE_ALPHABET.index(last) + 1) % len(CODE_ALPHABET)]
+
+
+def test_pairing_answers_device_id_and_a_256_bit_token_stored_only_as_hash(
+        relay: ThreadRelay) -> None:
+    code = relay.pairing_code()
+    key = X25519PrivateKey.generate()
+    response = relay.http.post("/v1/devices", json={
+        "pairing_code": code, "name": "レジ横のPC",
+        "public_key": encode_public_key(key.public_key())})
+    assert response.status_code == 201
+    data = response.json()
+    assert set(data) == {"device_id", "token"}
+    token = data["token"]
+    assert len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) >= 32
+
+    engine = create_engine(relay.db_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(select(devices).where(devices.c.id == data["device_id"])).one()
+    finally:
+        engine.dispose()
+    assert row.token_hash == hashlib.sha256(token.encode()).digest()
+    assert token.encode() not in repr(tuple(row)).encode()
+
+
+def test_pairing_code_is_single_use(relay: ThreadRelay) -> None:
+    code = relay.pairing_code()
+    assert _try_pair(relay, code) == 201
+    assert _try_pair(relay, code) == 403
+
+
+def test_pairing_code_forgives_typing_style(relay: ThreadRelay) -> None:
+    # Lowercase, no dash, and O/I typed for 0/1 all mean the same code.
+    code = relay.pairing_code()
+    typed = code.replace("-", " ").lower().replace("0", "o").replace("1", "i")
+    assert _try_pair(relay, typed) == 201
+
+
+def test_pairing_code_expires_after_10_minutes(relay: ThreadRelay) -> None:
+    code = relay.pairing_code()
+    relay.clock.advance(9 * 60 + 59)
+    fresh = relay.pairing_code()         # a new code replaces the old one ...
+    assert _try_pair(relay, code) == 403  # ... so the old one is void even within its time
+    relay.clock.advance(9 * 60 + 59)
+    assert _try_pair(relay, fresh) == 201  # still valid at 9:59
+
+    late = relay.pairing_code()
+    relay.clock.advance(10 * 60 + 1)
+    assert _try_pair(relay, late) == 403
+
+
+def test_pairing_code_is_void_after_5_wrong_tries(relay: ThreadRelay) -> None:
+    code = relay.pairing_code()
+    for _ in range(5):
+        assert _try_pair(relay, _wrong(code)) == 403
+    assert _try_pair(relay, code) == 403
+    assert "pairing code locked after 5 wrong tries" in relay.log_text()
+
+
+def test_four_wrong_tries_still_leave_the_code_usable(relay: ThreadRelay) -> None:
+    code = relay.pairing_code()
+    for attempt in ("", "X", "00000-00000", _wrong(code)):
+        assert _try_pair(relay, attempt) in (400, 403)
+    assert _try_pair(relay, code) == 201
+
+
+def test_pairing_without_any_code_issued_is_refused(relay: ThreadRelay) -> None:
+    assert _try_pair(relay, "7KQ2M-XF9RD") == 403
+
+
+def test_malformed_pairing_requests_are_400(relay: ThreadRelay) -> None:
+    code = relay.pairing_code()
+    good_key = encode_public_key(X25519PrivateKey.generate().public_key())
+    bad = [
+        b"not json",
+        b"[]",
+        b'{"pairing_code": "' + code.encode() + b'", "name": "PC"}',
+        b'{"pairing_code": "' + code.encode() + b'", "name": "", "public_key": "'
+        + good_key.encode() + b'"}',
+        b'{"pairing_code": 12345, "name": "PC", "public_key": "' + good_key.encode() + b'"}',
+        b'{"pairing_code": "' + code.encode() + b'", "name": "PC", "public_key": "'
+        + base64.b64encode(bytes(31)) + b'"}',
+        b'{"pairing_code": "' + code.encode() + b'", "name": "PC", "public_key": "***"}',
+        b'{"pairing_code": "' + code.encode() + b'", "name": "' + b"x" * 101
+        + b'", "public_key": "' + good_key.encode() + b'"}',
+        b"{" + b" " * 20_000 + b"}",
+    ]
+    for body in bad:
+        response = relay.http.post("/v1/devices", content=body)
+        assert response.status_code == 400, body[:80]
+    # None of those used up or locked the code.
+    assert _try_pair(relay, code) == 201
+
+
+def test_wrong_token_is_401_everywhere(relay: ThreadRelay, paired: Device) -> None:
+    forged = Device(paired.device_id, paired.token[:-2] + "AA", paired.key)
+    for headers in ({}, {"Authorization": "Bearer"}, {"Authorization": "Basic abc"},
+                    {"Authorization": f"Token {paired.token}"}, forged.auth,
+                    {"Authorization": "Bearer " + "A" * 5000}):
+        assert relay.http.get("/v1/events", headers=headers).status_code == 401
+        assert relay.http.post("/v1/events/ack", json={"upto": 1},
+                               headers=headers).status_code == 401
+        assert relay.http.delete(f"/v1/devices/{paired.device_id}",
+                                 headers=headers).status_code == 401
+    # The real token still works, case-insensitive scheme included.
+    assert relay.http.get("/v1/events", headers={
+        "authorization": f"bearer {paired.token}"}).status_code == 200
+
+
+def test_device_unpairs_itself_and_its_token_stops_working(relay: ThreadRelay) -> None:
+    first, second = relay.pair("1階"), relay.pair("2階")
+    relay.deliver(relay.line.text())
+    # One device may not revoke another.
+    assert relay.http.delete(f"/v1/devices/{second.device_id}",
+                             headers=first.auth).status_code == 403
+    assert relay.http.delete(f"/v1/devices/{first.device_id}",
+                             headers=first.auth).status_code == 204
+    assert relay.http.get("/v1/events", headers=first.auth).status_code == 401
+    assert relay.http.delete(f"/v1/devices/{first.device_id}",
+                             headers=first.auth).status_code == 401
+    # The other device is untouched and its queue holds only its own copy.
+    assert len(relay.pull(second)["events"]) == 1
+    assert relay.queue_depth() == 1
+
+
+def test_host_commands_pair_list_and_revoke(relay: ThreadRelay) -> None:
+    paired = run_cli(relay.db_url, "pair")
+    assert paired.returncode == 0, paired.stderr
+    code = paired.stdout.strip().splitlines()[-1]
+    device = relay.pair_with_code(code, name="店長のノートPC")
+
+    listed = run_cli(relay.db_url, "devices")
+    assert listed.returncode == 0
+    line = next(ln for ln in listed.stdout.splitlines() if ln.startswith(device.device_id))
+    assert "店長のノートPC" in line and "active" in line
+
+    revoked = run_cli(relay.db_url, "revoke", device.device_id)
+    assert revoked.returncode == 0
+    assert relay.http.get("/v1/events", headers=device.auth).status_code == 401
+    listed = run_cli(relay.db_url, "devices")
+    line = next(ln for ln in listed.stdout.splitlines() if ln.startswith(device.device_id))
+    assert "revoked" in line
+
+    again = run_cli(relay.db_url, "revoke", device.device_id)
+    assert again.returncode == 1
+    assert "no active device" in again.stderr
+    assert run_cli(relay.db_url, "revoke", "not-an-id").returncode == 1
+    # The code the command printed never reached a log.
+    assert code not in relay.log_text()
