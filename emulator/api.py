@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -25,6 +25,7 @@ from emulator.state import ApiResult, Emulator, LineApiError
 log = logging.getLogger("emulator.api")
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+READ_LIMIT_BYTES = 64 * 1024 * 1024
 RATE_LIMITED = "The API rate limit has been exceeded. Try again later."
 MISSING_AUTH = ("Authorization header required. Must follow the scheme, "
                 "'Authorization: Bearer <ACCESS TOKEN>'")
@@ -75,6 +76,17 @@ async def drop_connection(request: Request) -> Response:
     return Response(b"", status_code=500)
 
 
+async def _read_body(request: Request) -> bytes | None:
+    """The whole body, or None past READ_LIMIT_BYTES. Bodies over LINE's 2 MB are read
+    to the end so the client gets its 413 instead of a broken pipe mid-upload."""
+    chunks = bytearray()
+    async for chunk in request.stream():
+        chunks.extend(chunk)
+        if len(chunks) > READ_LIMIT_BYTES:
+            return None
+    return bytes(chunks)
+
+
 def _authorized(emulator: Emulator, request: Request) -> JSONResponse | None:
     header = request.headers.get("authorization")
     if not header or not header.startswith("Bearer ") or not header[7:].strip():
@@ -95,6 +107,12 @@ def endpoint(name: str, handler: Handler, *, json_body: bool = False
 
     async def _handle(request: Request) -> Response:
         emulator: Emulator = request.app.state.emulator
+        try:
+            # Read the body first: a delayed request is still processed after the
+            # client gave up waiting, as LINE would.
+            body = await _read_body(request)
+        except ClientDisconnect:
+            return Response(b"", status_code=400)  # nobody is listening any more
         fault = emulator.faults.take(name, after_accept=False)
         if fault is not None:
             if fault.kind == "drop":
@@ -108,7 +126,8 @@ def endpoint(name: str, handler: Handler, *, json_body: bool = False
         denied = _authorized(emulator, request)
         if denied is not None:
             return denied
-        body = await request.body()
+        if body is None:  # absurdly large: not worth reading to the end
+            return await drop_connection(request)
         if len(body) > MAX_BODY_BYTES:
             return error_response(413, {"message": "Request entity too large"})
         if not emulator.rate_limiter.allow(name, emulator.now()):
