@@ -79,7 +79,10 @@ def keyring_backend() -> str | None:
 
         backend = keyring.get_keyring()
         ident = _backend_identity(backend)
-        if ident.startswith(_NOT_REAL_MODULES) or getattr(backend, "priority", 1) <= 0:
+        if ident.startswith(_NOT_REAL_MODULES):
+            return None
+        inner = getattr(backend, "backends", None)
+        if inner is not None and not inner:  # a chain of nothing
             return None
         return ident
 

@@ -13,13 +13,23 @@ import json
 import os
 from pathlib import Path
 
+from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+class _ExplicitOnly(KeyringBackend):
+    """Never chosen by keyring's own discovery (not "viable"); only when set explicitly.
 
+    Importing this module must not change which backend the rest of the suite sees.
+    """
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("a test backend, selected explicitly only")
+
+
+class MemoryKeyring(_ExplicitOnly):
     def __init__(self) -> None:
         super().__init__()
         self.entries: dict[tuple[str, str], str] = {}
@@ -39,9 +49,7 @@ class OtherMemoryKeyring(MemoryKeyring):
     """A second, different backend: to test that a backend change is refused."""
 
 
-class FileKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
+class FileKeyring(_ExplicitOnly):
     @property
     def _path(self) -> Path:
         return Path(os.environ["OTOKUI_TEST_KEYRING_FILE"])
