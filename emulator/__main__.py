@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from emulator.server import bind, make_server
@@ -56,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     host, port = sock.getsockname()[:2]
     # Printed (not logged) so scripts can read the port; never the secret or token.
     print(f"LINE emulator listening on http://{host}:{port}", flush=True)
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the
+    # handler found at start. Quiet handlers make that a clean exit (status 0).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: None)
     try:
         make_server(emulator, log_level=args.log_level).run(sockets=[sock])
     finally:
