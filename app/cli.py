@@ -113,11 +113,13 @@ def _print_progress(label: str):
 
 def cmd_init(args, profile) -> int:
     from app import keys
+    from app.errors import BookExistsError
 
+    if profile.exists():
+        raise BookExistsError()
     if args.use_passphrase or keys.keyring_backend() is None:
         if not args.use_passphrase:
-            print("No OS keyring here: the book will be protected by a passphrase.",
-                  file=sys.stderr)
+            print("No OS keyring here: the book will be protected by a passphrase.")
         passphrase = _ask("New passphrase: ", ENV_PASSPHRASE, confirm=True)
         book = profile.create(passphrase=passphrase)
     else:
