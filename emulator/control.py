@@ -165,6 +165,8 @@ def routes() -> list[Route]:
         Route(f"{p}/faults", control(_faults), methods=["GET", "POST", "DELETE"]),
         Route(f"{p}/settings", control(_settings), methods=["GET", "POST"]),
         Route(f"{p}/webhooks/wait", control(_wait), methods=["POST"]),
+        Route(f"{p}/webhooks/verify", control(lambda e, r, b: e.verify_webhook()),
+              methods=["POST"]),
         Route(f"{p}/webhooks/deliveries",
               control(lambda e, r, b: {"deliveries": e.deliveries()}), methods=["GET"]),
     ]

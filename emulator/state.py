@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
-import logging
 import random
 import threading
 import time
@@ -39,8 +38,6 @@ from emulator.validation import (
     utf16_len,
 )
 from emulator.webhook import DeliveryWorker, WebhookSettings
-
-log = logging.getLogger("emulator.state")
 
 REPLY_TOKEN_HARD_LIMIT_SECONDS = 20 * 60  # a redelivered token never outlives this
 RETRY_KEY_LIFETIME_SECONDS = 24 * 3600
@@ -359,6 +356,10 @@ class Emulator:
         """
         if not self._worker.wait_idle(timeout):
             raise TimeoutError(f"{self._worker.pending()} webhook deliveries still pending")
+
+    def verify_webhook(self) -> dict[str, Any]:
+        """Send the console's connectivity check (``"events": []``) now; see the result."""
+        return self._worker.verify()
 
     def deliveries(self) -> list[dict[str, Any]]:
         """Every delivery attempt so far: event id, attempt, status, ok, error."""

@@ -149,6 +149,27 @@ class DeliveryWorker:
         with self._cond:
             return len(self._queue) + len(self._held) + self._in_flight
 
+    def verify(self) -> dict[str, Any]:
+        """POST ``{"events": []}`` at once, as the console's Verify button does.
+
+        Sent from the calling thread on its own client, outside the queue and with no
+        redelivery; returns ``{"status": int|None, "ok": bool, "error": str|None}``.
+        """
+        s = self._settings()
+        if s.url is None:
+            return {"status": None, "ok": False, "error": "no webhook URL set"}
+        body = encode_payload(self._destination, [])
+        headers = {"content-type": "application/json; charset=utf-8",
+                   "x-line-signature": sign(self._secret, body)}
+        try:
+            with httpx.Client(headers={"user-agent": USER_AGENT}) as client:
+                response = client.post(s.url, content=body, headers=headers,
+                                       timeout=s.timeout_seconds)
+        except httpx.HTTPError as exc:
+            return {"status": None, "ok": False, "error": type(exc).__name__}
+        return {"status": response.status_code, "ok": 200 <= response.status_code < 300,
+                "error": None}
+
     # --- the worker ---
 
     def _run(self) -> None:

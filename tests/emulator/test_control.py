@@ -257,6 +257,9 @@ def test_wait_for_webhooks_over_http(http: httpx.Client, line: RunningEmulator,
     deliveries = http.get(url(line, "/webhooks/deliveries")).json()["deliveries"]
     assert [d["status"] for d in deliveries] == [200]
     assert http.post(url(line, "/webhooks/wait"), json={"timeout": "soon"}).status_code == 400
+    assert http.post(url(line, "/webhooks/verify")).json() == {"status": 200, "ok": True,
+                                                               "error": None}
+    assert len(receiver.received) == 2
 
 
 def test_info_and_clock(http: httpx.Client, line: RunningEmulator) -> None:

@@ -310,3 +310,14 @@ def test_slow_webhook_does_not_block_the_api(line: RunningEmulator, receiver: Re
     receiver.gate.set()
     e.wait_for_deliveries()
     assert len(receiver.received) == 2
+
+
+def test_verify_sends_an_empty_signed_event_list(line: RunningEmulator, receiver: Receiver,
+                                                 api_only: RunningEmulator) -> None:
+    assert line.emulator.verify_webhook() == {"status": 200, "ok": True, "error": None}
+    [item] = receiver.received
+    payload = WebhookParser(SECRET).parse(item.body.decode(), item.signature, as_payload=True)
+    assert payload.events == [] and payload.destination == line.emulator.bot_user_id
+    receiver.fail_next = 1
+    assert line.emulator.verify_webhook()["status"] == 500
+    assert api_only.emulator.verify_webhook()["error"] == "no webhook URL set"
