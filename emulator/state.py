@@ -363,7 +363,7 @@ class Emulator:
 
     def deliveries(self) -> list[dict[str, Any]]:
         """Every delivery attempt so far: event id, attempt, status, ok, error."""
-        return [dict(r) for r in list(self._worker.log)]
+        return self._worker.records()
 
     def events(self, user_id: str | None = None) -> list[dict[str, Any]]:
         """Every webhook event made so far (as first sent), optionally for one user."""
@@ -913,8 +913,12 @@ class Emulator:
             offset = 0
             if start is not None:
                 try:
-                    offset = int(base64.urlsafe_b64decode(start.encode("ascii")).decode()
-                                 .removeprefix("followers:"))
+                    text = base64.urlsafe_b64decode(start.encode("ascii")).decode()
+                    if not text.startswith("followers:"):
+                        raise ValueError(text)
+                    offset = int(text.removeprefix("followers:"))
+                    if offset < 0:
+                        raise ValueError(text)
                 except (ValueError, UnicodeError, binascii.Error):
                     raise LineApiError(400, "Invalid start parameter") from None
             ids = [u.user_id for u in self._users.values() if not u.blocked]

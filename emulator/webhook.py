@@ -145,6 +145,10 @@ class DeliveryWorker:
                 lambda: not self._queue and not self._held and self._in_flight == 0,
                 timeout=timeout)
 
+    def records(self) -> list[dict[str, Any]]:
+        with self._cond:
+            return [dict(r) for r in self.log]
+
     def pending(self) -> int:
         with self._cond:
             return len(self._queue) + len(self._held) + self._in_flight
@@ -208,7 +212,8 @@ class DeliveryWorker:
             "status": None, "ok": False, "error": None, "time": time.time()}
         if s.url is None:
             record["error"] = "no webhook URL set"
-            self.log.append(record)
+            with self._cond:
+                self.log.append(record)
             return None
         if item.attempt > 0:
             event = copy.deepcopy(event)
@@ -226,7 +231,8 @@ class DeliveryWorker:
             record["ok"] = 200 <= response.status_code < 300
         except httpx.HTTPError as exc:
             record["error"] = type(exc).__name__
-        self.log.append(record)
+        with self._cond:
+            self.log.append(record)
         if record["ok"]:
             return None
         log.info("webhook delivery failed (status %s, %s), attempt %d",

@@ -4,6 +4,7 @@ message, 501 recipients) go over raw HTTP instead."""
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 
@@ -361,7 +362,9 @@ def test_followers_is_403_for_unverified_accounts(http: httpx.Client, line: Runn
     raw = http.get(f"{line.base_url}/v2/bot/followers/ids?limit=1001", headers=AUTH)
     assert raw.status_code == 403
     line.emulator.configure(followers_api=True)
-    for bad in ("limit=0", "limit=1001", "limit=x", "start=%25%25"):
+    forged = [base64.urlsafe_b64encode(t).decode() for t in (b"followers:-3", b"other:1")]
+    for bad in ("limit=0", "limit=1001", "limit=x", "start=%25%25",
+                *(f"start={f}" for f in forged)):
         raw = http.get(f"{line.base_url}/v2/bot/followers/ids?{bad}", headers=AUTH,
                         timeout=10)
         assert raw.status_code == 400, bad

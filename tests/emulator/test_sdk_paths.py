@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime
 
 from linebot.v3.messaging import (
@@ -31,7 +32,7 @@ from linebot.v3.messaging import (
 
 from emulator import RunningEmulator
 
-from .conftest import TIMEOUT, Sdk
+from .conftest import TIMEOUT, Sdk, make_sdk
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -215,3 +216,33 @@ def test_video_content_is_202_while_transcoding(line: RunningEmulator, sdk: Sdk)
     video = bytes(sdk.blob.get_message_content(mid, **TIMEOUT))
     assert video[4:8] == b"ftyp"
     assert bytes(sdk.blob.get_message_content_preview(mid, **TIMEOUT))[:3] == b"\xff\xd8\xff"
+
+
+def test_concurrent_pushes_from_many_threads_all_land(line: RunningEmulator) -> None:
+    uid = line.emulator.add_user("Ken", notify=False)
+    line.emulator.set_quota(type="none")
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        handle, client = make_sdk(line.base_url)
+        try:
+            for i in range(25):
+                handle.api.push_message(PushMessageRequest(
+                    to=uid, messages=[TextMessage(text=f"{n}-{i}")]), **TIMEOUT)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    inbox = line.emulator.inbox(uid)
+    assert len(inbox) == 200
+    assert sorted(i["messages"][0]["text"] for i in inbox) == \
+        sorted(f"{n}-{i}" for n in range(8) for i in range(25))
+    assert len({i["sentMessages"][0]["id"] for i in inbox}) == 200
+    assert len({i["requestId"] for i in inbox}) == 200
