@@ -207,49 +207,64 @@ class CustomerService:
         return deleted
 
     def rows(self, customer_ids: list[int]) -> dict[int, CustomerRow]:
-        """Table rows for ``customer_ids`` (one page at a time, as the lazy model asks)."""
-        from app.fields import display, from_row
+        """Table rows for ``customer_ids`` (one page at a time, as the lazy model asks).
+
+        This is the table's hot path, so it reads plain DB-API tuples.
+        """
+        from app.fields import FieldType, display, from_row
 
         result: dict[int, CustomerRow] = {}
         if not customer_ids:
             return result
-        shown = [f for f in self._book.fields.list() if f.show_in_list]
-        shown_by_id = {f.id: f for f in shown}
+        shown_by_id = {f.id: f for f in self._book.fields.list() if f.show_in_list}
+        types = {fid: FieldType(f.type) for fid, f in shown_by_id.items()}
         with self._book.db.read() as s:
-            conn = s.connection()
+            cur = s.connection().connection.driver_connection.cursor()
             for start in range(0, len(customer_ids), 900):
-                chunk = [int(i) for i in customer_ids[start:start + 900]]
-                marks = ",".join(str(i) for i in chunk)
-                for r in conn.execute(text(
-                    "SELECT id, display_name, name, furigana, phone, picture_url, "
-                    "line_user_id, followed_at, blocked_at, updated_at "
-                    f"FROM customer WHERE id IN ({marks})")):
-                    result[r.id] = CustomerRow(
-                        id=r.id, display_name=r.display_name, name=r.name,
-                        furigana=r.furigana, phone=r.phone, picture_url=r.picture_url,
-                        line_user_id=r.line_user_id, followed_at=_dt(r.followed_at),
-                        blocked_at=_dt(r.blocked_at), updated_at=_dt(r.updated_at))
-                for cid, tid in conn.execute(text(
-                    "SELECT ct.customer_id, ct.tag_id FROM customer_tag ct "
-                    "JOIN tag t ON t.id = ct.tag_id "
-                    f"WHERE ct.customer_id IN ({marks}) "
-                    "ORDER BY t.position, t.id")):
+                marks = ",".join(str(int(i)) for i in customer_ids[start:start + 900])
+                for (cid, display_name, name, furigana, phone, picture, line_id, followed,
+                     blocked, updated) in cur.execute(
+                        "SELECT id, display_name, name, furigana, phone, picture_url, "
+                        "line_user_id, followed_at, blocked_at, updated_at "
+                        f"FROM customer WHERE id IN ({marks})").fetchall():
+                    result[cid] = CustomerRow(
+                        id=cid, display_name=display_name, name=name, furigana=furigana,
+                        phone=phone, picture_url=picture, line_user_id=line_id,
+                        followed_at=_dt(followed), blocked_at=_dt(blocked),
+                        updated_at=_dt(updated))
+                for cid, tid in cur.execute(
+                        "SELECT ct.customer_id, ct.tag_id FROM customer_tag ct "
+                        "JOIN tag t ON t.id = ct.tag_id "
+                        f"WHERE ct.customer_id IN ({marks}) ORDER BY t.position, t.id"
+                ).fetchall():
                     result[cid].tag_ids.append(tid)
                 if shown_by_id:
-                    from app.store.models import FieldValue
-
                     fmarks = ",".join(str(i) for i in shown_by_id)
-                    for v in s.scalars(select(FieldValue).from_statement(text(
-                        f"SELECT * FROM field_value WHERE customer_id IN ({marks}) "
-                        f"AND field_id IN ({fmarks})"))):
-                        f = shown_by_id[v.field_id]
-                        result[v.customer_id].field_text[f.id] = display(f, from_row(f, v))
+                    for cid, fid, text_value, num_value, date_value in cur.execute(
+                            "SELECT customer_id, field_id, text_value, num_value, date_value "
+                            f"FROM field_value WHERE customer_id IN ({marks}) "
+                            f"AND field_id IN ({fmarks})").fetchall():
+                        f = shown_by_id[fid]
+                        if types[fid] in (FieldType.TEXT, FieldType.SINGLE_CHOICE):
+                            shown = text_value or ""  # the common case, without conversions
+                        else:
+                            shown = display(f, from_row(f, _Values(text_value, num_value,
+                                                                   date_value)))
+                        result[cid].field_text[fid] = shown
+            cur.close()
         return result
 
     def tag_ids_of(self, customer_id: int) -> list[int]:
         with self._book.db.read() as s:
             return list(s.scalars(select(CustomerTag.tag_id)
                                   .where(CustomerTag.customer_id == customer_id)))
+
+
+class _Values:
+    __slots__ = ("date_value", "num_value", "text_value")
+
+    def __init__(self, text_value: Any, num_value: Any, date_value: Any) -> None:
+        self.text_value, self.num_value, self.date_value = text_value, num_value, date_value
 
 
 def _dt(value: Any) -> Any:

@@ -122,7 +122,8 @@ def to_columns(field: CustomField, value: Any) -> dict[str, Any]:
     return cols
 
 
-def from_row(field: CustomField, row: FieldValue | None) -> Any:
+def from_row(field: CustomField, row: Any) -> Any:
+    """A stored value back in its type (``row``: a FieldValue or a row with its columns)."""
     if row is None:
         return None
     ftype = FieldType(field.type)

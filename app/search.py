@@ -3,12 +3,14 @@
 Search covers names, furigana, phone, email, memo, address and text fields. Each customer
 has one row in the FTS5 ``trigram`` table ``customer_fts`` holding those fields normalised
 (:mod:`app.textnorm`), so a query of three or more characters is an index look-up. One- and
-two-character queries (a surname such as 田中 is two) cannot use trigrams; they scan the
-same compact normalised text with ``instr``, which stays fast because the rows are short.
+two-character queries (a surname such as 田中 is two) cannot use trigrams; the same text is
+also indexed one character per token in ``customer_chars``, where they are phrase queries
+(``"田 中"``: the two characters next to each other), also an index look-up.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -83,16 +85,23 @@ def reindex(session: Session, customer_ids: list[int]) -> None:
             if value:
                 extra.setdefault(cid, []).append(value)
         conn.execute(text(f"DELETE FROM customer_fts WHERE rowid IN ({marks})"))
-        conn.execute(
-            text("INSERT INTO customer_fts(rowid, body) VALUES (:id, :body)"),
-            [{"id": r.id, "body": search_body(r.display_name, r.name, r.furigana, r.memo,
-                                              r.address, *extra.get(r.id, []),
-                                              phone=r.phone, email=r.email)}
-             for r in rows])
+        conn.execute(text(f"DELETE FROM customer_chars WHERE rowid IN ({marks})"))
+        bodies = [{"id": r.id, "body": search_body(r.display_name, r.name, r.furigana, r.memo,
+                                                   r.address, *extra.get(r.id, []),
+                                                   phone=r.phone, email=r.email)}
+                  for r in rows]
+        conn.execute(text("INSERT INTO customer_fts(rowid, body) VALUES (:id, :body)"), bodies)
+        conn.execute(text("INSERT INTO customer_chars(rowid, body) VALUES (:id, :body)"),
+                     [{"id": b["id"], "body": spaced(b["body"])} for b in bodies])
 
 
 def _fts_phrase(query: str) -> str:
     return '"' + query.replace('"', '""') + '"'
+
+
+def spaced(text_: str) -> str:
+    """One token per character for ``customer_chars`` (the separator splits fields)."""
+    return " ".join(text_).replace(SEPARATOR, "/")
 
 
 def text_condition(query: str) -> tuple[str, dict[str, Any]] | None:
@@ -107,7 +116,12 @@ def text_condition(query: str) -> tuple[str, dict[str, Any]] | None:
     if len(norm) >= 3:
         return ("c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH :q)",
                 {"q": _fts_phrase(norm)})
-    return ("c.id IN (SELECT rowid FROM customer_fts WHERE instr(body, :q) > 0)", {"q": norm})
+    chars = [ch for ch in norm if ch.isalnum() or unicodedata.category(ch)[0] in "LNM"]
+    if not chars:  # only punctuation: nothing a token index can find
+        return ("c.id IN (SELECT rowid FROM customer_fts WHERE instr(body, :q) > 0)",
+                {"q": norm})
+    return ("c.id IN (SELECT rowid FROM customer_chars WHERE customer_chars MATCH :q)",
+            {"q": _fts_phrase(" ".join(chars))})
 
 
 def build_where(q: CustomerQuery) -> tuple[list[str], dict[str, Any]]:
