@@ -1,0 +1,340 @@
+"""build.spec is coherent with the code and this virtualenv, checked without running PyInstaller.
+
+The spec keeps its lists as plain literals and its helpers above ``# --- the build``; the
+top part has no side effects, so these tests execute it (with the ``SPECPATH`` PyInstaller
+would give) and check what it would feed PyInstaller. Building for real takes a minute or
+more: that is the slow test at the end, run with ``OTOKUI_TEST_BUNDLE=1``.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib
+import importlib.metadata
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "build.spec"
+BUILD_MARKER = "# --- the build"
+
+
+def _spec_namespace() -> dict:
+    text = SPEC.read_text(encoding="utf-8")
+    assert BUILD_MARKER in text, "build.spec must keep its lists and helpers above the build"
+    top = text.split(BUILD_MARKER, 1)[0]
+    namespace: dict = {"SPECPATH": str(ROOT), "__name__": "otokui_build_spec"}
+    # Our own spec's side-effect-free top part, the way PyInstaller itself runs specs.
+    exec(compile(top, str(SPEC), "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+SPEC_NS = _spec_namespace()
+
+
+@functools.cache
+def _datas() -> frozenset[tuple[Path, str]]:
+    """(source, destination folder) of every data file the spec hands PyInstaller."""
+    return frozenset((Path(src).resolve(), Path(dest).as_posix())
+                     for src, dest in SPEC_NS["_data_files"]())
+
+
+def _py_files() -> list[Path]:
+    files = [ROOT / "main.py"]
+    for folder in ("app", "ui"):
+        files += sorted((ROOT / folder).rglob("*.py"))
+    return files
+
+
+def _imports_of(path: Path) -> set[str]:
+    """Absolute module names ``path`` imports; ``from PySide6 import QtPdf`` counts as
+    ``PySide6.QtPdf`` too, since that is how Qt modules are usually imported."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _is_within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+# --- the lists --------------------------------------------------------------------------------
+
+
+def test_spec_lists_are_plain_literals() -> None:
+    """Others read and edit these lists: keep them literal, non-empty and free of repeats."""
+    tree = ast.parse(SPEC.read_text(encoding="utf-8"))
+    literal = {node.targets[0].id for node in tree.body
+               if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+               and isinstance(node.value, ast.List)}
+    for name in ("HIDDEN_IMPORTS", "COLLECT_SUBMODULES", "COPY_METADATA",
+                 "COPY_METADATA_IF_PRESENT", "QT_EXCLUDES", "PYTHON_EXCLUDES",
+                 "MIGRATION_PATTERNS", "QT_LANGUAGES", "QT_CATALOGUES",
+                 "LINUX_QT_PLUGIN_DROPS"):
+        assert name in literal, f"{name} is not a literal list in build.spec"
+        values = SPEC_NS[name]
+        assert values and len(values) == len(set(values)), f"{name} is empty or repeats"
+
+
+def test_hidden_imports_are_importable() -> None:
+    names = [*SPEC_NS["HIDDEN_IMPORTS"], *SPEC_NS["COLLECT_SUBMODULES"],
+             *SPEC_NS["_migration_imports"]()]
+    missing = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            missing.append(f"{name}: {exc}")
+    assert not missing
+
+
+def test_migration_scripts_imports_are_hidden_imports() -> None:
+    """Alembic runs env.py and the revisions from files; what they import must be named."""
+    found = SPEC_NS["_migration_imports"]()
+    assert {"alembic", "app.store.models", "sqlalchemy"} <= set(found)
+    assert "__future__" not in found
+
+
+def test_no_module_is_both_hidden_and_excluded() -> None:
+    excludes = SPEC_NS["QT_EXCLUDES"] + SPEC_NS["PYTHON_EXCLUDES"]
+    wanted = SPEC_NS["HIDDEN_IMPORTS"] + SPEC_NS["COLLECT_SUBMODULES"]
+    clashes = [(w, x) for w in wanted for x in excludes if _is_within(w, x)]
+    assert not clashes
+
+
+def test_every_keyring_backend_entry_point_is_collected() -> None:
+    """keyring imports each entry point's module by name: each must be in the bundle
+    (or deliberately excluded, like the plaintext keyrings.alt)."""
+    collected = SPEC_NS["COLLECT_SUBMODULES"] + SPEC_NS["HIDDEN_IMPORTS"]
+    excluded = SPEC_NS["PYTHON_EXCLUDES"]
+    points = importlib.metadata.entry_points(group="keyring.backends")
+    assert points, "keyring's entry points are not visible in this virtualenv"
+    stray = [ep.value for ep in points
+             if not any(_is_within(ep.module, p) for p in collected)
+             and not any(_is_within(ep.module, p) for p in excluded)]
+    assert not stray
+    assert "keyring" in SPEC_NS["COPY_METADATA"]
+
+
+def test_keyring_backend_packages_metadata_is_listed() -> None:
+    """keyring's per-OS requirements are its backends' packages (SecretStorage and jeepney
+    on Linux, pywin32-ctypes on Windows); their metadata goes into the bundle where present."""
+    listed = {canonicalize_name(n) for n in SPEC_NS["COPY_METADATA_IF_PRESENT"]}
+    per_os = set()
+    for text in importlib.metadata.requires("keyring") or []:
+        req = Requirement(text)
+        marker = str(req.marker or "")
+        if "sys_platform" in marker and "extra" not in marker:
+            per_os.add(canonicalize_name(req.name))
+    assert per_os, "keyring no longer names per-OS backend packages: review the spec"
+    assert per_os <= listed
+
+
+def test_selftest_dynamic_imports_reach_the_bundle() -> None:
+    """app/selftest.py imports a list of modules with importlib, which the import scan cannot
+    follow: each must be a hidden import or be imported plainly somewhere in the app."""
+    tree = ast.parse((ROOT / "app" / "selftest.py").read_text(encoding="utf-8"))
+    check = next(node for node in tree.body
+                 if isinstance(node, ast.FunctionDef) and node.name == "_check_modules")
+    names_node = next(node.value for node in ast.walk(check)
+                      if isinstance(node, ast.Assign)
+                      and isinstance(node.targets[0], ast.Name)
+                      and node.targets[0].id == "names")
+    names = ast.literal_eval(names_node)
+    assert names
+    static = set().union(*(_imports_of(p) for p in _py_files()))
+    hidden = SPEC_NS["HIDDEN_IMPORTS"]
+    unseen = [n for n in names
+              if n not in hidden and not any(_is_within(s, n) for s in static)]
+    assert not unseen
+
+
+# --- excludes -----------------------------------------------------------------------------------
+
+
+def test_no_excluded_module_is_imported_by_app_or_ui() -> None:
+    excludes = SPEC_NS["QT_EXCLUDES"] + SPEC_NS["PYTHON_EXCLUDES"]
+    offenders = sorted(
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in _py_files()
+        for name in _imports_of(path)
+        for excluded in excludes
+        if _is_within(name, excluded)
+    )
+    assert not offenders, "excluded in build.spec but imported: " + ", ".join(offenders)
+
+
+def test_qt_modules_the_app_needs_are_not_excluded() -> None:
+    needed = ["PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtPdf",
+              "PySide6.QtPdfWidgets", "PySide6.QtPrintSupport", "PySide6.QtNetwork",
+              "PySide6.QtSvg"]
+    assert not set(needed) & set(SPEC_NS["QT_EXCLUDES"])
+
+
+def test_excluded_qt_modules_are_real_names() -> None:
+    """A misspelt exclude silently excludes nothing: each must name a PySide6 module here
+    or one PyInstaller has a hook for (WebEngine, ActiveQt: not in these wheels)."""
+    import PyInstaller
+    import PySide6
+
+    pyside = Path(PySide6.__file__).parent
+    hooks = Path(PyInstaller.__file__).parent / "hooks"
+    unknown = []
+    for name in SPEC_NS["QT_EXCLUDES"]:
+        short = name.removeprefix("PySide6.")
+        present = any(pyside.glob(f"{short}.*")) or (pyside / short).is_dir()
+        if not present and not (hooks / f"hook-{name}.py").exists():
+            unknown.append(name)
+    assert not unknown
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux plugin names")
+def test_dropped_linux_qt_plugins_exist() -> None:
+    import PySide6
+
+    plugins = Path(PySide6.__file__).parent / "Qt" / "plugins"
+    missing = [entry for entry in SPEC_NS["LINUX_QT_PLUGIN_DROPS"]
+               if not (plugins / entry).exists()]
+    assert not missing
+
+
+# --- data files ---------------------------------------------------------------------------------
+
+
+def test_migration_files_are_datas_where_alembic_looks() -> None:
+    from app.store import migrate
+
+    datas = _datas()
+    migrations = ROOT / SPEC_NS["MIGRATIONS_DIR"]
+    # app/store/migrate.py points Alembic at the folder beside itself, which in the bundle
+    # is where datas puts the files.
+    assert migrate.MIGRATIONS.resolve() == migrations.resolve()
+    expected = [migrations / "env.py", migrations / "script.py.mako",
+                *sorted((migrations / "versions").glob("*.py"))]
+    assert any(p.name.startswith(migrate.HEAD) for p in expected)
+    for path in expected:
+        assert path.is_file()
+        dest = path.parent.relative_to(ROOT).as_posix()
+        assert (path.resolve(), dest) in datas, f"{path.relative_to(ROOT)} not in datas"
+
+
+def test_resources_are_datas_where_the_ui_looks(tmp_path, monkeypatch) -> None:
+    from ui import resources
+
+    datas = _datas()
+    skip = SPEC_NS["RESOURCES_SKIP_SUFFIXES"]
+    for path in (ROOT / "resources").rglob("*"):
+        if not path.is_file():
+            continue
+        entry = (path.resolve(), path.parent.relative_to(ROOT).as_posix())
+        assert (entry in datas) == (path.suffix not in skip), path
+    # In a bundle, ui/resources.py looks under sys._MEIPASS/<RESOURCES_DIR>.
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert resources.resources_dir() == tmp_path / SPEC_NS["RESOURCES_DIR"]
+
+
+def test_keyring_metadata_is_collected() -> None:
+    dests = [dest for _src, dest in _datas()]
+    assert any(re.fullmatch(r"keyring-[\d.]+\.dist-info", d) for d in dests)
+
+
+# --- what is dropped after analysis -------------------------------------------------------------
+
+
+def test_qt_languages_cover_the_app_languages() -> None:
+    tree = ast.parse((ROOT / "ui" / "i18n.py").read_text(encoding="utf-8"))
+    languages = next(ast.literal_eval(node.value) for node in tree.body
+                     if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                     and node.targets[0].id == "LANGUAGES")
+    assert {*languages, "en"} <= set(SPEC_NS["QT_LANGUAGES"])
+
+
+def test_after_analysis_filter() -> None:
+    wanted = SPEC_NS["_wanted"]
+    tr = "PySide6/Qt/translations/"
+    assert wanted(tr + "qtbase_ja.qm")
+    assert wanted(tr + "qtbase_en.qm")
+    assert wanted(tr + "qt_ja.qm")
+    assert not wanted(tr + "qtbase_de.qm")
+    assert not wanted(tr + "qt_help_ja.qm")
+    assert not wanted(tr + "qt_zh_TW.qm")
+    assert not wanted(tr + "qtbase_jam.qm")  # a language code merely starting with "ja"
+    # Otokui's own translations and everything outside Qt's folder are never touched.
+    assert wanted("resources/translations/otokui_core_ja.qm")
+    assert wanted("keyring-25.7.0.dist-info/entry_points.txt")
+    plugins = "PySide6/Qt/plugins/"
+    assert wanted(plugins + "platforms/libqxcb.so")
+    assert wanted(plugins + "platforms/libqwayland.so")
+    assert wanted(plugins + "platforms/libqoffscreen.so")  # the self-test runs on it
+    assert wanted(plugins + "platforminputcontexts/libibusplatforminputcontextplugin.so")
+    dropped_on_linux = [plugins + "platforminputcontexts/libqtvirtualkeyboardplugin.so",
+                        plugins + "generic/libqevdevmouseplugin.so",
+                        plugins + "platforms/libqvnc.so"]
+    for dest in dropped_on_linux:
+        assert wanted(dest) is not sys.platform.startswith("linux"), dest
+
+
+# --- the real bundle (slow) ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("OTOKUI_TEST_BUNDLE") != "1",
+                    reason="builds the PyInstaller bundle (a minute or more); "
+                           "set OTOKUI_TEST_BUNDLE=1")
+def test_real_bundle(tmp_path) -> None:
+    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
+                    "--distpath", str(tmp_path / "dist"), "--workpath", str(tmp_path / "work"),
+                    str(SPEC)], cwd=ROOT, check=True, capture_output=True, timeout=600)
+    bundle = tmp_path / "dist" / "otokui"
+    exe = bundle / ("otokui-cli.exe" if sys.platform == "win32" else "otokui")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "OTOKUI_PASSPHRASE": "bundle-test-pass",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(exe), *args], env=env, capture_output=True, text=True,
+                              encoding="utf-8", timeout=120)
+
+    result = run("self-test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "qtbase_ja.qm found" in result.stdout
+    assert "self-test passed" in result.stdout
+
+    profile = tmp_path / "profile"
+    assert run("--profile", str(profile), "init", "--use-passphrase").returncode == 0
+    csv = tmp_path / "customers.csv"
+    # Shift-JIS, as Excel in Japan saves it: the cp932 codec must be in the bundle.
+    csv.write_bytes("氏名,ふりがな,電話番号\n山田 花子,やまだ はなこ,090-1111-2222\n"
+                    .encode("cp932"))
+    result = run("--profile", str(profile), "import-csv", str(csv))
+    assert result.returncode == 0, result.stderr
+    assert "1 new" in result.stdout
+
+    internal = bundle / "_internal"
+    assert (internal / "app" / "store" / "migrations" / "env.py").is_file()
+    entry_points = next(internal.glob("keyring-*.dist-info")) / "entry_points.txt"
+    assert "keyring.backends.SecretService" in entry_points.read_text(encoding="utf-8")
+    if sys.platform.startswith("linux"):
+        qt_lib = internal / "PySide6" / "Qt" / "lib"
+        assert not list(qt_lib.glob("libQt6Quick.so*"))  # the point of the plugin drops
+        # Every Qt library any bundled binary links to is in the bundle.
+        unresolved = []
+        for binary in internal.rglob("*.so*"):
+            out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True,
+                                 env={**os.environ, "LD_LIBRARY_PATH": str(qt_lib)}).stdout
+            unresolved += [f"{binary.name}: {line.strip()}" for line in out.splitlines()
+                           if "libQt6" in line and "not found" in line]
+        assert not unresolved
