@@ -145,3 +145,16 @@ def settings(tmp_path: Path, qapp) -> Iterator[Settings]:
     s = Settings(q)
     yield s
     q.sync()
+
+
+@pytest.fixture
+def window(book: Book, settings: Settings, qtbot):
+    from ui.main_window import MainWindow
+
+    win = MainWindow(book, settings)
+    qtbot.addWidget(win)
+    win.resize(1300, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()

@@ -1,0 +1,871 @@
+"""The main window: tag views on the left, the customer table, the selected customer.
+
+The window holds the open :class:`app.book.Book` and everything built on it (the
+"content": sidebar, table model, detail pane). Locking tears the content down, closes the
+book (the key goes with it) and shows the unlock prompt in the window; unlocking builds
+the content again on the newly opened book and puts back the view the owner had.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.search import CustomerQuery
+from ui.book_events import BookEvents
+from ui.errors import show_error
+from ui.formatting import format_count, format_datetime
+from ui.lock import IdleWatcher, ViewState
+from ui.models.customer_table import CustomerTableModel
+from ui.resources import icon
+from ui.widgets.customer_view import CustomerTableView, TableState
+from ui.widgets.detail_pane import DetailPane
+from ui.widgets.tag_sidebar import ALL_KEY, TagSidebar
+from ui.worker import BackgroundOp, run_in_background
+
+if TYPE_CHECKING:
+    from app.book import Book
+    from app.profile import Profile
+    from ui.settings import Settings
+
+log = logging.getLogger("otokui.ui.window")
+
+SEARCH_DELAY_MS = 150
+#: Above this many customers, bulk changes run in the background with a progress dialog.
+BULK_IN_BACKGROUND = 2000
+
+
+class _Content(QWidget):
+    """Everything that shows the book; thrown away when the window locks."""
+
+    def __init__(self, window: MainWindow, book: Book) -> None:
+        super().__init__(window)
+        self.setObjectName("content")
+        settings = window.settings
+        self.events = BookEvents(book, self)
+        self.sidebar = TagSidebar(book, self)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText(window.tr(
+            "Search by name, furigana, phone, email or memo (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.model = CustomerTableModel(book, settings.visible_columns, self)
+        self.view = CustomerTableView(self)
+        self.detail = DetailPane(book, self)
+
+        table_box = QWidget(self)
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(12, 10, 12, 0)
+        table_layout.setSpacing(8)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        table_layout.addLayout(search_row)
+        table_layout.addWidget(self.view, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(table_box)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([220, 700, 380])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        QWidget.setTabOrder(self.sidebar.tree, self.search)
+        QWidget.setTabOrder(self.search, self.view)
+        QWidget.setTabOrder(self.view, self.detail)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, book: Book, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.book: Book | None = book
+        self.profile: Profile = book.profile
+        self.content: _Content | None = None
+        self._ops: set[BackgroundOp] = set()
+        self._unlock_widget: QWidget | None = None
+        self._saved_view: ViewState | None = None
+        self.setWindowTitle(self.tr("Otokui — customer book"))
+        self.setWindowIcon(icon("otokui"))
+
+        self.stack = QStackedWidget(self)
+        self.lock_page = QWidget(self)
+        self.lock_page.setObjectName("lockPage")
+        self._lock_layout = QVBoxLayout(self.lock_page)
+        self._lock_layout.setContentsMargins(0, 0, 0, 0)
+        self.stack.addWidget(self.lock_page)
+        self.setCentralWidget(self.stack)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+        self._make_status_bar()
+
+        self.idle = IdleWatcher(settings.auto_lock_minutes, self)
+        self.idle.idle.connect(self.auto_lock)
+        settings.changed.connect(self._setting_changed)
+
+        self._build_content(book)
+        self._restore_geometry()
+
+    # --- building --------------------------------------------------------------------------------
+    def _action(self, name: str, text: str, slot: Any, *, icon_name: str | None = None,
+                shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        tr = self.tr
+        self.act_new = self._action("actNewCustomer", tr("&New customer…"), self.new_customer,
+                                    icon_name="person-add", shortcut=QKeySequence.StandardKey.New,
+                                    tip=tr("Add a customer by hand"))
+        self.act_fields = self._action("actFields", tr("Custom &fields…"), self.edit_fields,
+                                       icon_name="fields",
+                                       tip=tr("Choose which details you keep about customers"))
+        self.act_import = self._action("actImport", tr("&Import CSV…"), self.import_csv,
+                                       icon_name="import", shortcut="Ctrl+I",
+                                       tip=tr("Add or update customers from a CSV file"))
+        self.act_export = self._action("actExport", tr("&Export CSV…"), self.export_csv,
+                                       icon_name="export", shortcut="Ctrl+E",
+                                       tip=tr("Save customers to a CSV file"))
+        self.act_backup = self._action("actBackup", tr("&Back up…"), self.backup,
+                                       icon_name="backup", shortcut="Ctrl+Shift+B",
+                                       tip=tr("Save an encrypted backup of the whole book"))
+        self.act_restore = self._action("actRestore", tr("&Restore from backup…"),
+                                        self.restore, icon_name="restore",
+                                        tip=tr("Replace this book with a backup"))
+        self.act_settings = self._action("actSettings", tr("&Settings…"), self.open_settings,
+                                         icon_name="settings",
+                                         shortcut=QKeySequence.StandardKey.Preferences)
+        if self.act_settings.shortcut().isEmpty():
+            self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
+        self.act_lock = self._action("actLock", tr("&Lock now"), self.lock, icon_name="lock",
+                                     shortcut="Ctrl+L",
+                                     tip=tr("Hide the customer book until it is unlocked"))
+        self.act_about = self._action("actAbout", tr("&About Otokui"), self.about,
+                                      icon_name="about")
+        self.act_quit = self._action("actQuit", tr("&Quit"), self.close,
+                                     shortcut=QKeySequence.StandardKey.Quit)
+        if self.act_quit.shortcut().isEmpty():
+            self.act_quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.act_find = self._action("actFind", tr("&Find"), self.focus_search,
+                                     shortcut=QKeySequence.StandardKey.Find)
+        self.act_delete = self._action("actDelete", tr("&Delete selected customers…"),
+                                       self.delete_selected, icon_name="delete",
+                                       shortcut=QKeySequence.StandardKey.Delete)
+        # Delete must not fire while the owner edits text in the detail pane or search box.
+        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.act_add_tag = QAction(icon("tag-add"), tr("Add tag"), self)
+        self.act_add_tag.setObjectName("actAddTag")
+        self.act_add_tag.setToolTip(tr("Add a tag to the selected customers"))
+        self.add_tag_menu = QMenu(self)
+        self.add_tag_menu.aboutToShow.connect(lambda: self._fill_tag_menu(self.add_tag_menu,
+                                                                           add=True))
+        self.act_add_tag.setMenu(self.add_tag_menu)
+        self.act_remove_tag = QAction(icon("tag-remove"), tr("Remove tag"), self)
+        self.act_remove_tag.setObjectName("actRemoveTag")
+        self.act_remove_tag.setToolTip(tr("Remove a tag from the selected customers"))
+        self.remove_tag_menu = QMenu(self)
+        self.remove_tag_menu.aboutToShow.connect(
+            lambda: self._fill_tag_menu(self.remove_tag_menu, add=False))
+        self.act_remove_tag.setMenu(self.remove_tag_menu)
+        #: Actions that need an open book (disabled while locked).
+        self.book_actions = [self.act_new, self.act_fields, self.act_import, self.act_export,
+                             self.act_backup, self.act_restore, self.act_settings,
+                             self.act_lock, self.act_find, self.act_delete, self.act_add_tag,
+                             self.act_remove_tag]
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addAction(self.act_import)
+        file_menu.addAction(self.act_export)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_backup)
+        file_menu.addAction(self.act_restore)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_lock)
+        file_menu.addAction(self.act_quit)
+        customers = bar.addMenu(self.tr("&Customers"))
+        customers.addAction(self.act_new)
+        customers.addAction(self.act_find)
+        customers.addSeparator()
+        customers.addAction(self.act_add_tag)
+        customers.addAction(self.act_remove_tag)
+        customers.addAction(self.act_delete)
+        customers.addSeparator()
+        customers.addAction(self.act_fields)
+        tools = bar.addMenu(self.tr("&Tools"))
+        tools.addAction(self.act_settings)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.act_about)
+
+    def _make_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Main toolbar"), self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(20, 20))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addAction(self.act_new)
+        bar.addSeparator()
+        bar.addAction(self.act_add_tag)
+        bar.addAction(self.act_remove_tag)
+        for action in (self.act_add_tag, self.act_remove_tag):
+            button = bar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        bar.addSeparator()
+        bar.addAction(self.act_import)
+        bar.addAction(self.act_export)
+        bar.addAction(self.act_backup)
+        spacer = QWidget(bar)
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        bar.addWidget(spacer)
+        bar.addAction(self.act_settings)
+        bar.addAction(self.act_lock)
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _make_status_bar(self) -> None:
+        status = self.statusBar()
+        self.selection_label = QLabel(self)
+        self.selection_label.setObjectName("selectionLabel")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        status.addPermanentWidget(self.selection_label)
+        status.addPermanentWidget(self.count_label)
+
+    def _build_content(self, book: Book) -> None:
+        content = _Content(self, book)
+        self.content = content
+        self.stack.insertWidget(0, content)
+        self.stack.setCurrentWidget(content)
+        content.events.changed.connect(self._book_changed)
+        content.sidebar.chosen.connect(lambda _c: self.apply_search())
+        content.sidebar.tagged.connect(self._tagged_message)
+        content.search.textChanged.connect(lambda _t: self._search_timer.start())
+        content.search.returnPressed.connect(self.apply_search)
+        content.view.setModel(content.model)
+        content.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        content.view.selectionModel().currentChanged.connect(self._selection_changed)
+        content.view.files_dropped.connect(self.attach_files_to)
+        content.view.builtin_columns_chosen.connect(self._columns_chosen)
+        content.view.field_column_toggled.connect(self._field_column_toggled)
+        content.view.doubleClicked.connect(lambda _i: content.detail.focus_first_field())
+        content.view.addAction(self.act_delete)
+        content.model.modelReset.connect(self._update_counts)
+        if self.settings.splitter_state:
+            content.splitter.restoreState(QByteArray(self.settings.splitter_state))
+        self._restore_column_widths()
+        self.apply_search()
+        for action in self.book_actions:
+            action.setEnabled(True)
+        self.idle.resume()
+
+    def _teardown_content(self) -> None:
+        content = self.content
+        if content is None:
+            return
+        self._save_column_widths()
+        self.settings.splitter_state = content.splitter.saveState().data()
+        content.events.detach()
+        content.detail.release()
+        self._search_timer.stop()
+        self.stack.removeWidget(content)
+        content.hide()
+        content.deleteLater()
+        self.content = None
+
+    # --- the view --------------------------------------------------------------------------------
+    def current_query(self) -> CustomerQuery:
+        content = self.content
+        assert content is not None
+        choice = content.sidebar.choice()
+        q = content.model.query
+        from dataclasses import replace
+
+        return choice.apply(replace(q, text=content.search.text().strip()))
+
+    def apply_search(self) -> None:
+        """Run the search box's text and the chosen view through the core's search."""
+        content = self.content
+        if content is None:
+            return
+        self._search_timer.stop()
+        state = content.view.save_state()
+        content.model.set_query(self.current_query())
+        content.view.restore_state(state)
+        self._selection_changed()
+
+    def focus_search(self) -> None:
+        if self.content is not None:
+            self.content.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.content.search.selectAll()
+
+    def view_state(self) -> ViewState:
+        content = self.content
+        if content is None:
+            return ViewState()
+        return ViewState(content.sidebar.current_key(), content.search.text(),
+                         content.view.save_state())
+
+    def restore_view(self, state: ViewState) -> None:
+        content = self.content
+        if content is None:
+            return
+        content.search.blockSignals(True)
+        content.search.setText(state.search_text)
+        content.search.blockSignals(False)
+        content.sidebar.blockSignals(True)
+        content.sidebar.select_key(state.sidebar_key or ALL_KEY)
+        content.sidebar.blockSignals(False)
+        content.model.set_query(self.current_query())
+        content.view.restore_state(state.table)
+        self._selection_changed()
+
+    def _book_changed(self, kinds: set[str], ids: dict[str, set[int] | None]) -> None:
+        content = self.content
+        if content is None:
+            return
+        if "fields" in kinds:
+            content.model.reload_columns()
+            self._restore_column_widths()
+        if "tags" in kinds:
+            content.model.reload_tags()
+        if kinds & {"tags", "customers"}:
+            content.sidebar.reload()
+        if kinds & {"customers", "tags", "fields"}:
+            state = content.view.save_state()
+            changed = ids.get("customers") if "customers" in kinds else None
+            if content.model.refresh(changed if "tags" not in kinds else None):
+                content.view.restore_state(state)
+            self._update_counts()
+        content.detail.book_changed(kinds, ids)
+        self._selection_changed()
+
+    def _selection_changed(self, *_args: Any) -> None:
+        content = self.content
+        if content is None:
+            return
+        ids = content.view.selected_ids()
+        if len(ids) == 1:
+            content.detail.show_customer(ids[0])
+        elif len(ids) > 1:
+            content.detail.show_many(len(ids))
+        else:
+            content.detail.show_customer(None)
+        self.selection_label.setText(
+            self.tr("%1 selected").replace("%1", format_count(len(ids))) if ids else "")
+        for action in (self.act_add_tag, self.act_remove_tag, self.act_delete):
+            action.setEnabled(bool(ids))
+
+    def _update_counts(self) -> None:
+        content = self.content
+        self.count_label.setText(format_count(content.model.rowCount()) if content else "")
+
+    def _tagged_message(self, count: int, name: str) -> None:
+        self.statusBar().showMessage(
+            self.tr("Tag “%1” added to %2.").replace("%1", name).replace(
+                "%2", format_count(count)), 5000)
+
+    # --- columns ---------------------------------------------------------------------------------
+    def _columns_chosen(self, keys: list[str]) -> None:
+        if self.content is None:
+            return
+        self._save_column_widths()
+        self.settings.visible_columns = keys
+        state = self.content.view.save_state()
+        self.content.model.set_visible_builtin(keys)
+        self._restore_column_widths()
+        self.content.view.restore_state(state)
+
+    def _field_column_toggled(self, field_id: int, shown: bool) -> None:
+        if self.book is None:
+            return
+        try:
+            self.book.fields.update(field_id, show_in_list=shown)
+        except Exception as exc:
+            show_error(self, exc)
+
+    def _save_column_widths(self) -> None:
+        content = self.content
+        if content is None:
+            return
+        widths = dict(w.split("=", 1) for w in self.settings.column_widths if "=" in w)
+        for i, column in enumerate(content.model.columns):
+            widths[column.key] = str(content.view.columnWidth(i))
+        self.settings.column_widths = [f"{k}={v}" for k, v in widths.items()]
+
+    def _restore_column_widths(self) -> None:
+        content = self.content
+        if content is None:
+            return
+        widths = dict(w.split("=", 1) for w in self.settings.column_widths if "=" in w)
+        defaults = {"display_name": 150, "name": 140, "tags": 180, "phone": 130,
+                    "followed_at": 120, "updated_at": 150}
+        for i, column in enumerate(content.model.columns):
+            if column.key == "picture":
+                continue
+            try:
+                width = int(widths.get(column.key, defaults.get(column.key, 120)))
+            except ValueError:
+                width = 120
+            content.view.setColumnWidth(i, max(40, min(width, 800)))
+
+    # --- customers -------------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        return self.content.view.selected_ids() if self.content else []
+
+    def select_customer(self, customer_id: int) -> bool:
+        content = self.content
+        if content is None:
+            return False
+        content.view.restore_state(TableState([customer_id], customer_id, None),
+                                   scroll_to_current=True)
+        self._selection_changed()
+        return content.view.current_id() == customer_id
+
+    def new_customer(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New customer"),
+                                        self.tr("Name of the new customer:"))
+        if ok and name.strip():
+            self.create_customer(name)
+
+    def create_customer(self, name: str) -> int | None:
+        if self.book is None or self.content is None:
+            return None
+        try:
+            cid = self.book.customers.create(name=name)
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        content = self.content
+        content.events.flush()
+        content.search.blockSignals(True)
+        content.search.clear()
+        content.search.blockSignals(False)
+        content.sidebar.blockSignals(True)
+        content.sidebar.select_key(ALL_KEY)
+        content.sidebar.blockSignals(False)
+        self.apply_search()
+        self.select_customer(cid)
+        content.detail.focus_first_field()
+        return cid
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids or self.book is None:
+            return
+        answer = QMessageBox.warning(
+            self, self.tr("Delete customers"),
+            self.tr("Delete %1? Their details, tags and attachments are deleted too. "
+                    "This cannot be undone.").replace("%1", format_count(len(ids))),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_customers(ids)
+
+    def delete_customers(self, ids: list[int]) -> None:
+        book = self.book
+        if book is None:
+            return
+        label = self.tr("Deleting customers…") if len(ids) > BULK_IN_BACKGROUND else None
+        self._run(lambda _p: book.customers.delete(ids), label=label, cancellable=False,
+                  on_success=lambda n: self.statusBar().showMessage(
+                      self.tr("%1 deleted.").replace("%1", format_count(int(n))), 5000))
+
+    def _fill_tag_menu(self, menu: QMenu, *, add: bool) -> None:
+        menu.clear()
+        if self.book is None:
+            return
+        for tag in self.book.tags.list():
+            action = menu.addAction(tag.name)
+            action.triggered.connect(lambda _=False, t=tag.id: self.tag_selected(t, add=add))
+        if add:
+            if menu.actions():
+                menu.addSeparator()
+            menu.addAction(icon("tag-add"), self.tr("New tag…"), self._new_tag_for_selection)
+        elif not menu.actions():
+            none = menu.addAction(self.tr("No tags yet"))
+            none.setEnabled(False)
+
+    def _new_tag_for_selection(self) -> None:
+        if self.book is None:
+            return
+        name, ok = QInputDialog.getText(self, self.tr("New tag"), self.tr("Tag name:"))
+        if not ok or not name.strip():
+            return
+        try:
+            tag_id = self.book.tags.create(name)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.tag_selected(tag_id, add=True)
+
+    def tag_selected(self, tag_id: int, *, add: bool) -> BackgroundOp | None:
+        """Add or remove a tag on every selected customer."""
+        ids = self.selected_ids()
+        book = self.book
+        if not ids or book is None:
+            return None
+        work = (lambda _p: book.tags.add(ids, [tag_id])) if add else (
+            lambda _p: book.tags.remove(ids, [tag_id]))
+        label = self.tr("Changing tags…") if len(ids) > BULK_IN_BACKGROUND else None
+
+        def done(n: int) -> None:
+            text = self.tr("Tag added to %1.") if add else self.tr("Tag removed from %1.")
+            self.statusBar().showMessage(text.replace("%1", format_count(int(n))), 5000)
+
+        return self._run(work, label=label, cancellable=False, on_success=done)
+
+    def attach_files_to(self, customer_id: int, paths: list[str]) -> None:
+        """Files dropped on a customer's row: attach them (asks kind and date first)."""
+        if self.content is None:
+            return
+        self.content.detail.attach_files(customer_id, [Path(p) for p in paths])
+
+    # --- long work -------------------------------------------------------------------------------
+    def _run(self, fn: Any, **kwargs: Any) -> BackgroundOp:
+        op = run_in_background(self, fn, **kwargs)
+        self._ops.add(op)
+        op.finished.connect(lambda: self._ops.discard(op))
+        return op
+
+    @property
+    def busy(self) -> bool:
+        return any(op.running for op in self._ops) or (
+            self.content is not None and self.content.detail.busy)
+
+    def _ask_save_path(self, title: str, name: str, filter_text: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filter_text)
+        return Path(path) if path else None
+
+    def export_csv(self) -> None:
+        if self.book is None or self.content is None:
+            return
+        ids = self.selected_ids()
+        chosen: list[int] | None = None
+        if len(ids) >= 1:
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Export CSV"),
+                              self.tr("Which customers do you want to export?"),
+                              QMessageBox.StandardButton.Cancel, self)
+            selected = box.addButton(self.tr("Selected (%1)").replace(
+                "%1", format_count(len(ids))), QMessageBox.ButtonRole.AcceptRole)
+            shown = box.addButton(self.tr("All shown (%1)").replace(
+                "%1", format_count(self.content.model.rowCount())),
+                QMessageBox.ButtonRole.AcceptRole)
+            box.exec()
+            if box.clickedButton() is selected:
+                chosen = ids
+            elif box.clickedButton() is shown:
+                chosen = self.content.model.ids()
+            else:
+                return
+        elif self.content.model.query != CustomerQuery():
+            chosen = self.content.model.ids()
+        today = dt.date.today().isoformat()
+        path = self._ask_save_path(self.tr("Export CSV"), f"otokui-customers-{today}.csv",
+                                   self.tr("CSV files (*.csv)"))
+        if path is not None:
+            self.export_to(path, chosen)
+
+    def export_to(self, path: Path, customer_ids: list[int] | None) -> BackgroundOp | None:
+        from app.csvio import export_csv
+
+        book = self.book
+        if book is None:
+            return None
+
+        def done(rows: int) -> None:
+            self.statusBar().showMessage(self.tr("%1 exported to %2.").replace(
+                "%1", format_count(int(rows))).replace("%2", path.name), 8000)
+
+        return self._run(lambda p: export_csv(book, path, customer_ids=customer_ids,
+                                              progress=p, cancel=p.cancelled),
+                         label=self.tr("Exporting customers…"), on_success=done)
+
+    def backup(self) -> None:
+        if self.book is None:
+            return
+        stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
+        path = self._ask_save_path(self.tr("Back up the customer book"),
+                                   f"otokui-backup-{stamp}.otkb",
+                                   self.tr("Otokui backups (*.otkb)"))
+        if path is not None:
+            self.backup_to(path)
+
+    def backup_to(self, path: Path) -> BackgroundOp | None:
+        from app.backup import create_backup
+
+        book = self.book
+        if book is None:
+            return None
+
+        def done(_header: Any) -> None:
+            self.statusBar().showMessage(self.tr("Backup saved: %1").replace(
+                "%1", path.name), 8000)
+
+        return self._run(lambda p: create_backup(book, path, progress=p, cancel=p.cancelled),
+                         label=self.tr("Backing up…"), on_success=done)
+
+    def restore(self) -> None:
+        if self.book is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from backup"),
+                                              str(Path.home()),
+                                              self.tr("Otokui backups (*.otkb);;All files (*)"))
+        if not path:
+            return
+        from app.backup import inspect_backup
+
+        try:
+            header = inspect_backup(Path(path))
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        created = header.created_at
+        with contextlib.suppress(ValueError):
+            created = format_datetime(dt.datetime.fromisoformat(header.created_at)
+                                      .astimezone(dt.UTC).replace(tzinfo=None))
+        text = self.tr("Replace the customer book with the backup of %1 (%2, %3 attachments)? "
+                       "Everything changed since then is replaced.").replace(
+            "%1", created).replace("%2", format_count(header.customers)).replace(
+            "%3", f"{header.attachments:,}")
+        if self.book.book_id != header.book_id:
+            text += "\n\n" + self.tr("This backup is of a different customer book.")
+        answer = QMessageBox.warning(self, self.tr("Restore from backup"), text,
+                                     QMessageBox.StandardButton.Yes
+                                     | QMessageBox.StandardButton.Cancel,
+                                     QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_from(Path(path))
+
+    def restore_from(self, path: Path, passphrase: str | None = None) -> None:
+        """Close the book, restore ``path`` over it, then open what is there."""
+        from app.backup import restore_backup
+        from app.errors import PassphraseRequiredError, WrongKeyError
+
+        if self.book is not None:
+            self._close_book()
+        profile = self.profile
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, PassphraseRequiredError | WrongKeyError):
+                prompt = self.tr("This backup was made with a passphrase. Type the book's "
+                                 "passphrase or its recovery passphrase:")
+                if isinstance(exc, WrongKeyError):
+                    prompt = self.tr("That passphrase does not open this backup. "
+                                     "Please type it again:")
+                typed, ok = QInputDialog.getText(self, self.tr("Restore from backup"), prompt,
+                                                 QLineEdit.EchoMode.Password)
+                if ok and typed:
+                    self.restore_from(path, typed)
+                    return
+            else:
+                show_error(self, exc)
+            self._show_unlock(auto_open=True)  # the old book is untouched: open it again
+
+        self._run(lambda p: restore_backup(profile, path, passphrase=passphrase, progress=p,
+                                           cancel=p.cancelled),
+                  label=self.tr("Checking and restoring the backup…"),
+                  on_success=lambda _r: self._show_unlock(auto_open=True),
+                  on_failure=failed)
+
+    # --- dialogs by the other half of the team ---------------------------------------------------
+    def edit_fields(self) -> None:
+        if self.book is None:
+            return
+        from ui.dialogs.field_editor import FieldEditorDialog
+
+        FieldEditorDialog(self.book, self).exec()
+
+    def import_csv(self) -> None:
+        if self.book is None:
+            return
+        from ui.dialogs.import_wizard import ImportWizard
+
+        ImportWizard(self.book, self).exec()
+
+    def open_settings(self) -> None:
+        if self.book is None:
+            return
+        from ui.dialogs.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.book, self.settings, self).exec()
+
+    def about(self) -> None:
+        from app import __version__
+
+        QMessageBox.about(self, self.tr("About Otokui"), self.tr(
+            "<h3>Otokui %1</h3><p>Your LINE customer book, kept on this computer and "
+            "encrypted.</p><p>Customer data never leaves this computer unless you export "
+            "or back it up.</p>").replace("%1", __version__))
+
+    # --- lock and unlock -------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.book is None
+
+    def _setting_changed(self, name: str) -> None:
+        if name == "auto_lock_minutes" and not self.locked:
+            self.idle.set_minutes(self.settings.auto_lock_minutes)
+
+    def auto_lock(self) -> None:
+        if self.locked:
+            return
+        if self.busy:
+            # Long work is running (a backup, an import): lock once it is done.
+            log.info("auto-lock postponed: work in progress")
+            self.idle.resume()
+            return
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self and isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()  # dialogs may show customer data; they go with the lock
+        QTimer.singleShot(0, self.lock)
+
+    def lock(self) -> bool:
+        """Hide the content, close the book and drop the key; returns False if busy."""
+        if self.locked:
+            return True
+        if self.busy:
+            self.statusBar().showMessage(self.tr(
+                "Otokui will lock when the work in progress is finished."), 5000)
+            QTimer.singleShot(1000, self.lock)
+            return False
+        self._saved_view = self.view_state()
+        self._close_book()
+        self._show_unlock(auto_open=False)
+        log.info("locked")
+        return True
+
+    def _close_book(self) -> None:
+        self._teardown_content()
+        book, self.book = self.book, None
+        if book is not None:
+            book.close()
+        for action in self.book_actions:
+            action.setEnabled(False)
+        self.idle.pause()
+        self.selection_label.clear()
+        self.count_label.clear()
+
+    def _show_unlock(self, *, auto_open: bool) -> None:
+        from ui.dialogs.unlock import UnlockWidget
+
+        if self._unlock_widget is not None:
+            self._unlock_widget.deleteLater()
+        panel = QWidget(self.lock_page)
+        panel.setObjectName("unlockPanel")
+        panel.setMaximumWidth(460)
+        widget = UnlockWidget(self.profile, panel, auto_open=auto_open)
+        widget.unlocked.connect(self._unlocked)
+        inner = QVBoxLayout(panel)
+        inner.addWidget(widget)
+        holder = QWidget(self.lock_page)
+        row = QHBoxLayout(holder)
+        row.addStretch(1)
+        row.addWidget(panel, 2)
+        row.addStretch(1)
+        while self._lock_layout.count():
+            item = self._lock_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self._lock_layout.addWidget(holder)
+        self._unlock_widget = widget
+        self.stack.setCurrentWidget(self.lock_page)
+        widget.start()
+        widget.setFocus()
+
+    @property
+    def unlock_widget(self) -> Any:
+        return self._unlock_widget
+
+    def _unlocked(self, book: Book) -> None:
+        self.book = book
+        self.profile = book.profile
+        if self._unlock_widget is not None:
+            self._unlock_widget.deleteLater()
+            self._unlock_widget = None
+        self._build_content(book)
+        if self._saved_view is not None:
+            self.restore_view(self._saved_view)
+        self._saved_view = None
+        log.info("unlocked")
+
+    # --- window ----------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray(self.settings.window_geometry))
+        else:
+            self.resize(1280, 800)
+        if self.settings.window_state:
+            self.restoreState(QByteArray(self.settings.window_state))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if any(op.running for op in self._ops):
+            answer = QMessageBox.question(
+                self, self.tr("Quit Otokui"),
+                self.tr("Work is still in progress. Cancel it and quit? Nothing is lost: "
+                        "cancelled work leaves the book as it was."))
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            for op in self._ops:
+                op.cancel()
+            QThreadPool.globalInstance().waitForDone(30_000)
+        self.settings.window_geometry = self.saveGeometry().data()
+        self.settings.window_state = self.saveState().data()
+        self.idle.stop()
+        if self.book is not None:
+            self._close_book()
+        if self._unlock_widget is not None and hasattr(self._unlock_widget, "abandon"):
+            self._unlock_widget.abandon()
+        self.settings.sync()
+        super().closeEvent(event)

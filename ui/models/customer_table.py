@@ -1,0 +1,328 @@
+"""The customer table: a model that holds only ids and builds rows lazily, page by page.
+
+Following Anki's browser table (``qt/aqt/browser/table/model.py``): the model keeps the
+ids the core's search returned, in order, and a cache of rows; a row is built only when
+the view asks for it, together with the ~200 rows around it (one query per page), so
+100,000 customers scroll smoothly and select-all never fetches a row. Searching and
+sorting happen in the core (SQL), not in a proxy model.
+
+When the book changes, :meth:`CustomerTableModel.refresh` repeats the query: same ids →
+only the changed rows are dropped from the cache and repainted; other ids → the model is
+reset and the view (:class:`ui.widgets.customer_view.CustomerTableView`) puts back the
+selection, the current row and the scroll position by id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+
+from app.search import SORT_COLUMNS, CustomerQuery
+from ui.formatting import format_date, format_datetime
+from ui.widgets.painting import initial_avatar, initial_of
+
+if TYPE_CHECKING:
+    from app.book import Book
+    from app.customers import CustomerRow
+
+log = logging.getLogger("otokui.ui.table")
+
+#: Mime type of dragged customer rows: a JSON list of customer ids.
+CUSTOMER_IDS_MIME = "application/x-otokui-customer-ids"
+PAGE = 200
+#: Rows kept in the cache before it is emptied (scrolling through 100,000 rows).
+CACHE_LIMIT = 6000
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+TAGS_ROLE = Qt.ItemDataRole.UserRole + 2
+AVATAR_SIZE = 24
+_ROOT = QModelIndex()
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    sort: str | None
+    field_id: int | None = None
+    field_name: str = ""
+
+
+def encode_ids(ids: Iterable[int]) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(CUSTOMER_IDS_MIME, json.dumps([int(i) for i in ids]).encode())
+    return mime
+
+
+def decode_ids(mime: QMimeData) -> list[int]:
+    """Customer ids carried by a drag; an empty list for anything malformed."""
+    if not mime.hasFormat(CUSTOMER_IDS_MIME):
+        return []
+    try:
+        raw = json.loads(bytes(mime.data(CUSTOMER_IDS_MIME).data()).decode())
+    except (ValueError, UnicodeDecodeError):
+        return []
+    if not isinstance(raw, list):
+        return []
+    return [i for i in raw if isinstance(i, int) and not isinstance(i, bool) and i > 0]
+
+
+class CustomerTableModel(QAbstractTableModel):
+    """Ids in the query's order, rows built on demand."""
+
+    #: The query changed and the ids were replaced (not a mere repaint).
+    reset_by_query = Signal()
+
+    def __init__(self, book: Book, visible_builtin: list[str],
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.book = book
+        self._visible_builtin = list(visible_builtin)
+        self._columns: list[Column] = []
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] | None = None
+        self._rows: dict[int, CustomerRow | None] = {}
+        self._tags: dict[int, tuple[str, str]] = {}
+        self._query = CustomerQuery()
+        self.fetches = 0  # pages fetched, for tests and the benchmark
+        self._build_columns()
+        self.reload_tags()
+
+    # --- columns ---------------------------------------------------------------------------------
+    def _build_columns(self) -> None:
+        builtin = {"picture": None, "display_name": "display_name", "name": "furigana",
+                   "tags": None, "phone": "phone", "followed_at": "followed_at",
+                   "updated_at": "updated_at"}
+        columns = [Column(k, builtin[k]) for k in self._visible_builtin if k in builtin]
+        for f in self.book.fields.list():
+            if f.show_in_list:
+                columns.append(Column(f"field:{f.id}", f"field:{f.id}", f.id, f.name))
+        self._columns = columns
+
+    def builtin_title(self, key: str) -> str:
+        titles = {
+            "picture": "",
+            "display_name": self.tr("LINE name"),
+            "name": self.tr("Name"),
+            "tags": self.tr("Tags"),
+            "phone": self.tr("Phone"),
+            "followed_at": self.tr("Friend since"),
+            "updated_at": self.tr("Last updated"),
+        }
+        return titles.get(key, key)
+
+    def column_title(self, key: str) -> str:
+        """Title for the column chooser (the picture column has no header text)."""
+        if key == "picture":
+            return self.tr("Picture")
+        return self.builtin_title(key)
+
+    @property
+    def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    def column_index(self, key: str) -> int:
+        for i, c in enumerate(self._columns):
+            if c.key == key:
+                return i
+        return -1
+
+    def set_visible_builtin(self, keys: list[str]) -> None:
+        self.beginResetModel()
+        self._visible_builtin = list(keys)
+        self._build_columns()
+        self.endResetModel()
+
+    def reload_columns(self) -> None:
+        """Custom fields changed (added, renamed, shown or hidden as a column)."""
+        self.beginResetModel()
+        self._build_columns()
+        self._rows.clear()
+        self.endResetModel()
+
+    def reload_tags(self) -> None:
+        self._tags = {t.id: (t.name, t.color) for t in self.book.tags.list()}
+
+    # --- ids and the query -----------------------------------------------------------------------
+    @property
+    def query(self) -> CustomerQuery:
+        return self._query
+
+    def set_query(self, query: CustomerQuery) -> None:
+        ids = self.book.search.ids(query)
+        self.beginResetModel()
+        self._query = query
+        self._set_ids(ids)
+        self._rows.clear()
+        self.endResetModel()
+        self.reset_by_query.emit()
+
+    def _set_ids(self, ids: list[int]) -> None:
+        self._ids = ids
+        self._row_of = None
+
+    def refresh(self, changed_ids: set[int] | None) -> bool:
+        """The book changed: query again. Returns True when the ids changed (a reset)."""
+        ids = self.book.search.ids(self._query)
+        if ids != self._ids:
+            self.beginResetModel()
+            self._set_ids(ids)
+            self._rows.clear()
+            self.endResetModel()
+            return True
+        if not self._ids:
+            return False
+        if changed_ids is None:
+            self._rows.clear()
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, self.columnCount() - 1))
+            return False
+        last = self.columnCount() - 1
+        for cid in changed_ids:
+            self._rows.pop(cid, None)
+            row = self.row_of(cid)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        return False
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, customer_id: int) -> int | None:
+        if self._row_of is None:
+            self._row_of = {cid: r for r, cid in enumerate(self._ids)}
+        return self._row_of.get(customer_id)
+
+    # --- rows ------------------------------------------------------------------------------------
+    def customer_row(self, row: int) -> CustomerRow | None:
+        cid = self._ids[row]
+        if cid in self._rows:
+            return self._rows[cid]
+        self._fetch_page(row)
+        return self._rows.get(cid)
+
+    def _fetch_page(self, row: int) -> None:
+        if len(self._rows) > CACHE_LIMIT:
+            self._rows.clear()
+        start = row - row % PAGE
+        wanted = [cid for cid in self._ids[start:start + PAGE] if cid not in self._rows]
+        found = self.book.customers.rows(wanted)
+        self.fetches += 1
+        for cid in wanted:
+            # A customer deleted since the query shows as an empty row until the refresh.
+            self._rows[cid] = found.get(cid)
+
+    # --- Qt model interface ----------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
+                        Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                        TAGS_ROLE):
+            return None
+        row = self.customer_row(index.row())
+        if row is None:
+            return None
+        column = self._columns[index.column()]
+        key = column.key
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#8A9099") if row.blocked_at else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if key == "picture":
+                return initial_avatar(initial_of(row.display_name, row.name), row.id,
+                                      AVATAR_SIZE)
+            return None
+        if role == TAGS_ROLE:
+            return [self._tags[t] for t in row.tag_ids if t in self._tags]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "picture":
+                return {"friend": self.tr("LINE friend"), "blocked": self.tr("Blocked"),
+                        "not_on_line": self.tr("Not on LINE")}[row.line_status]
+            if key == "tags":
+                return ", ".join(self._tags[t][0] for t in row.tag_ids if t in self._tags)
+            return None
+        return self._display(row, column)
+
+    def _display(self, row: CustomerRow, column: Column) -> str:
+        key = column.key
+        if key == "display_name":
+            return row.display_name
+        if key == "name":
+            return row.name
+        if key == "phone":
+            return row.phone
+        if key == "followed_at":
+            return format_date(row.followed_at)
+        if key == "updated_at":
+            return format_datetime(row.updated_at)
+        if key == "tags":
+            return ", ".join(self._tags[t][0] for t in row.tag_ids if t in self._tags)
+        if column.field_id is not None:
+            return row.field_text.get(column.field_id, "")
+        return ""
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        column = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.field_name if column.field_id is not None else \
+                self.builtin_title(column.key)
+        if role == Qt.ItemDataRole.ToolTipRole and column.key == "picture":
+            return self.tr("Picture")
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsDragEnabled)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns):
+            return
+        key = self._columns[column].sort
+        if key is None or (key not in SORT_COLUMNS and not key.startswith("field:")):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key == self._query.sort and descending == self._query.descending:
+            return
+        self.set_query(dataclasses.replace(self._query, sort=key, descending=descending))
+
+    def is_sortable(self, column: int) -> bool:
+        return 0 <= column < len(self._columns) and self._columns[column].sort is not None
+
+    def mimeTypes(self) -> list[str]:
+        return [CUSTOMER_IDS_MIME]
+
+    def mimeData(self, indexes: Iterable[QModelIndex]) -> QMimeData:
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        return encode_ids(self._ids[r] for r in rows)
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction

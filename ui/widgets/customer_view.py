@@ -1,0 +1,302 @@
+"""The customer table view: chips for tags, selection kept by id, files dropped on rows.
+
+Sorting is done by the model (the core's SQL), so the header's sort indicator is handled
+here rather than by ``setSortingEnabled``: columns that cannot be sorted (picture, tags)
+keep the indicator where it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from ui.models.customer_table import TAGS_ROLE, CustomerTableModel
+from ui.widgets.painting import CHIP_GAP, CHIP_HEIGHT, paint_chip
+
+ROW_HEIGHT = 30
+
+
+class TagChipDelegate(QStyledItemDelegate):
+    """Paints a cell's tags as coloured chips (as many as fit, then "+n")."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        tags = index.data(TAGS_ROLE) or []
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        if not tags:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setClipRect(option.rect)
+        metrics = option.fontMetrics
+        rect: QRect = option.rect
+        x = rect.x() + 4.0
+        y = rect.y() + (rect.height() - CHIP_HEIGHT) / 2
+        limit = rect.right() - 4
+        for i, (name, colour) in enumerate(tags):
+            width = metrics.horizontalAdvance(name) + 16
+            more = len(tags) - i
+            if x + width > limit and more > 0 and i > 0:
+                painter.setPen(option.palette.color(option.palette.ColorRole.Text))
+                painter.drawText(QRect(int(x), rect.y(), 40, rect.height()),
+                                 Qt.AlignmentFlag.AlignVCenter, f"+{more}")
+                break
+            x += paint_chip(painter, x, y, name, colour, metrics) + CHIP_GAP
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(160, ROW_HEIGHT)
+
+
+@dataclass
+class TableState:
+    """Where the owner was, by ids, so it survives a re-query, a refresh and a lock."""
+
+    selected: list[int]
+    current: int | None
+    top: int | None
+
+
+class CustomerTableView(QTableView):
+    """The table: multi-select, drag rows out, drop files on a row, column chooser."""
+
+    #: Files dropped on a customer's row: (customer id, local paths).
+    files_dropped = Signal(int, list)
+    #: The owner chose columns in the header menu: built-in keys to show.
+    builtin_columns_chosen = Signal(list)
+    #: The owner toggled a custom field's column: (field id, shown).
+    field_column_toggled = Signal(int, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("customerTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)  # files from the file manager; rows are only dragged out
+        self.viewport().setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setSortingEnabled(False)  # the model sorts in SQL; see _sort_requested
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vh = self.verticalHeader()
+        vh.setVisible(False)
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(ROW_HEIGHT)
+        hh = self.horizontalHeader()
+        hh.setHighlightSections(False)
+        hh.setStretchLastSection(True)
+        hh.setSectionsMovable(False)
+        hh.setSectionsClickable(True)
+        hh.setSortIndicatorShown(True)
+        hh.sortIndicatorChanged.connect(self._sort_requested)
+        hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        hh.customContextMenuRequested.connect(self._header_menu)
+        self._chips = TagChipDelegate(self)
+
+    # --- model -----------------------------------------------------------------------------------
+    def customer_model(self) -> CustomerTableModel | None:
+        model = self.model()
+        return model if isinstance(model, CustomerTableModel) else None
+
+    def setModel(self, model: Any) -> None:
+        super().setModel(model)
+        if isinstance(model, CustomerTableModel):
+            model.modelReset.connect(self._after_reset)
+            self._after_reset()
+
+    def _after_reset(self) -> None:
+        model = self.customer_model()
+        if model is None:
+            return
+        for col in range(model.columnCount()):
+            self.setItemDelegateForColumn(col, None)  # type: ignore[arg-type]
+        tags = model.column_index("tags")
+        if tags >= 0:
+            self.setItemDelegateForColumn(tags, self._chips)
+        picture = model.column_index("picture")
+        if picture >= 0:
+            self.horizontalHeader().setSectionResizeMode(picture, QHeaderView.ResizeMode.Fixed)
+            self.setColumnWidth(picture, 40)
+        q = model.query
+        sort_col = next((i for i, c in enumerate(model.columns) if c.sort == q.sort), -1)
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicatorShown(sort_col >= 0)
+        header.setSortIndicator(sort_col, Qt.SortOrder.DescendingOrder if q.descending
+                                else Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
+
+    def _sort_requested(self, column: int, order: Qt.SortOrder) -> None:
+        model = self.customer_model()
+        if model is None:
+            return
+        if not model.is_sortable(column):
+            self._after_reset()  # put the indicator back on the column really sorted
+            return
+        state = self.save_state()
+        model.sort(column, order)
+        self.restore_state(state, scroll_to_current=True)
+
+    # --- selection, by ids -----------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        model = self.customer_model()
+        sm = self.selectionModel()
+        if model is None or sm is None:
+            return []
+        ids = model.ids()
+        rows: set[int] = set()
+        for r in sm.selection():
+            rows.update(range(r.top(), r.bottom() + 1))
+        return [ids[r] for r in sorted(rows)]
+
+    def current_id(self) -> int | None:
+        model = self.customer_model()
+        idx = self.currentIndex()
+        if model is None or not idx.isValid():
+            return None
+        return model.id_at(idx.row())
+
+    def save_state(self) -> TableState:
+        model = self.customer_model()
+        top = None
+        if model is not None and model.rowCount() > 0:
+            row = self.rowAt(0)
+            if row >= 0:
+                top = model.id_at(row)
+        return TableState(self.selected_ids(), self.current_id(), top)
+
+    def restore_state(self, state: TableState, *, scroll_to_current: bool = False) -> None:
+        model = self.customer_model()
+        sm = self.selectionModel()
+        if model is None or sm is None:
+            return
+        rows = sorted(r for r in (model.row_of(i) for i in state.selected) if r is not None)
+        selection = QItemSelection()
+        last = model.columnCount() - 1
+        start = prev = None
+        for r in [*rows, None]:
+            if start is None:
+                start = prev = r
+                continue
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            selection.select(model.index(start, 0), model.index(prev, max(last, 0)))
+            start = prev = r
+        current = model.row_of(state.current) if state.current is not None else None
+        if current is not None:
+            sm.setCurrentIndex(model.index(current, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+        sm.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        top = model.row_of(state.top) if state.top is not None else None
+        if scroll_to_current and current is not None:
+            self.scrollTo(model.index(current, 0), QAbstractItemView.ScrollHint.EnsureVisible)
+        elif top is not None:
+            self.scrollTo(model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+
+    # --- columns ---------------------------------------------------------------------------------
+    def _header_menu(self, pos: QPoint) -> None:
+        self.column_menu().exec(self.horizontalHeader().mapToGlobal(pos))
+
+    def column_menu(self) -> QMenu:
+        """The column chooser: built-in columns, then the custom fields."""
+        from ui.settings import BUILTIN_COLUMNS
+
+        model = self.customer_model()
+        menu = QMenu(self)
+        menu.setObjectName("columnMenu")
+        if model is None:
+            return menu
+        shown = [c.key for c in model.columns]
+        for key in BUILTIN_COLUMNS:
+            action = menu.addAction(model.column_title(key))
+            action.setCheckable(True)
+            action.setChecked(key in shown)
+            action.setData(key)
+            action.toggled.connect(lambda on, k=key: self._toggle_builtin(k, on))
+        fields = [f for f in model.book.fields.list() if f.type not in ("image", "file")]
+        if fields:
+            menu.addSeparator()
+            for f in fields:
+                action = menu.addAction(f.name)
+                action.setCheckable(True)
+                action.setChecked(bool(f.show_in_list))
+                action.setData(f"field:{f.id}")
+                action.toggled.connect(
+                    lambda on, fid=f.id: self.field_column_toggled.emit(fid, on))
+        return menu
+
+    def _toggle_builtin(self, key: str, on: bool) -> None:
+        from ui.settings import BUILTIN_COLUMNS
+
+        model = self.customer_model()
+        if model is None:
+            return
+        shown = {c.key for c in model.columns if c.field_id is None}
+        shown = shown | {key} if on else shown - {key}
+        if not shown:
+            return  # keep at least one column
+        self.builtin_columns_chosen.emit([k for k in BUILTIN_COLUMNS if k in shown])
+
+    # --- files dropped on a row ------------------------------------------------------------------
+    @staticmethod
+    def local_files(event: QDropEvent | QDragMoveEvent | QDragEnterEvent) -> list[str]:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return []
+        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.local_files(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self.local_files(event) and self.indexAt(event.position().toPoint()).isValid():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = self.local_files(event)
+        index = self.indexAt(event.position().toPoint())
+        model = self.customer_model()
+        if not files or not index.isValid() or model is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(model.id_at(index.row()), files)
