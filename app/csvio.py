@@ -39,7 +39,7 @@ import io
 import json
 import logging
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -132,6 +132,8 @@ POINTS_REASON = "CSV"
 MAX_FILE_BYTES = 256 * 1024 * 1024
 #: Rows per write chunk: big enough for bulk inserts, small enough to cancel promptly.
 CHUNK = 1000
+#: Page cache while an import writes (KiB); the connection's own size comes back after.
+IMPORT_CACHE_KIB = 64 * 1024
 #: How often (in rows) validation reports progress and polls cancel.
 _POLL_EVERY = 500
 #: First characters that make Excel treat a cell as a formula.
@@ -434,6 +436,8 @@ class _Op:
     builtins: dict[str, Any]
     values: dict[int, Any]  # field id -> validated value (None never stored)
     tags: list[str]
+    phone_digits: str
+    email_key: str
 
 
 @dataclass
@@ -535,6 +539,16 @@ class _Seen:
             self.email.setdefault(email, (row, line))
 
 
+@dataclass(frozen=True)
+class _Invalid:
+    reason: str
+
+
+_UNSEEN = object()
+#: Distinct values remembered per column (names and phones are all different: stop there).
+_MEMO_LIMIT = 5000
+
+
 def _problem(row: int, column: str, reason: str, value: str,
              related_row: int | None = None) -> RowProblem:
     return RowProblem(row=row, column=column, reason=reason, value=value[:_VALUE_CHARS],
@@ -554,10 +568,12 @@ class _Checker:
         self.total = 0
         self.width = len(headers)
         self.key_header = {c.key: c.header for c in columns}
-        self.required = {c.index for c in columns if c.field is not None and c.field.required}
+        # One flat tuple per column: this loop runs once per cell of the file.
+        self.plan = [(c.index, c.header, c.key if c.field is None else c.field.id, c.field,
+                      c.field is not None and c.field.required, {}) for c in columns]
 
     def check(self, row: int, cells: list[str]) -> None:
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             return  # blank rows are skipped, as Excel leaves them
         self.total += 1
         problems = self.problems
@@ -570,26 +586,29 @@ class _Checker:
         builtins: dict[str, Any] = {}
         values: dict[int, Any] = {}
         tags: list[str] = []
-        empty_required: list[_Column] = []
-        for col in self.columns:
-            raw = cells[col.index] if col.index < len(cells) else ""
-            cell = raw.strip()
+        empty_required: list[str] = []
+        width = len(cells)
+        for index, header, key, fld, required, seen in self.plan:
+            cell = cells[index].strip() if index < width else ""
             if not cell:
-                if col.index in self.required:
-                    empty_required.append(col)
+                if required:
+                    empty_required.append(header)
                 continue
-            # Line breaks inside a cell become LF whatever the file used (Excel writes LF).
-            cell = _unguard(cell.replace("\r\n", "\n").replace("\r", "\n"))
-            try:
-                if col.field is not None:
-                    values[col.field.id] = validate(col.field, cell)
-                elif col.key == "tags":
-                    tags = [t.strip() for t in cell.replace("；", TAG_SEPARATOR)
-                            .split(TAG_SEPARATOR) if t.strip()]
-                else:
-                    builtins[col.key] = clean_value(col.key, cell)
-            except ValidationError as exc:
-                problems.append(_problem(row, col.header, exc.message, raw.strip()))
+            # Validation is a pure function of the text, and columns such as choices,
+            # dates, points or tags repeat the same few values: remember the answers.
+            result = seen.get(cell, _UNSEEN)
+            if result is _UNSEEN:
+                result = self._convert(key, fld, cell)
+                if len(seen) < _MEMO_LIMIT:
+                    seen[cell] = result
+            if type(result) is _Invalid:
+                problems.append(_problem(row, header, result.reason, cell))
+            elif fld is not None:
+                values[key] = result
+            elif key == "tags":
+                tags = result
+            else:
+                builtins[key] = result
         if len(problems) > before:
             return
         if not builtins and not values and not tags:
@@ -614,11 +633,27 @@ class _Checker:
             return
         self.seen.add(row, cid, line, phone, email)
         if cid is None and empty_required:
-            for col in empty_required:
-                problems.append(_problem(row, col.header, QT_TRANSLATE_NOOP(
+            for header in empty_required:
+                problems.append(_problem(row, header, QT_TRANSLATE_NOOP(
                     "fields", "This field is required."), ""))
             return
-        self.ops.append(_Op(row, cid, builtins, values, tags))
+        self.ops.append(_Op(row, cid, builtins, values, tags, phone, email))
+
+    @staticmethod
+    def _convert(key: str | int, fld: CustomField | None, cell: str) -> Any:
+        """The value of one non-empty cell, or :class:`_Invalid` with the reason."""
+        if "\r" in cell:  # line breaks in a cell become LF, as Excel writes them
+            cell = cell.replace("\r\n", "\n").replace("\r", "\n")
+        cell = _unguard(cell)
+        try:
+            if fld is not None:
+                return validate(fld, cell)
+            if key == "tags":
+                return [t.strip() for t in cell.replace("；", TAG_SEPARATOR)
+                        .split(TAG_SEPARATOR) if t.strip()]
+            return clean_value(str(key), cell)
+        except ValidationError as exc:
+            return _Invalid(exc.message)
 
 
 def _json_ids(ids: list[int]) -> str:
@@ -791,11 +826,11 @@ class _Writer:
         cid = self.next_id
         self.next_id += 1
         b = op.builtins
-        phone, email, furigana = b.get("phone", ""), b.get("email", ""), b.get("furigana", "")
+        furigana = b.get("furigana", "")
         w.customers.append((
             cid, b.get("line_user_id"), b.get("display_name", ""), b.get("name", ""),
-            furigana, textnorm.normalize(furigana), phone, textnorm.phone_digits(phone),
-            email, textnorm.email_key(email), b.get("postal_code", ""), b.get("address", ""),
+            furigana, textnorm.normalize(furigana), b.get("phone", ""), op.phone_digits,
+            b.get("email", ""), op.email_key, b.get("postal_code", ""), b.get("address", ""),
             self.date(b.get("birthday")), b.get("memo", ""), self.now, self.now))
         for fid, value in op.values.items():
             if value is None:
@@ -868,6 +903,22 @@ def _resolve_tags(s: Session, ops: list[_Op]) -> tuple[dict[str, int], dict[str,
     return found, new
 
 
+@contextlib.contextmanager
+def _big_cache(s: Session) -> Iterator[None]:
+    """A bigger page cache on this connection while an import writes.
+
+    A large import touches every index of several tables; with SQLite's default 2 MB
+    cache, pages are evicted and re-read (and decrypted) over and over.
+    """
+    conn = s.connection()
+    previous = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB:d}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {previous:d}")
+
+
 def import_csv(book: Book, path: Path, *, encoding: str = "auto",
                mapping: dict[int, str | None] | None = None, dry_run: bool = False,
                progress: Progress | None = None, cancel: Cancel | None = None) -> ImportReport:
@@ -927,11 +978,12 @@ def import_csv(book: Book, path: Path, *, encoding: str = "auto",
         tag_ids.update({name: created[canonical] for name, canonical in to_create.items()})
         writer = _Writer(s, fields_by_id, tag_ids, existing)
         done = len(rows)
-        for start in range(0, len(ops), CHUNK):
-            chunk = ops[start:start + CHUNK]
-            writer.write(chunk)
-            done += len(chunk)
-            tick(done)
+        with _big_cache(s):
+            for start in range(0, len(ops), CHUNK):
+                chunk = ops[start:start + CHUNK]
+                writer.write(chunk)
+                done += len(chunk)
+                tick(done)
         AuditService.add(s, AuditAction.IMPORT_CSV, target="customers", count=checker.total,
                          created=writer.created, updated=writer.updated, encoding=used)
         tick(steps)

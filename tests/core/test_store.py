@@ -196,5 +196,5 @@ def test_schema_matches_models_and_head(book) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     # The FTS5 table and its shadow tables are created by raw SQL in the migration.
     diff = [d for d in diff if not (d[0] == "remove_table"
-                                    and d[1].name.startswith(("customer_fts", "customer_chars")))]
+                                    and d[1].name.startswith(("customer_fts", "customer_grams")))]
     assert diff == []
