@@ -42,7 +42,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -63,9 +63,7 @@ from app.fields import (
 from app.i18n import QT_TRANSLATE_NOOP
 from app.store.models import (
     Customer,
-    CustomerTag,
     CustomField,
-    FieldValue,
     Tag,
     TimelineEvent,
     utcnow,
@@ -130,6 +128,8 @@ TAG_SEPARATOR = ";"
 POINTS_REASON = "CSV"
 #: Bigger files are refused before reading: 100,000 customers take about 20 MB.
 MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Customers read per chunk while exporting.
+EXPORT_CHUNK = 1000
 #: Rows per write chunk: big enough for bulk inserts, small enough to cancel promptly.
 CHUNK = 1000
 #: Page cache while an import writes (KiB); the connection's own size comes back after.
@@ -137,7 +137,7 @@ IMPORT_CACHE_KIB = 64 * 1024
 #: How often (in rows) validation reports progress and polls cancel.
 _POLL_EVERY = 500
 #: First characters that make Excel treat a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\t\r")
 _GUARD = "'"
 _BOM = b"\xef\xbb\xbf"
 _VALUE_CHARS = 40
@@ -400,13 +400,13 @@ def _plan(headers: list[str], mapping: dict[int, str | None],
 
 def _unguard(value: str) -> str:
     """Undo the apostrophe export puts before formula-like cells."""
-    if len(value) > 1 and value[0] == _GUARD and value[1] in "=+-@\t\r":
+    if len(value) > 1 and value[0] == _GUARD and value[1] in _FORMULA_START:
         return value[1:]
     return value
 
 
 def _guard(value: str) -> str:
-    return _GUARD + value if value.startswith(_FORMULA_START) else value
+    return _GUARD + value if value and value[0] in _FORMULA_START else value
 
 
 # --- preview -----------------------------------------------------------------------------------
@@ -1013,18 +1013,49 @@ def _ignored(headers: list[str], mapped: set[int], rows: list[tuple[int, list[st
 
 # --- export ---------------------------------------------------------------------------------------
 
-def _export_fields(book: Book) -> list[CustomField]:
-    return [f for f in book.fields.list() if FieldType(f.type) not in ATTACHMENT_TYPES]
+class _Stored(NamedTuple):
+    """A ``field_value`` row's value columns, as :func:`app.fields.from_row` reads them."""
+
+    text_value: str | None
+    num_value: float | None
+    date_value: str | None
 
 
-def _cell(f: CustomField, value: Any) -> str:
-    ftype = FieldType(f.type)
-    if ftype is FieldType.DATETIME and value is not None and value.second:
-        return value.strftime("%Y-%m-%d %H:%M:%S")  # display() drops seconds
-    out = display(f, value)
-    if ftype in (FieldType.NUMBER, FieldType.POINTS, FieldType.DATE, FieldType.DATETIME):
-        return out  # a negative number is a number, not a formula
-    return _guard(out)
+class _CellFormat:
+    """Turns a stored value of one field into its CSV text (remembering repeated values)."""
+
+    def __init__(self, f: CustomField) -> None:
+        self.field = f
+        ftype = FieldType(f.type)
+        # Numbers and dates are never guarded: a negative number is a number, not a formula.
+        self.guarded = ftype not in (FieldType.NUMBER, FieldType.POINTS, FieldType.DATE,
+                                     FieldType.DATETIME)
+        self.datetime = ftype is FieldType.DATETIME
+        self.memo: dict[_Stored, str] = {}
+
+    def __call__(self, stored: _Stored | None) -> str:
+        if stored is None:
+            return ""
+        out = self.memo.get(stored)
+        if out is None:
+            value = from_row(self.field, stored)
+            if self.datetime and value is not None and value.second:
+                out = value.strftime("%Y-%m-%d %H:%M:%S")  # display() drops seconds
+            else:
+                out = display(self.field, value)
+            if self.guarded:
+                out = _guard(out)
+            if len(self.memo) < _MEMO_LIMIT:
+                self.memo[stored] = out
+        return out
+
+
+_EXPORT_CUSTOMERS = (
+    "SELECT id, line_user_id, display_name, name, furigana, phone, email, postal_code, "
+    "address, birthday, memo FROM customer WHERE id IN (SELECT value FROM json_each(?))")
+_EXPORT_TAGS = (
+    "SELECT ct.customer_id, t.name FROM customer_tag ct JOIN tag t ON t.id = ct.tag_id "
+    "WHERE ct.customer_id IN (SELECT value FROM json_each(?)) ORDER BY t.position, t.id")
 
 
 def export_csv(book: Book, path: Path, *, customer_ids: list[int] | None = None,
@@ -1034,65 +1065,58 @@ def export_csv(book: Book, path: Path, *, customer_ids: list[int] | None = None,
 
     The file appears only when complete (a temporary file beside it is renamed), readable
     by the owner only. Every export is recorded in the audit log (how many rows, no names).
+    ``progress(done, total)`` counts customers; ``cancel()`` is polled between chunks and
+    stops the export with :class:`CancelledError`, leaving no file behind.
     """
     path = Path(path)
-    fields = _export_fields(book)
+    fields = [f for f in book.fields.list() if FieldType(f.type) not in ATTACHMENT_TYPES]
     headers = [t.en if english_headers else t.ja for t in TARGETS] + [f.name for f in fields]
-    table = Customer.__table__
+    columns = [(f.id, _CellFormat(f)) for f in fields]
+    field_ids = _json_ids([f.id for f in fields])
     rows_written = 0
     try:
         with book.db.read() as s, fsutil.atomic_write(path) as out:
-            conn = s.connection()
+            cur = s.connection().connection.cursor()
             if customer_ids is None:
-                ids = list(conn.execute(text("SELECT id FROM customer ORDER BY id")).scalars())
+                ids = [r[0] for r in cur.execute("SELECT id FROM customer ORDER BY id")]
             else:
                 ids = list(dict.fromkeys(int(i) for i in customer_ids))
-            tag_names = {tid: name for tid, name in conn.execute(select(Tag.id, Tag.name))}
-            fields_by_id = {f.id: f for f in fields}
             out.write(_BOM)
             buf = io.StringIO()
             writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
             writer.writerow(headers)
-            for start in range(0, len(ids), 500):
+            for start in range(0, len(ids), EXPORT_CHUNK):
                 if cancel is not None and cancel():
                     raise CancelledError()
-                chunk = ids[start:start + 500]
-                found = {r.id: r for r in conn.execute(
-                    select(table.c.id, *(table.c[n] for n in _CUSTOMER_COLUMNS))
-                    .where(table.c.id.in_(chunk)))}
+                chunk = ids[start:start + EXPORT_CHUNK]
+                wanted = _json_ids(chunk)
+                found = {r[0]: r for r in cur.execute(_EXPORT_CUSTOMERS, (wanted,))}
                 tags: dict[int, list[str]] = {}
-                for cid, tid in conn.execute(
-                        select(CustomerTag.customer_id, CustomerTag.tag_id)
-                        .join(Tag, Tag.id == CustomerTag.tag_id)
-                        .where(CustomerTag.customer_id.in_(chunk))
-                        .order_by(Tag.position, Tag.id)):
-                    tags.setdefault(cid, []).append(tag_names[tid])
-                values: dict[int, dict[int, Any]] = {}
-                if fields_by_id:
-                    for v in conn.execute(select(FieldValue.__table__).where(
-                            FieldValue.customer_id.in_(chunk),
-                            FieldValue.field_id.in_(list(fields_by_id)))):
-                        values.setdefault(v.customer_id, {})[v.field_id] = from_row(
-                            fields_by_id[v.field_id], v)
+                for cid, name in cur.execute(_EXPORT_TAGS, (wanted,)):
+                    tags.setdefault(cid, []).append(name)
+                values: dict[int, dict[int, _Stored]] = {}
+                if fields:
+                    for cid, fid, *stored in cur.execute(_SELECT_VALUES, (wanted, field_ids)):
+                        values.setdefault(cid, {})[fid] = _Stored(*stored)
                 for cid in chunk:
                     r = found.get(cid)
                     if r is None:
                         continue  # deleted since it was selected
-                    cells = [_guard(r.line_user_id or ""), _guard(r.display_name),
-                             _guard(r.name), _guard(r.furigana), _guard(r.phone),
-                             _guard(r.email), _guard(r.postal_code), _guard(r.address),
-                             r.birthday.isoformat() if r.birthday else "", _guard(r.memo),
-                             _guard(TAG_SEPARATOR.join(tags.get(cid, [])))]
+                    # id, LINE id … address, birthday (ISO text as stored), memo
+                    cells = [_guard(v or "") for v in r[1:9]]
+                    cells += [r[9] or "", _guard(r[10]),
+                              _guard(TAG_SEPARATOR.join(tags.get(cid, ())))]
                     mine = values.get(cid, {})
-                    cells += [_cell(f, mine.get(f.id)) for f in fields]
+                    cells += [fmt(mine.get(fid)) for fid, fmt in columns]
                     writer.writerow(cells)
                     rows_written += 1
                 out.write(buf.getvalue().encode("utf-8"))
                 buf.seek(0)
                 buf.truncate()
                 if progress is not None:
-                    progress(min(start + len(chunk), len(ids)), len(ids))
+                    progress(start + len(chunk), len(ids))
             out.write(buf.getvalue().encode("utf-8"))
+            cur.close()
             # Recorded before the file appears: an export without its audit entry would be
             # worse than an entry for an export that failed at the very last step.
             with book.db.write() as w:
