@@ -733,12 +733,18 @@ def _change(op: _Op, existing: _Existing, fields: dict[int, CustomField],
     """What a matched row changes (empty cells never reach here: they change nothing)."""
     cid = op.customer_id
     current = existing.customers[cid]
+    added: dict[object, str] = {}  # by tag id: ＶＩＰ and VIP are one tag
+    for name in op.tags:
+        tid = tag_ids.get(name)
+        if tid is None:
+            added.setdefault(("new", name), name)
+        elif (cid, tid) not in existing.tags:
+            added.setdefault(tid, name)
     return _Change(
         builtins=[n for n, v in op.builtins.items() if not _same(n, current[n], v)],
         values=[fid for fid, v in op.values.items() if v is not None
                 and existing.values.get((cid, fid)) != _stored(fields[fid], v)],
-        tags=[t for t in dict.fromkeys(op.tags)
-              if t not in tag_ids or (cid, tag_ids[t]) not in existing.tags])
+        tags=list(added.values()))
 
 
 # Bulk writes go straight to the driver with tuples: SQLAlchemy's per-row parameter
@@ -839,8 +845,8 @@ class _Writer:
             w.new_values.append((cid, fid, *_stored(f, value), self.now))
             if f.type == FieldType.POINTS and value:
                 w.points.append((cid, fid, int(value), POINTS_REASON, self.now))
-        for name in dict.fromkeys(op.tags):
-            w.pairs.append((cid, self.tag_ids[name], self.now))
+        for tid in dict.fromkeys(self.tag_ids[name] for name in op.tags):
+            w.pairs.append((cid, tid, self.now))
         w.events.append((cid, self.now, "imported", self.created_event))
         w.reindex.append(cid)
         self.created += 1
