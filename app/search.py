@@ -137,7 +137,8 @@ def _is_token_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LNM"
 
 
-def build_query(q: CustomerQuery, select: str) -> tuple[str, dict[str, Any]]:
+def build_query(q: CustomerQuery, select: str, *, bare_ok: bool = False
+                ) -> tuple[str, dict[str, Any]]:
     """SQL selecting ``select`` over the customers ``q`` chooses (alias ``c``).
 
     Index-backed conditions (search text, tags) become one candidate set, computed first
@@ -181,8 +182,11 @@ def build_query(q: CustomerQuery, select: str) -> tuple[str, dict[str, Any]]:
         candidates = " INTERSECT ".join(sources)
         if excluded:
             candidates += " EXCEPT " + " EXCEPT ".join(excluded)
-        head = (f"WITH sel(id) AS MATERIALIZED ({candidates}) "
-                f"SELECT {select} FROM sel CROSS JOIN customer c ON c.id = sel.id")
+        head = f"WITH sel(id) AS MATERIALIZED ({candidates}) "
+        if where or not bare_ok:
+            head += f"SELECT {select} FROM sel CROSS JOIN customer c ON c.id = sel.id"
+        else:  # ids only, in id order: the customer rows need not be read at all
+            head += f"SELECT {select.replace('c.id', 'sel.id')} FROM sel"
     else:
         head = f"SELECT {select} FROM customer c"
         where += [f"c.id NOT IN ({e})" for e in excluded]
@@ -195,9 +199,14 @@ class SearchService:
 
     def ids(self, q: CustomerQuery) -> list[int]:
         """Ids of the customers ``q`` selects, in its order (what the table model holds)."""
-        head, params = build_query(q, "c.id")
+        by_id = q.sort in ("id", "")
+        head, params = build_query(q, "c.id", bare_ok=by_id)
         where = params.pop("__where__", "")
         direction = "DESC" if q.descending else "ASC"
+        if by_id and " FROM sel" in head and "CROSS JOIN" not in head:
+            with self._book.db.read() as s:
+                return list(s.execute(text(f"{head} ORDER BY sel.id {direction}"),
+                                      params).scalars())
         join = ""
         if q.sort.startswith("field:"):
             params["sort_field"] = int(q.sort.split(":", 1)[1])
@@ -217,7 +226,7 @@ class SearchService:
             return list(s.execute(text(sql), params).scalars())
 
     def count(self, q: CustomerQuery) -> int:
-        head, params = build_query(q, "count(*)")
+        head, params = build_query(q, "count(*)", bare_ok=True)
         where = params.pop("__where__", "")
         sql = head + (f" WHERE {where}" if where else "")
         with self._book.db.read() as s:

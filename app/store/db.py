@@ -34,6 +34,8 @@ KEY_BYTES = 32
 _HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
 #: How long a writer from another process may hold the book before we give up (ms).
 BUSY_TIMEOUT_MS = 30_000
+#: Page cache per connection (KiB); see connect_raw.
+CACHE_KIB = 32 * 1024
 
 
 def key_pragma(key: bytes) -> str:
@@ -78,6 +80,9 @@ def connect_raw(path: Path, key: bytes, *, readonly: bool = False) -> sqlcipher.
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA temp_store = MEMORY")
+    # SQLCipher decrypts a page each time it leaves SQLite's page cache: a larger cache
+    # (grown only as pages are read) keeps a shop's working set decrypted in memory.
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed change survives a power cut, not only a crash of Otokui.
@@ -99,8 +104,8 @@ class Database:
             "sqlite://",
             creator=lambda: connect_raw(self.path, self._key),
             poolclass=QueuePool,
-            pool_size=4,
-            max_overflow=8,
+            pool_size=3,
+            max_overflow=6,
         )
         self._install_transaction_hooks(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
