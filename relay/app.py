@@ -146,6 +146,10 @@ class RelayService:
             await asyncio.sleep(self.purge_interval)
 
 
+def _ok() -> Response:
+    return Response(b"{}", media_type="application/json")
+
+
 def _error(status: int, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": code}, status_code=status, headers=headers)
 
@@ -184,7 +188,7 @@ def create_app(service: RelayService) -> Starlette:
         except NotAWebhook:
             return _error(400, "not_a_webhook")
         if not hook.events:
-            return JSONResponse({})  # the console's "Verify" button, or a connectivity check
+            return _ok()  # the console's "Verify" button, or a connectivity check
         assert service.writer is not None
         try:
             outcome = await service.writer.submit(hook.events)
@@ -197,7 +201,7 @@ def create_app(service: RelayService) -> Starlette:
             return _error(500, "store_failed")
         if outcome.duplicates:
             webhook_log.debug("%d duplicate event(s) ignored", outcome.duplicates)
-        return JSONResponse({})
+        return _ok()
 
     async def healthz(request: Request) -> Response:
         try:

@@ -15,6 +15,7 @@ Write transactions are serialized so that sequence numbers become visible in ord
 from __future__ import annotations
 
 import contextlib
+import functools
 import hmac
 import logging
 import os
@@ -23,7 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy import update as sa_update
 from sqlalchemy.engine import make_url
 
@@ -38,6 +50,7 @@ _LAST_SEQ = "last_seq"
 _SCHEMA_VERSION = "schema_version"
 _LAST_SEEN_EVERY_MS = 60_000  # a device's last_seen_at is refreshed at most once a minute
 _IN_CHUNK = 400  # ids per IN (...) query, well under SQLite's bound-parameter limit
+_ROWS_PER_INSERT = 200  # rows x 4 columns: well under SQLite's bound-parameter limit too
 
 
 class StoreError(Exception):
@@ -89,6 +102,18 @@ class PurgeCounts:
 #: One webhook's events, ready to store: (webhookEventId, plaintext JSON bytes).
 EventBatch = Sequence[tuple[str, bytes]]
 
+# The ingest path's statements, built once. Building a Core statement and computing its
+# cache key on every call cost about as much as the SQLite work itself (measured: half
+# the writer's CPU per event at batches of ten), and this path runs for every webhook.
+_LOCK_LAST_SEQ = (select(meta.c.value).where(meta.c.key == bindparam("meta_key"))
+                  .with_for_update())
+_LIVE_DEVICE_KEYS = (select(devices.c.id, devices.c.public_key)
+                     .where(devices.c.revoked_at.is_(None)).order_by(devices.c.id))
+_KNOWN_EVENT_IDS = select(events.c.webhook_event_id).where(
+    events.c.webhook_event_id.in_(bindparam("ids", expanding=True)))
+_SET_LAST_SEQ = (sa_update(meta).where(meta.c.key == bindparam("meta_key"))
+                 .values(value=bindparam("last_seq")))
+
 
 class Store:
     def __init__(self, engine: Engine) -> None:
@@ -135,14 +160,19 @@ class Store:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
-            conn.execution_options(relay_write=True)
-            with conn.begin():
-                yield conn
+        with self._engine.connect() as conn, conn.begin():
+            if self.is_sqlite:
+                # Writers take SQLite's write lock up front: a deferred transaction that
+                # becomes a writer later can fail with SQLITE_BUSY_SNAPSHOT instead of
+                # waiting its turn (see _sqlite_engine for why BEGIN is ours to send).
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection]:
         with self._engine.connect() as conn, conn.begin():
+            if self.is_sqlite:
+                conn.exec_driver_sql("BEGIN")
             yield conn
 
     # --- pairing and devices -------------------------------------------------------------
@@ -252,17 +282,15 @@ class Store:
         nothing remembered, so LINE's redelivery brings the events back later).
         """
         with self._write() as conn:
-            last_seq = conn.execute(select(meta.c.value).where(meta.c.key == _LAST_SEQ)
-                                    .with_for_update()).scalar_one()
-            keys = [(row.id, self._public_key(row.public_key)) for row in conn.execute(
-                select(devices.c.id, devices.c.public_key)
-                .where(devices.c.revoked_at.is_(None)).order_by(devices.c.id))]
+            last_seq = conn.execute(_LOCK_LAST_SEQ, {"meta_key": _LAST_SEQ}).scalar_one()
+            keys = [(row.id, self._public_key(row.public_key))
+                    for row in conn.execute(_LIVE_DEVICE_KEYS)]
             if not keys:
                 return None
             seen = self._known_ids(conn, {eid for batch in batches for eid, _ in batch})
             seq = last_seq
-            event_rows: list[dict[str, object]] = []
-            queue_rows: list[dict[str, object]] = []
+            event_rows: list[tuple[object, ...]] = []  # in relay_events' column order
+            queue_rows: list[tuple[object, ...]] = []  # in relay_queue's column order
             outcomes: list[IngestOutcome] = []
             for batch in batches:
                 stored = duplicates = 0
@@ -273,26 +301,40 @@ class Store:
                     seen.add(event_id)
                     seq += 1
                     stored += 1
-                    event_rows.append({"seq": seq, "webhook_event_id": event_id,
-                                       "received_at": now_ms})
-                    queue_rows.extend(
-                        {"device_id": device_id, "seq": seq, "received_at": now_ms,
-                         "sealed": seal_bytes(plaintext, key)}
-                        for device_id, key in keys)
+                    event_rows.append((seq, event_id, now_ms))
+                    queue_rows.extend((device_id, seq, now_ms, seal_bytes(plaintext, key))
+                                      for device_id, key in keys)
                 outcomes.append(IngestOutcome(stored, duplicates))
             if event_rows:
-                conn.execute(insert(events), event_rows)
-                conn.execute(insert(queue), queue_rows)
-                conn.execute(sa_update(meta).where(meta.c.key == _LAST_SEQ).values(value=seq))
+                self._insert_rows(conn, events, event_rows)
+                self._insert_rows(conn, queue, queue_rows)
+                conn.execute(_SET_LAST_SEQ, {"meta_key": _LAST_SEQ, "last_seq": seq})
         return outcomes
+
+    def _insert_rows(self, conn: Connection, table: Table,
+                     rows: list[tuple[object, ...]]) -> None:
+        """Insert rows given in the table's column order.
+
+        PostgreSQL: Core executemany (psycopg pipelines it). SQLite: multi-row VALUES
+        statements, because sqlite3's executemany lets go of the GIL at every row and the
+        ingest thread then waits for the event loop to hand it back, once per row;
+        building those statements through Core instead costs a compile per call.
+        """
+        names = [column.name for column in table.c]
+        if not self.is_sqlite:
+            conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+            return
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start:start + _ROWS_PER_INSERT]
+            conn.exec_driver_sql(_sqlite_values_sql(table.name, tuple(names), len(chunk)),
+                                 tuple(value for row in chunk for value in row))
 
     def _known_ids(self, conn: Connection, ids: Iterable[str]) -> set[str]:
         ids = list(ids)
         known: set[str] = set()
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start:start + _IN_CHUNK]
-            known.update(conn.execute(select(events.c.webhook_event_id)
-                                      .where(events.c.webhook_event_id.in_(chunk))).scalars())
+            known.update(conn.execute(_KNOWN_EVENT_IDS, {"ids": chunk}).scalars())
         return known
 
     def _public_key(self, raw: bytes) -> X25519PublicKey:
@@ -332,6 +374,14 @@ class Store:
         return PurgeCounts(copies=copies, dedupe_ids=ids, pairing_codes=codes)
 
 
+@functools.lru_cache(maxsize=512)
+def _sqlite_values_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    # Table and column names come from relay.schema, never from input.
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
+    return head + ", ".join([one] * rows)
+
+
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
@@ -343,20 +393,16 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-        # Take transaction control away from the sqlite3 module; we BEGIN ourselves below.
+        # Take transaction control away from the sqlite3 module, which would BEGIN only
+        # before the first write; Store._write/_read send BEGIN IMMEDIATE / BEGIN instead.
+        # (Not SQLAlchemy's "begin" event: any engine event listener puts every statement
+        # through event dispatch, measurable on the ingest path.) sqlite3 still COMMITs.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         # FULL: a commit returns only after the WAL is fsynced, so "200" means on disk.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        # Writers take the write lock up front: a deferred transaction that upgrades to a
-        # writer later can fail with SQLITE_BUSY_SNAPSHOT instead of waiting its turn.
-        immediate = conn.get_execution_options().get("relay_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
