@@ -22,6 +22,7 @@ import contextlib
 import json
 import logging
 import time
+import unicodedata
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -55,6 +56,7 @@ DEFAULT_LIMIT = 100
 MAX_WAIT_SECONDS = 30.0
 MAX_API_BODY_BYTES = 16 * 1024
 MAX_DEVICE_NAME_CHARS = 100
+MAX_SEQ = 2**63 - 1  # sequence numbers are 64-bit signed integers in both databases
 DEFAULT_PURGE_INTERVAL = 3600.0
 
 
@@ -90,11 +92,11 @@ class RelayService:
         self.writer: IngestWriter | None = None
         self._purge_task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._no_device = _Throttled(
+        self.note_no_device = _Throttled(
             webhook_log, "no device is paired yet: answered 503 to %d webhook(s) (%d events "
             "in the latest) so LINE redelivers them later; run `python -m relay pair` on "
             "this host and pair the desktop")
-        self._bad_signature = _Throttled(
+        self.note_bad_signature = _Throttled(
             webhook_log, "refused %d webhook(s) with a missing or wrong x-line-signature "
             "(%d bytes in the latest); check LINE_CHANNEL_SECRET if this continues")
 
@@ -172,7 +174,7 @@ def create_app(service: RelayService) -> Starlette:
                 return _error(400, "bad_content_length")
         signature = request.headers.get("x-line-signature")
         if not signature:
-            service._bad_signature(0)
+            service.note_bad_signature(0)
             return _error(401, "bad_signature")
         try:
             body = await read_limited(request.stream())
@@ -181,7 +183,7 @@ def create_app(service: RelayService) -> Starlette:
         except ClientDisconnect:
             return Response(status_code=400)
         if not signature_ok(settings.channel_secret, body, signature):
-            service._bad_signature(len(body))
+            service.note_bad_signature(len(body))
             return _error(401, "bad_signature")
         try:
             hook = parse_webhook(body)
@@ -193,7 +195,7 @@ def create_app(service: RelayService) -> Starlette:
         try:
             outcome = await service.writer.submit(hook.events)
         except NoDeviceError:
-            service._no_device(len(hook.events))
+            service.note_no_device(len(hook.events))
             return _error(503, "no_device_paired", {"Retry-After": "60"})
         except WriterStoppedError:
             return _error(503, "shutting_down", {"Retry-After": "5"})
@@ -219,7 +221,7 @@ def create_app(service: RelayService) -> Starlette:
         code, name, key_b64 = data.get("pairing_code"), data.get("name"), data.get("public_key")
         if not (isinstance(code, str) and 0 < len(code) <= 64):
             return _error(400, "bad_pairing_code")
-        if not (isinstance(name, str) and 0 < len(name.strip()) <= MAX_DEVICE_NAME_CHARS):
+        if not _good_device_name(name):
             return _error(400, "bad_name")
         public_key = _raw_public_key(key_b64)
         if public_key is None:
@@ -244,7 +246,7 @@ def create_app(service: RelayService) -> Starlette:
 
     async def pull(request: Request) -> Response:
         try:
-            after = _int_param(request, "after", 0, 0, None)
+            after = _int_param(request, "after", 0, 0, MAX_SEQ)
             limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
             wait = _float_param(request, "wait", 0.0, 0.0, MAX_WAIT_SECONDS)
         except ValueError:
@@ -275,7 +277,7 @@ def create_app(service: RelayService) -> Starlette:
             return _unauthorized()
         data = await _json_object(request)
         upto = None if data is None else data.get("upto")
-        if not isinstance(upto, int) or isinstance(upto, bool) or upto < 0:
+        if not isinstance(upto, int) or isinstance(upto, bool) or not 0 <= upto <= MAX_SEQ:
             return _error(400, "bad_upto")
         deleted = await run_in_threadpool(store.ack, device_id, upto)
         return JSONResponse({"deleted": deleted})
@@ -327,14 +329,22 @@ def _raw_public_key(value: object) -> bytes | None:
     return raw if len(raw) == PUBLIC_KEY_LENGTH else None
 
 
-def _int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int:
+def _good_device_name(name: object) -> bool:
+    """A label to show in `python -m relay devices`: no control characters (a name with
+    terminal escape sequences would rewrite the owner's screen), not blank, not long."""
+    if not isinstance(name, str) or not 0 < len(name.strip()) <= MAX_DEVICE_NAME_CHARS:
+        return False
+    return not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name)
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
     if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
         raise ValueError(name)
     value = int(raw)
-    if value < low or (high is not None and value > high):
+    if not low <= value <= high:
         raise ValueError(name)
     return value
 

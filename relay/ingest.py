@@ -99,7 +99,11 @@ class IngestWriter:
                     break
                 batch.append(job)
                 size += len(job.events)
-            self._process(batch)
+            try:
+                self._process(batch)
+            except Exception:  # a bug here must not leave requests waiting forever
+                log.exception("the ingest writer failed on a batch; answering 500")
+                self._fail(batch)
             if stop_after:
                 return
 
@@ -132,6 +136,11 @@ class IngestWriter:
             # RuntimeError: the loop is closed, so nobody is waiting any more.
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._resolve, items, stored)
+
+    def _fail(self, batch: list[_Job]) -> None:
+        for job in batch:
+            with contextlib.suppress(RuntimeError):
+                job.loop.call_soon_threadsafe(self._resolve, [(job, _failure())], False)
 
     def _resolve(self, items: list[tuple[_Job, object]], stored: bool) -> None:
         for job, result in items:

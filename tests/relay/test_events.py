@@ -56,14 +56,19 @@ def test_ack_deletes_that_devices_events_up_to_seq(relay: ThreadRelay, paired: D
 
 def test_bad_ack_and_bad_query_are_400(relay: ThreadRelay, paired: Device) -> None:
     for body in (b"", b"[]", b'{"upto": "3"}', b'{"upto": -1}', b'{"upto": true}',
-                 b'{"upto": 1.5}', b'{"until": 3}'):
+                 b'{"upto": 1.5}', b'{"until": 3}', b'{"upto": 9223372036854775808}',
+                 b'{"upto": ' + b"9" * 5000 + b"}"):
         response = relay.http.post("/v1/events/ack", content=body, headers=paired.auth)
         assert response.status_code == 400, body
     for query in ("after=-1", "after=abc", "after=١", "limit=0", "limit=501", "wait=31",
-                  "wait=-1", "wait=nan", "wait=soon", "after=99999999999999999999"):
+                  "wait=-1", "wait=nan", "wait=soon", "after=99999999999999999999",
+                  "after=9223372036854775808"):
         response = relay.http.get(f"/v1/events?{query}", headers=paired.auth)
         assert response.status_code == 400, query
     assert relay.http.get("/v1/events?limit=500&wait=0", headers=paired.auth).status_code == 200
+    assert relay.http.get("/v1/events?after=9223372036854775807",
+                          headers=paired.auth).status_code == 200
+    assert relay.ack(paired, 9223372036854775807).status_code == 200
 
 
 def test_two_devices_each_get_their_own_sealed_copy(relay: ThreadRelay) -> None:

@@ -111,6 +111,13 @@ def test_malformed_pairing_requests_are_400(relay: ThreadRelay) -> None:
         b'{"pairing_code": "' + code.encode() + b'", "name": "' + b"x" * 101
         + b'", "public_key": "' + good_key.encode() + b'"}',
         b"{" + b" " * 20_000 + b"}",
+        # A name carrying a terminal escape sequence (it is printed by `relay devices`).
+        b'{"pairing_code": "' + code.encode() + b'", "name": "PC\\u001b[2J", "public_key": "'
+        + good_key.encode() + b'"}',
+        b'{"pairing_code": "' + code.encode() + b'", "name": "PC\\u202e", "public_key": "'
+        + good_key.encode() + b'"}',
+        b'{"pairing_code": "' + code.encode() + b'", "name": "   ", "public_key": "'
+        + good_key.encode() + b'"}',
     ]
     for body in bad:
         response = relay.http.post("/v1/devices", content=body)

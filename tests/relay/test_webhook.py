@@ -206,3 +206,23 @@ def test_unknown_event_types_are_kept_as_they_are(relay: ThreadRelay, paired: De
 def test_wrong_method_and_unknown_path(relay: ThreadRelay) -> None:
     assert relay.http.get("/line/webhook").status_code == 405
     assert relay.http.post("/line/webhooks", content=b"{}").status_code == 404
+
+
+def test_store_failure_answers_500_and_keeps_nothing_half_done(relay: ThreadRelay,
+                                                               paired: Device) -> None:
+    from sqlalchemy import create_engine
+
+    from relay.schema import metadata, queue
+
+    event = relay.line.text()
+    engine = create_engine(relay.db_url)
+    try:
+        queue.drop(engine)  # a real database failure, under the running relay
+        assert relay.deliver(event).status_code == 500
+        metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    # The failed transaction left no de-duplication id behind: LINE's redelivery is stored.
+    assert relay.deliver(redelivered(event)).status_code == 200
+    assert [e["webhookEventId"] for e in relay.pull_opened(paired)] == [event["webhookEventId"]]
+    assert "storing a webhook failed; LINE will redeliver it" in relay.log_text()
