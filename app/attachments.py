@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import io
 import logging
 import mimetypes
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from app import fsutil
 from app.audit import AuditAction, AuditService
 from app.crypto import stream
-from app.errors import NotFoundError, ValidationError
+from app.errors import DiskFullError, NotFoundError, ValidationError
 from app.i18n import QT_TRANSLATE_NOOP
 from app.store.models import Attachment, Customer, utcnow
 from app.values import parse_date
@@ -65,12 +69,27 @@ _MAGIC = (
 def sniff_mime(path: Path) -> str:
     with open(path, "rb") as f:
         head = f.read(16)
+    return sniff_mime_bytes(head, path.name)
+
+
+def sniff_mime_bytes(head: bytes, file_name: str = "") -> str:
+    """The type from a file's first bytes, else from its name."""
     for magic, mime in _MAGIC:
         if head.startswith(magic):
             return mime
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """A ciphertext written into the attachments folder, not yet recorded in the book."""
+
+    blob_name: str
+    key: bytes
+    size: int
+    sha256: str
 
 
 def guess_kind(mime: str) -> AttachmentKind:
@@ -135,6 +154,95 @@ class AttachmentService:
         self._book.announce("attachments", [att_id])
         self._book.announce("customers", [customer_id])
         return att_id
+
+    def add_bytes(self, customer_id: int, data: bytes, *, file_name: str,
+                  mime_type: str | None = None, kind: AttachmentKind | str | None = None,
+                  date_label: str = "", labelled_date: dt.date | str | None = None,
+                  note: str = "", field_id: int | None = None) -> int:
+        """Encrypt ``data`` (held in memory) into the profile and attach it to the customer.
+
+        For content that never was a file here (a photo downloaded from LINE): no
+        plaintext is written to disk, not even to a temporary file.
+        """
+        return self.add_stream(customer_id, io.BytesIO(data), file_name=file_name,
+                               mime_type=mime_type or sniff_mime_bytes(data[:16], file_name),
+                               kind=kind, date_label=date_label, labelled_date=labelled_date,
+                               note=note, field_id=field_id)
+
+    def add_stream(self, customer_id: int, source: BinaryIO, *, file_name: str,
+                   mime_type: str = "application/octet-stream",
+                   kind: AttachmentKind | str | None = None, date_label: str = "",
+                   labelled_date: dt.date | str | None = None, note: str = "",
+                   field_id: int | None = None,
+                   progress: Callable[[int], None] | None = None,
+                   cancel: Callable[[], bool] | None = None) -> int:
+        """Encrypt everything readable from ``source`` (a blocking binary stream) and attach it.
+
+        The plaintext goes straight from ``source`` through the cipher into the attachments
+        folder; only ciphertext touches the disk.
+        """
+        kind = AttachmentKind(kind) if kind else guess_kind(mime_type)
+        when = parse_date(labelled_date)
+        with self._book.db.read() as s:
+            if s.get(Customer, customer_id) is None:
+                raise NotFoundError(f"customer {customer_id}")
+        blob = self.store_stream(source, progress=progress, cancel=cancel)
+        try:
+            with self._book.db.write() as s:
+                att_id = self.insert_in(s, customer_id, blob, file_name=file_name,
+                                        mime_type=mime_type, kind=kind, date_label=date_label,
+                                        labelled_date=when, note=note, field_id=field_id)
+        except BaseException:
+            self.remove_blobs([blob.blob_name])
+            raise
+        log.info("attachment %d added (%d bytes)", att_id, blob.size)
+        self._book.announce("attachments", [att_id])
+        self._book.announce("customers", [customer_id])
+        return att_id
+
+    def store_stream(self, source: BinaryIO, *,
+                     progress: Callable[[int], None] | None = None,
+                     cancel: Callable[[], bool] | None = None) -> StoredBlob:
+        """Encrypt ``source`` into a new ciphertext file; record it with :meth:`insert_in`.
+
+        The two halves let a caller (the LINE sync) write the ciphertext first and record
+        it inside its own write transaction. The file is written atomically (a partial one
+        never appears under its name); if the caller's transaction fails it must remove the
+        file with :meth:`remove_blobs` (:meth:`remove_orphans` is the safety net).
+        """
+        fsutil.ensure_private_dir(self.folder)
+        key = stream.new_key()
+        blob_name = secrets.token_hex(16) + ".otk"
+        try:
+            with fsutil.atomic_write(self.blob_path(blob_name)) as dst:
+                info = stream.encrypt_stream(source, dst, key, progress=progress,
+                                             cancel=cancel)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise DiskFullError() from exc
+            raise
+        return StoredBlob(blob_name=blob_name, key=key, size=info.size, sha256=info.sha256)
+
+    @staticmethod
+    def insert_in(s: Session, customer_id: int, blob: StoredBlob, *, file_name: str,
+                  mime_type: str, kind: AttachmentKind | str | None = None,
+                  date_label: str = "", labelled_date: dt.date | None = None, note: str = "",
+                  field_id: int | None = None, timeline: bool = True) -> int:
+        """Record ``blob`` as an attachment inside the caller's write transaction."""
+        kind = AttachmentKind(kind) if kind else guess_kind(mime_type)
+        att = Attachment(customer_id=customer_id, field_id=field_id, kind=kind.value,
+                         file_name=file_name, mime_type=mime_type, size=blob.size,
+                         sha256=blob.sha256, added_at=utcnow(), date_label=date_label,
+                         labelled_date=labelled_date, note=note, blob_name=blob.blob_name,
+                         file_key=blob.key)
+        s.add(att)
+        s.flush()
+        if timeline:
+            AuditService.timeline_add(s, customer_id, "attachment_added",
+                                      attachment=att.id, attachment_kind=kind.value)
+            s.execute(text("UPDATE customer SET updated_at = :at WHERE id = :c"),
+                      {"at": utcnow(), "c": customer_id})
+        return att.id
 
     def list(self, customer_id: int) -> list[Attachment]:
         with self._book.db.read() as s:

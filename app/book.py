@@ -24,7 +24,9 @@ log = logging.getLogger("otokui.book")
 class Change:
     """What a write changed: ``kind`` names the area, ``ids`` the rows (empty: many)."""
 
-    kind: str  # "customers", "tags", "fields", "attachments", "audit", "settings"
+    #: "customers", "tags", "fields", "attachments", "audit", "settings", "messages" (ids:
+    #: the customers whose conversations changed), "line" (connection settings)
+    kind: str
     ids: tuple[int, ...] = field(default_factory=tuple)
 
 
@@ -34,6 +36,8 @@ class Book:
         from app.audit import AuditService
         from app.customers import CustomerService
         from app.fields import FieldService
+        from app.line.connection import LineConnection
+        from app.messages import MessageService
         from app.search import SearchService
         from app.settings_store import BookSettings
         from app.tags import TagService
@@ -49,6 +53,8 @@ class Book:
         self.customers = CustomerService(self)
         self.attachments = AttachmentService(self)
         self.settings = BookSettings(self)
+        self.messages = MessageService(self)
+        self.line = LineConnection(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
         self.changed.emit(Change(kind, tuple(ids)))

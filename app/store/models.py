@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -242,3 +243,125 @@ class BookSetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
+
+
+# --- LINE: events applied, messages, conversations (migration 0002) ------------------------
+#
+# LINE's own times (event ``timestamp``, reply-token receipt) are kept as integer epoch
+# milliseconds (``*_ms``): ordering by them must be exact, and ties are broken by row id.
+
+
+class LineEvent(Base):
+    """One LINE webhook event as the sync worker received it, applied or kept.
+
+    ``webhook_event_id`` is unique: an event that arrives again (a redelivery, a duplicate,
+    a pull repeated after a crash) is recognised here and applied only once. Event types
+    Otokui does not act on are kept here whole (``status`` "kept"), never dropped; an event
+    that could not be opened or applied is kept with ``status`` "unreadable" or "failed".
+    """
+
+    __tablename__ = "line_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: LINE's ``webhookEventId`` (a ULID); empty only for an event that could not be opened.
+    webhook_event_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    type: Mapped[str] = mapped_column(String(32))
+    #: "applied", "kept" (a type Otokui stores only), "unreadable" or "failed".
+    status: Mapped[str] = mapped_column(String(16))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    #: LINE's ``timestamp`` of the event (ms).
+    at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    #: The LINE message id an ``unsend`` or ``messageEdited`` event refers to.
+    target_message_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    #: The relay's sequence number and receipt time (ms) of the sealed copy.
+    relay_seq: Mapped[int | None] = mapped_column(BigInteger)
+    received_ms: Mapped[int | None] = mapped_column(BigInteger)
+    applied_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: The event object as LINE sent it (plus the relay's ``destination``); for an event
+    #: that could not be opened, ``{"sealed": ...}``.
+    raw: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Why an event failed (an exception's type name, never data from the event).
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Message(Base):
+    """One line of a customer's conversation: received, sent, or a system line.
+
+    ``type`` is LINE's message type (text, image, video, audio, file, location, sticker, or
+    a newer one kept as LINE named it), ``postback``, or ``system`` (friend added, blocked,
+    unblocked, account linked: ``payload["event"]``).
+    """
+
+    __tablename__ = "message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    #: "in" (from the customer, or about them) or "out" (sent by the shop).
+    direction: Mapped[str] = mapped_column(String(3))
+    type: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    #: Everything else of the message: emojis, mention, sticker ids and keywords, location,
+    #: file name and size, postback data and params, content provider, system event.
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: When it happened: LINE's event timestamp (ms); the conversation's order.
+    at_ms: Mapped[int] = mapped_column(BigInteger)
+    line_message_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    webhook_event_id: Mapped[str | None] = mapped_column(String(64))
+    #: A reply to this event is free while its token is fresh (about a minute from receipt).
+    reply_token: Mapped[str | None] = mapped_column(String(128))
+    reply_token_received_ms: Mapped[int | None] = mapped_column(BigInteger)
+    reply_token_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    quote_token: Mapped[str | None] = mapped_column(String(256))
+    mark_as_read_token: Mapped[str | None] = mapped_column(String(256))
+    #: Downloaded content (image, video, audio, file), encrypted like any attachment.
+    attachment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachment.id", ondelete="SET NULL"))
+    #: None (no content), "stored", "pending" (to download again) or "unavailable".
+    content_state: Mapped[str | None] = mapped_column(String(16))
+    #: When the customer unsent it (ms); its text, payload and content are then removed.
+    unsent_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    #: The timestamp of the latest edit applied (ms); a later edit wins, an older one not.
+    edited_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    #: Outgoing messages: "sending", "sent" or "failed", with LINE's retry key and error.
+    state: Mapped[str | None] = mapped_column(String(16))
+    send_via: Mapped[str | None] = mapped_column(String(16))
+    retry_key: Mapped[str | None] = mapped_column(String(36), unique=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_message_customer_at", "customer_id", "at_ms", "id"),
+        Index("ix_message_content_state", "content_state"),
+        Index("ix_message_state", "state"),
+    )
+
+
+class Conversation(Base):
+    """Per customer: the summary the inbox lists, kept exact whenever messages change."""
+
+    __tablename__ = "conversation"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True)
+    #: The newest message: time (ms), type ("unsent" when it was unsent), direction and a
+    #: short plain-text preview (text messages only).
+    last_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    last_type: Mapped[str | None] = mapped_column(String(16))
+    last_direction: Mapped[str | None] = mapped_column(String(3))
+    last_preview: Mapped[str] = mapped_column(Text, default="")
+    #: Received messages newer than ``read_up_to_ms`` (system lines and postbacks excluded).
+    unread_count: Mapped[int] = mapped_column(Integer, default=0)
+    read_up_to_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: "open" (未対応), "in_progress" (対応中) or "done" (対応済み).
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    status_at_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: Timestamp (ms) of the newest follow/unfollow applied: an older one arriving late
+    #: is recorded in the conversation but does not change whether the customer is blocked.
+    friend_state_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_conversation_last_at", "last_at_ms"),
+        Index("ix_conversation_status_last_at", "status", "last_at_ms"),
+    )
