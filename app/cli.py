@@ -6,7 +6,8 @@ Exit status 0 on success; otherwise one clear line on stderr and a non-zero stat
 
 Passphrases come from the OS keyring (no prompt), an interactive prompt, or the
 environment variable ``OTOKUI_PASSPHRASE`` (``OTOKUI_NEW_PASSPHRASE`` for a new one),
-which is meant for automation only.
+which is meant for automation only. ``connect`` takes the LINE channel access token from
+``OTOKUI_LINE_ACCESS_TOKEN`` or a prompt, likewise.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ log = logging.getLogger("otokui.cli")
 
 ENV_PASSPHRASE = "OTOKUI_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 ENV_NEW_PASSPHRASE = "OTOKUI_NEW_PASSPHRASE"  # noqa: S105
+ENV_LINE_TOKEN = "OTOKUI_LINE_ACCESS_TOKEN"  # noqa: S105
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,6 +65,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     sub.add_parser("change-passphrase", help="change the passphrase (or recovery passphrase)")
     sub.add_parser("rekey", help="re-encrypt the book under a new key")
+    p = sub.add_parser("connect", help="connect the book to LINE through the shop's relay")
+    p.add_argument("--relay", required=True, metavar="URL", help="the relay's https address")
+    p.add_argument("--code", required=True, help="pairing code from `python -m relay pair`")
+    p.add_argument("--api-base", metavar="URL", help="one base URL for every LINE API call "
+                   "(the emulator); default: LINE's own hosts")
+    p.add_argument("--name", help="this computer's name on the relay")
+    p = sub.add_parser("sync", help="fill the book from the relay (until Ctrl-C)")
+    p.add_argument("--once", action="store_true",
+                   help="pull until the relay's queue is empty, then exit")
+    p = sub.add_parser("unpair", help="disconnect the book from its relay")
+    p.add_argument("--force", action="store_true",
+                   help="forget the pairing here even if the relay cannot be reached")
+    p = sub.add_parser("export-messages", help="export every message as JSON lines")
+    p.add_argument("file", type=Path)
     return parser
 
 
@@ -212,6 +228,93 @@ def cmd_rekey(args, profile) -> int:
     return 0
 
 
+def cmd_connect(args, profile) -> int:
+    from app.line.connection import TOKEN_IN_KEYRING
+    from app.sync.pairing import connect
+
+    with open_book(profile) as book:
+        token = os.environ.get(ENV_LINE_TOKEN)
+        if not token:
+            if not sys.stdin or not sys.stdin.isatty():
+                from app.line.errors import LineTokenMissingError
+
+                raise LineTokenMissingError(advice=f"Set {ENV_LINE_TOKEN} or run this in a "
+                                            "terminal to type it.")
+            token = getpass.getpass("LINE channel access token: ")
+        result = connect(book, relay_url=args.relay, pairing_code=args.code,
+                         access_token=token, api_base=args.api_base, device_name=args.name)
+        where = "the OS keyring" if result.token_store == TOKEN_IN_KEYRING \
+            else "the encrypted book"
+        account = f" for {result.bot_basic_id}" if result.bot_basic_id else ""
+        print(f"Connected{account}: paired with the relay as device {result.device_id}; "
+              f"the access token is kept in {where} ({book.line.masked_token()}).")
+    return 0
+
+
+def cmd_sync(args, profile) -> int:
+    import threading
+
+    from app.sync.worker import SyncState, SyncWorker
+
+    with open_book(profile) as book:
+        worker = SyncWorker(book)
+        if args.once:
+            report = worker.run_once()
+            print(f"Synced: {report.applied} events applied ({report.messages} messages), "
+                  f"{report.kept} kept as they are, {report.duplicates} duplicates skipped"
+                  + (f", {report.failed} failed" if report.failed else "")
+                  + (f", {report.pending_content} downloads pending"
+                     if report.pending_content else "") + ".")
+            return 0
+        done = threading.Event()
+        final: list[SyncState] = []
+
+        def show(status) -> None:
+            line = f"sync: {status.state.value}"
+            if status.retry_in is not None:
+                line += f", next try in {status.retry_in:.1f} s ({status.detail})"
+            elif status.detail:
+                line += f" ({status.detail})"
+            print(line + f"; {status.events_applied} events applied", file=sys.stderr)
+            if status.state in (SyncState.UNPAIRED, SyncState.NOT_PAIRED):
+                final.append(status.state)
+                done.set()
+
+        worker.status_changed.connect(show)
+        worker.start()
+        try:
+            while not done.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            print("sync: stopping", file=sys.stderr)
+        finally:
+            worker.stop()
+        if final:
+            from app.sync.errors import NotPairedError, RelayUnauthorizedError
+
+            error = RelayUnauthorizedError() if final[0] == SyncState.UNPAIRED \
+                else NotPairedError()
+            print(f"otokui: {error.one_line()}", file=sys.stderr)
+            return 1
+        return 0
+
+
+def cmd_unpair(args, profile) -> int:
+    from app.sync.pairing import unpair
+
+    with open_book(profile) as book:
+        unpair(book, forget_if_unreachable=args.force)
+    print("Disconnected from the relay. The messages already in the book stay.")
+    return 0
+
+
+def cmd_export_messages(args, profile) -> int:
+    with open_book(profile) as book:
+        n = book.messages.export_jsonl(args.file)
+    print(f"Exported {n} messages to {args.file}.")
+    return 0
+
+
 def cmd_self_test(args, profile) -> int:
     from app import selftest
 
@@ -228,6 +331,10 @@ COMMANDS = {
     "change-passphrase": cmd_change_passphrase,
     "rekey": cmd_rekey,
     "self-test": cmd_self_test,
+    "connect": cmd_connect,
+    "sync": cmd_sync,
+    "unpair": cmd_unpair,
+    "export-messages": cmd_export_messages,
 }
 
 

@@ -1,0 +1,114 @@
+"""The Messaging API calls the sync makes, through LINE's official SDK (line-bot-sdk 3).
+
+Profiles (``MessagingApi.get_profile``), message content (``MessagingApiBlob.
+get_message_content``) and the bot's own info (to check a token). Every call passes
+``_request_timeout``: the SDK's client has none by default and would hang on a dead link.
+
+``api_base=None`` uses LINE's own hosts (``https://api.line.me``, content from
+``https://api-data.line.me``); a base URL sends every call there, as the emulator expects.
+Errors become :mod:`app.line.errors`; nothing from a request or answer (user ids, tokens)
+goes into their messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from app.line.errors import (
+    LineContentGoneError,
+    LineContentNotReadyError,
+    LineTokenRejectedError,
+    LineUnavailableError,
+)
+
+log = logging.getLogger("otokui.line")
+
+#: (connect, read) seconds for small JSON calls and for content downloads.
+API_TIMEOUT = (5.0, 15.0)
+CONTENT_TIMEOUT = (5.0, 60.0)
+
+
+@dataclass(frozen=True)
+class Profile:
+    display_name: str
+    picture_url: str | None
+    status_message: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Content:
+    data: bytes
+    content_type: str | None
+
+
+class LineGateway:
+    def __init__(self, access_token: str, *, api_base: str | None = None) -> None:
+        from linebot.v3.messaging import (
+            ApiClient,
+            Configuration,
+            MessagingApi,
+            MessagingApiBlob,
+        )
+
+        configuration = Configuration(access_token=access_token,
+                                      host=(api_base or "").rstrip("/") or None)
+        self._client = ApiClient(configuration)
+        self._api = MessagingApi(self._client)
+        self._blob = MessagingApiBlob(self._client)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> LineGateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        from linebot.v3.messaging.exceptions import ApiException
+        from urllib3.exceptions import HTTPError as Urllib3Error
+
+        try:
+            return fn(*args, **kwargs)
+        except ApiException as exc:
+            status = exc.status or 0
+            if status == 401:
+                raise LineTokenRejectedError() from None
+            if status in (404, 410):
+                raise LineContentGoneError(f"HTTP {status}") from None
+            raise LineUnavailableError(f"HTTP {status}") from None
+        except (Urllib3Error, OSError) as exc:
+            raise LineUnavailableError(type(exc).__name__) from None
+
+    def profile(self, user_id: str) -> Profile | None:
+        """The friend's LINE profile; None when LINE has none (not a friend, or blocked)."""
+        try:
+            p = self._call(self._api.get_profile, user_id, _request_timeout=API_TIMEOUT)
+        except LineContentGoneError:
+            return None
+        return Profile(display_name=p.display_name or "", picture_url=p.picture_url,
+                       status_message=p.status_message, language=p.language)
+
+    def content(self, message_id: str) -> Content:
+        """The bytes of an image, video, audio or file message.
+
+        :class:`LineContentNotReadyError` while LINE is still transcoding (202),
+        :class:`LineContentGoneError` once LINE has deleted it (404).
+        """
+        response = self._call(self._blob.get_message_content_with_http_info, message_id,
+                              _request_timeout=CONTENT_TIMEOUT)
+        if response.status_code == 202:
+            raise LineContentNotReadyError()
+        if response.status_code != 200 or response.data is None:
+            raise LineUnavailableError(f"HTTP {response.status_code}")
+        headers = response.headers or {}
+        return Content(bytes(response.data), headers.get("content-type"))
+
+    def check_token(self) -> str:
+        """Ask LINE who the token belongs to (the bot's basic id); raises if refused."""
+        info = self._call(self._api.get_bot_info, _request_timeout=API_TIMEOUT)
+        return info.basic_id or ""

@@ -1,0 +1,206 @@
+"""The desktop's side of the relay's HTTP contract, version 1 (docs/relay.md).
+
+``GET /healthz``, ``POST /v1/devices`` (pairing), ``DELETE /v1/devices/{id}`` (unpairing),
+``GET /v1/events`` (long-poll) and ``POST /v1/events/ack``. Every failure becomes one of
+the errors of :mod:`app.sync.errors`: 401 means this desktop is no longer paired; no
+connection, a timeout or a 5xx means the relay is unreachable for now (retry later).
+
+Addresses must be https, except on this computer (loopback) where http is allowed for the
+demo and tests: the device token travels in every request.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from app.sync.errors import (
+    PairingRefusedError,
+    RelayProtocolError,
+    RelayUnauthorizedError,
+    RelayUnreachableError,
+    RelayUrlError,
+)
+
+log = logging.getLogger("otokui.sync")
+
+CONTRACT_VERSION = 1
+#: Longest long-poll the contract allows (seconds).
+MAX_WAIT = 30.0
+MAX_LIMIT = 500
+CONNECT_TIMEOUT = 10.0
+#: A plain request's answer must come within this; a long-poll gets its wait on top.
+READ_TIMEOUT = 20.0
+
+
+def normalize_relay_url(url: str) -> str:
+    """Check and tidy the relay's base address; :class:`RelayUrlError` when unusable."""
+    url = (url or "").strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise RelayUrlError() from None
+    if parts.scheme not in ("https", "http") or not host or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise RelayUrlError()
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise RelayUrlError("http is only allowed for a relay on this computer")
+    return url
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Health:
+    status: str
+    contract: int | None
+    queue_depth: int | None
+
+
+@dataclass(frozen=True)
+class SealedEvent:
+    seq: int
+    received_at: int
+    sealed: str
+
+
+@dataclass(frozen=True)
+class Paired:
+    device_id: str
+    token: str
+
+
+class RelayClient:
+    """One relay, as one paired device (``token``) or before pairing (no token)."""
+
+    def __init__(self, base_url: str, *, token: str | None = None,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.base_url = normalize_relay_url(base_url)
+        self._token = token
+        headers = {"user-agent": "Otokui-desktop"}
+        if token:
+            headers["authorization"] = f"Bearer {token}"
+        self._http = httpx.Client(
+            base_url=self.base_url, headers=headers, transport=transport,
+            timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),
+            follow_redirects=False)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> RelayClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- requests ---------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, *, timeout: float | None = None,
+                 **kwargs: Any) -> httpx.Response:
+        extra = {} if timeout is None else {
+            "timeout": httpx.Timeout(timeout, connect=CONNECT_TIMEOUT)}
+        try:
+            response = self._http.request(method, path, **kwargs, **extra)
+        except httpx.TimeoutException as exc:
+            raise RelayUnreachableError("timeout") from exc
+        except httpx.HTTPError as exc:  # refused, reset, DNS, TLS ...
+            raise RelayUnreachableError(type(exc).__name__) from exc
+        if response.status_code == 401:
+            raise RelayUnauthorizedError()
+        if response.status_code >= 500 or response.status_code == 429:
+            raise RelayUnreachableError(f"HTTP {response.status_code}")
+        return response
+
+    @staticmethod
+    def _json(response: httpx.Response) -> dict[str, Any]:
+        try:
+            data = response.json()
+        except ValueError:
+            raise RelayProtocolError(f"HTTP {response.status_code}, not JSON") from None
+        if not isinstance(data, dict):
+            raise RelayProtocolError("not a JSON object")
+        return data
+
+    def health(self) -> Health:
+        """``GET /healthz``. Raises :class:`RelayUnreachableError` when it is not up."""
+        response = self._request("GET", "/healthz")
+        if response.status_code != 200:
+            raise RelayProtocolError(f"HTTP {response.status_code}")
+        data = self._json(response)
+        depth = data.get("queue_depth")
+        contract = data.get("contract")
+        return Health(status=str(data.get("status", "")),
+                      contract=contract if isinstance(contract, int) else None,
+                      queue_depth=depth if isinstance(depth, int) else None)
+
+    def pair(self, pairing_code: str, name: str, public_key_b64: str) -> Paired:
+        """``POST /v1/devices``: the one-time code and this desktop's public key."""
+        response = self._request("POST", "/v1/devices", json={
+            "pairing_code": pairing_code, "name": name, "public_key": public_key_b64})
+        if response.status_code == 403:
+            raise PairingRefusedError()
+        if response.status_code != 201:
+            code = self._json(response).get("error", "") if response.content else ""
+            raise RelayProtocolError(f"HTTP {response.status_code} {str(code)[:40]}")
+        data = self._json(response)
+        device_id, token = data.get("device_id"), data.get("token")
+        if not isinstance(device_id, str) or not isinstance(token, str) or not token:
+            raise RelayProtocolError("pairing answer without device id or token")
+        return Paired(device_id, token)
+
+    def unpair(self, device_id: str) -> None:
+        """``DELETE /v1/devices/{id}``: the relay forgets this device and its queue."""
+        response = self._request("DELETE", f"/v1/devices/{device_id}")
+        if response.status_code not in (200, 204):
+            raise RelayProtocolError(f"HTTP {response.status_code}")
+
+    def pull(self, after: int, *, limit: int = MAX_LIMIT,
+             wait: float = 0.0) -> list[SealedEvent]:
+        """``GET /v1/events``: sealed events after ``after``, ascending; long-polls ``wait`` s."""
+        wait = max(0.0, min(wait, MAX_WAIT))
+        response = self._request(
+            "GET", "/v1/events",
+            params={"after": after, "limit": max(1, min(limit, MAX_LIMIT)), "wait": wait},
+            timeout=READ_TIMEOUT + wait)
+        if response.status_code != 200:
+            raise RelayProtocolError(f"HTTP {response.status_code}")
+        data = self._json(response)
+        items = data.get("events")
+        if not isinstance(items, list):
+            raise RelayProtocolError("no events list")
+        events: list[SealedEvent] = []
+        last = after
+        for item in items:
+            if not isinstance(item, dict):
+                raise RelayProtocolError("an event is not an object")
+            seq, received, sealed = item.get("seq"), item.get("received_at"), item.get("sealed")
+            if not isinstance(seq, int) or isinstance(seq, bool) or seq <= last \
+                    or not isinstance(sealed, str):
+                raise RelayProtocolError("events out of order or malformed")
+            events.append(SealedEvent(seq, received if isinstance(received, int) else 0,
+                                      sealed))
+            last = seq
+        return events
+
+    def ack(self, upto: int) -> int:
+        """``POST /v1/events/ack``: the relay deletes this device's events up to ``upto``."""
+        response = self._request("POST", "/v1/events/ack", json={"upto": int(upto)})
+        if response.status_code != 200:
+            raise RelayProtocolError(f"HTTP {response.status_code}")
+        deleted = self._json(response).get("deleted")
+        return deleted if isinstance(deleted, int) else 0
