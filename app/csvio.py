@@ -12,7 +12,9 @@ automatically. It is all or nothing: every row is validated first, and one bad r
 * Row numbers are the ones a spreadsheet shows: the header is row 1.
 * A row updates an existing customer when it matches by LINE user ID, else by phone
   number (digits only, so ０９０-1234-5678 matches 09012345678), else by email (ignoring
-  case). A customer who has another LINE user ID than the row is never matched.
+  case). A customer who has another LINE user ID than the row is never matched. A row
+  with none of the three always makes a new customer. Two customers sharing the row's
+  phone (or email) with nothing to tell them apart is an error row, never a guess.
 * **Empty cells never erase**: on update only the non-empty cells change the customer.
   Tags in the file are added; the customer's other tags stay.
 * The same customer twice in one file is an error (both rows would update one person).
@@ -20,14 +22,19 @@ automatically. It is all or nothing: every row is validated first, and one bad r
   :attr:`ImportReport.ignored_columns`, never reported per row.
 * Importing a points value sets the balance; the difference goes into the points history
   with the reason "CSV".
+* A required custom field whose column is in the file must be filled for new customers.
+* Each created or changed customer gets one "imported" timeline entry; the audit log gets
+  one IMPORT_CSV entry with the counts (and every export an EXPORT_CSV entry).
 
 Cells that Excel would run as a formula (starting with ``= + - @``, tab or CR) are written
 with a leading apostrophe, because LINE display names are chosen by strangers and a
 display name such as ``=HYPERLINK(...)`` must not become a live formula on the owner's PC.
 Import removes that apostrophe again, so files round-trip unchanged.
 
-Speed: matches are pre-loaded once, rows are written with bulk Core inserts in chunks, and
-the search index is rebuilt chunk by chunk, so 100,000 rows take seconds, not minutes.
+Speed: the match keys are loaded once, validation remembers repeated cell values, rows go
+in with bulk ``executemany`` statements 1,000 at a time, and the search index is rebuilt
+per chunk with :func:`app.search.reindex`. The whole import, checks included, runs in one
+write transaction (so a crash keeps none of it); other writers wait meanwhile.
 """
 
 from __future__ import annotations
@@ -281,7 +288,9 @@ def _decode(data: bytes, encoding: str) -> tuple[str, str]:
 
 def _records(content: str) -> Iterable[tuple[int, list[str]]]:
     """(row number, cells) for every record, blank ones included, as a spreadsheet counts."""
-    first_line = content.split("\n", 1)[0]
+    end = content.find("\n")
+    first_line = content if end < 0 else content[:end]
+    # Excel's "Unicode text" and some exports separate by tabs; CSV proper by commas.
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
     row = 0
@@ -478,10 +487,11 @@ class _Ambiguous(Exception):
         self.key = key
 
 
-def _match(index: _Index, line: str | None, phone: str, email: str) -> int | None:
-    """The existing customer a row updates, or None for a new one."""
+def _match(index: _Index, line: str | None, phone: str, email: str
+           ) -> tuple[int | None, str]:
+    """The existing customer a row updates (None: a new one) and the key that found them."""
     if line and line in index.by_line:
-        return index.by_line[line]
+        return index.by_line[line], "line_user_id"
 
     def candidates(ids: list[int]) -> list[int]:
         # A row with a LINE user ID is never someone who has another one.
@@ -491,17 +501,17 @@ def _match(index: _Index, line: str | None, phone: str, email: str) -> int | Non
     if phone:
         by_phone = candidates(index.by_phone.get(phone, []))
         if len(by_phone) == 1:
-            return by_phone[0]
+            return by_phone[0], "phone"
         if len(by_phone) > 1:
             both = [i for i in by_phone if i in by_email]
             if len(both) == 1:
-                return both[0]
+                return both[0], "email"
             raise _Ambiguous("phone")
     if len(by_email) == 1:
-        return by_email[0]
+        return by_email[0], "email"
     if len(by_email) > 1:
         raise _Ambiguous("email")
-    return None
+    return None, ""
 
 
 @dataclass
@@ -513,11 +523,11 @@ class _Seen:
     phone: dict[str, tuple[int, str | None]] = field(default_factory=dict)
     email: dict[str, tuple[int, str | None]] = field(default_factory=dict)
 
-    def earlier(self, cid: int | None, line: str | None, phone: str, email: str) -> tuple[
-            int | None, str]:
+    def earlier(self, cid: int | None, found_by: str, line: str | None, phone: str,
+                email: str) -> tuple[int | None, str]:
         """(row number of an earlier row for the same customer, key that matched)."""
         if cid is not None and cid in self.ids:
-            return self.ids[cid], "id"
+            return self.ids[cid], found_by
         if line and line in self.line:
             return self.line[line], "line_user_id"
         for key, seen, name in ((phone, self.phone, "phone"), (email, self.email, "email")):
@@ -619,13 +629,13 @@ class _Checker:
         phone = textnorm.phone_digits(builtins.get("phone"))
         email = textnorm.email_key(builtins.get("email"))
         try:
-            cid = _match(self.index, line, phone, email)
+            cid, found_by = _match(self.index, line, phone, email)
         except _Ambiguous as exc:
             reason = _AMBIGUOUS_PHONE if exc.key == "phone" else _AMBIGUOUS_EMAIL
             problems.append(_problem(row, self.key_header.get(exc.key, ""), reason,
                                      builtins.get(exc.key, "")))
             return
-        earlier, key = self.seen.earlier(cid, line, phone, email)
+        earlier, key = self.seen.earlier(cid, found_by, line, phone, email)
         if earlier is not None:
             column = self.key_header.get(key, "")
             problems.append(_problem(row, column, _DUPLICATE,

@@ -489,7 +489,8 @@ def test_two_rows_for_one_existing_customer(cbook: Book, tmp_path: Path) -> None
                                          ["電話で", "09012345678", ""],
                                          ["メールで", "", "K@example.jp"]])
     report = import_csv(cbook, src, dry_run=True)
-    assert [(p.row, p.related_row) for p in report.problems] == [(3, 2)]
+    assert [(p.row, p.related_row, p.column, p.value) for p in report.problems] == [
+        (3, 2, "メールアドレス", "K@example.jp")]
 
 
 # --- values ---------------------------------------------------------------------------------------
