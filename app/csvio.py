@@ -45,6 +45,7 @@ import errno
 import io
 import json
 import logging
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -146,6 +147,7 @@ _POLL_EVERY = 500
 #: First characters that make Excel treat a cell as a formula.
 _FORMULA_START = frozenset("=+-@\t\r")
 _GUARD = "'"
+_MIDNIGHT = re.compile(r"[ T]+0?0:00(?::00)?$")
 _BOM = b"\xef\xbb\xbf"
 _VALUE_CHARS = 40
 _ENCODINGS = {
@@ -655,6 +657,9 @@ class _Checker:
         if "\r" in cell:  # line breaks in a cell become LF, as Excel writes them
             cell = cell.replace("\r\n", "\n").replace("\r", "\n")
         cell = _unguard(cell)
+        if key == "birthday" or (fld is not None and fld.type == FieldType.DATE):
+            # Excel writes a date cell formatted with its time as "2026/11/29 0:00".
+            cell = _MIDNIGHT.sub("", cell)
         try:
             if fld is not None:
                 return validate(fld, cell)

@@ -503,9 +503,10 @@ def test_excel_style_dates_and_numbers(cbook: Book, tmp_path: Path) -> None:
         ["氏名", "誕生日", "記念日", "予約", "来店回数"],
         ["一", "2026/11/29", "2026/1/5", "2026/11/29 9:05", "1,234"],
         ["二", "2026年1月5日", "２０２６／１２／３１", "2026-11-29T14:30", "１２"],
+        ["三", "2026/2/3 0:00", "2026/12/31 00:00:00", "", ""],  # date cells with a time
     ])
     import_csv(cbook, src)
-    one, two = all_ids(cbook)
+    one, two, three = all_ids(cbook)
     assert str(cbook.customers.get(one).birthday) == "2026-11-29"
     assert str(cbook.customers.get(two).birthday) == "2026-01-05"
     v1, v2 = cbook.fields.values_of(one), cbook.fields.values_of(two)
@@ -513,6 +514,11 @@ def test_excel_style_dates_and_numbers(cbook: Book, tmp_path: Path) -> None:
                                                          1234.0)
     assert (str(v2[day]), str(v2[when]), v2[visits]) == ("2026-12-31", "2026-11-29 14:30:00",
                                                          12.0)
+    assert str(cbook.customers.get(three).birthday) == "2026-02-03"
+    assert str(cbook.fields.values_of(three)[day]) == "2026-12-31"
+    bad = write_csv(tmp_path / "y.csv", [["氏名", "誕生日"], ["四", "2026/2/3 9:30"]])
+    assert problems_of(import_csv(cbook, bad, dry_run=True)) == [
+        (2, "誕生日", "This is not a valid date (for example 2026-11-29).")]
 
 
 def test_points_value_sets_the_balance_with_history(cbook: Book, tmp_path: Path) -> None:
