@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.book: Book | None = book
         self.profile: Profile = book.profile
         self.content: _Content | None = None
+        self._retired: _Content | None = None
         self._ops: set[BackgroundOp] = set()
         self._unlock_widget: QWidget | None = None
         self._saved_view: ViewState | None = None
@@ -304,9 +305,9 @@ class MainWindow(QMainWindow):
         if self.settings.splitter_state:
             content.splitter.restoreState(QByteArray(self.settings.splitter_state))
         self._restore_column_widths()
-        self.apply_search()
         for action in self.book_actions:
             action.setEnabled(True)
+        self.apply_search()  # also enables the actions that need a selection, or not
         self.idle.resume()
 
     def _teardown_content(self) -> None:
@@ -320,7 +321,11 @@ class MainWindow(QMainWindow):
         self._search_timer.stop()
         self.stack.removeWidget(content)
         content.hide()
+        # Out of the window at once (nothing of it can be found or shown any more), deleted
+        # by Qt when control returns to the event loop.
+        content.setParent(None)  # type: ignore[call-overload]
         content.deleteLater()
+        self._retired = content
         self.content = None
 
     # --- the view --------------------------------------------------------------------------------
@@ -512,12 +517,12 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_customers(ids)
 
-    def delete_customers(self, ids: list[int]) -> None:
+    def delete_customers(self, ids: list[int]) -> BackgroundOp | None:
         book = self.book
         if book is None:
-            return
+            return None
         label = self.tr("Deleting customers…") if len(ids) > BULK_IN_BACKGROUND else None
-        self._run(lambda _p: book.customers.delete(ids), label=label, cancellable=False,
+        return self._run(lambda _p: book.customers.delete(ids), label=label, cancellable=False,
                   on_success=lambda n: self.statusBar().showMessage(
                       self.tr("%1 deleted.").replace("%1", format_count(int(n))), 5000))
 

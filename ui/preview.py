@@ -137,8 +137,7 @@ class PdfViewer(QWidget):
         self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
 
     def release(self) -> None:
-        self.view.setDocument(None)  # type: ignore[arg-type]
-        self.document.close()
+        self.document.close()  # the view then shows nothing; its pages are freed
         self.buffer.close()
         self._bytes = QByteArray()
 

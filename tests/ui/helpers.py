@@ -23,12 +23,12 @@ def drag_and_drop(target: QWidget, mime: QMimeData, pos: QPoint | None = None) -
     """
     point = QPointF(pos if pos is not None else target.rect().center())
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
-    enter = QDragEnterEvent(point.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(point, actions, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, enter)
     if not enter.isAccepted():
         return False
-    move = QDragMoveEvent(point.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
+    move = QDragMoveEvent(point, actions, mime, Qt.MouseButton.LeftButton,
                           Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, move)
     if not move.isAccepted():

@@ -163,6 +163,7 @@ class DetailPane(QWidget):
         self._ops: set[BackgroundOp] = set()
         self.previews: list[QWidget] = []
         self.last_attach_dialog: AttachDialog | None = None
+        self.last_note: QMessageBox | None = None
 
         self.stack = QStackedWidget(self)
         self.empty_page = QLabel(self.tr("Choose a customer to see their details."), self)
@@ -696,9 +697,13 @@ class DetailPane(QWidget):
         files = [p for p in paths if p.is_file()]
         skipped = len(paths) - len(files)
         if skipped:
-            QMessageBox.information(self, self.tr("Attach files"), self.tr(
+            # Said without blocking: the files that can be attached still go ahead.
+            note = QMessageBox(QMessageBox.Icon.Information, self.tr("Attach files"), self.tr(
                 "Folders and missing files cannot be attached; %1 left out.").replace(
-                    "%1", str(skipped)))
+                    "%1", str(skipped)), QMessageBox.StandardButton.Ok, self)
+            note.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            note.open()
+            self.last_note = note
         if not files or self.book is None:
             return None
         dialog = AttachDialog(self, files=files)

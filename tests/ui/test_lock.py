@@ -1,0 +1,111 @@
+"""Locking: the content goes, the book closes, unlocking puts the owner back where they were."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from app.search import CustomerQuery
+
+
+def _unlock(window, qtbot, passphrase: str) -> None:
+    widget = window.unlock_widget
+    widget.field.setText(passphrase)
+    widget.submit()
+
+
+def _set_up_a_view(window, seeded) -> None:
+    content = window.content
+    content.sidebar.select_key(f"folder:{seeded.folders['来店']}")
+    content.search.setText("田")
+    window.apply_search()
+    assert window.select_customer(seeded.customers["山田"])
+
+
+def test_lock_now_hides_everything_and_closes_the_book(window, seeded, qtbot) -> None:
+    _set_up_a_view(window, seeded)
+    book = seeded.book
+    window.act_lock.trigger()
+    assert window.locked and window.content is None and window.book is None
+    assert window.stack.currentWidget() is window.lock_page
+    assert not window.act_export.isEnabled() and not window.act_new.isEnabled()
+    with pytest.raises(ValueError):  # the key is gone: nothing can be read any more
+        book.search.ids(CustomerQuery())
+    # No customer data is left in the window's widgets.
+    texts = [w.text() for w in window.findChildren(type(window.count_label))
+             if hasattr(w, "text")]
+    assert not any("山田" in t or "田中" in t for t in texts)
+
+
+def test_unlock_restores_view_search_and_selection(window, seeded, qtbot) -> None:
+    _set_up_a_view(window, seeded)
+    before_ids = window.content.model.ids()
+    window.lock()
+    _unlock(window, qtbot, seeded.passphrase)
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    content = window.content
+    assert content.search.text() == "田"
+    assert content.sidebar.current_key() == f"folder:{seeded.folders['来店']}"
+    assert content.model.ids() == before_ids
+    assert content.view.selected_ids() == [seeded.customers["山田"]]
+    assert content.detail.customer_id == seeded.customers["山田"]
+    assert window.act_export.isEnabled()
+    # The reopened book works.
+    assert window.book.customers.count() == 5
+
+
+def test_wrong_passphrase_says_so_and_changes_nothing(window, seeded, qtbot) -> None:
+    window.lock()
+    db = seeded.profile.db_path
+    before = db.read_bytes()
+    _unlock(window, qtbot, "not the passphrase")
+    widget = window.unlock_widget
+    qtbot.waitUntil(lambda: widget.message_label.text() == widget.wrong_passphrase_text(),
+                    timeout=10_000)
+    assert window.locked
+    assert db.read_bytes() == before
+    _unlock(window, qtbot, seeded.passphrase)
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+
+
+def test_auto_lock_after_idle_time(window, seeded, qtbot) -> None:
+    assert window.idle.interval_ms() == 10 * 60_000  # the default: ten minutes
+    window.idle.set_interval_ms(150)
+    qtbot.waitUntil(lambda: window.locked, timeout=5000)
+    assert window.book is None
+
+
+def test_activity_postpones_auto_lock(window, qtbot) -> None:
+    window.idle.set_interval_ms(400)
+    target = window.content.view.viewport()
+    for _ in range(6):
+        qtbot.wait(120)
+        QApplication.sendEvent(target, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Down,
+                                                 Qt.KeyboardModifier.NoModifier))
+        assert not window.locked
+    qtbot.waitUntil(lambda: window.locked, timeout=5000)
+
+
+def test_auto_lock_setting_zero_means_never(window, settings, qtbot) -> None:
+    settings.auto_lock_minutes = 0
+    assert window.idle.interval_ms() == 0 and not window.idle.active
+    settings.auto_lock_minutes = 5
+    assert window.idle.interval_ms() == 5 * 60_000 and window.idle.active
+
+
+def test_lock_waits_for_work_in_progress(window, seeded, qtbot, tmp_path) -> None:
+    # A backup running in the background must finish before the book closes.
+    op = window.backup_to(tmp_path / "b.otkb")
+    assert window.busy
+    assert window.lock() is False
+    assert not window.locked
+    with qtbot.waitSignal(op.finished, timeout=20_000):
+        pass
+    qtbot.waitUntil(lambda: window.locked, timeout=5000)  # locks once the work is done
+    assert (tmp_path / "b.otkb").exists()
+
+
+def test_ctrl_l_is_the_lock_shortcut(window) -> None:
+    assert window.act_lock.shortcut().toString() == "Ctrl+L"

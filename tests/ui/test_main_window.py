@@ -1,0 +1,187 @@
+"""The main window: menus and shortcuts, customers, export, backup and restore, start-up."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.profile import Profile
+
+
+def _wait(qtbot, op, timeout: int = 20_000) -> None:
+    assert op is not None
+    if op.running:
+        with qtbot.waitSignal(op.finished, timeout=timeout):
+            pass
+
+
+def test_menus_toolbar_and_shortcuts(window) -> None:
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&File", "&Customers", "&Tools", "&Help"]
+    shortcuts = {a.objectName(): a.shortcut().toString() for a in window.actions()}
+    assert shortcuts["actLock"] == "Ctrl+L"
+    assert shortcuts["actNewCustomer"] == "Ctrl+N"
+    assert shortcuts["actImport"] == "Ctrl+I"
+    assert shortcuts["actExport"] == "Ctrl+E"
+    assert shortcuts["actFind"] == "Ctrl+F"
+    toolbar = [a.objectName() for a in window.toolbar.actions() if a.objectName()]
+    for name in ("actNewCustomer", "actAddTag", "actRemoveTag", "actImport", "actExport",
+                 "actBackup", "actSettings", "actLock"):
+        assert name in toolbar
+    for action in (window.act_new, window.act_lock, window.act_export, window.act_backup):
+        assert not action.icon().isNull()
+
+
+def test_counts_in_the_status_bar(window) -> None:
+    assert window.count_label.text() == "5 customer(s)"
+    assert window.selection_label.text() == ""
+    assert not window.act_delete.isEnabled()  # nothing selected
+
+
+def test_tab_order_runs_sidebar_search_table_detail(window) -> None:
+    content = window.content
+    chain = []
+    widget = content.sidebar.tree
+    for _ in range(40):
+        widget = widget.nextInFocusChain()
+        chain.append(widget)
+    order = [chain.index(w) for w in (content.search, content.view)]
+    assert order == sorted(order)
+    detail_first = next(i for i, w in enumerate(chain)
+                        if content.detail.isAncestorOf(w) or w is content.detail)
+    assert detail_first > order[1]
+
+
+def test_new_customer_is_created_selected_and_ready_to_edit(window, seeded) -> None:
+    window.content.search.setText("田中")
+    window.apply_search()
+    cid = window.create_customer("新井 さくら")
+    assert cid is not None
+    assert window.content.search.text() == ""  # shown even though a search was active
+    assert window.content.view.selected_ids() == [cid]
+    assert window.content.detail.customer_id == cid
+    assert window.content.detail.title.text() == "新井 さくら"
+    assert window.count_label.text() == "6 customer(s)"
+
+
+def test_delete_selected_customers_is_audited(window, seeded, qtbot) -> None:
+    c = seeded.customers
+    _wait(qtbot, window.delete_customers([c["佐藤"], c["高橋"]]))
+    window.content.events.flush()
+    assert window.content.model.rowCount() == 3
+    assert seeded.book.customers.count() == 3
+    entry = next(e for e in seeded.book.audit.entries() if e.action == "customers_deleted")
+    assert entry.count == 2
+
+
+def test_export_all_and_selection_in_the_background(window, seeded, qtbot,
+                                                    tmp_path: Path) -> None:
+    everyone = tmp_path / "all.csv"
+    _wait(qtbot, window.export_to(everyone, None))
+    with open(everyone, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) == 1 + 5
+    some = tmp_path / "some.csv"
+    _wait(qtbot, window.export_to(some, [seeded.customers["山田"]]))
+    with open(some, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) == 2 and any("山田 花子" in cell for cell in rows[1])
+    assert any(e.action == "export_csv" for e in seeded.book.audit.entries())
+
+
+def test_backup_then_restore_brings_the_old_book_back(window, seeded, qtbot,
+                                                      tmp_path: Path) -> None:
+    backup = tmp_path / "book.otkb"
+    _wait(qtbot, window.backup_to(backup))
+    assert backup.stat().st_size > 0
+    _wait(qtbot, window.delete_customers([seeded.customers["高橋"]]))
+    assert seeded.book.customers.count() == 4
+    window.restore_from(backup, seeded.passphrase)
+    assert window.locked  # the book is closed while the backup replaces it
+    qtbot.waitUntil(lambda: window.unlock_widget is not None
+                    and window.unlock_widget.stack.currentIndex() == 1, timeout=30_000)
+    window.unlock_widget.field.setText(seeded.passphrase)
+    window.unlock_widget.submit()
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    assert window.book.customers.count() == 5
+    assert window.content.model.rowCount() == 5
+
+
+def test_a_damaged_backup_is_refused_and_the_book_reopens(window, seeded, qtbot,
+                                                          tmp_path: Path,
+                                                          monkeypatch) -> None:
+    shown: list[BaseException] = []
+    monkeypatch.setattr("ui.main_window.show_error", lambda _w, e: shown.append(e))
+    bad = tmp_path / "bad.otkb"
+    bad.write_bytes(b"OTKB\x01" + b"\x00" * 64)
+    window.restore_from(bad, seeded.passphrase)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    from app.errors import BackupError
+
+    assert isinstance(shown[0], BackupError)
+    qtbot.waitUntil(lambda: window.unlock_widget is not None
+                    and window.unlock_widget.stack.currentIndex() == 1, timeout=10_000)
+    window.unlock_widget.field.setText(seeded.passphrase)
+    window.unlock_widget.submit()
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    assert window.book.customers.count() == 5
+
+
+def test_column_widths_and_geometry_are_remembered(window, settings) -> None:
+    model, view = window.content.model, window.content.view
+    view.setColumnWidth(model.column_index("phone"), 222)
+    window.close()
+    assert "phone=222" in settings.column_widths
+    assert settings.window_geometry
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "race in ui/worker.py (reported to the lead): BackgroundOp emits `succeeded`, then "
+    "`finished`, from the worker thread; unlock_book's dialog (the op's parent) is deleted "
+    "in between, so `finished.emit()` raises 'Signal source has been deleted'"))
+def test_start_up_opens_a_keyring_book_without_a_question(qtbot, tmp_path: Path,
+                                                          settings) -> None:
+    from ui.app import DEMO_AVAILABLE, open_book_window
+
+    assert DEMO_AVAILABLE is False
+    profile = Profile(tmp_path / "kr")
+    profile.create().close()  # key in the (test) keyring
+    window = open_book_window(profile, settings)
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.book is not None and window.book.customers.count() == 0
+    assert settings.last_profile == str(profile.root)
+    window.close()
+
+
+def test_prepare_sets_looks_logging_and_handlers(qapp, tmp_path: Path, settings) -> None:
+    import logging
+    import sys
+
+    from app.logs import log_path, setup_logging
+    from ui import crash, i18n, qtlog
+    from ui.app import prepare
+
+    profile = Profile(tmp_path / "p")
+    profile.ensure_dirs()
+    (profile.root / "otokui.json").write_text("{}")  # looks like a profile for the logs
+    hook = sys.excepthook
+    try:
+        prepare(qapp, settings, profile)
+        assert "QTableView#customerTable" in qapp.styleSheet()
+        assert log_path() == profile.logs_dir / "otokui.log"
+        assert sys.excepthook is not hook
+        assert settings.settings_version == settings.VERSION
+        logging.getLogger("otokui.test").info("hello")
+        assert "hello" in (profile.logs_dir / "otokui.log").read_text()
+    finally:
+        qtlog.uninstall()
+        crash.uninstall_crash_handler()
+        i18n.install_translators(qapp, "en")
+        qapp.setStyleSheet("")
+        setup_logging(None)
+    assert sys.excepthook is hook
+    assert QApplication.instance() is qapp
