@@ -571,8 +571,6 @@ class _Checker:
     """Validates rows and resolves who they are, without writing anything."""
 
     def __init__(self, s: Session, headers: list[str], columns: list[_Column]) -> None:
-        self.headers = headers
-        self.columns = columns
         self.index = _Index.load(s)
         self.seen = _Seen()
         self.problems: list[RowProblem] = []
