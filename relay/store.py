@@ -334,7 +334,11 @@ class Store:
         known: set[str] = set()
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start:start + _IN_CHUNK]
-            known.update(conn.execute(_KNOWN_EVENT_IDS, {"ids": chunk}).scalars())
+            if self.is_sqlite:  # as in _insert_rows: a cached statement per size, no Core
+                rows = conn.exec_driver_sql(_sqlite_known_ids_sql(len(chunk)), tuple(chunk))
+            else:
+                rows = conn.execute(_KNOWN_EVENT_IDS, {"ids": chunk})
+            known.update(rows.scalars())
         return known
 
     def _public_key(self, raw: bytes) -> X25519PublicKey:
@@ -380,6 +384,13 @@ def _sqlite_values_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
     # Table and column names come from relay.schema, never from input.
     head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
     return head + ", ".join([one] * rows)
+
+
+@functools.lru_cache(maxsize=512)
+def _sqlite_known_ids_sql(count: int) -> str:
+    column = events.c.webhook_event_id.name
+    return (f"SELECT {column} FROM {events.name} "  # noqa: S608 - names from relay.schema
+            f"WHERE {column} IN ({', '.join('?' * count)})")
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -93,10 +93,15 @@ def parse_webhook(body: bytes) -> Webhook:
     return Webhook(destination, prepared)
 
 
+# Built once: json.dumps with any non-default option builds a new encoder on every call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_COMPACT_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+
+
 def _event_json(event: dict[str, object]) -> bytes:
-    text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    text = _COMPACT.encode(event)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
         # A lone surrogate ("\\ud800") is valid JSON but not UTF-8: escape it instead.
-        return json.dumps(event, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        return _COMPACT_ASCII.encode(event).encode("ascii")
