@@ -155,7 +155,7 @@ class ImportRowsError(OtokuiError):
 
     def __init__(self, problems: list, detail: str = "") -> None:
         self.problems = problems
-        super().__init__(detail or f"{len(problems)} rows")
+        super().__init__(detail or f"{len(problems)} problems")
 
 
 class BackupError(OtokuiError):

@@ -10,7 +10,7 @@ token (or a prefix), also an index look-up.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -107,8 +107,8 @@ def grams(body: str) -> str:
     """
     tokens: list[str] = []
     for part in body.split(SEPARATOR):
-        chars = [ch for ch in part if _is_token_char(ch)]
-        tokens += ["".join(chars[i:i + 2]) for i in range(len(chars) - 1)]
+        chars = token_chars(part)
+        tokens += [chars[i:i + 2] for i in range(len(chars) - 1)]
         if chars:
             tokens.append(chars[-1])
     return " ".join(tokens)
@@ -126,15 +126,19 @@ def text_source(query: str) -> tuple[str, dict[str, Any]] | None:
     if len(norm) >= 3:
         return ("SELECT rowid FROM customer_fts WHERE customer_fts MATCH :q",
                 {"q": _fts_phrase(norm)})
-    if all(_is_token_char(ch) for ch in norm):
+    if token_chars(norm) == norm:
         # One character: every bigram starting with it, or the last character of a field.
         term = _fts_phrase(norm) + ("*" if len(norm) == 1 else "")
         return ("SELECT rowid FROM customer_grams WHERE customer_grams MATCH :q", {"q": term})
     return ("SELECT rowid FROM customer_fts WHERE instr(body, :q) > 0", {"q": norm})
 
 
-def _is_token_char(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LNM"
+_NOT_TOKEN = re.compile(r"[\W_]+")
+
+
+def token_chars(text_: str) -> str:
+    """The characters the bigram index keeps: letters and digits (kana, kanji, ー …)."""
+    return _NOT_TOKEN.sub("", text_)
 
 
 def build_query(q: CustomerQuery, select: str, *, bare_ok: bool = False
