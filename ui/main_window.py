@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -70,8 +70,8 @@ class _Content(QWidget):
         self.sidebar = TagSidebar(book, self)
         self.search = QLineEdit(self)
         self.search.setObjectName("searchBox")
-        self.search.setPlaceholderText(window.tr(
-            "Search by name, furigana, phone, email or memo (Ctrl+F)"))
+        self.search.setPlaceholderText(QCoreApplication.translate(
+            "MainWindow", "Search by name, furigana, phone, email or memo (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.model = CustomerTableModel(book, settings.visible_columns, self)
@@ -162,56 +162,55 @@ class MainWindow(QMainWindow):
         return action
 
     def _make_actions(self) -> None:
-        tr = self.tr
-        self.act_new = self._action("actNewCustomer", tr("&New customer…"), self.new_customer,
+        self.act_new = self._action("actNewCustomer", self.tr("&New customer…"), self.new_customer,
                                     icon_name="person-add", shortcut=QKeySequence.StandardKey.New,
-                                    tip=tr("Add a customer by hand"))
-        self.act_fields = self._action("actFields", tr("Custom &fields…"), self.edit_fields,
+                                    tip=self.tr("Add a customer by hand"))
+        self.act_fields = self._action("actFields", self.tr("Custom &fields…"), self.edit_fields,
                                        icon_name="fields",
-                                       tip=tr("Choose which details you keep about customers"))
-        self.act_import = self._action("actImport", tr("&Import CSV…"), self.import_csv,
+                                       tip=self.tr("Choose which details you keep about customers"))
+        self.act_import = self._action("actImport", self.tr("&Import CSV…"), self.import_csv,
                                        icon_name="import", shortcut="Ctrl+I",
-                                       tip=tr("Add or update customers from a CSV file"))
-        self.act_export = self._action("actExport", tr("&Export CSV…"), self.export_csv,
+                                       tip=self.tr("Add or update customers from a CSV file"))
+        self.act_export = self._action("actExport", self.tr("&Export CSV…"), self.export_csv,
                                        icon_name="export", shortcut="Ctrl+E",
-                                       tip=tr("Save customers to a CSV file"))
-        self.act_backup = self._action("actBackup", tr("&Back up…"), self.backup,
+                                       tip=self.tr("Save customers to a CSV file"))
+        self.act_backup = self._action("actBackup", self.tr("&Back up…"), self.backup,
                                        icon_name="backup", shortcut="Ctrl+Shift+B",
-                                       tip=tr("Save an encrypted backup of the whole book"))
-        self.act_restore = self._action("actRestore", tr("&Restore from backup…"),
+                                       tip=self.tr("Save an encrypted backup of the whole book"))
+        self.act_restore = self._action("actRestore", self.tr("&Restore from backup…"),
                                         self.restore, icon_name="restore",
-                                        tip=tr("Replace this book with a backup"))
-        self.act_settings = self._action("actSettings", tr("&Settings…"), self.open_settings,
+                                        tip=self.tr("Replace this book with a backup"))
+        self.act_settings = self._action("actSettings", self.tr("&Settings…"), self.open_settings,
                                          icon_name="settings",
                                          shortcut=QKeySequence.StandardKey.Preferences)
         if self.act_settings.shortcut().isEmpty():
             self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
-        self.act_lock = self._action("actLock", tr("&Lock now"), self.lock, icon_name="lock",
+        self.act_lock = self._action("actLock", self.tr("&Lock now"), self.lock, icon_name="lock",
                                      shortcut="Ctrl+L",
-                                     tip=tr("Hide the customer book until it is unlocked"))
-        self.act_about = self._action("actAbout", tr("&About Otokui"), self.about,
+                                     tip=self.tr("Hide the customer book until it is unlocked"))
+        self.act_about = self._action("actAbout", self.tr("&About Otokui"), self.about,
                                       icon_name="about")
-        self.act_quit = self._action("actQuit", tr("&Quit"), self.close,
+        self.act_quit = self._action("actQuit", self.tr("&Quit"), self.close,
                                      shortcut=QKeySequence.StandardKey.Quit)
         if self.act_quit.shortcut().isEmpty():
             self.act_quit.setShortcut(QKeySequence("Ctrl+Q"))
-        self.act_find = self._action("actFind", tr("&Find"), self.focus_search,
+        self.act_find = self._action("actFind", self.tr("&Find"), self.focus_search,
                                      shortcut=QKeySequence.StandardKey.Find)
-        self.act_delete = self._action("actDelete", tr("&Delete selected customers…"),
+        self.act_delete = self._action("actDelete", self.tr("&Delete selected customers…"),
                                        self.delete_selected, icon_name="delete",
                                        shortcut=QKeySequence.StandardKey.Delete)
         # Delete must not fire while the owner edits text in the detail pane or search box.
         self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.act_add_tag = QAction(icon("tag-add"), tr("Add tag"), self)
+        self.act_add_tag = QAction(icon("tag-add"), self.tr("Add tag"), self)
         self.act_add_tag.setObjectName("actAddTag")
-        self.act_add_tag.setToolTip(tr("Add a tag to the selected customers"))
+        self.act_add_tag.setToolTip(self.tr("Add a tag to the selected customers"))
         self.add_tag_menu = QMenu(self)
         self.add_tag_menu.aboutToShow.connect(lambda: self._fill_tag_menu(self.add_tag_menu,
                                                                            add=True))
         self.act_add_tag.setMenu(self.add_tag_menu)
-        self.act_remove_tag = QAction(icon("tag-remove"), tr("Remove tag"), self)
+        self.act_remove_tag = QAction(icon("tag-remove"), self.tr("Remove tag"), self)
         self.act_remove_tag.setObjectName("actRemoveTag")
-        self.act_remove_tag.setToolTip(tr("Remove a tag from the selected customers"))
+        self.act_remove_tag.setToolTip(self.tr("Remove a tag from the selected customers"))
         self.remove_tag_menu = QMenu(self)
         self.remove_tag_menu.aboutToShow.connect(
             lambda: self._fill_tag_menu(self.remove_tag_menu, add=False))

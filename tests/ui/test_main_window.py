@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.profile import Profile
@@ -185,3 +186,36 @@ def test_prepare_sets_looks_logging_and_handlers(qapp, tmp_path: Path, settings)
         setup_logging(None)
     assert sys.excepthook is hook
     assert QApplication.instance() is qapp
+
+
+@pytest.fixture
+def in_japanese(qapp):
+    from ui import i18n
+
+    if i18n._tool("lrelease") is None:
+        pytest.skip("pyside6-lrelease is needed to build the translations")
+    i18n.compile_if_stale()
+    i18n.install_translators(qapp, "ja")
+    yield
+    i18n.install_translators(qapp, "en")
+
+
+def test_the_window_speaks_japanese_by_default(in_japanese, book, settings, seeded,
+                                               qtbot) -> None:
+    from ui.main_window import MainWindow
+    from ui.widgets.tag_sidebar import ALL_KEY
+
+    window = MainWindow(book, settings)
+    qtbot.addWidget(window)
+    assert [a.text() for a in window.menuBar().actions()] == [
+        "ファイル(&F)", "お客様(&C)", "ツール(&T)", "ヘルプ(&H)"]
+    assert window.act_lock.text() == "今すぐロック(&L)"
+    assert window.count_label.text() == "5人"
+    assert window.content.sidebar._find(ALL_KEY).data() == "すべての友だち"
+    model = window.content.model
+    assert model.headerData(model.column_index("name"), Qt.Orientation.Horizontal) == "氏名"
+    row = model.row_of(seeded.customers["田中"])
+    assert model.data(model.index(row, model.column_index("followed_at"))) == "2026年4月1日"
+    window.select_customer(seeded.customers["田中"])
+    assert window.content.detail.status.text() == "友だち"
+    window.close()

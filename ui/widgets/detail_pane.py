@@ -444,8 +444,8 @@ class DetailPane(QWidget):
         for att in book.attachments.list(cid):
             details = [kind_label(att.kind), human_size(att.size)]
             if att.labelled_date:
-                details.insert(1, f"{att.date_label or self.tr('Date')} "
-                                  f"{format_date(att.labelled_date)}")
+                label = att.date_label or self.tr("Date")
+                details.insert(1, f"{label} {format_date(att.labelled_date)}")
             item = QListWidgetItem(f"{att.file_name}\n" + " · ".join(details))
             item.setData(ATTACHMENT_ID_ROLE, att.id)
             item.setToolTip(att.file_name)

@@ -1,0 +1,886 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>App</name>
+    <message>
+        <source>The demo is not available in this version yet. Otokui opens your own customer book instead.</source>
+        <extracomment>The live demo (issue 4) is not built yet; the welcome flow hides its button until then. Readable Japanese fonts, best first; the platform default is kept when none is present.</extracomment>
+        <translation>このバージョンではまだデモをお試しいただけません。代わりにお客様ご自身の顧客台帳を開きます。</translation>
+    </message>
+</context>
+<context>
+    <name>AttachDialog</name>
+    <message>
+        <source>Attachment details</source>
+        <extracomment>Above this many bytes in total, encryption shows a progress dialog with cancel.</extracomment>
+        <translation>添付ファイルの情報</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>ファイルを添付</translation>
+    </message>
+    <message>
+        <source>…and %1 more</source>
+        <translation>…ほか %1 件</translation>
+    </message>
+    <message>
+        <source>Contract date</source>
+        <translation>契約日</translation>
+    </message>
+    <message>
+        <source>Reservation date</source>
+        <translation>予約日</translation>
+    </message>
+    <message>
+        <source>Date taken</source>
+        <translation>撮影日</translation>
+    </message>
+    <message>
+        <source>Date checked</source>
+        <translation>確認日</translation>
+    </message>
+    <message>
+        <source>Visit date</source>
+        <translation>来店日</translation>
+    </message>
+    <message>
+        <source>Add a date</source>
+        <translation>日付を付ける</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>種類:</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>日付:</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Attach</source>
+        <translation>添付する</translation>
+    </message>
+    <message>
+        <source>Encrypting and attaching…</source>
+        <translation>暗号化して添付しています…</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Otokui: an unexpected problem</source>
+        <translation>お得意: 予期しない問題</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside Otokui.</source>
+        <translation>お得意の内部で問題が起きました。</translation>
+    </message>
+    <message>
+        <source>Your customer book is safe: changes you saved before this are kept. If the window does not behave as expected, save your work and restart Otokui.</source>
+        <translation>顧客台帳は無事です。これまでに保存した変更は残っています。画面の動きがおかしいときは、作業を保存してお得意を起動し直してください。</translation>
+    </message>
+    <message>
+        <source>A record of what happened is in the log file:
+%1</source>
+        <translation>起きたことの記録はログファイルにあります:
+%1</translation>
+    </message>
+    <message>
+        <source>No log file is being written; copy the details below instead.</source>
+        <translation>ログファイルは書き出されていません。代わりに下の詳細をコピーしてください。</translation>
+    </message>
+    <message>
+        <source>To get help, copy the details and send them to your support contact. They contain no customer data.</source>
+        <translation>サポートを受けるには、詳細をコピーしてサポート窓口へお送りください。顧客のデータは含まれていません。</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>詳細をコピー</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>ログのフォルダーを開く</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>コピーしました</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerTableModel</name>
+    <message>
+        <source>LINE name</source>
+        <extracomment>Mime type of dragged customer rows: a JSON list of customer ids. Rows kept in the cache before it is emptied (scrolling through 100,000 rows). The query changed and the ids were replaced (not a mere repaint).</extracomment>
+        <translation>LINE名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>氏名</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>電話番号</translation>
+    </message>
+    <message>
+        <source>Friend since</source>
+        <translation>友だち追加日</translation>
+    </message>
+    <message>
+        <source>Last updated</source>
+        <translation>最終更新</translation>
+    </message>
+    <message>
+        <source>Picture</source>
+        <translation>写真</translation>
+    </message>
+    <message>
+        <source>LINE friend</source>
+        <translation>LINEの友だち</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>ブロック中</translation>
+    </message>
+    <message>
+        <source>Not on LINE</source>
+        <translation>LINE未連携</translation>
+    </message>
+</context>
+<context>
+    <name>DetailPane</name>
+    <message>
+        <source>Choose a customer to see their details.</source>
+        <translation>お客様を選ぶと、ここに詳しい情報が表示されます。</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>基本情報</translation>
+    </message>
+    <message>
+        <source>Custom fields</source>
+        <translation>独自項目</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>添付ファイル</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>履歴</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>氏名</translation>
+    </message>
+    <message>
+        <source>Furigana</source>
+        <translation>フリガナ</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>電話番号</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>メール</translation>
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>郵便番号</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住所</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>誕生日</translation>
+    </message>
+    <message>
+        <source>Memo</source>
+        <translation>メモ</translation>
+    </message>
+    <message>
+        <source>LINE name</source>
+        <translation>LINE名</translation>
+    </message>
+    <message>
+        <source>Friend since</source>
+        <translation>友だち追加日</translation>
+    </message>
+    <message>
+        <source>Blocked on</source>
+        <translation>ブロックされた日</translation>
+    </message>
+    <message>
+        <source>Drop files here to attach them (contracts, ID documents, photos).</source>
+        <translation>ここにファイルをドロップすると添付できます(契約書・本人確認書類・写真など)。</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>ファイルを追加…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>開く</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>コピーを保存…</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>情報を編集…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>削除…</translation>
+    </message>
+    <message>
+        <source>%1 selected.
+
+Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on the left, or export them.</source>
+        <translation>%1を選択中です。
+
+ツールバーの「タグを付ける」「タグを外す」を使うか、左のタグへドラッグするか、書き出してください。</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(名前なし)</translation>
+    </message>
+    <message>
+        <source>LINE: %1</source>
+        <translation>LINE: %1</translation>
+    </message>
+    <message>
+        <source>Not on LINE</source>
+        <translation>LINE未連携</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>ブロック中</translation>
+    </message>
+    <message>
+        <source>Friend</source>
+        <translation>友だち</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Added to the customer book</source>
+        <translation>顧客台帳に登録</translation>
+    </message>
+    <message>
+        <source>Changed: %1</source>
+        <translation>変更: %1</translation>
+    </message>
+    <message>
+        <source>Tag added: %1</source>
+        <translation>タグを追加: %1</translation>
+    </message>
+    <message>
+        <source>Tag removed: %1</source>
+        <translation>タグを削除: %1</translation>
+    </message>
+    <message>
+        <source>File attached: %1</source>
+        <translation>ファイルを添付: %1</translation>
+    </message>
+    <message>
+        <source>Attachment deleted</source>
+        <translation>添付ファイルを削除</translation>
+    </message>
+    <message>
+        <source>%1: %2 points</source>
+        <translation>%1: %2 ポイント</translation>
+    </message>
+    <message>
+        <source>Became a LINE friend</source>
+        <translation>LINEの友だちになりました</translation>
+    </message>
+    <message>
+        <source>Blocked the account</source>
+        <translation>アカウントをブロックしました</translation>
+    </message>
+    <message>
+        <source>Unblocked the account</source>
+        <translation>ブロックを解除しました</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>ファイルを添付</translation>
+    </message>
+    <message>
+        <source>Folders and missing files cannot be attached; %1 left out.</source>
+        <translation>フォルダーや見つからないファイルは添付できません。%1 件を除きました。</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>コピーを保存</translation>
+    </message>
+    <message>
+        <source>Saving a copy…</source>
+        <translation>コピーを保存しています…</translation>
+    </message>
+    <message>
+        <source>Delete attachment</source>
+        <translation>添付ファイルの削除</translation>
+    </message>
+    <message>
+        <source>Delete “%1”? The encrypted file is removed from this computer. This cannot be undone.</source>
+        <translation>「%1」を削除しますか?暗号化されたファイルがこのパソコンから消え、元に戻せません。</translation>
+    </message>
+</context>
+<context>
+    <name>FieldEditor</name>
+    <message>
+        <source>Not set</source>
+        <translation>未設定</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>消去</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(なし)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Search by name, furigana, phone, email or memo (Ctrl+F)</source>
+        <extracomment>Above this many customers, bulk changes run in the background with a progress dialog.</extracomment>
+        <translation>氏名・フリガナ・電話番号・メール・メモで検索(Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Otokui — customer book</source>
+        <translation>お得意 — 顧客台帳</translation>
+    </message>
+    <message>
+        <source>&amp;New customer…</source>
+        <translation>新しいお客様(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Add a customer by hand</source>
+        <translation>お客様を手で登録します</translation>
+    </message>
+    <message>
+        <source>Custom &amp;fields…</source>
+        <translation>独自項目(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Choose which details you keep about customers</source>
+        <translation>お客様について記録する項目を決めます</translation>
+    </message>
+    <message>
+        <source>&amp;Import CSV…</source>
+        <translation>CSVを取り込む(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Add or update customers from a CSV file</source>
+        <translation>CSVファイルからお客様を登録・更新します</translation>
+    </message>
+    <message>
+        <source>&amp;Export CSV…</source>
+        <translation>CSVに書き出す(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save customers to a CSV file</source>
+        <translation>お客様の情報をCSVファイルに保存します</translation>
+    </message>
+    <message>
+        <source>&amp;Back up…</source>
+        <translation>バックアップ(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Save an encrypted backup of the whole book</source>
+        <translation>台帳全体を暗号化してバックアップします</translation>
+    </message>
+    <message>
+        <source>&amp;Restore from backup…</source>
+        <translation>バックアップから復元(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Replace this book with a backup</source>
+        <translation>この台帳をバックアップの内容に置き換えます</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>設定(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock now</source>
+        <translation>今すぐロック(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Hide the customer book until it is unlocked</source>
+        <translation>ロックを解除するまで顧客台帳を隠します</translation>
+    </message>
+    <message>
+        <source>&amp;About Otokui</source>
+        <translation>お得意について(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>検索(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete selected customers…</source>
+        <translation>選んだお客様を削除(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Add tag</source>
+        <translation>タグを付ける</translation>
+    </message>
+    <message>
+        <source>Add a tag to the selected customers</source>
+        <translation>選んだお客様にタグを付けます</translation>
+    </message>
+    <message>
+        <source>Remove tag</source>
+        <translation>タグを外す</translation>
+    </message>
+    <message>
+        <source>Remove a tag from the selected customers</source>
+        <translation>選んだお客様からタグを外します</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <extracomment>Actions that need an open book (disabled while locked).</extracomment>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Customers</source>
+        <translation>お客様(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>ツール(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>ツールバー</translation>
+    </message>
+    <message>
+        <source>%1 selected</source>
+        <translation>%1を選択中</translation>
+    </message>
+    <message>
+        <source>Tag “%1” added to %2.</source>
+        <translation>%2にタグ「%1」を付けました。</translation>
+    </message>
+    <message>
+        <source>New customer</source>
+        <translation>新しいお客様</translation>
+    </message>
+    <message>
+        <source>Name of the new customer:</source>
+        <translation>お客様のお名前:</translation>
+    </message>
+    <message>
+        <source>Delete customers</source>
+        <translation>お客様の削除</translation>
+    </message>
+    <message>
+        <source>Delete %1? Their details, tags and attachments are deleted too. This cannot be undone.</source>
+        <translation>%1を削除しますか?登録した情報・タグ・添付ファイルもすべて削除され、元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Deleting customers…</source>
+        <translation>お客様を削除しています…</translation>
+    </message>
+    <message>
+        <source>%1 deleted.</source>
+        <translation>%1を削除しました。</translation>
+    </message>
+    <message>
+        <source>New tag…</source>
+        <translation>新しいタグ…</translation>
+    </message>
+    <message>
+        <source>No tags yet</source>
+        <translation>タグはまだありません</translation>
+    </message>
+    <message>
+        <source>New tag</source>
+        <translation>新しいタグ</translation>
+    </message>
+    <message>
+        <source>Tag name:</source>
+        <translation>タグの名前:</translation>
+    </message>
+    <message>
+        <source>Changing tags…</source>
+        <translation>タグを変更しています…</translation>
+    </message>
+    <message>
+        <source>Tag added to %1.</source>
+        <translation>%1にタグを付けました。</translation>
+    </message>
+    <message>
+        <source>Tag removed from %1.</source>
+        <translation>%1からタグを外しました。</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>CSVに書き出す</translation>
+    </message>
+    <message>
+        <source>Which customers do you want to export?</source>
+        <translation>どのお客様を書き出しますか?</translation>
+    </message>
+    <message>
+        <source>Selected (%1)</source>
+        <translation>選んだお客様(%1)</translation>
+    </message>
+    <message>
+        <source>All shown (%1)</source>
+        <translation>表示中のすべて(%1)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSVファイル (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1 exported to %2.</source>
+        <translation>%1を %2 に書き出しました。</translation>
+    </message>
+    <message>
+        <source>Exporting customers…</source>
+        <translation>お客様の情報を書き出しています…</translation>
+    </message>
+    <message>
+        <source>Back up the customer book</source>
+        <translation>顧客台帳のバックアップ</translation>
+    </message>
+    <message>
+        <source>Otokui backups (*.otkb)</source>
+        <translation>お得意のバックアップ (*.otkb)</translation>
+    </message>
+    <message>
+        <source>Backup saved: %1</source>
+        <translation>バックアップを保存しました: %1</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>バックアップしています…</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>バックアップから復元</translation>
+    </message>
+    <message>
+        <source>Otokui backups (*.otkb);;All files (*)</source>
+        <translation>お得意のバックアップ (*.otkb);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Replace the customer book with the backup of %1 (%2, %3 attachments)? Everything changed since then is replaced.</source>
+        <translation>顧客台帳を %1 のバックアップ(%2、添付ファイル %3 件)に置き換えますか?それ以降の変更はすべて置き換わります。</translation>
+    </message>
+    <message>
+        <source>This backup is of a different customer book.</source>
+        <translation>このバックアップは別の顧客台帳のものです。</translation>
+    </message>
+    <message>
+        <source>This backup was made with a passphrase. Type the book's passphrase or its recovery passphrase:</source>
+        <translation>このバックアップはパスフレーズで保護されています。台帳のパスフレーズか、復旧用パスフレーズを入力してください:</translation>
+    </message>
+    <message>
+        <source>That passphrase does not open this backup. Please type it again:</source>
+        <translation>そのパスフレーズではこのバックアップを開けません。もう一度入力してください:</translation>
+    </message>
+    <message>
+        <source>Checking and restoring the backup…</source>
+        <translation>バックアップを確認して復元しています…</translation>
+    </message>
+    <message>
+        <source>About Otokui</source>
+        <translation>お得意について</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Otokui %1&lt;/h3&gt;&lt;p&gt;Your LINE customer book, kept on this computer and encrypted.&lt;/p&gt;&lt;p&gt;Customer data never leaves this computer unless you export or back it up.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;お得意 %1&lt;/h3&gt;&lt;p&gt;LINEのお客様台帳を、このパソコンの中に暗号化して保管します。&lt;/p&gt;&lt;p&gt;書き出しやバックアップをしない限り、お客様のデータがこのパソコンの外に出ることはありません。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Otokui will lock when the work in progress is finished.</source>
+        <translation>実行中の作業が終わりしだいロックします。</translation>
+    </message>
+    <message>
+        <source>Quit Otokui</source>
+        <translation>お得意の終了</translation>
+    </message>
+    <message>
+        <source>Work is still in progress. Cancel it and quit? Nothing is lost: cancelled work leaves the book as it was.</source>
+        <translation>まだ作業の途中です。中止して終了しますか?中止しても台帳は元のままで、何も失われません。</translation>
+    </message>
+</context>
+<context>
+    <name>PointsDialog</name>
+    <message>
+        <source>Add points</source>
+        <translation>ポイントを加算</translation>
+    </message>
+    <message>
+        <source>Use points</source>
+        <translation>ポイントを利用</translation>
+    </message>
+    <message>
+        <source>For example: visit on 11/29</source>
+        <translation>例: 11/29 ご来店</translation>
+    </message>
+    <message>
+        <source>Points:</source>
+        <translation>ポイント:</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>理由:</translation>
+    </message>
+</context>
+<context>
+    <name>PointsEditor</name>
+    <message>
+        <source>Add points</source>
+        <extracomment>(delta, reason)</extracomment>
+        <translation>ポイントを加算</translation>
+    </message>
+    <message>
+        <source>Use points</source>
+        <translation>ポイントを利用</translation>
+    </message>
+    <message>
+        <source>Points history</source>
+        <translation>ポイントの履歴</translation>
+    </message>
+    <message>
+        <source>%1 pt</source>
+        <translation>%1 pt</translation>
+    </message>
+</context>
+<context>
+    <name>PointsHistory</name>
+    <message>
+        <source>Points history: %1</source>
+        <translation>ポイントの履歴: %1</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>ポイント</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewWindow</name>
+    <message>
+        <source>This PDF cannot be shown. Save a copy and open it with another program.</source>
+        <translation>このPDFは表示できません。コピーを保存して、ほかのアプリで開いてください。</translation>
+    </message>
+    <message>
+        <source>This image cannot be shown. Save a copy and open it with another program.</source>
+        <translation>この画像は表示できません。コピーを保存して、ほかのアプリで開いてください。</translation>
+    </message>
+    <message>
+        <source>There is no preview for this kind of file. Save a copy to open it.</source>
+        <translation>この種類のファイルはプレビューできません。コピーを保存して開いてください。</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>拡大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>縮小</translation>
+    </message>
+    <message>
+        <source>Fit to window</source>
+        <translation>画面に合わせる</translation>
+    </message>
+    <message>
+        <source>Actual size</source>
+        <translation>実際のサイズ</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>Opening…</source>
+        <translation>開いています…</translation>
+    </message>
+</context>
+<context>
+    <name>TagChip</name>
+    <message>
+        <source>Remove the tag “%1”</source>
+        <extracomment>Images above this size get a generic icon instead of a decrypted thumbnail.</extracomment>
+        <translation>タグ「%1」を外す</translation>
+    </message>
+</context>
+<context>
+    <name>TagEditor</name>
+    <message>
+        <source>Add a tag…</source>
+        <translation>タグを追加…</translation>
+    </message>
+</context>
+<context>
+    <name>TagSidebar</name>
+    <message>
+        <source>New tag</source>
+        <extracomment>Customers were tagged by a drop: (number of customers newly tagged, tag name).</extracomment>
+        <translation>新しいタグ</translation>
+    </message>
+    <message>
+        <source>New folder</source>
+        <translation>新しいフォルダー</translation>
+    </message>
+    <message>
+        <source>All friends</source>
+        <translation>すべての友だち</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>ブロック中</translation>
+    </message>
+    <message>
+        <source>Adding the tag…</source>
+        <translation>タグを付けています…</translation>
+    </message>
+    <message>
+        <source>Tag name:</source>
+        <translation>タグの名前:</translation>
+    </message>
+    <message>
+        <source>Folder name:</source>
+        <translation>フォルダーの名前:</translation>
+    </message>
+    <message>
+        <source>Rename folder</source>
+        <translation>フォルダー名の変更</translation>
+    </message>
+    <message>
+        <source>Rename tag</source>
+        <translation>タグ名の変更</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新しい名前:</translation>
+    </message>
+    <message>
+        <source>Tag colour</source>
+        <translation>タグの色</translation>
+    </message>
+    <message>
+        <source>Delete tag</source>
+        <translation>タグの削除</translation>
+    </message>
+    <message>
+        <source>Delete the tag “%1”? It is removed from %2 customers. The customers themselves are kept.</source>
+        <translation>タグ「%1」を削除しますか?%2 人のお客様からこのタグが外れます。お客様の情報はそのまま残ります。</translation>
+    </message>
+    <message>
+        <source>Delete folder</source>
+        <translation>フォルダーの削除</translation>
+    </message>
+    <message>
+        <source>Delete the folder “%1”?</source>
+        <translation>フォルダー「%1」を削除しますか?</translation>
+    </message>
+    <message>
+        <source>Delete folder, keep its tags</source>
+        <translation>フォルダーだけ削除(タグは残す)</translation>
+    </message>
+    <message>
+        <source>Delete folder and its tags</source>
+        <translation>フォルダーとタグを削除</translation>
+    </message>
+    <message>
+        <source>New tag…</source>
+        <translation>新しいタグ…</translation>
+    </message>
+    <message>
+        <source>New folder…</source>
+        <translation>新しいフォルダー…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>名前を変更…</translation>
+    </message>
+    <message>
+        <source>Change colour…</source>
+        <translation>色を変更…</translation>
+    </message>
+    <message>
+        <source>Move to folder</source>
+        <translation>フォルダーへ移動</translation>
+    </message>
+    <message>
+        <source>No folder</source>
+        <translation>フォルダーなし</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上へ移動</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下へ移動</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>削除…</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Otokui</source>
+        <translation>お得意</translation>
+    </message>
+</context>
+<context>
+    <name>formatting</name>
+    <message numerus="yes">
+        <source>%Ln customer(s)</source>
+        <translation>
+            <numerusform>%Ln人</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>op</name>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+</context>
+</TS>
