@@ -154,6 +154,7 @@ class DetailPane(QWidget):
     def __init__(self, book: Book, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setAcceptDrops(True)
         self.setMinimumWidth(340)
         self.book: Book | None = book
@@ -260,6 +261,14 @@ class DetailPane(QWidget):
             "followed_at": self.tr("Friend since"), "blocked_at": self.tr("Blocked on"),
         }.get(name, name)
 
+    def _form_label(self, text: str) -> QLabel:
+        # One label width for both forms, so built-in and custom fields line up.
+        label = QLabel(text, self.page)
+        label.setMinimumWidth(96)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        label.setWordWrap(True)
+        return label
+
     def _build_builtin(self) -> None:
         placeholders = {"phone": "090-1234-5678", "email": "name@example.jp",
                         "postal_code": "150-0001"}
@@ -275,12 +284,14 @@ class DetailPane(QWidget):
             editor.setObjectName(f"field_{name}")
             editor.committed.connect(lambda v, n=name: self.save_builtin(n, v))
             self.builtin[name] = editor
-            self.builtin_form.addRow(self.builtin_label(name), editor)
+            self.builtin_form.addRow(self._form_label(self.builtin_label(name)), editor)
         self.line_name = QLabel(self.page)
         self.line_name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.followed = QLabel(self.page)
-        self.builtin_form.addRow(self.builtin_label("display_name"), self.line_name)
-        self.builtin_form.addRow(self.builtin_label("followed_at"), self.followed)
+        self.builtin_form.addRow(self._form_label(self.builtin_label("display_name")),
+                                 self.line_name)
+        self.builtin_form.addRow(self._form_label(self.builtin_label("followed_at")),
+                                 self.followed)
 
     def _build_custom(self) -> None:
         while self.custom_form.rowCount():
@@ -304,7 +315,7 @@ class DetailPane(QWidget):
                 editor.committed.connect(lambda v, fid=f.id: self.save_custom(fid, v))
             self.custom[f.id] = editor
             label = f.name + (" *" if f.required else "")
-            self.custom_form.addRow(label, editor)
+            self.custom_form.addRow(self._form_label(label), editor)
         self.custom_title.setVisible(bool(self.custom))
         self.custom_box.setVisible(bool(self.custom))
 

@@ -109,8 +109,8 @@ class _CountDelegate(QStyledItemDelegate):
         super().paint(painter, opt, index)
         painter.save()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        painter.setPen(option.palette.color(option.palette.ColorRole.HighlightedText)
-                       if selected else QColor("#8A9099"))
+        # The selection is a light tint in our style, so the count stays dark on it.
+        painter.setPen(QColor("#3C4A3F") if selected else QColor("#8A9099"))
         r: QRect = option.rect
         painter.drawText(QRect(r.right() - width, r.y(), width - 6, r.height()),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
@@ -176,6 +176,7 @@ class TagSidebar(QWidget):
     def __init__(self, book: Book, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("tagSidebar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.book = book
         self.model = QStandardItemModel(self)
         self.tree = _TagTree(self)
