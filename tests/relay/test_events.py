@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from relay.sealing import SealError, open_sealed
-from tests.relay.harness import Device, ThreadRelay
+from tests.relay.harness import Device, ThreadRelay, assert_nothing_personal, stored_bytes
+from tests.relay.line_events import redelivered
 
 DAY = 24 * 60 * 60
 
@@ -178,3 +179,47 @@ def test_healthz_shows_queue_depth_and_nothing_personal(relay: ThreadRelay,
     response = relay.http.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "contract": 1, "queue_depth": 2}
+
+
+def test_two_instances_share_one_postgres_database(db_url: str, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    if db_url.startswith("sqlite"):
+        pytest.skip("several relay instances are a PostgreSQL set-up; SQLite runs one")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.relay.harness import ThreadRelay as Relay
+
+    first = Relay(db_url, tmp_path / "first.log", clock=clock, recheck_interval=0.2)
+    second = Relay(db_url, tmp_path / "second.log", clock=clock, recheck_interval=0.2)
+    second.line = first.line  # one LINE channel, so one record of what is personal
+    try:
+        device = first.pair()
+        # A long-poll on one instance sees an event stored by the other (by re-checking).
+        with ThreadPoolExecutor(1) as poller:
+            poll = poller.submit(second.pull, device, 0, None, 30)
+            time.sleep(0.3)
+            lone = first.line.text()
+            assert first.deliver(lone).status_code == 200
+            assert [open_sealed(e["sealed"], device.key)["webhookEventId"]
+                    for e in poll.result(60)["events"]] == [lone["webhookEventId"]]
+
+        # Both instances take webhooks at once: every event once, seqs strictly increasing.
+        events = [first.line.text() for _ in range(40)]
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(
+                lambda pair: (first if pair[0] % 2 else second).deliver(pair[1]).status_code,
+                enumerate(events)))
+        assert statuses == [200] * len(events)
+        assert second.deliver(redelivered(events[0])).status_code == 200  # stored by `first`
+        batch = first.pull(device, limit=500)
+        seqs = [e["seq"] for e in batch["events"]]
+        assert seqs == sorted(set(seqs)) and len(seqs) == len(events) + 1
+        opened = {open_sealed(e["sealed"], device.key)["webhookEventId"]
+                  for e in batch["events"]}
+        assert opened == {e["webhookEventId"] for e in [lone, *events]}
+    finally:
+        first.stop()
+        second.stop()
+    personal = first.line.personal
+    assert_nothing_personal("the database", stored_bytes(db_url), personal)
+    for log in ("first.log", "second.log"):
+        assert_nothing_personal("a relay's log", (tmp_path / log).read_bytes(), personal)
