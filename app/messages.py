@@ -348,6 +348,11 @@ class MessageService:
                              .order_by(Message.at_ms, Message.id).limit(limit)).all()
         return [_message_row(r) for r in rows]
 
+    def pending_content_count(self) -> int:
+        with self._book.db.read() as s:
+            return int(s.scalar(select(func.count()).select_from(Message)
+                                .where(Message.content_state == "pending")) or 0)
+
     # --- export -----------------------------------------------------------------------------
 
     def iter_export(self) -> Iterator[dict[str, Any]]:

@@ -401,23 +401,19 @@ class EventApplier:
     # --- content that could not be downloaded at once ---------------------------------------
 
     def retry_pending_content(self, limit: int = 20) -> tuple[int, int]:
-        """Try again to download pending content; returns (stored, still pending)."""
-        if self._gateway is None:
-            return 0, len(self._book.messages.pending_content(limit))
-        stored = still = 0
-        for row in self._book.messages.pending_content(limit):
+        """Try again to download pending content; returns (stored now, still pending)."""
+        stored = 0
+        for row in self._book.messages.pending_content(limit) if self._gateway else []:
             if not row.line_message_id:
                 continue
             try:
-                content = self._gateway.content(row.line_message_id)
+                content = self._gateway.content(row.line_message_id)  # type: ignore[union-attr]
             except LineContentGoneError:
                 self._set_content_state(row.id, "unavailable")
                 continue
             except LineContentNotReadyError:
-                still += 1
                 continue
             except (LineUnavailableError, LineTokenRejectedError):
-                still += 1
                 break  # LINE is down or refuses us: try the rest next time
             blob = self._book.attachments.store_stream(io.BytesIO(content.data))
             try:
@@ -439,7 +435,7 @@ class EventApplier:
                 raise
         if stored:
             self._book.announce("messages", [])
-        return stored, still
+        return stored, self._book.messages.pending_content_count()
 
     def _set_content_state(self, message_id: int, state: str) -> None:
         with self._book.db.write() as s:

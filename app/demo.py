@@ -1,0 +1,253 @@
+"""The live demo: the whole app working within seconds, with no LINE account.
+
+:func:`start_demo` starts, on this computer only (127.0.0.1):
+
+* the LINE emulator (``emulator.run_in_thread``, no monthly quota) standing in for LINE;
+* a relay (the real one, uvicorn in a thread) with a throwaway SQLite database;
+* a throwaway customer book (passphrase mode with a random passphrase: nothing goes to
+  the owner's OS keyring), paired with that relay and connected to the emulator;
+* the sync worker, exactly as in real use;
+* 50 friends with Japanese names who follow the account, and a simulator thread in which
+  they write short shop messages (予約の相談, 営業時間, お礼 ...), send stickers and photos
+  now and then, and once in a while block and come back.
+
+:meth:`Demo.stop` stops everything and deletes the throwaway folder. The relay and the
+emulator are imported only here, when a demo starts; the rest of ``app/`` never imports
+them.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+import shutil
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.demo_names import GIVEN, MESSAGES, STICKERS, SURNAMES
+
+if TYPE_CHECKING:
+    from app.book import Book
+    from app.sync.worker import SyncWorker
+    from emulator import Emulator, RunningEmulator
+
+log = logging.getLogger("otokui.demo")
+
+DEMO_FRIENDS = 50
+#: Seconds between two things the simulated friends do (drawn uniformly).
+DEMO_INTERVAL = (1.0, 3.5)
+#: How many friends write at once when the demo opens, so the inbox is never empty.
+OPENING_MESSAGES = 8
+MAX_FRIENDS = 80
+SHOP_NAME = "Otokui デモ店"
+
+
+class _RelayThread:
+    """The relay's app on uvicorn in a thread, on a loopback port of its own."""
+
+    def __init__(self, database: Path, channel_secret: str) -> None:
+        from relay.app import RelayService
+        from relay.config import Settings
+        from relay.server import build_server
+        from relay.store import Store
+
+        self.store = Store.open(f"sqlite:///{database}")
+        self.service = RelayService(Settings(channel_secret=channel_secret.encode("utf-8"),
+                                             database_url=f"sqlite:///{database}"), self.store)
+        # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted sockets only then.
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self._sock.bind(("127.0.0.1", 0))
+        port = self._sock.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.server = build_server(self.service, "127.0.0.1", port, log_level="warning")
+        self._thread = threading.Thread(target=self.server.run,
+                                        kwargs={"sockets": [self._sock]},
+                                        name="demo-relay", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self._sock.close()
+                raise RuntimeError("the demo relay did not start")
+            time.sleep(0.01)
+
+    def pairing_code(self) -> str:
+        return self.store.create_pairing_code(int(time.time() * 1000))
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(15)
+        self._sock.close()
+
+
+@dataclass
+class Demo:
+    """A running demo. Use :attr:`book` like any open book; :meth:`stop` ends it all."""
+
+    root: Path
+    book: Book
+    worker: SyncWorker
+    line: RunningEmulator
+    relay_url: str
+    #: The throwaway book's passphrase (to unlock it again after an auto-lock).
+    passphrase: str = field(repr=False)
+    friends: list[str] = field(default_factory=list)
+    _relay: _RelayThread | None = field(default=None, repr=False)
+    _simulator: _Simulator | None = field(default=None, repr=False)
+    _stopped: bool = field(default=False, repr=False)
+
+    @property
+    def emulator(self) -> Emulator:
+        return self.line.emulator
+
+    def stop(self) -> None:
+        """Stop the friends, the sync, the relay and the emulator; delete the demo's folder."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._simulator is not None:
+            self._simulator.stop()
+        self.worker.stop()
+        self.book.close()
+        self.line.stop()
+        if self._relay is not None:
+            self._relay.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+        log.info("demo stopped and its throwaway profile removed")
+
+    def __enter__(self) -> Demo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
+               interval: tuple[float, float] = DEMO_INTERVAL,
+               seed: int | None = None) -> Demo:
+    """Start the demo in ``root`` (a new or empty folder, deleted again by ``stop()``)."""
+    from app.profile import Profile
+    from app.sync.pairing import connect
+    from app.sync.worker import SyncWorker
+    from emulator import run_in_thread
+
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    if any(root.iterdir()):
+        raise ValueError("the demo needs an empty folder")
+    channel_secret = secrets.token_hex(16)
+    access_token = secrets.token_urlsafe(32)
+    passphrase = secrets.token_urlsafe(18)
+    relay = line = book = None
+    try:
+        relay = _RelayThread(root / "relay.db", channel_secret)
+        line = run_in_thread(channel_secret=channel_secret, access_token=access_token,
+                             webhook_url=f"{relay.base_url}/line/webhook", quota=None,
+                             seed=seed, bot_display_name=SHOP_NAME)
+        book = Profile(root / "profile").create(passphrase=passphrase)
+        connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
+                access_token=access_token, api_base=line.base_url,
+                device_name="Otokui demo", use_keyring=False, check_token=False)
+        worker = SyncWorker(book, wait=10.0)
+        worker.start()
+    except BaseException:
+        if book is not None:
+            book.close()
+        if line is not None:
+            line.stop()
+        if relay is not None:
+            relay.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    demo = Demo(root=root, book=book, worker=worker, line=line, relay_url=relay.base_url,
+                passphrase=passphrase, _relay=relay)
+    rng = random.Random(seed)  # noqa: S311 - simulated behaviour, not a secret
+    names = _names(rng, MAX_FRIENDS)
+    for name in names[:friends]:
+        demo.friends.append(line.emulator.add_user(name, language="ja"))
+    simulator = _Simulator(line.emulator, demo.friends, names[friends:], rng, interval)
+    demo._simulator = simulator
+    simulator.start()
+    log.info("demo started with %d friends", len(demo.friends))
+    return demo
+
+
+def _names(rng: random.Random, count: int) -> list[str]:
+    pairs = [(s, g) for s, _ in SURNAMES for g, _ in GIVEN]
+    return [f"{s} {g}" for s, g in rng.sample(pairs, count)]
+
+
+class _Simulator:
+    """The friends' side: every few seconds one of them does something, as people do."""
+
+    def __init__(self, emulator: Emulator, friends: list[str], spare_names: list[str],
+                 rng: random.Random, interval: tuple[float, float]) -> None:
+        self._e = emulator
+        self._friends = friends
+        self._spare = spare_names
+        self._rng = rng
+        self._interval = interval
+        self._blocked: set[str] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="demo-friends", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        for uid in self._rng.sample(self._friends, min(OPENING_MESSAGES, len(self._friends))):
+            if self._stop.is_set():
+                return
+            self._act(lambda u=uid: self._e.send_text(u, self._rng.choice(MESSAGES)))
+        while not self._stop.wait(self._rng.uniform(*self._interval)):
+            self._act(self._pick())
+
+    def _act(self, action: Any) -> None:
+        try:
+            action()
+        except Exception:  # a friend who just blocked cannot write: try something else next
+            log.debug("a simulated friend's action was refused")
+
+    def _pick(self) -> Any:
+        rng, e = self._rng, self._e
+        active = [u for u in self._friends if u not in self._blocked]
+        uid = rng.choice(active) if active else rng.choice(self._friends)
+        roll = rng.random()
+        if roll < 0.62:
+            return lambda: e.send_text(uid, rng.choice(MESSAGES))
+        if roll < 0.80:
+            package, sticker, keywords = rng.choice(STICKERS)
+            return lambda: e.send_sticker(uid, package, sticker, keywords=keywords)
+        if roll < 0.90:
+            return lambda: e.send_image(uid, image_format=rng.choice(("jpeg", "png")),
+                                        width=rng.choice((240, 320)), height=180)
+        if roll < 0.93:
+            return lambda: e.send_location(uid, 35.6581, 139.7017, title="渋谷駅",
+                                           address="東京都渋谷区道玄坂1丁目")
+        if roll < 0.96 and self._spare:
+            name = self._spare.pop()
+
+            def follow() -> None:
+                self._friends.append(e.add_user(name, language="ja"))
+            return follow
+        if self._blocked and roll < 0.98:
+            back = rng.choice(sorted(self._blocked))
+
+            def unblock() -> None:
+                e.unblock(back)
+                self._blocked.discard(back)
+            return unblock
+
+        def block() -> None:
+            e.block(uid)
+            self._blocked.add(uid)
+        return block
