@@ -245,15 +245,15 @@ def create_app(service: RelayService) -> Starlette:
         return Response(status_code=204)
 
     async def pull(request: Request) -> Response:
+        device_id = await _authenticate(request)
+        if device_id is None:
+            return _unauthorized()
         try:
             after = _int_param(request, "after", 0, 0, MAX_SEQ)
             limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
             wait = _float_param(request, "wait", 0.0, 0.0, MAX_WAIT_SECONDS)
         except ValueError:
             return _error(400, "bad_parameters")
-        device_id = await _authenticate(request)
-        if device_id is None:
-            return _unauthorized()
         new_events = service.new_events
         assert new_events is not None
         loop = asyncio.get_running_loop()

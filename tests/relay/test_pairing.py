@@ -132,6 +132,7 @@ def test_wrong_token_is_401_everywhere(relay: ThreadRelay, paired: Device) -> No
                     {"Authorization": f"Token {paired.token}"}, forged.auth,
                     {"Authorization": "Bearer " + "A" * 5000}):
         assert relay.http.get("/v1/events", headers=headers).status_code == 401
+        assert relay.http.get("/v1/events?limit=0", headers=headers).status_code == 401
         assert relay.http.post("/v1/events/ack", json={"upto": 1},
                                headers=headers).status_code == 401
         assert relay.http.delete(f"/v1/devices/{paired.device_id}",
