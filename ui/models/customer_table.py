@@ -50,6 +50,29 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TAGS_ROLE = Qt.ItemDataRole.UserRole + 2
 AVATAR_SIZE = 24
 _ROOT = QModelIndex()
+# Roles as plain ints: data() runs for every painted cell and role, so it stays cheap.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_SERVED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _FOREGROUND, int(ID_ROLE),
+                     int(TAGS_ROLE)})
+_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+          | Qt.ItemFlag.ItemIsDragEnabled)
+_BLOCKED_GREY = QColor("#8A9099")
+
+
+class _Cached:
+    """A built row: the customer and every cell's text, computed once per fetch."""
+
+    __slots__ = ("avatar", "grey", "row", "tags", "texts")
+
+    def __init__(self, row: CustomerRow, texts: list[str], tags: list[tuple[str, str]]):
+        self.row = row
+        self.texts = texts
+        self.tags = tags
+        self.grey = _BLOCKED_GREY if row.blocked_at else None
+        self.avatar = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +116,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._columns: list[Column] = []
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
-        self._rows: dict[int, CustomerRow | None] = {}
+        self._rows: dict[int, _Cached | None] = {}
         self._tags: dict[int, tuple[str, str]] = {}
         self._query = CustomerQuery()
         self.fetches = 0  # pages fetched, for tests and the benchmark
@@ -208,13 +231,18 @@ class CustomerTableModel(QAbstractTableModel):
             self._row_of = {cid: r for r, cid in enumerate(self._ids)}
         return self._row_of.get(customer_id)
 
-    # --- rows ------------------------------------------------------------------------------------
+    # --- rows -----------------------------------------------------------------------------------
     def customer_row(self, row: int) -> CustomerRow | None:
+        cached = self._cached(row)
+        return cached.row if cached is not None else None
+
+    def _cached(self, row: int) -> _Cached | None:
         cid = self._ids[row]
-        if cid in self._rows:
+        try:
             return self._rows[cid]
-        self._fetch_page(row)
-        return self._rows.get(cid)
+        except KeyError:
+            self._fetch_page(row)
+            return self._rows.get(cid)
 
     def _fetch_page(self, row: int) -> None:
         if len(self._rows) > CACHE_LIMIT:
@@ -223,9 +251,15 @@ class CustomerTableModel(QAbstractTableModel):
         wanted = [cid for cid in self._ids[start:start + PAGE] if cid not in self._rows]
         found = self.book.customers.rows(wanted)
         self.fetches += 1
+        columns = self._columns
         for cid in wanted:
-            # A customer deleted since the query shows as an empty row until the refresh.
-            self._rows[cid] = found.get(cid)
+            r = found.get(cid)
+            if r is None:
+                # Deleted since the query: an empty row until the refresh replaces the ids.
+                self._rows[cid] = None
+                continue
+            tags = [self._tags[t] for t in r.tag_ids if t in self._tags]
+            self._rows[cid] = _Cached(r, [self._display(r, c, tags) for c in columns], tags)
 
     # --- Qt model interface ----------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
@@ -234,40 +268,37 @@ class CustomerTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._columns)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        if role not in _SERVED or not index.isValid():
             return None
         if role == ID_ROLE:
             return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
-                        Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-                        TAGS_ROLE):
+        cached = self._cached(index.row())
+        if cached is None:
             return None
-        row = self.customer_row(index.row())
-        if row is None:
-            return None
-        column = self._columns[index.column()]
-        key = column.key
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#8A9099") if row.blocked_at else None
-        if role == Qt.ItemDataRole.DecorationRole:
-            if key == "picture":
-                return initial_avatar(initial_of(row.display_name, row.name), row.id,
-                                      AVATAR_SIZE)
-            return None
+        if role == _DISPLAY:
+            return cached.texts[index.column()]
+        if role == _FOREGROUND:
+            return cached.grey
+        key = self._columns[index.column()].key
+        if role == _DECORATION:
+            if key != "picture":
+                return None
+            if cached.avatar is None:
+                r = cached.row
+                cached.avatar = initial_avatar(initial_of(r.display_name, r.name), r.id,
+                                               AVATAR_SIZE)
+            return cached.avatar
         if role == TAGS_ROLE:
-            return [self._tags[t] for t in row.tag_ids if t in self._tags]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if key == "picture":
-                return {"friend": self.tr("LINE friend"), "blocked": self.tr("Blocked"),
-                        "not_on_line": self.tr("Not on LINE")}[row.line_status]
-            if key == "tags":
-                return ", ".join(self._tags[t][0] for t in row.tag_ids if t in self._tags)
-            return None
-        return self._display(row, column)
+            return cached.tags
+        if key == "picture":  # the tooltip
+            return {"friend": self.tr("LINE friend"), "blocked": self.tr("Blocked"),
+                    "not_on_line": self.tr("Not on LINE")}[cached.row.line_status]
+        if key == "tags":
+            return ", ".join(name for name, _colour in cached.tags)
+        return None
 
-    def _display(self, row: CustomerRow, column: Column) -> str:
+    def _display(self, row: CustomerRow, column: Column, tags: list[tuple[str, str]]) -> str:
         key = column.key
         if key == "display_name":
             return row.display_name
@@ -280,7 +311,7 @@ class CustomerTableModel(QAbstractTableModel):
         if key == "updated_at":
             return format_datetime(row.updated_at)
         if key == "tags":
-            return ", ".join(self._tags[t][0] for t in row.tag_ids if t in self._tags)
+            return ", ".join(name for name, _colour in tags)
         if column.field_id is not None:
             return row.field_text.get(column.field_id, "")
         return ""
@@ -298,10 +329,7 @@ class CustomerTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsDragEnabled)
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns):

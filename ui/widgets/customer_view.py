@@ -56,6 +56,7 @@ class TagChipDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setClipRect(option.rect)
+        painter.setFont(option.font)
         metrics = option.fontMetrics
         rect: QRect = option.rect
         x = rect.x() + 4.0
