@@ -2,6 +2,500 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Otokui</source>
+        <translation>Otokui について</translation>
+    </message>
+    <message>
+        <source>The customer book of your LINE Official Account, kept on this computer and encrypted.</source>
+        <translation>LINE公式アカウントのお客さまの台帳を、このパソコンに暗号化して保管します。</translation>
+    </message>
+    <message>
+        <source>Everything is kept in this folder:</source>
+        <translation>すべて次のフォルダーに保管しています:</translation>
+    </message>
+    <message>
+        <source>The customer book (book.db): encrypted.</source>
+        <translation>顧客台帳 (book.db): 暗号化しています。</translation>
+    </message>
+    <message>
+        <source>Attachments (the attachments folder): each file encrypted with its own key.</source>
+        <translation>添付ファイル (attachments フォルダー): 1件ずつ別々の鍵で暗号化しています。</translation>
+    </message>
+    <message>
+        <source>The key that opens the book: in this computer&apos;s password store, or in book.key, locked by your passphrase. Without it the files cannot be read.</source>
+        <translation>台帳を開く鍵: このパソコンのパスワード保管庫、またはパスフレーズで守られた book.key にあります。鍵がなければ、ファイルは読めません。</translation>
+    </message>
+    <message>
+        <source>The log (the logs folder): what Otokui did and any errors, without customer details, passphrases or keys.</source>
+        <translation>ログ (logs フォルダー): Otokuiの動作やエラーの記録です。お客さまの情報、パスフレーズ、鍵は書きません。</translation>
+    </message>
+    <message>
+        <source>Customer details leave this computer only when you export them, back them up, or send messages through LINE.</source>
+        <translation>お客さまの情報がこのパソコンの外に出るのは、書き出し・バックアップをしたときと、LINEでメッセージを送ったときだけです。</translation>
+    </message>
+    <message>
+        <source>Otokui is built with Qt 6 and Qt for Python (PySide6), used under the GNU LGPL version 3, and with SQLCipher, SQLAlchemy, keyring, argon2-cffi and cryptography, each under its own open-source licence.</source>
+        <translation>Otokuiは、GNU LGPL バージョン3のもとで利用している Qt 6 と Qt for Python (PySide6)、およびそれぞれのオープンソースライセンスのもとで利用している SQLCipher、SQLAlchemy、keyring、argon2-cffi、cryptography で作られています。</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>フォルダーを開く</translation>
+    </message>
+    <message>
+        <source>About Qt</source>
+        <translation>Qt について</translation>
+    </message>
+</context>
+<context>
+    <name>AskPassphraseDialog</name>
+    <message>
+        <source>Confirm it is you</source>
+        <extracomment>Languages offered, each named in its own language (so it can be found when unreadable).</extracomment>
+        <translation>ご本人の確認</translation>
+    </message>
+    <message>
+        <source>Type your current passphrase to continue.</source>
+        <translation>続けるには、今のパスフレーズを入力してください。</translation>
+    </message>
+    <message>
+        <source>The recovery passphrase works too.</source>
+        <translation>回復用パスフレーズでも構いません。</translation>
+    </message>
+    <message>
+        <source>Please type the passphrase.</source>
+        <translation>パスフレーズを入力してください。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>確認しています…</translation>
+    </message>
+    <message>
+        <source>The passphrase is wrong. Please type it again.</source>
+        <translation>パスフレーズが違います。もう一度入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>CheckPage</name>
+    <message>
+        <source>Check before importing</source>
+        <translation>取り込む前の確認</translation>
+    </message>
+    <message>
+        <source>Nothing has been imported yet.</source>
+        <translation>まだ何も取り込んでいません。</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>取り込む</translation>
+    </message>
+    <message>
+        <source>Save the list as CSV…</source>
+        <translation>一覧をCSVで保存…</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>Checking every row…</source>
+        <translation>すべての行を確認しています…</translation>
+    </message>
+    <message>
+        <source>%1 rows: %2 new, %3 updated, %4 unchanged.</source>
+        <translation>%1行: 新規 %2件、更新 %3件、変更なし %4件</translation>
+    </message>
+    <message>
+        <source>New tags: %1</source>
+        <translation>新しく作るタグ: %1</translation>
+    </message>
+    <message>
+        <source>Columns not imported: %1</source>
+        <translation>取り込まない列: %1</translation>
+    </message>
+    <message>
+        <source>No problems found. Press “Import” to import the file.</source>
+        <translation>問題は見つかりませんでした。「取り込む」を押すと取り込みます。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) have problems, so nothing will be imported until they are fixed. Correct them in the file (you can save this list as CSV), then import again.</source>
+        <translation>
+            <numerusform>問題のある行が %n行あるため、直すまでは何も取り込みません。ファイルを直してから(この一覧はCSVで保存できます)、もう一度取り込んでください。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The file cannot be imported.</source>
+        <translation>このファイルは取り込めません。</translation>
+    </message>
+    <message>
+        <source>Save the list of problems</source>
+        <translation>問題の一覧を保存</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSVファイル (*.csv)</translation>
+    </message>
+    <message>
+        <source>The list could not be saved there. Choose another folder.</source>
+        <translation>その場所には保存できませんでした。別のフォルダーを選んでください。</translation>
+    </message>
+</context>
+<context>
+    <name>FieldEditorDialog</name>
+    <message>
+        <source>Custom fields</source>
+        <translation>カスタム項目</translation>
+    </message>
+    <message>
+        <source>New field</source>
+        <translation>新しい項目</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>削除…</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上へ</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下へ</translation>
+    </message>
+    <message>
+        <source>Drag to change the order.</source>
+        <translation>ドラッグで順番を変えられます。</translation>
+    </message>
+    <message>
+        <source>e.g. 来店回数, 会員ランク</source>
+        <translation>例: 来店回数、会員ランク</translation>
+    </message>
+    <message>
+        <source>Choices</source>
+        <translation>選択肢</translation>
+    </message>
+    <message>
+        <source>One choice per line</source>
+        <translation>1行に1つずつ入力</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>入力を必須にする</translation>
+    </message>
+    <message>
+        <source>Show as a column in the customer list</source>
+        <translation>お客さま一覧に列として表示する</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>項目名</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>Add field</source>
+        <translation>項目を追加</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>変更を保存</translation>
+    </message>
+    <message>
+        <source>The type cannot be changed once the field is made.</source>
+        <translation>種類は、項目を作った後は変更できません。</translation>
+    </message>
+    <message>
+        <source>Points keep a history of every change.</source>
+        <translation>ポイントは、増減のたびに履歴が残ります。</translation>
+    </message>
+    <message>
+        <source>Files are added to the customer from the detail pane.</source>
+        <translation>ファイルは、お客さまの詳細画面から追加します。</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>保存しました。</translation>
+    </message>
+    <message>
+        <source>Delete the field “%1”?</source>
+        <translation>項目「%1」を削除しますか？</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) have a value in this field. The values are deleted with it and cannot be brought back.</source>
+        <translation>
+            <numerusform>%n人のお客さまにこの項目の値が入っています。値も一緒に削除され、元に戻せません。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No customer has a value in this field yet.</source>
+        <translation>この項目に値が入っているお客さまは、まだいません。</translation>
+    </message>
+    <message>
+        <source>Delete field</source>
+        <translation>項目の削除</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>削除する</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>残す</translation>
+    </message>
+</context>
+<context>
+    <name>FilePage</name>
+    <message>
+        <source>Choose the CSV file</source>
+        <extracomment>Where the core&apos;s reasons for refusing a row are translated, most likely first. Problems shown in the table; a file with more is summarised (all are in the saved CSV).</extracomment>
+        <translation>CSVファイルを選ぶ</translation>
+    </message>
+    <message>
+        <source>Customers in the file are added, or update the customer they match (by LINE user ID, phone number or email). Empty cells never erase anything.</source>
+        <translation>ファイルのお客さまを追加します。LINEユーザーID・電話番号・メールアドレスが一致するお客さまは更新します。空欄のセルで内容が消えることはありません。</translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation>ファイルが選ばれていません</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>選ぶ…</translation>
+    </message>
+    <message>
+        <source>Automatic (recommended)</source>
+        <translation>自動 (おすすめ)</translation>
+    </message>
+    <message>
+        <source>Files saved by Excel as “CSV UTF-8” or “CSV” both work; the automatic choice tells them apart.</source>
+        <translation>Excelで「CSV UTF-8」と「CSV」のどちらで保存したファイルも使えます。「自動」なら見分けて読み込みます。</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Text encoding</source>
+        <translation>文字コード</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt);;All files (*)</source>
+        <translation>CSVファイル (*.csv *.txt);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation>ファイルを読み込んでいます…</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>Import customers from CSV</source>
+        <translation>CSVからお客さまを取り込む</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>次へ</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>戻る</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+</context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <source>What does each column hold?</source>
+        <translation>各列の内容を割り当ててください</translation>
+    </message>
+    <message>
+        <source>Otokui guessed from the first row. Change a column&apos;s field if the guess is wrong, or choose “Do not import” to leave it out.</source>
+        <translation>1行目の見出しから推測しました。違っている列は割り当てを変えるか、「取り込まない」を選んでください。</translation>
+    </message>
+    <message>
+        <source>Column in the file</source>
+        <translation>ファイルの列</translation>
+    </message>
+    <message>
+        <source>Import into</source>
+        <translation>取り込み先</translation>
+    </message>
+    <message>
+        <source>Example</source>
+        <translation>例</translation>
+    </message>
+    <message>
+        <source>The first rows of the file</source>
+        <translation>ファイルの最初の行</translation>
+    </message>
+    <message>
+        <source>LINE user ID</source>
+        <translation>LINEユーザーID</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>表示名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>氏名</translation>
+    </message>
+    <message>
+        <source>Furigana</source>
+        <translation>ふりがな</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>電話番号</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>メールアドレス</translation>
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>郵便番号</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住所</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>誕生日</translation>
+    </message>
+    <message>
+        <source>Memo</source>
+        <translation>メモ</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Do not import</source>
+        <translation>取り込まない</translation>
+    </message>
+    <message>
+        <source>Custom field: %1</source>
+        <translation>カスタム項目: %1</translation>
+    </message>
+    <message>
+        <source>Choose at least one column to import.</source>
+        <translation>取り込む列を1つ以上選んでください。</translation>
+    </message>
+    <message>
+        <source>Two columns are assigned to the same field. Choose a different field for one of them, or “Do not import”.</source>
+        <translation>2つの列が同じ項目に割り当てられています。どちらかを別の項目にするか、「取り込まない」を選んでください。</translation>
+    </message>
+</context>
+<context>
+    <name>NewCustomerDialog</name>
+    <message>
+        <source>New customer</source>
+        <extracomment>Contexts the core&apos;s validation messages are translated in, most likely first. Built-in fields in form order; memo is multi-line.</extracomment>
+        <translation>新しいお客さま</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>氏名</translation>
+    </message>
+    <message>
+        <source>Furigana</source>
+        <translation>ふりがな</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>電話番号</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>メール</translation>
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>郵便番号</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住所</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>誕生日</translation>
+    </message>
+    <message>
+        <source>Memo</source>
+        <translation>メモ</translation>
+    </message>
+    <message>
+        <source>e.g. 山田 花子</source>
+        <translation>例: 山田 花子</translation>
+    </message>
+    <message>
+        <source>e.g. やまだ はなこ</source>
+        <translation>例: やまだ はなこ</translation>
+    </message>
+    <message>
+        <source>e.g. 090-1234-5678</source>
+        <translation>例: 090-1234-5678</translation>
+    </message>
+    <message>
+        <source>e.g. hanako@example.jp</source>
+        <translation>例: hanako@example.jp</translation>
+    </message>
+    <message>
+        <source>e.g. 150-0001</source>
+        <translation>例: 150-0001</translation>
+    </message>
+    <message>
+        <source>e.g. 1990-04-01 or 1990年4月1日</source>
+        <translation>例: 1990-04-01 または 1990年4月1日</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>追加する</translation>
+    </message>
+    <message>
+        <source>Please type the customer&apos;s name.</source>
+        <translation>お客さまの氏名を入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>NewPassphraseDialog</name>
+    <message>
+        <source>New passphrase</source>
+        <translation>新しいパスフレーズ</translation>
+    </message>
+    <message>
+        <source>Please type the same passphrase of at least 8 characters twice.</source>
+        <translation>8文字以上の同じパスフレーズを2回入力してください。</translation>
+    </message>
+</context>
+<context>
     <name>NewPassphraseFields</name>
     <message>
         <source>Passphrase</source>
@@ -103,6 +597,208 @@ Next, you will type it back to check that it was written down correctly.</source
     <message>
         <source>This is not the same as the recovery passphrase shown. Check what you wrote down, or go back to see it again.</source>
         <translation>表示した回復用パスフレーズと一致しません。書き留めたものを確かめるか、「戻る」でもう一度表示してください。</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPage</name>
+    <message>
+        <source>Importing</source>
+        <translation>取り込み</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>Importing the customers…</source>
+        <translation>お客さまを取り込んでいます…</translation>
+    </message>
+    <message>
+        <source>You can stop at any time: nothing is kept until the import is complete.</source>
+        <translation>いつでも中止できます。取り込みが最後まで終わるまでは、何も保存されません。</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>中止しています…</translation>
+    </message>
+    <message>
+        <source>The import was stopped.</source>
+        <translation>取り込みを中止しました。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>何も取り込んでいません。</translation>
+    </message>
+    <message>
+        <source>Imported: %1 new, %2 updated.</source>
+        <translation>取り込みました: 新規 %1件、更新 %2件</translation>
+    </message>
+    <message>
+        <source>Some rows no longer fit the customer book, which changed since the check. Go through the import again to see them.</source>
+        <translation>確認の後で顧客台帳が変わったため、合わなくなった行があります。もう一度取り込みの手順を進めて、内容を確かめてください。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>Key and passphrase</source>
+        <translation>鍵とパスフレーズ</translation>
+    </message>
+    <message>
+        <source>The new language is used the next time Otokui starts.</source>
+        <translation>言語の変更は、Otokuiを次に起動したときに反映されます。</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>しない</translation>
+    </message>
+    <message>
+        <source>When Otokui is not used for this long, the customer book is locked and its content hidden until it is unlocked. 0 means never.</source>
+        <translation>この時間Otokuiを操作しないと、顧客台帳をロックし、ロックを解除するまで内容を隠します。0にするとロックしません。</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <source>Lock automatically after</source>
+        <translation>自動ロックまでの時間</translation>
+    </message>
+    <message>
+        <source>Where the key is kept</source>
+        <translation>鍵の保管</translation>
+    </message>
+    <message>
+        <source>Change the passphrase</source>
+        <translation>パスフレーズの変更</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>新しいパスフレーズ</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>変更する</translation>
+    </message>
+    <message>
+        <source>Current passphrase</source>
+        <translation>今のパスフレーズ</translation>
+    </message>
+    <message>
+        <source>Recovery passphrase</source>
+        <translation>回復用パスフレーズ</translation>
+    </message>
+    <message>
+        <source>The key is kept in this computer&apos;s password store: the customer book opens without a passphrase when you are signed in.</source>
+        <translation>鍵はこのパソコンのパスワード保管庫に保管しています。サインインしていれば、パスフレーズなしで顧客台帳が開きます。</translation>
+    </message>
+    <message>
+        <source>Protect with a passphrase instead…</source>
+        <translation>パスフレーズで守るように切り替える…</translation>
+    </message>
+    <message>
+        <source>The customer book is protected by a passphrase, typed each time Otokui starts.</source>
+        <translation>顧客台帳はパスフレーズで守られています。Otokuiを起動するたびに入力します。</translation>
+    </message>
+    <message>
+        <source>Keep the key on this computer instead…</source>
+        <translation>このパソコンに鍵を保管するように切り替える…</translation>
+    </message>
+    <message>
+        <source>A recovery passphrase is set. Make a new one if the paper was lost; the old one then stops working.</source>
+        <translation>回復用パスフレーズは設定済みです。書き留めた紙をなくしたときは作り直してください。以前のものは使えなくなります。</translation>
+    </message>
+    <message>
+        <source>Make a new recovery passphrase…</source>
+        <translation>回復用パスフレーズを作り直す…</translation>
+    </message>
+    <message>
+        <source>There is no recovery passphrase yet. With one, the book can be opened on another computer or if the key here is lost.</source>
+        <translation>回復用パスフレーズはまだありません。作っておくと、別のパソコンでも、このパソコンの鍵がなくなったときでも台帳を開けます。</translation>
+    </message>
+    <message>
+        <source>Make a recovery passphrase…</source>
+        <translation>回復用パスフレーズを作る…</translation>
+    </message>
+    <message>
+        <source>Reading the key…</source>
+        <translation>鍵を読み込んでいます…</translation>
+    </message>
+    <message>
+        <source>From now on, Otokui asks this passphrase each time it starts. The key is removed from this computer&apos;s password store.</source>
+        <translation>これからは、Otokuiを起動するたびにこのパスフレーズを入力します。鍵はこのパソコンのパスワード保管庫から削除します。</translation>
+    </message>
+    <message>
+        <source>Switching…</source>
+        <translation>切り替えています…</translation>
+    </message>
+    <message>
+        <source>Done: the customer book is now protected by your passphrase.</source>
+        <translation>切り替えました。顧客台帳はパスフレーズで守られています。</translation>
+    </message>
+    <message>
+        <source>This computer has no password store Otokui can use. The book stays protected by its passphrase.</source>
+        <translation>このパソコンにはOtokuiが使えるパスワード保管庫がありません。台帳は引き続きパスフレーズで守られます。</translation>
+    </message>
+    <message>
+        <source>Done: the key is kept on this computer. No passphrase is asked any more.</source>
+        <translation>切り替えました。鍵はこのパソコンに保管され、パスフレーズの入力は不要になりました。</translation>
+    </message>
+    <message>
+        <source>To keep the key on this computer, type your current passphrase.</source>
+        <translation>鍵をこのパソコンに保管するには、今のパスフレーズを入力してください。</translation>
+    </message>
+    <message>
+        <source>Please type your current passphrase.</source>
+        <translation>今のパスフレーズを入力してください。</translation>
+    </message>
+    <message>
+        <source>Please type the same new passphrase of at least 8 characters twice.</source>
+        <translation>8文字以上の同じ新しいパスフレーズを2回入力してください。</translation>
+    </message>
+    <message>
+        <source>The current passphrase is wrong. Please type it again.</source>
+        <translation>今のパスフレーズが違います。もう一度入力してください。</translation>
+    </message>
+    <message>
+        <source>Changing the passphrase…</source>
+        <translation>パスフレーズを変更しています…</translation>
+    </message>
+    <message>
+        <source>Done: use the new passphrase from now on.</source>
+        <translation>変更しました。これからは新しいパスフレーズを使ってください。</translation>
+    </message>
+    <message>
+        <source>Make a new recovery passphrase? The one you wrote down before will stop working.</source>
+        <translation>回復用パスフレーズを作り直しますか？以前に書き留めたものは使えなくなります。</translation>
+    </message>
+    <message>
+        <source>No recovery passphrase was saved.</source>
+        <translation>回復用パスフレーズは保存しませんでした。</translation>
+    </message>
+    <message>
+        <source>Saving the recovery passphrase…</source>
+        <translation>回復用パスフレーズを保存しています…</translation>
+    </message>
+    <message>
+        <source>Done: keep the recovery passphrase somewhere safe.</source>
+        <translation>保存しました。回復用パスフレーズは安全な場所に保管してください。</translation>
+    </message>
+    <message>
+        <source>To make a recovery passphrase, type your current passphrase.</source>
+        <translation>回復用パスフレーズを作るには、今のパスフレーズを入力してください。</translation>
     </message>
 </context>
 <context>
