@@ -477,12 +477,17 @@ class MainWindow(QMainWindow):
         return content.view.current_id() == customer_id
 
     def new_customer(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("New customer"),
-                                        self.tr("Name of the new customer:"))
-        if ok and name.strip():
-            self.create_customer(name)
+        """Ask for the new customer's details (engineer B's dialog), then show them."""
+        if self.book is None:
+            return
+        from ui.dialogs.customer_dialog import new_customer
+
+        cid = new_customer(self.book, self)
+        if cid is not None:
+            self.show_new_customer(cid)
 
     def create_customer(self, name: str) -> int | None:
+        """Create a customer called ``name`` and show them (for scripts and tests)."""
         if self.book is None or self.content is None:
             return None
         try:
@@ -490,7 +495,14 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             show_error(self, exc)
             return None
+        self.show_new_customer(cid)
+        return cid
+
+    def show_new_customer(self, cid: int) -> None:
+        """Bring a just-created customer into view: everyone, no search, selected."""
         content = self.content
+        if content is None:
+            return
         content.events.flush()
         content.search.blockSignals(True)
         content.search.clear()
@@ -501,7 +513,6 @@ class MainWindow(QMainWindow):
         self.apply_search()
         self.select_customer(cid)
         content.detail.focus_first_field()
-        return cid
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -745,12 +756,9 @@ class MainWindow(QMainWindow):
         SettingsDialog(self.book, self.settings, self).exec()
 
     def about(self) -> None:
-        from app import __version__
+        from ui.dialogs.about import AboutDialog
 
-        QMessageBox.about(self, self.tr("About Otokui"), self.tr(
-            "<h3>Otokui %1</h3><p>Your LINE customer book, kept on this computer and "
-            "encrypted.</p><p>Customer data never leaves this computer unless you export "
-            "or back it up.</p>").replace("%1", __version__))
+        AboutDialog(self, self.profile.root).exec()
 
     # --- lock and unlock -------------------------------------------------------------------------
     @property

@@ -493,14 +493,6 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>%2にタグ「%1」を付けました。</translation>
     </message>
     <message>
-        <source>New customer</source>
-        <translation>新しいお客様</translation>
-    </message>
-    <message>
-        <source>Name of the new customer:</source>
-        <translation>お客様のお名前:</translation>
-    </message>
-    <message>
         <source>Delete customers</source>
         <translation>お客様の削除</translation>
     </message>
@@ -615,14 +607,6 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <message>
         <source>Checking and restoring the backup…</source>
         <translation>バックアップを確認して復元しています…</translation>
-    </message>
-    <message>
-        <source>About Otokui</source>
-        <translation>お得意について</translation>
-    </message>
-    <message>
-        <source>&lt;h3&gt;Otokui %1&lt;/h3&gt;&lt;p&gt;Your LINE customer book, kept on this computer and encrypted.&lt;/p&gt;&lt;p&gt;Customer data never leaves this computer unless you export or back it up.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;お得意 %1&lt;/h3&gt;&lt;p&gt;LINEのお客様台帳を、このパソコンの中に暗号化して保管します。&lt;/p&gt;&lt;p&gt;書き出しやバックアップをしない限り、お客様のデータがこのパソコンの外に出ることはありません。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Otokui will lock when the work in progress is finished.</source>
