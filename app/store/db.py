@@ -106,6 +106,9 @@ class Database:
             poolclass=QueuePool,
             pool_size=3,
             max_overflow=6,
+            # LIFO: the connection used last (whose page cache holds decrypted pages) is
+            # handed out again, instead of rotating through cold ones.
+            pool_use_lifo=True,
         )
         self._install_transaction_hooks(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
