@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -476,6 +476,9 @@ class _Run:
         self.s = s
         self.report = report
         self.customers: dict[str, int] = {}
+        # Strong references: the session's identity map only holds clean objects weakly.
+        self.loaded: dict[int, Customer] = {}
+        self.profiled: set[str] = set()
         self.convs: dict[int, _Conv] = {}
         self.events: list[dict[str, Any]] = []
         self.messages: list[dict[str, Any]] = []
@@ -571,7 +574,7 @@ class _Run:
     def _customer(self, e: _Event, uid: str) -> int:
         """The customer with this LINE user id, made now if new; profile applied if fetched."""
         cid = self._existing_customer(uid)
-        p = e.profile
+        p = e.profile if uid not in self.profiled else None
         if cid is None:
             data: dict[str, Any] = {"line_user_id": uid}
             if p is not None:
@@ -579,14 +582,16 @@ class _Run:
                             status_message=p.status_message, language=p.language)
             customer = CustomerService.create_in(self.s, data)
             cid = customer.id
+            self.loaded[cid] = customer
             self.s.add(TimelineEvent(customer_id=cid, kind="created", at=self.now,
                                      data={"source": "line"}))
             self.customers[uid] = cid
+            self.profiled.add(uid)
             self.report.customers_created.append(cid)
             return cid
         if p is not None:
-            customer = self.s.get(Customer, cid)
-            assert customer is not None
+            self.profiled.add(uid)
+            customer = self._load(cid)
             fields = {"display_name": p.display_name[:200], "picture_url": p.picture_url,
                       "status_message": p.status_message, "language": p.language}
             changed = [k for k, v in fields.items() if getattr(customer, k) != v]
@@ -599,6 +604,14 @@ class _Run:
                     self.s.flush()
                     search.reindex(self.s, [cid])
         return cid
+
+    def _load(self, cid: int) -> Customer:
+        customer = self.loaded.get(cid)
+        if customer is None:
+            customer = self.s.get(Customer, cid)
+            assert customer is not None
+            self.loaded[cid] = customer
+        return customer
 
     def _conv(self, cid: int) -> _Conv:
         conv = self.convs.get(cid)
@@ -661,8 +674,7 @@ class _Run:
         conv = self._conv(cid)
         if ts > conv.friend_state_ms:
             conv.friend_state_ms = ts
-            customer = self.s.get(Customer, cid)
-            assert customer is not None
+            customer = self._load(cid)
             customer.blocked_at = None
             if not unblocked or customer.followed_at is None:
                 customer.followed_at = ms_to_naive_utc(ts)
@@ -670,8 +682,7 @@ class _Run:
             self.report.customers_changed.add(cid)
         elif not unblocked:
             # An older follow arriving late: the friendship began then, not later.
-            customer = self.s.get(Customer, cid)
-            assert customer is not None
+            customer = self._load(cid)
             when = ms_to_naive_utc(ts)
             if customer.followed_at is None or when < customer.followed_at:
                 customer.followed_at = when
@@ -684,8 +695,7 @@ class _Run:
         conv = self._conv(cid)
         if ts > conv.friend_state_ms:
             conv.friend_state_ms = ts
-            customer = self.s.get(Customer, cid)
-            assert customer is not None
+            customer = self._load(cid)
             customer.blocked_at = ms_to_naive_utc(ts)
             customer.updated_at = self.now
             self.report.customers_changed.add(cid)
@@ -849,11 +859,13 @@ class _Run:
     def finish(self) -> None:
         """Write the buffered rows and the conversation summaries."""
         s = self.s
+        if self.messages or self.events:
+            s.flush()  # customers and attachments the rows refer to
         if self.messages:
-            s.execute(insert(Message), self.messages)
+            _bulk_insert(s, Message.__table__, self.messages)
             self.messages, self.by_line_id = [], {}
         if self.events:
-            s.execute(insert(LineEvent), self.events)
+            _bulk_insert(s, LineEvent.__table__, self.events)
             self.events = []
         new = [c for c in self.convs.values() if not c.exists]
         old = [c for c in self.convs.values() if c.exists]
@@ -866,7 +878,7 @@ class _Run:
                     "updated_at": self.now}
 
         if new:
-            s.execute(insert(Conversation), [values(c) for c in new])
+            s.execute(insert(Conversation.__table__), [values(c) for c in new])
             for c in new:
                 c.exists = True
         if old:  # the ORM's bulk UPDATE by primary key
@@ -911,6 +923,31 @@ def _message_content(mtype: str, msg: dict[str, Any]) -> tuple[str, dict[str, An
 def _scrubbed(raw: dict[str, Any]) -> dict[str, Any]:
     msg = _message(raw)
     return {**raw, "message": {"id": msg.get("id"), "type": msg.get("type"), "unsent": True}}
+
+
+def _bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows with one DB-API ``executemany`` in the session's transaction.
+
+    The hot path of the sync (two rows per event): SQLAlchemy's per-row parameter handling
+    cost more than SQLite's work here (bench/sync.py). Values still go through
+    SQLAlchemy's own bind processors for their column types, so they are stored exactly
+    as an ORM insert would store them.
+    """
+    dialect = s.get_bind().dialect
+    columns = [c for c in table.columns if c.name in rows[0]]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    names = ", ".join(c.name for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"  # noqa: S608 - our names
+    params = [tuple(value if proc is None or value is None else proc(value)
+                    for value, proc in zip((row[c.name] for c in columns), processors,
+                                           strict=True))
+              for row in rows]
+    cursor = s.connection().connection.driver_connection.cursor()
+    try:
+        cursor.executemany(sql, params)
+    finally:
+        cursor.close()
 
 
 def _chunks(values: list[Any], size: int = 400) -> Iterable[list[Any]]:

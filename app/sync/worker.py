@@ -31,6 +31,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -215,12 +216,12 @@ class SyncWorker:
                 if self._status.state != SyncState.CONNECTED:
                     self._set(state=SyncState.CONNECTED, detail="", retry_in=None)
                 sealed = relay.pull(cursor, limit=self.limit, wait=self.wait)
+                if sealed:
+                    self._set(state=SyncState.SYNCING)
+                    self._drain(applier, relay, device_id, key, sealed)
                 with self._book_lock:
                     if self._stop.is_set():
                         return
-                    if sealed:
-                        self._set(state=SyncState.SYNCING)
-                        self._apply(applier, relay, device_id, key, sealed)
                     self._maybe_retry_content(applier)
                 self.backoff.reset()
             except RelayUnauthorizedError:
@@ -263,9 +264,43 @@ class SyncWorker:
             self._set(line_problem=LineTokenMissingError.code)
         return relay, device.device_id, device.private_key(), gateway
 
-    def _apply(self, applier: EventApplier, relay: RelayClient, device_id: str,
-               key: X25519PrivateKey, sealed: list[SealedEvent]) -> BatchReport:
+    def _drain(self, applier: EventApplier, relay: RelayClient, device_id: str,
+               key: X25519PrivateKey, sealed: list[SealedEvent], *,
+               max_batches: int | None = None) -> tuple[BatchReport, int]:
+        """Apply ``sealed`` and, while batches come full, the ones after it.
+
+        Returns the total and the number of batches applied.
+
+        While one batch is applied the next is pulled and opened on a helper thread:
+        SQLite releases the interpreter while it writes, so the two overlap (a backlog
+        after a weekend offline drains faster). Only this thread touches the book.
+        """
+        total = BatchReport()
         items = [_open(item, key) for item in sealed]
+        batches = 0
+        with ThreadPoolExecutor(1, thread_name_prefix="otokui-sync-prefetch") as pool:
+            while sealed:
+                batches += 1
+                following: Future[tuple[list[SealedEvent], list[Incoming]]] | None = None
+                if len(sealed) >= self.limit and (max_batches is None
+                                                  or batches < max_batches):
+                    following = pool.submit(self._fetch, relay, key, sealed[-1].seq)
+                with self._book_lock:
+                    if self._stop.is_set():
+                        break
+                    total.add(self._apply(applier, relay, device_id, sealed, items))
+                if following is None:
+                    break
+                sealed, items = following.result()
+        return total, batches
+
+    def _fetch(self, relay: RelayClient, key: X25519PrivateKey,
+               after: int) -> tuple[list[SealedEvent], list[Incoming]]:
+        sealed = relay.pull(after, limit=self.limit, wait=0)
+        return sealed, [_open(item, key) for item in sealed]
+
+    def _apply(self, applier: EventApplier, relay: RelayClient, device_id: str,
+               sealed: list[SealedEvent], items: list[Incoming]) -> BatchReport:
         upto = sealed[-1].seq
         report = applier.apply_batch(items, device_id=device_id, upto_seq=upto)
         self._cursor = upto
@@ -312,8 +347,11 @@ class SyncWorker:
                 sealed = relay.pull(self._cursor, limit=self.limit, wait=0)
                 if not sealed:
                     break
-                total.add(self._apply(applier, relay, device_id, key, sealed))
-                batches += 1
+                report, applied = self._drain(applier, relay, device_id, key, sealed,
+                                              max_batches=None if max_batches is None
+                                              else max_batches - batches)
+                total.add(report)
+                batches += applied
             self._maybe_retry_content(applier, force=True)
             total.pending_content = self._status.pending_content
         finally:
