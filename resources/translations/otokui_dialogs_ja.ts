@@ -115,6 +115,10 @@
         <translation>すべての行を確認しています…</translation>
     </message>
     <message>
+        <source>%1 rows: %2 new, %3 updated, %4 unchanged, %5 with problems.</source>
+        <translation>%1行: 新規 %2件、更新 %3件、変更なし %4件、問題あり %5行</translation>
+    </message>
+    <message>
         <source>%1 rows: %2 new, %3 updated, %4 unchanged.</source>
         <translation>%1行: 新規 %2件、更新 %3件、変更なし %4件</translation>
     </message>
@@ -499,6 +503,7 @@
     <name>NewPassphraseFields</name>
     <message>
         <source>Passphrase</source>
+        <extracomment>With ``current_label``: a field for the passphrase in use, above the new one.</extracomment>
         <translation>パスフレーズ</translation>
     </message>
     <message>

@@ -43,10 +43,11 @@ class AboutDialog(QDialog):
         intro.setWordWrap(True)
 
         folder = html.escape(str(self.profile_dir))
+        kept_in = html.escape(self.tr("Everything is kept in this folder:"))
+        book_line = html.escape(self.tr("The customer book (book.db): encrypted."))
         where = "".join([
-            f"<p>{html.escape(self.tr('Everything is kept in this folder:'))}<br>"
-            f"<b>{folder}</b></p><ul>",
-            f"<li>{html.escape(self.tr('The customer book (book.db): encrypted.'))}</li>",
+            f"<p>{kept_in}<br><b>{folder}</b></p><ul>",
+            f"<li>{book_line}</li>",
             "<li>" + html.escape(self.tr(
                 "Attachments (the attachments folder): each file encrypted with its own "
                 "key.")) + "</li>",
@@ -82,6 +83,7 @@ class AboutDialog(QDialog):
         buttons.addButton(qt_button, QDialogButtonBox.ButtonRole.ActionRole)
         qt_button.clicked.connect(lambda: QApplication.aboutQt())
         buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 16)
@@ -91,7 +93,11 @@ class AboutDialog(QDialog):
         layout.addWidget(self.where_label)
         layout.addWidget(self.licence_label)
         layout.addWidget(buttons)
-        self.resize(560, 0)
+        # Wrapped labels report their height for a known width only: fix the width so the
+        # dialog grows to show every line.
+        for label in (intro, self.where_label, self.licence_label):
+            label.setFixedWidth(520)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetFixedSize)
 
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.profile_dir)))

@@ -63,6 +63,7 @@ class FieldEditorDialog(QDialog):
         self.field_list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.field_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.field_list.setMinimumWidth(220)
+        self.field_list.setStyleSheet("QListWidget::item { padding: 6px 6px; }")
         self.field_list.currentItemChanged.connect(self._current_changed)
         self.field_list.model().rowsMoved.connect(self._rows_moved)
         self.add_button = QPushButton(self.tr("New field"), self)

@@ -196,6 +196,7 @@ class MappingPage(QWizardPage):
         self.mapping_table.verticalHeader().setVisible(False)
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mapping_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.mapping_table.verticalHeader().setDefaultSectionSize(36)
         header = self.mapping_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -322,6 +323,7 @@ class CheckPage(QWizardPage):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 220)
         self.save_button = QPushButton(self.tr("Save the list as CSV…"), self)
         self.save_button.clicked.connect(self._save_problems)
         row = QHBoxLayout()
@@ -395,12 +397,17 @@ class CheckPage(QWizardPage):
     def _checked(self, report: ImportReport) -> None:
         self.report = report
         self._running = False
-        unchanged = report.total - report.created - report.updated
-        self.summary.setText(self.tr("%1 rows: %2 new, %3 updated, %4 unchanged.")
-                             .replace("%1", f"{report.total:,}")
+        bad_rows = len({p.row for p in report.problems})
+        unchanged = max(0, report.total - report.created - report.updated - bad_rows)
+        if bad_rows:
+            summary = self.tr("%1 rows: %2 new, %3 updated, %4 unchanged, %5 with problems.")
+        else:
+            summary = self.tr("%1 rows: %2 new, %3 updated, %4 unchanged.")
+        self.summary.setText(summary.replace("%1", f"{report.total:,}")
                              .replace("%2", f"{report.created:,}")
                              .replace("%3", f"{report.updated:,}")
-                             .replace("%4", f"{unchanged:,}"))
+                             .replace("%4", f"{unchanged:,}")
+                             .replace("%5", f"{bad_rows:,}"))
         details = []
         if report.new_tags:
             details.append(self.tr("New tags: %1").replace("%1", "、".join(report.new_tags)))
@@ -601,7 +608,7 @@ class ImportWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("Back"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Close"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
-        self.resize(760, 580)
+        self.resize(820, 640)
 
     def set_path(self, path: Path, encoding: str = "auto") -> None:
         self.file_page.path_edit.setText(str(path))

@@ -101,9 +101,11 @@ class NewPassphraseFields(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, first_label: str | None = None
-                 ) -> None:
+    def __init__(self, parent: QWidget | None = None, *, first_label: str | None = None,
+                 current_label: str | None = None) -> None:
         super().__init__(parent)
+        #: With ``current_label``: a field for the passphrase in use, above the new one.
+        self.current: PasswordField | None = None
         self.first = PasswordField(self)
         self.second = PasswordField(self)
         self.second.show_box.setVisible(False)
@@ -112,6 +114,11 @@ class NewPassphraseFields(QWidget):
         self.second_hint = message_label(self)
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
+        if current_label is not None:
+            self.current = PasswordField(self)
+            self.current.show_box.toggled.connect(self.first.show_box.setChecked)
+            self.first.show_box.setVisible(False)
+            form.addRow(current_label, self.current)
         form.addRow(first_label or self.tr("Passphrase"), self.first)
         form.addRow("", self.first_hint)
         form.addRow(self.tr("Once more"), self.second)
@@ -121,7 +128,9 @@ class NewPassphraseFields(QWidget):
         layout.addLayout(form)
         self.first.textChanged.connect(self._update)
         self.second.textChanged.connect(self._update)
-        self.setFocusProxy(self.first)
+        self.setFocusProxy(self.current or self.first)
+        if self.current is not None:
+            self.setTabOrder(self.current.edit, self.first.edit)
         self.setTabOrder(self.first.edit, self.second.edit)
         self._update()
 
@@ -156,5 +165,7 @@ class NewPassphraseFields(QWidget):
         self.second.setText(second)
 
     def clear(self) -> None:
+        if self.current is not None:
+            self.current.clear()
         self.first.clear()
         self.second.clear()

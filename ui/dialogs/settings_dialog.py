@@ -195,7 +195,7 @@ class SettingsDialog(QDialog):
         layout.setContentsMargins(20, 20, 20, 14)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
-        self.resize(600, 560)
+        self.resize(640, 660)
         self.refresh_security()
 
     def add_tab(self, widget: QWidget, title: str) -> int:
@@ -268,16 +268,14 @@ class SettingsDialog(QDialog):
         box.addLayout(row)
 
         self.change_group = QGroupBox(self.tr("Change the passphrase"), page)
-        self.old_field = PasswordField(self.change_group)
-        self.old_field.show_box.setVisible(False)
-        self.new_fields = NewPassphraseFields(self.change_group,
-                                              first_label=self.tr("New passphrase"))
+        self.new_fields = NewPassphraseFields(
+            self.change_group, first_label=self.tr("New passphrase"),
+            current_label=self.tr("Current passphrase"))
+        assert self.new_fields.current is not None
+        self.old_field = self.new_fields.current
         self.change_button = QPushButton(self.tr("Change"), self.change_group)
         self.change_button.clicked.connect(self.change_passphrase)
-        form = QFormLayout()
-        form.addRow(self.tr("Current passphrase"), self.old_field)
         box = QVBoxLayout(self.change_group)
-        box.addLayout(form)
         box.addWidget(self.new_fields)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -457,7 +455,6 @@ class SettingsDialog(QDialog):
                 show_error(self, exc)
 
         def changed() -> None:
-            self.old_field.clear()
             self.new_fields.clear()
 
         self._run(change, self.tr("Changing the passphrase…"), self.tr(

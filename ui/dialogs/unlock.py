@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEventLoop, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -134,6 +133,7 @@ class UnlockWidget(QWidget):
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.open_button)
+        self._prompt_row = row
         layout = QVBoxLayout(page)
         layout.setSpacing(12)
         layout.addStretch(1)
@@ -160,6 +160,10 @@ class UnlockWidget(QWidget):
         layout.addStretch(2)
         page.setFocusProxy(self.keyring_button)
         return page
+
+    def add_button(self, button: QPushButton) -> None:
+        """Put another button (the dialog's 終了) beside 開く under the passphrase."""
+        self._prompt_row.insertWidget(1, button)
 
     # --- flow ------------------------------------------------------------------------------------
     @property
@@ -329,14 +333,14 @@ class UnlockDialog(QDialog):
         self.widget = UnlockWidget(profile, self, auto_open=True)
         self.widget.unlocked.connect(self._unlocked)
         self.widget.failed.connect(self._failed)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Quit"))
-        buttons.rejected.connect(self.reject)
+        self.quit_button = QPushButton(self.tr("Quit"), self)
+        self.quit_button.setAutoDefault(False)
+        self.quit_button.clicked.connect(self.reject)
+        self.widget.add_button(self.quit_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 16)
+        layout.setContentsMargins(28, 20, 28, 20)
         layout.addWidget(self.widget, 1)
-        layout.addWidget(buttons)
-        self.resize(480, 300)
+        self.resize(500, 280)
 
     def _unlocked(self, book: Book) -> None:
         self.book = book
