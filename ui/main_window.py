@@ -96,7 +96,7 @@ class _Content(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([220, 700, 380])
+        self.splitter.setSizes([230, 760, 450])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
         if content is None:
             return
         widths = dict(w.split("=", 1) for w in self.settings.column_widths if "=" in w)
-        defaults = {"display_name": 150, "name": 140, "tags": 180, "phone": 130,
+        defaults = {"display_name": 130, "name": 120, "tags": 190, "phone": 130,
                     "followed_at": 120, "updated_at": 150}
         for i, column in enumerate(content.model.columns):
             if column.key == "picture":

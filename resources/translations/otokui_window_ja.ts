@@ -309,16 +309,12 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>%1: %2 ポイント</translation>
     </message>
     <message>
-        <source>Became a LINE friend</source>
-        <translation>LINEの友だちになりました</translation>
+        <source>Imported from a CSV file</source>
+        <translation>CSVから取り込み</translation>
     </message>
     <message>
-        <source>Blocked the account</source>
-        <translation>アカウントをブロックしました</translation>
-    </message>
-    <message>
-        <source>Unblocked the account</source>
-        <translation>ブロックを解除しました</translation>
+        <source>Conversation marked: %1</source>
+        <translation>対応状況: %1</translation>
     </message>
     <message>
         <source>Attach files</source>

@@ -173,6 +173,8 @@ def test_dropping_files_on_the_pane_attaches_them_encrypted(window, seeded, qtbo
     stored = blobs[0].read_bytes()
     assert b"%PDF" not in stored and b"Contract 2026" not in stored
     assert "契約書.pdf" in pane.attachments.item(0).text()
+    timeline = [pane.timeline.item(i).text() for i in range(pane.timeline.count())]
+    assert any(t.endswith("File attached: Contract") for t in timeline)
 
 
 def test_dropping_a_photo_on_a_table_row_attaches_it_to_that_customer(

@@ -266,7 +266,6 @@ class DetailPane(QWidget):
         label = QLabel(text, self.page)
         label.setMinimumWidth(96)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        label.setWordWrap(True)
         return label
 
     def _build_builtin(self) -> None:
@@ -526,21 +525,32 @@ class DetailPane(QWidget):
         if kind == "tag_removed":
             return self.tr("Tag removed: %1").replace("%1", str(data.get("tag", "")))
         if kind == "attachment_added":
-            return self.tr("File attached: %1").replace(
-                "%1", kind_label(str(data.get("kind", "other"))))
+            attached = data.get("attachment_kind", data.get("kind", "other"))
+            return self.tr("File attached: %1").replace("%1", kind_label(str(attached)))
         if kind == "attachment_deleted":
             return self.tr("Attachment deleted")
         if kind == "points":
             delta = int(data.get("delta", 0))
             return self.tr("%1: %2 points").replace("%1", str(data.get("field", ""))).replace(
                 "%2", f"{delta:+,}")
-        if kind == "followed":
-            return self.tr("Became a LINE friend")
-        if kind == "blocked":
-            return self.tr("Blocked the account")
-        if kind == "unblocked":
-            return self.tr("Unblocked the account")
+        if kind == "imported":
+            return self.tr("Imported from a CSV file")
+        if kind == "conversation_status":
+            return self.tr("Conversation marked: %1").replace(
+                "%1", self.status_label(str(data.get("status", ""))))
         return kind
+
+    @staticmethod
+    def status_label(status: str) -> str:
+        from PySide6.QtCore import QCoreApplication
+
+        from app.messages import STATUS_LABELS, ConversationStatus
+
+        try:
+            source = STATUS_LABELS[ConversationStatus(status)]
+        except ValueError:
+            return status
+        return QCoreApplication.translate("messages", source)
 
     # --- drafts: what was typed but refused, per customer ----------------------------------------
     def _editors(self) -> dict[str, FieldEditor]:

@@ -1,0 +1,212 @@
+"""Screenshots for the docs, taken on a virtual screen with Japanese fonts.
+
+Run from the repository root (needs Debian's xvfb, fonts-noto-cjk and, for the emoji
+LINE names are full of, fonts-noto-color-emoji)::
+
+    .venv/bin/python -m bench.screenshots          # re-runs itself under xvfb-run
+
+Writes ``docs/screenshots/main-window.png`` (the window on the 100,000-customer book from
+``bench.book.build_book``) and ``docs/screenshots/detail-pane.png`` (a customer with a
+PDF contract and a photo attached, in a small book made here with made-up people), in
+Japanese, the default language.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+SIZE = (1440, 880)
+
+
+def _under_xvfb() -> int | None:
+    """Re-run this script on a virtual screen unless one is already there."""
+    if os.environ.get("DISPLAY") or os.environ.get("OTOKUI_SCREENSHOT_CHILD"):
+        return None
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        raise SystemExit("xvfb-run is missing: apt-get install xvfb fonts-noto-cjk")
+    env = dict(os.environ, OTOKUI_SCREENSHOT_CHILD="1", QT_QPA_PLATFORM="xcb")
+    return subprocess.call([xvfb, "-a", "-s", "-screen 0 1600x1500x24", sys.executable,
+                            "-m", "bench.screenshots", *sys.argv[1:]], cwd=ROOT, env=env)
+
+
+def _settle(app, ms: int = 300) -> None:
+    import time
+
+    end = time.perf_counter() + ms / 1000
+    while time.perf_counter() < end:
+        app.processEvents()
+
+
+def _photo(path: Path) -> Path:
+    """A made-up "photo": a calm gradient with a few shapes, saved as JPEG."""
+    from PySide6.QtCore import QPointF, QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QRadialGradient
+
+    image = QImage(640, 480, QImage.Format.Format_RGB32)
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    sky = QLinearGradient(0, 0, 0, 480)
+    sky.setColorAt(0, QColor("#BFE3F5"))
+    sky.setColorAt(1, QColor("#FDF2E4"))
+    p.fillRect(image.rect(), sky)
+    sun = QRadialGradient(QPointF(470, 130), 90)
+    sun.setColorAt(0, QColor("#FFE6A6"))
+    sun.setColorAt(1, QColor(255, 230, 166, 0))
+    p.setBrush(sun)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawEllipse(QPointF(470, 130), 90, 90)
+    p.setBrush(QColor("#7FB77E"))
+    p.drawEllipse(QRectF(-120, 330, 520, 300))
+    p.setBrush(QColor("#5E9F6A"))
+    p.drawEllipse(QRectF(260, 360, 520, 280))
+    p.setBrush(QColor("#F4B6C2"))
+    for x, y in ((120, 300), (170, 280), (215, 310), (380, 330), (430, 315)):
+        p.drawEllipse(QPointF(x, y), 22, 22)
+    p.end()
+    image.save(str(path), "JPEG", 85)
+    return path
+
+
+def _contract(path: Path) -> Path:
+    """A one-page PDF contract drawn with Qt's own PDF writer (fonts embedded)."""
+    from PySide6.QtCore import QMarginsF, QRectF, Qt
+    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+    writer = QPdfWriter(str(path))
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(20, 20, 20, 20),
+                                     QPageLayout.Unit.Millimeter))
+    p = QPainter(writer)
+    font = QFont("Noto Sans CJK JP", 18)
+    p.setFont(font)
+    w = writer.width()
+    p.drawText(QRectF(0, 0, w, 600), Qt.AlignmentFlag.AlignHCenter, "回数券ご利用契約書")
+    font.setPointSize(10)
+    p.setFont(font)
+    body = ("契約者: 山本 さくら 様\n契約日: 2026年4月1日\n内容: カット回数券 10回分\n"
+            "有効期限: 2027年3月31日\n\n上記の内容で契約いたします。\n\nヘアサロン こもれび")
+    p.drawText(QRectF(0, 900, w, 4000), Qt.AlignmentFlag.AlignLeft, body)
+    p.end()
+    return path
+
+
+def _small_book(root: Path):
+    """A book with a few made-up customers, one with a contract and a photo attached."""
+    import datetime as dt
+
+    from app.profile import Profile
+
+    profile = Profile(root / "profile")
+    book = profile.create(passphrase="screenshot passphrase")  # noqa: S106 - made-up book
+    c = book.customers
+    people = [
+        ("山本 さくら", "ヤマモト サクラ", "さくら🌸", "090-3141-5926", "sakura@example.jp"),
+        ("伊藤 健太", "イトウ ケンタ", "けんた", "080-2718-2818", ""),
+        ("小林 美咲", "コバヤシ ミサキ", "みさき", "070-1618-0339", "misaki@example.jp"),
+        ("中村 大輔", "ナカムラ ダイスケ", "", "03-5555-0123", ""),
+        ("加藤 由美", "カトウ ユミ", "ゆみ", "090-1414-2135", ""),
+    ]
+    ids = []
+    for i, (name, kana, line, phone, email) in enumerate(people):
+        ids.append(c.create(name=name, furigana=kana, display_name=line, phone=phone,
+                            email=email, line_user_id=f"U{i + 1:032x}" if line else None,
+                            followed_at=dt.datetime(2025, 4 + i, 3 + i, 10, 30)
+                            if line else None))
+    folder = book.tags.create_folder("来店")
+    vip = book.tags.create("VIP", folder_id=folder, color="#EA4335")
+    regular = book.tags.create("常連", folder_id=folder, color="#34A853")
+    ticket = book.tags.create("回数券", color="#A142F4")
+    book.tags.add(ids[:3], [regular])
+    book.tags.add([ids[0]], [vip, ticket])
+    visits = book.fields.create("来店回数", "number", show_in_list=True)
+    staff = book.fields.create("担当スタッフ", "single_choice",
+                               choices=["佐藤", "鈴木", "高橋"], show_in_list=True)
+    menu = book.fields.create("よく頼むメニュー", "multi_choice",
+                              choices=["カット", "カラー", "パーマ", "ヘッドスパ"])
+    points = book.fields.create("ポイント", "points")
+    book.fields.set_value(ids[0], visits, 14)
+    book.fields.set_value(ids[0], staff, "鈴木")
+    book.fields.set_value(ids[0], menu, ["カット", "ヘッドスパ"])
+    book.fields.add_points(ids[0], points, 320, "来店")
+    c.update(ids[0], birthday=dt.date(1992, 3, 14), postal_code="1500001",
+             address="東京都渋谷区神宮前1-2-3", memo="前髪は眉の上で。炭酸スパが好き。")
+    book.attachments.add(ids[0], _contract(root / "回数券契約書.pdf"), kind="contract",
+                         date_label="契約日", labelled_date=dt.date(2026, 4, 1))
+    book.attachments.add(ids[0], _photo(root / "仕上がり.jpg"), kind="photo",
+                         date_label="撮影日", labelled_date=dt.date(2026, 4, 1))
+    return profile, book, ids[0]
+
+
+def main() -> int:
+    code = _under_xvfb()
+    if code is not None:
+        return code
+    import keyring
+    from PySide6.QtCore import QSettings
+
+    from bench.book import OUT as BOOKS
+    from bench.book import PASSPHRASE, build_book
+    from tests.support.keyrings import MemoryKeyring
+    from ui import i18n
+    from ui.app import choose_font, create_application
+    from ui.main_window import MainWindow
+    from ui.resources import style_sheet
+    from ui.settings import Settings
+
+    keyring.set_keyring(MemoryKeyring())  # never the real password store for made-up books
+    app = create_application([sys.argv[0]])
+    i18n.compile_if_stale()
+    i18n.install_translators(app, "ja")
+    app.setStyleSheet(style_sheet())
+    family = choose_font(app)
+    if family is None:
+        print("warning: no Japanese font found (apt-get install fonts-noto-cjk)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="otokui-shots-"))
+    settings = Settings(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
+
+    # 1. The main window on the 100,000-customer book.
+    big = build_book(BOOKS / "book-100000", 100_000, attachments=False).open(PASSPHRASE)
+    window = MainWindow(big, settings)
+    window.resize(*SIZE)
+    window.show()
+    _settle(app)
+    content = window.content
+    content.view.selectRow(3)
+    _settle(app)
+    path = OUT / "main-window.png"
+    window.grab().save(str(path), "PNG")
+    print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
+    window.close()
+    _settle(app, 100)
+
+    # 2. The detail pane of a customer with a PDF contract and a photo.
+    _profile, book, cid = _small_book(work)
+    window = MainWindow(book, settings)
+    window.resize(SIZE[0], 1420)  # tall enough for the whole pane, header to attachments
+    window.show()
+    _settle(app)
+    window.select_customer(cid)
+    _settle(app, 800)  # thumbnails are decrypted in the background
+    pane = window.content.detail
+    pane.attachments.setCurrentRow(0)
+    _settle(app, 300)
+    path = OUT / "detail-pane.png"
+    pane.grab().save(str(path), "PNG")
+    print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
+    window.close()
+    _settle(app, 100)
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
