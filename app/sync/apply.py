@@ -33,6 +33,7 @@ import io
 import json
 import logging
 import mimetypes
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -935,14 +936,27 @@ def _bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """
     dialect = s.get_bind().dialect
     columns = [c for c in table.columns if c.name in rows[0]]
-    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-    names = ", ".join(c.name for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"  # noqa: S608 - our names
-    params = [tuple(value if proc is None or value is None else proc(value)
-                    for value, proc in zip((row[c.name] for c in columns), processors,
-                                           strict=True))
-              for row in rows]
+    names = [c.name for c in columns]
+    converted = [(i, proc) for i, c in enumerate(columns)
+                 if (proc := c.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - our own names
+           f"VALUES ({', '.join('?' for _ in names)})")
+    get = operator.itemgetter(*names)
+    params: list[list[Any]] = []
+    last: dict[int, tuple[Any, Any]] = {}  # the batch's one timestamp is converted once
+    for row in rows:
+        values = list(get(row))
+        for i, proc in converted:
+            value = values[i]
+            if value is None:
+                continue
+            seen = last.get(i)
+            if seen is not None and seen[0] is value:
+                values[i] = seen[1]
+            else:
+                values[i] = proc(value)
+                last[i] = (value, values[i])
+        params.append(values)
     cursor = s.connection().connection.driver_connection.cursor()
     try:
         cursor.executemany(sql, params)

@@ -216,6 +216,8 @@ class SyncWorker:
                 if self._status.state != SyncState.CONNECTED:
                     self._set(state=SyncState.CONNECTED, detail="", retry_in=None)
                 sealed = relay.pull(cursor, limit=self.limit, wait=self.wait)
+                if self._stop.is_set():
+                    return
                 if sealed:
                     self._set(state=SyncState.SYNCING)
                     self._drain(applier, relay, device_id, key, sealed)
@@ -239,6 +241,8 @@ class SyncWorker:
                 self._back_off(SyncState.ERROR, code, "")
 
     def _back_off(self, state: SyncState, code: str, detail: str) -> None:
+        if self._stop.is_set():
+            return
         delay = self.backoff.next()
         log.info("sync %s (%s %s); next try in %.1f s", state.value, code, detail, delay)
         self._set(state=state, detail=code, retry_in=round(delay, 3))
