@@ -105,6 +105,19 @@ class Demo:
     def emulator(self) -> Emulator:
         return self.line.emulator
 
+    def use_book(self, book: Book) -> None:
+        """Sync into ``book`` from now on: the demo book opened again after a lock.
+
+        The window closes the book when it locks; stop :attr:`worker` before that, then
+        hand the book unlocked again (``Profile(...).open(demo.passphrase)``) to this.
+        """
+        from app.sync.worker import SyncWorker
+
+        self.worker.stop()
+        self.book = book
+        self.worker = SyncWorker(book, wait=10.0)
+        self.worker.start()
+
     def stop(self) -> None:
         """Stop the friends, the sync, the relay and the emulator; delete the demo's folder."""
         if self._stopped:

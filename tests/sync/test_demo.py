@@ -8,6 +8,7 @@ from pathlib import Path
 import keyring
 
 from app.demo import start_demo
+from app.profile import Profile
 from app.sync.worker import SyncState
 from tests.support.keyrings import MemoryKeyring
 from tests.sync.support import wait_until
@@ -40,6 +41,14 @@ def test_demo_fills_a_throwaway_book_live_and_cleans_up(tmp_path: Path) -> None:
             assert book.line.token_store() == "book"
             assert owners_keyring.entries == {}
             assert book.profile.root.is_relative_to(root)
+
+            # Locked and unlocked again: the sync goes on into the book opened anew.
+            demo.worker.stop()
+            book.close()
+            reopened = Profile(root / "profile").open(demo.passphrase)
+            demo.use_book(reopened)
+            count = reopened.messages.count()
+            wait_until(lambda: reopened.messages.count() > count, what="more messages")
         finally:
             demo.stop()
     finally:
