@@ -275,7 +275,10 @@ def cmd_sync(args, profile) -> int:
                 line += f", next try in {status.retry_in:.1f} s ({status.detail})"
             elif status.detail:
                 line += f" ({status.detail})"
-            print(line + f"; {status.events_applied} events applied", file=sys.stderr)
+            line += f"; {status.events_applied} events applied"
+            if status.line_problem:
+                line += f"; LINE API: {status.line_problem}"
+            print(line, file=sys.stderr)
             if status.state in (SyncState.UNPAIRED, SyncState.NOT_PAIRED):
                 final.append(status.state)
                 done.set()
