@@ -53,6 +53,15 @@ FIELD_SPECS = [
     ("紹介者", "text"),
 ]
 STAFF = ["佐藤", "鈴木", "高橋", "田中", "伊藤"]
+#: 30 tags in 5 folders, as a salon might keep them.
+TAG_FOLDERS = {
+    "来店": ["新規", "常連", "VIP", "休眠", "要フォロー", "回数券"],
+    "メニュー": ["カット", "カラー", "パーマ", "トリートメント", "ヘッドスパ", "ネイル"],
+    "流入経路": ["店頭QR", "Instagram", "ホットペッパー", "紹介", "チラシ", "Googleマップ"],
+    "キャンペーン": ["春の特典", "夏休み", "誕生日クーポン", "年末", "雨の日割", "平日割"],
+    "属性": ["学生", "会社員", "主婦・主夫", "シニア", "近所", "遠方"],
+}
+BOOK_VERSION = 2  # bump when the generated content changes, so old copies are rebuilt
 MENUS = ["カット", "カラー", "パーマ", "トリートメント", "ヘッドスパ", "ネイル"]
 
 
@@ -90,16 +99,17 @@ def build_book(profile_dir: Path, n: int = 100_000, *, seed: int = 7,
     """Create (or reuse) a benchmark book of ``n`` customers in ``profile_dir``."""
     profile = Profile(profile_dir)
     stamp = profile_dir / "bench.json"
-    if profile.exists() and stamp.exists() and json.loads(stamp.read_text()).get("n") == n:
+    if profile.exists() and stamp.exists() and json.loads(stamp.read_text()) | {"built_s": 0} \
+            == {"n": n, "v": BOOK_VERSION, "built_s": 0}:
         return profile
     shutil.rmtree(profile_dir, ignore_errors=True)
     rng = random.Random(seed)
     book = profile.create(passphrase=PASSPHRASE)
     t0 = time.perf_counter()
-    folders = [book.tags.create_folder(name) for name in
-               ("来店", "メニュー", "流入経路", "キャンペーン", "属性")]
-    tag_ids = [book.tags.create(f"タグ{f + 1}-{t + 1}", folder_id=folders[f])
-               for f in range(5) for t in range(6)]
+    tag_ids = []
+    for folder_name, names in TAG_FOLDERS.items():
+        folder = book.tags.create_folder(folder_name)
+        tag_ids += [book.tags.create(name, folder_id=folder) for name in names]
     fields = {name: book.fields.create(
         name, ftype, choices=STAFF if ftype == "single_choice" else MENUS
         if ftype == "multi_choice" else None, show_in_list=name in ("来店回数", "担当スタッフ"))
@@ -145,7 +155,8 @@ def build_book(profile_dir: Path, n: int = 100_000, *, seed: int = 7,
             book.attachments.add(cid, sample, kind="contract", labelled_date="2026-04-01")
         sample.unlink()
     book.close()
-    stamp.write_text(json.dumps({"n": n, "built_s": round(time.perf_counter() - t0, 1)}))
+    stamp.write_text(json.dumps({"n": n, "v": BOOK_VERSION,
+                                 "built_s": round(time.perf_counter() - t0, 1)}))
     return profile
 
 
