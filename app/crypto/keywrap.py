@@ -79,10 +79,16 @@ _NEWER_ADVICE = QT_TRANSLATE_NOOP(
 
 
 def normalize_passphrase(passphrase: str) -> str:
-    """The form that is hashed: NFC, so composed and decomposed kana match."""
+    """The form that is hashed: NFKC.
+
+    Composed and decomposed kana match (macOS and Windows type them differently), and so do
+    full-width and half-width forms: a Japanese IME left in full-width mode types ａｂｃ１２３
+    for abc123, and the owner should not be locked out by that. Fixed before the first
+    release: changing it later would lock out existing slots.
+    """
     if not isinstance(passphrase, str):
         raise TypeError("passphrase must be str")
-    return unicodedata.normalize("NFC", passphrase)
+    return unicodedata.normalize("NFKC", passphrase)
 
 
 def check_passphrase_strength(p: str) -> None:

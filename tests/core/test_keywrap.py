@@ -317,3 +317,9 @@ def test_slot_json_round_trip(owner_slot: KeySlot) -> None:
     data = owner_slot.to_json()
     assert json.loads(json.dumps(data)) == data
     assert KeySlot.from_json(data) == owner_slot
+
+
+def test_full_width_and_half_width_passphrases_match() -> None:
+    # A Japanese IME left in full-width mode must not lock the owner out.
+    slot = wrap_key(BOOK_KEY, "ａｂｃ　合言葉１２３", label="passphrase", book_id=BOOK_ID)
+    assert unwrap_key(slot, "abc 合言葉123", book_id=BOOK_ID) == BOOK_KEY
