@@ -8,6 +8,8 @@ Routes (see docs/relay.md for the full contract):
 * ``DELETE /v1/devices/{id}``    a device unpairs itself
 * ``GET  /v1/events``            a device pulls its sealed events (long-poll)
 * ``POST /v1/events/ack``        a device deletes what it has safely stored
+* ``PUT/DELETE /v1/media...``    a device uploads (or removes) an image to send on LINE
+* ``GET  /m/{token}``            that image, for LINE and the customer (relay.media_http)
 
 The relay holds no channel access token and no customer book: it can verify what LINE
 sends and seal it for the shop's desktops, nothing more.
@@ -35,6 +37,11 @@ from starlette.routing import Route
 from relay import CONTRACT_VERSION
 from relay.config import Settings
 from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
+from relay.media_http import media_routes
+from relay.media_store import MediaPurgeCounts, MediaStore
+from relay.responses import error as _error
+from relay.responses import ok as _ok
+from relay.responses import unauthorized as _unauthorized
 from relay.sealing import PUBLIC_KEY_LENGTH
 from relay.store import PairingRefused, PurgeCounts, Store
 from relay.wakeup import NewEvents
@@ -50,6 +57,7 @@ from relay.webhook import (
 log = logging.getLogger("relay.http")
 webhook_log = logging.getLogger("relay.webhook")
 purge_log = logging.getLogger("relay.retention")
+media_log = logging.getLogger("relay.media")
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -85,6 +93,7 @@ class RelayService:
                  recheck_interval: float = 1.0) -> None:
         self.settings = settings
         self.store = store
+        self.media = MediaStore(store)
         self.clock = clock
         self.purge_interval = purge_interval
         self.recheck_interval = recheck_interval
@@ -112,6 +121,9 @@ class RelayService:
         log.info("relay started (contract v%d, %s database, %d device(s) paired)",
                  CONTRACT_VERSION, "SQLite" if self.store.is_sqlite else "PostgreSQL",
                  await run_in_threadpool(self.store.active_device_count))
+        if self.settings.public_url is None:
+            media_log.info("RELAY_PUBLIC_URL is not set: image uploads (PUT /v1/media) are "
+                           "refused until it is")
 
     def begin_shutdown(self) -> None:
         """Release long-polls so the server can close connections (call on the loop)."""
@@ -129,7 +141,7 @@ class RelayService:
         self.store.close()
         log.info("relay stopped")
 
-    def purge_now(self) -> PurgeCounts:
+    def purge_now(self) -> tuple[PurgeCounts, MediaPurgeCounts]:
         counts = self.store.purge(self.now_ms(), self.settings.retention_days)
         if counts.copies or counts.dedupe_ids or counts.pairing_codes:
             purge_log.info(
@@ -137,6 +149,14 @@ class RelayService:
                 "devices), %d de-duplication ids and %d old pairing codes",
                 counts.copies, self.settings.retention_days, counts.dedupe_ids,
                 counts.pairing_codes)
+        media = self.purge_media_now()
+        return counts, media
+
+    def purge_media_now(self) -> MediaPurgeCounts:
+        counts = self.media.purge(self.now_ms())
+        if counts.files:
+            purge_log.info("purged %d expired uploaded images (%d files with previews, "
+                           "%d bytes)", counts.images, counts.files, counts.bytes)
         return counts
 
     async def _purge_loop(self) -> None:
@@ -146,18 +166,6 @@ class RelayService:
             except Exception:
                 purge_log.exception("purging old events failed; will try again")
             await asyncio.sleep(self.purge_interval)
-
-
-def _ok() -> Response:
-    return Response(b"{}", media_type="application/json")
-
-
-def _error(status: int, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": code}, status_code=status, headers=headers)
-
-
-def _unauthorized() -> JSONResponse:
-    return _error(401, "unauthorized", {"WWW-Authenticate": "Bearer"})
 
 
 def create_app(service: RelayService) -> Starlette:
@@ -304,6 +312,7 @@ def create_app(service: RelayService) -> Starlette:
         Route("/v1/devices/{device_id}", unpair, methods=["DELETE"]),
         Route("/v1/events", pull, methods=["GET"]),
         Route("/v1/events/ack", ack, methods=["POST"]),
+        *media_routes(settings, service.media, service.now_ms, _authenticate),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service

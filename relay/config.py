@@ -4,9 +4,10 @@
 |------------------------|-------------------------------------------------------------|
 | LINE_CHANNEL_SECRET    | the channel secret; signs LINE's webhooks (``serve`` only)  |
 | RELAY_DATABASE_URL     | SQLAlchemy URL; default ``sqlite:///relay.db`` (cwd)        |
-| RELAY_PUBLIC_URL       | the relay's public https base URL (for media links later)   |
+| RELAY_PUBLIC_URL       | the relay's public https base URL; media links start with it |
 | RELAY_RETENTION_DAYS   | unacknowledged events are purged after this; default 14     |
-| RELAY_MEDIA_DAYS       | how long uploaded media will stay; default 14 (reserved)    |
+| RELAY_MEDIA_DAYS       | uploaded images are served, then purged, after; default 14  |
+| RELAY_MEDIA_MAX_MB     | images one device may keep stored, in MB; default 500       |
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 DEFAULT_DATABASE_URL = "sqlite:///relay.db"
 DEFAULT_RETENTION_DAYS = 14
 DEFAULT_MEDIA_DAYS = 14
+DEFAULT_MEDIA_MAX_MB = 500
 
 
 class ConfigError(Exception):
@@ -33,6 +35,7 @@ class Settings:
     public_url: str | None = None
     retention_days: int = DEFAULT_RETENTION_DAYS
     media_days: int = DEFAULT_MEDIA_DAYS
+    media_max_mb: int = DEFAULT_MEDIA_MAX_MB
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *,
@@ -58,6 +61,8 @@ class Settings:
             public_url=public_url,
             retention_days=_positive_int(env, "RELAY_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
             media_days=_positive_int(env, "RELAY_MEDIA_DAYS", DEFAULT_MEDIA_DAYS),
+            media_max_mb=_positive_int(env, "RELAY_MEDIA_MAX_MB", DEFAULT_MEDIA_MAX_MB,
+                                       unit="megabytes"),
         )
 
 
@@ -71,14 +76,15 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+def _positive_int(env: Mapping[str, str], name: str, default: int, *,
+                  unit: str = "days") -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number of days") from None
+        raise ConfigError(f"{name} must be a whole number of {unit}") from None
     if value < 1:
         raise ConfigError(f"{name} must be at least 1")
     return value

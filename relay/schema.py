@@ -2,10 +2,15 @@
 
 Nothing here holds a readable webhook body, message text or user id: event payloads exist
 only as ``relay_queue.sealed`` (HPKE ciphertext, one row per device and event). The other
-tables hold ids, hashes, counters and times (milliseconds since the epoch, UTC).
+tables hold ids, hashes, counters and times (milliseconds since the epoch, UTC), except
+the media tables: images a desktop uploads to be sent to customers, which the relay must
+be able to read in order to serve them (see docs/relay.md, "Media").
 
 The schema is created on start with ``metadata.create_all``; ``relay_meta`` records its
 version so a later relay can upgrade it, and an older relay refuses a newer database.
+Tables added later (the media tables) are created by ``create_all`` on an existing
+database too; they do not bump the version, because an older relay that ignores them
+still works correctly on the rest.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
 )
 
 SCHEMA_VERSION = 1
@@ -79,4 +85,34 @@ queue = Table(
     Column("received_at", BigInteger, nullable=False),
     Column("sealed", LargeBinary, nullable=False),
     Index("relay_queue_received_at", "received_at"),
+)
+
+#: Uploaded images, one row per URL served: an original, or the separate preview of one.
+#: ``media_id`` is what the uploading device manages it by; the URL's token is stored only
+#: as its SHA-256, like device tokens. ``expires_at`` is when it stops being served.
+media = Table(
+    "relay_media",
+    metadata,
+    Column("token_hash", LargeBinary(32), primary_key=True),
+    Column("media_id", String(32), nullable=False),
+    Column("kind", String(10), nullable=False),  # "original" or "preview"
+    Column("device_id", String(32), nullable=False),
+    Column("content_type", String(20), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("chunks", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    UniqueConstraint("media_id", "kind", name="relay_media_id_kind"),
+    Index("relay_media_device", "device_id"),
+    Index("relay_media_expires_at", "expires_at"),
+)
+
+#: The bytes of each file in ``relay_media``, in pieces of at most MEDIA_CHUNK_BYTES, so
+#: serving a 10 MB image reads (and holds in memory) one piece at a time.
+media_chunks = Table(
+    "relay_media_chunks",
+    metadata,
+    Column("token_hash", LargeBinary(32), primary_key=True),
+    Column("n", Integer, primary_key=True, autoincrement=False),
+    Column("data", LargeBinary, nullable=False),
 )

@@ -175,6 +175,14 @@ class Store:
                 conn.exec_driver_sql("BEGIN")
             yield conn
 
+    def write_transaction(self) -> contextlib.AbstractContextManager[Connection]:
+        """A write transaction, for the modules that keep tables of their own
+        (:mod:`relay.media_store`): serialized and durable exactly like the queue's."""
+        return self._write()
+
+    def read_transaction(self) -> contextlib.AbstractContextManager[Connection]:
+        return self._read()
+
     # --- pairing and devices -------------------------------------------------------------
 
     def create_pairing_code(self, now_ms: int) -> str:

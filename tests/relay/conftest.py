@@ -8,8 +8,9 @@ Every database is fresh: a new SQLite file, or a new PostgreSQL database dropped
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
-def _start(db_url: str, tmp_path: Path, clock: ManualClock, **options: float) -> ThreadRelay:
+def _start(db_url: str, tmp_path: Path, clock: ManualClock, **options: Any) -> ThreadRelay:
     return ThreadRelay(db_url, tmp_path / "relay.log", clock=clock, **options)
 
 
@@ -75,6 +76,24 @@ def lazy_relay(db_url: str, tmp_path: Path, clock: ManualClock) -> Iterator[Thre
     running = _start(db_url, tmp_path, clock, recheck_interval=600.0)
     yield running
     _stop_and_check(running)
+
+
+@pytest.fixture
+def make_relay(db_url: str, tmp_path: Path, clock: ManualClock
+               ) -> Iterator[Callable[..., ThreadRelay]]:
+    """Start relays with chosen settings (``make_relay(media_max_mb=1)``); all are stopped
+    and checked at the end of the test."""
+    started: list[ThreadRelay] = []
+
+    def start(**options: Any) -> ThreadRelay:
+        log_name = f"relay-{len(started)}.log"
+        running = ThreadRelay(db_url, tmp_path / log_name, clock=clock, **options)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        _stop_and_check(running)
 
 
 @pytest.fixture

@@ -132,12 +132,18 @@ class RelayClient:
         return response.json()["queue_depth"]
 
 
+#: ``ThreadRelay(public_url=OWN_URL)``: the relay's own loopback address, so that the media
+#: URLs it answers with can be fetched as they are.
+OWN_URL = "own"
+
+
 class ThreadRelay(RelayClient):
     """The relay app on uvicorn in a thread of the test process, with an injected clock."""
 
     def __init__(self, db_url: str, log_path: Path, *, clock: ManualClock,
                  purge_interval: float = 3600.0, recheck_interval: float = 1.0,
-                 retention_days: int = 14) -> None:
+                 retention_days: int = 14, public_url: str | None = OWN_URL,
+                 media_days: int = 14, media_max_mb: int = 500) -> None:
         self.db_url = db_url
         self.clock = clock
         self.log_path = log_path
@@ -149,14 +155,17 @@ class ThreadRelay(RelayClient):
         for lg in self._loggers:
             lg.addHandler(self._handler)
             lg.setLevel(logging.DEBUG)
+        sock = free_socket()
+        port = sock.getsockname()[1]
+        if public_url == OWN_URL:
+            public_url = f"http://127.0.0.1:{port}"
         settings = Settings(channel_secret=SECRET, database_url=db_url,
-                            retention_days=retention_days)
+                            retention_days=retention_days, public_url=public_url,
+                            media_days=media_days, media_max_mb=media_max_mb)
         self.store = Store.open(db_url)
         self.service = RelayService(settings, self.store, clock=clock,
                                     purge_interval=purge_interval,
                                     recheck_interval=recheck_interval)
-        sock = free_socket()
-        port = sock.getsockname()[1]
         self.server = build_server(self.service, "127.0.0.1", port, log_level="warning")
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
                                         name="relay-under-test", daemon=True)

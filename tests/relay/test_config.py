@@ -11,6 +11,7 @@ def test_defaults_and_postgres_urls() -> None:
     settings = Settings.from_env({"LINE_CHANNEL_SECRET": "s3cret"})
     assert settings.database_url == "sqlite:///relay.db"
     assert (settings.retention_days, settings.media_days, settings.public_url) == (14, 14, None)
+    assert settings.media_max_mb == 500
     for given in ("postgres://u:p@db.example/relay", "postgresql://u:p@db.example/relay"):
         url = Settings.from_env({"LINE_CHANNEL_SECRET": "s", "RELAY_DATABASE_URL": given})
         assert url.database_url == "postgresql+psycopg://u:p@db.example/relay"
@@ -19,9 +20,10 @@ def test_defaults_and_postgres_urls() -> None:
 def test_public_url_and_days() -> None:
     settings = Settings.from_env({
         "LINE_CHANNEL_SECRET": "s", "RELAY_PUBLIC_URL": "https://relay.example.jp/",
-        "RELAY_RETENTION_DAYS": "30", "RELAY_MEDIA_DAYS": "7"})
+        "RELAY_RETENTION_DAYS": "30", "RELAY_MEDIA_DAYS": "7", "RELAY_MEDIA_MAX_MB": "50"})
     assert settings.public_url == "https://relay.example.jp"
     assert (settings.retention_days, settings.media_days) == (30, 7)
+    assert settings.media_max_mb == 50
 
 
 @pytest.mark.parametrize("env, named", [
@@ -29,6 +31,8 @@ def test_public_url_and_days() -> None:
     ({"LINE_CHANNEL_SECRET": "   "}, "LINE_CHANNEL_SECRET"),
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_RETENTION_DAYS": "0"}, "RELAY_RETENTION_DAYS"),
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_MEDIA_DAYS": "1.5"}, "RELAY_MEDIA_DAYS"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_MEDIA_MAX_MB": "0"}, "RELAY_MEDIA_MAX_MB"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_MEDIA_MAX_MB": "1GB"}, "RELAY_MEDIA_MAX_MB .* megabytes"),
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_PUBLIC_URL": "relay.example.jp"}, "RELAY_PUBLIC_URL"),
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_DATABASE_URL": "mysql://x/y"}, "RELAY_DATABASE_URL"),
 ])
