@@ -4,7 +4,8 @@ LINE can only deliver webhooks to a public HTTPS address, and a shop's desktop h
 relay is that address: it verifies each webhook, seals every event for each paired desktop
 (HPKE, see :mod:`relay.sealing`), stores it durably, and lets the desktops pull and
 acknowledge. It holds no channel access token and no customer book, and never writes a
-webhook body, message text or user id unsealed to disk or to its logs.
+webhook body, message text or user id unsealed to disk or to its logs. It also serves the
+images the shop sends on LINE (:mod:`relay.media`), which by necessity it can read.
 
 Run it with ``python -m relay serve``; docs/relay.md has the HTTP contract and deployment.
 This package imports neither Qt nor ``app/``.
