@@ -39,7 +39,7 @@ def test_a_first_version_book_is_upgraded_and_keeps_its_customers(tmp_path: Path
 
     book = profile.open(PASSPHRASE)
     try:
-        assert migrate.current_revision(book.db) == migrate.HEAD == "0002"
+        assert migrate.current_revision(book.db) == migrate.HEAD
         assert book.customers.get(cid).name == "古い 台帳"
         assert book.messages.count() == 0 and book.messages.conversation_ids() == []
     finally:
