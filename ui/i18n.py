@@ -82,6 +82,16 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     return list(_installed)
 
 
+def uninstall_translators(app: QCoreApplication) -> None:
+    """Back to the source texts with Japanese formats, as before any install (tests)."""
+    global _language
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    _language = "ja"
+    QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
+
+
 def compile_if_stale() -> None:
     """In a source checkout, build .qm files that are missing or older than their .ts.
 

@@ -103,6 +103,16 @@ def seed_book(book: Book, profile: Profile) -> Seed:
 
 
 @pytest.fixture(autouse=True)
+def source_texts_with_japanese_formats(qapp) -> Iterator[None]:
+    """Every test starts, and leaves, with English source texts and Japanese dates."""
+    from ui import i18n
+
+    i18n.uninstall_translators(qapp)
+    yield
+    i18n.uninstall_translators(qapp)
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
