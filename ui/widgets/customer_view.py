@@ -62,13 +62,15 @@ class TagChipDelegate(QStyledItemDelegate):
         x = rect.x() + 4.0
         y = rect.y() + (rect.height() - CHIP_HEIGHT) / 2
         limit = rect.right() - 4
+        plus_width = metrics.horizontalAdvance("+99") + 6
         for i, (name, colour) in enumerate(tags):
             width = metrics.horizontalAdvance(name) + 16
-            more = len(tags) - i
-            if x + width > limit and more > 0 and i > 0:
+            later = len(tags) - i - 1
+            # Room for this chip, and for the "+n" of the ones after it if any.
+            if i > 0 and x + width + (plus_width if later else 0) > limit:
                 painter.setPen(option.palette.color(option.palette.ColorRole.Text))
-                painter.drawText(QRect(int(x), rect.y(), 40, rect.height()),
-                                 Qt.AlignmentFlag.AlignVCenter, f"+{more}")
+                painter.drawText(QRect(int(x), rect.y(), plus_width, rect.height()),
+                                 Qt.AlignmentFlag.AlignVCenter, f"+{len(tags) - i}")
                 break
             x += paint_chip(painter, x, y, name, colour, metrics) + CHIP_GAP
         painter.restore()
