@@ -6,9 +6,10 @@ LINE names are full of, fonts-noto-color-emoji)::
     .venv/bin/python -m bench.screenshots          # re-runs itself under xvfb-run
 
 Writes ``docs/screenshots/main-window.png`` (the window on the 100,000-customer book from
-``bench.book.build_book``) and ``docs/screenshots/detail-pane.png`` (a customer with a
-PDF contract and a photo attached, in a small book made here with made-up people), in
-Japanese, the default language.
+``bench.book.build_book``), ``docs/screenshots/detail-pane.png`` (a customer with a PDF
+contract and a photo attached, in a small book made here with made-up people) and
+``docs/screenshots/import-wizard.png`` (engineer B's import wizard showing the rows its
+dry run refused), in Japanese, the default language.
 """
 
 from __future__ import annotations
@@ -202,6 +203,35 @@ def main() -> int:
     path = OUT / "detail-pane.png"
     pane.grab().save(str(path), "PNG")
     print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
+    # 3. The import wizard after its dry run found bad rows (nothing imported).
+    from ui.dialogs.import_wizard import ImportWizard
+
+    csv_path = work / "顧客リスト.csv"
+    csv_path.write_bytes((
+        "氏名,ふりがな,電話番号,メールアドレス,誕生日,タグ\r\n"
+        "吉田 花子,よしだ はなこ,090-1111-2222,hanako@example.jp,1990/05/17,常連\r\n"
+        "松本 翔,まつもと しょう,12,sho@example.jp,1988/11/03,新規\r\n"
+        "井上 真央,いのうえ まお,080-3333-4444,mao-at-example.jp,1995/02/30,VIP\r\n"
+        "木村 拓也,きむら たくや,070-5555-6666,,2001/07/07,常連;VIP\r\n"
+    ).encode("cp932"))
+    wizard = ImportWizard(book, window)
+    wizard.show()
+    wizard.set_path(csv_path)
+    _settle(app, 200)
+    wizard.next()
+    _settle(app, 800)  # the preview is read in the background, then the wizard moves on
+    wizard.next()
+    _settle(app, 1500)  # the dry run
+    for _ in range(50):
+        if not wizard.busy:
+            break
+        _settle(app, 100)
+    _settle(app, 200)
+    path = OUT / "import-wizard.png"
+    wizard.grab().save(str(path), "PNG")
+    print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB "
+          f"(page {wizard.currentId() + 1} of 4)")
+    wizard.reject()
     window.close()
     _settle(app, 100)
     shutil.rmtree(work, ignore_errors=True)
