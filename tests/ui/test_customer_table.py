@@ -170,3 +170,20 @@ def test_multi_select_reports_every_selected_id(window, seeded) -> None:
     assert len(view.selected_ids()) == 5
     assert window.selection_label.text() == "5 customer(s) selected"
     assert window.act_delete.isEnabled()
+
+
+def test_an_edit_in_the_plain_view_repaints_the_row_in_place(window, seeded) -> None:
+    model = window.content.model
+    assert model.query == CustomerQuery()  # everyone, by id
+    c = seeded.customers
+    assert window.select_customer(c["鈴木"])
+    name = model.column_index("name")
+    model.data(model.index(model.row_of(c["鈴木"]), name))  # cached
+    seeded.book.customers.update(c["鈴木"], name="鈴木 一朗")
+    window.content.events.flush()
+    assert model.data(model.index(model.row_of(c["鈴木"]), name)) == "鈴木 一朗"
+    assert window.content.view.selected_ids() == [c["鈴木"]]
+    # Deleting someone else in the same view still takes them out of the list.
+    seeded.book.customers.delete([c["佐藤"]])
+    window.content.events.flush()
+    assert c["佐藤"] not in model.ids() and model.rowCount() == 4
