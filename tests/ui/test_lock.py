@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
@@ -109,3 +110,24 @@ def test_lock_waits_for_work_in_progress(window, seeded, qtbot, tmp_path) -> Non
 
 def test_ctrl_l_is_the_lock_shortcut(window) -> None:
     assert window.act_lock.shortcut().toString() == "Ctrl+L"
+
+
+def test_auto_lock_closes_previews_and_dialogs_showing_customer_data(window, seeded, qtbot,
+                                                                     tmp_path) -> None:
+    from tests.ui.helpers import write_png
+
+    assert window.select_customer(seeded.customers["田中"])
+    pane = window.content.detail
+    att = seeded.book.attachments.add(seeded.customers["田中"], write_png(tmp_path / "a.png"))
+    pane.open_attachment(att)
+    qtbot.waitUntil(lambda: bool(pane.previews), timeout=5000)
+    preview = pane.previews[-1]
+    history = pane.show_points_history(seeded.fields["ポイント"], "ポイント")
+    assert preview.isVisible() and history.isVisible()
+    window.idle.set_interval_ms(100)
+    qtbot.waitUntil(lambda: window.locked, timeout=5000)
+    # Closed, and deleted by Qt (they delete themselves on close).
+    qtbot.waitUntil(lambda: not shiboken6.isValid(history) or not history.isVisible(),
+                    timeout=2000)
+    assert not shiboken6.isValid(preview) or not preview.isVisible()
+    assert pane.previews == [] and pane.book is None
