@@ -48,5 +48,5 @@ def protect_none() -> bool:
     # ob_refcnt is the first field of every object in a release build of CPython.
     ctypes.c_ssize_t.from_address(id(None)).value += 1 << 48
     _protected = True
-    log.warning("PySide6 leaks a reference to None per call (%.1f); guard applied", leak)
+    log.info("PySide6 leaks a reference to None per call (%.1f); guard applied", leak)
     return True
