@@ -34,9 +34,6 @@ FONT_PREFERENCE = ("Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic UI", "Meiryo"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    from ui.pyside_fix import protect_none
-
-    protect_none()  # before Qt paints anything: see ui/pyside_fix.py
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(
         argv if argv is not None else sys.argv)

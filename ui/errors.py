@@ -23,7 +23,8 @@ def translate_error(exc: OtokuiError) -> tuple[str, str]:
     message = QCoreApplication.translate(ctx, exc.message)
     # Messages defined in other contexts (fields, customers…) are looked up there too.
     if message == exc.message:
-        for other in ("values", "fields", "customers", "tags", "attachments", "csv"):
+        for other in ("values", "fields", "customers", "tags", "attachments", "csv",
+                      "messages", "line", "sync"):
             translated = QCoreApplication.translate(other, exc.message)
             if translated != exc.message:
                 message = translated

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import CancelledError
@@ -36,19 +37,28 @@ class Progress:
 
 
 class BackgroundOp(QObject):
+    """One background job. It has no Qt parent and is kept alive until it has finished,
+    so closing the dialog that started it can never delete it while its worker thread
+    still reports; the callers' handlers check that their widgets still exist."""
+
     progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(object)
+    #: (ok, result or exception), emitted once, from the worker thread (queued to main).
+    done = Signal(bool, object)
+    #: Emitted on the main thread after the success or failure handlers ran.
     finished = Signal()
 
-    def __init__(self, fn: Callable[[Progress], Any], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    _running: ClassVar[set[BackgroundOp]] = set()
+
+    def __init__(self, fn: Callable[[Progress], Any]) -> None:
+        super().__init__(None)
         self._fn = fn
         self._cancel = threading.Event()
         self.running = False
+        self.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> BackgroundOp:
         self.running = True
+        BackgroundOp._running.add(self)
         op = self
 
         class _Runnable(QRunnable):
@@ -58,23 +68,27 @@ class BackgroundOp(QObject):
                 except BaseException as exc:  # delivered to the main thread, never lost
                     if not isinstance(exc, CancelledError):
                         log.debug("background operation failed: %s", type(exc).__name__)
-                    op._finish(False, exc)
+                    op.done.emit(False, exc)
                 else:
-                    op._finish(True, result)
+                    op.done.emit(True, result)
 
         QThreadPool.globalInstance().start(_Runnable())
         return self
 
-    def _finish(self, ok: bool, payload: Any) -> None:
-        # Emitted from the worker thread; receivers in the main thread get it queued.
-        (self.succeeded if ok else self.failed).emit(payload)
-        self.finished.emit()
-
     def cancel(self) -> None:
         self._cancel.set()
 
-    def _on_finished(self) -> None:
+    def _on_done(self, ok: bool, payload: Any) -> None:
         self.running = False
+        try:
+            (self.succeeded if ok else self.failed).emit(payload)
+        finally:
+            self.finished.emit()
+            BackgroundOp._running.discard(self)
+
+    # Emitted on the main thread by _on_done.
+    succeeded = Signal(object)
+    failed = Signal(object)
 
 
 def run_in_background(
@@ -91,10 +105,11 @@ def run_in_background(
     ``on_failure`` defaults to :func:`ui.errors.show_error`. A cancel is not a failure: it
     closes the dialog quietly (the core has kept nothing of the cancelled work).
     """
-    op = BackgroundOp(fn, parent)
+    op = BackgroundOp(fn)
     dialog: QProgressDialog | None = None
     if label is not None:
-        dialog = QProgressDialog(label, op.tr("Cancel") if cancellable else "", 0, 0, parent)
+        cancel_text = QCoreApplication.translate("BackgroundOp", "Cancel")
+        dialog = QProgressDialog(label, cancel_text if cancellable else "", 0, 0, parent)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
@@ -110,25 +125,27 @@ def run_in_background(
 
         op.progressed.connect(show_progress)
 
+    def alive(widget: QObject | None) -> bool:
+        return widget is not None and shiboken6.isValid(widget)
+
     def done_ok(result: Any) -> None:
-        if dialog is not None:
+        if alive(dialog):
             dialog.close()
-        if on_success is not None:
+        if on_success is not None and alive(parent):
             on_success(result)
 
     def done_failed(exc: BaseException) -> None:
-        if dialog is not None:
+        if alive(dialog):
             dialog.close()
         if isinstance(exc, CancelledError):
             return
-        if on_failure is not None:
+        if on_failure is not None and alive(parent):
             on_failure(exc)
-        else:
+        elif on_failure is None:
             from ui.errors import show_error
 
-            show_error(parent, exc)
+            show_error(parent if alive(parent) else None, exc)
 
     op.succeeded.connect(done_ok)
     op.failed.connect(done_failed)
-    op.finished.connect(op._on_finished)
     return op.start()

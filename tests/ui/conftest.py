@@ -25,11 +25,7 @@ from PySide6.QtCore import QSettings
 from app.book import Book
 from app.profile import Profile
 from tests.support.keyrings import MemoryKeyring
-from ui.pyside_fix import protect_none
 from ui.settings import Settings
-
-# A long test run makes enough Qt calls to hit PySide6 6.12's None leak (ui/pyside_fix.py).
-protect_none()
 
 PASSPHRASE = "correct horse battery"
 #: What the offscreen platform itself says when a top-level window is shown: a limit of

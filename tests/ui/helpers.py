@@ -21,14 +21,15 @@ def drag_and_drop(target: QWidget, mime: QMimeData, pos: QPoint | None = None) -
     ``mime`` must stay referenced by the caller until this returns (it does, as an
     argument).
     """
-    point = QPointF(pos if pos is not None else target.rect().center())
+    at = pos if pos is not None else target.rect().center()
+    point = QPointF(at)  # drops take a QPointF; drag-enter and drag-move a QPoint
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
-    enter = QDragEnterEvent(point, actions, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(at, actions, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, enter)
     if not enter.isAccepted():
         return False
-    move = QDragMoveEvent(point, actions, mime, Qt.MouseButton.LeftButton,
+    move = QDragMoveEvent(at, actions, mime, Qt.MouseButton.LeftButton,
                           Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, move)
     if not move.isAccepted():

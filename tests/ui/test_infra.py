@@ -116,17 +116,14 @@ def test_japanese_is_installed_and_english_removes_it(qapp) -> None:
         i18n.install_translators(qapp, "en")
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12")
-def test_none_survives_many_qt_calls_that_return_nothing(qapp) -> None:
+def test_qt_calls_returning_nothing_keep_none_alive(qapp) -> None:
+    """PySide6 6.12.0 on Python 3.11 dropped a reference to None per such call, which
+    aborts the app after enough painting ("deallocating None"); requirements.txt pins a
+    PySide6 without that bug. This guards any upgrade."""
     from PySide6.QtCore import QSize
 
-    from ui.pyside_fix import protect_none
-
-    protect_none()  # done by conftest already: applying it twice changes nothing
-    assert protect_none() in (True, False)
-    before = sys.getrefcount(None)
     size = QSize(1, 1)
-    for _ in range(200_000):
+    before = sys.getrefcount(None)
+    for _ in range(10_000):
         size.setWidth(2)
-    assert sys.getrefcount(None) > 1 << 40
-    assert before - sys.getrefcount(None) <= 200_100  # the leak, if any, is one a call
+    assert abs(sys.getrefcount(None) - before) < 100

@@ -139,10 +139,6 @@ def test_column_widths_and_geometry_are_remembered(window, settings) -> None:
     assert settings.window_geometry
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "race in ui/worker.py (reported to the lead): BackgroundOp emits `succeeded`, then "
-    "`finished`, from the worker thread; unlock_book's dialog (the op's parent) is deleted "
-    "in between, so `finished.emit()` raises 'Signal source has been deleted'"))
 def test_start_up_opens_a_keyring_book_without_a_question(qtbot, tmp_path: Path,
                                                           settings) -> None:
     from ui.app import DEMO_AVAILABLE, open_book_window
