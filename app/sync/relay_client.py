@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from app.errors import OtokuiError
+from app.i18n import QT_TRANSLATE_NOOP
 from app.sync.errors import (
     PairingRefusedError,
     RelayProtocolError,
@@ -28,6 +30,8 @@ from app.sync.errors import (
 )
 
 log = logging.getLogger("otokui.sync")
+
+_CTX = "errors"
 
 CONTRACT_VERSION = 1
 #: Longest long-poll the contract allows (seconds).
@@ -204,3 +208,125 @@ class RelayClient:
             raise RelayProtocolError(f"HTTP {response.status_code}")
         deleted = self._json(response).get("deleted")
         return deleted if isinstance(deleted, int) else 0
+
+    # --- media (images for LINE messages) ---------------------------------------------------
+
+    def _media_request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        # Like _request, but 503 (no RELAY_PUBLIC_URL) and 507 (storage quota) are answers
+        # with a meaning here, not "unreachable".
+        try:
+            response = self._http.request(
+                method, path, timeout=httpx.Timeout(MEDIA_TIMEOUT, connect=CONNECT_TIMEOUT),
+                **kwargs)
+        except httpx.TimeoutException as exc:
+            raise RelayUnreachableError("timeout") from exc
+        except httpx.HTTPError as exc:
+            raise RelayUnreachableError(type(exc).__name__) from exc
+        if response.status_code == 401:
+            raise RelayUnauthorizedError()
+        code = ""
+        if response.status_code >= 400 and response.content:
+            try:
+                body = response.json()
+                code = str(body.get("error", ""))[:40] if isinstance(body, dict) else ""
+            except ValueError:
+                code = ""
+        if response.status_code == 503 and code == "media_unavailable":
+            raise RelayMediaUnavailableError()
+        if response.status_code == 507:
+            raise RelayMediaFullError()
+        if response.status_code in (413, 415):
+            raise RelayMediaRefusedError(f"HTTP {response.status_code} {code}")
+        if response.status_code >= 500 or response.status_code == 429:
+            raise RelayUnreachableError(f"HTTP {response.status_code}")
+        return response
+
+    def _media_ref(self, response: httpx.Response) -> dict[str, Any]:
+        if response.status_code == 404:
+            raise RelayMediaRefusedError("HTTP 404 no_such_media")
+        if response.status_code != 201:
+            raise RelayProtocolError(f"HTTP {response.status_code}")
+        data = self._json(response)
+        expires = data.get("expires_at")
+        if not isinstance(data.get("id"), str) or not isinstance(expires, int):
+            raise RelayProtocolError("media answer without id or expiry")
+        return data
+
+    def upload_media(self, data: bytes, content_type: str) -> MediaRef:
+        """``PUT /v1/media``: the relay keeps the image and serves it at a public URL.
+
+        ``preview_url`` is the same as ``url`` for an image of at most 1 MB; for a larger one
+        it is None until :meth:`upload_preview` stores a separate preview.
+        """
+        response = self._media_request("PUT", "/v1/media", content=bytes(data),
+                                       headers={"content-type": content_type})
+        body = self._media_ref(response)
+        url, preview = body.get("url"), body.get("preview_url")
+        if not _is_https(url) or not (preview is None or _is_https(preview)):
+            raise RelayProtocolError("media answer without https URLs")
+        return MediaRef(media_id=body["id"], url=url, preview_url=preview,
+                        expires_at_ms=body["expires_at"])
+
+    def upload_preview(self, media: MediaRef, data: bytes, content_type: str) -> MediaRef:
+        """``PUT /v1/media/{id}/preview``: the separate preview of a large image (once)."""
+        response = self._media_request("PUT", f"/v1/media/{media.media_id}/preview",
+                                       content=bytes(data),
+                                       headers={"content-type": content_type})
+        if response.status_code == 409:
+            raise RelayMediaRefusedError("HTTP 409 preview_exists")
+        body = self._media_ref(response)
+        preview = body.get("preview_url")
+        if not _is_https(preview):
+            raise RelayProtocolError("media answer without an https preview URL")
+        return MediaRef(media_id=media.media_id, url=media.url, preview_url=preview,
+                        expires_at_ms=body["expires_at"])
+
+    def delete_media(self, media_id: str) -> bool:
+        """``DELETE /v1/media/{id}``: take an image down before it expires (False: none)."""
+        response = self._media_request("DELETE", f"/v1/media/{media_id}")
+        if response.status_code == 404:
+            return False
+        if response.status_code not in (200, 204):
+            raise RelayProtocolError(f"HTTP {response.status_code}")
+        return True
+
+
+#: Uploading a 10 MB image over a shop's slow upstream link can take a while.
+MEDIA_TIMEOUT = 120.0
+
+
+def _is_https(url: Any) -> bool:
+    # LINE fetches images only over https; the relay builds these from RELAY_PUBLIC_URL.
+    return isinstance(url, str) and url.startswith("https://") and len(url) <= 2000
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """An image on the relay: where LINE and the customer's phone fetch it, until when."""
+
+    media_id: str
+    url: str
+    preview_url: str | None
+    expires_at_ms: int
+
+
+class RelayMediaUnavailableError(OtokuiError):
+    code = "relay-media-unavailable"
+    message = QT_TRANSLATE_NOOP(_CTX, "The relay cannot host images for LINE yet.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Whoever runs the relay must set RELAY_PUBLIC_URL to its https address and "
+        "restart it. Text messages can still be sent.")
+
+
+class RelayMediaFullError(OtokuiError):
+    code = "relay-media-full"
+    message = QT_TRANSLATE_NOOP(_CTX, "The relay's space for images is full.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Wait for older images to expire, or ask whoever runs the relay to raise "
+        "RELAY_MEDIA_MAX_MB.")
+
+
+class RelayMediaRefusedError(OtokuiError):
+    code = "relay-media-refused"
+    message = QT_TRANSLATE_NOOP(_CTX, "The relay refused the image.")
+    advice = QT_TRANSLATE_NOOP(_CTX, "Send a JPEG or PNG image of at most 10 MB.")
