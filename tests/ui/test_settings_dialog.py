@@ -48,7 +48,9 @@ def _wait_idle(qtbot, dialog: SettingsDialog) -> None:
 def test_language_and_auto_lock_are_saved_on_ok(qtbot, book, settings) -> None:
     assert (settings.language, settings.auto_lock_minutes) == ("ja", 10)
     dialog = _dialog(qtbot, book, settings, tab=0)
-    assert dialog.tabs.count() == 2
+    # Tabs: 一般, 鍵とパスフレーズ, then any added later (LINE, issue 4).
+    assert [dialog.tabs.tabText(i) for i in range(2)] == [dialog.tr("General"),
+                                                          dialog.tr("Key and passphrase")]
     assert not dialog.restart_note.isVisible()
     dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("en"))
     assert dialog.restart_note.isVisible()  # "applies after a restart"

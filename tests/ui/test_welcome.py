@@ -219,10 +219,14 @@ def test_restore_stopped_half_way_keeps_the_book_before(
 
 
 def test_demo_button_only_when_the_demo_exists(qtbot, new_profile, monkeypatch) -> None:
+    import ui.app
+
+    monkeypatch.setattr(ui.app, "DEMO_AVAILABLE", False, raising=False)
     dialog = _dialog(qtbot, new_profile)
     assert not dialog.demo_choice.isVisible()
-
-    import ui.app
+    monkeypatch.delattr(ui.app, "DEMO_AVAILABLE")  # a missing name means no demo too
+    dialog = _dialog(qtbot, new_profile)
+    assert not dialog.demo_choice.isVisible()
 
     monkeypatch.setattr(ui.app, "DEMO_AVAILABLE", True, raising=False)
     dialog = _dialog(qtbot, new_profile)

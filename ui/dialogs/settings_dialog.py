@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app import recovery
 from app.errors import NoKeyringError, OtokuiError, WrongKeyError
 from app.profile import PASSPHRASE_LABEL, RECOVERY_LABEL
+from ui.dialogs.background import run_then
 from ui.dialogs.passphrase import (
     ERROR,
     GOOD,
@@ -46,7 +47,6 @@ from ui.dialogs.passphrase import (
 from ui.dialogs.recovery_code import RecoveryCodeDialog
 from ui.errors import show_error
 from ui.settings import MAX_AUTO_LOCK_MINUTES
-from ui.worker import run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -114,8 +114,8 @@ class AskPassphraseDialog(QDialog):
         self.buttons.setEnabled(False)
         set_message(self.message, self.tr("Checking…"), HINT)
         profile = self.profile
-        run_in_background(self, lambda _p: recovery.unlock_key_with(profile, typed),
-                          on_success=self._found, on_failure=self._failed)
+        run_then(self, lambda _p: recovery.unlock_key_with(profile, typed), self._found,
+                 self._failed)
 
     def _found(self, key: bytes) -> None:
         self.busy = False
@@ -368,7 +368,7 @@ class SettingsDialog(QDialog):
             set_message(self.security_message, "")
             (on_failure or (lambda e: show_error(self, e)))(exc)
 
-        run_in_background(self, lambda _p: fn(), on_success=ok, on_failure=failed)
+        run_then(self, lambda _p: fn(), ok, failed)
 
     def _with_key(self, then: Callable[[bytes], None], reason: str) -> None:
         """Get the book key (keyring, or the passphrase the owner types), then ``then``."""
@@ -384,8 +384,7 @@ class SettingsDialog(QDialog):
                 self._set_busy(False)
                 show_error(self, exc)
 
-            run_in_background(self, lambda _p: profile.unlock_key(), on_success=got,
-                              on_failure=failed)
+            run_then(self, lambda _p: profile.unlock_key(), got, failed)
             return
         ask = AskPassphraseDialog(profile, self, reason)
         if ask.exec() == QDialog.DialogCode.Accepted and ask.key is not None:

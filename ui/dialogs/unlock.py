@@ -41,9 +41,10 @@ from app.errors import (
     PassphraseRequiredError,
     WrongKeyError,
 )
+from ui.dialogs.background import run_then
 from ui.dialogs.passphrase import ERROR, HINT, PasswordField, message_label, set_message
 from ui.errors import show_error
-from ui.worker import BackgroundOp, run_in_background
+from ui.worker import BackgroundOp
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -181,8 +182,7 @@ class UnlockWidget(QWidget):
             return handle
 
         self._busy = True
-        self._op = run_in_background(self, fn, on_success=done(on_success),
-                                     on_failure=done(on_failure))
+        self._op = run_then(self, fn, done(on_success), done(on_failure))
 
     def start(self) -> None:
         """Begin: open from the keyring, or ask for the passphrase."""

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from app import keys, recovery
 from app.errors import NoKeyringError, PassphraseRequiredError, WrongKeyError
+from ui.dialogs.background import run_then
 from ui.dialogs.passphrase import (
     ERROR,
     HINT,
@@ -56,7 +57,7 @@ from ui.dialogs.passphrase import (
 )
 from ui.dialogs.recovery_code import RecoveryCodeView, RecoveryConfirm
 from ui.errors import show_error
-from ui.worker import BackgroundOp, run_in_background
+from ui.worker import BackgroundOp
 
 if TYPE_CHECKING:
     from app.backup import BackupHeader
@@ -313,8 +314,7 @@ class WelcomeDialog(QDialog):
             return handle
 
         self._busy = True
-        op = run_in_background(self, fn, on_success=done(on_success),
-                               on_failure=done(on_failure))
+        op = run_then(self, fn, done(on_success), done(on_failure))
         self._op = op
         return op
 
@@ -400,8 +400,8 @@ class WelcomeDialog(QDialog):
                 self._no_keyring()
             self._update_buttons()
 
-        run_in_background(self, lambda _p: keys.keyring_backend(), on_success=found,
-                          on_failure=lambda _exc: found(None))
+        self._probe = run_then(self, lambda _p: keys.keyring_backend(), found,
+                               lambda _exc: found(None))
 
     def _no_keyring(self) -> None:
         self._keyring_ok = False
