@@ -37,6 +37,7 @@ class Book:
         from app.customers import CustomerService
         from app.fields import FieldService
         from app.line.connection import LineConnection
+        from app.line.send import SendService
         from app.messages import MessageService
         from app.search import SearchService
         from app.settings_store import BookSettings
@@ -55,6 +56,7 @@ class Book:
         self.settings = BookSettings(self)
         self.messages = MessageService(self)
         self.line = LineConnection(self)
+        self.sending = SendService(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
         self.changed.emit(Change(kind, tuple(ids)))
