@@ -424,6 +424,30 @@
         <source>Unpair it first (Settings → LINE, or `python main.py unpair`).</source>
         <translation>先に連携を解除してください(設定 →「LINE」、または `python main.py unpair`)。</translation>
     </message>
+    <message>
+        <source>The relay cannot host images for LINE yet.</source>
+        <translation>中継サーバーは、まだLINE向けの画像を置けません。</translation>
+    </message>
+    <message>
+        <source>Whoever runs the relay must set RELAY_PUBLIC_URL to its https address and restart it. Text messages can still be sent.</source>
+        <translation>中継サーバーの管理者が RELAY_PUBLIC_URL に https のアドレスを設定し、再起動する必要があります。テキストのメッセージは今も送れます。</translation>
+    </message>
+    <message>
+        <source>The relay&apos;s space for images is full.</source>
+        <translation>中継サーバーの画像用の空き容量がいっぱいです。</translation>
+    </message>
+    <message>
+        <source>Wait for older images to expire, or ask whoever runs the relay to raise RELAY_MEDIA_MAX_MB.</source>
+        <translation>古い画像の期限が切れるのを待つか、中継サーバーの管理者に RELAY_MEDIA_MAX_MB を増やしてもらってください。</translation>
+    </message>
+    <message>
+        <source>The relay refused the image.</source>
+        <translation>中継サーバーが画像を受け付けませんでした。</translation>
+    </message>
+    <message>
+        <source>Send a JPEG or PNG image of at most 10 MB.</source>
+        <translation>10MBまでのJPEGかPNGの画像を送ってください。</translation>
+    </message>
 </context>
 <context>
     <name>fields</name>
@@ -535,6 +559,224 @@
     </message>
 </context>
 <context>
+    <name>segments</name>
+    <message>
+        <source>The segment&apos;s conditions cannot be read.</source>
+        <translation>セグメントの条件を読み取れません。</translation>
+    </message>
+    <message>
+        <source>The segment has too many conditions or groups nested too deeply.</source>
+        <translation>セグメントの条件が多すぎるか、グループの入れ子が深すぎます。</translation>
+    </message>
+    <message>
+        <source>A group combines its conditions with AND or OR.</source>
+        <translation>グループの条件は「すべて一致(AND)」か「いずれか一致(OR)」でまとめます。</translation>
+    </message>
+    <message>
+        <source>This condition names a tag that was deleted.</source>
+        <translation>この条件のタグは削除されています。</translation>
+    </message>
+    <message>
+        <source>This condition names a custom field that was deleted.</source>
+        <translation>この条件のカスタム項目は削除されています。</translation>
+    </message>
+    <message>
+        <source>This comparison does not fit the field&apos;s type.</source>
+        <translation>この比べ方は、項目の種類に合いません。</translation>
+    </message>
+    <message>
+        <source>This condition names a choice the field no longer has.</source>
+        <translation>この条件の選択肢は、項目にもうありません。</translation>
+    </message>
+    <message>
+        <source>This condition is not complete.</source>
+        <translation>この条件は入力が足りません。</translation>
+    </message>
+    <message>
+        <source>This condition needs a text of up to 1,000 characters.</source>
+        <translation>この条件には1,000文字までの文字を入力してください。</translation>
+    </message>
+    <message>
+        <source>This condition needs a number.</source>
+        <translation>この条件には数値を入力してください。</translation>
+    </message>
+    <message>
+        <source>This condition needs a date (for example 2026-11-29).</source>
+        <translation>この条件には日付を入力してください(例: 2026-11-29)。</translation>
+    </message>
+    <message>
+        <source>The first value of the range is larger than the second.</source>
+        <translation>範囲の最初の値が、後の値より大きくなっています。</translation>
+    </message>
+    <message>
+        <source>The number of days is a whole number from 0 to 3,660.</source>
+        <translation>日数は0から3,660までの整数です。</translation>
+    </message>
+    <message>
+        <source>A birthday month is from 1 to 12.</source>
+        <translation>誕生月は1から12までです。</translation>
+    </message>
+    <message>
+        <source>This is not one of the 47 prefectures.</source>
+        <translation>47都道府県のいずれでもありません。</translation>
+    </message>
+    <message>
+        <source>This condition needs from 1 to 100 tags, choices or prefectures.</source>
+        <translation>この条件には、タグ・選択肢・都道府県を1〜100個選んでください。</translation>
+    </message>
+    <message>
+        <source>A condition of this segment is not valid.</source>
+        <translation>このセグメントに正しくない条件があります。</translation>
+    </message>
+    <message>
+        <source>Correct the condition marked and try again.</source>
+        <translation>印の付いた条件を直して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>A segment needs a name of up to 100 characters.</source>
+        <translation>セグメント名を100文字までで入力してください。</translation>
+    </message>
+    <message>
+        <source>A segment with this name already exists.</source>
+        <translation>同じ名前のセグメントがすでにあります。</translation>
+    </message>
+</context>
+<context>
+    <name>sending</name>
+    <message>
+        <source>This image is larger than 1 MB, so LINE needs a smaller preview of it.</source>
+        <translation>この画像は1MBより大きいため、LINEには小さなプレビュー画像が必要です。</translation>
+    </message>
+    <message>
+        <source>Send it from the inbox window (which makes the preview), or choose a smaller image.</source>
+        <translation>受信箱の画面から送るか(プレビューを自動で作ります)、小さな画像を選んでください。</translation>
+    </message>
+    <message>
+        <source>The image is larger than 10 MB, LINE&apos;s limit. Choose a smaller one.</source>
+        <translation>画像がLINEの上限の10MBを超えています。小さな画像を選んでください。</translation>
+    </message>
+    <message>
+        <source>The preview image is larger than 1 MB.</source>
+        <translation>プレビュー画像が1MBを超えています。</translation>
+    </message>
+    <message>
+        <source>LINE can send only JPEG and PNG images; this file is neither.</source>
+        <translation>LINEで送れる画像はJPEGとPNGだけです。このファイルはどちらでもありません。</translation>
+    </message>
+    <message>
+        <source>The preview must be a JPEG or PNG image.</source>
+        <translation>プレビューはJPEGかPNGの画像にしてください。</translation>
+    </message>
+    <message>
+        <source>A message text must be text.</source>
+        <translation>メッセージ本文は文字で入力してください。</translation>
+    </message>
+    <message>
+        <source>An empty message cannot be sent.</source>
+        <translation>空のメッセージは送れません。</translation>
+    </message>
+    <message>
+        <source>A message can be at most 5,000 characters long (as LINE counts them; an emoji counts as two).</source>
+        <translation>メッセージは5,000文字までです(LINEの数え方で、絵文字は2文字と数えます)。</translation>
+    </message>
+    <message>
+        <source>A message has one to five bubbles (LINE&apos;s limit).</source>
+        <translation>1回に送れる吹き出しは1〜5個です(LINEの上限)。</translation>
+    </message>
+    <message>
+        <source>The message contains a broken character.</source>
+        <translation>メッセージに壊れた文字が含まれています。</translation>
+    </message>
+    <message>
+        <source>The image file cannot be read.</source>
+        <translation>画像ファイルを読み込めません。</translation>
+    </message>
+    <message>
+        <source>Only text and images can be sent.</source>
+        <translation>送れるのは文字と画像だけです。</translation>
+    </message>
+    <message>
+        <source>This customer is not a LINE friend of the shop.</source>
+        <translation>このお客さまは、お店のLINEの友だちではありません。</translation>
+    </message>
+    <message>
+        <source>Messages can be sent only to customers who added the shop on LINE.</source>
+        <translation>メッセージを送れるのは、お店をLINEで友だち追加したお客さまだけです。</translation>
+    </message>
+    <message>
+        <source>This customer has blocked the shop on LINE.</source>
+        <translation>このお客さまは、お店のLINEをブロックしています。</translation>
+    </message>
+    <message>
+        <source>LINE would not deliver the message. It can be sent again once the customer unblocks the shop.</source>
+        <translation>LINEはこのメッセージを届けません。お客さまがブロックを解除すれば、もう一度送れます。</translation>
+    </message>
+    <message>
+        <source>This month&apos;s message limit of the LINE plan is used up; it was not sent.</source>
+        <translation>LINEのプランの今月の送信数を使い切ったため、送信されませんでした。</translation>
+    </message>
+    <message>
+        <source>Replies to a customer who just wrote stay free. Or choose a larger plan in LINE Official Account Manager, then retry.</source>
+        <translation>メッセージをくれたばかりのお客さまへの返信は無料で送れます。または LINE Official Account Manager で大きなプランに変えてから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>LINE refused the message; it was not sent.</source>
+        <translation>LINEがメッセージを受け付けなかったため、送信されませんでした。</translation>
+    </message>
+    <message>
+        <source>Change what LINE objects to, then send it again.</source>
+        <translation>LINEが受け付けない部分を直してから、もう一度送ってください。</translation>
+    </message>
+    <message>
+        <source>LINE could not be reached; the message may not have been sent.</source>
+        <translation>LINEにつながらなかったため、メッセージは送信されていない可能性があります。</translation>
+    </message>
+    <message>
+        <source>Retry it. If LINE did receive it, LINE recognises the retry and the customer still gets it only once.</source>
+        <translation>もう一度送ってください。LINEに届いていた場合も、LINEが再送だと判断するので、お客さまに届くのは1回だけです。</translation>
+    </message>
+    <message>
+        <source>It is not known whether this message reached the customer (LINE&apos;s answer was lost).</source>
+        <translation>このメッセージがお客さまに届いたかどうか分かりません(LINEからの応答が失われました)。</translation>
+    </message>
+    <message>
+        <source>Look at the chat in LINE Official Account Manager and send it again only if it is not there.</source>
+        <translation>LINE Official Account Manager でトークを確かめ、届いていない場合だけ送り直してください。</translation>
+    </message>
+    <message>
+        <source>This message may already have reached the customer.</source>
+        <translation>このメッセージは、すでにお客さまに届いている可能性があります。</translation>
+    </message>
+    <message>
+        <source>Check the chat in LINE Official Account Manager. Send it again only if it is not there; the customer would otherwise get it twice.</source>
+        <translation>LINE Official Account Manager でトークを確かめてください。届いていない場合だけ送り直してください。そうでないと、お客さまに2回届いてしまいます。</translation>
+    </message>
+    <message>
+        <source>Only a message that failed can be sent again.</source>
+        <translation>送り直せるのは、送信に失敗したメッセージだけです。</translation>
+    </message>
+    <message>
+        <source>Refresh the conversation.</source>
+        <translation>トークを更新してください。</translation>
+    </message>
+    <message>
+        <source>The relay no longer keeps the image of this message, so it cannot be sent again as it was.</source>
+        <translation>中継サーバーにこのメッセージの画像がもう残っていないため、同じ内容では送り直せません。</translation>
+    </message>
+    <message>
+        <source>Discard it and send the picture as a new message.</source>
+        <translation>このメッセージは破棄して、画像を新しいメッセージとして送ってください。</translation>
+    </message>
+    <message>
+        <source>The free reply window must be between 5 and 58 seconds.</source>
+        <translation>無料で返信できる時間の設定は5〜58秒の間にしてください。</translation>
+    </message>
+    <message>
+        <source>This message was written for another customer.</source>
+        <translation>このメッセージは別のお客さまあてに書かれています。</translation>
+    </message>
+</context>
+<context>
     <name>tags</name>
     <message>
         <source>A colour is written like #4C8BF5.</source>
@@ -551,6 +793,25 @@
     <message>
         <source>A tag with this name already exists.</source>
         <translation>同じ名前のタグがすでにあります。</translation>
+    </message>
+</context>
+<context>
+    <name>templates</name>
+    <message>
+        <source>A template needs a title of at most 100 characters.</source>
+        <translation>テンプレートのタイトルを100文字までで入力してください。</translation>
+    </message>
+    <message>
+        <source>A template needs a text.</source>
+        <translation>テンプレートの本文を入力してください。</translation>
+    </message>
+    <message>
+        <source>A template can be at most 5,000 characters long (as LINE counts them).</source>
+        <translation>テンプレートは5,000文字までです(LINEの数え方)。</translation>
+    </message>
+    <message>
+        <source>A template is listed twice.</source>
+        <translation>同じテンプレートが2回あります。</translation>
     </message>
 </context>
 <context>

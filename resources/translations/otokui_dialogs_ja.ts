@@ -330,6 +330,186 @@
     </message>
 </context>
 <context>
+    <name>LineSettingsWidget</name>
+    <message>
+        <source>Connection</source>
+        <extracomment>Emitted after this book was paired with a relay here. Emitted after the pairing was removed here.</extracomment>
+        <translation>接続</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>もう一度確認</translation>
+    </message>
+    <message>
+        <source>Ask the relay whether it is up and how many events wait there</source>
+        <translation>中継サーバーが動いているか、待機中のイベントがいくつあるかを確認します</translation>
+    </message>
+    <message>
+        <source>Disconnect…</source>
+        <translation>接続を解除…</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>中継サーバー</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>このパソコン</translation>
+    </message>
+    <message>
+        <source>Paired on</source>
+        <translation>連携した日</translation>
+    </message>
+    <message>
+        <source>Channel access token</source>
+        <translation>チャネルアクセストークン</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>変更…</translation>
+    </message>
+    <message>
+        <source>Paste the long-lived token here</source>
+        <translation>長期のトークンをここに貼り付け</translation>
+    </message>
+    <message>
+        <source>Save token</source>
+        <translation>トークンを保存</translation>
+    </message>
+    <message>
+        <source>Keep the old one</source>
+        <translation>今のトークンのままにする</translation>
+    </message>
+    <message>
+        <source>LINE Developers console → your Messaging API channel → Messaging API tab → Channel access token (long-lived). It is kept in this computer&apos;s password store (or inside the encrypted book) and never shown in full again.</source>
+        <translation>LINE Developersコンソール → Messaging APIチャネル →「Messaging API設定」タブ →「チャネルアクセストークン(長期)」にあります。このパソコンのパスワード保管庫(または暗号化された台帳の中)に保管し、二度と全体は表示しません。</translation>
+    </message>
+    <message>
+        <source>Connect to the relay</source>
+        <translation>中継サーバーに接続</translation>
+    </message>
+    <message>
+        <source>Advanced: another address for LINE&apos;s API</source>
+        <translation>詳細: LINE APIの別のアドレス</translation>
+    </message>
+    <message>
+        <source>Empty: LINE itself (api.line.me)</source>
+        <translation>空欄: LINE本体 (api.line.me)</translation>
+    </message>
+    <message>
+        <source>Only for trying Otokui with the LINE emulator (python -m emulator): its address, such as http://127.0.0.1:8801.</source>
+        <translation>LINEエミュレーター(python -m emulator)でOtokuiを試すときだけ使います。http://127.0.0.1:8801 のようなアドレスです。</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>接続する</translation>
+    </message>
+    <message>
+        <source>Relay address</source>
+        <translation>中継サーバーのアドレス</translation>
+    </message>
+    <message>
+        <source>Pairing code</source>
+        <translation>連携コード</translation>
+    </message>
+    <message>
+        <source>Run python -m relay pair on the relay&apos;s host (the server where the relay runs): the code is on the last line it prints. It works once, for 10 minutes.</source>
+        <translation>中継サーバーを動かしているサーバーで python -m relay pair を実行すると、最後の行にコードが表示されます。1回限り、10分間だけ使えます。</translation>
+    </message>
+    <message>
+        <source>Name of this computer</source>
+        <translation>このパソコンの名前</translation>
+    </message>
+    <message>
+        <source>The relay keeps this name as it is, to tell your computers apart: use a place (“レジ横のPC”), not a person&apos;s name.</source>
+        <translation>中継サーバーはパソコンを見分けるために、この名前をそのまま保管します。人の名前ではなく、「レジ横のPC」のように場所で付けてください。</translation>
+    </message>
+    <message>
+        <source>LINE API address</source>
+        <translation>LINE APIのアドレス</translation>
+    </message>
+    <message>
+        <source>Reading the connection…</source>
+        <translation>接続の状態を読み込んでいます…</translation>
+    </message>
+    <message>
+        <source>Connected: new friends and their messages arrive in the customer book by themselves while Otokui is open.</source>
+        <translation>接続しています。Otokuiを開いている間、新しい友だちとメッセージが自動で顧客台帳に届きます。</translation>
+    </message>
+    <message>
+        <source>Not connected yet. Enter the channel access token, the relay&apos;s address and a pairing code below, then press Connect.</source>
+        <translation>まだ接続していません。下にチャネルアクセストークン、中継サーバーのアドレス、連携コードを入力して「接続する」を押してください。</translation>
+    </message>
+    <message>
+        <source>Relay: no address yet</source>
+        <translation>中継サーバー: アドレス未設定</translation>
+    </message>
+    <message>
+        <source>Relay: checking…</source>
+        <translation>中継サーバー: 確認しています…</translation>
+    </message>
+    <message>
+        <source>Relay: reachable</source>
+        <translation>中継サーバー: 接続できます</translation>
+    </message>
+    <message>
+        <source>Relay: reachable, %1 event(s) waiting</source>
+        <translation>中継サーバー: 接続できます(待機中のイベント %1件)</translation>
+    </message>
+    <message>
+        <source>Relay: cannot be reached</source>
+        <translation>中継サーバー: つながりません</translation>
+    </message>
+    <message>
+        <source>Please paste the channel access token.</source>
+        <translation>チャネルアクセストークンを貼り付けてください。</translation>
+    </message>
+    <message>
+        <source>Token saved.</source>
+        <translation>トークンを保存しました。</translation>
+    </message>
+    <message>
+        <source>Checking the token with LINE…</source>
+        <translation>LINEでトークンを確認しています…</translation>
+    </message>
+    <message>
+        <source>Please enter the relay&apos;s address.</source>
+        <translation>中継サーバーのアドレスを入力してください。</translation>
+    </message>
+    <message>
+        <source>Please enter the pairing code (python -m relay pair on the relay&apos;s host).</source>
+        <translation>連携コードを入力してください(中継サーバー側で python -m relay pair を実行)。</translation>
+    </message>
+    <message>
+        <source>Connected. Otokui now keeps the customer book up to date with LINE.</source>
+        <translation>接続しました。これからはOtokuiが顧客台帳をLINEと同じ最新の状態に保ちます。</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>接続しています…</translation>
+    </message>
+    <message>
+        <source>Disconnect from the relay</source>
+        <translation>中継サーバーとの接続を解除</translation>
+    </message>
+    <message>
+        <source>Disconnect this computer from the relay? New LINE messages stop arriving here, and those still waiting on the relay for this computer are deleted there. The customers and messages already in the book stay.</source>
+        <translation>このパソコンと中継サーバーの接続を解除しますか？新しいLINEのメッセージはここに届かなくなり、中継サーバーでこのパソコンあてに待機中のものは削除されます。台帳にあるお客さまとメッセージはそのまま残ります。</translation>
+    </message>
+    <message>
+        <source>Disconnected from the relay.</source>
+        <translation>中継サーバーとの接続を解除しました。</translation>
+    </message>
+    <message>
+        <source>The relay cannot be reached, so it cannot be told. Forget the connection on this computer only? The relay keeps this computer&apos;s pairing until it is revoked there (python -m relay revoke).</source>
+        <translation>中継サーバーにつながらないため、解除を伝えられません。このパソコンでだけ接続を解除しますか？中継サーバー側で取り消す(python -m relay revoke)まで、連携の記録はそちらに残ります。</translation>
+    </message>
+    <message>
+        <source>Disconnecting…</source>
+        <translation>接続を解除しています…</translation>
+    </message>
+</context>
+<context>
     <name>MappingPage</name>
     <message>
         <source>What does each column hold?</source>
@@ -700,6 +880,10 @@ Next, you will type it back to check that it was written down correctly.</source
     <message>
         <source>Current passphrase</source>
         <translation>今のパスフレーズ</translation>
+    </message>
+    <message>
+        <source>LINE</source>
+        <translation>LINE</translation>
     </message>
     <message>
         <source>Recovery passphrase</source>
