@@ -40,6 +40,7 @@ class Book:
         from app.line.send import SendService
         from app.messages import MessageService
         from app.search import SearchService
+        from app.segments import SegmentService
         from app.settings_store import BookSettings
         from app.tags import TagService
 
@@ -57,6 +58,7 @@ class Book:
         self.messages = MessageService(self)
         self.line = LineConnection(self)
         self.sending = SendService(self)
+        self.segments = SegmentService(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
         self.changed.emit(Change(kind, tuple(ids)))

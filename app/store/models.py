@@ -365,3 +365,31 @@ class Conversation(Base):
         Index("ix_conversation_last_at", "last_at_ms"),
         Index("ix_conversation_status_last_at", "status", "last_at_ms"),
     )
+
+
+# --- Segments (migration 0003) --------------------------------------------------------------
+
+
+class SavedSegment(Base):
+    """A segment the owner saved: a name and its conditions (see :mod:`app.segments`).
+
+    ``condition`` holds the JSON form of the condition tree (``app.segments.to_json``); it
+    names tags and fields by id, so it is checked against the book each time it is used.
+    """
+
+    __tablename__ = "segment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Unique: the sidebar and ``main.py broadcast --segment NAME`` name segments by it.
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    condition: Mapped[dict] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# A birthday-month segment reads this index alone (ids and birthdays) instead of every
+# customer row: on an encrypted book that is the difference between decrypting the whole
+# customer table and a few hundred index pages.
+Index("ix_customer_birthday", Customer.birthday)
+
