@@ -25,7 +25,8 @@ class Change:
     """What a write changed: ``kind`` names the area, ``ids`` the rows (empty: many)."""
 
     #: "customers", "tags", "fields", "attachments", "audit", "settings", "messages" (ids:
-    #: the customers whose conversations changed), "line" (connection settings)
+    #: the customers whose conversations changed), "line" (connection settings),
+    #: "templates" (定型文)
     kind: str
     ids: tuple[int, ...] = field(default_factory=tuple)
 
@@ -43,6 +44,7 @@ class Book:
         from app.segments import SegmentService
         from app.settings_store import BookSettings
         from app.tags import TagService
+        from app.templates import TemplateService
 
         self.profile = profile
         self.db = db
@@ -58,6 +60,7 @@ class Book:
         self.messages = MessageService(self)
         self.line = LineConnection(self)
         self.sending = SendService(self)
+        self.templates = TemplateService(self)
         self.segments = SegmentService(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:

@@ -393,3 +393,20 @@ class SavedSegment(Base):
 # customer table and a few hundred index pages.
 Index("ix_customer_birthday", Customer.birthday)
 
+
+# --- Templates (定型文) for the composer (migration 0004) -----------------------------------
+
+
+class MessageTemplate(Base):
+    """A reusable message text (定型文) with placeholders (see :mod:`app.placeholders`)."""
+
+    __tablename__ = "message_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What the owner picks it by in the composer ("予約確認", "定休日のお知らせ").
+    title: Mapped[str] = mapped_column(Text)
+    #: The text as written, placeholders unrendered (``{名前}様``).
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
