@@ -255,20 +255,24 @@ class Profile:
         return Book(self, db, m)
 
     # --- passphrases -----------------------------------------------------------------------
-    def change_passphrase(self, old: str, new: str) -> str:
-        """Re-wrap the key under ``new`` in the slot ``old`` opens; the book is untouched.
+    def change_passphrase(self, old: str, new: str, *, label: str | None = None) -> str:
+        """Re-wrap the key under ``new``; the book itself is untouched.
 
-        Returns the label of the changed slot ("passphrase" or "recovery").
+        ``old`` is any passphrase that opens the book (own or recovery). The slot changed
+        is ``label`` when given (e.g. "passphrase": the owner's, even if they typed the
+        recovery passphrase to prove who they are), else the slot ``old`` opened.
+        Returns the label of the changed slot.
         """
         keywrap.check_passphrase_strength(new)
         m = self.manifest()
         kf = self.keyfile(m.book_id)
-        key, slot = keywrap.unwrap_any(kf, old)
-        new_slot = keywrap.wrap_key(key, new, label=slot.label, book_id=m.book_id)
-        kf.slots = [new_slot if s is slot else s for s in kf.slots]
+        key, opened = keywrap.unwrap_any(kf, old)
+        target = label or opened.label
+        new_slot = keywrap.wrap_key(key, new, label=target, book_id=m.book_id)
+        kf.slots = [s for s in kf.slots if s.label != target] + [new_slot]
         self.save_keyfile(kf)
-        log.info("passphrase slot %s changed", slot.label)
-        return slot.label
+        log.info("passphrase slot %s changed", target)
+        return target
 
     def set_passphrase_slot(self, key: bytes, passphrase: str, label: str) -> None:
         """Add or replace the slot ``label`` (the owner proved access with ``key``)."""

@@ -248,3 +248,14 @@ def test_manifest_never_holds_the_key(profile: Profile, memory_keyring) -> None:
     raw = profile.manifest_path.read_text()
     assert key.hex() not in raw
     assert set(json.loads(raw)) >= {"book_id", "key_source", "key_check"}
+
+
+def test_change_a_named_slot_with_the_recovery_passphrase(profile: Profile) -> None:
+    with profile.create(passphrase=PASSPHRASE, recovery_passphrase="回復用の合言葉 9999"):
+        pass
+    assert profile.change_passphrase("回復用の合言葉 9999", "新しい本人の合言葉",
+                                     label="passphrase") == "passphrase"
+    with pytest.raises(WrongKeyError):
+        profile.open(PASSPHRASE)  # the owner's old passphrase is replaced …
+    profile.open("新しい本人の合言葉").close()
+    profile.open("回復用の合言葉 9999").close()  # … and the recovery one still works
