@@ -6,7 +6,8 @@
 * a relay (the real one, uvicorn in a thread) with a throwaway SQLite database;
 * a throwaway customer book (passphrase mode with a random passphrase: nothing goes to
   the owner's OS keyring), paired with that relay and connected to the emulator;
-* the sync worker, exactly as in real use;
+* the sync worker, exactly as in real use (or none: ``start_sync=False`` when the caller
+  runs its own, as the desktop window does with its sync controller);
 * 50 friends with Japanese names who follow the account, and a simulator thread in which
   they write short shop messages (予約の相談, 営業時間, お礼 ...), send stickers and photos
   now and then, and once in a while block and come back.
@@ -91,7 +92,8 @@ class Demo:
 
     root: Path
     book: Book
-    worker: SyncWorker
+    #: The demo's own sync worker; None when started with ``start_sync=False``.
+    worker: SyncWorker | None
     line: RunningEmulator
     relay_url: str
     #: The throwaway book's passphrase (to unlock it again after an auto-lock).
@@ -110,13 +112,16 @@ class Demo:
 
         The window closes the book when it locks; stop :attr:`worker` before that, then
         hand the book unlocked again (``Profile(...).open(demo.passphrase)``) to this.
+        Without a worker of its own (``start_sync=False``) it only remembers the book, so
+        :meth:`stop` closes the right one.
         """
         from app.sync.worker import SyncWorker
 
-        self.worker.stop()
         self.book = book
-        self.worker = SyncWorker(book, wait=10.0)
-        self.worker.start()
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = SyncWorker(book, wait=10.0)
+            self.worker.start()
 
     def stop(self) -> None:
         """Stop the friends, the sync, the relay and the emulator; delete the demo's folder."""
@@ -125,7 +130,8 @@ class Demo:
         self._stopped = True
         if self._simulator is not None:
             self._simulator.stop()
-        self.worker.stop()
+        if self.worker is not None:
+            self.worker.stop()
         self.book.close()
         self.line.stop()
         if self._relay is not None:
@@ -142,8 +148,11 @@ class Demo:
 
 def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
                interval: tuple[float, float] = DEMO_INTERVAL,
-               seed: int | None = None) -> Demo:
-    """Start the demo in ``root`` (a new or empty folder, deleted again by ``stop()``)."""
+               seed: int | None = None, start_sync: bool = True) -> Demo:
+    """Start the demo in ``root`` (a new or empty folder, deleted again by ``stop()``).
+
+    ``start_sync=False``: no sync worker here; the caller syncs :attr:`Demo.book` itself.
+    """
     from app.profile import Profile
     from app.sync.pairing import connect
     from app.sync.worker import SyncWorker
@@ -166,8 +175,10 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
         connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
                 access_token=access_token, api_base=line.base_url,
                 device_name="Otokui demo", use_keyring=False, check_token=False)
-        worker = SyncWorker(book, wait=10.0)
-        worker.start()
+        worker = None
+        if start_sync:
+            worker = SyncWorker(book, wait=10.0)
+            worker.start()
     except BaseException:
         if book is not None:
             book.close()

@@ -1,32 +1,43 @@
 """Starting the desktop app: Qt, looks, language, logging, crash handler, then the book.
 
 ``run(profile_dir)`` is what ``main.py`` calls. Without a book in the profile the welcome
-flow offers to create one (or restore a backup); otherwise the book is unlocked (silently
-when the key is in the OS keyring) and the main window opens.
+flow offers to create one (or restore a backup, or try the demo); otherwise the book is
+unlocked (silently when the key is in the OS keyring) and the main window opens.
+
+``run(profile_dir, demo=True)`` (``python main.py --demo``) and the welcome's デモを試す
+start the live demo (:func:`app.demo.start_demo`: the LINE emulator, a relay and a
+throwaway book, all on this computer) and open the window on its book, with preferences
+of its own in the demo's folder: the owner's preferences, last profile and keyring are
+never touched, and quitting deletes everything the demo made.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from ui.resources import icon, style_sheet
 
 if TYPE_CHECKING:
+    from app.book import Book
+    from app.demo import Demo
     from app.profile import Profile
     from ui.main_window import MainWindow
     from ui.settings import Settings
 
 log = logging.getLogger("otokui.ui")
 
-#: The live demo (issue 4) is not built yet; the welcome flow hides its button until then.
-DEMO_AVAILABLE = False
+# The live demo (``python main.py --demo``, the welcome's "Try the demo").
+DEMO_AVAILABLE = True
+# Simulated friends in the demo window's book.
+DEMO_FRIENDS = 50
 
 #: Readable Japanese fonts, best first; the platform default is kept when none is present.
 FONT_PREFERENCE = ("Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic UI", "Meiryo",
@@ -84,14 +95,17 @@ def open_book_window(profile: Profile, settings: Settings) -> MainWindow | None:
     from app.logs import setup_logging
     from ui.main_window import MainWindow
 
+    book: Any
     if profile.exists():
         from ui.dialogs.unlock import unlock_book
 
         book = unlock_book(profile)
     else:
-        from ui.dialogs.welcome import run_welcome
+        from ui.dialogs.welcome import WelcomeResult, run_welcome
 
         book = run_welcome(profile)
+        if book is WelcomeResult.DEMO:
+            return open_demo_window(settings)
         if book is not None:
             setup_logging(profile.logs_dir)  # the profile folder exists from now on
     if book is None:
@@ -99,6 +113,85 @@ def open_book_window(profile: Profile, settings: Settings) -> MainWindow | None:
     settings.last_profile = str(profile.root)
     window = MainWindow(book, settings)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return window
+
+
+def start_demo_with_progress(root: Path, *, friends: int = DEMO_FRIENDS, **options: Any
+                             ) -> Demo | None:
+    """Start the demo in ``root`` off the main thread, with a small progress window.
+
+    The demo runs no sync worker of its own (the window's sync controller syncs its book).
+    Returns None when it could not start (the reason has been shown to the owner).
+    """
+    from app.demo import start_demo
+    from ui.dialogs.background import run_then
+    from ui.errors import show_error
+
+    dialog = QProgressDialog(QCoreApplication.translate(
+        "App", "Preparing the demo… (a shop with %1 LINE friends, on this computer only)")
+        .replace("%1", str(friends)), "", 0, 0)
+    dialog.setWindowTitle("Otokui")
+    dialog.setCancelButton(None)  # starting cannot be interrupted halfway; it takes seconds
+    dialog.setMinimumDuration(0)
+    dialog.setMinimumWidth(420)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.show()
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def started(demo: Demo) -> None:
+        outcome["demo"] = demo
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    run_then(dialog, lambda _p: start_demo(root, friends=friends, start_sync=False,
+                                           **options), started, failed)
+    loop.exec()
+    dialog.close()
+    dialog.deleteLater()
+    if "error" in outcome:
+        log.error("the demo did not start")
+        show_error(None, outcome["error"])
+        return None
+    return outcome.get("demo")
+
+
+def open_demo_window(settings: Settings, *, friends: int = DEMO_FRIENDS,
+                     root: Path | None = None, **options: Any) -> MainWindow | None:
+    """Start the demo and open the window on its book (None: it could not start).
+
+    The window has preferences of its own (an ini file in the demo's folder, the owner's
+    language copied in), unlocks without a passphrase, syncs through its own controller,
+    and stops the demo (deleting its folder) when it closes.
+    """
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    root = root or Path(tempfile.mkdtemp(prefix="otokui-demo-"))
+    demo = start_demo_with_progress(root, friends=friends, **options)
+    if demo is None:
+        return None
+    demo_settings = Settings(QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat))
+    demo_settings.language = settings.language
+
+    def reopen() -> Book:
+        # After a lock: the throwaway book opens again with the passphrase the demo made
+        # (it never leaves this process); the demo closes this one when it stops.
+        book = demo.book.profile.open(demo.passphrase)
+        demo.use_book(book)
+        return book
+
+    window = MainWindow(demo.book, demo_settings, reopen=reopen, demo=True)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.closed.connect(demo.stop)  # after the window closed the book
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(demo.stop)  # however the app ends (stop runs once)
+    window.demo_session = demo
+    log.info("demo window opened")
     return window
 
 
@@ -116,7 +209,10 @@ def run(profile_dir: Path, *, demo: bool = False) -> int:
         QMessageBox.information(None, "Otokui", QCoreApplication.translate(
             "App", "The demo is not available in this version yet. Otokui opens your own "
             "customer book instead."))
-    window = open_book_window(profile, settings)
+    if demo and DEMO_AVAILABLE:
+        window = open_demo_window(settings)
+    else:
+        window = open_book_window(profile, settings)
     if window is None:
         qtlog.uninstall()
         return 0

@@ -4,6 +4,10 @@ The window holds the open :class:`app.book.Book` and everything built on it (the
 "content": sidebar, table model, detail pane). Locking tears the content down, closes the
 book (the key goes with it) and shows the unlock prompt in the window; unlocking builds
 the content again on the newly opened book and puts back the view the owner had.
+
+When the book is paired with a LINE relay, the window's :class:`ui.sync_controller.
+SyncController` keeps it syncing while it is open (stopped before the book closes, started
+again after an unlock) and the status bar says how the sync is doing, in a few words.
 """
 
 from __future__ import annotations
@@ -11,10 +15,22 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,6 +43,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -36,12 +53,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.search import CustomerQuery
+from app.sync.worker import SyncState, SyncStatus
 from ui.book_events import BookEvents
 from ui.errors import show_error
 from ui.formatting import format_count, format_datetime
 from ui.lock import IdleWatcher, ViewState
 from ui.models.customer_table import CustomerTableModel
 from ui.resources import icon
+from ui.sync_controller import SyncController
 from ui.widgets.customer_view import CustomerTableView, TableState
 from ui.widgets.detail_pane import DetailPane
 from ui.widgets.tag_sidebar import ALL_KEY, TagSidebar
@@ -49,12 +68,16 @@ from ui.worker import BackgroundOp, run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
+    from app.demo import Demo
     from app.profile import Profile
+    from app.sync.worker import SyncWorker
     from ui.settings import Settings
 
 log = logging.getLogger("otokui.ui.window")
 
 SEARCH_DELAY_MS = 150
+# Colours of the dot before the LINE status: fine, working, waiting, needs the owner.
+SYNC_COLOURS = {"ok": "#34A853", "busy": "#4C8BF5", "waiting": "#F9AB00", "problem": "#EA4335"}
 #: Above this many customers, bulk changes run in the background with a progress dialog.
 BULK_IN_BACKGROUND = 2000
 
@@ -106,7 +129,19 @@ class _Content(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, book: Book, settings: Settings, parent: QWidget | None = None) -> None:
+    """The customer book window.
+
+    ``sync_worker`` makes the LINE sync worker for a book (tests pass quicker ones);
+    ``reopen`` opens the book again after a lock without asking anything (the demo, whose
+    throwaway passphrase the owner never sees); ``demo`` says so in the title.
+    """
+
+    # Emitted once the window has closed (the book is closed by then).
+    closed = Signal()
+
+    def __init__(self, book: Book, settings: Settings, parent: QWidget | None = None, *,
+                 sync_worker: Callable[[Book], SyncWorker] | None = None,
+                 reopen: Callable[[], Book] | None = None, demo: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings = settings
@@ -117,7 +152,19 @@ class MainWindow(QMainWindow):
         self._ops: set[BackgroundOp] = set()
         self._unlock_widget: QWidget | None = None
         self._saved_view: ViewState | None = None
-        self.setWindowTitle(self.tr("Otokui — customer book"))
+        self._reopen = reopen
+        self.demo = demo
+        # The running demo behind this window (set by ``ui.app.open_demo_window``).
+        self.demo_session: Demo | None = None
+        self._settings_dialog: QDialog | None = None
+        self.sync = SyncController(self, make_worker=sync_worker)
+        self.sync.status_changed.connect(self._sync_status_changed)
+        self._retry_at: float | None = None
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setInterval(1000)
+        self._retry_timer.timeout.connect(self._show_sync_status)
+        self.setWindowTitle(self.tr("Otokui — demo (a practice book, deleted when you quit)")
+                            if demo else self.tr("Otokui — customer book"))
         self.setWindowIcon(icon("otokui"))
 
         self.stack = QStackedWidget(self)
@@ -279,6 +326,30 @@ class MainWindow(QMainWindow):
         self.selection_label.setObjectName("selectionLabel")
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
+        # The LINE sync: a coloured dot and a few words; hidden while there is no pairing.
+        self.sync_box = QWidget(self)
+        self.sync_box.setObjectName("syncStatus")
+        self.sync_box.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.sync_box.installEventFilter(self)
+        self.sync_dot = QLabel("●", self.sync_box)
+        self.sync_dot.setObjectName("syncDot")
+        self.sync_label = QLabel(self.sync_box)
+        self.sync_label.setObjectName("syncLabel")
+        row = QHBoxLayout(self.sync_box)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sync_dot)
+        row.addWidget(self.sync_label)
+        self.sync_box.hide()
+        if self.demo:
+            self.demo_badge = QLabel(self.tr("Demo: a practice book, deleted when you quit"),
+                                     self)
+            self.demo_badge.setObjectName("demoBadge")
+            self.demo_badge.setStyleSheet(
+                "QLabel#demoBadge { background: #FFF4D6; color: #7A5A00; border-radius: 8px;"
+                " padding: 1px 10px; margin: 2px 4px; }")
+            status.addWidget(self.demo_badge)
+        status.addPermanentWidget(self.sync_box)
         status.addPermanentWidget(self.selection_label)
         status.addPermanentWidget(self.count_label)
 
@@ -308,6 +379,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.apply_search()  # also enables the actions that need a selection, or not
         self.idle.resume()
+        self.sync.start(book)  # does nothing until the book is paired with a relay
 
     def _teardown_content(self) -> None:
         content = self.content
@@ -393,6 +465,8 @@ class MainWindow(QMainWindow):
             self._update_counts()
         content.detail.book_changed(kinds, ids)
         self._selection_changed()
+        if "line" in kinds and self.book is not None:
+            self.sync.follow(self.book)  # paired, unpaired or a new token: (re)start
 
     def _selection_changed(self, *_args: Any) -> None:
         content = self.content
@@ -595,8 +669,10 @@ class MainWindow(QMainWindow):
 
     @property
     def busy(self) -> bool:
+        line = getattr(self._settings_dialog, "line_tab", None)
         return any(op.running for op in self._ops) or (
-            self.content is not None and self.content.detail.busy)
+            self.content is not None and self.content.detail.busy) or bool(
+            line is not None and line.busy)  # connecting: finish before locking
 
     def _ask_save_path(self, title: str, name: str, filter_text: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filter_text)
@@ -748,12 +824,23 @@ class MainWindow(QMainWindow):
 
         ImportWizard(self.book, self).exec()
 
-    def open_settings(self) -> None:
+    def open_settings(self, *, line_tab: bool = False) -> None:
+        """The settings dialog (``line_tab``: open on Settings → LINE)."""
         if self.book is None:
             return
         from ui.dialogs.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.book, self.settings, self).exec()
+        dialog = SettingsDialog(self.book, self.settings, self)
+        line = getattr(dialog, "line_tab", None)
+        if line_tab and line is not None:
+            dialog.tabs.setCurrentWidget(line)
+        self._settings_dialog = dialog
+        try:
+            dialog.exec()
+        finally:
+            self._settings_dialog = None
+        if self.book is not None and self.book.line.is_paired() != self.sync.is_running():
+            self.sync.follow(self.book)  # in case the change was not announced
 
     def about(self) -> None:
         from ui.dialogs.about import AboutDialog
@@ -798,6 +885,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _close_book(self) -> None:
+        self.sync.stop()  # before the book closes: the worker must have let go of it
         self._teardown_content()
         book, self.book = self.book, None
         if book is not None:
@@ -816,7 +904,11 @@ class MainWindow(QMainWindow):
         panel = QWidget(self.lock_page)
         panel.setObjectName("unlockPanel")
         panel.setMaximumWidth(460)
-        widget = UnlockWidget(self.profile, panel, auto_open=auto_open)
+        widget: Any
+        if self._reopen is not None:
+            widget = _ReopenWidget(self._reopen, panel, auto_open=auto_open)
+        else:
+            widget = UnlockWidget(self.profile, panel, auto_open=auto_open)
         widget.unlocked.connect(self._unlocked)
         inner = QVBoxLayout(panel)
         inner.addWidget(widget)
@@ -860,6 +952,92 @@ class MainWindow(QMainWindow):
         if self.settings.window_state:
             self.restoreState(QByteArray(self.settings.window_state))
 
+    # --- the LINE sync in the status bar ---------------------------------------------------------
+    def _sync_status_changed(self, status: SyncStatus) -> None:
+        retry = status.retry_in if status.state in (SyncState.OFFLINE, SyncState.ERROR) \
+            else None
+        self._retry_at = time.monotonic() + retry if retry is not None else None
+        if self._retry_at is not None:
+            self._retry_timer.start()
+        else:
+            self._retry_timer.stop()
+        self._show_sync_status()
+
+    def _show_sync_status(self) -> None:
+        status = self.sync.status
+        text, kind = self.sync_status_text(status)
+        self.sync_box.setVisible(bool(text))
+        self.sync_label.setText(text)
+        self.sync_dot.setStyleSheet(f"color: {SYNC_COLOURS.get(kind, '#9AA0A6')};"
+                                    " padding: 0px 4px 0px 0px;")
+        self.sync_box.setToolTip(self.sync_status_tooltip(status) if text else "")
+
+    def _seconds_left(self) -> int:
+        if self._retry_at is None:
+            return 0
+        return max(1, round(self._retry_at - time.monotonic()))
+
+    def sync_status_text(self, status: SyncStatus) -> tuple[str, str]:
+        """(the owner's words, the dot's kind) for a status; no words: nothing shown."""
+        state = status.state
+        if state == SyncState.STARTING:
+            return self.tr("LINE: connecting…"), "busy"
+        if state == SyncState.CONNECTED:
+            if status.line_problem == "line-token-rejected":
+                return self.tr("LINE: the access token is not valid"), "problem"
+            if status.line_problem == "line-token-missing":
+                return self.tr("LINE: no access token is set"), "problem"
+            return self.tr("LINE: connected"), "ok"
+        if state == SyncState.SYNCING:
+            return self.tr("LINE: syncing…"), "busy"
+        if state == SyncState.OFFLINE:
+            if self._retry_at is None:
+                return self.tr("LINE: offline"), "waiting"
+            return self.tr("LINE: offline — retrying in %1 s").replace(
+                "%1", str(self._seconds_left())), "waiting"
+        if state == SyncState.ERROR:
+            return self.tr("LINE: could not save — retrying in %1 s").replace(
+                "%1", str(self._seconds_left())), "waiting"
+        if state == SyncState.UNPAIRED:
+            return self.tr("LINE: no longer paired with the relay"), "problem"
+        return "", ""  # not paired, stopped: nothing to say
+
+    def sync_status_tooltip(self, status: SyncStatus) -> str:
+        """Counts and what to do; never a name, a message or an id."""
+        lines: list[str] = []
+        state = status.state
+        if state == SyncState.OFFLINE:
+            lines.append(self.tr("The relay cannot be reached. Messages wait on the relay "
+                                 "and at LINE; nothing is lost."))
+        elif state == SyncState.ERROR:
+            lines.append(self.tr("The customer book could not take the new messages just "
+                                 "now. They wait on the relay; nothing is lost."))
+        elif state == SyncState.UNPAIRED:
+            lines.append(self.tr("Pair again in Settings → LINE with a new pairing code."))
+        if status.line_problem in ("line-token-rejected", "line-token-missing"):
+            lines.append(self.tr("New friends' names and photos cannot be fetched. Enter "
+                                 "the channel access token in Settings → LINE."))
+        lines.append(self.tr("Since Otokui started: %1 messages received, %2 events "
+                             "applied, %3 duplicates skipped.").replace(
+            "%1", f"{status.messages_received:,}").replace(
+            "%2", f"{status.events_applied:,}").replace(
+            "%3", f"{status.duplicates_skipped:,}"))
+        if status.pending_content:
+            lines.append(self.tr("Photos and files still to download: %1").replace(
+                "%1", f"{status.pending_content:,}"))
+        if status.last_sync_at is not None:
+            utc = status.last_sync_at.astimezone(dt.UTC).replace(tzinfo=None)
+            lines.append(self.tr("Last synced: %1").replace("%1", format_datetime(utc)))
+        lines.append(self.tr("Click for Settings → LINE."))
+        return "\n".join(lines)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.sync_box and event.type() == QEvent.Type.MouseButtonRelease
+                and not self.locked):
+            QTimer.singleShot(0, lambda: self.open_settings(line_tab=True))
+            return True
+        return super().eventFilter(watched, event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if any(op.running for op in self._ops):
             answer = QMessageBox.question(
@@ -879,5 +1057,83 @@ class MainWindow(QMainWindow):
             self._close_book()
         if self._unlock_widget is not None and hasattr(self._unlock_widget, "abandon"):
             self._unlock_widget.abandon()
+        self.sync.stop()
+        self._retry_timer.stop()
         self.settings.sync()
         super().closeEvent(event)
+        self.closed.emit()
+
+
+class _ReopenWidget(QWidget):
+    """The lock page of a book that opens again without a question (the demo).
+
+    The demo's book has a random passphrase the owner never sees; locking still closes the
+    book and hides everything, and 開く opens it again (in the background: unwrapping the
+    key takes a moment). Same ``unlocked``/``start``/``abandon`` as the real prompt.
+    """
+
+    unlocked = Signal(object)
+
+    def __init__(self, reopen: Callable[[], Book], parent: QWidget | None = None, *,
+                 auto_open: bool = False) -> None:
+        super().__init__(parent)
+        self._reopen = reopen
+        self.auto_open = auto_open
+        self.busy = False
+        self._abandoned = False
+        title = QLabel(self.tr("The customer book is locked"), self)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        title.setFont(font)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setWordWrap(True)
+        note = QLabel(self.tr("This is the demo: it opens without a passphrase."), self)
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        note.setWordWrap(True)
+        self.message = QLabel(self)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.open_button = QPushButton(self.tr("Open"), self)
+        self.open_button.setDefault(True)
+        self.open_button.clicked.connect(self.open)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(title)
+        layout.addWidget(note)
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.message)
+        layout.addStretch(2)
+        self.setFocusProxy(self.open_button)
+
+    def start(self) -> None:
+        if self.auto_open:
+            self.open()
+
+    def open(self) -> None:
+        if self.busy:
+            return
+        from ui.dialogs.background import run_then
+
+        self.busy = True
+        self.open_button.setEnabled(False)
+        self.message.setText(self.tr("Opening the customer book…"))
+        run_then(self, lambda _p: self._reopen(), self._opened, self._failed)
+
+    def _opened(self, book: Book) -> None:
+        self.busy = False
+        if self._abandoned:
+            book.close()
+            return
+        self.unlocked.emit(book)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if self._abandoned:
+            return
+        self.open_button.setEnabled(True)
+        self.message.clear()
+        show_error(self, exc)
+
+    def abandon(self) -> None:
+        """The window closes: a book still opening is closed as soon as it is open."""
+        self._abandoned = True

@@ -333,8 +333,7 @@
     <name>LineSettingsWidget</name>
     <message>
         <source>Connection</source>
-        <extracomment>Emitted after this book was paired with a relay here. Emitted after the pairing was removed here.</extracomment>
-        <translation>接続</translation>
+        <translation>接続の状態</translation>
     </message>
     <message>
         <source>Check again</source>
@@ -358,7 +357,7 @@
     </message>
     <message>
         <source>Paired on</source>
-        <translation>連携した日</translation>
+        <translation>連携した日時</translation>
     </message>
     <message>
         <source>Channel access token</source>
@@ -402,7 +401,7 @@
     </message>
     <message>
         <source>Connect</source>
-        <translation>接続する</translation>
+        <translation>接続</translation>
     </message>
     <message>
         <source>Relay address</source>
@@ -438,7 +437,7 @@
     </message>
     <message>
         <source>Not connected yet. Enter the channel access token, the relay&apos;s address and a pairing code below, then press Connect.</source>
-        <translation>まだ接続していません。下にチャネルアクセストークン、中継サーバーのアドレス、連携コードを入力して「接続する」を押してください。</translation>
+        <translation>まだ接続していません。下にチャネルアクセストークン、中継サーバーのアドレス、連携コードを入力して「接続」を押してください。</translation>
     </message>
     <message>
         <source>Relay: no address yet</source>

@@ -4,8 +4,12 @@
 <context>
     <name>App</name>
     <message>
+        <source>Preparing the demo… (a shop with %1 LINE friends, on this computer only)</source>
+        <extracomment>Readable Japanese fonts, best first; the platform default is kept when none is present.</extracomment>
+        <translation>デモを準備しています…(LINEの友だち%1人のお店を、このパソコンの中だけで動かします)</translation>
+    </message>
+    <message>
         <source>The demo is not available in this version yet. Otokui opens your own customer book instead.</source>
-        <extracomment>The live demo (issue 4) is not built yet; the welcome flow hides its button until then. Readable Japanese fonts, best first; the platform default is kept when none is present.</extracomment>
         <translation>このバージョンではまだデモをお試しいただけません。代わりにお客様ご自身の顧客台帳を開きます。</translation>
     </message>
 </context>
@@ -67,6 +71,14 @@
     <message>
         <source>Encrypting and attaching…</source>
         <translation>暗号化して添付しています…</translation>
+    </message>
+</context>
+<context>
+    <name>BackgroundOp</name>
+    <message>
+        <source>Cancel</source>
+        <extracomment>(ok, result or exception), emitted once, from the worker thread (queued to main). Emitted on the main thread after the success or failure handlers ran.</extracomment>
+        <translation>キャンセル</translation>
     </message>
 </context>
 <context>
@@ -364,6 +376,10 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>氏名・フリガナ・電話番号・メール・メモで検索(Ctrl+F)</translation>
     </message>
     <message>
+        <source>Otokui — demo (a practice book, deleted when you quit)</source>
+        <translation>Otokui — デモ(練習用の台帳です。終了すると消えます)</translation>
+    </message>
+    <message>
         <source>Otokui — customer book</source>
         <translation>お得意 — 顧客台帳</translation>
     </message>
@@ -481,6 +497,10 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>ツールバー</translation>
     </message>
     <message>
+        <source>Demo: a practice book, deleted when you quit</source>
+        <translation>デモ: 練習用の台帳です。終了すると消えます</translation>
+    </message>
+    <message>
         <source>%1 selected</source>
         <translation>%1を選択中</translation>
     </message>
@@ -593,7 +613,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>このバックアップは別の顧客台帳のものです。</translation>
     </message>
     <message>
-        <source>This backup was made with a passphrase. Type the book's passphrase or its recovery passphrase:</source>
+        <source>This backup was made with a passphrase. Type the book&apos;s passphrase or its recovery passphrase:</source>
         <translation>このバックアップはパスフレーズで保護されています。台帳のパスフレーズか、復旧用パスフレーズを入力してください:</translation>
     </message>
     <message>
@@ -607,6 +627,74 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <message>
         <source>Otokui will lock when the work in progress is finished.</source>
         <translation>実行中の作業が終わりしだいロックします。</translation>
+    </message>
+    <message>
+        <source>LINE: connecting…</source>
+        <translation>LINE：接続しています…</translation>
+    </message>
+    <message>
+        <source>LINE: the access token is not valid</source>
+        <translation>LINE：トークンが無効です</translation>
+    </message>
+    <message>
+        <source>LINE: no access token is set</source>
+        <translation>LINE：トークンが未設定です</translation>
+    </message>
+    <message>
+        <source>LINE: connected</source>
+        <translation>LINE：接続中</translation>
+    </message>
+    <message>
+        <source>LINE: syncing…</source>
+        <translation>LINE：同期中…</translation>
+    </message>
+    <message>
+        <source>LINE: offline</source>
+        <translation>LINE：オフライン</translation>
+    </message>
+    <message>
+        <source>LINE: offline — retrying in %1 s</source>
+        <translation>LINE：オフライン — %1秒後に再試行</translation>
+    </message>
+    <message>
+        <source>LINE: could not save — retrying in %1 s</source>
+        <translation>LINE：保存できませんでした — %1秒後に再試行</translation>
+    </message>
+    <message>
+        <source>LINE: no longer paired with the relay</source>
+        <translation>LINE：中継サーバーとの連携が解除されました</translation>
+    </message>
+    <message>
+        <source>The relay cannot be reached. Messages wait on the relay and at LINE; nothing is lost.</source>
+        <translation>中継サーバーにつながりません。メッセージは中継サーバーとLINEで待機しているので、失われません。</translation>
+    </message>
+    <message>
+        <source>The customer book could not take the new messages just now. They wait on the relay; nothing is lost.</source>
+        <translation>今は新しいメッセージを顧客台帳に保存できませんでした。中継サーバーで待機しているので、失われません。</translation>
+    </message>
+    <message>
+        <source>Pair again in Settings → LINE with a new pairing code.</source>
+        <translation>設定 →「LINE」で、新しい連携コードを使ってもう一度連携してください。</translation>
+    </message>
+    <message>
+        <source>New friends&apos; names and photos cannot be fetched. Enter the channel access token in Settings → LINE.</source>
+        <translation>新しい友だちの名前や写真を取得できません。設定 →「LINE」でチャネルアクセストークンを入力してください。</translation>
+    </message>
+    <message>
+        <source>Since Otokui started: %1 messages received, %2 events applied, %3 duplicates skipped.</source>
+        <translation>起動してから: 受信したメッセージ %1件、反映したイベント %2件、重複のため省いたもの %3件</translation>
+    </message>
+    <message>
+        <source>Photos and files still to download: %1</source>
+        <translation>まだ受け取っていない写真・ファイル: %1件</translation>
+    </message>
+    <message>
+        <source>Last synced: %1</source>
+        <translation>最後に同期した日時: %1</translation>
+    </message>
+    <message>
+        <source>Click for Settings → LINE.</source>
+        <translation>クリックすると 設定 →「LINE」を開きます。</translation>
     </message>
     <message>
         <source>Quit Otokui</source>
@@ -842,6 +930,25 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
 </context>
 <context>
+    <name>_ReopenWidget</name>
+    <message>
+        <source>The customer book is locked</source>
+        <translation>顧客台帳はロックされています</translation>
+    </message>
+    <message>
+        <source>This is the demo: it opens without a passphrase.</source>
+        <translation>デモなので、パスフレーズなしで開けます。</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>開く</translation>
+    </message>
+    <message>
+        <source>Opening the customer book…</source>
+        <translation>顧客台帳を開いています…</translation>
+    </message>
+</context>
+<context>
     <name>errors</name>
     <message>
         <source>Otokui</source>
@@ -850,17 +957,9 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
 </context>
 <context>
     <name>formatting</name>
-    <message numerus="yes">
-        <source>%Ln customer(s)</source>
-        <translation>
-            <numerusform>%Ln人</numerusform></translation>
-    </message>
-</context>
-<context>
-    <name>op</name>
     <message>
-        <source>Cancel</source>
-        <translation>キャンセル</translation>
+        <source>%Ln customer(s)</source>
+        <translation>%Ln人</translation>
     </message>
 </context>
 </TS>

@@ -187,6 +187,10 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_general(), self.tr("General"))
         self.tabs.addTab(self._build_security(), self.tr("Key and passphrase"))
+        from ui.dialogs.line_settings import LineSettingsWidget
+
+        self.line_tab = LineSettingsWidget(book, self)
+        self.add_tab(self.line_tab, self.tr("LINE"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)

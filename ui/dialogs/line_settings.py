@@ -1,0 +1,552 @@
+"""Settings → LINE: the channel access token, the pairing with the relay, the relay's health.
+
+What the owner needs to connect (see docs/sync.md):
+
+* the channel access token from the LINE Developers console (typed hidden; once saved it is
+  only ever shown masked, ``••••••••abcd``; 変更 replaces it);
+* the relay's address and a one-time pairing code printed by ``python -m relay pair`` on the
+  relay's host;
+* a name for this computer, kept by the relay in plain text (so never a person's name by
+  default).
+
+接続 runs :func:`app.sync.pairing.connect` in the background (it checks the token with LINE
+first, so a typo does not spend the single-use code); 接続を解除 runs
+:func:`app.sync.pairing.unpair` after a confirmation. Both change the book's LINE settings,
+which the book announces (``Change("line")``): the main window's sync controller follows
+by itself. Errors are shown in the owner's words (:func:`ui.errors.show_error`), and what
+was typed stays in the fields.
+
+Reading the masked token may ask the OS keyring, and the relay's health goes over the
+network: both run off the main thread, when the tab is first shown and on 再確認.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import OtokuiError, ValidationError
+from app.line.errors import LineTokenRejectedError
+from app.sync.errors import PairingRefusedError, RelayUnreachableError, RelayUrlError
+from app.sync.pairing import default_device_name
+from ui.dialogs.background import run_then
+from ui.dialogs.passphrase import ERROR, GOOD, HINT, PasswordField, message_label, set_message
+from ui.errors import show_error, translate_error
+from ui.formatting import format_datetime
+
+if TYPE_CHECKING:
+    from app.book import Book
+    from app.line.connection import ConnectionInfo
+    from app.sync.relay_client import Health
+
+log = logging.getLogger("otokui.ui.line_settings")
+
+
+def _note(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #5B6573;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class LineSettingsWidget(QWidget):
+    """The LINE tab of the settings dialog."""
+
+    # Emitted after this book was paired with a relay here.
+    connected = Signal()
+    # Emitted after the pairing was removed here.
+    disconnected = Signal()
+
+    def __init__(self, book: Book, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lineSettings")
+        self.book = book
+        self.info: ConnectionInfo | None = None
+        self.health: Health | None = None
+        self._writing = False
+        self._loading = 0
+        self._changing_token = False
+
+        self.status_group = self._build_status()
+        self.token_group = self._build_token()
+        self.connect_group = self._build_connect()
+        self.message = message_label(self)
+        self.message.setObjectName("lineMessage")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(10)
+        layout.addWidget(self.status_group)
+        layout.addWidget(self.token_group)
+        layout.addWidget(self.connect_group)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self._shown_once = False
+        self._show_info(None)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:  # read when the owner opens the tab, not before
+            self._shown_once = True
+            self.refresh()
+
+    # --- building --------------------------------------------------------------------------------
+    def _build_status(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Connection"), self)
+        self.state_label = QLabel(group)
+        self.state_label.setObjectName("lineState")
+        self.state_label.setWordWrap(True)
+        self.relay_value = QLabel(group)
+        self.relay_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.device_value = QLabel(group)
+        self.paired_value = QLabel(group)
+        self.health_label = QLabel(group)
+        self.health_label.setObjectName("relayHealth")
+        self.health_label.setWordWrap(True)
+        self.health_button = QPushButton(self.tr("Check again"), group)
+        self.health_button.setToolTip(self.tr("Ask the relay whether it is up and how many "
+                                              "events wait there"))
+        self.health_button.clicked.connect(self.check_health)
+        self.unpair_button = QPushButton(self.tr("Disconnect…"), group)
+        self.unpair_button.setObjectName("unpairButton")
+        self.unpair_button.clicked.connect(self.unpair)
+        self.details = QWidget(group)
+        form = QFormLayout(self.details)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setVerticalSpacing(6)
+        form.addRow(self.tr("Relay"), self.relay_value)
+        form.addRow(self.tr("This computer"), self.device_value)
+        form.addRow(self.tr("Paired on"), self.paired_value)
+        health_row = QHBoxLayout()
+        health_row.addWidget(self.health_label, 1)
+        health_row.addWidget(self.health_button)
+        box = QVBoxLayout(group)
+        box.setSpacing(8)
+        box.addWidget(self.state_label)
+        box.addWidget(self.details)
+        box.addLayout(health_row)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.unpair_button)
+        box.addLayout(row)
+        return group
+
+    def _build_token(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Channel access token"), self)
+        self.token_masked = QLabel(group)
+        self.token_masked.setObjectName("tokenMasked")
+        self.change_token_button = QPushButton(self.tr("Change…"), group)
+        self.change_token_button.clicked.connect(self.change_token)
+        self.token_field = PasswordField(group)
+        self.token_field.setObjectName("tokenField")
+        self.token_field.edit.setPlaceholderText(self.tr("Paste the long-lived token here"))
+        self.save_token_button = QPushButton(self.tr("Save token"), group)
+        self.save_token_button.clicked.connect(self.save_token)
+        self.cancel_token_button = QPushButton(self.tr("Keep the old one"), group)
+        self.cancel_token_button.clicked.connect(self.cancel_token_change)
+        help_text = _note(self.tr(
+            "LINE Developers console → your Messaging API channel → Messaging API tab → "
+            "Channel access token (long-lived). It is kept in this computer's password store "
+            "(or inside the encrypted book) and never shown in full again."), group)
+        shown = QHBoxLayout()
+        shown.addWidget(self.token_masked, 1)
+        shown.addWidget(self.change_token_button)
+        self._token_shown = QWidget(group)
+        self._token_shown.setLayout(shown)
+        shown.setContentsMargins(0, 0, 0, 0)
+        editing = QHBoxLayout()
+        editing.setContentsMargins(0, 0, 0, 0)
+        editing.addWidget(self.token_field, 1)
+        editing.addWidget(self.save_token_button)
+        editing.addWidget(self.cancel_token_button)
+        self._token_editing = QWidget(group)
+        self._token_editing.setLayout(editing)
+        box = QVBoxLayout(group)
+        box.setSpacing(8)
+        box.addWidget(self._token_shown)
+        box.addWidget(self._token_editing)
+        box.addWidget(help_text)
+        return group
+
+    def _build_connect(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Connect to the relay"), self)
+        self.relay_edit = QLineEdit(group)
+        self.relay_edit.setObjectName("relayUrl")
+        self.relay_edit.setPlaceholderText("https://relay.example.jp")
+        self.code_edit = QLineEdit(group)
+        self.code_edit.setObjectName("pairingCode")
+        self.code_edit.setPlaceholderText("123456-ABCDEF")
+        self.code_edit.setMaxLength(64)
+        self.name_edit = QLineEdit(default_device_name(), group)
+        self.name_edit.setObjectName("deviceName")
+        self.name_edit.setMaxLength(100)
+        self.advanced_box = QCheckBox(self.tr("Advanced: another address for LINE's API"),
+                                      group)
+        self.api_edit = QLineEdit(group)
+        self.api_edit.setObjectName("apiBase")
+        self.api_edit.setPlaceholderText(self.tr("Empty: LINE itself (api.line.me)"))
+        self.api_note = _note(self.tr(
+            "Only for trying Otokui with the LINE emulator (python -m emulator): its "
+            "address, such as http://127.0.0.1:8801."), group)
+        self.advanced_box.toggled.connect(self._show_advanced)
+        self.connect_button = QPushButton(self.tr("Connect"), group)
+        self.connect_button.setObjectName("connectButton")
+        self.connect_button.setDefault(True)
+        self.connect_button.clicked.connect(self.connect_relay)
+        for edit in (self.relay_edit, self.code_edit, self.name_edit):
+            edit.returnPressed.connect(self.connect_relay)
+
+        form = QFormLayout()
+        form.setVerticalSpacing(6)
+        form.addRow(self.tr("Relay address"), self.relay_edit)
+        form.addRow(self.tr("Pairing code"), self.code_edit)
+        form.addRow("", _note(self.tr(
+            "Run python -m relay pair on the relay's host (the server where the relay "
+            "runs): the code is on the last line it prints. It works once, for 10 minutes."),
+            group))
+        form.addRow(self.tr("Name of this computer"), self.name_edit)
+        form.addRow("", _note(self.tr(
+            "The relay keeps this name as it is, to tell your computers apart: use a place "
+            "(\u201cレジ横のPC\u201d), not a person's name."), group))
+        form.addRow("", self.advanced_box)
+        self._api_label = QLabel(self.tr("LINE API address"), group)
+        form.addRow(self._api_label, self.api_edit)
+        form.addRow("", self.api_note)
+        self._show_advanced(False)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.connect_button)
+        box = QVBoxLayout(group)
+        box.addLayout(form)
+        box.addLayout(row)
+        QWidget.setTabOrder(self.relay_edit, self.code_edit)
+        QWidget.setTabOrder(self.code_edit, self.name_edit)
+        return group
+
+    def _show_advanced(self, shown: bool) -> None:
+        for widget in (self._api_label, self.api_edit, self.api_note):
+            widget.setVisible(shown)
+
+    # --- state -----------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """Whether a change to the book (connect, unpair, a new token) is under way."""
+        return self._writing
+
+    @property
+    def loading(self) -> bool:
+        """Whether the connection details or the relay's health are still being read."""
+        return self._loading > 0
+
+    @property
+    def paired(self) -> bool:
+        return bool(self.info is not None and self.info.paired and self.info.relay_url)
+
+    def _background(self, fn: Callable[[], Any], on_success: Callable[[Any], None],
+                    on_failure: Callable[[BaseException], None], *,
+                    writing: bool = False) -> None:
+        """Run ``fn`` off the main thread; the handlers run only if this tab still exists."""
+        if writing:
+            self._writing = True
+        else:
+            self._loading += 1
+        self._update_enabled()
+
+        def settle() -> bool:
+            if writing:
+                self._writing = False
+            else:
+                self._loading -= 1
+            if not shiboken6.isValid(self):
+                return False
+            self._update_enabled()
+            return True
+
+        def ok(result: Any) -> None:
+            if settle():
+                on_success(result)
+
+        def failed(exc: BaseException) -> None:
+            if settle():
+                on_failure(exc)
+
+        run_then(self, lambda _p: fn(), ok, failed)
+
+    def _update_enabled(self) -> None:
+        writing = self._writing
+        for widget in (self.connect_button, self.unpair_button, self.save_token_button,
+                       self.change_token_button, self.relay_edit, self.code_edit,
+                       self.name_edit, self.api_edit, self.token_field):
+            widget.setEnabled(not writing)
+        self.health_button.setEnabled(not writing and self._loading == 0)
+
+    # --- reading ---------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the connection details (the masked token may ask the keyring), then health."""
+        book = self.book
+
+        def loaded(info: ConnectionInfo) -> None:
+            self._show_info(info)
+            self.check_health()
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, exc)
+
+        self._background(book.line.info, loaded, failed)
+
+    def _show_info(self, info: ConnectionInfo | None) -> None:
+        self.info = info
+        paired = self.paired
+        if info is None:
+            self.state_label.setText(self.tr("Reading the connection…"))
+        elif paired:
+            self.state_label.setText(self.tr(
+                "Connected: new friends and their messages arrive in the customer book by "
+                "themselves while Otokui is open."))
+        else:
+            self.state_label.setText(self.tr(
+                "Not connected yet. Enter the channel access token, the relay's address and "
+                "a pairing code below, then press Connect."))
+        self.details.setVisible(paired)
+        self.unpair_button.setVisible(paired)
+        self.connect_group.setVisible(info is not None and not paired)
+        if info is not None and paired:
+            self.relay_value.setText(info.relay_url or "")
+            self.device_value.setText(info.device_name or "")
+            self.paired_value.setText(_when(info.paired_at))
+        if info is not None and not paired and info.relay_url and not self.relay_edit.text():
+            self.relay_edit.setText(info.relay_url)  # unpaired earlier: the same relay again
+        if info is not None and info.api_base and not self.api_edit.text():
+            self.api_edit.setText(info.api_base)
+            self.advanced_box.setChecked(True)
+        self._show_token()
+
+    def _show_token(self) -> None:
+        masked = self.info.token_masked if self.info is not None else ""
+        editing = self._changing_token or not masked
+        self.token_masked.setText(masked)
+        self._token_shown.setVisible(bool(masked) and not editing)
+        self._token_editing.setVisible(editing and self.info is not None)
+        # Without a pairing the token goes with 接続; a separate save is for replacing one.
+        self.save_token_button.setVisible(bool(masked) or self.paired)
+        self.cancel_token_button.setVisible(bool(masked))
+
+    def check_health(self) -> None:
+        """Ask the relay (the paired one, or the address typed) whether it is up."""
+        from app.sync.pairing import relay_health
+
+        url = self.info.relay_url if self.paired and self.info is not None else \
+            self.relay_edit.text().strip()
+        if not url:
+            self.health_label.setText(self.tr("Relay: no address yet"))
+            self.health_label.setStyleSheet("")
+            return
+        self.health_label.setText(self.tr("Relay: checking…"))
+        self.health_label.setStyleSheet("")
+
+        def answered(health: Health) -> None:
+            self.health = health
+            if health.queue_depth is None:
+                text = self.tr("Relay: reachable")
+            else:
+                text = self.tr("Relay: reachable, %1 event(s) waiting").replace(
+                    "%1", f"{health.queue_depth:,}")
+            self.health_label.setText(text)
+            self.health_label.setStyleSheet("color: #1E7E34;")
+
+        def unreachable(exc: BaseException) -> None:
+            self.health = None
+            if isinstance(exc, OtokuiError):
+                what, _advice = translate_error(exc)
+                reason = what.split("\n")[0]
+            else:
+                log.info("relay health check failed: %s", type(exc).__name__)
+                reason = ""
+            text = self.tr("Relay: cannot be reached")
+            self.health_label.setText(f"{text} ({reason})" if reason else text)
+            self.health_label.setStyleSheet("color: #C5221F;")
+
+        self._background(lambda: relay_health(url), answered, unreachable)
+
+    # --- the token -------------------------------------------------------------------------------
+    def change_token(self) -> None:
+        self._changing_token = True
+        self.token_field.clear()
+        self._show_token()
+        self.token_field.select_all_and_focus()
+
+    def cancel_token_change(self) -> None:
+        self._changing_token = False
+        self.token_field.clear()
+        set_message(self.message, "")
+        self._show_token()
+
+    def save_token(self) -> None:
+        """Replace the saved token with the one typed (checked with LINE first)."""
+        if self._writing:
+            return
+        from app.sync.pairing import check_access_token
+
+        token = self.token_field.text().strip()
+        if not token:
+            set_message(self.message, self.tr("Please paste the channel access token."), ERROR)
+            self.token_field.select_all_and_focus()
+            return
+        book = self.book
+        api_base = self._api_base() if not self.paired else (
+            self.info.api_base if self.info is not None else None)
+
+        def work() -> None:
+            check_access_token(token, api_base)
+            book.line.set_access_token(token)
+
+        def saved(_result: Any) -> None:
+            self._changing_token = False
+            self.token_field.clear()
+            set_message(self.message, self.tr("Token saved."), GOOD)
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            set_message(self.message, "")
+            show_error(self, exc)
+            self.token_field.select_all_and_focus()
+
+        set_message(self.message, self.tr("Checking the token with LINE…"), HINT)
+        self._background(work, saved, failed, writing=True)
+
+    def _api_base(self) -> str | None:
+        if not self.advanced_box.isChecked():
+            return None
+        return self.api_edit.text().strip() or None
+
+    # --- connect and disconnect ------------------------------------------------------------------
+    def connect_relay(self) -> None:
+        """接続: pair this book with the relay (token checked with LINE first)."""
+        if self._writing or self.info is None or self.paired:
+            return
+        from app.sync.pairing import connect
+
+        url = self.relay_edit.text().strip()
+        code = self.code_edit.text().strip()
+        token = self.token_field.text().strip() if self._token_editing.isVisible() else ""
+        if not token and not self.info.token_masked:
+            set_message(self.message, self.tr("Please paste the channel access token."), ERROR)
+            self.token_field.select_all_and_focus()
+            return
+        if not url:
+            set_message(self.message, self.tr("Please enter the relay's address."), ERROR)
+            self.relay_edit.setFocus()
+            return
+        if not code:
+            set_message(self.message, self.tr(
+                "Please enter the pairing code (python -m relay pair on the relay's host)."),
+                ERROR)
+            self.code_edit.setFocus()
+            return
+        book = self.book
+        name = self.name_edit.text().strip() or default_device_name()
+        api_base = self._api_base()
+
+        def work() -> Any:
+            return connect(book, relay_url=url, pairing_code=code,
+                           access_token=token or None, api_base=api_base, device_name=name)
+
+        def done(_result: Any) -> None:
+            self.code_edit.clear()  # single use: it is spent now
+            self.token_field.clear()
+            self._changing_token = False
+            set_message(self.message, self.tr(
+                "Connected. Otokui now keeps the customer book up to date with LINE."), GOOD)
+            self.connected.emit()
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            set_message(self.message, "")
+            show_error(self, exc)
+            if isinstance(exc, PairingRefusedError):
+                self.code_edit.setFocus()
+                self.code_edit.selectAll()
+            elif isinstance(exc, RelayUrlError | RelayUnreachableError):
+                self.relay_edit.setFocus()
+                self.relay_edit.selectAll()
+            elif isinstance(exc, LineTokenRejectedError | ValidationError) and token:
+                self.token_field.select_all_and_focus()
+
+        set_message(self.message, self.tr("Connecting…"), HINT)
+        self._background(work, done, failed, writing=True)
+
+    def unpair(self) -> None:
+        """接続を解除, after a confirmation; offers to forget here when the relay is away."""
+        if self._writing or not self.paired:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Disconnect from the relay"),
+            self.tr("Disconnect this computer from the relay? New LINE messages stop "
+                    "arriving here, and those still waiting on the relay for this computer "
+                    "are deleted there. The customers and messages already in the book "
+                    "stay."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self._unpair(forget_if_unreachable=False)
+
+    def _unpair(self, *, forget_if_unreachable: bool) -> None:
+        from app.sync.pairing import unpair
+
+        book = self.book
+
+        def done(_result: Any) -> None:
+            set_message(self.message, self.tr("Disconnected from the relay."), GOOD)
+            self.disconnected.emit()
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            set_message(self.message, "")
+            if isinstance(exc, RelayUnreachableError) and not forget_if_unreachable:
+                answer = QMessageBox.question(
+                    self, self.tr("Disconnect from the relay"),
+                    self.tr("The relay cannot be reached, so it cannot be told. Forget the "
+                            "connection on this computer only? The relay keeps this "
+                            "computer's pairing until it is revoked there "
+                            "(python -m relay revoke)."),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                    QMessageBox.StandardButton.Cancel)
+                if answer == QMessageBox.StandardButton.Yes:
+                    self._unpair(forget_if_unreachable=True)
+                return
+            show_error(self, exc)
+
+        set_message(self.message, self.tr("Disconnecting…"), HINT)
+        self._background(lambda: unpair(book, forget_if_unreachable=forget_if_unreachable),
+                         done, failed, writing=True)
+
+
+def _when(iso: str | None) -> str:
+    """The pairing time (UTC ISO text) in local time, as the rest of the app shows dates."""
+    if not iso:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:  # format_datetime takes naive UTC, as the book stores it
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return format_datetime(moment)
