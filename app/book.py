@@ -26,7 +26,7 @@ class Change:
 
     #: "customers", "tags", "fields", "attachments", "audit", "settings", "messages" (ids:
     #: the customers whose conversations changed), "line" (connection settings),
-    #: "templates" (定型文)
+    #: "templates" (定型文), "segments", "broadcasts" (ids: broadcast ids)
     kind: str
     ids: tuple[int, ...] = field(default_factory=tuple)
 
@@ -35,6 +35,7 @@ class Book:
     def __init__(self, profile: Profile, db: Database, manifest: Manifest) -> None:
         from app.attachments import AttachmentService
         from app.audit import AuditService
+        from app.broadcast import BroadcastService
         from app.customers import CustomerService
         from app.fields import FieldService
         from app.line.connection import LineConnection
@@ -62,6 +63,7 @@ class Book:
         self.sending = SendService(self)
         self.templates = TemplateService(self)
         self.segments = SegmentService(self)
+        self.broadcasts = BroadcastService(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
         self.changed.emit(Change(kind, tuple(ids)))

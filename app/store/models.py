@@ -410,3 +410,80 @@ class MessageTemplate(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Broadcasts (migration 0005) ------------------------------------------------------------
+
+
+class Broadcast(Base):
+    """One message to many customers, as a stored job (see :mod:`app.broadcasts`)."""
+
+    __tablename__ = "broadcast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, default="")
+    #: "scheduled", "ready", "sending", "done", "cancelled", "stopped" (quota).
+    state: Mapped[str] = mapped_column(String(16))
+    #: "multicast" (the same text for all) or "push" (personalised, one per recipient).
+    endpoint: Mapped[str] = mapped_column(String(16))
+    #: {"texts": [...]} as written (placeholders unrendered).
+    content: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: How the recipients were chosen ({"kind": "segment", "id": 3}, ...), for the history.
+    audience: Mapped[dict] = mapped_column(JSON, default=dict)
+    scheduled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    cost: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    not_sent: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_broadcast_state", "state"),)
+
+
+class BroadcastBatch(Base):
+    """One LINE request of a broadcast, with its ``X-Line-Retry-Key`` stored before a try."""
+
+    __tablename__ = "broadcast_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcast.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    #: "pending", "sending" (may have been tried), "sent", "failed", "not_sent", "skipped".
+    state: Mapped[str] = mapped_column(String(16))
+    retry_key: Mapped[str] = mapped_column(String(36), unique=True)
+    key_made_ms: Mapped[int] = mapped_column(BigInteger)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    accepted_request_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_broadcast_batch_job", "broadcast_id", "state", "seq"),)
+
+
+class BroadcastRecipient(Base):
+    """One customer of a broadcast and what happened for them (the per-customer record)."""
+
+    __tablename__ = "broadcast_recipient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcast.id", ondelete="CASCADE"))
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    customer_id: Mapped[int] = mapped_column(Integer)
+    line_user_id: Mapped[str] = mapped_column(String(64))
+    #: "pending", "sent", "failed", "skipped", "not_sent".
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    #: A personalised broadcast's rendered LINE messages for this customer (push only).
+    messages: Mapped[list | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index("ix_broadcast_recipient_batch", "batch_id"),
+        Index("ix_broadcast_recipient_job", "broadcast_id", "customer_id"),
+        Index("ix_broadcast_recipient_customer", "customer_id"),
+    )

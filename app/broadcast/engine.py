@@ -1,0 +1,171 @@
+"""Running a stored broadcast: batches through LINE under its rate limits, exactly once.
+
+One wave at a time (up to ``wave`` batches): never-tried batches are checked for customers
+who blocked since planning, the wave is marked "may have been tried" in one write, its
+requests go out on a few threads (each waiting for its endpoint's token bucket), and their
+outcomes are written in one write. Retries of one request (timeouts, dropped answers, 5xx,
+rate-limit 429s) use its stored ``X-Line-Retry-Key`` through
+:func:`app.line.send.delivery.deliver`: a request LINE had accepted answers 409 and counts
+as sent. A crash anywhere leaves batches "pending" (never tried: sent normally later) or
+"sending" (maybe tried: retried with the same key, so LINE delivers at most once).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app.broadcast import jobs
+from app.broadcast.model import (
+    FAILED,
+    MULTICAST,
+    NOT_SENT,
+    PENDING,
+    REASON_QUOTA,
+    SENT,
+    TRYING,
+)
+from app.broadcast.ratelimit import TokenBucket
+from app.line.send.client import LineSender
+from app.line.send.delivery import Answer, Delivery, RetryPolicy, Verdict, deliver
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+log = logging.getLogger("otokui.broadcasts")
+
+#: Why a run stopped before every batch was settled.
+STOP_QUOTA = "quota"
+STOP_CANCELLED = "cancelled"
+STOP_UNREACHABLE = "unreachable"   # LINE kept failing: resume later with the same keys
+STOP_TOKEN = "token"  # noqa: S105 - 401: the access token was refused
+
+
+@dataclass
+class Outcome:
+    batch_id: int
+    was: str
+    delivery: Delivery | None   # None: not tried in this run
+
+
+class Run:
+    """One run() of one job; ``stop`` is shared with cancel() from other threads."""
+
+    def __init__(self, book: Book, broadcast_id: int, endpoint: str, texts: list[str], *,
+                 bucket: TokenBucket, policy: RetryPolicy, threads: int, wave: int,
+                 stop: threading.Event,
+                 progress: Callable[[int, int], None] | None,
+                 cancel: Callable[[], bool] | None) -> None:
+        self.book = book
+        self.id = broadcast_id
+        self.endpoint = endpoint
+        self.messages = [{"type": "text", "text": t} for t in texts]
+        self.bucket = bucket
+        self.policy = policy
+        self.threads = threads
+        self.wave = wave
+        self.stop = stop
+        self.progress = progress
+        self.cancel = cancel
+        self.reason: str | None = None
+        self.batches_sent = 0
+
+    def _cancelled(self) -> bool:
+        if self.cancel is not None and not self.stop.is_set() and self.cancel():
+            self.reason = self.reason or STOP_CANCELLED
+            self.stop.set()
+        if self.stop.is_set() and self.reason is None:
+            self.reason = STOP_CANCELLED  # set by BroadcastService.cancel()
+        return self.stop.is_set()
+
+    def go(self) -> str | None:
+        """Send until every batch is settled or something stops the run; the reason."""
+        sender = LineSender(self.book.line.access_token(), api_base=self.book.line.api_base)
+        try:
+            with ThreadPoolExecutor(max_workers=self.threads,
+                                    thread_name_prefix="broadcast") as pool:
+                while not self._cancelled():
+                    with self.book.db.write() as s:
+                        rows = jobs.next_batches(s, self.id, self.wave)
+                        if not rows:
+                            break
+                        jobs.skip_gone(s, [r[0] for r in rows if r[2] == PENDING])
+                        members = jobs.members(s, [r[0] for r in rows])
+                        live = [r for r in rows if members[r[0]]]
+                        jobs.mark_trying(s, [r[0] for r in live])
+                    futures = [pool.submit(self._send, sender, r, members[r[0]])
+                               for r in live]
+                    outcomes = [f.result() for f in futures]
+                    self._record(outcomes)
+                    if self.reason in (STOP_UNREACHABLE, STOP_TOKEN):
+                        break
+        finally:
+            sender.close()
+        return self.reason
+
+    def _send(self, sender: LineSender, row: tuple[int, int, str, str, int],
+              members: list[tuple[int, str, Any]]) -> Outcome:
+        batch_id, _, was, key, _ = row
+        if self.stop.is_set() and was == PENDING:
+            return Outcome(batch_id, was, None)
+        if self.endpoint == MULTICAST:
+            to = [uid for _, uid, _ in members]
+
+            def attempt() -> Answer:
+                self.bucket.acquire()
+                return sender.multicast(to, self.messages, key)
+        else:
+            _, uid, messages = members[0]
+
+            def attempt() -> Answer:
+                self.bucket.acquire()
+                return sender.push(uid, messages or self.messages, key)
+
+        delivery = deliver(attempt, self.policy, keep_going=lambda: not self._cancelled())
+        if delivery.final.verdict is Verdict.QUOTA:
+            self.reason = STOP_QUOTA
+            self.stop.set()
+        elif delivery.final.verdict is Verdict.REFUSED and delivery.final.status == 401:
+            self.reason = STOP_TOKEN
+            self.stop.set()
+        elif not delivery.final.verdict.final and not self.stop.is_set():
+            self.reason = STOP_UNREACHABLE
+            self.stop.set()
+        return Outcome(batch_id, was, delivery)
+
+    def _record(self, outcomes: list[Outcome]) -> None:
+        rows: list[tuple[int, str, int, str | None, str | None, str | None]] = []
+        for o in outcomes:
+            if o.delivery is None:
+                # Not tried in this run: back to what it was (a batch that may have been
+                # tried by a dead process keeps "sending" and its key).
+                rows.append((o.batch_id, PENDING if o.was == PENDING else TRYING, 0,
+                             None, None, None))
+                continue
+            d = o.delivery
+            a = d.final
+            if a.verdict.sent:
+                rows.append((o.batch_id, SENT, d.attempts, a.request_id,
+                             a.accepted_request_id, None))
+                self.batches_sent += 1
+            elif a.verdict is Verdict.QUOTA and not d.maybe_accepted:
+                rows.append((o.batch_id, NOT_SENT, d.attempts, a.request_id, None,
+                             REASON_QUOTA))
+            elif a.verdict is Verdict.REFUSED and a.status != 401 and not d.maybe_accepted:
+                rows.append((o.batch_id, FAILED, d.attempts, a.request_id, None,
+                             (a.reason or f"HTTP {a.status}")[:500]))
+            else:
+                # LINE may have it (or could not be reached, or refused the token): keep it
+                # "sending" with its key; the next run() asks again and LINE answers 409
+                # if it had accepted it.
+                rows.append((o.batch_id, TRYING, d.attempts, a.request_id, None, None))
+        with self.book.db.write() as s:
+            jobs.set_batches(s, rows)
+            c = jobs.store_counts(s, self.id)
+        self.book.announce("broadcasts", [self.id])
+        if self.progress is not None:
+            self.progress(c.recipients - c.pending, c.recipients)
