@@ -189,6 +189,9 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.auto_lock)
         settings.changed.connect(self._setting_changed)
 
+        from ui.inbox.integration import InboxIntegration
+
+        self.inbox = InboxIntegration(self)  # the chat page, its mode switch and tray icon
         self._build_content(book)
         self._restore_geometry()
 
@@ -380,11 +383,13 @@ class MainWindow(QMainWindow):
         self.apply_search()  # also enables the actions that need a selection, or not
         self.idle.resume()
         self.sync.start(book)  # does nothing until the book is paired with a relay
+        self.inbox.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
         if content is None:
             return
+        self.inbox.teardown()
         self._save_column_widths()
         self.settings.splitter_state = content.splitter.saveState().data()
         content.events.detach()
@@ -672,7 +677,7 @@ class MainWindow(QMainWindow):
         line = getattr(self._settings_dialog, "line_tab", None)
         return any(op.running for op in self._ops) or (
             self.content is not None and self.content.detail.busy) or bool(
-            line is not None and line.busy)  # connecting: finish before locking
+            line is not None and line.busy) or self.inbox.busy  # finish before locking
 
     def _ask_save_path(self, title: str, name: str, filter_text: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filter_text)
@@ -1059,6 +1064,7 @@ class MainWindow(QMainWindow):
             self._unlock_widget.abandon()
         self.sync.stop()
         self._retry_timer.stop()
+        self.inbox.close()
         self.settings.sync()
         super().closeEvent(event)
         self.closed.emit()

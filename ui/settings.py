@@ -115,6 +115,13 @@ class Settings(QObject):
     window_state: Option[bytes] = Option("window/state", b"", _to_bytes, QByteArray)
     splitter_state: Option[bytes] = Option("window/splitter", b"", _to_bytes, QByteArray)
     last_profile: Option[str] = Option("profile/last", "", str)
+    #: The window's page: "customers" (顧客台帳) or "inbox" (チャット).
+    window_mode: Option[str] = Option("window/mode", "customers", str)
+    #: Desktop notifications for new LINE messages, and whether they show who wrote what.
+    notify_messages: Option[bool] = Option("inbox/notify", True, _to_bool, bool)
+    notify_hide_content: Option[bool] = Option("inbox/notify_hide_content", False, _to_bool,
+                                               bool)
+    inbox_splitter_state: Option[bytes] = Option("inbox/splitter", b"", _to_bytes, QByteArray)
     settings_version: Option[int] = Option("settings_version", 0, _to_int, int)
 
     def __init__(self, qsettings: QSettings | None = None,

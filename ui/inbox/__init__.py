@@ -1,0 +1,5 @@
+"""The chat inbox window: conversation list, conversation view, composer (issue 5).
+
+Built on the Qt-free core (``book.messages``, ``book.sending``, ``book.templates``);
+see docs/inbox.md, section "The window".
+"""

@@ -1,0 +1,308 @@
+"""One line of a conversation as widgets: a bubble (in on the left, out on the right, in
+LINE's green), a day separator, or a grey system line.
+
+Received pictures are attachments of the customer (the sync stores them so, see
+docs/sync.md); the bubble shows a thumbnail decrypted in memory, never to a file, and a
+click opens :mod:`ui.preview`. Other media can be saved (a decrypted copy where the owner
+chooses). An outgoing message shows its state under the bubble; a failed one says why
+and offers to retry or discard it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.messages import IN, MessageRow
+from ui.inbox.texts import local_from_ms
+
+if TYPE_CHECKING:
+    pass
+
+THUMB = 220
+MAX_BUBBLE_WIDTH = 420
+_IN_STYLE = ("QFrame#bubble { background: #FFFFFF; border: 1px solid #E3E6EA;"
+             " border-radius: 14px; }")
+_OUT_STYLE = "QFrame#bubble { background: #8DE055; border-radius: 14px; }"
+_FAILED_STYLE = ("QFrame#bubble { background: #FDECEA; border: 1px solid #F4B4AE;"
+                 " border-radius: 14px; }")
+_MEDIA_STYLE = ("QFrame#bubble { background: #F1F3F4; border: 1px solid #E3E6EA;"
+                " border-radius: 14px; }")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Bubble", text)
+
+
+def system_text(row: MessageRow) -> str:
+    """The grey line for a system event or a postback."""
+    if row.type == "postback":
+        data = str(row.payload.get("data", ""))
+        return QCoreApplication.translate("Bubble", "Tapped a button: %1").replace("%1", data)
+    event = row.payload.get("event")
+    texts = {
+        "followed": QCoreApplication.translate("Bubble", "Added you as a friend"),
+        "unblocked": QCoreApplication.translate("Bubble", "Unblocked your account"),
+        "blocked": QCoreApplication.translate("Bubble", "Blocked your account"),
+        "account_link": QCoreApplication.translate("Bubble", "Linked their account"),
+        "tag_added": QCoreApplication.translate("Bubble", "Tag added: %1").replace(
+            "%1", str(row.payload.get("tag", ""))),
+    }
+    return texts.get(str(event), QCoreApplication.translate("Bubble", "Friend status changed"))
+
+
+def map_url(latitude: object, longitude: object) -> str:
+    return ("https://www.google.com/maps/search/?api=1&query="
+            + quote(f"{latitude},{longitude}"))
+
+
+def human_size(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB"
+    if n >= 1000:
+        return f"{n / 1000:.0f} KB"
+    return f"{n} B"
+
+
+class DaySeparator(QLabel):
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setObjectName("daySeparator")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("QLabel#daySeparator { color: #FFFFFF; background: #A9B4C2;"
+                           " border-radius: 10px; padding: 2px 12px; margin: 8px; }")
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+
+
+class SystemLine(QLabel):
+    def __init__(self, row: MessageRow, parent: QWidget | None = None) -> None:
+        time = f"{local_from_ms(row.at_ms):%H:%M}"
+        super().__init__(f"{system_text(row)}  {time}", parent)
+        self.message_id = row.id
+        self.setObjectName("systemLine")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setStyleSheet("QLabel#systemLine { color: #5F6368; background: #E8EBEF;"
+                           " border-radius: 10px; padding: 3px 12px; margin: 2px 40px; }")
+
+
+class MessageBubble(QWidget):
+    """A received or sent message. Signals carry the message id."""
+
+    open_image = Signal(int)       # attachment id
+    save_media = Signal(int)       # attachment id
+    keep_image = Signal(int)       # message id
+    retry = Signal(int)
+    discard = Signal(int)
+
+    def __init__(self, row: MessageRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.row = row
+        self.message_id = row.id
+        self.setObjectName("messageBubble")
+        self.outgoing = row.direction != IN
+        self.thumb: QLabel | None = None
+        self.retry_button: QPushButton | None = None
+        self.discard_button: QPushButton | None = None
+        self.state_label: QLabel | None = None
+        self.bubble = QFrame(self)
+        self.bubble.setObjectName("bubble")
+        self.bubble.setMaximumWidth(MAX_BUBBLE_WIDTH)
+        inner = QVBoxLayout(self.bubble)
+        inner.setContentsMargins(12, 8, 12, 8)
+        inner.setSpacing(4)
+        self.body = inner
+        style = _OUT_STYLE if self.outgoing else _IN_STYLE
+        if row.state == "failed":
+            style = _FAILED_STYLE
+        self._fill(row)
+        if row.type in ("sticker", "image", "video", "audio", "file", "location") \
+                and row.state != "failed" and not row.unsent:
+            style = _MEDIA_STYLE if row.type != "image" else style
+        self.bubble.setStyleSheet(style)
+
+        meta = QVBoxLayout()
+        meta.setSpacing(0)
+        meta.addStretch(1)
+        marks = []
+        if row.edited:
+            marks.append(_t("Edited"))
+        marks.append(f"{local_from_ms(row.at_ms):%H:%M}")
+        self.meta_label = QLabel(" ".join(marks), self)
+        self.meta_label.setObjectName("bubbleMeta")
+        self.meta_label.setStyleSheet("color: #80868B; font-size: 11px;")
+        if self.outgoing:
+            self.state_label = QLabel(self.state_text(row), self)
+            self.state_label.setObjectName("bubbleState")
+            self.state_label.setStyleSheet("color: #80868B; font-size: 11px;")
+            meta.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignRight)
+        meta.addWidget(self.meta_label, 0, Qt.AlignmentFlag.AlignRight if self.outgoing
+                       else Qt.AlignmentFlag.AlignLeft)
+
+        line = QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.setSpacing(6)
+        if self.outgoing:
+            line.addStretch(1)
+            line.addLayout(meta)
+            line.addWidget(self.bubble)
+        else:
+            line.addWidget(self.bubble)
+            line.addLayout(meta)
+            line.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 3, 12, 3)
+        outer.setSpacing(2)
+        outer.addLayout(line)
+        if row.state == "failed":
+            outer.addLayout(self._failed_row(row))
+
+    @staticmethod
+    def state_text(row: MessageRow) -> str:
+        if row.state == "sending":
+            return _t("Sending…")
+        if row.state == "sent":
+            return _t("Sent")
+        if row.state == "failed":
+            return _t("Not sent")
+        return ""
+
+    def _label(self, text: str, *, selectable: bool = True) -> QLabel:
+        label = QLabel(text, self.bubble)
+        label.setObjectName("bubbleText")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        if selectable:
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.addWidget(label)
+        return label
+
+    def _button(self, text: str) -> QPushButton:
+        button = QPushButton(text, self.bubble)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.body.addWidget(button)
+        return button
+
+    def _fill(self, row: MessageRow) -> None:
+        if row.unsent:
+            label = self._label(_t("This message was unsent."), selectable=False)
+            label.setStyleSheet("color: #80868B; font-style: italic;")
+            return
+        t, p = row.type, row.payload
+        if t == "text":
+            self._label(row.text)
+        elif t == "sticker":
+            box = self._label(_t("Sticker"), selectable=False)
+            box.setObjectName("stickerPlaceholder")
+            box.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            box.setMinimumSize(120, 72)
+            box.setStyleSheet("QLabel#stickerPlaceholder { color: #5F6368; font-size: 15px;"
+                              " border: 2px dashed #C4C9CF; border-radius: 10px; }")
+            keywords = [str(k) for k in p.get("keywords") or []][:6]
+            if row.text:
+                keywords.insert(0, row.text)
+            if keywords:
+                kw = self._label("、".join(keywords))
+                kw.setObjectName("stickerKeywords")
+                kw.setStyleSheet("color: #5F6368; font-size: 12px;")
+        elif t == "image":
+            self._fill_media_state(row, _t("Photo"))
+            if row.attachment_id is not None:
+                self.thumb = QLabel(_t("Photo"), self.bubble)
+                self.thumb.setObjectName("imageThumb")
+                self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.thumb.setMinimumSize(160, 120)
+                self.thumb.setCursor(Qt.CursorShape.PointingHandCursor)
+                self.thumb.setToolTip(_t("Click to view"))
+                self.thumb.setStyleSheet("background: #E8EBEF; border-radius: 8px;")
+                self.thumb.mousePressEvent = lambda _e: self.open_image.emit(  # type: ignore
+                    row.attachment_id)
+                self.body.addWidget(self.thumb)
+                if not self.outgoing:
+                    keep = self._button(_t("Keep as attachment"))
+                    keep.setObjectName("keepImage")
+                    keep.setFlat(True)
+                    keep.clicked.connect(lambda: self.keep_image.emit(row.id))
+        elif t in ("video", "audio", "file"):
+            what = {"video": _t("Video"), "audio": _t("Voice message"),
+                    "file": _t("File")}[t]
+            title = what
+            if t == "file":
+                title = f"{p.get('fileName') or what}"
+                if isinstance(p.get("fileSize"), int):
+                    title += f"  ({human_size(p['fileSize'])})"
+            elif isinstance(p.get("duration"), int):
+                seconds = p["duration"] // 1000
+                title += f"  {seconds // 60}:{seconds % 60:02d}"
+            self._label(title)
+            self._fill_media_state(row, what)
+            if row.attachment_id is not None:
+                save = self._button(_t("Save…"))
+                save.setObjectName("saveMedia")
+                save.clicked.connect(lambda: self.save_media.emit(row.attachment_id))
+        elif t == "location":
+            title = str(p.get("title") or _t("Location"))
+            self._label(title).setStyleSheet("font-weight: bold;")
+            if p.get("address"):
+                self._label(str(p["address"]))
+            if p.get("latitude") is not None and p.get("longitude") is not None:
+                link = QLabel(f'<a href="{map_url(p["latitude"], p["longitude"])}">'
+                              f'{_t("Open the map")}</a>', self.bubble)
+                link.setObjectName("mapLink")
+                link.setTextFormat(Qt.TextFormat.RichText)
+                link.setOpenExternalLinks(True)
+                self.body.addWidget(link)
+        else:
+            self._label(row.text or _t("A message of a kind Otokui cannot show yet "
+                                       "(open LINE to see it)."))
+
+    def _fill_media_state(self, row: MessageRow, _what: str) -> None:
+        if row.content_state == "pending":
+            self._label(_t("Downloading…"), selectable=False).setStyleSheet("color: #80868B;")
+        elif row.content_state == "unavailable":
+            self._label(_t("LINE no longer has this content."),
+                        selectable=False).setStyleSheet("color: #80868B;")
+
+    def set_thumbnail(self, pixmap: QPixmap) -> None:
+        if self.thumb is not None:
+            self.thumb.setPixmap(pixmap)
+            self.thumb.setText("")
+            self.thumb.setMinimumSize(pixmap.size() / max(1.0, pixmap.devicePixelRatio()))
+            self.thumb.setStyleSheet("")
+
+    def _failed_row(self, row: MessageRow) -> QHBoxLayout:
+        box = QHBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addStretch(1)
+        reason = QLabel(row.error or _t("This message could not be sent."), self)
+        reason.setObjectName("failReason")
+        reason.setWordWrap(True)
+        reason.setMaximumWidth(MAX_BUBBLE_WIDTH)
+        reason.setStyleSheet("color: #C5221F; font-size: 12px;")
+        self.retry_button = QPushButton(_t("Retry"), self)
+        self.retry_button.setObjectName("retryButton")
+        self.retry_button.clicked.connect(lambda: self.retry.emit(row.id))
+        self.discard_button = QPushButton(_t("Discard"), self)
+        self.discard_button.setObjectName("discardButton")
+        self.discard_button.clicked.connect(lambda: self.discard.emit(row.id))
+        box.addWidget(reason, 1)
+        box.addWidget(self.retry_button)
+        box.addWidget(self.discard_button)
+        return box
+
+
+def day_of(row: MessageRow) -> dt.date:
+    return local_from_ms(row.at_ms).date()

@@ -1,0 +1,373 @@
+"""One conversation: a header (name, status), the bubbles, paged from the newest.
+
+Opening shows the newest :data:`PAGE` messages (one query) and scrolls to the end;
+scrolling to the top loads the :data:`PAGE` before them, keeping what the owner looked
+at in place. Opening marks the conversation read in Otokui at once and, when the owner
+turned it on (``book.sending.mark_read_on_line_enabled``), on LINE in the background.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import NotFoundError
+from app.messages import ConversationStatus, MessageRow
+from ui.inbox.bubbles import THUMB, DaySeparator, MessageBubble, SystemLine, day_of
+from ui.inbox.texts import STATUS_COLOURS, day_label, status_label
+from ui.worker import BackgroundOp, run_in_background
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+log = logging.getLogger("otokui.ui.inbox")
+
+PAGE = 200
+_SYSTEM_TYPES = ("system", "postback")
+
+
+class ConversationView(QWidget):
+    """Shows :attr:`customer_id`'s messages; ``status_changed`` after the owner sets one."""
+
+    retry_requested = Signal(int)
+    #: A short word to the owner (shown under the conversation).
+    notice = Signal(str)
+    discard_requested = Signal(int)
+
+    def __init__(self, book: Book, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conversationPane")
+        self.book: Book | None = book
+        self.customer_id: int | None = None
+        self.rows: list[MessageRow] = []
+        self.has_older = False
+        self.widgets: list[QWidget] = []
+        self.bubbles: dict[int, MessageBubble] = {}
+        self._thumbs: dict[int, QPixmap] = {}
+        self._ops: set[BackgroundOp] = set()
+        self.previews: list[QWidget] = []
+
+        self.title = QLabel(self)
+        self.title.setObjectName("conversationTitle")
+        self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
+        self.status = QComboBox(self)
+        self.status.setObjectName("conversationStatus")
+        for s in ConversationStatus:
+            self.status.addItem(status_label(s.value), s.value)
+        self.status.activated.connect(self._status_chosen)
+        header = QHBoxLayout()
+        header.setContentsMargins(16, 10, 16, 8)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.status)
+
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("messageScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.canvas = QWidget()
+        self.canvas.setObjectName("messageCanvas")
+        self.canvas.setStyleSheet("QWidget#messageCanvas { background: #DCE6F0; }")
+        self.lines = QVBoxLayout(self.canvas)
+        self.lines.setContentsMargins(0, 8, 0, 8)
+        self.lines.setSpacing(2)
+        self.older = QLabel(self.tr("Scroll up for earlier messages"), self.canvas)
+        self.older.setObjectName("olderHint")
+        self.older.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.older.setStyleSheet("color: #5F6368; padding: 6px;")
+        self.lines.addWidget(self.older)
+        self.lines.addStretch(1)
+        self.scroll.setWidget(self.canvas)
+        self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
+
+        self.placeholder = QLabel(self.tr("Choose a conversation on the left."), self)
+        self.placeholder.setObjectName("conversationPlaceholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #80868B; background: #DCE6F0;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.placeholder, 1)
+        self._show_placeholder(True)
+
+    # --- opening -----------------------------------------------------------------------------
+    def _show_placeholder(self, on: bool) -> None:
+        self.placeholder.setVisible(on)
+        self.scroll.setVisible(not on)
+        self.title.setVisible(not on)
+        self.status.setVisible(not on)
+
+    def open(self, customer_id: int | None, *, mark_read: bool = True) -> None:
+        self.customer_id = customer_id
+        self._clear()
+        if customer_id is None or self.book is None:
+            self._show_placeholder(True)
+            return
+        self._show_placeholder(False)
+        self._fill_header()
+        self.rows = self.book.messages.messages(customer_id, limit=PAGE)
+        self.has_older = len(self.rows) == PAGE
+        self._build(self.rows, at_top=False)
+        self._scroll_to_end()
+        if mark_read:
+            self.mark_read()
+
+    def mark_read(self) -> None:
+        book, cid = self.book, self.customer_id
+        if book is None or cid is None:
+            return
+        conv = book.messages.conversation(cid)
+        if conv is not None and conv.unread_count:
+            book.messages.mark_read(cid)
+        if book.sending.mark_read_on_line_enabled():
+            self._track(run_in_background(
+                self, lambda _p: book.sending.mark_read_on_line(cid),
+                on_failure=lambda e: log.info("read mark on LINE failed (%s)",
+                                              type(e).__name__)))
+
+    def _fill_header(self) -> None:
+        assert self.book is not None and self.customer_id is not None
+        conv = self.book.messages.conversation(self.customer_id)
+        if conv is None:
+            try:
+                c = self.book.customers.get(self.customer_id)
+                name = c.name or c.display_name
+            except NotFoundError:
+                name = ""
+            status = ConversationStatus.OPEN.value
+        else:
+            name = conv.name or conv.display_name
+            status = conv.status
+        self.title.setText(name or "—")
+        self.status.setCurrentIndex(max(0, self.status.findData(status)))
+        colour = STATUS_COLOURS.get(status, "#9AA0A6")
+        self.status.setStyleSheet(f"QComboBox {{ color: {colour}; font-weight: bold; }}")
+
+    def _status_chosen(self, index: int) -> None:
+        if self.book is not None and self.customer_id is not None:
+            self.book.messages.set_status(self.customer_id, self.status.itemData(index))
+
+    # --- building ----------------------------------------------------------------------------
+    def _clear(self) -> None:
+        for w in self.widgets:
+            self.lines.removeWidget(w)
+            w.deleteLater()
+        self.widgets.clear()
+        self.bubbles.clear()
+        self.rows = []
+        self.older.hide()
+
+    def _make(self, rows: list[MessageRow], previous: MessageRow | None) -> list[QWidget]:
+        made: list[QWidget] = []
+        last_day = day_of(previous) if previous is not None else None
+        for row in rows:
+            day = day_of(row)
+            if day != last_day:
+                sep = DaySeparator(day_label(day), self.canvas)
+                made.append(sep)
+                last_day = day
+            if row.type in _SYSTEM_TYPES:
+                made.append(SystemLine(row, self.canvas))
+                continue
+            bubble = MessageBubble(row, self.canvas)
+            bubble.open_image.connect(self.open_image)
+            bubble.save_media.connect(self.save_media)
+            bubble.keep_image.connect(self.keep_image)
+            bubble.retry.connect(self.retry_requested)
+            bubble.discard.connect(self.discard_requested)
+            self.bubbles[row.id] = bubble
+            if bubble.thumb is not None and row.attachment_id is not None:
+                if row.attachment_id in self._thumbs:
+                    bubble.set_thumbnail(self._thumbs[row.attachment_id])
+                else:
+                    self._load_thumbnail(row.attachment_id)
+            made.append(bubble)
+        return made
+
+    def _build(self, rows: list[MessageRow], *, at_top: bool) -> None:
+        self.canvas.setUpdatesEnabled(False)
+        try:
+            if at_top:
+                # The older page: separators restart; drop the first one already shown
+                # when the older page ends on the same day.
+                made = self._make(rows, None)
+                if self.widgets and isinstance(self.widgets[0], DaySeparator) and rows and \
+                        self.rows and day_of(rows[-1]) == day_of(self.rows[0]):
+                    first = self.widgets.pop(0)
+                    self.lines.removeWidget(first)
+                    first.deleteLater()
+                start = 1  # after the "older" hint
+                for i, w in enumerate(made):
+                    self.lines.insertWidget(start + i, w)
+                self.widgets[:0] = made
+            else:
+                made = self._make(rows, None)
+                base = self.lines.count() - 1  # before the stretch
+                for i, w in enumerate(made):
+                    self.lines.insertWidget(base + i, w)
+                self.widgets.extend(made)
+            self.older.setVisible(self.has_older)
+        finally:
+            self.canvas.setUpdatesEnabled(True)
+
+    def _scroll_to_end(self) -> None:
+        bar = self.scroll.verticalScrollBar()
+        self.canvas.adjustSize()
+        bar.setValue(bar.maximum())
+        QTimer.singleShot(0, self, self._to_end)  # again once the layout has settled
+
+    def _to_end(self) -> None:
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _scrolled(self, value: int) -> None:
+        if value == 0 and self.has_older and self.rows:
+            QTimer.singleShot(0, self, self.load_older)
+
+    def load_older(self) -> int:
+        """The page before the oldest shown; returns how many rows came."""
+        if self.book is None or self.customer_id is None or not self.rows or \
+                not self.has_older:
+            return 0
+        first = self.rows[0]
+        older = self.book.messages.messages(self.customer_id, limit=PAGE,
+                                            before=(first.at_ms, first.id))
+        self.has_older = len(older) == PAGE
+        if not older:
+            self.older.hide()
+            return 0
+        bar = self.scroll.verticalScrollBar()
+        before_max = bar.maximum()
+        before_value = bar.value()
+        self._build(older, at_top=True)
+        self.rows[:0] = older
+        self.canvas.adjustSize()
+        bar.setValue(before_value + bar.maximum() - before_max)
+        return len(older)
+
+    def reload(self) -> None:
+        """The conversation changed (a new message, a send settled): show it again."""
+        if self.book is None or self.customer_id is None:
+            return
+        bar = self.scroll.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 40
+        keep = max(PAGE, len(self.rows))
+        cid = self.customer_id
+        self._clear()
+        self._fill_header()
+        self.rows = self.book.messages.messages(cid, limit=keep)
+        self.has_older = len(self.rows) == keep
+        self._build(self.rows, at_top=False)
+        if at_end:
+            self._scroll_to_end()
+
+    def book_changed(self, kinds: set[str], ids: dict[str, set[int] | None]) -> None:
+        if self.customer_id is None:
+            return
+        if kinds & {"messages", "customers"}:
+            changed = ids.get("messages") if "messages" in kinds else ids.get("customers")
+            if changed is None or self.customer_id in changed or not changed:
+                self.reload()
+
+    # --- media -------------------------------------------------------------------------------
+    def _track(self, op: BackgroundOp) -> BackgroundOp:
+        self._ops.add(op)
+        op.finished.connect(lambda: self._ops.discard(op))
+        return op
+
+    @property
+    def busy(self) -> bool:
+        return any(op.running for op in self._ops)
+
+    def _load_thumbnail(self, attachment_id: int) -> None:
+        book = self.book
+        if book is None:
+            return
+
+        def work(_p: Any) -> QImage:
+            # Decrypted into memory for the small picture only (not audited as an opening).
+            data = book.attachments.read_bytes(attachment_id, audit=False)
+            image = QImage.fromData(data)
+            del data
+            if image.isNull():
+                return image
+            return image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                Qt.TransformationMode.SmoothTransformation)
+
+        def done(image: QImage) -> None:
+            if image.isNull() or self.book is None:
+                return
+            pixmap = QPixmap.fromImage(image)
+            self._thumbs[attachment_id] = pixmap
+            for bubble in self.bubbles.values():
+                if bubble.row.attachment_id == attachment_id:
+                    bubble.set_thumbnail(pixmap)
+
+        self._track(run_in_background(self, work, on_success=done, on_failure=lambda e: log.info(
+            "no thumbnail (%s)", type(e).__name__)))
+
+    def open_image(self, attachment_id: int) -> None:
+        if self.book is None:
+            return
+        from ui.preview import open_preview
+
+        open_preview(self, self.book, attachment_id, on_open=self.previews.append)
+
+    def save_media(self, attachment_id: int) -> None:
+        if self.book is None:
+            return
+        att = self.book.attachments.get(attachment_id)
+        path, _f = QFileDialog.getSaveFileName(self, self.tr("Save a copy"), att.file_name)
+        if path:
+            self.save_media_to(attachment_id, Path(path))
+
+    def save_media_to(self, attachment_id: int, path: Path) -> BackgroundOp | None:
+        book = self.book
+        if book is None:
+            return None
+        return self._track(run_in_background(
+            self, lambda _p: book.attachments.save_copy(attachment_id, path)))
+
+    def keep_image(self, message_id: int) -> None:
+        """Keep a received photo among the customer's attachments (添付ファイルとして保存).
+
+        The sync already stored it as the customer's attachment (kind "photo"); keeping it
+        labels it with the day it was received, so it stands out in the detail pane and
+        stays when the conversation is cleared.
+        """
+        if self.book is None:
+            return
+        row = self.book.messages.get(message_id)
+        if row.attachment_id is None:
+            return
+        self.book.attachments.update(row.attachment_id, kind="photo",
+                                     date_label=self.tr("Received on LINE"),
+                                     labelled_date=day_of(row))
+        self.notice.emit(self.tr("The photo is kept among this customer's attachments."))
+
+    def release(self) -> None:
+        for window in self.previews:
+            with contextlib.suppress(RuntimeError):  # already deleted by Qt
+                window.close()
+        self.previews.clear()
+        self._thumbs.clear()
+        self._clear()
+        self.book = None
+        self.customer_id = None
