@@ -93,7 +93,10 @@ class ConversationView(QWidget):
         self.lines.addWidget(self.older)
         self.lines.addStretch(1)
         self.scroll.setWidget(self.canvas)
+        self._stick = True
+        self._anchor: tuple[int, int] | None = None
         self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.scroll.verticalScrollBar().rangeChanged.connect(self._range_changed)
 
         self.placeholder = QLabel(self.tr("Choose a conversation on the left."), self)
         self.placeholder.setObjectName("conversationPlaceholder")
@@ -228,17 +231,28 @@ class ConversationView(QWidget):
             self.canvas.setUpdatesEnabled(True)
 
     def _scroll_to_end(self) -> None:
+        self._stick = True
+        self._anchor = None
         bar = self.scroll.verticalScrollBar()
-        self.canvas.adjustSize()
         bar.setValue(bar.maximum())
-        QTimer.singleShot(0, self, self._to_end)  # again once the layout has settled
 
-    def _to_end(self) -> None:
+    def _range_changed(self, _minimum: int, maximum: int) -> None:
+        # The layout settles after the widgets were added: keep the end in view, or what
+        # was on screen before an older page came in.
         bar = self.scroll.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        if self._anchor is not None:
+            old_max, old_value = self._anchor
+            if maximum != old_max:
+                self._anchor = None
+                bar.setValue(old_value + maximum - old_max)
+        elif self._stick:
+            bar.setValue(maximum)
 
     def _scrolled(self, value: int) -> None:
-        if value == 0 and self.has_older and self.rows:
+        bar = self.scroll.verticalScrollBar()
+        if self._anchor is None:
+            self._stick = value >= bar.maximum() - 4
+        if value == 0 and self.has_older and self.rows and self._anchor is None:
             QTimer.singleShot(0, self, self.load_older)
 
     def load_older(self) -> int:
@@ -254,12 +268,10 @@ class ConversationView(QWidget):
             self.older.hide()
             return 0
         bar = self.scroll.verticalScrollBar()
-        before_max = bar.maximum()
-        before_value = bar.value()
+        self._stick = False
+        self._anchor = (bar.maximum(), bar.value())
         self._build(older, at_top=True)
         self.rows[:0] = older
-        self.canvas.adjustSize()
-        bar.setValue(before_value + bar.maximum() - before_max)
         return len(older)
 
     def reload(self) -> None:

@@ -1,0 +1,172 @@
+"""The composer without LINE: the UTF-16 counter, bubbles, photos, templates (定型文)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from app.line.send import MAX_BUBBLES
+from tests.ui.test_inbox_support import image_bytes
+from ui.inbox.composer import MAX_PREVIEW_BYTES, Composer, make_preview
+from ui.inbox.templates_dialog import TemplatesWidget
+
+
+def _composer(qtbot, book, cid) -> Composer:
+    composer = Composer(book)
+    qtbot.addWidget(composer)
+    composer.set_customer(cid)
+    return composer
+
+
+def test_utf16_counter_counts_emoji_as_two(qtbot, book, seeded) -> None:
+    composer = _composer(qtbot, book, seeded.customers["田中"])
+    editor = composer.editors[0]
+    assert editor.counter.text() == "0 / 5,000"
+    assert not composer.send_button.isEnabled()  # nothing to send
+    composer.set_text("😀あA")
+    assert editor.counter.text() == "4 / 5,000"
+    composer.set_text("👨‍👩‍👧")
+    assert editor.counter.text() == "8 / 5,000"
+    composer.set_text("あ" * 4999 + "😀")
+    assert editor.counter.text() == "5,001 / 5,000"
+    assert not composer.send_button.isEnabled()  # too long: LINE would refuse it
+    composer.set_text("あ" * 4998 + "😀")
+    assert editor.counter.text() == "5,000 / 5,000"
+    assert composer.send_button.isEnabled()
+
+
+def test_up_to_five_bubbles(qtbot, book, seeded) -> None:
+    composer = _composer(qtbot, book, seeded.customers["田中"])
+    for _ in range(MAX_BUBBLES + 2):
+        composer.add_bubble()
+    assert len(composer.editors) == MAX_BUBBLES
+    assert not composer.add_bubble_button.isEnabled()
+    assert not composer.image_button.isEnabled()
+    composer.remove_bubble(composer.editors[2])
+    assert len(composer.editors) == MAX_BUBBLES - 1 and composer.add_bubble_button.isEnabled()
+    composer.remove_bubble(composer.editors[0])
+    composer.remove_bubble(composer.editors[0])
+    composer.remove_bubble(composer.editors[0])
+    composer.remove_bubble(composer.editors[0])  # the last one stays
+    assert len(composer.editors) == 1
+    # Switching customer starts afresh.
+    composer.set_text("田中さんへ")
+    composer.set_customer(seeded.customers["鈴木"])
+    assert composer.texts() == [""]
+
+
+def test_photos_checked_before_sending(qtbot, book, seeded, tmp_path: Path) -> None:
+    composer = _composer(qtbot, book, seeded.customers["田中"])
+    small = tmp_path / "small.png"
+    small.write_bytes(image_bytes())
+    assert composer.add_image(small)
+    assert composer.images[0].preview is None  # at most 1 MB: its own preview
+    assert composer.send_button.isEnabled()
+    fake = tmp_path / "fake.jpg"
+    fake.write_bytes(b"GIF89a not a jpeg")
+    assert not composer.add_image(fake)
+    assert composer.error.text() == "“fake.jpg” is not a JPEG or PNG photo. LINE only takes those."
+    truncated = tmp_path / "broken.png"
+    truncated.write_bytes(image_bytes()[:40])
+    assert not composer.add_image(truncated)
+    assert "damaged" in composer.error.text()
+    huge = tmp_path / "huge.jpg"
+    huge.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 10_000_001)
+    assert not composer.add_image(huge)
+    assert "larger than 10 MB" in composer.error.text()
+    # A photo over 1 MB gets a JPEG preview of at most 1 MB, made here.
+    big = tmp_path / "big.png"
+    big.write_bytes(_noisy_png(1400, 1000))
+    assert big.stat().st_size > MAX_PREVIEW_BYTES
+    assert composer.add_image(big)
+    preview = composer.images[-1].preview
+    assert preview is not None and len(preview) <= MAX_PREVIEW_BYTES
+    assert preview.startswith(b"\xff\xd8\xff")
+    assert len(composer.images) == 2
+    assert composer.error.isHidden()
+
+
+def _noisy_png(width: int, height: int) -> bytes:
+    import random
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImage
+
+    rnd = random.Random(5)
+    raw = bytes(rnd.getrandbits(8) for _ in range(width * height * 4))
+    image = QImage(raw, width, height, QImage.Format.Format_RGB32).copy()
+    buffer = QByteArray()
+    device = QBuffer(buffer)
+    device.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(device, "PNG")
+    device.close()
+    return buffer.data()
+
+
+def test_make_preview_refuses_what_is_not_an_image() -> None:
+    import pytest
+
+    with pytest.raises(ValueError):
+        make_preview(b"not an image at all")
+
+
+def test_dropping_a_photo_adds_it(qtbot, book, seeded, tmp_path: Path) -> None:
+    composer = _composer(qtbot, book, seeded.customers["田中"])
+    composer.show()
+    photo = tmp_path / "drop.png"
+    photo.write_bytes(image_bytes())
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo)), QUrl.fromLocalFile(str(tmp_path / "x.txt"))])
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(composer, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(composer, drop)
+    assert [i.path.name for i in composer.images] == ["drop.png"]
+
+
+def test_templates_insert_rendered_text_and_warn(qtbot, book, seeded) -> None:
+    composer = _composer(qtbot, book, seeded.customers["田中"])
+    composer.insert_template("{名前}様、ご予約ありがとうございます。")
+    assert composer.texts() == ["田中 太郎様、ご予約ありがとうございます。"]
+    assert composer.notice.isHidden()
+    composer.set_text("")
+    composer.insert_template("{名まえ}様 {ふりがな}")
+    assert composer.texts()[0].startswith("{名まえ}様")
+    assert composer.notice.text() == "Not recognised, left as written: {名まえ}"
+    book.templates.create("お礼", "ありがとうございました。")
+    composer._fill_templates()
+    titles = [a.text() for a in composer.template_menu.actions()]
+    assert titles[0] == "お礼" and titles[-1] == "Manage templates…"
+
+
+def test_templates_editor_adds_edits_reorders_and_deletes(qtbot, book) -> None:
+    editor = TemplatesWidget(book)
+    qtbot.addWidget(editor)
+    editor.new()
+    editor.title.setText("お礼")
+    editor.text.setPlainText("{名前}様、ありがとうございました。")
+    first = editor.save()
+    editor.new()
+    editor.title.setText("休業日")
+    editor.text.setPlainText("{field:休業日}はお休みです")
+    second = editor.save()
+    assert editor.warning.text() == "Not recognised: {field:休業日} (stays as written)"
+    assert [t.title for t in book.templates.list()] == ["お礼", "休業日"]
+    editor.move(-1)
+    assert [t.id for t in book.templates.list()] == [second, first]
+    editor.title.setText("定休日")
+    editor.save()
+    assert book.templates.get(second).title == "定休日"
+    editor.new()
+    editor.title.setText("")
+    editor.text.setPlainText("")
+    assert editor.save() is None and editor.error.text()  # the core's refusal, in words
+    editor.reload(select=first)
+    editor.delete()
+    assert [t.id for t in book.templates.list()] == [second]
