@@ -9,7 +9,13 @@ Writes ``docs/screenshots/main-window.png`` (the window on the 100,000-customer 
 ``bench.book.build_book``), ``docs/screenshots/detail-pane.png`` (a customer with a PDF
 contract and a photo attached, in a small book made here with made-up people) and
 ``docs/screenshots/import-wizard.png`` (engineer B's import wizard showing the rows its
-dry run refused), in Japanese, the default language.
+dry run refused), ``docs/screenshots/demo.png`` (the live demo, ``python main.py --demo``,
+about ten seconds after it opened: LINE friends arriving, the sync's status in the status
+bar) and ``docs/screenshots/line-settings.png`` (Settings → LINE on the demo's book), in
+Japanese, the default language.
+
+Only some of them: ``python -m bench.screenshots demo`` (names: main, detail, import,
+demo).
 """
 
 from __future__ import annotations
@@ -146,10 +152,53 @@ def _small_book(root: Path):
     return profile, book, ids[0]
 
 
+def _save(widget, name: str, note: str = "") -> Path:
+    path = OUT / name
+    widget.grab().save(str(path), "PNG")
+    print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB{note}")
+    return path
+
+
+def demo_shots(app, settings) -> None:
+    """The live demo as a newcomer sees it, then its Settings → LINE tab."""
+    from ui.app import open_demo_window
+    from ui.dialogs.settings_dialog import SettingsDialog
+
+    # seed: the same friends and messages every run, so retaken screenshots stay comparable
+    window = open_demo_window(settings, seed=11)
+    if window is None:
+        raise SystemExit("the demo did not start")
+    window.resize(*SIZE)
+    window.show()
+    _settle(app, 10_000)  # what a newcomer sees ten seconds in
+    content = window.content
+    model = content.model
+    book = window.book
+    if model.rowCount():
+        content.view.selectRow(0)  # a customer's details on the right
+    _settle(app, 600)
+    _save(window, "demo.png", f" ({model.rowCount()} customers, "
+                              f"status “{window.sync_label.text()}”)")
+
+    dialog = SettingsDialog(book, window.settings, window)
+    dialog.tabs.setCurrentWidget(dialog.line_tab)
+    dialog.show()
+    for _ in range(100):
+        _settle(app, 100)
+        if not dialog.line_tab.loading:
+            break
+    _settle(app, 200)
+    _save(dialog, "line-settings.png")
+    dialog.reject()
+    window.close()
+    _settle(app, 100)
+
+
 def main() -> int:
     code = _under_xvfb()
     if code is not None:
         return code
+    wanted = set(sys.argv[1:]) or {"main", "detail", "import", "demo"}
     import keyring
     from PySide6.QtCore import QSettings
 
@@ -174,66 +223,71 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="otokui-shots-"))
     settings = Settings(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
 
-    # 1. The main window on the 100,000-customer book.
-    big = build_book(BOOKS / "book-100000", 100_000, attachments=False).open(PASSPHRASE)
-    window = MainWindow(big, settings)
-    window.resize(*SIZE)
-    window.show()
-    _settle(app)
-    content = window.content
-    content.view.selectRow(3)
-    _settle(app)
-    path = OUT / "main-window.png"
-    window.grab().save(str(path), "PNG")
-    print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
-    window.close()
-    _settle(app, 100)
+    if "demo" in wanted:
+        demo_shots(app, settings)
 
-    # 2. The detail pane of a customer with a PDF contract and a photo.
-    _profile, book, cid = _small_book(work)
-    window = MainWindow(book, settings)
-    window.resize(SIZE[0], 1420)  # tall enough for the whole pane, header to attachments
-    window.show()
-    _settle(app)
-    window.select_customer(cid)
-    _settle(app, 800)  # thumbnails are decrypted in the background
-    pane = window.content.detail
-    pane.attachments.setCurrentRow(0)
-    _settle(app, 300)
-    path = OUT / "detail-pane.png"
-    pane.grab().save(str(path), "PNG")
-    print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
-    # 3. The import wizard after its dry run found bad rows (nothing imported).
-    from ui.dialogs.import_wizard import ImportWizard
-
-    csv_path = work / "顧客リスト.csv"
-    csv_path.write_bytes((
-        "氏名,ふりがな,電話番号,メールアドレス,誕生日,タグ\r\n"
-        "吉田 花子,よしだ はなこ,090-1111-2222,hanako@example.jp,1990/05/17,常連\r\n"
-        "松本 翔,まつもと しょう,12,sho@example.jp,1988/11/03,新規\r\n"
-        "井上 真央,いのうえ まお,080-3333-4444,mao-at-example.jp,1995/02/30,VIP\r\n"
-        "木村 拓也,きむら たくや,070-5555-6666,,2001/07/07,常連;VIP\r\n"
-    ).encode("cp932"))
-    wizard = ImportWizard(book, window)
-    wizard.show()
-    wizard.set_path(csv_path)
-    _settle(app, 200)
-    wizard.next()
-    _settle(app, 800)  # the preview is read in the background, then the wizard moves on
-    wizard.next()
-    _settle(app, 1500)  # the dry run
-    for _ in range(50):
-        if not wizard.busy:
-            break
+    if "main" in wanted:
+        # 1. The main window on the 100,000-customer book.
+        big = build_book(BOOKS / "book-100000", 100_000, attachments=False).open(PASSPHRASE)
+        window = MainWindow(big, settings)
+        window.resize(*SIZE)
+        window.show()
+        _settle(app)
+        content = window.content
+        content.view.selectRow(3)
+        _settle(app)
+        path = OUT / "main-window.png"
+        window.grab().save(str(path), "PNG")
+        print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
+        window.close()
         _settle(app, 100)
-    _settle(app, 200)
-    path = OUT / "import-wizard.png"
-    wizard.grab().save(str(path), "PNG")
-    print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB "
-          f"(page {wizard.currentId() + 1} of 4)")
-    wizard.reject()
-    window.close()
-    _settle(app, 100)
+
+    if wanted & {"detail", "import"}:
+        # 2. The detail pane of a customer with a PDF contract and a photo.
+        _profile, book, cid = _small_book(work)
+        window = MainWindow(book, settings)
+        window.resize(SIZE[0], 1420)  # tall enough for the whole pane, header to attachments
+        window.show()
+        _settle(app)
+        window.select_customer(cid)
+        _settle(app, 800)  # thumbnails are decrypted in the background
+        pane = window.content.detail
+        pane.attachments.setCurrentRow(0)
+        _settle(app, 300)
+        path = OUT / "detail-pane.png"
+        pane.grab().save(str(path), "PNG")
+        print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
+        # 3. The import wizard after its dry run found bad rows (nothing imported).
+        from ui.dialogs.import_wizard import ImportWizard
+
+        csv_path = work / "顧客リスト.csv"
+        csv_path.write_bytes((
+            "氏名,ふりがな,電話番号,メールアドレス,誕生日,タグ\r\n"
+            "吉田 花子,よしだ はなこ,090-1111-2222,hanako@example.jp,1990/05/17,常連\r\n"
+            "松本 翔,まつもと しょう,12,sho@example.jp,1988/11/03,新規\r\n"
+            "井上 真央,いのうえ まお,080-3333-4444,mao-at-example.jp,1995/02/30,VIP\r\n"
+            "木村 拓也,きむら たくや,070-5555-6666,,2001/07/07,常連;VIP\r\n"
+        ).encode("cp932"))
+        wizard = ImportWizard(book, window)
+        wizard.show()
+        wizard.set_path(csv_path)
+        _settle(app, 200)
+        wizard.next()
+        _settle(app, 800)  # the preview is read in the background, then the wizard moves on
+        wizard.next()
+        _settle(app, 1500)  # the dry run
+        for _ in range(50):
+            if not wizard.busy:
+                break
+            _settle(app, 100)
+        _settle(app, 200)
+        path = OUT / "import-wizard.png"
+        wizard.grab().save(str(path), "PNG")
+        print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB "
+              f"(page {wizard.currentId() + 1} of 4)")
+        wizard.reject()
+        window.close()
+        _settle(app, 100)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -14,12 +14,14 @@ never touched, and quitting deletes everything the demo made.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
@@ -191,8 +193,35 @@ def open_demo_window(settings: Settings, *, friends: int = DEMO_FRIENDS,
     if app is not None:
         app.aboutToQuit.connect(demo.stop)  # however the app ends (stop runs once)
     window.demo_session = demo
+    _close_on_signals(window)
     log.info("demo window opened")
     return window
+
+
+def _close_on_signals(window: MainWindow) -> None:
+    """Ctrl+C in the terminal (or a plain ``kill``) closes the demo window as 終了 does,
+    so the demo still stops and deletes its folder; the handlers before are put back."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    wanted = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.getsignal(sig) for sig in wanted}
+
+    def close_window(_signum: int, _frame: object) -> None:
+        QTimer.singleShot(0, window.close)
+
+    for sig in wanted:
+        signal.signal(sig, close_window)
+    # Python runs signal handlers only when it gets control: wake it up now and then.
+    wake = QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
+    def restore() -> None:
+        wake.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+    window.closed.connect(restore)
 
 
 def run(profile_dir: Path, *, demo: bool = False) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -60,6 +61,9 @@ class SyncController(QObject):
         # Each worker gets a number; what an older one still says in flight is dropped.
         self._generation = 0
         self._status = SyncStatus(SyncState.STOPPED)
+        # Counts of the workers stopped before (a lock, new settings): the status says
+        # what arrived since the window opened, not since the last unlock.
+        self._earlier = (0, 0, 0)
         self._arrived.connect(self._deliver)  # queued: emitted on the worker's thread
 
     # --- state -----------------------------------------------------------------------------------
@@ -129,6 +133,10 @@ class SyncController(QObject):
 
         threading.Thread(target=stop_worker, name="otokui-sync-stop", daemon=True).start()
         stopped = done.wait(self.stop_timeout)
+        last = worker.status
+        events, messages, duplicates = self._earlier
+        self._earlier = (events + last.events_applied, messages + last.messages_received,
+                         duplicates + last.duplicates_skipped)
         if not stopped:
             log.warning("the sync did not stop within %.0f s; it ends at its next step",
                         self.stop_timeout)
@@ -142,7 +150,10 @@ class SyncController(QObject):
     def _deliver(self, generation: int, status: SyncStatus) -> None:
         if generation != self._generation:
             return  # from a worker stopped since
-        self._publish(status)
+        events, messages, duplicates = self._earlier
+        self._publish(replace(status, events_applied=status.events_applied + events,
+                              messages_received=status.messages_received + messages,
+                              duplicates_skipped=status.duplicates_skipped + duplicates))
 
     def _publish(self, status: SyncStatus) -> None:
         if status == self._status:

@@ -5,9 +5,11 @@ untouched, and closing removes everything the demo made."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -66,6 +68,8 @@ def test_demo_window_fills_live_locks_without_a_prompt_and_cleans_up(
 
     # Lock and unlock: no passphrase asked, the sync stops and starts again.
     first = window.sync.worker
+    received = window.sync.status.messages_received
+    assert received > 0
     assert window.lock()
     assert window.locked and window.sync.worker is None and first is not None
     prompt = window.unlock_widget
@@ -76,6 +80,10 @@ def test_demo_window_fills_live_locks_without_a_prompt_and_cleans_up(
     assert window.sync.is_running() and window.sync.worker is not first
     count = window.book.messages.count()
     qtbot.waitUntil(lambda: window.book.messages.count() > count, timeout=30_000)
+    # The status counts what arrived since the window opened, across the lock.
+    qtbot.waitUntil(lambda: window.sync.status.messages_received > received, timeout=30_000)
+    assert f"{window.sync.status.messages_received:,} messages received" in \
+        window.sync_box.toolTip()
 
     window.close()
     assert not root.exists()
@@ -153,3 +161,32 @@ print("CODE", code)
     # The owner's preferences exist (the app started) but never name the demo's folder.
     conf = list((home / ".config").rglob("*.conf"))
     assert conf and all("otokui-demo" not in p.read_text(encoding="utf-8") for p in conf)
+
+
+def test_ctrl_c_in_the_terminal_still_removes_the_demo_folder(tmp_path: Path) -> None:
+    """``python main.py --demo`` as typed in a terminal, then Ctrl+C (SIGINT)."""
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    tmp.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTOKUI_")}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), TMPDIR=str(tmp),
+               QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    proc = subprocess.Popen([sys.executable, "main.py", "--profile", str(tmp_path / "owner"),
+                             "--demo"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        # The window is open once the demo's own preferences are written.
+        while not list(tmp.glob("otokui-demo-*/settings.ini")):
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the demo window did not open"
+            time.sleep(0.1)
+        folder = next(tmp.glob("otokui-demo-*"))
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+    assert proc.returncode == 0, err[-3000:]
+    assert not folder.exists() and list(tmp.iterdir()) == []

@@ -28,17 +28,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -91,14 +94,28 @@ class LineSettingsWidget(QWidget):
         self.connect_group = self._build_connect()
         self.message = message_label(self)
         self.message.setObjectName("lineMessage")
+        # In a scroll area: before pairing the tab holds more (the form and its notes) than
+        # the settings dialog's height, and squeezed fields and cut-off help are worse than
+        # a scroll bar.
+        page = QWidget(self)
+        page.setObjectName("lineSettingsPage")
+        inner = QVBoxLayout(page)
+        inner.setContentsMargins(12, 12, 12, 12)
+        inner.setSpacing(10)
+        for part in (self.status_group, self.token_group, self.connect_group, self.message):
+            part.setParent(page)
+            inner.addWidget(part)
+        inner.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(page)
+        self.scroll.viewport().setAutoFillBackground(False)
+        page.setAutoFillBackground(False)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 12, 12, 12)
-        layout.setSpacing(10)
-        layout.addWidget(self.status_group)
-        layout.addWidget(self.token_group)
-        layout.addWidget(self.connect_group)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
         self._shown_once = False
         self._show_info(None)
 
@@ -213,33 +230,61 @@ class LineSettingsWidget(QWidget):
         self.connect_button.clicked.connect(self.connect_relay)
         for edit in (self.relay_edit, self.code_edit, self.name_edit):
             edit.returnPressed.connect(self.connect_relay)
+        self.relay_edit.editingFinished.connect(self._typed_address_done)
 
-        form = QFormLayout()
-        form.setVerticalSpacing(6)
-        form.addRow(self.tr("Relay address"), self.relay_edit)
-        form.addRow(self.tr("Pairing code"), self.code_edit)
-        form.addRow("", _note(self.tr(
-            "Run python -m relay pair on the relay's host (the server where the relay "
-            "runs): the code is on the last line it prints. It works once, for 10 minutes."),
-            group))
-        form.addRow(self.tr("Name of this computer"), self.name_edit)
-        form.addRow("", _note(self.tr(
-            "The relay keeps this name as it is, to tell your computers apart: use a place "
-            "(\u201cレジ横のPC\u201d), not a person's name."), group))
-        form.addRow("", self.advanced_box)
+        # A grid rather than a form: word-wrapped notes under the fields get their true
+        # height here (a form layout left gaps around them).
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(1, 1)
         self._api_label = QLabel(self.tr("LINE API address"), group)
-        form.addRow(self._api_label, self.api_edit)
-        form.addRow("", self.api_note)
+        rows: list[tuple[QLabel | None, QWidget]] = [
+            (QLabel(self.tr("Relay address"), group), self.relay_edit),
+            (QLabel(self.tr("Pairing code"), group), self.code_edit),
+            (None, _note(self.tr(
+                "Run python -m relay pair on the relay's host (the server where the relay "
+                "runs): the code is on the last line it prints. It works once, for 10 "
+                "minutes."), group)),
+            (QLabel(self.tr("Name of this computer"), group), self.name_edit),
+            (None, _note(self.tr(
+                "The relay keeps this name as it is, to tell your computers apart: use a "
+                "place (\u201cレジ横のPC\u201d), not a person's name."), group)),
+            (None, self.advanced_box),
+            (self._api_label, self.api_edit),
+            (None, self.api_note),
+        ]
+        for i, (label, field) in enumerate(rows):
+            if label is not None:
+                label.setBuddy(field)
+                grid.addWidget(label, i, 0)
+            grid.addWidget(field, i, 1)
+            if label is None and i:
+                grid.setRowMinimumHeight(i, 0)
         self._show_advanced(False)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.connect_button)
         box = QVBoxLayout(group)
-        box.addLayout(form)
+        box.addLayout(grid)
         box.addLayout(row)
         QWidget.setTabOrder(self.relay_edit, self.code_edit)
         QWidget.setTabOrder(self.code_edit, self.name_edit)
         return group
+
+    def _say(self, text: str, kind: str = HINT) -> None:
+        """A line under the tab's parts (kept in view: the tab may be scrolled)."""
+        set_message(self.message, text, kind)
+        if text:
+            QTimer.singleShot(0, self._show_message)
+
+    def _show_message(self) -> None:
+        if shiboken6.isValid(self) and self.message.isVisible():
+            self.scroll.ensureWidgetVisible(self.message)
+
+    def _typed_address_done(self) -> None:
+        if not self.paired and not self._writing and self.relay_edit.text().strip():
+            self.check_health()  # say at once whether the address answers
 
     def _show_advanced(self, shown: bool) -> None:
         for widget in (self._api_label, self.api_edit, self.api_note):
@@ -374,7 +419,9 @@ class LineSettingsWidget(QWidget):
 
         def unreachable(exc: BaseException) -> None:
             self.health = None
-            if isinstance(exc, OtokuiError):
+            if isinstance(exc, RelayUnreachableError):
+                reason = ""  # the words below say it all
+            elif isinstance(exc, OtokuiError):
                 what, _advice = translate_error(exc)
                 reason = what.split("\n")[0]
             else:
@@ -396,7 +443,7 @@ class LineSettingsWidget(QWidget):
     def cancel_token_change(self) -> None:
         self._changing_token = False
         self.token_field.clear()
-        set_message(self.message, "")
+        self._say("")
         self._show_token()
 
     def save_token(self) -> None:
@@ -407,7 +454,7 @@ class LineSettingsWidget(QWidget):
 
         token = self.token_field.text().strip()
         if not token:
-            set_message(self.message, self.tr("Please paste the channel access token."), ERROR)
+            self._say(self.tr("Please paste the channel access token."), ERROR)
             self.token_field.select_all_and_focus()
             return
         book = self.book
@@ -421,15 +468,15 @@ class LineSettingsWidget(QWidget):
         def saved(_result: Any) -> None:
             self._changing_token = False
             self.token_field.clear()
-            set_message(self.message, self.tr("Token saved."), GOOD)
+            self._say(self.tr("Token saved."), GOOD)
             self.refresh()
 
         def failed(exc: BaseException) -> None:
-            set_message(self.message, "")
+            self._say("")
             show_error(self, exc)
             self.token_field.select_all_and_focus()
 
-        set_message(self.message, self.tr("Checking the token with LINE…"), HINT)
+        self._say(self.tr("Checking the token with LINE…"), HINT)
         self._background(work, saved, failed, writing=True)
 
     def _api_base(self) -> str | None:
@@ -448,15 +495,15 @@ class LineSettingsWidget(QWidget):
         code = self.code_edit.text().strip()
         token = self.token_field.text().strip() if self._token_editing.isVisible() else ""
         if not token and not self.info.token_masked:
-            set_message(self.message, self.tr("Please paste the channel access token."), ERROR)
+            self._say(self.tr("Please paste the channel access token."), ERROR)
             self.token_field.select_all_and_focus()
             return
         if not url:
-            set_message(self.message, self.tr("Please enter the relay's address."), ERROR)
+            self._say(self.tr("Please enter the relay's address."), ERROR)
             self.relay_edit.setFocus()
             return
         if not code:
-            set_message(self.message, self.tr(
+            self._say(self.tr(
                 "Please enter the pairing code (python -m relay pair on the relay's host)."),
                 ERROR)
             self.code_edit.setFocus()
@@ -473,13 +520,13 @@ class LineSettingsWidget(QWidget):
             self.code_edit.clear()  # single use: it is spent now
             self.token_field.clear()
             self._changing_token = False
-            set_message(self.message, self.tr(
+            self._say(self.tr(
                 "Connected. Otokui now keeps the customer book up to date with LINE."), GOOD)
             self.connected.emit()
             self.refresh()
 
         def failed(exc: BaseException) -> None:
-            set_message(self.message, "")
+            self._say("")
             show_error(self, exc)
             if isinstance(exc, PairingRefusedError):
                 self.code_edit.setFocus()
@@ -490,7 +537,7 @@ class LineSettingsWidget(QWidget):
             elif isinstance(exc, LineTokenRejectedError | ValidationError) and token:
                 self.token_field.select_all_and_focus()
 
-        set_message(self.message, self.tr("Connecting…"), HINT)
+        self._say(self.tr("Connecting…"), HINT)
         self._background(work, done, failed, writing=True)
 
     def unpair(self) -> None:
@@ -514,12 +561,12 @@ class LineSettingsWidget(QWidget):
         book = self.book
 
         def done(_result: Any) -> None:
-            set_message(self.message, self.tr("Disconnected from the relay."), GOOD)
+            self._say(self.tr("Disconnected from the relay."), GOOD)
             self.disconnected.emit()
             self.refresh()
 
         def failed(exc: BaseException) -> None:
-            set_message(self.message, "")
+            self._say("")
             if isinstance(exc, RelayUnreachableError) and not forget_if_unreachable:
                 answer = QMessageBox.question(
                     self, self.tr("Disconnect from the relay"),
@@ -534,7 +581,7 @@ class LineSettingsWidget(QWidget):
                 return
             show_error(self, exc)
 
-        set_message(self.message, self.tr("Disconnecting…"), HINT)
+        self._say(self.tr("Disconnecting…"), HINT)
         self._background(lambda: unpair(book, forget_if_unreachable=forget_if_unreachable),
                          done, failed, writing=True)
 
