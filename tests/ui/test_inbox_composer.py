@@ -170,3 +170,22 @@ def test_templates_editor_adds_edits_reorders_and_deletes(qtbot, book) -> None:
     editor.reload(select=first)
     editor.delete()
     assert [t.id for t in book.templates.list()] == [second]
+
+
+def test_settings_chat_tab_applies_with_ok(qtbot, book, settings) -> None:
+    from ui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(book, settings)
+    qtbot.addWidget(dialog)
+    tab = dialog.inbox_tab
+    assert dialog.tabs.tabText(dialog.tabs.indexOf(tab)) == "Chat"
+    assert tab.notify.isChecked() and not tab.hide_content.isChecked()
+    tab.hide_content.setChecked(True)
+    tab.read_on_line.setChecked(True)
+    tab.templates.title.setText("お礼")
+    tab.templates.text.setPlainText("ありがとうございました。")
+    tab.templates.save()  # templates are saved as they are edited
+    assert [t.title for t in book.templates.list()] == ["お礼"]
+    assert not settings.notify_hide_content  # switches wait for OK
+    dialog.accept()
+    assert settings.notify_hide_content and book.sending.mark_read_on_line_enabled()

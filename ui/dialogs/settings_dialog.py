@@ -191,6 +191,10 @@ class SettingsDialog(QDialog):
 
         self.line_tab = LineSettingsWidget(book, self)
         self.add_tab(self.line_tab, self.tr("LINE"))
+        from ui.inbox.settings_tab import InboxSettingsWidget
+
+        self.inbox_tab = InboxSettingsWidget(book, settings, self)
+        self.add_tab(self.inbox_tab, self.inbox_tab.title())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)
@@ -249,6 +253,7 @@ class SettingsDialog(QDialog):
             self.settings.language = language
         if self.auto_lock_spin.value() != self.settings.auto_lock_minutes:
             self.settings.auto_lock_minutes = self.auto_lock_spin.value()
+        self.inbox_tab.apply()
         self.settings.sync()
         super().accept()
 
