@@ -844,8 +844,11 @@ class MainWindow(QMainWindow):
             dialog.exec()
         finally:
             self._settings_dialog = None
-        if self.book is not None and self.book.line.is_paired() != self.sync.is_running():
-            self.sync.follow(self.book)  # in case the change was not announced
+        # In case a change was not announced. A worker that ended by itself (the relay
+        # revoked this computer) is left as it is: starting it again cannot help.
+        if self.book is not None and self.book.line.is_paired() != (
+                self.sync.worker is not None):
+            self.sync.follow(self.book)
 
     def about(self) -> None:
         from ui.dialogs.about import AboutDialog
