@@ -6,7 +6,8 @@ translation sources, so that people working at the same time never edit the same
 * ``otokui_window_ja.ts``: the main window, its models and widgets, previews, crash dialog;
 * ``otokui_dialogs_ja.ts``: the dialogs in ``ui/dialogs``;
 * ``otokui_core_ja.ts``: messages of the Qt-free core (``app/``), marked there with
-  ``QT_TRANSLATE_NOOP(context, text)``.
+  ``QT_TRANSLATE_NOOP(context, text)``;
+* ``otokui_inbox_ja.ts``: the chat inbox (``ui/inbox``).
 
 ``python -m ui.i18n update`` refreshes the .ts files from the code (pyside6-lupdate);
 ``python -m ui.i18n compile`` builds the .qm files next to them (pyside6-lrelease; they
@@ -41,6 +42,7 @@ TS_SOURCES: dict[str, list[str]] = {
                       "ui/models", "ui/widgets"],
     "otokui_dialogs": ["ui/dialogs"],
     "otokui_core": ["app"],
+    "otokui_inbox": ["ui/inbox"],
 }
 
 _installed: list[QTranslator] = []

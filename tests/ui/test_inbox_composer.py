@@ -189,3 +189,16 @@ def test_settings_chat_tab_applies_with_ok(qtbot, book, settings) -> None:
     assert not settings.notify_hide_content  # switches wait for OK
     dialog.accept()
     assert settings.notify_hide_content and book.sending.mark_read_on_line_enabled()
+
+
+def test_japanese_words(qtbot, qapp, book, seeded) -> None:
+    from ui import i18n
+    from ui.inbox.texts import status_label
+
+    i18n.install_translators(qapp, "ja")
+    composer = _composer(qtbot, book, seeded.customers["田中"])
+    assert composer.send_button.text() == "プッシュ送信（月の通数を使います）"
+    composer.closes_at_ms = int((composer.clock() + 38.5) * 1000)
+    assert composer.send_text() == "無料で返信できます あと 38 秒"
+    assert [status_label(s) for s in ("open", "in_progress", "done")] == [
+        "未対応", "対応中", "対応済み"]

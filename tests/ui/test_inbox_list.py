@@ -147,7 +147,7 @@ def test_notifications_for_new_messages_hide_content_when_asked(qtbot, book, see
     c = _chat(book, seeded)
     notifier = Notifier(settings)
     notifier.attach(book)
-    assert notifier.tooltip == "Otokui — 3 unread message(s)"
+    assert notifier.tooltip == "Otokui — 3 unread"
     add_messages(book, c["鈴木"], [{"text": "今日は空いてますか",
                                    "at": BASE + dt.timedelta(hours=3)}])
     notifier.messages_changed({c["鈴木"]})
@@ -167,7 +167,7 @@ def test_notifications_for_new_messages_hide_content_when_asked(qtbot, book, see
     add_messages(book, c["佐藤"], [{"text": "また行きます", "at": BASE + dt.timedelta(hours=6)}])
     notifier.messages_changed(None)
     assert len(notifier.sent) == 2
-    assert notifier.tooltip == "Otokui — 7 unread message(s)"
+    assert notifier.tooltip == "Otokui — 7 unread"
     conv = book.messages.conversation(c["鈴木"])
     assert notification_for(conv, hide_content=True).body == "You have a new message"
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.messages import IN, MessageRow
-from ui.inbox.texts import local_from_ms
+from ui.inbox.texts import local_from_ms, sending_words
 
 if TYPE_CHECKING:
     pass
@@ -41,10 +41,6 @@ _FAILED_STYLE = ("QFrame#bubble { background: #FDECEA; border: 1px solid #F4B4AE
                  " border-radius: 14px; }")
 _MEDIA_STYLE = ("QFrame#bubble { background: #F1F3F4; border: 1px solid #E3E6EA;"
                 " border-radius: 14px; }")
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Bubble", text)
 
 
 def system_text(row: MessageRow) -> str:
@@ -139,7 +135,7 @@ class MessageBubble(QWidget):
         meta.addStretch(1)
         marks = []
         if row.edited:
-            marks.append(_t("Edited"))
+            marks.append(QCoreApplication.translate("Bubble", "Edited"))
         marks.append(f"{local_from_ms(row.at_ms):%H:%M}")
         self.meta_label = QLabel(" ".join(marks), self)
         self.meta_label.setObjectName("bubbleMeta")
@@ -173,11 +169,11 @@ class MessageBubble(QWidget):
     @staticmethod
     def state_text(row: MessageRow) -> str:
         if row.state == "sending":
-            return _t("Sending…")
+            return QCoreApplication.translate("Bubble", "Sending…")
         if row.state == "sent":
-            return _t("Sent")
+            return QCoreApplication.translate("Bubble", "Sent")
         if row.state == "failed":
-            return _t("Not sent")
+            return QCoreApplication.translate("Bubble", "Not sent")
         return ""
 
     def _label(self, text: str, *, selectable: bool = True) -> QLabel:
@@ -198,14 +194,15 @@ class MessageBubble(QWidget):
 
     def _fill(self, row: MessageRow) -> None:
         if row.unsent:
-            label = self._label(_t("This message was unsent."), selectable=False)
+            unsent = QCoreApplication.translate("Bubble", "This message was unsent.")
+            label = self._label(unsent, selectable=False)
             label.setStyleSheet("color: #80868B; font-style: italic;")
             return
         t, p = row.type, row.payload
         if t == "text":
             self._label(row.text)
         elif t == "sticker":
-            box = self._label(_t("Sticker"), selectable=False)
+            box = self._label(QCoreApplication.translate("Bubble", "Sticker"), selectable=False)
             box.setObjectName("stickerPlaceholder")
             box.setAlignment(Qt.AlignmentFlag.AlignCenter)
             box.setMinimumSize(120, 72)
@@ -219,26 +216,27 @@ class MessageBubble(QWidget):
                 kw.setObjectName("stickerKeywords")
                 kw.setStyleSheet("color: #5F6368; font-size: 12px;")
         elif t == "image":
-            self._fill_media_state(row, _t("Photo"))
+            self._fill_media_state(row, QCoreApplication.translate("Bubble", "Photo"))
             if row.attachment_id is not None:
-                self.thumb = QLabel(_t("Photo"), self.bubble)
+                self.thumb = QLabel(QCoreApplication.translate("Bubble", "Photo"), self.bubble)
                 self.thumb.setObjectName("imageThumb")
                 self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.thumb.setMinimumSize(160, 120)
                 self.thumb.setCursor(Qt.CursorShape.PointingHandCursor)
-                self.thumb.setToolTip(_t("Click to view"))
+                self.thumb.setToolTip(QCoreApplication.translate("Bubble", "Click to view"))
                 self.thumb.setStyleSheet("background: #E8EBEF; border-radius: 8px;")
                 self.thumb.mousePressEvent = lambda _e: self.open_image.emit(  # type: ignore
                     row.attachment_id)
                 self.body.addWidget(self.thumb)
                 if not self.outgoing:
-                    keep = self._button(_t("Keep as attachment"))
+                    keep = self._button(QCoreApplication.translate("Bubble", "Keep as attachment"))
                     keep.setObjectName("keepImage")
                     keep.setFlat(True)
                     keep.clicked.connect(lambda: self.keep_image.emit(row.id))
         elif t in ("video", "audio", "file"):
-            what = {"video": _t("Video"), "audio": _t("Voice message"),
-                    "file": _t("File")}[t]
+            what = {"video": QCoreApplication.translate("Bubble", "Video"),
+                    "audio": QCoreApplication.translate("Bubble", "Voice message"),
+                    "file": QCoreApplication.translate("Bubble", "File")}[t]
             title = what
             if t == "file":
                 title = f"{p.get('fileName') or what}"
@@ -250,30 +248,32 @@ class MessageBubble(QWidget):
             self._label(title)
             self._fill_media_state(row, what)
             if row.attachment_id is not None:
-                save = self._button(_t("Save…"))
+                save = self._button(QCoreApplication.translate("Bubble", "Save…"))
                 save.setObjectName("saveMedia")
                 save.clicked.connect(lambda: self.save_media.emit(row.attachment_id))
         elif t == "location":
-            title = str(p.get("title") or _t("Location"))
+            title = str(p.get("title") or QCoreApplication.translate("Bubble", "Location"))
             self._label(title).setStyleSheet("font-weight: bold;")
             if p.get("address"):
                 self._label(str(p["address"]))
             if p.get("latitude") is not None and p.get("longitude") is not None:
                 link = QLabel(f'<a href="{map_url(p["latitude"], p["longitude"])}">'
-                              f'{_t("Open the map")}</a>', self.bubble)
+                              f'{QCoreApplication.translate("Bubble", "Open the map")}</a>',
+                              self.bubble)
                 link.setObjectName("mapLink")
                 link.setTextFormat(Qt.TextFormat.RichText)
                 link.setOpenExternalLinks(True)
                 self.body.addWidget(link)
         else:
-            self._label(row.text or _t("A message of a kind Otokui cannot show yet "
-                                       "(open LINE to see it)."))
+            self._label(row.text or QCoreApplication.translate(
+                "Bubble", "A message of a kind Otokui cannot show yet (open LINE to see it)."))
 
     def _fill_media_state(self, row: MessageRow, _what: str) -> None:
         if row.content_state == "pending":
-            self._label(_t("Downloading…"), selectable=False).setStyleSheet("color: #80868B;")
+            self._label(QCoreApplication.translate("Bubble", "Downloading…"),
+                        selectable=False).setStyleSheet("color: #80868B;")
         elif row.content_state == "unavailable":
-            self._label(_t("LINE no longer has this content."),
+            self._label(QCoreApplication.translate("Bubble", "LINE no longer has this content."),
                         selectable=False).setStyleSheet("color: #80868B;")
 
     def set_thumbnail(self, pixmap: QPixmap) -> None:
@@ -287,15 +287,17 @@ class MessageBubble(QWidget):
         box = QHBoxLayout()
         box.setContentsMargins(0, 0, 0, 0)
         box.addStretch(1)
-        reason = QLabel(row.error or _t("This message could not be sent."), self)
+        reason = QLabel(sending_words(row.error) if row.error else
+                        QCoreApplication.translate("Bubble", "This message could not be sent."),
+                        self)
         reason.setObjectName("failReason")
         reason.setWordWrap(True)
         reason.setMaximumWidth(MAX_BUBBLE_WIDTH)
         reason.setStyleSheet("color: #C5221F; font-size: 12px;")
-        self.retry_button = QPushButton(_t("Retry"), self)
+        self.retry_button = QPushButton(QCoreApplication.translate("Bubble", "Retry"), self)
         self.retry_button.setObjectName("retryButton")
         self.retry_button.clicked.connect(lambda: self.retry.emit(row.id))
-        self.discard_button = QPushButton(_t("Discard"), self)
+        self.discard_button = QPushButton(QCoreApplication.translate("Bubble", "Discard"), self)
         self.discard_button.setObjectName("discardButton")
         self.discard_button.clicked.connect(lambda: self.discard.emit(row.id))
         box.addWidget(reason, 1)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, Draft, ImageBubble, utf16_len
 from app.line.send.bubbles import image_type
+from ui.inbox.texts import sending_words
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -73,19 +74,6 @@ def make_preview(data: bytes) -> bytes:
         if buffer.size() <= MAX_PREVIEW_BYTES:
             return buffer.data()
     raise ValueError("preview too large")
-
-
-def sending_words(text: str) -> str:
-    """A sentence of the sending core (English source) in the owner's language."""
-    from PySide6.QtCore import QCoreApplication
-
-    head, sep, reason = text.partition(" (")
-    for candidate, tail in ((text, ""), (head, sep + reason)):
-        for ctx in ("sending", "errors", "line"):
-            translated = QCoreApplication.translate(ctx, candidate)
-            if translated != candidate:
-                return translated + tail
-    return text
 
 
 class TextBubbleEditor(QWidget):
@@ -150,7 +138,7 @@ class Composer(QWidget):
         self.quota: Quota | None = None
         self.quota_failed = False
         self._ops: set[Any] = set()
-        #: Epoch seconds; the core's clock by default, so tests that move it move this too.
+        # Epoch seconds; the core's clock by default, so tests that move it move this too.
         self.clock = lambda: book.sending.clock()
 
         self.bubble_box = QVBoxLayout()

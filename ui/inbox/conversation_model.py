@@ -36,7 +36,7 @@ class ConversationFilter:
     unread_only: bool = False
     status: str | None = None
     tag_id: int | None = None
-    #: Text searched in the messages (empty: no search).
+    # Text searched in the messages (empty: no search).
     text: str = ""
 
 

@@ -45,7 +45,7 @@ class ConversationView(QWidget):
     """Shows :attr:`customer_id`'s messages; ``status_changed`` after the owner sets one."""
 
     retry_requested = Signal(int)
-    #: A short word to the owner (shown under the conversation).
+    # A short word to the owner (shown under the conversation).
     notice = Signal(str)
     discard_requested = Signal(int)
 

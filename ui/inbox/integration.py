@@ -41,10 +41,10 @@ class InboxIntegration(QObject):
         self.notifier = Notifier(window.settings, self)
         self.notifier.activated.connect(self.show_conversation)
 
-        self.act_customers = QAction(window.tr("Customer &book"), window)
+        self.act_customers = QAction(self.tr("Customer &book"), window)
         self.act_customers.setObjectName("actModeCustomers")
         self.act_customers.setShortcut(QKeySequence("Ctrl+1"))
-        self.act_inbox = QAction(window.tr("&Chat"), window)
+        self.act_inbox = QAction(self.tr("&Chat"), window)
         self.act_inbox.setObjectName("actModeInbox")
         self.act_inbox.setShortcut(QKeySequence("Ctrl+2"))
         group = QActionGroup(window)

@@ -40,7 +40,7 @@ def notification_for(conv: ConversationRow, *, hide_content: bool) -> Notificati
 class Notifier(QObject):
     """Watches unread counts; shows the tray icon and notifications when it can."""
 
-    #: The owner clicked a notification (customer id).
+    # The owner clicked a notification (customer id).
     activated = Signal(int)
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
@@ -74,8 +74,8 @@ class Notifier(QObject):
         if self.book is None:
             return
         total = self.book.messages.unread_total()
-        self.tooltip = QCoreApplication.translate("Inbox", "Otokui — %n unread message(s)",
-                                                  None, total) if total else "Otokui"
+        self.tooltip = QCoreApplication.translate("Inbox", "Otokui — %1 unread").replace(
+            "%1", f"{total:,}") if total else "Otokui"
         if self.tray is not None:
             self.tray.setToolTip(self.tooltip)
 

@@ -15,9 +15,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.errors import OtokuiError
-from ui.inbox.composer import Composer, sending_words
+from ui.inbox.composer import Composer
 from ui.inbox.conversation_list import ConversationList
 from ui.inbox.conversation_view import ConversationView
+from ui.inbox.texts import sending_words
 from ui.widgets.detail_pane import DetailPane
 from ui.worker import BackgroundOp, run_in_background
 

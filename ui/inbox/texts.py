@@ -71,6 +71,17 @@ def kind_preview(mtype: str | None, direction: str | None) -> str:
     if mtype is None:
         return ""
     text = names.get(mtype, QCoreApplication.translate("Inbox", "Sent a message"))
-    if direction == "out" and mtype in ("image", "text"):
+    if direction == "out" and mtype == "image":
         return QCoreApplication.translate("Inbox", "You sent a photo")
+    return text
+
+
+def sending_words(text: str) -> str:
+    """A sentence of the sending core (English source) in the owner's language."""
+    head, sep, reason = text.partition(" (")
+    for candidate, tail in ((text, ""), (head, sep + reason)):
+        for ctx in ("sending", "errors", "line"):
+            translated = QCoreApplication.translate(ctx, candidate)
+            if translated != candidate:
+                return translated + tail
     return text
