@@ -79,6 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="forget the pairing here even if the relay cannot be reached")
     p = sub.add_parser("export-messages", help="export every message as JSON lines")
     p.add_argument("file", type=Path)
+    p = sub.add_parser("broadcast", help="send one message to many LINE friends, or "
+                       "--resume an interrupted broadcast")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--segment", metavar="NAME", help="a saved segment's recipients")
+    who.add_argument("--tag", metavar="NAME", help="the customers with this tag")
+    who.add_argument("--all", action="store_true", help="every LINE friend")
+    who.add_argument("--resume", action="store_true", help="finish interrupted broadcasts "
+                     "(and scheduled ones now due)")
+    p.add_argument("--text", action="append", metavar="TEXT", help="a bubble's text, "
+                   "placeholders like {名前} allowed; repeat for up to 5 bubbles")
+    p.add_argument("--at", metavar="ISO-TIME", help="schedule it (local time unless an "
+                   "offset is given); the app sends it while open")
+    p.add_argument("--name", default="", help="a name for the history")
+    p.add_argument("--trim-to-quota", action="store_true", help="over the month's quota, "
+                   "send to as many as it allows instead of refusing")
     return parser
 
 
@@ -318,6 +333,70 @@ def cmd_export_messages(args, profile) -> int:
     return 0
 
 
+def _broadcast_line(report) -> str:
+    c = report.counts
+    return (f"Broadcast {report.broadcast_id} {report.state}: {c.recipients} recipients, "
+            f"{c.sent} sent, {c.failed} failed, {c.skipped} skipped, {c.not_sent} not sent.")
+
+
+def cmd_broadcast(args, profile) -> int:
+    import datetime as dt
+
+    from app.broadcast import Recipients
+    from app.errors import NotFoundError, ValidationError
+
+    with open_book(profile) as book:
+        casts = book.broadcasts
+        if args.resume:
+            now = dt.datetime.now(dt.UTC)
+            reports = casts.resume_all() + [casts.run(i) for i in casts.due(now)]
+            for report in reports:
+                print(_broadcast_line(report))
+            for bid in casts.missed(now):
+                print(f"Broadcast {bid} missed its time; it is not sent late by itself "
+                      "(the app offers it).")
+            if not reports:
+                print("No broadcast to resume.")
+            return 0 if all(r.finished for r in reports) else 1
+        if not args.text:
+            raise ValidationError(message="Give the message with --text.")
+        if args.segment is not None:
+            recipients = Recipients.segment(book.segments.by_name(args.segment).id)
+        elif args.tag is not None:
+            wanted = " ".join(args.tag.split())
+            found = [t.id for t in book.tags.list() if t.name == wanted]
+            if not found:
+                raise NotFoundError("tag")
+            recipients = Recipients.tag(found[0])
+        else:
+            recipients = Recipients.all_friends()
+        at = None
+        if args.at:
+            try:
+                at = dt.datetime.fromisoformat(args.at)
+            except ValueError:
+                raise ValidationError(args.at, message="--at needs an ISO time such as "
+                                      "2026-12-24T10:00.") from None
+        plan = casts.plan(args.text, recipients, name=args.name, at=at)
+        quota = "no monthly limit" if plan.quota_remaining is None \
+            else f"{plan.quota_remaining} messages left this month"
+        print(f"{plan.count} recipients, cost {plan.cost} messages ({quota}); "
+              f"by {plan.endpoint}.")
+        bid = casts.create(plan, trim_to_quota=args.trim_to_quota)
+        if at is not None:
+            print(f"Broadcast {bid} scheduled for {at.isoformat()}: the app sends it while "
+                  "it is open then.")
+            return 0
+        report = casts.run(bid, progress=_print_progress("Sending"))
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+        print(_broadcast_line(report))
+        if report.state == "interrupted":
+            print("LINE could not be reached; run `broadcast --resume` later: nobody gets "
+                  "it twice.", file=sys.stderr)
+        return 0 if report.state == "done" else 1
+
+
 def cmd_self_test(args, profile) -> int:
     from app import selftest
 
@@ -338,6 +417,7 @@ COMMANDS = {
     "sync": cmd_sync,
     "unpair": cmd_unpair,
     "export-messages": cmd_export_messages,
+    "broadcast": cmd_broadcast,
 }
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from app.book import Book
 from app.broadcast import Rate
@@ -45,7 +45,8 @@ def add_friends(b: Book, e: Emulator, n: int, *, start: int = 0) -> list[tuple[i
              "created_at": now, "updated_at": now} for i, uid in enumerate(uids)]
     with b.db.write() as s:
         s.execute(insert(Customer), rows)
-    ids = {uid: b.customers.by_line_user_id(uid) for uid in uids}
+        ids = dict(s.execute(select(Customer.line_user_id, Customer.id).where(
+            Customer.line_user_id.in_(uids))).all())
     return [(int(ids[uid]), uid) for uid in uids]
 
 
@@ -67,18 +68,30 @@ class Shop:
         return [[m.get("text", "") for m in item["messages"]] for item in self.e.inbox(uid)]
 
     def times_received(self, text: str) -> dict[str, int]:
-        return {uid: sum(1 for texts in self.received(uid) if text in texts)
+        """How many requests reached each friend with a bubble containing ``text``."""
+        return {uid: sum(1 for texts in self.received(uid) if any(text in t for t in texts))
                 for _, uid in self.friends}
 
     def sync(self) -> None:
         sync(self.connected)
 
 
+def _shop(paired: Connected, n: int) -> Shop:
+    quick(paired.book)
+    paired.emulator.set_quota(type="limited", value=100_000, total_usage=0)
+    return Shop(paired, add_friends(paired.book, paired.emulator, n))
+
+
 @pytest.fixture
 def shop(connected: Connected) -> Shop:  # noqa: F811 - the fixture, by name
-    quick(connected.book)
-    connected.emulator.set_quota(type="limited", value=100_000, total_usage=0)
-    return Shop(connected, add_friends(connected.book, connected.emulator, FRIENDS))
+    """2,000 friends."""
+    return _shop(connected, FRIENDS)
+
+
+@pytest.fixture
+def small_shop(connected: Connected) -> Shop:  # noqa: F811 - the fixture, by name
+    """50 friends, for what does not need many."""
+    return _shop(connected, 50)
 
 
 __all__ = ["FRIENDS", "Rate", "Shop", "add_friends", "quick"]
