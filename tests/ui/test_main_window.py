@@ -141,9 +141,8 @@ def test_column_widths_and_geometry_are_remembered(window, settings) -> None:
 
 def test_start_up_opens_a_keyring_book_without_a_question(qtbot, tmp_path: Path,
                                                           settings) -> None:
-    from ui.app import DEMO_AVAILABLE, open_book_window
+    from ui.app import open_book_window
 
-    assert DEMO_AVAILABLE is False
     profile = Profile(tmp_path / "kr")
     profile.create().close()  # key in the (test) keyring
     window = open_book_window(profile, settings)
