@@ -101,11 +101,16 @@ def test_latest_page_first_then_older_pages(qtbot, book, seeded) -> None:
     assert view.has_older and view.older.isVisible()
     bar = view.scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.value() == bar.maximum() and bar.maximum() > 0)
+    # The newest bubbles first; the rest of the page follows just after the first paint.
+    assert 0 < len(view.bubbles) < PAGE
+    qtbot.waitUntil(lambda: len(view.bubbles) == PAGE)
     assert view.load_older() == PAGE
     assert view.rows[0].text == "メッセージ 50"
+    view.flush_pending()
     qtbot.waitUntil(lambda: bar.value() > 0)  # what was on screen stays on screen
     assert view.load_older() == 50
     assert not view.has_older and view.rows[0].text == "メッセージ 0"
+    view.flush_pending()
     assert view.load_older() == 0
     texts = [b.row.text for b in view.widgets if isinstance(b, MessageBubble)]
     assert texts == [f"メッセージ {i}" for i in range(450)]

@@ -34,13 +34,30 @@ if TYPE_CHECKING:
 
 THUMB = 220
 MAX_BUBBLE_WIDTH = 420
-_IN_STYLE = ("QFrame#bubble { background: #FFFFFF; border: 1px solid #E3E6EA;"
-             " border-radius: 14px; }")
-_OUT_STYLE = "QFrame#bubble { background: #8DE055; border-radius: 14px; }"
-_FAILED_STYLE = ("QFrame#bubble { background: #FDECEA; border: 1px solid #F4B4AE;"
-                 " border-radius: 14px; }")
-_MEDIA_STYLE = ("QFrame#bubble { background: #F1F3F4; border: 1px solid #E3E6EA;"
-                " border-radius: 14px; }")
+#: One style sheet for the whole conversation (set on its canvas): parsing a sheet per
+#: widget cost more than building the 200 bubbles themselves (bench/inbox.py).
+CANVAS_STYLE = """
+QWidget#messageCanvas { background: #DCE6F0; }
+QFrame#bubble { border-radius: 14px; }
+QFrame#bubble[tone="in"] { background: #FFFFFF; border: 1px solid #E3E6EA; }
+QFrame#bubble[tone="out"] { background: #8DE055; }
+QFrame#bubble[tone="media"] { background: #F1F3F4; border: 1px solid #E3E6EA; }
+QFrame#bubble[tone="failed"] { background: #FDECEA; border: 1px solid #F4B4AE; }
+QLabel#bubbleMeta, QLabel#bubbleState { color: #80868B; font-size: 11px; }
+QLabel#unsentText { color: #80868B; font-style: italic; }
+QLabel#stickerPlaceholder { color: #5F6368; font-size: 15px; border: 2px dashed #C4C9CF;
+                            border-radius: 10px; }
+QLabel#stickerKeywords { color: #5F6368; font-size: 12px; }
+QLabel#imageThumb { background: #E8EBEF; border-radius: 8px; }
+QLabel#locationTitle { font-weight: bold; }
+QLabel#mediaState { color: #80868B; }
+QLabel#failReason { color: #C5221F; font-size: 12px; }
+QLabel#daySeparator { color: #FFFFFF; background: #A9B4C2; border-radius: 10px;
+                      padding: 2px 12px; margin: 8px; }
+QLabel#systemLine { color: #5F6368; background: #E8EBEF; border-radius: 10px;
+                    padding: 3px 12px; margin: 2px 40px; }
+QLabel#olderHint { color: #5F6368; padding: 6px; }
+"""
 
 
 def system_text(row: MessageRow) -> str:
@@ -78,8 +95,6 @@ class DaySeparator(QLabel):
         super().__init__(text, parent)
         self.setObjectName("daySeparator")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("QLabel#daySeparator { color: #FFFFFF; background: #A9B4C2;"
-                           " border-radius: 10px; padding: 2px 12px; margin: 8px; }")
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
 
 
@@ -91,8 +106,6 @@ class SystemLine(QLabel):
         self.setObjectName("systemLine")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
-        self.setStyleSheet("QLabel#systemLine { color: #5F6368; background: #E8EBEF;"
-                           " border-radius: 10px; padding: 3px 12px; margin: 2px 40px; }")
 
 
 class MessageBubble(QWidget):
@@ -121,14 +134,13 @@ class MessageBubble(QWidget):
         inner.setContentsMargins(12, 8, 12, 8)
         inner.setSpacing(4)
         self.body = inner
-        style = _OUT_STYLE if self.outgoing else _IN_STYLE
+        tone = "out" if self.outgoing else "in"
+        if row.type in ("sticker", "video", "audio", "file", "location") and not row.unsent:
+            tone = "media"
         if row.state == "failed":
-            style = _FAILED_STYLE
+            tone = "failed"
+        self.bubble.setProperty("tone", tone)
         self._fill(row)
-        if row.type in ("sticker", "image", "video", "audio", "file", "location") \
-                and row.state != "failed" and not row.unsent:
-            style = _MEDIA_STYLE if row.type != "image" else style
-        self.bubble.setStyleSheet(style)
 
         meta = QVBoxLayout()
         meta.setSpacing(0)
@@ -139,11 +151,9 @@ class MessageBubble(QWidget):
         marks.append(f"{local_from_ms(row.at_ms):%H:%M}")
         self.meta_label = QLabel(" ".join(marks), self)
         self.meta_label.setObjectName("bubbleMeta")
-        self.meta_label.setStyleSheet("color: #80868B; font-size: 11px;")
         if self.outgoing:
             self.state_label = QLabel(self.state_text(row), self)
             self.state_label.setObjectName("bubbleState")
-            self.state_label.setStyleSheet("color: #80868B; font-size: 11px;")
             meta.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignRight)
         meta.addWidget(self.meta_label, 0, Qt.AlignmentFlag.AlignRight if self.outgoing
                        else Qt.AlignmentFlag.AlignLeft)
@@ -196,7 +206,7 @@ class MessageBubble(QWidget):
         if row.unsent:
             unsent = QCoreApplication.translate("Bubble", "This message was unsent.")
             label = self._label(unsent, selectable=False)
-            label.setStyleSheet("color: #80868B; font-style: italic;")
+            label.setObjectName("unsentText")
             return
         t, p = row.type, row.payload
         if t == "text":
@@ -206,15 +216,12 @@ class MessageBubble(QWidget):
             box.setObjectName("stickerPlaceholder")
             box.setAlignment(Qt.AlignmentFlag.AlignCenter)
             box.setMinimumSize(120, 72)
-            box.setStyleSheet("QLabel#stickerPlaceholder { color: #5F6368; font-size: 15px;"
-                              " border: 2px dashed #C4C9CF; border-radius: 10px; }")
             keywords = [str(k) for k in p.get("keywords") or []][:6]
             if row.text:
                 keywords.insert(0, row.text)
             if keywords:
                 kw = self._label("、".join(keywords))
                 kw.setObjectName("stickerKeywords")
-                kw.setStyleSheet("color: #5F6368; font-size: 12px;")
         elif t == "image":
             self._fill_media_state(row, QCoreApplication.translate("Bubble", "Photo"))
             if row.attachment_id is not None:
@@ -224,7 +231,6 @@ class MessageBubble(QWidget):
                 self.thumb.setMinimumSize(160, 120)
                 self.thumb.setCursor(Qt.CursorShape.PointingHandCursor)
                 self.thumb.setToolTip(QCoreApplication.translate("Bubble", "Click to view"))
-                self.thumb.setStyleSheet("background: #E8EBEF; border-radius: 8px;")
                 self.thumb.mousePressEvent = lambda _e: self.open_image.emit(  # type: ignore
                     row.attachment_id)
                 self.body.addWidget(self.thumb)
@@ -253,7 +259,7 @@ class MessageBubble(QWidget):
                 save.clicked.connect(lambda: self.save_media.emit(row.attachment_id))
         elif t == "location":
             title = str(p.get("title") or QCoreApplication.translate("Bubble", "Location"))
-            self._label(title).setStyleSheet("font-weight: bold;")
+            self._label(title).setObjectName("locationTitle")
             if p.get("address"):
                 self._label(str(p["address"]))
             if p.get("latitude") is not None and p.get("longitude") is not None:
@@ -271,17 +277,16 @@ class MessageBubble(QWidget):
     def _fill_media_state(self, row: MessageRow, _what: str) -> None:
         if row.content_state == "pending":
             self._label(QCoreApplication.translate("Bubble", "Downloading…"),
-                        selectable=False).setStyleSheet("color: #80868B;")
+                        selectable=False).setObjectName("mediaState")
         elif row.content_state == "unavailable":
             self._label(QCoreApplication.translate("Bubble", "LINE no longer has this content."),
-                        selectable=False).setStyleSheet("color: #80868B;")
+                        selectable=False).setObjectName("mediaState")
 
     def set_thumbnail(self, pixmap: QPixmap) -> None:
         if self.thumb is not None:
             self.thumb.setPixmap(pixmap)
             self.thumb.setText("")
             self.thumb.setMinimumSize(pixmap.size() / max(1.0, pixmap.devicePixelRatio()))
-            self.thumb.setStyleSheet("")
 
     def _failed_row(self, row: MessageRow) -> QHBoxLayout:
         box = QHBoxLayout()
@@ -293,7 +298,6 @@ class MessageBubble(QWidget):
         reason.setObjectName("failReason")
         reason.setWordWrap(True)
         reason.setMaximumWidth(MAX_BUBBLE_WIDTH)
-        reason.setStyleSheet("color: #C5221F; font-size: 12px;")
         self.retry_button = QPushButton(QCoreApplication.translate("Bubble", "Retry"), self)
         self.retry_button.setObjectName("retryButton")
         self.retry_button.clicked.connect(lambda: self.retry.emit(row.id))

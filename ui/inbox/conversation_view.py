@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import NotFoundError
 from app.messages import ConversationStatus, MessageRow
-from ui.inbox.bubbles import THUMB, DaySeparator, MessageBubble, SystemLine, day_of
+from ui.inbox.bubbles import CANVAS_STYLE, THUMB, DaySeparator, MessageBubble, SystemLine, day_of
 from ui.inbox.texts import STATUS_COLOURS, day_label, status_label
 from ui.worker import BackgroundOp, run_in_background
 
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("otokui.ui.inbox")
 
 PAGE = 200
+#: Bubbles built before the first paint; the rest of the page follows in chunks.
+FIRST_CHUNK = 30
+CHUNK = 40
 _SYSTEM_TYPES = ("system", "postback")
 
 
@@ -82,19 +85,24 @@ class ConversationView(QWidget):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.canvas = QWidget()
         self.canvas.setObjectName("messageCanvas")
-        self.canvas.setStyleSheet("QWidget#messageCanvas { background: #DCE6F0; }")
+        self.canvas.setStyleSheet(CANVAS_STYLE)
         self.lines = QVBoxLayout(self.canvas)
         self.lines.setContentsMargins(0, 8, 0, 8)
         self.lines.setSpacing(2)
         self.older = QLabel(self.tr("Scroll up for earlier messages"), self.canvas)
         self.older.setObjectName("olderHint")
         self.older.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.older.setStyleSheet("color: #5F6368; padding: 6px;")
         self.lines.addWidget(self.older)
         self.lines.addStretch(1)
         self.scroll.setWidget(self.canvas)
         self._stick = True
         self._anchor: tuple[int, int] | None = None
+        # Loaded rows (at the start of ``rows``) without bubbles yet.
+        self._pending = 0
+        self._more = QTimer(self)
+        self._more.setSingleShot(True)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self._build_more)
         self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.scroll.verticalScrollBar().rangeChanged.connect(self._range_changed)
 
@@ -127,8 +135,7 @@ class ConversationView(QWidget):
         self._fill_header()
         self.rows = self.book.messages.messages(customer_id, limit=PAGE)
         self.has_older = len(self.rows) == PAGE
-        self._build(self.rows, at_top=False)
-        self._scroll_to_end()
+        self._show_newest()
         if mark_read:
             self.mark_read()
 
@@ -175,6 +182,8 @@ class ConversationView(QWidget):
         self.widgets.clear()
         self.bubbles.clear()
         self.rows = []
+        self._pending = 0
+        self._more.stop()
         self.older.hide()
 
     def _make(self, rows: list[MessageRow], previous: MessageRow | None) -> list[QWidget]:
@@ -204,7 +213,41 @@ class ConversationView(QWidget):
             made.append(bubble)
         return made
 
-    def _build(self, rows: list[MessageRow], *, at_top: bool) -> None:
+    def _show_newest(self) -> None:
+        """Bubbles for the newest rows at once (a screenful and more), the rest just after
+        the first paint, a chunk at a time (building 200 bubbles takes longer than the
+        owner should wait to see the latest message)."""
+        first = self.rows[-FIRST_CHUNK:]
+        self._pending = len(self.rows) - len(first)
+        self._build(first, at_top=False)
+        self._scroll_to_end()
+        if self._pending:
+            self._more.start()
+
+    def _build_more(self) -> None:
+        """The next older chunk of loaded rows into bubbles, above what is shown."""
+        if not self._pending:
+            return
+        n = min(CHUNK, self._pending)
+        chunk = self.rows[self._pending - n:self._pending]
+        shown = self.rows[self._pending] if self._pending < len(self.rows) else None
+        self._pending -= n
+        bar = self.scroll.verticalScrollBar()
+        if not self._stick and self._anchor is None:
+            self._anchor = (bar.maximum(), bar.value())
+        self._build(chunk, at_top=True, first_shown=shown)
+        if self._pending:
+            self._more.start()
+
+    def flush_pending(self) -> None:
+        """Build every loaded row now (tests, and before an older page comes in)."""
+        self._more.stop()
+        while self._pending:
+            self._build_more()
+        self._more.stop()
+
+    def _build(self, rows: list[MessageRow], *, at_top: bool,
+               first_shown: MessageRow | None = None) -> None:
         self.canvas.setUpdatesEnabled(False)
         try:
             if at_top:
@@ -212,7 +255,7 @@ class ConversationView(QWidget):
                 # when the older page ends on the same day.
                 made = self._make(rows, None)
                 if self.widgets and isinstance(self.widgets[0], DaySeparator) and rows and \
-                        self.rows and day_of(rows[-1]) == day_of(self.rows[0]):
+                        first_shown is not None and day_of(rows[-1]) == day_of(first_shown):
                     first = self.widgets.pop(0)
                     self.lines.removeWidget(first)
                     first.deleteLater()
@@ -226,7 +269,7 @@ class ConversationView(QWidget):
                 for i, w in enumerate(made):
                     self.lines.insertWidget(base + i, w)
                 self.widgets.extend(made)
-            self.older.setVisible(self.has_older)
+            self.older.setVisible(self.has_older or bool(self._pending))
         finally:
             self.canvas.setUpdatesEnabled(True)
 
@@ -252,11 +295,15 @@ class ConversationView(QWidget):
         bar = self.scroll.verticalScrollBar()
         if self._anchor is None:
             self._stick = value >= bar.maximum() - 4
-        if value == 0 and self.has_older and self.rows and self._anchor is None:
+        if value == 0 and self._anchor is None and self.rows and \
+                (self.has_older or self._pending):
             QTimer.singleShot(0, self, self.load_older)
 
     def load_older(self) -> int:
         """The page before the oldest shown; returns how many rows came."""
+        if self._pending:
+            self._build_more()  # loaded rows first; they are already at hand
+            return 0
         if self.book is None or self.customer_id is None or not self.rows or \
                 not self.has_older:
             return 0
@@ -267,11 +314,10 @@ class ConversationView(QWidget):
         if not older:
             self.older.hide()
             return 0
-        bar = self.scroll.verticalScrollBar()
         self._stick = False
-        self._anchor = (bar.maximum(), bar.value())
-        self._build(older, at_top=True)
         self.rows[:0] = older
+        self._pending = len(older)
+        self._build_more()
         return len(older)
 
     def reload(self) -> None:
@@ -286,9 +332,13 @@ class ConversationView(QWidget):
         self._fill_header()
         self.rows = self.book.messages.messages(cid, limit=keep)
         self.has_older = len(self.rows) == keep
-        self._build(self.rows, at_top=False)
         if at_end:
-            self._scroll_to_end()
+            self._show_newest()
+        else:  # the owner is reading further up: everything where it was
+            value = bar.value()
+            self._stick, self._anchor = False, None
+            self._build(self.rows, at_top=False)
+            bar.setValue(value)
 
     def book_changed(self, kinds: set[str], ids: dict[str, set[int] | None]) -> None:
         if self.customer_id is None:
