@@ -50,6 +50,7 @@ class Outcome:
     batch_id: int
     was: str
     delivery: Delivery | None   # None: not tried in this run
+    size: int = 0               # recipients it carried
 
 
 class Run:
@@ -73,6 +74,8 @@ class Run:
         self.cancel = cancel
         self.reason: str | None = None
         self.batches_sent = 0
+        self.settled = 0
+        self.total = 0
 
     def _cancelled(self) -> bool:
         if self.cancel is not None and not self.stop.is_set() and self.cancel():
@@ -82,27 +85,46 @@ class Run:
             self.reason = STOP_CANCELLED  # set by BroadcastService.cancel()
         return self.stop.is_set()
 
-    def go(self) -> str | None:
-        """Send until every batch is settled or something stops the run; the reason."""
+    def _prepare(self, after_seq: int) -> list[tuple[tuple[int, int, str, str, int],
+                                                      list[tuple[int, str, Any]]]]:
+        """The next wave: blockers since planning skipped, the rest marked "may have been
+        tried" before any request (one write)."""
+        with self.book.db.write() as s:
+            rows = jobs.next_batches(s, self.id, self.wave, after_seq)
+            if not rows:
+                return []
+            skipped = jobs.skip_gone(s, [r[0] for r in rows if r[2] == PENDING])
+            if skipped:
+                jobs.add_counts(s, self.id, {"skipped": skipped})
+                self.settled += skipped
+            members = jobs.members(s, [r[0] for r in rows])
+            live = [(r, members[r[0]]) for r in rows if members[r[0]]]
+            jobs.mark_trying(s, [r[0] for r, _ in live])
+        return live or [(rows[-1], [])]  # an all-skipped wave: keep walking
+
+    def go(self, settled: int, total: int) -> str | None:
+        """Send until every batch is settled or something stops the run; the reason.
+
+        The next wave is prepared while the current one is in flight, so the book's work
+        overlaps LINE's.
+        """
+        self.settled, self.total = settled, total
         sender = LineSender(self.book.line.access_token(), api_base=self.book.line.api_base)
         try:
             with ThreadPoolExecutor(max_workers=self.threads,
                                     thread_name_prefix="broadcast") as pool:
-                while not self._cancelled():
-                    with self.book.db.write() as s:
-                        rows = jobs.next_batches(s, self.id, self.wave)
-                        if not rows:
-                            break
-                        jobs.skip_gone(s, [r[0] for r in rows if r[2] == PENDING])
-                        members = jobs.members(s, [r[0] for r in rows])
-                        live = [r for r in rows if members[r[0]]]
-                        jobs.mark_trying(s, [r[0] for r in live])
-                    futures = [pool.submit(self._send, sender, r, members[r[0]])
-                               for r in live]
-                    outcomes = [f.result() for f in futures]
-                    self._record(outcomes)
-                    if self.reason in (STOP_UNREACHABLE, STOP_TOKEN):
+                wave = [] if self._cancelled() else self._prepare(-1)
+                while wave:
+                    if self._cancelled():
+                        # Prepared but never tried: back to what they were.
+                        self._record([Outcome(r[0], r[2], None, len(m)) for r, m in wave
+                                      if m])
                         break
+                    futures = [pool.submit(self._send, sender, r, m) for r, m in wave if m]
+                    after = wave[-1][0][1]
+                    upcoming = [] if self._cancelled() else self._prepare(after)
+                    self._record([f.result() for f in futures])
+                    wave = upcoming
         finally:
             sender.close()
         return self.reason
@@ -111,7 +133,7 @@ class Run:
               members: list[tuple[int, str, Any]]) -> Outcome:
         batch_id, _, was, key, _ = row
         if self.stop.is_set() and was == PENDING:
-            return Outcome(batch_id, was, None)
+            return Outcome(batch_id, was, None, len(members))
         if self.endpoint == MULTICAST:
             to = [uid for _, uid, _ in members]
 
@@ -135,7 +157,7 @@ class Run:
         elif not delivery.final.verdict.final and not self.stop.is_set():
             self.reason = STOP_UNREACHABLE
             self.stop.set()
-        return Outcome(batch_id, was, delivery)
+        return Outcome(batch_id, was, delivery, len(members))
 
     def _record(self, outcomes: list[Outcome]) -> None:
         rows: list[tuple[int, str, int, str | None, str | None, str | None]] = []
@@ -163,9 +185,14 @@ class Run:
                 # "sending" with its key; the next run() asks again and LINE answers 409
                 # if it had accepted it.
                 rows.append((o.batch_id, TRYING, d.attempts, a.request_id, None, None))
+        delta: dict[str, int] = {}
+        for o, row in zip(outcomes, rows, strict=True):
+            if row[1] not in (PENDING, TRYING):
+                delta[row[1]] = delta.get(row[1], 0) + o.size
         with self.book.db.write() as s:
             jobs.set_batches(s, rows)
-            c = jobs.store_counts(s, self.id)
+            jobs.add_counts(s, self.id, delta)
+        self.settled += sum(delta.values())
         self.book.announce("broadcasts", [self.id])
         if self.progress is not None:
-            self.progress(c.recipients - c.pending, c.recipients)
+            self.progress(self.settled, self.total)

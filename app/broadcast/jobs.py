@@ -107,18 +107,29 @@ def store_counts(s: Session, broadcast_id: int) -> Counts:
     return c
 
 
-def next_batches(s: Session, broadcast_id: int, limit: int) -> list[tuple[int, int, str,
-                                                                          str, int]]:
-    """Unsettled batches, those that may have been tried first: (id, seq, state, key,
-    key_made_ms)."""
+def next_batches(s: Session, broadcast_id: int, limit: int, after_seq: int,
+                 ) -> list[tuple[int, int, str, str, int]]:
+    """Unsettled batches after ``after_seq`` (those that may have been tried first when
+    ``after_seq`` is -1, the start of a run): (id, seq, state, key, key_made_ms)."""
     cur = cursor(s)
     rows = cur.execute(
         "SELECT id, seq, state, retry_key, key_made_ms FROM broadcast_batch "
-        "WHERE broadcast_id = ? AND state IN (?, ?) "
-        "ORDER BY state = ? DESC, seq LIMIT ?",
-        (broadcast_id, TRYING, PENDING, TRYING, limit)).fetchall()
+        "WHERE broadcast_id = ? AND state IN (?, ?) AND seq > ? "
+        "ORDER BY seq LIMIT ?",
+        (broadcast_id, TRYING, PENDING, after_seq, limit)).fetchall()
     cur.close()
     return [tuple(r) for r in rows]
+
+
+def add_counts(s: Session, broadcast_id: int, delta: dict[str, int]) -> None:
+    """Move the job's counts by what a wave settled (one GROUP BY per wave would read
+    every recipient row again)."""
+    cur = cursor(s)
+    cur.execute("UPDATE broadcast SET sent = sent + ?, failed = failed + ?, "
+                "skipped = skipped + ?, not_sent = not_sent + ? WHERE id = ?",
+                (delta.get("sent", 0), delta.get("failed", 0), delta.get("skipped", 0),
+                 delta.get("not_sent", 0), broadcast_id))
+    cur.close()
 
 
 def skip_gone(s: Session, batch_ids: Sequence[int]) -> int:

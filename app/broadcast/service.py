@@ -258,12 +258,13 @@ class BroadcastService:
             job.state = SENDING
             job.started_at = job.started_at or utcnow()
             self._renew_keys(s, bid)
+            start = jobs.store_counts(s, bid)
         self._book.announce("broadcasts", [bid])
         bucket = TokenBucket(self.rates[endpoint])
         runner = Run(self._book, bid, endpoint, texts, bucket=bucket, policy=self.retry_policy,
                      threads=self.threads[endpoint], wave=self.wave[endpoint], stop=stop,
                      progress=progress, cancel=cancel)
-        reason = runner.go()
+        reason = runner.go(start.recipients - start.pending, start.recipients)
         state, error = SENDING, None
         with self._book.db.write() as s:
             if reason == STOP_QUOTA:
