@@ -14,8 +14,9 @@ about ten seconds after it opened: LINE friends arriving, the sync's status in t
 bar) and ``docs/screenshots/line-settings.png`` (Settings → LINE on the demo's book), in
 Japanese, the default language.
 
-Only some of them: ``python -m bench.screenshots demo`` (names: main, detail, import,
-demo).
+``docs/screenshots/inbox.png`` is the chat inbox on made-up conversations (text, a sticker, a
+photo and replies). Only some of them: ``python -m bench.screenshots demo`` (names: main,
+detail, import, demo, inbox).
 """
 
 from __future__ import annotations
@@ -152,6 +153,64 @@ def _small_book(root: Path):
     return profile, book, ids[0]
 
 
+def _chat(book, root: Path) -> int:
+    """Made-up conversations for the inbox shot; the id of the one to open."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from app.messages import recompute_summary
+    from app.store.models import Message
+
+    with book.db.read() as s:
+        ids = list(s.connection().execute(text("SELECT id FROM customer ORDER BY id"))
+                   .scalars())
+    today = dt.datetime.now().replace(hour=14, minute=0, second=0, microsecond=0)
+    yesterday = today - dt.timedelta(days=1)
+    photo = book.attachments.add(ids[0], _photo(root / "LINE_image.jpg"), kind="photo")
+
+    def ms(when: dt.datetime) -> int:
+        return int(when.timestamp() * 1000)
+
+    chats = {
+        ids[0]: [
+            dict(direction="in", type="text", text="こんにちは！来週の土曜日、カットの予約は"
+                 "できますか？", at_ms=ms(yesterday.replace(hour=19, minute=12))),
+            dict(direction="out", type="text", state="sent", text="山本様、いつもありがとう"
+                 "ございます。土曜日は14時と16時が空いております。",
+                 at_ms=ms(yesterday.replace(hour=19, minute=20))),
+            dict(direction="in", type="sticker", payload={"packageId": "446",
+                 "stickerId": "1989", "keywords": ["ありがとう", "感謝"]},
+                 at_ms=ms(yesterday.replace(hour=19, minute=22))),
+            dict(direction="in", type="text", text="では14時でお願いします。前回の仕上がりが"
+                 "とても気に入ったので、同じ感じで🙏", at_ms=ms(today.replace(minute=3))),
+            dict(direction="in", type="image", attachment_id=photo, content_state="stored",
+                 at_ms=ms(today.replace(minute=4))),
+            dict(direction="out", type="text", state="sent", text="承知しました！土曜日14時で"
+                 "ご予約をお取りしました。お待ちしております。",
+                 at_ms=ms(today.replace(minute=5))),
+        ],
+        ids[1]: [dict(direction="in", type="text", text="駐車場はありますか？",
+                      at_ms=ms(today.replace(hour=13, minute=41)))],
+        ids[2]: [dict(direction="in", type="text", text="明日17時に変更できますか",
+                      at_ms=ms(today.replace(hour=11, minute=8))),
+                 dict(direction="in", type="text", text="難しければ18時でも大丈夫です",
+                      at_ms=ms(today.replace(hour=11, minute=9)))],
+        ids[4]: [dict(direction="in", type="text", text="ありがとうございました！",
+                      at_ms=ms(today - dt.timedelta(days=3, hours=-4)))],
+    }
+    with book.db.write() as s:
+        for cid, rows in chats.items():
+            for row in rows:
+                s.add(Message(customer_id=cid, **{"payload": {}, **row}))
+            s.flush()
+            recompute_summary(s, cid)
+    book.messages.mark_read(ids[4])
+    book.messages.set_status(ids[0], "in_progress")
+    book.messages.set_status(ids[4], "done")
+    return ids[0]
+
+
 def _save(widget, name: str, note: str = "") -> Path:
     path = OUT / name
     widget.grab().save(str(path), "PNG")
@@ -198,7 +257,7 @@ def main() -> int:
     code = _under_xvfb()
     if code is not None:
         return code
-    wanted = set(sys.argv[1:]) or {"main", "detail", "import", "demo"}
+    wanted = set(sys.argv[1:]) or {"main", "detail", "import", "demo", "inbox"}
     import keyring
     from PySide6.QtCore import QSettings
 
@@ -286,6 +345,22 @@ def main() -> int:
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB "
               f"(page {wizard.currentId() + 1} of 4)")
         wizard.reject()
+        window.close()
+        _settle(app, 100)
+    if "inbox" in wanted:
+        # 4. The chat inbox: a conversation with text, a sticker, a photo and replies.
+        (work / "inbox").mkdir()
+        _profile, book, _cid = _small_book(work / "inbox")
+        cid = _chat(book, work / "inbox")
+        window = MainWindow(book, settings)
+        window.resize(*SIZE)
+        window.show()
+        window.inbox.set_mode("inbox")
+        _settle(app)
+        window.inbox.page.list.select(cid)
+        _settle(app, 1200)  # the photo's thumbnail is decrypted in the background
+        _save(window, "inbox.png")
+        window.inbox.set_mode("customers")
         window.close()
         _settle(app, 100)
     shutil.rmtree(work, ignore_errors=True)

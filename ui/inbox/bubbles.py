@@ -193,6 +193,12 @@ class MessageBubble(QWidget):
         label.setTextFormat(Qt.TextFormat.PlainText)
         if selectable:
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A wrapped label asks for little width: give it what its longest line needs, so
+        # a bubble is as wide as its text (up to the bubble's limit), as in LINE.
+        metrics = label.fontMetrics()
+        longest = max((metrics.horizontalAdvance(line) for line in text.split("\n")),
+                      default=0)
+        label.setMinimumWidth(min(MAX_BUBBLE_WIDTH - 26, longest + 4))
         self.body.addWidget(label)
         return label
 

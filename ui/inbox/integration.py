@@ -10,6 +10,7 @@ lives here, so the window's own code stays the customer book's.
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject
@@ -28,6 +29,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("otokui.ui.inbox")
 
 CUSTOMERS, INBOX = "customers", "inbox"
+
+
+def plain(action_text: str) -> str:
+    """A menu text without its mnemonic: "&Chat" → "Chat", "チャット(&C)" → "チャット"."""
+    return re.sub(r"\(&\w\)|&", "", action_text).strip()
 
 
 class InboxIntegration(QObject):
@@ -67,7 +73,7 @@ class InboxIntegration(QObject):
         for i, (button, action) in enumerate(((self.customers_button, self.act_customers),
                                               (self.inbox_button, self.act_inbox))):
             button.setCheckable(True)
-            button.setText(action.text().replace("&", ""))
+            button.setText(plain(action.text()))
             button.setToolTip(f"{button.text()} ({action.shortcut().toString()})")
             self.buttons.addButton(button, i)
             row.addWidget(button)
@@ -155,7 +161,7 @@ class InboxIntegration(QObject):
         for action in (self.act_customers, self.act_inbox):
             action.setEnabled(False)
         self.switch.setEnabled(False)
-        self.inbox_button.setText(self.act_inbox.text().replace("&", ""))
+        self.inbox_button.setText(plain(self.act_inbox.text()))
 
     def close(self) -> None:
         self.notifier.close()
@@ -190,7 +196,7 @@ class InboxIntegration(QObject):
         if book is None:
             return
         total = book.messages.unread_total()
-        label = self.act_inbox.text().replace("&", "")
+        label = plain(self.act_inbox.text())
         self.inbox_button.setText(f"{label} ({total:,})" if total else label)
         self.notifier.update_tooltip()
 
