@@ -144,3 +144,38 @@ def test_discarding_a_failed_message(qtbot, shop: Shop) -> None:
     page.view.bubbles[mid].findChild(QPushButton, "discardButton").click()
     qtbot.waitUntil(lambda: mid not in page.view.bubbles, timeout=30_000)
     assert all(r.id != mid for r in shop.book.messages.messages(shop.cid))
+
+
+def test_a_photo_from_the_composer_reaches_the_customer(qtbot, shop: Shop, tmp_path) -> None:
+    from tests.inbox.conftest import fetch_public
+    from tests.ui.test_inbox_support import image_bytes
+
+    page = _page(qtbot, shop)
+    photo = tmp_path / "仕上がり.png"
+    data = image_bytes(320, 240, "#E0A030")
+    photo.write_bytes(data)
+    assert page.composer.add_image(photo)
+    result = _send(qtbot, page, "仕上がりの写真です")
+    assert result.ok and result.via == "reply"
+    (item,) = shop.inbox()
+    text, image = item["messages"]
+    assert text["text"] == "仕上がりの写真です" and image["type"] == "image"
+    got = fetch_public(shop.connected.relay, image["originalContentUrl"])
+    assert got.content == data
+    assert page.composer.images == []
+    bubble = page.view.bubbles[result.message_ids[1]]
+    assert bubble.outgoing and bubble.thumb is not None
+    qtbot.waitUntil(lambda: bubble.thumb.pixmap() is not None
+                    and not bubble.thumb.pixmap().isNull(), timeout=10_000)
+
+
+def test_opening_marks_read_on_line_only_when_asked(qtbot, shop: Shop) -> None:
+    page = _page(qtbot, shop)  # the setting is off: read in Otokui only
+    assert shop.book.messages.conversation(shop.cid).unread_count == 0
+    assert shop.e.user(shop.uid)["readUpTo"] is None
+    shop.book.sending.set_mark_read_on_line(True)
+    shop.writes("もう一つ質問です")
+    page.view.open(None)
+    page.open_conversation(shop.cid)
+    qtbot.waitUntil(lambda: shop.e.user(shop.uid)["readUpTo"] is not None, timeout=20_000)
+    assert shop.book.messages.conversation(shop.cid).unread_count == 0

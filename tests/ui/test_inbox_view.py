@@ -17,7 +17,7 @@ def _texts(widget) -> list[str]:
 
 
 def test_every_kind_of_message_is_drawn(qtbot, book, seeded) -> None:
-    cid = seeded.customers["田中"]
+    cid = seeded.customers["鈴木"]  # no tags: no tag lines among the messages
     ids = every_kind(book, cid)
     view = ConversationView(book)
     qtbot.addWidget(view)
@@ -135,3 +135,18 @@ def test_new_messages_appear_and_the_placeholder_without_a_conversation(qtbot, b
     view.status.setCurrentIndex(view.status.findData("in_progress"))
     view.status.activated.emit(view.status.currentIndex())
     assert book.messages.conversation(cid).status == "in_progress"
+
+
+def test_tag_lines_show_when_current_tags_were_added(qtbot, book, seeded) -> None:
+    cid = seeded.customers["鈴木"]
+    add_messages(book, cid, [{"text": "こんにちは", "at": BASE}])
+    view = ConversationView(book)
+    qtbot.addWidget(view)
+    view.open(cid)
+    assert not [w for w in view.widgets if isinstance(w, SystemLine)]
+    book.tags.add([cid], [seeded.tags["新規"]])  # now: after the message
+    view.book_changed({"tags", "customers"}, {"tags": None, "customers": {cid}})
+    lines = [w.text().split("  ")[0] for w in view.widgets if isinstance(w, SystemLine)]
+    assert lines == ["Tag added: 新規"]
+    assert isinstance(view.widgets[-1], SystemLine)  # the newest line
+    assert all(r.id > 0 for r in view.rows if r.type != "system")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.errors import NotFoundError
 from app.messages import ConversationStatus, MessageRow
 from ui.inbox.bubbles import CANVAS_STYLE, THUMB, DaySeparator, MessageBubble, SystemLine, day_of
+from ui.inbox.tag_lines import merged, tag_rows
 from ui.inbox.texts import STATUS_COLOURS, day_label, status_label
 from ui.worker import BackgroundOp, run_in_background
 
@@ -133,11 +134,21 @@ class ConversationView(QWidget):
             return
         self._show_placeholder(False)
         self._fill_header()
-        self.rows = self.book.messages.messages(customer_id, limit=PAGE)
-        self.has_older = len(self.rows) == PAGE
+        self.rows = self._load(customer_id, PAGE, None)
         self._show_newest()
         if mark_read:
             self.mark_read()
+
+    def _load(self, cid: int, limit: int, before: MessageRow | None) -> list[MessageRow]:
+        """A page of messages (older than ``before``) with the tag lines of its time."""
+        assert self.book is not None
+        rows = self.book.messages.messages(
+            cid, limit=limit, before=None if before is None else (before.at_ms, before.id))
+        self.has_older = len(rows) == limit
+        after = rows[0].at_ms - 1 if rows and self.has_older else None
+        tags = tag_rows(self.book, cid, after_ms=after,
+                        before_ms=None if before is None else before.at_ms - 1)
+        return merged(rows, tags)
 
     def mark_read(self) -> None:
         book, cid = self.book, self.customer_id
@@ -307,10 +318,10 @@ class ConversationView(QWidget):
         if self.book is None or self.customer_id is None or not self.rows or \
                 not self.has_older:
             return 0
-        first = self.rows[0]
-        older = self.book.messages.messages(self.customer_id, limit=PAGE,
-                                            before=(first.at_ms, first.id))
-        self.has_older = len(older) == PAGE
+        first = next((r for r in self.rows if r.id > 0), None)
+        if first is None:
+            return 0
+        older = self._load(self.customer_id, PAGE, first)
         if not older:
             self.older.hide()
             return 0
@@ -330,8 +341,7 @@ class ConversationView(QWidget):
         cid = self.customer_id
         self._clear()
         self._fill_header()
-        self.rows = self.book.messages.messages(cid, limit=keep)
-        self.has_older = len(self.rows) == keep
+        self.rows = self._load(cid, keep, None)
         if at_end:
             self._show_newest()
         else:  # the owner is reading further up: everything where it was
@@ -343,9 +353,10 @@ class ConversationView(QWidget):
     def book_changed(self, kinds: set[str], ids: dict[str, set[int] | None]) -> None:
         if self.customer_id is None:
             return
-        if kinds & {"messages", "customers"}:
+        if kinds & {"messages", "customers", "tags"}:
             changed = ids.get("messages") if "messages" in kinds else ids.get("customers")
-            if changed is None or self.customer_id in changed or not changed:
+            if "tags" in kinds or changed is None or self.customer_id in changed \
+                    or not changed:
                 self.reload()
 
     # --- media -------------------------------------------------------------------------------

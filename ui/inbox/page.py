@@ -112,9 +112,12 @@ class InboxPage(QWidget):
             changed = ids.get("messages") if kinds == {"messages"} else None
             self.list.refresh(changed)
             self.unread_changed.emit(self.book.messages.unread_total())
-        if "messages" in kinds and self.view.customer_id is not None:
+        cid = self.view.customer_id
+        if kinds & {"tags", "customers"} and cid is not None and \
+                ("tags" in kinds or not ids.get("customers") or cid in ids["customers"]):
+            self.view.reload()  # a tag line, or the name in the header
+        if "messages" in kinds and cid is not None:
             changed = ids.get("messages")
-            cid = self.view.customer_id
             if changed is None or not changed or cid in changed:
                 self.view.reload()
                 self.composer.refresh_window()
