@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 THUMB = 220
 MAX_BUBBLE_WIDTH = 420
-#: One style sheet for the whole conversation (set on its canvas): parsing a sheet per
-#: widget cost more than building the 200 bubbles themselves (bench/inbox.py).
+# One style sheet for the whole conversation (set on its canvas): parsing a sheet per
+# widget cost more than building the 200 bubbles themselves (bench/inbox.py).
 CANVAS_STYLE = """
 QWidget#messageCanvas { background: #DCE6F0; }
 QFrame#bubble { border-radius: 14px; }

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("otokui.ui.inbox")
 
 PAGE = 200
-#: Bubbles built before the first paint; the rest of the page follows in chunks.
+# Bubbles built before the first paint; the rest of the page follows in chunks.
 FIRST_CHUNK = 30
 CHUNK = 40
 _SYSTEM_TYPES = ("system", "postback")
