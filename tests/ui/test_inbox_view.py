@@ -150,3 +150,21 @@ def test_tag_lines_show_when_current_tags_were_added(qtbot, book, seeded) -> Non
     assert lines == ["Tag added: 新規"]
     assert isinstance(view.widgets[-1], SystemLine)  # the newest line
     assert all(r.id > 0 for r in view.rows if r.type != "system")
+
+
+def test_clicking_a_photo_opens_the_preview_and_locking_closes_it(qtbot, book, seeded) -> None:
+    from PySide6.QtCore import Qt
+
+    cid = seeded.customers["鈴木"]
+    ids = every_kind(book, cid)
+    view = ConversationView(book)
+    qtbot.addWidget(view)
+    view.show()
+    view.open(cid)
+    thumb = view.bubbles[ids["image"]].thumb
+    qtbot.mouseClick(thumb, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(view.previews) == 1, timeout=10_000)
+    preview = view.previews[0]
+    assert preview.isVisible()
+    view.release()  # what the lock does
+    assert not preview.isVisible() and view.book is None and view.bubbles == {}
