@@ -202,3 +202,17 @@ def test_japanese_words(qtbot, qapp, book, seeded) -> None:
     assert composer.send_text() == "無料で返信できます あと 38 秒"
     assert [status_label(s) for s in ("open", "in_progress", "done")] == [
         "未対応", "対応中", "対応済み"]
+
+
+def test_no_sending_to_customers_off_line_or_blocking(qtbot, book, seeded) -> None:
+    composer = _composer(qtbot, book, seeded.customers["佐藤"])  # not a LINE friend
+    composer.set_text("こんにちは")
+    assert composer.blocked_note.text() == ("This customer is not a LINE friend: messages "
+                                            "cannot be sent.")
+    assert not composer.send_button.isEnabled()
+    composer.set_customer(seeded.customers["山田"])  # blocked the shop
+    composer.set_text("こんにちは")
+    assert "blocked" in composer.blocked_note.text() and not composer.send_button.isEnabled()
+    composer.set_customer(seeded.customers["田中"])
+    composer.set_text("こんにちは")
+    assert composer.blocked_note.isHidden() and composer.send_button.isEnabled()

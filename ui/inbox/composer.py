@@ -137,6 +137,8 @@ class Composer(QWidget):
         self.closes_at_ms: int | None = None
         self.quota: Quota | None = None
         self.quota_failed = False
+        # Not a LINE friend, or blocked the shop: nothing can be sent.
+        self.unreachable = False
         self._ops: set[Any] = set()
         # Epoch seconds; the core's clock by default, so tests that move it move this too.
         self.clock = lambda: book.sending.clock()
@@ -395,6 +397,7 @@ class Composer(QWidget):
     def refresh_window(self) -> None:
         book, cid = self.book, self.customer_id
         self.closes_at_ms = None
+        self.unreachable = False
         if book is not None and cid is not None:
             window = book.sending.reply_window(cid)
             self.closes_at_ms = window.closes_at_ms if window.available else None
@@ -405,6 +408,7 @@ class Composer(QWidget):
             elif c.blocked_at is not None:
                 note = self.tr("This customer has blocked your account: messages cannot be "
                                "sent.")
+            self.unreachable = bool(note)
             self.blocked_note.setText(note)
             self.blocked_note.setVisible(bool(note))
         self._tick.start()
@@ -459,7 +463,7 @@ class Composer(QWidget):
             self.closes_at_ms = None
         too_long = any(e.units() > MAX_TEXT_UNITS for e in self.editors)
         can = (self.customer_id is not None and not self.sending and self.has_content()
-               and not too_long and not self.blocked_note.isVisible())
+               and not too_long and not self.unreachable)
         self.send_button.setEnabled(can)
         self.send_button.setToolTip(self.tr(
             "Replies within a minute of the customer's message are free. Later messages "
