@@ -165,8 +165,8 @@ def _chat(book, root: Path) -> int:
     with book.db.read() as s:
         ids = list(s.connection().execute(text("SELECT id FROM customer ORDER BY id"))
                    .scalars())
-    today = dt.datetime.now().replace(hour=14, minute=0, second=0, microsecond=0)
-    yesterday = today - dt.timedelta(days=1)
+    now = dt.datetime.now().replace(microsecond=0)
+    yesterday = (now - dt.timedelta(days=1)).replace(hour=19, minute=0, second=0)
     photo = book.attachments.add(ids[0], _photo(root / "LINE_image.jpg"), kind="photo")
 
     def ms(when: dt.datetime) -> int:
@@ -175,29 +175,32 @@ def _chat(book, root: Path) -> int:
     chats = {
         ids[0]: [
             dict(direction="in", type="text", text="こんにちは！来週の土曜日、カットの予約は"
-                 "できますか？", at_ms=ms(yesterday.replace(hour=19, minute=12))),
+                 "できますか？", at_ms=ms(yesterday.replace(minute=12))),
             dict(direction="out", type="text", state="sent", text="山本様、いつもありがとう"
                  "ございます。土曜日は14時と16時が空いております。",
-                 at_ms=ms(yesterday.replace(hour=19, minute=20))),
+                 at_ms=ms(yesterday.replace(minute=20))),
             dict(direction="in", type="sticker", payload={"packageId": "446",
                  "stickerId": "1989", "keywords": ["ありがとう", "感謝"]},
-                 at_ms=ms(yesterday.replace(hour=19, minute=22))),
+                 at_ms=ms(yesterday.replace(minute=22))),
             dict(direction="in", type="text", text="では14時でお願いします。前回の仕上がりが"
-                 "とても気に入ったので、同じ感じで🙏", at_ms=ms(today.replace(minute=3))),
-            dict(direction="in", type="image", attachment_id=photo, content_state="stored",
-                 at_ms=ms(today.replace(minute=4))),
+                 "とても気に入ったので、同じ感じで🙏",
+                 at_ms=ms(now - dt.timedelta(minutes=4))),
             dict(direction="out", type="text", state="sent", text="承知しました！土曜日14時で"
-                 "ご予約をお取りしました。お待ちしております。",
-                 at_ms=ms(today.replace(minute=5))),
+                 "ご予約をお取りしました。", at_ms=ms(now - dt.timedelta(minutes=2))),
+            # She has just sent a photo: its reply token makes the next reply free.
+            dict(direction="in", type="image", attachment_id=photo, content_state="stored",
+                 at_ms=ms(now - dt.timedelta(seconds=15)),
+                 reply_token="screenshot-token",  # noqa: S106 - a made-up token
+                 reply_token_received_ms=ms(now - dt.timedelta(seconds=12))),
         ],
         ids[1]: [dict(direction="in", type="text", text="駐車場はありますか？",
-                      at_ms=ms(today.replace(hour=13, minute=41)))],
+                      at_ms=ms(now - dt.timedelta(minutes=25)))],
         ids[2]: [dict(direction="in", type="text", text="明日17時に変更できますか",
-                      at_ms=ms(today.replace(hour=11, minute=8))),
+                      at_ms=ms(now - dt.timedelta(hours=2, minutes=3))),
                  dict(direction="in", type="text", text="難しければ18時でも大丈夫です",
-                      at_ms=ms(today.replace(hour=11, minute=9)))],
+                      at_ms=ms(now - dt.timedelta(hours=2)))],
         ids[4]: [dict(direction="in", type="text", text="ありがとうございました！",
-                      at_ms=ms(today - dt.timedelta(days=3, hours=-4)))],
+                      at_ms=ms(now - dt.timedelta(days=3)))],
     }
     with book.db.write() as s:
         for cid, rows in chats.items():
@@ -205,6 +208,14 @@ def _chat(book, root: Path) -> int:
                 s.add(Message(customer_id=cid, **{"payload": {}, **row}))
             s.flush()
             recompute_summary(s, cid)
+    # Her tags were given long ago, VIP last night after the booking: one tag line.
+    with book.db.write() as s:
+        s.execute(text("UPDATE customer_tag SET added_at = '2025-06-01 01:00:00' "
+                       "WHERE customer_id = :c"), {"c": ids[0]})
+        s.execute(text("UPDATE customer_tag SET added_at = :at WHERE customer_id = :c "
+                       "AND tag_id = (SELECT id FROM tag WHERE name = 'VIP')"),
+                  {"c": ids[0], "at": (yesterday.replace(minute=30).astimezone(dt.UTC)
+                                       .strftime("%Y-%m-%d %H:%M:%S"))})
     book.messages.mark_read(ids[4])
     book.messages.set_status(ids[0], "in_progress")
     book.messages.set_status(ids[4], "done")
@@ -358,6 +369,8 @@ def main() -> int:
         window.inbox.set_mode("inbox")
         _settle(app)
         window.inbox.page.list.select(cid)
+        window.inbox.page.composer.set_text("素敵な写真をありがとうございます！"
+                                            "当日お待ちしております。")
         _settle(app, 1200)  # the photo's thumbnail is decrypted in the background
         _save(window, "inbox.png")
         window.inbox.set_mode("customers")
