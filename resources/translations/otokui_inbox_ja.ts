@@ -4,6 +4,10 @@
 <context>
     <name>Bubble</name>
     <message>
+        <source>Tapped a button</source>
+        <translation>ボタンが押されました</translation>
+    </message>
+    <message>
         <source>Tapped a button: %1</source>
         <translation>ボタンを押しました：%1</translation>
     </message>

@@ -168,3 +168,36 @@ def test_clicking_a_photo_opens_the_preview_and_locking_closes_it(qtbot, book, s
     assert preview.isVisible()
     view.release()  # what the lock does
     assert not preview.isVisible() and view.book is None and view.bubbles == {}
+
+
+def test_malformed_payloads_and_unknown_kinds_do_not_break_the_view(qtbot, book,
+                                                                    seeded) -> None:
+    cid = seeded.customers["鈴木"]
+    ids = add_messages(book, cid, [
+        {"type": "sticker", "payload": {"keywords": "notalist"}},
+        {"type": "file", "payload": {"fileName": {"x": 1}, "fileSize": "big"}},
+        {"type": "video", "payload": {"duration": "long"}},
+        {"type": "location", "payload": {"title": "<b>店</b>", "latitude": '"><script>',
+                                         "longitude": 1}},
+        {"type": "system", "payload": {"event": 42}},
+        {"type": "postback", "payload": {}},
+        {"type": "flex", "payload": {"altText": "新しい種類"}},
+        {"type": "image", "content_state": "unavailable"},
+    ])
+    view = ConversationView(book)
+    qtbot.addWidget(view)
+    view.open(cid)
+    b = view.bubbles
+    assert _texts(b[ids[0]])[:1] == ["Sticker"] and "n、o" not in " ".join(_texts(b[ids[0]]))
+    assert "Video" in _texts(b[ids[2]])
+    location = b[ids[3]]
+    assert "<b>店</b>" in _texts(location)  # shown as text, not markup
+    link = location.findChild(QLabel, "mapLink")
+    assert "<script>" not in link.text()
+    assert b[ids[6]].thumb is None
+    assert "A message of a kind Otokui cannot show yet (open LINE to see it)." in _texts(
+        b[ids[6]])
+    assert "LINE no longer has this content." in _texts(b[ids[7]])
+    assert b[ids[7]].thumb is None  # no attachment: nothing to decrypt
+    lines = [w.text().split("  ")[0] for w in view.widgets if isinstance(w, SystemLine)]
+    assert lines == ["Friend status changed", "Tapped a button"]

@@ -63,7 +63,9 @@ QLabel#olderHint { color: #5F6368; padding: 6px; }
 def system_text(row: MessageRow) -> str:
     """The grey line for a system event or a postback."""
     if row.type == "postback":
-        data = str(row.payload.get("data", ""))
+        data = str(row.payload.get("data", "") or "")
+        if not data:
+            return QCoreApplication.translate("Bubble", "Tapped a button")
         return QCoreApplication.translate("Bubble", "Tapped a button: %1").replace("%1", data)
     event = row.payload.get("event")
     texts = {
@@ -222,7 +224,9 @@ class MessageBubble(QWidget):
             box.setObjectName("stickerPlaceholder")
             box.setAlignment(Qt.AlignmentFlag.AlignCenter)
             box.setMinimumSize(120, 72)
-            keywords = [str(k) for k in p.get("keywords") or []][:6]
+            raw = p.get("keywords")
+            keywords = [str(k) for k in raw if isinstance(k, str)][:6] \
+                if isinstance(raw, list) else []
             if row.text:
                 keywords.insert(0, row.text)
             if keywords:
