@@ -202,6 +202,16 @@ def test_japanese_words(qtbot, qapp, book, seeded) -> None:
     assert composer.send_text() == "無料で返信できます あと 38 秒"
     assert [status_label(s) for s in ("open", "in_progress", "done")] == [
         "未対応", "対応中", "対応済み"]
+    from app.line.send.errors import SendQuotaError
+    from ui.inbox.texts import failure_words
+
+    words = failure_words("send-quota", SendQuotaError.message)
+    assert words and "This month" not in words and "Replies" not in words
+    refused = failure_words("send-refused", "LINE refused the message; it was not sent. "
+                            "(messages[0].text: Length must be between 0 and 5000)")
+    # LINE's own reason stays as LINE wrote it; the sentence around it is Japanese.
+    assert "LINE refused" not in refused
+    assert "(messages[0].text: Length must be between 0 and 5000)" in refused
 
 
 def test_no_sending_to_customers_off_line_or_blocking(qtbot, book, seeded) -> None:

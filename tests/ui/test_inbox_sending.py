@@ -119,7 +119,11 @@ def test_a_failed_send_says_why_and_can_be_retried(qtbot, shop: Shop) -> None:
     assert shop.inbox() == []
     assert page.composer.texts() == ["在庫ございます。"]  # nothing typed is lost
     assert page.composer.error.text()
-    assert page.status_line.isVisibleTo(page) and page.status_line.text()
+    assert page.status_line.isVisibleTo(page)
+    assert page.status_line.text() == (
+        "This month's message limit of the LINE plan is used up; it was not sent. Replies "
+        "to a customer who just wrote stay free. Or choose a larger plan in LINE Official "
+        "Account Manager, then retry.")
     bubble = page.view.bubbles[result.message_ids[0]]
     assert bubble.state_label.text() == "Not sent"
     retry = bubble.findChild(QPushButton, "retryButton")

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, Draft, ImageBubble, utf16_len
 from app.line.send.bubbles import image_type
-from ui.inbox.texts import sending_words
+from ui.inbox.texts import failure_words, sending_words
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -529,8 +529,8 @@ class Composer(QWidget):
                 self._say_notice(self.tr("Sent as a push: 1 message of the month's quota.")
                                  if result.ok else "")
         else:
-            self._say_error(sending_words(result.error) if result.error
-                            else self.tr("The message could not be sent."))
+            self._say_error(failure_words(result.error_code, result.error)
+                            or self.tr("The message could not be sent."))
         self.draft = None
         self.refresh_window()
         if result.via == "push":

@@ -18,7 +18,7 @@ from app.errors import OtokuiError
 from ui.inbox.composer import Composer
 from ui.inbox.conversation_list import ConversationList
 from ui.inbox.conversation_view import ConversationView
-from ui.inbox.texts import sending_words
+from ui.inbox.texts import failure_words, sending_words
 from ui.widgets.detail_pane import DetailPane
 from ui.worker import BackgroundOp, run_in_background
 
@@ -142,7 +142,7 @@ class InboxPage(QWidget):
     def _sent(self, result: OutgoingResult) -> None:
         self.view.reload()
         if result.state == "failed":
-            self._say(sending_words(result.error or ""))
+            self._say(failure_words(result.error_code, result.error))
 
     def _track(self, op: BackgroundOp) -> BackgroundOp:
         self._ops.add(op)

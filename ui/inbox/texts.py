@@ -85,3 +85,15 @@ def sending_words(text: str) -> str:
             if translated != candidate:
                 return translated + tail
     return text
+
+
+def failure_words(code: str | None, error: str | None) -> str:
+    """Why a send failed and what to do, in the owner's words (from the core's code)."""
+    from app.line.send import errors as send_errors
+
+    text = sending_words(error) if error else ""
+    cls = send_errors.FAILURES.get(code or "")
+    advice = getattr(cls, "advice", "") if cls is not None else ""
+    if advice:
+        text = f"{text} {sending_words(advice)}".strip()
+    return text
