@@ -253,3 +253,64 @@ def test_test_send_goes_to_the_owner_only(small_shop: Shop) -> None:
     assert result.ok
     assert shop.received(uid) == [["店主さん、テスト送信です"]]
     assert sum(len(shop.e.inbox(u)) for _, u in shop.friends) == 1
+
+
+def test_line_out_of_reach_interrupts_then_resumes_once(small_shop: Shop) -> None:
+    shop = small_shop
+    b = shop.book
+    e = shop.e
+    # The first try is accepted but its answer is a 500; every later try fails too, so
+    # the run gives up on the batch without knowing that LINE has it.
+    e.inject_fault("multicast", "accept_then_500", count=1)
+    e.inject_fault("multicast", "500", count=5)
+    bid = b.broadcasts.create(b.broadcasts.plan(TEXT, Recipients.all_friends()))
+    report = b.broadcasts.run(bid)
+    assert report.state == "interrupted" and report.counts.pending == len(shop.friends)
+    assert b.broadcasts.get(bid).state == "sending"
+    assert set(shop.times_received(TEXT).values()) == {1}
+    [again] = b.broadcasts.resume_all()
+    assert again.state == "done" and again.counts.sent == len(shop.friends)
+    # The retry with the same key was answered 409: nothing went out a second time.
+    assert set(shop.times_received(TEXT).values()) == {1}
+    assert e.quota()["totalUsage"] == len(shop.friends)
+
+
+def test_a_key_line_may_have_forgotten_is_never_retried(small_shop: Shop) -> None:
+    import time
+
+    shop = small_shop
+    b = shop.book
+    chosen = [cid for cid, _ in shop.friends[:4]]
+    bid = b.broadcasts.create(b.broadcasts.plan("{名前}様", Recipients.customers(chosen)))
+    # As a process killed a day ago would have left it: the first push maybe tried.
+    with b.db.write() as s:
+        s.execute(text("UPDATE broadcast_batch SET state = 'sending' WHERE broadcast_id = :b "
+                       "AND seq = 0"), {"b": bid})
+        keys = dict(s.execute(text("SELECT seq, retry_key FROM broadcast_batch "
+                                   "WHERE broadcast_id = :b"), {"b": bid}).all())
+    b.broadcasts.clock = lambda: time.time() + 24 * 3600
+    report = b.broadcasts.run(bid)
+    assert (report.counts.sent, report.counts.failed) == (3, 1)
+    [unknown] = b.broadcasts.results(bid, state="failed")
+    assert unknown.customer_id == chosen[0] and unknown.reason == "unknown"
+    assert shop.received(shop.friends[0][1]) == []
+    used = {r["retryKey"] for r in shop.e.sent()}
+    # The never-tried batches went with new keys; the old ones were never used.
+    assert len(used) == 3 and not used & set(keys.values())
+
+
+def test_recipients_that_no_longer_exist(small_shop: Shop) -> None:
+    from app.errors import NotFoundError
+
+    b = small_shop.book
+    tag = b.tags.create("消える")
+    b.tags.delete(tag)
+    for gone in (Recipients.tag(tag), Recipients.segment(999)):
+        with pytest.raises(NotFoundError):
+            b.broadcasts.plan(TEXT, gone)
+    with pytest.raises(NotFoundError):
+        b.broadcasts.run(12345)
+    from app.broadcast import NoRecipientsError
+
+    with pytest.raises(NoRecipientsError):
+        b.broadcasts.create(b.broadcasts.plan(TEXT, Recipients.customers([999_999])))
