@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -105,8 +105,8 @@ class Run:
     def go(self, settled: int, total: int) -> str | None:
         """Send until every batch is settled or something stops the run; the reason.
 
-        The next wave is prepared while the current one is in flight, so the book's work
-        overlaps LINE's.
+        While one wave is in flight, the one before it is recorded and the next one
+        prepared, so the book's work overlaps LINE's.
         """
         self.settled, self.total = settled, total
         sender = LineSender(self.book.line.access_token(), api_base=self.book.line.api_base)
@@ -114,17 +114,22 @@ class Run:
             with ThreadPoolExecutor(max_workers=self.threads,
                                     thread_name_prefix="broadcast") as pool:
                 wave = [] if self._cancelled() else self._prepare(-1)
-                while wave:
-                    if self._cancelled():
+                flying: list[Future[Outcome]] = []
+                while wave or flying:
+                    launched: list[Future[Outcome]] = []
+                    if wave and self._cancelled():
                         # Prepared but never tried: back to what they were.
                         self._record([Outcome(r[0], r[2], None, len(m)) for r, m in wave
                                       if m])
-                        break
-                    futures = [pool.submit(self._send, sender, r, m) for r, m in wave if m]
-                    after = wave[-1][0][1]
-                    upcoming = [] if self._cancelled() else self._prepare(after)
-                    self._record([f.result() for f in futures])
-                    wave = upcoming
+                        wave = []
+                    elif wave:
+                        launched = [pool.submit(self._send, sender, r, m) for r, m in wave
+                                    if m]
+                    if flying:
+                        self._record([f.result() for f in flying])
+                    upcoming = self._prepare(wave[-1][0][1]) \
+                        if wave and not self._cancelled() else []
+                    flying, wave = launched, upcoming
         finally:
             sender.close()
         return self.reason

@@ -57,8 +57,10 @@ class TokenBucket:
             self._tokens = min(float(self.rate.burst),
                                self._tokens + (now - self._at) * self.rate.rate)
             self._at = now
-            if self._tokens >= 1.0:
-                self._tokens -= 1.0
+            # A hair of tolerance: after sleeping exactly the wait, rounding may leave
+            # 0.9999999 of a token, and asking for the last billionth would spin.
+            if self._tokens >= 1.0 - 1e-9:
+                self._tokens = max(0.0, self._tokens - 1.0)
                 return 0.0
             return (1.0 - self._tokens) / self.rate.rate
 

@@ -121,13 +121,18 @@ def test_cancel_midway_sends_no_more(shop: Shop) -> None:
     b = shop.book
     b.broadcasts.wave["multicast"] = 1
     bid = b.broadcasts.create(b.broadcasts.plan(TEXT, Recipients.all_friends()))
-    report = b.broadcasts.run(bid, cancel=lambda: b.broadcasts.get(bid).counts.sent >= 1000)
+    report = b.broadcasts.run(bid, cancel=lambda: b.broadcasts.get(bid).counts.sent >= 500)
     assert report.state == "cancelled"
-    assert (report.counts.sent, report.counts.not_sent) == (1000, 1000)
-    assert Counter(shop.times_received(TEXT).values()) == {1: 1000, 0: 1000}
+    # The request in flight when it was cancelled may still go; nothing after it.
+    assert report.counts.sent in (500, 1000)
+    assert report.counts.not_sent == FRIENDS - report.counts.sent
+    got = shop.times_received(TEXT)
+    uid_of = dict(shop.friends)
+    sent = {uid_of[r.customer_id] for r in b.broadcasts.results(bid, state="sent")}
+    assert {uid for uid, n in got.items() if n == 1} == sent and set(got.values()) <= {0, 1}
     assert {r.reason for r in b.broadcasts.results(bid, state="not_sent")} == {"cancelled"}
     assert b.broadcasts.run(bid).state == "cancelled"
-    assert Counter(shop.times_received(TEXT).values()) == {1: 1000, 0: 1000}
+    assert shop.times_received(TEXT) == got
 
 
 def test_cancel_before_it_runs(small_shop: Shop) -> None:
