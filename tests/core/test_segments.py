@@ -300,6 +300,41 @@ def test_and_or_nesting(shop: Shop) -> None:
     assert shop.ids(vip) == shop.ids(Group(AND, (vip,)))
 
 
+def test_counts_agree_with_ids_where_columns_are_empty(shop: Shop) -> None:
+    """Counting an OR may subtract one part from another; a customer with no value in a
+    column (chika was never a LINE friend, so has no friend-since) must still count."""
+    segs = shop.book.segments
+    for cond, names, blocked in (
+        (Group(OR, (FollowedCondition("before", dt.date(2026, 1, 1)),
+                    PrefectureCondition(("東京都",)))), ["aki", "chika", "dai", "emi"], 1),
+        (Group(OR, (BirthdayCondition(12), FollowedCondition("last_days", 400))),
+         ["aki", "chika", "dai"], 0),
+        (Group(OR, (FollowedCondition("after", dt.date(2026, 5, 1)), BirthdayCondition(12),
+                    LineCondition(False))), ["aki", "chika", "dai"], 0),
+    ):
+        assert shop.ids(cond) == names
+        assert segs.counts(cond, now=NOW) == SegmentCounts(len(names), blocked)
+
+
+def test_negating_a_test_on_an_empty_column_is_true(shop: Shop) -> None:
+    """White-box: "not friend since before 2026" must hold for chika, who has no
+    friend-since at all (the SQL test is NULL there). The planner writes such a negation
+    as a per-customer test only for large books, so it is rendered here directly."""
+    from app.segments import _Clock, _Compiler, _not, _render
+
+    with shop.book.db.read() as s:
+        compiler = _Compiler(shop.book.segments._facts(s), _Clock(NOW), "t")
+        for cond in (FollowedCondition("before", dt.date(2026, 1, 1)), BirthdayCondition(12)):
+            part = compiler.node(cond)
+            sql, reads_row = _render(_not(part, compiler.total), 0.01)
+            assert reads_row  # the per-customer form, not a list
+            ids = s.execute(text(f"SELECT c.id FROM customer c WHERE {sql}"),  # noqa: S608
+                            compiler.params).scalars().all()
+            query = f"SELECT c.id FROM customer c WHERE {part.pred}"  # noqa: S608
+            positive = s.execute(text(query), compiler.params).scalars().all()
+            assert sorted(ids + positive) == sorted(shop.c.values())
+
+
 def test_blocked_customers_are_never_recipients(shop: Shop) -> None:
     segs, t = shop.book.segments, shop.t
     vip = TagCondition("any", (t["VIP"],))
