@@ -109,7 +109,7 @@ class BroadcastService:
         self.rates: dict[str, Rate] = dict(DEFAULT_RATES)
         self.retry_policy = RetryPolicy()
         #: Requests in flight at once (the bucket, not this, keeps the rate).
-        self.threads = {MULTICAST: 4, PUSH: 16}
+        self.threads = {MULTICAST: 4, PUSH: 32}
         #: Batches per write: settled outcomes are stored at least this often.
         self.wave = {MULTICAST: 20, PUSH: 400}
         self.clock: Callable[[], float] = time.time
