@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import text
 
-from app.broadcast import NoOwnerError, QuotaExceededError, Recipients
+from app.broadcast import BroadcastFinishedError, NoOwnerError, QuotaExceededError, Recipients
 from app.errors import ValidationError
 from tests.broadcast.conftest import FRIENDS, Shop
 
@@ -319,3 +319,33 @@ def test_recipients_that_no_longer_exist(small_shop: Shop) -> None:
 
     with pytest.raises(NoRecipientsError):
         b.broadcasts.create(b.broadcasts.plan(TEXT, Recipients.customers([999_999])))
+
+
+def test_cancel_from_another_thread_and_no_second_run(shop: Shop) -> None:
+    import threading
+
+    from tests.sync.support import wait_until
+
+    b = shop.book
+    b.broadcasts.wave["multicast"] = 1
+    shop.e.inject_fault("multicast", "delay", count=2, seconds=1.0)
+    bid = b.broadcasts.create(b.broadcasts.plan(TEXT, Recipients.all_friends()))
+    reports = []
+    worker = threading.Thread(target=lambda: reports.append(b.broadcasts.run(bid)))
+    worker.start()
+    try:
+        wait_until(lambda: b.broadcasts.get(bid).state == "sending", what="the run")
+        with pytest.raises(ValidationError):
+            b.broadcasts.run(bid)  # already being sent: refused, nothing doubled
+        b.broadcasts.cancel(bid)
+    finally:
+        worker.join(60)
+    [report] = reports
+    assert report.state == "cancelled" and report.counts.sent < FRIENDS
+    assert report.counts.sent + report.counts.not_sent == FRIENDS
+    got = shop.times_received(TEXT)
+    uid_of = dict(shop.friends)
+    sent = {uid_of[r.customer_id] for r in b.broadcasts.results(bid, state="sent")}
+    assert {uid for uid, n in got.items() if n == 1} == sent and set(got.values()) <= {0, 1}
+    with pytest.raises(BroadcastFinishedError):
+        b.broadcasts.cancel(bid)
