@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.broadcast import jobs
 from app.broadcast.model import (
+    CANCELLED,
     FAILED,
     MULTICAST,
     NOT_SENT,
@@ -90,6 +91,11 @@ class Run:
         """The next wave: blockers since planning skipped, the rest marked "may have been
         tried" before any request (one write)."""
         with self.book.db.write() as s:
+            if jobs.state(s, self.id) == CANCELLED:
+                # cancel() from another process (the CLI while the app sends, or back).
+                self.reason = self.reason or STOP_CANCELLED
+                self.stop.set()
+                return []
             rows = jobs.next_batches(s, self.id, self.wave, after_seq)
             if not rows:
                 return []

@@ -87,6 +87,13 @@ def insert_recipients(s: Session, broadcast_id: int,
     cur.close()
 
 
+def state(s: Session, broadcast_id: int) -> str | None:
+    cur = cursor(s)
+    row = cur.execute("SELECT state FROM broadcast WHERE id = ?", (broadcast_id,)).fetchone()
+    cur.close()
+    return None if row is None else str(row[0])
+
+
 def counts(s: Session, broadcast_id: int) -> Counts:
     cur = cursor(s)
     by_state = dict(cur.execute(

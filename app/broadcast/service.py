@@ -258,6 +258,10 @@ class BroadcastService:
             if job is None:
                 raise NotFoundError(f"broadcast {bid}")
             if job.state in FINAL_STATES:
+                if job.state == CANCELLED:
+                    # Left "sending" by a process that died: they may have arrived.
+                    jobs.settle_rest(s, bid, FAILED, REASON_UNKNOWN, include_trying=True)
+                    return BroadcastReport(bid, job.state, jobs.store_counts(s, bid))
                 return BroadcastReport(bid, job.state, jobs.counts(s, bid))
             endpoint, texts = job.endpoint, list(job.content.get("texts") or [])
             job.state = SENDING
@@ -331,8 +335,11 @@ class BroadcastService:
             running = self._running.get(broadcast_id)
             job.state = CANCELLED
             if running is None:
+                # Not running here; maybe in another process (the app and the CLI): only
+                # never-tried batches are settled here. That process sees the state before
+                # its next wave and settles what it has in flight; batches a dead process
+                # may have tried are settled by the next run() of this job.
                 jobs.settle_rest(s, broadcast_id, NOT_SENT, REASON_CANCELLED)
-                jobs.settle_rest(s, broadcast_id, FAILED, REASON_UNKNOWN, include_trying=True)
                 jobs.store_counts(s, broadcast_id)
                 job.finished_at = utcnow()
         if running is not None:

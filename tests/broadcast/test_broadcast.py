@@ -349,3 +349,33 @@ def test_cancel_from_another_thread_and_no_second_run(shop: Shop) -> None:
     assert {uid for uid, n in got.items() if n == 1} == sent and set(got.values()) <= {0, 1}
     with pytest.raises(BroadcastFinishedError):
         b.broadcasts.cancel(bid)
+
+
+def test_cancel_from_another_process_stops_the_sender(shop: Shop) -> None:
+    import threading
+
+    from app.broadcast import BroadcastService
+    from tests.sync.support import wait_until
+
+    b = shop.book
+    b.broadcasts.wave["multicast"] = 1
+    shop.e.inject_fault("multicast", "delay", count=2, seconds=1.0)
+    bid = b.broadcasts.create(b.broadcasts.plan(TEXT, Recipients.all_friends()))
+    reports = []
+    worker = threading.Thread(target=lambda: reports.append(b.broadcasts.run(bid)))
+    worker.start()
+    try:
+        wait_until(lambda: b.broadcasts.get(bid).state == "sending", what="the run")
+        # Another process's service knows nothing of this run but the book.
+        BroadcastService(b).cancel(bid)
+    finally:
+        worker.join(60)
+    [report] = reports
+    assert report.state == "cancelled"
+    counts = b.broadcasts.get(bid).counts
+    assert counts.sent < FRIENDS and counts.pending == 0
+    assert counts.sent + counts.not_sent + counts.failed == FRIENDS
+    got = shop.times_received(TEXT)
+    uid_of = dict(shop.friends)
+    sent = {uid_of[r.customer_id] for r in b.broadcasts.results(bid, state="sent")}
+    assert {uid for uid, n in got.items() if n == 1} == sent and set(got.values()) <= {0, 1}
