@@ -742,8 +742,10 @@ class Emulator:
         entry = {"endpoint": endpoint, "requestId": request_id, "timestamp": int(now * 1000),
                  "notificationDisabled": notification_disabled,
                  "messages": copy.deepcopy(messages), "sentMessages": sent}
+        # One stored entry shared by every recipient's inbox: entries are never changed once
+        # stored and inbox() hands out copies, so a 500-id multicast costs one copy, not 500.
         for user in recipients:
-            user.inbox.append(copy.deepcopy(entry))
+            user.inbox.append(entry)
         if endpoint in QUOTA_ENDPOINTS:
             self._total_usage += len(recipients)
         self._sent.append({**copy.deepcopy(entry), "recipients": len(recipients),
