@@ -133,11 +133,23 @@ class InboxIntegration(QObject):
             self._resume(book)
 
     def _resume(self, book: Book) -> None:
-        """Sends a crash left half done are finished (once, after the book opened)."""
+        """Sends and broadcasts a crash left half done are finished (once, after opening).
+
+        Both resume with the retry keys stored before their first try, so nobody receives
+        a message twice. Scheduled broadcasts that were missed are not sent here: they wait
+        for the owner to decide.
+        """
         if not book.line.is_paired():
             return
-        run_in_background(self.window, lambda _p: book.sending.resume_pending(),
-                          on_success=lambda r: log.info("resumed %d pending sends", len(r)),
+
+        def resume(_progress: object) -> tuple[int, int]:
+            sends = book.sending.resume_pending()
+            broadcasts = book.broadcasts.resume_all()
+            return len(sends), len(broadcasts)
+
+        run_in_background(self.window, resume,
+                          on_success=lambda r: log.info(
+                              "resumed %d pending sends and %d broadcasts", *r),
                           on_failure=lambda e: log.info("pending sends not resumed (%s)",
                                                         type(e).__name__))
 
