@@ -29,6 +29,53 @@
     </message>
 </context>
 <context>
+    <name>broadcasts</name>
+    <message>
+        <source>This broadcast needs more messages than remain in this month&apos;s LINE plan.</source>
+        <translation>この一斉配信には、今月のLINEプランの残りより多くのメッセージ数が必要です。</translation>
+    </message>
+    <message>
+        <source>Send it to fewer customers, send it only to as many as the plan allows, or choose a larger plan in LINE Official Account Manager.</source>
+        <translation>送る人数を減らすか、プランの残り通数までに絞って送るか、LINE Official Account Managerで上位のプランを選んでください。</translation>
+    </message>
+    <message>
+        <source>Nobody would receive this broadcast.</source>
+        <translation>この一斉配信を受け取る人がいません。</translation>
+    </message>
+    <message>
+        <source>Only LINE friends who have not blocked the shop can receive it. Choose other recipients.</source>
+        <translation>受け取れるのは、お店をブロックしていないLINEの友だちだけです。別の宛先を選んでください。</translation>
+    </message>
+    <message>
+        <source>No customer is marked as the owner&apos;s own LINE account.</source>
+        <translation>オーナーご自身のLINEアカウントとして設定されたお客様がいません。</translation>
+    </message>
+    <message>
+        <source>Add the shop on LINE from your own phone, then mark that customer as the owner to receive test sends.</source>
+        <translation>ご自身のスマートフォンからお店をLINEで友だち追加し、そのお客様をオーナーとして設定すると、テスト送信を受け取れます。</translation>
+    </message>
+    <message>
+        <source>Broadcasts can send text bubbles only for now.</source>
+        <translation>一斉配信で送れるのは、今のところテキストの吹き出しだけです。</translation>
+    </message>
+    <message>
+        <source>Remove the image, or send it to one customer from the inbox.</source>
+        <translation>画像を外すか、チャットからお一人ずつ送ってください。</translation>
+    </message>
+    <message>
+        <source>This broadcast has already finished.</source>
+        <translation>この一斉配信はすでに終わっています。</translation>
+    </message>
+    <message>
+        <source>Its results are in the history.</source>
+        <translation>結果は配信履歴で確認できます。</translation>
+    </message>
+    <message>
+        <source>This broadcast is being sent already.</source>
+        <translation>この一斉配信はすでに送信中です。</translation>
+    </message>
+</context>
+<context>
     <name>csv</name>
     <message>
         <source>Several customers have this phone number; add the LINE user ID or the email address to say which one.</source>
