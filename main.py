@@ -14,6 +14,11 @@ def main(argv: list[str] | None = None) -> int:
     from app.cli import build_parser, profile_dir, run
 
     args = build_parser().parse_args(argv)
+    if args.command == "self-test":
+        from app import selftest
+        from ui.selftest import check_qt
+
+        selftest.register("qt", check_qt)
     if args.command is not None:
         return run(args)
     from ui.app import run as run_app

@@ -1,7 +1,8 @@
 """``self-test``: prove this installation (or PyInstaller bundle) has every piece it needs.
 
 It checks the libraries (SQLCipher with FTS5 trigram, cryptography's HPKE, Argon2, keyring,
-the LINE SDK, Qt with its PDF module and translations) and then exercises a throwaway
+the LINE SDK; Qt with its PDF module and translations through the check ``main.py``
+registers from ``ui/selftest.py``) and then exercises a throwaway
 encrypted book in a temporary folder: create, write, search, attach, back up, restore.
 Nothing personal is involved and the folder is removed afterwards.
 """
@@ -9,7 +10,6 @@ Nothing personal is involved and the folder is removed afterwards.
 from __future__ import annotations
 
 import importlib
-import os
 import secrets
 import shutil
 import tempfile
@@ -53,19 +53,6 @@ def _check_modules() -> str:
     return "SQLAlchemy, Alembic, platformdirs, line-bot-sdk"
 
 
-def _check_qt() -> str:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6 import QtCore, QtPdf, QtPdfWidgets, QtWidgets  # noqa: F401
-
-    translations = Path(QtCore.QLibraryInfo.path(
-        QtCore.QLibraryInfo.LibraryPath.TranslationsPath))
-    has_ja = (translations / "qtbase_ja.qm").exists()
-    own = Path(__file__).resolve().parent.parent / "resources" / "translations"
-    own_qm = sorted(p.name for p in own.glob("*_ja.qm")) if own.exists() else []
-    return (f"Qt {QtCore.qVersion()} with QtPdf; qtbase_ja.qm {'found' if has_ja else 'MISSING'}"
-            f"; Otokui translations: {', '.join(own_qm) or 'none compiled'}")
-
-
 def _check_book() -> str:
     from app import backup
     from app.profile import Profile
@@ -103,9 +90,14 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("sqlcipher", _check_sqlcipher),
     ("crypto", _check_crypto),
     ("keyring", _check_keyring),
-    ("qt", _check_qt),
     ("book", _check_book),
 ]
+
+
+def register(name: str, check: Callable[[], str]) -> None:
+    """Add a check from outside the core (``main.py`` adds the window's Qt check), so the
+    core itself never imports Qt."""
+    CHECKS.insert(len(CHECKS) - 1, (name, check))
 
 
 def run(out: Callable[[str], None]) -> bool:
