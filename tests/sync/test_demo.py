@@ -56,3 +56,29 @@ def test_demo_fills_a_throwaway_book_live_and_cleans_up(tmp_path: Path) -> None:
     assert not root.exists()
     assert not [t for t in threading.enumerate()
                 if t.name in ("demo-friends", "demo-relay", "emulator-http") and t.is_alive()]
+
+
+def test_the_owner_replies_in_the_demo_and_the_friend_receives_it(tmp_path: Path) -> None:
+    """The live inbox of the demo: a friend writes, the owner replies (free, through the
+    reply API while the token is valid), the friend's inbox in the emulator shows it."""
+    demo = start_demo(tmp_path / "demo", friends=3, interval=(0.05, 0.1), seed=9)
+    try:
+        book = demo.book
+
+        def a_fresh_message() -> int | None:
+            for cid in book.messages.conversation_ids():
+                if book.sending.reply_window(cid).available:
+                    return cid
+            return None
+
+        wait_until(lambda: a_fresh_message() is not None, what="a message to answer")
+        cid = a_fresh_message()
+        result = book.sending.send(cid, ["ご連絡ありがとうございます。デモからの返信です。"])
+        assert result.ok and result.via in ("reply", "push")
+        user_id = book.customers.get(cid).line_user_id
+        inbox = demo.emulator.inbox(user_id)
+        assert [m["text"] for e in inbox for m in e["messages"]] == [
+            "ご連絡ありがとうございます。デモからの返信です。"]
+        assert inbox[0]["endpoint"] == result.via
+    finally:
+        demo.stop()
