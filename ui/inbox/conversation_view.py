@@ -31,6 +31,7 @@ from app.messages import ConversationStatus, MessageRow
 from ui.inbox.bubbles import CANVAS_STYLE, THUMB, DaySeparator, MessageBubble, SystemLine, day_of
 from ui.inbox.tag_lines import merged, tag_rows
 from ui.inbox.texts import STATUS_COLOURS, day_label, status_label
+from ui.thumbnails import decrypt_thumbnail
 from ui.worker import BackgroundOp, run_in_background
 
 if TYPE_CHECKING:
@@ -375,14 +376,7 @@ class ConversationView(QWidget):
             return
 
         def work(_p: Any) -> QImage:
-            # Decrypted into memory for the small picture only (not audited as an opening).
-            data = book.attachments.read_bytes(attachment_id, audit=False)
-            image = QImage.fromData(data)
-            del data
-            if image.isNull():
-                return image
-            return image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                Qt.TransformationMode.SmoothTransformation)
+            return decrypt_thumbnail(book, attachment_id, THUMB)
 
         def done(image: QImage) -> None:
             if image.isNull() or self.book is None:

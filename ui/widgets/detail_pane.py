@@ -45,6 +45,7 @@ from app.errors import NotFoundError, OtokuiError
 from ui.errors import show_error, translate_error
 from ui.formatting import format_date, format_datetime
 from ui.resources import icon
+from ui.thumbnails import decrypt_thumbnail
 from ui.widgets.attach import AttachDialog, encrypt_files, human_size, kind_label
 from ui.widgets.field_editors import (
     DateEditor,
@@ -480,15 +481,7 @@ class DetailPane(QWidget):
             return
 
         def work(_p: Any) -> QImage:
-            # Decrypted into memory for the small picture only; a thumbnail is not an
-            # "opening" of the document, so it is not audited as one.
-            data = book.attachments.read_bytes(attachment_id, audit=False)
-            image = QImage.fromData(data)
-            del data
-            if image.isNull():
-                return image
-            return image.scaled(THUMB * 2, THUMB * 2, Qt.AspectRatioMode.KeepAspectRatio,
-                                Qt.TransformationMode.SmoothTransformation)
+            return decrypt_thumbnail(book, attachment_id, THUMB * 2)
 
         def done(image: QImage) -> None:
             if image.isNull():
