@@ -100,6 +100,9 @@ class Database:
         first.close()
         self._key = bytes(key)
         self._write_lock = threading.RLock()
+        # The dialect is SQLAlchemy's stock pysqlite one; only connections come from SQLCipher
+        # (creator=). Driver errors therefore reach us as sqlcipher3 exceptions, not wrapped
+        # in sqlalchemy.exc: read() and write() translate them into known errors.
         self.engine: Engine = create_engine(
             "sqlite://",
             creator=lambda: connect_raw(self.path, self._key),
