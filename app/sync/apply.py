@@ -99,6 +99,7 @@ class BatchReport:
     duplicates: int = 0
     failed: int = 0
     unreadable: int = 0
+    #: Messages the customers wrote (not follows, blocks or other system rows).
     messages: int = 0
     pending_content: int = 0
     customers_created: list[int] = field(default_factory=list)
@@ -647,7 +648,8 @@ class _Run:
             self.report.pending_content += 1
         if line_id:
             self.by_line_id[line_id] = row
-        self.report.messages += 1
+        if mtype != "system":  # a follow or block is an event, not a message received
+            self.report.messages += 1
         self.report.conversations.add(cid)
         conv = self._conv(cid)
         if conv.last_at_ms is None or ts >= conv.last_at_ms:

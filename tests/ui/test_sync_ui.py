@@ -207,7 +207,9 @@ def test_a_friend_and_a_message_from_line_appear_in_the_table(
     qtbot.waitUntil(lambda: [m.text for m in book.messages.messages(cid)
                              if m.type == "text"] == ["明日の15時に予約できますか"],
                     timeout=20_000)
-    qtbot.waitUntil(lambda: window.sync.status.messages_received >= 1, timeout=20_000)
+    # The follow and the message: two events, one message received (a follow is not one).
+    qtbot.waitUntil(lambda: window.sync.status.events_applied >= 2, timeout=20_000)
+    assert window.sync.status.messages_received == 1
     assert window.select_customer(cid)
     assert window.content.detail.customer_id == cid
     tip = window.sync_box.toolTip()
