@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -443,6 +444,24 @@ class Broadcast(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     __table_args__ = (Index("ix_broadcast_state", "state"),)
+
+
+class BroadcastImage(Base):
+    """The book's own copy of an image a broadcast sends (the relay's expires): migration
+    0006. ``position`` is the bubble's index in the broadcast's content."""
+
+    __tablename__ = "broadcast_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcast.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    __table_args__ = (UniqueConstraint("broadcast_id", "position",
+                                       name="uq_broadcast_image_position"),)
 
 
 class BroadcastBatch(Base):
