@@ -6,12 +6,14 @@ See docs/broadcasts.md. :mod:`.service` is the API, :mod:`.jobs` the stored job,
 
 from app.broadcast.errors import (
     BroadcastFinishedError,
-    BroadcastImagesError,
+    BroadcastImagesExpiredError,
     NoOwnerError,
     NoRecipientsError,
     QuotaExceededError,
+    ScheduledTooLateForImagesError,
 )
 from app.broadcast.model import (
+    BroadcastImage,
     BroadcastInfo,
     BroadcastPlan,
     BroadcastReport,
@@ -23,7 +25,8 @@ from app.broadcast.ratelimit import Rate, TokenBucket
 from app.broadcast.service import BroadcastService
 
 __all__ = [
-    "BroadcastFinishedError", "BroadcastImagesError", "BroadcastInfo", "BroadcastPlan",
-    "BroadcastReport", "BroadcastService", "Counts", "NoOwnerError", "NoRecipientsError",
-    "QuotaExceededError", "Rate", "RecipientResult", "Recipients", "TokenBucket",
+    "BroadcastFinishedError", "BroadcastImage", "BroadcastImagesExpiredError",
+    "BroadcastInfo", "BroadcastPlan", "BroadcastReport", "BroadcastService", "Counts",
+    "NoOwnerError", "NoRecipientsError", "QuotaExceededError", "Rate", "RecipientResult",
+    "Recipients", "ScheduledTooLateForImagesError", "TokenBucket",
 ]

@@ -57,7 +57,8 @@ class Outcome:
 class Run:
     """One run() of one job; ``stop`` is shared with cancel() from other threads."""
 
-    def __init__(self, book: Book, broadcast_id: int, endpoint: str, texts: list[str], *,
+    def __init__(self, book: Book, broadcast_id: int, endpoint: str,
+                 messages: list[dict[str, Any]], *,
                  bucket: TokenBucket, policy: RetryPolicy, threads: int, wave: int,
                  stop: threading.Event,
                  progress: Callable[[int, int], None] | None,
@@ -65,7 +66,9 @@ class Run:
         self.book = book
         self.id = broadcast_id
         self.endpoint = endpoint
-        self.messages = [{"type": "text", "text": t} for t in texts]
+        #: The LINE message objects every multicast sends (texts, images' relay URLs),
+        #: exactly as stored with the job: a retry or a resumed run sends the same request.
+        self.messages = messages
         self.bucket = bucket
         self.policy = policy
         self.threads = threads

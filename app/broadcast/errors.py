@@ -35,11 +35,28 @@ class NoOwnerError(OtokuiError):
         "owner to receive test sends.")
 
 
-class BroadcastImagesError(OtokuiError):
-    code = "broadcast-images"
-    message = QT_TRANSLATE_NOOP(_CTX, "Broadcasts can send text bubbles only for now.")
-    advice = QT_TRANSLATE_NOOP(_CTX, "Remove the image, or send it to one customer from the "
-                               "inbox.")
+class ScheduledTooLateForImagesError(OtokuiError):
+    """A scheduled broadcast with images whose time leaves the relay's copy too little life
+    (``detail``: the latest time allowed, UTC)."""
+
+    code = "broadcast-images-too-late"
+    message = QT_TRANSLATE_NOOP(
+        _CTX, "This broadcast has images and is scheduled too far ahead: the relay would "
+        "delete them too soon after it is sent.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Schedule it at most 7 days ahead (the relay keeps images for 14 days), or "
+        "send it without images.")
+
+
+class BroadcastImagesExpiredError(OtokuiError):
+    """run() of a job whose images the relay no longer serves (it waited too long)."""
+
+    code = "broadcast-images-expired"
+    message = QT_TRANSLATE_NOOP(
+        _CTX, "The relay no longer keeps this broadcast's images, so the rest of it was not "
+        "sent.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Make a new broadcast with the images for the customers who did not get it.")
 
 
 class BroadcastFinishedError(OtokuiError):

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.line.send.bubbles import CheckedImage
 from app.segments import Group
 
 # Job states.
@@ -31,6 +32,7 @@ REASON_CANCELLED = "cancelled"
 REASON_BLOCKED = "blocked"
 REASON_NOT_ON_LINE = "not_on_line"
 REASON_UNKNOWN = "unknown"  # tried, key too old to retry: it may have arrived
+REASON_IMAGES_EXPIRED = "images_expired"  # the relay no longer serves the images
 
 MULTICAST = "multicast"
 PUSH = "push"
@@ -82,6 +84,7 @@ class Recipients:
 class BroadcastPlan:
     """What sending would do, before anything is stored (the composer's summary)."""
 
+    #: The text bubbles as written (placeholders unrendered), in order.
     texts: tuple[str, ...]
     recipients: Recipients
     #: (customer id, LINE user id) of every recipient, ascending by id.
@@ -96,6 +99,13 @@ class BroadcastPlan:
     quota_remaining: int | None
     #: Placeholders nobody can fill (left as written): the composer should warn.
     unknown_placeholders: tuple[str, ...] = ()
+    #: Every bubble in order: a text, or an image read and checked (uploaded by create()).
+    items: tuple[str | CheckedImage, ...] = field(default=(), repr=False)
+
+    @property
+    def images(self) -> int:
+        """How many image bubbles it has."""
+        return sum(1 for i in self.items if not isinstance(i, str))
 
     @property
     def count(self) -> int:
@@ -125,6 +135,19 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class BroadcastImage:
+    """An image bubble of a stored broadcast; its bytes: ``BroadcastService.image()``."""
+
+    position: int
+    content_type: str
+    size: int
+    url: str
+    preview_url: str
+    #: When the relay stops serving it (ms since the epoch); the book's copy stays.
+    expires_at_ms: int
+
+
+@dataclass(frozen=True)
 class BroadcastInfo:
     """One broadcast in the history."""
 
@@ -141,6 +164,8 @@ class BroadcastInfo:
     cost: int
     counts: Counts
     error: str | None = None
+    #: Every bubble in order: a text as written, or an image.
+    bubbles: tuple[str | BroadcastImage, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,15 @@ from sqlalchemy import select, text
 
 from app import fsutil
 from app.audit import AuditService
-from app.broadcast import jobs
+from app.broadcast import images, jobs
 from app.broadcast.engine import STOP_CANCELLED, STOP_QUOTA, STOP_TOKEN, Run
 from app.broadcast.errors import (
     BroadcastFinishedError,
-    BroadcastImagesError,
+    BroadcastImagesExpiredError,
     NoOwnerError,
     NoRecipientsError,
     QuotaExceededError,
+    ScheduledTooLateForImagesError,
 )
 from app.broadcast.model import (
     CANCELLED,
@@ -41,12 +42,14 @@ from app.broadcast.model import (
     PUSH,
     READY,
     REASON_CANCELLED,
+    REASON_IMAGES_EXPIRED,
     REASON_QUOTA,
     REASON_UNKNOWN,
     SCHEDULED,
     SENDING,
     STOPPED,
     TRYING,
+    BroadcastImage,
     BroadcastInfo,
     BroadcastPlan,
     BroadcastReport,
@@ -58,11 +61,12 @@ from app.broadcast.ratelimit import DEFAULT_RATES, Rate, TokenBucket
 from app.errors import NotFoundError, ValidationError
 from app.i18n import QT_TRANSLATE_NOOP
 from app.line.errors import LineTokenRejectedError
-from app.line.send.bubbles import MAX_BUBBLES, ImageBubble, TextBubble, check_text
+from app.line.send.bubbles import ImageBubble, TextBubble
 from app.line.send.delivery import RETRY_KEY_SAFE_S, RetryPolicy, new_retry_key
 from app.placeholders import is_personal, load_values, render, unknown_in
 from app.segments import Group, TagCondition
 from app.store.models import Broadcast, BroadcastRecipient, Customer, utcnow
+from app.store.models import BroadcastImage as ImageRow
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -87,19 +91,10 @@ def _utc_naive(when: dt.datetime) -> dt.datetime:
     return when.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def _texts(bubbles: list[Any] | tuple[Any, ...] | str) -> tuple[str, ...]:
+def _as_list(bubbles: Any) -> list[Any]:
     if isinstance(bubbles, str | TextBubble | ImageBubble):
-        bubbles = [bubbles]
-    items = list(bubbles or [])
-    if not 1 <= len(items) <= MAX_BUBBLES:
-        raise ValidationError(str(len(items)), message=QT_TRANSLATE_NOOP(
-            "sending", "A message has one to five bubbles (LINE's limit)."))
-    out = []
-    for b in items:
-        if isinstance(b, ImageBubble):
-            raise BroadcastImagesError()
-        out.append(check_text(b.text if isinstance(b, TextBubble) else b))
-    return tuple(out)
+        return [bubbles]
+    return list(bubbles or [])
 
 
 class BroadcastService:
@@ -155,8 +150,13 @@ class BroadcastService:
 
     def plan(self, bubbles: list[Any] | str, recipients: Recipients, *, name: str = "",
              at: dt.datetime | None = None) -> BroadcastPlan:
-        """Who would receive it, what it costs and what remains of the month (asks LINE)."""
-        texts = _texts(bubbles)
+        """Who would receive it, what it costs and what remains of the month (asks LINE).
+
+        ``bubbles``: 1-5 of text (str or TextBubble) and ImageBubble, checked as the inbox
+        checks them (images are read here and uploaded by :meth:`create`).
+        """
+        items = images.check(bubbles)
+        texts = tuple(i for i in items if isinstance(i, str))
         targets = tuple(self._resolve(recipients))
         quota = self._book.sending.quota(refresh=True)
         field_names = [f.name for f in self._book.fields.list()]
@@ -165,7 +165,7 @@ class BroadcastService:
             texts=texts, recipients=recipients, targets=targets,
             name=" ".join(str(name).split())[:100], at=at,
             personal=any(is_personal(t) for t in texts), cost=len(targets),
-            quota_remaining=quota.remaining, unknown_placeholders=unknown)
+            quota_remaining=quota.remaining, unknown_placeholders=unknown, items=items)
 
     # --- storing ----------------------------------------------------------------------------
 
@@ -175,6 +175,11 @@ class BroadcastService:
         Over the month's quota it is refused (:class:`QuotaExceededError`) unless
         ``trim_to_quota``: then the first recipients (by id) up to the quota get it and
         the rest are recorded "not sent" (reason quota).
+
+        Images are uploaded to the relay here, once, before anything is stored; if that
+        fails the relay client's error is raised (media not available, full, unreachable)
+        and nothing is stored. A scheduled broadcast with images must leave the relay's
+        copy 7 days of life after its time (:class:`ScheduledTooLateForImagesError`).
         """
         if not plan.targets:
             raise NoRecipientsError()
@@ -185,6 +190,25 @@ class BroadcastService:
             keep = int(plan.quota_remaining or 0)
             if keep == 0:
                 raise QuotaExceededError(f"{plan.cost} > 0")
+        items = plan.items or plan.texts
+        uploaded = images.upload(self._book, items)
+        try:
+            bid = self._store(plan, keep, items, uploaded)
+        except BaseException:
+            # Nothing stored: the images on the relay would serve nobody.
+            images.take_down(self._book, uploaded)
+            raise
+        self._book.announce("broadcasts", [bid])
+        return bid
+
+    def _store(self, plan: BroadcastPlan, keep: int, items: tuple[Any, ...],
+               uploaded: list[images.Uploaded]) -> int:
+        latest = images.latest_time(uploaded)
+        if plan.at is not None and latest is not None and _utc_naive(plan.at) > latest:
+            raise ScheduledTooLateForImagesError(
+                f"latest {latest.isoformat(timespec='minutes')} UTC")
+        content = images.content(items, uploaded)
+        bubbles = content["bubbles"]
         sending, left = plan.targets[:keep], plan.targets[keep:]
         personal: dict[int, list[dict[str, Any]]] = {}
         if plan.personal:
@@ -192,9 +216,9 @@ class BroadcastService:
                 values = load_values(s, [cid for cid, _ in sending])
             for cid, _ in sending:
                 v = values.get(cid)
-                personal[cid] = [{"type": "text",
-                                  "text": render(t, v).text if v is not None else t}
-                                 for t in plan.texts]
+                personal[cid] = [images.line_message(
+                    b, render(b["text"], v).text if v is not None and b["type"] == "text"
+                    else None) for b in bubbles]
         if plan.personal:
             groups = [[t] for t in sending]
         else:
@@ -205,7 +229,7 @@ class BroadcastService:
         with self._book.db.write() as s:
             job = Broadcast(
                 name=plan.name, state=SCHEDULED if plan.at is not None else READY,
-                endpoint=plan.endpoint, content={"texts": list(plan.texts)},
+                endpoint=plan.endpoint, content=content,
                 audience=plan.recipients.describe(),
                 scheduled_at=_utc_naive(plan.at) if plan.at is not None else None,
                 recipients=len(plan.targets), cost=len(sending), sent=0, failed=0,
@@ -213,6 +237,10 @@ class BroadcastService:
             s.add(job)
             s.flush()
             bid = job.id
+            for u in uploaded:
+                s.add(ImageRow(broadcast_id=bid, position=u.position,
+                               content_type=u.image.content_type, size=len(u.image.data),
+                               sha256=u.image.sha256, data=u.image.data))
             batch_ids = jobs.insert_batches(s, bid, [len(g) for g in groups],
                                             [new_retry_key() for _ in groups], now_ms)
             jobs.insert_recipients(s, bid, (
@@ -222,10 +250,9 @@ class BroadcastService:
             jobs.insert_recipients(s, bid, ((None, cid, uid, NOT_SENT, REASON_QUOTA, None)
                                             for cid, uid in left))
             AuditService.add(s, AUDIT_CREATED, target=f"broadcast:{bid}", count=len(sending),
-                             endpoint=plan.endpoint, trimmed=len(left))
-        log.info("broadcast %d stored: %d recipients in %d batches (%s)", bid, len(sending),
-                 len(groups), plan.endpoint)
-        self._book.announce("broadcasts", [bid])
+                             endpoint=plan.endpoint, trimmed=len(left), images=len(uploaded))
+        log.info("broadcast %d stored: %d recipients in %d batches (%s), %d images", bid,
+                 len(sending), len(groups), plan.endpoint, len(uploaded))
         return bid
 
     # --- sending ----------------------------------------------------------------------------
@@ -263,16 +290,29 @@ class BroadcastService:
                     jobs.settle_rest(s, bid, FAILED, REASON_UNKNOWN, include_trying=True)
                     return BroadcastReport(bid, job.state, jobs.store_counts(s, bid))
                 return BroadcastReport(bid, job.state, jobs.counts(s, bid))
-            endpoint, texts = job.endpoint, list(job.content.get("texts") or [])
-            job.state = SENDING
-            job.started_at = job.started_at or utcnow()
-            self._renew_keys(s, bid)
-            start = jobs.store_counts(s, bid)
+            endpoint, messages = job.endpoint, images.line_messages(job.content)
+            ends = images.stored_expiry_ms(job.content)
+            if ends is not None and ends < int(self.clock() * 1000) + images.SEND_MARGIN_MS:
+                # The URLs would show customers a broken picture: the rest is not sent.
+                jobs.settle_rest(s, bid, NOT_SENT, REASON_IMAGES_EXPIRED)
+                jobs.settle_rest(s, bid, FAILED, REASON_UNKNOWN, include_trying=True)
+                jobs.store_counts(s, bid)
+                job.state, job.error = STOPPED, BroadcastImagesExpiredError.code
+                job.finished_at = utcnow()
+                expired = True
+            else:
+                expired = False
+                job.state = SENDING
+                job.started_at = job.started_at or utcnow()
+                self._renew_keys(s, bid)
+                start = jobs.store_counts(s, bid)
         self._book.announce("broadcasts", [bid])
+        if expired:
+            raise BroadcastImagesExpiredError()
         bucket = TokenBucket(self.rates[endpoint])
-        runner = Run(self._book, bid, endpoint, texts, bucket=bucket, policy=self.retry_policy,
-                     threads=self.threads[endpoint], wave=self.wave[endpoint], stop=stop,
-                     progress=progress, cancel=cancel)
+        runner = Run(self._book, bid, endpoint, messages, bucket=bucket,
+                     policy=self.retry_policy, threads=self.threads[endpoint],
+                     wave=self.wave[endpoint], stop=stop, progress=progress, cancel=cancel)
         reason = runner.go(start.recipients - start.pending, start.recipients)
         state, error = SENDING, None
         with self._book.db.write() as s:
@@ -321,7 +361,17 @@ class BroadcastService:
         with self._book.db.read() as s:
             ids = list(s.scalars(select(Broadcast.id).where(
                 Broadcast.state.in_((SENDING, READY))).order_by(Broadcast.id)))
-        return [self.run(i) for i in ids if i not in self._running]
+        reports = []
+        for i in ids:
+            if i in self._running:
+                continue
+            try:
+                reports.append(self.run(i))
+            except BroadcastImagesExpiredError:
+                # Recorded as stopped with the reason; the others still go.
+                reports.append(BroadcastReport(i, STOPPED, self.get(i).counts,
+                                               error=BroadcastImagesExpiredError.code))
+        return reports
 
     def cancel(self, broadcast_id: int) -> None:
         """Stop sending: batches not yet sent are not sent. Running here: it stops after
@@ -373,12 +423,32 @@ class BroadcastService:
         c = counts or Counts(job.recipients, job.sent, job.failed, job.skipped, job.not_sent,
                              max(0, job.recipients - job.sent - job.failed - job.skipped
                                  - job.not_sent))
+        bubbles: list[str | BroadcastImage] = []
+        for position, b in enumerate(images.stored_bubbles(job.content or {})):
+            if b.get("type") == "image":
+                bubbles.append(BroadcastImage(
+                    position=position, content_type=str(b.get("content_type") or ""),
+                    size=int(b.get("size") or 0), url=str(b["url"]),
+                    preview_url=str(b["preview_url"]),
+                    expires_at_ms=int(b.get("expires_at_ms") or 0)))
+            else:
+                bubbles.append(str(b.get("text") or ""))
         return BroadcastInfo(
             id=job.id, name=job.name, state=job.state, endpoint=job.endpoint,
             texts=tuple(job.content.get("texts") or ()), audience=dict(job.audience or {}),
             scheduled_at=job.scheduled_at, created_at=job.created_at,
             started_at=job.started_at, finished_at=job.finished_at, cost=job.cost,
-            counts=c, error=job.error)
+            counts=c, error=job.error, bubbles=tuple(bubbles))
+
+    def image(self, broadcast_id: int, position: int) -> bytes:
+        """The book's own copy of an image the broadcast sent (``BroadcastImage.position``),
+        for the history: it stays after the relay's copy expires."""
+        with self._book.db.read() as s:
+            data = s.scalar(select(ImageRow.data).where(ImageRow.broadcast_id == broadcast_id,
+                                                        ImageRow.position == position))
+        if data is None:
+            raise NotFoundError(f"broadcast {broadcast_id} image {position}")
+        return bytes(data)
 
     def list(self) -> list[BroadcastInfo]:
         """Every broadcast, newest first."""
@@ -456,8 +526,13 @@ class BroadcastService:
     def test_send(self, bubbles: list[Any] | str) -> OutgoingResult:
         """Send the broadcast to the owner's own LINE account, rendered for the owner
         (through ``book.sending``: a free reply when the owner just wrote)."""
-        texts = _texts(bubbles)
+        items = images.check(bubbles)
         cid = self.owner()
         with self._book.db.read() as s:
             values = load_values(s, [cid])[cid]
-        return self._book.sending.send(cid, [render(t, values).text for t in texts])
+        # Images go the inbox's way (uploaded for this one message, kept in the owner's
+        # conversation): the broadcast itself uploads its own copy when it is stored.
+        originals = _as_list(bubbles)
+        return self._book.sending.send(cid, [
+            render(item, values).text if isinstance(item, str) else originals[i]
+            for i, item in enumerate(items)])
