@@ -76,7 +76,8 @@ class Shop:
         sync(self.connected)
 
 
-def _shop(paired: Connected, n: int) -> Shop:
+def make_shop(paired: Connected, n: int) -> Shop:
+    """A paired book with ``n`` friends (quick retries, a quota of 100,000)."""
     quick(paired.book)
     paired.emulator.set_quota(type="limited", value=100_000, total_usage=0)
     return Shop(paired, add_friends(paired.book, paired.emulator, n))
@@ -85,13 +86,13 @@ def _shop(paired: Connected, n: int) -> Shop:
 @pytest.fixture
 def shop(connected: Connected) -> Shop:  # noqa: F811 - the fixture, by name
     """2,000 friends."""
-    return _shop(connected, FRIENDS)
+    return make_shop(connected, FRIENDS)
 
 
 @pytest.fixture
 def small_shop(connected: Connected) -> Shop:  # noqa: F811 - the fixture, by name
     """50 friends, for what does not need many."""
-    return _shop(connected, 50)
+    return make_shop(connected, 50)
 
 
-__all__ = ["FRIENDS", "Rate", "Shop", "add_friends", "quick"]
+__all__ = ["FRIENDS", "Rate", "Shop", "add_friends", "make_shop", "quick"]
