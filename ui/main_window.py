@@ -192,6 +192,10 @@ class MainWindow(QMainWindow):
         from ui.inbox.integration import InboxIntegration
 
         self.inbox = InboxIntegration(self)  # the chat page, its mode switch and tray icon
+        from ui.broadcast.integration import BroadcastIntegration
+
+        # The 配信 menu, scheduled sends and missed ones.
+        self.broadcasts = BroadcastIntegration(self)
         self._build_content(book)
         self._restore_geometry()
 
@@ -374,6 +378,8 @@ class MainWindow(QMainWindow):
         content.view.field_column_toggled.connect(self._field_column_toggled)
         content.view.doubleClicked.connect(lambda _i: content.detail.focus_first_field())
         content.view.addAction(self.act_delete)
+        content.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        content.view.customContextMenuRequested.connect(self._table_menu)
         content.model.modelReset.connect(self._update_counts)
         if self.settings.splitter_state:
             content.splitter.restoreState(QByteArray(self.settings.splitter_state))
@@ -384,11 +390,13 @@ class MainWindow(QMainWindow):
         self.idle.resume()
         self.sync.start(book)  # does nothing until the book is paired with a relay
         self.inbox.build(book, content.events)
+        self.broadcasts.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
         if content is None:
             return
+        self.broadcasts.teardown()
         self.inbox.teardown()
         self._save_column_widths()
         self.settings.splitter_state = content.splitter.saveState().data()
@@ -488,6 +496,21 @@ class MainWindow(QMainWindow):
             self.tr("%1 selected").replace("%1", format_count(len(ids))) if ids else "")
         for action in (self.act_add_tag, self.act_remove_tag, self.act_delete):
             action.setEnabled(bool(ids))
+        self.broadcasts.selection_changed(ids)
+
+    def _table_menu(self, pos: Any) -> None:
+        """The customer table's context menu: tags, broadcasts, delete."""
+        content = self.content
+        if content is None or not self.selected_ids():
+            return
+        menu = QMenu(self)
+        menu.addAction(self.act_add_tag)
+        menu.addAction(self.act_remove_tag)
+        menu.addSeparator()
+        self.broadcasts.add_table_actions(menu)
+        menu.addSeparator()
+        menu.addAction(self.act_delete)
+        menu.exec(content.view.viewport().mapToGlobal(pos))
 
     def _update_counts(self) -> None:
         content = self.content
@@ -677,7 +700,8 @@ class MainWindow(QMainWindow):
         line = getattr(self._settings_dialog, "line_tab", None)
         return any(op.running for op in self._ops) or (
             self.content is not None and self.content.detail.busy) or bool(
-            line is not None and line.busy) or self.inbox.busy  # finish before locking
+            line is not None and line.busy) or self.inbox.busy or \
+            self.broadcasts.busy  # finish before locking
 
     def _ask_save_path(self, title: str, name: str, filter_text: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filter_text)

@@ -1,0 +1,1 @@
+"""Broadcasts in the window: the composer, the history, scheduled sends (docs/broadcasts.md)."""

@@ -1,0 +1,193 @@
+"""The preview "as a chosen recipient sees it": LINE-like bubbles, placeholders filled in.
+
+The bubbles are the inbox's own (:class:`ui.inbox.bubbles.MessageBubble`, as a message
+received: white, on the left, on LINE's blue-grey), so the preview looks like the chat.
+The recipient is picked from the plan's recipients (a combo box that can be searched by
+typing); the texts are rendered for that customer by the core (``book.templates.render``,
+the inbox's rendering), so what is shown is what that customer gets.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import OtokuiError
+from app.messages import IN, MessageRow
+from ui.inbox.bubbles import CANVAS_STYLE, MessageBubble
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+
+def preview_row(text: str, index: int) -> MessageRow:
+    """A received text message as the bubble widget takes it (nothing stored)."""
+    return MessageRow(
+        id=-(index + 1), customer_id=0, direction=IN, type="text", text=text, payload={},
+        at_ms=int(time.time() * 1000), line_message_id=None, attachment_id=None,
+        content_state=None, unsent=False, edited=False, quote_token=None,
+        mark_as_read_token=None, reply_token=None, reply_token_received_ms=None,
+        reply_token_used=False, state=None, error=None)
+
+
+class _ImageBubble(QWidget):
+    def __init__(self, thumb: QPixmap, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewImage")
+        frame = QFrame(self)
+        frame.setObjectName("bubble")
+        frame.setProperty("tone", "media")
+        inner = QVBoxLayout(frame)
+        inner.setContentsMargins(6, 6, 6, 6)
+        label = QLabel(frame)
+        label.setObjectName("imageThumb")
+        label.setPixmap(thumb)
+        inner.addWidget(label)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 3, 12, 3)
+        row.addWidget(frame)
+        row.addStretch(1)
+
+
+class BroadcastPreview(QWidget):
+    """``recipient_changed(customer id or None)`` when another recipient is picked."""
+
+    recipient_changed = Signal(object)
+
+    def __init__(self, book: Book, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("broadcastPreview")
+        self.book: Book | None = book
+        self.texts: list[str] = []
+        self.images: list[QPixmap] = []
+        self.bubbles: list[QWidget] = []
+        #: The texts as the chosen recipient reads them (what the preview shows).
+        self.shown: list[str] = []
+        self.recipient = QComboBox(self)
+        self.recipient.setObjectName("previewRecipient")
+        self.recipient.setEditable(True)
+        self.recipient.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.recipient.setMinimumContentsLength(14)
+        self.recipient.lineEdit().setPlaceholderText(self.tr("Type a name to search"))
+        completer = self.recipient.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.recipient.currentIndexChanged.connect(self._picked)
+        self.recipient.installEventFilter(self)
+        title = QLabel(self.tr("Preview as"), self)
+        title.setObjectName("previewTitle")
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addWidget(self.recipient, 1)
+
+        self.canvas = QWidget()
+        self.canvas.setObjectName("messageCanvas")
+        self.canvas.setStyleSheet(CANVAS_STYLE)
+        self.column = QVBoxLayout(self.canvas)
+        self.column.setContentsMargins(0, 10, 0, 10)
+        self.column.setSpacing(2)
+        self.column.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.canvas)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setMinimumWidth(340)
+        self.note = QLabel(self)
+        self.note.setObjectName("previewNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #B06000;")
+        self.note.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(head)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.note)
+
+    # --- who ---------------------------------------------------------------------------------
+    def set_candidates(self, candidates: list[tuple[int, str]]) -> None:
+        """The recipients one can preview as: (customer id, how the owner knows them)."""
+        keep = self.customer_id()
+        self.recipient.blockSignals(True)
+        self.recipient.clear()
+        for cid, label in candidates:
+            self.recipient.addItem(label, cid)
+        index = self.recipient.findData(keep) if keep is not None else -1
+        self.recipient.setCurrentIndex(index if index >= 0 else (0 if candidates else -1))
+        self.recipient.blockSignals(False)
+        self.refresh()
+        if self.customer_id() != keep:
+            self.recipient_changed.emit(self.customer_id())
+
+    def customer_id(self) -> int | None:
+        data = self.recipient.currentData()
+        return int(data) if data is not None else None
+
+    def choose(self, customer_id: int) -> bool:
+        index = self.recipient.findData(customer_id)
+        if index >= 0:
+            self.recipient.setCurrentIndex(index)
+        return index >= 0
+
+    def _picked(self, _index: int) -> None:
+        self.refresh()
+        self.recipient_changed.emit(self.customer_id())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Leaving the search box with text that names nobody: show who is previewed.
+        if watched is self.recipient and event.type() == QEvent.Type.FocusOut:
+            index = self.recipient.currentIndex()
+            if index >= 0 and self.recipient.currentText() != self.recipient.itemText(index):
+                self.recipient.setEditText(self.recipient.itemText(index))
+        return super().eventFilter(watched, event)
+
+    # --- what --------------------------------------------------------------------------------
+    def set_content(self, texts: list[str], images: list[QPixmap]) -> None:
+        self.texts = list(texts)
+        self.images = list(images)
+        self.refresh()
+
+    def refresh(self) -> None:
+        for bubble in self.bubbles:
+            self.column.removeWidget(bubble)
+            bubble.deleteLater()
+        self.bubbles = []
+        self.shown = []
+        book, cid = self.book, self.customer_id()
+        empty: list[str] = []
+        for i, text in enumerate(self.texts):
+            shown = text
+            if book is not None and cid is not None:
+                try:
+                    rendered = book.templates.render(text, cid)
+                except OtokuiError:  # deleted meanwhile: shown as written
+                    rendered = None
+                if rendered is not None:
+                    shown = rendered.text
+                    empty += [p for p in rendered.empty if p not in empty]
+            self.shown.append(shown)
+            bubble = MessageBubble(preview_row(shown, i), self.canvas)
+            self.bubbles.append(bubble)
+        for thumb in self.images:
+            self.bubbles.append(_ImageBubble(thumb, self.canvas))
+        for bubble in self.bubbles:
+            self.column.insertWidget(self.column.count() - 1, bubble)
+        self.note.setText(self.tr("Empty for this customer: %1").replace(
+            "%1", "、".join(empty)) if empty else "")
+        self.note.setVisible(bool(empty))
+
+    def release(self) -> None:
+        self.book = None
