@@ -55,12 +55,20 @@
         <translation>ご自身のスマートフォンからお店をLINEで友だち追加し、そのお客様をオーナーとして設定すると、テスト送信を受け取れます。</translation>
     </message>
     <message>
-        <source>Broadcasts can send text bubbles only for now.</source>
-        <translation>一斉配信で送れるのは、今のところテキストの吹き出しだけです。</translation>
+        <source>This broadcast has images and is scheduled too far ahead: the relay would delete them too soon after it is sent.</source>
+        <translation>画像付きの配信の予約日時が先すぎるため、配信後まもなく中継サーバーから画像が削除されてしまいます。</translation>
     </message>
     <message>
-        <source>Remove the image, or send it to one customer from the inbox.</source>
-        <translation>画像を外すか、チャットからお一人ずつ送ってください。</translation>
+        <source>Schedule it at most 7 days ahead (the relay keeps images for 14 days), or send it without images.</source>
+        <translation>7日以内の日時で予約するか（中継サーバーは画像を14日間保管します）、画像なしで配信してください。</translation>
+    </message>
+    <message>
+        <source>The relay no longer keeps this broadcast&apos;s images, so the rest of it was not sent.</source>
+        <translation>中継サーバーにこの配信の画像がもう残っていないため、残りは送信しませんでした。</translation>
+    </message>
+    <message>
+        <source>Make a new broadcast with the images for the customers who did not get it.</source>
+        <translation>届いていないお客様に向けて、画像付きの配信を新しく作成してください。</translation>
     </message>
     <message>
         <source>This broadcast has already finished.</source>
