@@ -155,6 +155,7 @@ class BroadcastComposer(QDialog):
         self.broadcast_id: int | None = None
         self.report: BroadcastReport | None = None
         self._last_editor: TextBubbleEditor | None = None
+        self._error_from_plan = False
         self._ops: set[BackgroundOp] = set()
 
         # --- name and recipients -------------------------------------------------------
@@ -607,6 +608,10 @@ class BroadcastComposer(QDialog):
     def _key(self) -> tuple[Any, ...]:
         return (tuple(self.bubbles_key()), self.recipients(), self.rb_later.isChecked())
 
+    def plan_is_current(self) -> bool:
+        """The summary shows the plan of exactly what is on screen now."""
+        return not self.planning and self.plan is not None and self.plan_key == self._key()
+
     def bubbles_key(self) -> list[Any]:
         return [t for t in self.texts() if t.strip()] + [str(p.path) for p in self.photos]
 
@@ -654,7 +659,8 @@ class BroadcastComposer(QDialog):
                 return
             self.planning = False
             self.plan, self.plan_key, self.plan_time = result[0], key, time.monotonic()
-            self._say_error("")
+            if self._error_from_plan:  # that problem is gone; others stay until read
+                self._say_error("")
             self.preview.set_candidates(result[1])
             self._show_plan(result[0])
             self._update_send_button()
@@ -669,6 +675,7 @@ class BroadcastComposer(QDialog):
                                          "worked out."))
             self._show_quota(None)
             self._show_failure(exc)
+            self._error_from_plan = True
             self._update_send_button()
             self.plan_failed.emit(exc)
 
@@ -898,6 +905,7 @@ class BroadcastComposer(QDialog):
             show_error(self, exc)
 
     def _say_error(self, text: str) -> None:
+        self._error_from_plan = False
         self.error.setText(text)
         self.error.setVisible(bool(text))
         if text:

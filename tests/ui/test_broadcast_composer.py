@@ -1,0 +1,229 @@
+# ruff: noqa: F811 - the fixtures imported below are parameters by name
+"""The broadcast composer against the LINE emulator over HTTP, with the real relay and a
+paired book: the plan's numbers, sending to everyone exactly once, the preview as one
+recipient reads it, the monthly limit (refused, then trimmed), the test send to the
+owner, scheduling, and errors that keep what was typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from app.broadcast import Recipients
+from tests.broadcast.conftest import Shop
+from tests.sync.conftest import book, connected, emulator, line, profile, relay  # noqa: F401
+from tests.ui.helpers import write_png
+from tests.ui.test_broadcast_support import (
+    FRIENDS,
+    QUOTA,
+    bshop,  # noqa: F401 - fixture
+    open_composer,
+    send_and_wait,
+    vip_tag,
+    wait_plan,
+)
+from ui.inbox.bubbles import MessageBubble
+
+
+def test_plan_shows_the_numbers_then_everyone_gets_it_once(qtbot, bshop: Shop) -> None:
+    c = open_composer(qtbot, bshop.book)
+    assert c.rb_all.isChecked()  # nothing selected in the table: all friends
+    c.set_text("冬のセールのお知らせです。")
+    c.add_bubble("12月1日から10日まで、全品10%オフ。")
+    wait_plan(qtbot, c)
+    assert c.plan.count == FRIENDS and c.plan.cost == FRIENDS and not c.plan.personal
+    summary = c.summary.text()
+    assert f"Recipients: {FRIENDS} customer(s)" in summary
+    assert f"Cost: {FRIENDS} messages" in summary
+    assert f"Left this month: {QUOTA:,} messages ({QUOTA - FRIENDS:,} after this one)" \
+        in summary
+    assert not c.quota_message.isVisible() and not c.trim_check.isVisible()
+
+    report = send_and_wait(qtbot, c)
+    assert report.state == "done" and report.counts.sent == FRIENDS
+    assert c.broadcast_id is not None and not c.editable
+    assert c.progress.value() == c.progress.maximum() == FRIENDS
+    assert "The broadcast was sent." in c.notice.text()
+    # Every friend has it exactly once: one request, both bubbles in it.
+    assert set(bshop.times_received("冬のセール").values()) == {1}
+    for _cid, uid in bshop.friends:
+        assert bshop.received(uid) == [["冬のセールのお知らせです。",
+                                        "12月1日から10日まで、全品10%オフ。"]]
+    assert bshop.e.quota()["totalUsage"] == FRIENDS
+    # Stored: the composer cannot send it a second time.
+    assert not c.send_button.isVisible() and c.send() is None
+    assert c.editors[0].edit.isReadOnly()
+
+
+def test_preview_as_a_chosen_recipient_then_personalised_pushes(qtbot, bshop: Shop) -> None:
+    b = bshop.book
+    c = open_composer(qtbot, b, tag_id=vip_tag(b))
+    assert c.rb_tag.isChecked()
+    c.set_text("{名前}様、いつもありがとうございます。")
+    c.add_bubble("ご予約名: {氏名}")
+    wait_plan(qtbot, c)
+    vip = bshop.friends[:4]
+    assert c.plan.count == 4 and c.plan.personal
+    assert [c.preview.recipient.itemData(i) for i in range(c.preview.recipient.count())] == \
+        [cid for cid, _uid in vip]
+    # add_friends: even ones have a 氏名 "顧客 N", odd ones only the LINE name "友だちN".
+    assert c.preview.choose(vip[1][0])
+    assert c.preview.shown == ["友だち1様、いつもありがとうございます。", "ご予約名: "]
+    assert "Empty for this customer: {氏名}" in c.preview.note.text()
+    assert c.preview.choose(vip[2][0])
+    assert c.preview.shown == ["顧客 2様、いつもありがとうございます。", "ご予約名: 顧客 2"]
+    labels = [w.findChild(type(c.preview.note), "bubbleText").text()
+              for w in c.preview.bubbles if isinstance(w, MessageBubble)]
+    assert labels == ["顧客 2様、いつもありがとうございます。", "ご予約名: 顧客 2"]
+    assert not c.preview.note.isVisible()
+
+    report = send_and_wait(qtbot, c)
+    assert report.state == "done" and report.counts.sent == 4
+    for i, (_cid, uid) in enumerate(vip):
+        name, full = (f"顧客 {i}", f"顧客 {i}") if i % 2 == 0 else (f"友だち{i}", "")
+        assert bshop.received(uid) == [[f"{name}様、いつもありがとうございます。",
+                                        f"ご予約名: {full}"]]
+    for _cid, uid in bshop.friends[4:]:
+        assert bshop.received(uid) == []
+
+
+def test_over_the_quota_is_refused_with_a_message_then_trimmed(qtbot, bshop: Shop) -> None:
+    bshop.e.set_quota(type="limited", value=5, total_usage=0)
+    c = open_composer(qtbot, bshop.book)
+    c.set_text("年末年始の営業のお知らせ")
+    wait_plan(qtbot, c)
+    assert c.plan.exceeds_quota
+    assert c.quota_message.isVisible()
+    assert c.quota_message.text().startswith(
+        f"This broadcast needs {FRIENDS} messages but only 5 remain this month")
+    assert not c.send_button.isEnabled()  # refused until the owner chooses to trim
+    assert c.send() is None
+    assert bshop.e.sent() == []
+    assert c.trim_check.isVisible() and "Send it only to the first 5 customer(s)" in \
+        c.trim_check.text()
+
+    c.trim_check.setChecked(True)
+    report = send_and_wait(qtbot, c)
+    assert report.state == "done"
+    assert (report.counts.sent, report.counts.not_sent) == (5, FRIENDS - 5)
+    got = bshop.times_received("年末年始")
+    assert [got[uid] for _cid, uid in bshop.friends] == [1] * 5 + [0] * (FRIENDS - 5)
+
+
+def test_the_quota_shrinking_after_planning_is_refused_and_the_text_kept(
+        qtbot, bshop: Shop) -> None:
+    c = open_composer(qtbot, bshop.book)
+    c.set_text("臨時休業のお知らせ")
+    c.name_edit.setText("臨時休業")
+    wait_plan(qtbot, c)
+    assert not c.plan.exceeds_quota
+    bshop.e.set_quota(total_usage=QUOTA - 3)  # someone else used the month meanwhile
+    with qtbot.waitSignal(c.planned, timeout=30_000):  # refused, then planned afresh
+        c.send_button.click()
+    assert "needs more messages than remain in this month's LINE plan" in c.error.text()
+    assert c.texts() == ["臨時休業のお知らせ"] and c.name_edit.text() == "臨時休業"
+    assert c.editable and c.broadcast_id is None
+    assert c.quota_message.isVisible() and c.trim_check.isVisible()
+    assert bshop.e.sent() == [] and bshop.book.broadcasts.list() == []
+
+
+def test_test_send_needs_the_owner_then_reaches_only_them(qtbot, bshop: Shop) -> None:
+    b = bshop.book
+    c = open_composer(qtbot, b)
+    c.set_text("{名前}さん、テスト送信です")
+    with qtbot.waitSignal(c.test_sent, timeout=30_000):
+        c.test_button.click()
+    assert "No customer is marked as the owner's own LINE account." in c.error.text()
+    assert "This is my own LINE account" in c.error.text()  # where to mark it
+    assert c.texts() == ["{名前}さん、テスト送信です"]
+
+    owner_cid, owner_uid = bshop.friends[5]
+    b.customers.update(owner_cid, is_owner=True)
+    with qtbot.waitSignal(c.test_sent, timeout=30_000) as blocker:
+        c.test_button.click()
+    assert blocker.args[0].ok
+    assert "Test sent to your own LINE account." in c.notice.text()
+    assert bshop.received(owner_uid) == [["友だち5さん、テスト送信です"]]
+    assert all(bshop.received(uid) == [] for cid, uid in bshop.friends if cid != owner_cid)
+    assert c.editable and c.texts() == ["{名前}さん、テスト送信です"]  # still to be sent
+
+
+def test_selected_customers_and_those_not_on_line(qtbot, bshop: Shop) -> None:
+    b = bshop.book
+    offline = b.customers.create(name="来店のみ 様")  # no LINE: drops out of the count
+    picked = [bshop.friends[0][0], bshop.friends[7][0], offline]
+    c = open_composer(qtbot, b, selected_ids=picked)
+    assert c.rb_selected.isChecked() and "(3 customer(s))" in c.rb_selected.text()
+    c.set_text("ご来店ありがとうございました")
+    wait_plan(qtbot, c)
+    assert c.recipients() == Recipients.customers(picked)
+    assert c.plan.count == 2
+    report = send_and_wait(qtbot, c)
+    assert report.counts.sent == 2
+    got = bshop.times_received("ご来店")
+    assert {uid for uid, n in got.items() if n} == {bshop.friends[0][1], bshop.friends[7][1]}
+    assert set(got.values()) == {0, 1}
+
+    only_offline = open_composer(qtbot, b, selected_ids=[offline])
+    only_offline.set_text("届かない")
+    wait_plan(qtbot, only_offline)
+    assert only_offline.plan.count == 0 and "Recipients: 0 customer(s)" in \
+        only_offline.summary.text()
+    assert not only_offline.send_button.isEnabled()
+
+
+def test_scheduling_stores_it_for_later_and_sends_nothing_now(qtbot, bshop: Shop) -> None:
+    b = bshop.book
+    c = open_composer(qtbot, b)
+    c.set_text("明日のイベントのご案内")
+    c.set_at(dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1))
+    assert c.send_button.text() == "Schedule"
+    wait_plan(qtbot, c)
+    c.send_button.click()
+    assert "Choose a time in the future" in c.error.text()
+    assert c.editable and c.texts() == ["明日のイベントのご案内"]
+
+    at = dt.datetime.now().replace(second=0, microsecond=0) + dt.timedelta(days=1)
+    c.set_at(at)
+    with qtbot.waitSignal(c.stored, timeout=30_000) as blocker:
+        c.send_button.click()
+    info = b.broadcasts.get(blocker.args[0])
+    assert info.state == "scheduled"
+    local = info.scheduled_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+    assert local == at
+    assert "Scheduled for" in c.notice.text() and not c.send_button.isVisible()
+    assert bshop.e.sent() == []
+
+
+def test_placeholders_from_the_menu_photos_and_unknown_ones(qtbot, bshop: Shop,
+                                                            tmp_path: Path) -> None:
+    b = bshop.book
+    b.fields.create("会員番号", "text")
+    c = open_composer(qtbot, b)
+    c.set_text("こんにちは ")
+    c.editors[0].edit.moveCursor(c.editors[0].edit.textCursor().MoveOperation.End)
+    c._fill_insert_menu()
+    texts = [a.text() for a in c.insert_menu.actions() if a.text()]
+    assert any(t.endswith("{名前}") for t in texts)
+    assert any(t.endswith("{field:会員番号}") for t in texts)
+    next(a for a in c.insert_menu.actions() if a.text().endswith("{名前}")).trigger()
+    next(a for a in c.insert_menu.actions()
+         if a.text().endswith("{field:会員番号}")).trigger()
+    assert c.texts() == ["こんにちは {名前}{field:会員番号}"]
+    assert not c.placeholder_warning.isVisible()
+    c.set_text("{お名前} {会員番号}")
+    assert c.placeholder_warning.isVisible()
+    assert c.placeholder_warning.text().endswith("{会員番号}")  # a typo: the field: is missing
+
+    assert c.add_photo(write_png(tmp_path / "menu.png"))
+    assert len(c.photos) == 1 and len(c.bubbles()) == 2
+    assert len(c.preview.bubbles) == 2  # the text and the photo
+    bad = tmp_path / "not-a-photo.png"
+    bad.write_bytes(b"GIF89a not really")
+    assert not c.add_photo(bad)
+    assert "is not a JPEG or PNG photo" in c.error.text()
+    for _ in range(3):
+        c.add_bubble("もう一つ")
+    assert len(c.editors) + len(c.photos) == 5
+    assert c.add_bubble() is None and not c.add_bubble_button.isEnabled()
+    assert c.texts()[0] == "{お名前} {会員番号}"  # nothing typed was lost on the way

@@ -1,0 +1,53 @@
+"""Helpers for the broadcast window tests (no tests here): a paired book with a dozen LINE
+friends on the emulator, a tag on four of them, and ways to wait for the composer."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.book import Book
+from tests.broadcast.conftest import Shop, add_friends, quick
+from tests.sync.conftest import Connected
+from ui.broadcast.composer import BroadcastComposer
+from ui.broadcast.runner import Runner
+
+FRIENDS = 12
+QUOTA = 1000
+
+
+@pytest.fixture
+def bshop(connected: Connected) -> Shop:
+    """12 friends (every other one with a 氏名), 4 of them tagged 「VIP」; 1,000 messages."""
+    quick(connected.book)
+    connected.emulator.set_quota(type="limited", value=QUOTA, total_usage=0)
+    shop = Shop(connected, add_friends(connected.book, connected.emulator, FRIENDS))
+    b = shop.book
+    vip = b.tags.create("VIP")
+    b.tags.add([cid for cid, _uid in shop.friends[:4]], [vip])
+    return shop
+
+
+def vip_tag(book: Book) -> int:
+    return next(t.id for t in book.tags.list() if t.name == "VIP")
+
+
+def open_composer(qtbot, book: Book, runner: Runner | None = None,
+                  **options) -> BroadcastComposer:
+    composer = BroadcastComposer(book, runner, **options)
+    qtbot.addWidget(composer)
+    composer.show()
+    qtbot.waitExposed(composer)
+    return composer
+
+
+def wait_plan(qtbot, composer: BroadcastComposer) -> None:
+    """Until the summary shows a plan of exactly what is on screen now."""
+    composer.replan()
+    qtbot.waitUntil(composer.plan_is_current, timeout=30_000)
+
+
+def send_and_wait(qtbot, composer: BroadcastComposer):
+    with qtbot.waitSignal(composer.finished, timeout=60_000) as blocker:
+        assert composer.send_button.isEnabled()
+        composer.send_button.click()
+    return blocker.args[0]
