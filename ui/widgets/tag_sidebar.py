@@ -1,16 +1,18 @@
-"""The tag views on the left: all friends, blocked, and tag folders with their tags.
+"""The tag views on the left: all friends, blocked, tag folders with their tags, and the
+saved segments (:mod:`ui.segments.sidebar`) below them.
 
 Counts are live: tags keep exact counts in the book (triggers), so a rebuild after each
 change costs two cheap queries. Choosing an entry filters the table; choosing a folder
 shows the customers with any tag in it. Customer rows dropped on a tag get that tag.
 Every action the context menu offers is also a method taking its arguments, which the
-menu's small questions (name, colour, confirmation) feed.
+menu's small questions (name, colour, confirmation) feed. One entry is current across the
+tags and the segments: choosing a segment clears the tag tree's, and the other way round.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -42,6 +44,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -51,10 +54,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import OtokuiError
 from app.search import CustomerQuery
 from ui.errors import show_error
 from ui.models.customer_table import decode_ids
 from ui.resources import icon
+from ui.segments.sidebar import SegmentSection, segment_id_of, tag_broadcast_text
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -67,18 +72,38 @@ ALL_KEY = "view:all"
 BLOCKED_KEY = "view:blocked"
 
 
+#: What an unusable saved segment shows: nobody (it names a deleted tag or field).
+_NOBODY = ("c.id IN (SELECT NULL WHERE 0)", {})
+
+
+def _is_segment_clause(clause: tuple[str, dict[str, object]]) -> bool:
+    """A clause a segment put in a query (``SegmentService.segment_query``'s, or _NOBODY)."""
+    sql, params = clause
+    return sql.startswith("c.id IN (") and all(k.startswith("sgq") for k in params)
+
+
 @dataclass(frozen=True)
 class SidebarChoice:
-    """What the chosen entry selects: a view, and tags of which any must be present."""
+    """What the chosen entry selects: a view, tags of which any must be present, or a
+    saved segment (``segments`` is the book's segment service that runs it)."""
 
     key: str
     view: str = "all"
     tags_any: tuple[int, ...] = ()
+    segment_id: int | None = None
+    segments: object = field(default=None, compare=False, repr=False)
 
     def apply(self, query: CustomerQuery) -> CustomerQuery:
-        from dataclasses import replace
-
-        return replace(query, view=self.view, tags_any=self.tags_any)
+        # The previous choice's segment clause goes: a choice replaces the view.
+        kept = tuple(c for c in query.extra_where if not _is_segment_clause(c))
+        query = replace(query, view=self.view, tags_any=self.tags_any, extra_where=kept)
+        if self.segment_id is None or self.segments is None:
+            return query
+        try:
+            return self.segments.saved_query(self.segment_id, query)  # type: ignore[attr-defined]
+        except OtokuiError as exc:
+            log.info("segment %d cannot be shown: %s", self.segment_id, exc.code)
+            return replace(query, extra_where=(*kept, _NOBODY))
 
 
 def _dot(colour: str, size: int = 12) -> QIcon:
@@ -167,11 +192,14 @@ class _TagTree(QTreeView):
 
 
 class TagSidebar(QWidget):
-    """Views and tags; ``chosen(SidebarChoice)`` when the owner picks one."""
+    """Views, tags and segments; ``chosen(SidebarChoice)`` when the owner picks one."""
 
     chosen = Signal(object)
     #: Customers were tagged by a drop: (number of customers newly tagged, tag name).
     tagged = Signal(int, str)
+    #: "Broadcast to this segment…" (saved segment id) and "… to this tag…" (tag id).
+    segment_broadcast_requested = Signal(int)
+    tag_broadcast_requested = Signal(int)
 
     def __init__(self, book: Book, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -179,6 +207,17 @@ class TagSidebar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.book = book
         self.model = QStandardItemModel(self)
+        # The segments first: made before the tree, their widgets come before it in the
+        # focus chain, which runs tree, search box, table, detail pane (the window's order).
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.setObjectName("sidebarSplitter")
+        self.split.setChildrenCollapsible(False)
+        self.segments = SegmentSection(book, self, key_role=KEY_ROLE, count_role=COUNT_ROLE,
+                                       delegate=_CountDelegate)
+        self.segments.picked.connect(self._segment_picked)
+        self.segments.segments_changed.connect(self._segments_changed)
+        self.segments.broadcast_requested.connect(self.segment_broadcast_requested)
+        self.segments.saved.connect(self._segment_saved)
         self.tree = _TagTree(self)
         self.tree.setObjectName("tagTree")
         self.tree.setModel(self.model)
@@ -205,10 +244,14 @@ class TagSidebar(QWidget):
         buttons.addWidget(self.new_tag_button)
         buttons.addWidget(self.new_folder_button)
         buttons.addStretch(1)
+        self.split.addWidget(self.tree)
+        self.split.addWidget(self.segments)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.split, 1)
         layout.addLayout(buttons)
 
         self._collapsed: set[str] = set()
@@ -264,6 +307,7 @@ class TagSidebar(QWidget):
             if item.data(KEY_ROLE) not in self._collapsed:
                 self.tree.expand(item.index())
         self.tree.selectionModel().blockSignals(False)
+        self.segments.reload()  # their counts follow customers and tags too
         if not self._select(current or ALL_KEY, emit=False) and current:
             # The chosen tag or folder is gone: fall back to everyone, and say so.
             self.select_key(ALL_KEY)
@@ -281,11 +325,16 @@ class TagSidebar(QWidget):
 
     # --- choosing --------------------------------------------------------------------------------
     def _find(self, key: str) -> QModelIndex | None:
+        if segment_id_of(key) is not None:
+            return self.segments.find(key)
         matches = self.model.match(self.model.index(0, 0), KEY_ROLE, key, 1,
                                    Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
         return matches[0] if matches else None
 
     def current_key(self) -> str | None:
+        segment = self.segments.current_key()
+        if segment is not None:
+            return segment
         index = self.tree.currentIndex()
         return index.data(KEY_ROLE) if index.isValid() else None
 
@@ -293,9 +342,17 @@ class TagSidebar(QWidget):
         return self._select(key, emit=True)
 
     def _select(self, key: str, *, emit: bool) -> bool:
+        if segment_id_of(key) is not None:
+            if not self.segments.select(key):
+                return False
+            self._clear_tree_current()
+            if emit:
+                self.chosen.emit(self.choice())
+            return True
         index = self._find(key)
         if index is None:
             return False
+        self.segments.clear_current()
         if not emit:
             self.tree.selectionModel().blockSignals(True)
         self.tree.setCurrentIndex(index)
@@ -305,10 +362,46 @@ class TagSidebar(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
+            self.segments.clear_current()
             self.chosen.emit(self.choice())
+
+    def _clear_tree_current(self) -> None:
+        selection = self.tree.selectionModel()
+        selection.blockSignals(True)
+        selection.clear()
+        selection.blockSignals(False)
+        self.tree.viewport().update()
+
+    # --- segments --------------------------------------------------------------------------------
+    def _segment_picked(self, key: str) -> None:
+        self._clear_tree_current()
+        self.chosen.emit(self.choice())
+
+    def _segment_saved(self, segment_id: int) -> None:
+        self.segments.reload()
+        self.select_key(f"segment:{segment_id}")
+
+    def _segments_changed(self, ids: set[int] | None) -> None:
+        """Saved segments changed in the book: list them again; the chosen one, if it was
+        changed, filters the table anew, and if it was deleted everyone is shown."""
+        current = self.current_key()
+        self.segments.reload()
+        sid = segment_id_of(current)
+        if sid is None:
+            return
+        if not self.segments.select(current):  # type: ignore[arg-type]
+            self.select_key(ALL_KEY)
+        elif not ids or sid in ids:
+            self.chosen.emit(self.choice())
+
+    def current_segment_id(self) -> int | None:
+        return segment_id_of(self.current_key())
 
     def choice(self) -> SidebarChoice:
         key = self.current_key() or ALL_KEY
+        segment = segment_id_of(key)
+        if segment is not None:
+            return SidebarChoice(key, segment_id=segment, segments=self.book.segments)
         if key == BLOCKED_KEY:
             return SidebarChoice(key, view="blocked")
         if key.startswith("tag:"):
@@ -485,6 +578,11 @@ class TagSidebar(QWidget):
                         lambda _=False, fid=f.id: self.move_tag_to_folder(tag_id, fid))
             menu.addAction(icon("up"), self.tr("Move up"), lambda: self.move(key, -1))
             menu.addAction(icon("down"), self.tr("Move down"), lambda: self.move(key, 1))
+            if key.startswith("tag:"):
+                tag_id = int(key[4:])
+                menu.addSeparator()
+                menu.addAction(tag_broadcast_text(),
+                               lambda: self.tag_broadcast_requested.emit(tag_id))
             menu.addSeparator()
             menu.addAction(icon("delete"), self.tr("Delete…"), lambda: self.ask_delete(key))
         return menu
