@@ -43,6 +43,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_dialogs": ["ui/dialogs"],
     "otokui_core": ["app"],
     "otokui_inbox": ["ui/inbox"],
+    "otokui_segments": ["ui/segments"],
 }
 
 _installed: list[QTranslator] = []
