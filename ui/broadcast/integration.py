@@ -317,9 +317,7 @@ class BroadcastIntegration(QObject):
             if kind == SELECTED:
                 composer.set_selected(selected)
             composer.choose_recipients(kind, ident)
-        composer.show()
-        composer.raise_()
-        composer.activateWindow()
+        self._bring_forward(composer)
         return composer
 
     def broadcast_to_selected(self) -> BroadcastComposer | None:
@@ -337,10 +335,17 @@ class BroadcastIntegration(QObject):
             self.history.show_customer.connect(self.window.select_customer)
         if broadcast_id:
             self.history.select(broadcast_id)
-        self.history.show()
-        self.history.raise_()
-        self.history.activateWindow()
+        self._bring_forward(self.history)
         return self.history
+
+    @staticmethod
+    def _bring_forward(dialog: QDialog) -> None:
+        """Show a dialog; one already open comes to the front (a new one is there)."""
+        if dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
+        else:
+            dialog.show()
 
     # --- scheduled ---------------------------------------------------------------------------
     def tick(self, now: dt.datetime | None = None) -> list[int]:
@@ -383,7 +388,6 @@ class BroadcastIntegration(QObject):
             self.missed_dialog.deleteLater()
         self.missed_dialog = MissedDialog(book, runner, infos, self.window)
         self.missed_dialog.show()
-        self.missed_dialog.raise_()
         return self.missed_dialog
 
     # --- news --------------------------------------------------------------------------------
