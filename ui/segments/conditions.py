@@ -45,7 +45,8 @@ from ui.segments import editors
 if TYPE_CHECKING:
     from app.book import Book
 
-_CTX = "SegmentConditions"
+# A plain name lupdate recognises (it does not follow other aliases).
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -104,24 +105,23 @@ class ConditionRow(QFrame):
         self.setObjectName("segmentConditionRow")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.choices = choices
-        tr = QCoreApplication.translate
         self.kind = QComboBox(self)
         self.kind.setObjectName("segmentKind")
-        self.kind.addItem(icon("tag"), tr(_CTX, "Tags"), "tags")
+        self.kind.addItem(icon("tag"), translate("SegmentRow", "Tags"), "tags")
         for f in choices.fields:
             self.kind.addItem(icon("fields"), f.name, f"field:{f.id}")
         self.kind.insertSeparator(self.kind.count())
-        for key, label in (("followed", tr(_CTX, "Friend since")),
-                           ("birthday", tr(_CTX, "Birthday month")),
-                           ("line", tr(_CTX, "LINE")),
-                           ("last_message", tr(_CTX, "Last message")),
-                           ("prefecture", tr(_CTX, "Prefecture"))):
+        for key, label in (("followed", translate("SegmentRow", "Friend since")),
+                           ("birthday", translate("SegmentRow", "Birthday month")),
+                           ("line", translate("SegmentRow", "LINE")),
+                           ("last_message", translate("SegmentRow", "Last message")),
+                           ("prefecture", translate("SegmentRow", "Prefecture"))):
             self.kind.addItem(label, key)
         self.kind.setMinimumWidth(150)
         self.remove_button = QToolButton(self)
         self.remove_button.setObjectName("segmentRemoveCondition")
         self.remove_button.setIcon(icon("delete"))
-        self.remove_button.setToolTip(tr(_CTX, "Remove this condition"))
+        self.remove_button.setToolTip(translate("SegmentRow", "Remove this condition"))
         self.remove_button.setAutoRaise(True)
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
         self.problem = QLabel(self)
@@ -213,11 +213,10 @@ class GroupBox(QFrame):
                                "border: 1px solid #C9D6EA; border-radius: 6px; }")
         self.choices = choices
         self.depth = depth
-        tr = QCoreApplication.translate
         self.op = QComboBox(self)
         self.op.setObjectName("segmentGroupOp")
-        self.op.addItem(tr(_CTX, "Match all of these (AND)"), AND)
-        self.op.addItem(tr(_CTX, "Match any of these (OR)"), OR)
+        self.op.addItem(translate("SegmentRow", "Match all of these (AND)"), AND)
+        self.op.addItem(translate("SegmentRow", "Match any of these (OR)"), OR)
         self.op.currentIndexChanged.connect(self.changed)
         header = QHBoxLayout()
         header.setSpacing(8)
@@ -228,18 +227,20 @@ class GroupBox(QFrame):
             self.remove_button = QToolButton(self)
             self.remove_button.setIcon(icon("delete"))
             self.remove_button.setAutoRaise(True)
-            self.remove_button.setToolTip(tr(_CTX, "Remove this group"))
+            self.remove_button.setToolTip(translate("SegmentRow", "Remove this group"))
             self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
             header.addWidget(self.remove_button)
         self.items_box = QVBoxLayout()
         self.items_box.setSpacing(6)
-        self.add_condition_button = QPushButton(icon("plus"), tr(_CTX, "Add condition"), self)
+        self.add_condition_button = QPushButton(
+            icon("plus"), translate("SegmentRow", "Add condition"), self)
         self.add_condition_button.setObjectName("segmentAddCondition")
         self.add_condition_button.clicked.connect(lambda: self.add_condition())
-        self.add_group_button = QPushButton(icon("plus"), tr(_CTX, "Add group"), self)
+        self.add_group_button = QPushButton(
+            icon("plus"), translate("SegmentRow", "Add group"), self)
         self.add_group_button.setObjectName("segmentAddGroup")
-        self.add_group_button.setToolTip(tr(
-            _CTX, "A group of conditions combined the other way (AND inside OR, or OR "
+        self.add_group_button.setToolTip(translate(
+            "SegmentRow", "A group of conditions combined the other way (AND inside OR, or OR "
             "inside AND)"))
         self.add_group_button.clicked.connect(lambda: self.add_group())
         # A group at this depth holds conditions one level down; a subgroup must leave

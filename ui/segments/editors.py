@@ -44,7 +44,8 @@ from app.segments import (
 )
 from ui.segments.picker import MultiPicker
 
-_CTX = "SegmentConditions"
+# A plain name lupdate recognises (it does not follow other aliases).
+translate = QCoreApplication.translate
 
 
 def _incomplete(message: str) -> ConditionError:
@@ -134,11 +135,10 @@ def _choose(combo: QComboBox, value: Any) -> None:
 class TagEditor(_Editor):
     def __init__(self, tags: list[tuple[int, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        tr = QCoreApplication.translate
-        self.match = _combo(self, [("any", tr(_CTX, "has any of")),
-                                   ("all", tr(_CTX, "has all of")),
-                                   ("none", tr(_CTX, "has none of"))])
-        self.tags = MultiPicker(tags, tr(_CTX, "Choose tags…"), self)
+        self.match = _combo(self, [("any", translate("SegmentRow", "has any of")),
+                                   ("all", translate("SegmentRow", "has all of")),
+                                   ("none", translate("SegmentRow", "has none of"))])
+        self.tags = MultiPicker(tags, translate("SegmentRow", "Choose tags…"), self)
         self.row.addWidget(self.match)
         self.row.addWidget(self.tags, 1)
         self._watch(self.match, self.tags)
@@ -146,32 +146,33 @@ class TagEditor(_Editor):
     def condition(self) -> Condition:
         ids = tuple(int(t) for t in self.tags.selected())  # type: ignore[call-overload]
         if not ids:
-            raise _incomplete(QCoreApplication.translate(_CTX, "Choose at least one tag."))
+            raise _incomplete(translate("SegmentRow", "Choose at least one tag."))
         return TagCondition(self.match.currentData(), ids)
 
     def set_condition(self, cond: TagCondition) -> None:
         _choose(self.match, cond.match)
-        self.tags.set_selected(list(cond.tag_ids), missing_label=QCoreApplication.translate(
-            _CTX, "(deleted tag)"))
+        self.tags.set_selected(list(cond.tag_ids), missing_label=translate(
+            "SegmentRow", "(deleted tag)"))
 
 
 def field_op_label(op: str, ftype: FieldType) -> str:
-    tr = QCoreApplication.translate
     attachment = ftype in (FieldType.IMAGE, FieldType.FILE)
     labels = {
-        "equals": tr(_CTX, "is"),
-        "contains": tr(_CTX, "contains"),
-        "gte": tr(_CTX, "at least"),
-        "lte": tr(_CTX, "at most"),
-        "between": tr(_CTX, "between"),
-        "before": tr(_CTX, "before"),
-        "after": tr(_CTX, "after"),
-        "next_days": tr(_CTX, "within the next days"),
-        "last_days": tr(_CTX, "within the last days"),
-        "any_of": tr(_CTX, "is any of"),
-        "all_of": tr(_CTX, "includes all of"),
-        "empty": tr(_CTX, "has no file") if attachment else tr(_CTX, "is empty"),
-        "not_empty": tr(_CTX, "has a file") if attachment else tr(_CTX, "is not empty"),
+        "equals": translate("SegmentRow", "is"),
+        "contains": translate("SegmentRow", "contains"),
+        "gte": translate("SegmentRow", "at least"),
+        "lte": translate("SegmentRow", "at most"),
+        "between": translate("SegmentRow", "between"),
+        "before": translate("SegmentRow", "before"),
+        "after": translate("SegmentRow", "after"),
+        "next_days": translate("SegmentRow", "within the next days"),
+        "last_days": translate("SegmentRow", "within the last days"),
+        "any_of": translate("SegmentRow", "is any of"),
+        "all_of": translate("SegmentRow", "includes all of"),
+        "empty": (translate("SegmentRow", "has no file") if attachment
+                  else translate("SegmentRow", "is empty")),
+        "not_empty": (translate("SegmentRow", "has a file") if attachment
+                      else translate("SegmentRow", "is not empty")),
     }
     return labels[op]
 
@@ -182,22 +183,22 @@ class FieldEditor(_Editor):
     def __init__(self, field_id: int, ftype: FieldType, choices: list[str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        tr = QCoreApplication.translate
         self.field_id = field_id
         self.ftype = ftype
         self.op = _combo(self, [(op, field_op_label(op, ftype)) for op in FIELD_OPS[ftype]])
         self.text = QLineEdit(self)
-        self.text.setPlaceholderText(tr(_CTX, "Text"))
+        self.text.setPlaceholderText(translate("SegmentRow", "Text"))
         self.number1 = QLineEdit(self)
-        self.number1.setPlaceholderText(tr(_CTX, "Number"))
+        self.number1.setPlaceholderText(translate("SegmentRow", "Number"))
         self.number2 = QLineEdit(self)
-        self.number2.setPlaceholderText(tr(_CTX, "Number"))
+        self.number2.setPlaceholderText(translate("SegmentRow", "Number"))
         for edit in (self.number1, self.number2):
             edit.setMaximumWidth(120)
         self.date1 = _date_edit(self)
         self.date2 = _date_edit(self)
-        self.days = _days_spin(self, tr(_CTX, " days"))
-        self.choices = MultiPicker([(c, c) for c in choices], tr(_CTX, "Choose…"), self)
+        self.days = _days_spin(self, translate("SegmentRow", " days"))
+        self.choices = MultiPicker([(c, c) for c in choices],
+                                   translate("SegmentRow", "Choose…"), self)
         self.dash = QLabel("〜", self)
         self.row.addWidget(self.op)
         for w in (self.text, self.number1, self.date1, self.dash, self.number2, self.date2,
@@ -238,7 +239,7 @@ class FieldEditor(_Editor):
     def _number(self, edit: QLineEdit) -> float:
         value = parse_number(edit.text())
         if value is None:
-            raise _incomplete(QCoreApplication.translate(_CTX, "Enter a number."))
+            raise _incomplete(translate("SegmentRow", "Enter a number."))
         return value
 
     def condition(self) -> Condition:
@@ -246,7 +247,7 @@ class FieldEditor(_Editor):
         value: Any = None
         if op in ("equals", "contains") and not self.numeric:
             if not self.text.text().strip():
-                raise _incomplete(QCoreApplication.translate(_CTX, "Enter a text."))
+                raise _incomplete(translate("SegmentRow", "Enter a text."))
             value = self.text.text()
         elif op in ("equals", "gte", "lte"):
             value = self._number(self.number1)
@@ -262,7 +263,7 @@ class FieldEditor(_Editor):
         elif op in ("any_of", "all_of"):
             value = tuple(self.choices.selected())
             if not value:
-                raise _incomplete(QCoreApplication.translate(_CTX, "Choose at least one."))
+                raise _incomplete(translate("SegmentRow", "Choose at least one."))
         return FieldCondition(self.field_id, op, value)
 
     def set_condition(self, cond: FieldCondition) -> None:
@@ -292,11 +293,11 @@ class FieldEditor(_Editor):
 class FollowedEditor(_Editor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        tr = QCoreApplication.translate
-        self.op = _combo(self, [("before", tr(_CTX, "before")), ("after", tr(_CTX, "after")),
-                                ("last_days", tr(_CTX, "within the last days"))])
+        self.op = _combo(self, [("before", translate("SegmentRow", "before")),
+                                ("after", translate("SegmentRow", "after")),
+                                ("last_days", translate("SegmentRow", "within the last days"))])
         self.date = _date_edit(self)
-        self.days = _days_spin(self, tr(_CTX, " days"))
+        self.days = _days_spin(self, translate("SegmentRow", " days"))
         self.row.addWidget(self.op)
         self.row.addWidget(self.date)
         self.row.addWidget(self.days)
@@ -328,9 +329,9 @@ class FollowedEditor(_Editor):
 class BirthdayEditor(_Editor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        tr = QCoreApplication.translate
-        months: list[tuple[Any, str]] = [(0, tr(_CTX, "this month"))]
-        months += [(m, tr(_CTX, "month %1").replace("%1", str(m))) for m in range(1, 13)]
+        months: list[tuple[Any, str]] = [(0, translate("SegmentRow", "this month"))]
+        months += [(m, translate("SegmentRow", "month %1").replace("%1", str(m)))
+                   for m in range(1, 13)]
         self.month = _combo(self, months)
         self.row.addWidget(self.month)
         self.row.addStretch(1)
@@ -347,9 +348,8 @@ class BirthdayEditor(_Editor):
 class LineEditor(_Editor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        tr = QCoreApplication.translate
-        self.on = _combo(self, [(True, tr(_CTX, "is a LINE friend")),
-                                (False, tr(_CTX, "is not on LINE"))])
+        self.on = _combo(self, [(True, translate("SegmentRow", "is a LINE friend")),
+                                (False, translate("SegmentRow", "is not on LINE"))])
         self.row.addWidget(self.on)
         self.row.addStretch(1)
         self._watch(self.on)
@@ -364,9 +364,8 @@ class LineEditor(_Editor):
 class LastMessageEditor(_Editor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        tr = QCoreApplication.translate
-        self.days = _days_spin(self, tr(_CTX, " days"))
-        self.row.addWidget(QLabel(tr(_CTX, "within the last"), self))
+        self.days = _days_spin(self, translate("SegmentRow", " days"))
+        self.row.addWidget(QLabel(translate("SegmentRow", "within the last"), self))
         self.row.addWidget(self.days)
         self.row.addStretch(1)
         self._watch(self.days)
@@ -382,18 +381,17 @@ class LastMessageEditor(_Editor):
 class PrefectureEditor(_Editor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        tr = QCoreApplication.translate
         self.prefectures = MultiPicker([(p, p) for p in prefectures.PREFECTURES],
-                                       tr(_CTX, "Choose prefectures…"), self)
-        self.row.addWidget(QLabel(tr(_CTX, "is in"), self))
+                                       translate("SegmentRow", "Choose prefectures…"), self)
+        self.row.addWidget(QLabel(translate("SegmentRow", "is in"), self))
         self.row.addWidget(self.prefectures, 1)
         self._watch(self.prefectures)
 
     def condition(self) -> Condition:
         names = tuple(str(p) for p in self.prefectures.selected())
         if not names:
-            raise _incomplete(QCoreApplication.translate(
-                _CTX, "Choose at least one prefecture."))
+            raise _incomplete(translate(
+                "SegmentRow", "Choose at least one prefecture."))
         return PrefectureCondition(names)
 
     def set_condition(self, cond: PrefectureCondition) -> None:
@@ -407,8 +405,8 @@ class KeptEditor(_Editor):
     def __init__(self, cond: Condition, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cond = cond
-        label = QLabel(QCoreApplication.translate(
-            _CTX, "A condition on a field that was deleted"), self)
+        label = QLabel(translate(
+            "SegmentRow", "A condition on a field that was deleted"), self)
         label.setObjectName("segmentKeptCondition")
         self.row.addWidget(label, 1)
 

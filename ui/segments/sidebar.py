@@ -48,8 +48,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("otokui.ui.segments")
 
 PREFIX = "segment:"
-#: Book changes after which the section is read again (tags and customers come through
-#: the sidebar's own reload, which the window calls).
+# Book changes after which the section is read again (tags and customers come through
+# the sidebar's own reload, which the window calls).
 _KINDS = frozenset({"segments", "fields"})
 
 
@@ -95,12 +95,12 @@ class _BookRelay(QObject):
 class SegmentSection(QWidget):
     """The header ("Segments", +) and the list of saved segments with their counts."""
 
-    #: The owner made a segment entry current (the sidebar turns it into a choice).
+    # The owner made a segment entry current (the sidebar turns it into a choice).
     picked = Signal(str)
-    #: Segments were added, changed or deleted in the book: (changed ids, empty: any).
+    # Segments were added, changed or deleted in the book: (changed ids, empty: any).
     segments_changed = Signal(object)
     broadcast_requested = Signal(int)
-    #: A segment was saved from the builder opened here (new or edited).
+    # A segment was saved from the builder opened here (new or edited).
     saved = Signal(int)
 
     def __init__(self, book: Book, parent: QWidget, *, key_role: int, count_role: int,
