@@ -317,3 +317,24 @@ def test_test_send_with_an_image(small_shop: Shop) -> None:
     assert fetch_public(shop.connected.relay, image["originalContentUrl"]).content == picture
     assert sum(len(shop.e.inbox(u)) for _, u in shop.friends) == 1
     assert b.broadcasts.list() == []
+
+
+def test_a_job_stored_before_images_still_sends(small_shop: Shop) -> None:
+    """A job stored by the previous release ({"texts": [...]} only) resumed after the
+    upgrade: the engine sends its texts as before."""
+    import json
+
+    from sqlalchemy import text as sql
+
+    shop = small_shop
+    b = shop.book
+    bid = b.broadcasts.create(b.broadcasts.plan([TEXT, "またのご来店を"],
+                                                Recipients.all_friends()))
+    with b.db.write() as s:
+        s.execute(sql("UPDATE broadcast SET content = :c WHERE id = :b"),
+                  {"c": json.dumps({"texts": [TEXT, "またのご来店を"]}), "b": bid})
+    assert b.broadcasts.get(bid).bubbles == (TEXT, "またのご来店を")
+    [report] = b.broadcasts.resume_all()
+    assert report.counts.sent == 20
+    for _, uid in shop.friends:
+        assert shop.received(uid) == [[TEXT, "またのご来店を"]]
