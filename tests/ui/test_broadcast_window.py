@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMenu
 
-from ui.broadcast.composer import TAG
+#: Bringing an open dialog forward: the offscreen test platform cannot raise windows.
+raises_windows = pytest.mark.qt_log_ignore(r"This plugin does not support raise\(\)",
+                                           extend=True)
 
 
 def _customers_menu(window) -> QMenu:
@@ -31,8 +33,7 @@ def test_menu_toolbar_and_shortcut(window) -> None:
     assert [a.objectName() for a in menu.actions()] == ["actBroadcastSelected", "actOwnLine"]
 
 
-# Bringing an open dialog forward: the offscreen test platform cannot raise windows.
-@pytest.mark.qt_log_ignore(r"This plugin does not support raise\(\)", extend=True)
+@raises_windows
 def test_broadcast_to_the_selection_keeps_the_text_when_opened_again(window, seeded,
                                                                     qtbot) -> None:
     integration = window.broadcasts
@@ -68,16 +69,22 @@ def test_marking_the_owners_own_line_account(window, seeded, book) -> None:
     assert not book.customers.get(seeded.customers["鈴木"]).is_owner
 
 
-def test_the_sidebar_opens_the_composer_for_a_tag(window, seeded) -> None:
+@raises_windows
+def test_the_sidebar_opens_the_composer_for_a_tag_or_a_segment(window, seeded, book) -> None:
+    from app.segments import Group, TagCondition
+
     sidebar = window.content.sidebar
     vip = seeded.tags["VIP"]
-    if hasattr(sidebar, "tag_broadcast_requested"):
-        sidebar.tag_broadcast_requested.emit(vip)
-    else:  # the sidebar's entry is not there yet: what it will call
-        window.broadcasts.new_broadcast(TAG, vip)
+    sidebar.tag_broadcast_requested.emit(vip)
     composer = window.broadcasts.composer
     assert composer is not None and composer.isVisible()
     assert composer.rb_tag.isChecked() and composer.tag_combo.currentData() == vip
+    regulars = book.segments.save("常連さん", Group(items=(
+        TagCondition("any", (seeded.tags["常連"],)),)))
+    sidebar.segment_broadcast_requested.emit(regulars)  # saved after the composer opened
+    assert window.broadcasts.composer is composer
+    assert composer.rb_segment.isChecked() and composer.segment_combo.currentData() == regulars
+    assert composer.segment_combo.currentText() == "常連さん"
 
 
 def test_history_from_the_menu_and_nothing_left_when_locked(window, qtbot) -> None:

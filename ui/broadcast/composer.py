@@ -398,24 +398,27 @@ class BroadcastComposer(QDialog):
 
     # --- recipients --------------------------------------------------------------------------
     def _fill_choices(self) -> None:
+        """The saved segments and tags to choose from (again: keeping what was chosen)."""
         book = self.book
         if book is None:
             return
-        self.segment_combo.clear()
-        for seg in book.segments.list():
-            if seg.valid:
-                self.segment_combo.addItem(seg.name, seg.id)
-        if not self.segment_combo.count():
-            self.segment_combo.addItem(self.tr("No saved segments yet"), None)
-        self.rb_segment.setEnabled(self.segment_combo.itemData(0) is not None)
-        self.segment_combo.setEnabled(self.rb_segment.isEnabled())
-        self.tag_combo.clear()
-        for tag in book.tags.list():
-            self.tag_combo.addItem(tag.name, tag.id)
-        if not self.tag_combo.count():
-            self.tag_combo.addItem(self.tr("No tags yet"), None)
-        self.rb_tag.setEnabled(self.tag_combo.itemData(0) is not None)
-        self.tag_combo.setEnabled(self.rb_tag.isEnabled())
+        segments = [(seg.name, seg.id) for seg in book.segments.list() if seg.valid]
+        tags = [(tag.name, tag.id) for tag in book.tags.list()]
+        for combo, radio, items, none in (
+                (self.segment_combo, self.rb_segment, segments,
+                 self.tr("No saved segments yet")),
+                (self.tag_combo, self.rb_tag, tags, self.tr("No tags yet"))):
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for name, ident in items:
+                combo.addItem(name, ident)
+            if not items:
+                combo.addItem(none, None)
+            combo.setCurrentIndex(max(0, combo.findData(keep)) if keep is not None else 0)
+            combo.blockSignals(False)
+            radio.setEnabled(bool(items))
+            combo.setEnabled(bool(items))
 
     def _choice_picked(self, radio: QRadioButton) -> Any:
         def picked(_index: int) -> None:
@@ -438,12 +441,15 @@ class BroadcastComposer(QDialog):
 
     def choose_recipients(self, kind: str, ident: int | None = None) -> None:
         """Pick who receives it (the sidebar's "配信…" entries, tests)."""
-        if kind == SEGMENT:
-            self.segment_combo.setCurrentIndex(max(0, self.segment_combo.findData(ident)))
-            self.rb_segment.setChecked(True)
-        elif kind == TAG:
-            self.tag_combo.setCurrentIndex(max(0, self.tag_combo.findData(ident)))
-            self.rb_tag.setChecked(True)
+        if kind in (SEGMENT, TAG):
+            combo, radio = (self.segment_combo, self.rb_segment) if kind == SEGMENT else (
+                self.tag_combo, self.rb_tag)
+            if combo.findData(ident) < 0:
+                self._fill_choices()  # made since the composer opened
+            if combo.findData(ident) < 0:
+                return
+            combo.setCurrentIndex(combo.findData(ident))
+            radio.setChecked(True)
         elif kind == SELECTED:
             self.rb_selected.setChecked(True)
         else:

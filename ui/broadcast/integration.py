@@ -228,12 +228,10 @@ class BroadcastIntegration(QObject):
         if content is not None:
             sidebar = content.sidebar
             # The sidebar's "このセグメントに配信…" / "このタグに配信…" entries.
-            if hasattr(sidebar, "segment_broadcast_requested"):
-                sidebar.segment_broadcast_requested.connect(
-                    lambda sid: self.new_broadcast(SEGMENT, int(sid)))
-            if hasattr(sidebar, "tag_broadcast_requested"):
-                sidebar.tag_broadcast_requested.connect(
-                    lambda tid: self.new_broadcast(TAG, int(tid)))
+            sidebar.segment_broadcast_requested.connect(
+                lambda sid: self.new_broadcast(SEGMENT, int(sid)))
+            sidebar.tag_broadcast_requested.connect(
+                lambda tid: self.new_broadcast(TAG, int(tid)))
         self.act_new.setEnabled(True)
         self.act_history.setEnabled(True)
         self.selection_changed(self.window.selected_ids())
