@@ -264,6 +264,82 @@ def demo_shots(app, settings) -> None:
     _settle(app, 100)
 
 
+def segment_shots(app, settings, root: Path) -> None:
+    """The segment builder on a demo-like book: three conditions (one an OR group), the
+    live count with the blocked customers apart, and who matches."""
+    import datetime as dt
+    import random
+
+    from PySide6.QtCore import QDate, Qt
+
+    from app.demo_names import GIVEN, PREFECTURES, SURNAMES, TOWNS
+    from app.profile import Profile
+    from ui.main_window import MainWindow
+    from ui.segments.builder import SegmentBuilderDialog
+    from ui.segments.picker import VALUE_ROLE
+
+    rng = random.Random(6)  # the same made-up people every run
+    book = Profile(root / "profile").create(passphrase="screenshot passphrase")  # noqa: S106
+    folder = book.tags.create_folder("来店")
+    vip = book.tags.create("VIP", folder_id=folder, color="#EA4335")
+    regular = book.tags.create("常連", folder_id=folder, color="#34A853")
+    book.tags.create("新規", color="#4C8BF5")
+    visits = book.fields.create("来店回数", "number", show_in_list=True)
+    ids = []
+    for i in range(240):
+        (sur, sur_kana), (given, given_kana) = rng.choice(SURNAMES), rng.choice(GIVEN)
+        line = rng.random() < 0.8
+        cid = book.customers.create(
+            name=f"{sur} {given}", furigana=f"{sur_kana} {given_kana}",
+            line_user_id=f"U{i + 1:032x}" if line else None,
+            followed_at=dt.datetime(2024, 1, 1) + dt.timedelta(days=rng.randrange(1000))
+            if line else None,
+            blocked_at=dt.datetime(2026, 5, 1) if line and rng.random() < 0.06 else None)
+        book.customers.update(cid, address=f"{rng.choice(PREFECTURES)}{rng.choice(TOWNS)}1-2",
+                              birthday=dt.date(1960 + rng.randrange(45), rng.randrange(1, 13),
+                                               rng.randrange(1, 29)))
+        book.fields.set_value(cid, visits, rng.randrange(0, 30))
+        ids.append(cid)
+    book.tags.add([c for c in ids if rng.random() < 0.35], [regular])
+    book.tags.add([c for c in ids if rng.random() < 0.15], [vip])
+
+    window = MainWindow(book, settings)
+    window.resize(*SIZE)
+    window.show()
+    _settle(app)
+    dialog = SegmentBuilderDialog(book, None, window)
+    dialog.resize(1100, 640)
+    dialog.show()
+    dialog.name.setText("常連・VIPの東京と神奈川の方")
+    first = dialog.root.items()[0]
+    for row in range(first.editor.tags.list.count()):
+        item = first.editor.tags.list.item(row)
+        if item.data(VALUE_ROLE) in (vip, regular):
+            item.setCheckState(Qt.CheckState.Checked)
+    number = dialog.root.add_condition(kind=f"field:{visits}")
+    number.editor.op.setCurrentIndex(number.editor.op.findData("gte"))
+    number.editor.number1.setText("5")
+    group = dialog.root.add_group()
+    place = group.items()[0]
+    place.set_kind("prefecture")
+    for row in range(place.editor.prefectures.list.count()):
+        item = place.editor.prefectures.list.item(row)
+        if item.data(VALUE_ROLE) in ("東京都", "神奈川県"):
+            item.setCheckState(Qt.CheckState.Checked)
+    since = group.add_condition(kind="followed")
+    since.editor.op.setCurrentIndex(since.editor.op.findData("after"))
+    since.editor.date.setDate(QDate(2026, 1, 1))
+    for _ in range(50):
+        _settle(app, 100)
+        if not dialog.counter.busy:
+            break
+    _settle(app, 200)
+    _save(dialog, "segment-builder.png", f" ({dialog.count_label.text()})")
+    dialog.reject()
+    window.close()
+    _settle(app, 100)
+
+
 def main() -> int:
     code = _under_xvfb()
     if code is not None:
@@ -376,6 +452,9 @@ def main() -> int:
         window.inbox.set_mode("customers")
         window.close()
         _settle(app, 100)
+    if "segment-builder" in wanted:
+        (work / "segments").mkdir()
+        segment_shots(app, settings, work / "segments")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -120,6 +120,7 @@ class SegmentBuilderDialog(QDialog):
         self.preview.setModel(self.preview_model)
         self.preview.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.preview.setUniformItemSizes(True)
+        self.preview.setSpacing(1)
         side_box = QVBoxLayout(side)
         side_box.setContentsMargins(4, 0, 0, 0)
         side_box.setSpacing(6)

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QPushButton,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
     QWidgetAction,
@@ -26,7 +26,7 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 FILTER_FROM = 12
 
 
-class MultiPicker(QToolButton):
+class MultiPicker(QPushButton):
     """``options`` are (value, label) pairs; ``selected()`` keeps the owner's order of ticks."""
 
     changed = Signal()
@@ -35,8 +35,8 @@ class MultiPicker(QToolButton):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("multiPicker")
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Left-aligned like the combo boxes beside it, which it otherwise looks like.
+        self.setStyleSheet("QPushButton#multiPicker { text-align: left; padding-left: 8px; }")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(160)
         self._placeholder = placeholder

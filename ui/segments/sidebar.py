@@ -17,7 +17,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -51,6 +60,17 @@ PREFIX = "segment:"
 # Book changes after which the section is read again (tags and customers come through
 # the sidebar's own reload, which the window calls).
 _KINDS = frozenset({"segments", "fields"})
+
+
+_STYLE = """
+QWidget#segmentSection { background: #FFFFFF; border-top: 1px solid #E6E9ED; }
+QLabel#segmentSectionTitle { color: #2B3440; }
+QListView#segmentList { border: none; background: #FFFFFF; padding: 0px 6px; outline: none; }
+QListView#segmentList::item { min-height: 28px; border-radius: 6px; padding-left: 2px;
+                              color: #2B3440; }
+QListView#segmentList::item:hover:!selected { background: #F1F3F5; }
+QListView#segmentList::item:selected { background: #E3F5EA; color: #0B5A2C; }
+"""
 
 
 def segment_id_of(key: str | None) -> int | None:
@@ -138,6 +158,7 @@ class SegmentSection(QWidget):
         self.list.setItemDelegate(delegate(self.list))
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setUniformItemSizes(True)
+        self.list.setIconSize(QSize(16, 16))
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
@@ -147,6 +168,8 @@ class SegmentSection(QWidget):
         self.empty_hint.setObjectName("segmentEmptyHint")
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setStyleSheet("color: #8A9099; padding: 2px 10px 8px 10px;")
+        # The same look as the tag tree above (resources/style.qss styles #tagTree).
+        self.setStyleSheet(_STYLE)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

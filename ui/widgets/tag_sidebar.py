@@ -212,6 +212,7 @@ class TagSidebar(QWidget):
         self.split = QSplitter(Qt.Orientation.Vertical, self)
         self.split.setObjectName("sidebarSplitter")
         self.split.setChildrenCollapsible(False)
+        self.split.setHandleWidth(3)
         self.segments = SegmentSection(book, self, key_role=KEY_ROLE, count_role=COUNT_ROLE,
                                        delegate=_CountDelegate)
         self.segments.picked.connect(self._segment_picked)
