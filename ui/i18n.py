@@ -7,7 +7,8 @@ translation sources, so that people working at the same time never edit the same
 * ``otokui_dialogs_ja.ts``: the dialogs in ``ui/dialogs``;
 * ``otokui_core_ja.ts``: messages of the Qt-free core (``app/``), marked there with
   ``QT_TRANSLATE_NOOP(context, text)``;
-* ``otokui_inbox_ja.ts``: the chat inbox (``ui/inbox``).
+* ``otokui_inbox_ja.ts``: the chat inbox (``ui/inbox``);
+* ``otokui_broadcast_ja.ts``: broadcasts in the window (``ui/broadcast``).
 
 ``python -m ui.i18n update`` refreshes the .ts files from the code (pyside6-lupdate);
 ``python -m ui.i18n compile`` builds the .qm files next to them (pyside6-lrelease; they
@@ -44,6 +45,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_core": ["app"],
     "otokui_inbox": ["ui/inbox"],
     "otokui_segments": ["ui/segments"],
+    "otokui_broadcast": ["ui/broadcast"],
 }
 
 _installed: list[QTranslator] = []

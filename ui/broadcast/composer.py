@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -90,27 +90,31 @@ class PhotoRefused(Exception):
     """A photo LINE would not take; ``str()`` is the owner's words."""
 
 
-def pick_photo(path: Path, tr: Any) -> PickedPhoto:
+def pick_photo(path: Path) -> PickedPhoto:
     """Check a photo as the inbox does (JPEG or PNG by its bytes, 10 MB at most, a
     preview made above 1 MB); raises :class:`PhotoRefused`."""
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
-            raise PhotoRefused(tr("“%1” is larger than 10 MB. LINE does not accept it: choose "
-                                  "a smaller photo.").replace("%1", path.name))
+            raise PhotoRefused(QCoreApplication.translate(
+                "BroadcastComposer", "“%1” is larger than 10 MB. LINE does not accept it: "
+                "choose a smaller photo.").replace("%1", path.name))
         data = path.read_bytes()
     except OSError as exc:
-        raise PhotoRefused(tr("“%1” could not be read.").replace("%1", path.name)) from exc
+        raise PhotoRefused(QCoreApplication.translate(
+            "BroadcastComposer", "“%1” could not be read.").replace("%1", path.name)) from exc
     image = QImage.fromData(data) if image_type(data) is not None else QImage()
     if image.isNull():
-        raise PhotoRefused(tr("“%1” is not a JPEG or PNG photo. LINE only takes those.")
-                           .replace("%1", path.name))
+        raise PhotoRefused(QCoreApplication.translate(
+            "BroadcastComposer", "“%1” is not a JPEG or PNG photo. LINE only takes those.")
+            .replace("%1", path.name))
     preview = None
     if size > MAX_PREVIEW_BYTES:
         try:
             preview = make_preview(data)
         except ValueError as exc:
-            raise PhotoRefused(tr("No preview could be made of “%1”.").replace(
+            raise PhotoRefused(QCoreApplication.translate(
+                "BroadcastComposer", "No preview could be made of “%1”.").replace(
                 "%1", path.name)) from exc
     thumb = QPixmap.fromImage(image.scaled(200, 200, Qt.AspectRatioMode.KeepAspectRatio,
                                            Qt.TransformationMode.SmoothTransformation))
@@ -561,7 +565,7 @@ class BroadcastComposer(QDialog):
             self._say_error(self.tr("A message has at most 5 bubbles."))
             return False
         try:
-            picked = pick_photo(path, self.tr)
+            picked = pick_photo(path)
         except PhotoRefused as exc:
             self._say_error(str(exc))
             return False

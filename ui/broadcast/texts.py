@@ -12,33 +12,40 @@ from ui.formatting import format_count
 if TYPE_CHECKING:
     from app.book import Book
 
-_CTX = "Broadcast"
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
 
 
 def state_label(state: str) -> str:
     labels = {
-        "scheduled": _t("Scheduled"),
-        "ready": _t("Waiting to send"),
-        "sending": _t("Sending"),
-        "done": _t("Sent"),
-        "stopped": _t("Stopped (monthly limit)"),
-        "cancelled": _t("Cancelled"),
+        "scheduled": QCoreApplication.translate(
+            "Broadcast", "Scheduled"),
+        "ready": QCoreApplication.translate(
+            "Broadcast", "Waiting to send"),
+        "sending": QCoreApplication.translate(
+            "Broadcast", "Sending"),
+        "done": QCoreApplication.translate(
+            "Broadcast", "Sent"),
+        "stopped": QCoreApplication.translate(
+            "Broadcast", "Stopped (monthly limit)"),
+        "cancelled": QCoreApplication.translate(
+            "Broadcast", "Cancelled"),
     }
     return labels.get(state, state)
 
 
 def result_label(state: str) -> str:
     labels = {
-        "sent": _t("Sent"),
-        "failed": _t("Failed"),
-        "skipped": _t("Skipped"),
-        "not_sent": _t("Not sent"),
-        "pending": _t("Waiting"),
-        "sending": _t("Waiting"),
+        "sent": QCoreApplication.translate(
+            "Broadcast", "Sent"),
+        "failed": QCoreApplication.translate(
+            "Broadcast", "Failed"),
+        "skipped": QCoreApplication.translate(
+            "Broadcast", "Skipped"),
+        "not_sent": QCoreApplication.translate(
+            "Broadcast", "Not sent"),
+        "pending": QCoreApplication.translate(
+            "Broadcast", "Waiting"),
+        "sending": QCoreApplication.translate(
+            "Broadcast", "Waiting"),
     }
     return labels.get(state, state)
 
@@ -48,12 +55,18 @@ def reason_words(reason: str | None) -> str:
     if not reason:
         return ""
     words = {
-        "quota": _t("This month's LINE message limit was reached"),
-        "cancelled": _t("The broadcast was cancelled"),
-        "blocked": _t("Blocked your account since it was planned"),
-        "not_on_line": _t("No longer a LINE friend"),
-        "unknown": _t("Otokui could not confirm it; it may have arrived"),
-        "images_expired": _t("Its photos were no longer available to LINE"),
+        "quota": QCoreApplication.translate(
+            "Broadcast", "This month's LINE message limit was reached"),
+        "cancelled": QCoreApplication.translate(
+            "Broadcast", "The broadcast was cancelled"),
+        "blocked": QCoreApplication.translate(
+            "Broadcast", "Blocked your account since it was planned"),
+        "not_on_line": QCoreApplication.translate(
+            "Broadcast", "No longer a LINE friend"),
+        "unknown": QCoreApplication.translate(
+            "Broadcast", "Otokui could not confirm it; it may have arrived"),
+        "images_expired": QCoreApplication.translate(
+            "Broadcast", "Its photos were no longer available to LINE"),
     }
     if reason in words:
         return words[reason]
@@ -66,12 +79,15 @@ def audience_words(book: Book | None, audience: dict[str, Any]) -> str:
     """How the recipients were chosen, e.g. "タグ「VIP」" or "すべての友だち"."""
     kind = audience.get("kind")
     if kind == "all":
-        return _t("All friends")
+        return QCoreApplication.translate(
+            "Broadcast", "All friends")
     if kind == "customers":
-        return _t("Selected customers (%1)").replace(
+        return QCoreApplication.translate(
+            "Broadcast", "Selected customers (%1)").replace(
             "%1", format_count(int(audience.get("selected", 0))))
     if kind == "condition":
-        return _t("Customers matching conditions")
+        return QCoreApplication.translate(
+            "Broadcast", "Customers matching conditions")
     name = ""
     if book is not None:
         try:
@@ -82,9 +98,13 @@ def audience_words(book: Book | None, audience: dict[str, Any]) -> str:
         except (OtokuiError, KeyError, ValueError):
             name = ""
     if kind == "segment":
-        return _t("Segment “%1”").replace("%1", name) if name else _t("A deleted segment")
+        if not name:
+            return QCoreApplication.translate("Broadcast", "A deleted segment")
+        return QCoreApplication.translate("Broadcast", "Segment “%1”").replace("%1", name)
     if kind == "tag":
-        return _t("Tag “%1”").replace("%1", name) if name else _t("A deleted tag")
+        if not name:
+            return QCoreApplication.translate("Broadcast", "A deleted tag")
+        return QCoreApplication.translate("Broadcast", "Tag “%1”").replace("%1", name)
     return str(kind or "")
 
 
@@ -92,7 +112,8 @@ def bubble_words(info: Any, separator: str = " / ", *, one_line: bool = True) ->
     """A stored broadcast's bubbles as text; a photo as "[Photo]"."""
     parts = []
     for bubble in (getattr(info, "bubbles", ()) or info.texts):
-        text = bubble if isinstance(bubble, str) else _t("[Photo]")
+        text = bubble if isinstance(bubble, str) else QCoreApplication.translate(
+            "Broadcast", "[Photo]")
         parts.append(text.replace("\n", " ") if one_line else text)
     return separator.join(parts)
 
