@@ -15,8 +15,10 @@ bar) and ``docs/screenshots/line-settings.png`` (Settings → LINE on the demo's
 Japanese, the default language.
 
 ``docs/screenshots/inbox.png`` is the chat inbox on made-up conversations (text, a sticker, a
-photo and replies). Only some of them: ``python -m bench.screenshots demo`` (names: main,
-detail, import, demo, inbox).
+photo and replies). ``docs/screenshots/segment-builder.png`` is the segment builder with
+three conditions and its live count on a made-up book of 240 customers. Only some of them:
+``python -m bench.screenshots demo`` (names: main, detail, import, demo, inbox,
+segment-builder).
 """
 
 from __future__ import annotations
@@ -344,7 +346,8 @@ def main() -> int:
     code = _under_xvfb()
     if code is not None:
         return code
-    wanted = set(sys.argv[1:]) or {"main", "detail", "import", "demo", "inbox"}
+    wanted = set(sys.argv[1:]) or {"main", "detail", "import", "demo", "inbox",
+                                   "segment-builder"}
     import keyring
     from PySide6.QtCore import QSettings
 

@@ -375,3 +375,28 @@ def test_preview_model_passes_the_qt_model_tester(dialog, seeded, qtbot, qtmodel
     settle(qtbot, dialog)
     assert dialog.preview_model.rowCount() == 4
     qtmodeltester.check(dialog.preview_model, force_py=True)
+
+
+def test_japanese_by_default(seeded, qtbot, qapp) -> None:
+    from ui import i18n
+
+    i18n.compile_if_stale()
+    i18n.install_translators(qapp, "ja")  # the conftest fixture removes it afterwards
+    dialog = SegmentBuilderDialog(seeded.book)
+    qtbot.addWidget(dialog)
+    row = dialog.root.items()[0]
+    assert dialog.windowTitle() == "新しいセグメント"
+    assert row.kind.currentText() == "タグ"
+    assert dialog.root.op.currentText() == "すべての条件に一致（AND）"
+    assert dialog.message_label.text() == "条件 1: タグを1つ以上選んでください。"
+    tick(row.editor.tags, seeded.tags["VIP"])
+    settle(qtbot, dialog)
+    assert dialog.count_label.text() == "該当: 1人"
+    assert dialog.blocked_label.text() == "ほかに1人がブロック中のため、配信されません。"
+    row.set_kind(f"field:{seeded.fields['来店回数']}")
+    choose(row.editor.op, "between")
+    row.editor.number1.setText("9")
+    row.editor.number2.setText("3")
+    settle(qtbot, dialog)  # the core's own message, in Japanese too
+    assert dialog.message_label.text().startswith("条件 1: ")
+    assert "range" not in dialog.message_label.text()
