@@ -400,3 +400,46 @@ def test_japanese_by_default(seeded, qtbot, qapp) -> None:
     settle(qtbot, dialog)  # the core's own message, in Japanese too
     assert dialog.message_label.text().startswith("条件 1: ")
     assert "range" not in dialog.message_label.text()
+
+
+def test_a_stale_count_is_dropped(seeded, qtbot) -> None:
+    """A count still running when the conditions change is never shown."""
+    from PySide6.QtWidgets import QWidget
+
+    from ui.segments.live_count import LiveCounter
+
+    book = seeded.book
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    counter = LiveCounter(book, holder, delay_ms=0)
+    shown: list[tuple[int, int, list[int]]] = []
+    counter.counted.connect(
+        lambda counts, rows: shown.append((counts.recipients, counts.blocked,
+                                           [r.id for r in rows])))
+    everyone_cond = Group(AND, ())
+    line_off = Group(AND, (LineCondition(False),))
+    counter.request(everyone_cond)
+    counter._timer.stop()
+    counter._start()  # the first count is now running in the background
+    counter.request(line_off)  # before its result can arrive (no event processed yet)
+    qtbot.waitUntil(lambda: not counter.busy and bool(shown), timeout=5000)
+    want = expected(book, lambda r: not r.line_user_id)
+    assert shown == [want]
+
+
+def test_rows_and_groups_are_removed_by_their_buttons(dialog, seeded, qtbot) -> None:
+    first = dialog.root.items()[0]
+    tick(first.editor.tags, seeded.tags["VIP"])
+    group = dialog.root.add_group()
+    inner = group.add_condition(kind="line")
+    assert len(group.items()) == 2
+    group.items()[0].remove_button.click()  # the group's empty tag row
+    assert group.items() == [inner]
+    assert dialog.condition() == Group(AND, (TagCondition("any", (seeded.tags["VIP"],)),
+                                             Group(OR, (LineCondition(True),))))
+    group.remove_button.click()
+    first.remove_button.click()
+    assert dialog.root.items() == []
+    # No conditions at all: every customer who has not blocked the shop.
+    want = expected(seeded.book, lambda r: True)
+    assert counts_of(qtbot, dialog) == want
