@@ -225,3 +225,21 @@ def test_new_segment_from_the_plus_button_is_chosen_after_saving(window, seeded,
     assert editor.condition() == book.segments.get(sid).condition
     qtbot.waitUntil(lambda: not editor.counter.busy, timeout=5000)
     editor.reject()
+
+
+def test_a_segment_choice_replaces_only_its_own_clause(seeded) -> None:
+    """Clauses others put in the query stay; the previous segment's goes."""
+    from ui.widgets.tag_sidebar import SidebarChoice
+
+    book = seeded.book
+    line = book.segments.save("LINE", Group(AND, (LineCondition(True),)))
+    off = book.segments.save("LINEなし", Group(AND, (LineCondition(False),)))
+    foreign = ("c.id <> :not_this", {"not_this": seeded.customers["佐藤"]})
+    q = CustomerQuery(extra_where=(foreign,))
+    q = SidebarChoice(f"segment:{line}", segment_id=line, segments=book.segments).apply(q)
+    assert len(q.extra_where) == 2 and q.extra_where[0] == foreign
+    q = SidebarChoice(f"segment:{off}", segment_id=off, segments=book.segments).apply(q)
+    assert len(q.extra_where) == 2 and q.extra_where[0] == foreign
+    assert book.search.ids(q) == [seeded.customers["高橋"]]  # not on LINE, minus 佐藤
+    q = SidebarChoice(ALL_KEY).apply(q)
+    assert q.extra_where == (foreign,)

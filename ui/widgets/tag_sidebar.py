@@ -72,14 +72,11 @@ ALL_KEY = "view:all"
 BLOCKED_KEY = "view:blocked"
 
 
+#: Marks the clause a chosen segment puts in the table's query, so the next choice can take
+#: it out again (an SQL comment: it changes nothing in what the clause selects).
+_SEGMENT_MARK = "/* sidebar segment */ "
 #: What an unusable saved segment shows: nobody (it names a deleted tag or field).
-_NOBODY = ("c.id IN (SELECT NULL WHERE 0)", {})
-
-
-def _is_segment_clause(clause: tuple[str, dict[str, object]]) -> bool:
-    """A clause a segment put in a query (``SegmentService.segment_query``'s, or _NOBODY)."""
-    sql, params = clause
-    return sql.startswith("c.id IN (") and all(k.startswith("sgq") for k in params)
+_NOBODY = (_SEGMENT_MARK + "c.id IN (SELECT NULL WHERE 0)", {})
 
 
 @dataclass(frozen=True)
@@ -95,15 +92,18 @@ class SidebarChoice:
 
     def apply(self, query: CustomerQuery) -> CustomerQuery:
         # The previous choice's segment clause goes: a choice replaces the view.
-        kept = tuple(c for c in query.extra_where if not _is_segment_clause(c))
+        kept = tuple(c for c in query.extra_where if not c[0].startswith(_SEGMENT_MARK))
         query = replace(query, view=self.view, tags_any=self.tags_any, extra_where=kept)
         if self.segment_id is None or self.segments is None:
             return query
         try:
-            return self.segments.saved_query(self.segment_id, query)  # type: ignore[attr-defined]
+            found = self.segments.saved_query(  # type: ignore[attr-defined]
+                self.segment_id, replace(query, extra_where=()))
         except OtokuiError as exc:
             log.info("segment %d cannot be shown: %s", self.segment_id, exc.code)
             return replace(query, extra_where=(*kept, _NOBODY))
+        added = tuple((_SEGMENT_MARK + sql, params) for sql, params in found.extra_where)
+        return replace(found, extra_where=(*kept, *added))
 
 
 def _dot(colour: str, size: int = 12) -> QIcon:
