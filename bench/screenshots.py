@@ -16,9 +16,11 @@ Japanese, the default language.
 
 ``docs/screenshots/inbox.png`` is the chat inbox on made-up conversations (text, a sticker, a
 photo and replies). ``docs/screenshots/segment-builder.png`` is the segment builder with
-three conditions and its live count on a made-up book of 240 customers. Only some of them:
-``python -m bench.screenshots demo`` (names: main, detail, import, demo, inbox,
-segment-builder).
+three conditions and its live count on a made-up book of 240 customers.
+``docs/screenshots/broadcast-composer.png`` is the broadcast composer on the demo's book (two
+bubbles, the preview as one friend reads it, recipients, cost and the month's quota). Only
+some of them: ``python -m bench.screenshots demo`` (names: main, detail, import, demo,
+inbox, segment-builder, broadcast-composer).
 """
 
 from __future__ import annotations
@@ -342,12 +344,45 @@ def segment_shots(app, settings, root: Path) -> None:
     _settle(app, 100)
 
 
+def broadcast_shots(app, settings) -> None:
+    """The broadcast composer on the demo's book: two bubbles (the first with the
+    customer's name), the preview as one friend reads it, and the recipients, cost and
+    what remains of the month (the demo's LINE given a monthly limit for the shot)."""
+    from ui.app import open_demo_window
+
+    window = open_demo_window(settings, seed=11)
+    if window is None:
+        raise SystemExit("the demo did not start")
+    window.resize(*SIZE)
+    window.show()
+    _settle(app, 4000)  # the demo's friends are in the book
+    window.demo_session.emulator.set_quota(type="limited", value=1000, total_usage=236)
+    composer = window.broadcasts.new_broadcast()
+    composer.resize(1180, 740)
+    composer.name_edit.setText("冬のセール")
+    composer.set_text("{名前}様、いつもありがとうございます！\n12月1日〜10日は冬のセール。"
+                      "全メニュー10%オフです。")
+    composer.add_bubble("ご予約はこのトークからどうぞ。お待ちしております🌸")
+    composer.replan()
+    for _ in range(100):
+        _settle(app, 100)
+        if composer.plan_is_current():
+            break
+    if composer.preview.recipient.count() > 2:
+        composer.preview.recipient.setCurrentIndex(2)
+    _settle(app, 300)
+    _save(composer, "broadcast-composer.png", f" ({composer.summary.text()})")
+    composer.close()
+    window.close()
+    _settle(app, 100)
+
+
 def main() -> int:
     code = _under_xvfb()
     if code is not None:
         return code
     wanted = set(sys.argv[1:]) or {"main", "detail", "import", "demo", "inbox",
-                                   "segment-builder"}
+                                   "segment-builder", "broadcast-composer"}
     import keyring
     from PySide6.QtCore import QSettings
 
@@ -458,6 +493,8 @@ def main() -> int:
     if "segment-builder" in wanted:
         (work / "segments").mkdir()
         segment_shots(app, settings, work / "segments")
+    if "broadcast-composer" in wanted:
+        broadcast_shots(app, settings)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

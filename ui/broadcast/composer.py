@@ -314,6 +314,7 @@ class BroadcastComposer(QDialog):
         form = QVBoxLayout(left)
         form.setContentsMargins(0, 0, 8, 0)
         form.setSpacing(6)
+        form.addWidget(self.name_edit)
         form.addWidget(_section(self.tr("Recipients"), left))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
@@ -343,7 +344,6 @@ class BroadcastComposer(QDialog):
         when.addWidget(self.at_edit)
         when.addStretch(1)
         form.addLayout(when)
-        form.addWidget(self.name_edit)
         form.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -379,7 +379,7 @@ class BroadcastComposer(QDialog):
         layout.addWidget(self.notice)
         layout.addLayout(progress_row)
         layout.addLayout(buttons)
-        self.resize(1120, 760)
+        self.resize(1120, 720)
 
         # --- wiring ----------------------------------------------------------------------
         self._plan_timer = QTimer(self)
@@ -480,7 +480,7 @@ class BroadcastComposer(QDialog):
         editor = TextBubbleEditor(removable=bool(self.editors), parent=self)
         editor.edit.setPlaceholderText(self.tr("Write a message… {名前} becomes each "
                                                "customer's name"))
-        editor.edit.setMaximumHeight(110)
+        editor.edit.setMaximumHeight(96)
         editor.edit.setPlainText(text)
         editor.changed.connect(self._edited)
         editor.remove_requested.connect(self.remove_bubble)

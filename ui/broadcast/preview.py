@@ -163,6 +163,7 @@ class BroadcastPreview(QWidget):
     def refresh(self) -> None:
         for bubble in self.bubbles:
             self.column.removeWidget(bubble)
+            bubble.hide()  # gone now, not when the event loop gets to deleting it
             bubble.deleteLater()
         self.bubbles = []
         self.shown = []
