@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from app.broadcast import Recipients
+from app.broadcast import Rate, Recipients
 from tests.broadcast.conftest import Shop
 from tests.sync.conftest import book, connected, emulator, line, profile, relay  # noqa: F401
 from tests.ui.helpers import write_png
@@ -227,3 +227,28 @@ def test_placeholders_from_the_menu_photos_and_unknown_ones(qtbot, bshop: Shop,
     assert len(c.editors) + len(c.photos) == 5
     assert c.add_bubble() is None and not c.add_bubble_button.isEnabled()
     assert c.texts()[0] == "{お名前} {会員番号}"  # nothing typed was lost on the way
+
+
+def test_progress_then_stop_sending_midway(qtbot, bshop: Shop) -> None:
+    b = bshop.book
+    b.broadcasts.rates["push"] = Rate(4.0, 1)  # slow enough to stop it midway
+    b.broadcasts.wave["push"] = 2  # progress after every two pushes
+    c = open_composer(qtbot, b)
+    c.set_text("{名前}様だけの特別クーポン")
+    wait_plan(qtbot, c)
+    assert c.plan.personal and c.plan.count == FRIENDS
+    c.send_button.click()
+    qtbot.waitUntil(lambda: c.progress.isVisible() and c.progress.value() >= 2,
+                    timeout=30_000)
+    assert c.progress.maximum() == FRIENDS and c.cancel_button.isVisible()
+    with qtbot.waitSignal(c.finished, timeout=30_000) as blocker:
+        c.cancel_button.click()
+    report = blocker.args[0]
+    assert report.state == "cancelled"
+    assert 2 <= report.counts.sent < FRIENDS
+    assert report.counts.sent + report.counts.not_sent + report.counts.failed == FRIENDS
+    assert "The broadcast was stopped." in c.notice.text()
+    got = bshop.times_received("特別クーポン")
+    assert set(got.values()) <= {0, 1}  # nobody twice
+    assert sum(got.values()) == report.counts.sent
+    assert b.broadcasts.get(c.broadcast_id).state == "cancelled"
