@@ -108,9 +108,6 @@ class _BookRelay(QObject):
         if change.kind in _KINDS:
             self.arrived.emit(change.kind, tuple(change.ids or ()))
 
-    def detach(self) -> None:
-        self._book.changed.disconnect(self._from_any_thread)
-
 
 class SegmentSection(QWidget):
     """The header ("Segments", +) and the list of saved segments with their counts."""
@@ -251,9 +248,11 @@ class SegmentSection(QWidget):
 
         run_in_background(self, work, on_success=done, on_failure=failed)
 
-    def _arrived(self, _kind: str, ids: tuple[int, ...]) -> None:
+    def _arrived(self, kind: str, ids: tuple[int, ...]) -> None:
+        # A field change may touch any segment: only "segments" names the ones changed.
         if self._changed_ids is not None:
-            self._changed_ids = self._changed_ids | set(ids) if ids else None
+            self._changed_ids = (self._changed_ids | set(ids) if ids and kind == "segments"
+                                 else None)
         self._reload_timer.start()
 
     def _book_changed(self) -> None:
