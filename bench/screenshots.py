@@ -312,7 +312,6 @@ def segment_shots(app, settings, root: Path) -> None:
     window.show()
     _settle(app)
     dialog = SegmentBuilderDialog(book, None, window)
-    dialog.resize(1100, 640)
     dialog.show()
     dialog.name.setText("常連・VIPの東京と神奈川の方")
     first = dialog.root.items()[0]

@@ -56,7 +56,7 @@
     </message>
     <message>
         <source>%1 more match but blocked the shop: they never receive broadcasts.</source>
-        <translation>ほかに%1がブロック中のため、配信されません。</translation>
+        <translation>ブロック中: ほか%1（配信されません）</translation>
     </message>
     <message>
         <source>The first %1 of them</source>

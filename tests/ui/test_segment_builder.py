@@ -392,7 +392,7 @@ def test_japanese_by_default(seeded, qtbot, qapp) -> None:
     tick(row.editor.tags, seeded.tags["VIP"])
     settle(qtbot, dialog)
     assert dialog.count_label.text() == "該当: 1人"
-    assert dialog.blocked_label.text() == "ほかに1人がブロック中のため、配信されません。"
+    assert dialog.blocked_label.text() == "ブロック中: ほか1人（配信されません）"
     row.set_kind(f"field:{seeded.fields['来店回数']}")
     choose(row.editor.op, "between")
     row.editor.number1.setText("9")

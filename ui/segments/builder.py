@@ -66,8 +66,9 @@ class SegmentBuilderDialog(QDialog):
         self.last_counts: SegmentCounts | None = None
         self.setWindowTitle(self.tr("New segment") if segment_id is None
                             else self.tr("Edit segment"))
-        self.resize(1040, 640)
-        self.setMinimumSize(820, 480)
+        # Wide enough for the widest row (a date range) beside the count panel.
+        self.resize(1120, 660)
+        self.setMinimumSize(960, 500)
 
         self.name = QLineEdit(self)
         self.name.setObjectName("segmentName")

@@ -132,10 +132,10 @@ class ConditionRow(QFrame):
 
         self._line = QHBoxLayout()
         self._line.setSpacing(8)
-        self._line.addWidget(self.kind, 0, Qt.AlignmentFlag.AlignTop)
+        self._line.addWidget(self.kind, 0, Qt.AlignmentFlag.AlignVCenter)
         self.editor: editors._Editor = editors.TagEditor(choices.tags, self)
         self._line.addWidget(self.editor, 1)
-        self._line.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._line.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignVCenter)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 6, 6, 6)
         box.setSpacing(4)
