@@ -1071,6 +1071,9 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.broadcasts.hold_close():
+            event.ignore()  # closes by itself once the broadcast has gone out
+            return
         if any(op.running for op in self._ops):
             answer = QMessageBox.question(
                 self, self.tr("Quit Otokui"),

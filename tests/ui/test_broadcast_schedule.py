@@ -9,7 +9,7 @@ import datetime as dt
 
 from PySide6.QtWidgets import QPushButton
 
-from app.broadcast import Recipients
+from app.broadcast import Rate, Recipients
 from tests.broadcast.conftest import Shop
 from tests.sync.conftest import book, connected, emulator, line, profile, relay  # noqa: F401
 from tests.sync.support import PASSPHRASE, fast_worker
@@ -104,3 +104,27 @@ def test_decide_later_asks_again_after_the_next_unlock(qtbot, bshop: Shop, setti
     assert integration.act_new.isEnabled() and integration.timer.isActive()
     assert bshop.e.sent() == []
     assert window.book.broadcasts.get(missed).state == "scheduled"
+
+
+def test_lock_and_quit_wait_for_a_broadcast_being_sent(qtbot, bshop: Shop, settings) -> None:
+    b = bshop.book
+    b.broadcasts.rates["push"] = Rate(6.0, 1)  # about two seconds for the twelve pushes
+    b.broadcasts.wave["push"] = 2
+    window = _window(qtbot, b, settings)
+    integration = window.broadcasts
+    composer = integration.new_broadcast()
+    composer.set_text("{名前}様 年末のご挨拶")
+    composer.replan()
+    qtbot.waitUntil(composer.plan_is_current, timeout=30_000)
+    composer.send_button.click()
+    qtbot.waitUntil(lambda: integration.runner is not None and integration.runner.busy,
+                    timeout=30_000)
+    assert window.busy and not window.lock()  # locks once it is done, not under it
+    closed = []
+    window.closed.connect(lambda: closed.append(True))
+    window.close()
+    assert window.isVisible() and not closed  # waits for the broadcast
+    assert "closes as soon as the broadcast" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: bool(closed), timeout=60_000)
+    assert not window.isVisible()
+    assert set(bshop.times_received("年末のご挨拶").values()) == {1}

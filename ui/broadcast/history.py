@@ -14,7 +14,14 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,6 +62,7 @@ log = logging.getLogger("otokui.ui.broadcast")
 
 _Index = QModelIndex | QPersistentModelIndex
 PAGE = 500
+REFRESH_DELAY_MS = 300
 NAME_PAGE = 200
 STATE_COLOURS = {"done": "#137333", "sending": "#1967D2", "ready": "#1967D2",
                  "scheduled": "#B06000", "stopped": "#C5221F", "cancelled": "#5F6368"}
@@ -330,6 +338,10 @@ class HistoryDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(980, 720)
 
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
         self.runner.finished.connect(lambda _b, _r: self.refresh())
         self.runner.failed.connect(self._runner_failed)
         if events is not None:
@@ -477,7 +489,8 @@ class HistoryDialog(QDialog):
 
     def _book_changed(self, kinds: set[str], _ids: dict[str, set[int] | None]) -> None:
         if "broadcasts" in kinds or "customers" in kinds:
-            self.refresh()
+            # A broadcast being sent announces every wave: one refresh per burst.
+            self._refresh_timer.start()
 
     def _runner_failed(self, _bid: int, exc: BaseException) -> None:
         self._failed(exc)
@@ -505,6 +518,7 @@ class HistoryDialog(QDialog):
         return any(op.running for op in self._ops)
 
     def release(self) -> None:
+        self._refresh_timer.stop()
         if self._events is not None:
             self._events.changed.disconnect(self._book_changed)
             self._events = None

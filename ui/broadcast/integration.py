@@ -159,6 +159,7 @@ class BroadcastIntegration(QObject):
         self._events: BookEvents | None = None
         #: Missed broadcasts already offered since the book was opened (asked once each).
         self._offered: set[int] = set()
+        self._closing = False
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(lambda: self.tick())
@@ -259,6 +260,26 @@ class BroadcastIntegration(QObject):
         self.book = None
         for act in self.actions:
             act.setEnabled(False)
+
+    def hold_close(self) -> bool:
+        """The window is asked to close while a broadcast is sending: it closes when the
+        broadcast is done (closing the book under it would stop it half way; what a crash
+        leaves is resumed, but a quit need not be one). True: the close waits."""
+        runner = self.runner
+        if runner is None or not runner.busy:
+            return False
+        self.window.statusBar().showMessage(self.tr(
+            "Otokui closes as soon as the broadcast being sent is finished."), 0)
+        if not self._closing:
+            self._closing = True
+
+            def maybe_close(*_args: Any) -> None:
+                if self.runner is not None and not self.runner.busy:
+                    QTimer.singleShot(0, self.window.close)
+
+            runner.finished.connect(maybe_close)
+            runner.failed.connect(maybe_close)
+        return True
 
     @property
     def busy(self) -> bool:
