@@ -408,6 +408,10 @@
         <translation>配信のテスト送信はこのお客様に届きます</translation>
     </message>
     <message>
+        <source>Otokui closes as soon as the broadcast being sent is finished.</source>
+        <translation>送信中の配信が終わりしだい、Otokuiを終了します。</translation>
+    </message>
+    <message>
         <source>Broadcast: %1 — sent %2, failed %3, not sent %4</source>
         <translation>配信：%1 — 送信 %2、失敗 %3、未送信 %4</translation>
     </message>

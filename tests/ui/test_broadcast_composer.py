@@ -252,3 +252,30 @@ def test_progress_then_stop_sending_midway(qtbot, bshop: Shop) -> None:
     assert set(got.values()) <= {0, 1}  # nobody twice
     assert sum(got.values()) == report.counts.sent
     assert b.broadcasts.get(c.broadcast_id).state == "cancelled"
+
+
+def test_the_composer_speaks_japanese(qtbot, qapp, bshop: Shop) -> None:
+    from ui import i18n
+
+    i18n.compile_if_stale()
+    i18n.install_translators(qapp, "ja")  # the conftest fixture removes it afterwards
+    bshop.e.set_quota(type="limited", value=5, total_usage=0)
+    c = open_composer(qtbot, bshop.book)
+    assert c.windowTitle() == "新しい配信"
+    assert c.send_button.text() == "今すぐ送信" and c.rb_all.text() == "すべての友だち"
+    c.set_text("{名前}様 {誕生日} のお祝い")
+    assert c.placeholder_warning.text() == \
+        "認識できない差し込み（全員にそのまま送られます）：{誕生日}"
+    wait_plan(qtbot, c)
+    assert c.summary.text().split() == ["送信先：12人", "消費：12通", "今月の残り：5通（送信後",
+                                        "0通）"]
+    assert c.quota_message.text().startswith("この配信には12通が必要ですが、今月の残りは5通")
+    assert c.trim_check.text() == \
+        "顧客番号の小さい順に5人だけに送る（残りは「未送信」として記録）"
+    with qtbot.waitSignal(c.test_sent, timeout=30_000):
+        c.test_button.click()
+    # The core's words, then where to mark the owner, in Japanese.
+    assert c.error.text().startswith(
+        "オーナーご自身のLINEアカウントとして設定されたお客様がいません。")
+    assert c.error.text().endswith("お客様の一覧でご自分を右クリックし、"
+                                   "「自分のLINEアカウント」を選んでください。")
