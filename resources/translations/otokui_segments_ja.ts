@@ -285,6 +285,10 @@
         <translation>このタグに配信…</translation>
     </message>
     <message>
+        <source>New segment from this tag…</source>
+        <translation>このタグからセグメントを作る…</translation>
+    </message>
+    <message>
         <source>Segments</source>
         <translation>セグメント</translation>
     </message>

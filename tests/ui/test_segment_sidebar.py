@@ -243,3 +243,23 @@ def test_a_segment_choice_replaces_only_its_own_clause(seeded) -> None:
     assert book.search.ids(q) == [seeded.customers["高橋"]]  # not on LINE, minus 佐藤
     q = SidebarChoice(ALL_KEY).apply(q)
     assert q.extra_where == (foreign,)
+
+
+def test_a_segment_can_start_from_a_tag(window, seeded, qtbot) -> None:
+    sidebar, model = window.content.sidebar, window.content.model
+    vip = seeded.tags["VIP"]
+    menu = sidebar.context_menu_for(f"tag:{vip}")
+    action = next(a for a in menu.actions() if a.text() == "New segment from this tag…")
+    action.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(),
+                                       SegmentBuilderDialog), timeout=5000)
+    dialog = QApplication.activeModalWidget()
+    assert dialog.condition() == Group(AND, (TagCondition("any", (vip,)),))
+    dialog.root.add_condition(kind="line")  # VIP on LINE
+    dialog.name.setText("LINEのVIP")
+    qtbot.waitUntil(lambda: not dialog.counter.busy, timeout=5000)
+    assert (dialog.last_counts.recipients, dialog.last_counts.blocked) == (1, 1)
+    sid = dialog.save()
+    assert sidebar.current_key() == f"segment:{sid}"
+    assert model.ids() == [seeded.customers["田中"]]
+    settled(qtbot, sidebar)

@@ -53,12 +53,13 @@ def problem_text(exc: BaseException) -> str:
 
 
 class SegmentBuilderDialog(QDialog):
-    """New segment (``segment_id`` None) or editing a saved one; ``saved(id)`` on save."""
+    """New segment (``segment_id`` None, starting from ``initial`` conditions if given) or
+    editing a saved one; ``saved(id)`` on save."""
 
     saved = Signal(int)
 
     def __init__(self, book: Book, segment_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, initial: Group | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("segmentBuilder")
         self.book = book
@@ -168,6 +169,8 @@ class SegmentBuilderDialog(QDialog):
 
         if segment_id is not None:
             self._load(segment_id)
+        elif initial is not None:
+            self.root.set_group(initial)
         else:
             self.root.add_condition()
         self.conditions_changed()

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import OtokuiError
+from app.segments import AND, Group, TagCondition
 from ui.errors import show_error
 from ui.resources import icon
 from ui.segments.builder import SegmentBuilderDialog, problem_text
@@ -85,6 +86,10 @@ def segment_id_of(key: str | None) -> int | None:
 def tag_broadcast_text() -> str:
     """The tag menu's entry (the tag menu lives in the window's catalog; this text here)."""
     return QCoreApplication.translate("SegmentSection", "Broadcast to this tag…")
+
+
+def tag_segment_text() -> str:
+    return QCoreApplication.translate("SegmentSection", "New segment from this tag…")
 
 
 class _BookRelay(QObject):
@@ -299,10 +304,13 @@ class SegmentSection(QWidget):
             self.open_builder(sid)  # the only way to use it again: correct it
 
     # --- actions with their arguments -------------------------------------------------------
-    def open_builder(self, segment_id: int | None = None) -> SegmentBuilderDialog | None:
-        """The builder for a new segment, or for editing ``segment_id`` (window-modal)."""
+    def open_builder(self, segment_id: int | None = None, *,
+                     initial: Group | None = None) -> SegmentBuilderDialog | None:
+        """The builder for a new segment (from ``initial`` conditions if given), or for
+        editing ``segment_id`` (window-modal)."""
         try:
-            dialog = SegmentBuilderDialog(self.book, segment_id, self.window())
+            dialog = SegmentBuilderDialog(self.book, segment_id, self.window(),
+                                          initial=initial)
         except OtokuiError as exc:  # deleted meanwhile
             show_error(self, exc)
             return None
@@ -326,6 +334,10 @@ class SegmentSection(QWidget):
             show_error(self, exc)
             return False
         return True
+
+    def new_from_tag(self, tag_id: int) -> SegmentBuilderDialog | None:
+        """The builder, starting from "has the tag" (to narrow it down and save)."""
+        return self.open_builder(initial=Group(AND, (TagCondition("any", (tag_id,)),)))
 
     def request_broadcast(self, segment_id: int) -> None:
         self.broadcast_requested.emit(segment_id)

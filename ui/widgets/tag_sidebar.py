@@ -59,7 +59,12 @@ from app.search import CustomerQuery
 from ui.errors import show_error
 from ui.models.customer_table import decode_ids
 from ui.resources import icon
-from ui.segments.sidebar import SegmentSection, segment_id_of, tag_broadcast_text
+from ui.segments.sidebar import (
+    SegmentSection,
+    segment_id_of,
+    tag_broadcast_text,
+    tag_segment_text,
+)
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -584,6 +589,8 @@ class TagSidebar(QWidget):
                 menu.addSeparator()
                 menu.addAction(tag_broadcast_text(),
                                lambda: self.tag_broadcast_requested.emit(tag_id))
+                menu.addAction(icon("plus"), tag_segment_text(),
+                               lambda: self.segments.new_from_tag(tag_id))
             menu.addSeparator()
             menu.addAction(icon("delete"), self.tr("Delete…"), lambda: self.ask_delete(key))
         return menu
