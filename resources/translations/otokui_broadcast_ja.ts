@@ -458,6 +458,10 @@
         <source>Content</source>
         <translation>内容</translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
 </context>
 <context>
     <name>BroadcastPreview</name>
@@ -584,6 +588,10 @@
     <message>
         <source>Was to be sent %1 to %2</source>
         <translation>%1に%2へ送る予定でした</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <source>Send now</source>

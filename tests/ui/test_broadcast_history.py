@@ -54,7 +54,7 @@ def test_counts_results_with_reasons_and_the_csv(qtbot, qtmodeltester, bshop: Sh
     assert dialog.model.rowCount() == 1
     cells = _cells(dialog)
     assert cells["state"] == "Sent"
-    assert cells["recipients"] == f"All friends  ({FRIENDS})"
+    assert cells["recipients"] == f"All friends ({FRIENDS})"
     assert (cells["sent"], cells["failed"], cells["skipped"], cells["not_sent"],
             cells["cost"]) == ("7", "0", "1", "4", "8")
     assert cells["content"] == \

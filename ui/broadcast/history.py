@@ -126,7 +126,9 @@ class BroadcastListModel(QAbstractTableModel):
             if column == "when":
                 return format_datetime(_when(info))
             if column == "recipients":
-                return audience_words(self.book, info.audience) + f"  ({c.recipients:,})"
+                return self.tr("%1 (%2)").replace(
+                    "%1", audience_words(self.book, info.audience)).replace(
+                    "%2", f"{c.recipients:,}")
             if column == "content":
                 name = f"【{info.name}】 " if info.name else ""
                 return name + bubble_words(info)
@@ -255,7 +257,7 @@ class HistoryDialog(QDialog):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for col, width in enumerate((110, 130, 220, 60, 60, 60, 70, 60)):
+        for col, width in enumerate((110, 150, 200, 60, 60, 60, 70, 60)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._chosen())
 

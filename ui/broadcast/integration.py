@@ -1,5 +1,5 @@
-"""Broadcasts in the main window: the 配信 menu, the toolbar button, the table's and the
-sidebar's "配信…" entries, scheduled sends and missed ones.
+"""Broadcasts in the main window: the 配信 entries of the Customers menu, the toolbar
+button, the table's and the sidebar's "配信…" entries, scheduled sends and missed ones.
 
 The window calls :meth:`BroadcastIntegration.build` at the end of ``_build_content`` and
 :meth:`BroadcastIntegration.teardown` at the start of ``_teardown_content`` (the inbox's
@@ -99,7 +99,8 @@ class MissedDialog(QDialog):
                             " background: #FFFFFF; }")
         when = self.tr("Was to be sent %1 to %2").replace(
             "%1", format_datetime(info.scheduled_at)).replace(
-            "%2", f"{audience_words(self.book, info.audience)} ({format_count(info.cost)})")
+            "%2", self.tr("%1 (%2)").replace("%1", audience_words(self.book, info.audience))
+            .replace("%2", format_count(info.cost)))
         title = QLabel(when, frame)
         title.setWordWrap(True)
         title.setStyleSheet("font-weight: bold;")
@@ -208,10 +209,14 @@ class BroadcastIntegration(QObject):
                                              self.act_history, self.act_owner])
             customers.insertSeparator(before)
         toolbar = window.toolbar
-        before = window.act_import if window.act_import in toolbar.actions() else None
+        # Beside the tag buttons (what a broadcast is usually aimed at).
+        actions = toolbar.actions()
+        before = window.act_import if window.act_import in actions else None
+        if before is not None and actions.index(before) > 0 and \
+                actions[actions.index(before) - 1].isSeparator():
+            before = actions[actions.index(before) - 1]
         if before is not None:
             toolbar.insertAction(before, self.act_new)
-            toolbar.insertSeparator(before)
         else:
             toolbar.addAction(self.act_new)
         for act in self.actions:
