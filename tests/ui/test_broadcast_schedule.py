@@ -104,6 +104,15 @@ def test_decide_later_asks_again_after_the_next_unlock(qtbot, bshop: Shop, setti
     assert integration.act_new.isEnabled() and integration.timer.isActive()
     assert bshop.e.sent() == []
     assert window.book.broadcasts.get(missed).state == "scheduled"
+    # One more missed while the question is open (the computer slept): asked together
+    # with the one not decided yet.
+    b = window.book
+    late = b.broadcasts.create(b.broadcasts.plan(
+        ["寝ている間に過ぎた"], Recipients.all_friends(),
+        at=dt.datetime.now() - dt.timedelta(minutes=30)))
+    assert integration.tick() == []
+    assert set(integration.missed_dialog.rows) == {missed, late}
+    assert bshop.e.sent() == []
 
 
 def test_lock_and_quit_wait_for_a_broadcast_being_sent(qtbot, bshop: Shop, settings) -> None:

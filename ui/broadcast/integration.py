@@ -331,11 +331,11 @@ class BroadcastIntegration(QObject):
         selected = self.window.selected_ids()
         composer = self.composer
         if composer is None or not composer.editable:
-            if composer is not None:
+            if composer is not None:  # sent or scheduled: a fresh one
                 composer.close()
+                composer.deleteLater()
             composer = BroadcastComposer(book, runner, self.window, selected_ids=selected)
             composer.history_requested.connect(self.open_history)
-            composer.finished.connect(lambda _r: None)
             self.composer = composer
         if kind is not None:
             if kind == SELECTED:
@@ -381,15 +381,15 @@ class BroadcastIntegration(QObject):
         now = now or dt.datetime.now()
         try:
             due = book.broadcasts.due(now)
-            missed = [i for i in book.broadcasts.missed(now) if i not in self._offered]
+            missed = book.broadcasts.missed(now)
         except OtokuiError as exc:
             log.info("scheduled broadcasts not read (%s)", type(exc).__name__)
             return []
         started = [bid for bid in due if runner.run(bid) is not None]
         if started:
             log.info("%d scheduled broadcasts due: sending", len(started))
-        if missed:
-            self.offer_missed(missed)
+        if any(i not in self._offered for i in missed):
+            self.offer_missed(missed)  # with those offered before and not yet decided
         return started
 
     def offer_missed(self, ids: list[int]) -> MissedDialog | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app.broadcast import BroadcastFinishedError
 from ui.worker import BackgroundOp, run_in_background
 
 if TYPE_CHECKING:
@@ -68,9 +69,14 @@ class Runner(QObject):
         if book is None:
             return None
         bid = int(broadcast_id)
+
+        def refused(exc: BaseException) -> None:
+            # It finished while the owner clicked: its run reports how it ended.
+            if not isinstance(exc, BroadcastFinishedError):
+                self.failed.emit(bid, exc)
+
         return run_in_background(self, lambda _p: book.broadcasts.cancel(bid),  # type: ignore
-                                 on_success=lambda _r: None,
-                                 on_failure=lambda exc: self.failed.emit(bid, exc))
+                                 on_success=lambda _r: None, on_failure=refused)
 
     def release(self) -> None:
         self.book = None
