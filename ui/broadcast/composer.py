@@ -932,7 +932,7 @@ class BroadcastComposer(QDialog):
 
     @property
     def busy(self) -> bool:
-        return any(op.running for op in self._ops)
+        return self.busy_storing or any(op.running for op in self._ops)
 
     def release(self) -> None:
         """The book is closing: forget it (what runs in the background finishes alone)."""

@@ -288,8 +288,9 @@ class BroadcastIntegration(QObject):
 
     @property
     def busy(self) -> bool:
-        return (self.runner is not None and self.runner.busy) or (
-            self.composer is not None and self.composer.busy_storing)
+        # Plans, test sends, exports: all use the book, so it stays open until they end.
+        return (self.runner is not None and self.runner.busy) or any(
+            d is not None and d.busy for d in (self.composer, self.history))
 
     # --- the window's selection --------------------------------------------------------------
     def selection_changed(self, ids: list[int]) -> None:
