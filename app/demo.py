@@ -10,7 +10,11 @@
   runs its own, as the desktop window does with its sync controller);
 * 50 friends with Japanese names who follow the account, and a simulator thread in which
   they write short shop messages (予約の相談, 営業時間, お礼 ...), send stickers and photos
-  now and then, and once in a while block and come back.
+  now and then, and once in a while block and come back;
+* a salon's customer cards for those friends: tags in two folders (来店状況: 新規, 常連,
+  VIP; 興味: カット, カラー, ヘッドスパ) given to them as a salon would, and two saved
+  segments (常連・VIP; カラーに興味のある常連・VIP), so the sidebar, the segment builder and
+  the broadcast recipients have something to show. The same seed gives the same tags.
 
 :meth:`Demo.stop` stops everything and deletes the throwaway folder. The relay and the
 emulator are imported only here, when a demo starts; the rest of ``app/`` never imports
@@ -46,6 +50,18 @@ DEMO_INTERVAL = (1.0, 3.5)
 OPENING_MESSAGES = 8
 MAX_FRIENDS = 80
 SHOP_NAME = "Otokui デモ店"
+
+#: The demo book's tag folders: (folder, [(tag, colour)]).
+DEMO_TAGS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("来店状況", (("新規", "#4C8BF5"), ("常連", "#34A853"), ("VIP", "#EA4335"))),
+    ("興味", (("カット", "#F29900"), ("カラー", "#A142F4"), ("ヘッドスパ", "#12B5CB"))),
+)
+#: A friend's visits: at most one of these, by these shares (the rest: not tagged yet).
+VISIT_SHARES = (("VIP", 0.12), ("常連", 0.38), ("新規", 0.28))
+#: What a friend is interested in: each independently, with these chances.
+INTEREST_CHANCES = (("カット", 0.55), ("カラー", 0.35), ("ヘッドスパ", 0.2))
+REGULARS_SEGMENT = "常連・VIP"
+COLOUR_SEGMENT = "カラーに興味のある常連・VIP"
 
 
 class _RelayThread:
@@ -175,10 +191,6 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
         connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
                 access_token=access_token, api_base=line.base_url,
                 device_name="Otokui demo", use_keyring=False, check_token=False)
-        worker = None
-        if start_sync:
-            worker = SyncWorker(book, wait=10.0)
-            worker.start()
     except BaseException:
         if book is not None:
             book.close()
@@ -188,17 +200,63 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
             relay.stop()
         shutil.rmtree(root, ignore_errors=True)
         raise
-    demo = Demo(root=root, book=book, worker=worker, line=line, relay_url=relay.base_url,
+    demo = Demo(root=root, book=book, worker=None, line=line, relay_url=relay.base_url,
                 passphrase=passphrase, _relay=relay)
     rng = random.Random(seed)  # noqa: S311 - simulated behaviour, not a secret
     names = _names(rng, MAX_FRIENDS)
     for name in names[:friends]:
         demo.friends.append(line.emulator.add_user(name, language="ja"))
+    try:
+        # A random of its own: the friends' names and behaviour stay as they were for a seed.
+        cards = random.Random(None if seed is None else f"cards:{seed}")  # noqa: S311
+        _customer_cards(book, list(zip(demo.friends, names[:friends], strict=True)), cards)
+    except BaseException:
+        demo.stop()
+        raise
+    if start_sync:
+        # Only now: the customer cards above are what the sync finds for these friends.
+        demo.worker = SyncWorker(book, wait=10.0)
+        demo.worker.start()
     simulator = _Simulator(line.emulator, demo.friends, names[friends:], rng, interval)
     demo._simulator = simulator
     simulator.start()
     log.info("demo started with %d friends", len(demo.friends))
     return demo
+
+
+def _customer_cards(book: Book, friends: list[tuple[str, str]], rng: random.Random) -> None:
+    """The salon's cards for its LINE friends: tags and saved segments.
+
+    The customers are made here, before any sync, with their LINE user ids: the sync then
+    finds them (a follow of a known LINE user id updates that customer) and fills in the
+    friendship and the LINE profile, as it does for a book whose customers were imported.
+    """
+    from app.segments import Group, TagCondition
+
+    tags: dict[str, int] = {}
+    for folder, entries in DEMO_TAGS:
+        folder_id = book.tags.create_folder(folder)
+        for name, colour in entries:
+            tags[name] = book.tags.create(name, folder_id=folder_id, color=colour)
+    given: dict[str, list[int]] = {name: [] for name in tags}
+    for uid, name in friends:
+        cid = book.customers.create(display_name=name, line_user_id=uid)
+        roll, floor = rng.random(), 0.0
+        for tag, share in VISIT_SHARES:
+            if floor <= roll < floor + share:
+                given[tag].append(cid)
+            floor += share
+        for tag, chance in INTEREST_CHANCES:
+            if rng.random() < chance:
+                given[tag].append(cid)
+    for name, cids in given.items():
+        if cids:
+            book.tags.add(cids, [tags[name]])
+    regulars = TagCondition("any", (tags["常連"], tags["VIP"]))
+    book.segments.save(REGULARS_SEGMENT, Group("and", (regulars,)))
+    book.segments.save(COLOUR_SEGMENT, Group("and", (
+        regulars, TagCondition("any", (tags["カラー"],)))))
+    log.info("demo customer cards: %d tags, 2 segments", len(tags))
 
 
 def _names(rng: random.Random, count: int) -> list[str]:

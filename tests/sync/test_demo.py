@@ -7,7 +7,7 @@ from pathlib import Path
 
 import keyring
 
-from app.demo import start_demo
+from app.demo import Demo, start_demo
 from app.profile import Profile
 from app.sync.worker import SyncState
 from tests.support.keyrings import MemoryKeyring
@@ -82,3 +82,56 @@ def test_the_owner_replies_in_the_demo_and_the_friend_receives_it(tmp_path: Path
         assert inbox[0]["endpoint"] == result.via
     finally:
         demo.stop()
+
+
+def test_the_demo_book_has_a_salons_tags_and_segments(tmp_path: Path) -> None:
+    """Tags in folders given to the friends, the same for the same seed, and saved segments
+    whose counts are what the tags say."""
+    from app.demo import COLOUR_SEGMENT, REGULARS_SEGMENT
+
+    def cards(seed: int, folder: str) -> tuple[dict[str, set[str]], Demo]:
+        # No sync and friends too slow to act: the book stays as the demo made it.
+        demo = start_demo(tmp_path / folder, friends=30, interval=(600, 600), seed=seed,
+                          start_sync=False)
+        book = demo.book
+        names = {t.id: t.name for t in book.tags.list()}
+        by_friend = {}
+        for uid in demo.friends:
+            cid = book.customers.by_line_user_id(uid)
+            assert cid is not None  # every friend has a card before any sync
+            by_friend[uid] = {names[t] for t in book.customers.tag_ids_of(cid)}
+        return by_friend, demo
+
+    first, demo = cards(3, "one")
+    try:
+        book = demo.book
+        folders = {f.id: f.name for f in book.tags.folders()}
+        tree = {(folders.get(t.folder_id), t.name) for t in book.tags.list()}
+        assert tree == {("来店状況", "新規"), ("来店状況", "常連"), ("来店状況", "VIP"),
+                        ("興味", "カット"), ("興味", "カラー"), ("興味", "ヘッドスパ")}
+        visits = [tags & {"新規", "常連", "VIP"} for tags in first.values()]
+        assert all(len(v) <= 1 for v in visits)  # new, regular or VIP: one at most
+        for tag in ("新規", "常連", "VIP", "カット", "カラー"):
+            assert any(tag in tags for tags in first.values()), tag
+
+        segments = {s.name: s for s in book.segments.list()}
+        assert set(segments) == {REGULARS_SEGMENT, COLOUR_SEGMENT}
+        assert all(s.valid for s in segments.values())
+        regulars = sum(1 for tags in first.values() if tags & {"常連", "VIP"})
+        colour = sum(1 for tags in first.values() if tags & {"常連", "VIP"} and "カラー" in tags)
+        assert 0 < colour < regulars < len(first)
+        assert book.segments.count(segments[REGULARS_SEGMENT].condition) == regulars
+        assert book.segments.count(segments[COLOUR_SEGMENT].condition) == colour
+        ids = {book.customers.by_line_user_id(u) for u, t in first.items()
+               if t & {"常連", "VIP"}}
+        assert set(book.segments.ids(segments[REGULARS_SEGMENT].condition)) == ids
+        # The sidebar's view of the segment: the same customers.
+        view = book.segments.saved_query(segments[REGULARS_SEGMENT].id)
+        assert book.search.count(view) == regulars
+    finally:
+        demo.stop()
+
+    again, demo = cards(3, "two")
+    demo.stop()
+    # The same seed: the same friends, in the same order, with the same tags.
+    assert list(again.values()) == list(first.values())
