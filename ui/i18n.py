@@ -40,7 +40,7 @@ LANGUAGES = ("ja",)  # translated into; English is the source
 TS_SOURCES: dict[str, list[str]] = {
     "otokui_window": ["ui/app.py", "ui/main_window.py", "ui/preview.py", "ui/crash.py",
                       "ui/errors.py", "ui/worker.py", "ui/formatting.py", "ui/lock.py",
-                      "ui/models", "ui/widgets"],
+                      "ui/models", "ui/widgets", "ui/photos.py"],
     "otokui_dialogs": ["ui/dialogs"],
     "otokui_core": ["app"],
     "otokui_inbox": ["ui/inbox"],

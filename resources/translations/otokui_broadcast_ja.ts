@@ -103,24 +103,8 @@
 <context>
     <name>BroadcastComposer</name>
     <message>
-        <source>“%1” is larger than 10 MB. LINE does not accept it: choose a smaller photo.</source>
-        <extracomment>A plan older than this is asked again before sending (the quota moves). Recipients offered in the preview&apos;s list (the first ones by id). Built-in placeholders offered in the menu (what the core knows, app/placeholders.py).</extracomment>
-        <translation>「%1」は10MBを超えているため、LINEで送れません。小さい画像を選んでください。</translation>
-    </message>
-    <message>
-        <source>“%1” could not be read.</source>
-        <translation>「%1」を読み込めませんでした。</translation>
-    </message>
-    <message>
-        <source>“%1” is not a JPEG or PNG photo. LINE only takes those.</source>
-        <translation>「%1」はJPEGまたはPNGの画像ではありません。LINEで送れるのはこの2種類だけです。</translation>
-    </message>
-    <message>
-        <source>No preview could be made of “%1”.</source>
-        <translation>「%1」のプレビューを作れませんでした。</translation>
-    </message>
-    <message>
         <source>New broadcast</source>
+        <extracomment>A plan older than this is asked again before sending (the quota moves). Recipients offered in the preview&apos;s list (the first ones by id). Built-in placeholders offered in the menu (what the core knows, app/placeholders.py).</extracomment>
         <translation>新しい配信</translation>
     </message>
     <message>

@@ -151,26 +151,6 @@
         <translation>1回に送れる吹き出しは5つまでです。</translation>
     </message>
     <message>
-        <source>“%1” is larger than 10 MB. LINE does not accept it: choose a smaller photo.</source>
-        <translation>「%1」は10MBを超えているため、LINEで送れません。小さい写真を選んでください。</translation>
-    </message>
-    <message>
-        <source>“%1” could not be read.</source>
-        <translation>「%1」を読み込めませんでした。</translation>
-    </message>
-    <message>
-        <source>“%1” is not a JPEG or PNG photo. LINE only takes those.</source>
-        <translation>「%1」はJPEG・PNGの写真ではありません。LINEで送れるのはこの2種類だけです。</translation>
-    </message>
-    <message>
-        <source>“%1” is damaged and cannot be sent.</source>
-        <translation>「%1」は壊れているため送れません。</translation>
-    </message>
-    <message>
-        <source>No preview could be made of “%1”.</source>
-        <translation>「%1」のプレビューを作れませんでした。</translation>
-    </message>
-    <message>
         <source>%1 — click to remove</source>
         <translation>%1 — クリックで取り除きます</translation>
     </message>

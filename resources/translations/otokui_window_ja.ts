@@ -706,6 +706,29 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
 </context>
 <context>
+    <name>Photos</name>
+    <message>
+        <source>“%1” is larger than 10 MB. LINE does not accept it: choose a smaller photo.</source>
+        <translation>「%1」は10MBを超えているため、LINEで送れません。小さい写真を選んでください。</translation>
+    </message>
+    <message>
+        <source>“%1” could not be read.</source>
+        <translation>「%1」を読み込めませんでした。</translation>
+    </message>
+    <message>
+        <source>“%1” is not a JPEG or PNG photo. LINE only takes those.</source>
+        <translation>「%1」はJPEG・PNGの写真ではありません。LINEで送れるのはこの2種類だけです。</translation>
+    </message>
+    <message>
+        <source>“%1” is damaged and cannot be sent.</source>
+        <translation>「%1」は壊れているため送れません。</translation>
+    </message>
+    <message>
+        <source>No preview could be made of “%1”.</source>
+        <translation>「%1」のプレビューを作れませんでした。</translation>
+    </message>
+</context>
+<context>
     <name>PointsDialog</name>
     <message>
         <source>Add points</source>
@@ -825,7 +848,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <name>TagSidebar</name>
     <message>
         <source>New tag</source>
-        <extracomment>Customers were tagged by a drop: (number of customers newly tagged, tag name).</extracomment>
+        <extracomment>Marks the clause a chosen segment puts in the table&apos;s query, so the next choice can take it out again (an SQL comment: it changes nothing in what the clause selects). What an unusable saved segment shows: nobody (it names a deleted tag or field). Customers were tagged by a drop: (number of customers newly tagged, tag name). &quot;Broadcast to this segment…&quot; (saved segment id) and &quot;… to this tag…&quot; (tag id).</extracomment>
         <translation>新しいタグ</translation>
     </message>
     <message>

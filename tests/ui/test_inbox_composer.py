@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication
 
 from app.line.send import MAX_BUBBLES
 from tests.ui.test_inbox_support import image_bytes
-from ui.inbox.composer import MAX_PREVIEW_BYTES, Composer, make_preview
+from ui.inbox.composer import Composer
 from ui.inbox.templates_dialog import TemplatesWidget
+from ui.photos import MAX_PREVIEW_BYTES, make_preview
 
 
 def _composer(qtbot, book, cid) -> Composer:

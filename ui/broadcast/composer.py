@@ -2,7 +2,7 @@
 
 * Bubbles are the inbox composer's editors (:class:`ui.inbox.composer.TextBubbleEditor`,
   with its live UTF-16 counter); placeholders (the customer's name, custom fields) come
-  from the 差し込み menu; photos are checked as the inbox checks them.
+  from the 差し込み menu; photos are checked as the inbox checks them (:mod:`ui.photos`).
 * Recipients: a saved segment, a tag, the customers selected in the table, or every
   friend. Whenever the content or the choice changes, ``book.broadcasts.plan()`` runs off
   the GUI thread (it asks LINE for the month's quota) and the summary says how many
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QDateTime, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -53,13 +53,13 @@ from app import fields as fieldmod
 from app.broadcast import BroadcastPlan, NoOwnerError, QuotaExceededError, Recipients
 from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, ImageBubble
-from app.line.send.bubbles import image_type
 from ui.broadcast.preview import BroadcastPreview
 from ui.broadcast.runner import Runner
 from ui.broadcast.texts import owner_words
 from ui.formatting import format_count, format_datetime
-from ui.inbox.composer import MAX_IMAGE_BYTES, MAX_PREVIEW_BYTES, TextBubbleEditor, make_preview
+from ui.inbox.composer import TextBubbleEditor
 from ui.inbox.texts import failure_words
+from ui.photos import PhotoRefused, check_photo
 from ui.worker import BackgroundOp, run_in_background
 
 if TYPE_CHECKING:
@@ -86,39 +86,11 @@ class PickedPhoto:
     thumb: QPixmap
 
 
-class PhotoRefused(Exception):
-    """A photo LINE would not take; ``str()`` is the owner's words."""
-
-
 def pick_photo(path: Path) -> PickedPhoto:
-    """Check a photo as the inbox does (JPEG or PNG by its bytes, 10 MB at most, a
-    preview made above 1 MB); raises :class:`PhotoRefused`."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_IMAGE_BYTES:
-            raise PhotoRefused(QCoreApplication.translate(
-                "BroadcastComposer", "“%1” is larger than 10 MB. LINE does not accept it: "
-                "choose a smaller photo.").replace("%1", path.name))
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PhotoRefused(QCoreApplication.translate(
-            "BroadcastComposer", "“%1” could not be read.").replace("%1", path.name)) from exc
-    image = QImage.fromData(data) if image_type(data) is not None else QImage()
-    if image.isNull():
-        raise PhotoRefused(QCoreApplication.translate(
-            "BroadcastComposer", "“%1” is not a JPEG or PNG photo. LINE only takes those.")
-            .replace("%1", path.name))
-    preview = None
-    if size > MAX_PREVIEW_BYTES:
-        try:
-            preview = make_preview(data)
-        except ValueError as exc:
-            raise PhotoRefused(QCoreApplication.translate(
-                "BroadcastComposer", "No preview could be made of “%1”.").replace(
-                "%1", path.name)) from exc
-    thumb = QPixmap.fromImage(image.scaled(200, 200, Qt.AspectRatioMode.KeepAspectRatio,
-                                           Qt.TransformationMode.SmoothTransformation))
-    return PickedPhoto(path, preview, thumb)
+    """Check a photo as the inbox does (:func:`ui.photos.check_photo`); raises
+    :class:`ui.photos.PhotoRefused` with the owner's words."""
+    checked = check_photo(path)
+    return PickedPhoto(path, checked.preview, checked.thumbnail(200))
 
 
 def _section(text: str, parent: QWidget) -> QLabel:

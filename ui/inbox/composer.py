@@ -1,9 +1,8 @@
 """The composer: up to five bubbles of text or photos, templates, and the send button.
 
 * Each text bubble counts its length live in UTF-16 units (as LINE does: 😀 is 2)
-  against 5,000; photos are JPEG or PNG, checked when added (type by their bytes, 10 MB
-  at most) and, above 1 MB, given a preview made here with QImage (the core has no
-  imaging library).
+  against 5,000; photos are JPEG or PNG, checked when added by :mod:`ui.photos` (type by
+  their bytes, 10 MB at most, a preview made above 1 MB), as the broadcast composer does.
 * The send button says what sending costs: "無料で返信できます あと 38 秒", counted
   down each second while the customer's reply window is open, else "プッシュ送信（今月の残り
   123 通）" from the quota (asked in the background, cached by the core).
@@ -20,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -36,18 +35,14 @@ from PySide6.QtWidgets import (
 
 from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, Draft, ImageBubble, utf16_len
-from app.line.send.bubbles import image_type
 from ui.inbox.texts import failure_words, sending_words
+from ui.photos import PhotoRefused, check_photo
 
 if TYPE_CHECKING:
     from app.book import Book
     from app.line.send import OutgoingResult, Quota
 
 log = logging.getLogger("otokui.ui.inbox")
-
-MAX_IMAGE_BYTES = 10_000_000
-MAX_PREVIEW_BYTES = 1_000_000
-PREVIEW_SIDE = 1024
 
 
 @dataclass
@@ -56,24 +51,6 @@ class PickedImage:
     size: int
     preview: bytes | None
     thumb: QPixmap
-
-
-def make_preview(data: bytes) -> bytes:
-    """A JPEG of at most :data:`PREVIEW_SIDE` px a side and 1 MB, for LINE's preview URL."""
-    image = QImage.fromData(data)
-    if image.isNull():
-        raise ValueError("not an image")
-    scaled = image.scaled(PREVIEW_SIDE, PREVIEW_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
-                          Qt.TransformationMode.SmoothTransformation)
-    for quality in (85, 70, 55, 40):
-        buffer = QByteArray()
-        device = QBuffer(buffer)
-        device.open(QIODevice.OpenModeFlag.WriteOnly)
-        scaled.convertToFormat(QImage.Format.Format_RGB32).save(device, "JPEG", quality)
-        device.close()
-        if buffer.size() <= MAX_PREVIEW_BYTES:
-            return buffer.data()
-    raise ValueError("preview too large")
 
 
 class TextBubbleEditor(QWidget):
@@ -268,35 +245,12 @@ class Composer(QWidget):
             self._say_error(self.tr("A message has at most 5 bubbles."))
             return False
         try:
-            size = path.stat().st_size
-            if size > MAX_IMAGE_BYTES:
-                self._say_error(self.tr("“%1” is larger than 10 MB. LINE does not accept "
-                                        "it: choose a smaller photo.").replace("%1", path.name))
-                return False
-            data = path.read_bytes()
-        except OSError:
-            self._say_error(self.tr("“%1” could not be read.").replace("%1", path.name))
+            checked = check_photo(path)
+        except PhotoRefused as exc:
+            self._say_error(str(exc))
             return False
-        if image_type(data) is None:
-            self._say_error(self.tr("“%1” is not a JPEG or PNG photo. LINE only takes "
-                                    "those.").replace("%1", path.name))
-            return False
-        image = QImage.fromData(data)
-        if image.isNull():
-            self._say_error(self.tr("“%1” is damaged and cannot be sent.").replace(
-                "%1", path.name))
-            return False
-        preview = None
-        if size > MAX_PREVIEW_BYTES:
-            try:
-                preview = make_preview(data)
-            except ValueError:
-                self._say_error(self.tr("No preview could be made of “%1”.").replace(
-                    "%1", path.name))
-                return False
-        thumb = QPixmap.fromImage(image.scaled(64, 64, Qt.AspectRatioMode.KeepAspectRatio,
-                                               Qt.TransformationMode.SmoothTransformation))
-        picked = PickedImage(path, size, preview, thumb)
+        thumb = checked.thumbnail(64)
+        picked = PickedImage(path, checked.size, checked.preview, thumb)
         self.images.append(picked)
         holder = QToolButton(self)
         holder.setObjectName("composerImage")

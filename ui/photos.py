@@ -1,0 +1,92 @@
+"""Photos the owner picks to send on LINE: checked once, the same way everywhere.
+
+The inbox composer (one customer) and the broadcast composer (many) both take JPEG or
+PNG photos. LINE's rules are checked here, when a photo is added, so the owner hears at
+once what is wrong rather than after pressing send: the type is read from the bytes (not
+the file name), 10 MB at most, and a photo over 1 MB gets a preview of at most 1 MB made
+here with QImage (the Qt-free core has no imaging library).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt
+from PySide6.QtGui import QImage, QPixmap
+
+from app.line.send.bubbles import image_type
+
+MAX_IMAGE_BYTES = 10_000_000
+MAX_PREVIEW_BYTES = 1_000_000
+PREVIEW_SIDE = 1024
+
+
+class PhotoRefused(Exception):
+    """A photo LINE would not take; ``str()`` is the owner's words (translated)."""
+
+
+@dataclass
+class CheckedPhoto:
+    path: Path
+    size: int
+    # A JPEG preview for LINE, made only when the photo itself is over 1 MB.
+    preview: bytes | None
+    image: QImage
+
+    def thumbnail(self, side: int) -> QPixmap:
+        """The photo scaled to fit ``side`` × ``side`` px, for the composer's row."""
+        return QPixmap.fromImage(self.image.scaled(
+            side, side, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+
+
+def make_preview(data: bytes) -> bytes:
+    """A JPEG of at most :data:`PREVIEW_SIDE` px a side and 1 MB, for LINE's preview URL."""
+    image = QImage.fromData(data)
+    if image.isNull():
+        raise ValueError("not an image")
+    scaled = image.scaled(PREVIEW_SIDE, PREVIEW_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                          Qt.TransformationMode.SmoothTransformation)
+    for quality in (85, 70, 55, 40):
+        buffer = QByteArray()
+        device = QBuffer(buffer)
+        device.open(QIODevice.OpenModeFlag.WriteOnly)
+        scaled.convertToFormat(QImage.Format.Format_RGB32).save(device, "JPEG", quality)
+        device.close()
+        if buffer.size() <= MAX_PREVIEW_BYTES:
+            return buffer.data()
+    raise ValueError("preview too large")
+
+
+def _refused(text: str, path: Path) -> PhotoRefused:
+    return PhotoRefused(text.replace("%1", path.name))
+
+
+def check_photo(path: Path) -> CheckedPhoto:
+    """Read and check a photo for LINE; raises :class:`PhotoRefused` saying why not."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            raise _refused(QCoreApplication.translate(
+                "Photos", "“%1” is larger than 10 MB. LINE does not accept it: "
+                "choose a smaller photo."), path)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _refused(QCoreApplication.translate("Photos", "“%1” could not be read."),
+                       path) from exc
+    if image_type(data) is None:
+        raise _refused(QCoreApplication.translate(
+            "Photos", "“%1” is not a JPEG or PNG photo. LINE only takes those."), path)
+    image = QImage.fromData(data)
+    if image.isNull():
+        raise _refused(QCoreApplication.translate(
+            "Photos", "“%1” is damaged and cannot be sent."), path)
+    preview = None
+    if size > MAX_PREVIEW_BYTES:
+        try:
+            preview = make_preview(data)
+        except ValueError as exc:
+            raise _refused(QCoreApplication.translate(
+                "Photos", "No preview could be made of “%1”."), path) from exc
+    return CheckedPhoto(path, size, preview, image)
