@@ -295,6 +295,9 @@ class MainWindow(QMainWindow):
         customers.addAction(self.act_delete)
         customers.addSeparator()
         customers.addAction(self.act_fields)
+        # Filled by the broadcast integration (ui/broadcast/integration.py).
+        self.broadcast_menu = bar.addMenu(self.tr("&Broadcasts"))
+        self.broadcast_menu.setObjectName("broadcastMenu")
         tools = bar.addMenu(self.tr("&Tools"))
         tools.addAction(self.act_settings)
         help_menu = bar.addMenu(self.tr("&Help"))

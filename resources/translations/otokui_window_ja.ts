@@ -485,6 +485,10 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>お客様(&amp;C)</translation>
     </message>
     <message>
+        <source>&amp;Broadcasts</source>
+        <translation>配信(&amp;B)</translation>
+    </message>
+    <message>
         <source>&amp;Tools</source>
         <translation>ツール(&amp;T)</translation>
     </message>

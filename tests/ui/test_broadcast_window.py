@@ -1,6 +1,7 @@
-"""Broadcasts in the main window: the Customers menu's entries, the toolbar button and
-shortcut, "broadcast to the selected customers", marking the owner's own LINE account,
-the sidebar's "配信…" entries, the history, and everything gone while locked."""
+"""Broadcasts in the main window: the 配信 menu and the Customers menu's entries, the
+toolbar button and shortcut, "broadcast to the selected customers", marking the owner's own
+LINE account, the sidebar's "配信…" entries, the history, and everything gone while
+locked."""
 
 from __future__ import annotations
 
@@ -19,10 +20,14 @@ def _customers_menu(window) -> QMenu:
 
 def test_menu_toolbar_and_shortcut(window) -> None:
     integration = window.broadcasts
+    # The 配信 menu between お客様 and ツール; sending to the selection also under お客様.
+    bar = [a.menu() for a in window.menuBar().actions()]
+    assert bar.index(window.broadcast_menu) == bar.index(_customers_menu(window)) + 1
+    assert [a.objectName() for a in window.broadcast_menu.actions() if not a.isSeparator()] \
+        == ["actNewBroadcast", "actBroadcastSelected", "actBroadcastHistory"]
     names = [a.objectName() for a in _customers_menu(window).actions()]
-    for name in ("actNewBroadcast", "actBroadcastSelected", "actBroadcastHistory",
-                 "actOwnLine"):
-        assert name in names
+    assert "actBroadcastSelected" in names and "actOwnLine" in names
+    assert "actNewBroadcast" not in names
     assert "actNewBroadcast" in [a.objectName() for a in window.toolbar.actions()]
     assert integration.act_new.shortcut().toString() == "Ctrl+Shift+M"
     assert not integration.act_new.icon().isNull()

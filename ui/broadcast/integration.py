@@ -1,5 +1,6 @@
-"""Broadcasts in the main window: the 配信 entries of the Customers menu, the toolbar
-button, the table's and the sidebar's "配信…" entries, scheduled sends and missed ones.
+"""Broadcasts in the main window: the 配信 menu (and the Customers menu's entries for the
+selected customers), the toolbar button, the table's and the sidebar's "配信…" entries,
+scheduled sends and missed ones.
 
 The window calls :meth:`BroadcastIntegration.build` at the end of ``_build_content`` and
 :meth:`BroadcastIntegration.teardown` at the start of ``_teardown_content`` (the inbox's
@@ -197,16 +198,20 @@ class BroadcastIntegration(QObject):
         self.act_owner.setCheckable(True)
         self.actions = [self.act_new, self.act_history, self.act_selected, self.act_owner]
 
-        # A section of the Customers menu (the menu bar keeps its four menus): whom to send
-        # to is chosen among the customers.
+        # The window's 配信 menu; and, in the Customers menu, what acts on the customers
+        # selected in the table (sending to them, marking one as the owner's own LINE).
+        menu = window.broadcast_menu
+        menu.addAction(self.act_new)
+        menu.addAction(self.act_selected)
+        menu.addSeparator()
+        menu.addAction(self.act_history)
         bar = window.menuBar()
         customers = next((a.menu() for a in bar.actions() if a.menu() is not None
                           and window.act_new in a.menu().actions()), None)
         if customers is not None:
             before = window.act_fields if window.act_fields in customers.actions() else None
             customers.insertSeparator(before)
-            customers.insertActions(before, [self.act_new, self.act_selected,
-                                             self.act_history, self.act_owner])
+            customers.insertActions(before, [self.act_selected, self.act_owner])
             customers.insertSeparator(before)
         toolbar = window.toolbar
         # Beside the tag buttons (what a broadcast is usually aimed at).
