@@ -108,8 +108,12 @@
         <translation>新しい配信</translation>
     </message>
     <message>
-        <source>Name for the history (optional), e.g. Winter sale</source>
-        <translation>履歴での名前（任意）例：冬のセール</translation>
+        <source>Shown in the history (optional), e.g. Winter sale</source>
+        <translation>履歴に表示する名前（任意）　例：冬のセール</translation>
+    </message>
+    <message>
+        <source>Broadcast &amp;name</source>
+        <translation>配信名(&amp;N)</translation>
     </message>
     <message>
         <source>Segment</source>

@@ -279,3 +279,52 @@ def test_the_composer_speaks_japanese(qtbot, qapp, bshop: Shop) -> None:
         "オーナーご自身のLINEアカウントとして設定されたお客様がいません。")
     assert c.error.text().endswith("お客様の一覧でご自分を右クリックし、"
                                    "「自分のLINEアカウント」を選んでください。")
+
+
+def test_nothing_is_cut_off_at_the_smallest_size(qtbot, qapp, bshop: Shop) -> None:
+    """The name has a label; at the dialog's smallest size, over the quota (the longest
+    messages), the form, the preview's bubbles and the messages below all fit."""
+    from PySide6.QtWidgets import QFrame, QLabel
+
+    from ui import i18n
+
+    i18n.compile_if_stale()
+    i18n.install_translators(qapp, "ja")  # the conftest fixture removes it afterwards
+    bshop.e.set_quota(type="limited", value=5, total_usage=0)
+    c = open_composer(qtbot, bshop.book)
+    assert c.name_label.text() == "配信名(&N)" and c.name_label.buddy() is c.name_edit
+    c.name_edit.setText("冬のセール")
+    assert c.name_label.isVisible()  # still says what the field is once it is filled
+    c.set_text("{名前}様、いつもありがとうございます！12月1日〜10日は冬のセール。"
+               "全メニュー10%オフです。ご予約はこのトークからどうぞ。" * 2)
+    c.add_bubble("ご来店を心よりお待ちしております。")
+    wait_plan(qtbot, c)
+    assert c.quota_message.isVisible() and c.trim_check.isVisible()
+    c._say_error("LINEに接続できませんでした。インターネットの接続を確かめてから、もう一度"
+                 "お試しください。入力した内容はそのまま残っています。" * 3)
+    for size in ((1180, 740), None):
+        if size is None:
+            c.resize(c.minimumSize())
+        else:
+            c.resize(*size)
+        qtbot.wait(50)  # the layout settles
+        qapp.processEvents()
+        assert c.width() >= 800 and c.height() >= 600  # a usable smallest size
+        box = c.findChild(QFrame, "planBox")
+        assert c.splitter.geometry().bottom() < box.geometry().top()
+        for label in (c.summary, c.quota_message, c.trim_check):
+            assert box.rect().contains(label.geometry()), label.objectName()
+        assert box.geometry().bottom() < c.error.geometry().top()
+        assert c.error.height() >= c.error.heightForWidth(c.error.width())
+        assert c.error.geometry().bottom() < c.send_button.geometry().top()
+        assert c.quota_message.height() >= c.quota_message.heightForWidth(
+            c.quota_message.width())  # every wrapped line has its room
+        assert c.form_scroll.horizontalScrollBar().maximum() == 0  # no sideways scrolling
+        assert c.preview.scroll.horizontalScrollBar().maximum() == 0
+        room = c.preview.scroll.viewport().width()
+        for bubble in c.preview.bubbles:
+            for label in bubble.findChildren(QLabel, "bubbleText"):
+                assert label.mapTo(c.preview.canvas, label.rect().topRight()).x() < room
+        button = c.insert_button  # its arrow is text: nothing drawn over the words
+        assert button.text().endswith("▾") and button.accessibleName() == "名前・項目を差し込む"
+        assert button.width() >= button.fontMetrics().horizontalAdvance(button.text())

@@ -70,6 +70,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("otokui.ui.broadcast")
 
 PLAN_DELAY_MS = 400
+# The form's smallest size (px) beside the preview: see the layout in __init__.
+FORM_MIN_WIDTH, FORM_MIN_HEIGHT = 440, 520
+# The dialog's margins and the summary box's padding around its wrapped messages (px).
+WRAP_MARGIN = 2 * 16 + 2 * 12 + 2
 #: A plan older than this is asked again before sending (the quota moves).
 PLAN_FRESH_S = 60
 #: Recipients offered in the preview's list (the first ones by id).
@@ -137,9 +141,15 @@ class BroadcastComposer(QDialog):
         # --- name and recipients -------------------------------------------------------
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("broadcastName")
-        self.name_edit.setPlaceholderText(self.tr("Name for the history (optional), e.g. "
+        self.name_edit.setPlaceholderText(self.tr("Shown in the history (optional), e.g. "
                                                   "Winter sale"))
         self.name_edit.setMaxLength(100)
+        # A label, not only a placeholder: once a name is typed the field still says what
+        # it is.
+        self.name_label = QLabel(self.tr("Broadcast &name"), self)
+        self.name_label.setObjectName("broadcastNameLabel")
+        self.name_label.setStyleSheet("font-weight: bold; color: #3C4043;")
+        self.name_label.setBuddy(self.name_edit)
         self.rb_segment = QRadioButton(self.tr("Segment"), self)
         self.rb_segment.setObjectName("toSegment")
         self.segment_combo = QComboBox(self)
@@ -187,7 +197,12 @@ class BroadcastComposer(QDialog):
         self.photo_button.clicked.connect(self.pick_photos)
         self.insert_button = QToolButton(self)
         self.insert_button.setObjectName("insertPlaceholder")
-        self.insert_button.setText(self.tr("Insert name or field"))
+        # The menu's arrow is part of the text: Qt's own indicator of an instant-popup tool
+        # button is drawn over the text's last character.
+        self.insert_button.setText(self.tr("Insert name or field") + "  ▾")
+        self.insert_button.setAccessibleName(self.tr("Insert name or field"))
+        self.insert_button.setStyleSheet(
+            "QToolButton#insertPlaceholder::menu-indicator { image: none; width: 0px; }")
         self.insert_button.setToolTip(self.tr(
             "Insert a placeholder: each customer reads their own name or value"))
         self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -286,7 +301,11 @@ class BroadcastComposer(QDialog):
         form = QVBoxLayout(left)
         form.setContentsMargins(0, 0, 8, 0)
         form.setSpacing(6)
-        form.addWidget(self.name_edit)
+        name_row = QHBoxLayout()
+        name_row.setSpacing(10)
+        name_row.addWidget(self.name_label)
+        name_row.addWidget(self.name_edit, 1)
+        form.addLayout(name_row)
         form.addWidget(_section(self.tr("Recipients"), left))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
@@ -318,9 +337,16 @@ class BroadcastComposer(QDialog):
         form.addLayout(when)
         form.addStretch(1)
         scroll = QScrollArea(self)
+        scroll.setObjectName("composerForm")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(left)
+        self.form_scroll = scroll
+        # The dialog's smallest size keeps the form readable beside the preview: the
+        # recipients, a bubble and its tools without scrolling sideways (what is longer,
+        # more bubbles or photos, scrolls down).
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(max(FORM_MIN_WIDTH, left.minimumSizeHint().width() + bar))
 
         right = QWidget(self)
         rl = QVBoxLayout(right)
@@ -332,6 +358,10 @@ class BroadcastComposer(QDialog):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        # On the splitter, not the form: when a wrapped message below takes a line more
+        # than the dialog's minimum counted on, the form scrolls instead of being cut.
+        splitter.setMinimumHeight(FORM_MIN_HEIGHT)
+        self.splitter = splitter
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_button)
@@ -694,6 +724,7 @@ class BroadcastComposer(QDialog):
             self.trim_check.setChecked(False)
         self.quota_message.setVisible(over)
         self.trim_check.setVisible(over)
+        self._fit_messages()
 
     # --- sending -----------------------------------------------------------------------------
     @property
@@ -892,10 +923,29 @@ class BroadcastComposer(QDialog):
         self.error.setVisible(bool(text))
         if text:
             self.notice.hide()
+        self._fit_messages()
 
     def _say_notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
+        self._fit_messages()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_messages()
+
+    def _fit_messages(self) -> None:
+        """Make room for every line of the wrapped messages under the form.
+
+        A dialog's smallest height does not follow the lines a wrapped label needs at the
+        width it has, so a long message (over the quota, an error) would overlap the form
+        at the smallest size; each asks for its lines' height at the dialog's width.
+        """
+        width = max(100, self.width() - WRAP_MARGIN)
+        for label in (self.quota_message, self.error, self.notice):
+            need = label.heightForWidth(width) if label.isVisibleTo(self) else 0
+            if label.minimumHeight() != max(0, need):
+                label.setMinimumHeight(max(0, need))
 
     def _track(self, op: BackgroundOp) -> BackgroundOp:
         self._ops.add(op)

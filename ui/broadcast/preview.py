@@ -32,6 +32,10 @@ from ui.inbox.bubbles import CANVAS_STYLE, MessageBubble
 if TYPE_CHECKING:
     from app.book import Book
 
+# What a bubble's row takes besides its text: the row's margins, the bubble's padding and
+# the time beside it (px).
+BUBBLE_CHROME = 110
+
 
 def preview_row(text: str, index: int) -> MessageRow:
     """A received text message as the bubble widget takes it (nothing stored)."""
@@ -105,6 +109,7 @@ class BroadcastPreview(QWidget):
         self.scroll.setWidget(self.canvas)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setMinimumWidth(340)
+        self.scroll.viewport().installEventFilter(self)
         self.note = QLabel(self)
         self.note.setObjectName("previewNote")
         self.note.setWordWrap(True)
@@ -147,6 +152,8 @@ class BroadcastPreview(QWidget):
         self.recipient_changed.emit(self.customer_id())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit()
         # Leaving the search box with text that names nobody: show who is previewed.
         if watched is self.recipient and event.type() == QEvent.Type.FocusOut:
             index = self.recipient.currentIndex()
@@ -186,9 +193,26 @@ class BroadcastPreview(QWidget):
             self.bubbles.append(_ImageBubble(thumb, self.canvas))
         for bubble in self.bubbles:
             self.column.insertWidget(self.column.count() - 1, bubble)
+        self._fit()
         self.note.setText(self.tr("Empty for this customer: %1").replace(
             "%1", "、".join(empty)) if empty else "")
         self.note.setVisible(bool(empty))
+
+    def _fit(self) -> None:
+        """Wrap the texts in a narrow preview instead of running off to the side.
+
+        The inbox's bubbles ask for the width of their longest line (up to the bubble's
+        limit), right for the chat's wide column; here each asks for at most what the
+        preview has room for.
+        """
+        room = max(120, self.scroll.viewport().width() - BUBBLE_CHROME)
+        for bubble in self.bubbles:
+            for label in bubble.findChildren(QLabel, "bubbleText"):
+                natural = label.property("naturalWidth")
+                if natural is None:
+                    natural = label.minimumWidth()
+                    label.setProperty("naturalWidth", natural)
+                label.setMinimumWidth(min(int(natural), room))
 
     def release(self) -> None:
         self.book = None
