@@ -13,7 +13,7 @@
   now and then, and once in a while block and come back;
 * a salon's customer cards for those friends: tags in two folders (来店状況: 新規, 常連,
   VIP; 興味: カット, カラー, ヘッドスパ) given to them as a salon would, and two saved
-  segments (常連・VIP; カラーに興味のある常連・VIP), so the sidebar, the segment builder and
+  segments (常連・VIP; カラー好きの常連・VIP), so the sidebar, the segment builder and
   the broadcast recipients have something to show. The same seed gives the same tags.
 
 :meth:`Demo.stop` stops everything and deletes the throwaway folder. The relay and the
@@ -61,7 +61,7 @@ VISIT_SHARES = (("VIP", 0.12), ("常連", 0.38), ("新規", 0.28))
 #: What a friend is interested in: each independently, with these chances.
 INTEREST_CHANCES = (("カット", 0.55), ("カラー", 0.35), ("ヘッドスパ", 0.2))
 REGULARS_SEGMENT = "常連・VIP"
-COLOUR_SEGMENT = "カラーに興味のある常連・VIP"
+COLOUR_SEGMENT = "カラー好きの常連・VIP"
 
 
 class _RelayThread:

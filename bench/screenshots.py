@@ -18,7 +18,9 @@ Japanese, the default language.
 photo and replies). ``docs/screenshots/segment-builder.png`` is the segment builder with
 three conditions and its live count on a made-up book of 240 customers.
 ``docs/screenshots/broadcast-composer.png`` is the broadcast composer on the demo's book (two
-bubbles, the preview as one friend reads it, recipients, cost and the month's quota). Only
+bubbles to the demo's saved segment 常連・VIP, the preview as one of them reads it,
+recipients, cost and the month's quota). The demo's book has a salon's tags and saved
+segments (app/demo.py), so demo.png shows them in the sidebar. Only
 some of them: ``python -m bench.screenshots demo`` (names: main, detail, import, demo,
 inbox, segment-builder, broadcast-composer).
 """
@@ -345,9 +347,12 @@ def segment_shots(app, settings, root: Path) -> None:
 
 def broadcast_shots(app, settings) -> None:
     """The broadcast composer on the demo's book: two bubbles (the first with the
-    customer's name), the preview as one friend reads it, and the recipients, cost and
-    what remains of the month (the demo's LINE given a monthly limit for the shot)."""
+    customer's name) to the demo's saved segment 常連・VIP, the preview as one of them reads
+    it, and the recipients, cost and what remains of the month (the demo's LINE given a
+    monthly limit for the shot)."""
+    from app.demo import REGULARS_SEGMENT
     from ui.app import open_demo_window
+    from ui.broadcast.composer import SEGMENT
 
     window = open_demo_window(settings, seed=11)
     if window is None:
@@ -356,7 +361,11 @@ def broadcast_shots(app, settings) -> None:
     window.show()
     _settle(app, 4000)  # the demo's friends are in the book
     window.demo_session.emulator.set_quota(type="limited", value=1000, total_usage=236)
-    composer = window.broadcasts.new_broadcast()
+    segment = window.book.segments.by_name(REGULARS_SEGMENT)
+    composer = window.broadcasts.new_broadcast(SEGMENT, segment.id)
+    if not (composer.rb_segment.isChecked()
+            and composer.segment_combo.currentData() == segment.id):
+        raise SystemExit("the composer did not take the saved segment")
     composer.resize(1180, 740)
     composer.name_edit.setText("冬のセール")
     composer.set_text("{名前}様、いつもありがとうございます！\n12月1日〜10日は冬のセール。"

@@ -61,7 +61,7 @@ def test_demo_window_fills_live_locks_without_a_prompt_and_cleans_up(
         assert sidebar._find(f"tag:{tag.id}") is not None, tag.name
     assert {t.name for t in book.tags.list()} >= {"新規", "常連", "VIP", "カット"}
     segments = book.segments.list()
-    assert [s.name for s in segments] == ["常連・VIP", "カラーに興味のある常連・VIP"]
+    assert [s.name for s in segments] == ["常連・VIP", "カラー好きの常連・VIP"]
     for seg in segments:
         assert sidebar._find(f"segment:{seg.id}") is not None, seg.name
     qtbot.waitUntil(lambda: demo.book.messages.count() >= 6 + 8, timeout=30_000)
