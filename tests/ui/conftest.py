@@ -121,12 +121,18 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Seed]:
     # Creating a passphrase book runs Argon2id (most of a second): do it once, then give
     # each test its own copy of the closed profile folder (opening costs one unwrap).
+    # The owner's keyring is never touched; the one before is put back, so tests run
+    # after the UI tests (tests/sync: "no keyring" cases) see the keyring they expect.
+    previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
-    profile = Profile(tmp_path_factory.mktemp("template") / "profile")
-    book = profile.create(passphrase=PASSPHRASE)
-    seed = seed_book(book, profile)
-    book.db.checkpoint()
-    book.close()
+    try:
+        profile = Profile(tmp_path_factory.mktemp("template") / "profile")
+        book = profile.create(passphrase=PASSPHRASE)
+        seed = seed_book(book, profile)
+        book.db.checkpoint()
+        book.close()
+    finally:
+        keyring.set_keyring(previous)
     return profile.root, seed
 
 

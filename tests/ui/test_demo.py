@@ -65,6 +65,9 @@ def test_demo_window_fills_live_locks_without_a_prompt_and_cleans_up(
     for seg in segments:
         assert sidebar._find(f"segment:{seg.id}") is not None, seg.name
     qtbot.waitUntil(lambda: demo.book.messages.count() >= 6 + 8, timeout=30_000)
+    # The friends' cards are in the book before the sync starts: what the sync brought
+    # reaches the window's status on the main thread a moment after the book has it.
+    qtbot.waitUntil(lambda: window.sync.status.messages_received > 0, timeout=30_000)
     assert window.sync.status.state in (SyncState.CONNECTED, SyncState.SYNCING)
     assert window.sync_label.text() in ("LINE: connected", "LINE: syncing…")
 
