@@ -109,7 +109,7 @@
     </message>
     <message>
         <source>Shown in the history (optional), e.g. Winter sale</source>
-        <translation>履歴に表示する名前（任意）　例：冬のセール</translation>
+        <translation>履歴に表示する名前（任意）&#x3000;例：冬のセール</translation>
     </message>
     <message>
         <source>Broadcast &amp;name</source>
@@ -260,12 +260,20 @@
         <translation>送信先：%1</translation>
     </message>
     <message>
+        <source>Cost: %1 messages (sent to %2 only)</source>
+        <translation>消費：%1通（%2だけに送信）</translation>
+    </message>
+    <message>
         <source>Cost: %1 messages</source>
         <translation>消費：%1通</translation>
     </message>
     <message>
         <source>This month: no limit on messages</source>
         <translation>今月の通数：上限なし</translation>
+    </message>
+    <message>
+        <source>Left this month: %1 messages (%2 short)</source>
+        <translation>今月の残り：%1通（%2通足りません）</translation>
     </message>
     <message>
         <source>Left this month: %1 messages (%2 after this one)</source>

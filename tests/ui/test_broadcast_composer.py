@@ -101,7 +101,16 @@ def test_over_the_quota_is_refused_with_a_message_then_trimmed(qtbot, bshop: Sho
     assert bshop.e.sent() == []
     assert c.trim_check.isVisible() and "Send it only to the first 5 customer(s)" in \
         c.trim_check.text()
+    # Over the limit the summary says how many are missing, not "0 after this one".
+    assert f"Cost: {FRIENDS} messages" in c.summary.text()
+    assert f"Left this month: 5 messages ({FRIENDS - 5} short)" in c.summary.text()
 
+    c.trim_check.setChecked(True)
+    # Trimmed: the cost is what is actually sent.
+    assert "Cost: 5 messages (sent to 5 customer(s) only)" in c.summary.text()
+    assert "Left this month: 5 messages (0 after this one)" in c.summary.text()
+    c.trim_check.setChecked(False)
+    assert f"({FRIENDS - 5} short)" in c.summary.text()
     c.trim_check.setChecked(True)
     report = send_and_wait(qtbot, c)
     assert report.state == "done"
@@ -267,11 +276,14 @@ def test_the_composer_speaks_japanese(qtbot, qapp, bshop: Shop) -> None:
     assert c.placeholder_warning.text() == \
         "認識できない差し込み（全員にそのまま送られます）：{誕生日}"
     wait_plan(qtbot, c)
-    assert c.summary.text().split() == ["送信先：12人", "消費：12通", "今月の残り：5通（送信後",
-                                        "0通）"]
+    assert c.summary.text().split() == ["送信先：12人", "消費：12通",
+                                        "今月の残り：5通（7通足りません）"]
     assert c.quota_message.text().startswith("この配信には12通が必要ですが、今月の残りは5通")
     assert c.trim_check.text() == \
         "顧客番号の小さい順に5人だけに送る（残りは「未送信」として記録）"
+    c.trim_check.setChecked(True)
+    assert c.summary.text().split() == ["送信先：12人", "消費：5通（5人だけに送信）",
+                                        "今月の残り：5通（送信後", "0通）"]
     with qtbot.waitSignal(c.test_sent, timeout=30_000):
         c.test_button.click()
     # The core's words, then where to mark the owner, in Japanese.

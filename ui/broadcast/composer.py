@@ -394,7 +394,7 @@ class BroadcastComposer(QDialog):
         self.tag_combo.currentIndexChanged.connect(self._choice_picked(self.rb_tag))
         self.rb_later.toggled.connect(self._when_changed)
         self.at_edit.dateTimeChanged.connect(lambda _d: self._update_send_button())
-        self.trim_check.toggled.connect(lambda _c: self._update_send_button())
+        self.trim_check.toggled.connect(self._trim_toggled)
         self.runner.progressed.connect(self._progressed)
         self.runner.finished.connect(self._run_finished)
         self.runner.failed.connect(self._run_failed)
@@ -693,20 +693,46 @@ class BroadcastComposer(QDialog):
 
         return self._track(run_in_background(self, work, on_success=done, on_failure=failed))
 
+    def sending_count(self, plan: BroadcastPlan | None = None) -> int:
+        """How many the plan would actually send to: everyone, or only as many as remain
+        this month when the owner ticked the trim option over the quota."""
+        plan = plan if plan is not None else self.plan
+        if plan is None:
+            return 0
+        if plan.exceeds_quota and self.trim_check.isChecked():
+            return min(plan.count, int(plan.quota_remaining or 0))
+        return plan.count
+
     def _show_plan(self, plan: BroadcastPlan) -> None:
-        lines = [self.tr("Recipients: %1").replace("%1", format_count(plan.count)),
-                 self.tr("Cost: %1 messages").replace("%1", f"{plan.cost:,}")]
+        self._show_quota(plan)
+        self._show_summary(plan)
+
+    def _show_summary(self, plan: BroadcastPlan) -> None:
+        """Recipients, the cost of what will actually be sent and what remains; over the
+        month's limit (not trimmed), how many messages are missing rather than "0 after"."""
+        sending = self.sending_count(plan)
+        # One message per recipient per request, whatever the number of bubbles.
+        cost = plan.cost if sending == plan.count else sending
+        lines = [self.tr("Recipients: %1").replace("%1", format_count(plan.count))]
+        if sending != plan.count:
+            lines.append(self.tr("Cost: %1 messages (sent to %2 only)").replace(
+                "%1", f"{cost:,}").replace("%2", format_count(sending)))
+        else:
+            lines.append(self.tr("Cost: %1 messages").replace("%1", f"{cost:,}"))
         if plan.quota_remaining is None:
             lines.append(self.tr("This month: no limit on messages"))
+        elif cost > plan.quota_remaining:
+            lines.append(self.tr("Left this month: %1 messages (%2 short)").replace(
+                "%1", f"{plan.quota_remaining:,}").replace(
+                "%2", f"{cost - plan.quota_remaining:,}"))
         else:
             lines.append(self.tr("Left this month: %1 messages (%2 after this one)").replace(
                 "%1", f"{plan.quota_remaining:,}").replace(
-                "%2", f"{max(0, plan.quota_remaining - plan.cost):,}"))
+                "%2", f"{plan.quota_remaining - cost:,}"))
         self.summary.setText("    ".join(lines))
         tip = self.tr("Personalised: sent one by one") if plan.personal else self.tr(
             "The same for everyone: sent in batches of up to 500")
         self.summary.setToolTip(tip)
-        self._show_quota(plan)
 
     def _show_quota(self, plan: BroadcastPlan | None) -> None:
         over = plan is not None and plan.exceeds_quota
@@ -725,6 +751,12 @@ class BroadcastComposer(QDialog):
         self.quota_message.setVisible(over)
         self.trim_check.setVisible(over)
         self._fit_messages()
+
+    def _trim_toggled(self, _checked: bool) -> None:
+        # The cost and what remains follow the choice: only as many as remain are sent.
+        if self.plan is not None and self.editable:
+            self._show_summary(self.plan)
+        self._update_send_button()
 
     # --- sending -----------------------------------------------------------------------------
     @property
@@ -776,8 +808,7 @@ class BroadcastComposer(QDialog):
         self.trim_check.setEnabled(False)
         self._set_editing(False)
         self.history_button.show()
-        sending = min(plan.count, plan.quota_remaining) if plan.exceeds_quota and \
-            plan.quota_remaining is not None else plan.count
+        sending = self.sending_count(plan)
         self.stored.emit(bid)
         if plan.at is not None:
             self._say_notice(self.tr("Scheduled for %1 to %2. Otokui sends it at that time "
