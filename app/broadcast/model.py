@@ -167,6 +167,17 @@ class BroadcastInfo:
     #: Every bubble in order: a text as written, or an image.
     bubbles: tuple[str | BroadcastImage, ...] = ()
 
+    @property
+    def planned(self) -> bool:
+        """Nothing has been sent yet: ``cost`` is what it will use, not what it used."""
+        return self.state in (SCHEDULED, READY)
+
+    @property
+    def used(self) -> int:
+        """Messages of the month it actually used: one per recipient LINE accepted it for
+        (a cancelled or stopped job used only what went before; ``cost`` is the plan)."""
+        return 0 if self.planned else self.counts.sent
+
 
 @dataclass(frozen=True)
 class RecipientResult:

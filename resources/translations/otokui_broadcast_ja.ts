@@ -68,6 +68,10 @@
         <translation>画像の公開期限が過ぎていました</translation>
     </message>
     <message>
+        <source>%1 (planned)</source>
+        <translation>%1（予定）</translation>
+    </message>
+    <message>
         <source>All friends</source>
         <translation>すべての友だち</translation>
     </message>
@@ -458,6 +462,14 @@
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
+    <message>
+        <source>Messages it will use when sent</source>
+        <translation>送信したときに使う通数です</translation>
+    </message>
+    <message>
+        <source>Messages of the month it used (one per customer it was sent to)</source>
+        <translation>今月の通数から使った数です（送信できたお客様1人につき1通）</translation>
+    </message>
 </context>
 <context>
     <name>BroadcastPreview</name>
@@ -535,19 +547,35 @@
     </message>
     <message>
         <source>Created %1</source>
-        <translation>作成 %1</translation>
+        <translation>作成日時 %1</translation>
     </message>
     <message>
         <source>Scheduled for %1</source>
-        <translation>予約 %1</translation>
+        <translation>予約日時 %1</translation>
+    </message>
+    <message>
+        <source>Cancelled %1</source>
+        <translation>中止日時 %1</translation>
+    </message>
+    <message>
+        <source>Stopped %1</source>
+        <translation>停止日時 %1</translation>
     </message>
     <message>
         <source>Finished %1</source>
-        <translation>完了 %1</translation>
+        <translation>完了日時 %1</translation>
     </message>
     <message>
-        <source>Recipients %1 · sent %2 · failed %3 · skipped %4 · not sent %5 · cost %6 messages</source>
-        <translation>送信先 %1 · 送信 %2 · 失敗 %3 · スキップ %4 · 未送信 %5 · 消費 %6通</translation>
+        <source>Recipients %1 · sent %2 · failed %3 · skipped %4 · not sent %5</source>
+        <translation>送信先 %1 · 送信 %2 · 失敗 %3 · スキップ %4 · 未送信 %5</translation>
+    </message>
+    <message>
+        <source>will use %1 messages</source>
+        <translation>消費予定 %1通</translation>
+    </message>
+    <message>
+        <source>used %1 messages</source>
+        <translation>消費 %1通</translation>
     </message>
     <message>
         <source>Export the results</source>

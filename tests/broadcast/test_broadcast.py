@@ -139,9 +139,16 @@ def test_cancel_before_it_runs(small_shop: Shop) -> None:
     shop = small_shop
     b = shop.book
     bid = b.broadcasts.create(b.broadcasts.plan(TEXT, Recipients.all_friends()))
+    planned = b.broadcasts.get(bid)
+    assert planned.planned and planned.cost == len(shop.friends) and planned.used == 0
     b.broadcasts.cancel(bid)
     assert b.broadcasts.run(bid).state == "cancelled"
-    assert b.broadcasts.get(bid).counts.not_sent == len(shop.friends)
+    info = b.broadcasts.get(bid)
+    assert info.counts.not_sent == len(shop.friends)
+    # The history tells what it used (nothing), not what it was going to cost.
+    assert not info.planned and info.used == 0 and info.cost == len(shop.friends)
+    assert info.finished_at is not None
+    assert [i.used for i in b.broadcasts.list() if i.id == bid] == [0]
     assert shop.e.sent() == []
 
 
@@ -157,6 +164,7 @@ def test_customers_who_blocked_since_planning_are_skipped(small_shop: Shop) -> N
     shop.sync()  # the unfollow webhooks reach the book through the relay
     report = b.broadcasts.run(bid)
     assert (report.counts.sent, report.counts.skipped) == (37, 3)
+    assert b.broadcasts.get(bid).used == 37  # the skipped ones were not in the request
     skipped = b.broadcasts.results(bid, state="skipped")
     assert {(r.customer_id, r.reason) for r in skipped} == {(cid, "blocked")
                                                            for cid, _ in blockers}

@@ -56,11 +56,12 @@ def test_counts_results_with_reasons_and_the_csv(qtbot, qtmodeltester, bshop: Sh
     assert cells["state"] == "Sent"
     assert cells["recipients"] == f"All friends ({FRIENDS})"
     assert (cells["sent"], cells["failed"], cells["skipped"], cells["not_sent"],
-            cells["cost"]) == ("7", "0", "1", "4", "8")
+            cells["cost"]) == ("7", "0", "1", "4", "7")  # used: the 7 sent, not the 8 planned
     assert cells["content"] == \
         "【ポイント2倍】 ポイント2倍デー / {名前}様のご来店をお待ちしています"
-    assert "Recipients 12 · sent 7 · failed 0 · skipped 1 · not sent 4 · cost 8 messages" \
+    assert "Recipients 12 · sent 7 · failed 0 · skipped 1 · not sent 4 · used 7 messages" \
         in dialog.details.text()
+    assert "Finished " in dialog.details.text()
     assert "{名前}様のご来店をお待ちしています" in dialog.content.toPlainText()
     assert not dialog.cancel_button.isEnabled()  # finished: nothing to cancel
 
@@ -106,12 +107,19 @@ def test_cancel_a_scheduled_one_and_keep_up_with_the_book(qtbot, bshop: Shop) ->
     dialog = _history(qtbot, bshop, events)
     assert _cells(dialog)["state"] == "Scheduled"
     assert "Scheduled for" in dialog.details.text()
+    # Waiting: the cost is what it will use, said so.
+    assert _cells(dialog)["cost"] == f"{FRIENDS} (planned)"
+    assert f"will use {FRIENDS} messages" in dialog.details.text()
     assert dialog.cancel_button.isEnabled()
     dialog.cancel_button.click()
     qtbot.waitUntil(lambda: _cells(dialog)["state"] == "Cancelled", timeout=10_000)
     assert b.broadcasts.get(bid).state == "cancelled"
     assert not dialog.cancel_button.isEnabled()
     assert _cells(dialog)["not_sent"] == str(FRIENDS)
+    # Nothing was sent: it used nothing, and the time is when it was cancelled.
+    assert _cells(dialog)["cost"] == "0"
+    assert "used 0 messages" in dialog.details.text()
+    assert "Cancelled " in dialog.details.text() and "Finished" not in dialog.details.text()
 
     # A broadcast made elsewhere (the composer, the command line) shows up by itself.
     other = b.broadcasts.create(b.broadcasts.plan(["別の配信"], Recipients.all_friends()))

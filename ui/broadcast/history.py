@@ -40,12 +40,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.broadcast import BroadcastInfo, RecipientResult
-from app.broadcast.model import FINAL_STATES, READY, SCHEDULED, SENDING
+from app.broadcast.model import CANCELLED, FINAL_STATES, READY, SCHEDULED, SENDING, STOPPED
 from app.errors import OtokuiError
 from ui.broadcast.runner import Runner
 from ui.broadcast.texts import (
     audience_words,
     bubble_words,
+    cost_words,
     owner_words,
     reason_words,
     result_label,
@@ -132,9 +133,14 @@ class BroadcastListModel(QAbstractTableModel):
             if column == "content":
                 name = f"【{info.name}】 " if info.name else ""
                 return name + bubble_words(info)
+            if column == "cost":
+                return cost_words(info)
             value = {"sent": c.sent, "failed": c.failed, "skipped": c.skipped,
-                     "not_sent": c.not_sent, "cost": info.cost}[column]
+                     "not_sent": c.not_sent}[column]
             return f"{value:,}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == "cost":
+            return self.tr("Messages it will use when sent") if info.planned else self.tr(
+                "Messages of the month it used (one per customer it was sent to)")
         if role == Qt.ItemDataRole.ForegroundRole and column == "state":
             return QColor(STATE_COLOURS.get(info.state, "#3C4043"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
@@ -388,12 +394,20 @@ class HistoryDialog(QDialog):
             lines.append(self.tr("Scheduled for %1").replace(
                 "%1", format_datetime(info.scheduled_at)))
         if info.finished_at is not None:
-            lines.append(self.tr("Finished %1").replace("%1", format_datetime(info.finished_at)))
-        lines.append(self.tr("Recipients %1 · sent %2 · failed %3 · skipped %4 · not sent %5 "
-                             "· cost %6 messages").replace("%1", f"{c.recipients:,}")
-                     .replace("%2", f"{c.sent:,}").replace("%3", f"{c.failed:,}")
-                     .replace("%4", f"{c.skipped:,}").replace("%5", f"{c.not_sent:,}")
-                     .replace("%6", f"{info.cost:,}"))
+            ended = {CANCELLED: self.tr("Cancelled %1"), STOPPED: self.tr("Stopped %1")}.get(
+                info.state, self.tr("Finished %1"))
+            lines.append(ended.replace("%1", format_datetime(info.finished_at)))
+        counts = self.tr("Recipients %1 · sent %2 · failed %3 · skipped %4 · not sent %5") \
+            .replace("%1", f"{c.recipients:,}").replace("%2", f"{c.sent:,}") \
+            .replace("%3", f"{c.failed:,}").replace("%4", f"{c.skipped:,}") \
+            .replace("%5", f"{c.not_sent:,}")
+        # Before sending, what it will cost; afterwards, what it used (a cancelled one
+        # that sent nothing used nothing).
+        if info.planned:
+            cost = self.tr("will use %1 messages").replace("%1", f"{info.cost:,}")
+        else:
+            cost = self.tr("used %1 messages").replace("%1", f"{info.used:,}")
+        lines.append(f"{counts} · {cost}")
         self.details.setText("\n".join([lines[0], "  ".join(lines[1:-1]), lines[-1]]))
         name = f"【{info.name}】\n" if info.name else ""
         self.content.setPlainText(name + bubble_words(info, "\n――――\n", one_line=False))

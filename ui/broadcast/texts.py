@@ -75,6 +75,14 @@ def reason_words(reason: str | None) -> str:
     return sending_words(reason)
 
 
+def cost_words(info: Any) -> str:
+    """The history's 通数: what a broadcast used, or what it will use while it waits."""
+    if info.planned:
+        return QCoreApplication.translate("Broadcast", "%1 (planned)").replace(
+            "%1", f"{info.cost:,}")
+    return f"{info.used:,}"
+
+
 def audience_words(book: Book | None, audience: dict[str, Any]) -> str:
     """How the recipients were chosen, e.g. "タグ「VIP」" or "すべての友だち"."""
     kind = audience.get("kind")
