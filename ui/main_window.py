@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -126,6 +127,11 @@ class _Content(QWidget):
         QWidget.setTabOrder(self.sidebar.tree, self.search)
         QWidget.setTabOrder(self.search, self.view)
         QWidget.setTabOrder(self.view, self.detail)
+
+
+def _plain(action_text: str) -> str:
+    """A menu text as a label: "&Back up…" → "Back up", "CSVを取り込む(&I)…" → "CSVを取り込む"."""
+    return re.sub(r"\(&\w\)|&", "", action_text).replace("…", "").strip()
 
 
 class MainWindow(QMainWindow):
@@ -329,6 +335,33 @@ class MainWindow(QMainWindow):
         bar.addAction(self.act_lock)
         self.addToolBar(bar)
         self.toolbar = bar
+        self._compact_toolbar()
+
+    def _compact_toolbar(self) -> None:
+        """Keep every button on the toolbar at 1280 px in Japanese.
+
+        The toolbar shows short texts without mnemonics (the menus keep the full ones);
+        the file actions and Settings, used now and then, are icons whose tooltip names
+        them. Whatever still does not fit goes into the overflow button, which gets an
+        icon of its own: the style sheet's padding leaves Fusion's arrow no room.
+        """
+        short = {self.act_new: self.tr("New customer"), self.act_lock: self.tr("Lock")}
+        for action, text in short.items():
+            action.setIconText(text)
+        for action in (self.act_import, self.act_export, self.act_backup, self.act_settings):
+            name = _plain(action.text())
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            named = f"{name} ({keys})" if keys else name
+            tip = action.statusTip()
+            action.setToolTip(f"{named}\n{tip}" if tip else named)
+            button = self.toolbar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        extension = self.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if extension is not None:
+            extension.setIcon(icon("chevron-down"))
+            extension.setMinimumWidth(28)
+            extension.setToolTip(self.tr("More actions"))
 
     def _make_status_bar(self) -> None:
         status = self.statusBar()

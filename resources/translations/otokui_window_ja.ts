@@ -501,6 +501,18 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>ツールバー</translation>
     </message>
     <message>
+        <source>New customer</source>
+        <translation>新しいお客様</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>ロック</translation>
+    </message>
+    <message>
+        <source>More actions</source>
+        <translation>その他の操作</translation>
+    </message>
+    <message>
         <source>Demo: a practice book, deleted when you quit</source>
         <translation>デモ: 練習用の台帳です。終了すると消えます</translation>
     </message>

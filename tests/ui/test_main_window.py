@@ -214,3 +214,82 @@ def test_the_window_speaks_japanese_by_default(in_japanese, book, settings, seed
     window.select_customer(seeded.customers["田中"])
     assert window.content.detail.status.text() == "友だち"
     window.close()
+
+
+@pytest.fixture
+def real_looks(qapp):
+    """The style sheet and Japanese font the app starts with (``ui.app.prepare``): the
+    toolbar's room depends on them."""
+    from ui.app import choose_font
+    from ui.resources import style_sheet
+
+    font = qapp.font()
+    qapp.setStyleSheet(style_sheet())
+    choose_font(qapp)
+    yield
+    qapp.setStyleSheet("")
+    qapp.setFont(font)
+
+
+@pytest.mark.parametrize("width", [1440, 1280])
+def test_every_toolbar_action_fits_in_japanese(in_japanese, real_looks, book, settings,
+                                               qtbot, width: int) -> None:
+    """Nothing goes into the toolbar's overflow (its ≫ button): 今すぐロック above all."""
+    from PySide6.QtWidgets import QToolButton
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(book, settings)
+    qtbot.addWidget(window)
+    window.resize(width, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    bar = window.toolbar
+    assert bar.width() <= width
+    lock = bar.widgetForAction(window.act_lock)
+    assert lock is not None and lock.isVisible()
+    assert bar.rect().contains(lock.geometry())
+    for action in bar.actions():
+        if action.isSeparator() or not action.isVisible():
+            continue
+        widget = bar.widgetForAction(action)
+        assert widget is not None and widget.isVisible(), action.objectName() or action.text()
+        assert bar.rect().contains(widget.geometry()), action.objectName()
+        if isinstance(widget, QToolButton) and \
+                widget.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly:
+            assert action.toolTip().strip()  # icon-only buttons say what they do on hover
+    extension = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert extension is None or not extension.isVisible()
+    window.close()
+
+
+def test_toolbar_overflow_button_is_drawn_when_it_appears(in_japanese, real_looks, book,
+                                                          settings, qtbot) -> None:
+    """When not every button fits, the overflow button shows an icon and is
+    wide enough to click (the style sheet left Fusion's arrow no room: it drew nothing)."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QToolButton
+
+    from ui.main_window import MainWindow
+    from ui.resources import icon
+
+    window = MainWindow(book, settings)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.act_lock.iconText() == "ロック"
+    assert "CSVを取り込む" in window.act_import.toolTip()
+    import_button = window.toolbar.widgetForAction(window.act_import)
+    assert import_button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    # Buttons added later (as the 配信 one was) leave no room for every button.
+    for n in range(4):
+        extra = QAction(icon("people"), f"とても長い名前の新しいボタン {n}", window)
+        window.toolbar.insertAction(window.act_import, extra)
+    qtbot.waitUntil(lambda: window.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+                    is not None and window.toolbar.findChild(
+                        QToolButton, "qt_toolbar_ext_button").isVisible())
+    extension = window.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert not extension.icon().isNull()
+    assert extension.width() >= 24
+    window.close()
