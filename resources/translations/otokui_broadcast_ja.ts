@@ -589,6 +589,34 @@
         <source>%1 rows saved to %2</source>
         <translation>%1行を%2に保存しました</translation>
     </message>
+    <message>
+        <source>Cancel this scheduled broadcast?</source>
+        <translation>この予約配信を中止しますか？</translation>
+    </message>
+    <message>
+        <source>It will not be sent at %1, and this cannot be undone.</source>
+        <translation>%1の送信は行われなくなります。中止すると元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Stop this broadcast?</source>
+        <translation>送信中の配信を中止しますか？</translation>
+    </message>
+    <message>
+        <source>Customers who have not received it yet will not get it, and this cannot be undone.</source>
+        <translation>まだ届いていないお客様には送られなくなります。中止すると元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Cancel the broadcast</source>
+        <translation>配信の中止</translation>
+    </message>
+    <message>
+        <source>Cancel it</source>
+        <translation>中止する</translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation>中止しない</translation>
+    </message>
 </context>
 <context>
     <name>MissedDialog</name>

@@ -11,7 +11,7 @@ from pathlib import Path
 from app.broadcast import RecipientResult, Recipients
 from tests.broadcast.conftest import Shop
 from tests.sync.conftest import book, connected, emulator, line, profile, relay  # noqa: F401
-from tests.ui.test_broadcast_support import FRIENDS, bshop  # noqa: F401 - fixture
+from tests.ui.test_broadcast_support import FRIENDS, answering, bshop  # noqa: F401
 from ui.book_events import BookEvents
 from ui.broadcast.history import PAGE, HistoryDialog, RecipientResultsModel
 from ui.broadcast.runner import Runner
@@ -111,7 +111,15 @@ def test_cancel_a_scheduled_one_and_keep_up_with_the_book(qtbot, bshop: Shop) ->
     assert _cells(dialog)["cost"] == f"{FRIENDS} (planned)"
     assert f"will use {FRIENDS} messages" in dialog.details.text()
     assert dialog.cancel_button.isEnabled()
-    dialog.cancel_button.click()
+    # Asked first, "no" the default: answered no, nothing changes.
+    with answering(qtbot, yes=False) as asked:
+        dialog.cancel_button.click()
+    assert asked.text == "Cancel this scheduled broadcast?"
+    assert "cannot be undone" in asked.detail
+    assert asked.default == "Keep it" and "Cancel it" in asked.buttons
+    assert b.broadcasts.get(bid).state == "scheduled" and dialog.cancel_button.isEnabled()
+    with answering(qtbot, yes=True):
+        dialog.cancel_button.click()
     qtbot.waitUntil(lambda: _cells(dialog)["state"] == "Cancelled", timeout=10_000)
     assert b.broadcasts.get(bid).state == "cancelled"
     assert not dialog.cancel_button.isEnabled()

@@ -3,7 +3,13 @@ friends on the emulator, a tag on four of them, and ways to wait for the compose
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.book import Book
 from tests.broadcast.conftest import Shop, add_friends, quick
@@ -46,8 +52,50 @@ def wait_plan(qtbot, composer: BroadcastComposer) -> None:
     qtbot.waitUntil(composer.plan_is_current, timeout=30_000)
 
 
+@dataclass
+class Question:
+    """What the question box said, and which button was its default."""
+
+    text: str = ""
+    detail: str = ""
+    buttons: list[str] = field(default_factory=list)
+    default: str = ""
+    answered: bool = False
+
+
+@contextmanager
+def answering(qtbot, yes: bool) -> Iterator[Question]:
+    """Answer the next question box (the real :class:`QMessageBox`) opened inside the
+    block: record what it says, then press its "yes" (AcceptRole) or "no" button."""
+    asked = Question()
+
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            return
+        timer.stop()
+        asked.text, asked.detail = box.text(), box.informativeText()
+        asked.buttons = [b.text() for b in box.buttons()]
+        asked.default = box.defaultButton().text() if box.defaultButton() else ""
+        role = QMessageBox.ButtonRole.AcceptRole if yes else QMessageBox.ButtonRole.RejectRole
+        button = next(b for b in box.buttons() if box.buttonRole(b) == role)
+        asked.answered = True
+        button.click()
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(look)
+    timer.start()
+    try:
+        yield asked
+        qtbot.waitUntil(lambda: asked.answered, timeout=10_000)
+    finally:
+        timer.stop()
+
+
 def send_and_wait(qtbot, composer: BroadcastComposer):
     with qtbot.waitSignal(composer.finished, timeout=60_000) as blocker:
         assert composer.send_button.isEnabled()
-        composer.send_button.click()
+        with answering(qtbot, yes=True):
+            composer.send_button.click()
     return blocker.args[0]

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from app.broadcast import BroadcastInfo, RecipientResult
 from app.broadcast.model import CANCELLED, FINAL_STATES, READY, SCHEDULED, SENDING, STOPPED
 from app.errors import OtokuiError
+from ui.broadcast import confirm
 from ui.broadcast.runner import Runner
 from ui.broadcast.texts import (
     audience_words,
@@ -469,6 +470,17 @@ class HistoryDialog(QDialog):
         bid = self.current_id()
         info = self.model.info(self.table.currentIndex().row())
         if bid is None or info is None or info.state in FINAL_STATES:
+            return
+        if info.state == SCHEDULED:
+            question = self.tr("Cancel this scheduled broadcast?")
+            detail = self.tr("It will not be sent at %1, and this cannot be undone.").replace(
+                "%1", format_datetime(info.scheduled_at)) if info.scheduled_at else ""
+        else:
+            question = self.tr("Stop this broadcast?")
+            detail = self.tr("Customers who have not received it yet will not get it, and "
+                             "this cannot be undone.")
+        if not confirm.ask(self, self.tr("Cancel the broadcast"), question,
+                           self.tr("Cancel it"), self.tr("Keep it"), detail):
             return
         self._say_error("")
         self.cancel_button.setEnabled(False)
