@@ -193,7 +193,8 @@ def test_a_segment_naming_a_deleted_tag_is_marked_and_shows_nobody(window, seede
     settled(qtbot, sidebar)
     index = sidebar._find(f"segment:{sid}")
     assert index.data(COUNT_ROLE) is None
-    assert index.data(3) == "This condition names a tag that was deleted."  # tooltip
+    # The tooltip: its full name, then why it cannot be used.
+    assert index.data(3) == "新規\nThis condition names a tag that was deleted."
     sidebar.select_key(f"segment:{sid}")
     assert model.rowCount() == 0
     menu = sidebar.segments.context_menu_for(f"segment:{sid}")
@@ -263,3 +264,41 @@ def test_a_segment_can_start_from_a_tag(window, seeded, qtbot) -> None:
     assert sidebar.current_key() == f"segment:{sid}"
     assert model.ids() == [seeded.customers["田中"]]
     settled(qtbot, sidebar)
+
+
+def test_a_long_name_is_elided_and_its_count_stays_in_view(seeded, settings, qtbot) -> None:
+    """From the window's first show: no sideways scrolling, every entry within the list's
+    width (its count drawn at the right edge), the full name in the tooltip."""
+    from PySide6.QtCore import Qt
+
+    from ui.main_window import MainWindow
+
+    long_name = "カラーとパーマに興味のある常連のお客様（VIP・ゴールド会員・東京都と神奈川県）"
+    assert len(long_name) == 40
+    # Listed second (below a short name), as in the demo.
+    seeded.book.segments.save("LINEの友だち", Group(AND, (LineCondition(True),)))
+    sid = seeded.book.segments.save(long_name, vip_or_line(seeded))
+    window = MainWindow(seeded.book, settings)
+    qtbot.addWidget(window)
+    window.resize(1300, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    sidebar = window.content.sidebar
+    settled(qtbot, sidebar)
+    QApplication.processEvents()
+    view = sidebar.segments.list
+    assert view.horizontalScrollBar().maximum() == 0
+    assert not view.horizontalScrollBar().isVisible()
+    index = sidebar._find(f"segment:{sid}")
+    assert index.data(COUNT_ROLE) == 2
+    width = view.viewport().width()
+    for row in range(sidebar.segments.model.rowCount()):
+        rect = view.visualRect(sidebar.segments.model.index(row, 0))
+        assert rect.left() >= 0 and rect.right() < width, (rect, width)
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == long_name
+    # Narrowing the sidebar keeps it so.
+    window.content.splitter.setSizes([160, 900, 240])
+    QApplication.processEvents()
+    assert view.horizontalScrollBar().maximum() == 0
+    assert view.visualRect(index).right() < view.viewport().width()
+    window.close()

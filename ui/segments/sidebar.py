@@ -159,8 +159,13 @@ class SegmentSection(QWidget):
         self.list.setModel(self.model)
         self.list.setItemDelegate(delegate(self.list))
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setUniformItemSizes(True)
         self.list.setIconSize(QSize(16, 16))
+        # Names are elided to the list's width (the delegate fits its entries to it, laid
+        # out again on each resize: no uniform item size cached at another width) and the
+        # counts stay at the right edge: never a sideways scroll bar hiding them.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
@@ -201,8 +206,9 @@ class SegmentSection(QWidget):
             item.setData(f"{PREFIX}{info.id}", self.key_role)
             item.setData(self._counts.get(info.id) if info.valid else None, self.count_role)
             item.setEditable(False)
-            if info.problem is not None:
-                item.setToolTip(problem_text(info.problem))
+            # The full name on hover: a long one is elided in the list.
+            item.setToolTip(info.name if info.problem is None
+                            else f"{info.name}\n{problem_text(info.problem)}")
             self.model.appendRow(item)
         if current is not None:
             index = self.find(current)

@@ -124,7 +124,17 @@ def _dot(colour: str, size: int = 12) -> QIcon:
 
 
 class _CountDelegate(QStyledItemDelegate):
-    """Draws the entry as usual, with its count right-aligned in grey."""
+    """Draws the entry as usual, with its count right-aligned in grey.
+
+    With ``fit_width`` (the segment list) an entry is never wider than its view: a long
+    name is elided (…) in the room the count leaves, instead of the list scrolling
+    sideways and taking every count out of sight.
+    """
+
+    def __init__(self, parent: QAbstractItemView, *, fit_width: bool = False) -> None:
+        super().__init__(parent)
+        self._view = parent
+        self._fit_width = fit_width
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -149,7 +159,10 @@ class _CountDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width() + 40, max(size.height(), 28))
+        width = size.width() + 40
+        if self._fit_width:
+            width = min(width, max(1, self._view.viewport().width()))
+        return QSize(width, max(size.height(), 28))
 
 
 class _TagTree(QTreeView):
@@ -218,8 +231,9 @@ class TagSidebar(QWidget):
         self.split.setObjectName("sidebarSplitter")
         self.split.setChildrenCollapsible(False)
         self.split.setHandleWidth(3)
-        self.segments = SegmentSection(book, self, key_role=KEY_ROLE, count_role=COUNT_ROLE,
-                                       delegate=_CountDelegate)
+        self.segments = SegmentSection(
+            book, self, key_role=KEY_ROLE, count_role=COUNT_ROLE,
+            delegate=lambda view: _CountDelegate(view, fit_width=True))
         self.segments.picked.connect(self._segment_picked)
         self.segments.segments_changed.connect(self._segments_changed)
         self.segments.broadcast_requested.connect(self.segment_broadcast_requested)
