@@ -134,6 +134,8 @@ def test_the_quota_shrinking_after_planning_is_refused_and_the_text_kept(
     assert c.editable and c.broadcast_id is None
     assert c.quota_message.isVisible() and c.trim_check.isVisible()
     assert bshop.e.sent() == [] and bshop.book.broadcasts.list() == []
+    c.trim_check.setChecked(True)  # the owner deals with it: the refusal is gone
+    assert not c.error.isVisible()
 
 
 def test_test_send_needs_the_owner_then_reaches_only_them(qtbot, bshop: Shop) -> None:
@@ -191,6 +193,11 @@ def test_scheduling_stores_it_for_later_and_sends_nothing_now(qtbot, bshop: Shop
     c.send_button.click()
     assert "Choose a time in the future" in c.error.text()
     assert c.editable and c.texts() == ["明日のイベントのご案内"]
+    # Back to "send now": the error about the time no longer applies, even once planned.
+    c.rb_now.setChecked(True)
+    assert not c.error.isVisible()
+    wait_plan(qtbot, c)
+    assert not c.error.isVisible() and c.error.text() == ""
 
     at = dt.datetime.now().replace(second=0, microsecond=0) + dt.timedelta(days=1)
     c.set_at(at)

@@ -393,7 +393,7 @@ class BroadcastComposer(QDialog):
         self.segment_combo.currentIndexChanged.connect(self._choice_picked(self.rb_segment))
         self.tag_combo.currentIndexChanged.connect(self._choice_picked(self.rb_tag))
         self.rb_later.toggled.connect(self._when_changed)
-        self.at_edit.dateTimeChanged.connect(lambda _d: self._update_send_button())
+        self.at_edit.dateTimeChanged.connect(self._at_changed)
         self.trim_check.toggled.connect(self._trim_toggled)
         self.runner.progressed.connect(self._progressed)
         self.runner.finished.connect(self._run_finished)
@@ -473,6 +473,7 @@ class BroadcastComposer(QDialog):
             self._schedule_plan()
 
     def _recipients_changed(self, *_args: Any) -> None:
+        self._input_changed()
         self._schedule_plan()
 
     # --- bubbles -----------------------------------------------------------------------------
@@ -536,6 +537,7 @@ class BroadcastComposer(QDialog):
             action.triggered.connect(lambda _c=False, p=placeholder: self.insert_placeholder(p))
 
     def _edited(self) -> None:
+        self._input_changed()
         full = len(self.editors) + len(self.photos) >= MAX_BUBBLES
         self.add_bubble_button.setEnabled(not full and self.editable)
         self.photo_button.setEnabled(not full and self.editable)
@@ -602,6 +604,7 @@ class BroadcastComposer(QDialog):
 
     # --- when --------------------------------------------------------------------------------
     def _when_changed(self, later: bool) -> None:
+        self._input_changed()
         self.at_edit.setEnabled(later and self.editable)
         self._update_send_button()
         self._schedule_plan()
@@ -752,7 +755,12 @@ class BroadcastComposer(QDialog):
         self.trim_check.setVisible(over)
         self._fit_messages()
 
+    def _at_changed(self, _when: QDateTime) -> None:
+        self._input_changed()
+        self._update_send_button()
+
     def _trim_toggled(self, _checked: bool) -> None:
+        self._input_changed()
         # The cost and what remains follow the choice: only as many as remain are sent.
         if self.plan is not None and self.editable:
             self._show_summary(self.plan)
@@ -947,6 +955,13 @@ class BroadcastComposer(QDialog):
 
             self._say_error(self.tr("Something went wrong. What you wrote is kept."))
             show_error(self, exc)
+
+    def _input_changed(self) -> None:
+        """What was typed or chosen changed: an error about the previous inputs (a time in
+        the past, the quota, a refused test) no longer applies. A problem that is still
+        there is found again by the next plan or send."""
+        if self.editable and self.error.isVisible():
+            self._say_error("")
 
     def _say_error(self, text: str) -> None:
         self._error_from_plan = False
