@@ -211,6 +211,38 @@ def test_scheduling_stores_it_for_later_and_sends_nothing_now(qtbot, bshop: Shop
     assert bshop.e.sent() == []
 
 
+def test_a_past_time_with_five_bubbles_brings_the_time_into_view(qtbot, bshop: Shop) -> None:
+    from PySide6.QtCore import QDateTime, QPoint, QRect, Qt
+
+    c = open_composer(qtbot, bshop.book)
+    for i in range(5):
+        c.set_text(f"{i + 1}つ目のお知らせ。\n" * 3, i)
+    c.resize(c.minimumSize())
+    qtbot.wait(50)  # the layout settles
+    c.set_at(dt.datetime.now() - dt.timedelta(days=1))
+    # Nothing before now on offer: the picker's earliest is now, and the day before moved
+    # up to it.
+    assert c.at_edit.minimumDateTime() >= QDateTime.currentDateTime().addSecs(-60)
+    assert c.at_edit.dateTime() >= c.at_edit.minimumDateTime()
+    viewport = c.form_scroll.viewport()
+    c.form_scroll.verticalScrollBar().setValue(0)  # the owner is looking at the top
+
+    def time_in_view() -> bool:
+        where = QRect(c.at_edit.mapTo(viewport, QPoint(0, 0)), c.at_edit.size())
+        return viewport.rect().contains(where)
+
+    assert not time_in_view()  # five bubbles: the time is further down
+    wait_plan(qtbot, c)
+    c.send()  # the minute picked is no longer in the future
+    assert "Choose a time in the future" in c.error.text() and c.error.isVisible()
+    assert time_in_view() and c.focusWidget() is c.at_edit
+    # Opened again later, the earliest moves on with the clock.
+    c.at_edit.setMinimumDateTime(QDateTime.currentDateTime().addDays(-3))
+    qtbot.mouseClick(c.at_edit, Qt.MouseButton.LeftButton)
+    assert c.at_edit.minimumDateTime() >= QDateTime.currentDateTime().addSecs(-60)
+    assert c.error.isVisible()  # moving the earliest is not the owner changing the time
+
+
 def test_placeholders_from_the_menu_photos_and_unknown_ones(qtbot, bshop: Shop,
                                                             tmp_path: Path) -> None:
     b = bshop.book

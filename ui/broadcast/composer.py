@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -232,6 +232,12 @@ class BroadcastComposer(QDialog):
         next_hour.setTime(QTime(next_hour.time().hour(), 0))
         self.at_edit.setDateTime(next_hour)
         self.at_edit.setEnabled(False)
+        self._adjusting_time = False
+        # No past times on offer: the earliest is now, brought up to date whenever the
+        # field or its calendar is opened (the composer may stay open for hours).
+        self._earliest_now()
+        self.at_edit.installEventFilter(self)
+        self.at_edit.calendarWidget().installEventFilter(self)
 
         # --- summary, errors, progress ---------------------------------------------------
         self.summary = QLabel(self)
@@ -604,6 +610,8 @@ class BroadcastComposer(QDialog):
 
     # --- when --------------------------------------------------------------------------------
     def _when_changed(self, later: bool) -> None:
+        if later:
+            self._earliest_now()
         self._input_changed()
         self.at_edit.setEnabled(later and self.editable)
         self._update_send_button()
@@ -756,8 +764,34 @@ class BroadcastComposer(QDialog):
         self._fit_messages()
 
     def _at_changed(self, _when: QDateTime) -> None:
-        self._input_changed()
+        if not self._adjusting_time:  # the owner's choice, not the earliest moving on
+            self._input_changed()
         self._update_send_button()
+
+    def _earliest_now(self) -> None:
+        """The picker offers nothing before now (a time it had that is now past moves up
+        to now; sending still says so if the minute has passed by then)."""
+        self._adjusting_time = True
+        try:
+            self.at_edit.setMinimumDateTime(QDateTime.currentDateTime())
+        finally:
+            self._adjusting_time = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress,
+                            QEvent.Type.Show) and (
+                watched is self.at_edit or watched is self.at_edit.calendarWidget()):
+            self._earliest_now()
+        return super().eventFilter(watched, event)
+
+    def show_field(self, widget: QWidget) -> None:
+        """Bring the field an error is about into view (the form scrolls with five
+        bubbles) and put the cursor there."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the error just shown takes its room first
+        self.form_scroll.ensureWidgetVisible(widget, 8, 8)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _trim_toggled(self, _checked: bool) -> None:
         self._input_changed()
@@ -792,6 +826,7 @@ class BroadcastComposer(QDialog):
         at = self.at()
         if at is not None and at <= dt.datetime.now():
             self._say_error(self.tr("Choose a time in the future to schedule it."))
+            self.show_field(self.at_edit)
             return None
         self._say_error("")
         bubbles, name, trim = self.bubbles(), self.name_edit.text(), self.trim_check.isChecked()
