@@ -487,8 +487,15 @@ class BroadcastService:
             return [(self._info(job), RecipientResult(customer_id, st, reason))
                     for job, st, reason in rows]
 
-    def export_csv(self, broadcast_id: int, path: Path) -> int:
-        """Per-recipient results as CSV (UTF-8 with BOM, for Excel); audited. Rows written."""
+    def export_csv(self, broadcast_id: int, path: Path, *,
+                   result_words: Callable[[str], str] | None = None,
+                   reason_words: Callable[[str], str] | None = None) -> int:
+        """Per-recipient results as CSV (UTF-8 with BOM, for Excel); audited. Rows written.
+
+        The CSV is for the owner: the window passes the words its history shows
+        (``result_words("not_sent")`` → 未送信, ``reason_words("quota")`` → …), called on
+        the calling thread; without them the codes are written (sent, not_sent, quota).
+        """
         self.get(broadcast_id)
         path = Path(path)
         with self._book.db.read() as s:
@@ -503,6 +510,10 @@ class BroadcastService:
         for cid, name, state, reason in rows:
             # A name starting with = + - @ would be a formula in Excel.
             name = "'" + name if name[:1] in ("=", "+", "-", "@") else name
+            if result_words is not None:
+                state = result_words(state)
+            if reason and reason_words is not None:
+                reason = reason_words(reason)
             writer.writerow([cid, name, state, reason])
         with self._book.db.write() as w:
             AuditService.add(w, AUDIT_EXPORT, target=f"broadcast:{broadcast_id}",

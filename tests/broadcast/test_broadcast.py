@@ -250,9 +250,26 @@ def test_history_export_csv(small_shop: Shop, tmp_path) -> None:
     lines = raw[3:].decode("utf-8").splitlines()
     assert lines[0] == "顧客ID,名前,結果,理由" and len(lines) == 11
     assert lines[1].startswith(f"{chosen[0]},顧客 0,sent")
+    # In the owner's words when the window gives them; reasons too (a LINE text the
+    # words do not know is written as it is).
+    cancelled = b.broadcasts.create(b.broadcasts.plan(TEXT, Recipients.customers(chosen[:3])))
+    b.broadcasts.cancel(cancelled)
+    results = {"sent": "送信済み", "not_sent": "未送信"}
+    reasons = {"cancelled": "配信を中止しました"}
+    words = tmp_path / "words.csv"
+    assert b.broadcasts.export_csv(cancelled, words, result_words=lambda c: results.get(c, c),
+                                   reason_words=lambda c: reasons.get(c, c)) == 3
+    rows = words.read_bytes()[3:].decode("utf-8").splitlines()
+    assert rows[1:] == [f"{chosen[0]},顧客 0,未送信,配信を中止しました",
+                        f"{chosen[1]},友だち1,未送信,配信を中止しました",
+                        f"{chosen[2]},顧客 2,未送信,配信を中止しました"]
+    assert b.broadcasts.export_csv(bid, words, result_words=lambda c: results.get(c, c),
+                                   reason_words=lambda c: reasons.get(c, c)) == 10
+    assert words.read_bytes()[3:].decode("utf-8").splitlines()[1] == \
+        f"{chosen[0]},顧客 0,送信済み,"
     assert any(e.action == "broadcast_export" and e.count == 10 for e in b.audit.entries())
     history = b.broadcasts.for_customer(chosen[0])
-    assert [(i.id, r.state) for i, r in history] == [(bid, "sent")]
+    assert [(i.id, r.state) for i, r in history] == [(cancelled, "not_sent"), (bid, "sent")]
 
 
 def test_test_send_goes_to_the_owner_only(small_shop: Shop) -> None:

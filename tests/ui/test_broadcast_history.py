@@ -36,7 +36,7 @@ def _wait_results(qtbot, dialog: HistoryDialog) -> None:
         dialog.load_results()
 
 
-def test_counts_results_with_reasons_and_the_csv(qtbot, qtmodeltester, bshop: Shop,
+def test_counts_results_with_reasons_and_the_csv(qtbot, qapp, qtmodeltester, bshop: Shop,
                                                  tmp_path: Path) -> None:
     b = bshop.book
     bshop.e.set_quota(type="limited", value=8, total_usage=0)
@@ -92,10 +92,25 @@ def test_counts_results_with_reasons_and_the_csv(qtbot, qtmodeltester, bshop: Sh
     lines = raw[3:].decode("utf-8").split("\r\n")
     assert lines[0] == "顧客ID,名前,結果,理由"
     assert len([line for line in lines[1:] if line]) == FRIENDS
-    assert f"{bshop.friends[0][0]},顧客 0,sent," in lines
-    assert f"{blocked_cid},友だち3,skipped,blocked" in lines
-    assert f"{bshop.friends[11][0]},友だち11,not_sent,quota" in lines
+    # The history's words, not the codes (sent, not_sent, quota).
+    assert f"{bshop.friends[0][0]},顧客 0,Sent," in lines
+    assert f"{blocked_cid},友だち3,Skipped,Blocked your account since it was planned" in lines
+    assert f"{bshop.friends[11][0]},友だち11,Not sent,This month's LINE message limit was " \
+        "reached" in lines
     assert dialog.result_count.text() == "12 rows saved to results.csv"
+
+    from ui import i18n
+
+    i18n.compile_if_stale()
+    i18n.install_translators(qapp, "ja")  # the conftest fixture removes it afterwards
+    op = dialog.export_to(path)
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    lines = path.read_bytes()[3:].decode("utf-8").split("\r\n")
+    assert f"{bshop.friends[0][0]},顧客 0,送信済み," in lines
+    assert f"{blocked_cid},友だち3,スキップ,配信の準備後にブロックされました" in lines
+    assert f"{bshop.friends[11][0]},友だち11,未送信,今月のLINEメッセージ通数の上限に達しました" \
+        in lines
 
 
 def test_cancel_a_scheduled_one_and_keep_up_with_the_book(qtbot, bshop: Shop) -> None:

@@ -463,7 +463,10 @@ class HistoryDialog(QDialog):
                 "%1", f"{int(rows):,}").replace("%2", path.name))
 
         return self._track(run_in_background(
-            self, lambda _p: book.broadcasts.export_csv(bid, path), on_success=done,
+            # The words the history shows, in the owner's language, not the codes.
+            self, lambda _p: book.broadcasts.export_csv(
+                bid, path, result_words=result_label, reason_words=reason_words),
+            on_success=done,
             on_failure=self._failed))
 
     def cancel_broadcast(self) -> None:
