@@ -180,3 +180,31 @@ def test_the_recipients_model_pages_through_a_long_list(qtbot, qtmodeltester,
     qtmodeltester.check(model)
     model.set_results(fake[:10])
     assert model.rowCount() == 10 and not model.canFetchMore(model.index(-1, -1))
+
+
+def test_every_header_fits_its_column_in_japanese(qtbot, qapp, bshop: Shop) -> None:
+    """With the app's looks (its style sheet pads the headers, its Japanese font)."""
+    from ui import i18n
+    from ui.app import choose_font
+    from ui.resources import style_sheet
+
+    i18n.compile_if_stale()
+    i18n.install_translators(qapp, "ja")  # the conftest fixture removes it afterwards
+    font = qapp.font()
+    qapp.setStyleSheet(style_sheet())
+    choose_font(qapp)
+    try:
+        b = bshop.book
+        b.broadcasts.create(b.broadcasts.plan(["お知らせ"], Recipients.all_friends()))
+        dialog = _history(qtbot, bshop)
+        for table in (dialog.table, dialog.result_table):
+            header = table.horizontalHeader()
+            model = table.model()
+            names = [model.headerData(col, header.orientation())
+                     for col in range(header.count())]
+            assert "スキップ" in names or table is dialog.result_table
+            for col in range(header.count() - 1):  # the last one stretches
+                assert header.sectionSize(col) >= header.sectionSizeHint(col), names[col]
+    finally:
+        qapp.setStyleSheet("")
+        qapp.setFont(font)

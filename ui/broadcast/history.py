@@ -264,8 +264,9 @@ class HistoryDialog(QDialog):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
+        # At least as wide as the header's words (スキップ, 未送信 need more than 60 px).
         for col, width in enumerate((110, 150, 200, 60, 60, 60, 70, 60)):
-            self.table.setColumnWidth(col, width)
+            self.table.setColumnWidth(col, max(width, header.sectionSizeHint(col)))
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._chosen())
 
         self.details = QLabel(self)
@@ -293,8 +294,9 @@ class HistoryDialog(QDialog):
         self.result_table.setShowGrid(False)
         self.result_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.result_table.horizontalHeader().setStretchLastSection(True)
-        self.result_table.setColumnWidth(0, 200)
-        self.result_table.setColumnWidth(1, 90)
+        result_header = self.result_table.horizontalHeader()
+        for col, width in enumerate((200, 90)):
+            self.result_table.setColumnWidth(col, max(width, result_header.sectionSizeHint(col)))
         self.result_table.doubleClicked.connect(self._recipient_opened)
         self.result_count = QLabel(self)
         self.result_count.setObjectName("resultCount")
