@@ -47,6 +47,10 @@
         <translation>該当: —</translation>
     </message>
     <message>
+        <source>Complete the conditions to see who matches.</source>
+        <translation>条件をすべて入れると、該当するお客様が表示されます。</translation>
+    </message>
+    <message>
         <source>Condition %1: %2</source>
         <translation>条件 %1: %2</translation>
     </message>
@@ -94,8 +98,8 @@
         <translation>LINE</translation>
     </message>
     <message>
-        <source>Last message</source>
-        <translation>最後のメッセージ</translation>
+        <source>Last message from the customer</source>
+        <translation>お客様からの最後のメッセージ</translation>
     </message>
     <message>
         <source>Prefecture</source>
@@ -128,6 +132,11 @@
     <message>
         <source>A group of conditions combined the other way (AND inside OR, or OR inside AND)</source>
         <translation>外側とは逆の組み合わせ方の条件グループ（AND の中に OR、OR の中に AND）</translation>
+    </message>
+    <message>
+        <source>comparison before the value</source>
+        <comment>Word order in a condition row: translate as “comparison after the value” when the language reads that way (Japanese does)</comment>
+        <translation>comparison after the value</translation>
     </message>
     <message>
         <source>has any of</source>
@@ -266,6 +275,10 @@
         <translation>都道府県を選ぶ…</translation>
     </message>
     <message>
+        <source>Filter prefectures</source>
+        <translation>都道府県を絞り込む</translation>
+    </message>
+    <message>
         <source>is in</source>
         <translation>次のいずれか</translation>
     </message>
@@ -276,6 +289,10 @@
     <message>
         <source>A condition on a field that was deleted</source>
         <translation>削除された項目の条件</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>絞り込む</translation>
     </message>
 </context>
 <context>

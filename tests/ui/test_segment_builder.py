@@ -400,6 +400,22 @@ def test_japanese_by_default(seeded, qtbot, qapp) -> None:
     settle(qtbot, dialog)  # the core's own message, in Japanese too
     assert dialog.message_label.text().startswith("条件 1: ")
     assert "range" not in dialog.message_label.text()
+    # Japanese word order: "来店回数 | 9 〜 3 | の範囲", the comparison after the value.
+    line = row.editor.row
+    assert line.indexOf(row.editor.op) > line.indexOf(row.editor.number2)
+    last = row.kind.findData("last_message")
+    assert row.kind.itemText(last) == "お客様からの最後のメッセージ"
+    row.set_kind("prefecture")
+    assert row.editor.prefectures.filter.placeholderText() == "都道府県を絞り込む"
+
+
+def test_english_puts_the_comparison_first(dialog, seeded) -> None:
+    row = dialog.root.items()[0]
+    row.set_kind(f"field:{seeded.fields['来店回数']}")
+    line = row.editor.row
+    assert line.indexOf(row.editor.op) < line.indexOf(row.editor.number1)
+    assert row.kind.itemText(row.kind.findData("last_message")) == \
+        "Last message from the customer"
 
 
 def test_a_stale_count_is_dropped(seeded, qtbot) -> None:
@@ -443,3 +459,91 @@ def test_rows_and_groups_are_removed_by_their_buttons(dialog, seeded, qtbot) -> 
     # No conditions at all: every customer who has not blocked the shop.
     want = expected(seeded.book, lambda r: True)
     assert counts_of(qtbot, dialog) == want
+
+
+# --- calm until touched, no stale names, the prefecture filter ---------------------------------
+def test_a_new_row_is_a_calm_hint_until_touched_or_saved(dialog, seeded, qtbot) -> None:
+    """The builder does not open in red: an untouched new row says what it needs in grey;
+    it turns red once the owner changed it, or pressed Save."""
+    from ui.segments.conditions import ERROR_COLOUR, HINT_COLOUR
+
+    row = dialog.root.items()[0]
+    assert row.problem.isVisible() and row.problem.text() == "Choose at least one tag."
+    assert not row.property("invalid") and row.property("hint")
+    assert HINT_COLOUR in row.problem.styleSheet()
+    assert dialog.message_label.text() == "Condition 1: Choose at least one tag."
+    assert dialog.message_label.property("severity") == "hint"
+    assert HINT_COLOUR in dialog.message_label.styleSheet()
+    assert dialog.count_label.text() == "Matching: —"
+
+    # Touched: ticked, then unticked again.
+    tick(row.editor.tags, seeded.tags["VIP"])
+    counts_of(qtbot, dialog)
+    untick(row.editor.tags, seeded.tags["VIP"])
+    assert row.property("invalid") and not row.property("hint")
+    assert ERROR_COLOUR in row.problem.styleSheet()
+    assert dialog.message_label.property("severity") == "error"
+
+    # A second, new row is calm again; Save makes it red.
+    tick(row.editor.tags, seeded.tags["VIP"])
+    dialog.root.add_condition_button.click()
+    second = dialog.root.items()[1]
+    assert dialog.message_label.text() == "Condition 2: Choose at least one tag."
+    assert second.property("hint") and not second.property("invalid")
+    dialog.name.setText("VIPの方")
+    assert dialog.save() is None
+    assert second.property("invalid") and not second.property("hint")
+    assert dialog.message_label.property("severity") == "error"
+    assert dialog.save_problem.text() == "Correct the condition marked in red."
+    assert row.editor.tags.selected() == [seeded.tags["VIP"]]  # nothing typed is lost
+    # Still red after a change elsewhere: the owner has been told.
+    dialog.root.set_op(OR)
+    assert second.property("invalid")
+
+
+def test_no_names_are_listed_while_there_is_no_count(dialog, seeded, qtbot) -> None:
+    row = dialog.root.items()[0]
+    tick(row.editor.tags, seeded.tags["VIP"])
+    counts_of(qtbot, dialog)
+    assert dialog.preview_model.names() == ["田中 太郎"]
+    row.set_kind(f"field:{seeded.fields['来店回数']}")
+    choose(row.editor.op, "between")
+    row.editor.number1.setText("10")
+    row.editor.number2.setText("5")  # the core refuses a reversed range, in plain words
+    settle(qtbot, dialog)
+    assert dialog.message_label.text() == (
+        "Condition 1: The first value of the range is larger than the second.")
+    assert dialog.count_label.text() == "Matching: —"
+    assert dialog.preview_model.names() == []
+    assert dialog.preview_caption.text() == "Complete the conditions to see who matches."
+    assert (row.editor.number1.text(), row.editor.number2.text()) == ("10", "5")
+    row.editor.number2.setText("")  # incomplete (read from the widgets): no names either
+    assert dialog.preview_model.names() == []
+    row.editor.number2.setText("30")
+    assert counts_of(qtbot, dialog)[2] == [seeded.customers["田中"]]
+    assert dialog.preview_caption.text() == "Who matches"
+
+
+def test_the_prefecture_filter_has_a_hint_and_no_red_border(seeded, qtbot, qapp) -> None:
+    """In a row marked red, the popup's filter box keeps its own calm look."""
+    from PySide6.QtGui import QColor
+
+    from ui.resources import style_sheet
+
+    qapp.setStyleSheet(style_sheet())
+    try:
+        dialog = SegmentBuilderDialog(seeded.book)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        row = dialog.root.items()[0]
+        row.set_kind("prefecture")  # touched and incomplete: red
+        assert row.property("invalid")
+        picker = row.editor.prefectures
+        assert picker.filter.placeholderText() == "Filter prefectures"
+        picker.filter.resize(200, 30)
+        image = picker.filter.grab().toImage()  # drawn as the popup shows it
+        border = QColor(image.pixel(image.width() // 2, 0))
+        assert not (border.red() > 180 and border.green() < 120), border.name()
+        settle(qtbot, dialog)
+    finally:
+        qapp.setStyleSheet("")

@@ -31,7 +31,7 @@ from app.errors import OtokuiError
 from app.segments import MAX_NAME, ConditionError, Group, SegmentCounts
 from ui.errors import show_error, translate_error
 from ui.formatting import format_count
-from ui.segments.conditions import BookChoices, GroupBox
+from ui.segments.conditions import ERROR_COLOUR, HINT_COLOUR, BookChoices, ConditionRow, GroupBox
 from ui.segments.live_count import PREVIEW_LIMIT, LiveCounter
 from ui.segments.preview import PreviewModel
 
@@ -112,9 +112,10 @@ class SegmentBuilderDialog(QDialog):
         self.message_label = QLabel(self)
         self.message_label.setObjectName("segmentProblem")
         self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #C5221F;")
+        self._set_severity("error")
         self.message_label.hide()
         self.preview_caption = QLabel(self)
+        self.preview_caption.setWordWrap(True)
         self.preview_caption.setStyleSheet("color: #6B7280;")
         self.preview_model = PreviewModel(self)
         self.preview = QListView(self)
@@ -199,20 +200,41 @@ class SegmentBuilderDialog(QDialog):
             cond = self.condition()
         except ConditionError as exc:
             self.counter.cancel()
-            self._show_problem(exc)
+            self._show_problem(exc, incomplete=True)
             return
         self.counter.request(cond)
 
-    def _show_problem(self, exc: BaseException) -> None:
+    def _set_severity(self, severity: str) -> None:
+        self.message_label.setProperty("severity", severity)
+        self.message_label.setStyleSheet(
+            f"color: {HINT_COLOUR if severity == 'hint' else ERROR_COLOUR};")
+
+    def _show_problem(self, exc: BaseException, *, incomplete: bool = False) -> None:
+        """No count for these conditions: say why, by the count and on the row concerned.
+
+        A row the owner has not touched yet that still needs something (``incomplete``,
+        read from the widgets) is a calm hint, not an error; what the core refuses, and
+        anything once Save was pressed, is red.
+        """
         message = problem_text(exc)
+        self.last_counts = None
         self.count_label.setText(self.tr("Matching: —"))
         self.blocked_label.hide()
+        # The names of the last count are not who these conditions match.
+        self.preview_model.set_rows([])
+        self.preview_caption.setText(self.tr(
+            "Complete the conditions to see who matches."))
         path = exc.path if isinstance(exc, ConditionError) else ()
         where = self.root.at(path) if path else None
+        hint = incomplete and isinstance(where, ConditionRow) and not where.touched
         if where is not None:
-            where.show_problem(message)
+            if isinstance(where, ConditionRow):
+                where.show_problem(message, hint=hint)
+            else:
+                where.show_problem(message)
             numbers = ".".join(str(i + 1) for i in path)
             message = self.tr("Condition %1: %2").replace("%1", numbers).replace("%2", message)
+        self._set_severity("hint" if hint else "error")
         self.message_label.setText(message)
         self.message_label.show()
 
@@ -256,6 +278,8 @@ class SegmentBuilderDialog(QDialog):
                 self.book.segments.update(self.segment_id, name=name, cond=cond)
                 segment_id = self.segment_id
         except ConditionError as exc:
+            self.root.touch_all()
+            self.root.clear_problems()
             self._show_problem(exc)
             self.save_problem.setText(self.tr("Correct the condition marked in red."))
             return None

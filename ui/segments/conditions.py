@@ -48,6 +48,10 @@ if TYPE_CHECKING:
 # A plain name lupdate recognises (it does not follow other aliases).
 translate = QCoreApplication.translate
 
+ERROR_COLOUR = "#C5221F"
+# What a new row still needs: said calmly, not as an error.
+HINT_COLOUR = "#6B7280"
+
 
 @dataclass(frozen=True)
 class FieldChoice:
@@ -114,7 +118,8 @@ class ConditionRow(QFrame):
         for key, label in (("followed", translate("SegmentRow", "Friend since")),
                            ("birthday", translate("SegmentRow", "Birthday month")),
                            ("line", translate("SegmentRow", "LINE")),
-                           ("last_message", translate("SegmentRow", "Last message")),
+                           ("last_message",
+                            translate("SegmentRow", "Last message from the customer")),
                            ("prefecture", translate("SegmentRow", "Prefecture"))):
             self.kind.addItem(label, key)
         self.kind.setMinimumWidth(150)
@@ -127,8 +132,10 @@ class ConditionRow(QFrame):
         self.problem = QLabel(self)
         self.problem.setObjectName("segmentRowProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #C5221F;")
         self.problem.hide()
+        # The owner changed something in this row (or it was loaded, or Save was pressed):
+        # only then is an incomplete row an error, in red; a new, untouched one is a hint.
+        self.touched = False
 
         self._line = QHBoxLayout()
         self._line.setSpacing(8)
@@ -143,6 +150,10 @@ class ConditionRow(QFrame):
         box.addWidget(self.problem)
         self.editor.changed.connect(self.changed)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.changed.connect(self._touch)
+
+    def _touch(self) -> None:
+        self.touched = True
 
     def _make_editor(self, kind: str) -> editors._Editor:
         if kind == "tags":
@@ -188,11 +199,17 @@ class ConditionRow(QFrame):
         self.kind.blockSignals(False)
         editor.set_condition(cond)
         self._replace_editor(editor)
+        self.touched = True  # saved conditions are the owner's: their problems are errors
 
-    def show_problem(self, message: str | None) -> None:
-        self.setProperty("invalid", bool(message))
+    def show_problem(self, message: str | None, *, hint: bool = False) -> None:
+        """``message`` in red with the row outlined, or, as a ``hint`` (what an untouched
+        new row still needs), in grey with the row as it is."""
+        error = bool(message) and not hint
+        self.setProperty("invalid", error)
+        self.setProperty("hint", bool(message) and hint)
         self.setStyleSheet("#segmentConditionRow { border: 1px solid #C5221F; }"
-                           if message else "")
+                           if error else "")
+        self.problem.setStyleSheet(f"color: {HINT_COLOUR if hint else ERROR_COLOUR};")
         self.problem.setText(message or "")
         self.problem.setVisible(bool(message))
 
@@ -281,6 +298,7 @@ class GroupBox(QFrame):
             row.set_condition(cond)
         elif kind is not None:
             row.set_kind(kind)
+            row.touched = False  # chosen for the owner, not by them
         self._add(row)
         if cond is None and kind is None:
             row.kind.setFocus()
@@ -361,6 +379,14 @@ class GroupBox(QFrame):
                 w.clear_problems()
             else:
                 w.show_problem(None)
+
+    def touch_all(self) -> None:
+        """Save was pressed: every incomplete row is an error from now on."""
+        for w in self.items():
+            if isinstance(w, GroupBox):
+                w.touch_all()
+            else:
+                w.touched = True
 
     def show_problem(self, message: str | None) -> None:
         self.problem.setText(message or "")

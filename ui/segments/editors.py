@@ -48,6 +48,15 @@ from ui.segments.picker import MultiPicker
 translate = QCoreApplication.translate
 
 
+def comparison_after_value() -> bool:
+    """Whether the language reads the comparison after the value: Japanese says
+    "来店回数 5 以上" (visits, 5, at least), English "visits at least 5"."""
+    return translate("SegmentRow", "comparison before the value",
+                     "Word order in a condition row: translate as “comparison after the "
+                     "value” when the language reads that way (Japanese does)") \
+        == "comparison after the value"
+
+
 def _incomplete(message: str) -> ConditionError:
     return ConditionError((), message=message)
 
@@ -200,10 +209,14 @@ class FieldEditor(_Editor):
         self.choices = MultiPicker([(c, c) for c in choices],
                                    translate("SegmentRow", "Choose…"), self)
         self.dash = QLabel("〜", self)
-        self.row.addWidget(self.op)
+        after = comparison_after_value()
+        if not after:
+            self.row.addWidget(self.op)
         for w in (self.text, self.number1, self.date1, self.dash, self.number2, self.date2,
                   self.days, self.choices):
             self.row.addWidget(w, 1 if w in (self.text, self.choices) else 0)
+        if after:  # "来店回数 | 5 | 以上", "会員ランク | ゴールド | のいずれか"
+            self.row.addWidget(self.op)
         self.row.addStretch(0)
         self._watch(self.op, self.text, self.number1, self.number2, self.date1, self.date2,
                     self.days, self.choices)
@@ -381,8 +394,10 @@ class LastMessageEditor(_Editor):
 class PrefectureEditor(_Editor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.prefectures = MultiPicker([(p, p) for p in prefectures.PREFECTURES],
-                                       translate("SegmentRow", "Choose prefectures…"), self)
+        self.prefectures = MultiPicker(
+            [(p, p) for p in prefectures.PREFECTURES],
+            translate("SegmentRow", "Choose prefectures…"), self,
+            filter_hint=translate("SegmentRow", "Filter prefectures"))
         self.row.addWidget(QLabel(translate("SegmentRow", "is in"), self))
         self.row.addWidget(self.prefectures, 1)
         self._watch(self.prefectures)

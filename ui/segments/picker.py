@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
+# A plain name lupdate recognises (it does not follow other aliases).
+translate = QCoreApplication.translate
 #: From this many entries on, the list gets a filter box.
 FILTER_FROM = 12
 
@@ -32,7 +34,7 @@ class MultiPicker(QPushButton):
     changed = Signal()
 
     def __init__(self, options: Sequence[tuple[Hashable, str]], placeholder: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, filter_hint: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("multiPicker")
         # Left-aligned like the combo boxes beside it, which it otherwise looks like.
@@ -48,7 +50,14 @@ class MultiPicker(QPushButton):
         box.setContentsMargins(6, 6, 6, 6)
         box.setSpacing(4)
         self.filter = QLineEdit(popup)
+        self.filter.setObjectName("pickerFilter")
         self.filter.setClearButtonEnabled(True)
+        self.filter.setPlaceholderText(filter_hint or translate("SegmentRow", "Filter"))
+        # The popup belongs to a condition row: when the row is marked invalid, the app's
+        # "invalid row" rule would draw this box red too. Its own look wins here.
+        popup.setStyleSheet(
+            "QLineEdit#pickerFilter { border: 1px solid #D5DAE0; background: #FFFFFF; }"
+            "QLineEdit#pickerFilter:focus { border: 1px solid #06C755; }")
         self.filter.textChanged.connect(self._filter)
         self.list = QListWidget(popup)
         self.list.setMinimumWidth(220)
