@@ -103,6 +103,11 @@
         <source>[Photo]</source>
         <translation>［画像］</translation>
     </message>
+    <message>
+        <source>, </source>
+        <comment>between the items of a list, as in “Sent: 5, not sent: 45”</comment>
+        <translation>、</translation>
+    </message>
 </context>
 <context>
     <name>BroadcastComposer</name>

@@ -330,6 +330,12 @@ def test_the_composer_speaks_japanese(qtbot, qapp, bshop: Shop) -> None:
         "オーナーご自身のLINEアカウントとして設定されたお客様がいません。")
     assert c.error.text().endswith("お客様の一覧でご自分を右クリックし、"
                                    "「自分のLINEアカウント」を選んでください。")
+    assert "。 " not in c.error.text()  # Japanese sentences run on, no ASCII space
+    # How it ended: one sentence, then the counts with 、 between them.
+    c.trim_check.setChecked(True)
+    report = send_and_wait(qtbot, c)
+    assert (report.counts.sent, report.counts.not_sent) == (5, 7)
+    assert c.notice.text() == "配信しました。送信：5、未送信：7"
 
 
 def test_nothing_is_cut_off_at_the_smallest_size(qtbot, qapp, bshop: Shop) -> None:

@@ -55,7 +55,7 @@ from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, ImageBubble
 from ui.broadcast.preview import BroadcastPreview
 from ui.broadcast.runner import Runner
-from ui.broadcast.texts import owner_words
+from ui.broadcast.texts import japanese_spacing, listing, owner_words, sentences
 from ui.formatting import format_count, format_datetime
 from ui.inbox.composer import TextBubbleEditor
 from ui.inbox.texts import failure_words
@@ -906,7 +906,7 @@ class BroadcastComposer(QDialog):
             "stopped": self.tr("This month's LINE messages ran out: the rest was not sent."),
         }.get(report.state, self.tr("LINE could not be reached: the rest is sent when Otokui "
                                     "starts next, or from the history."))
-        text = f"{head} {', '.join(parts)}"
+        text = sentences(head, listing(parts))
         if report.state in ("done", "cancelled"):
             self._say_notice(text)
         else:
@@ -940,7 +940,8 @@ class BroadcastComposer(QDialog):
             if result.ok:
                 self._say_notice(self.tr("Test sent to your own LINE account."))
             else:
-                self._say_error(failure_words(result.error_code, result.error)
+                # The inbox's words, joined the English way: no space after 。.
+                self._say_error(japanese_spacing(failure_words(result.error_code, result.error))
                                 or self.tr("The test could not be sent."))
             self.test_sent.emit(result)
 
@@ -982,8 +983,9 @@ class BroadcastComposer(QDialog):
         if isinstance(exc, OtokuiError):
             text = owner_words(exc)
             if isinstance(exc, NoOwnerError):
-                text += " " + self.tr("In the customer table, right-click yourself and choose "
-                                      "“This is my own LINE account”.")
+                text = sentences(text, self.tr(
+                    "In the customer table, right-click yourself and choose “This is my own "
+                    "LINE account”."))
             self._say_error(text)
         else:
             from ui.errors import show_error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
@@ -126,6 +127,35 @@ def bubble_words(info: Any, separator: str = " / ", *, one_line: bool = True) ->
     return separator.join(parts)
 
 
+# A Japanese sentence or clause ends here: the next one follows without a space.
+_JAPANESE_ENDS = ("。", "！", "？", "」", "』", "）")
+
+
+def sentences(*parts: str) -> str:
+    """Sentences one after another: a space after an English one, none after 。 (Japanese
+    runs its sentences together)."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if out and not out.endswith(_JAPANESE_ENDS):
+            out += " "
+        out += part
+    return out
+
+
+def japanese_spacing(text: str) -> str:
+    """Text joined elsewhere with English spacing, without the space after 。！？."""
+    return re.sub(r"(?<=[。！？]) +", "", text)
+
+
+def listing(parts: list[str]) -> str:
+    """Counts in a row: "Sent: 5, not sent: 45" / "送信：5、未送信：45"."""
+    return QCoreApplication.translate("Broadcast", ", ", "between the items of a list, as "
+                                      "in “Sent: 5, not sent: 45”").join(parts)
+
+
 def _words(text: str, contexts: tuple[str, ...]) -> str:
     for ctx in contexts:
         translated = QCoreApplication.translate(ctx, text)
@@ -144,4 +174,4 @@ def owner_words(exc: OtokuiError) -> str:
             + message[len(exc.message):]
     if exc.advice and advice == exc.advice:
         advice = _words(exc.advice, ("broadcasts", "sending", "line"))
-    return f"{message} {advice}".strip()
+    return sentences(message, advice)
