@@ -15,8 +15,12 @@ IME types the full-width ones; names compared after NFKC, so ``field：`` works 
 ``{氏名}`` ``{full_name}``                  氏名 only
 ``{ふりがな}`` ``{フリガナ}`` ``{furigana}``  ふりがな
 ``{表示名}`` ``{LINE名}`` ``{display_name}``  the LINE display name only
-``{field:<field name>}``                   a custom field's value as the book shows it
+``{項目:<field name>}``                    a custom field's value as the book shows it
+``{field:<field name>}``                   (both forms, for good: templates and broadcasts
+                                           stored before ``項目:`` existed say ``field:``)
 =========================================  ================================================
+
+What Otokui itself inserts (the composers' menus) is the Japanese form, :func:`field_placeholder`.
 
 Anything else in braces is not a placeholder Otokui knows: it is left in the text exactly
 as written and reported in :attr:`Rendered.unknown`, so the composer can warn before it
@@ -42,6 +46,9 @@ from app.store.models import Customer, CustomField, FieldValue
 #: One placeholder: braces (either width) around 1-80 characters without braces or breaks.
 PLACEHOLDER_RE = re.compile(r"[{｛]([^{}｛｝\r\n]{1,80})[}｝]")
 FIELD_PREFIX = "field:"
+#: The Japanese form of :data:`FIELD_PREFIX` (compared after NFKC: ``項目：`` works too).
+FIELD_PREFIX_JA = "項目:"
+FIELD_PREFIXES = (FIELD_PREFIX, FIELD_PREFIX_JA)
 
 
 class Kind(StrEnum):
@@ -83,14 +90,20 @@ def find(text: str) -> list[Placeholder]:
     out: list[Placeholder] = []
     for m in PLACEHOLDER_RE.finditer(text):
         key = _norm(m.group(1))
-        if key.startswith(FIELD_PREFIX):
-            name = unicodedata.normalize("NFKC", m.group(1)).strip()[len(FIELD_PREFIX):].strip()
+        prefix = next((p for p in FIELD_PREFIXES if key.startswith(p)), None)
+        if prefix is not None:
+            name = unicodedata.normalize("NFKC", m.group(1)).strip()[len(prefix):].strip()
             kind = Kind.FIELD if name else Kind.UNKNOWN
             out.append(Placeholder(m.group(0), kind, name, m.start(), m.end()))
         else:
             out.append(Placeholder(m.group(0), _ALIASES.get(key, Kind.UNKNOWN), "",
                                    m.start(), m.end()))
     return out
+
+
+def field_placeholder(field_name: str) -> str:
+    """The placeholder the composers insert for a custom field: ``{項目:来店回数}``."""
+    return "{" + FIELD_PREFIX_JA + field_name + "}"
 
 
 def _field_key(name: str) -> str:

@@ -253,11 +253,14 @@ def test_placeholders_from_the_menu_photos_and_unknown_ones(qtbot, bshop: Shop,
     c._fill_insert_menu()
     texts = [a.text() for a in c.insert_menu.actions() if a.text()]
     assert any(t.endswith("{名前}") for t in texts)
-    assert any(t.endswith("{field:会員番号}") for t in texts)
+    assert any(t.endswith("{項目:会員番号}") for t in texts)  # Japanese, no "field"
+    assert not any("field" in t for t in texts)
     next(a for a in c.insert_menu.actions() if a.text().endswith("{名前}")).trigger()
     next(a for a in c.insert_menu.actions()
-         if a.text().endswith("{field:会員番号}")).trigger()
-    assert c.texts() == ["こんにちは {名前}{field:会員番号}"]
+         if a.text().endswith("{項目:会員番号}")).trigger()
+    assert c.texts() == ["こんにちは {名前}{項目:会員番号}"]
+    assert not c.placeholder_warning.isVisible()
+    c.set_text("{field:会員番号} {項目：会員番号}")  # the older form stays known
     assert not c.placeholder_warning.isVisible()
     c.set_text("{お名前} {会員番号}")
     assert c.placeholder_warning.isVisible()

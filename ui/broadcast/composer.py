@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import fields as fieldmod
+from app import placeholders
 from app.broadcast import BroadcastPlan, NoOwnerError, QuotaExceededError, Recipients
 from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, ImageBubble
@@ -538,7 +539,8 @@ class BroadcastComposer(QDialog):
         if fields:
             self.insert_menu.addSeparator()
         for f in fields:
-            placeholder = "{field:" + f.name + "}"
+            # The Japanese form, {項目:来店回数}: no English word in the owner's message.
+            placeholder = placeholders.field_placeholder(f.name)
             action = self.insert_menu.addAction(f"{f.name}  {placeholder}")
             action.triggered.connect(lambda _c=False, p=placeholder: self.insert_placeholder(p))
 
