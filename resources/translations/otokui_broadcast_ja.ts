@@ -317,6 +317,42 @@
         <translation>送信先と残り通数をもう一度確認しています…</translation>
     </message>
     <message>
+        <source>all friends (%1)</source>
+        <translation>すべての友だち（%1）</translation>
+    </message>
+    <message>
+        <source>Send this broadcast to %1 now?</source>
+        <translation>%1に今すぐ送信します。よろしいですか？</translation>
+    </message>
+    <message>
+        <source>Cost: %1. Once sent, it cannot be taken back.</source>
+        <translation>消費：%1。送信すると取り消せません。</translation>
+    </message>
+    <message>
+        <source>%1 messages</source>
+        <translation>%1通</translation>
+    </message>
+    <message>
+        <source>Send this broadcast now?</source>
+        <translation>この配信を今すぐ送信します。よろしいですか？</translation>
+    </message>
+    <message>
+        <source>Once sent, it cannot be taken back.</source>
+        <translation>送信すると取り消せません。</translation>
+    </message>
+    <message>
+        <source>Send the broadcast</source>
+        <translation>配信の送信</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>送信する</translation>
+    </message>
+    <message>
+        <source>Don&apos;t send</source>
+        <translation>送信しない</translation>
+    </message>
+    <message>
         <source>Scheduled for %1 to %2. Otokui sends it at that time while it is open.</source>
         <translation>%1に%2へ送る予約をしました。その時刻にOtokuiが開いていれば送信します。</translation>
     </message>

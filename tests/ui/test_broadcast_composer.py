@@ -16,6 +16,7 @@ from tests.ui.helpers import write_png
 from tests.ui.test_broadcast_support import (
     FRIENDS,
     QUOTA,
+    answering,
     bshop,  # noqa: F401 - fixture
     open_composer,
     send_and_wait,
@@ -38,6 +39,15 @@ def test_plan_shows_the_numbers_then_everyone_gets_it_once(qtbot, bshop: Shop) -
     assert f"Left this month: {QUOTA:,} messages ({QUOTA - FRIENDS:,} after this one)" \
         in summary
     assert not c.quota_message.isVisible() and not c.trim_check.isVisible()
+
+    # Asked first, "no" the default: answered no, nothing is stored or sent.
+    with answering(qtbot, yes=False) as asked:
+        c.send_button.click()
+    assert asked.text == f"Send this broadcast to all friends ({FRIENDS} customer(s)) now?"
+    assert asked.detail == f"Cost: {FRIENDS} messages. Once sent, it cannot be taken back."
+    assert asked.default == "Don't send" and "Send" in asked.buttons
+    assert c.editable and c.broadcast_id is None and bshop.book.broadcasts.list() == []
+    assert bshop.e.sent() == []
 
     report = send_and_wait(qtbot, c)
     assert report.state == "done" and report.counts.sent == FRIENDS
@@ -127,8 +137,8 @@ def test_the_quota_shrinking_after_planning_is_refused_and_the_text_kept(
     wait_plan(qtbot, c)
     assert not c.plan.exceeds_quota
     bshop.e.set_quota(total_usage=QUOTA - 3)  # someone else used the month meanwhile
-    with qtbot.waitSignal(c.planned, timeout=30_000):  # refused, then planned afresh
-        c.send_button.click()
+    with qtbot.waitSignal(c.planned, timeout=30_000), answering(qtbot, yes=True):
+        c.send_button.click()  # refused, then planned afresh
     assert "needs more messages than remain in this month's LINE plan" in c.error.text()
     assert c.texts() == ["臨時休業のお知らせ"] and c.name_edit.text() == "臨時休業"
     assert c.editable and c.broadcast_id is None
@@ -288,7 +298,8 @@ def test_progress_then_stop_sending_midway(qtbot, bshop: Shop) -> None:
     c.set_text("{名前}様だけの特別クーポン")
     wait_plan(qtbot, c)
     assert c.plan.personal and c.plan.count == FRIENDS
-    c.send_button.click()
+    with answering(qtbot, yes=True):
+        c.send_button.click()
     qtbot.waitUntil(lambda: c.progress.isVisible() and c.progress.value() >= 2,
                     timeout=30_000)
     assert c.progress.maximum() == FRIENDS and c.cancel_button.isVisible()
@@ -336,7 +347,13 @@ def test_the_composer_speaks_japanese(qtbot, qapp, bshop: Shop) -> None:
     assert "。 " not in c.error.text()  # Japanese sentences run on, no ASCII space
     # How it ended: one sentence, then the counts with 、 between them.
     c.trim_check.setChecked(True)
-    report = send_and_wait(qtbot, c)
+    with qtbot.waitSignal(c.finished, timeout=60_000) as blocker, \
+            answering(qtbot, yes=True) as asked:
+        c.send_button.click()
+    assert asked.text == "5人に今すぐ送信します。よろしいですか？"  # only as many as remain
+    assert asked.detail == "消費：5通。送信すると取り消せません。"
+    assert asked.default == "送信しない" and "送信する" in asked.buttons
+    report = blocker.args[0]
     assert (report.counts.sent, report.counts.not_sent) == (5, 7)
     assert c.notice.text() == "配信しました。送信：5、未送信：7"
 

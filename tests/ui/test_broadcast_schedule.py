@@ -13,7 +13,12 @@ from app.broadcast import Rate, Recipients
 from tests.broadcast.conftest import Shop
 from tests.sync.conftest import book, connected, emulator, line, profile, relay  # noqa: F401
 from tests.sync.support import PASSPHRASE, fast_worker
-from tests.ui.test_broadcast_support import FRIENDS, bshop, vip_tag  # noqa: F401 - fixture
+from tests.ui.test_broadcast_support import (  # noqa: F401 - bshop is a fixture
+    FRIENDS,
+    answering,
+    bshop,
+    vip_tag,
+)
 from ui.main_window import MainWindow
 
 
@@ -125,7 +130,8 @@ def test_lock_and_quit_wait_for_a_broadcast_being_sent(qtbot, bshop: Shop, setti
     composer.set_text("{名前}様 年末のご挨拶")
     composer.replan()
     qtbot.waitUntil(composer.plan_is_current, timeout=30_000)
-    composer.send_button.click()
+    with answering(qtbot, yes=True):
+        composer.send_button.click()
     qtbot.waitUntil(lambda: integration.runner is not None and integration.runner.busy,
                     timeout=30_000)
     assert window.busy and not window.lock()  # locks once it is done, not under it

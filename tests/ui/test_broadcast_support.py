@@ -96,5 +96,6 @@ def answering(qtbot, yes: bool) -> Iterator[Question]:
 def send_and_wait(qtbot, composer: BroadcastComposer):
     with qtbot.waitSignal(composer.finished, timeout=60_000) as blocker:
         assert composer.send_button.isEnabled()
-        composer.send_button.click()
+        with answering(qtbot, yes=True):  # 今すぐ送信 asks first
+            composer.send_button.click()
     return blocker.args[0]

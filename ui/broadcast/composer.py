@@ -54,6 +54,7 @@ from app import placeholders
 from app.broadcast import BroadcastPlan, NoOwnerError, QuotaExceededError, Recipients
 from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, ImageBubble
+from ui.broadcast import confirm
 from ui.broadcast.preview import BroadcastPreview
 from ui.broadcast.runner import Runner
 from ui.broadcast.texts import japanese_spacing, listing, owner_words, sentences
@@ -830,6 +831,8 @@ class BroadcastComposer(QDialog):
             self._say_error(self.tr("Choose a time in the future to schedule it."))
             self.show_field(self.at_edit)
             return None
+        if at is None and not self.confirm_send():
+            return None
         self._say_error("")
         bubbles, name, trim = self.bubbles(), self.name_edit.text(), self.trim_check.isChecked()
         self.busy_storing = True
@@ -842,6 +845,24 @@ class BroadcastComposer(QDialog):
 
         return self._track(run_in_background(self, work, on_success=self._stored,
                                              on_failure=self._store_failed))
+
+    def confirm_send(self) -> bool:
+        """Sending now cannot be undone: ask, with how many receive it and what it uses
+        (from the plan on screen; send() plans again and says how many it went to)."""
+        if self.plan_is_current() and self.plan is not None:
+            count = self.sending_count()
+            who = format_count(count)
+            if self.rb_all.isChecked() and count == self.plan.count:
+                who = self.tr("all friends (%1)").replace("%1", who)
+            question = self.tr("Send this broadcast to %1 now?").replace("%1", who)
+            detail = self.tr("Cost: %1. Once sent, it cannot be "
+                             "taken back.").replace("%1", self.tr("%1 messages").replace(
+                                 "%1", f"{count:,}"))
+        else:
+            question = self.tr("Send this broadcast now?")
+            detail = self.tr("Once sent, it cannot be taken back.")
+        return confirm.ask(self, self.tr("Send the broadcast"), question,
+                           self.tr("Send"), self.tr("Don't send"), detail)
 
     def _stored(self, result: tuple[BroadcastPlan, int]) -> None:
         plan, bid = result
