@@ -64,6 +64,13 @@ REGULARS_SEGMENT = "常連・VIP"
 COLOUR_SEGMENT = "カラー好きの常連・VIP"
 
 
+#: Where the demo relay says its images are. LINE, and so the emulator, take only https
+#: image URLs, and a relay on loopback has none; nothing in the demo fetches them (the
+#: emulator records the URL, the window shows the book's own copy), so the demo relay names
+#: an address under ``.invalid`` (reserved: it can never resolve) and photos can be sent.
+DEMO_MEDIA_URL = "https://media.otokui-demo.invalid"
+
+
 class _RelayThread:
     """The relay's app on uvicorn in a thread, on a loopback port of its own."""
 
@@ -75,7 +82,8 @@ class _RelayThread:
 
         self.store = Store.open(f"sqlite:///{database}")
         self.service = RelayService(Settings(channel_secret=channel_secret.encode("utf-8"),
-                                             database_url=f"sqlite:///{database}"), self.store)
+                                             database_url=f"sqlite:///{database}",
+                                             public_url=DEMO_MEDIA_URL), self.store)
         # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted sockets only then.
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.bind(("127.0.0.1", 0))

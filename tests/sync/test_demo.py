@@ -10,6 +10,7 @@ import keyring
 from app.demo import Demo, start_demo
 from app.profile import Profile
 from app.sync.worker import SyncState
+from tests.relay.images import png
 from tests.support.keyrings import MemoryKeyring
 from tests.sync.support import wait_until
 
@@ -80,6 +81,27 @@ def test_the_owner_replies_in_the_demo_and_the_friend_receives_it(tmp_path: Path
         assert [m["text"] for e in inbox for m in e["messages"]] == [
             "ご連絡ありがとうございます。デモからの返信です。"]
         assert inbox[0]["endpoint"] == result.via
+    finally:
+        demo.stop()
+
+
+def test_the_owner_sends_a_photo_in_the_demo(tmp_path: Path) -> None:
+    """Photos go through the demo relay's media endpoint to the emulator, which (as LINE)
+    takes https URLs only: the demo relay names one under the reserved .invalid domain."""
+    from app.demo import DEMO_MEDIA_URL
+    from app.line.send.bubbles import ImageBubble
+
+    demo = start_demo(tmp_path / "demo", friends=2, interval=(0.05, 0.1), seed=4)
+    try:
+        book = demo.book
+        wait_until(lambda: book.messages.conversation_ids(), what="a friend")
+        cid = book.messages.conversation_ids()[0]
+        result = book.sending.send(cid, ["写真です", ImageBubble(png(2_000, seed=4))])
+        assert result.ok, result
+        inbox = demo.emulator.inbox(book.customers.get(cid).line_user_id)
+        messages = [m for e in inbox for m in e["messages"]]
+        assert [m["type"] for m in messages] == ["text", "image"]
+        assert messages[1]["originalContentUrl"].startswith(DEMO_MEDIA_URL + "/")
     finally:
         demo.stop()
 
