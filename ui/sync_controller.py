@@ -14,6 +14,11 @@ stop flag is set all the same and the worker ends at its next step; the book clo
 under it makes its write fail and roll back, which loses nothing (the relay keeps what
 was not acknowledged).
 
+The worker may report at any moment, also while the window is being closed: a report
+goes through a :class:`_Gate` that ``stop()`` and the controller's ``destroyed`` close, so
+nothing is emitted into a controller whose Qt side is gone (which raised "Signal source
+has been deleted" on the worker's thread).
+
 No text is shown from here (the window words the status; see ``MainWindow``), so this
 module needs no translations.
 """
@@ -26,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.sync.worker import SyncState, SyncStatus, SyncWorker
@@ -40,6 +46,30 @@ STOP_TIMEOUT = 5.0
 #: What ``SyncWorker.stop`` may spend joining its thread: nothing is gained by waiting for
 #: a long-poll to return, the book lock alone says the worker is done with the book.
 JOIN_TIMEOUT = 0.05
+
+
+class _Gate:
+    """Lets the reports of the live worker through to the controller, and nothing once
+    it is closed (the controller destroyed) or the worker stopped.
+
+    A plain-Python object, so it outlives the controller's Qt side: ``destroyed`` closes
+    it on the main thread while a report may be on its way on the worker's thread, and the
+    lock makes the two wait for each other (an emit into a queued connection only posts
+    an event, so holding it is short and never waits for the main thread).
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.live = 0  # the generation whose reports pass; 0: none
+        self.closed = False
+
+    def close(self, *_args: object) -> None:
+        with self.lock:
+            self.closed = True
+
+    def let_through(self, generation: int) -> None:
+        with self.lock:
+            self.live = generation
 
 
 class SyncController(QObject):
@@ -65,6 +95,8 @@ class SyncController(QObject):
         # what arrived since the window opened, not since the last unlock.
         self._earlier = (0, 0, 0)
         self._arrived.connect(self._deliver)  # queued: emitted on the worker's thread
+        self._gate = _Gate()
+        self.destroyed.connect(self._gate.close)
 
     # --- state -----------------------------------------------------------------------------------
     @property
@@ -94,10 +126,21 @@ class SyncController(QObject):
         self._generation += 1
         generation = self._generation
 
+        gate = self._gate
+
         def listener(status: SyncStatus) -> None:  # on the worker's thread
-            self._arrived.emit(generation, status)
+            with gate.lock:
+                if gate.closed or gate.live != generation:
+                    return  # the window is closing, or this worker was stopped
+                try:
+                    self._arrived.emit(generation, status)
+                except RuntimeError:
+                    if shiboken6.isValid(self):
+                        raise
+                    gate.closed = True  # deleted without a word: nobody left to tell
 
         self._worker, self._listener = worker, listener
+        gate.let_through(generation)
         worker.status_changed.connect(listener)
         worker.start()
         log.info("sync started")
@@ -121,6 +164,7 @@ class SyncController(QObject):
             return True
         self._worker = self._listener = None
         self._generation += 1
+        self._gate.let_through(0)  # a report already on its way is not emitted
         if listener is not None:
             worker.status_changed.disconnect(listener)
         done = threading.Event()

@@ -246,3 +246,52 @@ def test_stop_never_waits_longer_than_its_timeout(qtbot, book,
         assert controller.stop() is False
     qtbot.waitUntil(lambda: not worker.is_running(), timeout=20_000)
     assert controller.worker is None and seen[-1] == SyncState.STOPPED
+
+
+def test_a_report_after_the_controller_is_gone_is_dropped_quietly(
+        qtbot, book, restartable_relay: RestartableRelay, caplog) -> None:
+    """A window closing deletes its controller while the worker may still report on its
+    own thread: that report is dropped, not "RuntimeError: Signal source has been
+    deleted"."""
+    import logging
+
+    import shiboken6
+
+    from app.sync.worker import SyncStatus
+
+    relay = restartable_relay
+    connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
+            access_token=ACCESS_TOKEN, check_token=False)
+    made: list[SyncWorker] = []
+
+    def make(b) -> SyncWorker:
+        made.append(fast_worker(b))
+        return made[-1]
+
+    controller = SyncController(make_worker=make)
+    assert controller.start(book)
+    qtbot.waitUntil(lambda: controller.status.state == SyncState.CONNECTED, timeout=20_000)
+    worker = made[0]
+    listener = controller._listener
+    assert listener is not None
+    shiboken6.delete(controller)  # the Qt side goes; the worker was not stopped
+    assert not shiboken6.isValid(controller)
+    failures: list[BaseException] = []
+
+    def report() -> None:  # as the worker does, on a thread of its own
+        try:
+            listener(SyncStatus(SyncState.OFFLINE, detail="relay-unreachable"))
+        except BaseException as exc:
+            failures.append(exc)
+        with caplog.at_level(logging.ERROR, logger="otokui.signals"):
+            worker.status_changed.emit(SyncStatus(SyncState.CONNECTED))
+
+    thread = threading.Thread(target=report)
+    thread.start()
+    thread.join(10)
+    try:
+        assert failures == []
+        assert not [r for r in caplog.records if r.name == "otokui.signals"]
+    finally:
+        worker.stop(timeout=5)
+    assert not worker.is_running()
