@@ -301,8 +301,8 @@
         <translation>この配信には%1通が必要ですが、今月の残りは%2通のため全員には送れません。送信先を絞るか、残りの通数の分だけ送ってください。</translation>
     </message>
     <message>
-        <source>Send it only to the first %1 (by customer number); the others are recorded as not sent</source>
-        <translation>顧客番号の小さい順に%1だけに送る（残りは「未送信」として記録）</translation>
+        <source>Send it only to the first %1 (oldest registered first); the others are recorded as not sent</source>
+        <translation>登録の古い順に%1だけに送る（残りは「未送信」として記録）</translation>
     </message>
     <message>
         <source>Schedule</source>

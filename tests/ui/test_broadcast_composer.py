@@ -109,8 +109,8 @@ def test_over_the_quota_is_refused_with_a_message_then_trimmed(qtbot, bshop: Sho
     assert not c.send_button.isEnabled()  # refused until the owner chooses to trim
     assert c.send() is None
     assert bshop.e.sent() == []
-    assert c.trim_check.isVisible() and "Send it only to the first 5 customer(s)" in \
-        c.trim_check.text()
+    assert c.trim_check.isVisible() and "Send it only to the first 5 customer(s) (oldest " \
+        "registered first)" in c.trim_check.text()
     # Over the limit the summary says how many are missing, not "0 after this one".
     assert f"Cost: {FRIENDS} messages" in c.summary.text()
     assert f"Left this month: 5 messages ({FRIENDS - 5} short)" in c.summary.text()
@@ -126,6 +126,8 @@ def test_over_the_quota_is_refused_with_a_message_then_trimmed(qtbot, bshop: Sho
     assert report.state == "done"
     assert (report.counts.sent, report.counts.not_sent) == (5, FRIENDS - 5)
     got = bshop.times_received("年末年始")
+    # The five who joined the book first (the friends were added in this order).
+    assert [cid for cid, _uid in bshop.friends] == sorted(cid for cid, _uid in bshop.friends)
     assert [got[uid] for _cid, uid in bshop.friends] == [1] * 5 + [0] * (FRIENDS - 5)
 
 
@@ -333,7 +335,7 @@ def test_the_composer_speaks_japanese(qtbot, qapp, bshop: Shop) -> None:
                                         "今月の残り：5通（7通足りません）"]
     assert c.quota_message.text().startswith("この配信には12通が必要ですが、今月の残りは5通")
     assert c.trim_check.text() == \
-        "顧客番号の小さい順に5人だけに送る（残りは「未送信」として記録）"
+        "登録の古い順に5人だけに送る（残りは「未送信」として記録）"
     c.trim_check.setChecked(True)
     assert c.summary.text().split() == ["送信先：12人", "消費：5通（5人だけに送信）",
                                         "今月の残り：5通（送信後", "0通）"]

@@ -756,9 +756,11 @@ class BroadcastComposer(QDialog):
                 "This broadcast needs %1 messages but only %2 remain this month, so it cannot "
                 "be sent to everyone. Choose fewer customers, or send it only to as many as "
                 "remain.").replace("%1", f"{plan.cost:,}").replace("%2", f"{remaining:,}"))
+            # The core keeps the first by customer id: the order they joined the book (the
+            # owner never sees customer numbers).
             self.trim_check.setText(self.tr(
-                "Send it only to the first %1 (by customer number); the others are recorded "
-                "as not sent").replace("%1", format_count(remaining)))
+                "Send it only to the first %1 (oldest registered first); the others are "
+                "recorded as not sent").replace("%1", format_count(remaining)))
             self.trim_check.setEnabled(remaining > 0)
         else:
             self.trim_check.setChecked(False)
