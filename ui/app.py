@@ -7,8 +7,9 @@ unlocked (silently when the key is in the OS keyring) and the main window opens.
 ``run(profile_dir, demo=True)`` (``python main.py --demo``) and the welcome's デモを試す
 start the live demo (:func:`app.demo.start_demo`: the LINE emulator, a relay and a
 throwaway book, all on this computer) and open the window on its book, with preferences
-of its own in the demo's folder: the owner's preferences, last profile and keyring are
-never touched, and quitting deletes everything the demo made.
+of its own in the demo's folder: the owner's preferences (but the language chosen in the
+demo, a person's preference), last profile and keyring are never touched, and quitting
+deletes everything the demo made.
 """
 
 from __future__ import annotations
@@ -165,19 +166,21 @@ def open_demo_window(settings: Settings, *, friends: int = DEMO_FRIENDS,
                      root: Path | None = None, **options: Any) -> MainWindow | None:
     """Start the demo and open the window on its book (None: it could not start).
 
-    The window has preferences of its own (an ini file in the demo's folder, the owner's
-    language copied in), unlocks without a passphrase, syncs through its own controller,
+    The window has preferences of its own (an ini file in the demo's folder), except the
+    language, which is the owner's (copied in, and a change saved to the owner's settings
+    too); it unlocks without a passphrase, syncs through its own controller,
     and stops the demo (deleting its folder) when it closes.
     """
     from ui.main_window import MainWindow
-    from ui.settings import Settings
+    from ui.settings import Settings, share_personal
 
     root = root or Path(tempfile.mkdtemp(prefix="otokui-demo-"))
     demo = start_demo_with_progress(root, friends=friends, **options)
     if demo is None:
         return None
     demo_settings = Settings(QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat))
-    demo_settings.language = settings.language
+    # The language is the owner's, not the practice book's: chosen in the demo, it is kept.
+    share_personal(settings, demo_settings)
 
     def reopen() -> Book:
         # After a lock: the throwaway book opens again with the passphrase the demo made

@@ -155,6 +155,26 @@ class Settings(QObject):
         return ran
 
 
+#: Preferences of the person at the computer, not of a book: chosen in the demo's
+#: throwaway settings, they are kept in the owner's own as well (see :func:`share_personal`).
+PERSONAL_OPTIONS = ("language",)
+
+
+def share_personal(own: Settings, other: Settings) -> None:
+    """``other`` (the demo's settings) starts with ``own``'s personal preferences, and a
+    personal preference changed in ``other`` is written to ``own`` too (and saved at once:
+    the demo may end with the app killed)."""
+    for name in PERSONAL_OPTIONS:
+        setattr(other, name, getattr(own, name))
+
+    def write_through(name: str) -> None:
+        if name in PERSONAL_OPTIONS and getattr(own, name) != getattr(other, name):
+            setattr(own, name, getattr(other, name))
+            own.sync()
+
+    other.changed.connect(write_through)
+
+
 def _upgrade_1_sane_values(s: Settings) -> None:
     """Version 1: values outside what the app offers are put back into range."""
     q = s.qsettings

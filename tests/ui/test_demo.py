@@ -77,6 +77,10 @@ def test_demo_window_fills_live_locks_without_a_prompt_and_cleans_up(
     assert Path(window.settings.qsettings.fileName()) == root / "settings.ini"
     assert (root / "settings.ini").exists()
     assert settings.auto_lock_minutes == 10 and settings.last_profile == ""
+    # But the language chosen in the demo (Settings → 言語) is the owner's: kept after it.
+    assert window.settings.language == settings.language == "ja"
+    window.settings.language = "en"
+    assert settings.language == "en"
     assert memory_keyring.entries == {}  # the owner's keyring (here a test one) unused
 
     # Lock and unlock: no passphrase asked, the sync stops and starts again.

@@ -62,3 +62,23 @@ def test_settings_from_a_newer_release_are_left_alone(tmp_path: Path, qapp) -> N
     s = Settings(QSettings(str(path), QSettings.Format.IniFormat))
     assert s.upgrade() == 0
     assert s.qsettings.value("ui/language") == "xx"
+
+
+def test_the_language_chosen_in_the_demo_is_the_owners(settings: Settings, tmp_path: Path,
+                                                      qapp) -> None:
+    """The demo's settings are thrown away with it; its language is the person's choice,
+    so it is written to (and saved in) the owner's settings as well; nothing else is."""
+    from ui.settings import share_personal
+
+    settings.language = "en"
+    demo = Settings(QSettings(str(tmp_path / "demo.ini"), QSettings.Format.IniFormat))
+    share_personal(settings, demo)
+    assert demo.language == "en"
+    demo.language = "ja"
+    demo.auto_lock_minutes = 3
+    assert settings.language == "ja"
+    assert settings.auto_lock_minutes == 10
+    again = Settings(QSettings(settings.qsettings.fileName(), QSettings.Format.IniFormat))
+    assert again.language == "ja"  # on disk, not only in memory
+    (tmp_path / "demo.ini").unlink(missing_ok=True)
+    assert settings.language == "ja"
