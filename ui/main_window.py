@@ -391,7 +391,9 @@ class MainWindow(QMainWindow):
             self.demo_badge.setStyleSheet(
                 "QLabel#demoBadge { background: #FFF4D6; color: #7A5A00; border-radius: 8px;"
                 " padding: 1px 10px; margin: 2px 4px; }")
-            status.addWidget(self.demo_badge)
+            # Permanent: a temporary message (a broadcast's news, an export) hides the
+            # ordinary widgets of the status bar, and the owner must always see it is a demo.
+            status.addPermanentWidget(self.demo_badge)
         status.addPermanentWidget(self.sync_box)
         status.addPermanentWidget(self.selection_label)
         status.addPermanentWidget(self.count_label)

@@ -105,3 +105,24 @@ def test_history_from_the_menu_and_nothing_left_when_locked(window, qtbot) -> No
     assert integration.history is None and integration.composer is None
     assert not any(a.isEnabled() for a in integration.actions)
     assert integration.tick() == []
+
+
+def test_the_news_of_a_broadcast_leaves_the_demo_badge_in_view(book, settings, qtbot) -> None:
+    """The status bar's message after a broadcast does not cover the demo's badge."""
+    from app.broadcast import BroadcastReport, Counts
+    from ui.main_window import MainWindow
+
+    win = MainWindow(book, settings, demo=True)
+    qtbot.addWidget(win)
+    win.resize(1300, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.demo_badge.isVisible()
+    runner = win.broadcasts.runner
+    assert runner is not None
+    runner.finished.emit(1, BroadcastReport(1, "done", Counts(recipients=12, sent=12)))
+    assert "sent 12" in win.statusBar().currentMessage()
+    assert win.demo_badge.isVisible()
+    bar = win.statusBar()
+    assert bar.rect().contains(win.demo_badge.geometry())
+    win.close()
