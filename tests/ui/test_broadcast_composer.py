@@ -150,6 +150,21 @@ def test_the_quota_shrinking_after_planning_is_refused_and_the_text_kept(
     assert not c.error.isVisible()
 
 
+def test_a_plan_still_running_when_the_book_closes_is_dropped(qtbot, bshop: Shop) -> None:
+    """The window (or a test's end) lets go of the book while a plan runs: its result never
+    reaches the composer, which may be on its way out."""
+    c = open_composer(qtbot, bshop.book)
+    c.set_text("閉店のお知らせ")
+    op = c.replan()
+    assert op is not None and c.planning
+    c.release()
+    with qtbot.waitSignal(op.finished, timeout=30_000):
+        pass
+    assert c.plan is None and not c.planning and not c.error.isVisible()
+    assert "Recipients:" not in c.summary.text()
+    assert not c.busy
+
+
 def test_test_send_needs_the_owner_then_reaches_only_them(qtbot, bshop: Shop) -> None:
     b = bshop.book
     c = open_composer(qtbot, b)

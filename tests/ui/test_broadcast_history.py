@@ -11,7 +11,12 @@ from pathlib import Path
 from app.broadcast import RecipientResult, Recipients
 from tests.broadcast.conftest import Shop
 from tests.sync.conftest import book, connected, emulator, line, profile, relay  # noqa: F401
-from tests.ui.test_broadcast_support import FRIENDS, answering, bshop  # noqa: F401
+from tests.ui.test_broadcast_support import (  # noqa: F401 - bshop is a fixture
+    FRIENDS,
+    answering,
+    bshop,
+    settle,
+)
 from ui.book_events import BookEvents
 from ui.broadcast.history import PAGE, HistoryDialog, RecipientResultsModel
 from ui.broadcast.runner import Runner
@@ -19,7 +24,7 @@ from ui.broadcast.runner import Runner
 
 def _history(qtbot, shop: Shop, events: BookEvents | None = None) -> HistoryDialog:
     dialog = HistoryDialog(shop.book, Runner(shop.book), events=events)
-    qtbot.addWidget(dialog)
+    qtbot.addWidget(dialog, before_close_func=lambda w: settle(qtbot, w))
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog

@@ -1065,7 +1065,12 @@ class BroadcastComposer(QDialog):
         return self.busy_storing or any(op.running for op in self._ops)
 
     def release(self) -> None:
-        """The book is closing: forget it (what runs in the background finishes alone)."""
+        """The book is closing: forget it (what runs in the background finishes alone).
+
+        A plan still in flight then fails on the closed book: its result is dropped, not
+        shown (and never as a crash)."""
         self._plan_timer.stop()
+        self._plan_gen += 1
+        self.planning = False
         self.book = None
         self.preview.release()
