@@ -388,8 +388,8 @@
         <translation>タイトル（メニューに表示されます）</translation>
     </message>
     <message>
-        <source>Text. {名前} becomes the customer&apos;s name; {field:会員番号} a custom field.</source>
-        <translation>本文。{名前} はお客様のお名前に、{field:会員番号} は項目の値に置き換わります。</translation>
+        <source>Text. {名前} becomes the customer&apos;s name; {項目:会員番号} a custom field.</source>
+        <translation>本文。{名前} はお客様のお名前に、{項目:会員番号} は項目の値に置き換わります。</translation>
     </message>
     <message>
         <source>New</source>

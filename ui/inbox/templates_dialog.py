@@ -46,7 +46,7 @@ class TemplatesWidget(QWidget):
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("templateText")
         self.text.setPlaceholderText(self.tr("Text. {名前} becomes the customer's name; "
-                                             "{field:会員番号} a custom field."))
+                                             "{項目:会員番号} a custom field."))
         self.warning = QLabel(self)
         self.warning.setObjectName("templateWarning")
         self.warning.setWordWrap(True)
