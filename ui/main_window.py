@@ -65,7 +65,7 @@ from ui.sync_controller import SyncController
 from ui.widgets.customer_view import CustomerTableView, TableState
 from ui.widgets.detail_pane import DetailPane
 from ui.widgets.tag_sidebar import ALL_KEY, TagSidebar
-from ui.worker import BackgroundOp, run_in_background
+from ui.worker import BackgroundOp, RunningOps, run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         self.profile: Profile = book.profile
         self.content: _Content | None = None
         self._retired: _Content | None = None
-        self._ops: set[BackgroundOp] = set()
+        self._ops = RunningOps()
         self._unlock_widget: QWidget | None = None
         self._saved_view: ViewState | None = None
         self._reopen = reopen
@@ -729,14 +729,12 @@ class MainWindow(QMainWindow):
     # --- long work -------------------------------------------------------------------------------
     def _run(self, fn: Any, **kwargs: Any) -> BackgroundOp:
         op = run_in_background(self, fn, **kwargs)
-        self._ops.add(op)
-        op.finished.connect(lambda: self._ops.discard(op))
-        return op
+        return self._ops.track(op)
 
     @property
     def busy(self) -> bool:
         line = getattr(self._settings_dialog, "line_tab", None)
-        return any(op.running for op in self._ops) or (
+        return self._ops.busy or (
             self.content is not None and self.content.detail.busy) or bool(
             line is not None and line.busy) or self.inbox.busy or \
             self.broadcasts.busy  # finish before locking
@@ -1112,7 +1110,7 @@ class MainWindow(QMainWindow):
         if self.broadcasts.hold_close():
             event.ignore()  # closes by itself once the broadcast has gone out
             return
-        if any(op.running for op in self._ops):
+        if self._ops.busy:
             answer = QMessageBox.question(
                 self, self.tr("Quit Otokui"),
                 self.tr("Work is still in progress. Cancel it and quit? Nothing is lost: "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import shiboken6
@@ -89,6 +89,32 @@ class BackgroundOp(QObject):
     # Emitted on the main thread by _on_done.
     succeeded = Signal(object)
     failed = Signal(object)
+
+
+class RunningOps:
+    """The background operations a widget started and that have not finished yet.
+
+    ``busy`` is what the window asks before locking or quitting (finish, or cancel, first);
+    an operation leaves the set by itself when it finishes.
+    """
+
+    def __init__(self) -> None:
+        self._ops: set[BackgroundOp] = set()
+
+    def track(self, op: BackgroundOp) -> BackgroundOp:
+        self._ops.add(op)
+        op.finished.connect(lambda: self._ops.discard(op))
+        return op
+
+    @property
+    def busy(self) -> bool:
+        return any(op.running for op in self._ops)
+
+    def __iter__(self) -> Iterator[BackgroundOp]:
+        return iter(list(self._ops))
+
+    def __len__(self) -> int:
+        return len(self._ops)
 
 
 def run_in_background(

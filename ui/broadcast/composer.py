@@ -62,7 +62,7 @@ from ui.formatting import format_count, format_datetime
 from ui.inbox.composer import TextBubbleEditor
 from ui.inbox.texts import failure_words
 from ui.photos import PhotoRefused, check_photo
-from ui.worker import BackgroundOp, run_in_background
+from ui.worker import BackgroundOp, RunningOps, run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -138,7 +138,7 @@ class BroadcastComposer(QDialog):
         self.report: BroadcastReport | None = None
         self._last_editor: TextBubbleEditor | None = None
         self._error_from_plan = False
-        self._ops: set[BackgroundOp] = set()
+        self._ops = RunningOps()
 
         # --- name and recipients -------------------------------------------------------
         self.name_edit = QLineEdit(self)
@@ -1056,13 +1056,11 @@ class BroadcastComposer(QDialog):
                 label.setMinimumHeight(max(0, need))
 
     def _track(self, op: BackgroundOp) -> BackgroundOp:
-        self._ops.add(op)
-        op.finished.connect(lambda: self._ops.discard(op))
-        return op
+        return self._ops.track(op)
 
     @property
     def busy(self) -> bool:
-        return self.busy_storing or any(op.running for op in self._ops)
+        return self.busy_storing or self._ops.busy
 
     def release(self) -> None:
         """The book is closing: forget it (what runs in the background finishes alone).

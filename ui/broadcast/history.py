@@ -54,7 +54,7 @@ from ui.broadcast.texts import (
     state_label,
 )
 from ui.formatting import format_count, format_datetime
-from ui.worker import BackgroundOp, run_in_background
+from ui.worker import BackgroundOp, RunningOps, run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -248,7 +248,7 @@ class HistoryDialog(QDialog):
         self.book: Book | None = book
         self.runner = runner if runner is not None else Runner(book, self)
         self._events = events
-        self._ops: set[BackgroundOp] = set()
+        self._ops = RunningOps()
         self._results_gen = 0
         self.results_for: int | None = None
 
@@ -542,13 +542,11 @@ class HistoryDialog(QDialog):
         self.error.setVisible(bool(text))
 
     def _track(self, op: BackgroundOp) -> BackgroundOp:
-        self._ops.add(op)
-        op.finished.connect(lambda: self._ops.discard(op))
-        return op
+        return self._ops.track(op)
 
     @property
     def busy(self) -> bool:
-        return any(op.running for op in self._ops)
+        return self._ops.busy
 
     def release(self) -> None:
         self._refresh_timer.stop()

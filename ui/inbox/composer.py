@@ -37,6 +37,7 @@ from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, Draft, ImageBubble, utf16_len
 from ui.inbox.texts import failure_words, sending_words
 from ui.photos import PhotoRefused, check_photo
+from ui.worker import RunningOps
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -116,7 +117,7 @@ class Composer(QWidget):
         self.quota_failed = False
         # Not a LINE friend, or blocked the shop: nothing can be sent.
         self.unreachable = False
-        self._ops: set[Any] = set()
+        self._ops = RunningOps()
         # Epoch seconds; the core's clock by default, so tests that move it move this too.
         self.clock = lambda: book.sending.clock()
 
@@ -385,8 +386,7 @@ class Composer(QWidget):
 
         op = run_in_background(self, lambda _p: book.sending.quota(refresh=refresh),
                                on_success=got, on_failure=failed)
-        self._ops.add(op)
-        op.finished.connect(lambda: self._ops.discard(op))
+        self._ops.track(op)
 
     def seconds_left(self) -> int:
         if self.closes_at_ms is None:
@@ -457,9 +457,7 @@ class Composer(QWidget):
 
         op = run_in_background(self, lambda _p: book.sending.send(cid, draft),
                                on_success=self._sent, on_failure=self._refused)
-        self._ops.add(op)
-        op.finished.connect(lambda: self._ops.discard(op))
-        return op
+        return self._ops.track(op)
 
     @staticmethod
     def _owner_words(exc: OtokuiError) -> str:
@@ -504,7 +502,7 @@ class Composer(QWidget):
 
     @property
     def busy(self) -> bool:
-        return any(getattr(op, "running", False) for op in self._ops)
+        return self._ops.busy
 
     def release(self) -> None:
         self._tick.stop()

@@ -32,7 +32,7 @@ from ui.inbox.bubbles import CANVAS_STYLE, THUMB, DaySeparator, MessageBubble, S
 from ui.inbox.tag_lines import merged, tag_rows
 from ui.inbox.texts import STATUS_COLOURS, day_label, status_label
 from ui.thumbnails import decrypt_thumbnail
-from ui.worker import BackgroundOp, run_in_background
+from ui.worker import BackgroundOp, RunningOps, run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -64,7 +64,7 @@ class ConversationView(QWidget):
         self.widgets: list[QWidget] = []
         self.bubbles: dict[int, MessageBubble] = {}
         self._thumbs: dict[int, QPixmap] = {}
-        self._ops: set[BackgroundOp] = set()
+        self._ops = RunningOps()
         self.previews: list[QWidget] = []
 
         self.title = QLabel(self)
@@ -362,13 +362,11 @@ class ConversationView(QWidget):
 
     # --- media -------------------------------------------------------------------------------
     def _track(self, op: BackgroundOp) -> BackgroundOp:
-        self._ops.add(op)
-        op.finished.connect(lambda: self._ops.discard(op))
-        return op
+        return self._ops.track(op)
 
     @property
     def busy(self) -> bool:
-        return any(op.running for op in self._ops)
+        return self._ops.busy
 
     def _load_thumbnail(self, attachment_id: int) -> None:
         book = self.book

@@ -20,7 +20,7 @@ from ui.inbox.conversation_list import ConversationList
 from ui.inbox.conversation_view import ConversationView
 from ui.inbox.texts import failure_words, sending_words
 from ui.widgets.detail_pane import DetailPane
-from ui.worker import BackgroundOp, run_in_background
+from ui.worker import BackgroundOp, RunningOps, run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -38,7 +38,7 @@ class InboxPage(QWidget):
         super().__init__(parent)
         self.setObjectName("inboxPage")
         self.book: Book | None = book
-        self._ops: set[BackgroundOp] = set()
+        self._ops = RunningOps()
         self.list = ConversationList(book, self)
         self.view = ConversationView(book, self)
         self.composer = Composer(book, self)
@@ -145,9 +145,7 @@ class InboxPage(QWidget):
             self._say(failure_words(result.error_code, result.error))
 
     def _track(self, op: BackgroundOp) -> BackgroundOp:
-        self._ops.add(op)
-        op.finished.connect(lambda: self._ops.discard(op))
-        return op
+        return self._ops.track(op)
 
     def retry(self, message_id: int) -> BackgroundOp | None:
         book = self.book
@@ -187,7 +185,7 @@ class InboxPage(QWidget):
 
     @property
     def busy(self) -> bool:
-        return (any(op.running for op in self._ops) or self.composer.busy or self.view.busy
+        return (self._ops.busy or self.composer.busy or self.view.busy
                 or self.detail.busy)
 
     def release(self) -> None:

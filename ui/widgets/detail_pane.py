@@ -58,6 +58,7 @@ from ui.widgets.field_editors import (
 )
 from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.painting import initial_avatar, initial_of, readable_on
+from ui.worker import RunningOps
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -162,7 +163,7 @@ class DetailPane(QWidget):
         self.customer_id: int | None = None
         self._drafts: dict[int, dict[str, tuple[Any, str]]] = {}
         self._thumbs: dict[int, QPixmap] = {}
-        self._ops: set[BackgroundOp] = set()
+        self._ops = RunningOps()
         self.previews: list[QWidget] = []
         self.last_attach_dialog: AttachDialog | None = None
         self.last_note: QMessageBox | None = None
@@ -691,13 +692,11 @@ class DetailPane(QWidget):
             b.setEnabled(chosen)
 
     def _track(self, op: BackgroundOp) -> BackgroundOp:
-        self._ops.add(op)
-        op.finished.connect(lambda: self._ops.discard(op))
-        return op
+        return self._ops.track(op)
 
     @property
     def busy(self) -> bool:
-        return any(op.running for op in self._ops)
+        return self._ops.busy
 
     def ask_files(self) -> None:
         if self.customer_id is None:
