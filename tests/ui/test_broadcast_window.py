@@ -126,3 +126,44 @@ def test_the_news_of_a_broadcast_leaves_the_demo_badge_in_view(book, settings, q
     bar = win.statusBar()
     assert bar.rect().contains(win.demo_badge.geometry())
     win.close()
+
+
+@raises_windows
+def test_what_was_written_comes_back_after_locking_and_unlocking(window, seeded,
+                                                                 qtbot) -> None:
+    """Locking closes the composer; unlocking the same book opens it again as it was."""
+    import datetime as dt
+
+    from ui.broadcast.composer import SELECTED
+
+    integration = window.broadcasts
+    chosen = [seeded.customers["田中"], seeded.customers["佐藤"]]
+    integration.new_broadcast()
+    composer = integration.composer
+    composer.set_selected(chosen)
+    composer.choose_recipients(SELECTED)
+    composer.name_edit.setText("年末のご案内")
+    composer.set_text("{名前}様 年末年始の営業のお知らせです")
+    composer.add_bubble("28日から3日までお休みします")
+    later = (dt.datetime.now() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    composer.set_at(later)
+    assert window.lock()
+    assert integration.composer is None
+
+    window._unlocked(seeded.profile.open(seeded.passphrase))
+    qtbot.waitUntil(lambda: integration.composer is not None
+                    and integration.composer.isVisible(), timeout=10_000)
+    back = integration.composer
+    assert back is not composer
+    assert back.name_edit.text() == "年末のご案内"
+    assert back.texts() == ["{名前}様 年末年始の営業のお知らせです", "28日から3日までお休みします"]
+    assert back.rb_selected.isChecked() and back.selected_ids == chosen
+    assert back.at() == later
+    # Only once: after it was sent or closed empty, the next unlock opens nothing.
+    back.set_text("")
+    back.remove_bubble(back.editors[-1])
+    back.name_edit.setText("")
+    assert window.lock()
+    window._unlocked(seeded.profile.open(seeded.passphrase))
+    qtbot.wait(50)
+    assert integration.composer is None

@@ -92,6 +92,22 @@ class PickedPhoto:
     thumb: QPixmap
 
 
+@dataclass(frozen=True)
+class KeptDraft:
+    """What the owner had written when the book locked, to put back after unlocking.
+
+    In memory only, never on disk; photos by their path (read and checked again).
+    """
+
+    name: str
+    texts: tuple[str, ...]
+    photos: tuple[Path, ...]
+    kind: str
+    ident: int | None
+    selected_ids: tuple[int, ...]
+    at: dt.datetime | None
+
+
 def pick_photo(path: Path) -> PickedPhoto:
     """Check a photo as the inbox does (:func:`ui.photos.check_photo`); raises
     :class:`ui.photos.PhotoRefused` with the owner's words."""
@@ -610,6 +626,36 @@ class BroadcastComposer(QDialog):
 
     def has_content(self) -> bool:
         return any(t.strip() for t in self.texts()) or bool(self.photos)
+
+    # --- over a lock ---------------------------------------------------------------------------
+    def keep(self) -> KeptDraft | None:
+        """What was written and chosen, if anything is still to send (None once sent)."""
+        if not self.editable or not (self.has_content() or self.name_edit.text().strip()):
+            return None
+        kind, ident = ALL, None
+        if self.rb_segment.isChecked():
+            kind, ident = SEGMENT, self.segment_combo.currentData()
+        elif self.rb_tag.isChecked():
+            kind, ident = TAG, self.tag_combo.currentData()
+        elif self.rb_selected.isChecked():
+            kind = SELECTED
+        return KeptDraft(self.name_edit.text(), tuple(self.texts()),
+                         tuple(p.path for p in self.photos), kind,
+                         None if ident is None else int(ident), tuple(self.selected_ids),
+                         self.at())
+
+    def put_back(self, draft: KeptDraft) -> None:
+        """Fill a fresh composer with a :class:`KeptDraft` (a photo gone since is said so)."""
+        self.name_edit.setText(draft.name)
+        for i, text in enumerate(draft.texts):
+            self.set_text(text, i)
+        for path in draft.photos:
+            self.add_photo(path)
+        if draft.kind == SELECTED:
+            self.set_selected(list(draft.selected_ids))
+        self.choose_recipients(draft.kind, draft.ident)
+        if draft.at is not None:
+            self.set_at(draft.at)
 
     # --- when --------------------------------------------------------------------------------
     def _when_changed(self, later: bool) -> None:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from app.broadcast import BroadcastInfo
 from app.broadcast.model import SCHEDULED
 from app.errors import OtokuiError
-from ui.broadcast.composer import SEGMENT, SELECTED, TAG, BroadcastComposer
+from ui.broadcast.composer import SEGMENT, SELECTED, TAG, BroadcastComposer, KeptDraft
 from ui.broadcast.history import HistoryDialog
 from ui.broadcast.runner import Runner
 from ui.broadcast.texts import audience_words, bubble_words, owner_words, state_label
@@ -158,6 +158,8 @@ class BroadcastIntegration(QObject):
         self.composer: BroadcastComposer | None = None
         self.history: HistoryDialog | None = None
         self.missed_dialog: MissedDialog | None = None
+        #: The composer's content when the book locked; it reopens with it after unlocking.
+        self._kept: tuple[str, KeptDraft] | None = None  # (the book's id, the draft)
         self._events: BookEvents | None = None
         #: Missed broadcasts already offered since the book was opened (asked once each).
         self._offered: set[int] = set()
@@ -250,9 +252,22 @@ class BroadcastIntegration(QObject):
         self.timer.start()
         # After the window is on screen: the question comes on top of it.
         QTimer.singleShot(0, lambda: self.tick())
+        if self._kept is not None:
+            QTimer.singleShot(0, self._put_back)
+
+    def _put_back(self) -> None:
+        """The composer the lock closed, as it was (only into the same book)."""
+        kept, self._kept = self._kept, None
+        if kept is None or self.book is None or self.book.book_id != kept[0]:
+            return
+        composer = self.new_broadcast()
+        if composer is not None:
+            composer.put_back(kept[1])
 
     def teardown(self) -> None:
         self.timer.stop()
+        kept = self.composer.keep() if self.composer is not None else None
+        self._kept = None if kept is None or self.book is None else (self.book.book_id, kept)
         for dialog in (self.composer, self.history, self.missed_dialog):
             if dialog is not None:
                 if hasattr(dialog, "release"):
