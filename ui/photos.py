@@ -9,11 +9,13 @@ here with QImage (the Qt-free core has no imaging library).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt
 from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QFileDialog, QToolButton, QWidget
 
 from app.line.send.bubbles import image_type
 
@@ -90,3 +92,24 @@ def check_photo(path: Path) -> CheckedPhoto:
             raise _refused(QCoreApplication.translate(
                 "Photos", "No preview could be made of “%1”."), path) from exc
     return CheckedPhoto(path, size, preview, image)
+
+
+def ask_photo_paths(parent: QWidget) -> list[Path]:
+    """The owner picks photos in a file dialog (none if cancelled)."""
+    paths, _filter = QFileDialog.getOpenFileNames(
+        parent, QCoreApplication.translate("Photos", "Add a photo"), "",
+        QCoreApplication.translate("Photos", "Photos (*.jpg *.jpeg *.png)"))
+    return [Path(p) for p in paths]
+
+
+def photo_button(parent: QWidget, thumb: QPixmap, path: Path,
+                 on_remove: Callable[[QToolButton], None], *, name: str) -> QToolButton:
+    """A photo in a composer's row: its thumbnail; a click asks ``on_remove(button)``."""
+    button = QToolButton(parent)
+    button.setObjectName(name)
+    button.setIcon(thumb)
+    button.setIconSize(thumb.size())
+    button.setToolTip(QCoreApplication.translate("Photos", "%1 — click to remove").replace(
+        "%1", path.name))
+    button.clicked.connect(lambda: on_remove(button))
+    return button

@@ -237,20 +237,8 @@
         <translation>認識できない差し込み（全員にそのまま送られます）：%1</translation>
     </message>
     <message>
-        <source>Add a photo</source>
-        <translation>画像を追加</translation>
-    </message>
-    <message>
-        <source>Photos (*.jpg *.jpeg *.png)</source>
-        <translation>画像 (*.jpg *.jpeg *.png)</translation>
-    </message>
-    <message>
         <source>A message has at most 5 bubbles.</source>
         <translation>1通のメッセージは吹き出し5つまでです。</translation>
-    </message>
-    <message>
-        <source>%1 — click to remove</source>
-        <translation>%1 — クリックで削除</translation>
     </message>
     <message>
         <source>Write a message and choose who receives it: the number of recipients and the cost show here.</source>
@@ -417,7 +405,7 @@
     <name>BroadcastIntegration</name>
     <message>
         <source>&amp;New broadcast…</source>
-        <extracomment>Missed broadcasts already offered since the book was opened (asked once each).</extracomment>
+        <extracomment>The composer&apos;s content when the book locked; it reopens with it after unlocking. Missed broadcasts already offered since the book was opened (asked once each).</extracomment>
         <translation>新しい配信(&amp;N)…</translation>
     </message>
     <message>

@@ -139,20 +139,8 @@
         <translation>定型文</translation>
     </message>
     <message>
-        <source>Add a photo</source>
-        <translation>写真を追加</translation>
-    </message>
-    <message>
-        <source>Photos (*.jpg *.jpeg *.png)</source>
-        <translation>写真 (*.jpg *.jpeg *.png)</translation>
-    </message>
-    <message>
         <source>A message has at most 5 bubbles.</source>
         <translation>1回に送れる吹き出しは5つまでです。</translation>
-    </message>
-    <message>
-        <source>%1 — click to remove</source>
-        <translation>%1 — クリックで取り除きます</translation>
     </message>
     <message>
         <source>No templates yet</source>

@@ -743,6 +743,18 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <source>No preview could be made of “%1”.</source>
         <translation>「%1」のプレビューを作れませんでした。</translation>
     </message>
+    <message>
+        <source>Add a photo</source>
+        <translation>写真を追加</translation>
+    </message>
+    <message>
+        <source>Photos (*.jpg *.jpeg *.png)</source>
+        <translation>写真 (*.jpg *.jpeg *.png)</translation>
+    </message>
+    <message>
+        <source>%1 — click to remove</source>
+        <translation>%1 — クリックで取り除きます</translation>
+    </message>
 </context>
 <context>
     <name>PointsDialog</name>

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -61,7 +60,7 @@ from ui.broadcast.texts import japanese_spacing, listing, owner_words, sentences
 from ui.formatting import format_count, format_datetime
 from ui.inbox.composer import TextBubbleEditor
 from ui.inbox.texts import failure_words
-from ui.photos import PhotoRefused, check_photo
+from ui.photos import PhotoRefused, ask_photo_paths, check_photo, photo_button
 from ui.worker import BackgroundOp, RunningOps, run_in_background
 
 if TYPE_CHECKING:
@@ -583,10 +582,8 @@ class BroadcastComposer(QDialog):
 
     # --- photos ------------------------------------------------------------------------------
     def pick_photos(self) -> None:
-        paths, _f = QFileDialog.getOpenFileNames(self, self.tr("Add a photo"), "",
-                                                 self.tr("Photos (*.jpg *.jpeg *.png)"))
-        for p in paths:
-            self.add_photo(Path(p))
+        for path in ask_photo_paths(self):
+            self.add_photo(path)
 
     def add_photo(self, path: Path) -> bool:
         self._say_error("")
@@ -599,13 +596,9 @@ class BroadcastComposer(QDialog):
             self._say_error(str(exc))
             return False
         self.photos.append(picked)
-        holder = QToolButton(self)
-        holder.setObjectName("composerPhoto")
         small = picked.thumb.scaled(64, 64, Qt.AspectRatioMode.KeepAspectRatio)
-        holder.setIcon(small)
-        holder.setIconSize(small.size())
-        holder.setToolTip(self.tr("%1 — click to remove").replace("%1", path.name))
-        holder.clicked.connect(lambda: self.remove_photo(picked, holder))
+        holder = photo_button(self, small, path, lambda b: self.remove_photo(picked, b),
+                              name="composerPhoto")
         self.photo_row.insertWidget(self.photo_row.count() - 1, holder)
         self._edited()
         return True

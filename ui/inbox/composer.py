@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, Draft, ImageBubble, utf16_len
 from ui.inbox.texts import failure_words, sending_words
-from ui.photos import PhotoRefused, check_photo
+from ui.photos import PhotoRefused, ask_photo_paths, check_photo, photo_button
 from ui.worker import RunningOps
 
 if TYPE_CHECKING:
@@ -234,10 +233,8 @@ class Composer(QWidget):
 
     # --- images ------------------------------------------------------------------------------
     def pick_images(self) -> None:
-        paths, _f = QFileDialog.getOpenFileNames(self, self.tr("Add a photo"), "",
-                                                 self.tr("Photos (*.jpg *.jpeg *.png)"))
-        for p in paths:
-            self.add_image(Path(p))
+        for path in ask_photo_paths(self):
+            self.add_image(path)
 
     def add_image(self, path: Path) -> bool:
         """Check a photo and add it as a bubble; False (and the reason shown) if refused."""
@@ -253,12 +250,8 @@ class Composer(QWidget):
         thumb = checked.thumbnail(64)
         picked = PickedImage(path, checked.size, checked.preview, thumb)
         self.images.append(picked)
-        holder = QToolButton(self)
-        holder.setObjectName("composerImage")
-        holder.setIcon(thumb)
-        holder.setIconSize(thumb.size())
-        holder.setToolTip(self.tr("%1 — click to remove").replace("%1", path.name))
-        holder.clicked.connect(lambda: self.remove_image(picked, holder))
+        holder = photo_button(self, thumb, path, lambda b: self.remove_image(picked, b),
+                              name="composerImage")
         self.image_row.insertWidget(self.image_row.count() - 1, holder)
         self._edited()
         return True
