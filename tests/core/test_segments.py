@@ -320,7 +320,7 @@ def test_negating_a_test_on_an_empty_column_is_true(shop: Shop) -> None:
     """White-box: "not friend since before 2026" must hold for chika, who has no
     friend-since at all (the SQL test is NULL there). The planner writes such a negation
     as a per-customer test only for large books, so it is rendered here directly."""
-    from app.segments import _Clock, _Compiler, _not, _render
+    from app.segments.compiler import _Clock, _Compiler, _not, _render
 
     with shop.book.db.read() as s:
         compiler = _Compiler(shop.book.segments._facts(s), _Clock(NOW), "t")
