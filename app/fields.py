@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 from enum import StrEnum
@@ -150,9 +151,9 @@ def display(field: CustomField, value: Any) -> str:
     if ftype in (FieldType.NUMBER, FieldType.POINTS):
         return values.format_number(value)
     if ftype is FieldType.DATE:
-        return value.isoformat()
+        return str(value.isoformat())
     if ftype is FieldType.DATETIME:
-        return value.strftime("%Y-%m-%d %H:%M")
+        return str(value.strftime("%Y-%m-%d %H:%M"))
     return str(value)
 
 
@@ -176,7 +177,7 @@ class FieldService:
     def by_name(self) -> dict[str, CustomField]:
         return {f.name: f for f in self.list()}
 
-    def create(self, name: str, type: FieldType | str, *, choices: list[str] | None = None,
+    def create(self, name: str, type: FieldType | str, *, choices: builtins.list[str] | None = None,
                required: bool = False, show_in_list: bool = False) -> int:
         name = name.strip()
         ftype = FieldType(type)
@@ -198,7 +199,7 @@ class FieldService:
         return field_id
 
     @staticmethod
-    def _clean_choices(ftype: FieldType, choices: list[str] | None) -> list[str]:
+    def _clean_choices(ftype: FieldType, choices: builtins.list[str] | None) -> builtins.list[str]:
         if ftype not in (FieldType.SINGLE_CHOICE, FieldType.MULTI_CHOICE):
             return []
         cleaned: list[str] = []
@@ -215,7 +216,7 @@ class FieldService:
         return cleaned
 
     def update(self, field_id: int, *, name: str | None = None,
-               choices: list[str] | None = None, required: bool | None = None,
+               choices: builtins.list[str] | None = None, required: bool | None = None,
                show_in_list: bool | None = None) -> None:
         with self._book.db.write() as s:
             field = s.get(CustomField, field_id)
@@ -235,7 +236,7 @@ class FieldService:
                 field.show_in_list = show_in_list
         self._book.announce("fields", [field_id])
 
-    def reorder(self, field_ids: list[int]) -> None:
+    def reorder(self, field_ids: builtins.list[int]) -> None:
         with self._book.db.write() as s:
             for position, fid in enumerate(field_ids, start=1):
                 field = s.get(CustomField, fid)
@@ -333,7 +334,7 @@ class FieldService:
         self._book.announce("customers", [customer_id])
         return balance
 
-    def points_history(self, customer_id: int, field_id: int) -> list[PointsEntry]:
+    def points_history(self, customer_id: int, field_id: int) -> builtins.list[PointsEntry]:
         with self._book.db.read() as s:
             return list(s.scalars(
                 select(PointsEntry).where(PointsEntry.customer_id == customer_id,

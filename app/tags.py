@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -178,7 +179,7 @@ class TagService:
         self._book.announce("tags", [tag_id])
         self._book.announce("customers")
 
-    def reorder(self, tag_ids: list[int]) -> None:
+    def reorder(self, tag_ids: builtins.list[int]) -> None:
         with self._book.db.write() as s:
             for pos, tid in enumerate(tag_ids, start=1):
                 tag = s.get(Tag, tid)
@@ -205,14 +206,15 @@ class TagService:
         s.delete(tag)
 
     # --- tagging ---------------------------------------------------------------------------
-    def add(self, customer_ids: list[int], tag_ids: list[int]) -> int:
+    def add(self, customer_ids: builtins.list[int], tag_ids: builtins.list[int]) -> int:
         """Tag customers; returns how many new (customer, tag) pairs were made."""
         return self._bulk(customer_ids, tag_ids, add=True)
 
-    def remove(self, customer_ids: list[int], tag_ids: list[int]) -> int:
+    def remove(self, customer_ids: builtins.list[int], tag_ids: builtins.list[int]) -> int:
         return self._bulk(customer_ids, tag_ids, add=False)
 
-    def _bulk(self, customer_ids: list[int], tag_ids: list[int], *, add: bool) -> int:
+    def _bulk(self, customer_ids: builtins.list[int], tag_ids: builtins.list[int], *,
+              add: bool) -> int:
         from app.audit import AuditAction, AuditService
 
         cids = sorted({int(c) for c in customer_ids})
@@ -235,7 +237,7 @@ class TagService:
         return changed
 
     @staticmethod
-    def apply_in(s: Session, cids: list[int], tags: dict[int, str], *, add: bool) -> int:
+    def apply_in(s: Session, cids: builtins.list[int], tags: dict[int, str], *, add: bool) -> int:
         """Add or remove ``tags`` (id → name) on customers inside a write transaction."""
         conn = s.connection()
         now = utcnow().isoformat(sep=" ")
@@ -270,7 +272,7 @@ class TagService:
         return changed
 
     @classmethod
-    def ensure_in(cls, s: Session, names: list[str]) -> dict[int, str]:
+    def ensure_in(cls, s: Session, names: builtins.list[str]) -> dict[int, str]:
         """Tags called ``names`` (id → name), creating missing ones, inside a write."""
         found: dict[int, str] = {}
         for name in names:

@@ -7,6 +7,7 @@ and warns about what it could not fill. Kept in the book, so they travel with ba
 
 from __future__ import annotations
 
+import builtins
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -106,7 +107,7 @@ class TemplateService:
             s.delete(t)
         self._book.announce("templates", [template_id])
 
-    def reorder(self, template_ids: list[int]) -> None:
+    def reorder(self, template_ids: builtins.list[int]) -> None:
         """Put these templates first, in this order; the others keep their order after."""
         wanted = [int(i) for i in template_ids]
         if len(set(wanted)) != len(wanted):
@@ -124,7 +125,7 @@ class TemplateService:
 
     # --- rendering ---------------------------------------------------------------------------
 
-    def unknown_placeholders(self, text: str) -> list[str]:
+    def unknown_placeholders(self, text: str) -> builtins.list[str]:
         """For the template editor: placeholders no customer could fill (typos, old fields)."""
         return placeholders.unknown_in(text, [f.name for f in self._book.fields.list()])
 

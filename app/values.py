@@ -65,7 +65,9 @@ def parse_datetime(value: object) -> dt.datetime | None:
         except ValueError:
             pass
     try:
-        return dt.datetime.combine(parse_date(text), dt.time())  # a bare date is midnight
+        day = parse_date(text)
+        if day is not None:
+            return dt.datetime.combine(day, dt.time())  # a bare date is midnight
     except ValidationError:
         pass
     raise ValidationError(str(value)[:40], message=QT_TRANSLATE_NOOP(

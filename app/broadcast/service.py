@@ -7,6 +7,7 @@ HTTP calls, the quota) come from :mod:`app.line.send`.
 
 from __future__ import annotations
 
+import builtins
 import csv
 import datetime as dt
 import io
@@ -464,7 +465,7 @@ class BroadcastService:
             return self._info(job, jobs.counts(s, broadcast_id))
 
     def results(self, broadcast_id: int, *, state: str | None = None
-                ) -> list[RecipientResult]:
+                ) -> builtins.list[RecipientResult]:
         """Per-recipient outcomes (sent, failed, skipped, not_sent, pending), by customer."""
         q = select(BroadcastRecipient.customer_id, BroadcastRecipient.state,
                    BroadcastRecipient.reason).where(
@@ -475,7 +476,8 @@ class BroadcastService:
             return [RecipientResult(*r) for r in s.execute(q.order_by(
                 BroadcastRecipient.customer_id))]
 
-    def for_customer(self, customer_id: int) -> list[tuple[BroadcastInfo, RecipientResult]]:
+    def for_customer(self, customer_id: int
+                     ) -> builtins.list[tuple[BroadcastInfo, RecipientResult]]:
         """The broadcasts a customer was among, newest first (their timeline's record)."""
         with self._book.db.read() as s:
             rows = s.execute(select(Broadcast, BroadcastRecipient.state,
@@ -534,7 +536,7 @@ class BroadcastService:
             raise NoOwnerError()
         return int(cid)
 
-    def test_send(self, bubbles: list[Any] | str) -> OutgoingResult:
+    def test_send(self, bubbles: builtins.list[Any] | str) -> OutgoingResult:
         """Send the broadcast to the owner's own LINE account, rendered for the owner
         (through ``book.sending``: a free reply when the owner just wrote)."""
         items = images.check(bubbles)
@@ -544,6 +546,7 @@ class BroadcastService:
         # Images go the inbox's way (uploaded for this one message, kept in the owner's
         # conversation): the broadcast itself uploads its own copy when it is stored.
         originals = _as_list(bubbles)
-        return self._book.sending.send(cid, [
-            render(item, values).text if isinstance(item, str) else originals[i]
-            for i, item in enumerate(items)])
+        sent: builtins.list[TextBubble | ImageBubble] = [
+            TextBubble(render(item, values).text) if isinstance(item, str) else originals[i]
+            for i, item in enumerate(items)]
+        return self._book.sending.send(cid, sent)

@@ -1,4 +1,3 @@
-# ruff: noqa: F401
 """Segments: which customers a message goes to, as conditions grouped with AND and OR.
 
 A segment is a tree: a :class:`Group` (``"and"`` or ``"or"``) of conditions and of further
@@ -87,3 +86,13 @@ from app.segments.model import (
     TagCondition,
 )
 from app.segments.service import SegmentService
+
+__all__ = [
+    "ALL_FIELD_OPS", "AND", "EMPTY_OPS", "FIELD_OPS", "FOLLOWED_OPS", "FORMAT_VERSION",
+    "MAX_CONDITIONS", "MAX_DAYS", "MAX_DEPTH", "MAX_JSON_CHARS", "MAX_LIST", "MAX_NAME",
+    "MAX_NUMBER", "MAX_TEXT", "OR", "TAG_MATCHES", "BirthdayCondition", "Condition",
+    "ConditionError", "FieldCondition", "FollowedCondition", "Group", "LastMessageCondition",
+    "LineCondition", "PrefectureCondition", "SavedSegmentInfo", "SegmentCounts",
+    "SegmentService", "TagCondition", "as_group", "check_shape", "dumps", "from_json",
+    "install_functions", "loads", "to_json",
+]

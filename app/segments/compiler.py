@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -350,14 +351,15 @@ class _Compiler:
             # ISO text sorts as dates do, and a date-time's text starts with its day, so
             # "before the day D" is "< D" and "on or before D" is "< D+1" for both types.
             today = self.clock.today
-            lo, hi = {
+            ranges: dict[str, Callable[[], tuple[dt.date | None, dt.date | None]]] = {
                 "before": lambda: (None, value),
                 "after": lambda: (value + dt.timedelta(days=1), None),
                 "between": lambda: (value[0], value[1] + dt.timedelta(days=1)),
                 "next_days": lambda: (today, today + dt.timedelta(days=value + 1)),
                 "last_days": lambda: (today - dt.timedelta(days=value),
                                       today + dt.timedelta(days=1)),
-            }[op]()
+            }
+            lo, hi = ranges[op]()
             tests = [f"v.date_value >= {self.bind(lo.isoformat())}" if lo else
                      "v.date_value > ''"]
             if hi:
@@ -497,7 +499,7 @@ class _Plan:
         excluded = [p.anti for p in self.parts if p.anti is not None] + [self.blocked]
         if all(p.source is not None for p in excluded):
             whole = c.all_of(positives) if positives else None
-            hit = c.all_of([*positives, c.any_of(excluded)])  # type: ignore[list-item]
+            hit = c.all_of([*positives, c.any_of(excluded)])
             counted = (f"SELECT count(*) FROM ({c.exact(whole)})" if whole
                        else "SELECT count(*) FROM customer")
             options.append(((whole.build if whole else 0) + hit.build,

@@ -92,27 +92,32 @@ class _Reader:
                 raise _fail(path, _MSG_MALFORMED)
             return Group(data["group"], tuple(self.node(item, (*path, i), depth + 1)
                                               for i, item in enumerate(items)))
-        kind = data.get("kind")
+        kind = _get(data, "kind")
         if kind == "tags":
-            return TagCondition(data.get("match"), _tuple(data.get("tags")))
+            return TagCondition(_get(data, "match"), _tuple(_get(data, "tags")))
         if kind == "field":
-            return FieldCondition(data.get("field"), data.get("op"),
-                                  _field_value(data.get("op"), data.get("value"), path))
+            return FieldCondition(_get(data, "field"), _get(data, "op"),
+                                  _field_value(_get(data, "op"), _get(data, "value"), path))
         if kind == "followed":
-            op = data.get("op")
+            op = _get(data, "op")
             if op == "last_days":
-                return FollowedCondition(op, data.get("days"))
-            return FollowedCondition(op, _date(data.get("date"), path))
+                return FollowedCondition(op, _get(data, "days"))
+            return FollowedCondition(op, _date(_get(data, "date"), path))
         if kind == "birthday":
-            month = data.get("month")
+            month = _get(data, "month")
             return BirthdayCondition(None if month == "this" else month)
         if kind == "line":
-            return LineCondition(data.get("on"))
+            return LineCondition(_get(data, "on"))
         if kind == "last_message":
-            return LastMessageCondition(data.get("days"))
+            return LastMessageCondition(_get(data, "days"))
         if kind == "prefecture":
-            return PrefectureCondition(_tuple(data.get("prefectures")))
+            return PrefectureCondition(_tuple(_get(data, "prefectures")))
         raise _fail(path, _MSG_MALFORMED)
+
+
+def _get(data: dict[str, Any], key: str) -> Any:
+    """A value as stored, unchecked: the checker that follows judges it."""
+    return data.get(key)
 
 
 def _tuple(value: Any) -> Any:

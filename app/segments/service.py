@@ -202,16 +202,16 @@ class SegmentService:
                 changes["condition"] = to_json(self._check(cond, self._facts(s)))
             # Not through the ORM object: loading it would parse the stored condition,
             # which may be the damaged one this update replaces.
-            found = s.execute(update(SavedSegment).where(SavedSegment.id == segment_id)
-                              .values(**changes)).rowcount
+            found = s.connection().execute(update(SavedSegment).where(SavedSegment.id == segment_id)
+                                           .values(**changes)).rowcount
             if not found:
                 raise NotFoundError(f"segment {segment_id}")
         self._book.announce("segments", [segment_id])
 
     def delete(self, segment_id: int) -> None:
         with self._book.db.write() as s:
-            gone = s.execute(text("DELETE FROM segment WHERE id = :i"),
-                             {"i": segment_id}).rowcount
+            gone = s.connection().execute(text("DELETE FROM segment WHERE id = :i"),
+                                          {"i": segment_id}).rowcount
         if not gone:
             raise NotFoundError(f"segment {segment_id}")
         self._book.announce("segments", [segment_id])

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -123,7 +123,7 @@ class Database:
         # pysqlite-style drivers begin transactions lazily and badly; take control so that
         # writes begin IMMEDIATE (take the write lock up front) and reads begin DEFERRED.
         @event.listens_for(engine, "begin")
-        def _begin(conn) -> None:
+        def _begin(conn: Connection) -> None:
             if conn.get_execution_options().get("otokui_write"):
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
