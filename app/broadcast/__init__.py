@@ -9,6 +9,7 @@ from app.broadcast.errors import (
     BroadcastImagesExpiredError,
     NoOwnerError,
     NoRecipientsError,
+    PlanChangedError,
     QuotaExceededError,
     ScheduledTooLateForImagesError,
 )
@@ -27,6 +28,7 @@ from app.broadcast.service import BroadcastService
 __all__ = [
     "BroadcastFinishedError", "BroadcastImage", "BroadcastImagesExpiredError",
     "BroadcastInfo", "BroadcastPlan", "BroadcastReport", "BroadcastService", "Counts",
-    "NoOwnerError", "NoRecipientsError", "QuotaExceededError", "Rate", "RecipientResult",
+    "NoOwnerError", "NoRecipientsError", "PlanChangedError", "QuotaExceededError", "Rate",
+    "RecipientResult",
     "Recipients", "ScheduledTooLateForImagesError", "TokenBucket",
 ]

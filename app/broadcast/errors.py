@@ -19,6 +19,17 @@ class QuotaExceededError(OtokuiError):
         "choose a larger plan in LINE Official Account Manager.")
 
 
+class PlanChangedError(OtokuiError):
+    """The recipients or the cost changed between the owner's yes and storing the job
+    (``detail``: the counts confirmed and found)."""
+
+    code = "broadcast-plan-changed"
+    message = QT_TRANSLATE_NOOP(
+        _CTX, "The number of recipients changed while you were confirming, so the broadcast "
+        "was not sent.")
+    advice = QT_TRANSLATE_NOOP(_CTX, "Check the new number and cost, then send it again.")
+
+
 class NoRecipientsError(OtokuiError):
     code = "broadcast-no-recipients"
     message = QT_TRANSLATE_NOOP(_CTX, "Nobody would receive this broadcast.")

@@ -123,6 +123,13 @@ class BroadcastPlan:
     def batches(self) -> int:
         return self.count if self.personal else -(-self.count // 500)
 
+    def sending(self, trim_to_quota: bool = False) -> int:
+        """How many it would actually be sent to: everyone, or (over the month's quota and
+        trimmed) only as many as remain."""
+        if self.exceeds_quota and trim_to_quota:
+            return min(self.count, int(self.quota_remaining or 0))
+        return self.count
+
 
 @dataclass(frozen=True)
 class Counts:

@@ -29,6 +29,7 @@ from app.broadcast.errors import (
     BroadcastImagesExpiredError,
     NoOwnerError,
     NoRecipientsError,
+    PlanChangedError,
     QuotaExceededError,
     ScheduledTooLateForImagesError,
 )
@@ -170,18 +171,24 @@ class BroadcastService:
 
     # --- storing ----------------------------------------------------------------------------
 
-    def create(self, plan: BroadcastPlan, *, trim_to_quota: bool = False) -> int:
+    def create(self, plan: BroadcastPlan, *, trim_to_quota: bool = False,
+               confirmed: int | None = None) -> int:
         """Store the job: batches with their retry keys, one row per recipient.
 
         Over the month's quota it is refused (:class:`QuotaExceededError`) unless
         ``trim_to_quota``: then the first recipients (by id) up to the quota get it and
-        the rest are recorded "not sent" (reason quota).
+        the rest are recorded "not sent" (reason quota). ``confirmed``: how many the owner
+        agreed to send to; a plan that now sends to another number raises
+        :class:`PlanChangedError` and stores nothing.
 
         Images are uploaded to the relay here, once, before anything is stored; if that
         fails the relay client's error is raised (media not available, full, unreachable)
         and nothing is stored. A scheduled broadcast with images must leave the relay's
         copy 7 days of life after its time (:class:`ScheduledTooLateForImagesError`).
         """
+        if confirmed is not None and plan.sending(trim_to_quota) != confirmed:
+            # The owner said yes to other numbers: they decide again on the new ones.
+            raise PlanChangedError(f"{confirmed} -> {plan.sending(trim_to_quota)}")
         if not plan.targets:
             raise NoRecipientsError()
         keep = len(plan.targets)

@@ -20,7 +20,6 @@ from app.segments.compiler import _Clock, _Compiler, _flatten, _Plan, _query_num
 from app.segments.functions import install_functions
 from app.segments.jsonform import loads, to_json
 from app.segments.model import (
-    _CTX,
     AND,
     MAX_NAME,
     Condition,
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from app.customers import CustomerRow
 
 log = logging.getLogger("otokui.segments")
+_CTX = "segments"  # the translation context (the i18n scan reads it from this module)
 
 
 class SegmentService:

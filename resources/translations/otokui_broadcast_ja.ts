@@ -321,14 +321,6 @@
         <translation>%1通</translation>
     </message>
     <message>
-        <source>Send this broadcast now?</source>
-        <translation>この配信を今すぐ送信します。よろしいですか？</translation>
-    </message>
-    <message>
-        <source>Once sent, it cannot be taken back.</source>
-        <translation>送信すると取り消せません。</translation>
-    </message>
-    <message>
         <source>Send the broadcast</source>
         <translation>配信の送信</translation>
     </message>

@@ -39,6 +39,14 @@
         <translation>送る人数を減らすか、プランの残り通数までに絞って送るか、LINE Official Account Managerで上位のプランを選んでください。</translation>
     </message>
     <message>
+        <source>The number of recipients changed while you were confirming, so the broadcast was not sent.</source>
+        <translation>確認している間に配信先の人数が変わったため、配信は送信されませんでした。</translation>
+    </message>
+    <message>
+        <source>Check the new number and cost, then send it again.</source>
+        <translation>新しい人数と通数を確かめてから、もう一度送信してください。</translation>
+    </message>
+    <message>
         <source>Nobody would receive this broadcast.</source>
         <translation>この一斉配信を受け取る人がいません。</translation>
     </message>

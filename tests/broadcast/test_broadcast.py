@@ -7,9 +7,15 @@ from collections import Counter
 import pytest
 from sqlalchemy import text
 
-from app.broadcast import BroadcastFinishedError, NoOwnerError, QuotaExceededError, Recipients
+from app.broadcast import (
+    BroadcastFinishedError,
+    NoOwnerError,
+    PlanChangedError,
+    QuotaExceededError,
+    Recipients,
+)
 from app.errors import ValidationError
-from tests.broadcast.conftest import FRIENDS, Shop
+from tests.broadcast.conftest import FRIENDS, Shop, add_friends
 
 TEXT = "年末セールのお知らせ：12月28日まで全品10%オフ"
 
@@ -101,6 +107,27 @@ def test_over_quota_is_refused_or_trimmed(shop: Shop) -> None:
     firsts = {uid for _, uid in sorted(shop.friends)[:1000]}
     assert {uid for uid, n in got.items() if n} == firsts
     assert {r.reason for r in b.broadcasts.results(bid, state="not_sent")} == {"quota"}
+
+
+def test_a_plan_whose_numbers_changed_since_confirmed_is_not_stored(small_shop: Shop) -> None:
+    """The owner said yes to 50; a friend followed before the job was stored: nothing is
+    stored or sent, and the owner decides again on 51."""
+    b = small_shop.book
+    confirmed = b.broadcasts.plan(TEXT, Recipients.all_friends()).sending()
+    assert confirmed == 50
+    add_friends(b, small_shop.e, 1, start=50)
+    plan = b.broadcasts.plan(TEXT, Recipients.all_friends())
+    with pytest.raises(PlanChangedError):
+        b.broadcasts.create(plan, confirmed=confirmed)
+    assert b.broadcasts.list() == [] and small_shop.e.sent() == []
+    bid = b.broadcasts.create(plan, confirmed=plan.sending())
+    assert b.broadcasts.run(bid).counts.sent == 51
+    # Trimmed, the number confirmed is what remains of the month, not everyone.
+    small_shop.e.set_quota(type="limited", value=100_000, total_usage=100_000 - 10)
+    over = b.broadcasts.plan(TEXT, Recipients.all_friends())
+    assert over.exceeds_quota and over.sending(True) == 10 and over.sending() == 51
+    with pytest.raises(PlanChangedError):
+        b.broadcasts.create(over, trim_to_quota=True, confirmed=51)
 
 
 def test_an_exhausted_quota_stops_cleanly(shop: Shop) -> None:

@@ -150,6 +150,25 @@ def test_the_quota_shrinking_after_planning_is_refused_and_the_text_kept(
     assert not c.error.isVisible()
 
 
+def test_an_old_count_is_counted_again_before_asking(qtbot, bshop: Shop) -> None:
+    """The composer stayed open while a friend followed: pressing send counts again, and
+    the question names the fresh number (the plan on screen was over a minute old)."""
+    from tests.broadcast.conftest import add_friends
+    from ui.broadcast.composer import PLAN_FRESH_S
+
+    c = open_composer(qtbot, bshop.book)
+    c.set_text("年末年始の営業のお知らせ")
+    wait_plan(qtbot, c)
+    assert c.plan.count == FRIENDS
+    add_friends(bshop.book, bshop.e, 1, start=100)
+    c.plan_time -= PLAN_FRESH_S + 1
+    with qtbot.waitSignal(c.planned, timeout=30_000), answering(qtbot, yes=False) as asked:
+        c.send_button.click()
+    assert asked.text == f"Send this broadcast to all friends ({FRIENDS + 1} customer(s)) now?"
+    assert c.plan.count == FRIENDS + 1 and c.plan_is_fresh()
+    assert bshop.book.broadcasts.list() == [] and bshop.e.sent() == []
+
+
 def test_a_plan_still_running_when_the_book_closes_is_dropped(qtbot, bshop: Shop) -> None:
     """The window (or a test's end) lets go of the book while a plan runs: its result never
     reaches the composer, which may be on its way out."""

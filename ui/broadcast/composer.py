@@ -147,6 +147,9 @@ class BroadcastComposer(QDialog):
         self.plan_key: tuple[Any, ...] | None = None
         self.plan_time = 0.0
         self.planning = False
+        # The owner pressed send while the numbers on screen were old or being counted:
+        # ask once the fresh plan is in.
+        self._send_after_plan = False
         self._plan_gen = 0
         self.busy_storing = False
         self.broadcast_id: int | None = None
@@ -677,6 +680,11 @@ class BroadcastComposer(QDialog):
         """The summary shows the plan of exactly what is on screen now."""
         return not self.planning and self.plan is not None and self.plan_key == self._key()
 
+    def plan_is_fresh(self) -> bool:
+        """Current, and counted recently enough to ask the owner about its numbers: friends
+        follow and block while the composer stays open."""
+        return self.plan_is_current() and time.monotonic() - self.plan_time <= PLAN_FRESH_S
+
     def bubbles_key(self) -> list[Any]:
         return [t for t in self.texts() if t.strip()] + [str(p.path) for p in self.photos]
 
@@ -730,10 +738,14 @@ class BroadcastComposer(QDialog):
             self._show_plan(result[0])
             self._update_send_button()
             self.planned.emit(result[0])
+            if self._send_after_plan:
+                self._send_after_plan = False
+                self.send()
 
         def failed(exc: BaseException) -> None:
             if gen != self._plan_gen:
                 return
+            self._send_after_plan = False
             self.planning = False
             self.plan, self.plan_key = None, None
             self.summary.setText(self.tr("The recipients and the cost could not be "
@@ -750,11 +762,7 @@ class BroadcastComposer(QDialog):
         """How many the plan would actually send to: everyone, or only as many as remain
         this month when the owner ticked the trim option over the quota."""
         plan = plan if plan is not None else self.plan
-        if plan is None:
-            return 0
-        if plan.exceeds_quota and self.trim_check.isChecked():
-            return min(plan.count, int(plan.quota_remaining or 0))
-        return plan.count
+        return 0 if plan is None else plan.sending(self.trim_check.isChecked())
 
     def _show_plan(self, plan: BroadcastPlan) -> None:
         self._show_quota(plan)
@@ -872,8 +880,14 @@ class BroadcastComposer(QDialog):
             self._say_error(self.tr("Choose a time in the future to schedule it."))
             self.show_field(self.at_edit)
             return None
+        if at is None and not self.plan_is_fresh():
+            # Count again first, so the question below shows today's numbers.
+            self._send_after_plan = True
+            self.replan()
+            return None
         if at is None and not self.confirm_send():
             return None
+        confirmed = self.sending_count() if at is None else None
         self._say_error("")
         bubbles, name, trim = self.bubbles(), self.name_edit.text(), self.trim_check.isChecked()
         self.busy_storing = True
@@ -882,26 +896,24 @@ class BroadcastComposer(QDialog):
 
         def work(_p: Any) -> tuple[BroadcastPlan, int]:
             plan = book.broadcasts.plan(bubbles, recipients, name=name, at=at)
-            return plan, book.broadcasts.create(plan, trim_to_quota=trim)
+            return plan, book.broadcasts.create(plan, trim_to_quota=trim, confirmed=confirmed)
 
         return self._track(run_in_background(self, work, on_success=self._stored,
                                              on_failure=self._store_failed))
 
     def confirm_send(self) -> bool:
         """Sending now cannot be undone: ask, with how many receive it and what it uses
-        (from the plan on screen; send() plans again and says how many it went to)."""
-        if self.plan_is_current() and self.plan is not None:
-            count = self.sending_count()
-            who = format_count(count)
-            if self.rb_all.isChecked() and count == self.plan.count:
-                who = self.tr("all friends (%1)").replace("%1", who)
-            question = self.tr("Send this broadcast to %1 now?").replace("%1", who)
-            detail = self.tr("Cost: %1. Once sent, it cannot be "
-                             "taken back.").replace("%1", self.tr("%1 messages").replace(
-                                 "%1", f"{count:,}"))
-        else:
-            question = self.tr("Send this broadcast now?")
-            detail = self.tr("Once sent, it cannot be taken back.")
+        (from the fresh plan on screen; the job is stored only if a last count agrees)."""
+        if self.plan is None:
+            return False
+        count = self.sending_count()
+        who = format_count(count)
+        if self.rb_all.isChecked() and count == self.plan.count:
+            who = self.tr("all friends (%1)").replace("%1", who)
+        question = self.tr("Send this broadcast to %1 now?").replace("%1", who)
+        detail = self.tr("Cost: %1. Once sent, it cannot be "
+                         "taken back.").replace("%1", self.tr("%1 messages").replace(
+                             "%1", f"{count:,}"))
         return confirm.ask(self, self.tr("Send the broadcast"), question,
                            self.tr("Send"), self.tr("Don't send"), detail)
 
