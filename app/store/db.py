@@ -27,6 +27,7 @@ from sqlalchemy.pool import QueuePool
 
 from app import fsutil
 from app.errors import BookBusyError, DamagedBookError, WrongKeyError
+from app.store import sqlfunctions
 
 log = logging.getLogger("otokui.store")
 
@@ -77,6 +78,7 @@ def connect_raw(path: Path, key: bytes, *, readonly: bool = False) -> sqlcipher.
         if _is_not_a_database(exc):
             raise WrongKeyError() from None
         raise DamagedBookError(type(exc).__name__) from None
+    sqlfunctions.register(conn)  # before anything writes: the schema's triggers call them
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA temp_store = MEMORY")

@@ -147,6 +147,13 @@ def test_change_passphrase_rewraps_without_reencrypting(profile: Profile) -> Non
 def test_rekey_keeps_every_record(profile: Profile, memory_keyring, mode: str) -> None:
     book = profile.create() if mode == "keyring" else profile.create(passphrase=PASSPHRASE)
     ids = _fill(book)
+    from app.message_search import search_conversations
+    from app.store.models import Message
+
+    with book.db.write() as s:  # the message search index (kept by triggers) goes along
+        s.add(Message(customer_id=ids[0], direction="in", type="text",
+                      text="予約の変更をお願いします",
+                      payload={}, at_ms=1_700_000_000_000))
     doc = profile.root.parent / "contract.pdf"
     doc.write_bytes(b"%PDF-1.4 contract body")
     att = book.attachments.add(ids[0], doc)
@@ -158,6 +165,8 @@ def test_rekey_keeps_every_record(profile: Profile, memory_keyring, mode: str) -
         assert book.customers.count() == 20
         assert book.tags.counts() == {1: 5}
         assert book.attachments.read_bytes(att, audit=False) == b"%PDF-1.4 contract body"
+        assert search_conversations(book, "予約の変更").customer_ids == [ids[0]]
+        assert search_conversations(book, "変更").customer_ids == [ids[0]]
     finally:
         book.close()
     assert profile.manifest().key_check != old_check

@@ -91,14 +91,77 @@ def test_filters_unread_status_tag_and_search(qtbot, book, seeded) -> None:
     assert panel.empty.text() == "No conversation matches."
 
 
-def test_message_search_scans_only_recent_messages_and_says_so(book, seeded) -> None:
+def test_message_search_finds_every_message_of_any_age(book, seeded) -> None:
     c = _chat(book, seeded)
     assert search_conversations(book, "予約").customer_ids == [c["田中"]]
     assert search_conversations(book, "  ").customer_ids == []
-    # The newest two stored texts are 佐藤's and 田中's second: the first is not read.
-    partial = search_conversations(book, "予約", scan_limit=2)
+    # The index holds every message: no scan limit hides the oldest one.
+    found = search_conversations(book, "予約", scan_limit=2)
+    assert found.customer_ids == [c["田中"]] and found.complete
+    # Three characters and more (trigram), two and one (bigram tokens), folded like the
+    # book's search: full-width, katakana/hiragana, case.
+    assert search_conversations(book, "ありがとう").customer_ids == [c["佐藤"]]
+    assert search_conversations(book, "カット").customer_ids == [c["田中"]]
+    assert search_conversations(book, "かっと").customer_ids == [c["田中"]]
+    assert search_conversations(book, "確認").customer_ids == [c["田中"]]
+    assert search_conversations(book, "予").customer_ids == [c["田中"]]
+    assert search_conversations(book, "た").customer_ids == [c["佐藤"]]  # its last character
+    assert search_conversations(book, "ｶｯﾄ").customer_ids == [c["田中"]]
+
+
+def test_message_search_follows_edits_unsends_and_deletions(book, seeded) -> None:
+    """Triggers keep the index exact whoever writes: here plain SQL, as any writer."""
+    from sqlalchemy import text
+
+    c = _chat(book, seeded)
+    with book.db.read() as s:
+        mid = s.execute(text("SELECT id FROM message WHERE text = '予約の確認です'")).scalar_one()
+    with book.db.write() as s:
+        s.execute(text("UPDATE message SET text = '日程の変更です' WHERE id = :i"), {"i": mid})
+    assert search_conversations(book, "予約").customer_ids == []
+    assert search_conversations(book, "日程の変更").customer_ids == [c["田中"]]
+    assert search_conversations(book, "変更").customer_ids == [c["田中"]]
+    with book.db.write() as s:
+        s.execute(text("UPDATE message SET unsent_at_ms = 1, text = '' WHERE id = :i"),
+                  {"i": mid})
+    assert search_conversations(book, "日程").customer_ids == []
+    with book.db.write() as s:
+        s.execute(text("DELETE FROM message WHERE customer_id = :c"), {"c": c["佐藤"]})
+    assert search_conversations(book, "ありがとう").customer_ids == []
+    with book.db.read() as s:
+        indexed = s.execute(text("SELECT count(*) FROM message_fts")).scalar_one()
+        searchable = s.execute(text("SELECT count(*) FROM message WHERE text != '' "
+                                    "AND unsent_at_ms IS NULL")).scalar_one()
+    assert indexed == searchable == 1  # カットをお願いします
+
+
+def test_symbols_only_queries_read_recent_messages_and_say_so(book, seeded) -> None:
+    add_messages(book, seeded.customers["佐藤"],
+                 [{"text": "了解です！？", "at": BASE - dt.timedelta(days=9)}])
+    c = _chat(book, seeded)  # four newer messages
+    assert search_conversations(book, "！？").customer_ids == [c["佐藤"]]
+    partial = search_conversations(book, "！？", scan_limit=2)
     assert partial.customer_ids == [] and not partial.complete
-    assert search_conversations(book, "ありがとう").complete
+
+
+def test_the_upgrade_indexes_messages_written_before_it(book, seeded) -> None:
+    """A book of the previous release (schema 0006) has messages but no index: the
+    migration indexes them all."""
+    from alembic import command
+    from alembic.config import Config
+
+    from app.store import migrate
+
+    c = _chat(book, seeded)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrate.MIGRATIONS))
+    with book.db._write_lock, book.db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+    assert migrate.current_revision(book.db) == "0006"
+    migrate.upgrade(book.db)
+    assert search_conversations(book, "予約").customer_ids == [c["田中"]]
+    assert search_conversations(book, "た").customer_ids == [c["佐藤"]]
 
 
 def test_status_mark_from_the_context_menu_and_after_reopening(qtbot, book, seeded) -> None:
