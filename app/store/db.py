@@ -35,6 +35,9 @@ KEY_BYTES = 32
 _HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
 #: How long a writer from another process may hold the book before we give up (ms).
 BUSY_TIMEOUT_MS = 30_000
+#: How long a write waits for another write of this process (an import, a sync batch) by
+#: default before it gives up with BookBusyError, rather than waiting without end.
+WRITE_WAIT_S = BUSY_TIMEOUT_MS / 1000
 #: Page cache per connection (KiB); see connect_raw.
 CACHE_KIB = 32 * 1024
 
@@ -144,9 +147,17 @@ class Database:
                 raise self._translate(exc) from exc
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
-        """A write transaction: committed on success, rolled back on any error."""
-        with self._write_lock:
+    def write(self, wait: float = WRITE_WAIT_S) -> Iterator[Session]:
+        """A write transaction: committed on success, rolled back on any error.
+
+        Writes of this process take turns (one lock); one that cannot start within
+        ``wait`` seconds, because another has held the book that long, raises
+        :class:`BookBusyError` having changed nothing. The window's edits pass a short wait
+        and run in the background, so the owner hears "busy" rather than a frozen window.
+        """
+        if not self._write_lock.acquire(timeout=max(0.0, wait)):
+            raise BookBusyError("another write of this process held the book")
+        try:
             conn = self.engine.connect().execution_options(otokui_write=True)
             try:
                 with Session(bind=conn, expire_on_commit=False) as session:
@@ -164,6 +175,8 @@ class Database:
                 raise self._translate(exc) from exc
             finally:
                 conn.close()
+        finally:
+            self._write_lock.release()
 
     @staticmethod
     def _translate(exc: BaseException) -> BaseException:

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from app.errors import NotFoundError, ValidationError
+from app.errors import BookBusyError, NotFoundError, ValidationError
 from app.fields import FieldType
 from app.store import migrate
 
@@ -151,6 +151,34 @@ def test_concurrent_writers_queue_instead_of_failing(book) -> None:
         t.join()
     assert errors == []
     assert book.customers.count() == 100
+
+
+def test_a_write_that_cannot_start_in_time_is_refused_and_changes_nothing(book) -> None:
+    """Another write holds the book (an import, a sync batch): a write with a bounded wait
+    gives up with BookBusyError ("busy, try again") instead of waiting without end, and
+    goes through once the book is free."""
+
+    holding, release = threading.Event(), threading.Event()
+
+    def long_write() -> None:
+        with book.db.write() as s:
+            s.execute(text("UPDATE customer SET memo = memo"))
+            holding.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=long_write)
+    holder.start()
+    try:
+        assert holding.wait(30)
+        before = book.customers.count()
+        with pytest.raises(BookBusyError), book.db.write(wait=0.0) as s:
+            s.execute(text("DELETE FROM customer"))  # never runs
+        assert book.customers.count() == before
+    finally:
+        release.set()
+        holder.join()
+    with book.db.write(wait=0.0) as s:  # free again: no wait needed
+        s.execute(text("UPDATE customer SET memo = memo"))
 
 
 def test_second_process_style_connection_waits_for_the_writer(book, profile) -> None:
