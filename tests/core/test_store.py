@@ -157,7 +157,6 @@ def test_a_write_that_cannot_start_in_time_is_refused_and_changes_nothing(book) 
     """Another write holds the book (an import, a sync batch): a write with a bounded wait
     gives up with BookBusyError ("busy, try again") instead of waiting without end, and
     goes through once the book is free."""
-
     holding, release = threading.Event(), threading.Event()
 
     def long_write() -> None:
