@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -399,6 +400,9 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.count_label)
 
     def _build_content(self, book: Book) -> None:
+        # An edit made here while an import or a sync batch writes says "busy" after a
+        # moment instead of freezing the window (app.store.db.INTERACTIVE_WAIT_S).
+        book.db.interactive_thread = threading.current_thread()
         content = _Content(self, book)
         self.content = content
         self.stack.insertWidget(0, content)

@@ -38,6 +38,9 @@ BUSY_TIMEOUT_MS = 30_000
 #: How long a write waits for another write of this process (an import, a sync batch) by
 #: default before it gives up with BookBusyError, rather than waiting without end.
 WRITE_WAIT_S = BUSY_TIMEOUT_MS / 1000
+#: The same for the window's thread (:attr:`Database.interactive_thread`): an edit waits
+#: this long at most, then says the book is busy, rather than freezing the window.
+INTERACTIVE_WAIT_S = 0.5
 #: Page cache per connection (KiB); see connect_raw.
 CACHE_KIB = 32 * 1024
 
@@ -105,6 +108,9 @@ class Database:
         first.close()
         self._key = bytes(key)
         self._write_lock = threading.RLock()
+        #: The thread that draws the window: its writes wait INTERACTIVE_WAIT_S at most
+        #: (set by the UI; None for scripts, whose writes wait WRITE_WAIT_S).
+        self.interactive_thread: threading.Thread | None = None
         # The dialect is SQLAlchemy's stock pysqlite one; only connections come from SQLCipher
         # (creator=). Driver errors therefore reach us as sqlcipher3 exceptions, not wrapped
         # in sqlalchemy.exc: read() and write() translate them into known errors.
@@ -147,16 +153,20 @@ class Database:
                 raise self._translate(exc) from exc
 
     @contextlib.contextmanager
-    def write(self, wait: float = WRITE_WAIT_S) -> Iterator[Session]:
+    def write(self, wait: float | None = None) -> Iterator[Session]:
         """A write transaction: committed on success, rolled back on any error.
 
         Writes of this process take turns (one lock); one that cannot start within
-        ``wait`` seconds, because another has held the book that long, raises
-        :class:`BookBusyError` having changed nothing. The window's edits pass a short wait
-        and run in the background, so the owner hears "busy" rather than a frozen window.
+        ``wait`` seconds (by default WRITE_WAIT_S, or INTERACTIVE_WAIT_S on the window's
+        thread), because another has held the book that long, raises
+        :class:`BookBusyError` having changed nothing: the owner hears "busy, try again"
+        rather than meeting a frozen window.
         """
+        if wait is None:
+            wait = (INTERACTIVE_WAIT_S if threading.current_thread() is self.interactive_thread
+                    else WRITE_WAIT_S)
         if not self._write_lock.acquire(timeout=max(0.0, wait)):
-            raise BookBusyError("another write of this process held the book")
+            raise BookBusyError()
         try:
             conn = self.engine.connect().execution_options(otokui_write=True)
             try:
