@@ -39,8 +39,9 @@ BUSY_TIMEOUT_MS = 30_000
 #: default before it gives up with BookBusyError, rather than waiting without end.
 WRITE_WAIT_S = BUSY_TIMEOUT_MS / 1000
 #: The same for the window's thread (:attr:`Database.interactive_thread`): an edit waits
-#: this long at most, then says the book is busy, rather than freezing the window.
-INTERACTIVE_WAIT_S = 0.5
+#: this long at most, then says the book is busy, rather than freezing the window. Longer
+#: than a sync batch holds the book (a fraction of a second), shorter than an import.
+INTERACTIVE_WAIT_S = 2.0
 #: Page cache per connection (KiB); see connect_raw.
 CACHE_KIB = 32 * 1024
 
