@@ -40,6 +40,8 @@ RARE = "縮毛矯正の相談"  # in one message of every 20,000
 QUERIES = [("キャンセル", "common, 5 characters"), ("縮毛矯正", "rare, 4 characters"),
            ("かっと", "common, folded kana"), ("前髪", "2 characters"), ("駐", "1 character"),
            ("見つからない言葉", "no match")]
+#: The inbox's filters (unread, a status, a tag) leaving this many conversations.
+FILTERED = 1_000
 
 
 def _p(values: list[float], q: float) -> float:
@@ -99,13 +101,19 @@ def main(argv: list[str] | None = None) -> int:
     book = profile.open(PASSPHRASE)
     written_s = _fill(book, args.messages)
     total = book.messages.count()
+    with book.db.read() as s:
+        filtered = list(s.connection().execute(text(
+            "SELECT customer_id FROM conversation ORDER BY customer_id LIMIT :n"),
+            {"n": FILTERED}).scalars())
     rows = []
-    for query, what in QUERIES:
-        search_conversations(book, query)  # the first run reads the index pages
+    cases = [(q, w, None) for q, w in QUERIES] + [
+        ("キャンセル", f"common, among {FILTERED:,} conversations (a filter)", filtered)]
+    for query, what, among in cases:
+        search_conversations(book, query, among=among)  # the first run reads index pages
         ours, base = [], []
         for _ in range(args.repeat):
             t = time.perf_counter()
-            hits = len(search_conversations(book, query).customer_ids)
+            hits = len(search_conversations(book, query, among=among).customer_ids)
             ours.append(time.perf_counter() - t)
             t = time.perf_counter()
             with book.db.read() as s:
@@ -129,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         + (f" Writing the messages (the search index fed by its triggers) took "
            f"{written_s:.1f} s ({total / written_s:,.0f} messages/s)." if written_s else ""),
         "",
-        "| query | kind | conversations found | p50 | p95 | baseline p50 (instr over the "
+        "| query | kind | conversations listed | p50 | p95 | baseline p50 (instr over the "
         "newest 50,000 texts only) |",
         "|---|---|---|---|---|---|",
         *(f"| {r['query']} | {r['what']} | {r['hits']:,} | {r['p50_ms']:.1f} ms | "
@@ -138,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Worst p95: {worst:.1f} ms (target ≤ {TARGET_P95_MS} ms: "
         f"{'met' if worst <= TARGET_P95_MS else 'NOT met'}). The baseline is the old scan, "
         "which read only the newest 50,000 texts and so could not find an older message; the "
-        "index answers over all of them.",
+        "index answers over all of them. A common word lists the 500 conversations with the "
+        "newest matches (read from the index newest first) and says there may be more; with "
+        "the inbox's filters leaving few conversations, all of their matches are found.",
         "",
     ]
     print("\n".join(lines))

@@ -226,8 +226,8 @@
         <translation>すべてのタグ</translation>
     </message>
     <message>
-        <source>Only the most recent messages were searched.</source>
-        <translation>最近のメッセージだけを検索しました。</translation>
+        <source>These are the conversations with the newest matches; add a word to find older ones.</source>
+        <translation>新しく見つかった順に表示しています。古いメッセージを探すときは言葉を足してください。</translation>
     </message>
     <message>
         <source>No conversation matches.</source>

@@ -109,6 +109,24 @@ def test_message_search_finds_every_message_of_any_age(book, seeded) -> None:
     assert search_conversations(book, "ｶｯﾄ").customer_ids == [c["田中"]]
 
 
+def test_a_common_word_lists_the_newest_matches_first_and_says_there_may_be_more(
+        book, seeded) -> None:
+    c = seeded.customers
+    order = ["田中", "山田", "佐藤", "鈴木", "高橋"]  # each writes 予約, in this order
+    for n, who in enumerate(order):
+        add_messages(book, c[who], [{"text": f"予約{n}です", "at": BASE + dt.timedelta(hours=n)}])
+    newest_first = [c[w] for w in reversed(order)]
+    assert search_conversations(book, "予約").customer_ids == newest_first
+    # Read newest first and stopped at the limit: the result says there may be more.
+    few = search_conversations(book, "予約", limit=3)
+    assert few.customer_ids == newest_first[:3] and not few.complete
+    # The inbox's filters leave few conversations: those are searched whole.
+    among = search_conversations(book, "予約", among=[c["田中"], c["佐藤"]], limit=1)
+    assert among.customer_ids == [c["佐藤"], c["田中"]] and among.complete
+    assert search_conversations(book, "予約", among=[]).customer_ids == []
+    assert search_conversations(book, "予", among=[c["山田"]]).customer_ids == [c["山田"]]
+
+
 def test_message_search_follows_edits_unsends_and_deletions(book, seeded) -> None:
     """Triggers keep the index exact whoever writes: here plain SQL, as any writer."""
     from sqlalchemy import text

@@ -257,7 +257,8 @@ class ConversationList(QWidget):
             self.view.selectionModel().blockSignals(False)
         f = self.model.filter
         self.note.setVisible(bool(f.text) and not self.model.search_complete)
-        self.note.setText(self.tr("Only the most recent messages were searched."))
+        self.note.setText(self.tr("These are the conversations with the newest matches; add "
+                                  "a word to find older ones."))
         any_filter = f.unread_only or f.status or f.tag_id or f.text
         self.empty.setText(self.tr("No conversation matches.") if any_filter else self.tr(
             "No conversations yet. Messages from LINE friends appear here."))

@@ -64,10 +64,9 @@ class ConversationListModel(QAbstractListModel):
             unread_only=f.unread_only, tag_id=f.tag_id)
         self.search_complete = True
         if f.text.strip():
-            result = search_conversations(self.book, f.text)
+            result = search_conversations(self.book, f.text, among=ids)
             self.search_complete = result.complete
-            wanted = set(ids)
-            ids = [i for i in result.customer_ids if i in wanted]
+            ids = result.customer_ids
         return ids
 
     def set_filter(self, f: ConversationFilter) -> None:
