@@ -156,22 +156,9 @@ def listing(parts: list[str]) -> str:
                                       "in “Sent: 5, not sent: 45”").join(parts)
 
 
-def _words(text: str, contexts: tuple[str, ...]) -> str:
-    for ctx in contexts:
-        translated = QCoreApplication.translate(ctx, text)
-        if translated != text:
-            return translated
-    return text
-
-
 def owner_words(exc: OtokuiError) -> str:
     """A known error as one sentence or two: what happened, then what to do."""
     from ui.errors import translate_error
 
     message, advice = translate_error(exc)
-    if message.startswith(exc.message):  # not one of the window's: the engine's own words
-        message = _words(exc.message, ("broadcasts", "sending", "line")) \
-            + message[len(exc.message):]
-    if exc.advice and advice == exc.advice:
-        advice = _words(exc.advice, ("broadcasts", "sending", "line"))
     return sentences(message, advice)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,16 +30,11 @@ if TYPE_CHECKING:
     from app.book import Book
 
 #: Contexts the core's validation messages are translated in, most likely first.
-_MESSAGE_CONTEXTS = ("customers", "values", "fields", "errors")
-
-
 def reason_text(exc: ValidationError) -> str:
     """What is wrong, in the UI language, without echoing the value back."""
-    for ctx in _MESSAGE_CONTEXTS:
-        text = QCoreApplication.translate(ctx, exc.message)
-        if text != exc.message:
-            return text
-    return exc.message
+    from ui.errors import translate_text
+
+    return translate_text(exc.message)
 
 
 class NewCustomerDialog(QDialog):

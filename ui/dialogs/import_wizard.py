@@ -20,7 +20,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,7 +45,7 @@ from app.csvio import FIELD_PREFIX, TARGETS, import_csv, read_preview
 from app.errors import ImportRowsError, OtokuiError
 from app.fields import ATTACHMENT_TYPES, FieldType
 from ui.dialogs.passphrase import ERROR, GOOD, HINT, message_label, set_message
-from ui.errors import show_error, translate_error
+from ui.errors import show_error, translate_error, translate_text
 from ui.worker import BackgroundOp, run_in_background
 
 if TYPE_CHECKING:
@@ -55,17 +55,13 @@ if TYPE_CHECKING:
 log = logging.getLogger("otokui.ui.import")
 
 #: Where the core's reasons for refusing a row are translated, most likely first.
-_REASON_CONTEXTS = ("csv", "customers", "values", "fields", "tags", "errors")
 #: Problems shown in the table; a file with more is summarised (all are in the saved CSV).
 MAX_PROBLEMS_SHOWN = 1000
 
 
 def reason_text(reason: str) -> str:
-    for ctx in _REASON_CONTEXTS:
-        text = QCoreApplication.translate(ctx, reason)
-        if text != reason:
-            return text
-    return reason
+    """A problem's reason in the UI language (in the catalog context it was marked in)."""
+    return translate_text(reason)
 
 
 def error_text(exc: OtokuiError) -> str:

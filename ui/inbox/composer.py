@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, Draft, ImageBubble, utf16_len
-from ui.inbox.texts import failure_words, sending_words
+from ui.inbox.texts import failure_words
 from ui.photos import PhotoRefused, ask_photo_paths, check_photo, photo_button
 from ui.worker import RunningOps
 
@@ -457,8 +457,6 @@ class Composer(QWidget):
         from ui.errors import translate_error
 
         message, advice = translate_error(exc)
-        if message.startswith(exc.message):  # the sending's own context
-            message = sending_words(exc.message) + message[len(exc.message):]
         return f"{message} {advice}".strip()
 
     def _sent(self, result: OutgoingResult) -> None:

@@ -18,7 +18,7 @@ from app.errors import OtokuiError
 from ui.inbox.composer import Composer
 from ui.inbox.conversation_list import ConversationList
 from ui.inbox.conversation_view import ConversationView
-from ui.inbox.texts import failure_words, sending_words
+from ui.inbox.texts import failure_words
 from ui.widgets.detail_pane import DetailPane
 from ui.worker import BackgroundOp, RunningOps, run_in_background
 
@@ -158,7 +158,7 @@ class InboxPage(QWidget):
                 from ui.errors import translate_error
 
                 message, advice = translate_error(exc)
-                self._say(f"{sending_words(message)} {advice}".strip())
+                self._say(f"{message} {advice}".strip())
             else:
                 from ui.errors import show_error
 

@@ -77,14 +77,11 @@ def kind_preview(mtype: str | None, direction: str | None) -> str:
 
 
 def sending_words(text: str) -> str:
-    """A sentence of the sending core (English source) in the owner's language."""
-    head, sep, reason = text.partition(" (")
-    for candidate, tail in ((text, ""), (head, sep + reason)):
-        for ctx in ("sending", "errors", "line"):
-            translated = QCoreApplication.translate(ctx, candidate)
-            if translated != candidate:
-                return translated + tail
-    return text
+    """A sentence of the sending core (English source, perhaps stored in the book, perhaps
+    with LINE's reason in brackets) in the owner's language, in its own catalog context."""
+    from ui.errors import translate_text
+
+    return translate_text(text)
 
 
 def failure_words(code: str | None, error: str | None) -> str:
