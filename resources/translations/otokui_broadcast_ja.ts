@@ -65,7 +65,7 @@
     </message>
     <message>
         <source>Its photos were no longer available to LINE</source>
-        <translation>画像の公開期限が過ぎていました</translation>
+        <translation>写真の公開期限が過ぎていました</translation>
     </message>
     <message>
         <source>%1 (planned)</source>
@@ -101,7 +101,7 @@
     </message>
     <message>
         <source>[Photo]</source>
-        <translation>［画像］</translation>
+        <translation>［写真］</translation>
     </message>
     <message>
         <source>, </source>
@@ -142,7 +142,7 @@
     </message>
     <message>
         <source>+ Bubble</source>
-        <translation>＋吹き出し</translation>
+        <translation>＋ 吹き出し</translation>
     </message>
     <message>
         <source>Add another speech bubble (up to 5)</source>
@@ -150,11 +150,11 @@
     </message>
     <message>
         <source>Photo…</source>
-        <translation>画像…</translation>
+        <translation>写真…</translation>
     </message>
     <message>
         <source>Add a JPEG or PNG photo</source>
-        <translation>JPEGまたはPNGの画像を追加</translation>
+        <translation>JPEGまたはPNGの写真を追加</translation>
     </message>
     <message>
         <source>Insert name or field</source>
@@ -202,6 +202,7 @@
     </message>
     <message>
         <source>When</source>
+        <comment>the time a broadcast is sent</comment>
         <translation>送信日時</translation>
     </message>
     <message>
@@ -449,6 +450,7 @@
     </message>
     <message>
         <source>Date</source>
+        <comment>date and time, a column</comment>
         <translation>日時</translation>
     </message>
     <message>
@@ -457,7 +459,7 @@
     </message>
     <message>
         <source>Sent</source>
-        <translation>送信</translation>
+        <translation>送信済み</translation>
     </message>
     <message>
         <source>Failed</source>
@@ -505,7 +507,7 @@
     </message>
     <message>
         <source>Empty for this customer: %1</source>
-        <translation>このお客様では空になります：%1</translation>
+        <translation>このお客様は未入力です：%1</translation>
     </message>
 </context>
 <context>

@@ -95,15 +95,15 @@
     <name>csv</name>
     <message>
         <source>Several customers have this phone number; add the LINE user ID or the email address to say which one.</source>
-        <translation>この電話番号のお客さまが複数います。どのお客さまか分かるよう、LINEユーザーIDかメールアドレスを加えてください。</translation>
+        <translation>この電話番号のお客様が複数います。どのお客様か分かるよう、LINEユーザーIDかメールアドレスを加えてください。</translation>
     </message>
     <message>
         <source>Several customers have this email address; add the LINE user ID to say which one.</source>
-        <translation>このメールアドレスのお客さまが複数います。どのお客さまか分かるよう、LINEユーザーIDを加えてください。</translation>
+        <translation>このメールアドレスのお客様が複数います。どのお客様か分かるよう、LINEユーザーIDを加えてください。</translation>
     </message>
     <message>
         <source>The same customer is already in an earlier row of this file.</source>
-        <translation>同じお客さまが、このファイルの前の行にもあります。</translation>
+        <translation>同じお客様が、このファイルの前の行にもあります。</translation>
     </message>
     <message>
         <source>The file is neither UTF-8 nor Shift_JIS text.</source>
@@ -218,7 +218,7 @@
     </message>
     <message>
         <source>A customer with this LINE user ID already exists.</source>
-        <translation>このLINEユーザーIDのお客さまは、すでに登録されています。</translation>
+        <translation>このLINEユーザーIDのお客様は、すでに登録されています。</translation>
     </message>
 </context>
 <context>
@@ -421,7 +421,7 @@
     </message>
     <message>
         <source>Ask the customer to send it again.</source>
-        <translation>お客さまに、もう一度送ってもらってください。</translation>
+        <translation>お客様に、もう一度送ってもらってください。</translation>
     </message>
     <message>
         <source>LINE is still preparing this video or audio.</source>
@@ -712,7 +712,7 @@
     </message>
     <message>
         <source>Send it from the inbox window (which makes the preview), or choose a smaller image.</source>
-        <translation>受信箱の画面から送るか(プレビューを自動で作ります)、小さな画像を選んでください。</translation>
+        <translation>チャットの画面から送るか(プレビューを自動で作ります)、小さな画像を選んでください。</translation>
     </message>
     <message>
         <source>The image is larger than 10 MB, LINE&apos;s limit. Choose a smaller one.</source>
@@ -760,19 +760,19 @@
     </message>
     <message>
         <source>This customer is not a LINE friend of the shop.</source>
-        <translation>このお客さまは、お店のLINEの友だちではありません。</translation>
+        <translation>このお客様は、お店のLINEの友だちではありません。</translation>
     </message>
     <message>
         <source>Messages can be sent only to customers who added the shop on LINE.</source>
-        <translation>メッセージを送れるのは、お店をLINEで友だち追加したお客さまだけです。</translation>
+        <translation>メッセージを送れるのは、お店をLINEで友だち追加したお客様だけです。</translation>
     </message>
     <message>
         <source>This customer has blocked the shop on LINE.</source>
-        <translation>このお客さまは、お店のLINEをブロックしています。</translation>
+        <translation>このお客様は、お店のLINEをブロックしています。</translation>
     </message>
     <message>
         <source>LINE would not deliver the message. It can be sent again once the customer unblocks the shop.</source>
-        <translation>LINEはこのメッセージを届けません。お客さまがブロックを解除すれば、もう一度送れます。</translation>
+        <translation>LINEはこのメッセージを届けません。お客様がブロックを解除すれば、もう一度送れます。</translation>
     </message>
     <message>
         <source>This month&apos;s message limit of the LINE plan is used up; it was not sent.</source>
@@ -780,7 +780,7 @@
     </message>
     <message>
         <source>Replies to a customer who just wrote stay free. Or choose a larger plan in LINE Official Account Manager, then retry.</source>
-        <translation>メッセージをくれたばかりのお客さまへの返信は無料で送れます。または LINE Official Account Manager で大きなプランに変えてから、もう一度お試しください。</translation>
+        <translation>メッセージをくれたばかりのお客様への返信は無料で送れます。または LINE Official Account Manager で大きなプランに変えてから、もう一度お試しください。</translation>
     </message>
     <message>
         <source>LINE refused the message; it was not sent.</source>
@@ -796,11 +796,11 @@
     </message>
     <message>
         <source>Retry it. If LINE did receive it, LINE recognises the retry and the customer still gets it only once.</source>
-        <translation>もう一度送ってください。LINEに届いていた場合も、LINEが再送だと判断するので、お客さまに届くのは1回だけです。</translation>
+        <translation>もう一度送ってください。LINEに届いていた場合も、LINEが再送だと判断するので、お客様に届くのは1回だけです。</translation>
     </message>
     <message>
         <source>It is not known whether this message reached the customer (LINE&apos;s answer was lost).</source>
-        <translation>このメッセージがお客さまに届いたかどうか分かりません(LINEからの応答が失われました)。</translation>
+        <translation>このメッセージがお客様に届いたかどうか分かりません(LINEからの応答が失われました)。</translation>
     </message>
     <message>
         <source>Look at the chat in LINE Official Account Manager and send it again only if it is not there.</source>
@@ -808,11 +808,11 @@
     </message>
     <message>
         <source>This message may already have reached the customer.</source>
-        <translation>このメッセージは、すでにお客さまに届いている可能性があります。</translation>
+        <translation>このメッセージは、すでにお客様に届いている可能性があります。</translation>
     </message>
     <message>
         <source>Check the chat in LINE Official Account Manager. Send it again only if it is not there; the customer would otherwise get it twice.</source>
-        <translation>LINE Official Account Manager でトークを確かめてください。届いていない場合だけ送り直してください。そうでないと、お客さまに2回届いてしまいます。</translation>
+        <translation>LINE Official Account Manager でトークを確かめてください。届いていない場合だけ送り直してください。そうでないと、お客様に2回届いてしまいます。</translation>
     </message>
     <message>
         <source>Only a message that failed can be sent again.</source>
@@ -836,7 +836,7 @@
     </message>
     <message>
         <source>This message was written for another customer.</source>
-        <translation>このメッセージは別のお客さまあてに書かれています。</translation>
+        <translation>このメッセージは別のお客様あてに書かれています。</translation>
     </message>
 </context>
 <context>
@@ -862,19 +862,19 @@
     <name>templates</name>
     <message>
         <source>A template needs a title of at most 100 characters.</source>
-        <translation>テンプレートのタイトルを100文字までで入力してください。</translation>
+        <translation>定型文のタイトルを100文字までで入力してください。</translation>
     </message>
     <message>
         <source>A template needs a text.</source>
-        <translation>テンプレートの本文を入力してください。</translation>
+        <translation>定型文の本文を入力してください。</translation>
     </message>
     <message>
         <source>A template can be at most 5,000 characters long (as LINE counts them).</source>
-        <translation>テンプレートは5,000文字までです(LINEの数え方)。</translation>
+        <translation>定型文は5,000文字までです(LINEの数え方)。</translation>
     </message>
     <message>
         <source>A template is listed twice.</source>
-        <translation>同じテンプレートが2回あります。</translation>
+        <translation>同じ定型文が2回あります。</translation>
     </message>
 </context>
 <context>

@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>The customer book of your LINE Official Account, kept on this computer and encrypted.</source>
-        <translation>LINE公式アカウントのお客さまの台帳を、このパソコンに暗号化して保管します。</translation>
+        <translation>LINE公式アカウントのお客様の台帳を、このパソコンに暗号化して保管します。</translation>
     </message>
     <message>
         <source>Everything is kept in this folder:</source>
@@ -29,11 +29,11 @@
     </message>
     <message>
         <source>The log (the logs folder): what Otokui did and any errors, without customer details, passphrases or keys.</source>
-        <translation>ログ (logs フォルダー): Otokuiの動作やエラーの記録です。お客さまの情報、パスフレーズ、鍵は書きません。</translation>
+        <translation>ログ (logs フォルダー): Otokuiの動作やエラーの記録です。お客様の情報、パスフレーズ、鍵は書きません。</translation>
     </message>
     <message>
         <source>Customer details leave this computer only when you export them, back them up, or send messages through LINE.</source>
-        <translation>お客さまの情報がこのパソコンの外に出るのは、書き出し・バックアップをしたときと、LINEでメッセージを送ったときだけです。</translation>
+        <translation>お客様の情報がこのパソコンの外に出るのは、書き出し・バックアップをしたときと、LINEでメッセージを送ったときだけです。</translation>
     </message>
     <message>
         <source>Otokui is built with Qt 6 and Qt for Python (PySide6), used under the GNU LGPL version 3, and with SQLCipher, SQLAlchemy, keyring, argon2-cffi and cryptography, each under its own open-source licence.</source>
@@ -173,11 +173,11 @@
     </message>
     <message>
         <source>Move up</source>
-        <translation>上へ</translation>
+        <translation>上へ移動</translation>
     </message>
     <message>
         <source>Move down</source>
-        <translation>下へ</translation>
+        <translation>下へ移動</translation>
     </message>
     <message>
         <source>Drag to change the order.</source>
@@ -201,10 +201,11 @@
     </message>
     <message>
         <source>Show as a column in the customer list</source>
-        <translation>お客さま一覧に列として表示する</translation>
+        <translation>お客様一覧に列として表示する</translation>
     </message>
     <message>
         <source>Name</source>
+        <comment>of a custom field</comment>
         <translation>項目名</translation>
     </message>
     <message>
@@ -229,7 +230,7 @@
     </message>
     <message>
         <source>Files are added to the customer from the detail pane.</source>
-        <translation>ファイルは、お客さまの詳細画面から追加します。</translation>
+        <translation>ファイルは、お客様の詳細画面から追加します。</translation>
     </message>
     <message>
         <source>Saved.</source>
@@ -242,12 +243,12 @@
     <message numerus="yes">
         <source>%n customer(s) have a value in this field. The values are deleted with it and cannot be brought back.</source>
         <translation>
-            <numerusform>%n人のお客さまにこの項目の値が入っています。値も一緒に削除され、元に戻せません。</numerusform>
+            <numerusform>%n人のお客様にこの項目の値が入っています。値も一緒に削除され、元に戻せません。</numerusform>
         </translation>
     </message>
     <message>
         <source>No customer has a value in this field yet.</source>
-        <translation>この項目に値が入っているお客さまは、まだいません。</translation>
+        <translation>この項目に値が入っているお客様は、まだいません。</translation>
     </message>
     <message>
         <source>Delete field</source>
@@ -255,7 +256,7 @@
     </message>
     <message>
         <source>Delete</source>
-        <translation>削除する</translation>
+        <translation>削除</translation>
     </message>
     <message>
         <source>Keep</source>
@@ -271,7 +272,7 @@
     </message>
     <message>
         <source>Customers in the file are added, or update the customer they match (by LINE user ID, phone number or email). Empty cells never erase anything.</source>
-        <translation>ファイルのお客さまを追加します。LINEユーザーID・電話番号・メールアドレスが一致するお客さまは更新します。空欄のセルで内容が消えることはありません。</translation>
+        <translation>ファイルのお客様を追加します。LINEユーザーID・電話番号・メールアドレスが一致するお客様は更新します。空欄のセルで内容が消えることはありません。</translation>
     </message>
     <message>
         <source>No file chosen</source>
@@ -310,7 +311,7 @@
     <name>ImportWizard</name>
     <message>
         <source>Import customers from CSV</source>
-        <translation>CSVからお客さまを取り込む</translation>
+        <translation>CSVからお客様を取り込む</translation>
     </message>
     <message>
         <source>Next</source>
@@ -493,7 +494,7 @@
     </message>
     <message>
         <source>Disconnect this computer from the relay? New LINE messages stop arriving here, and those still waiting on the relay for this computer are deleted there. The customers and messages already in the book stay.</source>
-        <translation>このパソコンと中継サーバーの接続を解除しますか？新しいLINEのメッセージはここに届かなくなり、中継サーバーでこのパソコンあてに待機中のものは削除されます。台帳にあるお客さまとメッセージはそのまま残ります。</translation>
+        <translation>このパソコンと中継サーバーの接続を解除しますか？新しいLINEのメッセージはここに届かなくなり、中継サーバーでこのパソコンあてに待機中のものは削除されます。台帳にあるお客様とメッセージはそのまま残ります。</translation>
     </message>
     <message>
         <source>Disconnected from the relay.</source>
@@ -600,7 +601,7 @@
     <message>
         <source>New customer</source>
         <extracomment>Contexts the core&apos;s validation messages are translated in, most likely first. Built-in fields in form order; memo is multi-line.</extracomment>
-        <translation>新しいお客さま</translation>
+        <translation>新しいお客様</translation>
     </message>
     <message>
         <source>Name</source>
@@ -616,7 +617,7 @@
     </message>
     <message>
         <source>Email</source>
-        <translation>メール</translation>
+        <translation>メールアドレス</translation>
     </message>
     <message>
         <source>Postal code</source>
@@ -664,7 +665,7 @@
     </message>
     <message>
         <source>Please type the customer&apos;s name.</source>
-        <translation>お客さまの氏名を入力してください。</translation>
+        <translation>お客様の氏名を入力してください。</translation>
     </message>
 </context>
 <context>
@@ -795,7 +796,7 @@ Next, you will type it back to check that it was written down correctly.</source
     </message>
     <message>
         <source>Importing the customers…</source>
-        <translation>お客さまを取り込んでいます…</translation>
+        <translation>お客様を取り込んでいます…</translation>
     </message>
     <message>
         <source>You can stop at any time: nothing is kept until the import is complete.</source>
@@ -1040,7 +1041,7 @@ Next, you will type it back to check that it was written down correctly.</source
     </message>
     <message>
         <source>Type the recovery passphrase you wrote down when the book was made. Your customers&apos; data is safe; nothing has been changed.</source>
-        <translation>台帳を作ったときに書き留めた回復用パスフレーズを入力してください。お客さまのデータは無事です。何も変更していません。</translation>
+        <translation>台帳を作ったときに書き留めた回復用パスフレーズを入力してください。お客様のデータは無事です。何も変更していません。</translation>
     </message>
     <message>
         <source>Please type the passphrase.</source>
@@ -1075,7 +1076,7 @@ Next, you will type it back to check that it was written down correctly.</source
     </message>
     <message>
         <source>Otokui keeps the customer book of your LINE Official Account on this computer, encrypted. Nothing is sent anywhere unless you choose to.</source>
-        <translation>Otokuiは、LINE公式アカウントのお客さまの台帳を、このパソコンの中に暗号化して保管します。あなたが選ばない限り、どこにも送信しません。</translation>
+        <translation>Otokuiは、LINE公式アカウントのお客様の台帳を、このパソコンの中に暗号化して保管します。あなたが選ばない限り、どこにも送信しません。</translation>
     </message>
     <message>
         <source>Create a new customer book</source>
@@ -1099,7 +1100,7 @@ Next, you will type it back to check that it was written down correctly.</source
     </message>
     <message>
         <source>Look around with made-up customers. Your own book is not touched.</source>
-        <translation>架空のお客さまで使い方を試せます。あなたの台帳には触れません。</translation>
+        <translation>架空のお客様で使い方を試せます。あなたの台帳には触れません。</translation>
     </message>
     <message>
         <source>How should the customer book be protected?</source>
@@ -1187,7 +1188,7 @@ Next, you will type it back to check that it was written down correctly.</source
     </message>
     <message>
         <source>Backup made on %1: %2 customers, %3 attachments.</source>
-        <translation>%1 に作成したバックアップ: お客さま %2人、添付ファイル %3件</translation>
+        <translation>%1 に作成したバックアップ: お客様 %2人、添付ファイル %3件</translation>
     </message>
     <message>
         <source>Checking and restoring the backup…</source>

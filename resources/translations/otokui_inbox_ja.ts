@@ -49,6 +49,7 @@
     </message>
     <message>
         <source>Not sent</source>
+        <comment>a message that failed</comment>
         <translation>送信できませんでした</translation>
     </message>
     <message>
@@ -124,7 +125,7 @@
     </message>
     <message>
         <source>Add another speech bubble (up to 5)</source>
-        <translation>吹き出しを追加します（5つまで）</translation>
+        <translation>吹き出しを追加（5つまで）</translation>
     </message>
     <message>
         <source>Photo…</source>
@@ -140,7 +141,7 @@
     </message>
     <message>
         <source>A message has at most 5 bubbles.</source>
-        <translation>1回に送れる吹き出しは5つまでです。</translation>
+        <translation>1通のメッセージは吹き出し5つまでです。</translation>
     </message>
     <message>
         <source>No templates yet</source>

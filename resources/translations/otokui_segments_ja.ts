@@ -20,10 +20,11 @@
     </message>
     <message>
         <source>For example: VIP customers in Tokyo</source>
-        <translation>例: 東京都のVIPのお客さま</translation>
+        <translation>例: 東京都のVIPのお客様</translation>
     </message>
     <message>
         <source>Name</source>
+        <comment>of a segment</comment>
         <translation>名前</translation>
     </message>
     <message>
@@ -224,7 +225,7 @@
     </message>
     <message>
         <source>Text</source>
-        <translation>文字</translation>
+        <translation>テキスト</translation>
     </message>
     <message>
         <source>Number</source>
@@ -331,7 +332,7 @@
     </message>
     <message>
         <source>Delete the segment “%1”? Its customers and their tags are kept; only the saved conditions are removed.</source>
-        <translation>セグメント「%1」を削除しますか？お客さまやタグはそのまま残り、保存した条件だけが削除されます。</translation>
+        <translation>セグメント「%1」を削除しますか？お客様やタグはそのまま残り、保存した条件だけが削除されます。</translation>
     </message>
     <message>
         <source>Edit…</source>

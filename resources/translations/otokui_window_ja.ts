@@ -85,15 +85,15 @@
     <name>CrashDialog</name>
     <message>
         <source>Otokui: an unexpected problem</source>
-        <translation>お得意: 予期しない問題</translation>
+        <translation>Otokui: 予期しない問題</translation>
     </message>
     <message>
         <source>Something went wrong inside Otokui.</source>
-        <translation>お得意の内部で問題が起きました。</translation>
+        <translation>Otokuiの内部で問題が起きました。</translation>
     </message>
     <message>
         <source>Your customer book is safe: changes you saved before this are kept. If the window does not behave as expected, save your work and restart Otokui.</source>
-        <translation>顧客台帳は無事です。これまでに保存した変更は残っています。画面の動きがおかしいときは、作業を保存してお得意を起動し直してください。</translation>
+        <translation>顧客台帳は無事です。これまでに保存した変更は残っています。画面の動きがおかしいときは、作業を保存してOtokuiを起動し直してください。</translation>
     </message>
     <message>
         <source>A record of what happened is in the log file:
@@ -178,7 +178,7 @@
     </message>
     <message>
         <source>Custom fields</source>
-        <translation>独自項目</translation>
+        <translation>カスタム項目</translation>
     </message>
     <message>
         <source>Tags</source>
@@ -198,7 +198,7 @@
     </message>
     <message>
         <source>Furigana</source>
-        <translation>フリガナ</translation>
+        <translation>ふりがな</translation>
     </message>
     <message>
         <source>Phone</source>
@@ -206,7 +206,7 @@
     </message>
     <message>
         <source>Email</source>
-        <translation>メール</translation>
+        <translation>メールアドレス</translation>
     </message>
     <message>
         <source>Postal code</source>
@@ -302,7 +302,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>Tag added: %1</source>
-        <translation>タグを追加: %1</translation>
+        <translation>タグを追加しました：%1</translation>
     </message>
     <message>
         <source>Tag removed: %1</source>
@@ -373,7 +373,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <message>
         <source>Search by name, furigana, phone, email or memo (Ctrl+F)</source>
         <extracomment>Above this many customers, bulk changes run in the background with a progress dialog.</extracomment>
-        <translation>氏名・フリガナ・電話番号・メール・メモで検索(Ctrl+F)</translation>
+        <translation>氏名・ふりがな・電話番号・メール・メモで検索(Ctrl+F)</translation>
     </message>
     <message>
         <source>Otokui — demo (a practice book, deleted when you quit)</source>
@@ -381,7 +381,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>Otokui — customer book</source>
-        <translation>お得意 — 顧客台帳</translation>
+        <translation>Otokui — 顧客台帳</translation>
     </message>
     <message>
         <source>&amp;New customer…</source>
@@ -393,7 +393,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>Custom &amp;fields…</source>
-        <translation>独自項目(&amp;F)…</translation>
+        <translation>カスタム項目(&amp;F)…</translation>
     </message>
     <message>
         <source>Choose which details you keep about customers</source>
@@ -445,7 +445,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>&amp;About Otokui</source>
-        <translation>お得意について(&amp;A)</translation>
+        <translation>Otokuiについて(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -602,7 +602,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>Otokui backups (*.otkb)</source>
-        <translation>お得意のバックアップ (*.otkb)</translation>
+        <translation>Otokuiのバックアップ (*.otkb)</translation>
     </message>
     <message>
         <source>Backup saved: %1</source>
@@ -618,7 +618,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>Otokui backups (*.otkb);;All files (*)</source>
-        <translation>お得意のバックアップ (*.otkb);;すべてのファイル (*)</translation>
+        <translation>Otokuiのバックアップ (*.otkb);;すべてのファイル (*)</translation>
     </message>
     <message>
         <source>Replace the customer book with the backup of %1 (%2, %3 attachments)? Everything changed since then is replaced.</source>
@@ -714,7 +714,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>Quit Otokui</source>
-        <translation>お得意の終了</translation>
+        <translation>Otokuiの終了</translation>
     </message>
     <message>
         <source>Work is still in progress. Cancel it and quit? Nothing is lost: cancelled work leaves the book as it was.</source>
@@ -1003,7 +1003,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <name>errors</name>
     <message>
         <source>Otokui</source>
-        <translation>お得意</translation>
+        <translation>Otokui</translation>
     </message>
 </context>
 <context>

@@ -353,7 +353,7 @@ class BroadcastComposer(QDialog):
         tools.addStretch(1)
         form.addLayout(tools)
         form.addWidget(self.placeholder_warning)
-        form.addWidget(_section(self.tr("When"), left))
+        form.addWidget(_section(self.tr("When", "the time a broadcast is sent"), left))
         when = QHBoxLayout()
         when.addWidget(self.rb_now)
         when.addSpacing(12)

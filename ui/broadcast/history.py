@@ -108,7 +108,7 @@ class BroadcastListModel(QAbstractTableModel):
                 or not 0 <= section < len(self.COLUMNS):
             return None
         return {
-            "state": self.tr("State"), "when": self.tr("Date"),
+            "state": self.tr("State"), "when": self.tr("Date", "date and time, a column"),
             "recipients": self.tr("Recipients"), "sent": self.tr("Sent"),
             "failed": self.tr("Failed"), "skipped": self.tr("Skipped"),
             "not_sent": self.tr("Not sent"), "cost": self.tr("Cost"),

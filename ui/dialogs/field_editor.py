@@ -117,7 +117,7 @@ class FieldEditorDialog(QDialog):
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         form = QFormLayout()
-        form.addRow(self.tr("Name"), self.name_edit)
+        form.addRow(self.tr("Name", "of a custom field"), self.name_edit)
         form.addRow(self.tr("Type"), self.type_combo)
         form.addRow("", self.type_note)
         form.addRow(self.choices_label, self.choices_edit)

@@ -185,7 +185,8 @@ class MessageBubble(QWidget):
         if row.state == "sent":
             return QCoreApplication.translate("Bubble", "Sent")
         if row.state == "failed":
-            return QCoreApplication.translate("Bubble", "Not sent")
+            return QCoreApplication.translate("Bubble", "Not sent",
+                                              "a message that failed")
         return ""
 
     def _label(self, text: str, *, selectable: bool = True) -> QLabel:

@@ -77,7 +77,7 @@ class SegmentBuilderDialog(QDialog):
         self.name.setPlaceholderText(self.tr("For example: VIP customers in Tokyo"))
         name_row = QHBoxLayout()
         name_row.setSpacing(8)
-        name_label = QLabel(self.tr("Name"), self)
+        name_label = QLabel(self.tr("Name", "of a segment"), self)
         name_label.setBuddy(self.name)
         name_row.addWidget(name_label)
         name_row.addWidget(self.name, 1)
