@@ -12,9 +12,13 @@
   they write short shop messages (予約の相談, 営業時間, お礼 ...), send stickers and photos
   now and then, and once in a while block and come back;
 * a salon's customer cards for those friends: tags in two folders (来店状況: 新規, 常連,
-  VIP; 興味: カット, カラー, ヘッドスパ) given to them as a salon would, and two saved
-  segments (常連・VIP; カラー好きの常連・VIP), so the sidebar, the segment builder and
-  the broadcast recipients have something to show. The same seed gives the same tags.
+  VIP; 興味: カット, カラー, ヘッドスパ) given to them as a salon would, two custom fields
+  (来店回数, a number by how regular they are; 担当, a choice), birthdays and addresses for
+  most, and two saved segments (常連・VIP; カラー好きの常連・VIP), so the sidebar, every
+  kind of segment condition and the broadcast recipients have something to show. The same
+  seed gives the same cards.
+* the friends write at a calm pace (one thing every 8-20 s), and wait for an answer: a
+  friend writes at most 3 messages in a row unanswered, and nobody writes while 20 wait.
 
 :meth:`Demo.stop` stops everything and deletes the throwaway folder. The relay and the
 emulator are imported only here, when a demo starts; the rest of ``app/`` never imports
@@ -44,8 +48,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("otokui.demo")
 
 DEMO_FRIENDS = 50
-#: Seconds between two things the simulated friends do (drawn uniformly).
-DEMO_INTERVAL = (1.0, 3.5)
+#: Seconds between two things the simulated friends do (drawn uniformly): a shop's busy
+#: hour, not a flood (1-3.5 s took the inbox from 47 to 107 unread in four minutes).
+DEMO_INTERVAL = (8.0, 20.0)
+#: A friend writes at most this many messages in a row before the shop answers them...
+MAX_UNANSWERED_PER_FRIEND = 3
+#: ...and while this many messages wait for an answer, nobody writes: the inbox stays
+#: something one person can keep up with. Replying lets the friends write again.
+MAX_UNANSWERED = 20
 #: How many friends write at once when the demo opens, so the inbox is never empty.
 OPENING_MESSAGES = 8
 MAX_FRIENDS = 80
@@ -62,6 +72,21 @@ VISIT_SHARES = (("VIP", 0.12), ("常連", 0.38), ("新規", 0.28))
 INTEREST_CHANCES = (("カット", 0.55), ("カラー", 0.35), ("ヘッドスパ", 0.2))
 REGULARS_SEGMENT = "常連・VIP"
 COLOUR_SEGMENT = "カラー好きの常連・VIP"
+#: The salon's custom fields, so that every kind of segment condition has values to try:
+#: a number (来店回数, shown in the table) and a choice (担当).
+VISITS_FIELD = "来店回数"
+STAFF_FIELD = "担当"
+STAFF = ("佐藤", "鈴木", "高橋", "指名なし")
+#: Visits by how the friend is tagged: (low, high), drawn uniformly.
+VISITS_BY_TAG = (("VIP", (15, 40)), ("常連", (5, 20)), ("新規", (1, 2)))
+VISITS_UNTAGGED = (0, 4)
+#: Where some of them live (the prefecture condition) and who gave a birthday.
+ADDRESSES = ("東京都渋谷区神宮前1丁目", "東京都世田谷区三軒茶屋2丁目",
+             "神奈川県横浜市西区高島1丁目",
+             "神奈川県川崎市中原区小杉町3丁目", "埼玉県さいたま市浦和区高砂2丁目",
+             "千葉県船橋市本町4丁目", "東京都目黒区自由が丘1丁目")
+ADDRESS_SHARE = 0.6
+BIRTHDAY_SHARE = 0.7
 
 
 #: Where the demo relay says its images are. LINE, and so the emulator, take only https
@@ -218,6 +243,8 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
         # A random of its own: the friends' names and behaviour stay as they were for a seed.
         cards = random.Random(None if seed is None else f"cards:{seed}")  # noqa: S311
         _customer_cards(book, list(zip(demo.friends, names[:friends], strict=True)), cards)
+        details = random.Random(None if seed is None else f"details:{seed}")  # noqa: S311
+        _customer_details(book, demo.friends[:friends], details)
     except BaseException:
         demo.stop()
         raise
@@ -267,6 +294,36 @@ def _customer_cards(book: Book, friends: list[tuple[str, str]], rng: random.Rand
     log.info("demo customer cards: %d tags, 2 segments", len(tags))
 
 
+def _customer_details(book: Book, friends: list[str], rng: random.Random) -> None:
+    """The salon's custom fields and what the owner knows of each friend: 来店回数 by how
+    regular they are, their 担当, a birthday and an address for most."""
+    import datetime as dt
+
+    from app.fields import FieldType
+
+    visits = book.fields.create(VISITS_FIELD, FieldType.NUMBER, show_in_list=True)
+    staff = book.fields.create(STAFF_FIELD, FieldType.SINGLE_CHOICE, choices=list(STAFF),
+                               show_in_list=True)
+    names = {t.id: t.name for t in book.tags.list()}
+    for uid in friends:
+        cid = book.customers.by_line_user_id(uid)
+        if cid is None:
+            continue
+        tags = {names.get(t) for t in book.customers.tag_ids_of(cid)}
+        low, high = next((r for tag, r in VISITS_BY_TAG if tag in tags), VISITS_UNTAGGED)
+        book.fields.set_value(cid, visits, rng.randint(low, high))
+        book.fields.set_value(cid, staff, rng.choices(STAFF, weights=(3, 3, 2, 2))[0])
+        details: dict[str, Any] = {}
+        if rng.random() < BIRTHDAY_SHARE:
+            details["birthday"] = dt.date(rng.randint(1960, 2006), rng.randint(1, 12),
+                                          rng.randint(1, 28))
+        if rng.random() < ADDRESS_SHARE:
+            details["address"] = rng.choice(ADDRESSES)
+        if details:
+            book.customers.update(cid, **details)
+    log.info("demo customer details: 2 custom fields")
+
+
 def _names(rng: random.Random, count: int) -> list[str]:
     pairs = [(s, g) for s, _ in SURNAMES for g, _ in GIVEN]
     return [f"{s} {g}" for s, g in rng.sample(pairs, count)]
@@ -283,6 +340,12 @@ class _Simulator:
         self._rng = rng
         self._interval = interval
         self._blocked: set[str] = set()
+        #: Messages each friend wrote since the shop last sent them something, and how many
+        #: messages the shop had sent them then.
+        self._unanswered: dict[str, int] = {}
+        self._answers_seen: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self.opened = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="demo-friends", daemon=True)
 
@@ -297,32 +360,70 @@ class _Simulator:
         for uid in self._rng.sample(self._friends, min(OPENING_MESSAGES, len(self._friends))):
             if self._stop.is_set():
                 return
-            self._act(lambda u=uid: self._e.send_text(u, self._rng.choice(MESSAGES)))
+            with self._lock:
+                self._write(uid, lambda u=uid: self._e.send_text(u, self._rng.choice(MESSAGES)))
+        self.opened.set()
         while not self._stop.wait(self._rng.uniform(*self._interval)):
-            self._act(self._pick())
+            self.step()
 
-    def _act(self, action: Any) -> None:
+    def step(self) -> None:
+        """One thing a friend does (or nothing, while too much waits for an answer)."""
+        with self._lock:
+            action = self._pick()
+            if action is not None:
+                self._act(action)
+
+    def unanswered(self) -> dict[str, int]:
+        """Messages waiting for the shop's answer, by friend (after looking at replies)."""
+        with self._lock:
+            self._look_at_answers()
+            return {u: n for u, n in self._unanswered.items() if n}
+
+    def _look_at_answers(self) -> None:
+        for uid in [u for u, n in self._unanswered.items() if n]:
+            answers = len(self._e.inbox(uid))
+            if answers > self._answers_seen.get(uid, 0):
+                self._unanswered[uid] = 0
+                self._answers_seen[uid] = answers
+
+    def _write(self, uid: str, action: Any) -> None:
+        if not self._unanswered.get(uid):
+            self._answers_seen[uid] = len(self._e.inbox(uid))
+        if self._act(action):
+            self._unanswered[uid] = self._unanswered.get(uid, 0) + 1
+
+    def _act(self, action: Any) -> bool:
         try:
             action()
         except Exception:  # a friend who just blocked cannot write: try something else next
             log.debug("a simulated friend's action was refused")
+            return False
+        return True
 
     def _pick(self) -> Any:
         rng, e = self._rng, self._e
+        self._look_at_answers()
+        waiting = sum(self._unanswered.values())
         active = [u for u in self._friends if u not in self._blocked]
         uid = rng.choice(active) if active else rng.choice(self._friends)
         roll = rng.random()
+        may_write = (waiting < MAX_UNANSWERED
+                     and self._unanswered.get(uid, 0) < MAX_UNANSWERED_PER_FRIEND)
+        if roll < 0.93 and not may_write:
+            return None
         if roll < 0.62:
-            return lambda: e.send_text(uid, rng.choice(MESSAGES))
+            return lambda: self._write(uid, lambda: e.send_text(uid, rng.choice(MESSAGES)))
         if roll < 0.80:
             package, sticker, keywords = rng.choice(STICKERS)
-            return lambda: e.send_sticker(uid, package, sticker, keywords=keywords)
+            return lambda: self._write(uid, lambda: e.send_sticker(
+                uid, package, sticker, keywords=keywords))
         if roll < 0.90:
-            return lambda: e.send_image(uid, image_format=rng.choice(("jpeg", "png")),
-                                        width=rng.choice((240, 320)), height=180)
+            return lambda: self._write(uid, lambda: e.send_image(
+                uid, image_format=rng.choice(("jpeg", "png")), width=rng.choice((240, 320)),
+                height=180))
         if roll < 0.93:
-            return lambda: e.send_location(uid, 35.6581, 139.7017, title="渋谷駅",
-                                           address="東京都渋谷区道玄坂1丁目")
+            return lambda: self._write(uid, lambda: e.send_location(
+                uid, 35.6581, 139.7017, title="渋谷駅", address="東京都渋谷区道玄坂1丁目"))
         if roll < 0.96 and self._spare:
             name = self._spare.pop()
 
@@ -340,4 +441,5 @@ class _Simulator:
         def block() -> None:
             e.block(uid)
             self._blocked.add(uid)
+            self._unanswered.pop(uid, None)  # no answer can reach them: not waiting
         return block

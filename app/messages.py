@@ -54,6 +54,9 @@ class ConversationStatus(StrEnum):
     DONE = "done"                # 対応済み
 
 
+_STATUS_ORDER = [ConversationStatus.OPEN.value, ConversationStatus.IN_PROGRESS.value,
+                 ConversationStatus.DONE.value]
+
 STATUS_LABELS = {
     ConversationStatus.OPEN: QT_TRANSLATE_NOOP(_CTX, "Not handled"),
     ConversationStatus.IN_PROGRESS: QT_TRANSLATE_NOOP(_CTX, "In progress"),
@@ -260,6 +263,25 @@ class MessageService:
                 conv.updated_at = utcnow()
                 AuditService.timeline_add(s, customer_id, "conversation_status", status=value)
         self._book.announce("messages", [customer_id])
+
+    def advance_status(self, customer_id: int, status: ConversationStatus | str) -> bool:
+        """Move the status forward to ``status`` (未対応 → 対応中 → 対応済み), never back.
+
+        What a reply does: a conversation the owner already marked 対応済み stays so, and
+        one they marked 対応中 is not reopened. Returns True when it changed. Announces
+        nothing (the caller announces the send).
+        """
+        value = ConversationStatus(status).value
+        with self._book.db.write() as s:
+            if s.get(Customer, customer_id) is None:
+                raise NotFoundError(f"customer {customer_id}")
+            conv = ensure_conversation(s, customer_id)
+            if _STATUS_ORDER.index(conv.status) >= _STATUS_ORDER.index(value):
+                return False
+            conv.status, conv.status_at_ms = value, now_ms()
+            conv.updated_at = utcnow()
+            AuditService.timeline_add(s, customer_id, "conversation_status", status=value)
+        return True
 
     def mark_read(self, customer_id: int) -> str | None:
         """Mark everything received so far as read in Otokui.

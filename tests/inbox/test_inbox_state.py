@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.book import Book
 from app.messages import ConversationStatus
 from app.profile import Profile
@@ -20,13 +22,14 @@ def test_unread_counts_status_marks_and_sent_states_survive_a_restart(
     book.messages.mark_read(shop.cid)
     shop.writes("すみません、16時に変更できますか")
     shop.writes("よろしくお願いします")
-    book.messages.set_status(shop.cid, ConversationStatus.IN_PROGRESS)
-    book.messages.set_status(other_cid, ConversationStatus.DONE)
     sent = book.sending.send(shop.cid, ["16時で承りました。"])
     shop.later(51)
     e.set_quota(type="limited", value=0)
     failed = book.sending.send(other_cid, ["在庫ございます。"])
     assert sent.ok and failed.state == "failed"
+    # Marked by hand after the sends (a reply moves the status on by itself).
+    book.messages.set_status(shop.cid, ConversationStatus.IN_PROGRESS)
+    book.messages.set_status(other_cid, ConversationStatus.DONE)
 
     def snapshot(b: Book) -> tuple:
         rows = b.messages.conversations(b.messages.conversation_ids())
@@ -79,3 +82,40 @@ def test_quota_read_and_cached(shop: Shop) -> None:
     e.set_quota(type="none")
     q = shop.book.sending.quota(refresh=True)
     assert (q.type, q.limit, q.remaining) == ("none", None, None)
+
+
+def test_a_reply_marks_the_conversation_done_and_a_new_message_opens_it(shop: Shop) -> None:
+    """What a shop owner expects by default: answered is 対応済み; the customer writing
+    again makes it 未対応."""
+    book = shop.book
+    assert book.sending.status_after_reply() == "done"
+    assert book.messages.conversation(shop.cid).status == "open"
+    shop.later(51)  # a push: the same rule as a free reply
+    shop.e.set_quota(type="limited", value=0)
+    failed = book.sending.send(shop.cid, ["満席でした"])
+    assert failed.state == "failed"
+    assert book.messages.conversation(shop.cid).status == "open"  # nothing reached them
+    shop.e.set_quota(type="limited", value=200)
+    assert book.sending.send(shop.cid, ["15時で承りました。"]).ok
+    assert book.messages.conversation(shop.cid).status == "done"
+    shop.later(5)
+    shop.writes("ありがとうございます！")
+    assert book.messages.conversation(shop.cid).status == "open"
+
+
+def test_the_status_after_a_reply_follows_the_setting_and_never_goes_back(shop: Shop) -> None:
+    book = shop.book
+    book.sending.set_status_after_reply("in_progress")
+    assert book.sending.send(shop.cid, ["確認します"]).ok
+    assert book.messages.conversation(shop.cid).status == "in_progress"
+    book.messages.set_status(shop.cid, ConversationStatus.DONE)
+    shop.writes("追加で質問です")  # 対応済み → 未対応
+    book.messages.set_status(shop.cid, ConversationStatus.DONE)  # the owner closed it
+    assert book.sending.send(shop.cid, ["はい"]).ok
+    assert book.messages.conversation(shop.cid).status == "done"  # not moved back
+    book.sending.set_status_after_reply("keep")
+    shop.writes("もう一つ")
+    assert book.sending.send(shop.cid, ["どうぞ"]).ok
+    assert book.messages.conversation(shop.cid).status == "open"
+    with pytest.raises(ValueError):
+        book.sending.set_status_after_reply("closed")

@@ -157,3 +157,73 @@ def test_the_demo_book_has_a_salons_tags_and_segments(tmp_path: Path) -> None:
     demo.stop()
     # The same seed: the same friends, in the same order, with the same tags.
     assert list(again.values()) == list(first.values())
+
+
+def test_the_demo_has_custom_fields_and_details_for_every_kind_of_segment(
+        tmp_path: Path) -> None:
+    """来店回数 (a number) and 担当 (a choice) with values, birthdays and addresses: every kind
+    of segment condition finds someone."""
+    import datetime as dt
+
+    from app.demo import STAFF, STAFF_FIELD, VISITS_FIELD
+    from app.segments import (
+        BirthdayCondition,
+        FieldCondition,
+        Group,
+        LineCondition,
+        PrefectureCondition,
+    )
+
+    demo = start_demo(tmp_path / "demo", friends=30, interval=(600, 600), seed=3,
+                      start_sync=False)
+    try:
+        book = demo.book
+        fields = book.fields.by_name()
+        visits, staff = fields[VISITS_FIELD], fields[STAFF_FIELD]
+        assert (visits.type, staff.type) == ("number", "single_choice")
+        assert tuple(staff.choices) == STAFF
+
+        def count(cond) -> int:
+            return book.segments.count(Group("and", (cond,)))
+
+        assert 0 < count(FieldCondition(visits.id, "gte", 15)) < 30
+        assert count(FieldCondition(visits.id, "between", (0, 1000))) == 30
+        assert sum(count(FieldCondition(staff.id, "any_of", (s,))) for s in STAFF) == 30
+        assert 0 < count(PrefectureCondition(("東京都",))) < 30
+        assert count(LineCondition(True)) == 30
+        months = sum(count(BirthdayCondition(m)) for m in range(1, 13))
+        assert 0 < months < 30
+        # A VIP has come often; the values follow the tags.
+        vip = next(t.id for t in book.tags.list() if t.name == "VIP")
+        for cid in book.segments.ids(Group("and", (FieldCondition(visits.id, "lte", 4),))):
+            assert vip not in book.customers.tag_ids_of(cid)
+        assert book.customers.get(book.customers.by_line_user_id(demo.friends[0])) \
+            .birthday is None or isinstance(book.customers.get(
+                book.customers.by_line_user_id(demo.friends[0])).birthday, dt.date)
+    finally:
+        demo.stop()
+
+
+def test_the_demo_friends_wait_for_answers(tmp_path: Path) -> None:
+    """A calm, bounded inbox: at most 3 unanswered messages from one friend, 20 in all;
+    the shop's answer lets that friend write again."""
+    from app.demo import DEMO_INTERVAL, MAX_UNANSWERED, MAX_UNANSWERED_PER_FRIEND
+
+    assert DEMO_INTERVAL[0] >= 5  # one thing every few seconds was a flood
+    demo = start_demo(tmp_path / "demo", friends=12, interval=(600, 600), seed=5,
+                      start_sync=False)
+    try:
+        friends = demo._simulator
+        assert friends is not None and friends.opened.wait(30)
+        for _ in range(300):  # far more than the bound allows
+            friends.step()
+        waiting = friends.unanswered()
+        assert sum(waiting.values()) == MAX_UNANSWERED
+        assert max(waiting.values()) <= MAX_UNANSWERED_PER_FRIEND
+        uid = next(iter(waiting))
+        cid = demo.book.customers.by_line_user_id(uid)
+        assert demo.book.sending.send(cid, ["お待たせしました"]).ok  # a push: no sync here
+        assert uid not in friends.unanswered()
+        assert sum(friends.unanswered().values()) == MAX_UNANSWERED - waiting[uid]
+    finally:
+        demo.stop()

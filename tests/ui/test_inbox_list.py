@@ -275,3 +275,55 @@ def test_mode_switch_and_lock_tear_the_inbox_down(qtbot, window, seeded) -> None
     assert inbox.mode == "inbox"
     assert inbox.page.customer_id == seeded.customers["田中"]
     assert window.settings.window_mode == "inbox"
+
+
+def _pointer(widget, kind) -> None:
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QEnterEvent
+    from PySide6.QtWidgets import QApplication
+
+    event = QEnterEvent(QPointF(5, 5), QPointF(5, 5), QPointF(5, 5)) if kind == "enter" \
+        else QEvent(QEvent.Type.Leave)
+    QApplication.sendEvent(widget, event)
+
+
+def test_rows_stay_put_under_the_pointer_and_sort_when_it_leaves(qtbot, book, seeded) -> None:
+    """New activity does not move the row the owner is about to click."""
+    c = _chat(book, seeded)
+    page = InboxPage(book)
+    qtbot.addWidget(page)
+    page.show()
+    lst = page.list
+    assert lst.select(c["田中"])
+    before = [c["鈴木"], c["田中"], c["佐藤"]]
+    assert lst.model.ids() == before
+    _pointer(lst.view.viewport(), "enter")
+    add_messages(book, c["佐藤"], [{"text": "明日行けますか", "at": BASE + dt.timedelta(hours=5)}])
+    add_messages(book, c["高橋"], [{"text": "はじめまして", "at": BASE + dt.timedelta(hours=6)}])
+    page.book_changed({"messages"}, {"messages": {c["佐藤"], c["高橋"]}})
+    # Same places; the row's new content is shown; the owner is told why.
+    assert lst.model.ids() == before
+    row = lst.model.index(2).data(ROW_ROLE)
+    assert (row.customer_id, row.last_preview) == (c["佐藤"], "明日行けますか")
+    assert lst.current_id() == c["田中"]
+    assert lst.held_note.isVisibleTo(lst)
+    _pointer(lst.view.viewport(), "leave")
+    assert lst.model.ids() == [c["高橋"], c["佐藤"], c["鈴木"], c["田中"]]
+    assert lst.current_id() == c["田中"]  # the open conversation stays chosen
+    assert not lst.held_note.isVisibleTo(lst)
+    # Without the pointer over it, the list sorts at once.
+    add_messages(book, c["田中"], [{"text": "変更です", "at": BASE + dt.timedelta(hours=7)}])
+    page.book_changed({"messages"}, {"messages": {c["田中"]}})
+    assert lst.model.ids()[0] == c["田中"]
+    page.release()
+
+
+def test_status_after_reply_is_chosen_in_settings(qtbot, book, settings) -> None:
+    from ui.inbox.settings_tab import InboxSettingsWidget
+
+    tab = InboxSettingsWidget(book, settings)
+    qtbot.addWidget(tab)
+    assert tab.after_reply.currentData() == "done"  # the default: an answer is 対応済み
+    tab.after_reply.setCurrentIndex(tab.after_reply.findData("in_progress"))
+    tab.apply()
+    assert book.sending.status_after_reply() == "in_progress"

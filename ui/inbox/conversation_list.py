@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
@@ -187,6 +189,16 @@ class ConversationList(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.setStyleSheet("QListView { border: none; background: #FFFFFF; }")
+        # While the pointer is over the list, new activity does not move the rows (the
+        # owner is about to click one): the order is brought up to date when it leaves.
+        self.pointer_over = False
+        self.view.viewport().installEventFilter(self)
+        self.held_note = QLabel(self.tr("New messages: the list is sorted again when the "
+                                        "pointer leaves it."), self)
+        self.held_note.setObjectName("inboxHeldNote")
+        self.held_note.setWordWrap(True)
+        self.held_note.setStyleSheet("color: #80868B; font-size: 11px;")
+        self.held_note.hide()
         self.empty = QLabel(self.tr("No conversations yet. Messages from LINE friends "
                                     "appear here."), self)
         self.empty.setObjectName("inboxEmpty")
@@ -205,6 +217,7 @@ class ConversationList(QWidget):
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.note)
+        layout.addWidget(self.held_note)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty)
 
@@ -242,12 +255,24 @@ class ConversationList(QWidget):
         self._timer.stop()
         current = self.current_id()
         self.model.set_filter(self.current_filter())
+        self.held_note.hide()
         self._after_reset(current)
 
     def refresh(self, changed: set[int] | None) -> None:
         current = self.current_id()
-        if self.model.refresh(changed):
+        if self.model.refresh(changed, hold=self.pointer_over):
             self._after_reset(current)
+        self.held_note.setVisible(self.model.pending)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport():
+            if event.type() == QEvent.Type.Enter:
+                self.pointer_over = True
+            elif event.type() == QEvent.Type.Leave:
+                self.pointer_over = False
+                if self.model.pending:
+                    self.refresh(None)
+        return super().eventFilter(watched, event)
 
     def _after_reset(self, current: int | None) -> None:
         row = self.model.row_of(current) if current is not None else -1

@@ -52,6 +52,8 @@ class ConversationListModel(QAbstractListModel):
         self._filter = ConversationFilter()
         self.search_complete = True
         self.fetches = 0  # pages fetched (tests, benchmark)
+        #: The order changed while it was held (the pointer over the list): reset later.
+        self.pending = False
 
     # --- ids ---------------------------------------------------------------------------------
     @property
@@ -71,15 +73,27 @@ class ConversationListModel(QAbstractListModel):
 
     def set_filter(self, f: ConversationFilter) -> None:
         ids = self._query_ids(f)
+        self.pending = False
         self.beginResetModel()
         self._filter = f
         self._ids, self._row_of = ids, None
         self._rows.clear()
         self.endResetModel()
 
-    def refresh(self, changed: set[int] | None = None) -> bool:
-        """The book changed: True when the ids were replaced (a reset)."""
+    def refresh(self, changed: set[int] | None = None, *, hold: bool = False) -> bool:
+        """The book changed: True when the ids were replaced (a reset).
+
+        ``hold``: the rows must not move (the owner's pointer is over them, about to
+        click). The rows shown keep their places and show their new content; the new
+        order (and conversations that came or went) waits in :attr:`pending` until a
+        refresh without ``hold``.
+        """
         ids = self._query_ids(self._filter)
+        if ids != self._ids and hold:
+            self.pending = True
+            ids = self._ids
+        elif ids == self._ids and not hold:
+            self.pending = False
         if ids == self._ids:
             if changed is None:
                 self._rows.clear()
@@ -92,6 +106,7 @@ class ConversationListModel(QAbstractListModel):
                     if row >= 0:
                         self.dataChanged.emit(self.index(row), self.index(row))
             return False
+        self.pending = False
         self.beginResetModel()
         self._ids, self._row_of = ids, None
         self._rows.clear()

@@ -77,6 +77,13 @@ MIN_WINDOW_S, MAX_WINDOW_S = 5, 58
 MIN_SECONDS_LEFT = 2
 KEY_WINDOW = "inbox.reply_window_seconds"
 KEY_MARK_READ_ON_LINE = "inbox.mark_read_on_line"
+#: What a reply that reached the customer does to the conversation's status (対応状況).
+KEY_STATUS_AFTER_REPLY = "inbox.status_after_reply"
+#: The owner answered, so the conversation no longer waits for them: 対応済み. A new
+#: message from the customer opens it again (未対応), as it always did.
+DEFAULT_STATUS_AFTER_REPLY = "done"
+#: Choices: a status (only ever moved forward: 未対応 → 対応中 → 対応済み), or "keep".
+STATUS_AFTER_REPLY_CHOICES = ("done", "in_progress", "keep")
 QUOTA_CACHE_S = 30.0
 #: An image must stay on the relay at least this long after a retry (LINE and the phone
 #: fetch it some time after the message is accepted).
@@ -314,8 +321,29 @@ class SendService:
             self._active.discard(group.send_id)
 
     def _finish(self, group: Group) -> OutgoingResult:
+        if group.state == SENT:
+            self._after_reply(group.customer_id)
         self._book.announce("messages", [group.customer_id])
         return _result(group)
+
+    def _after_reply(self, customer_id: int) -> None:
+        """The owner's message reached the customer: the status moves on, as chosen."""
+        target = self.status_after_reply()
+        if target == "keep":
+            return
+        try:
+            self._book.messages.advance_status(customer_id, target)
+        except NotFoundError as exc:  # the customer was deleted meanwhile: nothing to mark
+            log.info("status not changed after a reply (%s)", exc.code)
+
+    def status_after_reply(self) -> str:
+        value = self._book.settings.get(KEY_STATUS_AFTER_REPLY, DEFAULT_STATUS_AFTER_REPLY)
+        return value if value in STATUS_AFTER_REPLY_CHOICES else DEFAULT_STATUS_AFTER_REPLY
+
+    def set_status_after_reply(self, value: str) -> None:
+        if value not in STATUS_AFTER_REPLY_CHOICES:
+            raise ValueError(f"not a choice: {value!r}")
+        self._book.settings.set(KEY_STATUS_AFTER_REPLY, value)
 
     def _deliver_reply(self, group: Group, sender: LineSender) -> Group:
         token = None
