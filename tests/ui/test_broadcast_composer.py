@@ -441,3 +441,19 @@ def test_nothing_is_cut_off_at_the_smallest_size(qtbot, qapp, bshop: Shop) -> No
         button = c.insert_button  # its arrow is text: nothing drawn over the words
         assert button.text().endswith("▾") and button.accessibleName() == "名前・項目を差し込む"
         assert button.width() >= button.fontMetrics().horizontalAdvance(button.text())
+
+
+def test_a_long_text_says_why_and_splits_into_bubbles(qtbot, bshop: Shop) -> None:
+    """The same as the chat's composer: over 5,000 the reason and a split at line ends."""
+    from PySide6.QtCore import Qt
+
+    c = open_composer(qtbot, bshop.book)
+    news = "\n".join(f"{i}月のお知らせです。" * 25 for i in range(40))  # about 10,000
+    c.set_text(news)
+    editor = c.editors[0]
+    assert not c.send_button.isEnabled() and not c.test_button.isEnabled()
+    assert editor.too_long.isVisible() and "5,000" in editor.too_long.text()
+    qtbot.mouseClick(editor.split_button, Qt.MouseButton.LeftButton)
+    assert len(c.editors) >= 2 and "\n".join(c.texts()) == news
+    assert all(e.units() <= 5000 for e in c.editors)
+    assert c.test_button.isEnabled()

@@ -227,3 +227,39 @@ def test_no_sending_to_customers_off_line_or_blocking(qtbot, book, seeded) -> No
     composer.set_customer(seeded.customers["田中"])
     composer.set_text("こんにちは")
     assert composer.blocked_note.isHidden() and composer.send_button.isEnabled()
+
+
+def test_a_text_over_the_limit_says_why_and_splits_into_bubbles(qtbot, book, seeded) -> None:
+    """Over 5,000 the owner is told why sending is off, and the text splits at line ends
+    into bubbles (the bubbles after it moving down)."""
+    composer = _composer(qtbot, book, seeded.customers["田中"])
+    composer.show()
+    lines = "\n".join(f"{i}行目のご案内です。" * 20 for i in range(60))  # about 12,000
+    composer.set_text(lines)
+    composer.add_bubble("追伸です")
+    editor = composer.editors[0]
+    assert not composer.send_button.isEnabled()
+    assert editor.too_long.isVisible() and "5,000" in editor.too_long.text()
+    assert editor.split_button.isVisible()
+    assert editor.split_button.text() == "Split into 3 bubbles"
+    qtbot.mouseClick(editor.split_button, Qt.MouseButton.LeftButton)
+    texts = composer.texts()
+    assert len(texts) == 4 and texts[-1] == "追伸です"
+    assert "\n".join(texts[:3]) == lines
+    assert all(e.units() <= 5000 for e in composer.editors)
+    assert not any(e.too_long.isVisible() for e in composer.editors)
+    assert composer.send_button.isEnabled()
+
+
+def test_a_text_that_does_not_fit_in_the_bubbles_left_is_not_split(
+        qtbot, book, seeded, tmp_path: Path) -> None:
+    composer = _composer(qtbot, book, seeded.customers["田中"])
+    composer.show()
+    for i in range(3):
+        composer.add_bubble(f"{i}")
+    composer.set_text("あ" * 12_000)  # needs 3 bubbles; 2 places are left
+    editor = composer.editors[0]
+    assert editor.too_long.isVisible() and not editor.split_button.isVisible()
+    assert "shorten it" in editor.too_long.text()
+    composer.remove_bubble(composer.editors[-1])  # now 3 fit
+    assert editor.split_button.isVisible()

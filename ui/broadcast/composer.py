@@ -58,7 +58,7 @@ from ui.broadcast.preview import BroadcastPreview
 from ui.broadcast.runner import Runner
 from ui.broadcast.texts import japanese_spacing, listing, owner_words, sentences
 from ui.formatting import format_count, format_datetime
-from ui.inbox.composer import TextBubbleEditor
+from ui.inbox.composer import TextBubbleEditor, split_editor
 from ui.inbox.texts import failure_words
 from ui.photos import PhotoRefused, ask_photo_paths, check_photo, photo_button
 from ui.worker import BackgroundOp, RunningOps, run_in_background
@@ -507,6 +507,9 @@ class BroadcastComposer(QDialog):
         if len(self.editors) + len(self.photos) >= MAX_BUBBLES:
             return None
         editor = TextBubbleEditor(removable=bool(self.editors), parent=self)
+        editor.room = lambda: MAX_BUBBLES - len(self.editors) - len(self.photos) + 1
+        editor.split_requested.connect(
+            lambda e, parts: split_editor(self.editors, self.add_bubble, e, parts))
         editor.edit.setPlaceholderText(self.tr("Write a message… {名前} becomes each "
                                                "customer's name"))
         editor.edit.setMaximumHeight(96)
@@ -564,6 +567,8 @@ class BroadcastComposer(QDialog):
             action.triggered.connect(lambda _c=False, p=placeholder: self.insert_placeholder(p))
 
     def _edited(self) -> None:
+        for e in self.editors:
+            e.refresh_split()  # the places left changed
         self._input_changed()
         full = len(self.editors) + len(self.photos) >= MAX_BUBBLES
         self.add_bubble_button.setEnabled(not full and self.editable)

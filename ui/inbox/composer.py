@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import OtokuiError
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, Draft, ImageBubble, utf16_len
+from app.line.send.split import split_text
 from ui.inbox.texts import failure_words
 from ui.photos import PhotoRefused, ask_photo_paths, check_photo, photo_button
 from ui.worker import RunningOps
@@ -54,8 +56,12 @@ class PickedImage:
 
 
 class TextBubbleEditor(QWidget):
+    """One text bubble: the text, its live count, and, over LINE's limit, why it cannot be
+    sent and a button that splits it into bubbles (``split_requested(editor, parts)``)."""
+
     changed = Signal()
     remove_requested = Signal(object)
+    split_requested = Signal(object, list)
 
     def __init__(self, removable: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,14 +79,35 @@ class TextBubbleEditor(QWidget):
         self.remove.setToolTip(self.tr("Remove this bubble"))
         self.remove.setVisible(removable)
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
+        #: How many bubbles this one may become (set by the composer: the free places + 1).
+        self.room: Callable[[], int] = lambda: MAX_BUBBLES
+        self.too_long = QLabel(self)
+        self.too_long.setObjectName("composerTooLong")
+        self.too_long.setWordWrap(True)
+        self.too_long.setStyleSheet("color: #C5221F;")
+        self.too_long.hide()
+        self.split_button = QPushButton(self)
+        self.split_button.setObjectName("splitBubble")
+        self.split_button.hide()
+        self.split_button.clicked.connect(self._split)
+        self._parts: list[str] | None = None
         side = QVBoxLayout()
         side.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignRight)
         side.addStretch(1)
         side.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
-        row = QHBoxLayout(self)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
         row.addLayout(side)
+        problem = QHBoxLayout()
+        problem.setContentsMargins(0, 0, 0, 0)
+        problem.addWidget(self.too_long, 1)
+        problem.addWidget(self.split_button, 0, Qt.AlignmentFlag.AlignTop)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addLayout(row)
+        column.addLayout(problem)
         self.edit.textChanged.connect(self._update)
         self._update()
 
@@ -92,7 +119,51 @@ class TextBubbleEditor(QWidget):
         self.counter.setText(f"{n:,} / {MAX_TEXT_UNITS:,}")
         self.counter.setStyleSheet("color: #C5221F; font-weight: bold;" if n > MAX_TEXT_UNITS
                                    else "color: #80868B;")
+        self.refresh_split()
         self.changed.emit()
+
+    def refresh_split(self) -> None:
+        """Over the limit: say why sending is off, and offer the split if it fits."""
+        n = self.units()
+        over = n > MAX_TEXT_UNITS
+        self._parts = split_text(self.edit.toPlainText(), max_parts=max(1, self.room())) \
+            if over else None
+        if not over:
+            self.too_long.hide()
+            self.split_button.hide()
+            return
+        why = self.tr("LINE takes at most %1 characters in a bubble; this one has %2.").replace(
+            "%1", f"{MAX_TEXT_UNITS:,}").replace("%2", f"{n:,}")
+        if self._parts is not None:
+            self.too_long.setText(why + " " + self.tr(
+                "Shorten it, or split it into bubbles at line and sentence ends."))
+            self.split_button.setText(self.tr("Split into %n bubbles", "", len(self._parts)))
+        else:
+            self.too_long.setText(why + " " + self.tr(
+                "It does not fit in the bubbles left (5 at most): shorten it."))
+        self.too_long.show()
+        self.split_button.setVisible(self._parts is not None)
+
+    def _split(self) -> None:
+        if self._parts:
+            self.split_requested.emit(self, list(self._parts))
+
+
+def split_editor(editors: list[TextBubbleEditor], add_bubble: Callable[[], Any],
+                 editor: TextBubbleEditor, parts: list[str]) -> bool:
+    """Put ``parts`` where ``editor`` was, the bubbles after it moving down (both composers)."""
+    if editor not in editors:
+        return False
+    i = editors.index(editor)
+    texts = [e.edit.toPlainText() for e in editors]
+    texts[i:i + 1] = parts
+    while len(editors) < len(texts):
+        if add_bubble() is None:
+            return False
+    for e, text in zip(editors, texts, strict=False):
+        if e.edit.toPlainText() != text:
+            e.edit.setPlainText(text)
+    return True
 
 
 class Composer(QWidget):
@@ -197,9 +268,11 @@ class Composer(QWidget):
         if len(self.editors) + len(self.images) >= MAX_BUBBLES:
             return None
         editor = TextBubbleEditor(removable=bool(self.editors), parent=self)
+        editor.room = lambda: MAX_BUBBLES - len(self.editors) - len(self.images) + 1
         editor.edit.setPlainText(text)
         editor.changed.connect(self._edited)
         editor.remove_requested.connect(self.remove_bubble)
+        editor.split_requested.connect(self.split_bubble)
         self.editors.append(editor)
         self.bubble_box.addWidget(editor)
         self._edited()
@@ -211,6 +284,9 @@ class Composer(QWidget):
             self.bubble_box.removeWidget(editor)
             editor.deleteLater()
             self._edited()
+
+    def split_bubble(self, editor: TextBubbleEditor, parts: list[str]) -> None:
+        split_editor(self.editors, self.add_bubble, editor, parts)
 
     def texts(self) -> list[str]:
         return [e.edit.toPlainText() for e in self.editors]
@@ -226,6 +302,8 @@ class Composer(QWidget):
 
     def _edited(self) -> None:
         self.draft = None  # what is typed changed: a new message
+        for e in self.editors:
+            e.refresh_split()  # the places left changed
         full = len(self.editors) + len(self.images) >= MAX_BUBBLES
         self.add_bubble_button.setEnabled(not full)
         self.image_button.setEnabled(not full)
