@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("otokui.attachments")
 _CTX = "attachments"
+#: A file of 0 bytes (a download that failed, a file being written): nothing to keep.
+EMPTY_FILE = QT_TRANSLATE_NOOP(_CTX, "This file is empty (0 bytes): there is nothing to "
+                                     "attach.")
+EMPTY_FILE_ADVICE = QT_TRANSLATE_NOOP(
+    _CTX, "Check the file opens on this computer, then attach it again.")
 #: Previews are decrypted into memory; larger files are only saved elsewhere.
 PREVIEW_LIMIT = 200 * 1024 * 1024
 
@@ -121,6 +126,8 @@ class AttachmentService:
         if not source.is_file():
             raise ValidationError(source.name, message=QT_TRANSLATE_NOOP(
                 _CTX, "This is not a file that can be attached."))
+        if source.stat().st_size == 0:
+            raise ValidationError(source.name, message=EMPTY_FILE, advice=EMPTY_FILE_ADVICE)
         mime = sniff_mime(source)
         kind = AttachmentKind(kind) if kind else guess_kind(mime)
         when = parse_date(labelled_date)

@@ -16,11 +16,13 @@ from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QWheelEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QGraphicsPixmapItem,
     QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -152,6 +154,7 @@ class PreviewWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(title)
         self.viewer: ImageView | PdfViewer | None = None
+        self._data, self._title = b"", title
         self.message = QLabel(self)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
@@ -196,15 +199,56 @@ class PreviewWindow(QWidget):
                                                 viewer.actual_size)
             self.act_actual.setShortcut(QKeySequence("Ctrl+1"))
             toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        else:
-            toolbar.hide()
-            row = QHBoxLayout()
-            row.addWidget(self.message)
-            layout.addLayout(row, 1)
         close = toolbar.addAction(self.tr("Close"), self.close)
         close.setShortcut(QKeySequence.StandardKey.Close)
         self.addAction(close)
+        self.close_button: QAbstractButton
+        if self.viewer is None:
+            # Only a message: never a dead end. The owner can keep a copy to open
+            # elsewhere, as the message says, or close the window.
+            toolbar.hide()
+            self._data, self._title = data, title
+            save = QPushButton(self.tr("Save a copy…"), self)
+            save.setObjectName("previewSave")
+            save.setEnabled(bool(data))
+            save.clicked.connect(self.save_copy)
+            self.close_button = QPushButton(self.tr("Close"), self)
+            self.close_button.setDefault(True)
+            self.close_button.clicked.connect(self.close)
+            buttons = QHBoxLayout()
+            buttons.addStretch(1)
+            buttons.addWidget(save)
+            buttons.addWidget(self.close_button)
+            buttons.addStretch(1)
+            column = QVBoxLayout()
+            column.setContentsMargins(24, 24, 24, 24)
+            column.addStretch(1)
+            column.addWidget(self.message)
+            column.addSpacing(12)
+            column.addLayout(buttons)
+            column.addStretch(1)
+            layout.addLayout(column, 1)
+            self.resize(480, 260)
+            return
+        button = toolbar.widgetForAction(close)
+        assert isinstance(button, QAbstractButton)
+        self.close_button = button
         self.resize(820, 900 if mime == "application/pdf" else 700)
+
+    def save_copy(self) -> None:
+        """Write the decrypted bytes where the owner chooses (a copy they asked for)."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _f = QFileDialog.getSaveFileName(self, self.tr("Save a copy"),
+                                               str(Path.home() / self._title))
+        if path:
+            try:
+                Path(path).write_bytes(self._data)
+            except OSError as exc:
+                self._say(self.tr("The copy could not be saved: %1").replace(
+                    "%1", exc.strerror or type(exc).__name__))
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
@@ -214,6 +258,7 @@ class PreviewWindow(QWidget):
         if isinstance(self.viewer, PdfViewer):
             self.viewer.release()
         self.viewer = None
+        self._data = b""
         super().closeEvent(event)  # type: ignore[arg-type]
 
 

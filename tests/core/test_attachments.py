@@ -79,3 +79,21 @@ def test_orphans_from_a_crash_are_cleaned(book, attached) -> None:
     assert not stray.exists()
     _cid, att_id, data = attached
     assert book.attachments.read_bytes(att_id, audit=False) == data
+
+
+def test_an_empty_file_is_refused_and_nothing_is_kept(book, tmp_path) -> None:
+    from app.attachments import EMPTY_FILE
+    from app.errors import ValidationError
+
+    cid = book.customers.create(name="空 ファイル")
+    empty = tmp_path / "scan.pdf"
+    empty.write_bytes(b"")
+    before = list(book.attachments.folder.glob("*.otk")) if book.attachments.folder.exists() \
+        else []
+    with pytest.raises(ValidationError) as raised:
+        book.attachments.add(cid, empty)
+    assert raised.value.message == EMPTY_FILE and raised.value.detail == "scan.pdf"
+    assert book.attachments.list(cid) == []
+    after = list(book.attachments.folder.glob("*.otk")) if book.attachments.folder.exists() \
+        else []
+    assert after == before

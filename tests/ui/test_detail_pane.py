@@ -311,3 +311,63 @@ def test_attach_dialog_defaults_from_the_file(qtbot, tmp_path: Path) -> None:
     contract = AttachDialog(files=[pdf])
     qtbot.addWidget(contract)
     assert contract.kind() == "contract" and contract.date_label() == "Contract date"
+
+
+def test_several_files_each_get_their_own_kind(window, seeded, qtbot, tmp_path: Path) -> None:
+    """A contract and two photos dropped together: each file its kind (guessed, changeable);
+    the combo above sets them all at once."""
+    pane = _pane(window, seeded)
+    pdf = tmp_path / "契約書.pdf"
+    pdf.write_bytes(minimal_pdf())
+    photos = [write_png(tmp_path / f"施術{i}.png") for i in range(2)]
+    dialog = pane.attach_files(seeded.customers["田中"], [pdf, *photos])
+    assert dialog is not None
+    assert dialog.kinds() == ["contract", "photo", "photo"]
+    assert dialog.kind_combo.currentData() == ""  # "each file as chosen below"
+    dialog.file_kinds[1].setCurrentIndex(dialog.file_kinds[1].findData("other"))
+    assert dialog.kinds() == ["contract", "other", "photo"]
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("photo"))
+    assert dialog.kinds() == ["photo", "photo", "photo"]
+    dialog.file_kinds[0].setCurrentIndex(dialog.file_kinds[0].findData("contract"))
+    assert dialog.kind_combo.currentData() == ""
+    dialog.accept()
+    cid = seeded.customers["田中"]
+    qtbot.waitUntil(lambda: len(seeded.book.attachments.list(cid)) == 3, timeout=5000)
+    kinds = {a.file_name: a.kind for a in seeded.book.attachments.list(cid)}
+    assert kinds == {"契約書.pdf": "contract", "施術0.png": "photo", "施術1.png": "photo"}
+
+
+def test_an_empty_file_is_left_out_and_named(window, seeded, qtbot, tmp_path: Path) -> None:
+    pane = _pane(window, seeded)
+    empty = tmp_path / "空.pdf"
+    empty.write_bytes(b"")
+    assert pane.attach_files(seeded.customers["田中"], [empty]) is None
+    assert pane.last_note.isVisible() and "空.pdf" in pane.last_note.text()
+    pane.last_note.close()
+    photo = write_png(tmp_path / "写真.png")
+    dialog = pane.attach_files(seeded.customers["田中"], [empty, photo])
+    assert dialog is not None and dialog.files == [photo]
+    dialog.reject()
+
+
+def test_every_preview_can_be_closed(qtbot) -> None:
+    """Even one that shows only a message (an empty or unreadable file)."""
+    from PySide6.QtCore import Qt
+
+    from ui.preview import PreviewWindow
+
+    for data, mime in ((b"", "image/png"), (b"", "application/pdf"),
+                       (b"zip", "application/zip")):
+        window = PreviewWindow(data, mime, "file")
+        qtbot.addWidget(window)
+        window.show()
+        assert window.close_button.isVisible()
+        with qtbot.waitSignal(window.destroyed, timeout=2000):
+            qtbot.mouseClick(window.close_button, Qt.MouseButton.LeftButton)
+    from tests.ui.test_inbox_support import image_bytes
+
+    image = PreviewWindow(image_bytes(), "image/png", "photo")
+    qtbot.addWidget(image)
+    image.show()
+    assert image.close_button.isVisible() and image.viewer is not None
+    image.close()

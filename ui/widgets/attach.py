@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -85,10 +87,33 @@ class AttachDialog(QDialog):
             kind = guess_kind(sniff_mime(self.files[0])).value
         kind = kind or AttachmentKind.OTHER.value
 
-        self.kind_combo = QComboBox(self)
-        for k in AttachmentKind:
-            self.kind_combo.addItem(kind_label(k.value), k.value)
-        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
+        self.kind_combo = self._kind_combo(kind)
+        # Several files: each its own kind (a contract and two photos dropped together),
+        # guessed from the file; the combo above sets them all at once.
+        self.file_kinds: list[QComboBox] = []
+        per_file: QScrollArea | None = None
+        if len(self.files) > 1:
+            self.kind_combo.insertItem(0, self.tr("Each file as chosen below"), "")
+            self.kind_combo.setCurrentIndex(0)
+            inner = QWidget(self)
+            grid = QFormLayout(inner)
+            grid.setContentsMargins(0, 0, 0, 0)
+            for path in self.files:
+                combo = self._kind_combo(guess_kind(sniff_mime(path)).value)
+                combo.setObjectName("attachFileKind")
+                combo.currentIndexChanged.connect(lambda _i: self._file_kind_changed())
+                name = QLabel(path.name, inner)
+                name.setToolTip(path.name)
+                name.setMaximumWidth(260)
+                grid.addRow(name, combo)
+                self.file_kinds.append(combo)
+            per_file = QScrollArea(self)
+            per_file.setObjectName("attachFileKinds")
+            per_file.setWidgetResizable(True)
+            per_file.setFrameShape(QFrame.Shape.NoFrame)
+            per_file.setWidget(inner)
+            per_file.setMaximumHeight(min(220, 34 * len(self.files) + 8))
+            self._file_kind_changed()  # all guessed alike: that kind shows above
         self.label_combo = QComboBox(self)
         self.label_combo.setEditable(True)
         self.label_combo.addItems([self.tr("Contract date"), self.tr("Reservation date"),
@@ -114,11 +139,12 @@ class AttachDialog(QDialog):
         self.date_check.setChecked(wants_date)
         self.date_edit.setEnabled(wants_date)
         self.label_combo.setEnabled(wants_date)
-        self.kind_combo.currentIndexChanged.connect(
-            lambda _i: self._label_for_kind(self.kind_combo.currentData()))
+        self.kind_combo.currentIndexChanged.connect(lambda _i: self._kind_changed())
 
         form = QFormLayout()
         form.addRow(self.tr("Kind:"), self.kind_combo)
+        if per_file is not None:
+            form.addRow(per_file)
         date_row = QHBoxLayout()
         date_row.addWidget(self.label_combo, 1)
         date_row.addWidget(self.date_edit, 1)
@@ -133,6 +159,35 @@ class AttachDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _kind_combo(self, kind: str) -> QComboBox:
+        combo = QComboBox(self)
+        for k in AttachmentKind:
+            combo.addItem(kind_label(k.value), k.value)
+        combo.setCurrentIndex(max(0, combo.findData(kind)))
+        return combo
+
+    def _kind_changed(self) -> None:
+        chosen = self.kind_combo.currentData()
+        if chosen:  # one kind for all the files
+            for combo in self.file_kinds:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(max(0, combo.findData(chosen)))
+                combo.blockSignals(False)
+            self._label_for_kind(chosen)
+
+    def _file_kind_changed(self) -> None:
+        kinds = set(self.kinds())
+        index = self.kind_combo.findData(kinds.pop()) if len(kinds) == 1 else 0
+        self.kind_combo.blockSignals(True)
+        self.kind_combo.setCurrentIndex(index)
+        self.kind_combo.blockSignals(False)
+
+    def kinds(self) -> list[str]:
+        """The kind of each file, in order (one file, or one kind for all: the same)."""
+        if self.file_kinds:
+            return [str(c.currentData()) for c in self.file_kinds]
+        return [self.kind()] * len(self.files)
+
     def _label_for_kind(self, kind: str) -> None:
         labels = {"contract": self.tr("Contract date"), "id": self.tr("Date checked"),
                   "photo": self.tr("Date taken")}
@@ -140,7 +195,11 @@ class AttachDialog(QDialog):
             self.label_combo.setCurrentText(labels[kind])
 
     def kind(self) -> str:
-        return str(self.kind_combo.currentData())
+        """The kind chosen for all (several files of different kinds: the first one's)."""
+        chosen = self.kind_combo.currentData()
+        if not chosen and self.file_kinds:
+            return str(self.file_kinds[0].currentData())
+        return str(chosen)
 
     def date_label(self) -> str:
         return self.label_combo.currentText().strip() if self.date_check.isChecked() else ""
@@ -152,22 +211,35 @@ class AttachDialog(QDialog):
         return dt.date(d.year(), d.month(), d.day())
 
 
+def usable_files(paths: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """(files to attach, folders and missing files, empty files) — the last two are left out
+    and named to the owner: a 0-byte file is nothing to keep."""
+    files = [p for p in paths if p.is_file()]
+    not_files = [p for p in paths if p not in files]
+    empty = [p for p in files if p.stat().st_size == 0]
+    return [p for p in files if p not in empty], not_files, empty
+
+
 def encrypt_files(parent: QWidget, book: Book, customer_id: int, files: list[Path], *,
                   kind: str, date_label: str, labelled_date: dt.date | None,
+                  kinds: list[str] | None = None,
                   on_done: Callable[[list[int]], None] | None = None,
                   on_failure: Callable[[BaseException], None] | None = None) -> BackgroundOp:
-    """Encrypt ``files`` into the book in the background; ``on_done(ids)`` afterwards."""
+    """Encrypt ``files`` into the book in the background; ``on_done(ids)`` afterwards.
+
+    ``kinds``: each file's own kind (else ``kind`` for all)."""
     from ui.worker import run_in_background
 
     sizes = [p.stat().st_size for p in files]
     total = sum(sizes)
+    each = list(kinds) if kinds is not None else [kind] * len(files)
 
     def work(progress: Any) -> list[int]:
         ids: list[int] = []
         done_before = 0
-        for path, size in zip(files, sizes, strict=True):
+        for path, size, file_kind in zip(files, sizes, each, strict=True):
             ids.append(book.attachments.add(
-                customer_id, path, kind=kind, date_label=date_label,
+                customer_id, path, kind=file_kind, date_label=date_label,
                 labelled_date=labelled_date,
                 progress=lambda n, base=done_before: progress(base + n, total),
                 cancel=progress.cancelled))

@@ -46,7 +46,13 @@ from ui.errors import show_error, translate_error
 from ui.formatting import format_date, format_datetime
 from ui.resources import icon
 from ui.thumbnails import decrypt_thumbnail
-from ui.widgets.attach import AttachDialog, encrypt_files, human_size, kind_label
+from ui.widgets.attach import (
+    AttachDialog,
+    encrypt_files,
+    human_size,
+    kind_label,
+    usable_files,
+)
 from ui.widgets.field_editors import (
     DateEditor,
     FieldEditor,
@@ -707,13 +713,18 @@ class DetailPane(QWidget):
 
     def attach_files(self, customer_id: int, paths: list[Path]) -> AttachDialog | None:
         """Ask kind and date for ``paths``, then encrypt them into the book (background)."""
-        files = [p for p in paths if p.is_file()]
-        skipped = len(paths) - len(files)
-        if skipped:
+        files, not_files, empty = usable_files(paths)
+        if not_files or empty:
             # Said without blocking: the files that can be attached still go ahead.
-            note = QMessageBox(QMessageBox.Icon.Information, self.tr("Attach files"), self.tr(
-                "Folders and missing files cannot be attached; %1 left out.").replace(
-                    "%1", str(skipped)), QMessageBox.StandardButton.Ok, self)
+            lines = []
+            if not_files:
+                lines.append(self.tr("Folders and missing files cannot be attached; %1 left "
+                                     "out.").replace("%1", str(len(not_files))))
+            if empty:
+                lines.append(self.tr("Empty files (0 bytes) hold nothing to keep; left out: "
+                                     "%1").replace("%1", "、".join(p.name for p in empty)))
+            note = QMessageBox(QMessageBox.Icon.Information, self.tr("Attach files"),
+                               "\n".join(lines), QMessageBox.StandardButton.Ok, self)
             note.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             note.open()
             self.last_note = note
@@ -728,7 +739,7 @@ class DetailPane(QWidget):
             if book is None:
                 return
             self._track(encrypt_files(
-                self, book, customer_id, files, kind=dialog.kind(),
+                self, book, customer_id, files, kind=dialog.kind(), kinds=dialog.kinds(),
                 date_label=dialog.date_label(), labelled_date=dialog.labelled_date(),
                 on_done=lambda ids: self._attached(customer_id, ids)))
 
