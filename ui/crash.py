@@ -93,7 +93,7 @@ class CrashDialog(QDialog):
     def __init__(self, exc: BaseException, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("crashDialog")
-        self.setWindowTitle(self.tr("Otokui: an unexpected problem"))
+        self.setWindowTitle(self.tr("An unexpected problem"))  # "— Otokui" is added
         self.details = crash_details(exc)
         layout = QVBoxLayout(self)
         headline = QLabel(self.tr("Something went wrong inside Otokui."))

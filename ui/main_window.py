@@ -164,14 +164,17 @@ class MainWindow(QMainWindow):
         # The running demo behind this window (set by ``ui.app.open_demo_window``).
         self.demo_session: Demo | None = None
         self._settings_dialog: QDialog | None = None
+        self._guide: QDialog | None = None
         self.sync = SyncController(self, make_worker=sync_worker)
         self.sync.status_changed.connect(self._sync_status_changed)
         self._retry_at: float | None = None
         self._retry_timer = QTimer(self)
         self._retry_timer.setInterval(1000)
         self._retry_timer.timeout.connect(self._show_sync_status)
-        self.setWindowTitle(self.tr("Otokui — demo (a practice book, deleted when you quit)")
-                            if demo else self.tr("Otokui — customer book"))
+        # Without "Otokui": the platform adds the application's display name itself
+        # ("顧客台帳 — Otokui"), which said it twice.
+        self.setWindowTitle(self.tr("Demo (a practice book, deleted when you quit)")
+                            if demo else self.tr("Customer book"))
         self.setWindowIcon(icon("otokui"))
 
         self.stack = QStackedWidget(self)
@@ -251,6 +254,10 @@ class MainWindow(QMainWindow):
                                      tip=self.tr("Hide the customer book until it is unlocked"))
         self.act_about = self._action("actAbout", self.tr("&About Otokui"), self.about,
                                       icon_name="about")
+        self.act_guide = self._action("actGuide", self.tr("&First steps"), self.guide,
+                                      tip=self.tr("What to do first: the book, customers, "
+                                                  "tags, LINE, chat, broadcasts"))
+        self.act_guide.setShortcut(QKeySequence.StandardKey.HelpContents)
         self.act_quit = self._action("actQuit", self.tr("&Quit"), self.close,
                                      shortcut=QKeySequence.StandardKey.Quit)
         if self.act_quit.shortcut().isEmpty():
@@ -308,6 +315,8 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu(self.tr("&Tools"))
         tools.addAction(self.act_settings)
         help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.act_guide)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
     def _make_toolbar(self) -> None:
@@ -918,6 +927,16 @@ class MainWindow(QMainWindow):
         from ui.dialogs.about import AboutDialog
 
         AboutDialog(self, self.profile.root).exec()
+
+    def guide(self) -> None:
+        """The first-steps guide, beside the window (not modal: the owner follows it)."""
+        from ui.dialogs.guide import GuideDialog
+
+        if self._guide is None:
+            self._guide = GuideDialog(self)
+        self._guide.show()
+        self._guide.raise_()
+        self._guide.activateWindow()
 
     # --- lock and unlock -------------------------------------------------------------------------
     @property

@@ -4,6 +4,14 @@
 <context>
     <name>attachments</name>
     <message>
+        <source>This file is empty (0 bytes): there is nothing to attach.</source>
+        <translation>このファイルは空（0バイト）のため、添付するものがありません。</translation>
+    </message>
+    <message>
+        <source>Check the file opens on this computer, then attach it again.</source>
+        <translation>このパソコンでファイルが開けることを確かめてから、もう一度添付してください。</translation>
+    </message>
+    <message>
         <source>Contract</source>
         <translation>契約書</translation>
     </message>

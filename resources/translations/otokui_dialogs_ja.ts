@@ -308,6 +308,13 @@
     </message>
 </context>
 <context>
+    <name>GuideDialog</name>
+    <message>
+        <source>First steps</source>
+        <translation>はじめての方へ</translation>
+    </message>
+</context>
+<context>
     <name>ImportWizard</name>
     <message>
         <source>Import customers from CSV</source>

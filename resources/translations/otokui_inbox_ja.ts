@@ -219,6 +219,10 @@
         <translation>すべての対応状況</translation>
     </message>
     <message>
+        <source>New messages: the list is sorted again when the pointer leaves it.</source>
+        <translation>新しいメッセージがあります。ポインターを一覧から離すと並べ替えます。</translation>
+    </message>
+    <message>
         <source>No conversations yet. Messages from LINE friends appear here.</source>
         <translation>トークはまだありません。LINEの友だちからのメッセージがここに表示されます。</translation>
     </message>
@@ -355,6 +359,26 @@
         <translation>お客様のLINEに「既読」と表示されます。</translation>
     </message>
     <message>
+        <source>Mark it Done</source>
+        <translation>対応済みにする</translation>
+    </message>
+    <message>
+        <source>Mark it In progress</source>
+        <translation>対応中にする</translation>
+    </message>
+    <message>
+        <source>Leave the status as it is</source>
+        <translation>対応状況を変えない</translation>
+    </message>
+    <message>
+        <source>When the customer writes again, a conversation marked Done becomes Not handled.</source>
+        <translation>お客様からまたメッセージが届くと、対応済みのトークは未対応に戻ります。</translation>
+    </message>
+    <message>
+        <source>After you reply</source>
+        <translation>返信したら</translation>
+    </message>
+    <message>
         <source>Templates</source>
         <translation>定型文</translation>
     </message>
@@ -414,6 +438,25 @@
     <message>
         <source>Remove this bubble</source>
         <translation>この吹き出しを削除</translation>
+    </message>
+    <message>
+        <source>LINE takes at most %1 characters in a bubble; this one has %2.</source>
+        <extracomment>How many bubbles this one may become (set by the composer: the free places + 1).</extracomment>
+        <translation>LINEで送れる吹き出しは%1文字までです。この吹き出しは%2文字あります。</translation>
+    </message>
+    <message>
+        <source>Shorten it, or split it into bubbles at line and sentence ends.</source>
+        <translation>短くするか、改行や文の区切りで吹き出しに分けてください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Split into %n bubbles</source>
+        <translation>
+            <numerusform>%nつの吹き出しに分ける</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>It does not fit in the bubbles left (5 at most): shorten it.</source>
+        <translation>残りの吹き出し（合わせて5つまで）に収まりません。短くしてください。</translation>
     </message>
 </context>
 </TS>

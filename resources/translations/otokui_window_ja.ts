@@ -29,6 +29,10 @@
         <translation>…ほか %1 件</translation>
     </message>
     <message>
+        <source>Each file as chosen below</source>
+        <translation>ファイルごとに下で選ぶ</translation>
+    </message>
+    <message>
         <source>Contract date</source>
         <translation>契約日</translation>
     </message>
@@ -84,8 +88,8 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <source>Otokui: an unexpected problem</source>
-        <translation>Otokui: 予期しない問題</translation>
+        <source>An unexpected problem</source>
+        <translation>予期しない問題</translation>
     </message>
     <message>
         <source>Something went wrong inside Otokui.</source>
@@ -337,6 +341,10 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>フォルダーや見つからないファイルは添付できません。%1 件を除きました。</translation>
     </message>
     <message>
+        <source>Empty files (0 bytes) hold nothing to keep; left out: %1</source>
+        <translation>空のファイル（0バイト）は保管するものがないため、除きました：%1</translation>
+    </message>
+    <message>
         <source>Save a copy</source>
         <translation>コピーを保存</translation>
     </message>
@@ -376,12 +384,12 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>氏名・ふりがな・電話番号・メール・メモで検索(Ctrl+F)</translation>
     </message>
     <message>
-        <source>Otokui — demo (a practice book, deleted when you quit)</source>
-        <translation>Otokui — デモ(練習用の台帳です。終了すると消えます)</translation>
+        <source>Demo (a practice book, deleted when you quit)</source>
+        <translation>デモ（練習用の台帳です。終了すると消えます）</translation>
     </message>
     <message>
-        <source>Otokui — customer book</source>
-        <translation>Otokui — 顧客台帳</translation>
+        <source>Customer book</source>
+        <translation>顧客台帳</translation>
     </message>
     <message>
         <source>&amp;New customer…</source>
@@ -446,6 +454,14 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <message>
         <source>&amp;About Otokui</source>
         <translation>Otokuiについて(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;First steps</source>
+        <translation>はじめての方へ(&amp;F)</translation>
+    </message>
+    <message>
+        <source>What to do first: the book, customers, tags, LINE, chat, broadcasts</source>
+        <translation>最初にすること：台帳、お客様、タグ、LINE、チャット、配信</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -851,6 +867,18 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <message>
         <source>Close</source>
         <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>コピーを保存…</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>コピーを保存</translation>
+    </message>
+    <message>
+        <source>The copy could not be saved: %1</source>
+        <translation>コピーを保存できませんでした：%1</translation>
     </message>
     <message>
         <source>Opening…</source>

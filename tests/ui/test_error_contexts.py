@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
 
 import app
 from app.errors import OtokuiError, ValidationError
