@@ -55,8 +55,11 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("Otokui")
     app.setApplicationDisplayName("Otokui")
     app.setWindowIcon(icon("otokui"))
-    # Fusion looks the same on Windows, macOS and Linux, and takes our style sheet well.
-    app.setStyle("Fusion")
+    # Fusion looks the same on Windows, macOS and Linux, and takes our style sheet well;
+    # without its theme icons on dialog buttons (ui/style.py).
+    from ui.style import OtokuiStyle
+
+    app.setStyle(OtokuiStyle())
     return app
 
 
@@ -88,6 +91,9 @@ def prepare(app: QApplication, settings: Settings, profile: Profile) -> None:
     settings.upgrade()
     i18n.compile_if_stale()
     i18n.install_translators(app, settings.language)
+    from ui import file_dialogs
+
+    file_dialogs.install(app)  # Qt's own file dialog (Linux) gets room for Japanese
     app.setStyleSheet(style_sheet())
     family = choose_font(app)
     log.info("starting (language %s, font %s)", settings.language, family or "default")

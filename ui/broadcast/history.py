@@ -61,6 +61,8 @@ if TYPE_CHECKING:
     from ui.book_events import BookEvents
 
 log = logging.getLogger("otokui.ui.broadcast")
+#: Columns of counts: right-aligned, with their headers.
+NUMBER_COLUMNS = frozenset({"sent", "failed", "skipped", "not_sent", "cost"})
 
 _Index = QModelIndex | QPersistentModelIndex
 PAGE = 500
@@ -104,8 +106,13 @@ class BroadcastListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole \
-                or not 0 <= section < len(self.COLUMNS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:  # over the numbers, on their side
+            right = self.COLUMNS[section] in NUMBER_COLUMNS
+            return int((Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft)
+                       | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return {
             "state": self.tr("State"), "when": self.tr("Date", "date and time, a column"),
@@ -144,8 +151,7 @@ class BroadcastListModel(QAbstractTableModel):
                 "Messages of the month it used (one per customer it was sent to)")
         if role == Qt.ItemDataRole.ForegroundRole and column == "state":
             return QColor(STATE_COLOURS.get(info.state, "#3C4043"))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-                "sent", "failed", "skipped", "not_sent", "cost"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBER_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
             return info.id
@@ -192,8 +198,11 @@ class RecipientResultsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole \
-                or not 0 <= section < len(self.COLUMNS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return {"customer": self.tr("Customer"), "result": self.tr("Result"),
                 "reason": self.tr("Reason")}[self.COLUMNS[section]]

@@ -46,6 +46,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("otokui.ui.inbox")
 
+#: A disabled send button's colours (contrast 5.9:1; the style sheet's other disabled
+#: buttons use the same).
+DISABLED_BACKGROUND = "#EEF1F3"
+DISABLED_TEXT = "#5F6368"
+
 
 @dataclass
 class PickedImage:
@@ -230,10 +235,13 @@ class Composer(QWidget):
         self.send_button.setShortcut("Ctrl+Return")
         self.send_button.setMinimumHeight(34)
         self.send_button.clicked.connect(self.send)
+        # Disabled, it still says what sending would cost: dark grey on light grey, readable
+        # (white on pale green was not).
         self.send_button.setStyleSheet(
             "QPushButton#sendButton { background: #06C755; color: white; border: none;"
             " border-radius: 6px; padding: 6px 16px; font-weight: bold; }"
-            "QPushButton#sendButton:disabled { background: #B7DFC6; }")
+            f"QPushButton#sendButton:disabled {{ background: {DISABLED_BACKGROUND};"
+            f" color: {DISABLED_TEXT}; border: 1px solid #D5DADF; }}")
         self.blocked_note = QLabel(self)
         self.blocked_note.setObjectName("composerBlocked")
         self.blocked_note.setWordWrap(True)

@@ -55,8 +55,12 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_SERVED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _FOREGROUND, int(ID_ROLE),
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_SERVED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _FOREGROUND, _ALIGNMENT, int(ID_ROLE),
                      int(TAGS_ROLE)})
+#: Numbers line up on the right, under a header on the right; text and its header left.
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
           | Qt.ItemFlag.ItemIsDragEnabled)
 _BLOCKED_GREY = QColor("#8A9099")
@@ -81,6 +85,8 @@ class Column:
     sort: str | None
     field_id: int | None = None
     field_name: str = ""
+    #: A number or points field: right-aligned, as are its header and its digits.
+    numeric: bool = False
 
 
 def encode_ids(ids: Iterable[int]) -> QMimeData:
@@ -131,7 +137,8 @@ class CustomerTableModel(QAbstractTableModel):
         columns = [Column(k, builtin[k]) for k in self._visible_builtin if k in builtin]
         for f in self.book.fields.list():
             if f.show_in_list:
-                columns.append(Column(f"field:{f.id}", f"field:{f.id}", f.id, f.name))
+                columns.append(Column(f"field:{f.id}", f"field:{f.id}", f.id, f.name,
+                                      numeric=f.type in ("number", "points")))
         self._columns = columns
 
     def builtin_title(self, key: str) -> str:
@@ -289,6 +296,8 @@ class CustomerTableModel(QAbstractTableModel):
             return None
         if role == ID_ROLE:
             return self._ids[index.row()]
+        if role == _ALIGNMENT:
+            return _RIGHT if self._columns[index.column()].numeric else None
         cached = self._cached(index.row())
         if cached is None:
             return None
@@ -342,6 +351,8 @@ class CustomerTableModel(QAbstractTableModel):
                 self.builtin_title(column.key)
         if role == Qt.ItemDataRole.ToolTipRole and column.key == "picture":
             return self.tr("Picture")
+        if role == _ALIGNMENT:
+            return _RIGHT if column.numeric else _LEFT
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

@@ -442,6 +442,10 @@ class PointsHistory(QDialog):
         table.setObjectName("pointsHistory")
         table.setHorizontalHeaderLabels([self.tr("When"), self.tr("Points"),
                                          self.tr("Reason")])
+        for column in range(3):  # the points' header over the points, on the right
+            table.horizontalHeaderItem(column).setTextAlignment(
+                (Qt.AlignmentFlag.AlignRight if column == 1 else Qt.AlignmentFlag.AlignLeft)
+                | Qt.AlignmentFlag.AlignVCenter)
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for row, e in enumerate(reversed(entries)):
