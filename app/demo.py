@@ -330,7 +330,8 @@ def _names(rng: random.Random, count: int) -> list[str]:
 
 
 class _Simulator:
-    """The friends' side: every few seconds one of them does something, as people do."""
+    """The friends' side: every 8-20 s one of them does something, as people do, and they
+    wait for answers (:data:`MAX_UNANSWERED_PER_FRIEND`, :data:`MAX_UNANSWERED`)."""
 
     def __init__(self, emulator: Emulator, friends: list[str], spare_names: list[str],
                  rng: random.Random, interval: tuple[float, float]) -> None:

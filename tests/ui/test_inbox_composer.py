@@ -263,3 +263,16 @@ def test_a_text_that_does_not_fit_in_the_bubbles_left_is_not_split(
     assert "shorten it" in editor.too_long.text()
     composer.remove_bubble(composer.editors[-1])  # now 3 fit
     assert editor.split_button.isVisible()
+
+
+def test_the_long_text_note_in_japanese(qtbot, qapp, book, seeded) -> None:
+    from ui import i18n
+
+    i18n.install_translators(qapp, "ja")  # the conftest fixture removes it afterwards
+    composer = _composer(qtbot, book, seeded.customers["田中"])
+    composer.set_text("お知らせです。\n" * 1000)
+    editor = composer.editors[0]
+    assert editor.too_long.text() == (
+        "LINEで送れる吹き出しは5,000文字までです。この吹き出しは8,000文字あります。"
+        "短くするか、改行や文の区切りで吹き出しに分けてください。")
+    assert editor.split_button.text() == "2つの吹き出しに分ける"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,12 +141,12 @@ class TextBubbleEditor(QWidget):
         why = self.tr("LINE takes at most %1 characters in a bubble; this one has %2.").replace(
             "%1", f"{MAX_TEXT_UNITS:,}").replace("%2", f"{n:,}")
         if self._parts is not None:
-            self.too_long.setText(why + " " + self.tr(
-                "Shorten it, or split it into bubbles at line and sentence ends."))
+            advice = self.tr("Shorten it, or split it into bubbles at line and sentence ends.")
             self.split_button.setText(self.tr("Split into %n bubbles", "", len(self._parts)))
         else:
-            self.too_long.setText(why + " " + self.tr(
-                "It does not fit in the bubbles left (5 at most): shorten it."))
+            advice = self.tr("It does not fit in the bubbles left (5 at most): shorten it.")
+        # Japanese sentences run on without a space after 。 (English ones keep theirs).
+        self.too_long.setText(re.sub(r"(?<=[。！？]) +", "", f"{why} {advice}"))
         self.too_long.show()
         self.split_button.setVisible(self._parts is not None)
 
