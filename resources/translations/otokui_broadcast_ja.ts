@@ -446,6 +446,7 @@
     <name>BroadcastListModel</name>
     <message>
         <source>State</source>
+        <extracomment>Columns of counts: right-aligned, with their headers.</extracomment>
         <translation>状態</translation>
     </message>
     <message>

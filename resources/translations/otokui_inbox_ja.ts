@@ -433,6 +433,7 @@
     <name>TextBubbleEditor</name>
     <message>
         <source>Write a message…</source>
+        <extracomment>A disabled send button&apos;s colours (contrast 5.9:1; the style sheet&apos;s other disabled buttons use the same).</extracomment>
         <translation>メッセージを入力…</translation>
     </message>
     <message>

@@ -130,7 +130,7 @@
     <name>CustomerTableModel</name>
     <message>
         <source>LINE name</source>
-        <extracomment>Mime type of dragged customer rows: a JSON list of customer ids. Rows kept in the cache before it is emptied (scrolling through 100,000 rows). The query changed and the ids were replaced (not a mere repaint).</extracomment>
+        <extracomment>Mime type of dragged customer rows: a JSON list of customer ids. Rows kept in the cache before it is emptied (scrolling through 100,000 rows). Numbers line up on the right, under a header on the right; text and its header left. A number or points field: right-aligned, as are its header and its digits. The query changed and the ids were replaced (not a mere repaint).</extracomment>
         <translation>LINE名</translation>
     </message>
     <message>
