@@ -32,6 +32,36 @@ class AuditAction:
     REKEY = "rekey"
     FIELD_DELETED = "field_deleted"
     TAG_DELETED = "tag_deleted"
+    #: The rows an import skipped, written to a CSV file the owner chose (like an export).
+    EXPORT_SKIPPED_ROWS = "export_skipped_rows"
+
+
+#: Characters of an old or new value kept in a timeline entry (a memo can be long).
+CHANGE_CHARS = 100
+
+
+def _change_text(value: Any) -> str:
+    if value is None or value == [] or value == "":
+        return ""
+    if isinstance(value, list):
+        text = ";".join(str(v) for v in value)
+    elif isinstance(value, float) and value == int(value):
+        text = str(int(value))
+    elif hasattr(value, "isoformat"):
+        text = value.isoformat(sep=" ", timespec="minutes") if hasattr(value, "hour") \
+            else value.isoformat()
+    else:
+        text = str(value)
+    return text if len(text) <= CHANGE_CHARS else text[:CHANGE_CHARS - 1] + "…"
+
+
+def change_data(old: Any, new: Any) -> dict[str, str]:
+    """``old`` and ``new`` as timeline text (empty for no value), for a field_changed entry.
+
+    Timeline entries live in the encrypted book, shown to the owner only; they are never
+    written to the log file.
+    """
+    return {"old": _change_text(old), "new": _change_text(new)}
 
 
 class AuditService:

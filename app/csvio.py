@@ -61,10 +61,12 @@ from app.customers import clean_value
 from app.errors import CancelledError, CsvError, DiskFullError, ImportRowsError, ValidationError
 from app.fields import (
     ATTACHMENT_TYPES,
+    REQUIRED_MESSAGE,
     SEARCHED_TYPES,
     FieldType,
     display,
     from_row,
+    required_on_create,
     to_columns,
     validate,
 )
@@ -220,6 +222,10 @@ def _check_not_binary(data: bytes) -> None:
         raise _csv_error(QT_TRANSLATE_NOOP(
             _CTX, "This is an Excel workbook, not a CSV file. In Excel, choose "
             "File → Save As → CSV UTF-8, then import that file."))
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        # Checked before UTF-16: a UTF-32 little-endian file starts with UTF-16's mark too.
+        raise _csv_error(QT_TRANSLATE_NOOP(
+            _CTX, "This file is saved as UTF-32. Save it as CSV UTF-8 instead."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _csv_error(QT_TRANSLATE_NOOP(
             _CTX, "This file is saved as UTF-16 (Unicode text). Save it as CSV UTF-8 "
@@ -283,6 +289,10 @@ def _decode(data: bytes, encoding: str) -> tuple[str, str]:
         raise _csv_error(QT_TRANSLATE_NOOP(
             _CTX, "The file is not in the chosen text encoding."),
             f"line {_line_of(data, exc.start)}") from None
+    # A file saved twice by tools that each add a byte order mark starts with two (or
+    # more); the marks are not text, and left in they would glue onto the first header
+    # ("\ufeff氏名" names no column, and the row imports as a nameless customer).
+    content = content.lstrip("\ufeff")
     if not content.strip():
         raise _csv_error(QT_TRANSLATE_NOOP(_CTX, "The file is empty."))
     return content, chosen
@@ -321,7 +331,9 @@ def _load(path: Path, encoding: str) -> tuple[str, list[str], Iterable[tuple[int
     records = iter(_records(content))
     for _row, cells in records:
         if any(c.strip() for c in cells):
-            return used, [c.strip() for c in cells], records
+            # A byte order mark inside a header cell (pasted from another file) is dropped
+            # too; export's apostrophe before a formula-like header is undone.
+            return used, [_unguard(c.replace("\ufeff", "").strip()) for c in cells], records
     raise _csv_error(QT_TRANSLATE_NOOP(_CTX, "The file is empty."))
 
 
@@ -570,8 +582,11 @@ def _problem(row: int, column: str, reason: str, value: str,
 class _Checker:
     """Validates rows and resolves who they are, without writing anything."""
 
-    def __init__(self, s: Session, headers: list[str], columns: list[_Column]) -> None:
+    def __init__(self, s: Session, headers: list[str], columns: list[_Column],
+                 absent_required: list[CustomField] | None = None) -> None:
         self.index = _Index.load(s)
+        #: Required fields the file has no column for: a new customer would lack them.
+        self.absent_required = [f.name for f in absent_required or []]
         self.seen = _Seen()
         self.problems: list[RowProblem] = []
         self.ops: list[_Op] = []
@@ -642,10 +657,9 @@ class _Checker:
                                      str(builtins.get(key, "") or ""), earlier))
             return
         self.seen.add(row, cid, line, phone, email)
-        if cid is None and empty_required:
-            for header in empty_required:
-                problems.append(_problem(row, header, QT_TRANSLATE_NOOP(
-                    "fields", "This field is required."), ""))
+        if cid is None and (empty_required or self.absent_required):
+            for header in empty_required + self.absent_required:
+                problems.append(_problem(row, header, REQUIRED_MESSAGE, ""))
             return
         self.ops.append(_Op(row, cid, builtins, values, tags, phone, email))
 
@@ -940,8 +954,11 @@ def _big_cache(s: Session) -> Iterator[None]:
 
 def import_csv(book: Book, path: Path, *, encoding: str = "auto",
                mapping: dict[int, str | None] | None = None, dry_run: bool = False,
-               progress: Progress | None = None, cancel: Cancel | None = None) -> ImportReport:
-    """Import customers from ``path``, all or nothing.
+               progress: Progress | None = None, cancel: Cancel | None = None,
+               skip_bad_rows: bool = False, skipped_rows_path: Path | None = None,
+               problem_header: str = "problem",
+               reason_text: Callable[[str], str] = str) -> ImportReport:
+    """Import customers from ``path``, all or nothing (by default).
 
     ``mapping`` assigns columns (index → target key, None to ignore); by default it is
     guessed from the headers (:func:`auto_mapping`). A dry run validates everything and
@@ -952,6 +969,13 @@ def import_csv(book: Book, path: Path, *, encoding: str = "auto",
     import, written once, so ``total`` is twice the rows (once for a dry run). ``cancel()``
     is polled between chunks; when it returns true, :class:`CancelledError` is raised and
     nothing is stored.
+
+    ``skip_bad_rows`` (the owner's explicit choice) imports the good rows and leaves the
+    bad ones out; ``skipped_rows_path`` then receives the rows left out, with the file's
+    own columns plus ``problem_header`` (each reason through ``reason_text``), so they can
+    be fixed and imported again (:func:`app.csv_problems.write_skipped_rows`). That file
+    is written inside the import's transaction: if it cannot be written, nothing is
+    imported. It is recorded in the audit log like an export.
     """
     used, headers, records = _load(path, encoding)
     rows = list(records)
@@ -960,6 +984,8 @@ def import_csv(book: Book, path: Path, *, encoding: str = "auto",
         mapping = auto_mapping(headers, fields)
     columns = _plan(headers, mapping, fields)
     mapped = {c.index for c in columns}
+    mapped_fields = {c.field.id for c in columns if c.field is not None}
+    absent_required = [f for f in required_on_create(fields) if f.id not in mapped_fields]
     ignored_columns = _ignored(headers, mapped, rows)
     steps = len(rows) if dry_run else 2 * len(rows)
 
@@ -972,7 +998,7 @@ def import_csv(book: Book, path: Path, *, encoding: str = "auto",
     fields_by_id = {c.field.id: c.field for c in columns if c.field is not None}
     session = book.db.read() if dry_run else book.db.write()
     with session as s:
-        checker = _Checker(s, headers, columns)
+        checker = _Checker(s, headers, columns, absent_required)
         for i, (row, cells) in enumerate(rows, start=1):
             checker.check(row, cells)
             if i % _POLL_EVERY == 0:
@@ -989,7 +1015,7 @@ def import_csv(book: Book, path: Path, *, encoding: str = "auto",
                                             and _change(op, existing, fields_by_id, tag_ids)),
                                 problems=checker.problems, ignored_columns=ignored_columns,
                                 dry_run=True, new_tags=new_tags)
-        if checker.problems:
+        if checker.problems and not skip_bad_rows:
             log.info("CSV import refused: %d problems in %d rows", len(checker.problems),
                      checker.total)
             raise ImportRowsError(checker.problems)
@@ -1003,17 +1029,26 @@ def import_csv(book: Book, path: Path, *, encoding: str = "auto",
                 writer.write(chunk)
                 done += len(chunk)
                 tick(done)
+        skipped = len({p.row for p in checker.problems})
+        if skipped and skipped_rows_path is not None:
+            from app.csv_problems import write_skipped_rows
+
+            write_skipped_rows(headers, rows, checker.problems, Path(skipped_rows_path),
+                               problem_header=problem_header, reason_text=reason_text)
+            AuditService.add(s, AuditAction.EXPORT_SKIPPED_ROWS, target="customers",
+                             count=skipped)
         AuditService.add(s, AuditAction.IMPORT_CSV, target="customers", count=checker.total,
-                         created=writer.created, updated=writer.updated, encoding=used)
+                         created=writer.created, updated=writer.updated, encoding=used,
+                         skipped=skipped)
         tick(steps)
-    log.info("CSV import: %d rows, %d created, %d updated", checker.total, writer.created,
-             writer.updated)
+    log.info("CSV import: %d rows, %d created, %d updated, %d skipped", checker.total,
+             writer.created, writer.updated, skipped)
     book.announce("customers")
     book.announce("tags")
     book.announce("audit")
     return ImportReport(total=checker.total, created=writer.created, updated=writer.updated,
-                        problems=[], ignored_columns=ignored_columns, dry_run=False,
-                        new_tags=new_tags)
+                        problems=list(checker.problems), ignored_columns=ignored_columns,
+                        dry_run=False, new_tags=new_tags)
 
 
 def _ignored(headers: list[str], mapped: set[int], rows: list[tuple[int, list[str]]]
@@ -1089,7 +1124,10 @@ def export_csv(book: Book, path: Path, *, customer_ids: list[int] | None = None,
     """
     path = Path(path)
     fields = [f for f in book.fields.list() if FieldType(f.type) not in ATTACHMENT_TYPES]
-    headers = [t.en if english_headers else t.ja for t in TARGETS] + [f.name for f in fields]
+    # Header cells are guarded like data cells: a custom field can be named
+    # "=HYPERLINK(...)" and Excel runs a formula in the first row as readily as anywhere.
+    headers = [_guard(t.en if english_headers else t.ja) for t in TARGETS] + [
+        _guard(f.name) for f in fields]
     columns = [(f.id, _CellFormat(f)) for f in fields]
     field_ids = _json_ids([f.id for f in fields])
     rows_written = 0

@@ -10,8 +10,10 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from app import search, textnorm, values
+from app.audit import change_data
 from app.errors import NotFoundError, ValidationError
 from app.i18n import QT_TRANSLATE_NOOP
+from app.phones import check_phone
 from app.store.models import Customer, CustomerTag, utcnow
 
 if TYPE_CHECKING:
@@ -75,9 +77,8 @@ def clean_value(name: str, raw: Any) -> Any:
     if name == "email" and value and ("@" not in value or " " in value):
         raise ValidationError(value[:40], message=QT_TRANSLATE_NOOP(
             _CTX, "This is not an email address."))
-    if name == "phone" and value and len(textnorm.phone_digits(value)) < 6:
-        raise ValidationError(value[:40], message=QT_TRANSLATE_NOOP(
-            _CTX, "This is not a phone number."))
+    if name == "phone" and value:
+        value = check_phone(value)
     if name == "postal_code" and value:
         digits = textnorm.phone_digits(value)
         if len(digits) != 7:
@@ -119,13 +120,39 @@ class CustomerService:
     def __init__(self, book: Book) -> None:
         self._book = book
 
-    def create(self, **data: Any) -> int:
-        from app.audit import AuditService
+    def create(self, *, field_values: dict[int, Any] | None = None,
+               check_required: bool = False, **data: Any) -> int:
+        """A new customer with built-in ``data`` and custom ``field_values`` (id → raw).
 
+        With ``check_required`` (a customer entered by the owner), every required custom
+        field must have a value, else :class:`ValidationError` names the first one missing
+        and nothing is stored. Friends who arrive from LINE by themselves are created
+        without the check: they cannot fill in the shop's fields; the detail pane marks
+        what is missing.
+        """
+        from app.audit import AuditService
+        from app.fields import REQUIRED_MESSAGE, missing_required
+        from app.store.models import CustomField
+
+        raw_values = dict(field_values or {})
         with self._book.db.write() as s:
+            if check_required or raw_values:
+                fields = list(s.scalars(select(CustomField)))
+                by_id = {f.id: f for f in fields}
+                if check_required:
+                    missing = missing_required(fields, raw_values)
+                    if missing:
+                        raise ValidationError(missing[0].name[:60], message=REQUIRED_MESSAGE)
             customer = self.create_in(s, data)
             AuditService.timeline_add(s, customer.id, "created")
             cid = customer.id
+            for fid, raw in raw_values.items():
+                f = by_id.get(fid)
+                if f is None:
+                    raise NotFoundError(f"field {fid}")
+                if raw is None or raw == [] or (isinstance(raw, str) and not raw.strip()):
+                    continue
+                self._book.fields.set_value_in(s, cid, fid, raw, field=f)
         self._book.announce("customers", [cid])
         return cid
 
@@ -152,11 +179,16 @@ class CustomerService:
             customer = s.get(Customer, customer_id)
             if customer is None:
                 raise NotFoundError(f"customer {customer_id}")
+            before = {n: getattr(customer, n) for n in data if n in EDITABLE}
             changed = apply_fields(customer, data)
             if changed:
                 customer.updated_at = utcnow()
                 for name in changed:
-                    AuditService.timeline_add(s, customer_id, "field_changed", field=name)
+                    # Old and new values go into the timeline (inside the encrypted book),
+                    # never into the log file.
+                    AuditService.timeline_add(
+                        s, customer_id, "field_changed", field=name,
+                        **change_data(before.get(name), getattr(customer, name)))
                 if _SEARCHED.intersection(changed):
                     s.flush()
                     search.reindex(s, [customer_id])

@@ -69,7 +69,7 @@ def validate(field: CustomField, raw: Any) -> Any:
     ftype = FieldType(field.type)
     if raw is None or (isinstance(raw, str) and raw.strip() == "") or raw == []:
         if field.required:
-            raise _invalid(field.name, QT_TRANSLATE_NOOP(_CTX, "This field is required."))
+            raise _invalid(field.name, REQUIRED_MESSAGE)
         return None
     if ftype in (FieldType.TEXT, FieldType.LONG_TEXT):
         text = str(raw)
@@ -155,6 +155,27 @@ def display(field: CustomField, value: Any) -> str:
     if ftype is FieldType.DATETIME:
         return str(value.strftime("%Y-%m-%d %H:%M"))
     return str(value)
+
+
+REQUIRED_MESSAGE = QT_TRANSLATE_NOOP(_CTX, "This field is required.")
+
+
+def required_on_create(fields: list[CustomField]) -> list[CustomField]:
+    """The fields a new customer must have a value in.
+
+    Points always have a balance (0), and image and file fields are attachments added
+    afterwards, so neither can be asked for when a customer is made.
+    """
+    return [f for f in fields if f.required
+            and FieldType(f.type) not in ATTACHMENT_TYPES | {FieldType.POINTS}]
+
+
+def missing_required(fields: list[CustomField], values: dict[int, Any]) -> list[CustomField]:
+    """The required fields (of :func:`required_on_create`) with no value in ``values``."""
+    def empty(v: Any) -> bool:
+        return v is None or v == [] or (isinstance(v, str) and not v.strip())
+
+    return [f for f in required_on_create(fields) if empty(values.get(f.id))]
 
 
 class FieldService:
@@ -284,6 +305,7 @@ class FieldService:
         value = validate(field, raw)
         ftype = FieldType(field.type)
         row = s.get(FieldValue, (customer_id, field_id))
+        before = from_row(field, row)
         if ftype is FieldType.POINTS:
             # Setting points sets the balance; the difference is kept as history.
             old = int(row.num_value or 0) if row else 0
@@ -302,7 +324,10 @@ class FieldService:
             for k, v in cols.items():
                 setattr(row, k, v)
             row.updated_at = utcnow()
-        AuditService.timeline_add(s, customer_id, "field_changed", field=field.name)
+        from app.audit import change_data
+
+        AuditService.timeline_add(s, customer_id, "field_changed", field=field.name,
+                                  **change_data(before, value))
         from app.customers import touch_customer
 
         touch_customer(s, customer_id, reindex=ftype in SEARCHED_TYPES)

@@ -19,6 +19,7 @@ import pytest
 
 from app import csvio
 from app.audit import AuditAction
+from app.phones import NOT_JAPANESE
 from app.book import Book, Change
 from app.csvio import (
     TARGETS,
@@ -361,7 +362,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_stored(cbook: Book, tmp_path: 
     expected = [
         (3, "誕生日", "This is not a valid date (for example 2026-11-29)."),
         (4, "コース", "This is not one of the choices."),
-        (5, "電話番号", "This is not a phone number."),
+        (5, "電話番号", NOT_JAPANESE),
         (6, "メールアドレス", "This is not an email address."),
         (7, "郵便番号", "A postal code has 7 digits (for example 150-0001)."),
         (8, "来店回数", "This is not a number."),
