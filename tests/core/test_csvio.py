@@ -19,7 +19,6 @@ import pytest
 
 from app import csvio
 from app.audit import AuditAction
-from app.phones import NOT_JAPANESE
 from app.book import Book, Change
 from app.csvio import (
     TARGETS,
@@ -33,6 +32,7 @@ from app.csvio import (
 )
 from app.errors import CancelledError, CsvError, ImportRowsError
 from app.fields import FieldType
+from app.phones import NOT_JAPANESE
 from app.profile import Profile
 from app.search import CustomerQuery
 
