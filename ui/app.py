@@ -60,6 +60,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     from ui.style import OtokuiStyle
 
     app.setStyle(OtokuiStyle())
+    from ui.widgets.wheel_guard import install_wheel_guard
+
+    install_wheel_guard()  # no form's combo, spin or date box takes the wheel unfocused
     return app
 
 

@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
                  reopen: Callable[[], Book] | None = None, demo: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        from ui.widgets.wheel_guard import install_wheel_guard
+
+        install_wheel_guard()  # every form in the window: the wheel scrolls, never edits
         self.settings = settings
         self.book: Book | None = book
         self.profile: Profile = book.profile

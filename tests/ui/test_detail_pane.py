@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
+from app.phones import NOT_JAPANESE
 from tests.ui.helpers import drag_and_drop, file_mime, minimal_pdf, write_png
 from ui.preview import ImageView, PdfViewer, PreviewWindow
 from ui.widgets.attach import AttachDialog
@@ -52,7 +53,7 @@ def test_a_refused_value_stays_as_typed_with_the_reason(window, seeded) -> None:
     phone = pane.builtin["phone"]
     _type(phone, "12")
     assert phone.has_error and phone.error_label.isVisibleTo(pane)
-    assert phone.error_label.text() == "This is not a phone number."
+    assert phone.error_label.text() == NOT_JAPANESE
     assert phone.value() == "12"  # nothing typed is lost
     assert seeded.book.customers.get(seeded.customers["田中"]).phone == "090-1234-5678"
     # A change from elsewhere does not overwrite what the owner is fixing.

@@ -64,6 +64,7 @@ from ui.widgets.field_editors import (
 )
 from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.painting import initial_avatar, initial_of, readable_on
+from ui.widgets.wheel_guard import install_wheel_guard
 from ui.worker import RunningOps
 
 if TYPE_CHECKING:
@@ -165,6 +166,7 @@ class DetailPane(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setAcceptDrops(True)
         self.setMinimumWidth(340)
+        install_wheel_guard()  # the wheel scrolls the pane; it never edits a field
         self.book: Book | None = book
         self.customer_id: int | None = None
         self._drafts: dict[int, dict[str, tuple[Any, str]]] = {}
@@ -519,7 +521,11 @@ class DetailPane(QWidget):
         if kind == "field_changed":
             name = str(data.get("field", ""))
             label = name if name in custom_fields else self.builtin_label(name)
-            return self.tr("Changed: %1").replace("%1", label)
+            if "old" not in data and "new" not in data:  # entries from before the values
+                return self.tr("Changed: %1").replace("%1", label)
+            empty = self.tr("(empty)")
+            return self.tr("Changed: %1: %2 → %3").replace("%1", label).replace(
+                "%2", str(data.get("old") or empty)).replace("%3", str(data.get("new") or empty))
         if kind == "tag_added":
             return self.tr("Tag added: %1").replace("%1", str(data.get("tag", "")))
         if kind == "tag_removed":

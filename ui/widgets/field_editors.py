@@ -232,6 +232,29 @@ class NumberEditor(FieldEditor):
         self.spin.setValue(EMPTY_NUMBER if value is None else float(value))
 
 
+class _OptionalDateEdit(QDateEdit):
+    """A date edit that can be empty (shown as 未設定) and stays empty until a date is
+    chosen: a step from empty (an arrow key, or the wheel while it has focus) goes to
+    today, not to 1900 plus the steps."""
+
+    def stepBy(self, steps: int) -> None:
+        if self.date() == EMPTY_DATE:
+            self.setDate(QDate.currentDate())
+            return
+        super().stepBy(steps)
+
+
+class _OptionalDateTimeEdit(QDateTimeEdit):
+    """:class:`_OptionalDateEdit` for a date and time: a step from empty goes to now."""
+
+    def stepBy(self, steps: int) -> None:
+        if self.dateTime().date() == EMPTY_DATE:
+            now = QDateTime.currentDateTime()
+            self.setDateTime(QDateTime(now.date(), QTime(now.time().hour(), 0)))
+            return
+        super().stepBy(steps)
+
+
 def _date_format() -> str:
     return "yyyy年M月d日" if current_language() == "ja" else "MMM d, yyyy"
 
@@ -241,7 +264,7 @@ class DateEditor(FieldEditor):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.edit = QDateEdit(self)
+        self.edit = _OptionalDateEdit(self)
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat(_date_format())
         self.edit.setMinimumDate(EMPTY_DATE)
@@ -275,7 +298,7 @@ class DateEditor(FieldEditor):
 class DateTimeEditor(FieldEditor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.edit = QDateTimeEdit(self)
+        self.edit = _OptionalDateTimeEdit(self)
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat(_date_format() + " HH:mm")
         self.edit.setMinimumDateTime(QDateTime(EMPTY_DATE, QTime(0, 0)))

@@ -1,0 +1,90 @@
+"""Issue 9 ("the owner's day") in the window: the wheel never edits, values in the
+timeline, tag chips that wrap, drops that name the customer, the view's export and
+broadcast, the empty book's guidance. Real encrypted books (tests/ui/conftest.py)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ui.widgets.field_editors import ChoiceEditor, DateEditor, NumberEditor
+
+
+def _wheel(widget: QWidget, ticks: int = 2) -> None:
+    """``ticks`` notches of the wheel (down) with the pointer over ``widget``."""
+    centre = QPointF(widget.rect().center())
+    for _ in range(ticks):
+        event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                            QPoint(0, -120), Qt.MouseButton.NoButton,
+                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                            False)
+        QApplication.sendEvent(widget, event)
+
+
+def _pane(window, seeded, who: str = "田中"):
+    assert window.select_customer(seeded.customers[who])
+    return window.content.detail
+
+
+def test_the_wheel_scrolls_the_pane_and_edits_nothing(window, seeded) -> None:
+    pane = _pane(window, seeded)
+    cid = seeded.customers["田中"]
+    book = seeded.book
+    window.resize(1300, 520)  # short: the pane scrolls
+    QApplication.processEvents()
+    before_values = book.fields.values_of(cid)
+    before = book.customers.get(cid)
+    timeline = len(book.audit.timeline(cid))
+    rank = pane.custom[seeded.fields["会員ランク"]]
+    visits = pane.custom[seeded.fields["来店回数"]]
+    anniversary = pane.custom[seeded.fields["記念日"]]
+    birthday = pane.builtin["birthday"]
+    assert isinstance(rank, ChoiceEditor) and isinstance(visits, NumberEditor)
+    assert isinstance(anniversary, DateEditor) and isinstance(birthday, DateEditor)
+    bar = pane.scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    for target in (rank.combo, visits.spin, visits.spin.lineEdit(), anniversary.edit,
+                   birthday.edit, birthday.edit.lineEdit()):
+        bar.setValue(0)
+        _wheel(target)
+        assert bar.value() > 0, target  # the pane scrolled instead
+    assert rank.value() == "ゴールド" and visits.value() == 12
+    assert birthday.value() is None and anniversary.value() is None
+    assert book.fields.values_of(cid) == before_values
+    assert book.customers.get(cid).birthday == before.birthday is None
+    assert len(book.audit.timeline(cid)) == timeline  # nothing saved
+
+
+def test_a_focused_field_takes_the_wheel_and_an_empty_date_starts_today(window, seeded,
+                                                                       qtbot) -> None:
+    import datetime as dt
+
+    pane = _pane(window, seeded)
+    rank = pane.custom[seeded.fields["会員ランク"]]
+    rank.combo.setFocus()
+    qtbot.waitUntil(rank.combo.hasFocus)
+    _wheel(rank.combo, 1)
+    assert rank.combo.currentText() != "ゴールド"  # the owner chose to scroll this one
+    birthday = pane.builtin["birthday"]
+    birthday.edit.setFocus()
+    qtbot.waitUntil(birthday.edit.hasFocus)
+    birthday.edit.stepBy(2)  # an arrow key, or the wheel over the focused field
+    assert birthday.value() == dt.date.today()  # not 1902-01-01
+
+
+def test_wheel_focus_is_never_given_by_the_wheel(window, seeded) -> None:
+    pane = _pane(window, seeded)
+    for editor in (pane.custom[seeded.fields["会員ランク"]].combo,
+                   pane.custom[seeded.fields["来店回数"]].spin, pane.builtin["birthday"].edit):
+        assert editor.focusPolicy() == Qt.FocusPolicy.StrongFocus
+
+
+def test_the_timeline_says_old_and_new_values(window, seeded) -> None:
+    pane = _pane(window, seeded)
+    rank = pane.custom[seeded.fields["会員ランク"]]
+    rank.combo.setCurrentIndex(rank.combo.findData("シルバー"))
+    rank.commit()
+    window.content.events.flush()
+    texts = [pane.timeline.item(i).text() for i in range(pane.timeline.count())]
+    assert any(t.endswith("Changed: 会員ランク: ゴールド → シルバー") for t in texts), texts
