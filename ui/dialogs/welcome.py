@@ -33,12 +33,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -92,6 +94,17 @@ def _title(text: str, parent: QWidget, scale: float = 1.35) -> QLabel:
     return label
 
 
+def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
+    """``page`` in a frameless scroll area: at a large scale, or on a small screen, the
+    page scrolls instead of squashing its inputs to a few pixels."""
+    area = QScrollArea(parent)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(page)
+    return area
+
+
 def _note(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
@@ -119,7 +132,7 @@ class WelcomeDialog(QDialog):
         self.stack = QStackedWidget(self)
         for build in (self._build_start, self._build_create, self._build_show_code,
                       self._build_confirm_code, self._build_busy, self._build_restore):
-            self.stack.addWidget(build())
+            self.stack.addWidget(_scrolled(build(), self.stack))
 
         self.back_button = QPushButton(self.tr("Back"), self)
         self.back_button.clicked.connect(self._back)
@@ -139,9 +152,29 @@ class WelcomeDialog(QDialog):
         layout.setSpacing(16)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
-        self.resize(600, 520)
         self._probe_keyring()
         self._go(self.PAGE_START)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Open large enough for the tallest page (the passphrase page with its hints and
+        a no-password-store note) at any scale, within the screen; a page that still
+        does not fit scrolls (each page is in a scroll area) and is never squashed."""
+        width = max(600, self.fontMetrics().lineSpacing() * 32)
+        margins = self.layout().contentsMargins()
+        inner = width - margins.left() - margins.right()
+        pages = [self.stack.widget(i).widget() for i in range(self.stack.count())]
+        tallest = max(p.heightForWidth(inner) if p.hasHeightForWidth()
+                      else p.sizeHint().height() for p in pages)
+        # The passphrase page grows by its hints and messages while the owner types.
+        tallest += 6 * self.fontMetrics().lineSpacing()
+        height = (tallest + margins.top() + margins.bottom() + self.layout().spacing()
+                  + self.next_button.sizeHint().height())
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            width = min(width, int(screen.width() * 0.95))
+            height = min(height, int(screen.height() * 0.9))
+        self.resize(width, height)
 
     # --- pages -----------------------------------------------------------------------------
     def _build_start(self) -> QWidget:
@@ -193,6 +226,9 @@ class WelcomeDialog(QDialog):
         self.no_keyring_label = message_label(page)
         self.passphrase_fields = NewPassphraseFields(page)
         self.passphrase_fields.changed.connect(self._update_buttons)
+        # The error under the page ("type the same passphrase twice") is about what was
+        # typed: it goes as soon as the owner types again; the live hints take over.
+        self.passphrase_fields.changed.connect(lambda: set_message(self.create_message, ""))
         self.recovery_box = QCheckBox(self.tr("Make a recovery passphrase (recommended)"), page)
         self.recovery_box.setChecked(True)
         self.recovery_box.toggled.connect(lambda _c: self._update_buttons())
@@ -416,6 +452,9 @@ class WelcomeDialog(QDialog):
         self.passphrase_fields.setVisible(with_passphrase)
         if with_passphrase and self.stack.currentIndex() == self.PAGE_CREATE:
             self.passphrase_fields.setFocus()
+            area = self.stack.currentWidget()
+            if isinstance(area, QScrollArea):
+                area.ensureWidgetVisible(self.passphrase_fields)
         set_message(self.create_message, "")
         self._update_buttons()
 
