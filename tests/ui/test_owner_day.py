@@ -88,3 +88,44 @@ def test_the_timeline_says_old_and_new_values(window, seeded) -> None:
     window.content.events.flush()
     texts = [pane.timeline.item(i).text() for i in range(pane.timeline.count())]
     assert any(t.endswith("Changed: 会員ランク: ゴールド → シルバー") for t in texts), texts
+
+
+# --- 配信 from the toolbar: to the view ------------------------------------------------------
+
+raises_windows = __import__("pytest").mark.qt_log_ignore(
+    r"This plugin does not support raise\(\)", extend=True)
+
+
+@raises_windows
+def test_broadcast_from_the_toolbar_preselects_the_viewed_segment(window, seeded, book,
+                                                                  qtbot) -> None:
+    from app.segments import Group, TagCondition
+
+    regulars = book.segments.save("常連さん", Group(items=(
+        TagCondition("any", (seeded.tags["常連"],)),)))
+    window.content.events.flush()
+    sidebar = window.content.sidebar
+    qtbot.waitUntil(lambda: sidebar.select_key(f"segment:{regulars}"))
+    integration = window.broadcasts
+    integration.act_new.trigger()
+    composer = integration.composer
+    assert composer.rb_segment.isChecked()
+    assert composer.segment_combo.currentData() == regulars
+    composer.close()
+    integration.composer = None
+    composer.deleteLater()
+    assert sidebar.select_key(f"tag:{seeded.tags['VIP']}")
+    integration.act_new.trigger()
+    composer = integration.composer
+    assert composer.rb_tag.isChecked() and composer.tag_combo.currentData() == seeded.tags["VIP"]
+    # An open draft keeps the recipients it has.
+    assert sidebar.select_key(f"segment:{regulars}")
+    integration.act_new.trigger()
+    assert integration.composer is composer and composer.rb_tag.isChecked()
+
+
+@raises_windows
+def test_broadcast_from_the_toolbar_takes_a_selection_of_several(window, seeded) -> None:
+    window.content.view.selectAll()
+    window.broadcasts.act_new.trigger()
+    assert window.broadcasts.composer.rb_selected.isChecked()

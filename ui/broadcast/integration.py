@@ -358,12 +358,31 @@ class BroadcastIntegration(QObject):
             composer = BroadcastComposer(book, runner, self.window, selected_ids=selected)
             composer.history_requested.connect(self.open_history)
             self.composer = composer
+            if kind is None:
+                # From the toolbar or the menu: to whom the owner is looking at (an open
+                # draft keeps the recipients it has).
+                kind, ident = self.view_recipients()
         if kind is not None:
             if kind == SELECTED:
                 composer.set_selected(selected)
             composer.choose_recipients(kind, ident)
         self._bring_forward(composer)
         return composer
+
+    def view_recipients(self) -> tuple[str | None, int | None]:
+        """The recipients the window shows: the saved segment or the one tag chosen in
+        the sidebar, else the customers selected in the table (two or more; one row is
+        always selected while browsing), else None (the composer's default: everyone)."""
+        content = self.window.content
+        if content is not None:
+            choice = content.sidebar.choice()
+            if choice.segment_id is not None:
+                return SEGMENT, int(choice.segment_id)
+            if len(choice.tags_any) == 1:
+                return TAG, int(choice.tags_any[0])
+        if len(self.window.selected_ids()) > 1:
+            return SELECTED, None
+        return None, None
 
     def broadcast_to_selected(self) -> BroadcastComposer | None:
         if not self.window.selected_ids():
