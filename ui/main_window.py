@@ -428,6 +428,8 @@ class MainWindow(QMainWindow):
         content.view.selectionModel().selectionChanged.connect(self._selection_changed)
         content.view.selectionModel().currentChanged.connect(self._selection_changed)
         content.view.files_dropped.connect(self.attach_files_to)
+        content.view.drop_target_changed.connect(self._drop_target)
+        content.detail.files_attached.connect(self._files_attached)
         content.view.builtin_columns_chosen.connect(self._columns_chosen)
         content.view.field_column_toggled.connect(self._field_column_toggled)
         content.view.doubleClicked.connect(lambda _i: content.detail.focus_first_field())
@@ -737,10 +739,27 @@ class MainWindow(QMainWindow):
         return self._run(work, label=label, cancellable=False, on_success=done)
 
     def attach_files_to(self, customer_id: int, paths: list[str]) -> None:
-        """Files dropped on a customer's row: attach them (asks kind and date first)."""
+        """Files dropped on a customer's row: attach them (asks kind and date first).
+
+        The row dropped on becomes the shown customer, so the detail pane, the dialog
+        (which names them) and the confirmation all speak of the same person."""
         if self.content is None:
             return
+        self.select_customer(customer_id)
         self.content.detail.attach_files(customer_id, [Path(p) for p in paths])
+
+    def _drop_target(self, customer_id: int) -> None:
+        """Files dragged over a row: say whose they will be (the row is highlighted)."""
+        if customer_id < 0 or self.content is None:
+            self.statusBar().clearMessage()
+            return
+        name = self.content.detail.customer_name(customer_id)
+        self.statusBar().showMessage(self.tr("Drop to attach the files to %1.").replace(
+            "%1", name))
+
+    def _files_attached(self, _customer_id: int, count: int, name: str) -> None:
+        self.statusBar().showMessage(self.tr("%n file(s) attached to %1.", "", count).replace(
+            "%1", name), 10000)
 
     # --- long work -------------------------------------------------------------------------------
     def _run(self, fn: Any, **kwargs: Any) -> BackgroundOp:

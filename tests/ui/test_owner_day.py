@@ -129,3 +129,47 @@ def test_broadcast_from_the_toolbar_takes_a_selection_of_several(window, seeded)
     window.content.view.selectAll()
     window.broadcasts.act_new.trigger()
     assert window.broadcasts.composer.rb_selected.isChecked()
+
+
+# --- files dropped on a row: whose they become -----------------------------------------------
+
+def test_a_drop_on_a_row_highlights_it_and_names_the_customer(window, seeded, qtbot,
+                                                              tmp_path) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from tests.ui.helpers import file_mime, write_png
+
+    assert window.select_customer(seeded.customers["田中"])  # another customer is shown
+    png = write_png(tmp_path / "photo.png")
+    model, view = window.content.model, window.content.view
+    row = model.row_of(seeded.customers["山田"])
+    pos = view.visualRect(model.index(row, 1)).center()
+    mime = file_mime(png)
+    actions = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(pos, actions, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view.viewport(), enter)
+    move = QDragMoveEvent(pos, actions, mime, Qt.MouseButton.LeftButton,
+                          Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view.viewport(), move)
+    assert move.isAccepted()
+    assert view.drop_row == row  # highlighted while the files are over it
+    assert "山田 花子" in window.statusBar().currentMessage()
+    drop = QDropEvent(QPointF(pos), actions, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view.viewport(), drop)
+    assert drop.isAccepted() and view.drop_row is None
+    pane = window.content.detail
+    assert pane.customer_id == seeded.customers["山田"]  # the pane shows whose they become
+    dialog = pane.last_attach_dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
+    assert dialog.customer_label.text() == "Attach to: 山田 花子"
+    assert "山田 花子" in dialog.windowTitle()
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    cid = seeded.customers["山田"]
+    qtbot.waitUntil(lambda: len(seeded.book.attachments.list(cid)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() ==
+                    "1 file(s) attached to 山田 花子.", timeout=5000)
+    assert seeded.book.attachments.list(seeded.customers["田中"]) == []

@@ -66,7 +66,7 @@ class AttachDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, *, files: list[Path] | None = None,
                  kind: str | None = None, date_label: str = "",
-                 labelled_date: dt.date | None = None) -> None:
+                 labelled_date: dt.date | None = None, customer_name: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("attachDialog")
         self.files = list(files or [])
@@ -74,6 +74,20 @@ class AttachDialog(QDialog):
         self.setWindowTitle(self.tr("Attachment details") if editing
                             else self.tr("Attach files"))
         layout = QVBoxLayout(self)
+        #: Whose files these become, said first: a drop on the wrong row is seen here.
+        self.customer_label = QLabel(self)
+        self.customer_label.setObjectName("attachCustomer")
+        self.customer_label.setWordWrap(True)
+        font = self.customer_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.customer_label.setFont(font)
+        if customer_name:
+            self.customer_label.setText(self.tr("Attach to: %1").replace("%1", customer_name))
+            if not editing:
+                self.setWindowTitle(self.tr("Attach files to %1").replace("%1", customer_name))
+        self.customer_label.setVisible(bool(customer_name))
+        layout.addWidget(self.customer_label)
         if self.files:
             names = "\n".join(f"{p.name}  ({human_size(p.stat().st_size)})"
                               for p in self.files[:8])

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -94,6 +94,8 @@ class CustomerTableView(QTableView):
 
     #: Files dropped on a customer's row: (customer id, local paths).
     files_dropped = Signal(int, list)
+    #: Files are being dragged over a customer's row (its id), or off the rows (-1).
+    drop_target_changed = Signal(int)
     #: The owner chose columns in the header menu: built-in keys to show.
     builtin_columns_chosen = Signal(list)
     #: The owner toggled a custom field's column: (field id, shown).
@@ -129,6 +131,8 @@ class CustomerTableView(QTableView):
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hh.customContextMenuRequested.connect(self._header_menu)
         self._chips = TagChipDelegate(self)
+        #: The row files are dragged over, highlighted so the owner sees who gets them.
+        self.drop_row: int | None = None
 
     # --- model -----------------------------------------------------------------------------------
     def customer_model(self) -> CustomerTableModel | None:
@@ -282,6 +286,15 @@ class CustomerTableView(QTableView):
             return []
         return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
 
+    def _set_drop_row(self, row: int | None) -> None:
+        if row == self.drop_row:
+            return
+        self.drop_row = row
+        self.viewport().update()
+        model = self.customer_model()
+        self.drop_target_changed.emit(
+            model.id_at(row) if row is not None and model is not None else -1)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.local_files(event):
             event.acceptProposedAction()
@@ -289,17 +302,42 @@ class CustomerTableView(QTableView):
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if self.local_files(event) and self.indexAt(event.position().toPoint()).isValid():
+        index = self.indexAt(event.position().toPoint())
+        if self.local_files(event) and index.isValid():
             event.acceptProposedAction()
+            self._set_drop_row(index.row())
         else:
             event.ignore()
+            self._set_drop_row(None)
+
+    def dragLeaveEvent(self, event: Any) -> None:
+        self._set_drop_row(None)
+        super().dragLeaveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
         files = self.local_files(event)
         index = self.indexAt(event.position().toPoint())
         model = self.customer_model()
+        self._set_drop_row(None)
         if not files or not index.isValid() or model is None:
             event.ignore()
             return
         event.acceptProposedAction()
         self.files_dropped.emit(model.id_at(index.row()), files)
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if self.drop_row is None:
+            return
+        # The whole row under the dragged files, outlined and tinted: whose it will be.
+        top = self.rowViewportPosition(self.drop_row)
+        rect = QRect(0, top, self.viewport().width(), self.rowHeight(self.drop_row))
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = self.palette().highlight().color()
+        fill = QColor(colour)
+        fill.setAlpha(60)
+        painter.setBrush(fill)
+        painter.setPen(QPen(colour, 2))
+        painter.drawRoundedRect(rect.adjusted(1, 1, -2, -2), 4, 4)
+        painter.end()

@@ -160,6 +160,9 @@ def _section(title: str, parent: QWidget) -> QLabel:
 
 
 class DetailPane(QWidget):
+    #: Files were attached: (customer id, how many, the customer's name), to confirm.
+    files_attached = Signal(int, int, str)
+
     def __init__(self, book: Book, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
@@ -736,7 +739,8 @@ class DetailPane(QWidget):
             self.last_note = note
         if not files or self.book is None:
             return None
-        dialog = AttachDialog(self, files=files)
+        name = self.customer_name(customer_id)
+        dialog = AttachDialog(self, files=files, customer_name=name)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_attach_dialog = dialog
 
@@ -747,13 +751,24 @@ class DetailPane(QWidget):
             self._track(encrypt_files(
                 self, book, customer_id, files, kind=dialog.kind(), kinds=dialog.kinds(),
                 date_label=dialog.date_label(), labelled_date=dialog.labelled_date(),
-                on_done=lambda ids: self._attached(customer_id, ids)))
+                on_done=lambda ids: self._attached(customer_id, ids, name)))
 
         dialog.accepted.connect(accepted)
         dialog.open()
         return dialog
 
-    def _attached(self, customer_id: int, ids: list[int]) -> None:
+    def customer_name(self, customer_id: int) -> str:
+        """The name the owner knows the customer by (the one the table shows)."""
+        if self.book is None:
+            return ""
+        try:
+            c = self.book.customers.get(customer_id)
+        except NotFoundError:
+            return ""
+        return c.name or c.display_name or self.tr("(no name)")
+
+    def _attached(self, customer_id: int, ids: list[int], name: str = "") -> None:
+        self.files_attached.emit(customer_id, len(ids), name)
         if customer_id == self.customer_id:
             self._fill_attachments()
             self._fill_timeline()
