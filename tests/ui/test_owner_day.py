@@ -173,3 +173,45 @@ def test_a_drop_on_a_row_highlights_it_and_names_the_customer(window, seeded, qt
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() ==
                     "1 file(s) attached to 山田 花子.", timeout=5000)
     assert seeded.book.attachments.list(seeded.customers["田中"]) == []
+
+
+# --- tag chips wrap, never overlap ----------------------------------------------------------
+
+def _chips_laid_out(pane) -> None:
+    chips = list(pane.tags.chips)  # the chips shown now (old ones are gone from the list)
+    box = pane.tags.chips_box.rect()
+    for i, chip in enumerate(chips):
+        assert box.contains(chip.geometry()), (chip.geometry(), box)  # not clipped
+        for other in chips[i + 1:]:
+            assert not chip.geometry().intersects(other.geometry()), (chip.geometry(),
+                                                                      other.geometry())
+    # The chips' box is as tall as its rows (the tag field below is not drawn over them).
+    assert pane.tags.chips_box.height() >= max(c.geometry().bottom() for c in chips)
+
+
+def test_tag_chips_wrap_without_overlapping(window, seeded, qtbot, settings) -> None:
+    pane = _pane(window, seeded)
+    names = ["カラー希望", "ロング", "平日午前", "紹介あり", "学生", "ヘッドスパ常連", "DM不要"]
+    for name in names:
+        pane.add_tag(name)
+        _chips_laid_out(pane)  # at once; the old chips, not yet deleted, are out of the way
+    rows = {c.geometry().top() for c in pane.tags.chips}
+    assert len(rows) >= 2  # wrapped
+    window.resize(900, 800)  # a narrower pane: more rows, still inside
+    QApplication.processEvents()
+    _chips_laid_out(pane)
+    # After a restart (a new window on the same book) they are laid out as well.
+    window.close()
+    from ui.main_window import MainWindow
+
+    reopened = seeded.profile.open(seeded.passphrase)
+    again = MainWindow(reopened, settings)
+    qtbot.addWidget(again)
+    again.resize(1300, 800)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.select_customer(seeded.customers["田中"])
+    QApplication.processEvents()
+    _chips_laid_out(again.content.detail)
+    assert len(again.content.detail.tags.chips) == 2 + len(names)
+    again.close()

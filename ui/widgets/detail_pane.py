@@ -141,15 +141,20 @@ class TagEditor(QWidget):
     def set_tags(self, tags: list[tuple[int, str, str]], all_names: list[str]) -> None:
         for chip in self.chips:
             self.flow.removeWidget(chip)
+            chip.hide()  # at once: until Qt deletes it, it would sit over the new chips
             chip.deleteLater()
         self.chips = []
         for tag_id, name, colour in tags:
             chip = TagChip(tag_id, name, colour, self.chips_box)
             chip.removed.connect(self.remove_requested)
             self.flow.addWidget(chip)
+            chip.show()
             self.chips.append(chip)
         self.chips_box.setVisible(bool(tags))
         self.names.setStringList([n for n in all_names if n not in {t[1] for t in tags}])
+        # Placed now, not after the next round of the event loop: no frame is drawn with
+        # the new chips piled at the box's corner.
+        self.flow.activate()
         self.chips_box.updateGeometry()
 
 
