@@ -215,3 +215,30 @@ def test_tag_chips_wrap_without_overlapping(window, seeded, qtbot, settings) -> 
     _chips_laid_out(again.content.detail)
     assert len(again.content.detail.tags.chips) == 2 + len(names)
     again.close()
+
+
+# --- required fields when a customer is added ------------------------------------------------
+
+def test_the_new_customer_dialog_asks_required_fields(qtbot, book) -> None:
+    from app.fields import FieldType
+    from ui.dialogs.customer_dialog import NewCustomerDialog
+
+    staff = book.fields.create("担当", FieldType.SINGLE_CHOICE, choices=["佐藤", "鈴木"],
+                               required=True)
+    book.fields.create("メモ2", FieldType.TEXT)  # not required: not asked here
+    before = book.customers.count()
+    dialog = NewCustomerDialog(book)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert list(dialog.required) == [staff]
+    dialog.set_values(name="中村 さくら")
+    dialog.save_button.click()
+    editor = dialog.required[staff]
+    assert editor.has_error and editor.error_label.text() == "This field is required."
+    assert dialog.isVisible() and book.customers.count() == before
+    assert dialog.values()["name"] == "中村 さくら"  # nothing typed is lost
+    editor.combo.setCurrentIndex(editor.combo.findData("鈴木"))
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save_button.click()
+    assert book.fields.values_of(dialog.customer_id)[staff] == "鈴木"

@@ -2,13 +2,15 @@
 
 Each field is checked by the core's own rule (:func:`app.customers.clean_value`, the one
 ``book.customers.create`` applies), so the owner sees every problem at once, next to the
-field it belongs to, and nothing they typed is lost. Custom fields are filled in the
-detail pane afterwards.
+field it belongs to, and nothing they typed is lost. Required custom fields ("必須") are
+asked here too, below the built-in ones, and the core refuses a new customer without them
+(``create(check_required=True)``); other custom fields are filled in the detail pane
+afterwards.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.customers import clean_value
 from app.errors import OtokuiError, ValidationError
+from app.fields import validate
 from ui.dialogs.passphrase import ERROR, message_label, set_message
 from ui.errors import show_error
 
@@ -68,6 +71,7 @@ class NewCustomerDialog(QDialog):
             "birthday": self.tr("e.g. 1990-04-01 or 1990年4月1日"),
         }
         self.edits: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self._required_fields: dict[int, Any] = {}
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setVerticalSpacing(4)
@@ -88,6 +92,19 @@ class NewCustomerDialog(QDialog):
             self.errors[name] = error
             form.addRow(labels[name], edit)
             form.addRow("", error)
+        # Required custom fields: the book refuses a new customer without them.
+        from app.fields import required_on_create
+        from ui.widgets.field_editors import FieldEditor, editor_for
+
+        self.required: dict[int, FieldEditor] = {}
+        for f in required_on_create(book.fields.list()):
+            editor = editor_for(f, self)
+            if editor is None:
+                continue
+            editor.setObjectName(f"custom_{f.id}")
+            self.required[f.id] = editor
+            self._required_fields[f.id] = f
+            form.addRow(f"{f.name} *", editor)
         self.form_error = message_label(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
@@ -138,11 +155,22 @@ class NewCustomerDialog(QDialog):
                 problems[name] = reason_text(exc)
         for name, label in self.errors.items():
             set_message(label, problems.get(name, ""), ERROR)
+        for fid, editor in self.required.items():
+            try:
+                validate(self._required_fields[fid], editor.value())
+                editor.show_error(None)
+            except ValidationError as exc:
+                problems[f"field:{fid}"] = reason_text(exc)
+                editor.show_error(reason_text(exc))
         if problems:
-            first = next(n for n in self.FIELDS if n in problems)
-            self.edits[first].setFocus()
-            if isinstance(self.edits[first], QLineEdit):
-                self.edits[first].selectAll()
+            first = next((n for n in self.FIELDS if n in problems), None)
+            if first is not None:
+                self.edits[first].setFocus()
+                if isinstance(self.edits[first], QLineEdit):
+                    self.edits[first].selectAll()
+            else:
+                fid = next(f for f in self.required if f"field:{f}" in problems)
+                self.required[fid].setFocus()
         return problems
 
     def save(self) -> None:
@@ -151,7 +179,9 @@ class NewCustomerDialog(QDialog):
             return
         data = {k: v for k, v in self.values().items() if v}
         try:
-            self.customer_id = self.book.customers.create(**data)
+            self.customer_id = self.book.customers.create(
+                check_required=True,
+                field_values={fid: e.value() for fid, e in self.required.items()}, **data)
         except ValidationError as exc:
             # A rule only the whole record can break: shown above the buttons; the form
             # stays as typed.
