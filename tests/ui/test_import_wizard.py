@@ -214,3 +214,30 @@ def test_stop_button_keeps_nothing_and_says_so(qtbot, book, tmp_path) -> None:
     assert wizard.result_page.summary.text() == wizard.result_page.tr(
         "The import was stopped.")
     assert book.customers.count() == before
+
+
+def test_importing_the_good_rows_and_writing_the_skipped_ones(qtbot, book, tmp_path) -> None:
+    before = book.customers.count()
+    wizard = _wizard(qtbot, book, _write(tmp_path, "bad.csv", BAD))
+    _to_check(qtbot, wizard)
+    check = wizard.check_page
+    assert check.skip_box.isVisible() and not check.skip_box.isChecked()
+    assert "3" in check.skip_box.text()
+    assert not _commit_button(wizard).isEnabled()  # all or nothing stays the default
+    skipped = tmp_path / "bad-skipped.csv"
+    check.set_skipped_path(skipped)
+    assert check.skip_box.isChecked() and _commit_button(wizard).isEnabled()
+    assert "audit" in check.skip_note.text() and str(skipped) in check.skip_note.text()
+    check.skip_box.setChecked(False)  # changed their mind: blocked again
+    assert not _commit_button(wizard).isEnabled() and wizard.skipped_path is None
+    check.set_skipped_path(skipped)
+    _commit_button(wizard).click()
+    qtbot.waitUntil(lambda: not wizard.result_page.running, timeout=30_000)
+    report = wizard.result_page.report
+    assert (report.created, report.updated) == (1, 0)
+    assert book.customers.count() == before + 1
+    assert str(skipped) in wizard.result_page.message.text()
+    rows = list(csv.reader(skipped.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0] == [*HEADER.strip().split(","), "Problem"]
+    assert [r[0] for r in rows[1:]] == ["中村 さくら", "小林 健太", "加藤 美穂"]
+    assert rows[1][-1].startswith("メールアドレス: ")

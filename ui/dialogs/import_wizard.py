@@ -6,12 +6,15 @@
    guesses the assignment from the headers).
 3. 確認: a dry run (:func:`app.csvio.import_csv` with ``dry_run=True``) says how many
    customers would be added and updated, and lists every bad row (行, 列, 理由, 値). With
-   any bad row nothing can be imported: the 取り込む button stays disabled, and the list can
-   be saved as CSV to fix the file.
+   any bad row nothing is imported by default: the 取り込む button stays disabled, and the
+   list can be saved as CSV to fix the file. Or the owner ticks "import the good rows, skip
+   the N listed" and chooses where the skipped rows go: a CSV with the file's own columns
+   plus a 問題 column, to fix and import again (plain CSV like an export, recorded in the
+   audit log; the page says so).
 4. 取り込み: the real import in the background with progress and a stop button.
 
-The core imports all or nothing, in one transaction: cancelling at any step, or a problem
-found late, stores nothing.
+The core imports in one transaction: cancelling at any step, or a problem found late,
+stores nothing; by default a file with any bad row stores nothing either.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -325,6 +329,13 @@ class CheckPage(QWizardPage):
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.save_button)
+        # The other way through: import the good rows, write the bad ones to a file.
+        self.skip_box = QCheckBox(self)
+        self.skip_box.setObjectName("skipBadRows")
+        self.skip_box.toggled.connect(self._skip_toggled)
+        self.skip_note = QLabel(self)
+        self.skip_note.setWordWrap(True)
+        self.skip_note.setStyleSheet("color: #5B6573;")
         layout = QVBoxLayout(self)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
@@ -332,6 +343,8 @@ class CheckPage(QWizardPage):
         layout.addWidget(self.message)
         layout.addWidget(self.problems_table, 1)
         layout.addLayout(row)
+        layout.addWidget(self.skip_box)
+        layout.addWidget(self.skip_note)
         self._running = False
         self._generation = 0  # a check still running when the owner went back is ignored
 
@@ -350,6 +363,12 @@ class CheckPage(QWizardPage):
         self.problems_table.setRowCount(0)
         self.problems_table.setVisible(False)
         self.save_button.setVisible(False)
+        self.skip_box.blockSignals(True)
+        self.skip_box.setChecked(False)
+        self.skip_box.blockSignals(False)
+        self.skip_box.setVisible(False)
+        self.skip_note.setVisible(False)
+        self.wiz.skipped_path = None
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self._running = True
@@ -421,10 +440,7 @@ class CheckPage(QWizardPage):
 
     def show_problems(self, problems: list[RowProblem]) -> None:
         self.wiz.problems = problems
-        set_message(self.message, self.tr(
-            "%n row(s) have problems, so nothing will be imported until they are fixed. "
-            "Correct them in the file (you can save this list as CSV), then import again.",
-            "", len({p.row for p in problems})), ERROR)
+        set_message(self.message, self._problems_text(), ERROR)
         shown = problems[:MAX_PROBLEMS_SHOWN]
         self.problems_table.setRowCount(len(shown))
         for r, p in enumerate(shown):
@@ -437,6 +453,12 @@ class CheckPage(QWizardPage):
                 self.problems_table.setItem(r, c, item)
         self.problems_table.setVisible(True)
         self.save_button.setVisible(True)
+        bad = len({p.row for p in problems})
+        good = self.report.created + self.report.updated if self.report else 0
+        self.skip_box.setText(self.tr(
+            "Import the good rows and skip the %n listed (saved to a CSV file to fix and "
+            "import again)", "", bad))
+        self.skip_box.setVisible(good > 0)
 
     def _failed(self, exc: BaseException) -> None:
         self._running = False
@@ -448,8 +470,56 @@ class CheckPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return (not self._running and self.report is not None
-                and not self.report.problems and self.report.total > 0)
+        if self._running or self.report is None or self.report.total <= 0:
+            return False
+        if not self.report.problems:
+            return True
+        return self.skip_box.isChecked() and self.wiz.skipped_path is not None
+
+    def _skip_toggled(self, on: bool) -> None:
+        if on and self.wiz.skipped_path is None:
+            path = self._ask_skipped_path()
+            if path is None:
+                self.skip_box.setChecked(False)
+                return
+            self.set_skipped_path(path)
+            return
+        if not on:
+            self.wiz.skipped_path = None
+            self.skip_note.setVisible(False)
+            set_message(self.message, self._problems_text(), ERROR)
+        self.completeChanged.emit()
+
+    def _ask_skipped_path(self) -> Path | None:
+        source = self.wiz.path or Path.home() / "import.csv"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the skipped rows"),
+            str(source.with_name(f"{source.stem}-skipped.csv")), self.tr("CSV files (*.csv)"))
+        return Path(path) if path else None
+
+    def set_skipped_path(self, path: Path) -> None:
+        """Import the good rows; the bad ones go to ``path`` (the file dialog, or a test)."""
+        self.wiz.skipped_path = Path(path)
+        self.skip_box.blockSignals(True)
+        self.skip_box.setChecked(True)
+        self.skip_box.blockSignals(False)
+        bad = len({p.row for p in self.wiz.problems})
+        set_message(self.message, self.tr(
+            "The good rows will be imported. The %n row(s) listed will be left out and "
+            "written to the file below.", "", bad), HINT)
+        self.skip_note.setText(self.tr(
+            "Skipped rows: %1\nThe file has the same columns as yours plus a “Problem” "
+            "column: fix the rows and import it again. Like an export it is a plain CSV "
+            "file, not encrypted, and it is recorded in the audit log; delete it once the "
+            "rows are imported.").replace("%1", str(path)))
+        self.skip_note.setVisible(True)
+        self.completeChanged.emit()
+
+    def _problems_text(self) -> str:
+        return self.tr(
+            "%n row(s) have problems, so nothing will be imported until they are fixed. "
+            "Correct them in the file (you can save this list as CSV), then import again.",
+            "", len({p.row for p in self.wiz.problems}))
 
     def _save_problems(self) -> None:
         default = str((self.wiz.path or Path.home()).with_name(
@@ -517,10 +587,14 @@ class ResultPage(QWizardPage):
         self._running = True
         book, path, encoding, mapping = (self.wiz.book, self.wiz.path, self.wiz.encoding,
                                          dict(self.wiz.mapping))
+        skipped = self.wiz.skipped_path if self.wiz.check_page.skip_box.isChecked() else None
+        problem_header = self.tr("Problem")
 
         def work(progress: Any) -> ImportReport:
             return import_csv(book, path, encoding=encoding, mapping=mapping,
-                              progress=progress, cancel=progress.cancelled)
+                              progress=progress, cancel=progress.cancelled,
+                              skip_bad_rows=skipped is not None, skipped_rows_path=skipped,
+                              problem_header=problem_header, reason_text=reason_text)
 
         op = run_in_background(self, work, on_success=self._imported, on_failure=self._failed)
         op.progressed.connect(self._progressed)
@@ -557,7 +631,13 @@ class ResultPage(QWizardPage):
         self.summary.setText(self.tr("Imported: %1 new, %2 updated.")
                              .replace("%1", f"{report.created:,}")
                              .replace("%2", f"{report.updated:,}"))
-        set_message(self.message, "")
+        skipped = len({p.row for p in report.problems})
+        if skipped and self.wiz.skipped_path is not None:
+            set_message(self.message, self.tr(
+                "%n row(s) skipped, written to %1: fix them there and import that file.",
+                "", skipped).replace("%1", str(self.wiz.skipped_path)), HINT)
+        else:
+            set_message(self.message, "")
 
     def _failed(self, exc: BaseException) -> None:
         self.summary.setText(self.tr("Nothing was imported."))
@@ -587,6 +667,8 @@ class ImportWizard(QWizard):
         self.encoding = "auto"
         self.mapping: dict[int, str | None] = {}
         self.problems: list[RowProblem] = []
+        #: Where the rows an import skips go ("import the good rows"); None: all or nothing.
+        self.skipped_path: Path | None = None
         self._ops: list[BackgroundOp] = []
         self._close_when_done = False
         self.setWindowTitle(self.tr("Import customers from CSV"))
