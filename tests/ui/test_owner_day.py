@@ -242,3 +242,19 @@ def test_the_new_customer_dialog_asks_required_fields(qtbot, book) -> None:
     with qtbot.waitSignal(dialog.accepted):
         dialog.save_button.click()
     assert book.fields.values_of(dialog.customer_id)[staff] == "鈴木"
+
+
+# --- a phone number cut by the window's edge does not pass for whole --------------------------
+
+def test_columns_cut_at_the_edge_fade_out(window, seeded) -> None:
+    view = window.content.view
+    window.content.splitter.setSizes([200, 420, 600])
+    QApplication.processEvents()
+    assert view.continues_right()
+    image = view.viewport().grab().toImage()
+    row = view.rowViewportPosition(0) + view.rowHeight(0) // 2
+    base = view.palette().base().color()
+    edge = image.pixelColor(image.width() - 2, row)
+    assert abs(edge.red() - base.red()) + abs(edge.green() - base.green()) < 12
+    view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
+    assert not view.continues_right()  # scrolled to the end: nothing is cut, no fade

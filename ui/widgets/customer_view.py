@@ -21,7 +21,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QLinearGradient,
+    QPainter,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -87,6 +95,10 @@ class TableState:
     selected: list[int]
     current: int | None
     top: int | None
+
+
+#: Width of the fade at the right edge when columns go on past it (pixels).
+EDGE_FADE = 36
 
 
 class CustomerTableView(QTableView):
@@ -325,8 +337,28 @@ class CustomerTableView(QTableView):
         event.acceptProposedAction()
         self.files_dropped.emit(model.id_at(index.row()), files)
 
+    def continues_right(self) -> bool:
+        """Whether columns go on past the right edge (the table scrolls sideways)."""
+        bar = self.horizontalScrollBar()
+        return bar.maximum() > 0 and bar.value() < bar.maximum()
+
     def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
+        if self.continues_right():
+            # A cell cut by the edge must not pass for whole ("090-1234-567" reads like
+            # a phone number): the last stretch fades out, as text that goes on does.
+            width = min(EDGE_FADE, self.viewport().width())
+            right = self.viewport().width()
+            gradient = QLinearGradient(right - width, 0, right, 0)
+            base = self.palette().base().color()
+            clear = QColor(base)
+            clear.setAlpha(0)
+            gradient.setColorAt(0, clear)
+            gradient.setColorAt(0.75, base)
+            gradient.setColorAt(1, base)
+            fade = QPainter(self.viewport())
+            fade.fillRect(QRect(right - width, 0, width, self.viewport().height()), gradient)
+            fade.end()
         if self.drop_row is None:
             return
         # The whole row under the dragged files, outlined and tinted: whose it will be.
