@@ -437,6 +437,14 @@ class MainWindow(QMainWindow):
         content.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         content.view.customContextMenuRequested.connect(self._table_menu)
         content.model.modelReset.connect(self._update_counts)
+        from ui.widgets.empty_book import EmptyBookGuide
+
+        guide = EmptyBookGuide()
+        guide.add_requested.connect(lambda: self.new_customer())
+        guide.import_requested.connect(lambda: self.import_csv())
+        guide.line_requested.connect(lambda: self.open_settings(line_tab=True))
+        content.view.set_empty_widget(guide, self._book_is_empty)
+        self.empty_guide = guide
         if self.settings.splitter_state:
             content.splitter.restoreState(QByteArray(self.settings.splitter_state))
         self._restore_column_widths()
@@ -571,6 +579,15 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         content = self.content
         self.count_label.setText(format_count(content.model.rowCount()) if content else "")
+        if content is not None:
+            content.view.update_empty()
+
+    def _book_is_empty(self) -> bool:
+        """No customer at all (a search or a tag that finds nobody is not an empty book)."""
+        content = self.content
+        return (self.book is not None and content is not None
+                and content.model.rowCount() == 0 and content.model.query == CustomerQuery()
+                and not content.search.text().strip() and self.book.customers.count() == 0)
 
     def _tagged_message(self, count: int, name: str) -> None:
         self.statusBar().showMessage(
@@ -784,14 +801,7 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         chosen: list[int] | None = None
         if len(ids) >= 1:
-            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Export CSV"),
-                              self.tr("Which customers do you want to export?"),
-                              QMessageBox.StandardButton.Cancel, self)
-            selected = box.addButton(self.tr("Selected (%1)").replace(
-                "%1", format_count(len(ids))), QMessageBox.ButtonRole.AcceptRole)
-            shown = box.addButton(self.tr("All shown (%1)").replace(
-                "%1", format_count(self.content.model.rowCount())),
-                QMessageBox.ButtonRole.AcceptRole)
+            box, shown, selected = self.export_choice(ids)
             box.exec()
             if box.clickedButton() is selected:
                 chosen = ids
@@ -806,6 +816,21 @@ class MainWindow(QMainWindow):
                                    self.tr("CSV files (*.csv)"))
         if path is not None:
             self.export_to(path, chosen)
+
+    def export_choice(self, ids: list[int]) -> tuple[QMessageBox, Any, Any]:
+        """The question "which customers?": the view shown first and by default (Enter
+        exports what is on screen); the selection is the other choice."""
+        assert self.content is not None
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Export CSV"),
+                          self.tr("Which customers do you want to export?"),
+                          QMessageBox.StandardButton.Cancel, self)
+        shown = box.addButton(self.tr("All shown (%1)").replace(
+            "%1", format_count(self.content.model.rowCount())),
+            QMessageBox.ButtonRole.AcceptRole)
+        selected = box.addButton(self.tr("Selected (%1)").replace(
+            "%1", format_count(len(ids))), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(shown)
+        return box, shown, selected
 
     def export_to(self, path: Path, customer_ids: list[int] | None) -> BackgroundOp | None:
         from app.csvio import export_csv

@@ -258,3 +258,50 @@ def test_columns_cut_at_the_edge_fade_out(window, seeded) -> None:
     assert abs(edge.red() - base.red()) + abs(edge.green() - base.green()) < 12
     view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
     assert not view.continues_right()  # scrolled to the end: nothing is cut, no fade
+
+
+# --- export, the empty book, the tag controls ------------------------------------------------
+
+def test_export_defaults_to_the_view(window, seeded) -> None:
+    assert window.content.sidebar.select_key(f"tag:{seeded.tags['VIP']}")
+    window.apply_search()
+    assert window.select_customer(seeded.customers["田中"])
+    box, shown, selected = window.export_choice(window.selected_ids())
+    assert box.defaultButton() is shown
+    assert "2" in shown.text()  # the two VIP customers on screen
+    assert "1" in selected.text()
+    box.deleteLater()
+
+
+def test_the_empty_book_shows_next_steps(qtbot, settings, tmp_path, monkeypatch) -> None:
+    from app.profile import Profile
+    from tests.ui.conftest import PASSPHRASE
+    from ui.main_window import MainWindow
+
+    book = Profile(tmp_path / "empty").create(passphrase=PASSPHRASE)
+    window = MainWindow(book, settings)
+    qtbot.addWidget(window)
+    window.resize(1300, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    guide = window.empty_guide
+    assert guide.isVisible()
+    assert guide.geometry() == window.content.view.viewport().rect()
+    asked: list[str] = []
+    monkeypatch.setattr(window, "new_customer", lambda: asked.append("new"))
+    monkeypatch.setattr(window, "import_csv", lambda: asked.append("import"))
+    guide.add_button.click()
+    guide.import_button.click()
+    assert asked == ["new", "import"]
+    sidebar = window.content.sidebar
+    assert sidebar.tags_title.text() == "Tags" and sidebar.tags_title.isVisible()
+    assert sidebar.new_tag_button.text() == "＋ Tag" and sidebar.new_tag_button.isVisible()
+    assert sidebar.new_folder_button.text() == "Folder"
+    assert sidebar.new_tag_button.width() > 40  # words, not a bare 16 px icon
+    # A search that finds nobody is not an empty book; a first customer hides the guide.
+    window.content.search.setText("だれもいない")
+    window.apply_search()
+    window.create_customer("最初のお客様")
+    window.content.events.flush()
+    assert not guide.isVisible()
+    window.close()

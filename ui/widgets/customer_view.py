@@ -145,6 +145,9 @@ class CustomerTableView(QTableView):
         self._chips = TagChipDelegate(self)
         #: The row files are dragged over, highlighted so the owner sees who gets them.
         self.drop_row: int | None = None
+        #: Shown over the empty table while ``empty_when()`` says so (the empty book).
+        self.empty_widget: QWidget | None = None
+        self.empty_when: Any = None
 
     # --- model -----------------------------------------------------------------------------------
     def customer_model(self) -> CustomerTableModel | None:
@@ -336,6 +339,28 @@ class CustomerTableView(QTableView):
             return
         event.acceptProposedAction()
         self.files_dropped.emit(model.id_at(index.row()), files)
+
+    def set_empty_widget(self, widget: QWidget, when: Any) -> None:
+        """Show ``widget`` over the table while it has no rows and ``when()`` is true."""
+        self.empty_widget = widget
+        self.empty_when = when
+        widget.setParent(self.viewport())
+        self.update_empty()
+
+    def update_empty(self) -> None:
+        widget = self.empty_widget
+        if widget is None:
+            return
+        model = self.model()
+        show = model is not None and model.rowCount() == 0 and bool(
+            self.empty_when is None or self.empty_when())
+        widget.setGeometry(self.viewport().rect())
+        widget.setVisible(show)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.empty_widget is not None:
+            self.empty_widget.setGeometry(self.viewport().rect())
 
     def continues_right(self) -> bool:
         """Whether columns go on past the right edge (the table scrolls sideways)."""

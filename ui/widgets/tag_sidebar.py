@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -251,20 +252,41 @@ class TagSidebar(QWidget):
         self.tree.setIndentation(14)
         self.tree.setUniformRowHeights(True)
 
+        # A タグ heading with the two ways to make one, in words ("＋ タグ", "＋ フォルダ"):
+        # two bare 16 px icons at the bottom were found by nobody.
         self.new_tag_button = QToolButton(self)
-        self.new_tag_button.setIcon(icon("tag-add"))
+        self.new_tag_button.setObjectName("newTagButton")
+        self.new_tag_button.setText(self.tr("＋ Tag"))
         self.new_tag_button.setToolTip(self.tr("New tag"))
+        self.new_tag_button.setAutoRaise(True)
         self.new_tag_button.clicked.connect(lambda: self.ask_new_tag(self.current_folder_id()))
         self.new_folder_button = QToolButton(self)
+        self.new_folder_button.setObjectName("newFolderButton")
         self.new_folder_button.setIcon(icon("folder-add"))
+        self.new_folder_button.setText(self.tr("Folder"))
         self.new_folder_button.setToolTip(self.tr("New folder"))
+        self.new_folder_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.new_folder_button.setAutoRaise(True)
         self.new_folder_button.clicked.connect(self.ask_new_folder)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(6, 4, 6, 6)
-        buttons.addWidget(self.new_tag_button)
-        buttons.addWidget(self.new_folder_button)
-        buttons.addStretch(1)
-        self.split.addWidget(self.tree)
+        self.tags_title = QLabel(self.tr("Tags"), self)
+        self.tags_title.setObjectName("tagSectionTitle")
+        title_font = self.tags_title.font()
+        title_font.setBold(True)
+        self.tags_title.setFont(title_font)
+        header = QHBoxLayout()
+        header.setContentsMargins(10, 6, 4, 2)
+        header.setSpacing(2)
+        header.addWidget(self.tags_title, 1)
+        header.addWidget(self.new_tag_button)
+        header.addWidget(self.new_folder_button)
+        tag_section = QWidget(self)
+        tag_section.setObjectName("tagSection")
+        section = QVBoxLayout(tag_section)
+        section.setContentsMargins(0, 0, 0, 0)
+        section.setSpacing(0)
+        section.addLayout(header)
+        section.addWidget(self.tree, 1)
+        self.split.addWidget(tag_section)
         self.split.addWidget(self.segments)
         self.split.setStretchFactor(0, 1)
         self.split.setStretchFactor(1, 0)
@@ -272,7 +294,6 @@ class TagSidebar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.split, 1)
-        layout.addLayout(buttons)
 
         self._collapsed: set[str] = set()
         self._tag_order: list[int] = []
