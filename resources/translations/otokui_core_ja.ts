@@ -126,6 +126,10 @@
         <translation>これはExcelのブックで、CSVファイルではありません。Excelで「ファイル」→「名前を付けて保存」→「CSV UTF-8」を選んで保存し、そのファイルを取り込んでください。</translation>
     </message>
     <message>
+        <source>This file is saved as UTF-32. Save it as CSV UTF-8 instead.</source>
+        <translation>このファイルはUTF-32で保存されています。「CSV UTF-8」で保存し直してください。</translation>
+    </message>
+    <message>
         <source>This file is saved as UTF-16 (Unicode text). Save it as CSV UTF-8 instead.</source>
         <translation>このファイルはUTF-16(Unicodeテキスト)で保存されています。CSV UTF-8で保存し直してください。</translation>
     </message>
@@ -186,6 +190,10 @@
         <translation>別のフォルダーを選ぶか、Excelで開いている場合は閉じてください。</translation>
     </message>
     <message>
+        <source>The file of skipped rows cannot be written, so nothing was imported.</source>
+        <translation>取り込まなかった行のファイルを書き込めないため、何も取り込みませんでした。</translation>
+    </message>
+    <message>
         <source>A cell is too long.</source>
         <translation>セルの内容が長すぎます。</translation>
     </message>
@@ -203,10 +211,6 @@
     <message>
         <source>This is not an email address.</source>
         <translation>メールアドレスの形になっていません。</translation>
-    </message>
-    <message>
-        <source>This is not a phone number.</source>
-        <translation>電話番号の形になっていません。</translation>
     </message>
     <message>
         <source>The text is too long.</source>
@@ -227,6 +231,14 @@
     <message>
         <source>A customer with this LINE user ID already exists.</source>
         <translation>このLINEユーザーIDのお客様は、すでに登録されています。</translation>
+    </message>
+    <message>
+        <source>This is not a Japanese phone number: check the number of digits (for example 090-1234-5678 or 03-1234-5678). For a number abroad, start with + and the country code (for example +1 212 555 0100).</source>
+        <translation>日本の電話番号になっていません。桁数を確かめてください(例: 090-1234-5678、03-1234-5678)。海外の番号は + と国番号から入力してください(例: +1 212 555 0100)。</translation>
+    </message>
+    <message>
+        <source>This is not a phone number of the country its code names. Check the country code after + and the digits.</source>
+        <translation>国番号の国の電話番号になっていません。+ の後の国番号と桁数を確かめてください。</translation>
     </message>
 </context>
 <context>

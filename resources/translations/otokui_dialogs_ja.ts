@@ -135,6 +135,28 @@
         <translation>問題は見つかりませんでした。「取り込む」を押すと取り込みます。</translation>
     </message>
     <message numerus="yes">
+        <source>Import the good rows and skip the %n listed (saved to a CSV file to fix and import again)</source>
+        <translation>
+            <numerusform>問題のない行だけ取り込み、一覧の%n行は取り込まない(直して取り込み直せるようCSVファイルに保存します)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save the skipped rows</source>
+        <translation>取り込まなかった行の保存先</translation>
+    </message>
+    <message numerus="yes">
+        <source>The good rows will be imported. The %n row(s) listed will be left out and written to the file below.</source>
+        <translation>
+            <numerusform>問題のない行を取り込みます。一覧の%n行は取り込まず、下のファイルに書き出します。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Skipped rows: %1
+The file has the same columns as yours plus a “Problem” column: fix the rows and import it again. Like an export it is a plain CSV file, not encrypted, and it is recorded in the audit log; delete it once the rows are imported.</source>
+        <translation>取り込まなかった行: %1
+お使いのファイルと同じ列に「問題」列を加えたファイルです。行を直して、もう一度取り込んでください。書き出し(エクスポート)と同じく暗号化されていない普通のCSVファイルで、操作の記録(監査ログ)に残ります。取り込みが済んだら削除してください。</translation>
+    </message>
+    <message numerus="yes">
         <source>%n row(s) have problems, so nothing will be imported until they are fixed. Correct them in the file (you can save this list as CSV), then import again.</source>
         <translation>
             <numerusform>問題のある行が %n行あるため、直すまでは何も取り込みません。ファイルを直してから(この一覧はCSVで保存できます)、もう一度取り込んでください。</numerusform>
@@ -810,6 +832,10 @@ Next, you will type it back to check that it was written down correctly.</source
         <translation>いつでも中止できます。取り込みが最後まで終わるまでは、何も保存されません。</translation>
     </message>
     <message>
+        <source>Problem</source>
+        <translation>問題</translation>
+    </message>
+    <message>
         <source>Stopping…</source>
         <translation>中止しています…</translation>
     </message>
@@ -824,6 +850,12 @@ Next, you will type it back to check that it was written down correctly.</source
     <message>
         <source>Imported: %1 new, %2 updated.</source>
         <translation>取り込みました: 新規 %1件、更新 %2件</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) skipped, written to %1: fix them there and import that file.</source>
+        <translation>
+            <numerusform>%n行を取り込まず、%1 に書き出しました。そのファイルで直して取り込んでください。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Some rows no longer fit the customer book, which changed since the check. Go through the import again to see them.</source>

@@ -25,6 +25,14 @@
         <translation>ファイルを添付</translation>
     </message>
     <message>
+        <source>Attach to: %1</source>
+        <translation>添付先: %1 様</translation>
+    </message>
+    <message>
+        <source>Attach files to %1</source>
+        <translation>%1 様にファイルを添付</translation>
+    </message>
+    <message>
         <source>…and %1 more</source>
         <translation>…ほか %1 件</translation>
     </message>
@@ -305,6 +313,14 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>変更: %1</translation>
     </message>
     <message>
+        <source>(empty)</source>
+        <translation>(なし)</translation>
+    </message>
+    <message>
+        <source>Changed: %1: %2 → %3</source>
+        <translation>変更: %1: %2 → %3</translation>
+    </message>
+    <message>
         <source>Tag added: %1</source>
         <translation>タグを追加しました：%1</translation>
     </message>
@@ -359,6 +375,37 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <message>
         <source>Delete “%1”? The encrypted file is removed from this computer. This cannot be undone.</source>
         <translation>「%1」を削除しますか?暗号化されたファイルがこのパソコンから消え、元に戻せません。</translation>
+    </message>
+</context>
+<context>
+    <name>EmptyBookGuide</name>
+    <message>
+        <source>Your customer book is empty</source>
+        <translation>顧客台帳はまだ空です</translation>
+    </message>
+    <message>
+        <source>Start in one of three ways:</source>
+        <translation>次のどれかから始めましょう:</translation>
+    </message>
+    <message>
+        <source>Add a customer…</source>
+        <translation>お客様を追加…</translation>
+    </message>
+    <message>
+        <source>Import customers from a CSV file…</source>
+        <translation>CSVファイルからお客様を取り込む…</translation>
+    </message>
+    <message>
+        <source>Connect your LINE Official Account…</source>
+        <translation>LINE公式アカウントをつなぐ…</translation>
+    </message>
+    <message>
+        <source>Once connected, friends of your LINE account appear here by themselves.</source>
+        <translation>つなぐと、LINE公式アカウントの友だちが自動でここに表示されます。</translation>
+    </message>
+    <message>
+        <source>Then sort them with tags: “＋ Tag” at the top of the list on the left.</source>
+        <translation>お客様はタグで分けられます。左の一覧の上にある「＋ タグ」から作れます。</translation>
     </message>
 </context>
 <context>
@@ -583,6 +630,16 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <message>
         <source>Tag removed from %1.</source>
         <translation>%1からタグを外しました。</translation>
+    </message>
+    <message>
+        <source>Drop to attach the files to %1.</source>
+        <translation>ここで離すと %1 様にファイルを添付します。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) attached to %1.</source>
+        <translation>
+            <numerusform>%1 様にファイルを%n件添付しました。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export CSV</source>
@@ -903,13 +960,25 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
 <context>
     <name>TagSidebar</name>
     <message>
-        <source>New tag</source>
+        <source>＋ Tag</source>
         <extracomment>Marks the clause a chosen segment puts in the table&apos;s query, so the next choice can take it out again (an SQL comment: it changes nothing in what the clause selects). What an unusable saved segment shows: nobody (it names a deleted tag or field). Customers were tagged by a drop: (number of customers newly tagged, tag name). &quot;Broadcast to this segment…&quot; (saved segment id) and &quot;… to this tag…&quot; (tag id).</extracomment>
+        <translation>＋ タグ</translation>
+    </message>
+    <message>
+        <source>New tag</source>
         <translation>新しいタグ</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>フォルダ</translation>
     </message>
     <message>
         <source>New folder</source>
         <translation>新しいフォルダー</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
     </message>
     <message>
         <source>All friends</source>

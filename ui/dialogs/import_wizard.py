@@ -667,7 +667,7 @@ class ImportWizard(QWizard):
         self.encoding = "auto"
         self.mapping: dict[int, str | None] = {}
         self.problems: list[RowProblem] = []
-        #: Where the rows an import skips go ("import the good rows"); None: all or nothing.
+        # Where the rows an import skips go ("import the good rows"); None: all or nothing.
         self.skipped_path: Path | None = None
         self._ops: list[BackgroundOp] = []
         self._close_when_done = False

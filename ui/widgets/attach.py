@@ -74,7 +74,7 @@ class AttachDialog(QDialog):
         self.setWindowTitle(self.tr("Attachment details") if editing
                             else self.tr("Attach files"))
         layout = QVBoxLayout(self)
-        #: Whose files these become, said first: a drop on the wrong row is seen here.
+        # Whose files these become, said first: a drop on the wrong row is seen here.
         self.customer_label = QLabel(self)
         self.customer_label.setObjectName("attachCustomer")
         self.customer_label.setWordWrap(True)

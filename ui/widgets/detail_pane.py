@@ -165,7 +165,7 @@ def _section(title: str, parent: QWidget) -> QLabel:
 
 
 class DetailPane(QWidget):
-    #: Files were attached: (customer id, how many, the customer's name), to confirm.
+    # Files were attached: (customer id, how many, the customer name), to confirm.
     files_attached = Signal(int, int, str)
 
     def __init__(self, book: Book, parent: QWidget | None = None) -> None:
