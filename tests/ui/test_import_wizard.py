@@ -241,3 +241,14 @@ def test_importing_the_good_rows_and_writing_the_skipped_ones(qtbot, book, tmp_p
     assert rows[0] == [*HEADER.strip().split(","), "Problem"]
     assert [r[0] for r in rows[1:]] == ["中村 さくら", "小林 健太", "加藤 美穂"]
     assert rows[1][-1].startswith("メールアドレス: ")
+
+
+def test_skipping_is_not_offered_when_no_row_is_good(qtbot, book, tmp_path) -> None:
+    bad_only = HEADER + "中村 さくら,,090-1111-2222,sakura.example.jp,,,,\n"
+    wizard = _wizard(qtbot, book, _write(tmp_path, "all-bad.csv", bad_only))
+    _to_check(qtbot, wizard)
+    check = wizard.check_page
+    assert check.good_rows() == 0 and not check.skip_box.isVisible()
+    check.set_skipped_path(tmp_path / "skipped.csv")
+    assert not _commit_button(wizard).isEnabled()  # nothing good to import
+    wizard.reject()

@@ -454,7 +454,7 @@ class CheckPage(QWizardPage):
         self.problems_table.setVisible(True)
         self.save_button.setVisible(True)
         bad = len({p.row for p in problems})
-        good = self.report.created + self.report.updated if self.report else 0
+        good = self.good_rows()
         self.skip_box.setText(self.tr(
             "Import the good rows and skip the %n listed (saved to a CSV file to fix and "
             "import again)", "", bad))
@@ -474,7 +474,14 @@ class CheckPage(QWizardPage):
             return False
         if not self.report.problems:
             return True
-        return self.skip_box.isChecked() and self.wiz.skipped_path is not None
+        return (self.skip_box.isChecked() and self.wiz.skipped_path is not None
+                and self.good_rows() > 0)
+
+    def good_rows(self) -> int:
+        """Rows the check found nothing wrong with (what "import the good rows" imports)."""
+        if self.report is None:
+            return 0
+        return self.report.total - len({p.row for p in self.report.problems})
 
     def _skip_toggled(self, on: bool) -> None:
         if on and self.wiz.skipped_path is None:

@@ -393,7 +393,7 @@ class CustomerTableView(QTableView):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         colour = self.palette().highlight().color()
         fill = QColor(colour)
-        fill.setAlpha(60)
+        fill.setAlpha(110)
         painter.setBrush(fill)
         painter.setPen(QPen(colour, 2))
         painter.drawRoundedRect(rect.adjusted(1, 1, -2, -2), 4, 4)

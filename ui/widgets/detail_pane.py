@@ -241,6 +241,10 @@ class DetailPane(QWidget):
         self.timeline.setMinimumHeight(120)
         self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Old → new values make lines long: wrapped, never cut at the edge.
+        self.timeline.setWordWrap(True)
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline.setResizeMode(QListWidget.ResizeMode.Adjust)
         body.addWidget(self.timeline)
         body.addStretch(1)
         self.stack.setCurrentWidget(self.empty_page)
