@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="check every row, store nothing")
     p.add_argument("--encoding", choices=("auto", "utf-8", "cp932"), default="auto")
+    p.add_argument("--skip-bad-rows", type=Path, metavar="SKIPPED_CSV",
+                   help="import the good rows; write the bad ones (same columns plus "
+                        "'problem') to SKIPPED_CSV to fix and import again")
     p = sub.add_parser("export-csv", help="export every customer as CSV (Excel-ready)")
     p.add_argument("file", type=Path)
     p.add_argument("--english-headers", action="store_true")
@@ -169,7 +172,9 @@ def cmd_import(args, profile) -> int:
         try:
             report = csvio.import_csv(book, args.file, encoding=args.encoding,
                                       dry_run=args.dry_run,
-                                      progress=_print_progress("Importing"))
+                                      progress=_print_progress("Importing"),
+                                      skip_bad_rows=args.skip_bad_rows is not None,
+                                      skipped_rows_path=args.skip_bad_rows)
         except ImportRowsError as exc:
             for p in exc.problems[:200]:
                 print(f"row {p.row}: {p.column}: {p.reason} ({p.value})", file=sys.stderr)
@@ -179,8 +184,11 @@ def cmd_import(args, profile) -> int:
         if report.ignored_columns:
             print("Ignored columns: " + ", ".join(report.ignored_columns), file=sys.stderr)
         verb = "Would import" if args.dry_run else "Imported"
+        bad = len({p.row for p in report.problems})
         print(f"{verb} {report.total} rows: {report.created} new, {report.updated} updated"
-              + (f", {len(report.problems)} bad rows" if report.problems else "") + ".")
+              + (f", {bad} bad rows" if bad else "") + ".")
+        if bad and not args.dry_run and args.skip_bad_rows is not None:
+            print(f"Skipped rows written to {args.skip_bad_rows} (plain CSV, like an export).")
         return 1 if (args.dry_run and report.problems) else 0
 
 

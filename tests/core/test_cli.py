@@ -79,6 +79,14 @@ def test_csv_backup_restore_and_passphrase_change(inited: Path, tmp_path: Path) 
     refused = otokui(inited, "import-csv", str(bad))
     assert refused.returncode == 1
     assert "row 2" in refused.stderr
+    # Or the good rows, with the bad ones written to a file to fix.
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("氏名,誕生日\n山本,2026-13-45\n中川,1991-02-03\n", encoding="utf-8")
+    skipped = tmp_path / "skipped.csv"
+    partial = otokui(inited, "import-csv", str(mixed), "--skip-bad-rows", str(skipped))
+    assert partial.returncode == 0, partial.stderr
+    assert "1 new" in partial.stdout and "1 bad rows" in partial.stdout
+    assert skipped.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("山本,2026-13-45,")
 
     out = tmp_path / "out.csv"
     exported = otokui(inited, "export-csv", str(out))

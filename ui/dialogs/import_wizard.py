@@ -447,6 +447,7 @@ class CheckPage(QWizardPage):
             cells = [str(p.row), p.column, reason_text(p.reason), p.value]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)  # a long reason is cut in its cell: whole on hover
                 if c == 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
