@@ -22,13 +22,19 @@ automatically. It is all or nothing: every row is validated first, and one bad r
   :attr:`ImportReport.ignored_columns`, never reported per row.
 * Importing a points value sets the balance; the difference goes into the points history
   with the reason "CSV".
-* A required custom field whose column is in the file must be filled for new customers.
+* Every required custom field (:func:`app.fields.required_on_create`) must be filled for
+  a new customer: an empty cell, or no column for it at all, makes the row a problem.
+* All or nothing is the default; ``skip_bad_rows`` imports the good rows and writes the
+  bad ones, with their problems, to a CSV file the owner chose (docs/csv.md).
+* Byte order marks before the header (some tools add a second one) are removed; UTF-32
+  and UTF-16 files are refused by name.
 * Each created or changed customer gets one "imported" timeline entry; the audit log gets
   one IMPORT_CSV entry with the counts (and every export an EXPORT_CSV entry).
 
 Cells that Excel would run as a formula (starting with ``= + - @``, tab or CR) are written
 with a leading apostrophe, because LINE display names are chosen by strangers and a
 display name such as ``=HYPERLINK(...)`` must not become a live formula on the owner's PC.
+Header cells are guarded the same way (custom field names are the owner's text).
 Import removes that apostrophe again, so files round-trip unchanged.
 
 Speed: the match keys are loaded once, validation remembers repeated cell values, rows go
