@@ -970,7 +970,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>Folder</source>
-        <translation>フォルダ</translation>
+        <translation>フォルダー</translation>
     </message>
     <message>
         <source>New folder</source>
