@@ -33,6 +33,12 @@ NOT_INTERNATIONAL = QT_TRANSLATE_NOOP(
     "code after + and the digits.")
 
 
+def _refused(text: str, *, international: bool) -> ValidationError:
+    if international:
+        return ValidationError(text[:40], message=NOT_INTERNATIONAL)
+    return ValidationError(text[:40], message=NOT_JAPANESE)
+
+
 def _acceptable(number: phonenumbers.PhoneNumber) -> bool:
     if phonenumbers.is_valid_number(number):
         return True
@@ -48,18 +54,15 @@ def check_phone(value: str) -> str:
     international = folded.startswith("+")
     body = folded[1:] if international else folded
     if not body or any(not (ch.isdigit() or ch in _SEPARATORS) for ch in body):
-        raise ValidationError(text[:40], message=NOT_INTERNATIONAL if international
-                              else NOT_JAPANESE)
+        raise _refused(text, international=international)
     digits = "".join(ch for ch in body if ch.isdigit())
     if not international and not digits.startswith("0"):
-        raise ValidationError(text[:40], message=NOT_JAPANESE)
+        raise _refused(text, international=False)
     try:
         number = phonenumbers.parse(folded if international else digits,
                                     None if international else "JP")
     except NumberParseException:
-        raise ValidationError(text[:40], message=NOT_INTERNATIONAL if international
-                              else NOT_JAPANESE) from None
+        raise _refused(text, international=international) from None
     if not _acceptable(number):
-        raise ValidationError(text[:40], message=NOT_INTERNATIONAL if international
-                              else NOT_JAPANESE)
+        raise _refused(text, international=international)
     return text
