@@ -6,6 +6,7 @@ clock; the process one is what ``python -m relay serve`` does on a shop's server
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -184,6 +185,23 @@ class ThreadRelay(RelayClient):
 
     def pair(self, name: str = "レジ横のPC") -> Device:
         return self.pair_with_code(self.pairing_code(), name)
+
+    def poll_waiting(self) -> threading.Event:
+        """An event set once a long-poll (``GET /v1/events?wait=``) is waiting in the relay.
+
+        A test that acts "while a poll waits" waits on this instead of sleeping and hoping
+        the poll got there first (the poll may also be slower than any sleep)."""
+        entered = threading.Event()
+        new_events = self.service.new_events
+        assert new_events is not None
+        original = new_events.wait
+
+        async def wait(ticket: asyncio.Event, timeout: float) -> None:
+            entered.set()
+            await original(ticket, timeout)
+
+        new_events.wait = wait  # type: ignore[method-assign]
+        return entered
 
     def log_text(self) -> str:
         self._handler.flush()

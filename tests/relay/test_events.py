@@ -103,13 +103,15 @@ def test_long_poll_wakes_when_an_event_lands(lazy_relay: ThreadRelay) -> None:
     relay = lazy_relay  # re-checks only every 600 s: only the wake-up can end this wait early
     device = relay.pair()
     result: dict[str, Any] = {}
+    waiting = relay.poll_waiting()
 
     def poll() -> None:
         result["batch"] = relay.pull(device, after=0, wait=30)
 
     poller = threading.Thread(target=poll)
     poller.start()
-    time.sleep(0.3)  # let the poll reach its wait (if it is later, it finds the event anyway)
+    # The poll is waiting (its query found nothing): only the wake-up can answer it now.
+    assert waiting.wait(60)
     event = relay.line.text()
     assert relay.deliver(event).status_code == 200
     poller.join(60)
@@ -131,6 +133,7 @@ def test_long_poll_is_released_when_the_relay_stops(db_url: str, tmp_path, clock
     relay = Relay(db_url, tmp_path / "relay.log", clock=clock, recheck_interval=600.0)
     device = relay.pair()
     outcome: dict[str, Any] = {}
+    waiting = relay.poll_waiting()
 
     def poll() -> None:
         try:
@@ -141,7 +144,9 @@ def test_long_poll_is_released_when_the_relay_stops(db_url: str, tmp_path, clock
 
     poller = threading.Thread(target=poll)
     poller.start()
-    time.sleep(0.3)
+    # Stop only once the poll is waiting inside the relay: stopping earlier would test a
+    # refused connection instead of a released wait (the window issue 11 was about).
+    assert waiting.wait(60)
     relay.server.should_exit = True
     poller.join(20)  # well under the poll's 30 s: shutdown released it
     assert not poller.is_alive()
@@ -194,9 +199,10 @@ def test_two_instances_share_one_postgres_database(db_url: str, tmp_path, clock)
     try:
         device = first.pair()
         # A long-poll on one instance sees an event stored by the other (by re-checking).
+        waiting = second.poll_waiting()
         with ThreadPoolExecutor(1) as poller:
             poll = poller.submit(second.pull, device, 0, None, 30)
-            time.sleep(0.3)
+            assert waiting.wait(60)
             lone = first.line.text()
             assert first.deliver(lone).status_code == 200
             assert [open_sealed(e["sealed"], device.key)["webhookEventId"]
