@@ -42,7 +42,7 @@ from relay.media_store import MediaPurgeCounts, MediaStore
 from relay.responses import error as _error
 from relay.responses import ok as _ok
 from relay.responses import unauthorized as _unauthorized
-from relay.sealing import PUBLIC_KEY_LENGTH
+from relay.sealing import PUBLIC_KEY_LENGTH, is_usable_public_key
 from relay.store import PairingRefused, PurgeCounts, Store
 from relay.wakeup import NewEvents
 from relay.webhook import (
@@ -234,6 +234,11 @@ def create_app(service: RelayService) -> Starlette:
         public_key = _raw_public_key(key_b64)
         if public_key is None:
             return _error(400, "bad_public_key")
+        if not is_usable_public_key(public_key):
+            # Pairing it would leave the relay unable to seal anything for this device.
+            return _error(400, "bad_public_key", message=(
+                "This public key cannot be used (it is a low-order X25519 point, such as "
+                "all zeros). Make a new key pair and pair again."))
         try:
             paired = await run_in_threadpool(store.pair_device, code, name.strip(),
                                              public_key, service.now_ms())

@@ -94,14 +94,22 @@ def _devices(store: Store) -> int:
         print("No devices have been paired. Run `python -m relay pair` to pair one.")
         return 0
     table = [("ID", "NAME", "PAIRED (UTC)", "LAST SEEN (UTC)", "STATUS", "WAITING")]
+    unusable = []
     for d in rows:
         status = "revoked " + _when(d.revoked_at) if d.revoked_at else "active"
+        if d.seal_failures and not d.revoked_at:
+            status = f"active, {d.seal_failures} events NOT sealed (unusable key)"
+            unusable.append(d.device_id)
         table.append((d.device_id, d.name, _when(d.paired_at), _when(d.last_seen_at), status,
                       str(d.pending)))
     widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         print("  ".join(cell + " " * (w - _width(cell))
                         for cell, w in zip(row, widths, strict=True)).rstrip())
+    for device_id in unusable:
+        print(f"Device {device_id} cannot be sealed for: events since it failed were kept "
+              f"for the other devices only. Revoke it (`python -m relay revoke {device_id}`) "
+              "and pair that desktop again.")
     return 0
 
 

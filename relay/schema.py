@@ -116,3 +116,16 @@ media_chunks = Table(
     Column("n", Integer, primary_key=True, autoincrement=False),
     Column("data", LargeBinary, nullable=False),
 )
+
+#: Devices the relay could not seal events for (an unusable public key paired before keys
+#: were checked, or damaged in the database): how many events each one missed and when.
+#: The other devices keep getting every event; ``python -m relay devices`` shows these.
+#: Added after version 1 without bumping it, like the media tables.
+seal_failures = Table(
+    "relay_seal_failures",
+    metadata,
+    Column("device_id", String(32), primary_key=True),
+    Column("events_skipped", BigInteger, nullable=False),
+    Column("first_failed_at", BigInteger, nullable=False),
+    Column("last_failed_at", BigInteger, nullable=False),
+)

@@ -47,6 +47,7 @@ __all__ = [
     "SealError",
     "decode_public_key",
     "encode_public_key",
+    "is_usable_public_key",
     "open_sealed",
     "open_sealed_bytes",
     "seal",
@@ -90,6 +91,23 @@ def decode_public_key(public_key_b64: str) -> X25519PublicKey:
     if len(raw) != PUBLIC_KEY_LENGTH:
         raise SealError("public key is not a raw 32-byte X25519 key")
     return X25519PublicKey.from_public_bytes(raw)
+
+
+def is_usable_public_key(raw: bytes) -> bool:
+    """Whether events can be sealed to this raw 32-byte X25519 public key.
+
+    Some 32-byte values are not usable: all zeros and the other low-order points make
+    the X25519 exchange produce the all-zero secret, which HPKE refuses (RFC 9180, 7.1.4),
+    so every seal would fail. A trial seal is the one check that cannot disagree with what
+    sealing later does.
+    """
+    if len(raw) != PUBLIC_KEY_LENGTH:
+        return False
+    try:
+        seal_bytes(b"", X25519PublicKey.from_public_bytes(raw))
+    except ValueError:
+        return False
+    return True
 
 
 def seal_bytes(plaintext: bytes, public_key: X25519PublicKey) -> bytes:

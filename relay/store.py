@@ -19,9 +19,11 @@ import functools
 import hmac
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from sqlalchemy import (
@@ -40,7 +42,7 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.engine import make_url
 
 from relay import credentials, schema
-from relay.schema import devices, events, meta, pairing_codes, queue
+from relay.schema import devices, events, meta, pairing_codes, queue, seal_failures
 from relay.sealing import seal_bytes
 
 log = logging.getLogger("relay.store")
@@ -51,6 +53,7 @@ _SCHEMA_VERSION = "schema_version"
 _LAST_SEEN_EVERY_MS = 60_000  # a device's last_seen_at is refreshed at most once a minute
 _IN_CHUNK = 400  # ids per IN (...) query, well under SQLite's bound-parameter limit
 _ROWS_PER_INSERT = 200  # rows x 4 columns: well under SQLite's bound-parameter limit too
+_SEAL_WARNING_EVERY_S = 60.0  # a device that cannot be sealed for: one warning a minute
 
 
 class StoreError(Exception):
@@ -75,6 +78,8 @@ class DeviceInfo:
     last_seen_at: int | None
     revoked_at: int | None
     pending: int
+    #: events not kept for this device because they could not be sealed to its key
+    seal_failures: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,7 @@ class Store:
         self._engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._keys: dict[bytes, X25519PublicKey] = {}
+        self._seal_warned: dict[str, float] = {}  # device id -> when it was last logged
 
     # --- opening -------------------------------------------------------------------------
 
@@ -269,10 +275,13 @@ class Store:
         with self._read() as conn:
             rows = conn.execute(
                 select(devices.c.id, devices.c.name, devices.c.paired_at,
-                       devices.c.last_seen_at, devices.c.revoked_at, pending.c.n)
+                       devices.c.last_seen_at, devices.c.revoked_at, pending.c.n,
+                       seal_failures.c.events_skipped)
                 .outerjoin(pending, pending.c.device_id == devices.c.id)
+                .outerjoin(seal_failures, seal_failures.c.device_id == devices.c.id)
                 .order_by(devices.c.paired_at, devices.c.id)).all()
-        return [DeviceInfo(r.id, r.name, r.paired_at, r.last_seen_at, r.revoked_at, r.n or 0)
+        return [DeviceInfo(r.id, r.name, r.paired_at, r.last_seen_at, r.revoked_at, r.n or 0,
+                           r.events_skipped or 0)
                 for r in rows]
 
     def active_device_count(self) -> int:
@@ -288,12 +297,15 @@ class Store:
 
         Returns one outcome per batch, or None when no device is paired (nothing stored,
         nothing remembered, so LINE's redelivery brings the events back later).
+
+        A device whose key cannot be sealed to is skipped (see :class:`_Sealer`); the
+        others still get every event. When no device at all can be sealed for, nothing is
+        stored and None is returned, as if none were paired.
         """
         with self._write() as conn:
             last_seq = conn.execute(_LOCK_LAST_SEQ, {"meta_key": _LAST_SEQ}).scalar_one()
-            keys = [(row.id, self._public_key(row.public_key))
-                    for row in conn.execute(_LIVE_DEVICE_KEYS)]
-            if not keys:
+            sealer = _Sealer(self._public_key, conn.execute(_LIVE_DEVICE_KEYS).all())
+            if not sealer.devices:
                 return None
             seen = self._known_ids(conn, {eid for batch in batches for eid, _ in batch})
             seq = last_seq
@@ -310,9 +322,13 @@ class Store:
                     seq += 1
                     stored += 1
                     event_rows.append((seq, event_id, now_ms))
-                    queue_rows.extend((device_id, seq, now_ms, seal_bytes(plaintext, key))
-                                      for device_id, key in keys)
+                    queue_rows.extend((device_id, seq, now_ms, sealed)
+                                      for device_id, sealed in sealer.seal(plaintext))
                 outcomes.append(IngestOutcome(stored, duplicates))
+            if sealer.failures:
+                self._record_seal_failures(conn, sealer, now_ms)
+                if not queue_rows and event_rows:
+                    return None  # nobody could be sealed for: 503, LINE redelivers later
             if event_rows:
                 self._insert_rows(conn, events, event_rows)
                 self._insert_rows(conn, queue, queue_rows)
@@ -336,6 +352,27 @@ class Store:
             chunk = rows[start:start + _ROWS_PER_INSERT]
             conn.exec_driver_sql(_sqlite_values_sql(table.name, tuple(names), len(chunk)),
                                  tuple(value for row in chunk for value in row))
+
+    def _record_seal_failures(self, conn: Connection, sealer: _Sealer, now_ms: int) -> None:
+        """Count, per device, the events it missed, and warn (ids and counts only)."""
+        now = time.monotonic()
+        for device_id, (skipped, error) in sealer.failures.items():
+            updated = conn.execute(
+                sa_update(seal_failures).where(seal_failures.c.device_id == device_id)
+                .values(events_skipped=seal_failures.c.events_skipped + skipped,
+                        last_failed_at=now_ms)).rowcount
+            if not updated:
+                conn.execute(insert(seal_failures).values(
+                    device_id=device_id, events_skipped=skipped, first_failed_at=now_ms,
+                    last_failed_at=now_ms))
+            if now - self._seal_warned.get(device_id, -_SEAL_WARNING_EVERY_S) \
+                    >= _SEAL_WARNING_EVERY_S:
+                self._seal_warned[device_id] = now
+                log.warning(
+                    "device %s: events cannot be sealed to its public key (%s); %d event(s) "
+                    "not kept for it, the other %d device(s) got them. Revoke it (`python -m "
+                    "relay revoke %s`) and pair it again", device_id, error, skipped,
+                    len(sealer.devices) - len(sealer.failures), device_id)
 
     def _known_ids(self, conn: Connection, ids: Iterable[str]) -> set[str]:
         ids = list(ids)
@@ -384,6 +421,42 @@ class Store:
             codes = conn.execute(delete(pairing_codes).where(
                 pairing_codes.c.expires_at < now_ms - _DAY_MS)).rowcount
         return PurgeCounts(copies=copies, dedupe_ids=ids, pairing_codes=codes)
+
+
+class _Sealer:
+    """Seals each event for every live device, skipping a device whose key fails.
+
+    One device's unusable key (all zeros, damaged) must not stop the others from getting
+    their events: the failure is kept per device (count and error type, never a key or
+    a plaintext) and that device is not tried again within this transaction.
+    """
+
+    def __init__(self, load_key: Callable[[bytes], X25519PublicKey],
+                 rows: Sequence[Any]) -> None:
+        self.devices: list[tuple[str, X25519PublicKey | None]] = []
+        #: device id -> (events skipped, the error's type name)
+        self.failures: dict[str, tuple[int, str]] = {}
+        for row in rows:
+            try:
+                key: X25519PublicKey | None = load_key(bytes(row.public_key))
+            except ValueError as exc:  # not 32 bytes: damaged in the database
+                key = None
+                self.failures[row.id] = (0, type(exc).__name__)
+            self.devices.append((row.id, key))
+
+    def seal(self, plaintext: bytes) -> list[tuple[str, bytes]]:
+        copies: list[tuple[str, bytes]] = []
+        for device_id, key in self.devices:
+            failed = self.failures.get(device_id)
+            if failed is None:
+                assert key is not None
+                try:
+                    copies.append((device_id, seal_bytes(plaintext, key)))
+                    continue
+                except ValueError as exc:  # e.g. a low-order point: no shared secret
+                    failed = (0, type(exc).__name__)
+            self.failures[device_id] = (failed[0] + 1, failed[1])
+        return copies
 
 
 @functools.lru_cache(maxsize=512)
