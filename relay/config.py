@@ -8,6 +8,10 @@
 | RELAY_RETENTION_DAYS   | unacknowledged events are purged after this; default 14     |
 | RELAY_MEDIA_DAYS       | uploaded images are served, then purged, after; default 14  |
 | RELAY_MEDIA_MAX_MB     | images one device may keep stored, in MB; default 500       |
+| RELAY_HEADER_TIMEOUT   | seconds a request's headers may take to arrive; default 10  |
+| RELAY_BODY_TIMEOUT     | seconds a request's body may take to arrive; default 120    |
+| RELAY_KEEPALIVE_TIMEOUT| seconds an idle kept-alive connection stays open; default 5 |
+| RELAY_MAX_CONNECTIONS  | open connections at most (more get 503); default 500        |
 """
 
 from __future__ import annotations
@@ -21,6 +25,11 @@ DEFAULT_DATABASE_URL = "sqlite:///relay.db"
 DEFAULT_RETENTION_DAYS = 14
 DEFAULT_MEDIA_DAYS = 14
 DEFAULT_MEDIA_MAX_MB = 500
+DEFAULT_HEADER_TIMEOUT = 10.0
+#: A 10 MB image from a shop's 1 Mbit/s uplink takes 80 s; LINE's webhooks take milliseconds.
+DEFAULT_BODY_TIMEOUT = 120.0
+DEFAULT_KEEPALIVE_TIMEOUT = 5.0  # uvicorn's own default
+DEFAULT_MAX_CONNECTIONS = 500
 
 
 class ConfigError(Exception):
@@ -36,6 +45,10 @@ class Settings:
     retention_days: int = DEFAULT_RETENTION_DAYS
     media_days: int = DEFAULT_MEDIA_DAYS
     media_max_mb: int = DEFAULT_MEDIA_MAX_MB
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *,
@@ -63,6 +76,13 @@ class Settings:
             media_days=_positive_int(env, "RELAY_MEDIA_DAYS", DEFAULT_MEDIA_DAYS),
             media_max_mb=_positive_int(env, "RELAY_MEDIA_MAX_MB", DEFAULT_MEDIA_MAX_MB,
                                        unit="megabytes"),
+            header_timeout=_positive_seconds(env, "RELAY_HEADER_TIMEOUT",
+                                             DEFAULT_HEADER_TIMEOUT),
+            body_timeout=_positive_seconds(env, "RELAY_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT),
+            keepalive_timeout=_positive_seconds(env, "RELAY_KEEPALIVE_TIMEOUT",
+                                                DEFAULT_KEEPALIVE_TIMEOUT),
+            max_connections=_positive_int(env, "RELAY_MAX_CONNECTIONS",
+                                          DEFAULT_MAX_CONNECTIONS, unit="connections"),
         )
 
 
@@ -87,4 +107,17 @@ def _positive_int(env: Mapping[str, str], name: str, default: int, *,
         raise ConfigError(f"{name} must be a whole number of {unit}") from None
     if value < 1:
         raise ConfigError(f"{name} must be at least 1")
+    return value
+
+
+def _positive_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds") from None
+    if not 0 < value <= 86_400:  # also refuses nan and inf
+        raise ConfigError(f"{name} must be more than 0 and at most 86400 seconds")
     return value

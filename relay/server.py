@@ -7,6 +7,7 @@ import socket
 import uvicorn
 
 from relay.app import RelayService, create_app
+from relay.connections import ConnectionLimits, guarded_protocol
 
 
 class RelayServer(uvicorn.Server):
@@ -27,11 +28,20 @@ class RelayServer(uvicorn.Server):
 def build_server(service: RelayService, host: str, port: int, *,
                  log_level: str = "info") -> RelayServer:
     app = create_app(service)
+    settings = service.settings
+    limits = ConnectionLimits(header_timeout=settings.header_timeout,
+                              body_timeout=settings.body_timeout,
+                              max_connections=settings.max_connections)
     config = uvicorn.Config(
         app, host=host, port=port,
         # The relay's own logging setup applies; uvicorn's access log stays off (it would
         # add a line per webhook and nothing the relay's counters do not already say).
         log_config=None, access_log=False, log_level=log_level,
         server_header=False, lifespan="on", timeout_graceful_shutdown=10,
+        # httptools with header/body deadlines and a connection cap (relay.connections).
+        # Not uvicorn's limit_concurrency: it answers 503 only once a request's headers
+        # are in, so slow-header connections would each still hold a socket.
+        http=guarded_protocol(limits),
+        timeout_keep_alive=settings.keepalive_timeout,  # type: ignore[arg-type]
     )
     return RelayServer(config, service)

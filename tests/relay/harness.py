@@ -144,7 +144,7 @@ class ThreadRelay(RelayClient):
     def __init__(self, db_url: str, log_path: Path, *, clock: ManualClock,
                  purge_interval: float = 3600.0, recheck_interval: float = 1.0,
                  retention_days: int = 14, public_url: str | None = OWN_URL,
-                 media_days: int = 14, media_max_mb: int = 500) -> None:
+                 media_days: int = 14, media_max_mb: int = 500, **settings: Any) -> None:
         self.db_url = db_url
         self.clock = clock
         self.log_path = log_path
@@ -162,7 +162,7 @@ class ThreadRelay(RelayClient):
             public_url = f"http://127.0.0.1:{port}"
         settings = Settings(channel_secret=SECRET, database_url=db_url,
                             retention_days=retention_days, public_url=public_url,
-                            media_days=media_days, media_max_mb=media_max_mb)
+                            media_days=media_days, media_max_mb=media_max_mb, **settings)
         self.store = Store.open(db_url)
         self.service = RelayService(settings, self.store, clock=clock,
                                     purge_interval=purge_interval,

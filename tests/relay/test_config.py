@@ -26,6 +26,17 @@ def test_public_url_and_days() -> None:
     assert settings.media_max_mb == 50
 
 
+def test_connection_limits() -> None:
+    defaults = Settings.from_env({"LINE_CHANNEL_SECRET": "s"})
+    assert (defaults.header_timeout, defaults.body_timeout, defaults.keepalive_timeout,
+            defaults.max_connections) == (10.0, 120.0, 5.0, 500)
+    settings = Settings.from_env({
+        "LINE_CHANNEL_SECRET": "s", "RELAY_HEADER_TIMEOUT": "2.5", "RELAY_BODY_TIMEOUT": "30",
+        "RELAY_KEEPALIVE_TIMEOUT": "1", "RELAY_MAX_CONNECTIONS": "64"})
+    assert (settings.header_timeout, settings.body_timeout, settings.keepalive_timeout,
+            settings.max_connections) == (2.5, 30.0, 1.0, 64)
+
+
 @pytest.mark.parametrize("env, named", [
     ({}, "LINE_CHANNEL_SECRET"),
     ({"LINE_CHANNEL_SECRET": "   "}, "LINE_CHANNEL_SECRET"),
@@ -35,6 +46,10 @@ def test_public_url_and_days() -> None:
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_MEDIA_MAX_MB": "1GB"}, "RELAY_MEDIA_MAX_MB .* megabytes"),
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_PUBLIC_URL": "relay.example.jp"}, "RELAY_PUBLIC_URL"),
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_DATABASE_URL": "mysql://x/y"}, "RELAY_DATABASE_URL"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_HEADER_TIMEOUT": "0"}, "RELAY_HEADER_TIMEOUT"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_BODY_TIMEOUT": "nan"}, "RELAY_BODY_TIMEOUT"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_KEEPALIVE_TIMEOUT": "5s"}, "RELAY_KEEPALIVE_TIMEOUT"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_MAX_CONNECTIONS": "-1"}, "RELAY_MAX_CONNECTIONS"),
 ])
 def test_bad_settings_name_the_variable(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
