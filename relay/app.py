@@ -23,6 +23,7 @@ import binascii
 import contextlib
 import json
 import logging
+import math
 import time
 import unicodedata
 from collections.abc import AsyncIterator, Callable
@@ -39,6 +40,7 @@ from relay.config import Settings
 from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
 from relay.media_http import media_routes
 from relay.media_store import MediaPurgeCounts, MediaStore
+from relay.pairing_tries import LOCK_SECONDS, MAX_FAILED_TRIES, PairingTries, is_loopback
 from relay.responses import error as _error
 from relay.responses import ok as _ok
 from relay.responses import unauthorized as _unauthorized
@@ -94,6 +96,7 @@ class RelayService:
         self.settings = settings
         self.store = store
         self.media = MediaStore(store)
+        self.pairing_tries = PairingTries()
         self.clock = clock
         self.purge_interval = purge_interval
         self.recheck_interval = recheck_interval
@@ -239,11 +242,25 @@ def create_app(service: RelayService) -> Starlette:
             return _error(400, "bad_public_key", message=(
                 "This public key cannot be used (it is a low-order X25519 point, such as "
                 "all zeros). Make a new key pair and pair again."))
+        address = request.client.host if request.client else None
+        tries = service.pairing_tries
+        wait = tries.begin(address, service.clock())
+        if wait is not None:  # this address sent too many wrong codes: not even checked
+            minutes = math.ceil(wait / 60)
+            return _error(429, "too_many_tries", {"Retry-After": str(math.ceil(wait))},
+                          message=f"Too many wrong pairing codes came from this address. "
+                                  f"Wait {minutes} minute(s), then enter the code again.")
         try:
             paired = await run_in_threadpool(store.pair_device, code, name.strip(),
                                              public_key, service.now_ms())
         except PairingRefused:
+            if tries.just_locked(address):
+                _note_address_locked(address, bool(settings.trusted_proxies))
             return _error(403, "pairing_refused")
+        except Exception:
+            tries.succeeded(address)  # the database failed: that was not a wrong guess
+            raise
+        tries.succeeded(address)
         return JSONResponse({"device_id": paired.device_id, "token": paired.token},
                             status_code=201)
 
@@ -322,6 +339,18 @@ def create_app(service: RelayService) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
     return app
+
+
+def _note_address_locked(address: str | None, behind_trusted_proxy: bool) -> None:
+    # The address itself is not logged: it may be the shop's own.
+    hint = ""
+    if is_loopback(address) and not behind_trusted_proxy:
+        hint = (" The address was this host's own: if the relay is behind a proxy (Caddy, "
+                "a tunnel), set RELAY_TRUSTED_PROXIES so that each client is counted "
+                "on its own.")
+    log.warning("an address sent %d wrong pairing codes and is refused for %d minutes; the "
+                "pairing code stays open for others.%s", MAX_FAILED_TRIES,
+                int(LOCK_SECONDS // 60), hint)
 
 
 async def _json_object(request: Request) -> dict[str, Any] | None:

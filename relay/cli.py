@@ -81,7 +81,7 @@ def _serve(host: str, port: int) -> int:
 def _pair(store: Store) -> int:
     code = store.create_pairing_code(int(time.time() * 1000))
     print(f"Pairing code for the Otokui desktop: valid for {CODE_TTL_MS // 60_000} minutes, "
-          "single use, void after 5 wrong tries.")
+          "single use; an address sending 5 wrong codes is refused for 10 minutes.")
     print("Enter it in Otokui when it asks for the relay's pairing code. A new code replaces "
           "this one.")
     print(code)

@@ -12,10 +12,13 @@
 | RELAY_BODY_TIMEOUT     | seconds a request's body may take to arrive; default 120    |
 | RELAY_KEEPALIVE_TIMEOUT| seconds an idle kept-alive connection stays open; default 5 |
 | RELAY_MAX_CONNECTIONS  | open connections at most (more get 503); default 500        |
+| RELAY_TRUSTED_PROXIES  | proxies whose X-Forwarded-For is believed (IPs, networks, * |
+|                        | for any); default none: the TCP peer is the client           |
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,6 +52,9 @@ class Settings:
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    #: Addresses or networks of the reverse proxy in front (e.g. ``("127.0.0.1",)`` for
+    #: Caddy on the same host), or ``("*",)``; empty: X-Forwarded-For is ignored.
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *,
@@ -83,6 +89,7 @@ class Settings:
                                                 DEFAULT_KEEPALIVE_TIMEOUT),
             max_connections=_positive_int(env, "RELAY_MAX_CONNECTIONS",
                                           DEFAULT_MAX_CONNECTIONS, unit="connections"),
+            trusted_proxies=_trusted_proxies(env.get("RELAY_TRUSTED_PROXIES", "")),
         )
 
 
@@ -121,3 +128,17 @@ def _positive_seconds(env: Mapping[str, str], name: str, default: float) -> floa
     if not 0 < value <= 86_400:  # also refuses nan and inf
         raise ConfigError(f"{name} must be more than 0 and at most 86400 seconds")
     return value
+
+
+def _trusted_proxies(raw: str) -> tuple[str, ...]:
+    items = tuple(item.strip() for item in raw.split(",") if item.strip())
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigError("RELAY_TRUSTED_PROXIES must be a comma-separated list of IP "
+                              "addresses or networks (such as 127.0.0.1 or 10.0.0.0/8), "
+                              "or *") from None
+    return items

@@ -2,7 +2,8 @@
 
 Both secrets are stored only as SHA-256 hashes. A device token is 256 random bits, so a
 plain hash is enough (nothing to brute-force); a pairing code is short enough to type, so
-what protects it is its 10-minute life, single use, and the lock after 5 wrong tries.
+what protects it is its 10-minute life, single use, the limit of 5 wrong tries per client
+address (relay.pairing_tries), and a lock after CODE_MAX_FAILED_TRIES wrong tries in all.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ import secrets
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10  # 50 bits; with 5 tries per code, guessing is hopeless
 CODE_TTL_MS = 10 * 60 * 1000
-CODE_MAX_FAILED_TRIES = 5
+#: Wrong tries, from all addresses together, after which the open code is void. Each
+#: address gets 5 (relay.pairing_tries), so voiding the code takes 200 addresses (IPv6:
+#: /64 networks); guessing it within those tries succeeds with odds of 1000 / 2**50.
+CODE_MAX_FAILED_TRIES = 1000
 TOKEN_BYTES = 32  # 256 bits
 _MAX_TOKEN_CHARS = 256
 

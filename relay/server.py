@@ -43,5 +43,9 @@ def build_server(service: RelayService, host: str, port: int, *,
         # are in, so slow-header connections would each still hold a socket.
         http=guarded_protocol(limits),
         timeout_keep_alive=settings.keepalive_timeout,  # type: ignore[arg-type]
+        # X-Forwarded-For only from the proxies named in RELAY_TRUSTED_PROXIES (uvicorn
+        # would otherwise believe any local process); it decides whose pairing tries count.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
     )
     return RelayServer(config, service)

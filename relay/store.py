@@ -208,7 +208,8 @@ class Store:
         """Trade the open pairing code for a device id and token, or raise PairingRefused.
 
         A wrong code counts against the open code (there is only one), which locks after
-        five wrong tries; the count is committed even though the request is refused.
+        CODE_MAX_FAILED_TRIES wrong tries in all (each client address is limited to fewer
+        by relay.pairing_tries); the count is committed even though the request is refused.
         """
         refused = False
         with self._write() as conn:

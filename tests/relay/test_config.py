@@ -35,6 +35,12 @@ def test_connection_limits() -> None:
         "RELAY_KEEPALIVE_TIMEOUT": "1", "RELAY_MAX_CONNECTIONS": "64"})
     assert (settings.header_timeout, settings.body_timeout, settings.keepalive_timeout,
             settings.max_connections) == (2.5, 30.0, 1.0, 64)
+    assert defaults.trusted_proxies == ()
+    assert Settings.from_env({"LINE_CHANNEL_SECRET": "s", "RELAY_TRUSTED_PROXIES":
+                              " 127.0.0.1, ::1,10.0.0.0/8 "}).trusted_proxies == (
+        "127.0.0.1", "::1", "10.0.0.0/8")
+    assert Settings.from_env({"LINE_CHANNEL_SECRET": "s", "RELAY_TRUSTED_PROXIES": "*"}
+                             ).trusted_proxies == ("*",)
 
 
 @pytest.mark.parametrize("env, named", [
@@ -50,6 +56,7 @@ def test_connection_limits() -> None:
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_BODY_TIMEOUT": "nan"}, "RELAY_BODY_TIMEOUT"),
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_KEEPALIVE_TIMEOUT": "5s"}, "RELAY_KEEPALIVE_TIMEOUT"),
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_MAX_CONNECTIONS": "-1"}, "RELAY_MAX_CONNECTIONS"),
+    ({"LINE_CHANNEL_SECRET": "s", "RELAY_TRUSTED_PROXIES": "caddy"}, "RELAY_TRUSTED_PROXIES"),
 ])
 def test_bad_settings_name_the_variable(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):

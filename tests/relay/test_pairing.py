@@ -76,12 +76,78 @@ def test_pairing_code_expires_after_10_minutes(relay: ThreadRelay) -> None:
     assert _try_pair(relay, late) == 403
 
 
-def test_pairing_code_is_void_after_5_wrong_tries(relay: ThreadRelay) -> None:
+def test_an_address_with_5_wrong_codes_is_refused_but_the_code_stays_open(
+        relay: ThreadRelay) -> None:
     code = relay.pairing_code()
     for _ in range(5):
         assert _try_pair(relay, _wrong(code)) == 403
-    assert _try_pair(relay, code) == 403
-    assert "pairing code locked after 5 wrong tries" in relay.log_text()
+    refused = _post_pair(relay, code)  # the right code, from the same address: not checked
+    assert refused.status_code == 429
+    assert refused.json()["error"] == "too_many_tries"
+    assert 0 < int(refused.headers["retry-after"]) <= 600
+    # No proxy is trusted, so a forged X-Forwarded-For changes nothing.
+    assert _post_pair(relay, code, {"X-Forwarded-For": "198.51.100.20"}).status_code == 429
+    log = relay.log_text()
+    assert "an address sent 5 wrong pairing codes and is refused for 10 minutes" in log
+    assert "set RELAY_TRUSTED_PROXIES" in log  # the address was loopback: likely a proxy
+    assert "pairing code locked" not in log
+    # The code itself is still open: the host (or any other address) can use it.
+    relay.store.pair_device(code, "店のPC", bytes.fromhex("09" * 32), int(relay.clock() * 1000))
+
+    relay.clock.advance(601)  # the address's lock is over (and that code expired)
+    assert _try_pair(relay, relay.pairing_code()) == 201
+
+
+def _post_pair(relay: ThreadRelay, code: str, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    key = X25519PrivateKey.generate()
+    return relay.http.post("/v1/devices", headers=headers, json={
+        "pairing_code": code, "name": "事務所のMac",
+        "public_key": encode_public_key(key.public_key())})
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted_alone(make_relay) -> None:  # type: ignore[no-untyped-def]
+    relay = make_relay(trusted_proxies=("127.0.0.1",))
+    code = relay.pairing_code()
+    attacker = {"X-Forwarded-For": "203.0.113.7"}
+    for _ in range(5):
+        assert _post_pair(relay, _wrong(code), attacker).status_code == 403
+    assert _post_pair(relay, _wrong(code), attacker).status_code == 429
+    # IPv6 is counted per /64: five addresses of one network share one count.
+    for n in range(1, 6):
+        headers = {"X-Forwarded-For": f"2001:db8:1:2::{n}"}
+        assert _post_pair(relay, _wrong(code), headers).status_code == 403
+    assert _post_pair(relay, code, {"X-Forwarded-For": "2001:db8:1:2::99"}).status_code == 429
+    # The shop, from its own address, pairs with the code as if nothing had happened.
+    shop = _post_pair(relay, code, {"X-Forwarded-For": "198.51.100.20"})
+    assert shop.status_code == 201, shop.text
+    assert "set RELAY_TRUSTED_PROXIES" not in relay.log_text()
+
+
+def test_a_burst_of_parallel_guesses_from_one_address_gets_5_tries(make_relay) -> None:  # type: ignore[no-untyped-def]
+    from concurrent.futures import ThreadPoolExecutor
+
+    relay = make_relay(trusted_proxies=("127.0.0.1",))
+    code = relay.pairing_code()
+    attacker = {"X-Forwarded-For": "203.0.113.8"}
+    with ThreadPoolExecutor(10) as pool:
+        statuses = list(pool.map(lambda _: _post_pair(relay, _wrong(code), attacker)
+                                 .status_code, range(30)))
+    assert sorted(statuses) == [403] * 5 + [429] * 25
+    assert _post_pair(relay, code, {"X-Forwarded-For": "198.51.100.21"}).status_code == 201
+
+
+def test_the_code_is_void_after_many_wrong_tries_from_many_addresses(
+        make_relay, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from relay import credentials
+
+    monkeypatch.setattr(credentials, "CODE_MAX_FAILED_TRIES", 12)  # 1000 in production
+    relay = make_relay(trusted_proxies=("127.0.0.1",))
+    code = relay.pairing_code()
+    for n in range(12):
+        headers = {"X-Forwarded-For": f"203.0.113.{n // 4}"}
+        assert _post_pair(relay, _wrong(code), headers).status_code == 403
+    assert _post_pair(relay, code, {"X-Forwarded-For": "198.51.100.22"}).status_code == 403
+    assert "pairing code locked after 12 wrong tries" in relay.log_text()
 
 
 def test_four_wrong_tries_still_leave_the_code_usable(relay: ThreadRelay) -> None:
