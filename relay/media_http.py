@@ -6,7 +6,10 @@
 * ``GET    /m/{token}``              no authentication: the image itself (LINE, the phone)
 
 Checks run cheapest first and the body is read last, counted as it arrives, so a refused
-upload costs the relay next to nothing. See docs/relay.md ("Media") for the contract.
+upload costs the relay next to nothing: a declared length over the size limit or over the
+device's remaining quota is refused before a byte of the body is read, and a body without
+a length (chunked) is cut as soon as it passes either. The bytes are kept as the pieces
+they are stored in, never joined into one copy. See docs/relay.md ("Media").
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from starlette.routing import Route
 
 from relay.config import Settings
 from relay.media import (
+    CHUNK_BYTES,
     MAX_ORIGINAL_BYTES,
     MAX_PREVIEW_BYTES,
     MEGABYTE,
@@ -38,7 +42,7 @@ from relay.media_store import (
     QuotaExceeded,
 )
 from relay.responses import error, unauthorized
-from relay.webhook import BodyTooLarge, read_limited
+from relay.webhook import BodyTooLarge
 
 log = logging.getLogger("relay.media")
 
@@ -64,8 +68,10 @@ def media_routes(settings: Settings, media_store: MediaStore, now_ms: Callable[[
                  authenticate: Authenticate) -> list[Route]:
     quota_bytes = settings.media_max_mb * MEGABYTE
 
-    async def receive_image(request: Request, limit: int) -> tuple[str, bytes] | Response:
-        """The checked upload (content type, bytes), or the answer refusing it."""
+    async def receive_image(request: Request, device_id: str,
+                            limit: int) -> tuple[str, list[bytes]] | Response:
+        """The checked upload (content type, its bytes in stored-size pieces), or the
+        answer refusing it."""
         if settings.public_url is None:
             return error(503, "media_unavailable", message=_NO_PUBLIC_URL)
         content_type = declared_type(request.headers.get("content-type"))
@@ -80,13 +86,18 @@ def media_routes(settings: Settings, media_store: MediaStore, now_ms: Callable[[
                 return error(400, "bad_content_length")
             if int(declared) > limit:
                 return too_large  # without reading the body
+        used = await run_in_threadpool(media_store.usage, device_id, now_ms())
+        room = max(0, quota_bytes - used)
+        over_quota = quota_refusal(QuotaExceeded(used, quota_bytes))
+        if declared is not None and int(declared) > room:
+            return over_quota  # without reading the body either
         try:
-            body = await read_limited(request.stream(), limit)
+            body = await read_pieces(request, min(limit, room))
         except BodyTooLarge:
-            return too_large
+            return too_large if room >= limit else over_quota
         except ClientDisconnect:
             return Response(status_code=400)
-        if sniffed_type(body) != content_type:
+        if sniffed_type(body[0] if body else b"") != content_type:
             return error(415, "not_an_image",
                          message=f"The bytes are not a {content_type} image.")
         return content_type, body
@@ -101,10 +112,11 @@ def media_routes(settings: Settings, media_store: MediaStore, now_ms: Callable[[
         device_id = await authenticate(request)
         if device_id is None:
             return unauthorized()
-        received = await receive_image(request, MAX_ORIGINAL_BYTES)
+        received = await receive_image(request, device_id, MAX_ORIGINAL_BYTES)
         if isinstance(received, Response):
             return received
         content_type, body = received
+        size = sum(map(len, body))
         try:
             stored = await run_in_threadpool(
                 media_store.add_original, device_id, content_type, body, now_ms(),
@@ -113,8 +125,7 @@ def media_routes(settings: Settings, media_store: MediaStore, now_ms: Callable[[
             return unauthorized()
         except QuotaExceeded as exc:
             return quota_refusal(exc)
-        log.debug("device %s stored image %s (%d bytes)", device_id, stored.media_id,
-                  len(body))
+        log.debug("device %s stored image %s (%d bytes)", device_id, stored.media_id, size)
         assert settings.public_url is not None
         return JSONResponse({
             "id": stored.media_id,
@@ -131,10 +142,11 @@ def media_routes(settings: Settings, media_store: MediaStore, now_ms: Callable[[
         media_id = request.path_params["media_id"]
         if not is_media_id(media_id):
             return error(404, "no_such_media")
-        received = await receive_image(request, MAX_PREVIEW_BYTES)
+        received = await receive_image(request, device_id, MAX_PREVIEW_BYTES)
         if isinstance(received, Response):
             return received
         content_type, body = received
+        size = sum(map(len, body))
         try:
             stored = await run_in_threadpool(
                 media_store.add_preview, device_id, media_id, content_type, body, now_ms(),
@@ -148,7 +160,7 @@ def media_routes(settings: Settings, media_store: MediaStore, now_ms: Callable[[
         except QuotaExceeded as exc:
             return quota_refusal(exc)
         log.debug("device %s stored the preview of image %s (%d bytes)", device_id,
-                  media_id, len(body))
+                  media_id, size)
         assert settings.public_url is not None
         return JSONResponse({
             "id": stored.media_id,
@@ -196,6 +208,27 @@ def media_routes(settings: Settings, media_store: MediaStore, now_ms: Callable[[
                 # which the client sees as a failed download rather than a whole image.
                 return
             yield data
+
+    async def read_pieces(request: Request, cap: int) -> list[bytes]:
+        """The body in pieces of CHUNK_BYTES (as stored); BodyTooLarge once past ``cap``."""
+        pieces: list[bytes] = []
+        current = bytearray()
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > cap:
+                raise BodyTooLarge
+            view = memoryview(chunk)
+            while view:
+                take = CHUNK_BYTES - len(current)
+                current += view[:take]
+                view = view[take:]
+                if len(current) == CHUNK_BYTES:
+                    pieces.append(bytes(current))
+                    current.clear()
+        if current:
+            pieces.append(bytes(current))
+        return pieces
 
     return [
         Route("/v1/media", upload, methods=["PUT"]),

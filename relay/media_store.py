@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, func, insert, select
 
 from relay.media import (
+    CHUNK_BYTES,
     MAX_PREVIEW_BYTES,
     hash_url_token,
     new_media_id,
@@ -87,27 +88,30 @@ class MediaStore:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def add_original(self, device_id: str, content_type: str, data: bytes, now_ms: int, *,
-                     days: int, quota_bytes: int) -> StoredImage:
-        """Store an uploaded original. An original small enough for LINE's preview limit
-        serves as its own preview (same URL); a larger one has none until the device
-        uploads it with :meth:`add_preview`."""
+    def add_original(self, device_id: str, content_type: str, data: bytes | list[bytes],
+                     now_ms: int, *, days: int, quota_bytes: int) -> StoredImage:
+        """Store an uploaded original (its bytes, or already in CHUNK_BYTES pieces). An
+        original small enough for LINE's preview limit serves as its own preview (same
+        URL); a larger one has none until the device uploads it with :meth:`add_preview`."""
+        data = _pieces(data)
         media_id, token = new_media_id(), new_url_token()
         expires_at = now_ms + days * DAY_MS
         with self._store.write_transaction() as conn:
             self._lock_live_device(conn, device_id)
-            self._check_quota(conn, device_id, len(data), now_ms, quota_bytes)
+            self._check_quota(conn, device_id, _size(data), now_ms, quota_bytes)
             self._insert(conn, token, media_id, ORIGINAL, device_id, content_type, data,
                          now_ms, expires_at)
-        preview = token if len(data) <= MAX_PREVIEW_BYTES else None
+        preview = token if _size(data) <= MAX_PREVIEW_BYTES else None
         return StoredImage(media_id, token, preview, expires_at)
 
-    def add_preview(self, device_id: str, media_id: str, content_type: str, data: bytes,
-                    now_ms: int, *, quota_bytes: int) -> StoredPreview:
+    def add_preview(self, device_id: str, media_id: str, content_type: str,
+                    data: bytes | list[bytes], now_ms: int, *,
+                    quota_bytes: int) -> StoredPreview:
         """Store the separate preview of one of the device's live originals, at a URL of its
         own, expiring with the original. Once only: a preview URL may already have gone out
         in a message, so it is never replaced."""
         token = new_url_token()
+        data = _pieces(data)
         with self._store.write_transaction() as conn:
             self._lock_live_device(conn, device_id)
             rows = conn.execute(select(media.c.kind, media.c.expires_at).where(
@@ -118,7 +122,7 @@ class MediaStore:
                 raise NoSuchMedia
             if PREVIEW in kinds:
                 raise PreviewExists
-            self._check_quota(conn, device_id, len(data), now_ms, quota_bytes)
+            self._check_quota(conn, device_id, _size(data), now_ms, quota_bytes)
             expires_at = kinds[ORIGINAL]
             self._insert(conn, token, media_id, PREVIEW, device_id, content_type, data,
                          now_ms, expires_at)
@@ -194,13 +198,28 @@ class MediaStore:
 
     @staticmethod
     def _insert(conn: Connection, token: str, media_id: str, kind: str, device_id: str,
-                content_type: str, data: bytes, now_ms: int, expires_at: int) -> None:
+                content_type: str, pieces: list[bytes], now_ms: int,
+                expires_at: int) -> None:
         token_hash = hash_url_token(token)
         assert token_hash is not None  # our own tokens always have the right form
-        pieces = split_chunks(data)
         conn.execute(insert(media).values(
             token_hash=token_hash, media_id=media_id, kind=kind, device_id=device_id,
-            content_type=content_type, size=len(data), chunks=len(pieces),
+            content_type=content_type, size=_size(pieces), chunks=len(pieces),
             created_at=now_ms, expires_at=expires_at))
         conn.execute(insert(media_chunks), [{"token_hash": token_hash, "n": n, "data": piece}
                                             for n, piece in enumerate(pieces)])
+
+
+def _pieces(data: bytes | list[bytes]) -> list[bytes]:
+    """Bytes split into the stored pieces; a list is taken as already split (the HTTP
+    layer reads uploads that way, so a 10 MB image is never held twice)."""
+    if isinstance(data, bytes):
+        return split_chunks(data)
+    if any(len(piece) != CHUNK_BYTES for piece in data[:-1]) or \
+            (data and not 0 < len(data[-1]) <= CHUNK_BYTES):
+        raise ValueError("pieces must be CHUNK_BYTES long, the last one at most that")
+    return data
+
+
+def _size(pieces: list[bytes]) -> int:
+    return sum(map(len, pieces))

@@ -7,6 +7,7 @@ files (tests/relay/images.py); the relay's clock moved by hand for expiry.
 from __future__ import annotations
 
 import base64
+import select as io_select
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -348,6 +349,57 @@ def test_quota_per_device(make_relay: Callable[..., ThreadRelay]) -> None:
     # Expired images stop counting at once, before any purge.
     relay.clock.advance(14 * DAY + 1)
     upload(relay, shop, jpeg(999_000, seed=55))
+
+
+def test_declared_length_over_the_remaining_quota_is_507_before_the_body(
+        make_relay: Callable[..., ThreadRelay]) -> None:
+    relay = make_relay(media_max_mb=1)
+    device = relay.pair()
+    upload(relay, device, jpeg(400_000, seed=60))
+    # 700,000 more would pass 1,000,000: refused from the headers (no body is ever sent,
+    # so a relay that waited for it would never answer).
+    answer = raw_put(relay, device, b"700000")
+    assert answer.startswith(b"HTTP/1.1 507 "), answer[:60]
+    assert b"media_quota_exceeded" in answer
+    assert table_rows(relay) == (1, 1)
+    upload(relay, device, jpeg(600_000, seed=62))  # what still fits is taken
+
+
+def _chunked_put_without_end(relay: ThreadRelay, device: Device, send: int) -> bytes:
+    """PUT a chunked JPEG body of ``send`` bytes and stop there, without its last chunk:
+    only a relay that cuts the body at its cap can answer."""
+    host, port = relay.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"PUT /v1/media HTTP/1.1\r\nHost: relay\r\nContent-Type: image/jpeg\r\n"
+                     b"Authorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     % device.token.encode())
+        piece = b"\xff\xd8\xff" + bytes(64 * 1024 - 3)
+        sent = 0
+        try:
+            while sent < send and not io_select.select([sock], [], [], 0)[0]:  # no answer yet
+                sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+                sent += len(piece)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the relay answered and closed while we were still sending
+        return sock.recv(65536)
+
+
+def test_a_chunked_upload_is_cut_at_the_remaining_quota(
+        make_relay: Callable[..., ThreadRelay]) -> None:
+    relay = make_relay(media_max_mb=1)
+    device = relay.pair()
+    upload(relay, device, jpeg(300_000, seed=61))
+    answer = _chunked_put_without_end(relay, device, 700_000 + 256 * 1024)
+    assert answer.startswith(b"HTTP/1.1 507 "), answer[:60]
+    answer = _chunked_put_without_end(relay, device, MAX_ORIGINAL_BYTES)  # under 10 MB
+    assert answer.startswith(b"HTTP/1.1 507 "), answer[:60]
+    assert table_rows(relay) == (1, 1)
+
+
+def test_a_chunked_upload_is_cut_at_the_size_limit(relay: ThreadRelay, device: Device) -> None:
+    answer = _chunked_put_without_end(relay, device, MAX_ORIGINAL_BYTES + 256 * 1024)
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:60]
+    assert table_rows(relay) == (0, 0)
 
 
 def test_two_instances_serve_each_others_images(db_url: str,
