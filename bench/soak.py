@@ -268,7 +268,9 @@ def _cpu_seconds(pid: int) -> float:
 class Sample:
     at: float          # seconds since the load started
     rss_mb: float
-    cpu_s: float
+    cpu_s: float       # the relay's
+    load_cpu_s: float  # LINE's (the load generator's)
+    desktop_cpu_s: float  # this process's: the desktop, the emulator, the sampler
     applied: int       # events the desktop has applied so far
     depth: int | None  # the relay's queue depth
 
@@ -276,6 +278,7 @@ class Sample:
 @dataclass
 class Sampler:
     pid: int
+    load_pid: int
     base_url: str
     worker: Any
     samples: list[Sample] = field(default_factory=list)
@@ -288,15 +291,60 @@ class Sampler:
                     depth = int(http.get("/healthz").json()["queue_depth"])
                 except (httpx.HTTPError, ValueError, KeyError):
                     depth = None
-                self.samples.append(Sample(time.perf_counter() - started, _rss_mb(self.pid),
-                                           _cpu_seconds(self.pid),
-                                           self.worker.status.events_applied, depth))
+                self.samples.append(Sample(
+                    time.perf_counter() - started, _rss_mb(self.pid), _cpu_seconds(self.pid),
+                    _cpu_seconds(self.load_pid), _cpu_seconds(os.getpid()),
+                    self.worker.status.events_applied, depth))
 
     def stop(self) -> None:
         self._stop.set()
 
 
 # --- the run ----------------------------------------------------------------------------------
+
+def _pairing_code(env: dict[str, str]) -> str:
+    return subprocess.run([sys.executable, "-m", "relay", "pair"], cwd=REPO, env=env,
+                          capture_output=True, text=True, check=True,
+                          timeout=60).stdout.strip().splitlines()[-1]
+
+
+def _refused_uploads(base_url: str, env: dict[str, str], pid: int,
+                     count: int) -> dict[str, Any] | None:
+    """Image uploads far over the device's quota (RELAY_MEDIA_MAX_MB=1), the relay's
+    memory before and after: what issue 10 measured (12 of them took a relay that read
+    each whole before checking the quota from 124 to 228 MB)."""
+    if not count:
+        return None
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from relay.sealing import encode_public_key
+
+    with httpx.Client(base_url=base_url, timeout=120) as http:
+        paired = http.post("/v1/devices", json={
+            "pairing_code": _pairing_code(env), "name": "uploader",
+            "public_key": encode_public_key(X25519PrivateKey.generate().public_key())})
+        paired.raise_for_status()
+        token = paired.json()["token"]
+        image = b"\xff\xd8\xff\xe0" + os.urandom(9_900_000)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"}
+        before = _rss_mb(pid)
+        statuses: dict[int, int] = {}
+        for n in range(count):
+            if n % 2:
+                content: Any = (image[i:i + 65536] for i in range(0, len(image), 65536))
+            else:
+                content = image
+            try:
+                status = http.put("/v1/media", content=content, headers=headers).status_code
+            except httpx.HTTPError:
+                status = 0  # the relay stopped reading and closed: refused all the same
+            statuses[status] = statuses.get(status, 0) + 1
+        after = _rss_mb(pid)
+        # The uploader is revoked so that only the desktop is sealed for during the load.
+        http.delete(f"/v1/devices/{paired.json()['device_id']}",
+                    headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+    return {"before": before, "after": after, "statuses": statuses}
+
 
 def _window_figures(lat: list[float], sched: list[float], samples: list[Sample],
                     lo: float, hi: float) -> dict[str, float]:
@@ -316,6 +364,9 @@ def _window_figures(lat: list[float], sched: list[float], samples: list[Sample],
         "rss_max_mb": max(s.rss_mb for s in win),
         "cpu_per_event_us": (win[-1].cpu_s - win[0].cpu_s) / max(1, answered_in_span) * 1e6,
         "applied_per_s": (win[-1].applied - win[0].applied) / span,
+        "relay_cores": (win[-1].cpu_s - win[0].cpu_s) / span,
+        "load_cores": (win[-1].load_cpu_s - win[0].load_cpu_s) / span,
+        "desktop_cores": (win[-1].desktop_cpu_s - win[0].desktop_cpu_s) / span,
         "depth_max": max((s.depth or 0) for s in win),
     }
 
@@ -327,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", type=int, default=300, help="slow clients attached")
     parser.add_argument("--users", type=int, default=200, help="friends sending messages")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--refused-uploads", type=int, default=12,
+                        help="image uploads over the quota sent before the load (0: none)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
@@ -350,7 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAY_", "LINE_"))}
     env.update(LINE_CHANNEL_SECRET=secret, RELAY_DATABASE_URL=f"sqlite:///{folder / 'relay.db'}",
-               PYTHONPATH=str(REPO))
+               PYTHONPATH=str(REPO), RELAY_PUBLIC_URL=f"http://127.0.0.1:{port}",
+               RELAY_MEDIA_MAX_MB="1")  # for the refused uploads before the load
     log = open(folder / "relay.log", "ab")  # noqa: SIM115 - closed below
     relay = subprocess.Popen([sys.executable, "-m", "relay", "serve", "--port", str(port)],
                              cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -370,9 +424,8 @@ def main(argv: list[str] | None = None) -> int:
             if relay.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the relay did not start")
             time.sleep(0.05)
-        code = subprocess.run([sys.executable, "-m", "relay", "pair"], cwd=REPO, env=env,
-                              capture_output=True, text=True, check=True,
-                              timeout=60).stdout.strip().splitlines()[-1]
+        refused = _refused_uploads(base_url, env, relay.pid, args.refused_uploads)
+        code = _pairing_code(env)
         book = Profile(folder / "book").create(passphrase=PASSPHRASE)
         connect(book, relay_url=base_url, pairing_code=code, access_token=e.access_token,
                 api_base=line.base_url, check_token=False)
@@ -388,8 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         load = ctx.Process(target=_load_process, args=(
             port, secret.encode(), e.bot_user_id, users, list(MESSAGES), args.rate, seconds,
             started, load_child))
-        sampler = Sampler(relay.pid, base_url, worker)
         load.start()
+        sampler = Sampler(relay.pid, load.pid, base_url, worker)
         sampling = threading.Thread(target=sampler.run, args=(started,), daemon=True)
         sampling.start()
         result = load_parent.recv()
@@ -428,6 +481,11 @@ def main(argv: list[str] | None = None) -> int:
     first = _window_figures(list(lat), list(sched), samples, 0.0, window)
     last = _window_figures(list(lat), list(sched), samples, seconds - window, seconds)
     answered = sum(1 for x in lat if x == x)
+    if refused:
+        print(f"refused image uploads: {args.refused_uploads} uploads of 9.9 MB over a 1 MB "
+              f"quota (half with Content-Length, half chunked) answered "
+              f"{refused['statuses']}; relay RSS {refused['before']:.1f} MB before, "
+              f"{refused['after']:.1f} MB after ({refused['after'] / refused['before']:.2f}x)")
     print(f"sent {total:,} webhooks (1 event each) over {result['elapsed']:.0f} s; answered "
           f"200: {answered:,}; resent after a non-200 or a dropped connection: "
           f"{result['resent']:,} ({result['non_200']:,} non-200, "
@@ -445,6 +503,9 @@ def main(argv: list[str] | None = None) -> int:
                                                            "{:.1f}"),
             ("relay CPU µs/event", "cpu_per_event_us", "{:.0f}"),
             ("desktop applied/s", "applied_per_s", "{:,.0f}"),
+            ("CPU cores: relay", "relay_cores", "{:.2f}"),
+            ("CPU cores: LINE (load)", "load_cores", "{:.2f}"),
+            ("CPU cores: desktop+emu", "desktop_cores", "{:.2f}"),
             ("relay queue depth max", "depth_max", "{:,.0f}")]
     for label, key, fmt in rows:
         ratio = last[key] / first[key] if first[key] else float("nan")
