@@ -291,10 +291,14 @@ class Sampler:
                     depth = int(http.get("/healthz").json()["queue_depth"])
                 except (httpx.HTTPError, ValueError, KeyError):
                     depth = None
+                try:
+                    load_cpu = _cpu_seconds(self.load_pid)
+                except FileNotFoundError:  # the load is over and its process gone
+                    load_cpu = self.samples[-1].load_cpu_s if self.samples else 0.0
                 self.samples.append(Sample(
                     time.perf_counter() - started, _rss_mb(self.pid), _cpu_seconds(self.pid),
-                    _cpu_seconds(self.load_pid), _cpu_seconds(os.getpid()),
-                    self.worker.status.events_applied, depth))
+                    load_cpu, _cpu_seconds(os.getpid()), self.worker.status.events_applied,
+                    depth))
 
     def stop(self) -> None:
         self._stop.set()
