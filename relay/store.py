@@ -369,11 +369,14 @@ class Store:
             if now - self._seal_warned.get(device_id, -_SEAL_WARNING_EVERY_S) \
                     >= _SEAL_WARNING_EVERY_S:
                 self._seal_warned[device_id] = now
+                others = len(sealer.devices) - len(sealer.failures)
+                outcome = (f"the other {others} device(s) got them" if others else
+                           "no device could be sealed for, so nothing was stored and LINE "
+                           "was answered 503 to redeliver later")
                 log.warning(
                     "device %s: events cannot be sealed to its public key (%s); %d event(s) "
-                    "not kept for it, the other %d device(s) got them. Revoke it (`python -m "
-                    "relay revoke %s`) and pair it again", device_id, error, skipped,
-                    len(sealer.devices) - len(sealer.failures), device_id)
+                    "not kept for it, %s. Revoke it (`python -m relay revoke %s`) and pair "
+                    "it again", device_id, error, skipped, outcome, device_id)
 
     def _known_ids(self, conn: Connection, ids: Iterable[str]) -> set[str]:
         ids = list(ids)

@@ -77,6 +77,7 @@ def test_a_device_that_cannot_be_sealed_for_does_not_stop_the_others(
     log = relay.log_text()
     assert f"device {zero}: events cannot be sealed to its public key" in log
     assert f"device {damaged}: events cannot be sealed to its public key" in log
+    assert "the other 2 device(s) got them" in log
 
 
 def test_when_no_device_can_be_sealed_for_webhooks_wait_for_redelivery(
@@ -86,6 +87,7 @@ def test_when_no_device_can_be_sealed_for_webhooks_wait_for_redelivery(
     response = relay.deliver(event)
     assert response.status_code == 503  # not 500, and nothing remembered as seen
     assert relay.queue_depth() == 0
+    assert "no device could be sealed for, so nothing was stored" in relay.log_text()
 
     assert run_cli(relay.db_url, "revoke", broken).returncode == 0
     device = relay.pair()
