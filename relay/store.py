@@ -99,8 +99,21 @@ class PurgeCounts:
     pairing_codes: int
 
 
-#: One webhook's events, ready to store: (webhookEventId, plaintext JSON bytes).
-EventBatch = Sequence[tuple[str, bytes]]
+@dataclass(frozen=True)
+class EventBatch:
+    """One webhook delivery, ready to store.
+
+    ``event_ids``: the webhookEventId of each of its events (the de-duplication keys);
+    ``plaintext``: what is sealed for every device, the delivery exactly as LINE signed it
+    (:func:`relay.sealing.delivery_plaintext`), so that a desktop can check LINE's
+    signature itself instead of trusting the relay.
+    """
+
+    event_ids: tuple[str, ...]
+    plaintext: bytes
+
+    def __len__(self) -> int:
+        return len(self.event_ids)
 
 # The ingest path's statements, built once. Building a Core statement and computing its
 # cache key on every call cost about as much as the SQLite work itself (measured: half
@@ -295,24 +308,25 @@ class Store:
                     for row in conn.execute(_LIVE_DEVICE_KEYS)]
             if not keys:
                 return None
-            seen = self._known_ids(conn, {eid for batch in batches for eid, _ in batch})
+            seen = self._known_ids(conn, {eid for batch in batches for eid in batch.event_ids})
             seq = last_seq
             event_rows: list[tuple[object, ...]] = []  # in relay_events' column order
             queue_rows: list[tuple[object, ...]] = []  # in relay_queue's column order
             outcomes: list[IngestOutcome] = []
             for batch in batches:
-                stored = duplicates = 0
-                for event_id, plaintext in batch:
-                    if event_id in seen:
-                        duplicates += 1
-                        continue
-                    seen.add(event_id)
-                    seq += 1
-                    stored += 1
-                    event_rows.append((seq, event_id, now_ms))
-                    queue_rows.extend((device_id, seq, now_ms, seal_bytes(plaintext, key))
+                new = [eid for eid in dict.fromkeys(batch.event_ids) if eid not in seen]
+                duplicates = len(batch.event_ids) - len(new)
+                if new:
+                    # One sequence number per new event (the de-duplication rows), one
+                    # sealed item per delivery, under the last of them: a delivery is
+                    # sealed whole because LINE's signature covers the whole body.
+                    seen.update(new)
+                    for event_id in new:
+                        seq += 1
+                        event_rows.append((seq, event_id, now_ms))
+                    queue_rows.extend((device_id, seq, now_ms, seal_bytes(batch.plaintext, key))
                                       for device_id, key in keys)
-                outcomes.append(IngestOutcome(stored, duplicates))
+                outcomes.append(IngestOutcome(len(new), duplicates))
             if event_rows:
                 self._insert_rows(conn, events, event_rows)
                 self._insert_rows(conn, queue, queue_rows)
@@ -355,12 +369,30 @@ class Store:
             key = self._keys[raw] = X25519PublicKey.from_public_bytes(raw)
         return key
 
-    def fetch(self, device_id: str, after: int, limit: int) -> list[QueuedEvent]:
+    def fetch(self, device_id: str, after: int, limit: int,
+              max_bytes: int | None = None) -> list[QueuedEvent]:
+        """This device's items after ``after``: at most ``limit``, and, when ``max_bytes``
+        is given, no more than fit in it (but always the first one), so that one answer
+        stays small even when each item is a large delivery."""
         with self._read() as conn:
-            rows = conn.execute(
-                select(queue.c.seq, queue.c.received_at, queue.c.sealed)
-                .where(queue.c.device_id == device_id, queue.c.seq > after)
-                .order_by(queue.c.seq).limit(limit)).all()
+            upto: int | None = None
+            if max_bytes is not None:
+                total = 0
+                for seq, size in conn.execute(
+                        select(queue.c.seq, func.length(queue.c.sealed))
+                        .where(queue.c.device_id == device_id, queue.c.seq > after)
+                        .order_by(queue.c.seq).limit(limit)):
+                    if upto is not None and total + size > max_bytes:
+                        break
+                    total += size
+                    upto = seq
+                if upto is None:
+                    return []
+            query = (select(queue.c.seq, queue.c.received_at, queue.c.sealed)
+                     .where(queue.c.device_id == device_id, queue.c.seq > after))
+            if upto is not None:
+                query = query.where(queue.c.seq <= upto)
+            rows = conn.execute(query.order_by(queue.c.seq).limit(limit)).all()
         return [QueuedEvent(r.seq, r.received_at, bytes(r.sealed)) for r in rows]
 
     def ack(self, device_id: str, upto: int) -> int:
