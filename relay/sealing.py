@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 
 __all__ = [
     "AEAD",
+    "DELIVERY_MAGIC",
     "ENC_LENGTH",
     "INFO",
     "KDF",
@@ -52,7 +53,6 @@ __all__ = [
     "PUBLIC_KEY_LENGTH",
     "SUITE",
     "SealError",
-    "DELIVERY_MAGIC",
     "decode_public_key",
     "delivery_plaintext",
     "encode_public_key",
