@@ -41,9 +41,9 @@ def pair_with(book: Book, server: HostileRelay) -> None:
                          ids=["declared 300 MB", "chunked 300 MB", "gzip bomb"])
 def test_an_answer_past_the_size_limit_is_cut_and_refused(responder) -> None:  # type: ignore[no-untyped-def]
     with HostileRelay(responder) as server:
-        with RelayClient(server.base_url, token="t", limits=LIMITS) as client:
-            with pytest.raises(RelayProtocolError) as info:
-                client.pull(0)
+        with RelayClient(server.base_url, token="t", limits=LIMITS) as client, \
+                pytest.raises(RelayProtocolError) as info:
+            client.pull(0)
         assert info.value.detail == "answer too large"
         # The desktop hung up: the stand-in could send only what the sockets buffer.
         assert server.sent < 32 * 1024 * 1024
@@ -52,9 +52,9 @@ def test_an_answer_past_the_size_limit_is_cut_and_refused(responder) -> None:  #
 @pytest.mark.parametrize("in_headers", [False, True], ids=["body", "headers"])
 def test_a_trickle_ends_at_the_overall_deadline(in_headers: bool) -> None:
     with HostileRelay(trickle(in_headers=in_headers)) as server:
-        with RelayClient(server.base_url, token="t", limits=LIMITS) as client:
-            with pytest.raises(RelayUnreachableError) as info:
-                client.pull(0, wait=0)
+        with RelayClient(server.base_url, token="t", limits=LIMITS) as client, \
+                pytest.raises(RelayUnreachableError) as info:
+            client.pull(0, wait=0)
         assert info.value.detail == "timeout"
         assert server.sent > 0  # it did trickle (the per-read timeout never fired)
 
