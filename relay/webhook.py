@@ -120,7 +120,10 @@ def parse_webhook(body: bytes) -> Webhook:
         if not isinstance(item, dict) or not isinstance(item.get("type"), str):
             raise NotAWebhook("every event must be an object with a string 'type'")
         event_id = item.get("webhookEventId")
-        if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_EVENT_ID_CHARS:
+        # Printable ASCII (LINE's are ULIDs): it is stored as text, and a lone surrogate
+        # ("\ud800" is valid JSON) cannot be.
+        if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_EVENT_ID_CHARS \
+                or not (event_id.isascii() and event_id.isprintable()):
             raise NotAWebhook("every event needs a 'webhookEventId'")
         if not plausible_timestamp(item.get("timestamp")):
             raise NotAWebhook("every event needs a 'timestamp' in milliseconds since 1970")

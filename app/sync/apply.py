@@ -192,7 +192,9 @@ def event_key(event: dict[str, Any]) -> str:
     if isinstance(key, str) and 0 < len(key) <= 64:
         return key
     canonical = json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:56]
+    # surrogatepass: a lone surrogate cannot stop the digest (and other keys stay as before)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")
+                                      ).hexdigest()[:56]
 
 
 def ms_to_naive_utc(ms: int) -> dt.datetime:
@@ -431,7 +433,9 @@ class EventApplier:
             if uid in profiles:
                 e.profile = profiles[uid]
             msg = _message(e.event)
-            if e.event.get("type") != "message" or msg.get("type") not in MEDIA_TYPES:
+            mtype = msg.get("type")
+            if e.event.get("type") != "message" or not isinstance(mtype, str) \
+                    or mtype not in MEDIA_TYPES:
                 continue
             provider = msg.get("contentProvider")
             if isinstance(provider, dict) and provider.get("type") not in (None, "line"):

@@ -26,6 +26,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,10 +130,29 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
+#: A ``\\uD800``-``\\uDFFF`` escape: the only way a lone surrogate gets into parsed JSON.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def strict_json(data: bytes) -> Any:
-    """RFC 8259 JSON in UTF-8: no NaN/Infinity, no key twice (Python's json allows both)."""
-    return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant,
-                      object_pairs_hook=_no_duplicate_keys)
+    """RFC 8259 JSON in UTF-8: no NaN/Infinity, no key twice (Python's json allows both).
+
+    A lone surrogate (valid JSON as an escape, but not text: the book cannot store it) is
+    replaced by "?", so that what is applied can always be written.
+    """
+    value = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant,
+                       object_pairs_hook=_no_duplicate_keys)
+    return _scrub(value) if _SURROGATE_ESCAPE.search(data) else value
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    return value
 
 
 def items_of(plaintext: bytes, *, seq: int | None, received_ms: int | None,
