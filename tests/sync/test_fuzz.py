@@ -23,9 +23,9 @@ from app.sync.sealing import new_private_key
 from relay.sealing import delivery_plaintext, seal
 from relay.webhook import signature_for
 from tests.relay.harness import ThreadRelay
+from tests.support.fuzz import bodies, events, fuzz_settings
 from tests.sync.conftest import Connected
 from tests.sync.support import CHANNEL_SECRET, fast_worker, post_events
-from tests.support.fuzz import bodies, events, fuzz_settings
 
 SECRET = CHANNEL_SECRET.encode()
 
