@@ -75,7 +75,7 @@ EXPLANATIONS: dict[str, str] = {
         "updating Otokui, or dismiss it."),
 }
 OVERFLOW_EXPLANATION = QT_TRANSLATE_NOOP(
-    _CTX, "%n more item(s) that could not be used were only counted, not kept.")
+    _CTX, "%1 more item(s) that could not be used were only counted, not kept.")
 
 
 @dataclass(frozen=True)
