@@ -86,7 +86,7 @@ def test_the_dialog_lists_explains_retries_and_dismisses(
 
 
 def test_the_window_offers_it_and_says_when_the_secret_is_missing(window) -> None:  # type: ignore[no-untyped-def]
-    tools = [a for a in window.menuBar().actions() if a.text() == "&Tools"][0].menu()
+    tools = next(a for a in window.menuBar().actions() if a.text() == "&Tools").menu()
     assert window.act_set_aside in tools.actions()
     text, kind = window.sync_status_text(SyncStatus(SyncState.NEEDS_SECRET))
     assert text == "LINE: enter the channel secret" and kind == "problem"
