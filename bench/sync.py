@@ -76,7 +76,7 @@ def make_events(count: int, users: int, seed: int) -> tuple[Any, list[dict[str, 
     from emulator import run_in_thread
 
     rng = random.Random(seed)
-    line = run_in_thread(channel_secret="bench-secret", access_token="bench-token",  # noqa: S106
+    line = run_in_thread(channel_secret="0123456789abcdef" * 2, access_token="bench-token",  # noqa: S106
                          quota=None, seed=seed)
     e = line.emulator
     uids = [e.add_user(f"ベンチ 客{i:04d}", language="ja") for i in range(users)]
