@@ -280,6 +280,11 @@ def test_the_windows_sync_follows_connect_and_unpair(qtbot, book, settings,
     with qtbot.waitSignal(tab.connected, timeout=30_000):
         tab.connect_button.click()
     qtbot.waitUntil(lambda: window.sync.is_running(), timeout=30_000)
+    # Until the channel secret is kept, nothing is pulled: the status bar asks for it.
+    if not book.line.has_channel_secret():
+        qtbot.waitUntil(lambda: window.sync_label.text() == "LINE: enter the channel secret",
+                        timeout=30_000)
+        book.line.set_channel_secret(CHANNEL_SECRET)
     qtbot.waitUntil(lambda: window.sync_label.text() == "LINE: connected", timeout=30_000)
     assert window.sync_box.isVisible()
 
