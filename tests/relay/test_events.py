@@ -233,3 +233,20 @@ def test_two_instances_share_one_postgres_database(db_url: str, tmp_path, clock)
     assert_nothing_personal("the database", stored_bytes(db_url), personal)
     for log in ("first.log", "second.log"):
         assert_nothing_personal("a relay's log", (tmp_path / log).read_bytes(), personal)
+
+
+def test_one_answer_holds_at_most_max_pull_bytes_but_always_one_item(
+        relay: ThreadRelay, paired: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    import relay.app as relay_app
+
+    for _ in range(3):
+        assert relay.deliver(relay.line.text()).status_code == 200
+    whole = relay.pull(paired, limit=500)["events"]
+    assert len(whole) == 3
+    one_item = len(whole[0]["sealed"]) * 3 // 4  # sealed bytes of one item, about
+    monkeypatch.setattr(relay_app, "MAX_PULL_BYTES", one_item + one_item // 2)
+    first = relay.pull(paired, limit=500)
+    assert [e["seq"] for e in first["events"]] == [whole[0]["seq"]]
+    monkeypatch.setattr(relay_app, "MAX_PULL_BYTES", 1)  # smaller than any item: still one
+    rest = relay.pull(paired, after=first["next"], limit=500)
+    assert [e["seq"] for e in rest["events"]] == [whole[1]["seq"]]
