@@ -883,7 +883,7 @@
     </message>
     <message>
         <source>Stored by an older relay without LINE&apos;s signature, so Otokui cannot tell it really came from LINE and did not apply it. Check this customer&apos;s chat in the LINE Official Account Manager app, then dismiss it.</source>
-        <translation>古い中継サーバーがLINEの署名なしで保存したため、本当にLINEから届いたものか確かめられず、台帳には反映していません。LINE Official Account Managerアプリでこのお客さまのトークを確認してから「削除」してください。</translation>
+        <translation>古い中継サーバーがLINEの署名なしで保存したため、本当にLINEから届いたものか確かめられず、台帳には反映していません。LINE Official Account Managerアプリでこのお客様のトークを確認してから「削除」してください。</translation>
     </message>
     <message>
         <source>LINE&apos;s signature matches, but what it signed is not something Otokui can read. Check the chats in the LINE Official Account Manager app, then dismiss it.</source>

@@ -910,6 +910,7 @@ Next, you will type it back to check that it was written down correctly.</source
     </message>
     <message>
         <source>Blocked</source>
+        <comment>an event: the customer blocked the shop</comment>
         <translation>ブロック</translation>
     </message>
     <message>

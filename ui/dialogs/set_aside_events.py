@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,15 +31,12 @@ from PySide6.QtWidgets import (
 
 from app.sync.apply import FAILED, UNREADABLE, UNVERIFIED, BatchReport, ms_to_naive_utc
 from app.sync.set_aside import OVERFLOW_EXPLANATION, SetAside, SetAsideItem
+from ui.errors import show_error, translate_text
 from ui.formatting import format_datetime
 from ui.worker import RunningOps, run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
-
-
-def _sync_tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("sync", text, None, n)
 
 
 class SetAsideDialog(QDialog):
@@ -131,7 +128,8 @@ class SetAsideDialog(QDialog):
         self.empty_label.setVisible(not self.items)
         overflow = self.side.overflow()
         self.overflow_label.setText(
-            _sync_tr(OVERFLOW_EXPLANATION).replace("%1", f"{overflow:,}") if overflow else "")
+            translate_text(OVERFLOW_EXPLANATION).replace("%1", f"{overflow:,}")
+            if overflow else "")
         self.overflow_label.setVisible(bool(overflow))
         self.clear_overflow.setVisible(bool(overflow))
         if self.items:
@@ -140,7 +138,8 @@ class SetAsideDialog(QDialog):
 
     def _kind(self, item: SetAsideItem) -> str:
         names = {"message": self.tr("Message"), "follow": self.tr("Friend added"),
-                 "unfollow": self.tr("Blocked"), "unsend": self.tr("Message taken back"),
+                 "unfollow": self.tr("Blocked", "an event: the customer blocked the shop"),
+                 "unsend": self.tr("Message taken back"),
                  "messageEdited": self.tr("Message edited"), "postback": self.tr("Button"),
                  "delivery": self.tr("Delivery from LINE"), "?": self.tr("Unknown")}
         return names.get(item.kind, item.kind)
@@ -162,7 +161,7 @@ class SetAsideDialog(QDialog):
         chosen = self.selected()
         self.retry_button.setEnabled(any(i.retryable for i in chosen) and not self.busy)
         self.dismiss_button.setEnabled(bool(chosen) and not self.busy)
-        self.explanation.setText(_sync_tr(chosen[0].explanation) if chosen else "")
+        self.explanation.setText(translate_text(chosen[0].explanation) if chosen else "")
 
     # --- acting --------------------------------------------------------------------------
 
@@ -185,8 +184,6 @@ class SetAsideDialog(QDialog):
                 "%1", str(done)).replace("%2", str(report.failed + report.unverified)))
 
     def _retry_failed(self, exc: BaseException) -> None:
-        from ui.errors import show_error
-
         self.reload()
         show_error(self, exc)
 
