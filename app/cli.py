@@ -34,6 +34,7 @@ log = logging.getLogger("otokui.cli")
 ENV_PASSPHRASE = "OTOKUI_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 ENV_NEW_PASSPHRASE = "OTOKUI_NEW_PASSPHRASE"  # noqa: S105
 ENV_LINE_TOKEN = "OTOKUI_LINE_ACCESS_TOKEN"  # noqa: S105
+ENV_LINE_SECRET = "OTOKUI_LINE_CHANNEL_SECRET"  # noqa: S105 - the variable's name
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,8 +265,17 @@ def cmd_connect(args, profile) -> int:
                 raise LineTokenMissingError(advice=f"Set {ENV_LINE_TOKEN} or run this in a "
                                             "terminal to type it.")
             token = getpass.getpass("LINE channel access token: ")
+        secret = os.environ.get(ENV_LINE_SECRET)
+        if not secret:
+            if not sys.stdin or not sys.stdin.isatty():
+                from app.sync.errors import ChannelSecretMissingError
+
+                raise ChannelSecretMissingError(advice=f"Set {ENV_LINE_SECRET} or run this "
+                                                "in a terminal to type it.")
+            secret = getpass.getpass("LINE channel secret: ")
         result = connect(book, relay_url=args.relay, pairing_code=args.code,
-                         access_token=token, api_base=args.api_base, device_name=args.name)
+                         access_token=token, api_base=args.api_base, device_name=args.name,
+                         channel_secret=secret)
         where = "the OS keyring" if result.token_store == TOKEN_IN_KEYRING \
             else "the encrypted book"
         account = f" for {result.bot_basic_id}" if result.bot_basic_id else ""
@@ -286,6 +296,9 @@ def cmd_sync(args, profile) -> int:
             print(f"Synced: {report.applied} events applied ({report.messages} messages), "
                   f"{report.kept} kept as they are, {report.duplicates} duplicates skipped"
                   + (f", {report.failed} failed" if report.failed else "")
+                  + (f", {report.unverified} not signed by LINE (set aside)"
+                     if report.unverified else "")
+                  + (f", {report.unreadable} unreadable" if report.unreadable else "")
                   + (f", {report.pending_content} downloads pending"
                      if report.pending_content else "") + ".")
             return 0

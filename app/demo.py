@@ -223,7 +223,8 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
         book = Profile(root / "profile").create(passphrase=passphrase)
         connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
                 access_token=access_token, api_base=line.base_url,
-                device_name="Otokui demo", use_keyring=False, check_token=False)
+                device_name="Otokui demo", use_keyring=False, check_token=False,
+                channel_secret=channel_secret)
     except BaseException:
         if book is not None:
             book.close()

@@ -75,6 +75,15 @@ def preview_of(mtype: str, text_value: str) -> str:
     return " ".join(text_value.split())[:PREVIEW_CHARS]
 
 
+def _export_time(at_ms: int) -> str | None:
+    """ISO 8601 in UTC; None for a time no date can hold (books written before the sync
+    refused implausible timestamps may have one), so one row cannot stop the export."""
+    try:
+        return ms_to_datetime(at_ms).isoformat(timespec="milliseconds")
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
 def ms_to_datetime(ms: int) -> dt.datetime:
     """LINE's epoch milliseconds as an aware UTC datetime."""
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
@@ -387,8 +396,7 @@ class MessageService:
                 "ORDER BY m.at_ms, m.id")).yield_per(1000)
             for line_user_id, direction, mtype, text_value, at_ms in result:
                 yield {"line_user_id": line_user_id, "direction": direction, "type": mtype,
-                       "text": text_value,
-                       "time": ms_to_datetime(at_ms).isoformat(timespec="milliseconds")}
+                       "text": text_value, "time": _export_time(at_ms)}
 
     def export_jsonl(self, path: Path) -> int:
         """Write every message as JSON lines (UTF-8), atomically and owner-only; audited."""

@@ -227,7 +227,7 @@ def main() -> int:
 
     import httpx
 
-    from relay.sealing import open_sealed
+    from relay.sealing import open_sealed_bytes, split_delivery
 
     ctx = mp.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="otokui-bench-relay-") as tmp:
@@ -265,7 +265,9 @@ def main() -> int:
             token, key = devices[-1]
             pulled = httpx.get(f"{base}/v1/events", params={"limit": 1},
                                headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
-            opened = open_sealed(pulled["events"][0]["sealed"], key)
+            _sig, body = split_delivery(open_sealed_bytes(
+                base64.b64decode(pulled["events"][0]["sealed"]), key))
+            opened = json.loads(body)["events"][0]
         finally:
             server.terminate()
             server.join(30)

@@ -44,8 +44,8 @@ from relay.pairing_tries import LOCK_SECONDS, MAX_FAILED_TRIES, PairingTries, is
 from relay.responses import error as _error
 from relay.responses import ok as _ok
 from relay.responses import unauthorized as _unauthorized
-from relay.sealing import PUBLIC_KEY_LENGTH, is_usable_public_key
-from relay.store import PairingRefused, PurgeCounts, Store
+from relay.sealing import PUBLIC_KEY_LENGTH, delivery_plaintext, is_usable_public_key
+from relay.store import EventBatch, PairingRefused, PurgeCounts, Store
 from relay.wakeup import NewEvents
 from relay.webhook import (
     MAX_BODY_BYTES,
@@ -62,6 +62,9 @@ purge_log = logging.getLogger("relay.retention")
 media_log = logging.getLogger("relay.media")
 
 MAX_LIMIT = 500
+#: One answer of GET /v1/events carries at most this many sealed bytes (but always at least
+#: one item): a delivery may be up to 1 MiB, and desktops refuse answers past 32 MiB.
+MAX_PULL_BYTES = 8 * 1024 * 1024
 DEFAULT_LIMIT = 100
 MAX_WAIT_SECONDS = 30.0
 MAX_API_BODY_BYTES = 16 * 1024
@@ -200,13 +203,14 @@ def create_app(service: RelayService) -> Starlette:
             hook = parse_webhook(body)
         except NotAWebhook:
             return _error(400, "not_a_webhook")
-        if not hook.events:
+        if not hook.event_ids:
             return _ok()  # the console's "Verify" button, or a connectivity check
         assert service.writer is not None
+        delivery = EventBatch(hook.event_ids, delivery_plaintext(signature, body))
         try:
-            outcome = await service.writer.submit(hook.events)
+            outcome = await service.writer.submit(delivery)
         except NoDeviceError:
-            service.note_no_device(len(hook.events))
+            service.note_no_device(len(hook.event_ids))
             return _error(503, "no_device_paired", {"Retry-After": "60"})
         except WriterStoppedError:
             return _error(503, "shutting_down", {"Retry-After": "5"})
@@ -290,7 +294,8 @@ def create_app(service: RelayService) -> Starlette:
         deadline = loop.time() + wait
         while True:
             ticket = new_events.ticket()  # before the query: see relay.wakeup
-            rows = await run_in_threadpool(store.fetch, device_id, after, limit)
+            rows = await run_in_threadpool(store.fetch, device_id, after, limit,
+                                           MAX_PULL_BYTES)
             remaining = deadline - loop.time()
             if rows or remaining <= 0 or new_events.closed:
                 break

@@ -12,8 +12,15 @@ The sealed form is ``enc`` (the 32-byte encapsulated key) followed by the AEAD c
 exactly what :meth:`cryptography.hazmat.primitives.hpke.Suite.encrypt` returns; on the wire
 (``GET /v1/events``) it travels as standard base64 with padding.
 
-The plaintext is one LINE webhook event object, as UTF-8 JSON, with the webhook body's
-``destination`` added to it.
+The plaintext is one LINE webhook delivery exactly as LINE sent it, with its
+``x-line-signature`` (:func:`delivery_plaintext`)::
+
+    b"otokui-line-delivery/1\n" + signature (ASCII base64) + b"\n" + the raw body
+
+so that the desktop checks LINE's signature with the channel secret itself and does not
+have to trust the relay (see docs/security.md, "The relay's trust boundary"). Relays
+before this format sealed one event object as JSON per item; desktops set those aside
+as unsigned.
 
 This module is the public helper the desktop mirrors: it imports nothing from Qt, ``app/``
 or the rest of the relay, so ``from relay.sealing import open_sealed`` is cheap.
@@ -38,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 
 __all__ = [
     "AEAD",
+    "DELIVERY_MAGIC",
     "ENC_LENGTH",
     "INFO",
     "KDF",
@@ -46,12 +54,14 @@ __all__ = [
     "SUITE",
     "SealError",
     "decode_public_key",
+    "delivery_plaintext",
     "encode_public_key",
     "is_usable_public_key",
     "open_sealed",
     "open_sealed_bytes",
     "seal",
     "seal_bytes",
+    "split_delivery",
 ]
 
 #: The suite constants of relay contract version 1. Changing any of them is a new contract.
@@ -65,6 +75,10 @@ SUITE = hpke.Suite(KEM, KDF, AEAD)
 ENC_LENGTH = 32
 #: Length of a raw X25519 public key, as devices send it when pairing.
 PUBLIC_KEY_LENGTH = 32
+#: The first bytes of a sealed delivery's plaintext (sealed item format 2).
+DELIVERY_MAGIC = b"otokui-line-delivery/1\n"
+#: An x-line-signature is 44 characters (base64 of 32 bytes); anything much longer is junk.
+MAX_SIGNATURE_CHARS = 128
 #: ChaCha20-Poly1305 tag length: the shortest possible sealed value is ``enc`` + tag.
 _TAG_LENGTH = 16
 
@@ -119,6 +133,24 @@ def seal(event: dict[str, Any], public_key: X25519PublicKey) -> str:
     """Seal one event object for one device; base64 text, as the events API carries it."""
     plaintext = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return base64.b64encode(seal_bytes(plaintext, public_key)).decode("ascii")
+
+
+def delivery_plaintext(signature: str, body: bytes) -> bytes:
+    """What is sealed for one webhook delivery: its signature and its body, byte for byte."""
+    sig = signature.strip().encode("ascii")
+    if not 0 < len(sig) <= MAX_SIGNATURE_CHARS or b"\n" in sig:
+        raise SealError("not a usable signature")
+    return DELIVERY_MAGIC + sig + b"\n" + body
+
+
+def split_delivery(plaintext: bytes) -> tuple[str, bytes]:
+    """The (signature, body) of a sealed delivery's plaintext; :class:`SealError` if not one."""
+    if not plaintext.startswith(DELIVERY_MAGIC):
+        raise SealError("not a sealed delivery")
+    sig, newline, body = plaintext[len(DELIVERY_MAGIC):].partition(b"\n")
+    if not newline or not 0 < len(sig) <= MAX_SIGNATURE_CHARS or not sig.isascii():
+        raise SealError("sealed delivery without a signature line")
+    return sig.decode("ascii"), body
 
 
 def open_sealed_bytes(sealed: bytes, private_key: X25519PrivateKey) -> bytes:

@@ -104,8 +104,21 @@ class PurgeCounts:
     pairing_codes: int
 
 
-#: One webhook's events, ready to store: (webhookEventId, plaintext JSON bytes).
-EventBatch = Sequence[tuple[str, bytes]]
+@dataclass(frozen=True)
+class EventBatch:
+    """One webhook delivery, ready to store.
+
+    ``event_ids``: the webhookEventId of each of its events (the de-duplication keys);
+    ``plaintext``: what is sealed for every device, the delivery exactly as LINE signed it
+    (:func:`relay.sealing.delivery_plaintext`), so that a desktop can check LINE's
+    signature itself instead of trusting the relay.
+    """
+
+    event_ids: tuple[str, ...]
+    plaintext: bytes
+
+    def __len__(self) -> int:
+        return len(self.event_ids)
 
 # The ingest path's statements, built once. Building a Core statement and computing its
 # cache key on every call cost about as much as the SQLite work itself (measured: half
@@ -308,24 +321,26 @@ class Store:
             sealer = _Sealer(self._public_key, conn.execute(_LIVE_DEVICE_KEYS).all())
             if not sealer.devices:
                 return None
-            seen = self._known_ids(conn, {eid for batch in batches for eid, _ in batch})
+            seen = self._known_ids(conn, {eid for batch in batches for eid in batch.event_ids})
             seq = last_seq
             event_rows: list[tuple[object, ...]] = []  # in relay_events' column order
             queue_rows: list[tuple[object, ...]] = []  # in relay_queue's column order
             outcomes: list[IngestOutcome] = []
             for batch in batches:
-                stored = duplicates = 0
-                for event_id, plaintext in batch:
-                    if event_id in seen:
-                        duplicates += 1
-                        continue
-                    seen.add(event_id)
-                    seq += 1
-                    stored += 1
-                    event_rows.append((seq, event_id, now_ms))
+                new = [eid for eid in dict.fromkeys(batch.event_ids) if eid not in seen]
+                duplicates = len(batch.event_ids) - len(new)
+                if new:
+                    # One sequence number per new event (the de-duplication rows), one
+                    # sealed item per delivery, under the last of them: a delivery is
+                    # sealed whole because LINE's signature covers the whole body.
+                    seen.update(new)
+                    for event_id in new:
+                        seq += 1
+                        event_rows.append((seq, event_id, now_ms))
                     queue_rows.extend((device_id, seq, now_ms, sealed)
-                                      for device_id, sealed in sealer.seal(plaintext))
-                outcomes.append(IngestOutcome(stored, duplicates))
+                                      for device_id, sealed in sealer.seal(batch.plaintext,
+                                                                          len(new)))
+                outcomes.append(IngestOutcome(len(new), duplicates))
             if sealer.failures:
                 self._record_seal_failures(conn, sealer, now_ms)
                 if not queue_rows and event_rows:
@@ -396,12 +411,30 @@ class Store:
             key = self._keys[raw] = X25519PublicKey.from_public_bytes(raw)
         return key
 
-    def fetch(self, device_id: str, after: int, limit: int) -> list[QueuedEvent]:
+    def fetch(self, device_id: str, after: int, limit: int,
+              max_bytes: int | None = None) -> list[QueuedEvent]:
+        """This device's items after ``after``: at most ``limit``, and, when ``max_bytes``
+        is given, no more than fit in it (but always the first one), so that one answer
+        stays small even when each item is a large delivery."""
         with self._read() as conn:
-            rows = conn.execute(
-                select(queue.c.seq, queue.c.received_at, queue.c.sealed)
-                .where(queue.c.device_id == device_id, queue.c.seq > after)
-                .order_by(queue.c.seq).limit(limit)).all()
+            upto: int | None = None
+            if max_bytes is not None:
+                total = 0
+                for seq, size in conn.execute(
+                        select(queue.c.seq, func.length(queue.c.sealed))
+                        .where(queue.c.device_id == device_id, queue.c.seq > after)
+                        .order_by(queue.c.seq).limit(limit)):
+                    if upto is not None and total + size > max_bytes:
+                        break
+                    total += size
+                    upto = seq
+                if upto is None:
+                    return []
+            query = (select(queue.c.seq, queue.c.received_at, queue.c.sealed)
+                     .where(queue.c.device_id == device_id, queue.c.seq > after))
+            if upto is not None:
+                query = query.where(queue.c.seq <= upto)
+            rows = conn.execute(query.order_by(queue.c.seq).limit(limit)).all()
         return [QueuedEvent(r.seq, r.received_at, bytes(r.sealed)) for r in rows]
 
     def ack(self, device_id: str, upto: int) -> int:
@@ -428,7 +461,7 @@ class Store:
 
 
 class _Sealer:
-    """Seals each event for every live device, skipping a device whose key fails.
+    """Seals each delivery for every live device, skipping a device whose key fails.
 
     One device's unusable key (all zeros, damaged) must not stop the others from getting
     their events: the failure is kept per device (count and error type, never a key or
@@ -448,7 +481,9 @@ class _Sealer:
                 self.failures[row.id] = (0, type(exc).__name__)
             self.devices.append((row.id, key))
 
-    def seal(self, plaintext: bytes) -> list[tuple[str, bytes]]:
+    def seal(self, plaintext: bytes, events: int = 1) -> list[tuple[str, bytes]]:
+        """One sealed copy per device that can have it; ``events``: how many events the
+        plaintext holds (a device that cannot have it is counted as missing them)."""
         copies: list[tuple[str, bytes]] = []
         for device_id, key in self.devices:
             failed = self.failures.get(device_id)
@@ -459,7 +494,7 @@ class _Sealer:
                     continue
                 except ValueError as exc:  # e.g. a low-order point: no shared secret
                     failed = (0, type(exc).__name__)
-            self.failures[device_id] = (failed[0] + 1, failed[1])
+            self.failures[device_id] = (failed[0] + events, failed[1])
         return copies
 
 

@@ -58,21 +58,55 @@ async def read_limited(chunks: AsyncIterator[bytes], limit: int = MAX_BODY_BYTES
     return b"".join(parts)
 
 
+#: A plausible LINE ``timestamp``: milliseconds since the epoch from 2000-01-01 up to (not
+#: including) 2100-01-01 UTC. Anything else (seconds, a float, 10**30, year 10000) is not
+#: something LINE sends, and would break whoever has to turn it into a date.
+MIN_TIMESTAMP_MS = 946_684_800_000
+MAX_TIMESTAMP_MS = 4_102_444_800_000
+
+
 @dataclass(frozen=True)
 class Webhook:
     destination: str
-    #: (webhookEventId, the event as UTF-8 JSON with ``destination`` added)
-    events: list[tuple[str, bytes]]
+    #: The webhookEventId of each event, in the body's order (the de-duplication keys).
+    event_ids: tuple[str, ...]
+
+
+def plausible_timestamp(value: object) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and MIN_TIMESTAMP_MS <= value < MAX_TIMESTAMP_MS)
+
+
+def _refuse_constant(name: str) -> object:
+    # json accepts NaN, Infinity and -Infinity, which are not JSON (RFC 8259).
+    raise ValueError("not a JSON number")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # json keeps the last of two equal keys silently; two readers could then disagree on
+    # what a signed body says. LINE never repeats a key: refuse it.
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise ValueError("duplicate key")
+    return obj
+
+
+def strict_json(body: bytes) -> object:
+    """JSON as RFC 8259 has it: UTF-8, no NaN or Infinity, no key twice in an object."""
+    return json.loads(body.decode("utf-8"), parse_constant=_refuse_constant,
+                      object_pairs_hook=_no_duplicate_keys)
 
 
 def parse_webhook(body: bytes) -> Webhook:
-    """Check the body's shape and prepare each event for sealing.
+    """Check the body's shape; return its destination and its events' ids.
 
-    Every event needs a string ``type`` and a non-empty string ``webhookEventId`` (the
-    de-duplication key). Unknown event types are kept as they are: the desktop decides.
+    Every event needs a string ``type``, a non-empty string ``webhookEventId`` (the
+    de-duplication key) and a plausible ``timestamp``. Unknown event types are kept as
+    they are: the desktop decides. The body itself is sealed as it is, not re-encoded,
+    so that LINE's signature still covers it (:func:`relay.sealing.delivery_plaintext`).
     """
     try:
-        data = json.loads(body)
+        data = strict_json(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise NotAWebhook("body is not JSON") from None
     if not isinstance(data, dict):
@@ -81,27 +115,17 @@ def parse_webhook(body: bytes) -> Webhook:
     raw_events = data.get("events")
     if not isinstance(destination, str) or not isinstance(raw_events, list):
         raise NotAWebhook("body needs a string 'destination' and a list 'events'")
-    prepared: list[tuple[str, bytes]] = []
+    ids: list[str] = []
     for item in raw_events:
         if not isinstance(item, dict) or not isinstance(item.get("type"), str):
             raise NotAWebhook("every event must be an object with a string 'type'")
         event_id = item.get("webhookEventId")
-        if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_EVENT_ID_CHARS:
+        # Printable ASCII (LINE's are ULIDs): it is stored as text, and a lone surrogate
+        # ("\ud800" is valid JSON) cannot be.
+        if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_EVENT_ID_CHARS \
+                or not (event_id.isascii() and event_id.isprintable()):
             raise NotAWebhook("every event needs a 'webhookEventId'")
-        item["destination"] = destination
-        prepared.append((event_id, _event_json(item)))
-    return Webhook(destination, prepared)
-
-
-# Built once: json.dumps with any non-default option builds a new encoder on every call.
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_COMPACT_ASCII = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
-
-
-def _event_json(event: dict[str, object]) -> bytes:
-    text = _COMPACT.encode(event)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate ("\\ud800") is valid JSON but not UTF-8: escape it instead.
-        return _COMPACT_ASCII.encode(event).encode("ascii")
+        if not plausible_timestamp(item.get("timestamp")):
+            raise NotAWebhook("every event needs a 'timestamp' in milliseconds since 1970")
+        ids.append(event_id)
+    return Webhook(destination, tuple(ids))

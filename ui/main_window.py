@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self.demo_session: Demo | None = None
         self._settings_dialog: QDialog | None = None
         self._guide: QDialog | None = None
+        self._set_aside_dialog: Any = None  # ui.dialogs.set_aside_events, while open
         self.sync = SyncController(self, make_worker=sync_worker)
         self.sync.status_changed.connect(self._sync_status_changed)
         self._retry_at: float | None = None
@@ -252,6 +253,9 @@ class MainWindow(QMainWindow):
                                          shortcut=QKeySequence.StandardKey.Preferences)
         if self.act_settings.shortcut().isEmpty():
             self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
+        self.act_set_aside = self._action(
+            "actSetAside", self.tr("Events &not received…"), self.show_set_aside,
+            tip=self.tr("LINE events that came through the relay but were not added"))
         self.act_lock = self._action("actLock", self.tr("&Lock now"), self.lock, icon_name="lock",
                                      shortcut="Ctrl+L",
                                      tip=self.tr("Hide the customer book until it is unlocked"))
@@ -289,6 +293,7 @@ class MainWindow(QMainWindow):
         #: Actions that need an open book (disabled while locked).
         self.book_actions = [self.act_new, self.act_fields, self.act_import, self.act_export,
                              self.act_backup, self.act_restore, self.act_settings,
+                             self.act_set_aside,
                              self.act_lock, self.act_find, self.act_delete, self.act_add_tag,
                              self.act_remove_tag]
 
@@ -317,6 +322,7 @@ class MainWindow(QMainWindow):
         self.broadcast_menu.setObjectName("broadcastMenu")
         tools = bar.addMenu(self.tr("&Tools"))
         tools.addAction(self.act_settings)
+        tools.addAction(self.act_set_aside)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.act_guide)
         help_menu.addSeparator()
@@ -789,7 +795,9 @@ class MainWindow(QMainWindow):
         return self._ops.busy or (
             self.content is not None and self.content.detail.busy) or bool(
             line is not None and line.busy) or self.inbox.busy or \
-            self.broadcasts.busy  # finish before locking
+            self.broadcasts.busy or bool(
+            self._set_aside_dialog is not None and self._set_aside_dialog.busy)
+        # finish before locking
 
     def _ask_save_path(self, title: str, name: str, filter_text: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filter_text)
@@ -970,6 +978,19 @@ class MainWindow(QMainWindow):
                 self.sync.worker is not None):
             self.sync.follow(self.book)
 
+    def show_set_aside(self) -> None:
+        """ツール → 受信できなかったイベント."""
+        if self.book is None:
+            return
+        from ui.dialogs.set_aside_events import SetAsideDialog
+
+        dialog = SetAsideDialog(self.book, self)
+        self._set_aside_dialog = dialog
+        try:
+            dialog.exec()
+        finally:
+            self._set_aside_dialog = None
+
     def about(self) -> None:
         from ui.dialogs.about import AboutDialog
 
@@ -1138,6 +1159,8 @@ class MainWindow(QMainWindow):
                 "%1", str(self._seconds_left())), "waiting"
         if state == SyncState.UNPAIRED:
             return self.tr("LINE: no longer paired with the relay"), "problem"
+        if state == SyncState.NEEDS_SECRET:
+            return self.tr("LINE: enter the channel secret"), "problem"
         return "", ""  # not paired, stopped: nothing to say
 
     def sync_status_tooltip(self, status: SyncStatus) -> str:
@@ -1152,6 +1175,13 @@ class MainWindow(QMainWindow):
                                  "now. They wait on the relay; nothing is lost."))
         elif state == SyncState.UNPAIRED:
             lines.append(self.tr("Pair again in Settings → LINE with a new pairing code."))
+        elif state == SyncState.NEEDS_SECRET:
+            lines.append(self.tr("Otokui checks with the channel secret that each message "
+                                 "really comes from LINE. Enter it in Settings → LINE; "
+                                 "messages wait on the relay until then."))
+        if status.set_aside:
+            lines.append(self.tr("Events not added to the book: %1 (Tools → Events not "
+                                 "received)").replace("%1", f"{status.set_aside:,}"))
         if status.line_problem in ("line-token-rejected", "line-token-missing"):
             lines.append(self.tr("New friends' names and photos cannot be fetched. Enter "
                                  "the channel access token in Settings → LINE."))

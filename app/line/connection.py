@@ -7,6 +7,9 @@ Where each secret lives:
   shown again in full (:func:`masked`);
 * the relay's address, this desktop's device id and relay token, and its X25519 private
   key: in the book (encrypted, and travelling with its backups);
+* the channel secret (LINE Developers console, *Basic settings*): in the book. The desktop
+  checks LINE's signature on every delivery the relay hands over with it, so that a relay
+  (or whoever controls its queue) cannot make up events (docs/security.md);
 * the sync cursor (the relay sequence number applied last) in the book too, written in the
   same transaction as the events it covers.
 
@@ -21,6 +24,7 @@ import binascii
 import contextlib
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +41,7 @@ if TYPE_CHECKING:
 
     from app.book import Book
     from app.line.gateway import LineGateway
-    from app.sync.relay_client import RelayClient
+    from app.sync.relay_client import RelayClient, RelayLimits
 
 log = logging.getLogger("otokui.line")
 
@@ -47,9 +51,12 @@ KEY_DEVICE = "line.device"
 KEY_TOKEN_STORE = "line.token_store"  # noqa: S105 - a settings key
 KEY_TOKEN = "line.access_token"  # noqa: S105 - a settings key, not a secret
 KEY_CURSOR = "sync.cursor"
+KEY_CHANNEL_SECRET = "line.channel_secret"  # noqa: S105 - a settings key, not a secret
 TOKEN_IN_KEYRING = "keyring"  # noqa: S105
 TOKEN_IN_BOOK = "book"  # noqa: S105
 MAX_TOKEN_CHARS = 2000
+#: LINE issues channel secrets as 32 hexadecimal characters.
+CHANNEL_SECRET_RE = re.compile(r"^[0-9a-fA-F]{32}$")
 
 
 def masked(secret: str | None, shown: int = 4) -> str:
@@ -108,6 +115,8 @@ class ConnectionInfo:
     paired_at: str | None
     token_masked: str
     token_store: str | None
+    #: Whether the channel secret is kept (it is never shown again).
+    channel_secret_set: bool = False
 
 
 class LineConnection:
@@ -227,6 +236,34 @@ class LineConnection:
         except Exception:  # nothing there to delete, or no store: both fine
             log.info("no LINE token to remove from the password store")
 
+    # --- the channel secret -----------------------------------------------------------------
+
+    def set_channel_secret(self, secret: str) -> None:
+        """Keep the channel secret in the (encrypted) book; :class:`ValidationError` if it is
+        not 32 hexadecimal characters (a pasted access token, say)."""
+        secret = (secret or "").strip()
+        if not CHANNEL_SECRET_RE.match(secret):
+            raise ValidationError("channel secret", message=QT_TRANSLATE_NOOP(
+                "line", "This does not look like a channel secret (32 letters and digits, "
+                "0-9 and a-f, under Basic settings in the LINE Developers console)."))
+        with self._book.db.write() as s:
+            _put(s, KEY_CHANNEL_SECRET, secret)
+        log.info("LINE channel secret saved (in the book)")
+        self._book.announce("line")
+
+    def channel_secret(self) -> bytes | None:
+        """The channel secret as the HMAC key LINE signs with, or None when not set."""
+        value = self._book.settings.get(KEY_CHANNEL_SECRET)
+        return value.encode("ascii") if isinstance(value, str) and value else None
+
+    def has_channel_secret(self) -> bool:
+        return self.channel_secret() is not None
+
+    def clear_channel_secret(self) -> None:
+        with self._book.db.write() as s:
+            _put(s, KEY_CHANNEL_SECRET, None)
+        self._book.announce("line")
+
     # --- addresses --------------------------------------------------------------------------
 
     @property
@@ -272,7 +309,8 @@ class LineConnection:
             device_id=device.device_id if device else None,
             device_name=device.name if device else None,
             paired_at=device.paired_at if device else None,
-            token_masked=self.masked_token(), token_store=self.token_store())
+            token_masked=self.masked_token(), token_store=self.token_store(),
+            channel_secret_set=self.has_channel_secret())
 
     # --- the sync cursor --------------------------------------------------------------------
 
@@ -303,14 +341,14 @@ class LineConnection:
 
         return LineGateway(token, api_base=self.api_base)
 
-    def relay_client(self) -> RelayClient:
+    def relay_client(self, limits: RelayLimits | None = None) -> RelayClient:
         from app.sync.errors import NotPairedError
         from app.sync.relay_client import RelayClient
 
         device = self.device()
         if device is None or not self.relay_url:
             raise NotPairedError()
-        return RelayClient(self.relay_url, token=device.token)
+        return RelayClient(self.relay_url, token=device.token, limits=limits)
 
 
 def _put(s: Session, key: str, value: Any) -> None:

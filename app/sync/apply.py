@@ -17,9 +17,16 @@ A batch (one pull from the relay) goes through three steps:
    batch is applied again one event at a time and the culprit is kept whole as "failed":
    the queue never sticks.
 
+Items that are not events LINE signed (set aside as "unverified") or that do not open
+("unreadable") are kept, up to :data:`MAX_SET_ASIDE` rows; past that they are only
+counted (``sync.set_aside_overflow``), so a hostile relay cannot fill the book with them.
+Failed and set-aside rows can be applied again (:mod:`app.sync.set_aside`), replacing
+their row in the same transaction (``replacing``).
+
 Ordering across batches is decided per customer by timestamps, not by arrival: a follow
 or unfollow older than the newest one applied is recorded in the conversation but does
-not change whether the customer is blocked (``Conversation.friend_state_ms``); an
+not change whether the customer is blocked (``Conversation.friend_state_ms``), and of
+two with the same millisecond the one that arrived later wins; an
 ``unsend`` that arrives before its message removes the message as soon as it arrives; of
 two edits the later one wins. Messages are shown in timestamp order whatever order they
 arrived in.
@@ -35,11 +42,11 @@ import logging
 import mimetypes
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -57,6 +64,7 @@ from app.line.errors import (
 from app.messages import IN, counts_as_unread, preview_of, recompute_summary
 from app.store.models import (
     Attachment,
+    BookSetting,
     Conversation,
     Customer,
     LineEvent,
@@ -79,17 +87,38 @@ APPLIED_TYPES = frozenset({"follow", "unfollow", "message", "postback", "account
 MAX_TYPE_CHARS = 16
 
 APPLIED, KEPT, UNREADABLE, FAILED = "applied", "kept", "unreadable", "failed"
+#: Not signed by LINE (or not checkable yet): kept, never applied.
+UNVERIFIED = "unverified"
+#: A failed or set-aside row the owner dismissed: its content is gone, its id stays (so a
+#: redelivery is still recognised).
+DISMISSED = "dismissed"
+SET_ASIDE_STATUSES = (UNREADABLE, UNVERIFIED)
+#: At most this many set-aside rows are kept; more are only counted.
+MAX_SET_ASIDE = 100
+#: What a set-aside row keeps at most (a LINE body is at most 1 MiB, 1.4 MiB in base64).
+MAX_KEPT_CHARS = 1_500_000
+KEY_SET_ASIDE_OVERFLOW = "sync.set_aside_overflow"
+#: A plausible LINE ``timestamp``: ms from 2000-01-01 up to 2100-01-01 UTC (as the relay).
+MIN_TIMESTAMP_MS = 946_684_800_000
+MAX_TIMESTAMP_MS = 4_102_444_800_000
 
 
 @dataclass
 class Incoming:
-    """One event as pulled: opened (``event``) or not (``sealed`` kept, ``error`` why)."""
+    """One event as pulled, or an item set aside instead of applied.
+
+    An event: ``event`` set. Set aside: ``event`` None, ``status`` UNREADABLE (``sealed``
+    kept) or UNVERIFIED (``kept`` is what the row keeps, ``kind`` its type), ``error`` why.
+    """
 
     event: dict[str, Any] | None
     seq: int | None = None
     received_ms: int | None = None
     sealed: str | None = None
     error: str | None = None
+    status: str = UNREADABLE
+    kept: dict[str, Any] | None = None
+    kind: str = "?"
 
 
 @dataclass
@@ -99,6 +128,10 @@ class BatchReport:
     duplicates: int = 0
     failed: int = 0
     unreadable: int = 0
+    #: Items not signed by LINE (or not checkable): set aside, not applied.
+    unverified: int = 0
+    #: Set-aside items only counted, past MAX_SET_ASIDE.
+    overflow: int = 0
     #: Messages the customers wrote (not follows, blocks or other system rows).
     messages: int = 0
     pending_content: int = 0
@@ -109,8 +142,8 @@ class BatchReport:
     line_problem: str | None = None
 
     def add(self, other: BatchReport) -> None:
-        for name in ("applied", "kept", "duplicates", "failed", "unreadable", "messages",
-                     "pending_content"):
+        for name in ("applied", "kept", "duplicates", "failed", "unreadable", "unverified",
+                     "overflow", "messages", "pending_content"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.customers_created += other.customers_created
         self.customers_changed |= other.customers_changed
@@ -159,16 +192,29 @@ def event_key(event: dict[str, Any]) -> str:
     if isinstance(key, str) and 0 < len(key) <= 64:
         return key
     canonical = json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:56]
+    # surrogatepass: a lone surrogate cannot stop the digest (and other keys stay as before)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")
+                                      ).hexdigest()[:56]
 
 
 def ms_to_naive_utc(ms: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).replace(tzinfo=None)
 
 
+def plausible_ms(value: Any) -> int | None:
+    """``value`` if it is a plausible epoch-millisecond time, else None.
+
+    Anything else (10**30, year 10000, a float, a bool) would break whatever turns it into
+    a date or stores it in a 64-bit column, long after it was applied.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) \
+            and MIN_TIMESTAMP_MS <= value < MAX_TIMESTAMP_MS:
+        return value
+    return None
+
+
 def _timestamp(event: dict[str, Any]) -> int | None:
-    ts = event.get("timestamp")
-    return ts if isinstance(ts, int) and not isinstance(ts, bool) and ts >= 0 else None
+    return plausible_ms(event.get("timestamp"))
 
 
 def _user_id(event: dict[str, Any]) -> str | None:
@@ -206,22 +252,30 @@ def _environmental(exc: BaseException) -> bool:
 class EventApplier:
     """Applies batches of LINE events to one book (used by the sync worker and the bench)."""
 
-    def __init__(self, book: Book, gateway: LineGateway | None = None) -> None:
+    def __init__(self, book: Book, gateway: LineGateway | None = None, *,
+                 max_set_aside: int = MAX_SET_ASIDE) -> None:
         self._book = book
         self._gateway = gateway
+        self.max_set_aside = max_set_aside
 
     # --- the batch ----------------------------------------------------------------------------
 
     def apply_batch(self, items: Iterable[Incoming], *, device_id: str | None = None,
-                    upto_seq: int | None = None) -> BatchReport:
-        """Apply one pulled batch; commit it with the cursor ``upto_seq`` of ``device_id``."""
+                    upto_seq: int | None = None,
+                    replacing: Iterable[int] = ()) -> BatchReport:
+        """Apply one pulled batch; commit it with the cursor ``upto_seq`` of ``device_id``.
+
+        ``replacing``: ids of ``line_event`` rows (failed or set aside) these items are a
+        new attempt at; they are deleted in the transaction that applies the items.
+        """
+        replace = sorted(set(replacing))
         report = BatchReport()
         fresh: list[_Event] = []
-        unreadable: list[Incoming] = []
+        set_aside: list[Incoming] = []
         seen: set[str] = set()
         for index, item in enumerate(items):
             if item.event is None:
-                unreadable.append(item)
+                set_aside.append(item)
                 continue
             key = event_key(item.event)
             if key in seen:
@@ -231,55 +285,62 @@ class EventApplier:
             fresh.append(_Event(item.event, key, item.seq, item.received_ms,
                                 (_timestamp(item.event) or 0, item.seq or 0, index)))
         if fresh:
-            known = self._known_keys([e.key for e in fresh])
+            known = self._known_keys([e.key for e in fresh], replace)
             report.duplicates += sum(1 for e in fresh if e.key in known)
             fresh = [e for e in fresh if e.key not in known]
         fresh.sort(key=lambda e: e.order)
 
         self._prepare(fresh, report)
         try:
-            self._commit(fresh, unreadable, report, device_id, upto_seq)
+            self._commit(fresh, set_aside, report, device_id, upto_seq, replace)
         except BaseException as exc:
             if _environmental(exc) or not isinstance(exc, Exception):
                 self._discard_blobs(fresh)
                 raise
             log.warning("a batch of %d events failed to apply (%s); applying one by one",
                         len(fresh), type(exc).__name__)
-            report = self._commit_one_by_one(fresh, unreadable, report, device_id, upto_seq)
+            report = self._commit_one_by_one(fresh, set_aside, report, device_id, upto_seq,
+                                             replace)
         self._announce(report)
         return report
 
-    def _known_keys(self, keys: list[str]) -> set[str]:
+    def _known_keys(self, keys: list[str], replacing: list[int]) -> set[str]:
+        """Keys already in the book (not counting the rows being replaced)."""
         known: set[str] = set()
         with self._book.db.read() as s:
             for start in range(0, len(keys), 400):
                 chunk = keys[start:start + 400]
-                known.update(s.scalars(select(LineEvent.webhook_event_id)
-                                       .where(LineEvent.webhook_event_id.in_(chunk))))
+                query = select(LineEvent.webhook_event_id).where(
+                    LineEvent.webhook_event_id.in_(chunk))
+                if replacing:
+                    query = query.where(LineEvent.id.not_in(replacing))
+                known.update(s.scalars(query))
         return known
 
-    def _commit(self, events: list[_Event], unreadable: list[Incoming], report: BatchReport,
-                device_id: str | None, upto_seq: int | None) -> None:
+    def _commit(self, events: list[_Event], set_aside: list[Incoming], report: BatchReport,
+                device_id: str | None, upto_seq: int | None,
+                replacing: Sequence[int] = ()) -> None:
         with self._book.db.write() as s:
+            _delete_rows(s, replacing)
             run = _Run(s, report, events)
             for e in events:
                 run.apply(e)
-            for item in unreadable:
-                run.keep_unreadable(item)
+            run.keep_set_aside(set_aside, self.max_set_aside)
             run.finish()
             if device_id is not None and upto_seq is not None:
                 LineConnection.set_cursor_in(s, device_id, upto_seq)
         run.after_commit(self._book.attachments)
 
-    def _commit_one_by_one(self, events: list[_Event], unreadable: list[Incoming],
+    def _commit_one_by_one(self, events: list[_Event], set_aside: list[Incoming],
                            report: BatchReport, device_id: str | None,
-                           upto_seq: int | None) -> BatchReport:
+                           upto_seq: int | None, replacing: Sequence[int]) -> BatchReport:
         total = BatchReport(duplicates=report.duplicates, line_problem=report.line_problem,
                             pending_content=0)
+        replace = list(replacing)  # deleted by the first transaction that commits
         for e in events:
             part = BatchReport()
             try:
-                self._commit([e], [], part, None, None)
+                self._commit([e], [], part, None, None, replace)
             except Exception as exc:
                 if _environmental(exc):
                     self._discard_blobs([e])
@@ -287,20 +348,43 @@ class EventApplier:
                 self._discard_blobs([e])
                 log.error("a %s event could not be applied (%s); kept as failed",
                           str(e.event.get("type"))[:MAX_TYPE_CHARS], type(exc).__name__)
-                part = BatchReport()
-                with self._book.db.write() as s:
-                    run = _Run(s, part, [])
-                    run.keep_failed(e, type(exc).__name__)
-                    run.finish()
+                part = self._keep_failed(e, type(exc).__name__, replace)
+            replace = []
             total.add(part)
         with self._book.db.write() as s:
+            _delete_rows(s, replace)
             run = _Run(s, total, [])
-            for item in unreadable:
-                run.keep_unreadable(item)
+            run.keep_set_aside(set_aside, self.max_set_aside)
             run.finish()
             if device_id is not None and upto_seq is not None:
                 LineConnection.set_cursor_in(s, device_id, upto_seq)
         return total
+
+    def _keep_failed(self, e: _Event, error: str, replacing: Sequence[int]) -> BatchReport:
+        """Keep an event that would not apply as "failed"; if even that fails because of
+        what the event holds, keep a row without its content. Either way the queue moves
+        on: whatever an event holds, it is applied or set aside."""
+        part = BatchReport()
+        try:
+            with self._book.db.write() as s:
+                _delete_rows(s, replacing)
+                run = _Run(s, part, [])
+                run.keep_failed(e, error)
+                run.finish()
+            return part
+        except Exception as exc:
+            if _environmental(exc):
+                raise
+            log.error("a failed event could not be kept whole (%s); kept without its content",
+                      type(exc).__name__)
+        part = BatchReport()
+        bare = _Event({"unstorable": True}, e.key, None, None, (0, 0, 0))
+        with self._book.db.write() as s:
+            _delete_rows(s, replacing)
+            run = _Run(s, part, [])
+            run.keep_failed(bare, f"{error}; content could not be stored")
+            run.finish()
+        return part
 
     def _discard_blobs(self, events: list[_Event]) -> None:
         self._book.attachments.remove_blobs([e.blob.blob_name for e in events if e.blob])
@@ -349,7 +433,9 @@ class EventApplier:
             if uid in profiles:
                 e.profile = profiles[uid]
             msg = _message(e.event)
-            if e.event.get("type") != "message" or msg.get("type") not in MEDIA_TYPES:
+            mtype = msg.get("type")
+            if e.event.get("type") != "message" or not isinstance(mtype, str) \
+                    or mtype not in MEDIA_TYPES:
                 continue
             provider = msg.get("contentProvider")
             if isinstance(provider, dict) and provider.get("type") not in (None, "line"):
@@ -559,14 +645,38 @@ class _Run:
     def keep_failed(self, e: _Event, error: str) -> None:
         self._record(e, FAILED, error=error[:100])
 
-    def keep_unreadable(self, item: Incoming) -> None:
-        """An event that would not open: kept sealed, with its sequence number."""
-        self.events.append({
-            "webhook_event_id": None, "type": "?", "status": UNREADABLE, "customer_id": None,
-            "at_ms": None, "target_message_id": None, "relay_seq": item.seq,
-            "received_ms": item.received_ms, "applied_at": self.now,
-            "raw": {"sealed": item.sealed}, "error": (item.error or "")[:100]})
-        self.report.unreadable += 1
+    def keep_set_aside(self, items: list[Incoming], limit: int) -> None:
+        """Items that did not open or are not LINE's: kept (never applied), at most
+        ``limit`` such rows in the book; the rest only counted (one summary)."""
+        if not items:
+            return
+        held = self.s.scalar(select(func.count()).select_from(LineEvent)
+                             .where(LineEvent.status.in_(SET_ASIDE_STATUSES))) or 0
+        room = max(0, limit - held)
+        for item in items[:room]:
+            if item.status == UNVERIFIED:
+                raw = item.kept or {}
+                self.report.unverified += 1
+            else:
+                raw = {"sealed": item.sealed}
+                self.report.unreadable += 1
+            if len(json.dumps(raw)) > MAX_KEPT_CHARS:
+                raw = {"too_large": True}
+            self.events.append({
+                "webhook_event_id": None, "type": item.kind[:32] or "?",
+                "status": item.status if item.status == UNVERIFIED else UNREADABLE,
+                "customer_id": None, "at_ms": None, "target_message_id": None,
+                "relay_seq": item.seq, "received_ms": plausible_ms(item.received_ms),
+                "applied_at": self.now, "raw": raw, "error": (item.error or "")[:100]})
+        over = items[room:]
+        if over:
+            self.report.overflow += len(over)
+            row = self.s.get(BookSetting, KEY_SET_ASIDE_OVERFLOW)
+            value = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+            count = value.get("count") if isinstance(value.get("count"), int) else 0
+            now = self.now.isoformat(timespec="seconds")
+            self.s.merge(BookSetting(key=KEY_SET_ASIDE_OVERFLOW, value={
+                "count": count + len(over), "first": value.get("first") or now, "last": now}))
 
     # --- customers and conversations --------------------------------------------------------
 
@@ -675,7 +785,9 @@ class _Run:
         follow = e.event.get("follow")
         unblocked = isinstance(follow, dict) and follow.get("isUnblocked") is True
         conv = self._conv(cid)
-        if ts > conv.friend_state_ms:
+        # ">=": of a follow and an unfollow in the same millisecond, the one that arrived
+        # later (applied later: batches in arrival order, a batch sorted stably) wins.
+        if ts >= conv.friend_state_ms:
             conv.friend_state_ms = ts
             customer = self._load(cid)
             customer.blocked_at = None
@@ -696,7 +808,7 @@ class _Run:
     def _on_unfollow(self, e: _Event, uid: str, ts: int) -> None:
         cid = self._customer(e, uid)
         conv = self._conv(cid)
-        if ts > conv.friend_state_ms:
+        if ts >= conv.friend_state_ms:  # ties: the later arrival wins (see _on_follow)
             conv.friend_state_ms = ts
             customer = self._load(cid)
             customer.blocked_at = ms_to_naive_utc(ts)
@@ -964,6 +1076,13 @@ def _bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
         cursor.executemany(sql, params)
     finally:
         cursor.close()
+
+
+def _delete_rows(s: Session, ids: Iterable[int]) -> None:
+    """Rows replaced by a new attempt at the same events (a retry)."""
+    ids = list(ids)
+    for chunk in _chunks(ids):
+        s.execute(delete(LineEvent).where(LineEvent.id.in_(chunk)))
 
 
 def _chunks(values: list[Any], size: int = 400) -> Iterable[list[Any]]:

@@ -60,3 +60,15 @@ class AlreadyPairedError(OtokuiError):
     message = QT_TRANSLATE_NOOP(_CTX, "This customer book is already connected to a relay.")
     advice = QT_TRANSLATE_NOOP(
         _CTX, "Unpair it first (Settings → LINE, or `python main.py unpair`).")
+
+
+class ChannelSecretMissingError(OtokuiError):
+    """Without the channel secret the desktop cannot tell LINE's events from forgeries."""
+
+    code = "line-channel-secret-missing"
+    message = QT_TRANSLATE_NOOP(
+        _CTX, "Otokui needs the LINE channel secret to check that messages really come "
+        "from LINE.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Enter the channel secret (LINE Developers console, Basic settings) in "
+        "Settings → LINE. Messages wait on the relay until then; nothing is lost.")

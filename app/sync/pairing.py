@@ -57,10 +57,17 @@ def check_access_token(access_token: str, api_base: str | None = None) -> str:
 def connect(book: Book, *, relay_url: str, pairing_code: str,
             access_token: str | None = None, api_base: str | None = None,
             device_name: str | None = None, use_keyring: bool | None = None,
-            check_token: bool = True) -> Connected:
-    """Pair this book with the relay and keep what it needs to sync."""
+            check_token: bool = True, channel_secret: str | None = None) -> Connected:
+    """Pair this book with the relay and keep what it needs to sync.
+
+    ``channel_secret``: LINE's channel secret, with which the desktop checks that every
+    event really comes from LINE (it can also be set later, ``book.line``); the sync
+    waits until it is set.
+    """
     if book.line.is_paired():
         raise AlreadyPairedError()
+    if channel_secret is not None:
+        book.line.set_channel_secret(channel_secret)  # checked first: nothing spent on a typo
     url = normalize_relay_url(relay_url)
     code = (pairing_code or "").strip()
     if not code or len(code) > 64:

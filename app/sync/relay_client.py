@@ -7,11 +7,16 @@ connection, a timeout or a 5xx means the relay is unreachable for now (retry lat
 
 Addresses must be https, except on this computer (loopback) where http is allowed for the
 demo and tests: the device token travels in every request.
+
+The relay is not trusted to be well-behaved (docs/security.md): every request has an
+overall deadline, not only per-read timeouts (:mod:`app.sync.bounded_http`), and an
+answer is read as a stream and refused as soon as it passes :class:`RelayLimits`.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +26,7 @@ import httpx
 
 from app.errors import OtokuiError
 from app.i18n import QT_TRANSLATE_NOOP
+from app.sync.bounded_http import DeadlineTransport, deadline
 from app.sync.errors import (
     PairingRefusedError,
     RelayProtocolError,
@@ -40,6 +46,19 @@ MAX_LIMIT = 500
 CONNECT_TIMEOUT = 10.0
 #: A plain request's answer must come within this; a long-poll gets its wait on top.
 READ_TIMEOUT = 20.0
+MAX_SEQ = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class RelayLimits:
+    """What one answer of the relay may cost this desktop, at most."""
+
+    #: Bytes of one answer's body. An honest relay sends at most 8 MiB of sealed items
+    #: per pull (plus base64 and JSON); past this the answer is cut and refused.
+    max_response_bytes: int = 32 * 1024 * 1024
+    #: Seconds a whole request may take, on top of a long-poll's wait: connecting,
+    #: sending, the headers and the whole body, however slowly they trickle in.
+    deadline: float = 60.0
 
 
 def normalize_relay_url(url: str) -> str:
@@ -83,6 +102,14 @@ class SealedEvent:
 
 
 @dataclass(frozen=True)
+class _Answer:
+    """A relay's answer, read whole within the limits."""
+
+    status_code: int
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Paired:
     device_id: str
     token: str
@@ -92,9 +119,13 @@ class RelayClient:
     """One relay, as one paired device (``token``) or before pairing (no token)."""
 
     def __init__(self, base_url: str, *, token: str | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None,
+                 limits: RelayLimits | None = None) -> None:
         self.base_url = normalize_relay_url(base_url)
         self._token = token
+        self.limits = limits or RelayLimits()
+        if transport is None:
+            transport = DeadlineTransport()
         headers = {"user-agent": "Otokui-desktop"}
         if token:
             headers["authorization"] = f"Bearer {token}"
@@ -115,14 +146,18 @@ class RelayClient:
     # --- requests ---------------------------------------------------------------------------
 
     def _request(self, method: str, path: str, *, timeout: float | None = None,
-                 **kwargs: Any) -> httpx.Response:
+                 **kwargs: Any) -> _Answer:
+        """One request, its answer read whole but never past the limits."""
         extra = {} if timeout is None else {
             "timeout": httpx.Timeout(timeout, connect=CONNECT_TIMEOUT)}
+        wait = (timeout or READ_TIMEOUT) - READ_TIMEOUT
         try:
-            response = self._http.request(method, path, **kwargs, **extra)
+            with deadline(self.limits.deadline + max(0.0, wait)), \
+                    self._http.stream(method, path, **kwargs, **extra) as streamed:
+                response = _Answer(streamed.status_code, self._read_bounded(streamed))
         except httpx.TimeoutException as exc:
             raise RelayUnreachableError("timeout") from exc
-        except httpx.HTTPError as exc:  # refused, reset, DNS, TLS ...
+        except httpx.HTTPError as exc:  # refused, reset, DNS, TLS, a broken encoding ...
             raise RelayUnreachableError(type(exc).__name__) from exc
         if response.status_code == 401:
             raise RelayUnauthorizedError()
@@ -130,11 +165,27 @@ class RelayClient:
             raise RelayUnreachableError(f"HTTP {response.status_code}")
         return response
 
+    def _read_bounded(self, response: httpx.Response) -> bytes:
+        """The body, refused as soon as it passes ``max_response_bytes``: declared or not,
+        compressed or not."""
+        limit = self.limits.max_response_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise RelayProtocolError("answer too large")
+        parts: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():  # decoded: a small gzip cannot grow past it
+            size += len(chunk)
+            if size > limit:
+                raise RelayProtocolError("answer too large")
+            parts.append(chunk)
+        return b"".join(parts)
+
     @staticmethod
-    def _json(response: httpx.Response) -> dict[str, Any]:
+    def _json(response: _Answer | httpx.Response) -> dict[str, Any]:
         try:
-            data = response.json()
-        except ValueError:
+            data = json.loads(response.content)
+        except (ValueError, RecursionError):
             raise RelayProtocolError(f"HTTP {response.status_code}, not JSON") from None
         if not isinstance(data, dict):
             raise RelayProtocolError("not a JSON object")
@@ -193,11 +244,13 @@ class RelayClient:
             if not isinstance(item, dict):
                 raise RelayProtocolError("an event is not an object")
             seq, received, sealed = item.get("seq"), item.get("received_at"), item.get("sealed")
-            if not isinstance(seq, int) or isinstance(seq, bool) or seq <= last \
+            if not isinstance(seq, int) or isinstance(seq, bool) or not last < seq <= MAX_SEQ \
                     or not isinstance(sealed, str):
                 raise RelayProtocolError("events out of order or malformed")
-            events.append(SealedEvent(seq, received if isinstance(received, int) else 0,
-                                      sealed))
+            if not isinstance(received, int) or isinstance(received, bool) \
+                    or not 0 <= received <= MAX_SEQ:
+                received = 0
+            events.append(SealedEvent(seq, received, sealed))
             last = seq
         return events
 

@@ -3,7 +3,9 @@
 HPKE (RFC 9180) base mode with the relay's suite: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
 ChaCha20-Poly1305, ``info`` = ``b"otokui relay v1"``, no AAD. A sealed value is standard
 base64 of ``enc`` (32 bytes) followed by the ciphertext, as ``cryptography``'s
-``hpke.Suite.encrypt`` returns it; the plaintext is one LINE event object as UTF-8 JSON.
+``hpke.Suite.encrypt`` returns it. The plaintext is one LINE webhook delivery with its
+signature (:mod:`app.sync.delivery`); relays before sealed-item format 2 sealed one
+event object as UTF-8 JSON.
 
 This mirrors the few lines of ``relay.sealing.open_sealed``: the desktop does not ship or
 import the relay. ``tests/sync/test_sealing.py`` proves a value the relay sealed opens here
@@ -52,8 +54,8 @@ def encode_public_key(public_key: X25519PublicKey) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def open_sealed(sealed_b64: str, private_key: X25519PrivateKey) -> dict[str, Any]:
-    """Open one ``sealed`` value of ``GET /v1/events``; return the LINE event object."""
+def open_sealed_bytes(sealed_b64: str, private_key: X25519PrivateKey) -> bytes:
+    """Open one ``sealed`` value of ``GET /v1/events``; return its plaintext."""
     if not isinstance(sealed_b64, str):
         raise SealError("sealed event is not text")
     try:
@@ -63,12 +65,17 @@ def open_sealed(sealed_b64: str, private_key: X25519PrivateKey) -> dict[str, Any
     if len(sealed) < ENC_LENGTH + _TAG_LENGTH:
         raise SealError("sealed event is too short")
     try:
-        plaintext = SUITE.decrypt(sealed, private_key, info=INFO)
+        return SUITE.decrypt(sealed, private_key, info=INFO)
     except InvalidTag as exc:
         raise SealError("sealed event does not open with this key (wrong key or altered)") \
             from exc
     except ValueError as exc:  # a malformed enc (e.g. a low-order point)
         raise SealError("sealed event is malformed") from exc
+
+
+def open_sealed(sealed_b64: str, private_key: X25519PrivateKey) -> dict[str, Any]:
+    """Open a sealed value holding one JSON object (the format before signed deliveries)."""
+    plaintext = open_sealed_bytes(sealed_b64, private_key)
     try:
         event = json.loads(plaintext.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

@@ -1,9 +1,12 @@
 """The sync worker: a background thread that keeps the book filled from the relay.
 
-Loop: long-poll ``GET /v1/events?after=<cursor>``, open each sealed event with this
-desktop's private key, apply the batch (:class:`app.sync.apply.EventApplier`: the events,
-the record of their ``webhookEventId`` and the new cursor commit in one transaction), and
-only then acknowledge the batch to the relay, which deletes it. A crash between commit
+Loop: long-poll ``GET /v1/events?after=<cursor>``, open each sealed item with this
+desktop's private key, check LINE's signature on it with the channel secret
+(:mod:`app.sync.delivery`; without a secret the worker waits, state ``needs_secret``,
+and the events wait on the relay), apply the batch
+(:class:`app.sync.apply.EventApplier`: the events, the record of their ``webhookEventId``
+and the new cursor commit in one transaction), and only then acknowledge the batch to the
+relay, which deletes it. A crash between commit
 and acknowledgement is harmless: the next start acknowledges up to the cursor first, and
 an event pulled again is recognised by its ``webhookEventId`` and skipped.
 
@@ -40,14 +43,17 @@ from app.errors import BookBusyError, OtokuiError
 from app.line.errors import LineTokenMissingError
 from app.signals import Signal
 from app.sync.apply import BatchReport, EventApplier, Incoming
+from app.sync.delivery import items_of
 from app.sync.errors import (
+    ChannelSecretMissingError,
     NotPairedError,
     RelayProtocolError,
     RelayUnauthorizedError,
     RelayUnreachableError,
 )
-from app.sync.relay_client import MAX_LIMIT, RelayClient, SealedEvent
-from app.sync.sealing import SealError, open_sealed
+from app.sync.relay_client import MAX_LIMIT, RelayClient, RelayLimits, SealedEvent
+from app.sync.sealing import SealError, open_sealed_bytes
+from app.sync.set_aside import SetAside
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -61,6 +67,8 @@ CRASH_HOOK_ENV = "OTOKUI_TEST_CRASH_AFTER_COMMIT"
 CRASH_EXIT_CODE = 70
 DEFAULT_WAIT = 25.0
 PENDING_CONTENT_EVERY = 30.0
+#: How often a worker without the channel secret looks for it again (seconds).
+SECRET_POLL = 2.0
 
 
 class SyncState(StrEnum):
@@ -70,6 +78,7 @@ class SyncState(StrEnum):
     OFFLINE = "offline"          # the relay cannot be reached: backing off (see retry_in)
     UNPAIRED = "unpaired"        # the relay refuses this desktop's token: pair again
     NOT_PAIRED = "not_paired"    # the book was never connected to a relay
+    NEEDS_SECRET = "needs_secret"  # noqa: S105 - no channel secret yet: events wait
     ERROR = "error"              # the book refused a batch: backing off
     STOPPED = "stopped"
 
@@ -91,6 +100,9 @@ class SyncStatus:
     #: A LINE API problem met while fetching profiles or content (e.g. token refused).
     line_problem: str | None = None
     last_sync_at: dt.datetime | None = None
+    #: Events and items kept without being applied (failed, not LINE's, unreadable),
+    #: counting those only summarised: what 「受信できなかったイベント」 lists.
+    set_aside: int = 0
 
 
 class Backoff:
@@ -119,10 +131,16 @@ class SyncWorker:
 
     def __init__(self, book: Book, *, wait: float = DEFAULT_WAIT, limit: int = MAX_LIMIT,
                  backoff: Backoff | None = None,
-                 pending_content_every: float = PENDING_CONTENT_EVERY) -> None:
+                 pending_content_every: float = PENDING_CONTENT_EVERY,
+                 relay_limits: RelayLimits | None = None,
+                 max_set_aside: int | None = None, secret_poll: float = SECRET_POLL) -> None:
         self._book = book
         self.wait = wait
         self.limit = limit
+        self.relay_limits = relay_limits
+        self.max_set_aside = max_set_aside
+        self.secret_poll = secret_poll
+        self._secret: bytes | None = None
         self.backoff = backoff or Backoff()
         self.pending_content_every = pending_content_every
         #: Emitted with a :class:`SyncStatus` whenever the state or the counts change.
@@ -197,7 +215,7 @@ class SyncWorker:
             self._set(state=SyncState.NOT_PAIRED, detail=NotPairedError.code)
             return
         relay, device_id, key, gateway = setup
-        applier = EventApplier(self._book, gateway)
+        applier = self._applier(gateway)
         try:
             self._loop(relay, device_id, key, applier, gateway)
         finally:
@@ -213,6 +231,15 @@ class SyncWorker:
                 if self._acked < cursor:
                     relay.ack(cursor)
                     self._acked = cursor
+                with self._book_lock:
+                    self._secret = self._book.line.channel_secret()
+                if self._secret is None:
+                    # Nothing can be told from a forgery without it: pull nothing, so the
+                    # events wait on the relay (kept RELAY_RETENTION_DAYS) until it is set.
+                    self._set(state=SyncState.NEEDS_SECRET,
+                              detail=ChannelSecretMissingError.code, retry_in=None)
+                    self._stop.wait(self.secret_poll)
+                    continue
                 if self._status.state != SyncState.CONNECTED:
                     self._set(state=SyncState.CONNECTED, detail="", retry_in=None)
                 sealed = relay.pull(cursor, limit=self.limit, wait=self.wait)
@@ -257,8 +284,10 @@ class SyncWorker:
         device = line.device()
         if device is None:
             raise NotPairedError()
-        relay = line.relay_client()
+        relay = line.relay_client(self.relay_limits)
         self._cursor = line.cursor()
+        self._secret = line.channel_secret()
+        self._set(set_aside=SetAside(self._book).count())
         self._acked = 0  # unknown: acknowledge up to the cursor once, it is idempotent
         try:
             gateway = line.gateway()
@@ -280,7 +309,9 @@ class SyncWorker:
         after a weekend offline drains faster). Only this thread touches the book.
         """
         total = BatchReport()
-        items = [_open(item, key) for item in sealed]
+        secret = self._secret
+        assert secret is not None
+        items = _open_all(sealed, key, secret)
         batches = 0
         with ThreadPoolExecutor(1, thread_name_prefix="otokui-sync-prefetch") as pool:
             while sealed:
@@ -288,7 +319,8 @@ class SyncWorker:
                 following: Future[tuple[list[SealedEvent], list[Incoming]]] | None = None
                 if len(sealed) >= self.limit and (max_batches is None
                                                   or batches < max_batches):
-                    following = pool.submit(self._fetch, relay, key, sealed[-1].seq)
+                    following = pool.submit(self._fetch, relay, key, secret,
+                                            sealed[-1].seq)
                 with self._book_lock:
                     if self._stop.is_set():
                         break
@@ -298,10 +330,10 @@ class SyncWorker:
                 sealed, items = following.result()
         return total, batches
 
-    def _fetch(self, relay: RelayClient, key: X25519PrivateKey,
+    def _fetch(self, relay: RelayClient, key: X25519PrivateKey, secret: bytes,
                after: int) -> tuple[list[SealedEvent], list[Incoming]]:
         sealed = relay.pull(after, limit=self.limit, wait=0)
-        return sealed, [_open(item, key) for item in sealed]
+        return sealed, _open_all(sealed, key, secret)
 
     def _apply(self, applier: EventApplier, relay: RelayClient, device_id: str,
                sealed: list[SealedEvent], items: list[Incoming]) -> BatchReport:
@@ -311,6 +343,12 @@ class SyncWorker:
         if report.unreadable:
             log.warning("%d event(s) did not open with this desktop's key; kept sealed",
                         report.unreadable)
+        if report.unverified:
+            log.warning("%d item(s) not signed by LINE (or not matching the channel secret) "
+                        "were set aside, not applied", report.unverified)
+        if report.overflow:
+            log.warning("%d more item(s) that could not be used were only counted",
+                        report.overflow)
         if report.failed:
             log.warning("%d event(s) could not be applied; kept whole", report.failed)
         log.info("applied a batch: %d new, %d kept as they are, %d duplicates, up to seq %d",
@@ -318,10 +356,17 @@ class SyncWorker:
         if os.environ.get(CRASH_HOOK_ENV) == "1":  # test hook only: see the module docstring
             os._exit(CRASH_EXIT_CODE)
         self._count(report)
+        if report.failed or report.unverified or report.unreadable or report.overflow:
+            self._set(set_aside=SetAside(self._book).count())
         self.batch_applied.emit(report)
         relay.ack(upto)
         self._acked = upto
         return report
+
+    def _applier(self, gateway: LineGateway | None) -> EventApplier:
+        if self.max_set_aside is None:
+            return EventApplier(self._book, gateway)
+        return EventApplier(self._book, gateway, max_set_aside=self.max_set_aside)
 
     def _maybe_retry_content(self, applier: EventApplier, force: bool = False) -> None:
         now = time.monotonic()
@@ -341,7 +386,12 @@ class SyncWorker:
         """
         total = BatchReport()
         relay, device_id, key, gateway = self._setup()
-        applier = EventApplier(self._book, gateway)
+        if self._secret is None:
+            relay.close()
+            if gateway is not None:
+                gateway.close()
+            raise ChannelSecretMissingError()
+        applier = self._applier(gateway)
         try:
             if self._cursor:
                 relay.ack(self._cursor)
@@ -365,10 +415,17 @@ class SyncWorker:
         return total
 
 
-def _open(item: SealedEvent, key: X25519PrivateKey) -> Incoming:
-    try:
-        event = open_sealed(item.sealed, key)
-    except SealError as exc:
-        return Incoming(None, seq=item.seq, received_ms=item.received_at, sealed=item.sealed,
-                        error=str(exc))
-    return Incoming(event, seq=item.seq, received_ms=item.received_at)
+def _open_all(sealed: list[SealedEvent], key: X25519PrivateKey,
+              secret: bytes) -> list[Incoming]:
+    """Every pulled item opened and checked: its events, or itself set aside."""
+    out: list[Incoming] = []
+    for item in sealed:
+        try:
+            plaintext = open_sealed_bytes(item.sealed, key)
+        except SealError as exc:
+            out.append(Incoming(None, seq=item.seq, received_ms=item.received_at,
+                                sealed=item.sealed, error=str(exc)))
+            continue
+        out.extend(items_of(plaintext, seq=item.seq, received_ms=item.received_at,
+                            channel_secret=secret, sealed=item.sealed))
+    return out

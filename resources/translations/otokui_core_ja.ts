@@ -508,6 +508,14 @@
         <translation>先に連携を解除してください(設定 →「LINE」、または `python main.py unpair`)。</translation>
     </message>
     <message>
+        <source>Otokui needs the LINE channel secret to check that messages really come from LINE.</source>
+        <translation>メッセージが本当にLINEから届いたものか確かめるため、LINEのチャネルシークレットが必要です。</translation>
+    </message>
+    <message>
+        <source>Enter the channel secret (LINE Developers console, Basic settings) in Settings → LINE. Messages wait on the relay until then; nothing is lost.</source>
+        <translation>設定 →「LINE」でチャネルシークレットを入力してください(LINE Developersコンソールの「チャネル基本設定」)。それまでメッセージは中継サーバーで待っています。失われることはありません。</translation>
+    </message>
+    <message>
         <source>The relay cannot host images for LINE yet.</source>
         <translation>中継サーバーは、まだLINE向けの画像を置けません。</translation>
     </message>
@@ -616,6 +624,10 @@
     <message>
         <source>This does not look like a channel access token.</source>
         <translation>チャネルアクセストークンの形になっていません。</translation>
+    </message>
+    <message>
+        <source>This does not look like a channel secret (32 letters and digits, 0-9 and a-f, under Basic settings in the LINE Developers console).</source>
+        <translation>チャネルシークレットではないようです(LINE Developersコンソールの「チャネル基本設定」にある、0〜9とa〜fの32文字です)。</translation>
     </message>
     <message>
         <source>Enter the pairing code that `python -m relay pair` printed.</source>
@@ -857,6 +869,33 @@
     <message>
         <source>This message was written for another customer.</source>
         <translation>このメッセージは別のお客様あてに書かれています。</translation>
+    </message>
+</context>
+<context>
+    <name>sync</name>
+    <message>
+        <source>%1 more item(s) that could not be used were only counted, not kept.</source>
+        <translation>ほかに使えなかった %1 件は、件数だけを記録し、中身は保存していません。</translation>
+    </message>
+    <message>
+        <source>LINE&apos;s signature does not match the channel secret, so Otokui cannot tell it really came from LINE and did not apply it. If you changed the channel secret recently, correct it in Settings → LINE and try again. Otherwise someone may be sending false messages through the relay: dismiss it, and ask whoever runs the relay to check it.</source>
+        <translation>LINEの署名がチャネルシークレットと合わないため、本当にLINEから届いたものか確かめられず、台帳には反映していません。最近チャネルシークレットを変更した場合は、設定 →「LINE」で正しく入力してから「もう一度試す」を押してください。そうでない場合は、だれかが中継サーバーを通して偽のメッセージを送っているおそれがあります。「削除」して、中継サーバーの管理者に確認を頼んでください。</translation>
+    </message>
+    <message>
+        <source>Stored by an older relay without LINE&apos;s signature, so Otokui cannot tell it really came from LINE and did not apply it. Check this customer&apos;s chat in the LINE Official Account Manager app, then dismiss it.</source>
+        <translation>古い中継サーバーがLINEの署名なしで保存したため、本当にLINEから届いたものか確かめられず、台帳には反映していません。LINE Official Account Managerアプリでこのお客様のトークを確認してから「削除」してください。</translation>
+    </message>
+    <message>
+        <source>LINE&apos;s signature matches, but what it signed is not something Otokui can read. Check the chats in the LINE Official Account Manager app, then dismiss it.</source>
+        <translation>LINEの署名は正しいものの、中身をOtokuiが読み取れませんでした。LINE Official Account Managerアプリでトークを確認してから「削除」してください。</translation>
+    </message>
+    <message>
+        <source>It does not open with this computer&apos;s key (for example after restoring an older backup over a newer pairing). Dismiss it; pair again if this continues.</source>
+        <translation>このパソコンの鍵で開けませんでした(新しい連携のあとに古いバックアップを復元した場合など)。「削除」してください。続く場合は連携をやり直してください。</translation>
+    </message>
+    <message>
+        <source>It came from LINE but could not be added to the book. Try again after updating Otokui, or dismiss it.</source>
+        <translation>LINEから届きましたが、台帳に追加できませんでした。Otokuiを更新してから「もう一度試す」を押すか、「削除」してください。</translation>
     </message>
 </context>
 <context>

@@ -863,6 +863,98 @@ Next, you will type it back to check that it was written down correctly.</source
     </message>
 </context>
 <context>
+    <name>SetAsideDialog</name>
+    <message>
+        <source>Events not received</source>
+        <translation>受信できなかったイベント</translation>
+    </message>
+    <message>
+        <source>These came through the relay but were not added to the customer book. Select one to see what happened and what to do.</source>
+        <translation>中継サーバーから届いたものの、顧客台帳に追加しなかったものです。選ぶと、何が起きたかと、どうすればよいかが表示されます。</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>受信日時</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>状況</translation>
+    </message>
+    <message>
+        <source>Clear this count</source>
+        <translation>この件数を消す</translation>
+    </message>
+    <message>
+        <source>Every event from LINE was added to the book.</source>
+        <translation>LINEからのイベントはすべて台帳に追加されています。</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>もう一度試す</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>メッセージ</translation>
+    </message>
+    <message>
+        <source>Friend added</source>
+        <translation>友だち追加</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <comment>an event: the customer blocked the shop</comment>
+        <translation>ブロック</translation>
+    </message>
+    <message>
+        <source>Message taken back</source>
+        <translation>送信取消</translation>
+    </message>
+    <message>
+        <source>Message edited</source>
+        <translation>メッセージの編集</translation>
+    </message>
+    <message>
+        <source>Button</source>
+        <translation>ボタン操作</translation>
+    </message>
+    <message>
+        <source>Delivery from LINE</source>
+        <translation>LINEからの配信</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>Not signed by LINE: not applied</source>
+        <translation>LINEの署名を確認できず、未反映</translation>
+    </message>
+    <message>
+        <source>Could not be opened</source>
+        <translation>開けませんでした</translation>
+    </message>
+    <message>
+        <source>Could not be added</source>
+        <translation>追加できませんでした</translation>
+    </message>
+    <message>
+        <source>%1 added to the book; %2 still could not be.</source>
+        <translation>%1 件を台帳に追加しました。%2 件はまだ追加できません。</translation>
+    </message>
+    <message>
+        <source>Dismiss %1 item(s)? What they hold is deleted from this computer.</source>
+        <translation>%1 件を削除しますか?中身はこのパソコンから消去されます。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>

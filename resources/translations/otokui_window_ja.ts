@@ -491,6 +491,14 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>設定(&amp;S)…</translation>
     </message>
     <message>
+        <source>Events &amp;not received…</source>
+        <translation>受信できなかったイベント(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>LINE events that came through the relay but were not added</source>
+        <translation>中継サーバーから届いたのに台帳に追加しなかったLINEのイベント</translation>
+    </message>
+    <message>
         <source>&amp;Lock now</source>
         <translation>今すぐロック(&amp;L)</translation>
     </message>
@@ -754,6 +762,10 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>LINE：中継サーバーとの連携が解除されました</translation>
     </message>
     <message>
+        <source>LINE: enter the channel secret</source>
+        <translation>LINE：チャネルシークレットを入力してください</translation>
+    </message>
+    <message>
         <source>The relay cannot be reached. Messages wait on the relay and at LINE; nothing is lost.</source>
         <translation>中継サーバーにつながりません。メッセージは中継サーバーとLINEで待機しているので、失われません。</translation>
     </message>
@@ -764,6 +776,14 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <message>
         <source>Pair again in Settings → LINE with a new pairing code.</source>
         <translation>設定 →「LINE」で、新しい連携コードを使ってもう一度連携してください。</translation>
+    </message>
+    <message>
+        <source>Otokui checks with the channel secret that each message really comes from LINE. Enter it in Settings → LINE; messages wait on the relay until then.</source>
+        <translation>Otokuiはチャネルシークレットを使って、メッセージが本当にLINEから届いたか確かめます。設定 →「LINE」で入力してください。それまでメッセージは中継サーバーで待っています。</translation>
+    </message>
+    <message>
+        <source>Events not added to the book: %1 (Tools → Events not received)</source>
+        <translation>台帳に追加しなかったイベント: %1 件(ツール →「受信できなかったイベント」)</translation>
     </message>
     <message>
         <source>New friends&apos; names and photos cannot be fetched. Enter the channel access token in Settings → LINE.</source>

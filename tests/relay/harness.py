@@ -7,7 +7,9 @@ clock; the process one is what ``python -m relay serve`` does on a shop's server
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -28,7 +30,7 @@ from sqlalchemy.engine import make_url
 
 from relay.app import RelayService
 from relay.config import Settings
-from relay.sealing import encode_public_key, open_sealed
+from relay.sealing import encode_public_key, open_sealed_bytes, split_delivery
 from relay.server import build_server
 from relay.store import Store
 from tests.relay.line_events import LineEvents, sign
@@ -62,6 +64,27 @@ class Device:
     @property
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+
+def open_delivery(sealed_b64: str, key: X25519PrivateKey) -> tuple[str, bytes]:
+    """(x-line-signature, raw body) of one sealed item."""
+    return split_delivery(open_sealed_bytes(base64.b64decode(sealed_b64), key))
+
+
+def open_events(sealed: list[str], key: X25519PrivateKey) -> list[dict[str, Any]]:
+    """Every event of these sealed deliveries, in order, the first copy of each id only,
+    with the body's ``destination`` added; and each delivery's signature checked."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for item in sealed:
+        signature, body = open_delivery(item, key)
+        assert signature == sign(SECRET, body), "a sealed delivery's signature does not match"
+        data = json.loads(body)
+        for event in data["events"]:
+            if event["webhookEventId"] not in seen:
+                seen.add(event["webhookEventId"])
+                out.append({**event, "destination": data["destination"]})
+    return out
 
 
 def free_socket() -> socket.socket:
@@ -122,7 +145,9 @@ class RelayClient:
         return response.json()
 
     def pull_opened(self, device: Device, after: int = 0) -> list[dict[str, Any]]:
-        return [open_sealed(e["sealed"], device.key) for e in self.pull(device, after)["events"]]
+        """The events of the pulled deliveries, once each (as the desktop keeps them)."""
+        return open_events([e["sealed"] for e in self.pull(device, after)["events"]],
+                           device.key)
 
     def ack(self, device: Device, upto: int) -> httpx.Response:
         return self.http.post("/v1/events/ack", json={"upto": upto}, headers=device.auth)

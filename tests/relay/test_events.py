@@ -8,15 +8,21 @@ from typing import Any
 
 import pytest
 
-from relay.sealing import SealError, open_sealed
-from tests.relay.harness import Device, ThreadRelay, assert_nothing_personal, stored_bytes
+from relay.sealing import SealError
+from tests.relay.harness import (
+    Device,
+    ThreadRelay,
+    assert_nothing_personal,
+    open_events,
+    stored_bytes,
+)
 from tests.relay.line_events import redelivered
 
 DAY = 24 * 60 * 60
 
 
 def test_events_come_in_ascending_seq_with_paging(relay: ThreadRelay, paired: Device) -> None:
-    sent = [relay.line.text() for _ in range(7)]
+    sent = [relay.line.text() for _ in range(10)]
     assert relay.deliver(*sent[:3]).status_code == 200
     for event in sent[3:]:
         assert relay.deliver(event).status_code == 200
@@ -26,11 +32,12 @@ def test_events_come_in_ascending_seq_with_paging(relay: ThreadRelay, paired: De
     assert seqs == sorted(seqs) and len(seqs) == 4
     assert first["next"] == seqs[-1]
     rest = relay.pull(paired, after=first["next"], limit=500)
-    assert len(rest["events"]) == 3 and rest["events"][0]["seq"] > first["next"]
+    assert len(rest["events"]) == 4 and rest["events"][0]["seq"] > first["next"]
     assert relay.pull(paired, after=rest["next"])["events"] == []
     assert relay.pull(paired, after=rest["next"])["next"] == rest["next"]
 
-    opened = [open_sealed(e["sealed"], paired.key) for e in first["events"] + rest["events"]]
+    # One sealed item per delivery: the first three came in one webhook.
+    opened = open_events([e["sealed"] for e in first["events"] + rest["events"]], paired.key)
     assert [e["webhookEventId"] for e in opened] == [e["webhookEventId"] for e in sent]
     received = [e["received_at"] for e in first["events"]]
     assert all(abs(r / 1000 - relay.clock()) < 5 for r in received)
@@ -38,7 +45,8 @@ def test_events_come_in_ascending_seq_with_paging(relay: ThreadRelay, paired: De
 
 def test_ack_deletes_that_devices_events_up_to_seq(relay: ThreadRelay, paired: Device) -> None:
     other = relay.pair("2台目")
-    relay.deliver(*[relay.line.text() for _ in range(3)])
+    for _ in range(3):
+        relay.deliver(relay.line.text())
     events = relay.pull(paired)["events"]
     middle = events[1]["seq"]
 
@@ -82,10 +90,10 @@ def test_two_devices_each_get_their_own_sealed_copy(relay: ThreadRelay) -> None:
     assert for_shop["seq"] == for_home["seq"]
     assert for_shop["sealed"] != for_home["sealed"]
     expected = {**event, "destination": relay.line.destination}
-    assert open_sealed(for_shop["sealed"], shop.key) == expected
-    assert open_sealed(for_home["sealed"], home.key) == expected
+    assert open_events([for_shop["sealed"]], shop.key) == [expected]
+    assert open_events([for_home["sealed"]], home.key) == [expected]
     with pytest.raises(SealError):
-        open_sealed(for_shop["sealed"], home.key)
+        open_events([for_shop["sealed"]], home.key)
 
 
 def test_device_paired_later_gets_only_later_events(relay: ThreadRelay, paired: Device) -> None:
@@ -117,8 +125,8 @@ def test_long_poll_wakes_when_an_event_lands(lazy_relay: ThreadRelay) -> None:
     poller.join(60)
     assert not poller.is_alive()
     events = result["batch"]["events"]
-    assert [open_sealed(e["sealed"], device.key)["webhookEventId"] for e in events] == [
-        event["webhookEventId"]]
+    assert [e["webhookEventId"] for e in open_events([e["sealed"] for e in events],
+                                                     device.key)] == [event["webhookEventId"]]
 
 
 def test_long_poll_returns_empty_when_nothing_arrives(relay: ThreadRelay,
@@ -180,7 +188,8 @@ def test_unacknowledged_events_are_purged_after_retention(purging_relay: ThreadR
 
 def test_healthz_shows_queue_depth_and_nothing_personal(relay: ThreadRelay,
                                                         paired: Device) -> None:
-    relay.deliver(relay.line.text(), relay.line.follow())
+    relay.deliver(relay.line.text(), relay.line.follow())  # one delivery: one sealed item
+    relay.deliver(relay.line.text())
     response = relay.http.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "contract": 1, "queue_depth": 2}
@@ -205,8 +214,9 @@ def test_two_instances_share_one_postgres_database(db_url: str, tmp_path, clock)
             assert waiting.wait(60)
             lone = first.line.text()
             assert first.deliver(lone).status_code == 200
-            assert [open_sealed(e["sealed"], device.key)["webhookEventId"]
-                    for e in poll.result(60)["events"]] == [lone["webhookEventId"]]
+            assert [e["webhookEventId"] for e in open_events(
+                [e["sealed"] for e in poll.result(60)["events"]], device.key)] == [
+                    lone["webhookEventId"]]
 
         # Both instances take webhooks at once: every event once, seqs strictly increasing.
         events = [first.line.text() for _ in range(40)]
@@ -219,8 +229,8 @@ def test_two_instances_share_one_postgres_database(db_url: str, tmp_path, clock)
         batch = first.pull(device, limit=500)
         seqs = [e["seq"] for e in batch["events"]]
         assert seqs == sorted(set(seqs)) and len(seqs) == len(events) + 1
-        opened = {open_sealed(e["sealed"], device.key)["webhookEventId"]
-                  for e in batch["events"]}
+        opened = {e["webhookEventId"]
+                  for e in open_events([e["sealed"] for e in batch["events"]], device.key)}
         assert opened == {e["webhookEventId"] for e in [lone, *events]}
     finally:
         first.stop()
@@ -229,3 +239,20 @@ def test_two_instances_share_one_postgres_database(db_url: str, tmp_path, clock)
     assert_nothing_personal("the database", stored_bytes(db_url), personal)
     for log in ("first.log", "second.log"):
         assert_nothing_personal("a relay's log", (tmp_path / log).read_bytes(), personal)
+
+
+def test_one_answer_holds_at_most_max_pull_bytes_but_always_one_item(
+        relay: ThreadRelay, paired: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    import relay.app as relay_app
+
+    for _ in range(3):
+        assert relay.deliver(relay.line.text()).status_code == 200
+    whole = relay.pull(paired, limit=500)["events"]
+    assert len(whole) == 3
+    one_item = len(whole[0]["sealed"]) * 3 // 4  # sealed bytes of one item, about
+    monkeypatch.setattr(relay_app, "MAX_PULL_BYTES", one_item + one_item // 2)
+    first = relay.pull(paired, limit=500)
+    assert [e["seq"] for e in first["events"]] == [whole[0]["seq"]]
+    monkeypatch.setattr(relay_app, "MAX_PULL_BYTES", 1)  # smaller than any item: still one
+    rest = relay.pull(paired, after=first["next"], limit=500)
+    assert [e["seq"] for e in rest["events"]] == [whole[1]["seq"]]

@@ -19,10 +19,10 @@ def test_signed_webhook_is_stored_pulled_and_opened(relay: ThreadRelay, paired: 
     assert response.status_code == 200
 
     opened = relay.pull_opened(paired)
-    # Each sealed event is the LINE event object with the body's destination added.
+    # One sealed item: the delivery as LINE signed it, holding both events.
     assert opened == [{**message, "destination": line.destination},
                       {**follow, "destination": line.destination}]
-    assert relay.queue_depth() == 2
+    assert relay.queue_depth() == 1
 
 
 def test_header_names_are_case_insensitive(relay: ThreadRelay, paired: Device) -> None:
@@ -197,7 +197,8 @@ def test_503_again_once_every_device_is_revoked(relay: ThreadRelay, paired: Devi
 
 def test_unknown_event_types_are_kept_as_they_are(relay: ThreadRelay, paired: Device) -> None:
     future_event = {"type": "somethingNew", "webhookEventId": "01J0000000000000000000TEST",
-                    "deliveryContext": {"isRedelivery": False}, "timestamp": 1, "mode": "active",
+                    "deliveryContext": {"isRedelivery": False}, "timestamp": 1_767_225_600_000,
+                    "mode": "active",
                     "nested": {"list": [1, 2, {"x": None}]}, "絵文字": "🍣"}
     assert relay.deliver(future_event).status_code == 200
     assert relay.pull_opened(paired) == [{**future_event, "destination": relay.line.destination}]
@@ -226,3 +227,37 @@ def test_store_failure_answers_500_and_keeps_nothing_half_done(relay: ThreadRela
     assert relay.deliver(redelivered(event)).status_code == 200
     assert [e["webhookEventId"] for e in relay.pull_opened(paired)] == [event["webhookEventId"]]
     assert "storing a webhook failed; LINE will redeliver it" in relay.log_text()
+
+
+def test_signed_bodies_lines_never_sends_are_400_and_store_nothing(
+        relay: ThreadRelay, paired: Device) -> None:
+    event = relay.line.text()
+    text = json.dumps({"destination": relay.line.destination, "events": [event]})
+    stamp = f'"timestamp": {event["timestamp"]}'
+    assert stamp in text
+    bodies = {
+        "NaN": text.replace(stamp, '"timestamp": NaN'),
+        "Infinity": text.replace(stamp, '"timestamp": Infinity'),
+        "-Infinity in a nested object": text.replace('"mode": "active"',
+                                                     '"mode": {"x": -Infinity}'),
+        "duplicate key at the top": text[:-1] + ', "destination": "U0"}',
+        "duplicate key in an event": text.replace(stamp, f"{stamp}, {stamp}"),
+        "timestamp 10**30": text.replace(stamp, f'"timestamp": {10**30}'),
+        "timestamp in year 10000": text.replace(stamp, '"timestamp": 253402300800000'),
+        "timestamp in seconds": text.replace(stamp, f'"timestamp": {event["timestamp"] // 1000}'),
+        "timestamp negative": text.replace(stamp, '"timestamp": -1'),
+        "timestamp a float": text.replace(stamp, f'"timestamp": {event["timestamp"]}.5'),
+        "timestamp a string": text.replace(stamp, f'"timestamp": "{event["timestamp"]}"'),
+        "timestamp true": text.replace(stamp, '"timestamp": true'),
+        "timestamp missing": text.replace(stamp + ", ", "").replace(", " + stamp, ""),
+        # Found by the fuzzer: this one was a 500 (the id could not be stored as text).
+        "webhookEventId a lone surrogate": text.replace(event["webhookEventId"], "\\ud800"),
+        "webhookEventId with a newline": text.replace(event["webhookEventId"], "01\\n02"),
+    }
+    for case, body in bodies.items():
+        assert body != text, case
+        response = relay.post_webhook(body.encode())
+        assert response.status_code == 400, case
+        assert response.json() == {"error": "not_a_webhook"}, case
+    assert relay.pull(paired)["events"] == []
+    assert relay.post_webhook(text.encode()).status_code == 200  # and the event itself is fine

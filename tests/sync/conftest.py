@@ -68,5 +68,5 @@ class Connected:
 @pytest.fixture
 def connected(book: Book, relay: ThreadRelay, line: RunningEmulator) -> Connected:
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, api_base=line.base_url)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
     return Connected(book, relay, line)

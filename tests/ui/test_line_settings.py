@@ -202,7 +202,7 @@ def test_bad_addresses_and_missing_fields(qtbot, book, settings, relay: ThreadRe
 def test_token_is_shown_masked_and_replaced(qtbot, book, settings, relay: ThreadRelay,
                                             line: RunningEmulator) -> None:
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, api_base=line.base_url)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
     dialog, tab = _tab(qtbot, book, settings)
     assert tab.token_masked.text() == "••••••••" + ACCESS_TOKEN[-4:]
     tab.change_token_button.click()
@@ -235,7 +235,7 @@ def test_token_is_shown_masked_and_replaced(qtbot, book, settings, relay: Thread
 def test_health_refreshed_on_open_and_by_the_button(qtbot, book, settings,
                                                     relay: ThreadRelay) -> None:
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, check_token=False)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, check_token=False)
     _dialog, tab = _tab(qtbot, book, settings)
     assert tab.health_label.text() == "Relay: reachable, 0 event(s) waiting"
     relay.stop()
@@ -247,7 +247,7 @@ def test_health_refreshed_on_open_and_by_the_button(qtbot, book, settings,
 def test_unpair_after_confirmation(qtbot, book, settings, relay: ThreadRelay,
                                    line: RunningEmulator) -> None:
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, api_base=line.base_url)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
     _dialog, tab = _tab(qtbot, book, settings)
     # Cancelled: nothing happens.
     _when_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Cancel).click())
@@ -280,6 +280,11 @@ def test_the_windows_sync_follows_connect_and_unpair(qtbot, book, settings,
     with qtbot.waitSignal(tab.connected, timeout=30_000):
         tab.connect_button.click()
     qtbot.waitUntil(lambda: window.sync.is_running(), timeout=30_000)
+    # Until the channel secret is kept, nothing is pulled: the status bar asks for it.
+    if not book.line.has_channel_secret():
+        qtbot.waitUntil(lambda: window.sync_label.text() == "LINE: enter the channel secret",
+                        timeout=30_000)
+        book.line.set_channel_secret(CHANNEL_SECRET)
     qtbot.waitUntil(lambda: window.sync_label.text() == "LINE: connected", timeout=30_000)
     assert window.sync_box.isVisible()
 

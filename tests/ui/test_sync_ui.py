@@ -123,7 +123,7 @@ def test_status_bar_follows_the_worker_relay_down_and_up(
         qtbot, qapp, book, settings, restartable_relay: RestartableRelay) -> None:
     relay = restartable_relay
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, check_token=False)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, check_token=False)
     window = _window(qtbot, book, settings)
     assert window.sync.is_running()
     qtbot.waitUntil(lambda: _label(window) == "LINE: connected", timeout=20_000)
@@ -173,7 +173,7 @@ def test_a_revoked_desktop_says_so(qtbot, book, settings,
                                    restartable_relay: RestartableRelay) -> None:
     relay = restartable_relay
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, check_token=False)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, check_token=False)
     window = _window(qtbot, book, settings)
     qtbot.waitUntil(lambda: _label(window) == "LINE: connected", timeout=20_000)
     device = book.line.device()
@@ -188,7 +188,7 @@ def test_a_revoked_desktop_says_so(qtbot, book, settings,
 def test_a_friend_and_a_message_from_line_appear_in_the_table(
         qtbot, book, settings, relay: ThreadRelay, line: RunningEmulator) -> None:
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, api_base=line.base_url)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
     window = _window(qtbot, book, settings)
     assert window.count_label.text() == "5 customer(s)"
     qtbot.waitUntil(lambda: _label(window) == "LINE: connected", timeout=20_000)
@@ -227,7 +227,7 @@ def test_stop_never_waits_longer_than_its_timeout(qtbot, book,
                                                   restartable_relay: RestartableRelay) -> None:
     relay = restartable_relay
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, check_token=False)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, check_token=False)
     made: list[SyncWorker] = []
 
     def make(b) -> SyncWorker:
@@ -261,7 +261,7 @@ def test_a_report_after_the_controller_is_gone_is_dropped_quietly(
 
     relay = restartable_relay
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, check_token=False)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, check_token=False)
     made: list[SyncWorker] = []
 
     def make(b) -> SyncWorker:
