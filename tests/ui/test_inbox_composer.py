@@ -24,7 +24,7 @@ def _composer(qtbot, book, cid) -> Composer:
 
 def test_utf16_counter_counts_emoji_as_two(qtbot, book, seeded) -> None:
     composer = _composer(qtbot, book, seeded.customers["田中"])
-    editor = composer.editors[0]
+    editor = composer.message.editors[0]
     assert editor.counter.text() == "0 / 5,000"
     assert not composer.send_button.isEnabled()  # nothing to send
     composer.set_text("😀あA")
@@ -43,16 +43,17 @@ def test_up_to_five_bubbles(qtbot, book, seeded) -> None:
     composer = _composer(qtbot, book, seeded.customers["田中"])
     for _ in range(MAX_BUBBLES + 2):
         composer.add_bubble()
-    assert len(composer.editors) == MAX_BUBBLES
-    assert not composer.add_bubble_button.isEnabled()
-    assert not composer.image_button.isEnabled()
-    composer.remove_bubble(composer.editors[2])
-    assert len(composer.editors) == MAX_BUBBLES - 1 and composer.add_bubble_button.isEnabled()
-    composer.remove_bubble(composer.editors[0])
-    composer.remove_bubble(composer.editors[0])
-    composer.remove_bubble(composer.editors[0])
-    composer.remove_bubble(composer.editors[0])  # the last one stays
-    assert len(composer.editors) == 1
+    assert len(composer.message.editors) == MAX_BUBBLES
+    assert not composer.message.add_bubble_button.isEnabled()
+    assert not composer.message.photo_button.isEnabled()
+    composer.message.remove_bubble(composer.message.editors[2])
+    assert len(composer.message.editors) == MAX_BUBBLES - 1 and \
+        composer.message.add_bubble_button.isEnabled()
+    composer.message.remove_bubble(composer.message.editors[0])
+    composer.message.remove_bubble(composer.message.editors[0])
+    composer.message.remove_bubble(composer.message.editors[0])
+    composer.message.remove_bubble(composer.message.editors[0])  # the last one stays
+    assert len(composer.message.editors) == 1
     # Switching customer starts afresh.
     composer.set_text("田中さんへ")
     composer.set_customer(seeded.customers["鈴木"])
@@ -63,30 +64,30 @@ def test_photos_checked_before_sending(qtbot, book, seeded, tmp_path: Path) -> N
     composer = _composer(qtbot, book, seeded.customers["田中"])
     small = tmp_path / "small.png"
     small.write_bytes(image_bytes())
-    assert composer.add_image(small)
-    assert composer.images[0].preview is None  # at most 1 MB: its own preview
+    assert composer.message.add_photo(small)
+    assert composer.message.photos[0].preview is None  # at most 1 MB: its own preview
     assert composer.send_button.isEnabled()
     fake = tmp_path / "fake.jpg"
     fake.write_bytes(b"GIF89a not a jpeg")
-    assert not composer.add_image(fake)
+    assert not composer.message.add_photo(fake)
     assert composer.error.text() == "“fake.jpg” is not a JPEG or PNG photo. LINE only takes those."
     truncated = tmp_path / "broken.png"
     truncated.write_bytes(image_bytes()[:40])
-    assert not composer.add_image(truncated)
+    assert not composer.message.add_photo(truncated)
     assert "damaged" in composer.error.text()
     huge = tmp_path / "huge.jpg"
     huge.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 10_000_001)
-    assert not composer.add_image(huge)
+    assert not composer.message.add_photo(huge)
     assert "larger than 10 MB" in composer.error.text()
     # A photo over 1 MB gets a JPEG preview of at most 1 MB, made here.
     big = tmp_path / "big.png"
     big.write_bytes(_noisy_png(1400, 1000))
     assert big.stat().st_size > MAX_PREVIEW_BYTES
-    assert composer.add_image(big)
-    preview = composer.images[-1].preview
+    assert composer.message.add_photo(big)
+    preview = composer.message.photos[-1].preview
     assert preview is not None and len(preview) <= MAX_PREVIEW_BYTES
     assert preview.startswith(b"\xff\xd8\xff")
-    assert len(composer.images) == 2
+    assert len(composer.message.photos) == 2
     assert composer.error.isHidden()
 
 
@@ -128,7 +129,7 @@ def test_dropping_a_photo_adds_it(qtbot, book, seeded, tmp_path: Path) -> None:
     drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(composer, drop)
-    assert [i.path.name for i in composer.images] == ["drop.png"]
+    assert [i.path.name for i in composer.message.photos] == ["drop.png"]
 
 
 def test_templates_insert_rendered_text_and_warn(qtbot, book, seeded) -> None:
@@ -237,7 +238,7 @@ def test_a_text_over_the_limit_says_why_and_splits_into_bubbles(qtbot, book, see
     lines = "\n".join(f"{i}行目のご案内です。" * 20 for i in range(60))  # about 12,000
     composer.set_text(lines)
     composer.add_bubble("追伸です")
-    editor = composer.editors[0]
+    editor = composer.message.editors[0]
     assert not composer.send_button.isEnabled()
     assert editor.too_long.isVisible() and "5,000" in editor.too_long.text()
     assert editor.split_button.isVisible()
@@ -246,8 +247,8 @@ def test_a_text_over_the_limit_says_why_and_splits_into_bubbles(qtbot, book, see
     texts = composer.texts()
     assert len(texts) == 4 and texts[-1] == "追伸です"
     assert "\n".join(texts[:3]) == lines
-    assert all(e.units() <= 5000 for e in composer.editors)
-    assert not any(e.too_long.isVisible() for e in composer.editors)
+    assert all(e.units() <= 5000 for e in composer.message.editors)
+    assert not any(e.too_long.isVisible() for e in composer.message.editors)
     assert composer.send_button.isEnabled()
 
 
@@ -258,10 +259,10 @@ def test_a_text_that_does_not_fit_in_the_bubbles_left_is_not_split(
     for i in range(3):
         composer.add_bubble(f"{i}")
     composer.set_text("あ" * 12_000)  # needs 3 bubbles; 2 places are left
-    editor = composer.editors[0]
+    editor = composer.message.editors[0]
     assert editor.too_long.isVisible() and not editor.split_button.isVisible()
     assert "shorten it" in editor.too_long.text()
-    composer.remove_bubble(composer.editors[-1])  # now 3 fit
+    composer.message.remove_bubble(composer.message.editors[-1])  # now 3 fit
     assert editor.split_button.isVisible()
 
 
@@ -271,7 +272,7 @@ def test_the_long_text_note_in_japanese(qtbot, qapp, book, seeded) -> None:
     i18n.install_translators(qapp, "ja")  # the conftest fixture removes it afterwards
     composer = _composer(qtbot, book, seeded.customers["田中"])
     composer.set_text("お知らせです。\n" * 1000)
-    editor = composer.editors[0]
+    editor = composer.message.editors[0]
     assert editor.too_long.text() == (
         "LINEで送れる吹き出しは5,000文字までです。この吹き出しは8,000文字あります。"
         "短くするか、改行や文の区切りで吹き出しに分けてください。")

@@ -158,7 +158,7 @@ def test_a_photo_from_the_composer_reaches_the_customer(qtbot, shop: Shop, tmp_p
     photo = tmp_path / "仕上がり.png"
     data = image_bytes(320, 240, "#E0A030")
     photo.write_bytes(data)
-    assert page.composer.add_image(photo)
+    assert page.composer.message.add_photo(photo)
     result = _send(qtbot, page, "仕上がりの写真です")
     assert result.ok and result.via == "reply"
     (item,) = shop.inbox()
@@ -166,7 +166,7 @@ def test_a_photo_from_the_composer_reaches_the_customer(qtbot, shop: Shop, tmp_p
     assert text["text"] == "仕上がりの写真です" and image["type"] == "image"
     got = fetch_public(shop.connected.relay, image["originalContentUrl"])
     assert got.content == data
-    assert page.composer.images == []
+    assert page.composer.message.photos == []
     bubble = page.view.bubbles[result.message_ids[1]]
     assert bubble.outgoing and bubble.thumb is not None
     qtbot.waitUntil(lambda: bubble.thumb.pixmap() is not None
