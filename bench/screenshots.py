@@ -352,7 +352,7 @@ def broadcast_shots(app, settings) -> None:
     monthly limit for the shot)."""
     from app.demo import REGULARS_SEGMENT
     from ui.app import open_demo_window
-    from ui.broadcast.composer import SEGMENT
+    from ui.broadcast.recipients import SEGMENT
 
     window = open_demo_window(settings, seed=11)
     if window is None:
@@ -363,8 +363,8 @@ def broadcast_shots(app, settings) -> None:
     window.demo_session.emulator.set_quota(type="limited", value=1000, total_usage=236)
     segment = window.book.segments.by_name(REGULARS_SEGMENT)
     composer = window.broadcasts.new_broadcast(SEGMENT, segment.id)
-    if not (composer.rb_segment.isChecked()
-            and composer.segment_combo.currentData() == segment.id):
+    if not (composer.recipients_box.rb_segment.isChecked()
+            and composer.recipients_box.segment_combo.currentData() == segment.id):
         raise SystemExit("the composer did not take the saved segment")
     composer.resize(1180, 740)
     composer.name_edit.setText("冬のセール")
@@ -379,7 +379,7 @@ def broadcast_shots(app, settings) -> None:
     if composer.preview.recipient.count() > 2:
         composer.preview.recipient.setCurrentIndex(2)
     _settle(app, 300)
-    _save(composer, "broadcast-composer.png", f" ({composer.summary.text()})")
+    _save(composer, "broadcast-composer.png", f" ({composer.plan_box.summary.text()})")
     composer.close()
     window.close()
     _settle(app, 100)

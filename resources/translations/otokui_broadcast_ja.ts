@@ -113,7 +113,7 @@
     <name>BroadcastComposer</name>
     <message>
         <source>New broadcast</source>
-        <extracomment>A plan older than this is asked again before sending (the quota moves). Recipients offered in the preview&apos;s list (the first ones by id). Built-in placeholders offered in the menu (what the core knows, app/placeholders.py).</extracomment>
+        <extracomment>A plan older than this is asked again before sending (the quota moves). Recipients offered in the preview&apos;s list (the first ones by id).</extracomment>
         <translation>新しい配信</translation>
     </message>
     <message>
@@ -125,52 +125,8 @@
         <translation>配信名(&amp;N)</translation>
     </message>
     <message>
-        <source>Segment</source>
-        <translation>セグメント</translation>
-    </message>
-    <message>
-        <source>Tag</source>
-        <translation>タグ</translation>
-    </message>
-    <message>
-        <source>Customers selected in the table (%1)</source>
-        <translation>一覧で選択したお客様（%1）</translation>
-    </message>
-    <message>
-        <source>All friends</source>
-        <translation>すべての友だち</translation>
-    </message>
-    <message>
-        <source>+ Bubble</source>
-        <translation>＋ 吹き出し</translation>
-    </message>
-    <message>
-        <source>Add another speech bubble (up to 5)</source>
-        <translation>吹き出しを追加（5つまで）</translation>
-    </message>
-    <message>
-        <source>Photo…</source>
-        <translation>写真…</translation>
-    </message>
-    <message>
-        <source>Add a JPEG or PNG photo</source>
-        <translation>JPEGまたはPNGの写真を追加</translation>
-    </message>
-    <message>
-        <source>Insert name or field</source>
-        <translation>名前・項目を差し込む</translation>
-    </message>
-    <message>
-        <source>Insert a placeholder: each customer reads their own name or value</source>
-        <translation>差し込み：お客様ごとにご自分の名前や値が入ります</translation>
-    </message>
-    <message>
         <source>Send now</source>
         <translation>今すぐ送信</translation>
-    </message>
-    <message>
-        <source>Schedule for</source>
-        <translation>日時を指定</translation>
     </message>
     <message>
         <source>Stop sending</source>
@@ -206,40 +162,12 @@
         <translation>送信日時</translation>
     </message>
     <message>
-        <source>No saved segments yet</source>
-        <translation>保存したセグメントはまだありません</translation>
-    </message>
-    <message>
-        <source>No tags yet</source>
-        <translation>タグはまだありません</translation>
-    </message>
-    <message>
         <source>Write a message… {名前} becomes each customer&apos;s name</source>
         <translation>メッセージを入力… {名前} はお客様ごとの名前になります</translation>
     </message>
     <message>
-        <source>Name (full name, else LINE name)</source>
-        <translation>名前（氏名、なければLINE名）</translation>
-    </message>
-    <message>
-        <source>Full name</source>
-        <translation>氏名</translation>
-    </message>
-    <message>
-        <source>Furigana</source>
-        <translation>ふりがな</translation>
-    </message>
-    <message>
-        <source>LINE display name</source>
-        <translation>LINEの表示名</translation>
-    </message>
-    <message>
         <source>Not recognised, sent exactly as written to everyone: %1</source>
         <translation>認識できない差し込み（全員にそのまま送られます）：%1</translation>
-    </message>
-    <message>
-        <source>A message has at most 5 bubbles.</source>
-        <translation>1通のメッセージは吹き出し5つまでです。</translation>
     </message>
     <message>
         <source>Write a message and choose who receives it: the number of recipients and the cost show here.</source>
@@ -252,46 +180,6 @@
     <message>
         <source>The recipients and the cost could not be worked out.</source>
         <translation>送信人数と通数を計算できませんでした。</translation>
-    </message>
-    <message>
-        <source>Recipients: %1</source>
-        <translation>送信先：%1</translation>
-    </message>
-    <message>
-        <source>Cost: %1 messages (sent to %2 only)</source>
-        <translation>消費：%1通（%2だけに送信）</translation>
-    </message>
-    <message>
-        <source>Cost: %1 messages</source>
-        <translation>消費：%1通</translation>
-    </message>
-    <message>
-        <source>This month: no limit on messages</source>
-        <translation>今月の通数：上限なし</translation>
-    </message>
-    <message>
-        <source>Left this month: %1 messages (%2 short)</source>
-        <translation>今月の残り：%1通（%2通足りません）</translation>
-    </message>
-    <message>
-        <source>Left this month: %1 messages (%2 after this one)</source>
-        <translation>今月の残り：%1通（送信後 %2通）</translation>
-    </message>
-    <message>
-        <source>Personalised: sent one by one</source>
-        <translation>お客様ごとに内容が違うため、1人ずつ送ります</translation>
-    </message>
-    <message>
-        <source>The same for everyone: sent in batches of up to 500</source>
-        <translation>全員に同じ内容のため、500人ずつまとめて送ります</translation>
-    </message>
-    <message>
-        <source>This broadcast needs %1 messages but only %2 remain this month, so it cannot be sent to everyone. Choose fewer customers, or send it only to as many as remain.</source>
-        <translation>この配信には%1通が必要ですが、今月の残りは%2通のため全員には送れません。送信先を絞るか、残りの通数の分だけ送ってください。</translation>
-    </message>
-    <message>
-        <source>Send it only to the first %1 (oldest registered first); the others are recorded as not sent</source>
-        <translation>登録の古い順に%1だけに送る（残りは「未送信」として記録）</translation>
     </message>
     <message>
         <source>Schedule</source>
@@ -683,6 +571,49 @@
     </message>
 </context>
 <context>
+    <name>PlanBox</name>
+    <message>
+        <source>Recipients: %1</source>
+        <translation>送信先：%1</translation>
+    </message>
+    <message>
+        <source>Cost: %1 messages (sent to %2 only)</source>
+        <translation>消費：%1通（%2だけに送信）</translation>
+    </message>
+    <message>
+        <source>Cost: %1 messages</source>
+        <translation>消費：%1通</translation>
+    </message>
+    <message>
+        <source>This month: no limit on messages</source>
+        <translation>今月の通数：上限なし</translation>
+    </message>
+    <message>
+        <source>Left this month: %1 messages (%2 short)</source>
+        <translation>今月の残り：%1通（%2通足りません）</translation>
+    </message>
+    <message>
+        <source>Left this month: %1 messages (%2 after this one)</source>
+        <translation>今月の残り：%1通（送信後 %2通）</translation>
+    </message>
+    <message>
+        <source>Personalised: sent one by one</source>
+        <translation>お客様ごとに内容が違うため、1人ずつ送ります</translation>
+    </message>
+    <message>
+        <source>The same for everyone: sent in batches of up to 500</source>
+        <translation>全員に同じ内容のため、500人ずつまとめて送ります</translation>
+    </message>
+    <message>
+        <source>This broadcast needs %1 messages but only %2 remain this month, so it cannot be sent to everyone. Choose fewer customers, or send it only to as many as remain.</source>
+        <translation>この配信には%1通が必要ですが、今月の残りは%2通のため全員には送れません。送信先を絞るか、残りの通数の分だけ送ってください。</translation>
+    </message>
+    <message>
+        <source>Send it only to the first %1 (oldest registered first); the others are recorded as not sent</source>
+        <translation>登録の古い順に%1だけに送る（残りは「未送信」として記録）</translation>
+    </message>
+</context>
+<context>
     <name>RecipientResultsModel</name>
     <message>
         <source>Customer</source>
@@ -699,6 +630,44 @@
     <message>
         <source>(deleted) #%1</source>
         <translation>（削除済み）#%1</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientsBox</name>
+    <message>
+        <source>Segment</source>
+        <translation>セグメント</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>All friends</source>
+        <translation>すべての友だち</translation>
+    </message>
+    <message>
+        <source>Customers selected in the table (%1)</source>
+        <translation>一覧で選択したお客様（%1）</translation>
+    </message>
+    <message>
+        <source>No saved segments yet</source>
+        <translation>保存したセグメントはまだありません</translation>
+    </message>
+    <message>
+        <source>No tags yet</source>
+        <translation>タグはまだありません</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleBox</name>
+    <message>
+        <source>Send now</source>
+        <translation>今すぐ送信</translation>
+    </message>
+    <message>
+        <source>Schedule for</source>
+        <translation>日時を指定</translation>
     </message>
 </context>
 </TS>

@@ -120,28 +120,13 @@
 <context>
     <name>Composer</name>
     <message>
-        <source>+ Bubble</source>
-        <translation>＋ 吹き出し</translation>
-    </message>
-    <message>
-        <source>Add another speech bubble (up to 5)</source>
-        <translation>吹き出しを追加（5つまで）</translation>
-    </message>
-    <message>
-        <source>Photo…</source>
-        <translation>写真…</translation>
-    </message>
-    <message>
         <source>Add a JPEG or PNG photo (or drop one here)</source>
+        <extracomment>A disabled send button&apos;s colours (contrast 5.9:1; the style sheet&apos;s other disabled buttons use the same).</extracomment>
         <translation>JPEG・PNGの写真を追加します（ここにドロップしても追加できます）</translation>
     </message>
     <message>
         <source>Templates</source>
         <translation>定型文</translation>
-    </message>
-    <message>
-        <source>A message has at most 5 bubbles.</source>
-        <translation>1通のメッセージは吹き出し5つまでです。</translation>
     </message>
     <message>
         <source>No templates yet</source>
@@ -427,37 +412,6 @@
     <message>
         <source>Not recognised: %1 (stays as written)</source>
         <translation>使えない差し込み項目：%1（そのまま入ります）</translation>
-    </message>
-</context>
-<context>
-    <name>TextBubbleEditor</name>
-    <message>
-        <source>Write a message…</source>
-        <extracomment>A disabled send button&apos;s colours (contrast 5.9:1; the style sheet&apos;s other disabled buttons use the same).</extracomment>
-        <translation>メッセージを入力…</translation>
-    </message>
-    <message>
-        <source>Remove this bubble</source>
-        <translation>この吹き出しを削除</translation>
-    </message>
-    <message>
-        <source>LINE takes at most %1 characters in a bubble; this one has %2.</source>
-        <extracomment>How many bubbles this one may become (set by the composer: the free places + 1).</extracomment>
-        <translation>LINEで送れる吹き出しは%1文字までです。この吹き出しは%2文字あります。</translation>
-    </message>
-    <message>
-        <source>Shorten it, or split it into bubbles at line and sentence ends.</source>
-        <translation>短くするか、改行や文の区切りで吹き出しに分けてください。</translation>
-    </message>
-    <message numerus="yes">
-        <source>Split into %n bubbles</source>
-        <translation>
-            <numerusform>%nつの吹き出しに分ける</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>It does not fit in the bubbles left (5 at most): shorten it.</source>
-        <translation>残りの吹き出し（合わせて5つまで）に収まりません。短くしてください。</translation>
     </message>
 </context>
 </TS>

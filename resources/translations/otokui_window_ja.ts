@@ -94,6 +94,54 @@
     </message>
 </context>
 <context>
+    <name>BubblesEditor</name>
+    <message>
+        <source>+ Bubble</source>
+        <extracomment>Off once the message is stored (the broadcast composer): nothing can change. What the composer says about the message, between the photos and the tools.</extracomment>
+        <translation>＋ 吹き出し</translation>
+    </message>
+    <message>
+        <source>Add another speech bubble (up to 5)</source>
+        <translation>吹き出しを追加（5つまで）</translation>
+    </message>
+    <message>
+        <source>Photo…</source>
+        <translation>写真…</translation>
+    </message>
+    <message>
+        <source>Add a JPEG or PNG photo</source>
+        <translation>JPEGまたはPNGの写真を追加</translation>
+    </message>
+    <message>
+        <source>Insert name or field</source>
+        <translation>名前・項目を差し込む</translation>
+    </message>
+    <message>
+        <source>Insert a placeholder: each customer reads their own name or value</source>
+        <translation>差し込み：お客様ごとにご自分の名前や値が入ります</translation>
+    </message>
+    <message>
+        <source>A message has at most 5 bubbles.</source>
+        <translation>1通のメッセージは吹き出し5つまでです。</translation>
+    </message>
+    <message>
+        <source>Name (full name, else LINE name)</source>
+        <translation>名前（氏名、なければLINE名）</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>氏名</translation>
+    </message>
+    <message>
+        <source>Furigana</source>
+        <translation>ふりがな</translation>
+    </message>
+    <message>
+        <source>LINE display name</source>
+        <translation>LINEの表示名</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <source>An unexpected problem</source>
@@ -1095,6 +1143,37 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     <message>
         <source>Delete…</source>
         <translation>削除…</translation>
+    </message>
+</context>
+<context>
+    <name>TextBubbleEditor</name>
+    <message>
+        <source>Write a message…</source>
+        <extracomment>Built-in placeholders offered in the menu (what the core knows, app/placeholders.py). A photo&apos;s thumbnail in the row under the bubbles, and the larger one a preview shows (px).</extracomment>
+        <translation>メッセージを入力…</translation>
+    </message>
+    <message>
+        <source>Remove this bubble</source>
+        <translation>この吹き出しを削除</translation>
+    </message>
+    <message>
+        <source>LINE takes at most %1 characters in a bubble; this one has %2.</source>
+        <extracomment>How many bubbles this one may become (set by the editor: the free places + 1).</extracomment>
+        <translation>LINEで送れる吹き出しは%1文字までです。この吹き出しは%2文字あります。</translation>
+    </message>
+    <message>
+        <source>Shorten it, or split it into bubbles at line and sentence ends.</source>
+        <translation>短くするか、改行や文の区切りで吹き出しに分けてください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Split into %n bubbles</source>
+        <translation>
+            <numerusform>%nつの吹き出しに分ける</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>It does not fit in the bubbles left (5 at most): shorten it.</source>
+        <translation>残りの吹き出し（合わせて5つまで）に収まりません。短くしてください。</translation>
     </message>
 </context>
 <context>

@@ -28,17 +28,17 @@ from ui.inbox.bubbles import MessageBubble
 
 def test_plan_shows_the_numbers_then_everyone_gets_it_once(qtbot, bshop: Shop) -> None:
     c = open_composer(qtbot, bshop.book)
-    assert c.rb_all.isChecked()  # nothing selected in the table: all friends
+    assert c.recipients_box.rb_all.isChecked()  # nothing selected in the table: all friends
     c.set_text("冬のセールのお知らせです。")
     c.add_bubble("12月1日から10日まで、全品10%オフ。")
     wait_plan(qtbot, c)
     assert c.plan.count == FRIENDS and c.plan.cost == FRIENDS and not c.plan.personal
-    summary = c.summary.text()
+    summary = c.plan_box.summary.text()
     assert f"Recipients: {FRIENDS} customer(s)" in summary
     assert f"Cost: {FRIENDS} messages" in summary
     assert f"Left this month: {QUOTA:,} messages ({QUOTA - FRIENDS:,} after this one)" \
         in summary
-    assert not c.quota_message.isVisible() and not c.trim_check.isVisible()
+    assert not c.plan_box.quota_message.isVisible() and not c.plan_box.trim_check.isVisible()
 
     # Asked first, "no" the default: answered no, nothing is stored or sent.
     with answering(qtbot, yes=False) as asked:
@@ -62,13 +62,13 @@ def test_plan_shows_the_numbers_then_everyone_gets_it_once(qtbot, bshop: Shop) -
     assert bshop.e.quota()["totalUsage"] == FRIENDS
     # Stored: the composer cannot send it a second time.
     assert not c.send_button.isVisible() and c.send() is None
-    assert c.editors[0].edit.isReadOnly()
+    assert c.message.editors[0].edit.isReadOnly()
 
 
 def test_preview_as_a_chosen_recipient_then_personalised_pushes(qtbot, bshop: Shop) -> None:
     b = bshop.book
     c = open_composer(qtbot, b, tag_id=vip_tag(b))
-    assert c.rb_tag.isChecked()
+    assert c.recipients_box.rb_tag.isChecked()
     c.set_text("{名前}様、いつもありがとうございます。")
     c.add_bubble("ご予約名: {氏名}")
     wait_plan(qtbot, c)
@@ -103,25 +103,26 @@ def test_over_the_quota_is_refused_with_a_message_then_trimmed(qtbot, bshop: Sho
     c.set_text("年末年始の営業のお知らせ")
     wait_plan(qtbot, c)
     assert c.plan.exceeds_quota
-    assert c.quota_message.isVisible()
-    assert c.quota_message.text().startswith(
+    assert c.plan_box.quota_message.isVisible()
+    assert c.plan_box.quota_message.text().startswith(
         f"This broadcast needs {FRIENDS} messages but only 5 remain this month")
     assert not c.send_button.isEnabled()  # refused until the owner chooses to trim
     assert c.send() is None
     assert bshop.e.sent() == []
-    assert c.trim_check.isVisible() and "Send it only to the first 5 customer(s) (oldest " \
-        "registered first)" in c.trim_check.text()
+    assert c.plan_box.trim_check.isVisible() and \
+        "Send it only to the first 5 customer(s) (oldest " \
+        "registered first)" in c.plan_box.trim_check.text()
     # Over the limit the summary says how many are missing, not "0 after this one".
-    assert f"Cost: {FRIENDS} messages" in c.summary.text()
-    assert f"Left this month: 5 messages ({FRIENDS - 5} short)" in c.summary.text()
+    assert f"Cost: {FRIENDS} messages" in c.plan_box.summary.text()
+    assert f"Left this month: 5 messages ({FRIENDS - 5} short)" in c.plan_box.summary.text()
 
-    c.trim_check.setChecked(True)
+    c.plan_box.trim_check.setChecked(True)
     # Trimmed: the cost is what is actually sent.
-    assert "Cost: 5 messages (sent to 5 customer(s) only)" in c.summary.text()
-    assert "Left this month: 5 messages (0 after this one)" in c.summary.text()
-    c.trim_check.setChecked(False)
-    assert f"({FRIENDS - 5} short)" in c.summary.text()
-    c.trim_check.setChecked(True)
+    assert "Cost: 5 messages (sent to 5 customer(s) only)" in c.plan_box.summary.text()
+    assert "Left this month: 5 messages (0 after this one)" in c.plan_box.summary.text()
+    c.plan_box.trim_check.setChecked(False)
+    assert f"({FRIENDS - 5} short)" in c.plan_box.summary.text()
+    c.plan_box.trim_check.setChecked(True)
     report = send_and_wait(qtbot, c)
     assert report.state == "done"
     assert (report.counts.sent, report.counts.not_sent) == (5, FRIENDS - 5)
@@ -144,9 +145,9 @@ def test_the_quota_shrinking_after_planning_is_refused_and_the_text_kept(
     assert "needs more messages than remain in this month's LINE plan" in c.error.text()
     assert c.texts() == ["臨時休業のお知らせ"] and c.name_edit.text() == "臨時休業"
     assert c.editable and c.broadcast_id is None
-    assert c.quota_message.isVisible() and c.trim_check.isVisible()
+    assert c.plan_box.quota_message.isVisible() and c.plan_box.trim_check.isVisible()
     assert bshop.e.sent() == [] and bshop.book.broadcasts.list() == []
-    c.trim_check.setChecked(True)  # the owner deals with it: the refusal is gone
+    c.plan_box.trim_check.setChecked(True)  # the owner deals with it: the refusal is gone
     assert not c.error.isVisible()
 
 
@@ -180,7 +181,7 @@ def test_a_plan_still_running_when_the_book_closes_is_dropped(qtbot, bshop: Shop
     with qtbot.waitSignal(op.finished, timeout=30_000):
         pass
     assert c.plan is None and not c.planning and not c.error.isVisible()
-    assert "Recipients:" not in c.summary.text()
+    assert "Recipients:" not in c.plan_box.summary.text()
     assert not c.busy
 
 
@@ -210,10 +211,11 @@ def test_selected_customers_and_those_not_on_line(qtbot, bshop: Shop) -> None:
     offline = b.customers.create(name="来店のみ 様")  # no LINE: drops out of the count
     picked = [bshop.friends[0][0], bshop.friends[7][0], offline]
     c = open_composer(qtbot, b, selected_ids=picked)
-    assert c.rb_selected.isChecked() and "(3 customer(s))" in c.rb_selected.text()
+    assert c.recipients_box.rb_selected.isChecked() and \
+        "(3 customer(s))" in c.recipients_box.rb_selected.text()
     c.set_text("ご来店ありがとうございました")
     wait_plan(qtbot, c)
-    assert c.recipients() == Recipients.customers(picked)
+    assert c.recipients_box.recipients() == Recipients.customers(picked)
     assert c.plan.count == 2
     report = send_and_wait(qtbot, c)
     assert report.counts.sent == 2
@@ -225,7 +227,7 @@ def test_selected_customers_and_those_not_on_line(qtbot, bshop: Shop) -> None:
     only_offline.set_text("届かない")
     wait_plan(qtbot, only_offline)
     assert only_offline.plan.count == 0 and "Recipients: 0 customer(s)" in \
-        only_offline.summary.text()
+        only_offline.plan_box.summary.text()
     assert not only_offline.send_button.isEnabled()
 
 
@@ -233,20 +235,21 @@ def test_scheduling_stores_it_for_later_and_sends_nothing_now(qtbot, bshop: Shop
     b = bshop.book
     c = open_composer(qtbot, b)
     c.set_text("明日のイベントのご案内")
-    c.set_at(dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1))
+    c.schedule_box.set_at(
+        dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1))
     assert c.send_button.text() == "Schedule"
     wait_plan(qtbot, c)
     c.send_button.click()
     assert "Choose a time in the future" in c.error.text()
     assert c.editable and c.texts() == ["明日のイベントのご案内"]
     # Back to "send now": the error about the time no longer applies, even once planned.
-    c.rb_now.setChecked(True)
+    c.schedule_box.rb_now.setChecked(True)
     assert not c.error.isVisible()
     wait_plan(qtbot, c)
     assert not c.error.isVisible() and c.error.text() == ""
 
     at = dt.datetime.now().replace(second=0, microsecond=0) + dt.timedelta(days=1)
-    c.set_at(at)
+    c.schedule_box.set_at(at)
     with qtbot.waitSignal(c.stored, timeout=30_000) as blocker:
         c.send_button.click()
     info = b.broadcasts.get(blocker.args[0])
@@ -265,27 +268,28 @@ def test_a_past_time_with_five_bubbles_brings_the_time_into_view(qtbot, bshop: S
         c.set_text(f"{i + 1}つ目のお知らせ。\n" * 3, i)
     c.resize(c.minimumSize())
     qtbot.wait(50)  # the layout settles
-    c.set_at(dt.datetime.now() - dt.timedelta(days=1))
+    c.schedule_box.set_at(dt.datetime.now() - dt.timedelta(days=1))
     # Nothing before now on offer: the picker's earliest is now, and the day before moved
     # up to it.
-    assert c.at_edit.minimumDateTime() >= QDateTime.currentDateTime().addSecs(-60)
-    assert c.at_edit.dateTime() >= c.at_edit.minimumDateTime()
+    assert c.schedule_box.at_edit.minimumDateTime() >= QDateTime.currentDateTime().addSecs(-60)
+    assert c.schedule_box.at_edit.dateTime() >= c.schedule_box.at_edit.minimumDateTime()
     viewport = c.form_scroll.viewport()
     c.form_scroll.verticalScrollBar().setValue(0)  # the owner is looking at the top
 
     def time_in_view() -> bool:
-        where = QRect(c.at_edit.mapTo(viewport, QPoint(0, 0)), c.at_edit.size())
+        where = QRect(c.schedule_box.at_edit.mapTo(viewport, QPoint(0, 0)),
+                      c.schedule_box.at_edit.size())
         return viewport.rect().contains(where)
 
     assert not time_in_view()  # five bubbles: the time is further down
     wait_plan(qtbot, c)
     c.send()  # the minute picked is no longer in the future
     assert "Choose a time in the future" in c.error.text() and c.error.isVisible()
-    assert time_in_view() and c.focusWidget() is c.at_edit
+    assert time_in_view() and c.focusWidget() is c.schedule_box.at_edit
     # Opened again later, the earliest moves on with the clock.
-    c.at_edit.setMinimumDateTime(QDateTime.currentDateTime().addDays(-3))
-    qtbot.mouseClick(c.at_edit, Qt.MouseButton.LeftButton)
-    assert c.at_edit.minimumDateTime() >= QDateTime.currentDateTime().addSecs(-60)
+    c.schedule_box.at_edit.setMinimumDateTime(QDateTime.currentDateTime().addDays(-3))
+    qtbot.mouseClick(c.schedule_box.at_edit, Qt.MouseButton.LeftButton)
+    assert c.schedule_box.at_edit.minimumDateTime() >= QDateTime.currentDateTime().addSecs(-60)
     assert c.error.isVisible()  # moving the earliest is not the owner changing the time
 
 
@@ -295,14 +299,14 @@ def test_placeholders_from_the_menu_photos_and_unknown_ones(qtbot, bshop: Shop,
     b.fields.create("会員番号", "text")
     c = open_composer(qtbot, b)
     c.set_text("こんにちは ")
-    c.editors[0].edit.moveCursor(c.editors[0].edit.textCursor().MoveOperation.End)
-    c._fill_insert_menu()
-    texts = [a.text() for a in c.insert_menu.actions() if a.text()]
+    c.message.editors[0].edit.moveCursor(c.message.editors[0].edit.textCursor().MoveOperation.End)
+    c.message.fill_insert_menu()
+    texts = [a.text() for a in c.message.insert_menu.actions() if a.text()]
     assert any(t.endswith("{名前}") for t in texts)
     assert any(t.endswith("{項目:会員番号}") for t in texts)  # Japanese, no "field"
     assert not any("field" in t for t in texts)
-    next(a for a in c.insert_menu.actions() if a.text().endswith("{名前}")).trigger()
-    next(a for a in c.insert_menu.actions()
+    next(a for a in c.message.insert_menu.actions() if a.text().endswith("{名前}")).trigger()
+    next(a for a in c.message.insert_menu.actions()
          if a.text().endswith("{項目:会員番号}")).trigger()
     assert c.texts() == ["こんにちは {名前}{項目:会員番号}"]
     assert not c.placeholder_warning.isVisible()
@@ -312,17 +316,17 @@ def test_placeholders_from_the_menu_photos_and_unknown_ones(qtbot, bshop: Shop,
     assert c.placeholder_warning.isVisible()
     assert c.placeholder_warning.text().endswith("{会員番号}")  # a typo: the field: is missing
 
-    assert c.add_photo(write_png(tmp_path / "menu.png"))
-    assert len(c.photos) == 1 and len(c.bubbles()) == 2
+    assert c.message.add_photo(write_png(tmp_path / "menu.png"))
+    assert len(c.message.photos) == 1 and len(c.message.bubbles()) == 2
     assert len(c.preview.bubbles) == 2  # the text and the photo
     bad = tmp_path / "not-a-photo.png"
     bad.write_bytes(b"GIF89a not really")
-    assert not c.add_photo(bad)
+    assert not c.message.add_photo(bad)
     assert "is not a JPEG or PNG photo" in c.error.text()
     for _ in range(3):
         c.add_bubble("もう一つ")
-    assert len(c.editors) + len(c.photos) == 5
-    assert c.add_bubble() is None and not c.add_bubble_button.isEnabled()
+    assert len(c.message.editors) + len(c.message.photos) == 5
+    assert c.add_bubble() is None and not c.message.add_bubble_button.isEnabled()
     assert c.texts()[0] == "{お名前} {会員番号}"  # nothing typed was lost on the way
 
 
@@ -360,18 +364,20 @@ def test_the_composer_speaks_japanese(qtbot, qapp, bshop: Shop) -> None:
     bshop.e.set_quota(type="limited", value=5, total_usage=0)
     c = open_composer(qtbot, bshop.book)
     assert c.windowTitle() == "新しい配信"
-    assert c.send_button.text() == "今すぐ送信" and c.rb_all.text() == "すべての友だち"
+    assert c.send_button.text() == "今すぐ送信" and \
+        c.recipients_box.rb_all.text() == "すべての友だち"
     c.set_text("{名前}様 {誕生日} のお祝い")
     assert c.placeholder_warning.text() == \
         "認識できない差し込み（全員にそのまま送られます）：{誕生日}"
     wait_plan(qtbot, c)
-    assert c.summary.text().split() == ["送信先：12人", "消費：12通",
+    assert c.plan_box.summary.text().split() == ["送信先：12人", "消費：12通",
                                         "今月の残り：5通（7通足りません）"]
-    assert c.quota_message.text().startswith("この配信には12通が必要ですが、今月の残りは5通")
-    assert c.trim_check.text() == \
+    assert c.plan_box.quota_message.text().startswith(
+        "この配信には12通が必要ですが、今月の残りは5通")
+    assert c.plan_box.trim_check.text() == \
         "登録の古い順に5人だけに送る（残りは「未送信」として記録）"
-    c.trim_check.setChecked(True)
-    assert c.summary.text().split() == ["送信先：12人", "消費：5通（5人だけに送信）",
+    c.plan_box.trim_check.setChecked(True)
+    assert c.plan_box.summary.text().split() == ["送信先：12人", "消費：5通（5人だけに送信）",
                                         "今月の残り：5通（送信後", "0通）"]
     with qtbot.waitSignal(c.test_sent, timeout=30_000):
         c.test_button.click()
@@ -382,7 +388,7 @@ def test_the_composer_speaks_japanese(qtbot, qapp, bshop: Shop) -> None:
                                    "「自分のLINEアカウント」を選んでください。")
     assert "。 " not in c.error.text()  # Japanese sentences run on, no ASCII space
     # How it ended: one sentence, then the counts with 、 between them.
-    c.trim_check.setChecked(True)
+    c.plan_box.trim_check.setChecked(True)
     with qtbot.waitSignal(c.finished, timeout=60_000) as blocker, \
             answering(qtbot, yes=True) as asked:
         c.send_button.click()
@@ -412,7 +418,7 @@ def test_nothing_is_cut_off_at_the_smallest_size(qtbot, qapp, bshop: Shop) -> No
                "全メニュー10%オフです。ご予約はこのトークからどうぞ。" * 2)
     c.add_bubble("ご来店を心よりお待ちしております。")
     wait_plan(qtbot, c)
-    assert c.quota_message.isVisible() and c.trim_check.isVisible()
+    assert c.plan_box.quota_message.isVisible() and c.plan_box.trim_check.isVisible()
     c._say_error("LINEに接続できませんでした。インターネットの接続を確かめてから、もう一度"
                  "お試しください。入力した内容はそのまま残っています。" * 3)
     for size in ((1180, 740), None):
@@ -425,20 +431,20 @@ def test_nothing_is_cut_off_at_the_smallest_size(qtbot, qapp, bshop: Shop) -> No
         assert c.width() >= 800 and c.height() >= 600  # a usable smallest size
         box = c.findChild(QFrame, "planBox")
         assert c.splitter.geometry().bottom() < box.geometry().top()
-        for label in (c.summary, c.quota_message, c.trim_check):
+        for label in (c.plan_box.summary, c.plan_box.quota_message, c.plan_box.trim_check):
             assert box.rect().contains(label.geometry()), label.objectName()
         assert box.geometry().bottom() < c.error.geometry().top()
         assert c.error.height() >= c.error.heightForWidth(c.error.width())
         assert c.error.geometry().bottom() < c.send_button.geometry().top()
-        assert c.quota_message.height() >= c.quota_message.heightForWidth(
-            c.quota_message.width())  # every wrapped line has its room
+        assert c.plan_box.quota_message.height() >= c.plan_box.quota_message.heightForWidth(
+            c.plan_box.quota_message.width())  # every wrapped line has its room
         assert c.form_scroll.horizontalScrollBar().maximum() == 0  # no sideways scrolling
         assert c.preview.scroll.horizontalScrollBar().maximum() == 0
         room = c.preview.scroll.viewport().width()
         for bubble in c.preview.bubbles:
             for label in bubble.findChildren(QLabel, "bubbleText"):
                 assert label.mapTo(c.preview.canvas, label.rect().topRight()).x() < room
-        button = c.insert_button  # its arrow is text: nothing drawn over the words
+        button = c.message.insert_button  # its arrow is text: nothing drawn over the words
         assert button.text().endswith("▾") and button.accessibleName() == "名前・項目を差し込む"
         assert button.width() >= button.fontMetrics().horizontalAdvance(button.text())
 
@@ -450,10 +456,10 @@ def test_a_long_text_says_why_and_splits_into_bubbles(qtbot, bshop: Shop) -> Non
     c = open_composer(qtbot, bshop.book)
     news = "\n".join(f"{i}月のお知らせです。" * 25 for i in range(40))  # about 10,000
     c.set_text(news)
-    editor = c.editors[0]
+    editor = c.message.editors[0]
     assert not c.send_button.isEnabled() and not c.test_button.isEnabled()
     assert editor.too_long.isVisible() and "5,000" in editor.too_long.text()
     qtbot.mouseClick(editor.split_button, Qt.MouseButton.LeftButton)
-    assert len(c.editors) >= 2 and "\n".join(c.texts()) == news
-    assert all(e.units() <= 5000 for e in c.editors)
+    assert len(c.message.editors) >= 2 and "\n".join(c.texts()) == news
+    assert all(e.units() <= 5000 for e in c.message.editors)
     assert c.test_button.isEnabled()

@@ -48,7 +48,8 @@ def test_broadcast_to_the_selection_keeps_the_text_when_opened_again(window, see
     integration.act_selected.trigger()
     composer = integration.composer
     assert composer is not None and composer.isVisible()
-    assert composer.rb_selected.isChecked() and composer.selected_ids == [tanaka]
+    assert composer.recipients_box.rb_selected.isChecked() and \
+        composer.recipients_box.selected_ids == [tanaka]
     composer.set_text("{名前}様 先日はありがとうございました")
     # Not paired with LINE: the plan cannot be made; the owner is told, the text stays.
     with qtbot.waitSignal(composer.plan_failed, timeout=10_000):
@@ -83,13 +84,15 @@ def test_the_sidebar_opens_the_composer_for_a_tag_or_a_segment(window, seeded, b
     sidebar.tag_broadcast_requested.emit(vip)
     composer = window.broadcasts.composer
     assert composer is not None and composer.isVisible()
-    assert composer.rb_tag.isChecked() and composer.tag_combo.currentData() == vip
+    assert composer.recipients_box.rb_tag.isChecked() and \
+        composer.recipients_box.tag_combo.currentData() == vip
     regulars = book.segments.save("常連さん", Group(items=(
         TagCondition("any", (seeded.tags["常連"],)),)))
     sidebar.segment_broadcast_requested.emit(regulars)  # saved after the composer opened
     assert window.broadcasts.composer is composer
-    assert composer.rb_segment.isChecked() and composer.segment_combo.currentData() == regulars
-    assert composer.segment_combo.currentText() == "常連さん"
+    assert composer.recipients_box.rb_segment.isChecked() and \
+        composer.recipients_box.segment_combo.currentData() == regulars
+    assert composer.recipients_box.segment_combo.currentText() == "常連さん"
 
 
 def test_history_from_the_menu_and_nothing_left_when_locked(window, qtbot) -> None:
@@ -134,7 +137,7 @@ def test_what_was_written_comes_back_after_locking_and_unlocking(window, seeded,
     """Locking closes the composer; unlocking the same book opens it again as it was."""
     import datetime as dt
 
-    from ui.broadcast.composer import SELECTED
+    from ui.broadcast.recipients import SELECTED
 
     integration = window.broadcasts
     chosen = [seeded.customers["田中"], seeded.customers["佐藤"]]
@@ -146,7 +149,7 @@ def test_what_was_written_comes_back_after_locking_and_unlocking(window, seeded,
     composer.set_text("{名前}様 年末年始の営業のお知らせです")
     composer.add_bubble("28日から3日までお休みします")
     later = (dt.datetime.now() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
-    composer.set_at(later)
+    composer.schedule_box.set_at(later)
     assert window.lock()
     assert integration.composer is None
 
@@ -157,11 +160,12 @@ def test_what_was_written_comes_back_after_locking_and_unlocking(window, seeded,
     assert back is not composer
     assert back.name_edit.text() == "年末のご案内"
     assert back.texts() == ["{名前}様 年末年始の営業のお知らせです", "28日から3日までお休みします"]
-    assert back.rb_selected.isChecked() and back.selected_ids == chosen
-    assert back.at() == later
+    assert back.recipients_box.rb_selected.isChecked() and \
+        back.recipients_box.selected_ids == chosen
+    assert back.schedule_box.at() == later
     # Only once: after it was sent or closed empty, the next unlock opens nothing.
     back.set_text("")
-    back.remove_bubble(back.editors[-1])
+    back.message.remove_bubble(back.message.editors[-1])
     back.name_edit.setText("")
     assert window.lock()
     window._unlocked(seeded.profile.open(seeded.passphrase))

@@ -109,26 +109,27 @@ def test_broadcast_from_the_toolbar_preselects_the_viewed_segment(window, seeded
     integration = window.broadcasts
     integration.act_new.trigger()
     composer = integration.composer
-    assert composer.rb_segment.isChecked()
-    assert composer.segment_combo.currentData() == regulars
+    assert composer.recipients_box.rb_segment.isChecked()
+    assert composer.recipients_box.segment_combo.currentData() == regulars
     composer.close()
     integration.composer = None
     composer.deleteLater()
     assert sidebar.select_key(f"tag:{seeded.tags['VIP']}")
     integration.act_new.trigger()
     composer = integration.composer
-    assert composer.rb_tag.isChecked() and composer.tag_combo.currentData() == seeded.tags["VIP"]
+    assert composer.recipients_box.rb_tag.isChecked() and \
+        composer.recipients_box.tag_combo.currentData() == seeded.tags["VIP"]
     # An open draft keeps the recipients it has.
     assert sidebar.select_key(f"segment:{regulars}")
     integration.act_new.trigger()
-    assert integration.composer is composer and composer.rb_tag.isChecked()
+    assert integration.composer is composer and composer.recipients_box.rb_tag.isChecked()
 
 
 @raises_windows
 def test_broadcast_from_the_toolbar_takes_a_selection_of_several(window, seeded) -> None:
     window.content.view.selectAll()
     window.broadcasts.act_new.trigger()
-    assert window.broadcasts.composer.rb_selected.isChecked()
+    assert window.broadcasts.composer.recipients_box.rb_selected.isChecked()
 
 
 # --- files dropped on a row: whose they become -----------------------------------------------

@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
 from app.broadcast import BroadcastInfo
 from app.broadcast.model import SCHEDULED
 from app.errors import OtokuiError
-from ui.broadcast.composer import SEGMENT, SELECTED, TAG, BroadcastComposer, KeptDraft
+from ui.broadcast.composer import BroadcastComposer, KeptDraft
 from ui.broadcast.history import HistoryDialog
+from ui.broadcast.recipients import SEGMENT, SELECTED, TAG
 from ui.broadcast.runner import Runner
 from ui.broadcast.texts import audience_words, bubble_words, owner_words, state_label
 from ui.formatting import format_count, format_datetime
