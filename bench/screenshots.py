@@ -368,9 +368,9 @@ def broadcast_shots(app, settings) -> None:
         raise SystemExit("the composer did not take the saved segment")
     composer.resize(1180, 740)
     composer.name_edit.setText("冬のセール")
-    composer.set_text("{名前}様、いつもありがとうございます！\n12月1日〜10日は冬のセール。"
+    composer.message.set_text("{名前}様、いつもありがとうございます！\n12月1日〜10日は冬のセール。"
                       "全メニュー10%オフです。")
-    composer.add_bubble("ご予約はこのトークからどうぞ。お待ちしております🌸")
+    composer.message.add_bubble("ご予約はこのトークからどうぞ。お待ちしております🌸")
     composer.replan()
     for _ in range(100):
         _settle(app, 100)
@@ -491,7 +491,7 @@ def main() -> int:
         window.inbox.set_mode("inbox")
         _settle(app)
         window.inbox.page.list.select(cid)
-        window.inbox.page.composer.set_text("素敵な写真をありがとうございます！"
+        window.inbox.page.composer.message.set_text("素敵な写真をありがとうございます！"
                                             "当日お待ちしております。")
         _settle(app, 1200)  # the photo's thumbnail is decrypted in the background
         _save(window, "inbox.png")

@@ -97,7 +97,6 @@
     <name>BubblesEditor</name>
     <message>
         <source>+ Bubble</source>
-        <extracomment>Off once the message is stored (the broadcast composer): nothing can change. What the composer says about the message, between the photos and the tools.</extracomment>
         <translation>＋ 吹き出し</translation>
     </message>
     <message>

@@ -29,8 +29,8 @@ from ui.inbox.bubbles import MessageBubble
 def test_plan_shows_the_numbers_then_everyone_gets_it_once(qtbot, bshop: Shop) -> None:
     c = open_composer(qtbot, bshop.book)
     assert c.recipients_box.rb_all.isChecked()  # nothing selected in the table: all friends
-    c.set_text("冬のセールのお知らせです。")
-    c.add_bubble("12月1日から10日まで、全品10%オフ。")
+    c.message.set_text("冬のセールのお知らせです。")
+    c.message.add_bubble("12月1日から10日まで、全品10%オフ。")
     wait_plan(qtbot, c)
     assert c.plan.count == FRIENDS and c.plan.cost == FRIENDS and not c.plan.personal
     summary = c.plan_box.summary.text()
@@ -69,8 +69,8 @@ def test_preview_as_a_chosen_recipient_then_personalised_pushes(qtbot, bshop: Sh
     b = bshop.book
     c = open_composer(qtbot, b, tag_id=vip_tag(b))
     assert c.recipients_box.rb_tag.isChecked()
-    c.set_text("{名前}様、いつもありがとうございます。")
-    c.add_bubble("ご予約名: {氏名}")
+    c.message.set_text("{名前}様、いつもありがとうございます。")
+    c.message.add_bubble("ご予約名: {氏名}")
     wait_plan(qtbot, c)
     vip = bshop.friends[:4]
     assert c.plan.count == 4 and c.plan.personal
@@ -100,7 +100,7 @@ def test_preview_as_a_chosen_recipient_then_personalised_pushes(qtbot, bshop: Sh
 def test_over_the_quota_is_refused_with_a_message_then_trimmed(qtbot, bshop: Shop) -> None:
     bshop.e.set_quota(type="limited", value=5, total_usage=0)
     c = open_composer(qtbot, bshop.book)
-    c.set_text("年末年始の営業のお知らせ")
+    c.message.set_text("年末年始の営業のお知らせ")
     wait_plan(qtbot, c)
     assert c.plan.exceeds_quota
     assert c.plan_box.quota_message.isVisible()
@@ -135,7 +135,7 @@ def test_over_the_quota_is_refused_with_a_message_then_trimmed(qtbot, bshop: Sho
 def test_the_quota_shrinking_after_planning_is_refused_and_the_text_kept(
         qtbot, bshop: Shop) -> None:
     c = open_composer(qtbot, bshop.book)
-    c.set_text("臨時休業のお知らせ")
+    c.message.set_text("臨時休業のお知らせ")
     c.name_edit.setText("臨時休業")
     wait_plan(qtbot, c)
     assert not c.plan.exceeds_quota
@@ -143,7 +143,7 @@ def test_the_quota_shrinking_after_planning_is_refused_and_the_text_kept(
     with qtbot.waitSignal(c.planned, timeout=30_000), answering(qtbot, yes=True):
         c.send_button.click()  # refused, then planned afresh
     assert "needs more messages than remain in this month's LINE plan" in c.error.text()
-    assert c.texts() == ["臨時休業のお知らせ"] and c.name_edit.text() == "臨時休業"
+    assert c.message.texts() == ["臨時休業のお知らせ"] and c.name_edit.text() == "臨時休業"
     assert c.editable and c.broadcast_id is None
     assert c.plan_box.quota_message.isVisible() and c.plan_box.trim_check.isVisible()
     assert bshop.e.sent() == [] and bshop.book.broadcasts.list() == []
@@ -158,7 +158,7 @@ def test_an_old_count_is_counted_again_before_asking(qtbot, bshop: Shop) -> None
     from ui.broadcast.composer import PLAN_FRESH_S
 
     c = open_composer(qtbot, bshop.book)
-    c.set_text("年末年始の営業のお知らせ")
+    c.message.set_text("年末年始の営業のお知らせ")
     wait_plan(qtbot, c)
     assert c.plan.count == FRIENDS
     add_friends(bshop.book, bshop.e, 1, start=100)
@@ -174,7 +174,7 @@ def test_a_plan_still_running_when_the_book_closes_is_dropped(qtbot, bshop: Shop
     """The window (or a test's end) lets go of the book while a plan runs: its result never
     reaches the composer, which may be on its way out."""
     c = open_composer(qtbot, bshop.book)
-    c.set_text("閉店のお知らせ")
+    c.message.set_text("閉店のお知らせ")
     op = c.replan()
     assert op is not None and c.planning
     c.release()
@@ -188,12 +188,12 @@ def test_a_plan_still_running_when_the_book_closes_is_dropped(qtbot, bshop: Shop
 def test_test_send_needs_the_owner_then_reaches_only_them(qtbot, bshop: Shop) -> None:
     b = bshop.book
     c = open_composer(qtbot, b)
-    c.set_text("{名前}さん、テスト送信です")
+    c.message.set_text("{名前}さん、テスト送信です")
     with qtbot.waitSignal(c.test_sent, timeout=30_000):
         c.test_button.click()
     assert "No customer is marked as the owner's own LINE account." in c.error.text()
     assert "This is my own LINE account" in c.error.text()  # where to mark it
-    assert c.texts() == ["{名前}さん、テスト送信です"]
+    assert c.message.texts() == ["{名前}さん、テスト送信です"]
 
     owner_cid, owner_uid = bshop.friends[5]
     b.customers.update(owner_cid, is_owner=True)
@@ -203,7 +203,7 @@ def test_test_send_needs_the_owner_then_reaches_only_them(qtbot, bshop: Shop) ->
     assert "Test sent to your own LINE account." in c.notice.text()
     assert bshop.received(owner_uid) == [["友だち5さん、テスト送信です"]]
     assert all(bshop.received(uid) == [] for cid, uid in bshop.friends if cid != owner_cid)
-    assert c.editable and c.texts() == ["{名前}さん、テスト送信です"]  # still to be sent
+    assert c.editable and c.message.texts() == ["{名前}さん、テスト送信です"]  # still to be sent
 
 
 def test_selected_customers_and_those_not_on_line(qtbot, bshop: Shop) -> None:
@@ -213,7 +213,7 @@ def test_selected_customers_and_those_not_on_line(qtbot, bshop: Shop) -> None:
     c = open_composer(qtbot, b, selected_ids=picked)
     assert c.recipients_box.rb_selected.isChecked() and \
         "(3 customer(s))" in c.recipients_box.rb_selected.text()
-    c.set_text("ご来店ありがとうございました")
+    c.message.set_text("ご来店ありがとうございました")
     wait_plan(qtbot, c)
     assert c.recipients_box.recipients() == Recipients.customers(picked)
     assert c.plan.count == 2
@@ -224,7 +224,7 @@ def test_selected_customers_and_those_not_on_line(qtbot, bshop: Shop) -> None:
     assert set(got.values()) == {0, 1}
 
     only_offline = open_composer(qtbot, b, selected_ids=[offline])
-    only_offline.set_text("届かない")
+    only_offline.message.set_text("届かない")
     wait_plan(qtbot, only_offline)
     assert only_offline.plan.count == 0 and "Recipients: 0 customer(s)" in \
         only_offline.plan_box.summary.text()
@@ -234,14 +234,14 @@ def test_selected_customers_and_those_not_on_line(qtbot, bshop: Shop) -> None:
 def test_scheduling_stores_it_for_later_and_sends_nothing_now(qtbot, bshop: Shop) -> None:
     b = bshop.book
     c = open_composer(qtbot, b)
-    c.set_text("明日のイベントのご案内")
+    c.message.set_text("明日のイベントのご案内")
     c.schedule_box.set_at(
         dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1))
     assert c.send_button.text() == "Schedule"
     wait_plan(qtbot, c)
     c.send_button.click()
     assert "Choose a time in the future" in c.error.text()
-    assert c.editable and c.texts() == ["明日のイベントのご案内"]
+    assert c.editable and c.message.texts() == ["明日のイベントのご案内"]
     # Back to "send now": the error about the time no longer applies, even once planned.
     c.schedule_box.rb_now.setChecked(True)
     assert not c.error.isVisible()
@@ -265,7 +265,7 @@ def test_a_past_time_with_five_bubbles_brings_the_time_into_view(qtbot, bshop: S
 
     c = open_composer(qtbot, bshop.book)
     for i in range(5):
-        c.set_text(f"{i + 1}つ目のお知らせ。\n" * 3, i)
+        c.message.set_text(f"{i + 1}つ目のお知らせ。\n" * 3, i)
     c.resize(c.minimumSize())
     qtbot.wait(50)  # the layout settles
     c.schedule_box.set_at(dt.datetime.now() - dt.timedelta(days=1))
@@ -298,7 +298,7 @@ def test_placeholders_from_the_menu_photos_and_unknown_ones(qtbot, bshop: Shop,
     b = bshop.book
     b.fields.create("会員番号", "text")
     c = open_composer(qtbot, b)
-    c.set_text("こんにちは ")
+    c.message.set_text("こんにちは ")
     c.message.editors[0].edit.moveCursor(c.message.editors[0].edit.textCursor().MoveOperation.End)
     c.message.fill_insert_menu()
     texts = [a.text() for a in c.message.insert_menu.actions() if a.text()]
@@ -308,11 +308,11 @@ def test_placeholders_from_the_menu_photos_and_unknown_ones(qtbot, bshop: Shop,
     next(a for a in c.message.insert_menu.actions() if a.text().endswith("{名前}")).trigger()
     next(a for a in c.message.insert_menu.actions()
          if a.text().endswith("{項目:会員番号}")).trigger()
-    assert c.texts() == ["こんにちは {名前}{項目:会員番号}"]
+    assert c.message.texts() == ["こんにちは {名前}{項目:会員番号}"]
     assert not c.placeholder_warning.isVisible()
-    c.set_text("{field:会員番号} {項目：会員番号}")  # the older form stays known
+    c.message.set_text("{field:会員番号} {項目：会員番号}")  # the older form stays known
     assert not c.placeholder_warning.isVisible()
-    c.set_text("{お名前} {会員番号}")
+    c.message.set_text("{お名前} {会員番号}")
     assert c.placeholder_warning.isVisible()
     assert c.placeholder_warning.text().endswith("{会員番号}")  # a typo: the field: is missing
 
@@ -324,10 +324,10 @@ def test_placeholders_from_the_menu_photos_and_unknown_ones(qtbot, bshop: Shop,
     assert not c.message.add_photo(bad)
     assert "is not a JPEG or PNG photo" in c.error.text()
     for _ in range(3):
-        c.add_bubble("もう一つ")
+        c.message.add_bubble("もう一つ")
     assert len(c.message.editors) + len(c.message.photos) == 5
-    assert c.add_bubble() is None and not c.message.add_bubble_button.isEnabled()
-    assert c.texts()[0] == "{お名前} {会員番号}"  # nothing typed was lost on the way
+    assert c.message.add_bubble() is None and not c.message.add_bubble_button.isEnabled()
+    assert c.message.texts()[0] == "{お名前} {会員番号}"  # nothing typed was lost on the way
 
 
 def test_progress_then_stop_sending_midway(qtbot, bshop: Shop) -> None:
@@ -335,7 +335,7 @@ def test_progress_then_stop_sending_midway(qtbot, bshop: Shop) -> None:
     b.broadcasts.rates["push"] = Rate(4.0, 1)  # slow enough to stop it midway
     b.broadcasts.wave["push"] = 2  # progress after every two pushes
     c = open_composer(qtbot, b)
-    c.set_text("{名前}様だけの特別クーポン")
+    c.message.set_text("{名前}様だけの特別クーポン")
     wait_plan(qtbot, c)
     assert c.plan.personal and c.plan.count == FRIENDS
     with answering(qtbot, yes=True):
@@ -366,7 +366,7 @@ def test_the_composer_speaks_japanese(qtbot, qapp, bshop: Shop) -> None:
     assert c.windowTitle() == "新しい配信"
     assert c.send_button.text() == "今すぐ送信" and \
         c.recipients_box.rb_all.text() == "すべての友だち"
-    c.set_text("{名前}様 {誕生日} のお祝い")
+    c.message.set_text("{名前}様 {誕生日} のお祝い")
     assert c.placeholder_warning.text() == \
         "認識できない差し込み（全員にそのまま送られます）：{誕生日}"
     wait_plan(qtbot, c)
@@ -414,9 +414,9 @@ def test_nothing_is_cut_off_at_the_smallest_size(qtbot, qapp, bshop: Shop) -> No
     assert c.name_label.text() == "配信名(&N)" and c.name_label.buddy() is c.name_edit
     c.name_edit.setText("冬のセール")
     assert c.name_label.isVisible()  # still says what the field is once it is filled
-    c.set_text("{名前}様、いつもありがとうございます！12月1日〜10日は冬のセール。"
+    c.message.set_text("{名前}様、いつもありがとうございます！12月1日〜10日は冬のセール。"
                "全メニュー10%オフです。ご予約はこのトークからどうぞ。" * 2)
-    c.add_bubble("ご来店を心よりお待ちしております。")
+    c.message.add_bubble("ご来店を心よりお待ちしております。")
     wait_plan(qtbot, c)
     assert c.plan_box.quota_message.isVisible() and c.plan_box.trim_check.isVisible()
     c._say_error("LINEに接続できませんでした。インターネットの接続を確かめてから、もう一度"
@@ -455,11 +455,11 @@ def test_a_long_text_says_why_and_splits_into_bubbles(qtbot, bshop: Shop) -> Non
 
     c = open_composer(qtbot, bshop.book)
     news = "\n".join(f"{i}月のお知らせです。" * 25 for i in range(40))  # about 10,000
-    c.set_text(news)
+    c.message.set_text(news)
     editor = c.message.editors[0]
     assert not c.send_button.isEnabled() and not c.test_button.isEnabled()
     assert editor.too_long.isVisible() and "5,000" in editor.too_long.text()
     qtbot.mouseClick(editor.split_button, Qt.MouseButton.LeftButton)
-    assert len(c.message.editors) >= 2 and "\n".join(c.texts()) == news
+    assert len(c.message.editors) >= 2 and "\n".join(c.message.texts()) == news
     assert all(e.units() <= 5000 for e in c.message.editors)
     assert c.test_button.isEnabled()

@@ -24,7 +24,7 @@ from ui.broadcast.preview import _ImageBubble
 
 def test_a_text_and_a_photo_reach_everyone_once(qtbot, bshop: Shop, tmp_path: Path) -> None:
     c = open_composer(qtbot, bshop.book)
-    c.set_text("新メニューの写真です")
+    c.message.set_text("新メニューの写真です")
     assert c.message.add_photo(write_png(tmp_path / "menu.png", 320, 240))
     assert [type(w) for w in c.preview.bubbles][-1] is _ImageBubble
     wait_plan(qtbot, c)

@@ -127,7 +127,7 @@ def test_lock_and_quit_wait_for_a_broadcast_being_sent(qtbot, bshop: Shop, setti
     window = _window(qtbot, b, settings)
     integration = window.broadcasts
     composer = integration.new_broadcast()
-    composer.set_text("{名前}様 年末のご挨拶")
+    composer.message.set_text("{名前}様 年末のご挨拶")
     composer.replan()
     qtbot.waitUntil(composer.plan_is_current, timeout=30_000)
     with answering(qtbot, yes=True):

@@ -50,7 +50,7 @@ def test_broadcast_to_the_selection_keeps_the_text_when_opened_again(window, see
     assert composer is not None and composer.isVisible()
     assert composer.recipients_box.rb_selected.isChecked() and \
         composer.recipients_box.selected_ids == [tanaka]
-    composer.set_text("{名前}様 先日はありがとうございました")
+    composer.message.set_text("{名前}様 先日はありがとうございました")
     # Not paired with LINE: the plan cannot be made; the owner is told, the text stays.
     with qtbot.waitSignal(composer.plan_failed, timeout=10_000):
         composer.replan()
@@ -58,7 +58,7 @@ def test_broadcast_to_the_selection_keeps_the_text_when_opened_again(window, see
     assert composer.preview.shown == ["{名前}様 先日はありがとうございました"]
     integration.act_new.trigger()  # the same composer comes forward, text and all
     assert integration.composer is composer
-    assert composer.texts() == ["{名前}様 先日はありがとうございました"]
+    assert composer.message.texts() == ["{名前}様 先日はありがとうございました"]
 
 
 def test_marking_the_owners_own_line_account(window, seeded, book) -> None:
@@ -146,8 +146,8 @@ def test_what_was_written_comes_back_after_locking_and_unlocking(window, seeded,
     composer.set_selected(chosen)
     composer.choose_recipients(SELECTED)
     composer.name_edit.setText("年末のご案内")
-    composer.set_text("{名前}様 年末年始の営業のお知らせです")
-    composer.add_bubble("28日から3日までお休みします")
+    composer.message.set_text("{名前}様 年末年始の営業のお知らせです")
+    composer.message.add_bubble("28日から3日までお休みします")
     later = (dt.datetime.now() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
     composer.schedule_box.set_at(later)
     assert window.lock()
@@ -159,12 +159,13 @@ def test_what_was_written_comes_back_after_locking_and_unlocking(window, seeded,
     back = integration.composer
     assert back is not composer
     assert back.name_edit.text() == "年末のご案内"
-    assert back.texts() == ["{名前}様 年末年始の営業のお知らせです", "28日から3日までお休みします"]
+    assert back.message.texts() == ["{名前}様 年末年始の営業のお知らせです",
+                                    "28日から3日までお休みします"]
     assert back.recipients_box.rb_selected.isChecked() and \
         back.recipients_box.selected_ids == chosen
     assert back.schedule_box.at() == later
     # Only once: after it was sent or closed empty, the next unlock opens nothing.
-    back.set_text("")
+    back.message.set_text("")
     back.message.remove_bubble(back.message.editors[-1])
     back.name_edit.setText("")
     assert window.lock()

@@ -27,14 +27,14 @@ def test_utf16_counter_counts_emoji_as_two(qtbot, book, seeded) -> None:
     editor = composer.message.editors[0]
     assert editor.counter.text() == "0 / 5,000"
     assert not composer.send_button.isEnabled()  # nothing to send
-    composer.set_text("😀あA")
+    composer.message.set_text("😀あA")
     assert editor.counter.text() == "4 / 5,000"
-    composer.set_text("👨‍👩‍👧")
+    composer.message.set_text("👨‍👩‍👧")
     assert editor.counter.text() == "8 / 5,000"
-    composer.set_text("あ" * 4999 + "😀")
+    composer.message.set_text("あ" * 4999 + "😀")
     assert editor.counter.text() == "5,001 / 5,000"
     assert not composer.send_button.isEnabled()  # too long: LINE would refuse it
-    composer.set_text("あ" * 4998 + "😀")
+    composer.message.set_text("あ" * 4998 + "😀")
     assert editor.counter.text() == "5,000 / 5,000"
     assert composer.send_button.isEnabled()
 
@@ -42,7 +42,7 @@ def test_utf16_counter_counts_emoji_as_two(qtbot, book, seeded) -> None:
 def test_up_to_five_bubbles(qtbot, book, seeded) -> None:
     composer = _composer(qtbot, book, seeded.customers["田中"])
     for _ in range(MAX_BUBBLES + 2):
-        composer.add_bubble()
+        composer.message.add_bubble()
     assert len(composer.message.editors) == MAX_BUBBLES
     assert not composer.message.add_bubble_button.isEnabled()
     assert not composer.message.photo_button.isEnabled()
@@ -55,9 +55,9 @@ def test_up_to_five_bubbles(qtbot, book, seeded) -> None:
     composer.message.remove_bubble(composer.message.editors[0])  # the last one stays
     assert len(composer.message.editors) == 1
     # Switching customer starts afresh.
-    composer.set_text("田中さんへ")
+    composer.message.set_text("田中さんへ")
     composer.set_customer(seeded.customers["鈴木"])
-    assert composer.texts() == [""]
+    assert composer.message.texts() == [""]
 
 
 def test_photos_checked_before_sending(qtbot, book, seeded, tmp_path: Path) -> None:
@@ -135,11 +135,11 @@ def test_dropping_a_photo_adds_it(qtbot, book, seeded, tmp_path: Path) -> None:
 def test_templates_insert_rendered_text_and_warn(qtbot, book, seeded) -> None:
     composer = _composer(qtbot, book, seeded.customers["田中"])
     composer.insert_template("{名前}様、ご予約ありがとうございます。")
-    assert composer.texts() == ["田中 太郎様、ご予約ありがとうございます。"]
+    assert composer.message.texts() == ["田中 太郎様、ご予約ありがとうございます。"]
     assert composer.notice.isHidden()
-    composer.set_text("")
+    composer.message.set_text("")
     composer.insert_template("{名まえ}様 {ふりがな}")
-    assert composer.texts()[0].startswith("{名まえ}様")
+    assert composer.message.texts()[0].startswith("{名まえ}様")
     assert composer.notice.text() == "Not recognised, left as written: {名まえ}"
     book.templates.create("お礼", "ありがとうございました。")
     composer._fill_templates()
@@ -218,15 +218,15 @@ def test_japanese_words(qtbot, qapp, book, seeded) -> None:
 
 def test_no_sending_to_customers_off_line_or_blocking(qtbot, book, seeded) -> None:
     composer = _composer(qtbot, book, seeded.customers["佐藤"])  # not a LINE friend
-    composer.set_text("こんにちは")
+    composer.message.set_text("こんにちは")
     assert composer.blocked_note.text() == ("This customer is not a LINE friend: messages "
                                             "cannot be sent.")
     assert not composer.send_button.isEnabled()
     composer.set_customer(seeded.customers["山田"])  # blocked the shop
-    composer.set_text("こんにちは")
+    composer.message.set_text("こんにちは")
     assert "blocked" in composer.blocked_note.text() and not composer.send_button.isEnabled()
     composer.set_customer(seeded.customers["田中"])
-    composer.set_text("こんにちは")
+    composer.message.set_text("こんにちは")
     assert composer.blocked_note.isHidden() and composer.send_button.isEnabled()
 
 
@@ -236,15 +236,15 @@ def test_a_text_over_the_limit_says_why_and_splits_into_bubbles(qtbot, book, see
     composer = _composer(qtbot, book, seeded.customers["田中"])
     composer.show()
     lines = "\n".join(f"{i}行目のご案内です。" * 20 for i in range(60))  # about 12,000
-    composer.set_text(lines)
-    composer.add_bubble("追伸です")
+    composer.message.set_text(lines)
+    composer.message.add_bubble("追伸です")
     editor = composer.message.editors[0]
     assert not composer.send_button.isEnabled()
     assert editor.too_long.isVisible() and "5,000" in editor.too_long.text()
     assert editor.split_button.isVisible()
     assert editor.split_button.text() == "Split into 3 bubbles"
     qtbot.mouseClick(editor.split_button, Qt.MouseButton.LeftButton)
-    texts = composer.texts()
+    texts = composer.message.texts()
     assert len(texts) == 4 and texts[-1] == "追伸です"
     assert "\n".join(texts[:3]) == lines
     assert all(e.units() <= 5000 for e in composer.message.editors)
@@ -257,8 +257,8 @@ def test_a_text_that_does_not_fit_in_the_bubbles_left_is_not_split(
     composer = _composer(qtbot, book, seeded.customers["田中"])
     composer.show()
     for i in range(3):
-        composer.add_bubble(f"{i}")
-    composer.set_text("あ" * 12_000)  # needs 3 bubbles; 2 places are left
+        composer.message.add_bubble(f"{i}")
+    composer.message.set_text("あ" * 12_000)  # needs 3 bubbles; 2 places are left
     editor = composer.message.editors[0]
     assert editor.too_long.isVisible() and not editor.split_button.isVisible()
     assert "shorten it" in editor.too_long.text()
@@ -271,7 +271,7 @@ def test_the_long_text_note_in_japanese(qtbot, qapp, book, seeded) -> None:
 
     i18n.install_translators(qapp, "ja")  # the conftest fixture removes it afterwards
     composer = _composer(qtbot, book, seeded.customers["田中"])
-    composer.set_text("お知らせです。\n" * 1000)
+    composer.message.set_text("お知らせです。\n" * 1000)
     editor = composer.message.editors[0]
     assert editor.too_long.text() == (
         "LINEで送れる吹き出しは5,000文字までです。この吹き出しは8,000文字あります。"

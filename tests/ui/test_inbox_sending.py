@@ -32,7 +32,7 @@ def _seconds(text: str) -> int:
 def _send(qtbot, page: InboxPage, text: str):
     results = []
     page.composer.sent.connect(results.append)
-    page.composer.set_text(text)
+    page.composer.message.set_text(text)
     qtbot.mouseClick(page.composer.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(results), timeout=30_000)
     return results[0]
@@ -61,7 +61,7 @@ def test_a_reply_within_the_window_is_free(qtbot, shop: Shop) -> None:
     assert [i["endpoint"] for i in inbox] == ["reply"]
     assert inbox[0]["messages"][0]["text"] == "はい、15時でお取りできます。"
     assert shop.used() == 0
-    assert page.composer.texts() == [""]  # accepted: what was typed goes
+    assert page.composer.message.texts() == [""]  # accepted: what was typed goes
     bubble = page.view.bubbles[result.message_ids[0]]
     assert bubble.outgoing and bubble.state_label.text() == "Sent"
 
@@ -86,7 +86,7 @@ def test_a_double_click_sends_once(qtbot, shop: Shop) -> None:
     composer = page.composer
     results = []
     composer.sent.connect(results.append)
-    composer.set_text("ご来店お待ちしております。")
+    composer.message.set_text("ご来店お待ちしております。")
     composer.send_button.click()
     composer.send_button.click()  # disabled while the first is sent
     assert composer.send() is None  # and a direct second call does nothing either
@@ -95,12 +95,12 @@ def test_a_double_click_sends_once(qtbot, shop: Shop) -> None:
     # The same draft sent again (a click that slipped through) is recognised by the core.
     draft = shop.book.sending.compose(shop.cid, ["もう一度"])
     composer.draft = draft
-    composer.set_text("もう一度")
+    composer.message.set_text("もう一度")
     composer.draft = draft
     composer.send()
     qtbot.waitUntil(lambda: len(results) == 2, timeout=30_000)
     composer.draft = draft
-    composer.set_text("もう一度")
+    composer.message.set_text("もう一度")
     composer.draft = draft
     composer.send()
     qtbot.waitUntil(lambda: len(results) == 3, timeout=30_000)
@@ -117,7 +117,7 @@ def test_a_failed_send_says_why_and_can_be_retried(qtbot, shop: Shop) -> None:
     result = _send(qtbot, page, "在庫ございます。")
     assert result.state == "failed" and result.error_code == "send-quota"
     assert shop.inbox() == []
-    assert page.composer.texts() == ["在庫ございます。"]  # nothing typed is lost
+    assert page.composer.message.texts() == ["在庫ございます。"]  # nothing typed is lost
     assert page.composer.error.text()
     assert page.status_line.isVisibleTo(page)
     assert page.status_line.text() == (

@@ -59,7 +59,8 @@ from ui.broadcast.schedule_box import ScheduleBox
 from ui.broadcast.texts import japanese_spacing, listing, owner_words, sentences
 from ui.formatting import format_count, format_datetime
 from ui.inbox.texts import failure_words
-from ui.widgets.bubbles_editor import BubblesEditor, TextBubbleEditor
+from ui.widgets.bubbles_editor import BubblesEditor
+from ui.widgets.note_label import ERROR_COLOUR, WARNING_COLOUR, note_label
 from ui.worker import BackgroundOp, RunningOps, run_in_background
 
 if TYPE_CHECKING:
@@ -167,11 +168,7 @@ class BroadcastComposer(QDialog):
         self.message = BubblesEditor(
             self, text_hint=self.tr("Write a message… {名前} becomes each customer's name"),
             text_height=96, field_names=self._field_names)
-        self.placeholder_warning = QLabel(self)
-        self.placeholder_warning.setObjectName("placeholderWarning")
-        self.placeholder_warning.setWordWrap(True)
-        self.placeholder_warning.setStyleSheet("color: #B06000;")
-        self.placeholder_warning.hide()
+        self.placeholder_warning = note_label(self, "placeholderWarning", WARNING_COLOUR)
 
     def _field_names(self) -> list[str]:
         """The custom fields a placeholder can name (not the attachments)."""
@@ -181,16 +178,8 @@ class BroadcastComposer(QDialog):
 
     def _build_notes(self) -> None:
         """Errors, notices and the progress of sending, under the summary."""
-        self.error = QLabel(self)
-        self.error.setObjectName("composerError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #C5221F;")
-        self.error.hide()
-        self.notice = QLabel(self)
-        self.notice.setObjectName("composerNotice")
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color: #137333;")
-        self.notice.hide()
+        self.error = note_label(self, "composerError", ERROR_COLOUR)
+        self.notice = note_label(self, "composerNotice", "#137333")
         self.progress = QProgressBar(self)
         self.progress.setObjectName("sendProgress")
         self.progress.setFormat("%v / %m")
@@ -319,21 +308,12 @@ class BroadcastComposer(QDialog):
         self._schedule_plan()
 
     # --- the message -------------------------------------------------------------------------
-    def add_bubble(self, text: str = "") -> TextBubbleEditor | None:
-        return self.message.add_bubble(text)
-
-    def texts(self) -> list[str]:
-        return self.message.texts()
-
-    def set_text(self, text: str, index: int = 0) -> None:
-        self.message.set_text(text, index)
-
     def _edited(self) -> None:
         self._input_changed()
         book = self.book
         unknown: list[str] = []
         if book is not None:
-            for text in self.texts():
+            for text in self.message.texts():
                 unknown += [p for p in book.templates.unknown_placeholders(text)
                             if p not in unknown]
         self.placeholder_warning.setText(self.tr(
@@ -352,7 +332,7 @@ class BroadcastComposer(QDialog):
                                      or self.name_edit.text().strip()):
             return None
         kind, ident = self.recipients_box.choice()
-        return KeptDraft(self.name_edit.text(), tuple(self.texts()),
+        return KeptDraft(self.name_edit.text(), tuple(self.message.texts()),
                          tuple(p.path for p in self.message.photos), kind, ident,
                          tuple(self.recipients_box.selected_ids), self.schedule_box.at())
 
@@ -360,7 +340,7 @@ class BroadcastComposer(QDialog):
         """Fill a fresh composer with a :class:`KeptDraft` (a photo gone since is said so)."""
         self.name_edit.setText(draft.name)
         for i, text in enumerate(draft.texts):
-            self.set_text(text, i)
+            self.message.set_text(text, i)
         for path in draft.photos:
             self.message.add_photo(path)
         if draft.kind == SELECTED:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QLabel,
     QMenu,
     QPushButton,
     QToolButton,
@@ -34,7 +33,8 @@ from PySide6.QtWidgets import (
 from app.errors import OtokuiError
 from app.line.send import Draft
 from ui.inbox.texts import failure_words
-from ui.widgets.bubbles_editor import BubblesEditor, TextBubbleEditor
+from ui.widgets.bubbles_editor import BubblesEditor
+from ui.widgets.note_label import ERROR_COLOUR, WARNING_COLOUR, note_label
 from ui.worker import RunningOps
 
 if TYPE_CHECKING:
@@ -74,25 +74,13 @@ class Composer(QWidget):
 
         self.message = BubblesEditor(
             self, spacing=4, photo_tip=self.tr("Add a JPEG or PNG photo (or drop one here)"))
-        self.notice = QLabel(self)
-        self.notice.setObjectName("composerNotice")
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color: #B06000;")
-        self.notice.hide()
-        self.error = QLabel(self)
-        self.error.setObjectName("composerError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #C5221F;")
-        self.error.hide()
+        self.notice = note_label(self, "composerNotice", WARNING_COLOUR)
+        self.error = note_label(self, "composerError", ERROR_COLOUR)
         self.message.notes.addWidget(self.notice)
         self.message.notes.addWidget(self.error)
         self.message.add_tool(self._build_templates())
         self.message.add_tool(self._build_send_button(), at_end=True)
-        self.blocked_note = QLabel(self)
-        self.blocked_note.setObjectName("composerBlocked")
-        self.blocked_note.setWordWrap(True)
-        self.blocked_note.setStyleSheet("color: #80868B;")
-        self.blocked_note.hide()
+        self.blocked_note = note_label(self, "composerBlocked", "#80868B")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 10)
@@ -136,15 +124,6 @@ class Composer(QWidget):
         return self.send_button
 
     # --- bubbles -----------------------------------------------------------------------------
-    def add_bubble(self, text: str = "") -> TextBubbleEditor | None:
-        return self.message.add_bubble(text)
-
-    def texts(self) -> list[str]:
-        return self.message.texts()
-
-    def set_text(self, text: str, index: int = 0) -> None:
-        self.message.set_text(text, index)
-
     def _edited(self) -> None:
         self.draft = None  # what is typed changed: a new message
         self.update_send_button()

@@ -44,6 +44,7 @@ from app import placeholders
 from app.line.send import MAX_BUBBLES, MAX_TEXT_UNITS, ImageBubble, utf16_len
 from app.line.send.split import split_text
 from ui.photos import PhotoRefused, ask_photo_paths, check_photo, photo_button
+from ui.widgets.note_label import ERROR_COLOUR, note_label
 
 #: Built-in placeholders offered in the menu (what the core knows, app/placeholders.py).
 BUILTIN_PLACEHOLDERS = ("{名前}", "{氏名}", "{ふりがな}", "{表示名}")
@@ -89,11 +90,7 @@ class TextBubbleEditor(QWidget):
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
         #: How many bubbles this one may become (set by the editor: the free places + 1).
         self.room: Callable[[], int] = lambda: MAX_BUBBLES
-        self.too_long = QLabel(self)
-        self.too_long.setObjectName("composerTooLong")
-        self.too_long.setWordWrap(True)
-        self.too_long.setStyleSheet("color: #C5221F;")
-        self.too_long.hide()
+        self.too_long = note_label(self, "composerTooLong", ERROR_COLOUR)
         self.split_button = QPushButton(self)
         self.split_button.setObjectName("splitBubble")
         self.split_button.hide()
@@ -177,7 +174,7 @@ class BubblesEditor(QWidget):
         self.setObjectName("bubblesEditor")
         self.editors: list[TextBubbleEditor] = []
         self.photos: list[PickedPhoto] = []
-        #: Off once the message is stored (the broadcast composer): nothing can change.
+        # Off once the message is stored (the broadcast composer): nothing can change.
         self.editable = True
         self._text_hint, self._text_height = text_hint, text_height
         self._field_names = field_names
@@ -188,7 +185,7 @@ class BubblesEditor(QWidget):
         self.photo_row = QHBoxLayout()
         self.photo_row.setSpacing(6)
         self.photo_row.addStretch(1)
-        #: What the composer says about the message, between the photos and the tools.
+        # What the composer says about the message, between the photos and the tools.
         self.notes = QVBoxLayout()
         self.notes.setSpacing(6)
         self.tools = QHBoxLayout()
