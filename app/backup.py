@@ -40,9 +40,10 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from app import __version__, fsutil, keys
+from app import __version__, fsutil, keys, profile_lock
 from app.crypto import keywrap, stream
 from app.errors import (
+    AttachmentDamagedError,
     BackupError,
     CancelledError,
     PassphraseRequiredError,
@@ -225,10 +226,22 @@ def _book_key_for(profile: Profile, header: BackupHeader, passphrase: str | None
 
 def restore_backup(profile: Profile, source: Path, *, passphrase: str | None = None,
                    progress: Progress = None, cancel: Cancel = None) -> None:
-    """Replace the profile's book with the backup in ``source``, verified first."""
+    """Replace the profile's book with the backup in ``source``, verified first.
+
+    The profile is held exclusively throughout (:func:`app.profile_lock.exclusive`): no
+    other process, and no other book of this one, may have the book open, or it would go on
+    writing into the copy set aside. The restore is recorded in the restored book's audit
+    log.
+    """
+    with profile_lock.exclusive(profile.root):
+        header, book_key = _restore_held(profile, Path(source), passphrase, progress, cancel)
+        _record_restore(profile, header, book_key)
+
+
+def _restore_held(profile: Profile, source: Path, passphrase: str | None,
+                  progress: Progress, cancel: Cancel) -> tuple[BackupHeader, bytes]:
     import secrets
 
-    source = Path(source)
     header, header_bytes, offset = read_header(source)
     book_key = _book_key_for(profile, header, passphrase)
     key = _payload_key(book_key, header_bytes, bytes.fromhex(header.salt))
@@ -240,8 +253,13 @@ def restore_backup(profile: Profile, source: Path, *, passphrase: str | None = N
         size = source.stat().st_size
         with open(source, "rb") as src, fsutil.open_private(tar_path, "xb") as out:
             src.seek(offset)
-            stream.decrypt_stream(src, out, key, cancel=cancel,
-                                  progress=(lambda n: progress(n, size)) if progress else None)
+            try:
+                stream.decrypt_stream(src, out, key, cancel=cancel, progress=(
+                    lambda n: progress(n, size)) if progress else None)
+            except AttachmentDamagedError as exc:
+                # The stream's own words are about attachments; here it is the backup file
+                # that is cut short or changed.
+                raise BackupError(f"payload: {exc.code}") from None
         unpacked = fsutil.ensure_private_dir(staging / "book")
         fsutil.ensure_private_dir(unpacked / "attachments")
         with tarfile.open(tar_path, mode="r:") as tar:
@@ -265,6 +283,23 @@ def restore_backup(profile: Profile, source: Path, *, passphrase: str | None = N
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     log.info("backup restored (%d customers)", header.customers)
+    return header, book_key
+
+
+def _record_restore(profile: Profile, header: BackupHeader, book_key: bytes) -> None:
+    """Write the restore into the audit log of the book now in place."""
+    from app.audit import AuditAction
+
+    try:
+        with profile._open_with_key(profile.manifest(), book_key) as book:
+            book.audit.record(AuditAction.RESTORE, target="backup", count=header.customers,
+                              backup_created_at=header.created_at,
+                              attachments=header.attachments)
+    except Exception as exc:
+        # The book is restored and opens; only its audit entry is missing. Say so in the
+        # log rather than report a restore that worked as failed.
+        log.error("backup restored, but its audit entry was not written (%s)",
+                  type(exc).__name__)
 
 
 def _verify_unpacked(unpacked: Path, book_key: bytes, header: BackupHeader) -> None:
@@ -285,7 +320,10 @@ def _verify_unpacked(unpacked: Path, book_key: bytes, header: BackupHeader) -> N
         if not path.exists():
             raise BackupError("an attachment is missing from the backup")
         with open(path, "rb") as f:
-            info = stream.decrypt_stream(f, _Null(), file_key)
+            try:
+                info = stream.decrypt_stream(f, _Null(), file_key)
+            except AttachmentDamagedError:
+                raise BackupError("an attachment in the backup is damaged") from None
         if info.sha256 != sha:
             raise BackupError("an attachment in the backup is damaged")
 

@@ -15,6 +15,7 @@ from app.signals import Signal
 
 if TYPE_CHECKING:
     from app.profile import Manifest, Profile
+    from app.profile_lock import Claim
     from app.store.db import Database
 
 log = logging.getLogger("otokui.book")
@@ -32,7 +33,8 @@ class Change:
 
 
 class Book:
-    def __init__(self, profile: Profile, db: Database, manifest: Manifest) -> None:
+    def __init__(self, profile: Profile, db: Database, manifest: Manifest,
+                 claim: Claim | None = None) -> None:
         from app.attachments import AttachmentService
         from app.audit import AuditService
         from app.broadcast import BroadcastService
@@ -49,6 +51,8 @@ class Book:
 
         self.profile = profile
         self.db = db
+        #: This process's hold on the profile (app/profile_lock.py), released on close.
+        self._claim = claim
         self.book_id = manifest.book_id
         self.changed = Signal()
         self.audit = AuditService(self)
@@ -69,7 +73,11 @@ class Book:
         self.changed.emit(Change(kind, tuple(ids)))
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.db.close()
+        finally:
+            if self._claim is not None:
+                self._claim.release()
 
     def __enter__(self) -> Book:
         return self

@@ -13,11 +13,13 @@ which is meant for automation only. ``connect`` takes the LINE channel access to
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import logging
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from app import __version__
@@ -46,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the live demo (no LINE "
                         "account needed)")
     parser.add_argument("--verbose", action="store_true", help="log details to stderr too")
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="when the book is open in the app or another command, wait up "
+                        "to this long for it (default: stop at once with a message)")
     parser.add_argument("--version", action="version", version=f"Otokui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -442,6 +447,27 @@ COMMANDS = {
 }
 
 
+@contextlib.contextmanager
+def _own_profile(args: argparse.Namespace, profile, needs_profile: bool) -> Iterator[None]:
+    """Hold the profile for the whole command (see app/profile_lock.py): one process at a
+    time may use a book, so a command never writes into a book the app or another command
+    is restoring or re-keying. Busy: wait up to ``--wait`` seconds, else one clear line."""
+    from app import profile_lock
+    from app.errors import ProfileInUseError
+
+    if not needs_profile or not (profile.exists() or args.command in ("init", "restore")):
+        yield  # nothing to hold: the command says itself that there is no book
+        return
+    try:
+        claim = profile_lock.claim(profile.root, wait=max(0.0, args.wait))
+    except ProfileInUseError:
+        raise ProfileInUseError(advice=(
+            "Close the Otokui window, or wait until the other command has finished, then "
+            "try again (scripts: add --wait SECONDS). Nothing was changed.")) from None
+    with claim:
+        yield
+
+
 def run(args: argparse.Namespace) -> int:
     from app.logs import setup_logging
     from app.profile import Profile, open_flags_private
@@ -453,7 +479,8 @@ def run(args: argparse.Namespace) -> int:
         "init", "restore")) else None
     setup_logging(logs, verbose=args.verbose)
     try:
-        return COMMANDS[args.command](args, profile)
+        with _own_profile(args, profile, needs_profile):
+            return COMMANDS[args.command](args, profile)
     except OtokuiError as exc:
         log.info("command %s stopped: %s", args.command, exc.code)
         print(f"otokui: {exc.one_line()}", file=sys.stderr)

@@ -112,6 +112,15 @@ class BookBusyError(OtokuiError):
     advice = QT_TRANSLATE_NOOP(_CTX, "Wait a moment and try again. Nothing was lost.")
 
 
+class ProfileInUseError(OtokuiError):
+    code = "profile-in-use"
+    message = QT_TRANSLATE_NOOP(
+        _CTX, "The customer book is open in another Otokui window or command.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Close the other window, or wait until the other command has finished, then "
+        "try again. Nothing was changed.")
+
+
 # --- data ----------------------------------------------------------------------------------
 
 class ValidationError(OtokuiError):

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app import fsutil, keys
+from app import fsutil, keys, profile_lock
 from app.crypto import keywrap
 from app.errors import (
     BookExistsError,
@@ -41,6 +41,7 @@ from app.store.db import Database, create_empty
 
 if TYPE_CHECKING:
     from app.book import Book
+    from app.profile_lock import Claim
 
 log = logging.getLogger("otokui.profile")
 
@@ -173,6 +174,17 @@ class Profile:
             if backend is None:
                 raise NoKeyringError()
         self.ensure_dirs()
+        claim = profile_lock.claim(self.root, book=True)
+        try:
+            return self._create(passphrase, recovery_passphrase, backend, claim)
+        except BaseException:
+            claim.release()
+            raise
+
+    def _create(self, passphrase: str | None, recovery_passphrase: str | None,
+                backend: str | None, claim: Claim) -> Book:
+        if self.exists() or self.db_path.exists():  # made by another process meanwhile
+            raise BookExistsError()
         book_id = str(uuid.uuid4())
         key = keys.new_book_key()
         slots: list[keywrap.KeySlot] = []
@@ -197,7 +209,7 @@ class Profile:
         # crash before this point leaves nothing that could be mistaken for one.
         self.save_manifest(manifest)
         log.info("created a book (key in %s)", manifest.key_source)
-        return self._open_with_key(manifest, key)
+        return self._open_with_key(manifest, key, claim)
 
     def needs_passphrase(self) -> bool:
         m = self.manifest()
@@ -227,15 +239,32 @@ class Profile:
         """Unlock and open the book. Wrong key: WrongKeyError, nothing touched."""
         if not self.exists():
             raise NoBookError()
-        m = self.manifest()
-        from app import rekey
+        # Claimed before anything is read: finishing an interrupted rekey writes, and no
+        # other process may swap the book under this one (see app/profile_lock.py).
+        claim = profile_lock.claim(self.root, book=True)
+        try:
+            m = self.manifest()
+            from app import rekey
 
-        rekey.finish_interrupted(self, m, passphrase)
-        m = self.manifest()
-        key = self.unlock_key(passphrase)
-        return self._open_with_key(m, key)
+            rekey.finish_interrupted(self, m, passphrase)
+            m = self.manifest()
+            key = self.unlock_key(passphrase)
+            return self._open_with_key(m, key, claim)
+        except BaseException:
+            claim.release()
+            raise
 
-    def _open_with_key(self, m: Manifest, key: bytes) -> Book:
+    def _open_with_key(self, m: Manifest, key: bytes, claim: Claim | None = None) -> Book:
+        """Open the book file; ``claim`` (this process's hold on the profile) goes to the
+        book, which releases it when closed; without one, a new claim is made."""
+        own = claim or profile_lock.claim(self.root, book=True)
+        try:
+            return self._open_claimed(m, key, own)
+        except BaseException:
+            own.release()
+            raise
+
+    def _open_claimed(self, m: Manifest, key: bytes, claim: Claim) -> Book:
         if not self.db_path.exists():
             raise DamagedBookError("book.db is missing")
         if keys.key_check(key, m.book_id) != m.key_check:
@@ -252,7 +281,7 @@ class Profile:
             raise
         from app.book import Book
 
-        return Book(self, db, m)
+        return Book(self, db, m, claim)
 
     # --- passphrases -----------------------------------------------------------------------
     def change_passphrase(self, old: str, new: str, *, label: str | None = None) -> str:
@@ -264,13 +293,16 @@ class Profile:
         Returns the label of the changed slot.
         """
         keywrap.check_passphrase_strength(new)
-        m = self.manifest()
-        kf = self.keyfile(m.book_id)
-        key, opened = keywrap.unwrap_any(kf, old)
-        target = label or opened.label
-        new_slot = keywrap.wrap_key(key, new, label=target, book_id=m.book_id)
-        kf.slots = [s for s in kf.slots if s.label != target] + [new_slot]
-        self.save_keyfile(kf)
+        # Another process that owns the profile may be re-writing book.key (a rekey, a
+        # restore): refused rather than racing it.
+        with profile_lock.claim(self.root):
+            m = self.manifest()
+            kf = self.keyfile(m.book_id)
+            key, opened = keywrap.unwrap_any(kf, old)
+            target = label or opened.label
+            new_slot = keywrap.wrap_key(key, new, label=target, book_id=m.book_id)
+            kf.slots = [s for s in kf.slots if s.label != target] + [new_slot]
+            self.save_keyfile(kf)
         log.info("passphrase slot %s changed", target)
         return target
 

@@ -22,7 +22,7 @@ import logging
 import shutil
 from typing import TYPE_CHECKING
 
-from app import fsutil, keys
+from app import fsutil, keys, profile_lock
 from app.crypto import keywrap
 from app.errors import DamagedBookError, NoKeyringError, WrongKeyError
 from app.store.db import connect_raw
@@ -49,7 +49,21 @@ def rekey(book: Book, passphrases: dict[str, str] | None = None) -> Book:
     ``passphrases`` maps slot labels ("passphrase", "recovery") to the passphrases that
     wrap the new key; slots not named are dropped, because the old key they wrap no longer
     opens anything. In keyring mode the new key goes to the keyring.
+
+    The profile is held exclusively throughout: no other process, and no other book of
+    this one than ``book``, may have it open (they would keep writing into the old file).
+    The rekey is recorded in the new book's audit log.
     """
+    from app.audit import AuditAction
+
+    with profile_lock.exclusive(book.profile.root, books_allowed=1):
+        rekeyed = _rekey_held(book, passphrases)
+        rekeyed.audit.record(AuditAction.REKEY, target="book",
+                             slots=sorted(passphrases or {}))
+        return rekeyed
+
+
+def _rekey_held(book: Book, passphrases: dict[str, str] | None) -> Book:
     profile = book.profile
     m = profile.manifest()
     passphrases = passphrases or {}

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from app.book import Book
     from app.demo import Demo
     from app.profile import Profile
+    from app.profile_lock import Claim
     from ui.main_window import MainWindow
     from ui.settings import Settings
 
@@ -250,16 +251,67 @@ def run(profile_dir: Path, *, demo: bool = False) -> int:
         QMessageBox.information(None, "Otokui", QCoreApplication.translate(
             "App", "The demo is not available in this version yet. Otokui opens your own "
             "customer book instead."))
-    if demo and DEMO_AVAILABLE:
-        window = open_demo_window(settings)
-    else:
-        window = open_book_window(profile, settings)
-    if window is None:
+    claim = None
+    if not (demo and DEMO_AVAILABLE):
+        # The demo's book is a profile of its own (claimed when it opens); the owner's
+        # profile is held by this process for the window's whole life, locked or not.
+        claim = claim_profile(profile)
+        if claim is None:
+            qtlog.uninstall()
+            return 0
+    beacon = None
+    try:
+        if claim is not None:
+            from ui.single_instance import WindowBeacon
+
+            beacon = WindowBeacon(profile.root, bring_windows_forward)
+            beacon.listen()
+        if demo and DEMO_AVAILABLE:
+            window = open_demo_window(settings)
+        else:
+            window = open_book_window(profile, settings)
+        if window is None:
+            return 0
+        window.show()
+        code = app.exec()
+        settings.sync()
+        log.info("stopped")
+        return int(code)
+    finally:
+        if beacon is not None:
+            beacon.close()
+        if claim is not None:
+            claim.release()
         qtlog.uninstall()
-        return 0
-    window.show()
-    code = app.exec()
-    settings.sync()
-    qtlog.uninstall()
-    log.info("stopped")
-    return int(code)
+
+
+def claim_profile(profile: Profile) -> Claim | None:
+    """Take the profile for this process; when another has it, say so and offer to bring
+    that window forward. None: this start ends (the other window is in front, or the owner
+    closed the message)."""
+    from app import profile_lock
+    from app.errors import ProfileInUseError
+    from ui.dialogs.already_open import Outcome, ask_what_to_do
+
+    while True:
+        try:
+            return profile_lock.claim(profile.root)
+        except ProfileInUseError:
+            log.info("the profile is open in another process")
+            if ask_what_to_do(profile.root) is not Outcome.RETRY:
+                return None
+
+
+def bring_windows_forward() -> None:
+    """A second start asked for this app: its main window, then any dialog on top of it."""
+    from ui.main_window import MainWindow
+    from ui.single_instance import bring_to_front
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    tops = [w for w in app.topLevelWidgets() if w.isVisible()]
+    modal = app.activeModalWidget()
+    mains = [w for w in tops if isinstance(w, MainWindow)]
+    others = [w for w in tops if w not in mains and w is not modal]
+    bring_to_front(mains + others + ([modal] if modal is not None else []))
