@@ -57,7 +57,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
             box.setInformativeText(advice)
         box.exec()
         return
-    log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    log.error("unexpected error (%s); the crash report follows", type(exc).__name__)
     from ui.crash import show_crash_dialog
 
     show_crash_dialog(parent, exc)

@@ -124,6 +124,9 @@ class Database:
             # LIFO: the connection used last (whose page cache holds decrypted pages) is
             # handed out again, instead of rotating through cold ones.
             pool_use_lifo=True,
+            # Errors never carry the bound values (names, phones, message texts) into a
+            # message that could reach a log (app/logs.py redacts them too).
+            hide_parameters=True,
         )
         self._install_transaction_hooks(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

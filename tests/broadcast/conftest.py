@@ -6,7 +6,9 @@ webhook to sync), and in the book by inserting their customer rows directly.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -27,6 +29,7 @@ from tests.sync.conftest import (  # noqa: F401 - fixtures used by name
     profile,
     relay,
 )
+from tests.sync.support import PASSPHRASE
 
 FRIENDS = 2000
 
@@ -74,6 +77,18 @@ class Shop:
 
     def sync(self) -> None:
         sync(self.connected)
+
+    @contextlib.contextmanager
+    def closed(self) -> Iterator[None]:
+        """The book closed here while another process (a command) uses it: one process
+        owns a profile at a time (app/profile_lock.py). Opened again afterwards."""
+        owner = self.book.profile
+        self.book.close()
+        try:
+            yield
+        finally:
+            self.connected.book = owner.open(PASSPHRASE)
+            quick(self.book)
 
 
 def make_shop(paired: Connected, n: int) -> Shop:

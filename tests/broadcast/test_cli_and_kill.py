@@ -36,23 +36,24 @@ def test_killed_midway_and_resumed_everyone_gets_it_once(
     # LINE's limit held very low for now, so the kill lands in the middle of the job
     # (the sender rides the 429s out until it is killed).
     e.configure_rate_limits({endpoint: [3, 60.0]})
-    proc = subprocess.Popen(
-        [sys.executable, "main.py", "--profile", str(profile.root), "broadcast", "--all",
-         "--text", text], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True)
-    try:
-        wait_until(lambda: any(r["endpoint"] == endpoint for r in e.sent()), timeout=60,
-                   what="a first accepted request")
-        time.sleep(0.2)
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-    before = Counter(shop.times_received(TEXT).values())
-    assert before[1] >= 1 and before[0] >= 1 and set(before) == {0, 1}
+    with shop.closed():
+        proc = subprocess.Popen(
+            [sys.executable, "main.py", "--profile", str(profile.root), "broadcast", "--all",
+             "--text", text], cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        try:
+            wait_until(lambda: any(r["endpoint"] == endpoint for r in e.sent()), timeout=60,
+                       what="a first accepted request")
+            time.sleep(0.2)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate(timeout=30)
+        assert proc.returncode == -signal.SIGKILL
+        before = Counter(shop.times_received(TEXT).values())
+        assert before[1] >= 1 and before[0] >= 1 and set(before) == {0, 1}
 
-    e.configure_rate_limits({endpoint: [200 if endpoint == "multicast" else 2000, 1.0]})
-    done = otokui(profile, "broadcast", "--resume")
+        e.configure_rate_limits({endpoint: [200 if endpoint == "multicast" else 2000, 1.0]})
+        done = otokui(profile, "broadcast", "--resume")
     assert done.returncode == 0, done.stderr
     assert f"done: {FRIENDS} recipients, {FRIENDS} sent, 0 failed, 0 skipped, 0 not sent" \
         in done.stdout
@@ -71,24 +72,29 @@ def test_cli_by_tag_scheduled_and_bad_input(small_shop: Shop, profile: Profile) 
     b.tags.add(regulars, [tag])
     uids = dict(shop.friends)
 
-    run = otokui(profile, "broadcast", "--tag", "常連", "--text", TEXT, "--text", "{名前}様")
+    with shop.closed():
+        run = otokui(profile, "broadcast", "--tag", "常連", "--text", TEXT, "--text",
+                     "{名前}様")
     assert run.returncode == 0, run.stderr
     assert "25 recipients, cost 25 messages" in run.stdout
     assert "done: 25 recipients, 25 sent, 0 failed, 0 skipped, 0 not sent." in run.stdout
     for cid in regulars:
-        c = b.customers.get(cid)
+        c = shop.book.customers.get(cid)
         assert shop.received(uids[cid]) == [[TEXT, f"{c.name or c.display_name}様"]]
 
-    later = otokui(profile, "broadcast", "--all", "--text", TEXT, "--at", "2099-01-01T09:00")
+    with shop.closed():
+        later = otokui(profile, "broadcast", "--all", "--text", TEXT, "--at",
+                       "2099-01-01T09:00")
     assert later.returncode == 0, later.stderr
     assert "scheduled for 2099-01-01T09:00" in later.stdout
-    assert b.broadcasts.list()[0].state == "scheduled"
+    assert shop.book.broadcasts.list()[0].state == "scheduled"
 
-    for args, said in (
-            (["--segment", "ない", "--text", TEXT], "(segment)"),
-            (["--all", "--text", TEXT, "--at", "明日"], "ISO")):
-        bad = otokui(profile, "broadcast", *args)
-        assert bad.returncode == 1, (args, bad.stdout)
-        assert said in bad.stderr
+    with shop.closed():
+        for args, said in (
+                (["--segment", "ない", "--text", TEXT], "(segment)"),
+                (["--all", "--text", TEXT, "--at", "明日"], "ISO")):
+            bad = otokui(profile, "broadcast", *args)
+            assert bad.returncode == 1, (args, bad.stdout)
+            assert said in bad.stderr
     e_sent = [r for r in shop.e.sent() if r["endpoint"] in ("push", "multicast")]
     assert len(e_sent) == 25

@@ -247,16 +247,17 @@ def test_killed_midway_and_resumed_sends_the_stored_urls(
     # LINE's limit held very low, so the kill lands between multicast requests.
     e.configure_rate_limits({"multicast": [1, 60.0]})
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(profile.root), str(picture),
-                             PASSPHRASE, TEXT], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_until(lambda: any(r["endpoint"] == "multicast" for r in e.sent()), timeout=60,
-                   what="a first accepted request")
-        time.sleep(0.2)
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
+    with shop.closed():  # the child process owns the profile while it runs
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(profile.root),
+                                 str(picture), PASSPHRASE, TEXT], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_until(lambda: any(r["endpoint"] == "multicast" for r in e.sent()),
+                       timeout=60, what="a first accepted request")
+            time.sleep(0.2)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     assert media_files(shop) == 1
     got = Counter(len(image_messages(shop, uid)) for _, uid in shop.friends)
