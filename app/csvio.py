@@ -64,7 +64,14 @@ from sqlalchemy.orm import Session
 from app import fsutil, search, textnorm
 from app.audit import AuditAction, AuditService
 from app.customers import clean_value
-from app.errors import CancelledError, CsvError, DiskFullError, ImportRowsError, ValidationError
+from app.errors import (
+    CancelledError,
+    CsvError,
+    DiskFullError,
+    ImportDiskFullError,
+    ImportRowsError,
+    ValidationError,
+)
 from app.fields import (
     ATTACHMENT_TYPES,
     REQUIRED_MESSAGE,
@@ -964,6 +971,27 @@ def import_csv(book: Book, path: Path, *, encoding: str = "auto",
                skip_bad_rows: bool = False, skipped_rows_path: Path | None = None,
                problem_header: str = "problem",
                reason_text: Callable[[str], str] = str) -> ImportReport:
+    """Import customers from ``path``, all or nothing by default (see :func:`_import_csv`).
+
+    A full disk (SQLite's SQLITE_FULL, ENOSPC) rolls the one transaction back and is
+    reported as :class:`ImportDiskFullError`: what happened, that nothing was imported,
+    what to do.
+    """
+    try:
+        return _import_csv(book, path, encoding=encoding, mapping=mapping, dry_run=dry_run,
+                           progress=progress, cancel=cancel, skip_bad_rows=skip_bad_rows,
+                           skipped_rows_path=skipped_rows_path,
+                           problem_header=problem_header, reason_text=reason_text)
+    except DiskFullError:
+        log.warning("CSV import refused: the disk is full (rolled back)")
+        raise ImportDiskFullError() from None
+
+
+def _import_csv(book: Book, path: Path, *, encoding: str,
+                mapping: dict[int, str | None] | None, dry_run: bool,
+                progress: Progress | None, cancel: Cancel | None, skip_bad_rows: bool,
+                skipped_rows_path: Path | None, problem_header: str,
+                reason_text: Callable[[str], str]) -> ImportReport:
     """Import customers from ``path``, all or nothing (by default).
 
     ``mapping`` assigns columns (index → target key, None to ignore); by default it is

@@ -184,3 +184,12 @@ class DiskFullError(OtokuiError):
     code = "disk-full"
     message = QT_TRANSLATE_NOOP(_CTX, "The disk is full.")
     advice = QT_TRANSLATE_NOOP(_CTX, "Free some space and try again. Nothing was lost.")
+
+
+class ImportDiskFullError(DiskFullError):
+    code = "import-disk-full"
+    message = QT_TRANSLATE_NOOP(
+        _CTX, "The disk is full, so the import could not be saved. Nothing was imported.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Free some space on the disk (move or delete large files you no longer need, "
+        "empty the trash), then import the file again.")

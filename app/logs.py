@@ -19,6 +19,7 @@ import logging
 import logging.handlers
 import os
 import re
+import sys
 import traceback
 from pathlib import Path
 
@@ -137,6 +138,13 @@ class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
         stream = super()._open()
         fsutil.restrict(Path(self.baseFilename))
         return stream
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        # The log is best effort: on a full disk a record is dropped quietly, instead of a
+        # "--- Logging error ---" traceback on the owner's terminal after each line.
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
 
 
 def setup_logging(logs_dir: Path | None, *, verbose: bool = False) -> Path | None:

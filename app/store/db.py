@@ -14,6 +14,7 @@ locked"; readers never wait thanks to WAL.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import re
 import threading
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from app import fsutil
-from app.errors import BookBusyError, DamagedBookError, WrongKeyError
+from app.errors import BookBusyError, DamagedBookError, DiskFullError, WrongKeyError
 from app.store import sqlfunctions
 
 log = logging.getLogger("otokui.store")
@@ -59,6 +60,20 @@ def key_pragma(key: bytes) -> str:
 def _is_not_a_database(exc: BaseException) -> bool:
     text = str(exc).lower()
     return "file is not a database" in text or "not a database" in text
+
+
+SQLITE_FULL = 13
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL (also when SQLAlchemy wraps it), or an OSError ENOSPC."""
+    for item in (exc, getattr(exc, "orig", None), exc.__cause__, exc.__context__):
+        if isinstance(item, OSError) and item.errno == errno.ENOSPC:
+            return True
+        code = getattr(item, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF == SQLITE_FULL:
+            return True
+    return False
 
 
 def _is_damage(exc: BaseException) -> bool:
@@ -181,12 +196,17 @@ class Database:
                     except BaseException:
                         session.rollback()
                         raise
-            except sqlcipher.OperationalError as exc:
-                if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            except Exception as exc:
+                if is_disk_full(exc):
+                    # Rolled back above: nothing of this write is in the book.
+                    log.warning("a write failed: the disk is full")
+                    raise DiskFullError() from None
+                if isinstance(exc, sqlcipher.OperationalError) and (
+                        "locked" in str(exc).lower() or "busy" in str(exc).lower()):
                     raise BookBusyError() from exc
+                if isinstance(exc, sqlcipher.DatabaseError):
+                    raise self._translate(exc) from exc
                 raise
-            except sqlcipher.DatabaseError as exc:
-                raise self._translate(exc) from exc
             finally:
                 conn.close()
         finally:

@@ -119,3 +119,22 @@ def test_cancelled_backup_leaves_no_file(book, tmp_path) -> None:
         backup.create_backup(book, target, cancel=lambda: True)
     assert not target.exists()
     assert list(tmp_path.glob(".b.otokui*")) == []
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip_payload"])
+def test_a_damaged_backup_is_called_a_damaged_backup(book, profile, tmp_path, damage) -> None:
+    """Not "the attachment file is damaged": the stream's words are about attachments."""
+    _book_with_attachments(book, tmp_path)
+    target = tmp_path / "b.otokui"
+    backup.create_backup(book, target)
+    book.close()
+    data = bytearray(target.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) - 1000]
+    else:
+        data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    with pytest.raises(BackupError) as info:
+        backup.restore_backup(profile, target, passphrase=PASSPHRASE)
+    assert info.value.message == "The backup file is damaged or not an Otokui backup."
+    assert "current customer book was not changed" in info.value.advice
