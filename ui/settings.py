@@ -100,7 +100,7 @@ class Settings(QObject):
     changed = Signal(str)
 
     #: Bump when an upgrade step is added below.
-    VERSION = 1
+    VERSION = 2
 
     language: Option[str] = Option("ui/language", "ja", str)
     auto_lock_minutes: Option[int] = Option("security/auto_lock_minutes", 10, _to_int, int)
@@ -118,8 +118,10 @@ class Settings(QObject):
     #: The window's page: "customers" (顧客台帳) or "inbox" (チャット).
     window_mode: Option[str] = Option("window/mode", "customers", str)
     #: Desktop notifications for new LINE messages, and whether they show who wrote what.
+    #: Hidden by default: systems keep notifications on disk (Windows' notification
+    #: database, macOS' usernoted, GNOME's history) outside the encrypted profile.
     notify_messages: Option[bool] = Option("inbox/notify", True, _to_bool, bool)
-    notify_hide_content: Option[bool] = Option("inbox/notify_hide_content", False, _to_bool,
+    notify_hide_content: Option[bool] = Option("inbox/notify_hide_content", True, _to_bool,
                                                bool)
     inbox_splitter_state: Option[bytes] = Option("inbox/splitter", b"", _to_bytes, QByteArray)
     settings_version: Option[int] = Option("settings_version", 0, _to_int, int)
@@ -190,7 +192,20 @@ def _upgrade_1_sane_values(s: Settings) -> None:
         s.visible_columns = known or list(DEFAULT_COLUMNS)
 
 
+def _upgrade_2_hide_notification_content(s: Settings) -> None:
+    """Version 2: notifications hide who wrote and what, unless the owner chose otherwise.
+
+    Until version 1 they showed both by default; the key is written only when the owner
+    ticks or unticks the box, so a missing key means they never chose. It is written now,
+    so the owner's settings say what they get whatever a later default is.
+    """
+    q = s.qsettings
+    if q.value(Settings.notify_hide_content.key) is None:
+        q.setValue(Settings.notify_hide_content.key, True)
+
+
 #: (version it brings the settings to, step), oldest first.
 UPGRADE_STEPS: list[tuple[int, Callable[[Settings], None]]] = [
     (1, _upgrade_1_sane_values),
+    (2, _upgrade_2_hide_notification_content),
 ]

@@ -181,16 +181,16 @@ def test_settings_chat_tab_applies_with_ok(qtbot, book, settings) -> None:
     qtbot.addWidget(dialog)
     tab = dialog.inbox_tab
     assert dialog.tabs.tabText(dialog.tabs.indexOf(tab)) == "Chat"
-    assert tab.notify.isChecked() and not tab.hide_content.isChecked()
-    tab.hide_content.setChecked(True)
+    assert tab.notify.isChecked() and tab.hide_content.isChecked()  # hidden by default
+    tab.hide_content.setChecked(False)
     tab.read_on_line.setChecked(True)
     tab.templates.title.setText("お礼")
     tab.templates.text.setPlainText("ありがとうございました。")
     tab.templates.save()  # templates are saved as they are edited
     assert [t.title for t in book.templates.list()] == ["お礼"]
-    assert not settings.notify_hide_content  # switches wait for OK
+    assert settings.notify_hide_content  # switches wait for OK
     dialog.accept()
-    assert settings.notify_hide_content and book.sending.mark_read_on_line_enabled()
+    assert not settings.notify_hide_content and book.sending.mark_read_on_line_enabled()
 
 
 def test_japanese_words(qtbot, qapp, book, seeded) -> None:

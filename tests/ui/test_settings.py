@@ -48,7 +48,7 @@ def test_upgrade_puts_values_back_in_range_once(tmp_path: Path, qapp) -> None:
                     '[table]\nvisible_columns="[\\"name\\", \\"field:9\\", \\"bogus\\"]"\n')
     s = Settings(QSettings(str(path), QSettings.Format.IniFormat))
     assert s.settings_version == 0
-    assert s.upgrade() == 1
+    assert s.upgrade() == Settings.VERSION
     assert s.language == "ja"
     assert s.auto_lock_minutes == 0
     assert s.visible_columns == ["name"]
@@ -82,3 +82,20 @@ def test_the_language_chosen_in_the_demo_is_the_owners(settings: Settings, tmp_p
     assert again.language == "ja"  # on disk, not only in memory
     (tmp_path / "demo.ini").unlink(missing_ok=True)
     assert settings.language == "ja"
+
+
+def test_notification_content_is_hidden_unless_the_owner_chose_to_show_it(
+        settings: Settings, tmp_path: Path, qapp) -> None:
+    assert settings.notify_hide_content is True  # a new installation
+    never_chose = tmp_path / "v1.ini"
+    never_chose.write_text("[General]\nsettings_version=1\n[inbox]\nnotify=true\n")
+    s = Settings(QSettings(str(never_chose), QSettings.Format.IniFormat))
+    assert s.upgrade() == 1
+    assert s.qsettings.value("inbox/notify_hide_content") in (True, "true")
+    assert s.notify_hide_content is True
+    chose_to_show = tmp_path / "v1-show.ini"
+    chose_to_show.write_text("[General]\nsettings_version=1\n[inbox]\n"
+                             "notify_hide_content=false\n")
+    s = Settings(QSettings(str(chose_to_show), QSettings.Format.IniFormat))
+    assert s.upgrade() == 1
+    assert s.notify_hide_content is False  # the owner's choice stays
