@@ -1,7 +1,8 @@
 """The append-only audit log and the per-customer timeline.
 
-Audit entries record exports, attachments opened or saved, deletions and bulk changes:
-when, what, how many, never a person's name. The timeline records what happened to one
+Audit entries record exports and imports, attachments opened or saved, deletions, bulk
+changes, backups, restores (written into the restored book, app/backup.py) and rekeys
+(into the rekeyed one, app/rekey.py): when, what, how many, never a person's name. The timeline records what happened to one
 customer (created, tag added, field changed, attachment added, later: messages).
 """
 
