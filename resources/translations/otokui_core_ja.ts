@@ -344,6 +344,14 @@
         <translation>少し待ってから、もう一度お試しください。データは失われていません。</translation>
     </message>
     <message>
+        <source>The customer book is open in another Otokui window or command.</source>
+        <translation>この顧客台帳は、別のOtokuiのウィンドウかコマンドで開かれています。</translation>
+    </message>
+    <message>
+        <source>Close the other window, or wait until the other command has finished, then try again. Nothing was changed.</source>
+        <translation>もう一方のウィンドウを閉じるか、コマンドが終わるのを待ってから、もう一度お試しください。何も変更されていません。</translation>
+    </message>
+    <message>
         <source>A value is not valid.</source>
         <translation>入力された値が正しくありません。</translation>
     </message>
@@ -410,6 +418,14 @@
     <message>
         <source>Free some space and try again. Nothing was lost.</source>
         <translation>空き容量を増やしてから、もう一度お試しください。データは失われていません。</translation>
+    </message>
+    <message>
+        <source>The disk is full, so the import could not be saved. Nothing was imported.</source>
+        <translation>ディスクがいっぱいのため、取り込みを保存できませんでした。何も取り込まれていません。</translation>
+    </message>
+    <message>
+        <source>Free some space on the disk (move or delete large files you no longer need, empty the trash), then import the file again.</source>
+        <translation>ディスクの空きを作ってから(使わなくなった大きなファイルを移動・削除する、ごみ箱を空にするなど)、もう一度ファイルを取り込んでください。</translation>
     </message>
     <message>
         <source>The LINE channel access token is not set.</source>

@@ -49,6 +49,41 @@
     </message>
 </context>
 <context>
+    <name>AlreadyOpenDialog</name>
+    <message>
+        <source>This customer book is already open in another Otokui window.</source>
+        <translation>この顧客台帳は、すでに別のOtokuiのウィンドウで開いています。</translation>
+    </message>
+    <message>
+        <source>A customer book is used by one window at a time, so that nothing written in one is lost in the other. You can bring that window to the front and go on there.</source>
+        <translation>片方で書いた内容がもう片方で失われないよう、顧客台帳は一度にひとつのウィンドウでだけ使えます。そのウィンドウを前面に出して、続きをそちらで行えます。</translation>
+    </message>
+    <message>
+        <source>Show that window</source>
+        <translation>そのウィンドウを表示</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>もう一度試す</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>Asking the other window…</source>
+        <translation>もう一方のウィンドウに呼びかけています…</translation>
+    </message>
+    <message>
+        <source>The customer book is being used by another Otokui task right now (such as a sync, a backup or a script run from a terminal).</source>
+        <translation>この顧客台帳は、いま別のOtokuiの処理(同期、バックアップ、ターミナルから実行したスクリプトなど)が使っています。</translation>
+    </message>
+    <message>
+        <source>Wait until it has finished, then press Try again. Nothing was changed.</source>
+        <translation>終わるまでお待ちいただき、「もう一度試す」を押してください。何も変更されていません。</translation>
+    </message>
+</context>
+<context>
     <name>AskPassphraseDialog</name>
     <message>
         <source>Confirm it is you</source>
