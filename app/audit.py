@@ -2,8 +2,9 @@
 
 Audit entries record exports and imports, attachments opened or saved, deletions, bulk
 changes, backups, restores (written into the restored book, app/backup.py) and rekeys
-(into the rekeyed one, app/rekey.py): when, what, how many, never a person's name. The timeline records what happened to one
-customer (created, tag added, field changed, attachment added, later: messages).
+(into the rekeyed one, app/rekey.py): when, what, how many, never a person's name. The
+timeline records what happened to one customer (created, tag added, field changed,
+attachment added, later: messages).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ Layout (all owner-only)::
     book.key        passphrase slots wrapping the key (passphrase mode, recovery passphrase)
     attachments/    one encrypted file per attachment
     logs/           otokui.log (no personal data, no secrets)
+    otokui.lock     empty; its OS lock makes one process the owner (app/profile_lock.py)
 
 The default folder is the OS's per-user data folder (``platformdirs``); ``--profile DIR``
 chooses another.
