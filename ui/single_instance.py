@@ -64,11 +64,17 @@ class WindowBeacon(QObject):
 
     def _accept(self) -> None:
         while (socket := self._server.nextPendingConnection()) is not None:
-            socket.setParent(self)
-            socket.readyRead.connect(lambda s=socket: self._read(s))
+            # The socket stays the server's child (deleted with it); the slot is a bound
+            # method, so no Python closure outlives either.
+            socket.readyRead.connect(self._read_any)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
                 self._read(socket)
+
+    def _read_any(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._read(socket)
 
     def _read(self, socket: QLocalSocket) -> None:
         if not socket.canReadLine():
@@ -81,6 +87,7 @@ class WindowBeacon(QObject):
         self._bring_forward()
         socket.write(_ANSWER)
         socket.flush()
+        socket.disconnectFromServer()  # after the answer is written
         self.raised.emit()
 
 
@@ -122,7 +129,8 @@ class RaiseRequest(QObject):
             return
         self._done = True
         self._timer.stop()
-        self._socket.abort()
+        # Not abort() here: this may run inside the socket's own signal.
+        self._socket.disconnectFromServer()
         self.answered.emit(ok)
 
 
