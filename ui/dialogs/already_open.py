@@ -39,7 +39,7 @@ class AlreadyOpenDialog(QDialog):
     def __init__(self, profile_root: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Otokui")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(600)
         self._root = Path(profile_root)
         self.outcome = Outcome.QUIT
         self._request: RaiseRequest | None = None
