@@ -94,6 +94,7 @@ def test_a_database_error_with_bound_values(book, logged: Path) -> None:
 def test_the_sync_loop(book, logged: Path) -> None:
     from app.sync.worker import SyncWorker
 
+    book.line.set_channel_secret("0123456789abcdef0123456789abcdef")  # the loop pulls
     worker = SyncWorker(book)
 
     class Relay:  # a bug inside the loop: nothing else can make one carry these words
