@@ -1,0 +1,107 @@
+"""PUT/GET/DELETE /v1/forms/{id}: a desktop publishes a form's definition to the relay.
+
+Real HTTP on loopback, SQLite and PostgreSQL; the definition is the issue's example file.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+
+from relay.forms.links import keys_for
+from relay.forms.schema import parse_definition
+from tests.relay.harness import ThreadRelay
+
+EXAMPLE = json.loads((Path(__file__).parents[1] / "forms" / "issue12_example.json")
+                     .read_text(encoding="utf-8"))
+FORM_ID = "0123456789abcdef"
+
+
+def _mac_b64() -> str:
+    return base64.b64encode(keys_for(os.urandom(32), FORM_ID)[0]).decode()
+
+
+def test_publish_is_idempotent_and_versions_are_immutable(relay: ThreadRelay) -> None:
+    device = relay.pair()
+    body = {"version": 1, "definition": EXAMPLE, "link_key": _mac_b64()}
+    first = relay.http.put(f"/v1/forms/{FORM_ID}", json=body, headers=device.auth)
+    assert first.status_code == 201, first.text
+    digest = parse_definition(EXAMPLE).digest()
+    assert first.json() == {"form_id": FORM_ID, "version": 1, "digest": digest}
+    again = relay.http.put(f"/v1/forms/{FORM_ID}", json=body, headers=device.auth)
+    assert again.status_code == 200 and again.json()["digest"] == digest
+    changed = {**EXAMPLE, "title": "二回目の問診票"}
+    refused = relay.http.put(f"/v1/forms/{FORM_ID}", json={"version": 1, "definition": changed},
+                             headers=device.auth)
+    assert refused.status_code == 409 and refused.json()["error"] == "version_exists"
+    v2 = relay.http.put(f"/v1/forms/{FORM_ID}", json={"version": 2, "definition": changed},
+                        headers=device.auth)
+    assert v2.status_code == 201
+    stale = relay.http.put(f"/v1/forms/{FORM_ID}", json={"version": 1, "definition": EXAMPLE},
+                           headers=device.auth)
+    # version 1 exists with this very definition: republishing it is harmless
+    assert stale.status_code == 200
+    older = relay.http.put(f"/v1/forms/{FORM_ID}", json={"version": 0, "definition": EXAMPLE},
+                           headers=device.auth)
+    assert older.status_code == 400 and older.json()["error"] == "bad_version"
+    shown = relay.http.get(f"/v1/forms/{FORM_ID}", headers=device.auth)
+    assert shown.status_code == 200
+    assert shown.json()["version"] == 2 and shown.json()["links"] is True
+    # Both versions stay readable on the relay (answers name their version).
+    stored = relay.service.forms.get(FORM_ID, 1)
+    assert stored is not None and stored.definition.title == "初回問診票"
+    assert relay.service.forms.get(FORM_ID).definition.title == "二回目の問診票"
+
+
+def test_a_version_below_the_newest_is_refused(relay: ThreadRelay) -> None:
+    device = relay.pair()
+    assert relay.http.put(f"/v1/forms/{FORM_ID}", json={"version": 3, "definition": EXAMPLE},
+                          headers=device.auth).status_code == 201
+    other = {**EXAMPLE, "title": "別"}
+    response = relay.http.put(f"/v1/forms/{FORM_ID}", json={"version": 2, "definition": other},
+                              headers=device.auth)
+    assert response.status_code == 409 and response.json()["error"] == "stale_version"
+
+
+def test_bad_requests_are_refused_with_their_reason(relay: ThreadRelay) -> None:
+    device = relay.pair()
+    put = relay.http.put
+    assert put(f"/v1/forms/{FORM_ID}", json={"version": 1, "definition": EXAMPLE}) \
+        .status_code == 401
+    assert put("/v1/forms/NOT-AN-ID", json={"version": 1, "definition": EXAMPLE},
+               headers=device.auth).json()["error"] == "bad_form_id"
+    assert put(f"/v1/forms/{FORM_ID}", content=b"{", headers=device.auth) \
+        .json()["error"] == "bad_json"
+    assert put(f"/v1/forms/{FORM_ID}", json={"version": 1, "definition": EXAMPLE, "x": 1},
+               headers=device.auth).json()["error"] == "bad_json"
+    assert put(f"/v1/forms/{FORM_ID}", json={"version": True, "definition": EXAMPLE},
+               headers=device.auth).json()["error"] == "bad_version"
+    assert put(f"/v1/forms/{FORM_ID}", json={"version": 1, "definition": EXAMPLE,
+                                             "link_key": "c2hvcnQ="},
+               headers=device.auth).json()["error"] == "bad_link_key"
+    broken = {**EXAMPLE, "items": [*EXAMPLE["items"], {"key": "x", "type": "colour",
+                                                       "label": "色"}]}
+    response = put(f"/v1/forms/{FORM_ID}", json={"version": 1, "definition": broken},
+                   headers=device.auth)
+    assert response.status_code == 400 and response.json()["error"] == "bad_definition"
+    assert 'item 9 ("x")' in response.json()["message"]
+    huge = b'{"version": 1, "definition": "' + b"x" * 600_000 + b'"}'
+    assert put(f"/v1/forms/{FORM_ID}", content=huge, headers=device.auth).status_code == 413
+    assert relay.service.forms.get(FORM_ID) is None
+
+
+def test_deleted_form_stays_gone(relay: ThreadRelay) -> None:
+    device = relay.pair()
+    body = {"version": 1, "definition": EXAMPLE, "link_key": _mac_b64()}
+    assert relay.http.put(f"/v1/forms/{FORM_ID}", json=body, headers=device.auth) \
+        .status_code == 201
+    assert relay.http.delete(f"/v1/forms/{FORM_ID}", headers=device.auth).status_code == 204
+    assert relay.http.delete(f"/v1/forms/{FORM_ID}", headers=device.auth).status_code == 404
+    assert relay.http.get(f"/v1/forms/{FORM_ID}", headers=device.auth).status_code == 410
+    again = relay.http.put(f"/v1/forms/{FORM_ID}", json={**body, "version": 2},
+                           headers=device.auth)
+    assert again.status_code == 410 and again.json()["error"] == "form_deleted"
+    gone = relay.service.forms.get(FORM_ID)
+    assert gone is not None and gone.state == "deleted" and gone.link_mac_key is None
