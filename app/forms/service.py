@@ -309,7 +309,7 @@ class FormService:
     def _info(s: Session, form: Form) -> FormInfo:
         counts = dict(s.execute(
             select(FormAnswer.status, func.count()).where(FormAnswer.form_pk == form.id)
-            .group_by(FormAnswer.status)).tuples().all())
+            .group_by(FormAnswer.status)).all())
         draft = parse_definition(form.draft)
         newest = None if form.published_version is None else s.get(
             FormVersion, (form.id, form.published_version))
