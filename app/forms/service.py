@@ -239,24 +239,24 @@ class FormService:
             raise FormLinkUserError()
         if not 1 <= days <= MAX_LINK_DAYS:
             raise OtokuiError(str(days), message=_LINK_DAYS, advice=_LINK_DAYS_ADVICE)
-        base = self._relay_base()
         with self._book.db.read() as s:
             form = self._form(s, ref)
             if form.published_version is None:
                 raise FormNotPublishedError(form.form_id)
             form_id, secret = form.form_id, bytes(form.link_secret)
+        base = self._relay_base()
         expires = int((time.time() if now is None else now) + days * 86400)
         token = links.make_token(secret, form_id, user, expires)
         return f"{base}/f/{form_id}/{token}"
 
     def public_link(self, ref: int | str) -> str:
         """The URL anyone may open: ``{relay}/f/{form_id}`` (answers matched later)."""
-        base = self._relay_base()
         with self._book.db.read() as s:
             form = self._form(s, ref)
             if form.published_version is None:
                 raise FormNotPublishedError(form.form_id)
-            return f"{base}/f/{form.form_id}"
+            form_id = form.form_id
+        return f"{self._relay_base()}/f/{form_id}"
 
     def _relay_base(self) -> str:
         url = self._book.line.relay_url
