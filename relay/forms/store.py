@@ -11,11 +11,13 @@ this) render the newest version and seal answers naming it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy import update as sa_update
 
+from relay.forms.items import AnswerItem, FileItem, answer_plaintext, file_plaintext
 from relay.forms.schema import DefinitionError, FormDefinition, parse_definition
 from relay.schema import devices, form_versions, forms
 from relay.store import Store
@@ -136,3 +138,14 @@ class FormStore:
 
 
 _EMPTY = FormDefinition(title="", items=())
+
+
+def queue_answer(store: Store, answer: AnswerItem, files: Sequence[FileItem],
+                 now_ms: int) -> list[int] | None:
+    """Seal an accepted answer and its files for every paired device and queue them, files
+    first, in one durable transaction (the pages call this once the answer passed
+    :func:`relay.forms.schema.validate_answer`). Their seqs, or None when no device is
+    paired (then nothing is stored and the friend must be told to try later). The caller
+    wakes waiting long-polls (``RelayService.new_events.notify``)."""
+    plaintexts = [file_plaintext(f) for f in files] + [answer_plaintext(answer)]
+    return store.queue_items(plaintexts, now_ms)
