@@ -49,8 +49,8 @@ class FormNeedsRelayError(OtokuiError):
 class FormLinkUserError(OtokuiError):
     code = "form-link-user"
     message = QT_TRANSLATE_NOOP(_CTX, "This is not a LINE user ID.")
-    advice = QT_TRANSLATE_NOOP(_CTX, "A LINE user ID is U followed by 32 letters and "
-                                     "digits.")
+    advice = QT_TRANSLATE_NOOP(_CTX, "Use the friend's LINE user ID: U followed by 32 "
+                                     "letters and digits.")
 
 
 class FormAnswerNotFoundError(OtokuiError):
