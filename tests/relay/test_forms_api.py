@@ -105,3 +105,36 @@ def test_deleted_form_stays_gone(relay: ThreadRelay) -> None:
     assert again.status_code == 410 and again.json()["error"] == "form_deleted"
     gone = relay.service.forms.get(FORM_ID)
     assert gone is not None and gone.state == "deleted" and gone.link_mac_key is None
+
+
+def test_an_answer_is_queued_sealed_for_every_device_files_first(relay: ThreadRelay) -> None:
+    from relay.forms.items import AnswerItem, FileItem, read_answer, read_file
+    from relay.forms.store import queue_answer
+    from relay.sealing import open_sealed_bytes
+    from tests.relay.harness import stored_bytes
+
+    first, second = relay.pair(), relay.pair("2台目")
+    photo = b"\xff\xd8\xff\xe0" + "前髪の写真のバイト".encode() * 20
+    answer = AnswerItem("a" * 32, FORM_ID, 1, 1_800_000_000_000, {"kind": "public"},
+                        {"note": ["前髪は短めが好みです"]}, {})
+    upload = FileItem("b" * 32, "a" * 32, FORM_ID, "photo", "髪.jpg", "image/jpeg", photo)
+    now = int(relay.clock() * 1000)
+    seqs = queue_answer(relay.store, answer, [upload], now)
+    assert seqs is not None and len(seqs) == 2 and seqs[0] < seqs[1]
+    for device in (first, second):
+        pulled = relay.pull(device)["events"]
+        assert [e["seq"] for e in pulled] == seqs
+        plain = [open_sealed_bytes(base64.b64decode(e["sealed"]), device.key) for e in pulled]
+        assert read_file(plain[0]) == upload and read_answer(plain[1]) == answer
+    stored = stored_bytes(relay.db_url)
+    for secret in ("前髪は短めが好みです", "前髪の写真のバイト"):
+        assert secret.encode() not in stored
+
+
+def test_nothing_is_queued_before_a_device_is_paired(relay: ThreadRelay) -> None:
+    from relay.forms.items import AnswerItem
+    from relay.forms.store import queue_answer
+
+    answer = AnswerItem("a" * 32, FORM_ID, 1, 1_800_000_000_000, {"kind": "public"}, {}, {})
+    assert queue_answer(relay.store, answer, [], int(relay.clock() * 1000)) is None
+    assert relay.queue_depth() == 0
