@@ -157,3 +157,16 @@ form_versions = Table(
     Column("definition", LargeBinary, nullable=False),
     Column("published_at", BigInteger, nullable=False),
 )
+
+#: Answers a form took: for "one answer per friend" (a hash of the link's friend ref,
+#: relay.forms.links.friend_ref_hash; null for a public link) and "max_answers". No
+#: content: the answers themselves exist only sealed, in ``relay_queue``.
+form_answers = Table(
+    "relay_form_answers",
+    metadata,
+    Column("answer_id", String(32), primary_key=True),
+    Column("form_id", String(16), nullable=False),
+    Column("friend_hash", LargeBinary(32), nullable=True),
+    Column("received_at", BigInteger, nullable=False),
+    Index("relay_form_answers_friend", "form_id", "friend_hash"),
+)

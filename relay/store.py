@@ -360,20 +360,26 @@ class Store:
         first line.
         """
         with self._write() as conn:
-            last_seq = conn.execute(_LOCK_LAST_SEQ, {"meta_key": _LAST_SEQ}).scalar_one()
-            sealer = _Sealer(self._public_key, conn.execute(_LIVE_DEVICE_KEYS).all())
-            if not sealer.devices or not plaintexts:
-                return None if not sealer.devices else []
-            seqs = list(range(last_seq + 1, last_seq + 1 + len(plaintexts)))
-            rows = [(device_id, seq, now_ms, sealed)
-                    for seq, plaintext in zip(seqs, plaintexts, strict=True)
-                    for device_id, sealed in sealer.seal(plaintext)]
-            if sealer.failures:
-                self._record_seal_failures(conn, sealer, now_ms)
-            if not rows:
-                return None
-            self._insert_rows(conn, queue, rows)
-            conn.execute(_SET_LAST_SEQ, {"meta_key": _LAST_SEQ, "last_seq": seqs[-1]})
+            return self.queue_items_in(conn, plaintexts, now_ms)
+
+    def queue_items_in(self, conn: Connection, plaintexts: Sequence[bytes],
+                       now_ms: int) -> list[int] | None:
+        """:meth:`queue_items` inside the caller's write transaction (relay.forms.store
+        checks and records an answer in the same one)."""
+        last_seq = conn.execute(_LOCK_LAST_SEQ, {"meta_key": _LAST_SEQ}).scalar_one()
+        sealer = _Sealer(self._public_key, conn.execute(_LIVE_DEVICE_KEYS).all())
+        if not sealer.devices:
+            return None
+        seqs = list(range(last_seq + 1, last_seq + 1 + len(plaintexts)))
+        rows = [(device_id, seq, now_ms, sealed)
+                for seq, plaintext in zip(seqs, plaintexts, strict=True)
+                for device_id, sealed in sealer.seal(plaintext)]
+        if sealer.failures:
+            self._record_seal_failures(conn, sealer, now_ms)
+        if not rows:
+            return None
+        self._insert_rows(conn, queue, rows)
+        conn.execute(_SET_LAST_SEQ, {"meta_key": _LAST_SEQ, "last_seq": seqs[-1]})
         return seqs
 
     def _insert_rows(self, conn: Connection, table: Table,

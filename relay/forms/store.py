@@ -10,16 +10,19 @@ this) render the newest version and seal answers naming it.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy import update as sa_update
 
 from relay.forms.items import AnswerItem, FileItem, answer_plaintext, file_plaintext
+from relay.forms.links import friend_ref_hash
 from relay.forms.schema import DefinitionError, FormDefinition, parse_definition
-from relay.schema import devices, form_versions, forms
+from relay.schema import devices, form_answers, form_versions, forms
 from relay.store import Store
 
 OPEN = "open"
@@ -44,6 +47,23 @@ class FormDeleted(Exception):
 
 class DeviceGone(Exception):
     """The device was revoked after it authenticated."""
+
+
+class FormGone(Exception):
+    """The form is unknown or was deleted (a friend may still have its page open)."""
+
+
+class FormClosed(Exception):
+    """The form takes no answers now: before ``open_from``, from ``open_until`` on, or it
+    has its ``max_answers``."""
+
+
+class AlreadyAnswered(Exception):
+    """This friend answered this form already and it takes one answer per friend."""
+
+
+class NoDevice(Exception):
+    """No paired device to seal the answer for: nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +154,63 @@ class FormStore:
                 forms.c.form_id == form_id, forms.c.state == OPEN)
                 .values(state=DELETED, link_mac_key=None, updated_at=now_ms)).rowcount
             conn.execute(delete(form_versions).where(form_versions.c.form_id == form_id))
+            conn.execute(delete(form_answers).where(form_answers.c.form_id == form_id))
         return bool(done)
+
+    def accept_answer(self, answer: AnswerItem, files: Sequence[FileItem],
+                      friend_ref: str | None, now_ms: int) -> tuple[AnswerItem, list[int]]:
+        """Take an answer already checked (link and :func:`validate_answer`) against the
+        version it names: in one durable transaction, check that the form still
+        takes answers, keep one answer per friend (``friend_ref`` from the link's
+        :class:`~relay.forms.links.LinkClaims`, None for a public link), count it, and
+        seal and queue it with its files (files first) for every paired device.
+
+        When the form lets a friend edit their last answer, a second answer ``replaces``
+        the first (set here). Returns the answer as sealed and its queue seqs. Raises
+        :class:`FormGone`, :class:`FormClosed`, :class:`AlreadyAnswered` or
+        :class:`NoDevice`; nothing is stored then.
+        """
+        with self._store.write_transaction() as conn:
+            row = conn.execute(select(forms.c.version, forms.c.state).where(
+                forms.c.form_id == answer.form_id).with_for_update()).first()
+            if row is None or row.state != OPEN:
+                raise FormGone
+            # An older version's page still open when a newer one was published: its
+            # answer is taken against that version (versions stay, immutable).
+            vrow = conn.execute(select(form_versions.c.definition).where(
+                form_versions.c.form_id == answer.form_id,
+                form_versions.c.version == answer.version)).first()
+            if vrow is None:
+                raise FormGone
+            definition = parse_definition(json.loads(bytes(vrow.definition)))
+            now = dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC)
+            if not definition.is_open(now):
+                raise FormClosed
+            if definition.max_answers is not None and conn.execute(
+                    select(func.count()).select_from(form_answers).where(
+                        form_answers.c.form_id == answer.form_id)).scalar_one() \
+                    >= definition.max_answers:
+                raise FormClosed
+            friend_hash = None if friend_ref is None else friend_ref_hash(answer.form_id,
+                                                                          friend_ref)
+            if friend_hash is not None and definition.one_answer_per_friend:
+                earlier = conn.execute(
+                    select(form_answers.c.answer_id).where(
+                        form_answers.c.form_id == answer.form_id,
+                        form_answers.c.friend_hash == friend_hash)
+                    .order_by(form_answers.c.received_at.desc()).limit(1)).scalar()
+                if earlier is not None:
+                    if not definition.may_edit_last_answer:
+                        raise AlreadyAnswered
+                    answer = dataclasses.replace(answer, replaces=earlier)
+            plaintexts = [file_plaintext(f) for f in files] + [answer_plaintext(answer)]
+            seqs = self._store.queue_items_in(conn, plaintexts, now_ms)
+            if seqs is None:
+                raise NoDevice
+            conn.execute(insert(form_answers).values(
+                answer_id=answer.answer_id, form_id=answer.form_id, friend_hash=friend_hash,
+                received_at=now_ms))
+        return answer, seqs
 
 
 _EMPTY = FormDefinition(title="", items=())

@@ -10,9 +10,14 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
+from relay.forms.items import AnswerItem, read_answer
 from relay.forms.links import keys_for
 from relay.forms.schema import parse_definition
-from tests.relay.harness import ThreadRelay
+from relay.forms.store import AlreadyAnswered, FormClosed, FormGone, NoDevice
+from relay.sealing import open_sealed_bytes
+from tests.relay.harness import Device, ThreadRelay
 
 EXAMPLE = json.loads((Path(__file__).parents[1] / "forms" / "issue12_example.json")
                      .read_text(encoding="utf-8"))
@@ -108,9 +113,8 @@ def test_deleted_form_stays_gone(relay: ThreadRelay) -> None:
 
 
 def test_an_answer_is_queued_sealed_for_every_device_files_first(relay: ThreadRelay) -> None:
-    from relay.forms.items import AnswerItem, FileItem, read_answer, read_file
+    from relay.forms.items import FileItem, read_file
     from relay.forms.store import queue_answer
-    from relay.sealing import open_sealed_bytes
     from tests.relay.harness import stored_bytes
 
     first, second = relay.pair(), relay.pair("2台目")
@@ -132,9 +136,64 @@ def test_an_answer_is_queued_sealed_for_every_device_files_first(relay: ThreadRe
 
 
 def test_nothing_is_queued_before_a_device_is_paired(relay: ThreadRelay) -> None:
-    from relay.forms.items import AnswerItem
     from relay.forms.store import queue_answer
 
     answer = AnswerItem("a" * 32, FORM_ID, 1, 1_800_000_000_000, {"kind": "public"}, {}, {})
     assert queue_answer(relay.store, answer, [], int(relay.clock() * 1000)) is None
+    assert relay.queue_depth() == 0
+
+
+def _publish(relay: ThreadRelay, device: Device, **settings: object) -> None:
+    body = {"version": 1, "definition": {**EXAMPLE, **settings}, "link_key": _mac_b64()}
+    response = relay.http.put(f"/v1/forms/{FORM_ID}", json=body, headers=device.auth)
+    assert response.status_code == 201, response.text
+
+
+def _answer(n: int) -> AnswerItem:
+    return AnswerItem(f"{n:032x}", FORM_ID, 1, 1_800_000_000_000, {"kind": "public"}, {}, {})
+
+
+def test_accepting_answers_keeps_one_per_friend_and_counts(relay: ThreadRelay) -> None:
+    device = relay.pair()
+    _publish(relay, device, max_answers=3)  # the example takes one answer per friend
+    forms, now = relay.service.forms, int(relay.clock() * 1000)
+    first, seqs = forms.accept_answer(_answer(1), [], "f" * 32, now)
+    assert first.replaces is None and len(seqs) == 1
+    with pytest.raises(AlreadyAnswered):
+        forms.accept_answer(_answer(2), [], "f" * 32, now)
+    forms.accept_answer(_answer(3), [], "e" * 32, now)  # another friend
+    forms.accept_answer(_answer(4), [], None, now)       # a public answer
+    with pytest.raises(FormClosed):
+        forms.accept_answer(_answer(5), [], None, now)   # max_answers reached
+    assert len(relay.pull(device)["events"]) == 3  # refused ones left nothing behind
+    relay.http.delete(f"/v1/forms/{FORM_ID}", headers=device.auth)
+    with pytest.raises(FormGone):
+        forms.accept_answer(_answer(6), [], None, now)
+
+
+def test_an_edit_replaces_the_friends_last_answer(relay: ThreadRelay) -> None:
+    device = relay.pair()
+    _publish(relay, device, may_edit_last_answer=True)
+    forms, now = relay.service.forms, int(relay.clock() * 1000)
+    forms.accept_answer(_answer(1), [], "f" * 32, now)
+    edited, _ = forms.accept_answer(_answer(2), [], "f" * 32, now + 1)
+    assert edited.replaces == f"{1:032x}"
+    sealed = relay.pull(device)["events"][-1]["sealed"]
+    opened = read_answer(open_sealed_bytes(base64.b64decode(sealed), device.key))
+    assert opened.replaces == f"{1:032x}"
+
+
+def test_closed_forms_and_no_device_store_nothing(relay: ThreadRelay) -> None:
+    device = relay.pair()
+    _publish(relay, device, open_until="2020-01-01")
+    now = int(relay.clock() * 1000)
+    with pytest.raises(FormClosed):
+        relay.service.forms.accept_answer(_answer(1), [], None, now)
+    relay.http.put(f"/v1/forms/{FORM_ID}", json={"version": 2, "definition": EXAMPLE},
+                   headers=device.auth)
+    later = AnswerItem("c" * 32, FORM_ID, 2, now, {"kind": "public"}, {}, {})
+    assert relay.http.delete(f"/v1/devices/{device.device_id}",
+                             headers=device.auth).status_code == 204
+    with pytest.raises(NoDevice):
+        relay.service.forms.accept_answer(later, [], None, now)
     assert relay.queue_depth() == 0
