@@ -175,7 +175,7 @@ class FormService:
     def delete(self, ref: int | str) -> None:
         """Delete a form with its versions. Its answers stay (with the values they filled),
         readable against the definition copied into them."""
-        from app.audit import AuditService
+        from app.audit import AuditAction, AuditService
 
         with self._book.db.write() as s:
             form = self._form(s, ref)
@@ -183,7 +183,7 @@ class FormService:
             count = s.scalar(select(func.count()).select_from(FormAnswer)
                              .where(FormAnswer.form_pk == pk)) or 0
             s.delete(form)
-            AuditService.add(s, "form_deleted", target=f"form:{form_id}", count=count)
+            AuditService.add(s, AuditAction.FORM_DELETED, target=f"form:{form_id}", count=count)
         self._book.announce("forms", [pk])
 
     # --- publishing ---------------------------------------------------------------------------
