@@ -48,14 +48,26 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
             return 0
         if action == "link":
             url = forms.link(args.id, args.line_user_id, days=args.days)
+            _warn_if_not_on_relay(forms.get(args.id))
             print(f"A link for one friend, working {args.days} days:")
             print(url)
             return 0
         if action == "public-link":
-            print(forms.public_link(args.id))
+            url = forms.public_link(args.id)
+            _warn_if_not_on_relay(forms.get(args.id))
+            print(url)
             return 0
         if action == "export-answers":
             n = forms.export_answers(args.id, Path(args.file))
             print(f"Exported {n} answers to {args.file}.")
             return 0
     raise AssertionError(action)
+
+
+def _warn_if_not_on_relay(info: Any) -> None:
+    """A link to a version the relay does not have would show the friend an older form
+    (or none): say so, on stderr, so the URL stays the last line of stdout."""
+    if info.relay_version != info.published_version:
+        print(f"Note: the relay does not have version {info.published_version} of this form "
+              "yet; run `form publish` while connected before sending the link.",
+              file=sys.stderr)

@@ -82,6 +82,7 @@ def test_import_publish_link_and_export(inited: Path, relay: ThreadRelay,
 
     made = otokui(inited, "form", "link", form_id, "--line-user-id", USER, "--days", "7")
     assert made.returncode == 0, made.stderr
+    assert "Note" not in made.stderr  # the relay has the newest version
     url = last_line(made.stdout)
     prefix = f"{relay.base_url}/f/{form_id}/"
     assert url.startswith(prefix) and USER not in url
@@ -141,6 +142,14 @@ def test_bad_input_is_one_clear_line(inited: Path, tmp_path: Path) -> None:
     unpublished = otokui(inited, "form", "public-link", form_id)
     assert unpublished.returncode == 1 and "not been published" in unpublished.stderr
     otokui(inited, "form", "publish", form_id)
+    with Profile(inited).open(PASS) as book:
+        book.line.save_pairing("https://relay.example.jp", BookDevice(
+            device_id="0" * 16, token="t", name="test", private_key_raw=b"\x01" * 32,
+            paired_at=""))
+    offline = otokui(inited, "form", "public-link", form_id)
+    assert offline.returncode == 0
+    assert last_line(offline.stdout) == f"https://relay.example.jp/f/{form_id}"
+    assert "does not have version 1" in offline.stderr
     bad_user = otokui(inited, "form", "link", form_id, "--line-user-id", "山田さん")
     assert bad_user.returncode == 1 and "LINE user ID" in bad_user.stderr
     assert "Traceback" not in bad_user.stderr + unpublished.stderr + result.stderr
