@@ -57,8 +57,17 @@ from app.store.models import (
 )
 from app.tags import TagService
 from relay.forms import links
-from relay.forms.items import ANSWER_MAGIC, AnswerItem, FileItem, ItemFormatError, read_answer
+from relay.forms.items import (
+    ANSWER_MAGIC,
+    AnswerItem,
+    FileItem,
+    ItemFormatError,
+    read_answer,
+    sniff_content_type,
+)
 from relay.forms.schema import (
+    FILE_KINDS,
+    FILE_MAX_BYTES,
     JST,
     DefinitionError,
     FormDefinition,
@@ -167,6 +176,11 @@ def apply_form_answer(book: Book, item: AnswerItem | Mapping[str, Any] | bytes) 
 def store_form_file(book: Book, item: FileItem) -> bool:
     """Keep an uploaded file (it arrives before its answer). If its answer is already
     applied to a customer, it becomes their attachment now. False for a duplicate."""
+    if sniff_content_type(item.data) != item.content_type or item.content_type not in {
+            t for kinds in FILE_KINDS.values() for t in kinds} \
+            or not 0 < len(item.data) <= FILE_MAX_BYTES:
+        # Checked again here: the relay says what the bytes are; the bytes must agree.
+        raise ItemFormatError("form file is not the photo or PDF it claims to be")
     blobs: list[str] = []
     customer_id = None
     try:

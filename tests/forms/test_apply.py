@@ -331,3 +331,16 @@ def test_forms_are_found_deleted_and_refused_with_the_owners_words(
         book.forms.get(info.form_id)
     # Its answers stay, readable, without their form.
     assert book.forms.answer(result.answer_id).form_id == info.form_id
+
+
+def test_a_file_whose_bytes_are_not_what_the_relay_says_is_refused(book: Book) -> None:
+    disguised = FileItem(secrets.token_hex(16), secrets.token_hex(16), "0123456789abcdef",
+                         "photo", "photo.jpg", "image/jpeg", b"MZ\x90\x00 an .exe")
+    with pytest.raises(ItemFormatError):
+        store_form_file(book, disguised)
+    empty = FileItem(secrets.token_hex(16), secrets.token_hex(16), "0123456789abcdef",
+                     "photo", "x.exe", "application/x-msdownload", b"MZ")
+    with pytest.raises(ItemFormatError):
+        store_form_file(book, empty)
+    with book.db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM form_answer_file")).scalar() == 0
