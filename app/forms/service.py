@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import builtins
 import datetime as dt
-import json
 import logging
 import secrets
 import time
@@ -327,10 +326,6 @@ def _answer_info(row: FormAnswer) -> AnswerInfo:
                       submitted_at=row.submitted_at, values=dict(row.answer_values or {}),
                       problems=dict(row.problems or {}), notes=list(row.notes or []),
                       candidates=list(row.candidates or []))
-
-
-def definition_json(definition: FormDefinition) -> str:
-    return json.dumps(definition.to_json(), ensure_ascii=False, indent=2)
 
 
 _LINK_DAYS = QT_TRANSLATE_NOOP("forms", "A link can work for 1 to 366 days.")
