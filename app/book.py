@@ -27,7 +27,8 @@ class Change:
 
     #: "customers", "tags", "fields", "attachments", "audit", "settings", "messages" (ids:
     #: the customers whose conversations changed), "line" (connection settings),
-    #: "templates" (定型文), "segments", "broadcasts" (ids: broadcast ids)
+    #: "templates" (定型文), "segments", "broadcasts" (ids: broadcast ids), "forms" (ids:
+    #: form numbers; answers applied announce "forms" and "customers")
     kind: str
     ids: tuple[int, ...] = field(default_factory=tuple)
 
@@ -40,6 +41,7 @@ class Book:
         from app.broadcast import BroadcastService
         from app.customers import CustomerService
         from app.fields import FieldService
+        from app.forms import FormService
         from app.line.connection import LineConnection
         from app.line.send import SendService
         from app.messages import MessageService
@@ -68,6 +70,7 @@ class Book:
         self.templates = TemplateService(self)
         self.segments = SegmentService(self)
         self.broadcasts = BroadcastService(self)
+        self.forms = FormService(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
         self.changed.emit(Change(kind, tuple(ids)))

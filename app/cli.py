@@ -103,7 +103,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="", help="a name for the history")
     p.add_argument("--trim-to-quota", action="store_true", help="over the month's quota, "
                    "send to as many as it allows instead of refusing")
+    _add_form_parser(sub)
     return parser
+
+
+def _add_form_parser(sub) -> None:
+    """``form …`` (app.forms.cli runs it); here so that --help costs no import."""
+    p = sub.add_parser("form", help="forms (問診票・アンケート): import, publish, links, "
+                       "answers")
+    forms = p.add_subparsers(dest="form_command", metavar="ACTION", required=True)
+    q = forms.add_parser("import", help="create a form from a definition file (JSON); "
+                         "prints its id on the last line")
+    q.add_argument("file", metavar="FILE.json")
+    forms.add_parser("list", help="list the forms: id, version, answers, title")
+    q = forms.add_parser("publish", help="record the form as a new version (when it "
+                         "changed) and upload it to the relay")
+    q.add_argument("id")
+    q = forms.add_parser("link", help="a per-friend link (URL on the last line)")
+    q.add_argument("id")
+    q.add_argument("--line-user-id", required=True, metavar="U…")
+    q.add_argument("--days", type=int, default=30, help="how long it works (default 30)")
+    q = forms.add_parser("public-link", help="the link anyone may open (URL on the last "
+                         "line)")
+    q.add_argument("id")
+    q = forms.add_parser("export-answers", help="the form's answers as CSV (Excel-ready)")
+    q.add_argument("id")
+    q.add_argument("file", metavar="FILE.csv")
 
 
 def profile_dir(args: argparse.Namespace) -> Path:
@@ -423,6 +448,12 @@ def cmd_broadcast(args, profile) -> int:
         return 0 if report.state == "done" else 1
 
 
+def cmd_form(args, profile) -> int:
+    from app.forms import cli as form_cli
+
+    return form_cli.run(args, open_book, profile)
+
+
 def cmd_self_test(args, profile) -> int:
     from app import selftest
 
@@ -444,6 +475,7 @@ COMMANDS = {
     "unpair": cmd_unpair,
     "export-messages": cmd_export_messages,
     "broadcast": cmd_broadcast,
+    "form": cmd_form,
 }
 
 

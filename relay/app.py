@@ -10,6 +10,7 @@ Routes (see docs/relay.md for the full contract):
 * ``POST /v1/events/ack``        a device deletes what it has safely stored
 * ``PUT/DELETE /v1/media...``    a device uploads (or removes) an image to send on LINE
 * ``GET  /m/{token}``            that image, for LINE and the customer (relay.media_http)
+* ``PUT/GET/DELETE /v1/forms/{id}``  a device publishes a form's definition (relay.forms)
 
 The relay holds no channel access token and no customer book: it can verify what LINE
 sends and seal it for the shop's desktops, nothing more.
@@ -37,6 +38,8 @@ from starlette.routing import Route
 
 from relay import CONTRACT_VERSION
 from relay.config import Settings
+from relay.forms.http import form_routes
+from relay.forms.store import FormStore
 from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
 from relay.media_http import media_routes
 from relay.media_store import MediaPurgeCounts, MediaStore
@@ -100,6 +103,7 @@ class RelayService:
         self.store = store
         self.media = MediaStore(store)
         self.pairing_tries = PairingTries()
+        self.forms = FormStore(store)
         self.clock = clock
         self.purge_interval = purge_interval
         self.recheck_interval = recheck_interval
@@ -340,6 +344,7 @@ def create_app(service: RelayService) -> Starlette:
         Route("/v1/events", pull, methods=["GET"]),
         Route("/v1/events/ack", ack, methods=["POST"]),
         *media_routes(settings, service.media, service.now_ms, _authenticate),
+        *form_routes(service.forms, service.now_ms, _authenticate),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service

@@ -129,3 +129,44 @@ seal_failures = Table(
     Column("first_failed_at", BigInteger, nullable=False),
     Column("last_failed_at", BigInteger, nullable=False),
 )
+
+#: Published form definitions (relay.forms.store). A definition is not personal: titles,
+#: labels and choices the shop wrote. ``link_mac_key`` verifies per-friend links (see
+#: relay.forms.links); it cannot open them. ``state``: "open" or "deleted" (a deleted
+#: form keeps its row, without versions, so its links say it is gone). Added after version
+#: 1 without bumping it, like the media tables: an older relay ignores them.
+forms = Table(
+    "relay_forms",
+    metadata,
+    Column("form_id", String(16), primary_key=True),
+    Column("device_id", String(32), nullable=False),
+    Column("link_mac_key", LargeBinary(32), nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+#: Every published version of a form, immutable: its canonical JSON and its SHA-256.
+form_versions = Table(
+    "relay_form_versions",
+    metadata,
+    Column("form_id", String(16), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("digest", String(64), nullable=False),
+    Column("definition", LargeBinary, nullable=False),
+    Column("published_at", BigInteger, nullable=False),
+)
+
+#: Answers a form took: for "one answer per friend" (a hash of the link's friend ref,
+#: relay.forms.links.friend_ref_hash; null for a public link) and "max_answers". No
+#: content: the answers themselves exist only sealed, in ``relay_queue``.
+form_answers = Table(
+    "relay_form_answers",
+    metadata,
+    Column("answer_id", String(32), primary_key=True),
+    Column("form_id", String(16), nullable=False),
+    Column("friend_hash", LargeBinary(32), nullable=True),
+    Column("received_at", BigInteger, nullable=False),
+    Index("relay_form_answers_friend", "form_id", "friend_hash"),
+)

@@ -351,6 +351,37 @@ class Store:
                 conn.execute(_SET_LAST_SEQ, {"meta_key": _LAST_SEQ, "last_seq": seq})
         return outcomes
 
+    def queue_items(self, plaintexts: Sequence[bytes], now_ms: int) -> list[int] | None:
+        """Seal items that are not LINE deliveries (form answers and their files:
+        relay.forms.items) for every live device and queue them, in this order, in one
+        durable transaction. Their sequence numbers, or None when no device is paired or
+        none can be sealed for (nothing stored). A device whose key cannot be sealed to is
+        skipped and counted, as for events. Desktops tell these items from LINE's by their
+        first line.
+        """
+        with self._write() as conn:
+            return self.queue_items_in(conn, plaintexts, now_ms)
+
+    def queue_items_in(self, conn: Connection, plaintexts: Sequence[bytes],
+                       now_ms: int) -> list[int] | None:
+        """:meth:`queue_items` inside the caller's write transaction (relay.forms.store
+        checks and records an answer in the same one)."""
+        last_seq = conn.execute(_LOCK_LAST_SEQ, {"meta_key": _LAST_SEQ}).scalar_one()
+        sealer = _Sealer(self._public_key, conn.execute(_LIVE_DEVICE_KEYS).all())
+        if not sealer.devices:
+            return None
+        seqs = list(range(last_seq + 1, last_seq + 1 + len(plaintexts)))
+        rows = [(device_id, seq, now_ms, sealed)
+                for seq, plaintext in zip(seqs, plaintexts, strict=True)
+                for device_id, sealed in sealer.seal(plaintext)]
+        if sealer.failures:
+            self._record_seal_failures(conn, sealer, now_ms)
+        if not rows:
+            return None
+        self._insert_rows(conn, queue, rows)
+        conn.execute(_SET_LAST_SEQ, {"meta_key": _LAST_SEQ, "last_seq": seqs[-1]})
+        return seqs
+
     def _insert_rows(self, conn: Connection, table: Table,
                      rows: list[tuple[object, ...]]) -> None:
         """Insert rows given in the table's column order.

@@ -506,3 +506,105 @@ class BroadcastRecipient(Base):
         Index("ix_broadcast_recipient_job", "broadcast_id", "customer_id"),
         Index("ix_broadcast_recipient_customer", "customer_id"),
     )
+
+
+# --- Forms (migration 0008) -----------------------------------------------------------------
+
+
+class Form(Base):
+    """A form (問診票・アンケート) the owner builds: its draft and its link secret.
+
+    ``form_id`` is the form's public id (16 hex digits), in its URLs and on the relay.
+    ``link_secret`` makes per-friend links (relay.forms.links): the relay gets only the
+    MAC key derived from it, so it can check links but never read who they are for.
+    """
+
+    __tablename__ = "form"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    #: The definition being edited, canonical JSON (relay.forms.schema).
+    draft: Mapped[dict] = mapped_column(JSON)
+    link_secret: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The newest version published here (None: never published).
+    published_version: Mapped[int | None] = mapped_column(Integer)
+    #: The newest version the relay confirmed having (None: none uploaded yet).
+    relay_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FormVersion(Base):
+    """A published version of a form: immutable (a trigger refuses UPDATE), so every
+    answer can always be read against the definition it was given under."""
+
+    __tablename__ = "form_version"
+
+    form_pk: Mapped[int] = mapped_column(ForeignKey("form.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    definition: Mapped[dict] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FormAnswer(Base):
+    """One answer as it came from the relay (sealed item), and what became of it.
+
+    ``status``: "applied" (to ``customer_id``), "pending" (a public answer matching several
+    customers: ``candidates``, the owner decides), "refused" (it did not pass the book's
+    own check: ``problems``; nothing applied), "replaced" (an edit superseded it).
+    ``raw`` keeps the posted values as received, so nothing the friend sent is lost.
+    """
+
+    __tablename__ = "form_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[str] = mapped_column(String(32), unique=True)
+    #: The form's public id (kept if the form is deleted here) and its row, if any.
+    form_id: Mapped[str] = mapped_column(String(16))
+    form_pk: Mapped[int | None] = mapped_column(ForeignKey("form.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="SET NULL"))
+    #: "link" (a per-friend link) or "public".
+    identity: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: Clean values by item key (relay.forms.schema.validate_answer).
+    answer_values: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: {"fields": ..., "files": ...} exactly as sealed.
+    raw: Mapped[dict] = mapped_column(JSON, default=dict)
+    problems: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: What applying it could not do, in the owner's words (source text), and why pending.
+    notes: Mapped[list] = mapped_column(JSON, default=list)
+    candidates: Mapped[list] = mapped_column(JSON, default=list)
+    replaces: Mapped[str | None] = mapped_column(String(32))
+
+    __table_args__ = (
+        Index("ix_form_answer_form", "form_pk", "submitted_at"),
+        Index("ix_form_answer_customer", "customer_id"),
+        Index("ix_form_answer_status", "status"),
+    )
+
+
+class FormAnswerFile(Base):
+    """A file uploaded with an answer. Until the answer is applied to a customer its bytes
+    are kept here, inside the encrypted book (a loose attachment file would be swept as
+    an orphan); then they become an attachment of the customer and ``data`` is emptied."""
+
+    __tablename__ = "form_answer_file"
+
+    file_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    answer_id: Mapped[str] = mapped_column(String(32), index=True)
+    item_key: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    attachment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachment.id", ondelete="SET NULL"))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

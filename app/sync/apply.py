@@ -119,6 +119,9 @@ class Incoming:
     status: str = UNREADABLE
     kept: dict[str, Any] | None = None
     kind: str = "?"
+    #: A form answer or file (relay.forms.items): its plaintext, applied by app.forms
+    #: (app.forms.sync) before the batch's events.
+    form: bytes | None = None
 
 
 @dataclass

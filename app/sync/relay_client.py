@@ -1,7 +1,8 @@
 """The desktop's side of the relay's HTTP contract, version 1 (docs/relay.md).
 
 ``GET /healthz``, ``POST /v1/devices`` (pairing), ``DELETE /v1/devices/{id}`` (unpairing),
-``GET /v1/events`` (long-poll) and ``POST /v1/events/ack``. Every failure becomes one of
+``GET /v1/events`` (long-poll) and ``POST /v1/events/ack``; the media and forms
+endpoints. Every failure becomes one of
 the errors of :mod:`app.sync.errors`: 401 means this desktop is no longer paired; no
 connection, a timeout or a 5xx means the relay is unreachable for now (retry later).
 
@@ -344,6 +345,45 @@ class RelayClient:
         return True
 
 
+    # --- forms (definitions for the relay's public pages; docs/forms.md) -------------------
+
+    def publish_form(self, form_id: str, version: int, definition: dict[str, Any],
+                     link_key_b64: str) -> str:
+        """``PUT /v1/forms/{id}``: the relay keeps this version (idempotent); its digest.
+
+        Raises :class:`RelayFormRefusedError` when the relay refuses the definition or the
+        version (a newer one is there, or this one differs), and the usual relay errors.
+        """
+        response = self._request("PUT", f"/v1/forms/{form_id}", json={
+            "version": int(version), "definition": definition, "link_key": link_key_b64})
+        if response.status_code in (200, 201):
+            digest = self._json(response).get("digest")
+            if not isinstance(digest, str):
+                raise RelayProtocolError("form answer without a digest")
+            return digest
+        code = ""
+        if response.content:
+            try:
+                body = response.json()
+                code = str(body.get("error", ""))[:40] if isinstance(body, dict) else ""
+            except ValueError:
+                code = ""
+        if response.status_code == 404:
+            raise RelayFormsUnsupportedError()
+        if response.status_code in (400, 409, 410, 413):
+            raise RelayFormRefusedError(f"HTTP {response.status_code} {code}")
+        raise RelayProtocolError(f"HTTP {response.status_code}")
+
+    def delete_form(self, form_id: str) -> bool:
+        """``DELETE /v1/forms/{id}``: the relay stops taking answers (False: it had none)."""
+        response = self._request("DELETE", f"/v1/forms/{form_id}")
+        if response.status_code == 404:
+            return False
+        if response.status_code not in (200, 204):
+            raise RelayProtocolError(f"HTTP {response.status_code}")
+        return True
+
+
 #: Uploading a 10 MB image over a shop's slow upstream link can take a while.
 MEDIA_TIMEOUT = 120.0
 
@@ -383,3 +423,19 @@ class RelayMediaRefusedError(OtokuiError):
     code = "relay-media-refused"
     message = QT_TRANSLATE_NOOP(_CTX, "The relay refused the image.")
     advice = QT_TRANSLATE_NOOP(_CTX, "Send a JPEG or PNG image of at most 10 MB.")
+
+
+class RelayFormRefusedError(OtokuiError):
+    code = "relay-form-refused"
+    message = QT_TRANSLATE_NOOP(_CTX, "The relay did not accept the form.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Publish the form again as a new version. If this keeps happening, the "
+        "relay may be older than this app: ask whoever runs it to update it.")
+
+
+class RelayFormsUnsupportedError(OtokuiError):
+    code = "relay-forms-unsupported"
+    message = QT_TRANSLATE_NOOP(_CTX, "The relay does not support forms yet.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Ask whoever runs the relay to update it. The form is saved in the book and "
+        "will be uploaded when you publish it again.")

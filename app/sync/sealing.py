@@ -7,9 +7,11 @@ base64 of ``enc`` (32 bytes) followed by the ciphertext, as ``cryptography``'s
 signature (:mod:`app.sync.delivery`); relays before sealed-item format 2 sealed one
 event object as UTF-8 JSON.
 
-This mirrors the few lines of ``relay.sealing.open_sealed``: the desktop does not ship or
-import the relay. ``tests/sync/test_sealing.py`` proves a value the relay sealed opens here
-and that the constants agree.
+This mirrors the few lines of ``relay.sealing.open_sealed``: the desktop does not import
+the relay's server (only its pure, shared form definition, relay.forms).
+``tests/sync/test_sealing.py`` proves a value the relay sealed opens here and that the
+constants agree. An opened item may also be a form answer or file (relay.forms.items,
+applied by app.forms.sync).
 """
 
 from __future__ import annotations

@@ -555,6 +555,22 @@
         <source>Send a JPEG or PNG image of at most 10 MB.</source>
         <translation>10MBまでのJPEGかPNGの画像を送ってください。</translation>
     </message>
+    <message>
+        <source>The relay did not accept the form.</source>
+        <translation>中継サーバーがフォームを受け付けませんでした。</translation>
+    </message>
+    <message>
+        <source>Publish the form again as a new version. If this keeps happening, the relay may be older than this app: ask whoever runs it to update it.</source>
+        <translation>フォームを新しい版としてもう一度公開してください。くり返し起きる場合は、中継サーバーがこのアプリより古い可能性があります。中継サーバーの管理者に更新を頼んでください。</translation>
+    </message>
+    <message>
+        <source>The relay does not support forms yet.</source>
+        <translation>中継サーバーがまだフォームに対応していません。</translation>
+    </message>
+    <message>
+        <source>Ask whoever runs the relay to update it. The form is saved in the book and will be uploaded when you publish it again.</source>
+        <translation>中継サーバーの管理者に更新を頼んでください。フォームは顧客台帳に保存されているので、もう一度公開するとアップロードされます。</translation>
+    </message>
 </context>
 <context>
     <name>fields</name>
@@ -633,6 +649,129 @@
     <message>
         <source>A choice cannot contain a semicolon (;).</source>
         <translation>選択肢にセミコロン(;)は使えません。</translation>
+    </message>
+</context>
+<context>
+    <name>forms</name>
+    <message>
+        <source>This answer is for a form this book does not have (deleted, or made on another computer). It is kept here; nothing was filled in.</source>
+        <translation>この回答は、この顧客台帳にないフォーム(削除済み、または別のパソコンで作成)への回答です。回答は保管しましたが、お客様の情報には反映していません。</translation>
+    </message>
+    <message>
+        <source>This answer is for a version of the form this book does not have. It is kept here; nothing was filled in.</source>
+        <translation>この回答は、この顧客台帳にない版のフォームへの回答です。回答は保管しましたが、お客様の情報には反映していません。</translation>
+    </message>
+    <message>
+        <source>This answer did not pass the form&apos;s checks on this computer, so nothing was filled in. It is kept here as it was sent.</source>
+        <translation>この回答はこのパソコンでのフォームの確認を通らなかったため、お客様の情報には反映していません。送られたとおりに保管しています。</translation>
+    </message>
+    <message>
+        <source>This answer came with a link this book did not make (or one that was changed), so nothing was filled in. It is kept here as it was sent.</source>
+        <translation>この回答は、この顧客台帳が作っていない(または書き換えられた)リンクから送られたため、お客様の情報には反映していません。送られたとおりに保管しています。</translation>
+    </message>
+    <message>
+        <source>This answer was sent after its link had expired, so nothing was filled in. It is kept here as it was sent.</source>
+        <translation>この回答はリンクの有効期限が切れた後に送られたため、お客様の情報には反映していません。送られたとおりに保管しています。</translation>
+    </message>
+    <message>
+        <source>Several customers have this phone number or e-mail address. Choose who sent it.</source>
+        <translation>この電話番号またはメールアドレスのお客様が複数います。回答した方を選んでください。</translation>
+    </message>
+    <message>
+        <source>No customer matched, so a new customer was added.</source>
+        <translation>一致するお客様がいなかったため、新しいお客様として追加しました。</translation>
+    </message>
+    <message>
+        <source>%1: the customer already had a value, which was kept.</source>
+        <translation>%1: お客様にすでに値があったため、その値を残しました。</translation>
+    </message>
+    <message>
+        <source>%1: the answer does not fit the customer&apos;s field, so it is kept with the answer only.</source>
+        <translation>%1: 回答がお客様の項目に合わないため、回答にだけ残しました。</translation>
+    </message>
+    <message>
+        <source>%1: the custom field %2 is of another kind, so the answer is kept with the answer only.</source>
+        <translation>%1: カスタム項目「%2」の種類が違うため、回答にだけ残しました。</translation>
+    </message>
+    <message>
+        <source>%1: the custom field %2 has no such choice, so the answer is kept with the answer only.</source>
+        <translation>%1: カスタム項目「%2」にその選択肢がないため、回答にだけ残しました。</translation>
+    </message>
+    <message>
+        <source>%1: a file has not arrived yet; it will be attached when it does.</source>
+        <translation>%1: ファイルがまだ届いていません。届きしだい添付します。</translation>
+    </message>
+    <message>
+        <source>The form cannot be used as it is.</source>
+        <translation>このままではフォームを使えません。</translation>
+    </message>
+    <message>
+        <source>Correct the item named and try again. Nothing was saved.</source>
+        <translation>示された項目を直してから、もう一度お試しください。何も保存していません。</translation>
+    </message>
+    <message>
+        <source>The form file cannot be read.</source>
+        <translation>フォームのファイルを読み込めません。</translation>
+    </message>
+    <message>
+        <source>Check that the file exists and is a form definition (JSON, UTF-8).</source>
+        <translation>ファイルがあること、フォームの定義ファイル(JSON、UTF-8)であることを確かめてください。</translation>
+    </message>
+    <message>
+        <source>There is no such form in this book.</source>
+        <translation>この顧客台帳にそのフォームはありません。</translation>
+    </message>
+    <message>
+        <source>Check the form&apos;s id (python main.py form list shows them).</source>
+        <translation>フォームのIDを確かめてください(`python main.py form list` で一覧できます)。</translation>
+    </message>
+    <message>
+        <source>This form has not been published yet.</source>
+        <translation>このフォームはまだ公開していません。</translation>
+    </message>
+    <message>
+        <source>Publish it first; links open the published version.</source>
+        <translation>先に公開してください。リンクからは公開した版が開きます。</translation>
+    </message>
+    <message>
+        <source>Form links need the shop&apos;s relay, and this book is not connected to one.</source>
+        <translation>フォームのリンクにはお店の中継サーバーが必要ですが、この顧客台帳はまだ中継サーバーにつながっていません。</translation>
+    </message>
+    <message>
+        <source>Connect to LINE first (Settings → LINE); the links are addresses on the relay.</source>
+        <translation>先にLINEとつないでください(設定 →「LINE」)。リンクは中継サーバー上のアドレスです。</translation>
+    </message>
+    <message>
+        <source>This is not a LINE user ID.</source>
+        <translation>LINEユーザーIDではありません。</translation>
+    </message>
+    <message>
+        <source>Use the friend&apos;s LINE user ID: U followed by 32 letters and digits.</source>
+        <translation>友だちのLINEユーザーID(「U」に続く32文字の英数字)を使ってください。</translation>
+    </message>
+    <message>
+        <source>There is no such answer.</source>
+        <translation>その回答はありません。</translation>
+    </message>
+    <message>
+        <source>It may have been deleted with its form. Refresh the list.</source>
+        <translation>フォームと一緒に削除された可能性があります。一覧を更新してください。</translation>
+    </message>
+    <message>
+        <source>This answer has already been given to a customer.</source>
+        <translation>この回答はすでにお客様に反映しています。</translation>
+    </message>
+    <message>
+        <source>Refresh the list.</source>
+        <translation>一覧を更新してください。</translation>
+    </message>
+    <message>
+        <source>A link can work for 1 to 366 days.</source>
+        <translation>リンクの有効期間は1日から366日までです。</translation>
+    </message>
+    <message>
+        <source>Choose a number of days in that range.</source>
+        <translation>その範囲の日数を選んでください。</translation>
     </message>
 </context>
 <context>

@@ -392,6 +392,10 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>CSVから取り込み</translation>
     </message>
     <message>
+        <source>Answered the form: %1</source>
+        <translation>フォームに回答: %1</translation>
+    </message>
+    <message>
         <source>Conversation marked: %1</source>
         <translation>対応状況: %1</translation>
     </message>

@@ -60,12 +60,16 @@ def test_what_does_not_open_is_refused_without_echoing_it() -> None:
 
 
 def test_the_desktop_does_not_import_the_relay() -> None:
+    """Only the relay's pure, shared form definition (relay.forms: schema, links, items)
+    is the desktop's to import; never the server, its store or its dependencies."""
+    shared = "('relay', 'relay.forms', 'relay.forms.schema', 'relay.forms.links', " \
+             "'relay.forms.items')"
     code = ("import sys, app.cli, app.sync.worker, app.sync.pairing, app.sync.apply, "
-            "app.line.gateway, app.messages, app.demo\n"
+            "app.line.gateway, app.messages, app.demo, app.forms, app.forms.sync\n"
             "from app.line.gateway import LineGateway\n"
             "LineGateway('t', api_base='http://127.0.0.1:9').close()\n"
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('relay', 'emulator', "
-            "'uvicorn', 'starlette', 'PySide6'))\n"
+            f"bad = sorted(m for m in sys.modules if m not in {shared} and m.split('.')[0] "
+            "in ('relay', 'emulator', 'uvicorn', 'starlette', 'PySide6'))\n"
             "print(bad)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, timeout=120, check=False)

@@ -372,3 +372,9 @@ def test_every_preview_can_be_closed(qtbot) -> None:
     image.show()
     assert image.close_button.isVisible() and image.viewer is not None
     image.close()
+
+
+def test_a_form_answer_shows_in_the_timeline_with_the_forms_title(window, seeded) -> None:
+    pane = _pane(window, seeded)
+    assert pane.timeline_text("form_answered", {"form": "初回問診票"}, set()) == \
+        "Answered the form: 初回問診票"

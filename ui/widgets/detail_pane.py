@@ -553,6 +553,8 @@ class DetailPane(QWidget):
                 "%2", f"{delta:+,}")
         if kind == "imported":
             return self.tr("Imported from a CSV file")
+        if kind == "form_answered":
+            return self.tr("Answered the form: %1").replace("%1", str(data.get("form", "")))
         if kind == "conversation_status":
             return self.tr("Conversation marked: %1").replace(
                 "%1", self.status_label(str(data.get("status", ""))))

@@ -1,0 +1,608 @@
+"""Applying a form answer that came from the relay: once, checked again, never lost.
+
+The relay seals each answer (and each uploaded file) for every paired desktop
+(:mod:`relay.forms.items`); the sync opens it and calls :func:`apply_form_answer`.
+The desktop trusts no relay, so before anything is filled:
+
+1. **Once.** An ``answer_id`` the book holds already is a duplicate: nothing happens.
+2. **Checked again** against the book's own copy of the version the answer names
+   (:func:`relay.forms.schema.validate_answer` on the raw values as posted). An answer
+   that does not pass, names a form or version this book does not have, or comes with a
+   per-friend link whose MAC or friend part does not open with the form's link secret
+   (or that had expired when it was sent) is kept as ``refused`` with the reason, and
+   nothing else changes.
+3. **Who.** A per-friend link names the friend (their LINE user id, decrypted here); a
+   friend not yet in the book becomes a customer. A public answer is matched by the phone
+   numbers and e-mail addresses it gives: exactly one customer → that one; none → a new
+   customer; several → ``pending``, for the owner to decide (:func:`assign_pending`).
+4. **Filled**, in one write transaction with the answer's row: built-in fields and custom
+   fields (``field:NAME`` is created with the item's type if missing), keeping existing
+   values unless the item says ``overwrite``; tags of the chosen choices and the form's
+   ``tags_on_answer`` (choices may remove tags too); uploaded files become attachments;
+   a timeline entry. What could not be filled is noted on the answer (``notes``), in the
+   owner's words, and the rest still applies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app import search, textnorm
+from app.attachments import AttachmentService, StoredBlob
+from app.audit import AuditService
+from app.customers import CustomerService, apply_fields
+from app.errors import ValidationError
+from app.fields import FieldType
+from app.forms.errors import FormAnswerNotFoundError, FormAnswerNotPendingError
+from app.i18n import QT_TRANSLATE_NOOP
+from app.store.models import (
+    Customer,
+    CustomField,
+    FieldValue,
+    Form,
+    FormAnswer,
+    FormAnswerFile,
+    FormVersion,
+    Tag,
+    utcnow,
+)
+from app.tags import TagService
+from relay.forms import links
+from relay.forms.items import (
+    ANSWER_MAGIC,
+    AnswerItem,
+    FileItem,
+    ItemFormatError,
+    read_answer,
+    sniff_content_type,
+)
+from relay.forms.schema import (
+    FILE_KINDS,
+    FILE_MAX_BYTES,
+    JST,
+    DefinitionError,
+    FormDefinition,
+    Item,
+    parse_definition,
+    validate_answer,
+)
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+log = logging.getLogger("otokui.forms")
+_CTX = "forms"
+
+APPLIED, PENDING, REFUSED, REPLACED, DUPLICATE = (
+    "applied", "pending", "refused", "replaced", "duplicate")
+
+#: What applying could not do, by code; ``%1`` is the item's label, ``%2`` a name.
+NOTE_TEXTS = {
+    "unknown_form": QT_TRANSLATE_NOOP(
+        _CTX, "This answer is for a form this book does not have (deleted, or made on "
+        "another computer). It is kept here; nothing was filled in."),
+    "unknown_version": QT_TRANSLATE_NOOP(
+        _CTX, "This answer is for a version of the form this book does not have. It is "
+        "kept here; nothing was filled in."),
+    "invalid": QT_TRANSLATE_NOOP(
+        _CTX, "This answer did not pass the form's checks on this computer, so nothing "
+        "was filled in. It is kept here as it was sent."),
+    "forged_link": QT_TRANSLATE_NOOP(
+        _CTX, "This answer came with a link this book did not make (or one that was "
+        "changed), so nothing was filled in. It is kept here as it was sent."),
+    "expired_link": QT_TRANSLATE_NOOP(
+        _CTX, "This answer was sent after its link had expired, so nothing was filled "
+        "in. It is kept here as it was sent."),
+    "several_match": QT_TRANSLATE_NOOP(
+        _CTX, "Several customers have this phone number or e-mail address. Choose who "
+        "sent it."),
+    "new_customer": QT_TRANSLATE_NOOP(
+        _CTX, "No customer matched, so a new customer was added."),
+    "kept": QT_TRANSLATE_NOOP(
+        _CTX, "%1: the customer already had a value, which was kept."),
+    "not_valid_here": QT_TRANSLATE_NOOP(
+        _CTX, "%1: the answer does not fit the customer's field, so it is kept with the "
+        "answer only."),
+    "field_type": QT_TRANSLATE_NOOP(
+        _CTX, "%1: the custom field %2 is of another kind, so the answer is kept with the "
+        "answer only."),
+    "not_a_choice": QT_TRANSLATE_NOOP(
+        _CTX, "%1: the custom field %2 has no such choice, so the answer is kept with the "
+        "answer only."),
+    "file_missing": QT_TRANSLATE_NOOP(
+        _CTX, "%1: a file has not arrived yet; it will be attached when it does."),
+}
+
+#: The custom field type made for an item type, when ``field:NAME`` does not exist yet.
+_FIELD_TYPE_FOR = {
+    "text": FieldType.TEXT, "long_text": FieldType.LONG_TEXT, "number": FieldType.NUMBER,
+    "date": FieldType.DATE, "birthday": FieldType.DATE, "phone": FieldType.TEXT,
+    "email": FieldType.TEXT, "name": FieldType.TEXT, "address": FieldType.TEXT,
+}
+
+
+def note_text(note: Mapping[str, Any]) -> str:
+    """A stored note as English source text with its names filled in (the UI translates
+    the source first, in the "forms" context)."""
+    text = NOTE_TEXTS.get(str(note.get("code")), str(note.get("code")))
+    return text.replace("%1", str(note.get("label", ""))).replace("%2",
+                                                                  str(note.get("name", "")))
+
+
+@dataclass
+class ApplyResult:
+    status: str
+    answer_id: str
+    customer_id: int | None = None
+    created_customer: bool = False
+    notes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def apply_form_answer(book: Book, item: AnswerItem | Mapping[str, Any] | bytes) -> ApplyResult:
+    """Apply one sealed answer (its plaintext, the JSON object after the magic line, or
+    the parsed :class:`AnswerItem`). Idempotent by ``answer_id``.
+
+    Raises :class:`relay.forms.items.ItemFormatError` when it is not an answer at all
+    (the sync sets such an item aside); every other outcome is stored.
+    """
+    answer = _as_item(item)
+    blobs: list[str] = []
+    try:
+        with book.db.write() as s:
+            if s.scalar(select(FormAnswer.id).where(
+                    FormAnswer.answer_id == answer.answer_id)) is not None:
+                return ApplyResult(DUPLICATE, answer.answer_id)
+            result = _apply(book, s, answer, blobs)
+    except BaseException:
+        book.attachments.remove_blobs(blobs)
+        raise
+    log.info("form answer applied: %s%s", result.status,
+             f" (customer {result.customer_id})" if result.customer_id else "")
+    book.announce("forms")
+    if result.customer_id is not None:
+        book.announce("customers", [result.customer_id])
+    return result
+
+
+def store_form_file(book: Book, item: FileItem) -> bool:
+    """Keep an uploaded file (it arrives before its answer). If its answer is already
+    applied to a customer, it becomes their attachment now. False for a duplicate."""
+    if sniff_content_type(item.data) != item.content_type or item.content_type not in {
+            t for kinds in FILE_KINDS.values() for t in kinds} \
+            or not 0 < len(item.data) <= FILE_MAX_BYTES:
+        # Checked again here: the relay says what the bytes are; the bytes must agree.
+        raise ItemFormatError("form file is not the photo or PDF it claims to be")
+    blobs: list[str] = []
+    customer_id = None
+    try:
+        with book.db.write() as s:
+            if s.get(FormAnswerFile, item.file_id) is not None:
+                return False
+            s.add(FormAnswerFile(file_id=item.file_id, answer_id=item.answer_id,
+                                 item_key=item.key[:40], file_name=item.name[:255],
+                                 content_type=item.content_type, size=len(item.data),
+                                 sha256=item.sha256, data=item.data, received_at=utcnow()))
+            s.flush()
+            answer = s.scalar(select(FormAnswer).where(FormAnswer.answer_id == item.answer_id))
+            if answer is not None and answer.status == APPLIED and answer.customer_id:
+                customer_id = answer.customer_id
+                fields = _field_ids_for_files(s, answer)
+                _attach_files(book, s, answer, customer_id, fields, blobs, notes=None)
+    except BaseException:
+        book.attachments.remove_blobs(blobs)
+        raise
+    if customer_id is not None:
+        book.announce("customers", [customer_id])
+    return True
+
+
+def assign_pending(book: Book, answer_id: str, customer_id: int | None) -> int:
+    """The owner's decision for a pending answer: apply it to ``customer_id``, or to a new
+    customer (None). Returns the customer's id."""
+    blobs: list[str] = []
+    try:
+        with book.db.write() as s:
+            row = s.scalar(select(FormAnswer).where(FormAnswer.answer_id == answer_id))
+            if row is None:
+                raise FormAnswerNotFoundError()
+            if row.status != PENDING:
+                raise FormAnswerNotPendingError()
+            definition = _version(s, row)
+            assert definition is not None  # a pending answer was checked against it
+            created = False
+            if customer_id is None:
+                customer = CustomerService.create_in(s, {})
+                AuditService.timeline_add(s, customer.id, "created")
+                created = True
+            else:
+                customer = s.get(Customer, customer_id)
+                if customer is None:
+                    from app.errors import NotFoundError
+
+                    raise NotFoundError(f"customer {customer_id}")
+            notes = [n for n in row.notes if n.get("code") != "several_match"]
+            if created:
+                notes.append({"code": "new_customer"})
+            _fill(book, s, row, definition, customer, notes, blobs)
+            row.status, row.customer_id, row.candidates, row.notes = (
+                APPLIED, customer.id, [], notes)
+            cid = customer.id
+    except BaseException:
+        book.attachments.remove_blobs(blobs)
+        raise
+    book.announce("forms")
+    book.announce("customers", [cid])
+    return cid
+
+
+# --- the steps ------------------------------------------------------------------------------
+
+def _as_item(item: AnswerItem | Mapping[str, Any] | bytes) -> AnswerItem:
+    if isinstance(item, AnswerItem):
+        return item
+    if isinstance(item, bytes):
+        return read_answer(item)
+    if not isinstance(item, Mapping):
+        raise ItemFormatError("not a form answer")
+    try:
+        plaintext = ANSWER_MAGIC + json.dumps(dict(item), ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError):
+        raise ItemFormatError("not a form answer") from None
+    return read_answer(plaintext)
+
+
+def _apply(book: Book, s: Session, answer: AnswerItem, blobs: list[str]) -> ApplyResult:
+    row = FormAnswer(answer_id=answer.answer_id, form_id=answer.form_id, form_pk=None,
+                     version=answer.version, customer_id=None,
+                     identity=answer.identity.get("kind", "public"), status=REFUSED,
+                     submitted_at=dt.datetime.fromtimestamp(answer.submitted_at / 1000, dt.UTC)
+                     .replace(tzinfo=None),
+                     received_at=utcnow(), answer_values={},
+                     raw={"fields": answer.fields,
+                          "files": {k: [r.to_json() for r in v]
+                                    for k, v in answer.files.items()}},
+                     problems={}, notes=[], candidates=[], replaces=answer.replaces)
+    s.add(row)
+    result = ApplyResult(REFUSED, answer.answer_id)
+
+    def refuse(code: str) -> ApplyResult:
+        row.notes = [{"code": code}]
+        result.notes = row.notes
+        s.flush()
+        return result
+
+    form = s.scalar(select(Form).where(Form.form_id == answer.form_id))
+    if form is None:
+        return refuse("unknown_form")
+    row.form_pk = form.id
+    definition = _version(s, row)
+    if definition is None:
+        return refuse("unknown_version")
+    # The friend's date when they sent it bounds birthdays, as it did on the relay.
+    sent_day = dt.datetime.fromtimestamp(answer.submitted_at / 1000, JST).date()
+    checked = validate_answer(definition, answer.fields, answer.files, today=sent_day)
+    if not checked.ok:
+        row.problems = {k: {"code": p.code, "message": p.message}
+                        for k, p in checked.problems.items()}
+        return refuse("invalid")
+    row.answer_values = checked.values
+
+    customer: Customer | None = None
+    created = False
+    notes: list[dict[str, Any]] = []
+    if answer.identity.get("kind") == "link":
+        try:
+            user_id, claims = links.friend_of(answer.link_token or "", answer.form_id,
+                                              bytes(form.link_secret))
+        except links.LinkError:
+            return refuse("forged_link")
+        if answer.submitted_at > claims.expires_at * 1000:
+            return refuse("expired_link")
+        customer = s.scalar(select(Customer).where(Customer.line_user_id == user_id))
+        if customer is None:
+            customer = CustomerService.create_in(s, {"line_user_id": user_id})
+            AuditService.timeline_add(s, customer.id, "created")
+            created = True
+    else:
+        candidates = _matches(s, definition, checked.values)
+        if len(candidates) > 1:
+            row.status, row.candidates = PENDING, candidates
+            row.notes = [{"code": "several_match"}]
+            s.flush()
+            result.status, result.notes = PENDING, row.notes
+            return result
+        if candidates:
+            customer = s.get(Customer, candidates[0])
+        else:
+            customer = CustomerService.create_in(s, {})
+            AuditService.timeline_add(s, customer.id, "created")
+            created = True
+            notes.append({"code": "new_customer"})
+    assert customer is not None
+    _fill(book, s, row, definition, customer, notes, blobs)
+    row.status, row.customer_id, row.notes = APPLIED, customer.id, notes
+    if answer.replaces:
+        earlier = s.scalar(select(FormAnswer).where(
+            FormAnswer.answer_id == answer.replaces, FormAnswer.form_id == answer.form_id,
+            FormAnswer.customer_id == customer.id))
+        if earlier is not None:
+            earlier.status = REPLACED
+    s.flush()
+    return ApplyResult(APPLIED, answer.answer_id, customer.id, created, notes)
+
+
+def _version(s: Session, row: FormAnswer) -> FormDefinition | None:
+    if row.form_pk is None:
+        return None
+    version = s.get(FormVersion, (row.form_pk, row.version))
+    if version is None:
+        return None
+    try:
+        return parse_definition(version.definition)
+    except DefinitionError:  # stored by this book after the same check: a bug
+        log.exception("form version %d of form %d no longer parses", row.version,
+                      row.form_pk)
+        return None
+
+
+def _matches(s: Session, definition: FormDefinition, values: Mapping[str, Any]) -> list[int]:
+    """Customers with a phone number or e-mail address the answer gives."""
+    digits: set[str] = set()
+    emails: set[str] = set()
+    for item in definition.items:
+        value = values.get(item.key)
+        if item.type == "phone" and isinstance(value, str):
+            d = textnorm.phone_digits(value)
+            if d:
+                digits.add(d)
+        elif item.type == "email" and isinstance(value, str):
+            e = textnorm.email_key(value)
+            if e:
+                emails.add(e)
+    conditions = []
+    if digits:
+        conditions.append(Customer.phone_digits.in_(sorted(digits)))
+    if emails:
+        conditions.append(Customer.email_key.in_(sorted(emails)))
+    if not conditions:
+        return []
+    return sorted(s.scalars(select(Customer.id).where(or_(*conditions))))
+
+
+def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
+          customer: Customer, notes: list[dict[str, Any]], blobs: list[str]) -> None:
+    values = row.answer_values or {}
+    builtin: dict[str, Any] = {}
+    field_items: list[Item] = []
+    for item in definition.items:
+        if item.key not in values or item.to is None:
+            continue
+        if item.field_name is not None:
+            field_items.append(item)
+            continue
+        for name, value in _builtin_values(item, values[item.key]).items():
+            current = getattr(customer, name)
+            if current not in (None, "") and not item.overwrite:
+                if current != _comparable(name, value):
+                    notes.append({"code": "kept", "item": item.key, "label": item.label})
+                continue
+            try:
+                apply_fields(customer, {name: value})
+            except ValidationError:
+                notes.append({"code": "not_valid_here", "item": item.key,
+                              "label": item.label})
+                continue
+            builtin[name] = value
+    changed = [n for n in builtin]
+    for name in changed:
+        AuditService.timeline_add(s, customer.id, "field_changed", field=name)
+    if changed:
+        customer.updated_at = utcnow()
+        s.flush()
+        search.reindex(s, [customer.id])
+    fields_by_key = _custom_fields(s, field_items, notes)
+    for item in field_items:
+        fld = fields_by_key.get(item.key)
+        if fld is None or item.type == "file":
+            continue
+        _set_custom(book, s, customer.id, item, fld, values[item.key], notes)
+    _apply_tags(s, definition, values, customer.id)
+    _attach_files(book, s, row, customer.id,
+                  {k: f.id for k, f in fields_by_key.items()}, blobs, notes=notes)
+    AuditService.timeline_add(s, customer.id, "form_answered", form=definition.title,
+                              form_id=row.form_id, answer_id=row.answer_id,
+                              version=row.version)
+
+
+def _comparable(name: str, value: Any) -> Any:
+    if name == "birthday" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _builtin_values(item: Item, value: Any) -> dict[str, Any]:
+    """The built-in customer fields an item's clean value fills."""
+    to = item.to
+    if to == "name" and isinstance(value, dict):
+        out = {"name": value.get("name", "")}
+        if value.get("furigana"):
+            out["furigana"] = value["furigana"]
+        return out
+    if to == "address" and isinstance(value, dict):
+        out = {"address": value.get("address", "")}
+        if value.get("postal_code"):
+            out["postal_code"] = value["postal_code"]
+        return {k: v for k, v in out.items() if v}
+    if to in ("name", "furigana", "phone", "email", "birthday", "memo") \
+            and isinstance(value, str):
+        return {to: value}
+    return {}
+
+
+def _custom_fields(s: Session, items: list[Item],
+                   notes: list[dict[str, Any]]) -> dict[str, CustomField]:
+    """The custom field of each ``field:NAME`` item, created if missing."""
+    found: dict[str, CustomField] = {}
+    for item in items:
+        name = item.field_name
+        assert name is not None
+        fld = s.scalar(select(CustomField).where(CustomField.name == name))
+        if fld is None:
+            ftype = _new_field_type(item)
+            choices = [c.label for c in item.choices] if item.type == "choice" else []
+            position = (s.scalar(select(func.max(CustomField.position))) or 0) + 1
+            fld = CustomField(name=name, type=ftype.value, choices=choices, required=False,
+                              show_in_list=False, position=position, created_at=utcnow())
+            s.add(fld)
+            s.flush()
+            log.info("custom field %d created for a form answer", fld.id)
+        if not _compatible(item, FieldType(fld.type)):
+            notes.append({"code": "field_type", "item": item.key, "label": item.label,
+                          "name": name})
+            continue
+        found[item.key] = fld
+    return found
+
+
+def _new_field_type(item: Item) -> FieldType:
+    if item.type == "choice":
+        return FieldType.MULTI_CHOICE if item.multiple else FieldType.SINGLE_CHOICE
+    if item.type == "file":
+        return FieldType.IMAGE if item.accept == ("photo",) else FieldType.FILE
+    return _FIELD_TYPE_FOR[item.type]
+
+
+def _compatible(item: Item, ftype: FieldType) -> bool:
+    if ftype in (FieldType.TEXT, FieldType.LONG_TEXT):
+        return item.type not in ("file", "choice") or (item.type == "choice"
+                                                       and not item.multiple)
+    if ftype is FieldType.NUMBER:
+        return item.type == "number"
+    if ftype in (FieldType.DATE, FieldType.DATETIME):
+        return item.type in ("date", "birthday")
+    if ftype is FieldType.SINGLE_CHOICE:
+        return item.type == "choice" and not item.multiple
+    if ftype is FieldType.MULTI_CHOICE:
+        return item.type == "choice"
+    if ftype in (FieldType.IMAGE, FieldType.FILE):
+        return item.type == "file"
+    return False  # points: a balance, not something a friend types
+
+
+def _field_value(item: Item, value: Any) -> Any:
+    if item.type == "name" and isinstance(value, dict):
+        kana = value.get("furigana")
+        return f"{value.get('name', '')}（{kana}）" if kana else value.get("name", "")
+    if item.type == "address" and isinstance(value, dict):
+        postal = value.get("postal_code")
+        return f"〒{postal} {value.get('address', '')}".strip() if postal \
+            else value.get("address", "")
+    return value
+
+
+def _set_custom(book: Book, s: Session, customer_id: int, item: Item, fld: CustomField,
+                value: Any, notes: list[dict[str, Any]]) -> None:
+    if s.get(FieldValue, (customer_id, fld.id)) is not None and not item.overwrite:
+        notes.append({"code": "kept", "item": item.key, "label": item.label})
+        return
+    raw = _field_value(item, value)
+    ftype = FieldType(fld.type)
+    if ftype is FieldType.MULTI_CHOICE and isinstance(raw, str):
+        raw = [raw]
+    if ftype in (FieldType.SINGLE_CHOICE, FieldType.MULTI_CHOICE):
+        chosen = raw if isinstance(raw, list) else [raw]
+        if any(c not in fld.choices for c in chosen):
+            notes.append({"code": "not_a_choice", "item": item.key, "label": item.label,
+                          "name": fld.name})
+            return
+    try:
+        book.fields.set_value_in(s, customer_id, fld.id, raw, field=fld,
+                                 reason="form")
+    except ValidationError:
+        notes.append({"code": "not_valid_here", "item": item.key, "label": item.label})
+
+
+def _apply_tags(s: Session, definition: FormDefinition, values: Mapping[str, Any],
+                customer_id: int) -> None:
+    add: list[str] = list(definition.tags_on_answer)
+    remove: list[str] = []
+    for item in definition.items:
+        if item.type != "choice" or item.key not in values:
+            continue
+        chosen = values[item.key] if isinstance(values[item.key], list) else [values[item.key]]
+        for label in chosen:
+            choice = item.choice(label)
+            if choice is not None:
+                add += [t for t in choice.tags if t not in add]
+                remove += [t for t in choice.remove_tags if t not in remove]
+    remove = [t for t in remove if t not in add]  # both: adding wins
+    if add:
+        TagService.apply_in(s, [customer_id], TagService.ensure_in(s, add), add=True)
+    if remove:
+        existing = {r[0]: r[1] for r in s.execute(
+            select(Tag.id, Tag.name).where(Tag.name.in_(remove)))}
+        if existing:
+            TagService.apply_in(s, [customer_id], existing, add=False)
+
+
+def _field_ids_for_files(s: Session, answer: FormAnswer) -> dict[str, int]:
+    definition = _version(s, answer)
+    out: dict[str, int] = {}
+    if definition is None:
+        return out
+    for item in definition.items:
+        if item.type == "file" and item.field_name:
+            fid = s.scalar(select(CustomField.id).where(CustomField.name == item.field_name,
+                                                         CustomField.type.in_(
+                                                             ("image", "file"))))
+            if fid is not None:
+                out[item.key] = fid
+    return out
+
+
+def _attach_files(book: Book, s: Session, answer: FormAnswer, customer_id: int,
+                  field_ids: Mapping[str, int], blobs: list[str],
+                  notes: list[dict[str, Any]] | None) -> None:
+    """Turn the answer's received files into the customer's attachments."""
+    refs = (answer.answer_values or {})
+    wanted: dict[str, tuple[str, str]] = {}  # file_id -> (item key, sha256)
+    definition = _version(s, answer)
+    if definition is None:
+        return
+    labels = {i.key: i.label for i in definition.items}
+    for item in definition.items:
+        if item.type != "file":
+            continue
+        for ref in refs.get(item.key, []) or []:
+            if isinstance(ref, dict) and isinstance(ref.get("file_id"), str):
+                wanted[ref["file_id"]] = (item.key, str(ref.get("sha256", "")))
+    if not wanted:
+        return
+    rows = {f.file_id: f for f in s.scalars(select(FormAnswerFile).where(
+        FormAnswerFile.file_id.in_(sorted(wanted))).execution_options(populate_existing=True))}
+    missing_noted: set[str] = set()
+    for file_id, (key, digest) in wanted.items():
+        frow = rows.get(file_id)
+        if frow is None or frow.sha256 != digest:
+            if notes is not None and key not in missing_noted:
+                notes.append({"code": "file_missing", "item": key, "label": labels.get(key)})
+                missing_noted.add(key)
+            continue
+        if frow.attachment_id is not None or frow.data is None:
+            continue
+        blob: StoredBlob = book.attachments.store_stream(io.BytesIO(frow.data))
+        blobs.append(blob.blob_name)
+        frow.attachment_id = AttachmentService.insert_in(
+            s, customer_id, blob, file_name=frow.file_name or "file",
+            mime_type=frow.content_type, field_id=field_ids.get(key),
+            note=labels.get(key) or "")
+        frow.data = None

@@ -1,0 +1,227 @@
+"""The relay's copy of published form definitions (``relay_forms``, ``relay_form_versions``).
+
+A desktop publishes a form with ``PUT /v1/forms/{id}`` (:mod:`relay.forms.http`): the
+definition (not personal: the shop's own titles, labels and choices), its version, and the
+MAC key that verifies the form's per-friend links. Versions are immutable: publishing a
+version again with the same definition changes nothing; with another definition it is
+refused, and so is a version older than the newest. The relay's public pages (built on
+this) render the newest version and seal answers naming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy import update as sa_update
+
+from relay.forms.items import AnswerItem, FileItem, answer_plaintext, file_plaintext
+from relay.forms.links import friend_ref_hash
+from relay.forms.schema import DefinitionError, FormDefinition, parse_definition
+from relay.schema import devices, form_answers, form_versions, forms
+from relay.store import Store
+
+OPEN = "open"
+DELETED = "deleted"
+
+
+class VersionExists(Exception):
+    """This version was published before with another definition (versions are immutable)."""
+
+
+class StaleVersion(Exception):
+    """A newer version of the form is published already."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(f"version {current} is published")
+        self.current = current
+
+
+class FormDeleted(Exception):
+    """The form was deleted; its id is not used again."""
+
+
+class DeviceGone(Exception):
+    """The device was revoked after it authenticated."""
+
+
+class FormGone(Exception):
+    """The form is unknown or was deleted (a friend may still have its page open)."""
+
+
+class FormClosed(Exception):
+    """The form takes no answers now: before ``open_from``, from ``open_until`` on, or it
+    has its ``max_answers``."""
+
+
+class AlreadyAnswered(Exception):
+    """This friend answered this form already and it takes one answer per friend."""
+
+
+class NoDevice(Exception):
+    """No paired device to seal the answer for: nothing was stored."""
+
+
+@dataclass(frozen=True)
+class Published:
+    form_id: str
+    version: int
+    digest: str
+    created: bool  # False when this exact version was there already
+
+
+@dataclass(frozen=True)
+class PublishedForm:
+    form_id: str
+    version: int
+    digest: str
+    definition: FormDefinition
+    link_mac_key: bytes | None
+    state: str
+
+
+class FormStore:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def publish(self, device_id: str, form_id: str, version: int, definition: FormDefinition,
+                link_mac_key: bytes | None, now_ms: int) -> Published:
+        digest = definition.digest()
+        with self._store.write_transaction() as conn:
+            if conn.execute(select(devices.c.id).where(
+                    devices.c.id == device_id, devices.c.revoked_at.is_(None))).first() is None:
+                raise DeviceGone
+            row = conn.execute(select(forms.c.version, forms.c.state)
+                               .where(forms.c.form_id == form_id).with_for_update()).first()
+            if row is not None and row.state == DELETED:
+                raise FormDeleted
+            existing = conn.execute(select(form_versions.c.digest).where(
+                form_versions.c.form_id == form_id,
+                form_versions.c.version == version)).scalar()
+            if existing is not None:
+                if existing != digest:
+                    raise VersionExists
+                if link_mac_key is not None:
+                    conn.execute(sa_update(forms).where(forms.c.form_id == form_id)
+                                 .values(link_mac_key=link_mac_key, updated_at=now_ms))
+                return Published(form_id, version, digest, created=False)
+            if row is not None and version < row.version:
+                raise StaleVersion(row.version)
+            conn.execute(insert(form_versions).values(
+                form_id=form_id, version=version, digest=digest,
+                definition=definition.canonical_bytes(), published_at=now_ms))
+            if row is None:
+                conn.execute(insert(forms).values(
+                    form_id=form_id, device_id=device_id, link_mac_key=link_mac_key,
+                    version=version, state=OPEN, created_at=now_ms, updated_at=now_ms))
+            else:
+                values: dict[str, object] = {"version": version, "updated_at": now_ms,
+                                             "device_id": device_id}
+                if link_mac_key is not None:
+                    values["link_mac_key"] = link_mac_key
+                conn.execute(sa_update(forms).where(forms.c.form_id == form_id).values(**values))
+        return Published(form_id, version, digest, created=True)
+
+    def get(self, form_id: str, version: int | None = None) -> PublishedForm | None:
+        """The form at ``version`` (default: the newest), or None when unknown."""
+        with self._store.read_transaction() as conn:
+            row = conn.execute(select(forms).where(forms.c.form_id == form_id)).first()
+            if row is None:
+                return None
+            if row.state == DELETED:
+                return PublishedForm(form_id, row.version, "", _EMPTY, None, DELETED)
+            wanted = row.version if version is None else version
+            vrow = conn.execute(select(form_versions.c.digest, form_versions.c.definition)
+                                .where(form_versions.c.form_id == form_id,
+                                       form_versions.c.version == wanted)).first()
+        if vrow is None:
+            return None
+        try:
+            definition = parse_definition(json.loads(bytes(vrow.definition)))
+        except (DefinitionError, ValueError):  # stored by us, checked before: a bug
+            raise RuntimeError(f"form {form_id} version {wanted} no longer parses") from None
+        return PublishedForm(form_id, wanted, vrow.digest, definition, row.link_mac_key,
+                             row.state)
+
+    def delete(self, form_id: str, now_ms: int) -> bool:
+        """Take a form down: its versions are deleted, its id stays refused."""
+        with self._store.write_transaction() as conn:
+            done = conn.execute(sa_update(forms).where(
+                forms.c.form_id == form_id, forms.c.state == OPEN)
+                .values(state=DELETED, link_mac_key=None, updated_at=now_ms)).rowcount
+            conn.execute(delete(form_versions).where(form_versions.c.form_id == form_id))
+            conn.execute(delete(form_answers).where(form_answers.c.form_id == form_id))
+        return bool(done)
+
+    def accept_answer(self, answer: AnswerItem, files: Sequence[FileItem],
+                      friend_ref: str | None, now_ms: int) -> tuple[AnswerItem, list[int]]:
+        """Take an answer already checked (link and :func:`validate_answer`) against the
+        version it names: in one durable transaction, check that the form still
+        takes answers, keep one answer per friend (``friend_ref`` from the link's
+        :class:`~relay.forms.links.LinkClaims`, None for a public link), count it, and
+        seal and queue it with its files (files first) for every paired device.
+
+        When the form lets a friend edit their last answer, a second answer ``replaces``
+        the first (set here). Returns the answer as sealed and its queue seqs. Raises
+        :class:`FormGone`, :class:`FormClosed`, :class:`AlreadyAnswered` or
+        :class:`NoDevice`; nothing is stored then.
+        """
+        with self._store.write_transaction() as conn:
+            row = conn.execute(select(forms.c.version, forms.c.state).where(
+                forms.c.form_id == answer.form_id).with_for_update()).first()
+            if row is None or row.state != OPEN:
+                raise FormGone
+            # An older version's page still open when a newer one was published: its
+            # answer is taken against that version (versions stay, immutable).
+            vrow = conn.execute(select(form_versions.c.definition).where(
+                form_versions.c.form_id == answer.form_id,
+                form_versions.c.version == answer.version)).first()
+            if vrow is None:
+                raise FormGone
+            definition = parse_definition(json.loads(bytes(vrow.definition)))
+            now = dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC)
+            if not definition.is_open(now):
+                raise FormClosed
+            if definition.max_answers is not None and conn.execute(
+                    select(func.count()).select_from(form_answers).where(
+                        form_answers.c.form_id == answer.form_id)).scalar_one() \
+                    >= definition.max_answers:
+                raise FormClosed
+            friend_hash = None if friend_ref is None else friend_ref_hash(answer.form_id,
+                                                                          friend_ref)
+            if friend_hash is not None and definition.one_answer_per_friend:
+                earlier = conn.execute(
+                    select(form_answers.c.answer_id).where(
+                        form_answers.c.form_id == answer.form_id,
+                        form_answers.c.friend_hash == friend_hash)
+                    .order_by(form_answers.c.received_at.desc()).limit(1)).scalar()
+                if earlier is not None:
+                    if not definition.may_edit_last_answer:
+                        raise AlreadyAnswered
+                    answer = dataclasses.replace(answer, replaces=earlier)
+            plaintexts = [file_plaintext(f) for f in files] + [answer_plaintext(answer)]
+            seqs = self._store.queue_items_in(conn, plaintexts, now_ms)
+            if seqs is None:
+                raise NoDevice
+            conn.execute(insert(form_answers).values(
+                answer_id=answer.answer_id, form_id=answer.form_id, friend_hash=friend_hash,
+                received_at=now_ms))
+        return answer, seqs
+
+
+_EMPTY = FormDefinition(title="", items=())
+
+
+def queue_answer(store: Store, answer: AnswerItem, files: Sequence[FileItem],
+                 now_ms: int) -> list[int] | None:
+    """Seal an accepted answer and its files for every paired device and queue them, files
+    first, in one durable transaction (the pages call this once the answer passed
+    :func:`relay.forms.schema.validate_answer`). Their seqs, or None when no device is
+    paired (then nothing is stored and the friend must be told to try later). The caller
+    wakes waiting long-polls (``RelayService.new_events.notify``)."""
+    plaintexts = [file_plaintext(f) for f in files] + [answer_plaintext(answer)]
+    return store.queue_items(plaintexts, now_ms)
