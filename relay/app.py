@@ -9,8 +9,14 @@ Routes (see docs/relay.md for the full contract):
 * ``GET  /v1/events``            a device pulls its sealed events (long-poll)
 * ``POST /v1/events/ack``        a device deletes what it has safely stored
 * ``PUT/DELETE /v1/media...``    a device uploads (or removes) an image to send on LINE
+* ``PUT  /v1/channel-secret``     a device hands over (or replaces) its shop's channel secret
 * ``GET  /m/{token}``            that image, for LINE and the customer (relay.media_http)
 * ``PUT/GET/DELETE /v1/forms/{id}``  a device publishes a form's definition (relay.forms)
+* ``/admin...``                  the owner's admin page (relay.admin), with RELAY_ADMIN_SECRET
+
+Every route but ``/m/`` and ``/admin`` also answers under ``/shops/{shop_id}``: that is
+the address of one shop on a relay serving several (:mod:`relay.shops`); the routes at the
+root belong to the ``default`` shop.
 
 The relay holds no channel access token and no customer book: it can verify what LINE
 sends and seal it for the shop's desktops, nothing more.
@@ -34,7 +40,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from relay import CONTRACT_VERSION
 from relay.config import Settings
@@ -47,7 +53,16 @@ from relay.pairing_tries import LOCK_SECONDS, MAX_FAILED_TRIES, PairingTries, is
 from relay.responses import error as _error
 from relay.responses import ok as _ok
 from relay.responses import unauthorized as _unauthorized
+from relay.schema import DEFAULT_SHOP
 from relay.sealing import PUBLIC_KEY_LENGTH, delivery_plaintext, is_usable_public_key
+from relay.shops import (
+    RECHECK_AFTER_SECONDS,
+    SecretBox,
+    ShopSecrets,
+    UnknownShop,
+    is_shop_id,
+    normalize_channel_secret,
+)
 from relay.store import EventBatch, PairingRefused, PurgeCounts, Store
 from relay.wakeup import NewEvents
 from relay.webhook import (
@@ -104,6 +119,9 @@ class RelayService:
         self.media = MediaStore(store)
         self.pairing_tries = PairingTries()
         self.forms = FormStore(store)
+        self.shops = ShopSecrets(
+            store.sealed_channel_secret, env_secret=settings.channel_secret,
+            box=SecretBox(settings.admin_secret) if settings.admin_secret else None)
         self.clock = clock
         self.purge_interval = purge_interval
         self.recheck_interval = recheck_interval
@@ -113,8 +131,12 @@ class RelayService:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.note_no_device = _Throttled(
             webhook_log, "no device is paired yet: answered 503 to %d webhook(s) (%d events "
-            "in the latest) so LINE redelivers them later; run `python -m relay pair` on "
-            "this host and pair the desktop")
+            "in the latest) so LINE redelivers them later; pair the shop's desktop (admin "
+            "page, or `python -m relay pair` on this host)")
+        self.note_no_secret = _Throttled(
+            webhook_log, "a shop has no channel secret yet: answered 503 to %d webhook(s) "
+            "(%d bytes in the latest); pair its desktop, which hands it over, or set "
+            "LINE_CHANNEL_SECRET")
         self.note_bad_signature = _Throttled(
             webhook_log, "refused %d webhook(s) with a missing or wrong x-line-signature "
             "(%d bytes in the latest); check LINE_CHANNEL_SECRET if this continues")
@@ -134,6 +156,10 @@ class RelayService:
         if self.settings.public_url is None:
             media_log.info("RELAY_PUBLIC_URL is not set: image uploads (PUT /v1/media) are "
                            "refused until it is")
+        if self.settings.admin_secret is not None:
+            from relay.admin import announce_first_link
+
+            await run_in_threadpool(announce_first_link, self)
 
     def begin_shutdown(self) -> None:
         """Release long-polls so the server can close connections (call on the loop)."""
@@ -183,6 +209,9 @@ def create_app(service: RelayService) -> Starlette:
     store = service.store
 
     async def webhook(request: Request) -> Response:
+        shop = _shop(request)
+        if shop is None:
+            return _error(404, "no_such_shop")
         declared = request.headers.get("content-length")
         if declared is not None:
             try:
@@ -200,9 +229,23 @@ def create_app(service: RelayService) -> Starlette:
             return _error(413, "body_too_large")
         except ClientDisconnect:
             return Response(status_code=400)
-        if not signature_ok(settings.channel_secret, body, signature):
-            service.note_bad_signature(len(body))
-            return _error(401, "bad_signature")
+        try:
+            secret = await _secret(shop)
+        except UnknownShop:
+            return _error(404, "no_such_shop")
+        if secret is None:
+            service.note_no_secret(len(body))
+            return _error(503, "no_channel_secret", {"Retry-After": "60"})
+        if not signature_ok(secret, body, signature):
+            # Another relay instance (or this one, a moment ago) may have just replaced the
+            # shop's secret: look once more before refusing.
+            fresher = None
+            if service.shops.age(shop) >= RECHECK_AFTER_SECONDS:
+                fresher = await run_in_threadpool(service.shops.secret_for, shop,
+                                                  fresh_after=RECHECK_AFTER_SECONDS)
+            if fresher is None or not signature_ok(fresher, body, signature):
+                service.note_bad_signature(len(body))
+                return _error(401, "bad_signature")
         try:
             hook = parse_webhook(body)
         except NotAWebhook:
@@ -212,7 +255,7 @@ def create_app(service: RelayService) -> Starlette:
         assert service.writer is not None
         delivery = EventBatch(hook.event_ids, delivery_plaintext(signature, body))
         try:
-            outcome = await service.writer.submit(delivery)
+            outcome = await service.writer.submit(delivery, shop)
         except NoDeviceError:
             service.note_no_device(len(hook.event_ids))
             return _error(503, "no_device_paired", {"Retry-After": "60"})
@@ -225,8 +268,16 @@ def create_app(service: RelayService) -> Starlette:
         return _ok()
 
     async def healthz(request: Request) -> Response:
+        shop = request.path_params.get("shop_id")
         try:
-            depth = await run_in_threadpool(store.queue_depth)
+            if shop is not None:
+                # A shop's address answers only if the shop exists, with its own queue.
+                if not is_shop_id(shop):
+                    return _error(404, "no_such_shop")
+                await _secret(shop)
+            depth = await run_in_threadpool(store.queue_depth, shop)
+        except UnknownShop:
+            return _error(404, "no_such_shop")
         except Exception:
             log.exception("health check could not read the database")
             return JSONResponse({"status": "database_unavailable"}, status_code=503)
@@ -234,6 +285,9 @@ def create_app(service: RelayService) -> Starlette:
                              "queue_depth": depth})
 
     async def pair(request: Request) -> Response:
+        shop = _shop(request)
+        if shop is None:
+            return _error(404, "no_such_shop")
         data = await _json_object(request)
         if data is None:
             return _error(400, "bad_json")
@@ -250,6 +304,12 @@ def create_app(service: RelayService) -> Starlette:
             return _error(400, "bad_public_key", message=(
                 "This public key cannot be used (it is a low-order X25519 point, such as "
                 "all zeros). Make a new key pair and pair again."))
+        offered = None
+        if data.get("channel_secret") is not None:
+            channel_secret = normalize_channel_secret(data.get("channel_secret"))
+            if channel_secret is None:
+                return _error(400, "bad_channel_secret")
+            offered = service.shops.offered(shop, channel_secret)
         address = request.client.host if request.client else None
         tries = service.pairing_tries
         wait = tries.begin(address, service.clock())
@@ -259,18 +319,42 @@ def create_app(service: RelayService) -> Starlette:
                           message=f"Too many wrong pairing codes came from this address. "
                                   f"Wait {minutes} minute(s), then enter the code again.")
         try:
-            paired = await run_in_threadpool(store.pair_device, code, name.strip(),
-                                             public_key, service.now_ms())
+            paired = await run_in_threadpool(
+                lambda: store.pair_device(code, name.strip(), public_key, service.now_ms(),
+                                          shop_id=shop,
+                                          sealed_secret=offered.sealed if offered else None))
         except PairingRefused:
             if tries.just_locked(address):
                 _note_address_locked(address, bool(settings.trusted_proxies))
             return _error(403, "pairing_refused")
+        except UnknownShop:
+            tries.succeeded(address)
+            return _error(404, "no_such_shop")
         except Exception:
             tries.succeeded(address)  # the database failed: that was not a wrong guess
             raise
         tries.succeeded(address)
-        return JSONResponse({"device_id": paired.device_id, "token": paired.token},
-                            status_code=201)
+        answer = {"device_id": paired.device_id, "token": paired.token}
+        if offered is not None:
+            service.shops.forget(shop)
+            answer["channel_secret"] = offered.answer
+        return JSONResponse(answer, status_code=201)
+
+    async def channel_secret(request: Request) -> Response:
+        shop = _shop(request)
+        device_id = None if shop is None else await _authenticate(request)
+        if device_id is None:
+            return _unauthorized()
+        data = await _json_object(request)
+        secret = None if data is None else normalize_channel_secret(data.get("channel_secret"))
+        if secret is None:
+            return _error(400, "bad_channel_secret")
+        assert shop is not None
+        offered = service.shops.offered(shop, secret)
+        if offered.sealed is not None:
+            await run_in_threadpool(store.set_channel_secret, shop, offered.sealed)
+            service.shops.forget(shop)
+        return JSONResponse({"channel_secret": offered.answer})
 
     async def unpair(request: Request) -> Response:
         device_id = await _authenticate(request)
@@ -322,11 +406,20 @@ def create_app(service: RelayService) -> Starlette:
         return JSONResponse({"deleted": deleted})
 
     async def _authenticate(request: Request) -> str | None:
+        """The device presenting the request's token, if it belongs to the address's shop."""
+        shop = _shop(request)
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        if shop is None or scheme.lower() != "bearer" or not token.strip():
             return None
-        return await run_in_threadpool(store.authenticate, token.strip(), service.now_ms())
+        return await run_in_threadpool(store.authenticate, token.strip(), service.now_ms(),
+                                       shop)
+
+    async def _secret(shop: str) -> bytes | None:
+        known, secret = service.shops.peek(shop)
+        if known:
+            return secret
+        return await run_in_threadpool(service.shops.secret_for, shop)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -336,16 +429,24 @@ def create_app(service: RelayService) -> Starlette:
         finally:
             await service.stop()
 
-    routes = [
-        Route("/line/webhook", webhook, methods=["POST"]),
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/v1/devices", pair, methods=["POST"]),
-        Route("/v1/devices/{device_id}", unpair, methods=["DELETE"]),
-        Route("/v1/events", pull, methods=["GET"]),
-        Route("/v1/events/ack", ack, methods=["POST"]),
-        *media_routes(settings, service.media, service.now_ms, _authenticate),
-        *form_routes(service.forms, service.now_ms, _authenticate),
-    ]
+    def shop_routes() -> list[BaseRoute]:
+        return [
+            Route("/line/webhook", webhook, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/v1/devices", pair, methods=["POST"]),
+            Route("/v1/devices/{device_id}", unpair, methods=["DELETE"]),
+            Route("/v1/events", pull, methods=["GET"]),
+            Route("/v1/events/ack", ack, methods=["POST"]),
+            Route("/v1/channel-secret", channel_secret, methods=["PUT"]),
+            *media_routes(settings, service.media, service.now_ms, _authenticate),
+            *form_routes(service.forms, service.now_ms, _authenticate),
+        ]
+
+    routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]
+    if settings.admin_secret is not None:
+        from relay.admin import admin_routes
+
+        routes.extend(admin_routes(service))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
     return app
@@ -361,6 +462,12 @@ def _note_address_locked(address: str | None, behind_trusted_proxy: bool) -> Non
     log.warning("an address sent %d wrong pairing codes and is refused for %d minutes; the "
                 "pairing code stays open for others.%s", MAX_FAILED_TRIES,
                 int(LOCK_SECONDS // 60), hint)
+
+
+def _shop(request: Request) -> str | None:
+    """The shop whose address the request came to (None: not a shop id at all)."""
+    shop = request.path_params.get("shop_id", DEFAULT_SHOP)
+    return shop if isinstance(shop, str) and is_shop_id(shop) else None
 
 
 async def _json_object(request: Request) -> dict[str, Any] | None:

@@ -2,9 +2,12 @@
 
 | variable               | meaning                                                     |
 |------------------------|-------------------------------------------------------------|
-| LINE_CHANNEL_SECRET    | the channel secret; signs LINE's webhooks (``serve`` only)  |
+| LINE_CHANNEL_SECRET    | the default shop's channel secret; signs LINE's webhooks    |
+| RELAY_ADMIN_SECRET     | turns on the admin page (its password) and lets desktops    |
+|                        | hand the relay their channel secret (kept sealed with it)   |
 | RELAY_DATABASE_URL     | SQLAlchemy URL; default ``sqlite:///relay.db`` (cwd)        |
 | RELAY_PUBLIC_URL       | the relay's public https base URL; media links start with it |
+|                        | (default: what Render, Fly.io or Railway say it is)         |
 | RELAY_RETENTION_DAYS   | unacknowledged events are purged after this; default 14     |
 | RELAY_MEDIA_DAYS       | uploaded images are served, then purged, after; default 14  |
 | RELAY_MEDIA_MAX_MB     | images one device may keep stored, in MB; default 500       |
@@ -33,6 +36,16 @@ DEFAULT_HEADER_TIMEOUT = 10.0
 DEFAULT_BODY_TIMEOUT = 120.0
 DEFAULT_KEEPALIVE_TIMEOUT = 5.0  # uvicorn's own default
 DEFAULT_MAX_CONNECTIONS = 500
+MIN_ADMIN_SECRET_CHARS = 16
+
+#: Every variable the relay reads (the deployment files' tests check they name no other).
+ENV_VARS = ("LINE_CHANNEL_SECRET", "RELAY_ADMIN_SECRET", "RELAY_DATABASE_URL",
+            "RELAY_PUBLIC_URL", "RELAY_RETENTION_DAYS", "RELAY_MEDIA_DAYS",
+            "RELAY_MEDIA_MAX_MB", "RELAY_HEADER_TIMEOUT", "RELAY_BODY_TIMEOUT",
+            "RELAY_KEEPALIVE_TIMEOUT", "RELAY_MAX_CONNECTIONS", "RELAY_TRUSTED_PROXIES",
+            "PORT")
+#: What hosting platforms set by themselves, read for RELAY_PUBLIC_URL's default.
+PLATFORM_URL_VARS = ("RENDER_EXTERNAL_URL", "FLY_APP_NAME", "RAILWAY_PUBLIC_DOMAIN")
 
 
 class ConfigError(Exception):
@@ -42,7 +55,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Settings:
     # repr=False: a Settings printed in a traceback or a log must not show the secret.
-    channel_secret: bytes = field(repr=False)
+    channel_secret: bytes | None = field(repr=False)
     database_url: str = DEFAULT_DATABASE_URL
     public_url: str | None = None
     retention_days: int = DEFAULT_RETENTION_DAYS
@@ -55,18 +68,27 @@ class Settings:
     #: Addresses or networks of the reverse proxy in front (e.g. ``("127.0.0.1",)`` for
     #: Caddy on the same host), or ``("*",)``; empty: X-Forwarded-For is ignored.
     trusted_proxies: tuple[str, ...] = ()
+    admin_secret: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *,
                  require_secret: bool = True) -> Settings:
-        """Read the settings; ``require_secret=False`` for host commands (pair, devices)."""
+        """Read the settings; ``require_secret=False`` for host commands (pair, devices).
+
+        ``serve`` needs LINE_CHANNEL_SECRET or RELAY_ADMIN_SECRET: with the second, each
+        shop's desktop gives the relay its channel secret when it pairs."""
         env = os.environ if env is None else env
         secret = env.get("LINE_CHANNEL_SECRET", "").strip()
-        if require_secret and not secret:
+        admin = env.get("RELAY_ADMIN_SECRET", "").strip()
+        if admin and len(admin) < MIN_ADMIN_SECRET_CHARS:
+            raise ConfigError(f"RELAY_ADMIN_SECRET must be at least {MIN_ADMIN_SECRET_CHARS} "
+                              "characters long (a random one is best)")
+        if require_secret and not secret and not admin:
             raise ConfigError(
                 "LINE_CHANNEL_SECRET is not set. Copy the channel secret from the LINE "
-                "Developers console (Messaging API channel, Basic settings).")
-        public_url = env.get("RELAY_PUBLIC_URL", "").strip() or None
+                "Developers console (Messaging API channel, Basic settings), or set "
+                "RELAY_ADMIN_SECRET so that the shop's desktop can hand it over.")
+        public_url = env.get("RELAY_PUBLIC_URL", "").strip() or platform_url(env)
         if public_url is not None:
             parts = urlsplit(public_url)
             if parts.scheme not in ("https", "http") or not parts.netloc:
@@ -74,7 +96,8 @@ class Settings:
                                   "https://relay.example.jp")
             public_url = public_url.rstrip("/")
         return cls(
-            channel_secret=secret.encode("utf-8"),
+            channel_secret=secret.encode("utf-8") or None,
+            admin_secret=admin.encode("utf-8") or None,
             database_url=normalize_database_url(
                 env.get("RELAY_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL),
             public_url=public_url,
@@ -91,6 +114,23 @@ class Settings:
                                           DEFAULT_MAX_CONNECTIONS, unit="connections"),
             trusted_proxies=_trusted_proxies(env.get("RELAY_TRUSTED_PROXIES", "")),
         )
+
+
+def platform_url(env: Mapping[str, str]) -> str | None:
+    """The public https address a hosting platform gave the relay, if it says so.
+
+    Render sets RENDER_EXTERNAL_URL, Fly.io FLY_APP_NAME (the app answers at
+    ``<name>.fly.dev``), Railway RAILWAY_PUBLIC_DOMAIN once a domain is generated."""
+    render = env.get("RENDER_EXTERNAL_URL", "").strip()
+    if render:
+        return render
+    fly = env.get("FLY_APP_NAME", "").strip()
+    if fly:
+        return f"https://{fly}.fly.dev"
+    railway = env.get("RAILWAY_PUBLIC_DOMAIN", "").strip()
+    if railway:
+        return f"https://{railway}"
+    return None
 
 
 def normalize_database_url(url: str) -> str:

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from relay.schema import DEFAULT_SHOP
 from relay.store import EventBatch, IngestOutcome, Store
 
 log = logging.getLogger("relay.ingest")
@@ -42,6 +43,7 @@ class _Job:
     events: EventBatch
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[IngestOutcome] = field(repr=False)
+    shop_id: str = DEFAULT_SHOP
 
 
 class IngestWriter:
@@ -67,15 +69,15 @@ class IngestWriter:
             self._thread.join(timeout)
             self._thread = None
 
-    async def submit(self, events: EventBatch) -> IngestOutcome:
-        """Store one webhook's events; returns once they are durable.
+    async def submit(self, events: EventBatch, shop_id: str = DEFAULT_SHOP) -> IngestOutcome:
+        """Store one webhook's events for ``shop_id``; returns once they are durable.
 
-        Raises :class:`NoDeviceError` before any device is paired.
+        Raises :class:`NoDeviceError` while the shop has no device paired.
         """
         if self._stopping:
             raise WriterStoppedError
         loop = asyncio.get_running_loop()
-        job = _Job(events, loop, loop.create_future())
+        job = _Job(events, loop, loop.create_future(), shop_id)
         self._jobs.put(job)
         return await job.future
 
@@ -111,7 +113,8 @@ class IngestWriter:
         now_ms = int(self._clock() * 1000)
         results: list[tuple[_Job, IngestOutcome | BaseException]]
         try:
-            outcomes = self._store.store_events([job.events for job in batch], now_ms)
+            outcomes = self._store.store_events([job.events for job in batch], now_ms,
+                                                [job.shop_id for job in batch])
         except Exception:
             if len(batch) == 1:
                 log.exception("storing a webhook failed; LINE will redeliver it")
@@ -123,10 +126,8 @@ class IngestWriter:
                     self._process([job])
                 return
         else:
-            if outcomes is None:
-                results = [(job, NoDeviceError()) for job in batch]
-            else:
-                results = list(zip(batch, outcomes, strict=True))
+            results = [(job, NoDeviceError() if outcome is None else outcome)
+                       for job, outcome in zip(batch, outcomes, strict=True)]
         stored = any(isinstance(r, IngestOutcome) and r.stored for _, r in results)
         # One hop back per event loop (there is one in practice), not one per request.
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Job, object]]] = {}

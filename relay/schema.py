@@ -7,7 +7,12 @@ the media tables: images a desktop uploads to be sent to customers, which the re
 be able to read in order to serve them (see docs/relay.md, "Media").
 
 The schema is created on start with ``metadata.create_all``; ``relay_meta`` records its
-version so a later relay can upgrade it, and an older relay refuses a newer database.
+version so a later relay can upgrade it (:mod:`relay.migrations`), and an older relay
+refuses a newer database.
+
+Version 2 adds shops: one relay may serve several LINE channels (``relay_shops``), each
+with its own webhook path, channel secret, pairing codes and devices. Every version-1
+database becomes the ``default`` shop.
 Tables added later (the media tables) are created by ``create_all`` on an existing
 database too; they do not bump the version, because an older relay that ignores them
 still works correctly on the rest.
@@ -27,7 +32,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: The shop of a single-shop relay, and of everything a version-1 database held.
+DEFAULT_SHOP = "default"
 
 metadata = MetaData()
 
@@ -39,6 +47,18 @@ meta = Table(
     Column("value", BigInteger, nullable=False),
 )
 
+#: The shops (LINE channels) this relay serves. ``channel_secret`` is the shop's channel
+#: secret sealed with a key derived from RELAY_ADMIN_SECRET (:mod:`relay.shops`), or NULL
+#: when the relay uses LINE_CHANNEL_SECRET (the default shop) or none was given yet.
+shops = Table(
+    "relay_shops",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("channel_secret", LargeBinary, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+
 #: Paired desktops. The token is stored only as its SHA-256; the name is the label the shop
 #: typed when pairing (shown by ``python -m relay devices``, never logged).
 devices = Table(
@@ -47,6 +67,7 @@ devices = Table(
     Column("id", String(32), primary_key=True),
     Column("name", String(100), nullable=False),
     Column("public_key", LargeBinary(32), nullable=False),
+    Column("shop_id", String(32), nullable=False, server_default=DEFAULT_SHOP),
     Column("token_hash", LargeBinary(32), nullable=False, unique=True),
     Column("paired_at", BigInteger, nullable=False),
     Column("last_seen_at", BigInteger, nullable=True),
@@ -63,16 +84,20 @@ pairing_codes = Table(
     Column("expires_at", BigInteger, nullable=False),
     Column("failed_tries", Integer, nullable=False, default=0),
     Column("state", String(10), nullable=False, default="open"),
+    Column("shop_id", String(32), nullable=False, server_default=DEFAULT_SHOP),
 )
 
 #: Every accepted LINE event: its sequence number and webhookEventId (the de-duplication
-#: key, kept for the retention period). No payload.
+#: key, kept for the retention period), per shop: one shop's ids never hide another's.
+#: No payload.
 events = Table(
     "relay_events",
     metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
-    Column("webhook_event_id", String(128), nullable=False, unique=True),
+    Column("shop_id", String(32), nullable=False, server_default=DEFAULT_SHOP),
+    Column("webhook_event_id", String(128), nullable=False),
     Column("received_at", BigInteger, nullable=False),
+    UniqueConstraint("shop_id", "webhook_event_id", name="relay_events_shop_event"),
     Index("relay_events_received_at", "received_at"),
 )
 
@@ -169,4 +194,14 @@ form_answers = Table(
     Column("friend_hash", LargeBinary(32), nullable=True),
     Column("received_at", BigInteger, nullable=False),
     Index("relay_form_answers_friend", "form_id", "friend_hash"),
+)
+
+#: One-time links to the admin page (RELAY_ADMIN_SECRET set): the token only as SHA-256,
+#: deleted when used; at most one at a time. New in version 2.
+admin_links = Table(
+    "relay_admin_links",
+    metadata,
+    Column("token_hash", LargeBinary(32), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
 )

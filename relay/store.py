@@ -41,9 +41,20 @@ from sqlalchemy import (
 from sqlalchemy import update as sa_update
 from sqlalchemy.engine import make_url
 
-from relay import credentials, schema
-from relay.schema import devices, events, meta, pairing_codes, queue, seal_failures
+from relay import credentials, migrations, schema
+from relay.schema import (
+    DEFAULT_SHOP,
+    admin_links,
+    devices,
+    events,
+    meta,
+    pairing_codes,
+    queue,
+    seal_failures,
+    shops,
+)
 from relay.sealing import seal_bytes
+from relay.shops import MAX_SHOP_NAME_CHARS, UnknownShop, new_shop_id
 
 log = logging.getLogger("relay.store")
 
@@ -65,6 +76,15 @@ class PairingRefused(Exception):
 
 
 @dataclass(frozen=True)
+class ShopInfo:
+    shop_id: str
+    name: str
+    created_at: int
+    has_secret: bool
+    devices: int  # active ones
+
+
+@dataclass(frozen=True)
 class PairedDevice:
     device_id: str
     token: str
@@ -80,6 +100,7 @@ class DeviceInfo:
     pending: int
     #: events not kept for this device because they could not be sealed to its key
     seal_failures: int = 0
+    shop_id: str = DEFAULT_SHOP
 
 
 @dataclass(frozen=True)
@@ -126,8 +147,11 @@ class EventBatch:
 _LOCK_LAST_SEQ = (select(meta.c.value).where(meta.c.key == bindparam("meta_key"))
                   .with_for_update())
 _LIVE_DEVICE_KEYS = (select(devices.c.id, devices.c.public_key)
-                     .where(devices.c.revoked_at.is_(None)).order_by(devices.c.id))
+                     .where(devices.c.revoked_at.is_(None),
+                            devices.c.shop_id == bindparam("shop_id"))
+                     .order_by(devices.c.id))
 _KNOWN_EVENT_IDS = select(events.c.webhook_event_id).where(
+    events.c.shop_id == bindparam("shop_id"),
     events.c.webhook_event_id.in_(bindparam("ids", expanding=True)))
 _SET_LAST_SEQ = (sa_update(meta).where(meta.c.key == bindparam("meta_key"))
                  .values(value=bindparam("last_seq")))
@@ -171,6 +195,14 @@ class Store:
                 raise StoreError(
                     f"the database has schema version {version}; this relay knows "
                     f"{schema.SCHEMA_VERSION}. Run a newer relay.")
+            elif version < schema.SCHEMA_VERSION:
+                reached = migrations.upgrade(conn, version, schema.SCHEMA_VERSION)
+                conn.execute(sa_update(meta).where(meta.c.key == _SCHEMA_VERSION)
+                             .values(value=reached))
+            if conn.execute(select(shops.c.id).where(shops.c.id == DEFAULT_SHOP)).first() \
+                    is None:
+                conn.execute(insert(shops).values(id=DEFAULT_SHOP, name="", channel_secret=None,
+                                                  created_at=0))
         if self.is_sqlite:
             _restrict_sqlite_files(self._engine)
 
@@ -204,32 +236,41 @@ class Store:
 
     # --- pairing and devices -------------------------------------------------------------
 
-    def create_pairing_code(self, now_ms: int) -> str:
-        """Make the one open pairing code (any older unused one stops working)."""
+    def create_pairing_code(self, now_ms: int, shop_id: str = DEFAULT_SHOP) -> str:
+        """Make the shop's one open pairing code (its older unused one stops working).
+
+        Raises :class:`relay.shops.UnknownShop` when there is no such shop."""
         code = credentials.new_pairing_code()
         with self._write() as conn:
-            conn.execute(sa_update(pairing_codes).where(pairing_codes.c.state == "open")
+            self._check_shop(conn, shop_id)
+            conn.execute(sa_update(pairing_codes).where(pairing_codes.c.state == "open",
+                                                        pairing_codes.c.shop_id == shop_id)
                          .values(state="replaced"))
             conn.execute(insert(pairing_codes).values(
                 code_hash=credentials.hash_pairing_code(code), created_at=now_ms,
-                expires_at=now_ms + credentials.CODE_TTL_MS, failed_tries=0, state="open"))
+                expires_at=now_ms + credentials.CODE_TTL_MS, failed_tries=0, state="open",
+                shop_id=shop_id))
         log.info("pairing code issued (valid %d minutes)", credentials.CODE_TTL_MS // 60_000)
         return code
 
     def pair_device(self, code: str, name: str, public_key: bytes,
-                    now_ms: int) -> PairedDevice:
-        """Trade the open pairing code for a device id and token, or raise PairingRefused.
+                    now_ms: int, *, shop_id: str = DEFAULT_SHOP,
+                    sealed_secret: bytes | None = None) -> PairedDevice:
+        """Trade the shop's open pairing code for a device id and token, or raise
+        PairingRefused. ``sealed_secret``: the shop's channel secret (sealed, see
+        :mod:`relay.shops`) to keep, set in the same transaction when the code is right.
 
-        A wrong code counts against the open code (there is only one), which locks after
-        CODE_MAX_FAILED_TRIES wrong tries in all (each client address is limited to fewer
-        by relay.pairing_tries); the count is committed even though the request is refused.
+        A wrong code counts against the shop's open code (a shop has only one), which locks
+        after CODE_MAX_FAILED_TRIES wrong tries in all (each client address is limited to
+        fewer by relay.pairing_tries); the count is committed though the request is refused.
         """
         refused = False
         with self._write() as conn:
             row = conn.execute(
                 select(pairing_codes.c.id, pairing_codes.c.code_hash,
                        pairing_codes.c.failed_tries)
-                .where(pairing_codes.c.state == "open", pairing_codes.c.expires_at > now_ms)
+                .where(pairing_codes.c.state == "open", pairing_codes.c.expires_at > now_ms,
+                       pairing_codes.c.shop_id == shop_id)
                 .order_by(pairing_codes.c.id.desc()).limit(1).with_for_update()).first()
             if row is None:
                 refused = True
@@ -247,23 +288,31 @@ class Store:
                 device_id = credentials.new_device_id()
                 token = credentials.new_device_token()
                 conn.execute(insert(devices).values(
-                    id=device_id, name=name, public_key=public_key,
+                    id=device_id, name=name, public_key=public_key, shop_id=shop_id,
                     token_hash=credentials.hash_device_token(token), paired_at=now_ms,
                     last_seen_at=now_ms, revoked_at=None))
+                if sealed_secret is not None:
+                    conn.execute(sa_update(shops).where(shops.c.id == shop_id)
+                                 .values(channel_secret=sealed_secret))
         if refused:
             raise PairingRefused
         log.info("device %s paired", device_id)
         return PairedDevice(device_id, token)
 
-    def authenticate(self, token: str, now_ms: int) -> str | None:
-        """The id of the live device holding ``token``, or None."""
+    def authenticate(self, token: str, now_ms: int,
+                     shop_id: str | None = None) -> str | None:
+        """The id of the live device holding ``token`` (of ``shop_id`` when given), or None.
+
+        A device's token works only at its own shop's address: a token of shop A presented
+        under shop B's is as good as a wrong one."""
         token_hash = credentials.hash_device_token(token)
         if token_hash is None:
             return None
         with self._read() as conn:
-            row = conn.execute(select(devices.c.id, devices.c.last_seen_at).where(
+            row = conn.execute(select(devices.c.id, devices.c.last_seen_at,
+                                      devices.c.shop_id).where(
                 devices.c.token_hash == token_hash, devices.c.revoked_at.is_(None))).first()
-        if row is None:
+        if row is None or (shop_id is not None and row.shop_id != shop_id):
             return None
         if row.last_seen_at is None or now_ms - row.last_seen_at > _LAST_SEEN_EVERY_MS:
             with self._write() as conn:
@@ -283,91 +332,187 @@ class Store:
         log.info("device %s revoked (%d queued events dropped)", device_id, dropped)
         return True
 
-    def list_devices(self) -> list[DeviceInfo]:
+    def list_devices(self, shop_id: str | None = None) -> list[DeviceInfo]:
         pending = (select(queue.c.device_id, func.count().label("n"))
                    .group_by(queue.c.device_id).subquery())
+        query = (select(devices.c.id, devices.c.name, devices.c.paired_at,
+                        devices.c.last_seen_at, devices.c.revoked_at, pending.c.n,
+                        seal_failures.c.events_skipped, devices.c.shop_id)
+                 .outerjoin(pending, pending.c.device_id == devices.c.id)
+                 .outerjoin(seal_failures, seal_failures.c.device_id == devices.c.id)
+                 .order_by(devices.c.paired_at, devices.c.id))
+        if shop_id is not None:
+            query = query.where(devices.c.shop_id == shop_id)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [DeviceInfo(r.id, r.name, r.paired_at, r.last_seen_at, r.revoked_at, r.n or 0,
+                           r.events_skipped or 0, r.shop_id) for r in rows]
+
+    def active_device_count(self, shop_id: str | None = None) -> int:
+        query = select(func.count()).select_from(devices).where(devices.c.revoked_at.is_(None))
+        if shop_id is not None:
+            query = query.where(devices.c.shop_id == shop_id)
+        with self._read() as conn:
+            return conn.execute(query).scalar_one()
+
+    # --- shops ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_shop(conn: Connection, shop_id: str) -> None:
+        if conn.execute(select(shops.c.id).where(shops.c.id == shop_id)).first() is None:
+            raise UnknownShop(shop_id)
+
+    def add_shop(self, name: str, now_ms: int) -> str:
+        """A new shop; returns its id (part of its addresses on this relay)."""
+        shop_id = new_shop_id()
+        with self._write() as conn:
+            conn.execute(insert(shops).values(id=shop_id, name=name[:MAX_SHOP_NAME_CHARS],
+                                              channel_secret=None, created_at=now_ms))
+        log.info("shop %s added", shop_id)
+        return shop_id
+
+    def list_shops(self) -> list[ShopInfo]:
+        live = (select(devices.c.shop_id, func.count().label("n"))
+                .where(devices.c.revoked_at.is_(None)).group_by(devices.c.shop_id).subquery())
         with self._read() as conn:
             rows = conn.execute(
-                select(devices.c.id, devices.c.name, devices.c.paired_at,
-                       devices.c.last_seen_at, devices.c.revoked_at, pending.c.n,
-                       seal_failures.c.events_skipped)
-                .outerjoin(pending, pending.c.device_id == devices.c.id)
-                .outerjoin(seal_failures, seal_failures.c.device_id == devices.c.id)
-                .order_by(devices.c.paired_at, devices.c.id)).all()
-        return [DeviceInfo(r.id, r.name, r.paired_at, r.last_seen_at, r.revoked_at, r.n or 0,
-                           r.events_skipped or 0)
+                select(shops.c.id, shops.c.name, shops.c.created_at,
+                       shops.c.channel_secret.is_not(None).label("has_secret"), live.c.n)
+                .outerjoin(live, live.c.shop_id == shops.c.id)
+                .order_by(shops.c.created_at, shops.c.id)).all()
+        return [ShopInfo(r.id, r.name, r.created_at, bool(r.has_secret), r.n or 0)
                 for r in rows]
 
-    def active_device_count(self) -> int:
+    def sealed_channel_secret(self, shop_id: str) -> bytes | None:
+        """The shop's stored (sealed) channel secret; raises UnknownShop for no such shop."""
         with self._read() as conn:
-            return conn.execute(select(func.count()).select_from(devices)
-                                .where(devices.c.revoked_at.is_(None))).scalar_one()
+            row = conn.execute(select(shops.c.channel_secret)
+                               .where(shops.c.id == shop_id)).first()
+        if row is None:
+            raise UnknownShop(shop_id)
+        return None if row.channel_secret is None else bytes(row.channel_secret)
+
+    def set_channel_secret(self, shop_id: str, sealed: bytes) -> None:
+        with self._write() as conn:
+            self._check_shop(conn, shop_id)
+            conn.execute(sa_update(shops).where(shops.c.id == shop_id)
+                         .values(channel_secret=sealed))
+        log.info("channel secret of shop %s replaced", shop_id)
+
+    def shop_of_device(self, device_id: str) -> str | None:
+        with self._read() as conn:
+            return conn.execute(select(devices.c.shop_id)
+                                .where(devices.c.id == device_id)).scalar()
+
+    # --- one-time admin links ------------------------------------------------------------
+
+    def create_admin_link(self, now_ms: int, ttl_ms: int) -> str:
+        """A fresh one-time admin link token (older unused ones stop working)."""
+        token = credentials.new_device_token()
+        with self._write() as conn:
+            conn.execute(delete(admin_links))
+            conn.execute(insert(admin_links).values(
+                token_hash=credentials.hash_device_token(token), created_at=now_ms,
+                expires_at=now_ms + ttl_ms))
+        return token
+
+    def use_admin_link(self, token: str, now_ms: int) -> bool:
+        """Spend a one-time admin link: True once, for a live token; False otherwise."""
+        token_hash = credentials.hash_device_token(token)
+        if token_hash is None:
+            return False
+        with self._write() as conn:
+            used = conn.execute(delete(admin_links).where(
+                admin_links.c.token_hash == token_hash,
+                admin_links.c.expires_at > now_ms)).rowcount
+        return used == 1
 
     # --- events --------------------------------------------------------------------------
 
-    def store_events(self, batches: Sequence[EventBatch],
-                     now_ms: int) -> list[IngestOutcome] | None:
+    def store_events(self, batches: Sequence[EventBatch], now_ms: int,
+                     shop_ids: Sequence[str] | None = None) -> list[IngestOutcome | None]:
         """Seal and store several webhooks' events in one durable transaction.
 
-        Returns one outcome per batch, or None when no device is paired (nothing stored,
-        nothing remembered, so LINE's redelivery brings the events back later).
+        ``shop_ids[i]`` is the shop whose webhook brought ``batches[i]`` (default: the
+        default shop's). Each event is sealed for the live devices of its own shop only,
+        and de-duplicated among that shop's events only. Returns one outcome per batch:
+        None where the shop has no device paired (nothing stored, nothing remembered, so
+        LINE's redelivery brings the events back later).
 
         A device whose key cannot be sealed to is skipped (see :class:`_Sealer`); the
-        others still get every event. When no device at all can be sealed for, nothing is
-        stored and None is returned, as if none were paired.
+        others of its shop still get every event. When no device of a shop can be sealed
+        for, nothing of that shop's batch is stored and its outcome is None, as if none
+        were paired.
         """
+        shop_ids = list(shop_ids) if shop_ids is not None else [DEFAULT_SHOP] * len(batches)
         with self._write() as conn:
             last_seq = conn.execute(_LOCK_LAST_SEQ, {"meta_key": _LAST_SEQ}).scalar_one()
-            sealer = _Sealer(self._public_key, conn.execute(_LIVE_DEVICE_KEYS).all())
-            if not sealer.devices:
-                return None
-            seen = self._known_ids(conn, {eid for batch in batches for eid in batch.event_ids})
+            sealers: dict[str, _Sealer] = {}
+            seen_of: dict[str, set[str]] = {}
+            for shop_id in dict.fromkeys(shop_ids):
+                sealers[shop_id] = _Sealer(self._public_key, conn.execute(
+                    _LIVE_DEVICE_KEYS, {"shop_id": shop_id}).all())
+                if sealers[shop_id].devices:
+                    seen_of[shop_id] = self._known_ids(
+                        conn, shop_id, {eid for batch, shop in zip(batches, shop_ids,
+                                                                   strict=True)
+                                        if shop == shop_id for eid in batch.event_ids})
             seq = last_seq
             event_rows: list[tuple[object, ...]] = []  # in relay_events' column order
             queue_rows: list[tuple[object, ...]] = []  # in relay_queue's column order
-            outcomes: list[IngestOutcome] = []
-            for batch in batches:
+            outcomes: list[IngestOutcome | None] = []
+            for batch, shop_id in zip(batches, shop_ids, strict=True):
+                sealer = sealers[shop_id]
+                if not sealer.devices:
+                    outcomes.append(None)
+                    continue
+                seen = seen_of[shop_id]
                 new = [eid for eid in dict.fromkeys(batch.event_ids) if eid not in seen]
                 duplicates = len(batch.event_ids) - len(new)
                 if new:
                     # One sequence number per new event (the de-duplication rows), one
                     # sealed item per delivery, under the last of them: a delivery is
                     # sealed whole because LINE's signature covers the whole body.
+                    copies = sealer.seal(batch.plaintext, len(new))
+                    if not copies:
+                        # nobody of this shop could be sealed for: 503, LINE redelivers
+                        outcomes.append(None)
+                        continue
                     seen.update(new)
                     for event_id in new:
                         seq += 1
-                        event_rows.append((seq, event_id, now_ms))
+                        event_rows.append((seq, shop_id, event_id, now_ms))
                     queue_rows.extend((device_id, seq, now_ms, sealed)
-                                      for device_id, sealed in sealer.seal(batch.plaintext,
-                                                                          len(new)))
+                                      for device_id, sealed in copies)
                 outcomes.append(IngestOutcome(len(new), duplicates))
-            if sealer.failures:
-                self._record_seal_failures(conn, sealer, now_ms)
-                if not queue_rows and event_rows:
-                    return None  # nobody could be sealed for: 503, LINE redelivers later
+            for sealer in sealers.values():
+                if sealer.failures:
+                    self._record_seal_failures(conn, sealer, now_ms)
             if event_rows:
                 self._insert_rows(conn, events, event_rows)
                 self._insert_rows(conn, queue, queue_rows)
                 conn.execute(_SET_LAST_SEQ, {"meta_key": _LAST_SEQ, "last_seq": seq})
         return outcomes
 
-    def queue_items(self, plaintexts: Sequence[bytes], now_ms: int) -> list[int] | None:
+    def queue_items(self, plaintexts: Sequence[bytes], now_ms: int,
+                    shop_id: str = DEFAULT_SHOP) -> list[int] | None:
         """Seal items that are not LINE deliveries (form answers and their files:
         relay.forms.items) for every live device and queue them, in this order, in one
         durable transaction. Their sequence numbers, or None when no device is paired or
         none can be sealed for (nothing stored). A device whose key cannot be sealed to is
         skipped and counted, as for events. Desktops tell these items from LINE's by their
-        first line.
+        first line. Only ``shop_id``'s devices get them.
         """
         with self._write() as conn:
-            return self.queue_items_in(conn, plaintexts, now_ms)
+            return self.queue_items_in(conn, plaintexts, now_ms, shop_id)
 
     def queue_items_in(self, conn: Connection, plaintexts: Sequence[bytes],
-                       now_ms: int) -> list[int] | None:
+                       now_ms: int, shop_id: str = DEFAULT_SHOP) -> list[int] | None:
         """:meth:`queue_items` inside the caller's write transaction (relay.forms.store
         checks and records an answer in the same one)."""
         last_seq = conn.execute(_LOCK_LAST_SEQ, {"meta_key": _LAST_SEQ}).scalar_one()
-        sealer = _Sealer(self._public_key, conn.execute(_LIVE_DEVICE_KEYS).all())
+        sealer = _Sealer(self._public_key, conn.execute(
+            _LIVE_DEVICE_KEYS, {"shop_id": shop_id}).all())
         if not sealer.devices:
             return None
         seqs = list(range(last_seq + 1, last_seq + 1 + len(plaintexts)))
@@ -424,15 +569,16 @@ class Store:
                     "not kept for it, %s. Revoke it (`python -m relay revoke %s`) and pair "
                     "it again", device_id, error, skipped, outcome, device_id)
 
-    def _known_ids(self, conn: Connection, ids: Iterable[str]) -> set[str]:
+    def _known_ids(self, conn: Connection, shop_id: str, ids: Iterable[str]) -> set[str]:
         ids = list(ids)
         known: set[str] = set()
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start:start + _IN_CHUNK]
             if self.is_sqlite:  # as in _insert_rows: a cached statement per size, no Core
-                rows = conn.exec_driver_sql(_sqlite_known_ids_sql(len(chunk)), tuple(chunk))
+                rows = conn.exec_driver_sql(_sqlite_known_ids_sql(len(chunk)),
+                                            (shop_id, *chunk))
             else:
-                rows = conn.execute(_KNOWN_EVENT_IDS, {"ids": chunk})
+                rows = conn.execute(_KNOWN_EVENT_IDS, {"shop_id": shop_id, "ids": chunk})
             known.update(rows.scalars())
         return known
 
@@ -473,10 +619,14 @@ class Store:
             return conn.execute(delete(queue).where(
                 queue.c.device_id == device_id, queue.c.seq <= upto)).rowcount
 
-    def queue_depth(self) -> int:
-        """Events that at least one device has still to pull."""
+    def queue_depth(self, shop_id: str | None = None) -> int:
+        """Events that at least one device (of ``shop_id``, when given) has still to pull."""
+        query = select(func.count(func.distinct(queue.c.seq)))
+        if shop_id is not None:
+            query = query.where(queue.c.device_id.in_(
+                select(devices.c.id).where(devices.c.shop_id == shop_id)))
         with self._read() as conn:
-            return conn.execute(select(func.count(func.distinct(queue.c.seq)))).scalar_one()
+            return conn.execute(query).scalar_one()
 
     def purge(self, now_ms: int, retention_days: int) -> PurgeCounts:
         """Forget everything older than the retention period, and revoked devices' queues."""
@@ -488,6 +638,7 @@ class Store:
             ids = conn.execute(delete(events).where(events.c.received_at < cutoff)).rowcount
             codes = conn.execute(delete(pairing_codes).where(
                 pairing_codes.c.expires_at < now_ms - _DAY_MS)).rowcount
+            conn.execute(delete(admin_links).where(admin_links.c.expires_at < now_ms))
         return PurgeCounts(copies=copies, dedupe_ids=ids, pairing_codes=codes)
 
 
@@ -541,7 +692,7 @@ def _sqlite_values_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
 def _sqlite_known_ids_sql(count: int) -> str:
     column = events.c.webhook_event_id.name
     return (f"SELECT {column} FROM {events.name} "  # noqa: S608 - names from relay.schema
-            f"WHERE {column} IN ({', '.join('?' * count)})")
+            f"WHERE {events.c.shop_id.name} = ? AND {column} IN ({', '.join('?' * count)})")
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -22,7 +22,7 @@ from sqlalchemy import update as sa_update
 from relay.forms.items import AnswerItem, FileItem, answer_plaintext, file_plaintext
 from relay.forms.links import friend_ref_hash
 from relay.forms.schema import DefinitionError, FormDefinition, parse_definition
-from relay.schema import devices, form_answers, form_versions, forms
+from relay.schema import DEFAULT_SHOP, devices, form_answers, form_versions, forms
 from relay.store import Store
 
 OPEN = "open"
@@ -171,10 +171,14 @@ class FormStore:
         :class:`NoDevice`; nothing is stored then.
         """
         with self._store.write_transaction() as conn:
-            row = conn.execute(select(forms.c.version, forms.c.state).where(
-                forms.c.form_id == answer.form_id).with_for_update()).first()
+            row = conn.execute(select(forms.c.version, forms.c.state, forms.c.device_id)
+                               .where(forms.c.form_id == answer.form_id)
+                               .with_for_update()).first()
             if row is None or row.state != OPEN:
                 raise FormGone
+            # The answer goes to the devices of the shop whose device published the form.
+            shop_id = conn.execute(select(devices.c.shop_id).where(
+                devices.c.id == row.device_id)).scalar() or DEFAULT_SHOP
             # An older version's page still open when a newer one was published: its
             # answer is taken against that version (versions stay, immutable).
             vrow = conn.execute(select(form_versions.c.definition).where(
@@ -204,7 +208,7 @@ class FormStore:
                         raise AlreadyAnswered
                     answer = dataclasses.replace(answer, replaces=earlier)
             plaintexts = [file_plaintext(f) for f in files] + [answer_plaintext(answer)]
-            seqs = self._store.queue_items_in(conn, plaintexts, now_ms)
+            seqs = self._store.queue_items_in(conn, plaintexts, now_ms, shop_id)
             if seqs is None:
                 raise NoDevice
             conn.execute(insert(form_answers).values(
