@@ -109,7 +109,7 @@ class ShopSecrets:
         self._load = load
         self._env = env_secret
         self._box = box
-        self._monotonic = monotonic
+        self.monotonic = monotonic
         self._cache: dict[str, tuple[float, bytes | None]] = {}
         self._lock = threading.Lock()
 
@@ -123,7 +123,7 @@ class ShopSecrets:
         """
         if self.uses_env(shop_id):
             return self._env
-        now = self._monotonic()
+        now = self.monotonic()
         limit = SECRET_CACHE_SECONDS if fresh_after is None else fresh_after
         with self._lock:
             cached = self._cache.get(shop_id)
@@ -143,14 +143,14 @@ class ShopSecrets:
             return True, self._env
         with self._lock:
             cached = self._cache.get(shop_id)
-        if cached is not None and self._monotonic() - cached[0] < SECRET_CACHE_SECONDS:
+        if cached is not None and self.monotonic() - cached[0] < SECRET_CACHE_SECONDS:
             return True, cached[1]
         return False, None
 
     def age(self, shop_id: str) -> float:
         with self._lock:
             cached = self._cache.get(shop_id)
-        return float("inf") if cached is None else self._monotonic() - cached[0]
+        return float("inf") if cached is None else self.monotonic() - cached[0]
 
     def forget(self, shop_id: str) -> None:
         with self._lock:

@@ -169,7 +169,9 @@ class ThreadRelay(RelayClient):
     def __init__(self, db_url: str, log_path: Path, *, clock: ManualClock,
                  purge_interval: float = 3600.0, recheck_interval: float = 1.0,
                  retention_days: int = 14, public_url: str | None = OWN_URL,
-                 media_days: int = 14, media_max_mb: int = 500, **settings: Any) -> None:
+                 media_days: int = 14, media_max_mb: int = 500,
+                 channel_secret: bytes | None = SECRET,
+                 admin_secret: bytes | None = None, **settings: Any) -> None:
         self.db_url = db_url
         self.clock = clock
         self.log_path = log_path
@@ -185,9 +187,10 @@ class ThreadRelay(RelayClient):
         port = sock.getsockname()[1]
         if public_url == OWN_URL:
             public_url = f"http://127.0.0.1:{port}"
-        settings = Settings(channel_secret=SECRET, database_url=db_url,
+        settings = Settings(channel_secret=channel_secret, database_url=db_url,
                             retention_days=retention_days, public_url=public_url,
-                            media_days=media_days, media_max_mb=media_max_mb, **settings)
+                            media_days=media_days, media_max_mb=media_max_mb,
+                            admin_secret=admin_secret, **settings)
         self.store = Store.open(db_url)
         self.service = RelayService(settings, self.store, clock=clock,
                                     purge_interval=purge_interval,

@@ -57,6 +57,7 @@ def test_connection_limits() -> None:
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_KEEPALIVE_TIMEOUT": "5s"}, "RELAY_KEEPALIVE_TIMEOUT"),
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_MAX_CONNECTIONS": "-1"}, "RELAY_MAX_CONNECTIONS"),
     ({"LINE_CHANNEL_SECRET": "s", "RELAY_TRUSTED_PROXIES": "caddy"}, "RELAY_TRUSTED_PROXIES"),
+    ({"RELAY_ADMIN_SECRET": "short"}, "RELAY_ADMIN_SECRET must be at least 16"),
 ])
 def test_bad_settings_name_the_variable(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
@@ -67,3 +68,23 @@ def test_secret_is_not_in_repr_and_optional_for_host_commands() -> None:
     settings = Settings.from_env({"LINE_CHANNEL_SECRET": "channel-secret-value"})
     assert "channel-secret-value" not in repr(settings)
     assert Settings.from_env({}, require_secret=False).channel_secret is None
+
+
+def test_an_admin_secret_alone_is_enough_to_serve_and_stays_out_of_repr() -> None:
+    settings = Settings.from_env({"RELAY_ADMIN_SECRET": "a-long-admin-secret-value"})
+    assert settings.channel_secret is None
+    assert settings.admin_secret == b"a-long-admin-secret-value"
+    assert "a-long-admin-secret-value" not in repr(settings)
+
+
+@pytest.mark.parametrize("env, url", [
+    ({"RENDER_EXTERNAL_URL": "https://otokui-relay.onrender.com"},
+     "https://otokui-relay.onrender.com"),
+    ({"FLY_APP_NAME": "otokui-relay-sakura"}, "https://otokui-relay-sakura.fly.dev"),
+    ({"RAILWAY_PUBLIC_DOMAIN": "relay-production.up.railway.app"},
+     "https://relay-production.up.railway.app"),
+    ({"FLY_APP_NAME": "x", "RELAY_PUBLIC_URL": "https://relay.example.jp"},
+     "https://relay.example.jp"),
+])
+def test_public_url_defaults_to_what_the_platform_says(env: dict[str, str], url: str) -> None:
+    assert Settings.from_env({"LINE_CHANNEL_SECRET": "s", **env}).public_url == url
