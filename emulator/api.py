@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import inspect
 import json
 import logging
 import uuid
@@ -32,7 +33,7 @@ MISSING_AUTH = ("Authorization header required. Must follow the scheme, "
 BAD_TOKEN = ("Authentication failed. Confirm that the access token in the authorization "  # noqa: S105
              "header is valid.")
 
-Handler = Callable[[Emulator, Request, Any], ApiResult]
+Handler = Callable[[Emulator, Request, Any], ApiResult | Awaitable[ApiResult]]
 
 
 def error_response(status: int, body: dict[str, Any],
@@ -132,6 +133,7 @@ def endpoint(name: str, handler: Handler, *, json_body: bool = False
             return error_response(413, {"message": "Request entity too large"})
         if not emulator.rate_limiter.allow(name, emulator.now()):
             return error_response(429, {"message": RATE_LIMITED})
+        request.state.raw_body = body
         payload: Any = None
         if json_body:
             try:
@@ -140,6 +142,8 @@ def endpoint(name: str, handler: Handler, *, json_body: bool = False
                 return error_response(400, {"message": "The request body is not valid JSON"})
         try:
             result = handler(emulator, request, payload)
+            if inspect.isawaitable(result):  # a handler that waits on the network
+                result = await result
         except LineApiError as exc:
             return error_response(exc.status, exc.body, exc.headers)
         if result.accepted:
@@ -213,4 +217,34 @@ def routes() -> list[Route]:
             methods=["POST"]),
         Route(f"{p}/info", endpoint("bot_info", lambda e, r, _: e.api_bot_info()),
               methods=["GET"]),
+        *channel_routes(p),
     ]
+
+
+def channel_routes(p: str) -> list[Route]:
+    """The webhook set-up paths (:mod:`emulator.channel`)."""
+    from emulator import channel
+
+    return [
+        Route(f"{p}/channel/webhook/endpoint", endpoint(
+            "webhook_endpoint", lambda e, r, body: channel.api_set_endpoint(e, body),
+            json_body=True), methods=["PUT"]),
+        Route(f"{p}/channel/webhook/endpoint", endpoint(
+            "webhook_endpoint", lambda e, r, _: channel.api_get_endpoint(e)),
+            methods=["GET"]),
+        Route(f"{p}/channel/webhook/test", endpoint(
+            "webhook_test", lambda e, r, _: _test_webhook(e, r)), methods=["POST"]),
+    ]
+
+
+async def _test_webhook(emulator: Emulator, request: Request) -> ApiResult:
+    # The body is optional here (the SDK sends none without an endpoint), so it is parsed
+    # by hand rather than with json_body.
+    from emulator import channel
+
+    raw: bytes = request.state.raw_body
+    try:
+        body = json.loads(raw) if raw.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        raise LineApiError(400, "The request body is not valid JSON") from None
+    return await channel.api_test_endpoint(emulator, body)

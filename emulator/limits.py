@@ -29,6 +29,8 @@ ENDPOINT_GROUPS: dict[str, str] = {
     "mark_as_read": "other",
     "loading": "loading",
     "bot_info": "other",
+    "webhook_endpoint": "other",
+    "webhook_test": "other",
 }
 
 # group -> (requests, per seconds)

@@ -101,12 +101,14 @@ class Settings:
     narrowcast_seconds: float = 0.0
     followers_api: bool = True
     chat_mode: str = "chat"
+    # The console's "Use webhook" switch (no API turns it on): off, LINE sends no webhooks.
+    webhook_active: bool = True
 
 
 _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "webhook_url": (str, type(None)),
     "redelivery": (bool,), "duplicates": (bool,), "out_of_order": (bool,),
-    "followers_api": (bool,),
+    "followers_api": (bool,), "webhook_active": (bool,),
     "redelivery_delay_seconds": (int, float), "out_of_order_hold_seconds": (int, float),
     "webhook_timeout_seconds": (int, float), "reply_token_ttl_seconds": (int, float),
     "narrowcast_seconds": (int, float),
@@ -270,7 +272,7 @@ class Emulator:
         with self._lock:
             s = self.settings
             return WebhookSettings(
-                url=s.webhook_url, redelivery=s.redelivery,
+                url=s.webhook_url if s.webhook_active else None, redelivery=s.redelivery,
                 redelivery_delay_seconds=s.redelivery_delay_seconds,
                 redelivery_max_attempts=s.redelivery_max_attempts,
                 duplicates=s.duplicates, out_of_order=s.out_of_order,
