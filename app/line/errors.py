@@ -31,6 +31,15 @@ class LineUnavailableError(OtokuiError):
         _CTX, "Check the internet connection. Otokui keeps trying; nothing is lost.")
 
 
+class LineWebhookUrlRefusedError(OtokuiError):
+    code = "line-webhook-url-refused"
+    message = QT_TRANSLATE_NOOP(_CTX, "LINE did not accept the relay's address as the "
+                                "webhook URL.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "LINE takes only https:// addresses reachable from the internet. Check the "
+        "relay's address.")
+
+
 class LineContentGoneError(OtokuiError):
     code = "line-content-gone"
     message = QT_TRANSLATE_NOOP(_CTX, "LINE no longer has this photo or file.")

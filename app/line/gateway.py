@@ -1,7 +1,10 @@
 """The Messaging API calls the sync makes, through LINE's official SDK (line-bot-sdk 3).
 
 Profiles (``MessagingApi.get_profile``), message content (``MessagingApiBlob.
-get_message_content``) and the bot's own info (to check a token). Every call passes
+get_message_content``), the bot's own info (to check a token and show the owner which
+account it belongs to), and the channel's webhook set-up (``set_webhook_endpoint``,
+``get_webhook_endpoint``, ``test_webhook_endpoint``: the console's steps, done for the
+owner by the connection wizard). Every call passes
 ``_request_timeout``: the SDK's client has none by default and would hang on a dead link.
 
 ``api_base=None`` uses LINE's own hosts (``https://api.line.me``, content from
@@ -21,6 +24,7 @@ from app.line.errors import (
     LineContentNotReadyError,
     LineTokenRejectedError,
     LineUnavailableError,
+    LineWebhookUrlRefusedError,
 )
 
 log = logging.getLogger("otokui.line")
@@ -28,6 +32,7 @@ log = logging.getLogger("otokui.line")
 #: (connect, read) seconds for small JSON calls and for content downloads.
 API_TIMEOUT = (5.0, 15.0)
 CONTENT_TIMEOUT = (5.0, 60.0)
+WEBHOOK_TEST_TIMEOUT = (5.0, 30.0)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,33 @@ class Profile:
     picture_url: str | None
     status_message: str | None
     language: str | None
+
+
+@dataclass(frozen=True)
+class BotInfo:
+    """The LINE Official Account a token belongs to."""
+
+    user_id: str
+    basic_id: str
+    display_name: str
+    picture_url: str | None
+
+
+@dataclass(frozen=True)
+class WebhookEndpoint:
+    url: str
+    #: The console's "Use webhook" switch; no API turns it on.
+    active: bool
+
+
+@dataclass(frozen=True)
+class WebhookTest:
+    """What LINE saw when it called the webhook (``POST /v2/bot/channel/webhook/test``)."""
+
+    success: bool
+    status_code: int  # 0 or below: no answer came
+    reason: str       # OK, ERROR_STATUS_CODE, COULD_NOT_CONNECT, REQUEST_TIMEOUT, ...
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -110,5 +142,38 @@ class LineGateway:
 
     def check_token(self) -> str:
         """Ask LINE who the token belongs to (the bot's basic id); raises if refused."""
+        return self.bot_info().basic_id
+
+    def bot_info(self) -> BotInfo:
+        """The account the token belongs to; :class:`LineTokenRejectedError` on 401."""
         info = self._call(self._api.get_bot_info, _request_timeout=API_TIMEOUT)
-        return info.basic_id or ""
+        return BotInfo(user_id=info.user_id or "", basic_id=info.basic_id or "",
+                       display_name=info.display_name or "", picture_url=info.picture_url)
+
+    def set_webhook_endpoint(self, url: str) -> None:
+        """Set the channel's webhook URL; :class:`LineWebhookUrlRefusedError` on 400."""
+        from linebot.v3.messaging import SetWebhookEndpointRequest
+
+        try:
+            self._call(self._api.set_webhook_endpoint,
+                       SetWebhookEndpointRequest(endpoint=url), _request_timeout=API_TIMEOUT)
+        except LineUnavailableError as exc:
+            if exc.detail == "HTTP 400":  # LINE's answer to an address it will not take
+                raise LineWebhookUrlRefusedError() from None
+            raise
+
+    def webhook_endpoint(self) -> WebhookEndpoint:
+        answer = self._call(self._api.get_webhook_endpoint, _request_timeout=API_TIMEOUT)
+        return WebhookEndpoint(url=answer.endpoint or "", active=bool(answer.active))
+
+    def test_webhook(self, url: str | None = None) -> WebhookTest:
+        """Make LINE call the webhook (``url``, or the one set) and say what it answered."""
+        from linebot.v3.messaging import TestWebhookEndpointRequest
+
+        request = TestWebhookEndpointRequest(endpoint=url) if url else None
+        # LINE waits for the webhook before answering: give it time on top of our own.
+        answer = self._call(self._api.test_webhook_endpoint, request,
+                            _request_timeout=WEBHOOK_TEST_TIMEOUT)
+        return WebhookTest(success=bool(answer.success), status_code=int(answer.status_code),
+                           reason=str(answer.reason or ""), detail=str(answer.detail or ""))
+

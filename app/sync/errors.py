@@ -30,8 +30,69 @@ class PairingRefusedError(OtokuiError):
     code = "pairing-refused"
     message = QT_TRANSLATE_NOOP(_CTX, "The relay refused the pairing code.")
     advice = QT_TRANSLATE_NOOP(
-        _CTX, "Codes are single use and valid for 10 minutes. Run `python -m relay pair` on "
-        "the relay's host again and enter the new code.")
+        _CTX, "Codes are single use and valid for 10 minutes. Issue a new one on the relay's "
+        "admin page (or run `python -m relay pair` on its host) and enter it.")
+
+
+class RelayShopUnknownError(OtokuiError):
+    code = "relay-shop-unknown"
+    message = QT_TRANSLATE_NOOP(_CTX, "The relay does not know this shop's address.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Copy the relay's address again from its admin page, with the part after "
+        "/shops/ exactly as shown.")
+
+
+# --- the webhook: what LINE's test of the relay's address found --------------------------
+
+class ChannelSecretRejectedError(OtokuiError):
+    code = "channel-secret-rejected"
+    message = QT_TRANSLATE_NOOP(
+        _CTX, "LINE's test reached the relay, but the relay refused its signature: the "
+        "channel secret does not belong to this LINE channel.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Copy the channel secret again (LINE Developers console → the same channel as "
+        "the access token → Basic settings → Channel secret) and enter it.")
+
+
+class ChannelSecretNotThisChannelError(OtokuiError):
+    code = "channel-secret-not-this-channel"
+    message = QT_TRANSLATE_NOOP(
+        _CTX, "The channel secret entered here is not this LINE channel's (the relay's own "
+        "setting is the right one).")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Copy the channel secret again (LINE Developers console → Basic settings → "
+        "Channel secret) and enter it.")
+
+
+class WebhookUnreachableError(OtokuiError):
+    code = "webhook-unreachable"
+    message = QT_TRANSLATE_NOOP(_CTX, "LINE cannot reach the relay at its address.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "LINE needs an https:// address that works from the internet (not one on this "
+        "computer or in the shop's network). Check that the relay is running and that its "
+        "address is right.")
+
+
+class WebhookTimeoutError(OtokuiError):
+    code = "webhook-timeout"
+    message = QT_TRANSLATE_NOOP(_CTX, "The relay answered LINE's test too slowly.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "A relay on a free plan may be waking up: wait a minute and test again.")
+
+
+class WebhookNotReadyError(OtokuiError):
+    code = "webhook-not-ready"
+    message = QT_TRANSLATE_NOOP(_CTX, "The relay is not ready to take LINE's messages yet.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Test again in a minute. If it stays like this, the relay has no channel "
+        "secret for this shop: enter the channel secret again.")
+
+
+class WebhookRefusedError(OtokuiError):
+    code = "webhook-refused"
+    message = QT_TRANSLATE_NOOP(_CTX, "The relay answered LINE's test with an error.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Check the relay's address (the relay's admin page shows it) and test again.")
 
 
 class RelayProtocolError(OtokuiError):

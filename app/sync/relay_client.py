@@ -31,6 +31,7 @@ from app.sync.bounded_http import DeadlineTransport, deadline
 from app.sync.errors import (
     PairingRefusedError,
     RelayProtocolError,
+    RelayShopUnknownError,
     RelayUnauthorizedError,
     RelayUnreachableError,
     RelayUrlError,
@@ -114,6 +115,9 @@ class _Answer:
 class Paired:
     device_id: str
     token: str
+    #: What the relay did with the channel secret sent along (None: none was sent):
+    #: "stored", "matches" / "differs" (it uses its own LINE_CHANNEL_SECRET), "not_stored".
+    channel_secret: str | None = None
 
 
 class RelayClient:
@@ -195,6 +199,8 @@ class RelayClient:
     def health(self) -> Health:
         """``GET /healthz``. Raises :class:`RelayUnreachableError` when it is not up."""
         response = self._request("GET", "/healthz")
+        if response.status_code == 404 and "/shops/" in self.base_url:
+            raise RelayShopUnknownError()
         if response.status_code != 200:
             raise RelayProtocolError(f"HTTP {response.status_code}")
         data = self._json(response)
@@ -204,12 +210,18 @@ class RelayClient:
                       contract=contract if isinstance(contract, int) else None,
                       queue_depth=depth if isinstance(depth, int) else None)
 
-    def pair(self, pairing_code: str, name: str, public_key_b64: str) -> Paired:
-        """``POST /v1/devices``: the one-time code and this desktop's public key."""
-        response = self._request("POST", "/v1/devices", json={
-            "pairing_code": pairing_code, "name": name, "public_key": public_key_b64})
+    def pair(self, pairing_code: str, name: str, public_key_b64: str, *,
+             channel_secret: str | None = None) -> Paired:
+        """``POST /v1/devices``: the one-time code and this desktop's public key (and the
+        shop's channel secret, for a relay that takes it from its desktops)."""
+        body = {"pairing_code": pairing_code, "name": name, "public_key": public_key_b64}
+        if channel_secret is not None:
+            body["channel_secret"] = channel_secret
+        response = self._request("POST", "/v1/devices", json=body)
         if response.status_code == 403:
             raise PairingRefusedError()
+        if response.status_code == 404:
+            raise RelayShopUnknownError()
         if response.status_code != 201:
             code = self._json(response).get("error", "") if response.content else ""
             raise RelayProtocolError(f"HTTP {response.status_code} {str(code)[:40]}")
@@ -217,7 +229,21 @@ class RelayClient:
         device_id, token = data.get("device_id"), data.get("token")
         if not isinstance(device_id, str) or not isinstance(token, str) or not token:
             raise RelayProtocolError("pairing answer without device id or token")
-        return Paired(device_id, token)
+        answer = data.get("channel_secret")
+        return Paired(device_id, token, answer if isinstance(answer, str) else None)
+
+    def set_channel_secret(self, channel_secret: str) -> str:
+        """``PUT /v1/channel-secret``: give the relay this shop's (new) channel secret;
+        returns what it did with it (as :attr:`Paired.channel_secret`)."""
+        response = self._request("PUT", "/v1/channel-secret",
+                                 json={"channel_secret": channel_secret})
+        if response.status_code == 404:
+            # a relay from before shops: it has only its own LINE_CHANNEL_SECRET
+            return "not_stored"
+        if response.status_code != 200:
+            raise RelayProtocolError(f"HTTP {response.status_code}")
+        answer = self._json(response).get("channel_secret")
+        return answer if isinstance(answer, str) else "not_stored"
 
     def unpair(self, device_id: str) -> None:
         """``DELETE /v1/devices/{id}``: the relay forgets this device and its queue."""
