@@ -289,7 +289,7 @@ def admin_routes(service: RelayService) -> list[Route]:
                 f"</span><br>チャネルシークレット：{_e(secret)}</p>{table}"
                 f"<form method=\"post\" action=\"/admin/shops/{_e(shop.shop_id)}/code\">"
                 f"<input type=\"hidden\" name=\"csrf\" value=\"{_e(csrf)}\">"
-                "<button type=\"submit\">ペアリングコードを発行する</button></form></section>")
+                "<button type=\"submit\">連携コードを発行する</button></form></section>")
         parts.append(
             "<section><h2>お店を追加する</h2><p class=\"note\">ひとつの中継サーバーで"
             "いくつものお店を受け持つとき（お手伝いの方や代理店が運用するとき）だけ使います。"
@@ -378,12 +378,12 @@ def admin_routes(service: RelayService) -> list[Route]:
             "に次の2つを入れてください。</p>"
             f"<p>中継サーバーのアドレス<br><span class=\"url\">"
             f"{_e(shop_address(request, shop_id))}</span></p>"
-            f"<p>ペアリングコード<br><span class=\"code\">{_e(code)}</span></p>"
+            f"<p>連携コード<br><span class=\"code\">{_e(code)}</span></p>"
             f"<p class=\"note\">このコードは{minutes}分間、1回だけ使えます。"
             "新しいコードを発行すると前のコードは使えなくなります。5回まちがえると無効になります。</p></section>"
             "<p><a href=\"/admin\">管理ページに戻る</a></p>")
         log.info("pairing code issued from the admin page")
-        return _page("ペアリングコード", body)
+        return _page("連携コード", body)
 
     async def add_shop(request: Request) -> Response:
         checked = await checked_post(request)

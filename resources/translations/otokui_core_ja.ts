@@ -452,6 +452,14 @@
         <translation>インターネット接続を確かめてください。Otokuiは自動で再試行します。データは失われません。</translation>
     </message>
     <message>
+        <source>LINE did not accept the relay&apos;s address as the webhook URL.</source>
+        <translation>LINEが中継サーバーのアドレスをWebhook URLとして受け付けませんでした。</translation>
+    </message>
+    <message>
+        <source>LINE takes only https:// addresses reachable from the internet. Check the relay&apos;s address.</source>
+        <translation>LINEが受け付けるのは、インターネットから届く https:// のアドレスだけです。中継サーバーのアドレスを確かめてください。</translation>
+    </message>
+    <message>
         <source>LINE no longer has this photo or file.</source>
         <translation>この写真やファイルは、LINEにもう残っていません。</translation>
     </message>
@@ -488,8 +496,64 @@
         <translation>中継サーバーが連携コードを受け付けませんでした。</translation>
     </message>
     <message>
-        <source>Codes are single use and valid for 10 minutes. Run `python -m relay pair` on the relay&apos;s host again and enter the new code.</source>
-        <translation>コードは1回限り、10分間だけ有効です。中継サーバー側で `python -m relay pair` をもう一度実行し、新しいコードを入力してください。</translation>
+        <source>Codes are single use and valid for 10 minutes. Issue a new one on the relay&apos;s admin page (or run `python -m relay pair` on its host) and enter it.</source>
+        <translation>コードは1回限り、10分間だけ有効です。中継サーバーの管理ページで新しいコードを発行して(またはサーバー上で `python -m relay pair` を実行して)入力してください。</translation>
+    </message>
+    <message>
+        <source>The relay does not know this shop&apos;s address.</source>
+        <translation>中継サーバーに、このお店のアドレスが見つかりません。</translation>
+    </message>
+    <message>
+        <source>Copy the relay&apos;s address again from its admin page, with the part after /shops/ exactly as shown.</source>
+        <translation>管理ページから中継サーバーのアドレスをもう一度コピーしてください。/shops/ の後ろも表示どおりに入れます。</translation>
+    </message>
+    <message>
+        <source>LINE&apos;s test reached the relay, but the relay refused its signature: the channel secret does not belong to this LINE channel.</source>
+        <translation>LINEのテストは中継サーバーに届きましたが、署名が合いませんでした。チャネルシークレットがこのLINEチャネルのものではありません。</translation>
+    </message>
+    <message>
+        <source>Copy the channel secret again (LINE Developers console → the same channel as the access token → Basic settings → Channel secret) and enter it.</source>
+        <translation>チャネルシークレットをもう一度コピーして入力してください(LINE Developersコンソール → アクセストークンと同じチャネル →「チャネル基本設定」→「チャネルシークレット」)。</translation>
+    </message>
+    <message>
+        <source>The channel secret entered here is not this LINE channel&apos;s (the relay&apos;s own setting is the right one).</source>
+        <translation>ここに入力したチャネルシークレットは、このLINEチャネルのものではありません(中継サーバー側の設定が正しいものです)。</translation>
+    </message>
+    <message>
+        <source>Copy the channel secret again (LINE Developers console → Basic settings → Channel secret) and enter it.</source>
+        <translation>チャネルシークレットをもう一度コピーして入力してください(LINE Developersコンソール →「チャネル基本設定」→「チャネルシークレット」)。</translation>
+    </message>
+    <message>
+        <source>LINE cannot reach the relay at its address.</source>
+        <translation>LINEから中継サーバーのアドレスに接続できません。</translation>
+    </message>
+    <message>
+        <source>LINE needs an https:// address that works from the internet (not one on this computer or in the shop&apos;s network). Check that the relay is running and that its address is right.</source>
+        <translation>LINEには、インターネットから届く https:// のアドレスが必要です(このパソコンやお店のネットワークの中のアドレスは使えません)。中継サーバーが動いているか、アドレスが正しいかを確かめてください。</translation>
+    </message>
+    <message>
+        <source>The relay answered LINE&apos;s test too slowly.</source>
+        <translation>中継サーバーの応答が遅く、LINEのテストが時間切れになりました。</translation>
+    </message>
+    <message>
+        <source>A relay on a free plan may be waking up: wait a minute and test again.</source>
+        <translation>無料プランの中継サーバーは起動に時間がかかることがあります。1分ほど待ってから、もう一度テストしてください。</translation>
+    </message>
+    <message>
+        <source>The relay is not ready to take LINE&apos;s messages yet.</source>
+        <translation>中継サーバーは、まだLINEのメッセージを受け取れる状態ではありません。</translation>
+    </message>
+    <message>
+        <source>Test again in a minute. If it stays like this, the relay has no channel secret for this shop: enter the channel secret again.</source>
+        <translation>1分ほど待ってからもう一度テストしてください。変わらない場合は、中継サーバーにこのお店のチャネルシークレットがありません。チャネルシークレットをもう一度入力してください。</translation>
+    </message>
+    <message>
+        <source>The relay answered LINE&apos;s test with an error.</source>
+        <translation>中継サーバーがLINEのテストにエラーを返しました。</translation>
+    </message>
+    <message>
+        <source>Check the relay&apos;s address (the relay&apos;s admin page shows it) and test again.</source>
+        <translation>中継サーバーのアドレス(管理ページに表示されます)を確かめて、もう一度テストしてください。</translation>
     </message>
     <message>
         <source>The relay answered in a way Otokui does not understand.</source>
@@ -1051,6 +1115,18 @@
     <message>
         <source>It came from LINE but could not be added to the book. Try again after updating Otokui, or dismiss it.</source>
         <translation>LINEから届きましたが、台帳に追加できませんでした。Otokuiを更新してから「もう一度試す」を押すか、「削除」してください。</translation>
+    </message>
+    <message>
+        <source>A channel secret is 32 letters and digits (0-9 and a-f). Copy it again from the LINE Developers console: Basic settings → Channel secret.</source>
+        <translation>チャネルシークレットは32文字の英数字(0〜9とa〜f)です。LINE Developersコンソールの「チャネル基本設定」→「チャネルシークレット」から、もう一度コピーしてください。</translation>
+    </message>
+    <message>
+        <source>Paste the channel access token (LINE Developers console: Messaging API → Channel access token).</source>
+        <translation>チャネルアクセストークンを貼り付けてください(LINE Developersコンソールの「Messaging API設定」→「チャネルアクセストークン」)。</translation>
+    </message>
+    <message>
+        <source>Enter the pairing code from the relay&apos;s admin page.</source>
+        <translation>中継サーバーの管理ページに表示された連携コードを入力してください。</translation>
     </message>
 </context>
 <context>

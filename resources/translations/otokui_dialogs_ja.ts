@@ -215,6 +215,29 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
     </message>
 </context>
 <context>
+    <name>ConnectWizard</name>
+    <message>
+        <source>Connect LINE</source>
+        <translation>LINEとつなぐ</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>次へ</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>戻る</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+</context>
+<context>
     <name>FieldEditorDialog</name>
     <message>
         <source>Custom fields</source>
@@ -365,6 +388,57 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
     </message>
 </context>
 <context>
+    <name>FinishPage</name>
+    <message>
+        <source>3. Connect and check</source>
+        <translation>3. 接続と確認</translation>
+    </message>
+    <message>
+        <source>Otokui now connects to the relay and does the LINE console&apos;s webhook settings for you, then has LINE test them.</source>
+        <translation>Otokuiが中継サーバーに接続し、LINEコンソールのWebhook設定を代わりに行って、LINEにテストしてもらいます。</translation>
+    </message>
+    <message>
+        <source>Connect this computer to the relay</source>
+        <translation>このパソコンを中継サーバーに接続する</translation>
+    </message>
+    <message>
+        <source>Set the relay&apos;s address as LINE&apos;s webhook URL</source>
+        <translation>中継サーバーのアドレスをLINEのWebhook URLに設定する</translation>
+    </message>
+    <message>
+        <source>LINE tests the relay&apos;s address</source>
+        <translation>LINEから中継サーバーへの接続テスト</translation>
+    </message>
+    <message>
+        <source>“Use webhook” is on</source>
+        <translation>「Webhookの利用」がオン</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>もう一度試す</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>もう一度確認</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>処理しています…</translation>
+    </message>
+    <message>
+        <source>Connected. New friends of %1 and their messages now arrive in this customer book by themselves while Otokui is open.</source>
+        <translation>接続できました。Otokuiを開いている間、「%1」の新しい友だちとメッセージが自動でこの顧客台帳に届きます。</translation>
+    </message>
+    <message>
+        <source>Almost there: LINE reached the relay, but “Use webhook” is off, so LINE sends nothing yet. In the LINE Developers console, open the Messaging API tab, turn on “Use webhook” under Webhook settings, then press Check again.</source>
+        <translation>あと一歩です。LINEから中継サーバーには届きましたが、「Webhookの利用」がオフのため、まだ何も送られてきません。LINE Developersコンソールの「Messaging API設定」タブで、Webhook設定の「Webhookの利用」をオンにしてから「もう一度確認」を押してください。</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong. Please try again.</source>
+        <translation>思いがけない問題が起きました。もう一度お試しください。</translation>
+    </message>
+</context>
+<context>
     <name>GuideDialog</name>
     <message>
         <source>First steps</source>
@@ -392,6 +466,57 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
     <message>
         <source>Cancel</source>
         <translation>キャンセル</translation>
+    </message>
+</context>
+<context>
+    <name>LinePage</name>
+    <message>
+        <source>2. Your LINE Official Account</source>
+        <translation>2. LINE公式アカウント</translation>
+    </message>
+    <message>
+        <source>Two keys from the LINE Developers console (developers.line.biz), your Messaging API channel. Otokui keeps them locked in the customer book.</source>
+        <translation>LINE Developersコンソール(developers.line.biz)の、お店のMessaging APIチャネルにある2つの鍵です。Otokuiは暗号化された顧客台帳の中に保管します。</translation>
+    </message>
+    <message>
+        <source>32 letters and digits</source>
+        <translation>32文字の英数字</translation>
+    </message>
+    <message>
+        <source>A long line of letters</source>
+        <translation>長い英数字の列</translation>
+    </message>
+    <message>
+        <source>Advanced: another address for LINE&apos;s API</source>
+        <translation>詳細: LINE APIの別のアドレス</translation>
+    </message>
+    <message>
+        <source>Empty: LINE itself (api.line.me)</source>
+        <translation>空欄: LINE本体 (api.line.me)</translation>
+    </message>
+    <message>
+        <source>Channel secret</source>
+        <translation>チャネルシークレット</translation>
+    </message>
+    <message>
+        <source>Channel access token</source>
+        <translation>チャネルアクセストークン</translation>
+    </message>
+    <message>
+        <source>Basic settings tab → Channel secret.</source>
+        <translation>「チャネル基本設定」タブ →「チャネルシークレット」</translation>
+    </message>
+    <message>
+        <source>Messaging API tab → Channel access token (long-lived) → Issue, then copy.</source>
+        <translation>「Messaging API設定」タブ →「チャネルアクセストークン(長期)」→「発行」を押してコピー</translation>
+    </message>
+    <message>
+        <source>Please paste the channel access token.</source>
+        <translation>チャネルアクセストークンを貼り付けてください。</translation>
+    </message>
+    <message>
+        <source>Asking LINE whose token this is…</source>
+        <translation>LINEにトークンを確認しています…</translation>
     </message>
 </context>
 <context>
@@ -477,10 +602,6 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
         <translation>連携コード</translation>
     </message>
     <message>
-        <source>Run python -m relay pair on the relay&apos;s host (the server where the relay runs): the code is on the last line it prints. It works once, for 10 minutes.</source>
-        <translation>中継サーバーを動かしているサーバーで python -m relay pair を実行すると、最後の行にコードが表示されます。1回限り、10分間だけ使えます。</translation>
-    </message>
-    <message>
         <source>Name of this computer</source>
         <translation>このパソコンの名前</translation>
     </message>
@@ -493,6 +614,18 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
         <translation>LINE APIのアドレス</translation>
     </message>
     <message>
+        <source>Connect step by step</source>
+        <translation>順番に設定して接続</translation>
+    </message>
+    <message>
+        <source>Open the connection wizard…</source>
+        <translation>接続ウィザードを開く…</translation>
+    </message>
+    <message>
+        <source>From the relay&apos;s admin page (連携コードを発行する), or the last line of python -m relay pair on the relay&apos;s host. It works once, for 10 minutes.</source>
+        <translation>中継サーバーの管理ページ(「連携コードを発行する」)か、サーバー上で実行した python -m relay pair の最後の行に表示されます。1回限り、10分間だけ使えます。</translation>
+    </message>
+    <message>
         <source>Reading the connection…</source>
         <translation>接続の状態を読み込んでいます…</translation>
     </message>
@@ -503,6 +636,18 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
     <message>
         <source>Not connected yet. Enter the channel access token, the relay&apos;s address and a pairing code below, then press Connect.</source>
         <translation>まだ接続していません。下にチャネルアクセストークン、中継サーバーのアドレス、連携コードを入力して「接続」を押してください。</translation>
+    </message>
+    <message>
+        <source>Check that LINE reaches the relay, or enter a new channel secret or access token, with the wizard.</source>
+        <translation>LINEから中継サーバーに届くかの確認や、新しいチャネルシークレット・アクセストークンの入力は、ウィザードで行えます。</translation>
+    </message>
+    <message>
+        <source>Check the connection…</source>
+        <translation>接続を確認…</translation>
+    </message>
+    <message>
+        <source>The wizard asks for the relay&apos;s address and pairing code, then the channel secret and access token, checks each, and sets up LINE&apos;s webhook for you. The form below is the manual way.</source>
+        <translation>ウィザードが中継サーバーのアドレスと連携コード、チャネルシークレットとアクセストークンを順にたずね、それぞれを確かめてから、LINEのWebhookを代わりに設定します。下の入力欄は手動で接続する方法です。</translation>
     </message>
     <message>
         <source>Relay: no address yet</source>
@@ -846,6 +991,57 @@ Next, you will type it back to check that it was written down correctly.</source
     <message>
         <source>This is not the same as the recovery passphrase shown. Check what you wrote down, or go back to see it again.</source>
         <translation>表示した回復用パスフレーズと一致しません。書き留めたものを確かめるか、「戻る」でもう一度表示してください。</translation>
+    </message>
+</context>
+<context>
+    <name>RelayPage</name>
+    <message>
+        <source>1. The relay</source>
+        <translation>1. 中継サーバー</translation>
+    </message>
+    <message>
+        <source>The relay receives LINE&apos;s messages for your shop and keeps them, locked, until this computer collects them.</source>
+        <translation>中継サーバーは、お店に届くLINEのメッセージを受け取り、このパソコンが取りに来るまで鍵をかけて預かります。</translation>
+    </message>
+    <message>
+        <source>Pairing code</source>
+        <translation>連携コード</translation>
+    </message>
+    <message>
+        <source>On the relay&apos;s admin page, press 連携コードを発行する: it shows the relay&apos;s address and the code. A code works once, for 10 minutes.</source>
+        <translation>中継サーバーの管理ページで「連携コードを発行する」を押すと、アドレスとコードが表示されます。コードは1回限り、10分間だけ使えます。</translation>
+    </message>
+    <message>
+        <source>This customer book is already connected to this relay; no code is needed.</source>
+        <translation>この顧客台帳はすでにこの中継サーバーに接続しています。コードは必要ありません。</translation>
+    </message>
+    <message>
+        <source>Name of this computer</source>
+        <translation>このパソコンの名前</translation>
+    </message>
+    <message>
+        <source>The relay shows this name to tell your computers apart: use a place (“レジ横のPC”), not a person&apos;s name.</source>
+        <translation>中継サーバーはパソコンを見分けるためにこの名前を表示します。人の名前ではなく、「レジ横のPC」のように場所で付けてください。</translation>
+    </message>
+    <message>
+        <source>No relay yet? The guide “Connecting LINE” shows how to start one on a hosting service in a few clicks (free, or a few hundred yen a month), or ask whoever helps your shop with it.</source>
+        <translation>中継サーバーがまだない場合は、説明書「LINEとつなぐ」の手順で、ホスティングサービスに数回のクリックで用意できます(無料、または月数百円)。お店のIT担当の方に頼むこともできます。</translation>
+    </message>
+    <message>
+        <source>Relay address</source>
+        <translation>中継サーバーのアドレス</translation>
+    </message>
+    <message>
+        <source>Please enter the relay&apos;s address.</source>
+        <translation>中継サーバーのアドレスを入力してください。</translation>
+    </message>
+    <message>
+        <source>Please enter the pairing code from the relay&apos;s admin page.</source>
+        <translation>中継サーバーの管理ページに表示された連携コードを入力してください。</translation>
+    </message>
+    <message>
+        <source>Asking the relay…</source>
+        <translation>中継サーバーに問い合わせています…</translation>
     </message>
 </context>
 <context>
@@ -1375,6 +1571,13 @@ Next, you will type it back to check that it was written down correctly.</source
     <message>
         <source>The passphrase is wrong. Please type it again.</source>
         <translation>パスフレーズが違います。もう一度入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>_Checked</name>
+    <message>
+        <source>Something unexpected went wrong. Please try again.</source>
+        <translation>思いがけない問題が起きました。もう一度お試しください。</translation>
     </message>
 </context>
 </TS>

@@ -59,12 +59,12 @@ def test_the_one_time_link_opens_the_page_once(admin_relay: ThreadRelay) -> None
         page = browser.get("/admin")
         assert page.status_code == 200
         _check_headers(page)
-        assert "ペアリングコードを発行する" in page.text and 'lang="ja"' in page.text
+        assert "連携コードを発行する" in page.text and 'lang="ja"' in page.text
         assert "<script" not in page.text
     with _browser(relay) as other:
         again = other.get(link)
         assert again.status_code == 403 and "使用済み" in again.text
-        assert "ペアリングコードを発行する" not in other.get("/admin").text
+        assert "連携コードを発行する" not in other.get("/admin").text
 
 
 def test_a_code_issued_on_the_page_pairs_a_desktop(admin_relay: ThreadRelay) -> None:
@@ -141,7 +141,7 @@ def test_the_right_password_opens_a_session(admin_relay: ThreadRelay) -> None:
         assert "カフェ青空" in page and "/shops/" in page
         logged_out = browser.post("/admin/logout", data={"csrf": _csrf(page)})
         assert logged_out.status_code == 303
-        assert "ペアリングコードを発行する" not in browser.get("/admin").text
+        assert "連携コードを発行する" not in browser.get("/admin").text
 
 
 def test_no_link_once_a_desktop_is_paired_and_no_admin_page_without_the_secret(

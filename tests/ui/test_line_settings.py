@@ -138,8 +138,9 @@ def test_a_wrong_code_is_refused_in_the_owners_words_and_nothing_typed_is_lost(
     qtbot.waitUntil(lambda: bool(seen), timeout=30_000)
     _idle(qtbot, tab)
     assert seen == [("中継サーバーが連携コードを受け付けませんでした。",
-                     "コードは1回限り、10分間だけ有効です。中継サーバー側で `python -m relay "
-                     "pair` をもう一度実行し、新しいコードを入力してください。")]
+                     "コードは1回限り、10分間だけ有効です。中継サーバーの管理ページで新しいコードを"
+                     "発行して(またはサーバー上で `python -m relay pair` を実行して)入力して"
+                     "ください。")]
     assert not book.line.is_paired() and relay.store.list_devices() == []
     assert tab.code_edit.text() == "000000-WRONG1" and tab.code_edit.hasSelectedText()
     assert tab.token_field.text() == ACCESS_TOKEN and tab.relay_edit.text() == relay.base_url

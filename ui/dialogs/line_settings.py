@@ -1,6 +1,12 @@
 """Settings → LINE: the channel access token, the pairing with the relay, the relay's health.
 
-What the owner needs to connect (see docs/sync.md):
+The way to connect is the connection wizard (接続ウィザード…, :mod:`ui.dialogs.
+connect_wizard`): relay address and code, channel secret and token, then the webhook set
+up and tested through LINE's API (docs/connect-line.md). The form below it is the manual
+way, kept for the technical (and for a relay whose host prints codes with
+``python -m relay pair``).
+
+What the owner needs to connect by hand (see docs/sync.md):
 
 * the channel access token from the LINE Developers console (typed hidden; once saved it is
   only ever shown masked, ``••••••••abcd``; 変更 replaces it);
@@ -59,6 +65,7 @@ if TYPE_CHECKING:
     from app.book import Book
     from app.line.connection import ConnectionInfo
     from app.sync.relay_client import Health
+    from ui.dialogs.connect_wizard import ConnectWizard
 
 log = logging.getLogger("otokui.ui.line_settings")
 
@@ -88,8 +95,10 @@ class LineSettingsWidget(QWidget):
         self._writing = False
         self._loading = 0
         self._changing_token = False
+        self.wizard: ConnectWizard | None = None
 
         self.status_group = self._build_status()
+        self.wizard_group = self._build_wizard()
         self.token_group = self._build_token()
         self.connect_group = self._build_connect()
         self.message = message_label(self)
@@ -102,7 +111,8 @@ class LineSettingsWidget(QWidget):
         inner = QVBoxLayout(page)
         inner.setContentsMargins(12, 12, 12, 12)
         inner.setSpacing(10)
-        for part in (self.status_group, self.token_group, self.connect_group, self.message):
+        for part in (self.status_group, self.wizard_group, self.token_group,
+                     self.connect_group, self.message):
             part.setParent(page)
             inner.addWidget(part)
         inner.addStretch(1)
@@ -165,6 +175,42 @@ class LineSettingsWidget(QWidget):
         row.addWidget(self.unpair_button)
         box.addLayout(row)
         return group
+
+    def _build_wizard(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Connect step by step"), self)
+        self.wizard_note = _note("", group)
+        self.wizard_button = QPushButton(self.tr("Open the connection wizard…"), group)
+        self.wizard_button.setObjectName("wizardButton")
+        self.wizard_button.clicked.connect(self.open_wizard)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.wizard_button)
+        box = QVBoxLayout(group)
+        box.addWidget(self.wizard_note)
+        box.addLayout(row)
+        return group
+
+    def open_wizard(self) -> ConnectWizard | None:
+        """接続ウィザード: returns the wizard (shown, modal); the tab refreshes after it."""
+        if self._writing or self.info is None:
+            return None
+        from ui.dialogs.connect_wizard import ConnectWizard
+
+        wizard = ConnectWizard(self.book, self, relay_url=self.info.relay_url,
+                               paired=self.paired, api_base=self.info.api_base)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        was_paired = self.paired
+
+        def closed(_result: int) -> None:
+            if wizard.connected_now and not was_paired:
+                self.connected.emit()
+            if shiboken6.isValid(self):
+                self.refresh()
+
+        wizard.finished.connect(closed)
+        self.wizard = wizard
+        wizard.open()
+        return wizard
 
     def _build_token(self) -> QGroupBox:
         group = QGroupBox(self.tr("Channel access token"), self)
@@ -243,8 +289,8 @@ class LineSettingsWidget(QWidget):
             (QLabel(self.tr("Relay address"), group), self.relay_edit),
             (QLabel(self.tr("Pairing code"), group), self.code_edit),
             (None, _note(self.tr(
-                "Run python -m relay pair on the relay's host (the server where the relay "
-                "runs): the code is on the last line it prints. It works once, for 10 "
+                "From the relay's admin page (連携コードを発行する), or the last line "
+                "of python -m relay pair on the relay's host. It works once, for 10 "
                 "minutes."), group)),
             (QLabel(self.tr("Name of this computer"), group), self.name_edit),
             (None, _note(self.tr(
@@ -338,6 +384,7 @@ class LineSettingsWidget(QWidget):
     def _update_enabled(self) -> None:
         writing = self._writing
         for widget in (self.connect_button, self.unpair_button, self.save_token_button,
+                       self.wizard_button,
                        self.change_token_button, self.relay_edit, self.code_edit,
                        self.name_edit, self.api_edit, self.token_field):
             widget.setEnabled(not writing)
@@ -372,6 +419,18 @@ class LineSettingsWidget(QWidget):
                 "a pairing code below, then press Connect."))
         self.details.setVisible(paired)
         self.unpair_button.setVisible(paired)
+        if paired:
+            self.wizard_note.setText(self.tr(
+                "Check that LINE reaches the relay, or enter a new channel secret or access "
+                "token, with the wizard."))
+            self.wizard_button.setText(self.tr("Check the connection…"))
+        else:
+            self.wizard_note.setText(self.tr(
+                "The wizard asks for the relay's address and pairing code, then the channel "
+                "secret and access token, checks each, and sets up LINE's webhook for you. "
+                "The form below is the manual way."))
+            self.wizard_button.setText(self.tr("Open the connection wizard…"))
+        self.wizard_group.setVisible(info is not None)
         self.connect_group.setVisible(info is not None and not paired)
         if info is not None and paired:
             self.relay_value.setText(info.relay_url or "")
