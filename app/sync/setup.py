@@ -100,8 +100,13 @@ def check_account(access_token: str, api_base: str | None = None) -> BotInfo:
         raise ValidationError("access token", message=QT_TRANSLATE_NOOP(
             "sync", "Paste the channel access token (LINE Developers console: Messaging API "
             "→ Channel access token)."))
+    from app.line.errors import LineTokenRejectedError
+
     with LineGateway(token, api_base=_base(api_base)) as gateway:
-        return gateway.bot_info()
+        try:
+            return gateway.bot_info()
+        except LineTokenRejectedError:
+            raise LineTokenRejectedError("HTTP 401") from None  # named for the owner
 
 
 def connect_and_configure(book: Book, *, relay_url: str, pairing_code: str | None,

@@ -150,6 +150,7 @@ def test_a_malformed_secret_and_a_refused_token_are_said_on_the_second_page(  # 
     assert wizard.currentPage() is wizard.line_page
     assert wizard.line_page.message.text().startswith(
         "LINEがチャネルアクセストークンを受け付けませんでした。")
+    assert "(HTTP 401)" in wizard.line_page.message.text()
     assert wizard.line_page.token_field.text() == "not-the-token"
     assert not book.line.is_paired()
 
