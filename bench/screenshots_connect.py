@@ -22,12 +22,12 @@ from pathlib import Path
 
 from bench.screenshots import OUT, ROOT, _save, _settle, _under_xvfb
 
-SECRET = "0123456789abcdef0123456789abcdef"
+SECRET = "0123456789abcdef0123456789abcdef"  # noqa: S105 - a made-up channel secret
 TOKEN = "screenshot-channel-access-token"  # noqa: S105 - the emulator's made-up token
 SHOWN_URL = "https://otokui-relay.onrender.com"
 
 
-def _relay(db: Path):  # type: ignore[no-untyped-def]
+def _relay(db: Path, public_url: str | None = None):  # type: ignore[no-untyped-def]
     from relay.app import RelayService
     from relay.config import Settings
     from relay.server import build_server
@@ -35,8 +35,8 @@ def _relay(db: Path):  # type: ignore[no-untyped-def]
 
     store = Store.open(f"sqlite:///{db}")
     service = RelayService(Settings(channel_secret=None, database_url=f"sqlite:///{db}",
-                                    admin_secret=b"screenshot-admin-secret-0123456789"),
-                           store)
+                                    admin_secret=b"screenshot-admin-secret-0123456789",
+                                    public_url=public_url), store)
     import socket
 
     sock = socket.socket()
@@ -85,7 +85,7 @@ def main() -> int:
     server, store, relay_url = _relay(work / "relay.db")
     line = run_in_thread(channel_secret=SECRET, access_token=TOKEN, quota=None, seed=4,
                          bot_display_name="花屋さくら", bot_basic_id="@sakura-hana")
-    book = Profile(work / "profile").create(passphrase="しっかりした合言葉 2026")
+    book = Profile(work / "profile").create(passphrase="しっかりした合言葉 2026")  # noqa: S106
     try:
         def fresh() -> ConnectWizard:
             wizard = ConnectWizard(book, use_keyring=False)
@@ -158,6 +158,56 @@ def main() -> int:
     return 0
 
 
+
+
+def admin_shots() -> int:
+    """The relay's admin page in a browser (Qt WebEngine): the page after the one-time
+    link, and a pairing code issued on it."""
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
+    from PySide6.QtCore import QEventLoop, Qt, QTimer, QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+    from PySide6.QtWidgets import QApplication
+
+    from relay.admin import issue_link
+
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    work = Path(tempfile.mkdtemp(prefix="otokui-admin-shots-"))
+    # The page shows the address the platform gave (as RENDER_EXTERNAL_URL would).
+    server, store, relay_url = _relay(work / "relay.db", SHOWN_URL)
+    store.add_shop("カフェ青空 (お手伝い先)", int(time.time() * 1000))
+    view = QWebEngineView()
+    view.resize(820, 760)
+    view.show()
+
+    def load(url: str | None = None) -> None:
+        loop = QEventLoop()
+        view.loadFinished.connect(loop.quit)
+        if url is not None:
+            view.load(QUrl(url))
+        QTimer.singleShot(15_000, loop.quit)
+        loop.exec()
+        view.loadFinished.disconnect(loop.quit)
+        _settle(app, 800)
+
+    try:
+        load(issue_link(store, relay_url, int(time.time() * 1000)))
+        _save(view, "connect-0-admin.png")
+        view.page().runJavaScript(
+            "document.querySelector('form[action=\"/admin/shops/default/code\"] button')"
+            ".click()", QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        load()
+        _save(view, "connect-0-admin-code.png")
+    finally:
+        view.close()
+        server.should_exit = True
+        store.close()
+        del QWebEnginePage
+    return 0
+
+
 if __name__ == "__main__":
     os.chdir(ROOT)
-    sys.exit(main())
+    sys.exit(admin_shots() if sys.argv[1:] == ["admin"] else main())
