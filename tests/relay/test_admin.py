@@ -4,6 +4,9 @@ and a pairing code issued there that a desktop can use. Real relay over HTTP."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 
 import httpx
@@ -11,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from relay.sealing import encode_public_key
-from tests.relay.harness import ThreadRelay
+from tests.relay.harness import REPO, ThreadRelay, free_port, relay_env, run_cli
 
 ADMIN = b"admin-secret-for-tests-0123456789"
 LINK = re.compile(r"(/admin/once/[A-Za-z0-9_-]+)")
@@ -153,3 +156,86 @@ def test_no_link_once_a_desktop_is_paired_and_no_admin_page_without_the_secret(
     second = make_relay(admin_secret=ADMIN)  # same database: a desktop is paired now
     assert "/admin/once/" not in second.log_text()
     assert second.http.get("/admin").status_code == 200
+
+
+def test_a_computer_is_disconnected_from_the_page(admin_relay: ThreadRelay) -> None:
+    relay = admin_relay
+    device = relay.pair()
+    with _browser(relay) as browser:
+        token = _csrf(browser.get("/admin").text)
+        browser.post("/admin/login", data={"csrf": token, "secret": ADMIN.decode()})
+        page = browser.get("/admin").text
+        assert "レジ横のPC" in page and "接続を解除" in page
+        done = browser.post(f"/admin/devices/{device.device_id}/revoke",
+                            data={"csrf": _csrf(page)})
+        assert done.status_code == 303
+    assert relay.http.get("/v1/events", headers=device.auth).status_code == 401
+
+
+def test_host_commands_for_shops_and_the_admin_link(admin_relay: ThreadRelay) -> None:
+    relay = admin_relay
+    plain = run_cli(relay.db_url, "add-shop", "カフェ青空")
+    assert plain.returncode == 2 and "RELAY_ADMIN_SECRET" in plain.stderr
+    env = {**relay_env(relay.db_url), "RELAY_ADMIN_SECRET": ADMIN.decode(),
+           "RELAY_PUBLIC_URL": relay.base_url}
+    added = run_cli(relay.db_url, "add-shop", "カフェ青空", env=env)
+    assert added.returncode == 0, added.stderr
+    shop = re.search(r"added shop ([0-9a-f]{10})", added.stdout).group(1)  # type: ignore[union-attr]
+    listed = run_cli(relay.db_url, "shops", env=env)
+    assert shop in listed.stdout and "カフェ青空" in listed.stdout
+    assert f"{relay.base_url}/shops/{shop}" in listed.stdout
+    paired = run_cli(relay.db_url, "pair", "--shop", shop, env=env)
+    assert paired.returncode == 0, paired.stderr
+    code = paired.stdout.strip().splitlines()[-1]
+    key = X25519PrivateKey.generate()
+    body = {"pairing_code": code, "name": "レジ横のPC",
+            "public_key": encode_public_key(key.public_key())}
+    assert relay.http.post("/v1/devices", json=body).status_code == 403  # not the default's
+    assert relay.http.post(f"/shops/{shop}/v1/devices", json=body).status_code == 201
+    unknown = run_cli(relay.db_url, "pair", "--shop", "0123456789", env=env)
+    assert unknown.returncode == 1 and "no shop" in unknown.stderr
+    link = run_cli(relay.db_url, "admin-link", env=env)
+    assert link.returncode == 0
+    url = link.stdout.strip().splitlines()[-1]
+    assert url.startswith(f"{relay.base_url}/admin/once/")
+    with _browser(relay) as browser:
+        assert browser.get(url).status_code == 303
+        assert browser.get(url).status_code == 403
+
+
+def test_serve_with_only_the_admin_secret_logs_the_link_and_never_the_secret(
+        db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    port = free_port()
+    env = {k: v for k, v in relay_env(db_url).items() if k != "LINE_CHANNEL_SECRET"}
+    env.update({"RELAY_ADMIN_SECRET": ADMIN.decode(), "FLY_APP_NAME": "otokui-relay-test"})
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "relay", "serve", "--host", "127.0.0.1",
+             "--port", str(port)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, log_path.read_text()
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            text = log_path.read_text()
+            # The platform's address (Fly.io here) is in the link, ready to click.
+            found = re.search(r"https://otokui-relay-test\.fly\.dev(/admin/once/\S+)", text)
+            assert found, text
+            with httpx.Client(base_url=base) as browser:
+                opened = browser.get(found.group(1))
+                assert opened.status_code == 303
+                # An https relay's session cookie is Secure: never sent back over http.
+                assert "secure" in opened.headers["set-cookie"].lower()
+                assert "連携コードを発行する" not in browser.get("/admin").text
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    assert ADMIN.decode() not in log_path.read_text()
