@@ -511,6 +511,10 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
         <translation>「Messaging API設定」タブ →「チャネルアクセストークン(長期)」→「発行」を押してコピー</translation>
     </message>
     <message>
+        <source>Empty: keep the one saved</source>
+        <translation>空欄：保存済みのものを使う</translation>
+    </message>
+    <message>
         <source>Please paste the channel access token.</source>
         <translation>チャネルアクセストークンを貼り付けてください。</translation>
     </message>

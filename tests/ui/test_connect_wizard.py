@@ -233,3 +233,24 @@ def test_the_settings_tab_opens_the_wizard_and_follows_it(qtbot, book, settings,
         wizard.accept()
     qtbot.waitUntil(lambda: tab.paired and not tab.loading, timeout=30_000)
     assert tab.wizard_button.text() == "接続を確認…"
+
+
+def test_a_connected_book_rechecks_with_the_saved_keys(qtbot, book, relay: ThreadRelay,  # type: ignore[no-untyped-def]
+                                                       line: RunningEmulator) -> None:
+    first = _wizard(qtbot, book, line)
+    _through(qtbot, first, relay)
+    first.close()
+    wizard = ConnectWizard(book, relay_url=book.line.relay_url, paired=True,
+                           api_base=line.base_url, use_keyring=False)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert not wizard.relay_page.code_edit.isVisible()
+    assert wizard.relay_page.paired_note.isVisible()
+    assert wizard.line_page.token_field.edit.placeholderText() == "空欄：保存済みのものを使う"
+    wizard.next()
+    _settle(qtbot, wizard)
+    wizard.next()  # both keys left empty
+    _settle(qtbot, wizard)
+    assert wizard.currentPage() is wizard.finish_page, wizard.line_page.message.text()
+    assert _steps(wizard) == ["✓", "✓", "✓", "✓"], wizard.finish_page.result.text()
+    assert len(relay.store.list_devices()) == 1  # no second pairing

@@ -299,25 +299,36 @@ class LinePage(_Checked):
         return (self.api_edit.text().strip() or None) if self.advanced_box.isChecked() \
             else None
 
+    def keep_saved(self, paired: bool) -> None:
+        """A connected book may leave a key empty to keep the one it has."""
+        hint = self.tr("Empty: keep the one saved") if paired else ""
+        self.secret_field.edit.setPlaceholderText(hint or self.tr("32 letters and digits"))
+        self.token_field.edit.setPlaceholderText(hint or self.tr("A long line of letters"))
+
     def start_check(self) -> None:
-        try:
-            setup.check_channel_secret(self.secret_field.text())
-        except OtokuiError as exc:
-            self.say(explain(exc, ""), ERROR)
-            self.secret_field.select_all_and_focus()
-            return
-        if not self.token_field.text().strip():
+        keep = self.owner.paired
+        if self.secret_field.text().strip() or not keep:
+            try:
+                setup.check_channel_secret(self.secret_field.text())
+            except OtokuiError as exc:
+                self.say(explain(exc, ""), ERROR)
+                self.secret_field.select_all_and_focus()
+                return
+        if not self.token_field.text().strip() and not keep:
             self.say(self.tr("Please paste the channel access token."), ERROR)
             self.token_field.select_all_and_focus()
             return
-        token, base = self.token_field.text(), self.api_base()
+        typed, base, book = self.token_field.text(), self.api_base(), self.owner.book
+
+        def work() -> BotInfo:
+            # the saved token is read here, off the main thread (it may be in the keyring)
+            return setup.check_account(typed.strip() or book.line.access_token(), base)
 
         def found(info: BotInfo) -> None:
             self.owner.account = info
             self.say("")
 
-        self.run_check(lambda: setup.check_account(token, base), found,
-                       self.tr("Asking LINE whose token this is…"))
+        self.run_check(work, found, self.tr("Asking LINE whose token this is…"))
 
     def failed(self, exc: BaseException) -> None:
         self.token_field.select_all_and_focus()
@@ -454,14 +465,17 @@ class FinishPage(QWizardPage):
         relay_url = relay_page.relay_edit.text().strip()
         code = None if wizard.paired else relay_page.code_edit.text().strip()
         name = relay_page.name_edit.text().strip()
-        secret = line_page.secret_field.text()
-        token = line_page.token_field.text()
+        typed_secret = line_page.secret_field.text().strip()
+        typed_token = line_page.token_field.text().strip()
         base = line_page.api_base()
         use_keyring = wizard.use_keyring
         signals = self._signals
         order = {step: i for i, step in enumerate(setup.STEPS)}
 
         def work() -> setup.SetupReport:
+            # Keys left empty on a connected book: the saved ones (read off the main thread).
+            secret = typed_secret or book.line.channel_secret() or ""
+            token = typed_token or book.line.access_token()
             return setup.connect_and_configure(
                 book, relay_url=relay_url, pairing_code=code, channel_secret=secret,
                 access_token=token, api_base=base, device_name=name,
@@ -559,6 +573,7 @@ class ConnectWizard(QWizard):
         for page in (self.relay_page, self.line_page, self.finish_page):
             self.addPage(page)
         self.relay_page.show_paired(relay_url if paired else None)
+        self.line_page.keep_saved(paired)
         if relay_url and not paired:
             self.relay_page.relay_edit.setText(relay_url)
         if api_base:
