@@ -7,7 +7,9 @@ Exit status 0 on success; otherwise one clear line on stderr and a non-zero stat
 Passphrases come from the OS keyring (no prompt), an interactive prompt, or the
 environment variable ``OTOKUI_PASSPHRASE`` (``OTOKUI_NEW_PASSPHRASE`` for a new one),
 which is meant for automation only. ``connect`` takes the LINE channel access token from
-``OTOKUI_LINE_ACCESS_TOKEN`` or a prompt, likewise.
+``OTOKUI_LINE_ACCESS_TOKEN`` and the channel secret from ``OTOKUI_LINE_CHANNEL_SECRET`` (or
+prompts), likewise; with ``--set-webhook`` it does what the connection wizard does (hands
+the secret to the relay, sets LINE's webhook URL and has LINE test it).
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ log = logging.getLogger("otokui.cli")
 ENV_PASSPHRASE = "OTOKUI_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 ENV_NEW_PASSPHRASE = "OTOKUI_NEW_PASSPHRASE"  # noqa: S105
 ENV_LINE_TOKEN = "OTOKUI_LINE_ACCESS_TOKEN"  # noqa: S105
-ENV_LINE_SECRET = "OTOKUI_LINE_CHANNEL_SECRET"  # noqa: S105 - the variable's name
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--api-base", metavar="URL", help="one base URL for every LINE API call "
                    "(the emulator); default: LINE's own hosts")
     p.add_argument("--name", help="this computer's name on the relay")
+    p.add_argument("--set-webhook", action="store_true",
+                   help="as the connection wizard: give the relay the channel secret, set "
+                   "LINE's webhook URL to the relay and have LINE test it")
     p = sub.add_parser("sync", help="fill the book from the relay (until Ctrl-C)")
     p.add_argument("--once", action="store_true",
                    help="pull until the relay's queue is empty, then exit")
@@ -303,6 +307,20 @@ def cmd_connect(args, profile) -> int:
                 raise ChannelSecretMissingError(advice=f"Set {ENV_LINE_SECRET} or run this "
                                                 "in a terminal to type it.")
             secret = getpass.getpass("LINE channel secret: ")
+        if args.set_webhook:
+            from app.sync.setup import connect_and_configure
+
+            report = connect_and_configure(
+                book, relay_url=args.relay, pairing_code=args.code, channel_secret=secret,
+                access_token=token, api_base=args.api_base, device_name=args.name)
+            device = book.line.device()
+            print(f"Connected {report.account.display_name} ({report.account.basic_id}): "
+                  f"paired with the relay as device {device.device_id if device else '?'}; "
+                  f"LINE's webhook URL is {report.webhook_url} and LINE's test reached it.")
+            if not report.webhook_active:
+                print("LINE sends nothing yet: turn on \"Use webhook\" in the LINE Developers "
+                      "console (Messaging API tab, Webhook settings).")
+            return 0
         result = connect(book, relay_url=args.relay, pairing_code=args.code,
                          access_token=token, api_base=args.api_base, device_name=args.name,
                          channel_secret=secret)

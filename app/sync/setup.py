@@ -11,7 +11,8 @@ is wrong (see :mod:`app.sync.errors`, :mod:`app.line.errors`):
    it; the answer names the account, so the owner sees it is the right one);
 3. :func:`connect_and_configure` — pairs with the relay (sending the channel secret,
    which a relay serving several shops keeps sealed for this shop), keeps the pairing,
-   token and secret in the book, then does the console's webhook steps through the API:
+   token in the book (the secret once LINE's test has proved it), then does the console's
+   webhook steps through the API:
    sets the webhook URL (``PUT /v2/bot/channel/webhook/endpoint``), has LINE test it
    (``POST /v2/bot/channel/webhook/test``: LINE really calls the relay, which checks the
    signature with the channel secret, so a wrong secret shows up here), and reads back
@@ -149,7 +150,6 @@ def connect_and_configure(book: Book, *, relay_url: str, pairing_code: str | Non
         secret_answer = paired.channel_secret or "not_stored"
     book.line.set_api_base(base)
     book.line.set_access_token(token, use_keyring=use_keyring)
-    book.line.set_channel_secret(secret)
     log.info("relay paired; the relay %s the channel secret", secret_answer)
 
     hook = webhook_url(url)
@@ -159,6 +159,9 @@ def connect_and_configure(book: Book, *, relay_url: str, pairing_code: str | Non
         say(STEP_TEST)
         test = gateway.test_webhook(hook)
         _judge(test, secret_answer)
+        # Kept only once LINE's own signature has proved it (the desktop checks webhooks
+        # with it too): a wrong secret never replaces a right one in the book.
+        book.line.set_channel_secret(secret)
         say(STEP_ACTIVE)
         active = gateway.webhook_endpoint().active
     return SetupReport(account=account, webhook_url=hook, test=test, webhook_active=active)

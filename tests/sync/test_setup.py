@@ -102,8 +102,10 @@ def test_a_wrong_secret_fails_the_webhook_test_and_is_fixed_without_a_new_code(
         _connect(book, shop_relay, api, secret=OTHER_SECRET)
     assert raised.value.detail == "HTTP 401"
     assert book.line.is_paired()  # the pairing is kept
+    assert book.line.channel_secret() is None  # an unproven secret is not kept
     report = _connect(book, shop_relay, api, code=None, secret=CHANNEL_SECRET)
     assert report.test.success
+    assert book.line.channel_secret() == CHANNEL_SECRET
 
 
 def test_a_secret_that_differs_from_the_relays_own_is_named(book: Book, relay: ThreadRelay,
@@ -163,3 +165,23 @@ def test_a_shop_on_a_relay_serving_several(book: Book, shop_relay: ThreadRelay,
     api.emulator.wait_for_deliveries()
     assert fast_worker(book).run_once().applied == 1
     assert book.customers.get(book.customers.by_line_user_id(uid)).display_name == "佐藤 一郎"
+
+
+def test_the_headless_connect_does_the_same_with_the_channel_secret(
+        tmp_path: Path, relay: ThreadRelay, api: RunningEmulator) -> None:
+    from tests.sync.test_durability import otokui
+
+    profile = tmp_path / "cli-profile"
+    assert otokui(profile, "init", "--use-passphrase").returncode == 0
+    done = otokui(profile, "connect", "--relay", relay.base_url,
+                  "--code", relay.pairing_code(), "--api-base", api.base_url,
+                  OTOKUI_LINE_ACCESS_TOKEN=ACCESS_TOKEN,
+                  OTOKUI_LINE_CHANNEL_SECRET=CHANNEL_SECRET)
+    assert done.returncode == 0, done.stderr
+    assert "花屋さくら" in done.stdout and "LINE's test reached it" in done.stdout
+    assert api.emulator.settings_dict()["webhook_url"] == f"{relay.base_url}/line/webhook"
+    wrong = otokui(profile, "connect", "--relay", relay.base_url, "--code", "x",
+                   "--api-base", api.base_url, OTOKUI_LINE_ACCESS_TOKEN=ACCESS_TOKEN,
+                   OTOKUI_LINE_CHANNEL_SECRET="fedcba9876543210fedcba9876543210")
+    assert wrong.returncode == 1
+    assert "not this LINE channel's" in wrong.stderr
