@@ -310,6 +310,9 @@ def admin_routes(service: RelayService) -> list[Route]:
         address = client(request)
         if wrong_per_address.blocked(address) or wrong_overall.blocked("*"):
             return too_many()
+        if request.method == "HEAD":
+            # Link previews and prefetchers ask HEAD first: that must not spend the link.
+            return _page("中継サーバーの管理", "")
         token = request.path_params["token"]
         if not await run_in_threadpool(store.use_admin_link, token, service.now_ms()):
             wrong_per_address.allow(address)

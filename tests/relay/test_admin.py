@@ -54,6 +54,7 @@ def test_the_one_time_link_opens_the_page_once(admin_relay: ThreadRelay) -> None
     relay = admin_relay
     link = _link(relay)
     with _browser(relay) as browser:
+        assert browser.head(link).status_code == 200  # a link preview does not spend it
         first = browser.get(link)
         assert first.status_code == 303 and first.headers["location"] == "/admin"
         _check_headers(first)
