@@ -94,6 +94,24 @@ def main() -> int:
             _settle(app, 400)
             return wizard
 
+        # 0. Settings → LINE before connecting: the wizard's button.
+        from PySide6.QtCore import QSettings as _QSettings
+
+        from ui.dialogs.settings_dialog import SettingsDialog
+        from ui.settings import Settings as UiSettings
+
+        prefs = UiSettings(_QSettings(str(work / "settings.ini"), _QSettings.Format.IniFormat))
+        dialog = SettingsDialog(book, prefs)
+        dialog.tabs.setCurrentWidget(dialog.line_tab)
+        dialog.show()
+        for _ in range(100):
+            _settle(app, 50)
+            if dialog.line_tab.info is not None and not dialog.line_tab.loading:
+                break
+        _settle(app, 200)
+        _save(dialog, "connect-settings-tab.png")
+        dialog.reject()
+
         # 1. The relay page, as the owner fills it from the admin page.
         wizard = fresh()
         code = store.create_pairing_code(int(time.time() * 1000))

@@ -614,6 +614,10 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
         <translation>中継サーバーはパソコンを見分けるために、この名前をそのまま保管します。人の名前ではなく、「レジ横のPC」のように場所で付けてください。</translation>
     </message>
     <message>
+        <source>Not connected yet. The connection wizard below takes you through it step by step; the fields further down are the manual way.</source>
+        <translation>まだ接続していません。下の接続ウィザードで、順番に設定できます。さらに下の入力欄は手動で接続する方法です。</translation>
+    </message>
+    <message>
         <source>LINE API address</source>
         <translation>LINE APIのアドレス</translation>
     </message>
@@ -638,8 +642,8 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
         <translation>接続しています。Otokuiを開いている間、新しい友だちとメッセージが自動で顧客台帳に届きます。</translation>
     </message>
     <message>
-        <source>Not connected yet. Enter the channel access token, the relay&apos;s address and a pairing code below, then press Connect.</source>
-        <translation>まだ接続していません。下にチャネルアクセストークン、中継サーバーのアドレス、連携コードを入力して「接続」を押してください。</translation>
+        <source>Check the connection with LINE</source>
+        <translation>LINEとの接続の確認</translation>
     </message>
     <message>
         <source>Check that LINE reaches the relay, or enter a new channel secret or access token, with the wizard.</source>

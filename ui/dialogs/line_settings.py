@@ -415,16 +415,18 @@ class LineSettingsWidget(QWidget):
                 "themselves while Otokui is open."))
         else:
             self.state_label.setText(self.tr(
-                "Not connected yet. Enter the channel access token, the relay's address and "
-                "a pairing code below, then press Connect."))
+                "Not connected yet. The connection wizard below takes you through it step by "
+                "step; the fields further down are the manual way."))
         self.details.setVisible(paired)
         self.unpair_button.setVisible(paired)
         if paired:
+            self.wizard_group.setTitle(self.tr("Check the connection with LINE"))
             self.wizard_note.setText(self.tr(
                 "Check that LINE reaches the relay, or enter a new channel secret or access "
                 "token, with the wizard."))
             self.wizard_button.setText(self.tr("Check the connection…"))
         else:
+            self.wizard_group.setTitle(self.tr("Connect step by step"))
             self.wizard_note.setText(self.tr(
                 "The wizard asks for the relay's address and pairing code, then the channel "
                 "secret and access token, checks each, and sets up LINE's webhook for you. "
