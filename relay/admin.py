@@ -33,6 +33,7 @@ import secrets
 import struct
 import threading
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -393,8 +394,9 @@ def admin_routes(service: RelayService) -> list[Route]:
         if isinstance(checked, Response):
             return checked
         name = " ".join(checked[1].get("name", "").split())[:MAX_SHOP_NAME_CHARS]
-        if not name:
-            return await dashboard(request, "お店の名前を入れてください。")
+        if not name or any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name):
+            # (control characters would rewrite a terminal showing `python -m relay shops`)
+            return await dashboard(request, "お店の名前を、記号や制御文字なしで入れてください。")
         await run_in_threadpool(store.add_shop, name, service.now_ms())
         return RedirectResponse("/admin", status_code=303, headers=HEADERS)
 

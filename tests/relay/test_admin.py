@@ -143,6 +143,10 @@ def test_the_right_password_opens_a_session(admin_relay: ThreadRelay) -> None:
         assert added.status_code == 303
         page = browser.get("/admin").text
         assert "カフェ青空" in page and "/shops/" in page
+        refused = browser.post("/admin/shops", data={"csrf": _csrf(page),
+                                                     "name": "\x1b[2Jカフェ"})
+        assert refused.status_code == 200 and "制御文字なし" in refused.text
+        assert len(relay.store.list_shops()) == 2
         logged_out = browser.post("/admin/logout", data={"csrf": _csrf(page)})
         assert logged_out.status_code == 303
         assert "連携コードを発行する" not in browser.get("/admin").text
