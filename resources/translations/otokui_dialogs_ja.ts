@@ -230,6 +230,7 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
     </message>
     <message>
         <source>Done</source>
+        <comment>the last button of a wizard</comment>
         <translation>完了</translation>
     </message>
     <message>

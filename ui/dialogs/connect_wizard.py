@@ -581,7 +581,8 @@ class ConnectWizard(QWizard):
             self.line_page.api_edit.setText(api_base)
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next"))
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("Back"))
-        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Done"))
+        self.setButtonText(QWizard.WizardButton.FinishButton,
+                           self.tr("Done", "the last button of a wizard"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
         self.resize(760, 600)
 
