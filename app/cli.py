@@ -38,6 +38,7 @@ log = logging.getLogger("otokui.cli")
 ENV_PASSPHRASE = "OTOKUI_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 ENV_NEW_PASSPHRASE = "OTOKUI_NEW_PASSPHRASE"  # noqa: S105
 ENV_LINE_TOKEN = "OTOKUI_LINE_ACCESS_TOKEN"  # noqa: S105
+ENV_LINE_SECRET = "OTOKUI_LINE_CHANNEL_SECRET"  # noqa: S105 - the variable's name
 
 
 def build_parser() -> argparse.ArgumentParser:

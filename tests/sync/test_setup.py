@@ -67,7 +67,7 @@ def test_everything_right_sets_and_tests_the_webhook(book: Book, relay: ThreadRe
     assert (report.test.success, report.test.status_code) == (True, 200)
     assert report.webhook_active is True
     assert api.emulator.settings_dict()["webhook_url"] == report.webhook_url
-    assert book.line.is_paired() and book.line.channel_secret() == CHANNEL_SECRET
+    assert book.line.is_paired() and book.line.channel_secret() == CHANNEL_SECRET.encode()
     # LINE now delivers to the relay, and the book gets the new friend.
     uid = api.emulator.add_user("山田 花子")
     api.emulator.wait_for_deliveries()
@@ -105,7 +105,7 @@ def test_a_wrong_secret_fails_the_webhook_test_and_is_fixed_without_a_new_code(
     assert book.line.channel_secret() is None  # an unproven secret is not kept
     report = _connect(book, shop_relay, api, code=None, secret=CHANNEL_SECRET)
     assert report.test.success
-    assert book.line.channel_secret() == CHANNEL_SECRET
+    assert book.line.channel_secret() == CHANNEL_SECRET.encode()
 
 
 def test_a_secret_that_differs_from_the_relays_own_is_named(book: Book, relay: ThreadRelay,

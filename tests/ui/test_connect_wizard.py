@@ -107,7 +107,7 @@ def test_everything_right_connects_and_shows_the_account(qtbot, book, relay: Thr
     assert page.result.text().startswith("接続できました。")
     assert "「花屋さくら」" in page.result.text()
     assert page.isComplete() and wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
-    assert book.line.is_paired() and book.line.channel_secret() == CHANNEL_SECRET
+    assert book.line.is_paired() and book.line.channel_secret() == CHANNEL_SECRET.encode()
     assert line.emulator.settings_dict()["webhook_url"] == f"{relay.base_url}/line/webhook"
     assert wizard.connected_now
 

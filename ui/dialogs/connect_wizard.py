@@ -474,7 +474,7 @@ class FinishPage(QWizardPage):
 
         def work() -> setup.SetupReport:
             # Keys left empty on a connected book: the saved ones (read off the main thread).
-            secret = typed_secret or book.line.channel_secret() or ""
+            secret = typed_secret or (book.line.channel_secret() or b"").decode("ascii")
             token = typed_token or book.line.access_token()
             return setup.connect_and_configure(
                 book, relay_url=relay_url, pairing_code=code, channel_secret=secret,
