@@ -185,3 +185,46 @@ def test_the_headless_connect_does_the_same_with_the_channel_secret(
                    OTOKUI_LINE_CHANNEL_SECRET="fedcba9876543210fedcba9876543210")
     assert wrong.returncode == 1
     assert "not this LINE channel's" in wrong.stderr
+
+
+def test_two_shops_on_one_relay_each_get_only_their_own_friends(
+        tmp_path: Path, shop_relay: ThreadRelay) -> None:
+    """Two LINE channels, two shops on one relay, two books: each wizard run connects its
+    own; the friends of one shop never reach the other's book."""
+    from app.profile import Profile
+    from tests.sync.support import PASSPHRASE
+
+    secret_b = "00112233445566778899aabbccddeeff"
+    now = int(shop_relay.clock() * 1000)
+    shops = [shop_relay.store.add_shop("花屋さくら", now),
+             shop_relay.store.add_shop("カフェ青空", now)]
+    lines = [run_in_thread(channel_secret=CHANNEL_SECRET, access_token=ACCESS_TOKEN,
+                           quota=None, seed=21, bot_display_name="花屋さくら"),
+             run_in_thread(channel_secret=secret_b, access_token="token-of-the-cafe",
+                           quota=None, seed=22, bot_display_name="カフェ青空")]
+    books = [Profile(tmp_path / f"shop-{i}").create(passphrase=PASSPHRASE) for i in (0, 1)]
+    try:
+        for shop, line, book, secret, token in zip(
+                shops, lines, books, (CHANNEL_SECRET, secret_b),
+                (ACCESS_TOKEN, "token-of-the-cafe"), strict=True):
+            report = setup.connect_and_configure(
+                book, relay_url=f"{shop_relay.base_url}/shops/{shop}",
+                pairing_code=shop_relay.store.create_pairing_code(now, shop),
+                channel_secret=secret, access_token=token, api_base=line.base_url,
+                use_keyring=False)
+            assert report.test.success
+        sakura = lines[0].emulator.add_user("山田 花子")
+        cafe = lines[1].emulator.add_user("佐藤 一郎")
+        for line in lines:
+            line.emulator.wait_for_deliveries()
+        for book in books:
+            fast_worker(book).run_once()
+        assert books[0].customers.by_line_user_id(sakura) is not None
+        assert books[0].customers.by_line_user_id(cafe) is None
+        assert books[1].customers.by_line_user_id(cafe) is not None
+        assert books[1].customers.by_line_user_id(sakura) is None
+    finally:
+        for book in books:
+            book.close()
+        for line in lines:
+            line.stop()
