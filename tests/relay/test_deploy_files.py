@@ -91,6 +91,8 @@ def test_render_blueprint() -> None:
     env = {item["key"]: item for item in service["envVars"]}
     assert set(env) <= set(ENV_VARS)
     assert env["RELAY_ADMIN_SECRET"]["generateValue"] is True
+    # behind the platform's proxy only: each client's wrong pairing codes counted apart
+    assert env["RELAY_TRUSTED_PROXIES"]["value"] == "*"
     database = env["RELAY_DATABASE_URL"]["fromDatabase"]
     assert database["property"] == "connectionString"
     assert database["name"] in {db["name"] for db in blueprint["databases"]}
@@ -105,6 +107,7 @@ def test_fly_config() -> None:
     assert fly["http_service"]["internal_port"] == port == int(
         _dockerfile()["env"]["PORT"])  # type: ignore[index]
     assert set(fly["env"]) <= set(ENV_VARS)
+    assert fly["env"]["RELAY_TRUSTED_PROXIES"] == "*"
     (mount,) = fly["mounts"]
     database = fly["env"]["RELAY_DATABASE_URL"]
     assert database.startswith("sqlite:///") and database[len("sqlite:///"):].startswith(
