@@ -3,8 +3,6 @@ its devices, codes, queues and de-duplication ids become the default shop's."""
 
 from __future__ import annotations
 
-import base64
-
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import (
     BigInteger,
@@ -23,8 +21,8 @@ from sqlalchemy import (
 
 from relay import credentials
 from relay.schema import DEFAULT_SHOP, meta
-from relay.sealing import open_sealed
-from relay.store import Store
+from relay.sealing import open_sealed_bytes
+from relay.store import EventBatch, Store
 
 # The version-1 tables as the earlier relay created them (those version 2 changes).
 V1 = MetaData()
@@ -105,13 +103,13 @@ def test_version_1_database_becomes_the_default_shop(db_url: str) -> None:
         other = X25519PrivateKey.generate().public_key().public_bytes_raw()
         store.pair_device("AAAAA-BBBBB", "事務所のMac", other, NOW + 1)
         # an id seen before is still a duplicate; a new one gets the next seq
-        outcomes = store.store_events([[("01SEENBEFORE", b"{}"), ("01NEW", b'{"a":1}')]],
+        outcomes = store.store_events([EventBatch(("01SEENBEFORE", "01NEW"), b'{"a":1}')],
                                       NOW + 2)
         assert outcomes[0] is not None
         assert (outcomes[0].stored, outcomes[0].duplicates) == (1, 1)
         fetched = store.fetch("0123456789abcdef", 0, 10)
         assert [e.seq for e in fetched] == [8]
-        assert open_sealed(base64.b64encode(fetched[0].sealed).decode(), key) == {"a": 1}
+        assert open_sealed_bytes(fetched[0].sealed, key) == b'{"a":1}'
     finally:
         store.close()
     # Opening it again is a no-op (already version 2).

@@ -7,6 +7,7 @@ secrets when they pair.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -15,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import create_engine, select
 
 from relay.schema import shops
-from relay.sealing import encode_public_key, open_sealed
-from tests.relay.harness import SECRET, Device, ThreadRelay, stored_bytes
+from relay.sealing import encode_public_key
+from tests.relay.harness import SECRET, Device, ThreadRelay, open_delivery, stored_bytes
 from tests.relay.line_events import sign
 
 ADMIN = b"admin-secret-for-tests-0123456789"
@@ -48,11 +49,19 @@ def _post(relay: ThreadRelay, prefix: str, body: bytes, secret: bytes):  # type:
         "content-type": "application/json", "x-line-signature": sign(secret, body)})
 
 
-def _pull(relay: ThreadRelay, prefix: str, device: Device) -> list[dict[str, Any]]:
+def _pull(relay: ThreadRelay, prefix: str, device: Device,
+          secret: bytes) -> list[dict[str, Any]]:
+    """The events of the device's sealed deliveries, each delivery's LINE signature
+    checked with its shop's channel secret, as that shop's desktop does."""
     response = relay.http.get(f"{prefix}/v1/events", params={"after": 0},
                               headers=device.auth)
     assert response.status_code == 200, response.text
-    return [open_sealed(e["sealed"], device.key) for e in response.json()["events"]]
+    events: list[dict[str, Any]] = []
+    for item in response.json()["events"]:
+        signature, body = open_delivery(item["sealed"], device.key)
+        assert signature == sign(secret, body)
+        events.extend(json.loads(body)["events"])
+    return events
 
 
 @pytest.fixture
@@ -71,9 +80,9 @@ def test_events_of_shop_a_never_reach_shop_b(two_shops) -> None:  # type: ignore
     relay, (a, device_a), (b, device_b) = two_shops
     event = relay.line.text("Aのお客様の予約")
     assert _post(relay, f"/shops/{a}", relay.line.body(event), SECRET_A).status_code == 200
-    assert [e["webhookEventId"] for e in _pull(relay, f"/shops/{a}", device_a)] == \
+    assert [e["webhookEventId"] for e in _pull(relay, f"/shops/{a}", device_a, SECRET_A)] == \
         [event["webhookEventId"]]
-    assert _pull(relay, f"/shops/{b}", device_b) == []
+    assert _pull(relay, f"/shops/{b}", device_b, SECRET_B) == []
     assert relay.http.get(f"/shops/{a}/healthz").json()["queue_depth"] == 1
     assert relay.http.get(f"/shops/{b}/healthz").json()["queue_depth"] == 0
 
@@ -87,7 +96,7 @@ def test_a_signature_with_shop_bs_secret_is_refused_on_shop_as_path(two_shops) -
     # and neither the default shop's secret nor another shop's path helps
     assert _post(relay, f"/shops/{a}", body, SECRET).status_code == 401
     assert _post(relay, "", body, SECRET_A).status_code == 401
-    assert _pull(relay, f"/shops/{a}", device_a) == []
+    assert _pull(relay, f"/shops/{a}", device_a, SECRET_A) == []
 
 
 def test_pairing_codes_are_per_shop(two_shops) -> None:  # type: ignore[no-untyped-def]
@@ -125,8 +134,8 @@ def test_the_same_event_id_in_two_shops_is_stored_for_each(two_shops) -> None:  
     assert _post(relay, f"/shops/{a}", body, SECRET_A).status_code == 200
     assert _post(relay, f"/shops/{b}", body, SECRET_B).status_code == 200
     assert _post(relay, f"/shops/{b}", body, SECRET_B).status_code == 200  # a duplicate in B
-    assert len(_pull(relay, f"/shops/{a}", device_a)) == 1
-    assert len(_pull(relay, f"/shops/{b}", device_b)) == 1
+    assert len(_pull(relay, f"/shops/{a}", device_a, SECRET_A)) == 1
+    assert len(_pull(relay, f"/shops/{b}", device_b, SECRET_B)) == 1
 
 
 def test_channel_secrets_are_kept_sealed(two_shops) -> None:  # type: ignore[no-untyped-def]
@@ -208,7 +217,7 @@ def test_a_relay_with_only_an_admin_secret_takes_the_default_shops_secret_from_i
     device, answer = _pair(relay, "", relay.pairing_code(), SECRET_A)
     assert answer["channel_secret"] == "stored"
     assert _post(relay, "", body, SECRET_A).status_code == 200
-    assert device is not None and len(_pull(relay, "", device)) == 1
+    assert device is not None and len(_pull(relay, "", device, SECRET_A)) == 1
 
 
 def test_another_instance_sees_a_replaced_secret(
