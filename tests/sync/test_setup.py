@@ -173,14 +173,15 @@ def test_the_headless_connect_does_the_same_with_the_channel_secret(
 
     profile = tmp_path / "cli-profile"
     assert otokui(profile, "init", "--use-passphrase").returncode == 0
-    done = otokui(profile, "connect", "--relay", relay.base_url,
+    done = otokui(profile, "connect", "--set-webhook", "--relay", relay.base_url,
                   "--code", relay.pairing_code(), "--api-base", api.base_url,
                   OTOKUI_LINE_ACCESS_TOKEN=ACCESS_TOKEN,
                   OTOKUI_LINE_CHANNEL_SECRET=CHANNEL_SECRET)
     assert done.returncode == 0, done.stderr
     assert "花屋さくら" in done.stdout and "LINE's test reached it" in done.stdout
     assert api.emulator.settings_dict()["webhook_url"] == f"{relay.base_url}/line/webhook"
-    wrong = otokui(profile, "connect", "--relay", relay.base_url, "--code", "x",
+    wrong = otokui(profile, "connect", "--set-webhook", "--relay", relay.base_url,
+                   "--code", "x",
                    "--api-base", api.base_url, OTOKUI_LINE_ACCESS_TOKEN=ACCESS_TOKEN,
                    OTOKUI_LINE_CHANNEL_SECRET="fedcba9876543210fedcba9876543210")
     assert wrong.returncode == 1
