@@ -242,3 +242,18 @@ def test_another_instance_sees_a_replaced_secret(
     # ... after that, a signature that fails makes it read the secret again.
     seconds[0] += 1.5
     assert _post(second, f"/shops/{shop}", body, SECRET_B).status_code == 200
+
+
+def test_items_that_are_not_line_deliveries_reach_only_their_shop(two_shops) -> None:  # type: ignore[no-untyped-def]
+    """Form answers (relay.forms) are queued for the shop whose device published the form."""
+    relay, (a, device_a), (b, device_b) = two_shops
+    seqs = relay.store.queue_items([b"an answer, sealed"], int(relay.clock() * 1000), a)
+    assert seqs is not None and len(seqs) == 1
+
+    def pulled(prefix: str, device: Device) -> int:
+        response = relay.http.get(f"{prefix}/v1/events", params={"after": 0},
+                                  headers=device.auth)
+        return len(response.json()["events"])
+
+    assert pulled(f"/shops/{a}", device_a) == 1
+    assert pulled(f"/shops/{b}", device_b) == 0
