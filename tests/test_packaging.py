@@ -323,10 +323,17 @@ def test_slim_icu_data_is_the_one_qt_links_to() -> None:
                     reason="builds the PyInstaller bundle (a minute or more); "
                            "set OTOKUI_TEST_BUNDLE=1")
 def test_real_bundle(tmp_path) -> None:
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
-                    "--distpath", str(tmp_path / "dist"), "--workpath", str(tmp_path / "work"),
-                    str(SPEC)], cwd=ROOT, check=True, capture_output=True, timeout=600)
-    bundle = tmp_path / "dist" / "otokui"
+    """Builds the bundle into a temporary folder, or checks the one OTOKUI_BUNDLE_DIR names
+    (.ci/run builds dist/otokui once, for this test and for the .deb)."""
+    if os.environ.get("OTOKUI_BUNDLE_DIR"):
+        bundle = Path(os.environ["OTOKUI_BUNDLE_DIR"])
+        assert (bundle / "_internal").is_dir(), f"OTOKUI_BUNDLE_DIR={bundle} is no bundle"
+    else:
+        subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
+                        "--distpath", str(tmp_path / "dist"),
+                        "--workpath", str(tmp_path / "work"), str(SPEC)],
+                       cwd=ROOT, check=True, capture_output=True, timeout=900)
+        bundle = tmp_path / "dist" / "otokui"
     exe = bundle / ("otokui-cli.exe" if sys.platform == "win32" else "otokui")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "OTOKUI_PASSPHRASE": "bundle-test-pass",
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
