@@ -54,7 +54,7 @@ RECOMMENDS = ["fonts-noto-cjk | fonts-ipafont-gothic | fonts-vlgothic",
 
 DESKTOP_ENTRY = """[Desktop Entry]
 Type=Application
-Version=1.5
+Version=1.4
 Name=Otokui
 Name[ja]=お得意
 GenericName=Customer book for LINE Official Accounts
@@ -64,7 +64,7 @@ Comment[ja]=お客さまの情報とLINEのやりとりを、このパソコン�
 Exec={exec} %F
 Icon=otokui
 Terminal=false
-Categories=Office;Database;Network;
+Categories=Office;Database;
 Keywords=LINE;customers;CRM;顧客;台帳;
 StartupWMClass=otokui
 """
