@@ -57,6 +57,15 @@ def test_no_forbidden_import_statement(package: str) -> None:
     assert not offenders, "\n".join(offenders)
 
 
+def test_the_ui_holds_no_sql() -> None:
+    """Queries live in app/: ui/ never imports a database layer (it calls app/)."""
+    offenders = [f"{path.relative_to(ROOT)}:{line} imports {name}"
+                 for path in sorted((ROOT / "ui").rglob("*.py"))
+                 for line, name in _imports(path)
+                 if _top(name) in ("sqlalchemy", "sqlcipher3", "sqlite3", "alembic")]
+    assert not offenders, "\n".join(offenders)
+
+
 _PROBE = """
 import importlib, json, pkgutil, sys
 package = sys.argv[1]
