@@ -9,7 +9,6 @@ on the Linux, Windows and macOS release runners with nothing but the project's v
 
 from __future__ import annotations
 
-import os
 import struct
 import sys
 from pathlib import Path
@@ -77,10 +76,9 @@ def icns(sizes: tuple[int, ...] = ICNS_SIZES) -> bytes:
 
 
 def make_all(outdir: Path) -> list[Path]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
-
-    _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    # No application object: QImage, QPainter and the SVG renderer need none for a
+    # text-free SVG, and one made here (a QGuiApplication) would be the wrong kind for a
+    # widget test that runs later in the same process.
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for size in PNG_SIZES:
