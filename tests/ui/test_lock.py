@@ -84,7 +84,11 @@ class FakeClock:
         self.now += seconds
 
 
-def _fake_clock(window) -> FakeClock:
+def _fake_clock(window, qtbot) -> FakeClock:
+    """Idle time on a fake clock, once the window's background work (loading the table, a
+    preview) is done: an auto-lock while busy is postponed by a whole interval, which on
+    a clock that stands still never comes."""
+    qtbot.waitUntil(lambda: not window.busy, timeout=60_000)
     clock = FakeClock()
     window.idle.clock = clock
     window.idle.set_interval_ms(window.idle.interval_ms())  # restart counting on it
@@ -98,7 +102,7 @@ def _key(window) -> None:
 
 def test_auto_lock_after_idle_time(window, seeded, qtbot) -> None:
     assert window.idle.interval_ms() == 10 * 60_000  # the default: ten minutes
-    clock = _fake_clock(window)
+    clock = _fake_clock(window, qtbot)
     clock.advance(10 * 60 - 1)
     with qtbot.assertNotEmitted(window.idle.idle):
         window.idle.check()
@@ -113,7 +117,7 @@ def test_auto_lock_after_idle_time(window, seeded, qtbot) -> None:
 
 def test_the_timer_runs_the_check(window, qtbot) -> None:
     """The real timer, not a test, wakes the check: it locks once the clock says so."""
-    clock = _fake_clock(window)
+    clock = _fake_clock(window, qtbot)
     window.idle.set_interval_ms(50)
     clock.advance(1)
     qtbot.waitUntil(lambda: window.locked, timeout=10_000)
@@ -121,7 +125,7 @@ def test_the_timer_runs_the_check(window, qtbot) -> None:
 
 def test_activity_postpones_auto_lock(window, qtbot) -> None:
     window.idle.set_interval_ms(500)
-    clock = _fake_clock(window)  # steps below are exact in binary: no rounding at 0.5 s
+    clock = _fake_clock(window, qtbot)  # steps below are exact in binary: no rounding at 0.5 s
     with qtbot.assertNotEmitted(window.idle.idle):
         for _ in range(6):  # 2.25 s in all, never 0.5 s without a key press
             clock.advance(0.375)
@@ -137,7 +141,7 @@ def test_activity_postpones_auto_lock(window, qtbot) -> None:
 
 
 def test_input_while_locked_does_not_count(window, qtbot) -> None:
-    clock = _fake_clock(window)
+    clock = _fake_clock(window, qtbot)
     assert window.lock() is not False
     qtbot.waitUntil(lambda: window.locked, timeout=10_000)
     assert not window.idle.active
@@ -183,7 +187,7 @@ def test_auto_lock_closes_previews_and_dialogs_showing_customer_data(window, see
     preview = pane.previews[-1]
     history = pane.show_points_history(seeded.fields["ポイント"], "ポイント")
     assert preview.isVisible() and history.isVisible()
-    clock = _fake_clock(window)
+    clock = _fake_clock(window, qtbot)
     clock.advance(10 * 60)
     window.idle.check()
     qtbot.waitUntil(lambda: window.locked, timeout=10_000)
