@@ -172,6 +172,12 @@ class Demo:
             self.worker = SyncWorker(book, wait=10.0)
             self.worker.start()
 
+    def stop_friends(self) -> None:
+        """Stop the simulated friends only (the sync, relay and emulator go on): what a
+        friend does next no longer depends on how fast this machine is (tests)."""
+        if self._simulator is not None:
+            self._simulator.stop()
+
     def stop(self) -> None:
         """Stop the friends, the sync, the relay and the emulator; delete the demo's folder."""
         if self._stopped:

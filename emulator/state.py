@@ -238,7 +238,8 @@ class Emulator:
         self._worker = DeliveryWorker(
             channel_secret=channel_secret, destination=self.bot_user_id,
             settings=self._webhook_settings, on_redelivery=self._refresh_reply_token,
-            rng=random.Random(self._rng.getrandbits(64)))
+            rng=random.Random(self._rng.getrandbits(64)),
+            transport=self.faults.webhook_transport())
 
     # --- lifecycle ---
 

@@ -79,7 +79,8 @@ class DeliveryWorker:
     def __init__(self, *, channel_secret: str, destination: str,
                  settings: Callable[[], WebhookSettings],
                  on_redelivery: Callable[[dict[str, Any]], None],
-                 rng: random.Random, log_size: int = 10_000) -> None:
+                 rng: random.Random, log_size: int = 10_000,
+                 transport: httpx.BaseTransport | None = None) -> None:
         self._secret = channel_secret
         self._destination = destination
         self._settings = settings
@@ -96,6 +97,7 @@ class DeliveryWorker:
         # Made on first use, on the worker thread: building its TLS context takes tens of
         # milliseconds, wasted for emulators that never deliver.
         self._client: httpx.Client | None = None
+        self._transport = transport  # emulator.faults applies webhook faults through it
         self._thread = threading.Thread(target=self._run, name="emulator-webhook", daemon=True)
         self._thread.start()
 
@@ -223,7 +225,8 @@ class DeliveryWorker:
         headers = {"content-type": "application/json; charset=utf-8",
                    "x-line-signature": sign(self._secret, body)}
         if self._client is None:
-            self._client = httpx.Client(headers={"user-agent": USER_AGENT})
+            self._client = httpx.Client(headers={"user-agent": USER_AGENT},
+                                        transport=self._transport)
         try:
             response = self._client.post(s.url, content=body, headers=headers,
                                          timeout=s.timeout_seconds)

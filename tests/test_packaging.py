@@ -84,7 +84,7 @@ def test_spec_lists_are_plain_literals() -> None:
     for name in ("HIDDEN_IMPORTS", "COLLECT_SUBMODULES", "COPY_METADATA",
                  "COPY_METADATA_IF_PRESENT", "QT_EXCLUDES", "PYTHON_EXCLUDES",
                  "MIGRATION_PATTERNS", "QT_LANGUAGES", "QT_CATALOGUES",
-                 "LINUX_QT_PLUGIN_DROPS"):
+                 "LINUX_QT_PLUGIN_DROPS", "LINUX_SYSTEM_LIBRARIES"):
         assert name in literal, f"{name} is not a literal list in build.spec"
         values = SPEC_NS[name]
         assert values and len(values) == len(set(values)), f"{name} is empty or repeats"
@@ -286,6 +286,33 @@ def test_after_analysis_filter() -> None:
                         plugins + "platforms/libqvnc.so"]
     for dest in dropped_on_linux:
         assert wanted(dest) is not sys.platform.startswith("linux"), dest
+    # CUPS's client library comes from the user's system on Linux (and only there).
+    assert wanted("libcups.so.2") is not sys.platform.startswith("linux")
+    assert wanted("libssl.so.3") and wanted("PySide6/Qt/lib/libQt6PrintSupport.so.6")
+
+
+def test_slim_icu_data_keeps_what_japanese_and_english_need() -> None:
+    from release.icu_data import keep
+
+    for item in ("coll/ucadata.icu", "coll/root.res", "coll/ja.res", "coll/en_US.res",
+                 "brkitr/cjdict.dict", "brkitr/ja.res", "brkitr/line.brk", "uprops.icu",
+                 "nfkc.nrm", "cnvalias.icu", "ibm-943_P15A-2003.cnv",
+                 "ibm-33722_P12A_P12A-2009_U2.cnv", "jisx-212.cnv", "ja.res", "ja_JP.res",
+                 "en_GB.res", "root.res", "res_index.res", "coll/res_index.res", "pool.res",
+                 "zoneinfo64.res", "metaZones.res", "likelySubtags.res", "zone/ja.res"):
+        assert keep(item), item
+    for item in ("coll/zh.res", "coll/de__PHONEBOOK.res", "de.res", "sr_Latn_BA.res",
+                 "es_419.res", "zone/fr.res", "translit/root.res", "rbnf/ja.res",
+                 "unames.icu", "brkitr/thaidict.dict", "gb18030.cnv", "ibm-37_P100-1995.cnv"):
+        assert not keep(item), item
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux ICU library")
+def test_slim_icu_data_is_the_one_qt_links_to() -> None:
+    import PySide6
+
+    lib = Path(PySide6.__file__).parent / "Qt" / "lib" / SPEC_NS["LINUX_SLIM_ICU_DATA"]
+    assert lib.is_file(), "PySide6's ICU version changed: update LINUX_SLIM_ICU_DATA"
 
 
 # --- the real bundle (slow) ---------------------------------------------------------------------
@@ -296,10 +323,17 @@ def test_after_analysis_filter() -> None:
                     reason="builds the PyInstaller bundle (a minute or more); "
                            "set OTOKUI_TEST_BUNDLE=1")
 def test_real_bundle(tmp_path) -> None:
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
-                    "--distpath", str(tmp_path / "dist"), "--workpath", str(tmp_path / "work"),
-                    str(SPEC)], cwd=ROOT, check=True, capture_output=True, timeout=600)
-    bundle = tmp_path / "dist" / "otokui"
+    """Builds the bundle into a temporary folder, or checks the one OTOKUI_BUNDLE_DIR names
+    (.ci/run builds dist/otokui once, for this test and for the .deb)."""
+    if os.environ.get("OTOKUI_BUNDLE_DIR"):
+        bundle = Path(os.environ["OTOKUI_BUNDLE_DIR"])
+        assert (bundle / "_internal").is_dir(), f"OTOKUI_BUNDLE_DIR={bundle} is no bundle"
+    else:
+        subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
+                        "--distpath", str(tmp_path / "dist"),
+                        "--workpath", str(tmp_path / "work"), str(SPEC)],
+                       cwd=ROOT, check=True, capture_output=True, timeout=900)
+        bundle = tmp_path / "dist" / "otokui"
     exe = bundle / ("otokui-cli.exe" if sys.platform == "win32" else "otokui")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "OTOKUI_PASSPHRASE": "bundle-test-pass",
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
@@ -311,6 +345,7 @@ def test_real_bundle(tmp_path) -> None:
     result = run("self-test")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "qtbase_ja.qm found" in result.stdout
+    assert "Japanese collation" in result.stdout
     assert "self-test passed" in result.stdout
 
     profile = tmp_path / "profile"
@@ -334,6 +369,10 @@ def test_real_bundle(tmp_path) -> None:
         # What the dropped plugins alone needed is gone: QtQuick/QtQml, a private GTK.
         assert not list(qt_lib.glob("libQt6Quick.so*"))
         assert not list(internal.glob("libgtk-3.so*"))
+        # CUPS comes from the system, and its private GnuTLS went with it.
+        assert not list(internal.glob("libcups.so*")) and not list(internal.glob("libgnutls*"))
+        # ICU's data is the slim copy (32 MB in the wheel).
+        assert (qt_lib / SPEC_NS["LINUX_SLIM_ICU_DATA"]).stat().st_size < 12_000_000
         # Every Qt library any bundled binary links to is in the bundle.
         unresolved = []
         for binary in internal.rglob("*.so*"):

@@ -33,7 +33,7 @@ from linebot.v3.webhooks import (
     VideoMessageContent,
 )
 
-from emulator import RunningEmulator
+from emulator import ControlError, RunningEmulator
 
 from .conftest import SECRET, TIMEOUT, Receiver, Sdk
 
@@ -321,3 +321,34 @@ def test_verify_sends_an_empty_signed_event_list(line: RunningEmulator, receiver
     receiver.fail_next = 1
     assert line.emulator.verify_webhook()["status"] == 500
     assert api_only.emulator.verify_webhook()["error"] == "no webhook URL set"
+
+
+def test_answer_lost_fault_redelivers_what_the_receiver_processed(
+        line: RunningEmulator, receiver: Receiver) -> None:
+    e = line.emulator
+    e.configure(redelivery=True, redelivery_delay_seconds=0.01)
+    uid = e.add_user("Ken", notify=False)
+    e.inject_fault("webhook", "answer_lost", count=2)
+    assert e.faults.pending() == [{"endpoint": "webhook", "kind": "answer_lost",
+                                   "remaining": 2, "seconds": 0.0}]
+    e.send_text(uid, "x")
+    e.wait_for_deliveries()
+    # The receiver got (and answered) all three POSTs; the emulator lost the first two
+    # answers, as if they had timed out, and redelivered.
+    assert len(receiver.received) == 3
+    assert [(d["attempt"], d["ok"], d["error"]) for d in e.deliveries()] == [
+        (0, False, "ReadTimeout"), (1, False, "ReadTimeout"), (2, True, None)]
+    sent = [b["events"][0]["deliveryContext"]["isRedelivery"] for b in bodies(receiver)]
+    assert sent == [False, True, True]
+    assert e.faults.pending() == []
+
+
+def test_answer_lost_fault_is_only_for_webhooks(line: RunningEmulator) -> None:
+    e = line.emulator
+    with pytest.raises(ControlError):
+        e.inject_fault("webhook", "500")
+    with pytest.raises(ControlError):
+        e.inject_fault("push", "answer_lost")
+    e.inject_fault("*", "500")  # a wildcard API fault never touches webhooks
+    e.inject_fault("webhook", "answer_lost")
+    assert [f["endpoint"] for f in e.faults.pending()] == ["*", "webhook"]

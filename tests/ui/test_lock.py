@@ -71,22 +71,85 @@ def test_wrong_passphrase_says_so_and_changes_nothing(window, seeded, qtbot) -> 
     qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
 
 
+class FakeClock:
+    """Monotonic seconds that move only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _fake_clock(window, qtbot) -> FakeClock:
+    """Idle time on a fake clock, once the window's background work (loading the table, a
+    preview) is done: an auto-lock while busy is postponed by a whole interval, which on
+    a clock that stands still never comes."""
+    qtbot.waitUntil(lambda: not window.busy, timeout=60_000)
+    clock = FakeClock()
+    window.idle.clock = clock
+    window.idle.set_interval_ms(window.idle.interval_ms())  # restart counting on it
+    return clock
+
+
+def _key(window) -> None:
+    QApplication.sendEvent(window.content.view.viewport(), QKeyEvent(
+        QEvent.Type.KeyPress, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier))
+
+
 def test_auto_lock_after_idle_time(window, seeded, qtbot) -> None:
     assert window.idle.interval_ms() == 10 * 60_000  # the default: ten minutes
-    window.idle.set_interval_ms(150)
-    qtbot.waitUntil(lambda: window.locked, timeout=5000)
+    clock = _fake_clock(window, qtbot)
+    clock.advance(10 * 60 - 1)
+    with qtbot.assertNotEmitted(window.idle.idle):
+        window.idle.check()
+    assert window.idle.active  # waiting for the last second
+    clock.advance(1)
+    with qtbot.waitSignal(window.idle.idle, timeout=10_000):
+        window.idle.check()
+    assert not window.idle.active
+    qtbot.waitUntil(lambda: window.locked, timeout=10_000)  # the lock is queued
     assert window.book is None
 
 
+def test_the_timer_runs_the_check(window, qtbot) -> None:
+    """The real timer, not a test, wakes the check: it locks once the clock says so."""
+    clock = _fake_clock(window, qtbot)
+    window.idle.set_interval_ms(50)
+    clock.advance(1)
+    qtbot.waitUntil(lambda: window.locked, timeout=10_000)
+
+
 def test_activity_postpones_auto_lock(window, qtbot) -> None:
-    window.idle.set_interval_ms(400)
-    target = window.content.view.viewport()
-    for _ in range(6):
-        qtbot.wait(120)
-        QApplication.sendEvent(target, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Down,
-                                                 Qt.KeyboardModifier.NoModifier))
-        assert not window.locked
-    qtbot.waitUntil(lambda: window.locked, timeout=5000)
+    window.idle.set_interval_ms(500)
+    clock = _fake_clock(window, qtbot)  # steps below are exact in binary: no rounding at 0.5 s
+    with qtbot.assertNotEmitted(window.idle.idle):
+        for _ in range(6):  # 2.25 s in all, never 0.5 s without a key press
+            clock.advance(0.375)
+            _key(window)
+            window.idle.check()
+        clock.advance(0.375)
+        window.idle.check()
+    assert window.idle.active and not window.locked
+    clock.advance(0.125)  # 0.5 s since the last key press
+    with qtbot.waitSignal(window.idle.idle, timeout=10_000):
+        window.idle.check()
+    qtbot.waitUntil(lambda: window.locked, timeout=10_000)
+
+
+def test_input_while_locked_does_not_count(window, qtbot) -> None:
+    clock = _fake_clock(window, qtbot)
+    assert window.lock() is not False
+    qtbot.waitUntil(lambda: window.locked, timeout=10_000)
+    assert not window.idle.active
+    QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A,
+                                             Qt.KeyboardModifier.NoModifier))
+    clock.advance(3600)
+    with qtbot.assertNotEmitted(window.idle.idle):
+        window.idle.check()  # paused: nothing happens
 
 
 def test_auto_lock_setting_zero_means_never(window, settings, qtbot) -> None:
@@ -124,8 +187,10 @@ def test_auto_lock_closes_previews_and_dialogs_showing_customer_data(window, see
     preview = pane.previews[-1]
     history = pane.show_points_history(seeded.fields["ポイント"], "ポイント")
     assert preview.isVisible() and history.isVisible()
-    window.idle.set_interval_ms(100)
-    qtbot.waitUntil(lambda: window.locked, timeout=5000)
+    clock = _fake_clock(window, qtbot)
+    clock.advance(10 * 60)
+    window.idle.check()
+    qtbot.waitUntil(lambda: window.locked, timeout=10_000)
     # Closed, and deleted by Qt (they delete themselves on close).
     qtbot.waitUntil(lambda: not shiboken6.isValid(history) or not history.isVisible(),
                     timeout=2000)

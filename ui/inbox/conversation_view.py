@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import NotFoundError
 from app.messages import ConversationStatus, MessageRow
+from app.tag_lines import merged, tag_rows
 from ui.inbox.bubbles import CANVAS_STYLE, THUMB, DaySeparator, MessageBubble, SystemLine, day_of
-from ui.inbox.tag_lines import merged, tag_rows
 from ui.inbox.texts import STATUS_COLOURS, day_label, status_label
 from ui.thumbnails import decrypt_thumbnail
 from ui.worker import BackgroundOp, RunningOps, run_in_background

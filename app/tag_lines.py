@@ -3,7 +3,8 @@
 The core keeps no history of tag changes, only when each current tag was added
 (``customer_tag.added_at``); so a conversation shows a line for every tag the customer
 has now, at the time it was added, and none for tags since removed. The lines are made
-here as system rows (negative ids, never stored) and merged with the messages by time.
+here as system rows (negative ids, never stored) and merged with the messages by time;
+the conversation view (ui/inbox/conversation_view.py) shows them.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import select
 
 from app.messages import IN, MessageRow
+from app.store.models import CustomerTag, Tag
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -23,10 +25,10 @@ def tag_rows(book: Book, customer_id: int, *, after_ms: int | None,
              before_ms: int | None) -> list[MessageRow]:
     """System rows for tags added in (after_ms, before_ms]; None: open-ended."""
     with book.db.read() as s:
-        found = s.connection().execute(text(
-            "SELECT ct.tag_id, ct.added_at, t.name FROM customer_tag ct "
-            "JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = :c"),
-            {"c": customer_id}).all()
+        found = s.execute(
+            select(CustomerTag.tag_id, CustomerTag.added_at, Tag.name)
+            .join(Tag, Tag.id == CustomerTag.tag_id)
+            .where(CustomerTag.customer_id == customer_id)).all()
     rows = []
     for tag_id, added_at, name in found:
         when = added_at if isinstance(added_at, dt.datetime) else \

@@ -1,0 +1,1 @@
+"""Release tooling: helpers build.spec uses, and the installer scripts per system."""
