@@ -360,6 +360,16 @@ class SearchService:
         return total
 
     def count(self, q: CustomerQuery) -> int:
+        if q == CustomerQuery(view="friends", sort=q.sort, descending=q.descending):
+            # Counted straight, friends need both columns of every customer row (seconds
+            # on a million); as two index counts they need none: those on LINE, less the
+            # blocked ones (few) among them.
+            with self._book.db.read() as s:
+                return int(s.execute(text(
+                    "SELECT (SELECT count(*) FROM customer WHERE line_user_id IS NOT NULL)"
+                    " - (SELECT count(*) FROM customer INDEXED BY ix_customer_blocked_at"
+                    " WHERE blocked_at IS NOT NULL AND line_user_id IS NOT NULL)"))
+                    .scalar_one())
         head, params = build_query(q, "count(*)", bare_ok=True)
         where = params.pop("__where__", "")
         sql = head + (f" WHERE {where}" if where else "")
