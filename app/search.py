@@ -364,14 +364,13 @@ class SearchService:
 
     def count(self, q: CustomerQuery) -> int:
         if q == CustomerQuery(view="friends", sort=q.sort, descending=q.descending):
-            # Counted straight, friends need both columns of every customer row (seconds
-            # on a million); as two index counts they need none: those on LINE, less the
-            # blocked ones (few) among them.
+            # Counted straight, friends need both columns of every customer row (0.8 s on
+            # a million); the index of the two states (migration 0009) holds just them.
+            # The expressions are the index's, word for word, or SQLite does not use it.
             with self._book.db.read() as s:
                 return int(s.execute(text(
-                    "SELECT (SELECT count(*) FROM customer WHERE line_user_id IS NOT NULL)"
-                    " - (SELECT count(*) FROM customer INDEXED BY ix_customer_blocked_at"
-                    " WHERE blocked_at IS NOT NULL AND line_user_id IS NOT NULL)"))
+                    "SELECT count(*) FROM customer INDEXED BY ix_customer_friend_state "
+                    "WHERE (line_user_id IS NOT NULL) = 1 AND (blocked_at IS NOT NULL) = 0"))
                     .scalar_one())
         head, params = build_query(q, "count(*)", bare_ok=True)
         where = params.pop("__where__", "")
