@@ -93,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--no-doc", action="store_true", help="print only")
+    parser.add_argument("--scroll-pages", type=int, default=0,
+                        help="page steps to scroll (0: top to bottom)")
+    parser.add_argument("--whole-list", action="store_true",
+                        help="the baseline model: every id of the query read before the paint")
+    parser.add_argument("--peak-mb", type=int, default=TARGETS["peak_mb"],
+                        help="memory target (issue 11 allows 400 MB at 1,000,000)")
     args = parser.parse_args(argv)
 
     from bench.book import OUT, PASSPHRASE, build_book
@@ -137,12 +143,17 @@ def main(argv: list[str] | None = None) -> int:
     import tempfile
 
     from ui.main_window import MainWindow
+    from ui.models import customer_table
+
+    if args.whole_list:  # what the table did before it read large books in chunks
+        customer_table.WINDOW_FROM = 10**12
     from ui.settings import Settings
 
     settings_file = Path(tempfile.mkdtemp()) / "bench-settings.ini"
     settings = Settings(QSettings(str(settings_file), QSettings.Format.IniFormat))
     t_window = time.perf_counter()
     window = MainWindow(book, settings)
+    model = window.content.model
     window.resize(1400, 860)
     watch = PaintWatch(window.content.view.viewport())
     window.show()
@@ -151,10 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     start_s = first_paint - t0
     rows = window.content.model.rowCount()
     assert rows == args.customers, rows
+    ids_read_at_paint = len(window.content.model._ids)
 
     # --- search: keystroke to repainted table -------------------------------------------------
     search = window.content.search
-    model = window.content.model
     ui_ms: list[float] = []
     core_ms: list[float] = []
     clear_ms: list[float] = []
@@ -165,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         for q in [*QUERIES, ""]:
             query = replace(window.current_query(), text=q)
             tc = time.perf_counter()
-            book.search.ids(query)
+            if book.search.pageable(query) and book.search.count(query) > model.window_from:
+                book.search.page(query, None, model.chunk)  # what the model reads first
+            else:
+                book.search.ids(query)
             core = (time.perf_counter() - tc) * 1000
             watch.reset()
             tk = time.perf_counter()
@@ -194,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     step_ms: list[float] = []
     ts = time.perf_counter()
     value = 0
-    while True:
+    while not args.scroll_pages or len(step_ms) < args.scroll_pages:
         value = min(bar.maximum(), value + bar.pageStep())
         t = time.perf_counter()
         bar.setValue(value)
@@ -207,13 +221,28 @@ def main(argv: list[str] | None = None) -> int:
     fetches = model.fetches - fetches_before
     last_row = view.rowAt(view.viewport().height() - 2)
     # Baseline: the same rows read from the core, page by page, nothing painted.
-    ids = model.ids()
+    ids = model.ids_at(range(last_row + 1))
     tr = time.perf_counter()
     for start in range(0, len(ids), 200):
         book.customers.rows(ids[start:start + 200])
     rows_s = time.perf_counter() - tr
 
-    peak_mb = _rss_mb()
+    # The worst case of reading ids as needed: the scroll bar dragged to the very bottom
+    # (every id before the last row is read, in chunks); baseline: the whole-list model's
+    # query of every id, which it ran before its first paint.
+    watch.reset()
+    tj = time.perf_counter()
+    bar.setValue(bar.maximum())
+    view.viewport().repaint()
+    jump_s = time.perf_counter() - tj
+    bottom_row = view.rowAt(view.viewport().height() - 2)
+    peak_mb = _rss_mb()  # the window's peak; the baseline below is not the window's memory
+    tw = time.perf_counter()
+    whole = book.search.ids(replace(window.current_query(), text=""))
+    whole_s = time.perf_counter() - tw
+    assert whole[bottom_row] == model.id_at(bottom_row)
+    del whole
+
     # The passphrase's key derivation alone (what a start with the key in the OS keyring
     # does not pay).
     tk = time.perf_counter()
@@ -228,10 +257,11 @@ def main(argv: list[str] | None = None) -> int:
         "first paint (passphrase start)": start_s <= TARGETS["first_paint_s"],
         "first paint (keyring start)": start_s - kdf_s <= TARGETS["first_paint_s"],
         "search (typed queries, p95)": search_p95 <= TARGETS["search_ms"],
-        "memory": peak_mb <= TARGETS["peak_mb"],
+        "memory": peak_mb <= args.peak_mb,
     }
     lines = [
-        f"# Customer book window: performance on {args.customers:,} customers",
+        f"# Customer book window: performance on {args.customers:,} customers"
+        + (" (whole-list model)" if args.whole_list else ""),
         "",
         f"Measured by `bench/ui.py` on {platform.system()} {platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, Qt platform "
@@ -246,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         f"| · Qt, style sheet, translations, font | {(t_qt - t0) * 1000:.0f} ms | | | |",
         f"| · unlock with the passphrase (Argon2id) and open | {unlock_s * 1000:.0f} ms | "
         "| | |",
-        f"| · window built and table painted | {window_s * 1000:.0f} ms | | | |",
+        f"| · window built and table painted ({ids_read_at_paint:,} ids read) | "
+        f"{window_s * 1000:.0f} ms | | | |",
         f"| Start without the passphrase's Argon2id ({kdf_s * 1000:.0f} ms), as when the "
         f"key is in the OS keyring | {start_s - kdf_s:.2f} s | ≤ {TARGETS['first_paint_s']} s"
         " | | |",
@@ -257,13 +288,17 @@ def main(argv: list[str] | None = None) -> int:
         f"{search_p95 + 150:.0f} ms | | | |",
         f"| Clearing the search (all {args.customers:,} back), p50 | "
         f"{statistics.median(clear_ms):.0f} ms | | | |",
-        f"| Scroll top to bottom, a page at a time ({pages:,} pages painted, "
+        f"| Scroll {'from the top' if args.scroll_pages else 'top to bottom'}, a page at "
+        f"a time ({pages:,} pages painted, "
         f"{fetches} row fetches) | {scroll_s:.2f} s | | rows read from the core, no "
         f"painting: {rows_s:.2f} s | {scroll_s / max(rows_s, 0.001):.1f}× |",
+        f"| Scroll bar dragged to the bottom (every id read, in chunks) | {jump_s:.2f} s | | "
+        f"the whole-list model's query of every id: {whole_s:.2f} s | "
+        f"{jump_s / max(whole_s, 0.001):.1f}× |",
         f"| · one page step (fetch if needed + paint), p50 / p95 / max | "
         f"{statistics.median(step_ms):.1f} / {_p(step_ms, 0.95):.1f} / {max(step_ms):.1f} ms"
         " | | | |",
-        f"| Peak memory (max RSS) | {peak_mb:.0f} MB | ≤ {TARGETS['peak_mb']} MB | "
+        f"| Peak memory (max RSS) | {peak_mb:.0f} MB | ≤ {args.peak_mb} MB | "
         f"after opening the book, before the window: {rss_book:.0f} MB | "
         f"{peak_mb / rss_book:.1f}× |",
         "",
@@ -283,8 +318,10 @@ def main(argv: list[str] | None = None) -> int:
         "ratios to their baselines rather than single figures across runs.",
         "* Search is measured from the text being in the box to the repainted table; "
         "typing waits 150 ms for the owner to pause first (the debounce), shown separately. "
-        "Clearing the box brings all customers back, which costs what the core's query of "
-        "every id costs (its column \"Core\").",
+        "Clearing the box brings all customers back: on a book of more than "
+        f"{model.window_from:,} customers that is a count and the first {model.chunk:,} ids "
+        "along the sort column's index (its column \"Core\"), the rest being read as the "
+        "view reaches them; on a smaller book, the query of every id.",
         "* The scroll forces a full repaint of every page (worst case). Wheel scrolling "
         "moves the painted rows and repaints only the rows that come into view; rows are "
         f"fetched {200} at a time and at most 6,000 are kept, so memory stays flat.",

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -79,6 +80,9 @@ class Customer(Base):
         Index("ix_customer_display_name", "display_name"),
         Index("ix_customer_followed_at", "followed_at"),
         Index("ix_customer_blocked_at", "blocked_at"),
+        # Friend or not, blocked or not: what the friends view counts (migration 0009).
+        Index("ix_customer_friend_state", text("(line_user_id IS NOT NULL)"),
+              text("(blocked_at IS NOT NULL)")),
     )
 
 

@@ -6,6 +6,13 @@ the view asks for it, together with the ~200 rows around it (one query per page)
 100,000 customers scroll smoothly and select-all never fetches a row. Searching and
 sorting happen in the core (SQL), not in a proxy model.
 
+On a large book (more than :data:`WINDOW_FROM` customers in the query) the ids are not
+all read first: the row count comes from a count, and the ids are read in the query's
+order a chunk at a time as the view reaches them (keyset pages along the sort column's
+index, :meth:`app.search.SearchService.page`), so the first paint of a million customers
+costs a page, not a sort of the million. Searches and tag filters choose their customers
+from other indexes and are held whole, as are small books.
+
 When the book changes, :meth:`CustomerTableModel.refresh` repeats the query: same ids →
 only the changed rows are dropped from the cache and repainted; other ids → the model is
 reset and the view (:class:`ui.widgets.customer_view.CustomerTableView`) puts back the
@@ -31,7 +38,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from app.search import SORT_COLUMNS, CustomerQuery
+from app.search import SORT_COLUMNS, Cursor, CustomerQuery
 from ui.formatting import format_date, format_datetime
 from ui.widgets.painting import initial_avatar, initial_of
 
@@ -44,6 +51,10 @@ log = logging.getLogger("otokui.ui.table")
 #: Mime type of dragged customer rows: a JSON list of customer ids.
 CUSTOMER_IDS_MIME = "application/x-otokui-customer-ids"
 PAGE = 200
+#: Above this many customers in a pageable query, ids are read in chunks as needed.
+WINDOW_FROM = 50_000
+#: Ids read per chunk when the view scrolls past the ids read so far.
+CHUNK = 2000
 #: Rows kept in the cache before it is emptied (scrolling through 100,000 rows).
 CACHE_LIMIT = 6000
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -121,6 +132,13 @@ class CustomerTableModel(QAbstractTableModel):
         self._visible_builtin = list(visible_builtin)
         self._columns: list[Column] = []
         self._ids: list[int] = []
+        #: Rows in the query (more than ``_ids`` while the ids are read in chunks).
+        self._total = 0
+        #: Where to continue reading ids; None once they are all here.
+        self._cursor: Cursor | None = None
+        #: Queries with more customers than this are read in chunks (tests lower it).
+        self.window_from = WINDOW_FROM
+        self.chunk = CHUNK
         self._row_of: dict[int, int] | None = None
         self._rows: dict[int, _Cached | None] = {}
         self._tags: dict[int, tuple[str, str]] = {}
@@ -191,17 +209,47 @@ class CustomerTableModel(QAbstractTableModel):
         return self._query
 
     def set_query(self, query: CustomerQuery) -> None:
-        ids = self.book.search.ids(query)
+        ids, cursor, total = self._first_ids(query)
         self.beginResetModel()
         self._query = query
-        self._set_ids(ids)
+        self._set_ids(ids, cursor, total)
         self._rows.clear()
         self.endResetModel()
         self.reset_by_query.emit()
 
-    def _set_ids(self, ids: list[int]) -> None:
+    def _first_ids(self, query: CustomerQuery, at_least: int = 0
+                   ) -> tuple[list[int], Cursor | None, int]:
+        """The query's first ids (all of them unless it is large and pageable), the cursor to
+        read on from, and how many rows the query has."""
+        search = self.book.search
+        if search.pageable(query):
+            total = search.count(query)
+            if total > self.window_from:
+                ids, cursor = search.page(query, None, max(self.chunk, at_least))
+                return ids, cursor, total
+        ids = search.ids(query)
+        return ids, None, len(ids)
+
+    def _set_ids(self, ids: list[int], cursor: Cursor | None = None,
+                 total: int | None = None) -> None:
         self._ids = ids
+        self._cursor = cursor
+        self._total = len(ids) if total is None else total
         self._row_of = None
+
+    def _ensure(self, row: int) -> bool:
+        """Read ids up to ``row`` (at least a chunk more); whether ``row`` has an id."""
+        while row >= len(self._ids) and self._cursor is not None:
+            want = max(row + 1 - len(self._ids), self.chunk)
+            more, self._cursor = self.book.search.page(self._query, self._cursor, want)
+            self._ids.extend(more)
+            self._row_of = None
+        return 0 <= row < len(self._ids)
+
+    @property
+    def windowed(self) -> bool:
+        """Whether some ids are still unread (a large book, read as the view needs them)."""
+        return self._cursor is not None
 
     def _same_ids_for_sure(self, changed_ids: set[int] | None) -> bool:
         """Whether edits to ``changed_ids`` cannot change which ids are shown, or their order.
@@ -214,45 +262,80 @@ class CustomerTableModel(QAbstractTableModel):
         if (changed_ids is None or q.text or q.view != "all" or q.tags_all or q.tags_any
                 or q.tags_none or q.extra_where or q.sort != "id"):
             return False
-        if any(self.row_of(cid) is None for cid in changed_ids):
+        if not all(self._listed(cid) for cid in changed_ids):
             return False  # a new customer
-        return self.book.customers.count() == len(self._ids)
+        return self.book.customers.count() == self._total
 
     def refresh(self, changed_ids: set[int] | None) -> bool:
-        """The book changed: query again. Returns True when the ids changed (a reset)."""
-        ids = self._ids if self._same_ids_for_sure(changed_ids) else \
-            self.book.search.ids(self._query)
-        if ids != self._ids:
+        """The book changed: query again. Returns True when the ids changed (a reset).
+
+        While ids are read in chunks, the ids read so far are read again and compared,
+        with the count: what lies beyond has not been shown yet.
+        """
+        if self._same_ids_for_sure(changed_ids):
+            ids, cursor, total = self._ids, self._cursor, self._total
+        else:
+            ids, cursor, total = self._first_ids(self._query, at_least=len(self._ids))
+        if ids != self._ids or total != self._total:
             self.beginResetModel()
-            self._set_ids(ids)
+            self._set_ids(ids, cursor, total)
             self._rows.clear()
             self.endResetModel()
             return True
-        if not self._ids:
+        self._cursor = cursor
+        if not self._total:
             return False
         if changed_ids is None:
             self._rows.clear()
             self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._ids) - 1, self.columnCount() - 1))
+                                  self.index(self._total - 1, self.columnCount() - 1))
             return False
         last = self.columnCount() - 1
         for cid in changed_ids:
             self._rows.pop(cid, None)
-            row = self.row_of(cid)
+            row = self._read_row_of(cid)  # rows not read yet are not painted either
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         return False
 
     def ids(self) -> list[int]:
+        """Every id in order (on a large book this reads the ids not read yet)."""
+        while self._cursor is not None:
+            self._ensure(len(self._ids))
         return list(self._ids)
 
+    def ids_at(self, rows: Iterable[int]) -> list[int]:
+        """The ids of ``rows`` (reading ids only as far as the last of them)."""
+        rows = list(rows)
+        if rows:
+            self._ensure(max(rows))
+        return [self._ids[r] for r in rows if 0 <= r < len(self._ids)]
+
     def id_at(self, row: int) -> int:
+        if not self._ensure(row):
+            raise IndexError(row)
         return self._ids[row]
 
-    def row_of(self, customer_id: int) -> int | None:
+    def _read_row_of(self, customer_id: int) -> int | None:
+        """The row of ``customer_id`` among the ids read so far."""
         if self._row_of is None:
             self._row_of = {cid: r for r, cid in enumerate(self._ids)}
         return self._row_of.get(customer_id)
+
+    def _listed(self, customer_id: int) -> bool:
+        if self._read_row_of(customer_id) is not None:
+            return True
+        return self._cursor is not None and \
+            self.book.search.position(self._query, customer_id) is not None
+
+    def row_of(self, customer_id: int) -> int | None:
+        row = self._read_row_of(customer_id)
+        if row is None and self._cursor is not None:
+            # Not read yet: count what comes before it instead of reading every id.
+            pos = self.book.search.position(self._query, customer_id)
+            if pos is not None and self._ensure(pos) and self._ids[pos] == customer_id:
+                return pos
+        return row
 
     # --- rows -----------------------------------------------------------------------------------
     def customer_row(self, row: int) -> CustomerRow | None:
@@ -260,6 +343,8 @@ class CustomerTableModel(QAbstractTableModel):
         return cached.row if cached is not None else None
 
     def _cached(self, row: int) -> _Cached | None:
+        if not self._ensure(row):
+            return None  # deleted since the count: empty until the refresh
         cid = self._ids[row]
         try:
             return self._rows[cid]
@@ -271,6 +356,7 @@ class CustomerTableModel(QAbstractTableModel):
         if len(self._rows) > CACHE_LIMIT:
             self._rows.clear()
         start = row - row % PAGE
+        self._ensure(min(start + PAGE, self._total) - 1)
         wanted = [cid for cid in self._ids[start:start + PAGE] if cid not in self._rows]
         found = self.book.customers.rows(wanted)
         self.fetches += 1
@@ -286,7 +372,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     # --- Qt model interface ----------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._columns)
@@ -295,7 +381,7 @@ class CustomerTableModel(QAbstractTableModel):
         if role not in _SERVED or not index.isValid():
             return None
         if role == ID_ROLE:
-            return self._ids[index.row()]
+            return self._ids[index.row()] if self._ensure(index.row()) else None
         if role == _ALIGNMENT:
             return _RIGHT if self._columns[index.column()].numeric else None
         cached = self._cached(index.row())
@@ -377,7 +463,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def mimeData(self, indexes: Iterable[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes if i.isValid()})
-        return encode_ids(self._ids[r] for r in rows)
+        return encode_ids(self.ids_at(rows))
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction

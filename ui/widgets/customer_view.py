@@ -199,11 +199,11 @@ class CustomerTableView(QTableView):
         sm = self.selectionModel()
         if model is None or sm is None:
             return []
-        ids = model.ids()
         rows: set[int] = set()
         for r in sm.selection():
             rows.update(range(r.top(), r.bottom() + 1))
-        return [ids[r] for r in sorted(rows)]
+        # Only as far as the last selected row: a large book's ids are read as needed.
+        return model.ids_at(sorted(rows))
 
     def current_id(self) -> int | None:
         model = self.customer_model()
