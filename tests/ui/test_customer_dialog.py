@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
@@ -88,3 +89,25 @@ def test_cancel_creates_nothing(qtbot, book) -> None:
     dialog.reject()
     assert dialog.customer_id is None
     assert book.customers.count() == before
+
+
+def test_the_dialog_grows_to_show_every_problem_whole(qtbot, book) -> None:
+    """Long messages (a foreign-number hint under the phone, several at once) wrap onto
+    more lines: the dialog grows so none is clipped and no field is squashed."""
+    dialog = _dialog(qtbot, book)
+    dialog.set_values(name="", phone="090123456789", email="not an address",
+                      postal_code="15-0001", birthday="2026年13月40日")
+    dialog.save_button.click()
+    QApplication.processEvents()
+    labels = [label for label in dialog.errors.values() if label.isVisible()]
+    assert len(labels) == 5
+    for label in labels:
+        assert label.height() >= label.heightForWidth(label.width()), label.objectName()
+    memo = dialog.edits["memo"]
+    assert memo.height() == 84
+    # Rows stay in order, none drawn over the next.
+    rows = [w for name in dialog.FIELDS for w in (dialog.edits[name], dialog.errors[name])
+            if w.isVisible()]
+    for upper, lower in itertools.pairwise(rows):
+        assert upper.geometry().bottom() < lower.geometry().top(), upper.objectName()
+    assert dialog.buttons.geometry().bottom() <= dialog.height()

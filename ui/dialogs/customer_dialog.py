@@ -171,7 +171,21 @@ class NewCustomerDialog(QDialog):
             else:
                 fid = next(f for f in self.required if f"field:{f}" in problems)
                 self.required[fid].setFocus()
+        self._grow_to_fit()
         return problems
+
+    def _grow_to_fit(self) -> None:
+        """Make room for the messages just shown. A shown dialog does not grow by itself
+        for wrapped labels (their height depends on the width), so long ones were clipped
+        and the memo squashed under them."""
+        layout = self.layout()
+        layout.activate()
+        width = self.width()
+        need = layout.totalMinimumSize().height()
+        if layout.hasHeightForWidth():
+            need = max(need, layout.totalHeightForWidth(width))
+        if need > self.height():
+            self.resize(width, need)
 
     def save(self) -> None:
         set_message(self.form_error, "")
