@@ -11,6 +11,7 @@ Routes (see docs/relay.md for the full contract):
 * ``PUT/DELETE /v1/media...``    a device uploads (or removes) an image to send on LINE
 * ``GET  /m/{token}``            that image, for LINE and the customer (relay.media_http)
 * ``PUT/GET/DELETE /v1/forms/{id}``  a device publishes a form's definition (relay.forms)
+* ``GET/POST /f/{id}[/{token}]``, ``/l/...``  the shop's form pages (relay.forms.pages)
 
 The relay holds no channel access token and no customer book: it can verify what LINE
 sends and seal it for the shop's desktops, nothing more.
@@ -39,6 +40,8 @@ from starlette.routing import Route
 from relay import CONTRACT_VERSION
 from relay.config import Settings
 from relay.forms.http import form_routes
+from relay.forms.liff import IdTokenVerifier
+from relay.forms.pages import PagesConfig, page_routes
 from relay.forms.store import FormStore
 from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
 from relay.media_http import media_routes
@@ -104,6 +107,12 @@ class RelayService:
         self.media = MediaStore(store)
         self.pairing_tries = PairingTries()
         self.forms = FormStore(store)
+        verifier = None
+        if settings.liff_id and settings.line_login_channel_id:
+            verifier = IdTokenVerifier(settings.line_login_api, settings.line_login_channel_id)
+        self.pages = PagesConfig(channel_secret=settings.channel_secret,
+                                 liff_id=settings.liff_id, liff_sdk_url=settings.liff_sdk_url,
+                                 verifier=verifier)
         self.clock = clock
         self.purge_interval = purge_interval
         self.recheck_interval = recheck_interval
@@ -321,6 +330,10 @@ def create_app(service: RelayService) -> Starlette:
         deleted = await run_in_threadpool(store.ack, device_id, upto)
         return JSONResponse({"deleted": deleted})
 
+    def _notify() -> None:
+        if service.new_events is not None:
+            service.new_events.notify()
+
     async def _authenticate(request: Request) -> str | None:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
@@ -345,6 +358,8 @@ def create_app(service: RelayService) -> Starlette:
         Route("/v1/events/ack", ack, methods=["POST"]),
         *media_routes(settings, service.media, service.now_ms, _authenticate),
         *form_routes(service.forms, service.now_ms, _authenticate),
+        *page_routes(store, service.forms, service.pages, lambda: service.clock(),
+                     _notify),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
