@@ -444,10 +444,12 @@ def _origin(url: str) -> str | None:
 
 
 def _same_origin(request: Request) -> bool:
-    """A browser names the page a post comes from; another site's is refused. (No Origin
-    header: not a browser, or an old one; the post token still applies.)"""
+    """Refuse a post another site's page makes the browser send. Browsers say so in
+    ``Sec-Fetch-Site``, and name the page's origin, except that with the pages'
+    ``no-referrer`` policy the origin is ``null`` (then the post token still applies)."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return False
     origin = request.headers.get("origin")
-    if origin is None:
+    if origin is None or origin == "null":
         return True
-    host = request.headers.get("host", "")
-    return origin != "null" and urlsplit(origin).netloc == host
+    return urlsplit(origin).netloc == request.headers.get("host", "")
