@@ -23,7 +23,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, func, insert, select
@@ -81,7 +81,7 @@ class PagesConfig:
     liff_id: str | None = None
     liff_sdk_url: str = ""
     verifier: IdTokenVerifier | None = None
-    limits: PageLimits = PageLimits()
+    limits: PageLimits = field(default_factory=PageLimits)
 
 
 def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
@@ -124,7 +124,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         if wait:
             return throttled(wait)
         if liff and liff_page is None:
-            return refused(404, "ページが見つかりません", "このページはLINEアプリの設定がされていません。",
+            return refused(404, "ページが見つかりません",
+                           "このページはLINEアプリの設定がされていません。",
                            "お店から届いたリンクを、もう一度開いてください。")
         form_id = request.path_params["form_id"]
         token = request.path_params.get("token", "")
@@ -174,7 +175,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         count, earlier = await run_in_threadpool(_answers_so_far, store, found.form_id,
                                                  _friend_hash(found.form_id, claims))
         if definition.max_answers is not None and count >= definition.max_answers:
-            return refused(403, "受付は終了しました", "予定の人数に達したため、受付を終了しました。",
+            return refused(403, "受付は終了しました",
+                           "予定の人数に達したため、受付を終了しました。",
                            form_title=definition.title)
         if (claims is not None and definition.one_answer_per_friend and earlier
                 and not definition.may_edit_last_answer):
@@ -216,7 +218,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         if wait:
             return throttled(wait)
         if not _same_origin(request):
-            return refused(403, "送信できませんでした", "このページ以外から送られた内容は受け付けられません。",
+            return refused(403, "送信できませんでした",
+                           "このページ以外から送られた内容は受け付けられません。",
                            "お店から届いたリンクを開いて、そこから送信してください。")
         caps = {i.key: i.max_bytes for i in definition.items if i.type == "file"}
         max_body = TEXT_ROOM + sum(i.max_bytes * i.max_files for i in definition.items
@@ -373,8 +376,9 @@ def _claim(conn: Connection, definition: FormDefinition, form_id: str, answer_id
                 form_title=definition.title))
         if earlier != replaces:  # another answer came in between: send this one again
             raise _Refused(409, message_page(
-                "もう一度送信してください", ["同じ時に別の回答が届いたため、今回の内容は保存されていません。",
-                                     "リンクを開き直して、もう一度送信してください。"],
+                "もう一度送信してください",
+                ["同じ時に別の回答が届いたため、今回の内容は保存されていません。",
+                 "リンクを開き直して、もう一度送信してください。"],
                 form_title=definition.title))
     conn.execute(insert(form_answers).values(
         answer_id=answer_id, form_id=form_id, nonce_hash=nonce, friend_hash=friend,

@@ -76,7 +76,7 @@ class Site:
 
     def post(self, path: str, data: dict[str, Any] | list[tuple[str, str]], *,
              files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
-             csrf: str | None | bool = True, headers: dict[str, str] | None = None
+             csrf: str | bool | None = True, headers: dict[str, str] | None = None
              ) -> httpx.Response:
         """Post like the page does; ``csrf=True`` takes a token from a fresh GET."""
         pairs = list(data.items()) if isinstance(data, dict) else list(data)

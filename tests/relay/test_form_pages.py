@@ -101,7 +101,8 @@ def test_problems_are_named_next_to_their_items_and_nothing_is_stored(
     assert response.status_code == 422
     text = Page(response.text).text
     assert "入力内容を確認してください" in text
-    for message in ("必須項目です。", "電話番号を数字で入力してください", "数字で入力してください。",
+    for message in ("必須項目です。", "電話番号を数字で入力してください",
+                    "数字で入力してください。",
                     "20文字以内で入力してください。", "選択肢から選んでください。",
                     "同意いただけない場合は送信できません。"):
         assert message in text, message
