@@ -5,7 +5,7 @@ HMAC-SHA256 under a key derived from the relay's channel secret over the form id
 link's token (or nothing, for a public link), the issue time and a random nonce. It needs
 no cookie (LINE's in-app browser may refuse them): the page carries it. It proves the post
 comes from a page this relay rendered for this very link within ``TOKEN_TTL_S``, and its
-nonce is taken once (``relay_form_answers.nonce_hash``), so a replayed post is refused.
+nonce becomes the answer's id, recorded once (``relay_form_answers``): a replay is refused.
 Cross-site posting is refused by the ``Origin`` check as well; there is no session a
 forged post could borrow (who the friend is travels in the URL or an ID token).
 
@@ -64,10 +64,6 @@ class PostTokens:
         message = f"{form_id}\0{link}\0{issued}\0{nonce}".encode()
         digest = hmac.new(self._key, message, hashlib.sha256).digest()[:18]
         return base64.urlsafe_b64encode(digest).decode("ascii")
-
-
-def nonce_hash(nonce: str) -> bytes:
-    return hashlib.sha256(b"otokui form page nonce:" + nonce.encode()).digest()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -42,7 +42,6 @@ from relay.forms.page_guard import (
     PostTokens,
     RateLimiter,
     TokenError,
-    nonce_hash,
     page_headers,
 )
 from relay.forms.render import (
@@ -54,8 +53,16 @@ from relay.forms.render import (
     privacy_page,
     render_values,
 )
-from relay.forms.schema import JST, FileRef, FormDefinition, validate_answer
-from relay.forms.store import DELETED, FormStore, PublishedForm, queue_answer
+from relay.forms.schema import JST, FileRef, validate_answer
+from relay.forms.store import (
+    DELETED,
+    AlreadyAnswered,
+    FormClosed,
+    FormGone,
+    FormStore,
+    NoDevice,
+    PublishedForm,
+)
 from relay.schema import form_answers
 from relay.store import Store
 
@@ -267,36 +274,43 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         if not checked.ok:
             return render(found, token, liff, request, status=422, values=values,
                           problems=checked.problems)
-        answer_id = secrets.token_hex(16)
-        friend = _friend_hash(found.form_id, claims) if identity["kind"] == "link" else None
+        # The page's one-time nonce is the answer's id: a replayed post cannot be
+        # recorded twice (relay_form_answers' key), whatever else it changes.
+        answer_id = nonce
+        friend_ref = claims.friend_ref if identity["kind"] == "link" and claims else None
         if identity["kind"] == "liff":
-            friend = hashlib.sha256(b"otokui form liff:" + found.form_id.encode() + b":"
-                                    + identity["user_id"].encode()).digest()
+            friend_ref = "liff:" + identity["user_id"]  # stored only hashed with the form id
         now_ms = int(clock() * 1000)
-        replaces = None
-        if friend is not None and definition.one_answer_per_friend \
-                and definition.may_edit_last_answer:
-            replaces = await run_in_threadpool(_last_answer, store, found.form_id, friend)
-
-        def claim(conn: Connection) -> None:
-            _claim(conn, definition, found.form_id, answer_id, nonce_hash(nonce), friend,
-                   now_ms, replaces)
-
+        answer = AnswerItem(answer_id, found.form_id, found.version, now_ms, identity,
+                            fields, refs)
         answer_files = [FileItem(r.file_id, answer_id, found.form_id, key, r.name,
                                  r.content_type, data)
                         for key, r, data in file_items]
         try:
-            seqs = await run_in_threadpool(
-                _queue, store, found, answer_id, identity, fields, refs, answer_files,
-                now_ms, claim, replaces)
-        except _Refused as exc:
-            return html(exc.page, exc.status)
-        except IntegrityError:  # the same page posted twice at once
-            return html(_replayed_page(definition), 409)
-        if seqs is None:
+            _, seqs = await run_in_threadpool(form_store.accept_answer, answer, answer_files,
+                                              friend_ref, now_ms)
+        except FormGone:
+            return refused(410, "このフォームは終了しました",
+                           "お店がこのフォームの受付を終了しました。",
+                           "送信された内容は保存されていません。",
+                           form_title=definition.title)
+        except FormClosed:
+            return refused(403, "受付は終了しました", "このフォームの受付は終わりました。",
+                           "送信された内容は保存されていません。", form_title=definition.title)
+        except AlreadyAnswered:
+            return refused(409, "回答済みです", "このフォームには、すでにお答えいただいています。",
+                           "今回の内容は保存されていません。",
+                           "内容を変えたいときは、お店にご連絡ください。",
+                           form_title=definition.title)
+        except NoDevice:
             return render(found, token, liff, request, status=503, values=values,
                           notice="ただいまお店の受付の準備ができていないため、まだ送信されていません。"
                                  "しばらくしてから、もう一度「送信する」を押してください。")
+        except IntegrityError:  # this page's answer was taken already: a replayed post
+            return refused(409, "この内容はすでに送信されています",
+                           "同じページからの送信は一度だけ受け付けます。前の送信は届いています。",
+                           "別の内容を送るときは、リンクを開き直してください。",
+                           form_title=definition.title)
         notify()
         log.debug("form %s: answer queued (%d items)", found.form_id, len(seqs))
         thanks = definition.thank_you.strip() or "送信しました。ありがとうございました。"
@@ -339,65 +353,6 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         Route(ASSETS_PATH + "/{name}", asset, methods=["GET"]),
         Route(PRIVACY_PATH, privacy, methods=["GET"]),
     ]
-
-
-def _queue(store: Store, found: PublishedForm, answer_id: str, identity: dict[str, str],
-           fields: dict[str, list[str]], refs: dict[str, list[FileRef]],
-           files: list[FileItem], now_ms: int, claim: Callable[[Connection], None],
-           replaces: str | None) -> list[int] | None:
-    answer = AnswerItem(answer_id, found.form_id, found.version, now_ms, identity, fields,
-                        refs, replaces)
-    return queue_answer(store, answer, files, now_ms, claim=claim)
-
-
-def _claim(conn: Connection, definition: FormDefinition, form_id: str, answer_id: str,
-           nonce: bytes, friend: bytes | None, now_ms: int, replaces: str | None) -> None:
-    """Record the answer, in the transaction that queues it; refuse what must not be."""
-    if conn.execute(select(form_answers.c.answer_id)
-                    .where(form_answers.c.nonce_hash == nonce)).first() is not None:
-        raise _Refused(409, _replayed_page(definition))
-    if definition.max_answers is not None:
-        count = conn.execute(select(func.count()).select_from(form_answers)
-                             .where(form_answers.c.form_id == form_id)).scalar_one()
-        if count >= definition.max_answers:
-            raise _Refused(403, message_page(
-                "受付は終了しました", ["予定の人数に達したため、受付を終了しました。",
-                                  "送信された内容は保存されていません。"],
-                form_title=definition.title))
-    if friend is not None and definition.one_answer_per_friend:
-        earlier = conn.execute(
-            select(form_answers.c.answer_id)
-            .where(form_answers.c.form_id == form_id, form_answers.c.friend_hash == friend)
-            .order_by(form_answers.c.submitted_at.desc()).limit(1)).scalar()
-        if earlier is not None and not definition.may_edit_last_answer:
-            raise _Refused(409, message_page(
-                "回答済みです", ["このフォームには、すでにお答えいただいています。",
-                            "今回の内容は保存されていません。内容を変えたいときは、お店にご連絡ください。"],
-                form_title=definition.title))
-        if earlier != replaces:  # another answer came in between: send this one again
-            raise _Refused(409, message_page(
-                "もう一度送信してください",
-                ["同じ時に別の回答が届いたため、今回の内容は保存されていません。",
-                 "リンクを開き直して、もう一度送信してください。"],
-                form_title=definition.title))
-    conn.execute(insert(form_answers).values(
-        answer_id=answer_id, form_id=form_id, nonce_hash=nonce, friend_hash=friend,
-        submitted_at=now_ms))
-
-
-def _replayed_page(definition: FormDefinition) -> str:
-    return message_page("この内容はすでに送信されています",
-                        ["同じページからの送信は一度だけ受け付けます。前の送信は届いています。",
-                         "別の内容を送るときは、リンクを開き直してください。"],
-                        form_title=definition.title)
-
-
-def _last_answer(store: Store, form_id: str, friend: bytes) -> str | None:
-    with store.read_transaction() as conn:
-        return conn.execute(
-            select(form_answers.c.answer_id)
-            .where(form_answers.c.form_id == form_id, form_answers.c.friend_hash == friend)
-            .order_by(form_answers.c.submitted_at.desc()).limit(1)).scalar()
 
 
 def _answers_so_far(store: Store, form_id: str, friend: bytes | None) -> tuple[int, bool]:
