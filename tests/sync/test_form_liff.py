@@ -55,7 +55,7 @@ def liff(book: Book, tmp_path: Path) -> Iterator[Liff]:
                         liff_sdk_url=f"{line.base_url}/_emulator/liff/sdk.js")
     line.emulator.configure(webhook_url=f"{relay.base_url}/line/webhook")
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, api_base=line.base_url)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
     yield Liff(book, relay, line, clock)
     line.stop()
     relay.stop()
