@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from emulator import api, control
+from emulator import api, control, login
 from emulator.state import Emulator
 
 log = logging.getLogger("emulator.server")
@@ -35,7 +35,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(emulator: Emulator) -> Starlette:
-    app = Starlette(routes=api.routes() + control.routes(),
+    app = Starlette(routes=api.routes() + control.routes() + login.routes(),
                     exception_handlers={404: _http_error, 405: _http_error})
     app.state.emulator = emulator
     app.state.uvicorn_server = None

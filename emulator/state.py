@@ -226,6 +226,8 @@ class Emulator:
         self._usage_month = _jst_month(self.clock.now())
         self.set_quota(value=quota, type="none" if quota is None else "limited")
         self._users: dict[str, User] = {}
+        from emulator.login import LineLogin  # LINE Login and LIFF (emulator/login.py)
+        self.login = LineLogin(self)
         self._reply_tokens: dict[str, _ReplyToken] = {}
         self._quote_tokens: set[str] = set()
         self._read_tokens: dict[str, tuple[str, str]] = {}

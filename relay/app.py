@@ -17,6 +17,8 @@ Routes (see docs/relay.md for the full contract):
 Every route but ``/m/`` and ``/admin`` also answers under ``/shops/{shop_id}``: that is
 the address of one shop on a relay serving several (:mod:`relay.shops`); the routes at the
 root belong to the ``default`` shop.
+* ``GET/POST /f/{id}[/{token}]``, ``/l/...``  the shop's form pages (relay.forms.pages),
+  at the root (the default shop) only for now
 
 The relay holds no channel access token and no customer book: it can verify what LINE
 sends and seal it for the shop's desktops, nothing more.
@@ -31,6 +33,7 @@ import contextlib
 import json
 import logging
 import math
+import secrets
 import time
 import unicodedata
 from collections.abc import AsyncIterator, Callable
@@ -45,6 +48,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from relay import CONTRACT_VERSION
 from relay.config import Settings
 from relay.forms.http import form_routes
+from relay.forms.liff import IdTokenVerifier
+from relay.forms.pages import PagesConfig, page_routes
 from relay.forms.store import FormStore
 from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
 from relay.media_http import media_routes
@@ -122,6 +127,16 @@ class RelayService:
         self.shops = ShopSecrets(
             store.sealed_channel_secret, env_secret=settings.channel_secret,
             box=SecretBox(settings.admin_secret) if settings.admin_secret else None)
+        verifier = None
+        if settings.liff_id and settings.line_login_channel_id:
+            verifier = IdTokenVerifier(settings.line_login_api, settings.line_login_channel_id)
+        # The pages' post tokens are keyed by a secret the relay already has; without
+        # one, a random key per process (tokens then last until a restart).
+        page_key = (settings.channel_secret or settings.admin_secret
+                    or secrets.token_bytes(32))
+        self.pages = PagesConfig(channel_secret=page_key,
+                                 liff_id=settings.liff_id, liff_sdk_url=settings.liff_sdk_url,
+                                 verifier=verifier)
         self.clock = clock
         self.purge_interval = purge_interval
         self.recheck_interval = recheck_interval
@@ -405,6 +420,10 @@ def create_app(service: RelayService) -> Starlette:
         deleted = await run_in_threadpool(store.ack, device_id, upto)
         return JSONResponse({"deleted": deleted})
 
+    def _notify() -> None:
+        if service.new_events is not None:
+            service.new_events.notify()
+
     async def _authenticate(request: Request) -> str | None:
         """The device presenting the request's token, if it belongs to the address's shop."""
         shop = _shop(request)
@@ -447,6 +466,9 @@ def create_app(service: RelayService) -> Starlette:
         from relay.admin import admin_routes
 
         routes.extend(admin_routes(service))
+    # The form pages answer at the root (the default shop's forms).
+    routes.extend(page_routes(store, service.forms, service.pages, lambda: service.clock(),
+                              _notify))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
     return app

@@ -31,6 +31,8 @@ DEFAULT_DATABASE_URL = "sqlite:///relay.db"
 DEFAULT_RETENTION_DAYS = 14
 DEFAULT_MEDIA_DAYS = 14
 DEFAULT_MEDIA_MAX_MB = 500
+DEFAULT_LINE_LOGIN_API = "https://api.line.me"
+DEFAULT_LIFF_SDK_URL = "https://static.line-scdn.net/liff/edge/2/sdk.js"
 DEFAULT_HEADER_TIMEOUT = 10.0
 #: A 10 MB image from a shop's 1 Mbit/s uplink takes 80 s; LINE's webhooks take milliseconds.
 DEFAULT_BODY_TIMEOUT = 120.0
@@ -61,6 +63,11 @@ class Settings:
     retention_days: int = DEFAULT_RETENTION_DAYS
     media_days: int = DEFAULT_MEDIA_DAYS
     media_max_mb: int = DEFAULT_MEDIA_MAX_MB
+    #: LIFF (docs/forms.md): both set, or LIFF pages are off.
+    liff_id: str | None = None
+    line_login_channel_id: str | None = None
+    line_login_api: str = DEFAULT_LINE_LOGIN_API
+    liff_sdk_url: str = DEFAULT_LIFF_SDK_URL
     header_timeout: float = DEFAULT_HEADER_TIMEOUT
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT
@@ -182,3 +189,13 @@ def _trusted_proxies(raw: str) -> tuple[str, ...]:
                               "addresses or networks (such as 127.0.0.1 or 10.0.0.0/8), "
                               "or *") from None
     return items
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    parts = urlsplit(raw)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ConfigError(f"{name} must be an absolute URL such as {default}")
+    return raw.rstrip("/") if name != "RELAY_LIFF_SDK_URL" else raw

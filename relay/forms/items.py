@@ -12,6 +12,7 @@ them by their first line, as sealed-item format 2 tells a delivery
      "form_id": "<16 hex>", "version": 3,   the published version it was checked against
      "submitted_at": <ms since the epoch>,
      "identity": {"kind": "link", "token": "<the per-friend link's token>"}
+               | {"kind": "liff", "user_id": "U..."}   (verified by the relay with LINE Login)
                | {"kind": "public"},
      "fields": {"<input name>": ["<value as posted>", ...], ...},
      "files": {"<item key>": [{"file_id", "name", "content_type", "size", "sha256"}]},
@@ -139,9 +140,15 @@ def read_answer(plaintext: bytes) -> AnswerItem:
             and 946_684_800_000 <= submitted_at < 4_102_444_800_000):
         raise ItemFormatError("form answer ids, version or time are malformed")
     identity = data.get("identity")
-    if not isinstance(identity, dict) or identity.get("kind") not in ("link", "public"):
+    if not isinstance(identity, dict) or identity.get("kind") not in ("link", "liff",
+                                                                        "public"):
         raise ItemFormatError("form answer identity is malformed")
-    if identity["kind"] == "link":
+    if identity["kind"] == "liff":
+        # The friend's LINE user id, from an ID token the relay verified with LINE Login.
+        if set(identity) != {"kind", "user_id"} or not isinstance(identity["user_id"], str) \
+                or not re.fullmatch(r"U[0-9a-f]{32}", identity["user_id"]):
+            raise ItemFormatError("form answer LIFF identity is malformed")
+    elif identity["kind"] == "link":
         if set(identity) != {"kind", "token"} or not isinstance(identity["token"], str) \
                 or len(identity["token"]) > 200:
             raise ItemFormatError("form answer link identity is malformed")

@@ -1,0 +1,231 @@
+"""The form pages: page latency under 50 friends at once, answers per second, page weight.
+
+Run from the repository root::
+
+    .venv/bin/python -m bench.forms                 # 3 rounds
+    .venv/bin/python -m bench.forms --rounds 1 --answers 600
+
+The relay runs as in production (``relay.app`` on uvicorn, SQLite in WAL with
+``synchronous=FULL``) in its own process, one device paired, a published 15-item form.
+The load comes from httpx in this process; on a 2-core machine client and server share
+the cores, so wall-clock figures are conservative; ``relay CPU per answer`` (the server
+process's user + system time) says what one free core would do.
+
+* ``page``: 50 friends load the form's per-friend page at once, again and again; p50/p95
+  per request. ``bare``: the same, for a bare page on the same app (one route returning a
+  small fixed HTML with the same headers): the stack's own floor, same run, interleaved.
+* ``answers/s``: accepted posts (public link, 8 at once, each with its page's post token
+  fetched beforehand): read, token checked, validated, sealed for the device, stored
+  durably with its record row, thanked. Rate limits are raised for the run.
+* ``weight``: the page's HTML plus its CSS and script, without images.
+
+Targets: page p95 ≤ 50 ms with 50 at once; ≥ 300 answers/s; ≤ 60 KB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import dataclasses
+import multiprocessing as mp
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import httpx  # noqa: E402
+from starlette.responses import HTMLResponse  # noqa: E402
+from starlette.routing import Route  # noqa: E402
+
+from relay.app import RelayService, create_app  # noqa: E402
+from relay.config import Settings  # noqa: E402
+from relay.forms import links  # noqa: E402
+from relay.forms.page_guard import PageLimits, Rate, page_headers  # noqa: E402
+from relay.server import RelayServer  # noqa: E402
+from relay.store import Store  # noqa: E402
+
+FORM: dict = {"title": "初回問診票", "description": "ご来店前にご記入ください。", "items": [
+    {"key": "h", "type": "heading", "label": "お客様について"},
+    {"key": "name", "type": "name", "label": "お名前", "required": True, "furigana": True},
+    {"key": "phone", "type": "phone", "label": "電話番号", "required": True},
+    {"key": "email", "type": "email", "label": "メールアドレス"},
+    {"key": "birthday", "type": "birthday", "label": "生年月日"},
+    {"key": "address", "type": "address", "label": "ご住所"},
+    {"key": "visits", "type": "number", "label": "ご来店回数", "integer": True},
+    {"key": "day", "type": "date", "label": "ご希望の日"},
+    {"key": "concern", "type": "choice", "multiple": True, "label": "気になること",
+     "choices": ["くせ毛", "白髪", "乾燥", "頭皮", "ダメージ"]},
+    {"key": "length", "type": "choice", "label": "髪の長さ",
+     "choices": ["ショート", "ミディアム", "ロング"]},
+    {"key": "how", "type": "choice", "display": "dropdown", "label": "きっかけ",
+     "choices": ["ご紹介", "LINE", "通りがかり", "検索"]},
+    {"key": "nick", "type": "text", "label": "呼ばれたいお名前"},
+    {"key": "note", "type": "long_text", "label": "ご要望"},
+    {"key": "photo", "type": "file", "label": "今の髪型", "accept": ["photo"]},
+    {"key": "consent", "type": "consent", "label": "同意します", "required": True}]}
+ANSWER = {"name": "山田 花子", "name.furigana": "やまだ はなこ", "phone": "090-1234-5678",
+          "email": "hanako@example.jp", "birthday": "1990-04-01",
+          "address.postal_code": "150-0001", "address": "東京都渋谷区神宮前1-2-3",
+          "visits": "3", "day": "2026-12-24", "concern": ["くせ毛", "白髪"],
+          "length": "ロング", "how": "LINE", "nick": "はな", "note": "前髪は短めに。" * 10,
+          "consent": "1"}
+
+
+def _serve(db: str, conn) -> None:  # type: ignore[no-untyped-def]
+    """The relay, in its own process (as in production), plus the bare page."""
+    import socket
+
+    import uvicorn
+    settings = Settings(channel_secret=b"0" * 32, database_url=f"sqlite:///{db}")
+    service = RelayService(settings, Store.open(settings.database_url))
+    many = Rate(1e9, 1e9)
+    service.pages = dataclasses.replace(service.pages, limits=PageLimits(many, many, many))
+    app = create_app(service)
+    bare_html = ("<!doctype html><html lang=ja><meta charset=utf-8><title>bare</title>"
+                 "<p>bare</p></html>")
+    headers = page_headers()
+
+    async def bare(request):  # type: ignore[no-untyped-def]
+        return HTMLResponse(bare_html, headers=headers)
+
+    app.router.routes.append(Route("/bench/bare", bare))
+    config = uvicorn.Config(app, log_config=None, access_log=False, log_level="warning",
+                            lifespan="on")
+    server = RelayServer(config, service)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    conn.send((f"http://127.0.0.1:{sock.getsockname()[1]}",
+               service.store.create_pairing_code(int(time.time() * 1000))))
+    server.run(sockets=[sock])
+
+
+def _cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _load(base: str, path: str, clients: int, per_client: int) -> list[float]:
+    times: list[float] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        async def one() -> None:
+            for _ in range(per_client):
+                t = time.perf_counter()
+                r = await http.get(path)
+                times.append(time.perf_counter() - t)
+                assert r.status_code == 200, r.status_code
+
+        await asyncio.gather(*(one() for _ in range(clients)))
+    return times
+
+
+async def _answers(base: str, path: str, count: int, clients: int) -> float:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        tokens = []
+        for _ in range(count):
+            page = (await http.get(path)).text
+            tokens.append(re.search(r'name="_csrf" value="([^"]+)"', page).group(1))
+        queue = list(tokens)
+        from urllib.parse import urlencode
+
+        async def one() -> None:
+            while queue:
+                token = queue.pop()
+                pairs = [(k, x) for k, v in ANSWER.items()
+                         for x in (v if isinstance(v, list) else [v])] + [("_csrf", token)]
+                r = await http.post(path, content=urlencode(pairs).encode(), headers={
+                    "content-type": "application/x-www-form-urlencoded"})
+                assert r.status_code == 200, (r.status_code, r.text[:300])
+
+        t = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(clients)))
+        return count / (time.perf_counter() - t)
+
+
+def _p(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(q * len(values)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--friends", type=int, default=50)
+    parser.add_argument("--loads", type=int, default=10, help="page loads per friend a round")
+    parser.add_argument("--answers", type=int, default=1000)
+    args = parser.parse_args()
+    ctx = mp.get_context("spawn")
+    with tempfile.TemporaryDirectory() as tmp:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_serve, args=(str(Path(tmp) / "relay.db"), child),
+                           daemon=True)
+        proc.start()
+        base, code = parent.recv()
+        try:
+            http = httpx.Client(base_url=base, timeout=30)
+            while True:
+                try:
+                    http.get("/healthz")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+            from relay.sealing import encode_public_key
+            key = X25519PrivateKey.generate()
+            dev = http.post("/v1/devices", json={"pairing_code": code, "name": "bench",
+                                                 "public_key": encode_public_key(
+                                                     key.public_key())}).json()
+            auth = {"Authorization": f"Bearer {dev['token']}"}
+            form_id, secret = os.urandom(8).hex(), os.urandom(32)
+            mac = base64.b64encode(links.keys_for(secret, form_id)[0]).decode()
+            assert http.put(f"/v1/forms/{form_id}", headers=auth, json={
+                "version": 1, "definition": FORM, "link_key": mac}).status_code == 201
+            token = links.make_token(secret, form_id, "U" + "a" * 32, int(time.time()) + 86400)
+            page_path = f"/f/{form_id}/{token}"
+            page = http.get(page_path)
+            weight = len(page.content) + sum(
+                len(http.get(src).content)
+                for src in re.findall(r'(?:href|src)="(/f-assets/[^"]+)"', page.text))
+            pages, bares = [], []
+            for _ in range(args.rounds):
+                bares.append(asyncio.run(_load(base, "/bench/bare", args.friends, args.loads)))
+                pages.append(asyncio.run(_load(base, page_path, args.friends, args.loads)))
+            rates, cpu_per_answer = [], []
+            for _ in range(args.rounds):
+                before = _cpu(proc.pid)
+                n = args.answers // args.rounds
+                rates.append(asyncio.run(_answers(base, f"/f/{form_id}", n, 8)))
+                # includes the untimed GETs that fetched each post's page token
+                cpu_per_answer.append((_cpu(proc.pid) - before) / n)
+            depth = http.get("/healthz").json()["queue_depth"]
+        finally:
+            proc.terminate()
+            proc.join(30)
+    page_p95 = statistics.median(_p(t, 0.95) for t in pages)
+    bare_p95 = statistics.median(_p(t, 0.95) for t in bares)
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(f"page  (15 items, {args.friends} at once): p50 "
+          f"{statistics.median(_p(t, 0.5) for t in pages):.1f} ms, p95 {page_p95:.1f} ms "
+          f"(target ≤ 50)")
+    print(f"bare  ({args.friends} at once): p50 "
+          f"{statistics.median(_p(t, 0.5) for t in bares):.1f} ms, p95 {bare_p95:.1f} ms; "
+          f"page/bare p95 {page_p95 / bare_p95:.2f}")
+    cpu = statistics.median(cpu_per_answer)
+    print(f"answers: {statistics.median(rates):.0f}/s validated, sealed, stored "
+          f"(target ≥ 300); relay CPU {cpu * 1000:.2f} ms per answer incl. its page "
+          f"= {1 / cpu:.0f} per CPU-second; queued {depth}")
+    print(f"weight: {weight / 1000:.1f} KB without images (target ≤ 60)")
+
+
+if __name__ == "__main__":
+    main()
