@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, Result, delete, func, select, update
 
 from app.i18n import QT_TRANSLATE_NOOP
 from app.store.models import LineEvent
@@ -138,11 +138,11 @@ class SetAside:
         with self._book.db.write() as s:
             # Set-aside rows have no webhookEventId to remember: they go. A failed event's
             # id stays, so that LINE redelivering it is still seen as a duplicate.
-            gone = s.execute(delete(LineEvent).where(
-                LineEvent.id.in_(ids), LineEvent.status.in_(SET_ASIDE_STATUSES))).rowcount
-            kept = s.execute(update(LineEvent).where(
+            gone = _rowcount(s.execute(delete(LineEvent).where(
+                LineEvent.id.in_(ids), LineEvent.status.in_(SET_ASIDE_STATUSES))))
+            kept = _rowcount(s.execute(update(LineEvent).where(
                 LineEvent.id.in_(ids), LineEvent.status == FAILED)
-                .values(status=DISMISSED, raw={})).rowcount
+                .values(status=DISMISSED, raw={})))
         log.info("%d set-aside event(s) dismissed", gone + kept)
         self._book.announce("line")
         return gone + kept
@@ -200,3 +200,7 @@ def _retryable(status: str, raw: Any) -> bool:
         return _delivery.SignedDelivery.from_json(raw.get("delivery")) is not None
     return False
 
+
+def _rowcount(result: Result[Any]) -> int:
+    assert isinstance(result, CursorResult)  # a DML statement answers with a cursor's result
+    return result.rowcount
