@@ -12,6 +12,7 @@ tags and the segments: choosing a segment clears the tag tree's, and the other w
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -82,7 +83,7 @@ BLOCKED_KEY = "view:blocked"
 #: it out again (an SQL comment: it changes nothing in what the clause selects).
 _SEGMENT_MARK = "/* sidebar segment */ "
 #: What an unusable saved segment shows: nobody (it names a deleted tag or field).
-_NOBODY = (_SEGMENT_MARK + "c.id IN (SELECT NULL WHERE 0)", {})
+_NOBODY: tuple[str, dict[str, Any]] = (_SEGMENT_MARK + "c.id IN (SELECT NULL WHERE 0)", {})
 
 
 @dataclass(frozen=True)
@@ -367,7 +368,7 @@ class TagSidebar(QWidget):
     # --- choosing --------------------------------------------------------------------------------
     def _find(self, key: str) -> QModelIndex | None:
         if segment_id_of(key) is not None:
-            return self.segments.find(key)
+            return self.segments.find_key(key)
         matches = self.model.match(self.model.index(0, 0), KEY_ROLE, key, 1,
                                    Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
         return matches[0] if matches else None
@@ -505,8 +506,9 @@ class TagSidebar(QWidget):
     def delete_folder(self, folder_id: int, *, delete_tags: bool = False) -> None:
         self._guard(self.book.tags.delete_folder, folder_id, delete_tags=delete_tags)
 
-    def move(self, key: str, step: int) -> None:
+    def move_item(self, key: str, step: int) -> None:
         """Move a tag (within its folder's order) or a folder up or down by ``step``."""
+        reorder: Callable[[list[int]], None]
         if key.startswith("folder:"):
             order, item = list(self._folder_order), int(key[7:])
             reorder = self.book.tags.reorder_folders
@@ -617,8 +619,8 @@ class TagSidebar(QWidget):
                     action: QAction = move_menu.addAction(f.name)
                     action.triggered.connect(
                         lambda _=False, fid=f.id: self.move_tag_to_folder(tag_id, fid))
-            menu.addAction(icon("up"), self.tr("Move up"), lambda: self.move(key, -1))
-            menu.addAction(icon("down"), self.tr("Move down"), lambda: self.move(key, 1))
+            menu.addAction(icon("up"), self.tr("Move up"), lambda: self.move_item(key, -1))
+            menu.addAction(icon("down"), self.tr("Move down"), lambda: self.move_item(key, 1))
             if key.startswith("tag:"):
                 tag_id = int(key[4:])
                 menu.addSeparator()
