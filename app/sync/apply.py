@@ -62,6 +62,7 @@ from app.line.errors import (
     LineUnavailableError,
 )
 from app.messages import IN, counts_as_unread, preview_of, recompute_summary
+from app.store.db import driver_cursor
 from app.store.models import (
     Attachment,
     Base,
@@ -1089,9 +1090,7 @@ def _bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
                 values[i] = proc(value)
                 last[i] = (value, values[i])
         params.append(values)
-    driver = s.connection().connection.driver_connection
-    assert driver is not None  # (None only once the pooled connection was invalidated)
-    cursor = driver.cursor()
+    cursor = driver_cursor(s)
     try:
         cursor.executemany(sql, params)
     finally:

@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, Result, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.i18n import QT_TRANSLATE_NOOP
+from app.store.db import rowcount
 from app.store.models import LineEvent
 from app.sync import delivery as _delivery
 from app.sync.apply import (
@@ -138,9 +139,9 @@ class SetAside:
         with self._book.db.write() as s:
             # Set-aside rows have no webhookEventId to remember: they go. A failed event's
             # id stays, so that LINE redelivering it is still seen as a duplicate.
-            gone = _rowcount(s.execute(delete(LineEvent).where(
+            gone = rowcount(s.execute(delete(LineEvent).where(
                 LineEvent.id.in_(ids), LineEvent.status.in_(SET_ASIDE_STATUSES))))
-            kept = _rowcount(s.execute(update(LineEvent).where(
+            kept = rowcount(s.execute(update(LineEvent).where(
                 LineEvent.id.in_(ids), LineEvent.status == FAILED)
                 .values(status=DISMISSED, raw={})))
         log.info("%d set-aside event(s) dismissed", gone + kept)
@@ -199,8 +200,3 @@ def _retryable(status: str, raw: Any) -> bool:
     if status == UNVERIFIED:
         return _delivery.SignedDelivery.from_json(raw.get("delivery")) is not None
     return False
-
-
-def _rowcount(result: Result[Any]) -> int:
-    assert isinstance(result, CursorResult)  # a DML statement answers with a cursor's result
-    return result.rowcount
