@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from emulator.limits import ENDPOINT_GROUPS
 
@@ -68,7 +69,7 @@ class FaultPlan:
                     return Fault(fault.endpoint, fault.kind, 1, fault.seconds)
         return None
 
-    def pending(self) -> list[dict]:
+    def pending(self) -> list[dict[str, Any]]:
         with self._lock:
             return [asdict(f) for f in self._faults]
 
