@@ -710,7 +710,8 @@ class DetailPane(QWidget):
     # --- attachments -----------------------------------------------------------------------------
     def selected_attachment_id(self) -> int | None:
         item = self.attachments.currentItem()
-        return item.data(ATTACHMENT_ID_ROLE) if item is not None else None
+        attachment_id: int | None = item.data(ATTACHMENT_ID_ROLE) if item is not None else None
+        return attachment_id
 
     def _update_attachment_buttons(self) -> None:
         chosen = self.selected_attachment_id() is not None

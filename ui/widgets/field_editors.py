@@ -342,7 +342,8 @@ class ChoiceEditor(FieldEditor):
         self.setFocusProxy(self.combo)
 
     def _get(self) -> str | None:
-        return self.combo.currentData()
+        choice: str | None = self.combo.currentData()  # (the choices' values are text)
+        return choice
 
     def _set(self, value: Any) -> None:
         index = self.combo.findData(value) if value is not None else 0

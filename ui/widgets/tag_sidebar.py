@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -70,6 +70,10 @@ from ui.segments.sidebar import (
 
 if TYPE_CHECKING:
     from app.book import Book
+    from app.segments.service import SegmentService
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 log = logging.getLogger("otokui.ui.sidebar")
 
@@ -95,7 +99,7 @@ class SidebarChoice:
     view: str = "all"
     tags_any: tuple[int, ...] = ()
     segment_id: int | None = None
-    segments: object = field(default=None, compare=False, repr=False)
+    segments: SegmentService | None = field(default=None, compare=False, repr=False)
 
     def apply(self, query: CustomerQuery) -> CustomerQuery:
         # The previous choice's segment clause goes: a choice replaces the view.
@@ -104,7 +108,7 @@ class SidebarChoice:
         if self.segment_id is None or self.segments is None:
             return query
         try:
-            found = self.segments.saved_query(  # type: ignore[attr-defined]
+            found = self.segments.saved_query(
                 self.segment_id, replace(query, extra_where=()))
         except OtokuiError as exc:
             log.info("segment %d cannot be shown: %s", self.segment_id, exc.code)
@@ -467,7 +471,7 @@ class TagSidebar(QWidget):
         return self._folder_of.get(tag) if tag is not None else None
 
     # --- actions with their arguments ------------------------------------------------------------
-    def _guard(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def _guard(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
