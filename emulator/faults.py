@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from emulator.limits import ENDPOINT_GROUPS
 
@@ -69,7 +68,7 @@ class FaultPlan:
                     return Fault(fault.endpoint, fault.kind, 1, fault.seconds)
         return None
 
-    def pending(self) -> list[dict[str, Any]]:
+    def pending(self) -> list[dict]:
         with self._lock:
             return [asdict(f) for f in self._faults]
 

@@ -130,8 +130,7 @@ def _check_setting(name: str, value: Any) -> Any:
         raise ControlError("chat_mode must be chat or bot")
     if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
         raise ControlError(f"setting {name!r} must not be negative")
-    if name in ("out_of_order_batch", "webhook_timeout_seconds") and \
-            isinstance(value, int | float) and value <= 0:
+    if name in ("out_of_order_batch", "webhook_timeout_seconds") and value <= 0:
         raise ControlError(f"setting {name!r} must be positive")
     return value
 
@@ -493,7 +492,7 @@ class Emulator:
             self._quote_tokens.add(quote)
         return message_id, quote, self._ids.mark_as_read_token()
 
-    def _emit_message(self, user: User, message: dict[str, Any], read_token: str) -> dict[str, Any]:
+    def _emit_message(self, user: User, message: dict[str, Any], read_token: str) -> dict:
         self._read_tokens[read_token] = (user.user_id, message["id"])
         return self._emit(user, "message", reply=True, message=message)
 
