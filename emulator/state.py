@@ -496,7 +496,7 @@ class Emulator:
         self._read_tokens[read_token] = (user.user_id, message["id"])
         return self._emit(user, "message", reply=True, message=message)
 
-    def send_text(self, user_id: str, text: str, *, emojis: list[dict[str, Any]] | None = None,
+    def send_text(self, user_id: str, text: str, *, emojis: list[dict] | None = None,
                   quoted_message_id: str | None = None) -> dict[str, Any]:
         """The user sends a text (LINE emoji as ``emojis`` with index/length in UTF-16)."""
         if not isinstance(text, str) or not text:
