@@ -17,7 +17,7 @@ import logging
 import mimetypes
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -347,7 +347,7 @@ class AttachmentService:
         self._book.announce("attachments", [attachment_id])
         self._book.announce("customers", [cid])
 
-    def remove_blobs(self, blob_names: list[str]) -> None:
+    def remove_blobs(self, blob_names: Iterable[str]) -> None:
         for name in blob_names:
             with contextlib.suppress(FileNotFoundError):
                 self.blob_path(name).unlink()
@@ -371,5 +371,5 @@ class AttachmentService:
 
 
 class _NullSink:
-    def write(self, data: bytes) -> int:
+    def write(self, data: memoryview, /) -> int:
         return len(data)

@@ -211,14 +211,15 @@ def _book_key_for(profile: Profile, header: BackupHeader, passphrase: str | None
         key, _ = keywrap.unwrap_any(
             keywrap.KeyFile(version=1, book_id=header.book_id, slots=slots), passphrase)
     else:
-        key = None
+        found: bytes | None = None
         if profile.exists() and profile.manifest().book_id == header.book_id:
             with contextlib.suppress(Exception):
-                key = profile.unlock_key()
-        if key is None:
-            key = keys.keyring_get(header.book_id) if keys.keyring_backend() else None
-        if key is None:
+                found = profile.unlock_key()
+        if found is None:
+            found = keys.keyring_get(header.book_id) if keys.keyring_backend() else None
+        if found is None:
             raise PassphraseRequiredError()
+        key = found
     if keys.key_check(key, header.book_id) != header.key_check:
         raise WrongKeyError()
     return key
@@ -361,5 +362,5 @@ def _swap_in(profile: Profile, unpacked: Path, header: BackupHeader, book_key: b
 
 
 class _Null:
-    def write(self, data: bytes) -> int:
+    def write(self, data: memoryview, /) -> int:
         return len(data)

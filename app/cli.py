@@ -21,8 +21,9 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.errors import (
@@ -32,6 +33,12 @@ from app.errors import (
     OtokuiError,
     PassphraseRequiredError,
 )
+
+if TYPE_CHECKING:
+    from app.book import Book
+    from app.broadcast.model import BroadcastReport
+    from app.profile import Profile
+    from app.sync.worker import SyncStatus
 
 log = logging.getLogger("otokui.cli")
 
@@ -112,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_form_parser(sub) -> None:
+def _add_form_parser(
+        sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``form …`` (app.forms.cli runs it); here so that --help costs no import."""
     p = sub.add_parser("form", help="forms (問診票・アンケート): import, publish, links, "
                        "answers")
@@ -138,7 +146,7 @@ def _add_form_parser(sub) -> None:
 
 def profile_dir(args: argparse.Namespace) -> Path:
     if args.profile is not None:
-        return args.profile.expanduser().resolve()
+        return Path(args.profile).expanduser().resolve()
     from app.profile import default_profile_dir
 
     return default_profile_dir()
@@ -156,7 +164,7 @@ def _ask(prompt: str, env: str, *, confirm: bool = False) -> str:
     return first
 
 
-def open_book(profile):
+def open_book(profile: Profile) -> Book:
     """Open with the keyring when it holds the key, else with a passphrase."""
     if profile.needs_passphrase():
         return profile.open(_ask("Passphrase: ", ENV_PASSPHRASE))
@@ -169,7 +177,7 @@ def open_book(profile):
         raise
 
 
-def _print_progress(label: str):
+def _print_progress(label: str) -> Callable[[int, int], None] | None:
     if not sys.stderr.isatty():
         return None
 
@@ -181,7 +189,7 @@ def _print_progress(label: str):
     return report
 
 
-def cmd_init(args, profile) -> int:
+def cmd_init(args: argparse.Namespace, profile: Profile) -> int:
     from app import keys
     from app.errors import BookExistsError
 
@@ -200,7 +208,7 @@ def cmd_init(args, profile) -> int:
     return 0
 
 
-def cmd_import(args, profile) -> int:
+def cmd_import(args: argparse.Namespace, profile: Profile) -> int:
     from app import csvio
     from app.errors import ImportRowsError
 
@@ -228,7 +236,7 @@ def cmd_import(args, profile) -> int:
         return 1 if (args.dry_run and report.problems) else 0
 
 
-def cmd_export(args, profile) -> int:
+def cmd_export(args: argparse.Namespace, profile: Profile) -> int:
     from app import csvio
 
     with open_book(profile) as book:
@@ -237,7 +245,7 @@ def cmd_export(args, profile) -> int:
     return 0
 
 
-def cmd_backup(args, profile) -> int:
+def cmd_backup(args: argparse.Namespace, profile: Profile) -> int:
     from app import backup
 
     with open_book(profile) as book:
@@ -247,7 +255,7 @@ def cmd_backup(args, profile) -> int:
     return 0
 
 
-def cmd_restore(args, profile) -> int:
+def cmd_restore(args: argparse.Namespace, profile: Profile) -> int:
     from app import backup
 
     header = backup.inspect_backup(args.file)
@@ -264,7 +272,7 @@ def cmd_restore(args, profile) -> int:
     return 0
 
 
-def cmd_change_passphrase(args, profile) -> int:
+def cmd_change_passphrase(args: argparse.Namespace, profile: Profile) -> int:
     old = _ask("Current passphrase: ", ENV_PASSPHRASE)
     new = _ask("New passphrase: ", ENV_NEW_PASSPHRASE, confirm=True)
     label = profile.change_passphrase(old, new)
@@ -272,7 +280,7 @@ def cmd_change_passphrase(args, profile) -> int:
     return 0
 
 
-def cmd_rekey(args, profile) -> int:
+def cmd_rekey(args: argparse.Namespace, profile: Profile) -> int:
     from app import rekey
 
     book = open_book(profile)
@@ -287,7 +295,7 @@ def cmd_rekey(args, profile) -> int:
     return 0
 
 
-def cmd_connect(args, profile) -> int:
+def cmd_connect(args: argparse.Namespace, profile: Profile) -> int:
     from app.line.connection import TOKEN_IN_KEYRING
     from app.sync.pairing import connect
 
@@ -333,7 +341,7 @@ def cmd_connect(args, profile) -> int:
     return 0
 
 
-def cmd_sync(args, profile) -> int:
+def cmd_sync(args: argparse.Namespace, profile: Profile) -> int:
     import threading
 
     from app.sync.worker import SyncState, SyncWorker
@@ -354,7 +362,7 @@ def cmd_sync(args, profile) -> int:
         done = threading.Event()
         final: list[SyncState] = []
 
-        def show(status) -> None:
+        def show(status: SyncStatus) -> None:
             line = f"sync: {status.state.value}"
             if status.retry_in is not None:
                 line += f", next try in {status.retry_in:.1f} s ({status.detail})"
@@ -387,7 +395,7 @@ def cmd_sync(args, profile) -> int:
         return 0
 
 
-def cmd_unpair(args, profile) -> int:
+def cmd_unpair(args: argparse.Namespace, profile: Profile) -> int:
     from app.sync.pairing import unpair
 
     with open_book(profile) as book:
@@ -403,13 +411,13 @@ def cmd_export_messages(args, profile) -> int:
     return 0
 
 
-def _broadcast_line(report) -> str:
+def _broadcast_line(report: BroadcastReport) -> str:
     c = report.counts
     return (f"Broadcast {report.broadcast_id} {report.state}: {c.recipients} recipients, "
             f"{c.sent} sent, {c.failed} failed, {c.skipped} skipped, {c.not_sent} not sent.")
 
 
-def cmd_broadcast(args, profile) -> int:
+def cmd_broadcast(args: argparse.Namespace, profile: Profile) -> int:
     import datetime as dt
 
     from app.broadcast import Recipients
@@ -467,20 +475,20 @@ def cmd_broadcast(args, profile) -> int:
         return 0 if report.state == "done" else 1
 
 
-def cmd_form(args, profile) -> int:
+def cmd_form(args: argparse.Namespace, profile: Profile) -> int:
     from app.forms import cli as form_cli
 
     return form_cli.run(args, open_book, profile)
 
 
-def cmd_self_test(args, profile) -> int:
+def cmd_self_test(args: argparse.Namespace, profile: Profile) -> int:
     from app import selftest
 
     ok = selftest.run(print)
     return 0 if ok else 1
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "init": cmd_init,
     "import-csv": cmd_import,
     "export-csv": cmd_export,
@@ -499,7 +507,7 @@ COMMANDS = {
 
 
 @contextlib.contextmanager
-def _own_profile(args: argparse.Namespace, profile, needs_profile: bool) -> Iterator[None]:
+def _own_profile(args: argparse.Namespace, profile: Profile, needs_profile: bool) -> Iterator[None]:
     """Hold the profile for the whole command (see app/profile_lock.py): one process at a
     time may use a book, so a command never writes into a book the app or another command
     is restoring or re-keying. Busy: wait up to ``--wait`` seconds, else one clear line."""

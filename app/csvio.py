@@ -606,9 +606,11 @@ class _Checker:
         self.total = 0
         self.width = len(headers)
         self.key_header = {c.key: c.header for c in columns}
-        # One flat tuple per column: this loop runs once per cell of the file.
-        self.plan = [(c.index, c.header, c.key if c.field is None else c.field.id, c.field,
-                      c.field is not None and c.field.required, {}) for c in columns]
+        # One flat tuple per column: this loop runs once per cell of the file. The key is
+        # the built-in's name (str) or, when the column has a field, the field's id (int).
+        self.plan: list[tuple[int, str, Any, CustomField | None, bool, dict[str, Any]]] = [
+            (c.index, c.header, c.key if c.field is None else c.field.id, c.field,
+             c.field is not None and c.field.required, {}) for c in columns]
 
     def check(self, row: int, cells: list[str]) -> None:
         if not "".join(cells).strip():
@@ -754,8 +756,8 @@ def _same(name: str, stored: Any, new: Any) -> bool:
     if name == "email":
         return textnorm.email_key(stored) == textnorm.email_key(new)
     if name == "birthday":
-        return stored == (new.isoformat() if new else None)
-    return stored == new
+        return bool(stored == (new.isoformat() if new else None))
+    return bool(stored == new)
 
 
 @dataclass
@@ -772,6 +774,7 @@ def _change(op: _Op, existing: _Existing, fields: dict[int, CustomField],
             tag_ids: dict[str, int]) -> _Change:
     """What a matched row changes (empty cells never reach here: they change nothing)."""
     cid = op.customer_id
+    assert cid is not None  # only rows that matched a customer change one
     current = existing.customers[cid]
     added: dict[object, str] = {}  # by tag id: ＶＩＰ and VIP are one tag
     for name in op.tags:
@@ -821,13 +824,13 @@ def _processor(column: Any, dialect: Any) -> Callable[[Any], Any]:
 class _Batch:
     """Rows of one chunk, per statement."""
 
-    customers: list[tuple] = field(default_factory=list)
-    updates: list[tuple] = field(default_factory=list)
-    new_values: list[tuple] = field(default_factory=list)
-    values: list[tuple] = field(default_factory=list)
-    points: list[tuple] = field(default_factory=list)
-    pairs: list[tuple] = field(default_factory=list)
-    events: list[tuple] = field(default_factory=list)
+    customers: list[tuple[Any, ...]] = field(default_factory=list)
+    updates: list[tuple[Any, ...]] = field(default_factory=list)
+    new_values: list[tuple[Any, ...]] = field(default_factory=list)
+    values: list[tuple[Any, ...]] = field(default_factory=list)
+    points: list[tuple[Any, ...]] = field(default_factory=list)
+    pairs: list[tuple[Any, ...]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
     reindex: list[int] = field(default_factory=list)
 
 
@@ -941,9 +944,9 @@ def _resolve_tags(s: Session, ops: list[_Op]) -> tuple[dict[str, int], dict[str,
     new_by_norm: dict[str, str] = {}
     for name in dict.fromkeys(name for op in ops for name in op.tags):
         norm = unicodedata.normalize("NFKC", name)
-        tid = existing.get(name) or by_norm.get(norm)
-        if tid is not None:
-            found[name] = tid
+        known = existing.get(name) or by_norm.get(norm)
+        if known is not None:
+            found[name] = known
         else:
             new[name] = new_by_norm.setdefault(norm, name)
     return found, new

@@ -14,6 +14,7 @@ from app.audit import change_data
 from app.errors import NotFoundError, ValidationError
 from app.i18n import QT_TRANSLATE_NOOP
 from app.phones import check_phone
+from app.store.db import driver_cursor, rowcount
 from app.store.models import Customer, CustomerTag, utcnow
 
 if TYPE_CHECKING:
@@ -228,8 +229,8 @@ class CustomerService:
                 blobs += list(s.execute(text(
                     f"SELECT blob_name FROM attachment WHERE customer_id IN ({marks})"
                 )).scalars())
-                deleted += s.execute(text(
-                    f"DELETE FROM customer WHERE id IN ({marks})")).rowcount
+                deleted += rowcount(s.execute(text(
+                    f"DELETE FROM customer WHERE id IN ({marks})")))
             AuditService.add(s, AuditAction.CUSTOMERS_DELETED, target="customers",
                              count=deleted, ids=ids[:1000])
         # The rows are gone for good; now the ciphertexts.
@@ -251,7 +252,7 @@ class CustomerService:
         shown_by_id = {f.id: f for f in self._book.fields.list() if f.show_in_list}
         types = {fid: FieldType(f.type) for fid, f in shown_by_id.items()}
         with self._book.db.read() as s:
-            cur = s.connection().connection.driver_connection.cursor()
+            cur = driver_cursor(s)
             for start in range(0, len(customer_ids), 900):
                 marks = ",".join(str(int(i)) for i in customer_ids[start:start + 900])
                 for (cid, display_name, name, furigana, phone, picture, line_id, followed,

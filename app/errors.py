@@ -11,7 +11,12 @@ shows them through Qt's translator, the CLI prints them as they are.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.i18n import QT_TRANSLATE_NOOP
+
+if TYPE_CHECKING:
+    from app.csvio import RowProblem
 
 _CTX = "errors"
 
@@ -20,8 +25,9 @@ class OtokuiError(Exception):
     """Base of every error the owner may see. Never carries secrets or personal data."""
 
     code = "error"
-    message = QT_TRANSLATE_NOOP(_CTX, "Something went wrong.")
-    advice = QT_TRANSLATE_NOOP(_CTX, "Please try again.")
+    # str, not Text: subclasses and callers set plain (already translated) strings too.
+    message: str = QT_TRANSLATE_NOOP(_CTX, "Something went wrong.")
+    advice: str = QT_TRANSLATE_NOOP(_CTX, "Please try again.")
 
     def __init__(self, detail: str = "", *, message: str | None = None,
                  advice: str | None = None) -> None:
@@ -34,7 +40,7 @@ class OtokuiError(Exception):
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
-        parts = [self.message]
+        parts: list[str] = [self.message]
         if self.detail:
             parts.append(f"({self.detail})")
         if self.advice:
@@ -162,7 +168,7 @@ class ImportRowsError(OtokuiError):
     advice = QT_TRANSLATE_NOOP(
         _CTX, "Correct the rows listed and import again. Nothing was imported.")
 
-    def __init__(self, problems: list, detail: str = "") -> None:
+    def __init__(self, problems: list[RowProblem], detail: str = "") -> None:
         self.problems = problems
         super().__init__(detail or f"{len(problems)} problems")
 

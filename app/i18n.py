@@ -32,7 +32,7 @@ class Text(str):
         self.context = context
         return self
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[Text], tuple[str, str]]:
         return (Text, (str(self), self.context))
 
 

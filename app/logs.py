@@ -15,6 +15,7 @@ redacted. Code that puts an exception into a message uses :func:`describe`.
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
@@ -134,7 +135,7 @@ class Redact(logging.Filter):
 
 
 class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
-    def _open(self):
+    def _open(self) -> io.TextIOWrapper:
         stream = super()._open()
         fsutil.restrict(Path(self.baseFilename))
         return stream

@@ -231,10 +231,10 @@ class Profile:
         if backend != m.keyring_backend:
             log.warning("keyring backend changed since the book was created; refusing")
             raise KeyringChangedError()
-        key = keys.keyring_get(m.book_id)
-        if key is None:
+        stored = keys.keyring_get(m.book_id)
+        if stored is None:
             raise KeyMissingError()
-        return key
+        return stored
 
     def open(self, passphrase: str | None = None) -> Book:
         """Unlock and open the book. Wrong key: WrongKeyError, nothing touched."""

@@ -28,13 +28,15 @@ from app.errors import DamagedBookError, NoKeyringError, WrongKeyError
 from app.store.db import connect_raw
 
 if TYPE_CHECKING:
+    import sqlcipher3.dbapi2 as sqlcipher
+
     from app.book import Book
     from app.profile import Manifest, Profile
 
 log = logging.getLogger("otokui.rekey")
 
 
-def table_counts(conn) -> dict[str, int]:
+def table_counts(conn: sqlcipher.Connection) -> dict[str, int]:
     """Row counts of every table (names come from sqlite_master, not from outside)."""
     names = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "

@@ -21,6 +21,11 @@ class BookSettings:
             row = s.execute(select(BookSetting.value).where(BookSetting.key == key)).first()
             return default if row is None else row[0]
 
+    def get_str(self, key: str) -> str | None:
+        """A text setting, or None when unset (or, from a damaged book, not text)."""
+        value = self.get(key)
+        return value if isinstance(value, str) else None
+
     def set(self, key: str, value: Any) -> None:
         with self._book.db.write() as s:
             s.merge(BookSetting(key=key, value=value))

@@ -49,14 +49,17 @@ def control(action: Action, *, status: int = 200) -> Callable[[Request], Awaitab
 
 
 def _uid(request: Request) -> str:
-    return request.path_params["userId"]
+    uid: str = request.path_params["userId"]
+    return uid
 
 
-def _add_users(e: Emulator, r: Request, body: dict) -> Any:
+def _add_users(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
     def one(spec: Any) -> dict[str, Any]:
         if not isinstance(spec, dict):
             raise ControlError("each user must be a JSON object")
-        uid = e.add_user(spec.get("displayName"), picture_url=spec.get("pictureUrl"),
+        # add_user checks the values' types itself (ControlError): it takes what came.
+        uid = e.add_user(spec.get("displayName"),  # type: ignore[arg-type]
+                         picture_url=spec.get("pictureUrl"),
                          status_message=spec.get("statusMessage"),
                          language=spec.get("language"), user_id=spec.get("userId"),
                          notify=bool(spec.get("notify", True)))
@@ -70,12 +73,12 @@ def _add_users(e: Emulator, r: Request, body: dict) -> Any:
     return one(body)
 
 
-def _message(e: Emulator, r: Request, body: dict) -> Any:
+def _message(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
     event = e.send_message(_uid(r), body)
     return {"messageId": event["message"]["id"], "event": event}
 
 
-def _quota(e: Emulator, r: Request, body: dict) -> Any:
+def _quota(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
     if r.method == "GET":
         return e.quota()
     kwargs: dict[str, Any] = {"type": body.get("type"), "total_usage": body.get("totalUsage")}
@@ -84,7 +87,7 @@ def _quota(e: Emulator, r: Request, body: dict) -> Any:
     return e.set_quota(**kwargs)
 
 
-def _clock(e: Emulator, r: Request, body: dict) -> Any:
+def _clock(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
     if r.method == "POST":
         seconds = body.get("advance_seconds")
         if isinstance(seconds, bool) or not isinstance(seconds, int | float):
@@ -94,7 +97,7 @@ def _clock(e: Emulator, r: Request, body: dict) -> Any:
     return {"now": now, "nowMs": int(now * 1000)}
 
 
-def _faults(e: Emulator, r: Request, body: dict) -> Any:
+def _faults(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
     if r.method == "DELETE":
         e.faults.clear()
     elif r.method == "POST":
@@ -103,7 +106,7 @@ def _faults(e: Emulator, r: Request, body: dict) -> Any:
     return {"faults": e.faults.pending()}
 
 
-def _settings(e: Emulator, r: Request, body: dict) -> Any:
+def _settings(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
     if r.method == "POST":
         body = dict(body)
         limits = body.pop("rate_limits", None)
@@ -115,7 +118,7 @@ def _settings(e: Emulator, r: Request, body: dict) -> Any:
     return e.settings_dict()
 
 
-def _wait(e: Emulator, r: Request, body: dict) -> Any:
+def _wait(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
     timeout = body.get("timeout", 10.0)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or \
             not 0 < timeout <= 300:
@@ -127,7 +130,7 @@ def _wait(e: Emulator, r: Request, body: dict) -> Any:
     return {"drained": True}
 
 
-def _info(e: Emulator, r: Request, body: dict) -> Any:
+def _info(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
     return {"botUserId": e.bot_user_id, "basicId": e.bot_basic_id,
             "displayName": e.bot_display_name, "friends": len(e.users()),
             "webhookUrlSet": e.settings.webhook_url is not None}

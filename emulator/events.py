@@ -25,7 +25,7 @@ def base_event(etype: str, *, user_id: str, timestamp_ms: int, event_id: str,
 
 
 def text_message(message_id: str, text: str, *, quote_token: str, mark_as_read_token: str,
-                 emojis: list[dict] | None = None,
+                 emojis: list[dict[str, Any]] | None = None,
                  quoted_message_id: str | None = None) -> dict[str, Any]:
     msg: dict[str, Any] = {"id": message_id, "type": "text", "quoteToken": quote_token,
                            "text": text}

@@ -55,7 +55,7 @@ NOT_FOUND = "Not found"
 class LineApiError(Exception):
     """An error answer in LINE's shape: status plus ``{"message": ..., ...}``."""
 
-    def __init__(self, status: int, message: str, *, details: list[dict] | None = None,
+    def __init__(self, status: int, message: str, *, details: list[dict[str, Any]] | None = None,
                  headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(f"{status} {message}")
         self.status = status
@@ -123,7 +123,7 @@ def _check_setting(name: str, value: Any) -> Any:
         raise ControlError(f"unknown setting {name!r}")
     if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
         raise ControlError(f"setting {name!r} has the wrong type")
-    if name == "webhook_url" and value is not None and not value.startswith(
+    if name == "webhook_url" and isinstance(value, str) and not value.startswith(
             ("http://", "https://")):
         raise ControlError("webhook_url must be an http(s) URL or null")
     if name == "mode" and value not in ("active", "standby"):
@@ -381,7 +381,8 @@ class Emulator:
         with self._lock:
             for event in reversed(self._events):
                 if event["source"].get("userId") == user_id:
-                    return copy.deepcopy(event)
+                    found: dict[str, Any] = copy.deepcopy(event)
+                    return found
             return None
 
     def _refresh_reply_token(self, event: dict[str, Any]) -> None:
@@ -641,11 +642,14 @@ class Emulator:
                 data = base64.b64decode(spec["contentBase64"], validate=True)
             except (binascii.Error, TypeError, ValueError) as exc:
                 raise ControlError("contentBase64 is not valid base64") from exc
+        # send_* check the values' types themselves (ControlError): they take what came.
         if kind == "text":
-            return self.send_text(user_id, spec.get("text"), emojis=spec.get("emojis"),
+            return self.send_text(user_id, spec.get("text"),  # type: ignore[arg-type]
+                                  emojis=spec.get("emojis"),
                                   quoted_message_id=spec.get("quotedMessageId"))
         if kind == "sticker":
-            return self.send_sticker(user_id, spec.get("packageId"), spec.get("stickerId"),
+            return self.send_sticker(user_id, spec.get("packageId"),  # type: ignore[arg-type]
+                                     spec.get("stickerId"),  # type: ignore[arg-type]
                                      keywords=spec.get("keywords"),
                                      resource_type=spec.get("stickerResourceType", "STATIC"),
                                      text=spec.get("text"))
@@ -656,10 +660,12 @@ class Emulator:
             return self._send_av(user_id, kind, spec.get("duration", 5000), data,
                                  spec.get("transcodingSeconds", 0.0))
         if kind == "file":
-            return self.send_file(user_id, spec.get("fileName"), data,
+            return self.send_file(user_id, spec.get("fileName"), data,  # type: ignore[arg-type]
                                   file_size=spec.get("fileSize"))
         if kind == "location":
-            return self.send_location(user_id, spec.get("latitude"), spec.get("longitude"),
+            return self.send_location(user_id,
+                                      spec.get("latitude"),  # type: ignore[arg-type]
+                                      spec.get("longitude"),  # type: ignore[arg-type]
                                       title=spec.get("title"), address=spec.get("address"))
         raise ControlError("type must be text, sticker, image, video, audio, file or location")
 
@@ -733,7 +739,7 @@ class Emulator:
                 self._total_usage + recipients > self._quota_value:
             raise LineApiError(429, MONTHLY_LIMIT)
 
-    def _deliver(self, endpoint: str, recipients: list[User], messages: list[dict],
+    def _deliver(self, endpoint: str, recipients: list[User], messages: list[dict[str, Any]],
                  *, notification_disabled: bool, retry_key: str | None,
                  request_id: str) -> list[dict[str, str]]:
         now = self.clock.now()
@@ -764,7 +770,8 @@ class Emulator:
         details = check_send_body(endpoint, body, self._quote_tokens.__contains__)
         if details:
             raise LineApiError(400, **body_error(details))
-        return body
+        checked: dict[str, Any] = body
+        return checked
 
     def api_send(self, endpoint: str, body: Any, retry_key: str | None) -> ApiResult:
         """reply, push, multicast, broadcast or narrowcast, with every LINE check."""
@@ -773,12 +780,14 @@ class Emulator:
             try:
                 self._check_retry_key(endpoint, retry_key, request_id)
                 body = self._validate(endpoint, body)
-                return getattr(self, "_api_" + endpoint)(body, retry_key, request_id)
+                result: ApiResult = getattr(self, "_api_" + endpoint)(body, retry_key,
+                                                                      request_id)
+                return result
             except LineApiError as exc:
                 exc.headers.setdefault("x-line-request-id", request_id)
                 raise
 
-    def _api_reply(self, body: dict, retry_key: str | None, request_id: str) -> ApiResult:
+    def _api_reply(self, body: dict[str, Any], retry_key: str | None, request_id: str) -> ApiResult:
         token = self._reply_tokens.get(body["replyToken"])
         now = self.clock.now()
         if token is None or token.used or now > token.expires_at:
@@ -792,7 +801,7 @@ class Emulator:
         return ApiResult(200, {"sentMessages": sent}, self._request_headers(request_id),
                          accepted=True)
 
-    def _api_push(self, body: dict, retry_key: str | None, request_id: str) -> ApiResult:
+    def _api_push(self, body: dict[str, Any], retry_key: str | None, request_id: str) -> ApiResult:
         user = self._users.get(body["to"])
         if user is None:
             raise LineApiError(400, "Failed to send messages")
@@ -816,7 +825,8 @@ class Emulator:
                 seen.setdefault(uid, user)
         return list(seen.values())
 
-    def _api_multicast(self, body: dict, retry_key: str | None, request_id: str) -> ApiResult:
+    def _api_multicast(self, body: dict[str, Any], retry_key: str | None,
+                       request_id: str) -> ApiResult:
         recipients = self._active_users(body["to"])
         self._check_quota(len(recipients))
         self._deliver("multicast", recipients, body["messages"],
@@ -824,7 +834,8 @@ class Emulator:
                       retry_key=retry_key, request_id=request_id)
         return ApiResult(200, {}, self._request_headers(request_id), accepted=True)
 
-    def _api_broadcast(self, body: dict, retry_key: str | None, request_id: str) -> ApiResult:
+    def _api_broadcast(self, body: dict[str, Any], retry_key: str | None,
+                       request_id: str) -> ApiResult:
         recipients = self._active_users()
         self._check_quota(len(recipients))
         self._deliver("broadcast", recipients, body["messages"],
@@ -832,7 +843,8 @@ class Emulator:
                       retry_key=retry_key, request_id=request_id)
         return ApiResult(200, {}, self._request_headers(request_id), accepted=True)
 
-    def _api_narrowcast(self, body: dict, retry_key: str | None, request_id: str) -> ApiResult:
+    def _api_narrowcast(self, body: dict[str, Any], retry_key: str | None,
+                         request_id: str) -> ApiResult:
         # The emulator has no audiences or demographics: recipient and filter are checked
         # for shape only and every friend is a target; limit is honoured.
         recipients = self._active_users()

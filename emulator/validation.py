@@ -43,7 +43,7 @@ class _Checker:
     def add(self, prop: str, message: str) -> None:
         self.details.append({"message": message, "property": prop})
 
-    def string(self, obj: dict, key: str, prop: str, *, max_len: int | None = None,
+    def string(self, obj: dict[str, Any], key: str, prop: str, *, max_len: int | None = None,
                required: bool = True, utf16: bool = False) -> str | None:
         value = obj.get(key)
         if value is None:
@@ -62,12 +62,12 @@ class _Checker:
                 self.add(f"{prop}.{key}", f"Length must be between 0 and {max_len}")
         return value
 
-    def https_url(self, obj: dict, key: str, prop: str, *, required: bool = True) -> None:
+    def https_url(self, obj: dict[str, Any], key: str, prop: str, *, required: bool = True) -> None:
         value = self.string(obj, key, prop, max_len=MAX_URL_LENGTH, required=required)
         if value and not value.startswith("https://"):
             self.add(f"{prop}.{key}", "Must be a valid HTTPS URL")
 
-    def number(self, obj: dict, key: str, prop: str, *, low: float, high: float) -> None:
+    def number(self, obj: dict[str, Any], key: str, prop: str, *, low: float, high: float) -> None:
         value = obj.get(key)
         if value is None:
             self.add(f"{prop}.{key}", "must be specified")
@@ -76,7 +76,7 @@ class _Checker:
         elif not low <= value <= high:
             self.add(f"{prop}.{key}", f"must be between {low:g} and {high:g}")
 
-    def object(self, obj: dict, key: str, prop: str) -> dict | None:
+    def object(self, obj: dict[str, Any], key: str, prop: str) -> dict[str, Any] | None:
         value = obj.get(key)
         if value is None:
             self.add(f"{prop}.{key}", "must be specified")
@@ -118,7 +118,7 @@ class _Checker:
                 self.string(sender, "name", f"{prop}.sender", max_len=20, required=False)
                 self.https_url(sender, "iconUrl", f"{prop}.sender", required=False)
 
-    def _text(self, msg: dict, prop: str) -> None:
+    def _text(self, msg: dict[str, Any], prop: str) -> None:
         text = self.string(msg, "text", prop, max_len=MAX_TEXT_UTF16, utf16=True)
         emojis = msg.get("emojis")
         if emojis is None or text is None:
@@ -140,38 +140,38 @@ class _Checker:
             self.string(emoji, "productId", eprop)
             self.string(emoji, "emojiId", eprop)
 
-    def _textv2(self, msg: dict, prop: str) -> None:
+    def _textv2(self, msg: dict[str, Any], prop: str) -> None:
         self.string(msg, "text", prop, max_len=MAX_TEXT_UTF16, utf16=True)
         substitution = msg.get("substitution")
         if substitution is not None and not isinstance(substitution, dict):
             self.add(f"{prop}.substitution", "must be an object")
 
-    def _sticker(self, msg: dict, prop: str) -> None:
+    def _sticker(self, msg: dict[str, Any], prop: str) -> None:
         self.string(msg, "packageId", prop)
         self.string(msg, "stickerId", prop)
 
-    def _image(self, msg: dict, prop: str) -> None:
+    def _image(self, msg: dict[str, Any], prop: str) -> None:
         self.https_url(msg, "originalContentUrl", prop)
         self.https_url(msg, "previewImageUrl", prop)
 
-    def _video(self, msg: dict, prop: str) -> None:
+    def _video(self, msg: dict[str, Any], prop: str) -> None:
         self.https_url(msg, "originalContentUrl", prop)
         self.https_url(msg, "previewImageUrl", prop)
         self.string(msg, "trackingId", prop, max_len=100, required=False)
 
-    def _audio(self, msg: dict, prop: str) -> None:
+    def _audio(self, msg: dict[str, Any], prop: str) -> None:
         self.https_url(msg, "originalContentUrl", prop)
         duration = msg.get("duration")
         if not isinstance(duration, int) or isinstance(duration, bool) or duration < 1:
             self.add(f"{prop}.duration", "must be a positive number of milliseconds")
 
-    def _location(self, msg: dict, prop: str) -> None:
+    def _location(self, msg: dict[str, Any], prop: str) -> None:
         self.string(msg, "title", prop, max_len=100)
         self.string(msg, "address", prop, max_len=100)
         self.number(msg, "latitude", prop, low=-90, high=90)
         self.number(msg, "longitude", prop, low=-180, high=180)
 
-    def _imagemap(self, msg: dict, prop: str) -> None:
+    def _imagemap(self, msg: dict[str, Any], prop: str) -> None:
         self.https_url(msg, "baseUrl", prop)
         self.string(msg, "altText", prop, max_len=1500)
         base = self.object(msg, "baseSize", prop)
@@ -182,7 +182,7 @@ class _Checker:
         if not isinstance(actions, list) or not 1 <= len(actions) <= 50:
             self.add(f"{prop}.actions", "Size must be between 1 and 50")
 
-    def _template(self, msg: dict, prop: str) -> None:
+    def _template(self, msg: dict[str, Any], prop: str) -> None:
         self.string(msg, "altText", prop, max_len=400)
         template = self.object(msg, "template", prop)
         if template is not None and template.get("type") not in (
@@ -190,7 +190,7 @@ class _Checker:
             self.add(f"{prop}.template.type", "Must be one of the following values: "
                      "[buttons, confirm, carousel, image_carousel]")
 
-    def _flex(self, msg: dict, prop: str) -> None:
+    def _flex(self, msg: dict[str, Any], prop: str) -> None:
         self.string(msg, "altText", prop, max_len=1500)
         contents = self.object(msg, "contents", prop)
         if contents is not None and contents.get("type") not in ("bubble", "carousel"):
@@ -199,7 +199,7 @@ class _Checker:
 
     # --- request bodies ---
 
-    def messages(self, body: dict) -> None:
+    def messages(self, body: dict[str, Any]) -> None:
         messages = body.get("messages")
         if messages is None:
             self.add("messages", "must be specified")
@@ -213,7 +213,7 @@ class _Checker:
         for i, msg in enumerate(messages):
             self.message(msg, f"messages[{i}]")
 
-    def notification_flag(self, body: dict) -> None:
+    def notification_flag(self, body: dict[str, Any]) -> None:
         flag = body.get("notificationDisabled")
         if flag is not None and not isinstance(flag, bool):
             self.add("notificationDisabled", "must be a boolean")

@@ -37,7 +37,7 @@ import secrets
 import time
 import unicodedata
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, TypeGuard
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -511,7 +511,7 @@ def _raw_public_key(value: object) -> bytes | None:
     return raw if len(raw) == PUBLIC_KEY_LENGTH else None
 
 
-def _good_device_name(name: object) -> bool:
+def _good_device_name(name: object) -> TypeGuard[str]:
     """A label to show in `python -m relay devices`: no control characters (a name with
     terminal escape sequences would rewrite the owner's screen), not blank, not long."""
     if not isinstance(name, str) or not 0 < len(name.strip()) <= MAX_DEVICE_NAME_CHARS:

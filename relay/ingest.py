@@ -18,7 +18,7 @@ import contextlib
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from relay.schema import DEFAULT_SHOP
@@ -143,7 +143,7 @@ class IngestWriter:
             with contextlib.suppress(RuntimeError):
                 job.loop.call_soon_threadsafe(self._resolve, [(job, _failure())], False)
 
-    def _resolve(self, items: list[tuple[_Job, object]], stored: bool) -> None:
+    def _resolve(self, items: Sequence[tuple[_Job, object]], stored: bool) -> None:
         for job, result in items:
             if job.future.done():  # the client went away and the request was cancelled
                 continue

@@ -318,7 +318,8 @@ class Store:
             with self._write() as conn:
                 conn.execute(sa_update(devices).where(devices.c.id == row.id)
                              .values(last_seen_at=now_ms))
-        return row.id
+        device_id: str = row.id
+        return device_id
 
     def revoke_device(self, device_id: str, now_ms: int) -> bool:
         """Revoke a device and drop its queue; False when no live device has that id."""
@@ -528,7 +529,7 @@ class Store:
         return seqs
 
     def _insert_rows(self, conn: Connection, table: Table,
-                     rows: list[tuple[object, ...]]) -> None:
+                     rows: Sequence[tuple[object, ...]]) -> None:
         """Insert rows given in the table's column order.
 
         PostgreSQL: Core executemany (psycopg pipelines it). SQLite: multi-row VALUES

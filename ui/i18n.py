@@ -142,12 +142,12 @@ def core_messages(files: list[Path]) -> list[tuple[str, str]]:
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         constants: dict[str, str] = {}
-        for node in tree.body:
-            if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                    and isinstance(node.targets[0], ast.Name)
-                    and isinstance(node.value, ast.Constant)
-                    and isinstance(node.value.value, str)):
-                constants[node.targets[0].id] = node.value.value
+        for stmt in tree.body:
+            if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], ast.Name)
+                    and isinstance(stmt.value, ast.Constant)
+                    and isinstance(stmt.value.value, str)):
+                constants[stmt.targets[0].id] = stmt.value.value
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id == "QT_TRANSLATE_NOOP" and len(node.args) == 2):

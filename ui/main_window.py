@@ -215,7 +215,8 @@ class MainWindow(QMainWindow):
 
     # --- building --------------------------------------------------------------------------------
     def _action(self, name: str, text: str, slot: Any, *, icon_name: str | None = None,
-                shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                tip: str = "") -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if icon_name:
@@ -228,6 +229,14 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         self.addAction(action)
         return action
+
+    def menu_holding(self, action: QAction) -> QMenu | None:
+        """The menu bar's menu that holds ``action`` (add-ons insert their items there)."""
+        for top in self.menuBar().actions():
+            menu = top.menu()  # typed QObject: QAction.menu() is a template in Qt 6
+            if isinstance(menu, QMenu) and action in menu.actions():
+                return menu
+        return None
 
     def _make_actions(self) -> None:
         self.act_new = self._action("actNewCustomer", self.tr("&New customer…"), self.new_customer,
@@ -469,7 +478,7 @@ class MainWindow(QMainWindow):
         self.broadcasts.teardown()
         self.inbox.teardown()
         self._save_column_widths()
-        self.settings.splitter_state = content.splitter.saveState().data()
+        self.settings.splitter_state = bytes(content.splitter.saveState().data())
         content.events.detach()
         content.detail.release()
         self._search_timer.stop()
@@ -477,7 +486,7 @@ class MainWindow(QMainWindow):
         content.hide()
         # Out of the window at once (nothing of it can be found or shown any more), deleted
         # by Qt when control returns to the event loop.
-        content.setParent(None)  # type: ignore[call-overload]
+        content.setParent(None)
         content.deleteLater()
         self._retired = content
         self.content = None
@@ -1078,8 +1087,9 @@ class MainWindow(QMainWindow):
         row.addStretch(1)
         while self._lock_layout.count():
             item = self._lock_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
         self._lock_layout.addWidget(holder)
         self._unlock_widget = widget
         self.stack.setCurrentWidget(self.lock_page)
@@ -1221,8 +1231,8 @@ class MainWindow(QMainWindow):
             for op in self._ops:
                 op.cancel()
             QThreadPool.globalInstance().waitForDone(30_000)
-        self.settings.window_geometry = self.saveGeometry().data()
-        self.settings.window_state = self.saveState().data()
+        self.settings.window_geometry = bytes(self.saveGeometry().data())
+        self.settings.window_state = bytes(self.saveState().data())
         self.idle.stop()
         if self.book is not None:
             self._close_book()

@@ -54,10 +54,12 @@ def make_preview(data: bytes) -> bytes:
         buffer = QByteArray()
         device = QBuffer(buffer)
         device.open(QIODevice.OpenModeFlag.WriteOnly)
-        scaled.convertToFormat(QImage.Format.Format_RGB32).save(device, "JPEG", quality)
+        # The stub types the format as bytes; PySide6 6.11 itself accepts only str here.
+        scaled.convertToFormat(QImage.Format.Format_RGB32).save(  # type: ignore[call-overload]
+            device, "JPEG", quality)
         device.close()
         if buffer.size() <= MAX_PREVIEW_BYTES:
-            return buffer.data()
+            return bytes(buffer.data())
     raise ValueError("preview too large")
 
 

@@ -44,7 +44,7 @@ def _to_int(raw: Any) -> int:
 
 def _to_bytes(raw: Any) -> bytes:
     if isinstance(raw, QByteArray):
-        return raw.data()
+        return bytes(raw.data())
     if isinstance(raw, bytes | bytearray):
         return bytes(raw)
     raise TypeError(type(raw).__name__)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger("otokui.ui")
 
@@ -134,7 +135,7 @@ class RaiseRequest(QObject):
         self.answered.emit(ok)
 
 
-def bring_to_front(windows: list) -> None:
+def bring_to_front(windows: list[QWidget]) -> None:
     """Show, un-minimise, raise and activate the given top-level windows (last on top)."""
     from PySide6.QtCore import Qt
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeGuard, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from app.errors import CancelledError
 
 log = logging.getLogger("otokui.ui.worker")
+_Q = TypeVar("_Q", bound=QObject)
 
 
 class Progress:
@@ -151,7 +152,7 @@ def run_in_background(
 
         op.progressed.connect(show_progress)
 
-    def alive(widget: QObject | None) -> bool:
+    def alive(widget: _Q | None) -> TypeGuard[_Q]:
         return widget is not None and shiboken6.isValid(widget)
 
     def done_ok(result: Any) -> None:

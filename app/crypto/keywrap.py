@@ -157,10 +157,13 @@ class KeySlot:
                     f"key slot {name}={value} is below the minimum {low} (downgrade refused)")
             if value > high:
                 raise DamagedBookError(f"key slot {name}={value} is above the maximum {high}")
-        for name, value, low, high in (("salt", self.salt, MIN_SALT, MAX_SALT),
-                                       ("nonce", self.nonce, NONCE_SIZE, NONCE_SIZE),
-                                       ("wrapped", self.wrapped, WRAPPED_SIZE, WRAPPED_SIZE)):
-            if not isinstance(value, bytes) or not low <= len(value) <= high:
+        blobs: tuple[tuple[str, object, int, int], ...] = (
+            ("salt", self.salt, MIN_SALT, MAX_SALT),
+            ("nonce", self.nonce, NONCE_SIZE, NONCE_SIZE),
+            ("wrapped", self.wrapped, WRAPPED_SIZE, WRAPPED_SIZE))
+        for name, blob, low, high in blobs:
+            # object: a slot read from JSON may hold anything here.
+            if not isinstance(blob, bytes) or not low <= len(blob) <= high:
                 raise DamagedBookError(f"key slot field {name} has the wrong length")
 
     def to_json(self) -> dict[str, Any]:

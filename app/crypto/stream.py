@@ -46,7 +46,7 @@ import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -133,7 +133,13 @@ def _read_full(src: BinaryIO, buf: memoryview) -> int:
     return got
 
 
-def _write_all(dst: BinaryIO, data: memoryview) -> None:
+class Sink(Protocol):
+    """Where decrypted bytes go: a binary file, or a counter that keeps nothing."""
+
+    def write(self, data: memoryview, /) -> int | None: ...
+
+
+def _write_all(dst: Sink, data: memoryview) -> None:
     """Write all of ``data``: raw (unbuffered) files may accept only part of it."""
     while data:
         n = dst.write(data)
@@ -303,7 +309,7 @@ def _verified_chunks(src: BinaryIO, key: bytes,
         cur_len = next_len
 
 
-def decrypt_stream(src: BinaryIO, dst: BinaryIO, key: bytes, *,
+def decrypt_stream(src: BinaryIO, dst: Sink, key: bytes, *,
                    progress: Progress | None = None,
                    cancel: Cancel | None = None) -> StreamInfo:
     """Decrypt ``src`` into ``dst``; return the plaintext's size and SHA-256.

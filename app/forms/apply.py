@@ -224,11 +224,12 @@ def assign_pending(book: Book, answer_id: str, customer_id: int | None) -> int:
                 AuditService.timeline_add(s, customer.id, "created")
                 created = True
             else:
-                customer = s.get(Customer, customer_id)
-                if customer is None:
+                found = s.get(Customer, customer_id)
+                if found is None:
                     from app.errors import NotFoundError
 
                     raise NotFoundError(f"customer {customer_id}")
+                customer = found
             notes = [n for n in row.notes if n.get("code") != "several_match"]
             if created:
                 notes.append({"code": "new_customer"})

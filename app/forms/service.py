@@ -221,9 +221,9 @@ class FormService:
             relay.publish_form(form_id, version, definition,
                                base64.b64encode(mac_key).decode("ascii"))
         with self._book.db.write() as s:
-            form = s.get(Form, pk)
-            if form is not None and (form.relay_version or 0) < version:
-                form.relay_version = version
+            stored = s.get(Form, pk)
+            if stored is not None and (stored.relay_version or 0) < version:
+                stored.relay_version = version
         log.info("form %d version %d is on the relay", pk, version)
         self._book.announce("forms", [pk])
         return version

@@ -157,7 +157,7 @@ class LineConnection:
         return where
 
     def token_store(self) -> str | None:
-        return self._book.settings.get(KEY_TOKEN_STORE)
+        return self._book.settings.get_str(KEY_TOKEN_STORE)
 
     def access_token(self) -> str:
         """The token; :class:`LineTokenMissingError` when none is kept (or the keyring lost it)."""
@@ -268,12 +268,12 @@ class LineConnection:
 
     @property
     def relay_url(self) -> str | None:
-        return self._book.settings.get(KEY_RELAY_URL)
+        return self._book.settings.get_str(KEY_RELAY_URL)
 
     @property
     def api_base(self) -> str | None:
         """None: LINE's own hosts; else one base URL for every API call (the emulator)."""
-        return self._book.settings.get(KEY_API_BASE)
+        return self._book.settings.get_str(KEY_API_BASE)
 
     def set_api_base(self, api_base: str | None) -> None:
         self._book.settings.set(KEY_API_BASE, (api_base or "").rstrip("/") or None)

@@ -20,9 +20,10 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -245,3 +246,18 @@ def create_empty(path: Path, key: bytes) -> None:
     finally:
         conn.close()
     log.info("created a new encrypted book")
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through ``Session.execute`` touched (the
+    session types its answer as a plain Result; for DML it is a cursor's)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+def driver_cursor(s: Session) -> Any:
+    """A DB-API cursor on the session's own connection, in its transaction: hot paths
+    read and write tuples without SQLAlchemy's per-row work."""
+    driver = s.connection().connection.driver_connection
+    assert driver is not None  # (None only once the pooled connection was invalidated)
+    return driver.cursor()

@@ -8,6 +8,7 @@ SQLAlchemy's ``DateTime``; dates as ``Date``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -219,7 +220,7 @@ class TimelineEvent(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     kind: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (Index("ix_timeline_customer_at", "customer_id", "at"),)
 
@@ -238,7 +239,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str] = mapped_column(Text, default="")
     count: Mapped[int] = mapped_column(Integer, default=0)
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class BookSetting(Base):
@@ -247,7 +248,8 @@ class BookSetting(Base):
     __tablename__ = "book_setting"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
+    value: Mapped[dict[str, Any] | list[Any] | str | int | float | bool | None] = (
+        mapped_column(JSON))
 
 
 # --- LINE: events applied, messages, conversations (migration 0002) ------------------------
@@ -285,7 +287,7 @@ class LineEvent(Base):
     applied_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     #: The event object as LINE sent it (plus the relay's ``destination``); for an event
     #: that could not be opened, ``{"sealed": ...}``.
-    raw: Mapped[dict] = mapped_column(JSON, default=dict)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: Why an event failed (an exception's type name, never data from the event).
     error: Mapped[str | None] = mapped_column(Text)
 
@@ -308,7 +310,7 @@ class Message(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     #: Everything else of the message: emojis, mention, sticker ids and keywords, location,
     #: file name and size, postback data and params, content provider, system event.
-    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: When it happened: LINE's event timestamp (ms); the conversation's order.
     at_ms: Mapped[int] = mapped_column(BigInteger)
     line_message_id: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -387,7 +389,7 @@ class SavedSegment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Unique: the sidebar and ``main.py broadcast --segment NAME`` name segments by it.
     name: Mapped[str] = mapped_column(Text, unique=True)
-    condition: Mapped[dict] = mapped_column(JSON, default=dict)
+    condition: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -432,9 +434,9 @@ class Broadcast(Base):
     #: "multicast" (the same text for all) or "push" (personalised, one per recipient).
     endpoint: Mapped[str] = mapped_column(String(16))
     #: {"texts": [...]} as written (placeholders unrendered).
-    content: Mapped[dict] = mapped_column(JSON, default=dict)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: How the recipients were chosen ({"kind": "segment", "id": 3}, ...), for the history.
-    audience: Mapped[dict] = mapped_column(JSON, default=dict)
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     scheduled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     cost: Mapped[int] = mapped_column(Integer, default=0)
@@ -503,7 +505,7 @@ class BroadcastRecipient(Base):
     state: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     #: A personalised broadcast's rendered LINE messages for this customer (push only).
-    messages: Mapped[list | None] = mapped_column(JSON)
+    messages: Mapped[list[Any] | None] = mapped_column(JSON)
 
     __table_args__ = (
         Index("ix_broadcast_recipient_batch", "batch_id"),
@@ -529,7 +531,7 @@ class Form(Base):
     form_id: Mapped[str] = mapped_column(String(16), unique=True)
     title: Mapped[str] = mapped_column(Text)
     #: The definition being edited, canonical JSON (relay.forms.schema).
-    draft: Mapped[dict] = mapped_column(JSON)
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)
     link_secret: Mapped[bytes] = mapped_column(LargeBinary)
     #: The newest version published here (None: never published).
     published_version: Mapped[int | None] = mapped_column(Integer)
@@ -548,7 +550,7 @@ class FormVersion(Base):
     form_pk: Mapped[int] = mapped_column(ForeignKey("form.id", ondelete="CASCADE"),
                                          primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    definition: Mapped[dict] = mapped_column(JSON)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     digest: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -578,13 +580,13 @@ class FormAnswer(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     #: Clean values by item key (relay.forms.schema.validate_answer).
-    answer_values: Mapped[dict] = mapped_column(JSON, default=dict)
+    answer_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: {"fields": ..., "files": ...} exactly as sealed.
-    raw: Mapped[dict] = mapped_column(JSON, default=dict)
-    problems: Mapped[dict] = mapped_column(JSON, default=dict)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    problems: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: What applying it could not do, in the owner's words (source text), and why pending.
-    notes: Mapped[list] = mapped_column(JSON, default=list)
-    candidates: Mapped[list] = mapped_column(JSON, default=list)
+    notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    candidates: Mapped[list[Any]] = mapped_column(JSON, default=list)
     replaces: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (

@@ -62,8 +62,10 @@ from app.line.errors import (
     LineUnavailableError,
 )
 from app.messages import IN, counts_as_unread, preview_of, recompute_summary
+from app.store.db import driver_cursor
 from app.store.models import (
     Attachment,
+    Base,
     BookSetting,
     Conversation,
     Customer,
@@ -476,7 +478,8 @@ class EventApplier:
                 for uid, name in s.execute(
                         select(Customer.line_user_id, Customer.display_name)
                         .where(Customer.line_user_id.in_(ids[start:start + 400]))):
-                    out[uid] = name
+                    if uid is not None:  # (never: the IN matched it; the column is nullable)
+                        out[uid] = name
         return out
 
     def _unsent_ids(self, message_ids: set[str]) -> set[str]:
@@ -589,7 +592,8 @@ class _Run:
         for chunk in _chunks(uids):
             for uid, cid in self.s.execute(select(Customer.line_user_id, Customer.id)
                                            .where(Customer.line_user_id.in_(chunk))):
-                self.customers[uid] = cid
+                if uid is not None:  # (never: the IN matched it; the column is nullable)
+                    self.customers[uid] = cid
         for chunk in _chunks(sorted(self.customers.values())):
             for row in self.s.execute(select(
                     Conversation.customer_id, Conversation.last_at_ms, Conversation.last_type,
@@ -676,7 +680,8 @@ class _Run:
             self.report.overflow += len(over)
             row = self.s.get(BookSetting, KEY_SET_ASIDE_OVERFLOW)
             value = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
-            count = value.get("count") if isinstance(value.get("count"), int) else 0
+            stored = value.get("count")
+            count = stored if isinstance(stored, int) else 0
             now = self.now.isoformat(timespec="seconds")
             self.s.merge(BookSetting(key=KEY_SET_ASIDE_OVERFLOW, value={
                 "count": count + len(over), "first": value.get("first") or now, "last": now}))
@@ -980,10 +985,10 @@ class _Run:
         if self.messages or self.events:
             s.flush()  # customers and attachments the rows refer to
         if self.messages:
-            _bulk_insert(s, Message.__table__, self.messages)
+            _bulk_insert(s, _table(Message), self.messages)
             self.messages, self.by_line_id = [], {}
         if self.events:
-            _bulk_insert(s, LineEvent.__table__, self.events)
+            _bulk_insert(s, _table(LineEvent), self.events)
             self.events = []
         new = [c for c in self.convs.values() if not c.exists]
         old = [c for c in self.convs.values() if c.exists]
@@ -996,7 +1001,7 @@ class _Run:
                     "updated_at": self.now}
 
         if new:
-            s.execute(insert(Conversation.__table__), [values(c) for c in new])
+            s.execute(insert(_table(Conversation)), [values(c) for c in new])
             for c in new:
                 c.exists = True
         if old:  # the ORM's bulk UPDATE by primary key
@@ -1014,15 +1019,20 @@ class _Run:
         attachments.remove_blobs(self.removed_blobs)
 
 
+def _text_of(msg: dict[str, Any]) -> str:
+    text = msg.get("text")
+    return text if isinstance(text, str) else ""
+
+
 def _message_content(mtype: str, msg: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The text and the payload kept for one LINE message object."""
     keep: tuple[str, ...]
     text = ""
     if mtype == "text":
-        text = msg.get("text") if isinstance(msg.get("text"), str) else ""
+        text = _text_of(msg)
         keep = ("emojis", "mention", "quotedMessageId")
     elif mtype == "sticker":
-        text = msg.get("text") if isinstance(msg.get("text"), str) else ""
+        text = _text_of(msg)
         keep = ("packageId", "stickerId", "stickerResourceType", "keywords",
                 "quotedMessageId")
     elif mtype in ("image", "video", "audio"):
@@ -1041,6 +1051,12 @@ def _message_content(mtype: str, msg: dict[str, Any]) -> tuple[str, dict[str, An
 def _scrubbed(raw: dict[str, Any]) -> dict[str, Any]:
     msg = _message(raw)
     return {**raw, "message": {"id": msg.get("id"), "type": msg.get("type"), "unsent": True}}
+
+
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)  # each of our declarative models maps one Table
+    return table
 
 
 def _bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -1074,7 +1090,7 @@ def _bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
                 values[i] = proc(value)
                 last[i] = (value, values[i])
         params.append(values)
-    cursor = s.connection().connection.driver_connection.cursor()
+    cursor = driver_cursor(s)
     try:
         cursor.executemany(sql, params)
     finally:

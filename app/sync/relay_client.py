@@ -20,7 +20,7 @@ import ipaddress
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 import httpx
@@ -153,7 +153,7 @@ class RelayClient:
     def _request(self, method: str, path: str, *, timeout: float | None = None,
                  **kwargs: Any) -> _Answer:
         """One request, its answer read whole but never past the limits."""
-        extra = {} if timeout is None else {
+        extra: dict[str, Any] = {} if timeout is None else {
             "timeout": httpx.Timeout(timeout, connect=CONNECT_TIMEOUT)}
         wait = (timeout or READ_TIMEOUT) - READ_TIMEOUT
         try:
@@ -307,9 +307,9 @@ class RelayClient:
         code = ""
         if response.status_code >= 400 and response.content:
             try:
-                body = response.json()
+                body = json.loads(response.content)
                 code = str(body.get("error", ""))[:40] if isinstance(body, dict) else ""
-            except ValueError:
+            except (ValueError, RecursionError):
                 code = ""
         if response.status_code == 503 and code == "media_unavailable":
             raise RelayMediaUnavailableError()
@@ -390,9 +390,9 @@ class RelayClient:
         code = ""
         if response.content:
             try:
-                body = response.json()
+                body = json.loads(response.content)
                 code = str(body.get("error", ""))[:40] if isinstance(body, dict) else ""
-            except ValueError:
+            except (ValueError, RecursionError):
                 code = ""
         if response.status_code == 404:
             raise RelayFormsUnsupportedError()
@@ -414,7 +414,7 @@ class RelayClient:
 MEDIA_TIMEOUT = 120.0
 
 
-def _is_https(url: Any) -> bool:
+def _is_https(url: object) -> TypeGuard[str]:
     # LINE fetches images only over https; the relay builds these from RELAY_PUBLIC_URL.
     return isinstance(url, str) and url.startswith("https://") and len(url) <= 2000
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select, update
 
 from app.i18n import QT_TRANSLATE_NOOP
+from app.store.db import rowcount
 from app.store.models import LineEvent
 from app.sync import delivery as _delivery
 from app.sync.apply import (
@@ -138,11 +139,11 @@ class SetAside:
         with self._book.db.write() as s:
             # Set-aside rows have no webhookEventId to remember: they go. A failed event's
             # id stays, so that LINE redelivering it is still seen as a duplicate.
-            gone = s.execute(delete(LineEvent).where(
-                LineEvent.id.in_(ids), LineEvent.status.in_(SET_ASIDE_STATUSES))).rowcount
-            kept = s.execute(update(LineEvent).where(
+            gone = rowcount(s.execute(delete(LineEvent).where(
+                LineEvent.id.in_(ids), LineEvent.status.in_(SET_ASIDE_STATUSES))))
+            kept = rowcount(s.execute(update(LineEvent).where(
                 LineEvent.id.in_(ids), LineEvent.status == FAILED)
-                .values(status=DISMISSED, raw={})).rowcount
+                .values(status=DISMISSED, raw={})))
         log.info("%d set-aside event(s) dismissed", gone + kept)
         self._book.announce("line")
         return gone + kept
@@ -199,4 +200,3 @@ def _retryable(status: str, raw: Any) -> bool:
     if status == UNVERIFIED:
         return _delivery.SignedDelivery.from_json(raw.get("delivery")) is not None
     return False
-

@@ -120,7 +120,7 @@ class Backoff:
         self.attempts = 0
 
     def next(self) -> float:
-        step = min(self.cap, self.base * (2 ** min(self.attempts, 30)))
+        step = min(self.cap, self.base * (2.0 ** min(self.attempts, 30)))
         self.attempts += 1
         return step / 2 + self._rng() * step / 2
 

@@ -14,6 +14,7 @@ import binascii
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Literal
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -118,7 +119,7 @@ def form_routes(form_store: FormStore, now_ms: Callable[[], int],
             Route("/v1/forms/{form_id}", remove, methods=["DELETE"])]
 
 
-def _link_key(value: object) -> bytes | bool | None:
+def _link_key(value: object) -> bytes | Literal[False] | None:
     """The raw MAC key, None when absent, False when malformed."""
     if value is None:
         return None

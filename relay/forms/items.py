@@ -36,7 +36,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from relay.forms.schema import FileRef
 
@@ -200,7 +200,7 @@ def read_file(plaintext: bytes) -> FileItem:
     return FileItem(ref.file_id, answer_id, form_id, key, ref.name, ref.content_type, data)
 
 
-def _int(value: Any) -> bool:
+def _int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -695,15 +695,15 @@ def input_names(item: Item) -> tuple[str, ...]:
     return (item.key,)
 
 
-def validate_answer(definition: FormDefinition, fields: Mapping[str, Sequence[str]],
-                    files: Mapping[str, Sequence[FileRef]] | None = None, *,
+def validate_answer(definition: FormDefinition, fields: object,
+                    files: object = None, *,
                     today: dt.date | None = None) -> ValidatedAnswer:
     """Check a posted answer against ``definition``; never raises for any input.
 
     ``fields``: each input name with its values as posted (strings). Names the form does
     not have are refused (the relay removes its own, such as the CSRF token, first).
     ``files``: the uploads per file item. ``today`` (Japan's date by default) bounds
-    birthdays.
+    birthdays. Both are typed ``object``: whatever was posted is checked here.
     """
     files = files or {}
     today = today or dt.datetime.now(JST).date()
@@ -948,7 +948,7 @@ def _clean_address(item: Item, postal: str | None,
     return None, {"postal_code": code, "address": address}
 
 
-def _clean_files(item: Item, refs: Sequence[FileRef]) -> tuple[Problem | None, Any]:
+def _clean_files(item: Item, refs: object) -> tuple[Problem | None, Any]:
     if isinstance(refs, str | bytes) or not isinstance(refs, Sequence):
         return BAD_FILE, None
     if not refs:

@@ -439,8 +439,8 @@ def test_nothing_is_cut_off_at_the_smallest_size(qtbot, qapp, bshop: Shop) -> No
         assert c.plan_box.quota_message.height() >= c.plan_box.quota_message.heightForWidth(
             c.plan_box.quota_message.width())  # every wrapped line has its room
         assert c.form_scroll.horizontalScrollBar().maximum() == 0  # no sideways scrolling
-        assert c.preview.scroll.horizontalScrollBar().maximum() == 0
-        room = c.preview.scroll.viewport().width()
+        assert c.preview.scroll_area.horizontalScrollBar().maximum() == 0
+        room = c.preview.scroll_area.viewport().width()
         for bubble in c.preview.bubbles:
             for label in bubble.findChildren(QLabel, "bubbleText"):
                 assert label.mapTo(c.preview.canvas, label.rect().topRight()).x() < room

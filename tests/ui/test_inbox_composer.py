@@ -160,7 +160,7 @@ def test_templates_editor_adds_edits_reorders_and_deletes(qtbot, book) -> None:
     second = editor.save()
     assert editor.warning.text() == "Not recognised: {field:休業日} (stays as written)"
     assert [t.title for t in book.templates.list()] == ["お礼", "休業日"]
-    editor.move(-1)
+    editor.move_selected(-1)
     assert [t.id for t in book.templates.list()] == [second, first]
     editor.title.setText("定休日")
     editor.save()

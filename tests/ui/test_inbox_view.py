@@ -99,7 +99,7 @@ def test_latest_page_first_then_older_pages(qtbot, book, seeded) -> None:
     view.open(cid)
     assert len(view.rows) == PAGE and view.rows[-1].text == "メッセージ 449"
     assert view.has_older and view.older.isVisible()
-    bar = view.scroll.verticalScrollBar()
+    bar = view.scroll_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.value() == bar.maximum() and bar.maximum() > 0)
     # The newest bubbles first; the rest of the page follows just after the first paint.
     assert 0 < len(view.bubbles) < PAGE

@@ -42,7 +42,7 @@ def test_the_wheel_scrolls_the_pane_and_edits_nothing(window, seeded) -> None:
     birthday = pane.builtin["birthday"]
     assert isinstance(rank, ChoiceEditor) and isinstance(visits, NumberEditor)
     assert isinstance(anniversary, DateEditor) and isinstance(birthday, DateEditor)
-    bar = pane.scroll.verticalScrollBar()
+    bar = pane.scroll_area.verticalScrollBar()
     assert bar.maximum() > 0
     for target in (rank.combo, visits.spin, visits.spin.lineEdit(), anniversary.edit,
                    birthday.edit, birthday.edit.lineEdit()):

@@ -69,11 +69,11 @@ def test_create_rename_recolour_move_and_delete(window, seeded) -> None:
     assert _label(sidebar, f"folder:{folder}") == "催し"
     # Reorder: 新規 (no folder) moves up among the tags without a folder; folders too.
     vip, regular = seeded.tags["VIP"], seeded.tags["常連"]
-    sidebar.move(f"tag:{regular}", -1)
+    sidebar.move_item(f"tag:{regular}", -1)
     window.content.events.flush()
     assert [t.id for t in book.tags.list() if t.folder_id == seeded.folders["来店"]] == [
         regular, vip]
-    sidebar.move(f"folder:{folder}", -1)
+    sidebar.move_item(f"folder:{folder}", -1)
     window.content.events.flush()
     assert [f.id for f in book.tags.folders()] == [folder, seeded.folders["来店"]]
     sidebar.move_tag_to_folder(seeded.tags["新規"], folder)

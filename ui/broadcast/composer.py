@@ -291,7 +291,7 @@ class BroadcastComposer(QDialog):
         self.runner.progressed.connect(self._progressed)
         self.runner.finished.connect(self._run_finished)
         self.runner.failed.connect(self._run_failed)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send)
+        QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.send)
 
     # --- recipients --------------------------------------------------------------------------
     def choose_recipients(self, kind: str, ident: int | None = None) -> None:

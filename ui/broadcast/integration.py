@@ -208,14 +208,17 @@ class BroadcastIntegration(QObject):
         menu.addAction(self.act_selected)
         menu.addSeparator()
         menu.addAction(self.act_history)
-        bar = window.menuBar()
-        customers = next((a.menu() for a in bar.actions() if a.menu() is not None
-                          and window.act_new in a.menu().actions()), None)
+        customers = window.menu_holding(window.act_new)
         if customers is not None:
-            before = window.act_fields if window.act_fields in customers.actions() else None
-            customers.insertSeparator(before)
-            customers.insertActions(before, [self.act_selected, self.act_owner])
-            customers.insertSeparator(before)
+            ours = [self.act_selected, self.act_owner]
+            if window.act_fields in customers.actions():
+                customers.insertSeparator(window.act_fields)
+                customers.insertActions(window.act_fields, ours)
+                customers.insertSeparator(window.act_fields)
+            else:  # at the end
+                customers.addSeparator()
+                customers.addActions(ours)
+                customers.addSeparator()
         toolbar = window.toolbar
         # Beside the tag buttons (what a broadcast is usually aimed at).
         actions = toolbar.actions()

@@ -85,8 +85,9 @@ class BroadcastPreview(QWidget):
         self.recipient.setEditable(True)
         self.recipient.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.recipient.setMinimumContentsLength(14)
-        self.recipient.lineEdit().setPlaceholderText(self.tr("Type a name to search"))
-        completer = self.recipient.completer()
+        edit, completer = self.recipient.lineEdit(), self.recipient.completer()
+        assert edit is not None and completer is not None  # an editable combo box has both
+        edit.setPlaceholderText(self.tr("Type a name to search"))
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.recipient.currentIndexChanged.connect(self._picked)
@@ -104,12 +105,12 @@ class BroadcastPreview(QWidget):
         self.column.setContentsMargins(0, 10, 0, 10)
         self.column.setSpacing(2)
         self.column.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.canvas)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setMinimumWidth(340)
-        self.scroll.viewport().installEventFilter(self)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.canvas)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setMinimumWidth(340)
+        self.scroll_area.viewport().installEventFilter(self)
         self.note = QLabel(self)
         self.note.setObjectName("previewNote")
         self.note.setWordWrap(True)
@@ -119,7 +120,7 @@ class BroadcastPreview(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addLayout(head)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.note)
 
     # --- who ---------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ class BroadcastPreview(QWidget):
         self.recipient_changed.emit(self.customer_id())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
             self._fit()
         # Leaving the search box with text that names nobody: show who is previewed.
         if watched is self.recipient and event.type() == QEvent.Type.FocusOut:
@@ -205,7 +206,7 @@ class BroadcastPreview(QWidget):
         limit), right for the chat's wide column; here each asks for at most what the
         preview has room for.
         """
-        room = max(120, self.scroll.viewport().width() - BUBBLE_CHROME)
+        room = max(120, self.scroll_area.viewport().width() - BUBBLE_CHROME)
         for bubble in self.bubbles:
             for label in bubble.findChildren(QLabel, "bubbleText"):
                 natural = label.property("naturalWidth")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QTime, Signal
 from PySide6.QtWidgets import QButtonGroup, QDateTimeEdit, QHBoxLayout, QRadioButton, QWidget
 
 
@@ -57,11 +57,14 @@ class ScheduleBox(QWidget):
         """The chosen time (this computer's local time, naive), or None to send now."""
         if not self.rb_later.isChecked():
             return None
-        return self.at_edit.dateTime().toPython().replace(second=0, microsecond=0)
+        when = self.at_edit.dateTime().toPython()
+        assert isinstance(when, dt.datetime)  # (typed object: toPython() serves all types)
+        return when.replace(second=0, microsecond=0)
 
     def set_at(self, when: dt.datetime) -> None:
         self.rb_later.setChecked(True)
-        self.at_edit.setDateTime(QDateTime(when))
+        self.at_edit.setDateTime(QDateTime(QDate(when.year, when.month, when.day),
+                                           QTime(when.hour, when.minute, when.second)))
 
     def set_editable(self, on: bool) -> None:
         self._editable = on

@@ -78,9 +78,10 @@ class NewCustomerDialog(QDialog):
         form.setHorizontalSpacing(14)
         for name in self.FIELDS:
             if name == "memo":
-                edit: QLineEdit | QPlainTextEdit = QPlainTextEdit(self)
-                edit.setTabChangesFocus(True)
-                edit.setFixedHeight(84)
+                memo = QPlainTextEdit(self)
+                memo.setTabChangesFocus(True)
+                memo.setFixedHeight(84)
+                edit: QLineEdit | QPlainTextEdit = memo
             else:
                 edit = QLineEdit(self)
                 edit.setPlaceholderText(placeholders.get(name, ""))

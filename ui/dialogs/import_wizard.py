@@ -376,6 +376,7 @@ class CheckPage(QWizardPage):
         generation = self._generation
         book, path, encoding, mapping = (self.wiz.book, self.wiz.path, self.wiz.encoding,
                                          dict(self.wiz.mapping))
+        assert path is not None  # (the file page chose it before this page shows)
 
         def work(progress: Any) -> ImportReport:
             return import_csv(book, path, encoding=encoding, mapping=mapping, dry_run=True,
@@ -595,6 +596,7 @@ class ResultPage(QWizardPage):
         self._running = True
         book, path, encoding, mapping = (self.wiz.book, self.wiz.path, self.wiz.encoding,
                                          dict(self.wiz.mapping))
+        assert path is not None  # (the file page chose it before this page shows)
         skipped = self.wiz.skipped_path if self.wiz.check_page.skip_box.isChecked() else None
         problem_header = self.tr("Problem")
 

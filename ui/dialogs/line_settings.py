@@ -116,16 +116,16 @@ class LineSettingsWidget(QWidget):
             part.setParent(page)
             inner.addWidget(part)
         inner.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(page)
-        self.scroll.viewport().setAutoFillBackground(False)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(page)
+        self.scroll_area.viewport().setAutoFillBackground(False)
         page.setAutoFillBackground(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroll_area)
         self._shown_once = False
         self._show_info(None)
 
@@ -326,7 +326,7 @@ class LineSettingsWidget(QWidget):
 
     def _show_message(self) -> None:
         if shiboken6.isValid(self) and self.message.isVisible():
-            self.scroll.ensureWidgetVisible(self.message)
+            self.scroll_area.ensureWidgetVisible(self.message)
 
     def _typed_address_done(self) -> None:
         if not self.paired and not self._writing and self.relay_edit.text().strip():

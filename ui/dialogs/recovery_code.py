@@ -108,6 +108,7 @@ class RecoveryConfirm(QWidget):
     """Type the recovery passphrase back; :meth:`check` says whether it matches."""
 
     confirmed = Signal()
+    error_label: QLabel  # (made after the edit whose handler clears it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -73,6 +73,8 @@ class AskPassphraseDialog(QDialog):
     owner can retype. On Accepted, :attr:`key` holds the key.
     """
 
+    message: QLabel  # (made after the field whose handler clears it)
+
     def __init__(self, profile: Profile, parent: QWidget | None = None,
                  reason: str = "") -> None:
         super().__init__(parent)

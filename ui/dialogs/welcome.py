@@ -115,6 +115,9 @@ def _note(text: str, parent: QWidget) -> QLabel:
 class WelcomeDialog(QDialog):
     PAGE_START, PAGE_CREATE, PAGE_SHOW_CODE, PAGE_CONFIRM_CODE, PAGE_BUSY, PAGE_RESTORE = \
         range(6)
+    # Made after the fields whose handlers clear them.
+    create_message: QLabel
+    restore_message: QLabel
 
     def __init__(self, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,14 +164,17 @@ class WelcomeDialog(QDialog):
         a no-password-store note) at any scale, within the screen; a page that still
         does not fit scrolls (each page is in a scroll area) and is never squashed."""
         width = max(600, self.fontMetrics().lineSpacing() * 32)
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        assert layout is not None  # (set in __init__)
+        margins = layout.contentsMargins()
         inner = width - margins.left() - margins.right()
-        pages = [self.stack.widget(i).widget() for i in range(self.stack.count())]
+        areas = [self.stack.widget(i) for i in range(self.stack.count())]
+        pages = [p for a in areas if isinstance(a, QScrollArea) and (p := a.widget()) is not None]
         tallest = max(p.heightForWidth(inner) if p.hasHeightForWidth()
                       else p.sizeHint().height() for p in pages)
         # The passphrase page grows by its hints and messages while the owner types.
         tallest += 6 * self.fontMetrics().lineSpacing()
-        height = (tallest + margins.top() + margins.bottom() + self.layout().spacing()
+        height = (tallest + margins.top() + margins.bottom() + layout.spacing()
                   + self.next_button.sizeHint().height())
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:

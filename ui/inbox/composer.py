@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +71,7 @@ class Composer(QWidget):
         self.unreachable = False
         self._ops = RunningOps()
         # Epoch seconds; the core's clock by default, so tests that move it move this too.
-        self.clock = lambda: book.sending.clock()
+        self.clock: Callable[[], float] = lambda: book.sending.clock()
 
         self.message = BubblesEditor(
             self, spacing=4, photo_tip=self.tr("Add a JPEG or PNG photo (or drop one here)"))

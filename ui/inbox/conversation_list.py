@@ -76,9 +76,9 @@ class ConversationDelegate(QStyledItemDelegate):
               index: QModelIndex | QPersistentModelIndex) -> None:
         conv: ConversationRow | None = index.data(ROW_ROLE)
         painter.save()
-        rect = QRect(option.rect)  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)  # type: ignore[attr-defined]
+        rect = QRect(option.rect)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
         if selected:
             painter.fillRect(rect, QColor("#E3EEFD"))
         elif hovered:
@@ -93,7 +93,7 @@ class ConversationDelegate(QStyledItemDelegate):
         top = rect.top() + (rect.height() - AVATAR) // 2
         painter.drawPixmap(rect.left() + 12, top, avatar)
         name, preview, when = row_texts(conv)
-        base: QFont = QFont(option.font)  # type: ignore[attr-defined]
+        base: QFont = QFont(option.font)
         bold = QFont(base)
         bold.setBold(True)
         small = QFont(base)

@@ -80,11 +80,11 @@ class ConversationView(QWidget):
         header.addWidget(self.title, 1)
         header.addWidget(self.status)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("messageScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("messageScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.canvas = QWidget()
         self.canvas.setObjectName("messageCanvas")
         self.canvas.setStyleSheet(CANVAS_STYLE)
@@ -96,7 +96,7 @@ class ConversationView(QWidget):
         self.older.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.lines.addWidget(self.older)
         self.lines.addStretch(1)
-        self.scroll.setWidget(self.canvas)
+        self.scroll_area.setWidget(self.canvas)
         self._stick = True
         self._anchor: tuple[int, int] | None = None
         # Loaded rows (at the start of ``rows``) without bubbles yet.
@@ -105,8 +105,8 @@ class ConversationView(QWidget):
         self._more.setSingleShot(True)
         self._more.setInterval(0)
         self._more.timeout.connect(self._build_more)
-        self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self.scroll.verticalScrollBar().rangeChanged.connect(self._range_changed)
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.scroll_area.verticalScrollBar().rangeChanged.connect(self._range_changed)
 
         self.placeholder = QLabel(self.tr("Choose a conversation on the left."), self)
         self.placeholder.setObjectName("conversationPlaceholder")
@@ -116,14 +116,14 @@ class ConversationView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(header)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.placeholder, 1)
         self._show_placeholder(True)
 
     # --- opening -----------------------------------------------------------------------------
     def _show_placeholder(self, on: bool) -> None:
         self.placeholder.setVisible(on)
-        self.scroll.setVisible(not on)
+        self.scroll_area.setVisible(not on)
         self.title.setVisible(not on)
         self.status.setVisible(not on)
 
@@ -244,7 +244,7 @@ class ConversationView(QWidget):
         chunk = self.rows[self._pending - n:self._pending]
         shown = self.rows[self._pending] if self._pending < len(self.rows) else None
         self._pending -= n
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         if not self._stick and self._anchor is None:
             self._anchor = (bar.maximum(), bar.value())
         self._build(chunk, at_top=True, first_shown=shown)
@@ -288,13 +288,13 @@ class ConversationView(QWidget):
     def _scroll_to_end(self) -> None:
         self._stick = True
         self._anchor = None
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         bar.setValue(bar.maximum())
 
     def _range_changed(self, _minimum: int, maximum: int) -> None:
         # The layout settles after the widgets were added: keep the end in view, or what
         # was on screen before an older page came in.
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         if self._anchor is not None:
             old_max, old_value = self._anchor
             if maximum != old_max:
@@ -304,7 +304,7 @@ class ConversationView(QWidget):
             bar.setValue(maximum)
 
     def _scrolled(self, value: int) -> None:
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         if self._anchor is None:
             self._stick = value >= bar.maximum() - 4
         if value == 0 and self._anchor is None and self.rows and \
@@ -336,7 +336,7 @@ class ConversationView(QWidget):
         """The conversation changed (a new message, a send settled): show it again."""
         if self.book is None or self.customer_id is None:
             return
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 40
         keep = max(PAGE, len(self.rows))
         cid = self.customer_id

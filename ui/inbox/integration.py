@@ -97,11 +97,9 @@ class InboxIntegration(QObject):
         else:
             window.toolbar.addWidget(self.switch)
         # At the top of the Tools menu (the window's menus stay as they are).
-        tools = next((a.menu() for a in window.menuBar().actions()
-                      if a.menu() is not None and window.act_settings in a.menu().actions()),
-                     None)
+        tools = window.menu_holding(window.act_settings)
         if tools is not None:
-            first = tools.actions()[0] if tools.actions() else None
+            first = tools.actions()[0]  # (not empty: it holds act_settings)
             tools.insertActions(first, [self.act_customers, self.act_inbox])
             tools.insertSeparator(first)
         for action in (self.act_customers, self.act_inbox):
@@ -161,7 +159,7 @@ class InboxIntegration(QObject):
         if page is None:
             return
         self.window.settings.window_mode = self.mode
-        self.window.settings.inbox_splitter_state = page.splitter.saveState().data()
+        self.window.settings.inbox_splitter_state = bytes(page.splitter.saveState().data())
         self._open_id = page.customer_id
         if self._events is not None:
             self._events.changed.disconnect(self._book_changed)
@@ -170,7 +168,7 @@ class InboxIntegration(QObject):
         page.release()
         self.window.stack.removeWidget(page)
         page.hide()
-        page.setParent(None)  # type: ignore[call-overload]
+        page.setParent(None)
         page.deleteLater()
         self.page = None
         for action in (self.act_customers, self.act_inbox):

@@ -113,8 +113,9 @@ class InboxPage(QWidget):
             self.list.refresh(changed)
             self.unread_changed.emit(self.book.messages.unread_total())
         cid = self.view.customer_id
+        customers = ids.get("customers")
         if kinds & {"tags", "customers"} and cid is not None and \
-                ("tags" in kinds or not ids.get("customers") or cid in ids["customers"]):
+                ("tags" in kinds or not customers or cid in customers):
             self.view.reload()  # a tag line, or the name in the header
         if "messages" in kinds and cid is not None:
             changed = ids.get("messages")

@@ -91,8 +91,8 @@ class TemplatesWidget(QWidget):
         self.add_button.clicked.connect(self.new)
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete)
-        self.up_button.clicked.connect(lambda: self.move(-1))
-        self.down_button.clicked.connect(lambda: self.move(1))
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
         self.text.textChanged.connect(self._check)
         self.reload()
 
@@ -131,7 +131,7 @@ class TemplatesWidget(QWidget):
         self.warning.setVisible(bool(unknown))
 
     def new(self) -> None:
-        self.list.setCurrentItem(None)
+        self.list.setCurrentRow(-1)  # no current item
         self.list.clearSelection()
         self.title.clear()
         self.text.clear()
@@ -161,7 +161,7 @@ class TemplatesWidget(QWidget):
             self.book.templates.delete(tid)
             self.reload()
 
-    def move(self, step: int) -> None:
+    def move_selected(self, step: int) -> None:
         tid = self.current_id()
         if tid is None:
             return

@@ -36,7 +36,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPixmap
 
 from app.search import SORT_COLUMNS, Cursor, CustomerQuery
 from ui.formatting import format_date, format_datetime
@@ -87,7 +87,7 @@ class _Cached:
         self.texts = texts
         self.tags = tags
         self.grey = _BLOCKED_GREY if row.blocked_at else None
-        self.avatar = None
+        self.avatar: QPixmap | None = None
 
 
 @dataclass(frozen=True)

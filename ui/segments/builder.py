@@ -89,10 +89,10 @@ class SegmentBuilderDialog(QDialog):
         holder_box.setContentsMargins(12, 12, 12, 12)
         holder_box.addWidget(self.root)
         holder_box.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(holder)
-        self.scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(holder)
+        self.scroll_area.setFrameShape(QFrame.Shape.StyledPanel)
 
         # The right-hand panel: the count, the blocked ones, problems, who matches.
         side = QFrame(self)
@@ -136,7 +136,7 @@ class SegmentBuilderDialog(QDialog):
 
         middle = QHBoxLayout()
         middle.setSpacing(12)
-        middle.addWidget(self.scroll, 1)
+        middle.addWidget(self.scroll_area, 1)
         middle.addWidget(side)
 
         self.save_problem = QLabel(self)
@@ -160,7 +160,7 @@ class SegmentBuilderDialog(QDialog):
         layout.addLayout(name_row)
         layout.addLayout(middle, 1)
         layout.addLayout(bottom)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.save)
 
         self.counter = LiveCounter(book, self)
         self.counter.counted.connect(self._counted)

@@ -229,7 +229,7 @@ class GroupBox(QFrame):
             self.setStyleSheet("#segmentGroup { background: rgba(76, 139, 245, 0.06); "
                                "border: 1px solid #C9D6EA; border-radius: 6px; }")
         self.choices = choices
-        self.depth = depth
+        self.nesting = depth  # (not "depth": QPaintDevice.depth() is the colour depth)
         self.op = QComboBox(self)
         self.op.setObjectName("segmentGroupOp")
         self.op.addItem(translate("SegmentRow", "Match all of these (AND)"), AND)
@@ -286,7 +286,8 @@ class GroupBox(QFrame):
     def items(self) -> list[ConditionRow | GroupBox]:
         found = []
         for i in range(self.items_box.count()):
-            w = self.items_box.itemAt(i).widget()
+            item = self.items_box.itemAt(i)
+            w = item.widget() if item is not None else None
             if isinstance(w, ConditionRow | GroupBox):
                 found.append(w)
         return found
@@ -305,7 +306,7 @@ class GroupBox(QFrame):
         return row
 
     def add_group(self, group: Group | None = None) -> GroupBox:
-        box = GroupBox(self.choices, self.depth + 1, self)
+        box = GroupBox(self.choices, self.nesting + 1, self)
         # A new group inside AND is an OR, and the other way round: what groups are for.
         box.set_op(OR if self.op.currentData() == AND else AND)
         if group is not None:

@@ -328,7 +328,9 @@ class FollowedEditor(_Editor):
         op = self.op.currentData()
         if op == "last_days":
             return FollowedCondition(op, self.days.value())
-        return FollowedCondition(op, self.date.date().toPython())
+        day = self.date.date().toPython()
+        assert isinstance(day, dt.date)  # (typed object: toPython() serves all types)
+        return FollowedCondition(op, day)
 
     def set_condition(self, cond: FollowedCondition) -> None:
         _choose(self.op, cond.op)

@@ -126,7 +126,7 @@ class SegmentSection(QWidget):
     saved = Signal(int)
 
     def __init__(self, book: Book, parent: QWidget, *, key_role: int, count_role: int,
-                 delegate: Callable[[QWidget], QAbstractItemDelegate]) -> None:
+                 delegate: Callable[[QAbstractItemView], QAbstractItemDelegate]) -> None:
         super().__init__(parent)
         self.setObjectName("segmentSection")
         self.book = book
@@ -211,7 +211,7 @@ class SegmentSection(QWidget):
                             else f"{info.name}\n{problem_text(info.problem)}")
             self.model.appendRow(item)
         if current is not None:
-            index = self.find(current)
+            index = self.find_key(current)
             if index is not None:
                 self.list.setCurrentIndex(index)
         self.list.selectionModel().blockSignals(False)
@@ -271,7 +271,7 @@ class SegmentSection(QWidget):
         self.segments_changed.emit(changed or set())
 
     # --- the current entry ------------------------------------------------------------------
-    def find(self, key: str) -> QModelIndex | None:
+    def find_key(self, key: str) -> QModelIndex | None:
         for row in range(self.model.rowCount()):
             index = self.model.index(row, 0)
             if index.data(self.key_role) == key:
@@ -284,7 +284,7 @@ class SegmentSection(QWidget):
 
     def select(self, key: str) -> bool:
         """Make ``key`` current without announcing it (the sidebar does)."""
-        index = self.find(key)
+        index = self.find_key(key)
         if index is None:
             return False
         self.list.selectionModel().blockSignals(True)

@@ -252,11 +252,12 @@ def encrypt_files(parent: QWidget, book: Book, customer_id: int, files: list[Pat
         ids: list[int] = []
         done_before = 0
         for path, size, file_kind in zip(files, sizes, each, strict=True):
+            def step(n: int, base: int = done_before) -> None:
+                progress(base + n, total)
+
             ids.append(book.attachments.add(
                 customer_id, path, kind=file_kind, date_label=date_label,
-                labelled_date=labelled_date,
-                progress=lambda n, base=done_before: progress(base + n, total),
-                cancel=progress.cancelled))
+                labelled_date=labelled_date, progress=step, cancel=progress.cancelled))
             done_before += size
         return ids
 

@@ -322,8 +322,9 @@ class BubblesEditor(QWidget):
         self.photos.clear()
         while self.photo_row.count() > 1:
             item = self.photo_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
         self._edited()
 
     # --- what is written -------------------------------------------------------------------

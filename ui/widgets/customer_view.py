@@ -200,7 +200,9 @@ class CustomerTableView(QTableView):
         if model is None or sm is None:
             return []
         rows: set[int] = set()
-        for r in sm.selection():
+        selection = sm.selection()
+        for i in range(selection.count()):
+            r = selection.at(i)
             rows.update(range(r.top(), r.bottom() + 1))
         # Only as far as the last selected row: a large book's ids are read as needed.
         return model.ids_at(sorted(rows))
@@ -229,16 +231,14 @@ class CustomerTableView(QTableView):
         rows = sorted(r for r in (model.row_of(i) for i in state.selected) if r is not None)
         selection = QItemSelection()
         last = model.columnCount() - 1
-        start = prev = None
-        for r in [*rows, None]:
-            if start is None:
-                start = prev = r
-                continue
-            if r is not None and r == prev + 1:
-                prev = r
-                continue
-            selection.select(model.index(start, 0), model.index(prev, max(last, 0)))
-            start = prev = r
+        runs: list[tuple[int, int]] = []  # consecutive rows, one selection range each
+        for r in rows:
+            if runs and r == runs[-1][1] + 1:
+                runs[-1] = (runs[-1][0], r)
+            else:
+                runs.append((r, r))
+        for start, end in runs:
+            selection.select(model.index(start, 0), model.index(end, max(last, 0)))
         current = model.row_of(state.current) if state.current is not None else None
         if current is not None:
             sm.setCurrentIndex(model.index(current, 0), QItemSelectionModel.SelectionFlag.NoUpdate)

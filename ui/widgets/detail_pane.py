@@ -193,15 +193,15 @@ class DetailPane(QWidget):
         self.many_page.setObjectName("emptyDetail")
         self.many_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.many_page.setWordWrap(True)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.page = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.page = QWidget(self.scroll_area)
         self.page.setObjectName("detailPage")
-        self.scroll.setWidget(self.page)
+        self.scroll_area.setWidget(self.page)
         self.stack.addWidget(self.empty_page)
         self.stack.addWidget(self.many_page)
-        self.stack.addWidget(self.scroll)
+        self.stack.addWidget(self.scroll_area)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
@@ -387,7 +387,7 @@ class DetailPane(QWidget):
     # --- showing ---------------------------------------------------------------------------------
     def show_customer(self, customer_id: int | None) -> None:
         if customer_id == self.customer_id and customer_id is not None and \
-                self.stack.currentWidget() is self.scroll:
+                self.stack.currentWidget() is self.scroll_area:
             return
         self._keep_drafts()
         self.customer_id = customer_id
@@ -399,8 +399,8 @@ class DetailPane(QWidget):
             self.stack.setCurrentWidget(self.empty_page)
             return
         self._apply_drafts()
-        self.stack.setCurrentWidget(self.scroll)
-        self.scroll.verticalScrollBar().setValue(0)
+        self.stack.setCurrentWidget(self.scroll_area)
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def show_many(self, count: int) -> None:
         self._keep_drafts()
@@ -710,7 +710,8 @@ class DetailPane(QWidget):
     # --- attachments -----------------------------------------------------------------------------
     def selected_attachment_id(self) -> int | None:
         item = self.attachments.currentItem()
-        return item.data(ATTACHMENT_ID_ROLE) if item is not None else None
+        attachment_id: int | None = item.data(ATTACHMENT_ID_ROLE) if item is not None else None
+        return attachment_id
 
     def _update_attachment_buttons(self) -> None:
         chosen = self.selected_attachment_id() is not None
@@ -901,7 +902,7 @@ class DetailPane(QWidget):
 
     # --- focus and release -----------------------------------------------------------------------
     def focus_first_field(self) -> None:
-        if self.stack.currentWidget() is self.scroll:
+        if self.stack.currentWidget() is self.scroll_area:
             self.builtin["name"].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def release(self) -> None:

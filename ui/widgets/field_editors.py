@@ -200,7 +200,7 @@ class _OptionalSpin(QDoubleSpinBox):
             return self.locale().toString(int(value))
         return self.locale().toString(value, "f", 4).rstrip("0").rstrip(".")
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         if not text.strip():
             return QValidator.State.Acceptable, text, pos
         return super().validate(text, pos)
@@ -342,7 +342,8 @@ class ChoiceEditor(FieldEditor):
         self.setFocusProxy(self.combo)
 
     def _get(self) -> str | None:
-        return self.combo.currentData()
+        choice: str | None = self.combo.currentData()  # (the choices' values are text)
+        return choice
 
     def _set(self, value: Any) -> None:
         index = self.combo.findData(value) if value is not None else 0
@@ -466,7 +467,9 @@ class PointsHistory(QDialog):
         table.setHorizontalHeaderLabels([self.tr("When"), self.tr("Points"),
                                          self.tr("Reason")])
         for column in range(3):  # the points' header over the points, on the right
-            table.horizontalHeaderItem(column).setTextAlignment(
+            header = table.horizontalHeaderItem(column)
+            assert header is not None  # set by setHorizontalHeaderLabels
+            header.setTextAlignment(
                 (Qt.AlignmentFlag.AlignRight if column == 1 else Qt.AlignmentFlag.AlignLeft)
                 | Qt.AlignmentFlag.AlignVCenter)
         table.verticalHeader().setVisible(False)

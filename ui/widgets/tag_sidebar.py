@@ -12,8 +12,9 @@ tags and the segments: choosing a segment clears the tag tree's, and the other w
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -69,6 +70,10 @@ from ui.segments.sidebar import (
 
 if TYPE_CHECKING:
     from app.book import Book
+    from app.segments.service import SegmentService
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 log = logging.getLogger("otokui.ui.sidebar")
 
@@ -82,7 +87,7 @@ BLOCKED_KEY = "view:blocked"
 #: it out again (an SQL comment: it changes nothing in what the clause selects).
 _SEGMENT_MARK = "/* sidebar segment */ "
 #: What an unusable saved segment shows: nobody (it names a deleted tag or field).
-_NOBODY = (_SEGMENT_MARK + "c.id IN (SELECT NULL WHERE 0)", {})
+_NOBODY: tuple[str, dict[str, Any]] = (_SEGMENT_MARK + "c.id IN (SELECT NULL WHERE 0)", {})
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,7 @@ class SidebarChoice:
     view: str = "all"
     tags_any: tuple[int, ...] = ()
     segment_id: int | None = None
-    segments: object = field(default=None, compare=False, repr=False)
+    segments: SegmentService | None = field(default=None, compare=False, repr=False)
 
     def apply(self, query: CustomerQuery) -> CustomerQuery:
         # The previous choice's segment clause goes: a choice replaces the view.
@@ -103,7 +108,7 @@ class SidebarChoice:
         if self.segment_id is None or self.segments is None:
             return query
         try:
-            found = self.segments.saved_query(  # type: ignore[attr-defined]
+            found = self.segments.saved_query(
                 self.segment_id, replace(query, extra_where=()))
         except OtokuiError as exc:
             log.info("segment %d cannot be shown: %s", self.segment_id, exc.code)
@@ -367,7 +372,7 @@ class TagSidebar(QWidget):
     # --- choosing --------------------------------------------------------------------------------
     def _find(self, key: str) -> QModelIndex | None:
         if segment_id_of(key) is not None:
-            return self.segments.find(key)
+            return self.segments.find_key(key)
         matches = self.model.match(self.model.index(0, 0), KEY_ROLE, key, 1,
                                    Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
         return matches[0] if matches else None
@@ -466,7 +471,7 @@ class TagSidebar(QWidget):
         return self._folder_of.get(tag) if tag is not None else None
 
     # --- actions with their arguments ------------------------------------------------------------
-    def _guard(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def _guard(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
@@ -505,8 +510,9 @@ class TagSidebar(QWidget):
     def delete_folder(self, folder_id: int, *, delete_tags: bool = False) -> None:
         self._guard(self.book.tags.delete_folder, folder_id, delete_tags=delete_tags)
 
-    def move(self, key: str, step: int) -> None:
+    def move_item(self, key: str, step: int) -> None:
         """Move a tag (within its folder's order) or a folder up or down by ``step``."""
+        reorder: Callable[[list[int]], None]
         if key.startswith("folder:"):
             order, item = list(self._folder_order), int(key[7:])
             reorder = self.book.tags.reorder_folders
@@ -617,8 +623,8 @@ class TagSidebar(QWidget):
                     action: QAction = move_menu.addAction(f.name)
                     action.triggered.connect(
                         lambda _=False, fid=f.id: self.move_tag_to_folder(tag_id, fid))
-            menu.addAction(icon("up"), self.tr("Move up"), lambda: self.move(key, -1))
-            menu.addAction(icon("down"), self.tr("Move down"), lambda: self.move(key, 1))
+            menu.addAction(icon("up"), self.tr("Move up"), lambda: self.move_item(key, -1))
+            menu.addAction(icon("down"), self.tr("Move down"), lambda: self.move_item(key, 1))
             if key.startswith("tag:"):
                 tag_id = int(key[4:])
                 menu.addSeparator()

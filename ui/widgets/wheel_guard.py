@@ -22,10 +22,10 @@ _GUARDED = (QComboBox, QAbstractSpinBox)  # QDateEdit and QDateTimeEdit are spin
 def _guarded(obj: QObject) -> QWidget | None:
     """The combo or spin box ``obj`` is, or is a part of (a spin box's line edit)."""
     if isinstance(obj, _GUARDED):
-        return obj  # type: ignore[return-value]
+        return obj
     parent = obj.parent() if isinstance(obj, QWidget) else None
     if isinstance(parent, _GUARDED):
-        return parent  # type: ignore[return-value]
+        return parent
     return None
 
 

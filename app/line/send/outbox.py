@@ -28,6 +28,7 @@ from app.errors import NotFoundError
 from app.line.send.bubbles import CheckedImage, Draft
 from app.line.send.delivery import SentMessage
 from app.messages import OUT, recompute_summary
+from app.store.db import rowcount
 from app.store.models import Message, utcnow
 
 if TYPE_CHECKING:
@@ -219,10 +220,10 @@ class Outbox:
             with self._book.db.write() as s:
                 now_ms = _after_newest(s, draft.customer_id, now_ms)
                 if via == REPLY:
-                    taken = s.execute(
+                    taken = rowcount(s.execute(
                         update(Message).where(Message.id == reply_to,
                                               Message.reply_token_used_at.is_(None))
-                        .values(reply_token_used_at=utcnow())).rowcount
+                        .values(reply_token_used_at=utcnow())))
                     if taken != 1:
                         via, reply_to = PUSH, None
                 info: dict[str, Any] = {
@@ -278,10 +279,10 @@ class Outbox:
         before the next try. A reply takes ``reply_to``'s token here, as :meth:`stage`."""
         with self._book.db.write() as s:
             if via == REPLY:
-                taken = s.execute(
+                taken = rowcount(s.execute(
                     update(Message).where(Message.id == reply_to,
                                           Message.reply_token_used_at.is_(None))
-                    .values(reply_token_used_at=utcnow())).rowcount
+                    .values(reply_token_used_at=utcnow())))
                 if taken != 1:
                     raise NotFoundError("reply token")
             changes: dict[str, Any] = {

@@ -197,7 +197,8 @@ class SendService:
             raise send_errors.NotOnLineError()
         if row.blocked_at is not None:
             raise send_errors.CustomerBlockedError()
-        return row.line_user_id
+        user_id: str = row.line_user_id
+        return user_id
 
     def in_flight(self, customer_id: int) -> bool:
         """A send to this customer is under way (the composer can show it as busy)."""
