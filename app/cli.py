@@ -404,7 +404,7 @@ def cmd_unpair(args: argparse.Namespace, profile: Profile) -> int:
     return 0
 
 
-def cmd_export_messages(args, profile) -> int:
+def cmd_export_messages(args: argparse.Namespace, profile: Profile) -> int:
     with open_book(profile) as book:
         n = book.messages.export_jsonl(args.file)
     print(f"Exported {n} messages to {args.file}.")

@@ -67,7 +67,7 @@ SORT_INDEXES = {
 }
 
 #: Where a page stopped: (segment, sort key of the last id, last id); see ``page``.
-Cursor = tuple[int, Any, int]
+Cursor = tuple[int, Any, int | None]
 
 
 def search_body(*parts: str | None, phone: str | None = None, email: str | None = None) -> str:
@@ -295,6 +295,7 @@ class SearchService:
         out: list[int] = []
         with self._book.db.read() as s:
             raw = s.connection().connection.driver_connection
+            assert raw is not None  # a pooled connection always has its driver's
             while segment < len(segments) and len(out) < limit:
                 cond, keyed = segments[segment]
                 conds = [c for c in (where, cond) if c]

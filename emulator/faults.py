@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import httpx
 
@@ -98,7 +99,7 @@ class FaultPlan:
         """The transport the webhook sender posts through, applying webhook faults."""
         return _WebhookFaultTransport(self)
 
-    def pending(self) -> list[dict]:
+    def pending(self) -> list[dict[str, Any]]:
         with self._lock:
             return [asdict(f) for f in self._faults]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Mapping
 
 # endpoint name -> rate-limit group
 ENDPOINT_GROUPS: dict[str, str] = {
@@ -67,7 +68,7 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def configure(self, limits: dict[str, object]) -> None:
+    def configure(self, limits: Mapping[str, object]) -> None:
         for group, value in limits.items():
             if group not in DEFAULT_RATE_LIMITS:
                 raise ValueError(f"unknown rate-limit group {group!r}")

@@ -132,7 +132,8 @@ def _check_setting(name: str, value: Any) -> Any:
         raise ControlError("chat_mode must be chat or bot")
     if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
         raise ControlError(f"setting {name!r} must not be negative")
-    if name in ("out_of_order_batch", "webhook_timeout_seconds") and value <= 0:
+    if name in ("out_of_order_batch", "webhook_timeout_seconds") and (
+            not isinstance(value, int | float) or value <= 0):
         raise ControlError(f"setting {name!r} must be positive")
     return value
 
@@ -497,11 +498,11 @@ class Emulator:
             self._quote_tokens.add(quote)
         return message_id, quote, self._ids.mark_as_read_token()
 
-    def _emit_message(self, user: User, message: dict[str, Any], read_token: str) -> dict:
+    def _emit_message(self, user: User, message: dict[str, Any], read_token: str) -> dict[str, Any]:
         self._read_tokens[read_token] = (user.user_id, message["id"])
         return self._emit(user, "message", reply=True, message=message)
 
-    def send_text(self, user_id: str, text: str, *, emojis: list[dict] | None = None,
+    def send_text(self, user_id: str, text: str, *, emojis: list[dict[str, Any]] | None = None,
                   quoted_message_id: str | None = None) -> dict[str, Any]:
         """The user sends a text (LINE emoji as ``emojis`` with index/length in UTF-16)."""
         if not isinstance(text, str) or not text:

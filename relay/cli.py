@@ -180,7 +180,7 @@ def _devices(store: Store, shop_id: str | None = None) -> int:
     return 0
 
 
-def _print_table(table: list[tuple[str, ...]]) -> None:
+def _print_table(table: Sequence[tuple[str, ...]]) -> None:
     widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         print("  ".join(cell + " " * (w - _width(cell))

@@ -22,8 +22,9 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -194,7 +195,7 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
 
     def render(found: PublishedForm, token: str, liff: bool, request: Request, *,
                status: int = 200, values: dict[str, list[str]] | None = None,
-               problems: dict | None = None, notice: str | None = None) -> HTMLResponse:
+               problems: dict[str, Any] | None = None, notice: str | None = None) -> HTMLResponse:
         link = _link_of(liff, found.form_id, token)
         body = form_page(found.definition, action=request.url.path,
                          csrf=tokens.issue(found.form_id, link, now_s()),
@@ -331,7 +332,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
             return throttled(wait)
         return html(privacy_page())
 
-    def both(liff: bool) -> tuple[Callable, Callable]:
+    def both(liff: bool) -> tuple[Callable[[Request], Awaitable[Response]],
+                                  Callable[[Request], Awaitable[Response]]]:
         async def get(request: Request) -> Response:
             return await show(request, liff)
 

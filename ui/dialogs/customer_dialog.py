@@ -180,6 +180,8 @@ class NewCustomerDialog(QDialog):
         for wrapped labels (their height depends on the width), so long ones were clipped
         and the memo squashed under them."""
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
         width = self.width()
         need = layout.totalMinimumSize().height()
