@@ -105,12 +105,6 @@ def _faults(e: Emulator, r: Request, body: dict) -> Any:
 
 def _settings(e: Emulator, r: Request, body: dict) -> Any:
     if r.method == "POST":
-        body = dict(body)
-        limits = body.pop("rate_limits", None)
-        if limits is not None:
-            if not isinstance(limits, dict):
-                raise ControlError("rate_limits must be an object")
-            e.configure_rate_limits(limits)
         e.configure(**body)
     return e.settings_dict()
 
@@ -165,6 +159,10 @@ def routes() -> list[Route]:
         Route(f"{p}/faults", control(_faults), methods=["GET", "POST", "DELETE"]),
         Route(f"{p}/settings", control(_settings), methods=["GET", "POST"]),
         Route(f"{p}/webhooks/wait", control(_wait), methods=["POST"]),
+        Route(f"{p}/webhooks/hold", control(lambda e, r, b: e.hold_webhooks() or {
+            "holding": True}), methods=["POST"]),
+        Route(f"{p}/webhooks/release", control(lambda e, r, b: e.release_webhooks() or {
+            "holding": False}), methods=["POST"]),
         Route(f"{p}/webhooks/verify", control(lambda e, r, b: e.verify_webhook()),
               methods=["POST"]),
         Route(f"{p}/webhooks/deliveries",

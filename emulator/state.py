@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import copy
 import random
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -101,6 +103,8 @@ class Settings:
     narrowcast_seconds: float = 0.0
     followers_api: bool = True
     chat_mode: str = "chat"
+    webhook_batch_size: int = 10
+    webhook_batch_window_seconds: float = 0.0
 
 
 _SETTING_TYPES: dict[str, tuple[type, ...]] = {
@@ -109,8 +113,9 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "followers_api": (bool,),
     "redelivery_delay_seconds": (int, float), "out_of_order_hold_seconds": (int, float),
     "webhook_timeout_seconds": (int, float), "reply_token_ttl_seconds": (int, float),
-    "narrowcast_seconds": (int, float),
+    "narrowcast_seconds": (int, float), "webhook_batch_window_seconds": (int, float),
     "redelivery_max_attempts": (int,), "out_of_order_batch": (int,),
+    "webhook_batch_size": (int,),
     "mode": (str,), "chat_mode": (str,),
 }
 
@@ -130,7 +135,8 @@ def _check_setting(name: str, value: Any) -> Any:
         raise ControlError("chat_mode must be chat or bot")
     if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
         raise ControlError(f"setting {name!r} must not be negative")
-    if name in ("out_of_order_batch", "webhook_timeout_seconds") and value <= 0:
+    if name in ("out_of_order_batch", "webhook_timeout_seconds",
+                "webhook_batch_size") and value <= 0:
         raise ControlError(f"setting {name!r} must be positive")
     return value
 
@@ -216,8 +222,8 @@ class Emulator:
         self.bot_display_name = bot_display_name
         self.bot_basic_id = bot_basic_id
         self.settings = Settings(webhook_url=webhook_url)
-        self.configure(**settings)
-        self.rate_limiter = RateLimiter(rate_limits)
+        self.rate_limiter = RateLimiter()
+        self.configure(rate_limits=rate_limits, **settings)
         self.faults = FaultPlan()
         self._quota_value: int | None = None
         self._total_usage = 0
@@ -253,9 +259,19 @@ class Emulator:
     # --- settings, clock, quota, faults ---
 
     def configure(self, **changes: Any) -> dict[str, Any]:
-        """Change settings (see :class:`Settings`); returns all settings."""
+        """Change settings (see :class:`Settings`); returns all settings.
+
+        ``rate_limits`` (documented with the settings) changes groups of limits:
+        ``{"push": [2000, 1], "broadcast": None}``; groups not named keep theirs.
+        Everything is checked before anything changes.
+        """
         with self._lock:
+            limits = changes.pop("rate_limits", None)
+            if limits is not None and not isinstance(limits, dict):
+                raise ControlError("rate_limits must be an object")
             checked = {name: _check_setting(name, value) for name, value in changes.items()}
+            if limits:
+                self.configure_rate_limits(limits)
             for name, value in checked.items():
                 setattr(self.settings, name, value)
             return self.settings_dict()
@@ -263,7 +279,7 @@ class Emulator:
     def settings_dict(self) -> dict[str, Any]:
         with self._lock:
             out = {f.name: getattr(self.settings, f.name) for f in fields(Settings)}
-        out["rate_limits"] = self.rate_limiter.limits() if hasattr(self, "rate_limiter") else {}
+        out["rate_limits"] = self.rate_limiter.limits()
         return out
 
     def _webhook_settings(self) -> WebhookSettings:
@@ -276,7 +292,9 @@ class Emulator:
                 duplicates=s.duplicates, out_of_order=s.out_of_order,
                 out_of_order_batch=s.out_of_order_batch,
                 out_of_order_hold_seconds=s.out_of_order_hold_seconds,
-                timeout_seconds=s.webhook_timeout_seconds)
+                timeout_seconds=s.webhook_timeout_seconds,
+                batch_size=s.webhook_batch_size,
+                batch_window_seconds=s.webhook_batch_window_seconds)
 
     def now(self) -> float:
         return self.clock.now()
@@ -341,6 +359,7 @@ class Emulator:
             raise ControlError(str(exc)) from exc
 
     def configure_rate_limits(self, limits: dict[str, Any]) -> None:
+        """Change groups of rate limits; a bad group or value changes nothing."""
         try:
             self.rate_limiter.configure(limits)
         except (ValueError, TypeError) as exc:
@@ -356,6 +375,24 @@ class Emulator:
         """
         if not self._worker.wait_idle(timeout):
             raise TimeoutError(f"{self._worker.pending()} webhook deliveries still pending")
+
+    @contextlib.contextmanager
+    def together(self) -> Iterator[None]:
+        """Events made inside the block are delivered together, in one POST (up to
+        ``webhook_batch_size`` events each), as LINE batches events that happen at once."""
+        self._worker.hold()
+        try:
+            yield
+        finally:
+            self._worker.release()
+
+    def hold_webhooks(self) -> None:
+        """Start keeping new events back (the control API's form of :meth:`together`)."""
+        self._worker.hold()
+
+    def release_webhooks(self) -> None:
+        """Queue the events kept since :meth:`hold_webhooks`, all at once."""
+        self._worker.release()
 
     def verify_webhook(self) -> dict[str, Any]:
         """Send the console's connectivity check (``"events": []``) now; see the result."""
