@@ -140,18 +140,18 @@ class DeliveryWorker:
 
     def release(self) -> None:
         """Queue the events kept since :meth:`hold` at once: they go out together."""
+        s = self._settings()  # not under the queue's lock (see _run)
         with self._cond:
             if self._together_depth == 0:
                 return
             self._together_depth -= 1
             if self._together_depth == 0:
-                self._release_together()
+                self._release_together(s)
 
-    def _release_together(self) -> None:
+    def _release_together(self, s: WebhookSettings) -> None:
         held, self._together, self._together_depth = self._together or [], None, 0
         if not held:
             return
-        s = self._settings()
         if s.out_of_order:
             if not self._held:
                 self._hold_deadline = time.monotonic() + s.out_of_order_hold_seconds
@@ -176,9 +176,10 @@ class DeliveryWorker:
 
     def flush(self) -> None:
         """Release events held for out-of-order delivery (or by hold()) now."""
+        s = self._settings()
         with self._cond:
             if self._together is not None:
-                self._release_together()
+                self._release_together(s)
             if self._held:
                 self._release_held()
                 self._cond.notify_all()
@@ -249,31 +250,32 @@ class DeliveryWorker:
     def _run(self) -> None:
         window_end: float | None = None
         while True:
+            # Settings are read without holding the queue's lock: reading them takes the
+            # emulator's lock, which API threads hold while they queue events.
+            s = self._settings()
+            size = max(1, s.batch_size)
             with self._cond:
-                while True:
-                    if self._stopped:
-                        return
-                    now = time.monotonic()
-                    if self._hold_deadline is not None and now >= self._hold_deadline:
-                        self._release_held()
-                    s = self._settings()
-                    size = max(1, s.batch_size)
-                    if self._queue and self._queue[0].due <= now:
-                        # Wait up to the batch window for more events, unless full already.
-                        if s.batch_window_seconds > 0 and size > 1:
-                            if window_end is None:
-                                window_end = now + s.batch_window_seconds
-                            due = sum(1 for i in self._queue if i.due <= now)
-                            if now < window_end and due < size:
-                                self._cond.wait(timeout=window_end - now)
-                                continue
-                        window_end = None
-                        batch = self._take_batch(now, size)
-                        self._in_flight += len(batch)
-                        break
+                if self._stopped:
+                    return
+                now = time.monotonic()
+                if self._hold_deadline is not None and now >= self._hold_deadline:
+                    self._release_held()
+                if not (self._queue and self._queue[0].due <= now):
                     wakes = [t for t in (self._queue[0].due if self._queue else None,
                                          self._hold_deadline) if t is not None]
                     self._cond.wait(timeout=max(0.0, min(wakes) - now) if wakes else None)
+                    continue
+                # Wait up to the batch window for more events, unless the batch is full.
+                if s.batch_window_seconds > 0 and size > 1:
+                    if window_end is None:
+                        window_end = now + s.batch_window_seconds
+                    due = sum(1 for i in self._queue if i.due <= now)
+                    if now < window_end and due < size:
+                        self._cond.wait(timeout=window_end - now)
+                        continue
+                window_end = None
+                batch = self._take_batch(now, size)
+                self._in_flight += len(batch)
             retries: list[_Item] = []
             try:
                 retries = self._deliver(batch)
