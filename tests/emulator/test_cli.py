@@ -33,6 +33,7 @@ def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
         line = proc.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:\d+", line)
         assert match, line
+        assert re.search(r"\(content: http://127\.0\.0\.1:\d+\)", line), line
         yield proc, match.group(0)
     finally:
         if proc.poll() is None:
