@@ -72,8 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("connect", help="connect the book to LINE through the shop's relay")
     p.add_argument("--relay", required=True, metavar="URL", help="the relay's https address")
     p.add_argument("--code", required=True, help="pairing code from `python -m relay pair`")
-    p.add_argument("--api-base", metavar="URL", help="one base URL for every LINE API call "
-                   "(the emulator); default: LINE's own hosts")
+    p.add_argument("--api-base", metavar="URL", help="base URL of the Messaging API "
+                   "(the emulator); default: LINE's own https://api.line.me")
+    p.add_argument("--data-base", metavar="URL", help="base URL of message content "
+                   "(the emulator's content port); default: LINE's https://api-data.line.me, "
+                   "or the --api-base when only that is given")
     p.add_argument("--name", help="this computer's name on the relay")
     p = sub.add_parser("sync", help="fill the book from the relay (until Ctrl-C)")
     p.add_argument("--once", action="store_true",
@@ -274,7 +277,8 @@ def cmd_connect(args, profile) -> int:
                                                 "in a terminal to type it.")
             secret = getpass.getpass("LINE channel secret: ")
         result = connect(book, relay_url=args.relay, pairing_code=args.code,
-                         access_token=token, api_base=args.api_base, device_name=args.name,
+                         access_token=token, api_base=args.api_base,
+                         data_base=args.data_base, device_name=args.name,
                          channel_secret=secret)
         where = "the OS keyring" if result.token_store == TOKEN_IN_KEYRING \
             else "the encrypted book"

@@ -4,8 +4,10 @@ Profiles (``MessagingApi.get_profile``), message content (``MessagingApiBlob.
 get_message_content``) and the bot's own info (to check a token). Every call passes
 ``_request_timeout``: the SDK's client has none by default and would hang on a dead link.
 
-``api_base=None`` uses LINE's own hosts (``https://api.line.me``, content from
-``https://api-data.line.me``); a base URL sends every call there, as the emulator expects.
+LINE has two hosts: the Messaging API at ``https://api.line.me`` and message content at
+``https://api-data.line.me``. The SDK's ``Configuration(host=...)`` replaces the base
+URL of *every* call, so a gateway keeps two configurations: ``api_base`` for the API
+calls and ``data_base`` for content (``None``: LINE's own host; see :func:`data_base_for`).
 Errors become :mod:`app.line.errors`; nothing from a request or answer (user ids, tokens)
 goes into their messages.
 """
@@ -44,8 +46,19 @@ class Content:
     content_type: str | None
 
 
+def _base(url: str | None) -> str | None:
+    return (url or "").strip().rstrip("/") or None
+
+
+def data_base_for(api_base: str | None, data_base: str | None) -> str | None:
+    """The content host to use. A book that names only an API base (set before the two
+    were kept apart) used one server for both: content goes there too."""
+    return _base(data_base) or _base(api_base)
+
+
 class LineGateway:
-    def __init__(self, access_token: str, *, api_base: str | None = None) -> None:
+    def __init__(self, access_token: str, *, api_base: str | None = None,
+                 data_base: str | None = None) -> None:
         from linebot.v3.messaging import (
             ApiClient,
             Configuration,
@@ -53,14 +66,17 @@ class LineGateway:
             MessagingApiBlob,
         )
 
-        configuration = Configuration(access_token=access_token,
-                                      host=(api_base or "").rstrip("/") or None)
-        self._client = ApiClient(configuration)
+        self._client = ApiClient(Configuration(access_token=access_token,
+                                               host=_base(api_base)))
+        # Content is on LINE's data host; with host=None the SDK's blob API uses it.
+        self._data_client = ApiClient(Configuration(
+            access_token=access_token, host=data_base_for(api_base, data_base)))
         self._api = MessagingApi(self._client)
-        self._blob = MessagingApiBlob(self._client)
+        self._blob = MessagingApiBlob(self._data_client)
 
     def close(self) -> None:
         self._client.close()
+        self._data_client.close()
 
     def __enter__(self) -> LineGateway:
         return self

@@ -220,9 +220,13 @@ class LineSettingsWidget(QWidget):
         self.api_edit = QLineEdit(group)
         self.api_edit.setObjectName("apiBase")
         self.api_edit.setPlaceholderText(self.tr("Empty: LINE itself (api.line.me)"))
+        self.data_edit = QLineEdit(group)
+        self.data_edit.setObjectName("dataBase")
+        self.data_edit.setPlaceholderText(self.tr("Empty: LINE itself (api-data.line.me)"))
         self.api_note = _note(self.tr(
-            "Only for trying Otokui with the LINE emulator (python -m emulator): its "
-            "address, such as http://127.0.0.1:8801."), group)
+            "Only for trying Otokui with the LINE emulator (python -m emulator): the two "
+            "addresses it prints, such as http://127.0.0.1:8801 for the API and the "
+            "content address for photos and files."), group)
         self.advanced_box.toggled.connect(self._show_advanced)
         self.connect_button = QPushButton(self.tr("Connect"), group)
         self.connect_button.setObjectName("connectButton")
@@ -239,6 +243,7 @@ class LineSettingsWidget(QWidget):
         grid.setVerticalSpacing(4)
         grid.setColumnStretch(1, 1)
         self._api_label = QLabel(self.tr("LINE API address"), group)
+        self._data_label = QLabel(self.tr("LINE content address"), group)
         rows: list[tuple[QLabel | None, QWidget]] = [
             (QLabel(self.tr("Relay address"), group), self.relay_edit),
             (QLabel(self.tr("Pairing code"), group), self.code_edit),
@@ -252,6 +257,7 @@ class LineSettingsWidget(QWidget):
                 "place (\u201cレジ横のPC\u201d), not a person's name."), group)),
             (None, self.advanced_box),
             (self._api_label, self.api_edit),
+            (self._data_label, self.data_edit),
             (None, self.api_note),
         ]
         for i, (label, field) in enumerate(rows):
@@ -287,7 +293,8 @@ class LineSettingsWidget(QWidget):
             self.check_health()  # say at once whether the address answers
 
     def _show_advanced(self, shown: bool) -> None:
-        for widget in (self._api_label, self.api_edit, self.api_note):
+        for widget in (self._api_label, self.api_edit, self._data_label, self.data_edit,
+                       self.api_note):
             widget.setVisible(shown)
 
     # --- state -----------------------------------------------------------------------------------
@@ -339,7 +346,7 @@ class LineSettingsWidget(QWidget):
         writing = self._writing
         for widget in (self.connect_button, self.unpair_button, self.save_token_button,
                        self.change_token_button, self.relay_edit, self.code_edit,
-                       self.name_edit, self.api_edit, self.token_field):
+                       self.name_edit, self.api_edit, self.data_edit, self.token_field):
             widget.setEnabled(not writing)
         self.health_button.setEnabled(not writing and self._loading == 0)
 
@@ -382,6 +389,8 @@ class LineSettingsWidget(QWidget):
         if info is not None and info.api_base and not self.api_edit.text():
             self.api_edit.setText(info.api_base)
             self.advanced_box.setChecked(True)
+        if info is not None and info.data_base and not self.data_edit.text():
+            self.data_edit.setText(info.data_base)
         self._show_token()
 
     def _show_token(self) -> None:
@@ -484,6 +493,11 @@ class LineSettingsWidget(QWidget):
             return None
         return self.api_edit.text().strip() or None
 
+    def _data_base(self) -> str | None:
+        if not self.advanced_box.isChecked():
+            return None
+        return self.data_edit.text().strip() or None
+
     # --- connect and disconnect ------------------------------------------------------------------
     def connect_relay(self) -> None:
         """接続: pair this book with the relay (token checked with LINE first)."""
@@ -511,10 +525,12 @@ class LineSettingsWidget(QWidget):
         book = self.book
         name = self.name_edit.text().strip() or default_device_name()
         api_base = self._api_base()
+        data_base = self._data_base()
 
         def work() -> Any:
             return connect(book, relay_url=url, pairing_code=code,
-                           access_token=token or None, api_base=api_base, device_name=name)
+                           access_token=token or None, api_base=api_base,
+                           data_base=data_base, device_name=name)
 
         def done(_result: Any) -> None:
             self.code_edit.clear()  # single use: it is spent now
