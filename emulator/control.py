@@ -145,6 +145,14 @@ def routes() -> list[Route]:
         Route(f"{u}/account-link", control(lambda e, r, b: {"event": e.account_link(
             _uid(r), b.get("linkToken"), b.get("nonce"), b.get("result", "ok"))}),
             methods=["POST"]),
+        Route(f"{u}/membership", control(lambda e, r, b: {"event": e.membership(
+            _uid(r), b.get("type", "joined"), b.get("membershipId", 1))}), methods=["POST"]),
+        Route(f"{u}/beacon", control(lambda e, r, b: {"event": e.beacon(
+            _uid(r), b.get("hwid", "d41d8cd98f"), b.get("type", "enter"), b.get("dm"))}),
+            methods=["POST"]),
+        Route(f"{u}/video-play-complete", control(lambda e, r, b: {
+            "event": e.video_play_complete(_uid(r), b.get("trackingId"))}),
+            methods=["POST"]),
         Route(f"{u}/unsend", control(lambda e, r, b: {"event": e.unsend(
             _uid(r), str(b.get("messageId", "")))}), methods=["POST"]),
         Route(f"{u}/inbox", control(lambda e, r, b: {"userId": _uid(r),

@@ -19,6 +19,7 @@ import binascii
 import contextlib
 import copy
 import random
+import re
 import threading
 import time
 from collections import deque
@@ -238,6 +239,8 @@ class Emulator:
         self._retry_keys: dict[str, dict[str, Any]] = {}
         self._narrowcasts: dict[str, dict[str, Any]] = {}
         self._events: deque[dict[str, Any]] = deque(maxlen=100_000)
+        #: Inside in_group(), per thread: where messages come from ({"group_id": …}).
+        self._chat_local = threading.local()
         self._sent: deque[dict[str, Any]] = deque(maxlen=100_000)
         self._worker = DeliveryWorker(
             channel_secret=channel_secret, destination=self.bot_user_id,
@@ -427,11 +430,13 @@ class Emulator:
                     self.clock.now() + self.settings.reply_token_ttl_seconds,
                     record.issued_at + REPLY_TOKEN_HARD_LIMIT_SECONDS)
 
-    def _emit(self, user: User, etype: str, *, reply: bool, **body: Any) -> dict[str, Any]:
+    def _emit(self, user: User, etype: str, *, reply: bool,
+              source: dict[str, Any] | None = None, **body: Any) -> dict[str, Any]:
         now = self.clock.now()
         ms = int(now * 1000)
         event = ev.base_event(etype, user_id=user.user_id, timestamp_ms=ms,
-                              event_id=self._ids.ulid(ms), mode=self.settings.mode)
+                              event_id=self._ids.ulid(ms), mode=self.settings.mode,
+                              source=source)
         # In standby mode another module owns the chat: LINE sends no reply token.
         if reply and self.settings.mode == "active":
             token = self._ids.reply_token()
@@ -529,8 +534,83 @@ class Emulator:
         return message_id, quote, self._ids.mark_as_read_token()
 
     def _emit_message(self, user: User, message: dict[str, Any], read_token: str) -> dict:
+        chat = getattr(self._chat_local, "chat", None)
+        if chat is not None:
+            # A group or room: the message is not in the one-to-one chat, so there is
+            # nothing to mark as read there.
+            message.pop("markAsReadToken", None)
+            return self._emit(user, "message", reply=True, message=message,
+                              source=ev.source_of(user.user_id, **chat))
         self._read_tokens[read_token] = (user.user_id, message["id"])
         return self._emit(user, "message", reply=True, message=message)
+
+    @contextlib.contextmanager
+    def in_group(self, group_id: str | None = None, *,
+                 room_id: str | None = None) -> Iterator[str]:
+        """Messages sent inside the block come from a group (``C…``) or a room (``R…``)
+        the account is in, not from the one-to-one chat: ``source`` is
+        ``{type: group, groupId, userId}`` (or room). Yields the group or room id;
+        leave both out for a new group. The emulator keeps no member lists."""
+        if group_id is not None and room_id is not None:
+            raise ControlError("a message comes from a group or a room, not both")
+        if group_id is None and room_id is None:
+            with self._lock:
+                group_id = "C" + self._ids.hex(32)
+        for value, prefix in ((group_id, "C"), (room_id, "R")):
+            if value is not None and not re.fullmatch(prefix + "[0-9a-f]{32}", value):
+                raise ControlError(f"a {'group' if prefix == 'C' else 'room'} id is "
+                                   f"{prefix} followed by 32 hex digits")
+        # Per thread: another thread's messages (an HTTP request, say) stay one-to-one.
+        previous = getattr(self._chat_local, "chat", None)
+        self._chat_local.chat = {"group_id": group_id} if group_id else {"room_id": room_id}
+        try:
+            yield group_id or room_id  # type: ignore[misc]
+        finally:
+            self._chat_local.chat = previous
+
+    # --- the user side: membership, beacon, video viewing ---
+
+    def membership(self, user_id: str, kind: str = "joined",
+                   membership_id: int = 1) -> dict[str, Any]:
+        """The user joins, leaves or renews one of the account's memberships (paid plans
+        of LINE's membership feature): a ``membership`` event."""
+        if kind not in ("joined", "left", "renewed"):
+            raise ControlError("membership type must be joined, left or renewed")
+        if isinstance(membership_id, bool) or not isinstance(membership_id, int) or \
+                membership_id < 1:
+            raise ControlError("membershipId must be a positive integer")
+        with self._lock:
+            user = self._user(user_id, active=True)
+            return self._emit(user, "membership", reply=True,
+                              membership={"type": kind, "membershipId": membership_id})
+
+    def beacon(self, user_id: str, hwid: str = "d41d8cd98f", kind: str = "enter",
+               dm: str | None = None) -> dict[str, Any]:
+        """The user's phone meets the shop's LINE Beacon: a ``beacon`` event (``enter``,
+        ``banner`` when they tap the beacon banner, ``stay`` while they stay)."""
+        if kind not in ("enter", "banner", "stay"):
+            raise ControlError("beacon type must be enter, banner or stay")
+        if not isinstance(hwid, str) or not re.fullmatch(r"[0-9a-f]{10}", hwid):
+            raise ControlError("hwid must be 10 lowercase hex digits")
+        if dm is not None and (not isinstance(dm, str)
+                               or not re.fullmatch(r"(?:[0-9a-f]{2}){0,13}", dm)):
+            raise ControlError("dm must be up to 13 bytes in hex")
+        with self._lock:
+            user = self._user(user_id, active=True)
+            content: dict[str, Any] = {"hwid": hwid, "type": kind}
+            if dm:
+                content["dm"] = dm
+            return self._emit(user, "beacon", reply=True, beacon=content)
+
+    def video_play_complete(self, user_id: str, tracking_id: str) -> dict[str, Any]:
+        """The user watched a video message the account sent with ``trackingId`` to
+        the end: a ``videoPlayComplete`` event."""
+        if not isinstance(tracking_id, str) or not 1 <= len(tracking_id) <= 100:
+            raise ControlError("trackingId must be 1..100 characters")
+        with self._lock:
+            user = self._user(user_id, active=True)
+            return self._emit(user, "videoPlayComplete", reply=True,
+                              videoPlayComplete={"trackingId": tracking_id})
 
     def send_text(self, user_id: str, text: str, *, emojis: list[dict] | None = None,
                   quoted_message_id: str | None = None) -> dict[str, Any]:
@@ -663,9 +743,14 @@ class Emulator:
             return self._emit_message(user, msg, read)
 
     def send_message(self, user_id: str, spec: dict[str, Any]) -> dict[str, Any]:
-        """Dispatch a control-API message description (``{"type": ..., ...}``)."""
+        """Dispatch a control-API message description (``{"type": ..., ...}``); with
+        ``groupId`` or ``roomId`` it comes from that group or room (see :meth:`in_group`)."""
         if not isinstance(spec, dict):
             raise ControlError("the message must be a JSON object")
+        if spec.get("groupId") is not None or spec.get("roomId") is not None:
+            rest = {k: v for k, v in spec.items() if k not in ("groupId", "roomId")}
+            with self.in_group(spec.get("groupId"), room_id=spec.get("roomId")):
+                return self.send_message(user_id, rest)
         kind = spec.get("type")
         data = None
         if spec.get("contentBase64") is not None:

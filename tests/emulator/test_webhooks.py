@@ -429,3 +429,55 @@ def test_batch_window_gathers_events_made_one_by_one(line: RunningEmulator,
         e.send_text(uid, text)
     e.wait_for_deliveries()
     assert [len(b["events"]) for b in bodies(receiver)] == [3]
+
+
+def test_membership_beacon_video_and_group_events_parse(line: RunningEmulator,
+                                                        receiver: Receiver, http) -> None:
+    from linebot.v3.webhooks import (
+        BeaconEvent,
+        GroupSource,
+        MembershipEvent,
+        RoomSource,
+        VideoPlayCompleteEvent,
+    )
+
+    e = line.emulator
+    uid = e.add_user("Ken", notify=False)
+    e.membership(uid, "joined", 3189)
+    e.beacon(uid, "d41d8cd98f", "banner", dm="1234")
+    e.video_play_complete(uid, "track-1")
+    with e.in_group() as group_id:
+        e.send_text(uid, "in the group")
+    with e.in_group(room_id="R" + "b" * 32):
+        e.send_sticker(uid, "446", "1988")
+    base = f"{line.base_url}/_emulator/users/{uid}"
+    assert http.post(f"{base}/membership", json={"type": "left"}).status_code == 200
+    assert http.post(f"{base}/beacon", json={"type": "stay"}).status_code == 200
+    assert http.post(f"{base}/video-play-complete",
+                     json={"trackingId": "t2"}).status_code == 200
+    assert http.post(f"{base}/messages", json={"type": "text", "text": "x",
+                                               "groupId": group_id}).status_code == 200
+    for path, bad in (("membership", {"type": "maybe"}), ("beacon", {"hwid": "XYZ"}),
+                      ("video-play-complete", {}), ("messages", {"type": "text", "text": "x",
+                                                                 "groupId": "nope"})):
+        assert http.post(f"{base}/{path}", json=bad).status_code == 400, path
+    e.wait_for_deliveries()
+    parsed = receiver.events()
+    assert [type(ev).__name__ for ev in parsed] == [
+        "MembershipEvent", "BeaconEvent", "VideoPlayCompleteEvent", "MessageEvent",
+        "MessageEvent", "MembershipEvent", "BeaconEvent", "VideoPlayCompleteEvent",
+        "MessageEvent"]
+    membership, beacon, video, group_msg, room_msg = parsed[:5]
+    assert isinstance(membership, MembershipEvent) and membership.reply_token
+    assert membership.membership.type == "joined"
+    assert isinstance(beacon, BeaconEvent) and beacon.beacon.type == "banner"
+    assert beacon.beacon.dm == "1234"
+    assert isinstance(video, VideoPlayCompleteEvent)
+    assert video.video_play_complete.tracking_id == "track-1"
+    assert isinstance(group_msg.source, GroupSource)
+    assert (group_msg.source.group_id, group_msg.source.user_id) == (group_id, uid)
+    assert group_msg.message.mark_as_read_token is None
+    assert isinstance(room_msg.source, RoomSource)
+    assert isinstance(parsed[-1].source, GroupSource)
+    # Outside the block, messages are one-to-one again.
+    assert e.send_text(uid, "direct")["source"] == {"type": "user", "userId": uid}
