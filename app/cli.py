@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("unpair", help="disconnect the book from its relay")
     p.add_argument("--force", action="store_true",
                    help="forget the pairing here even if the relay cannot be reached")
+    p = sub.add_parser("import-followers", help="add the LINE friends from before Otokui "
+                       "(verified and premium accounts); resumes an interrupted import")
+    p.add_argument("--rate", type=float, default=None, metavar="N",
+                   help="at most N calls to LINE a second (default 100; LINE allows 2,000)")
     p = sub.add_parser("export-messages", help="export every message as JSON lines")
     p.add_argument("file", type=Path)
     p = sub.add_parser("broadcast", help="send one message to many LINE friends, or "
@@ -351,6 +355,36 @@ def cmd_unpair(args, profile) -> int:
     return 0
 
 
+def cmd_import_followers(args, profile) -> int:
+    from app.line.errors import LineTokenMissingError
+    from app.line.followers import Throttle, import_followers, saved_state
+
+    with open_book(profile) as book:
+        gateway = book.line.gateway()
+        if gateway is None:
+            raise LineTokenMissingError()
+        before = saved_state(book)
+        if before is not None and not before.done:
+            print(f"Resuming the import: {before.seen} friends checked, {before.added} added "
+                  "so far.", file=sys.stderr)
+
+        def show(state) -> None:
+            print(f"import-followers: {state.seen} friends checked, {state.added} added",
+                  file=sys.stderr)
+
+        if args.rate is not None and not 0 < args.rate <= 2000:
+            from app.errors import ValidationError
+
+            raise ValidationError(str(args.rate), message="--rate must be between 0 and "
+                                  "2000 calls a second (LINE's limit).")
+        throttle = Throttle(args.rate) if args.rate else Throttle()
+        with gateway:
+            state = import_followers(book, gateway, progress=show, throttle=throttle)
+    print(f"Imported the LINE friends: {state.added} added, {state.already} already in the "
+          f"book, {state.skipped} no longer friends ({state.seen} checked).")
+    return 0
+
+
 def cmd_export_messages(args, profile) -> int:
     with open_book(profile) as book:
         n = book.messages.export_jsonl(args.file)
@@ -442,6 +476,7 @@ COMMANDS = {
     "sync": cmd_sync,
     "unpair": cmd_unpair,
     "export-messages": cmd_export_messages,
+    "import-followers": cmd_import_followers,
     "broadcast": cmd_broadcast,
 }
 

@@ -21,6 +21,9 @@ from typing import Any
 from app.line.errors import (
     LineContentGoneError,
     LineContentNotReadyError,
+    LineFollowersUnavailableError,
+    LineForbiddenError,
+    LineRateLimitedError,
     LineTokenRejectedError,
     LineUnavailableError,
 )
@@ -94,6 +97,10 @@ class LineGateway:
             status = exc.status or 0
             if status == 401:
                 raise LineTokenRejectedError() from None
+            if status == 403:
+                raise LineForbiddenError(f"HTTP {status}") from None
+            if status == 429:
+                raise LineRateLimitedError(f"HTTP {status}") from None
             if status in (404, 410):
                 raise LineContentGoneError(f"HTTP {status}") from None
             raise LineUnavailableError(f"HTTP {status}") from None
@@ -123,6 +130,21 @@ class LineGateway:
             raise LineUnavailableError(f"HTTP {response.status_code}")
         headers = response.headers or {}
         return Content(bytes(response.data), headers.get("content-type"))
+
+    def followers(self, start: str | None = None,
+                  limit: int = 1000) -> tuple[list[str], str | None]:
+        """One page of the friends' user ids (``GET /v2/bot/followers/ids``) and the
+        ``next`` cursor (None on the last page).
+
+        :class:`LineFollowersUnavailableError` for accounts LINE does not give the list
+        (neither verified nor premium: 403).
+        """
+        try:
+            page = self._call(self._api.get_followers, start=start, limit=limit,
+                              _request_timeout=API_TIMEOUT)
+        except LineForbiddenError:
+            raise LineFollowersUnavailableError() from None
+        return list(page.user_ids or []), page.next or None
 
     def check_token(self) -> str:
         """Ask LINE who the token belongs to (the bot's basic id); raises if refused."""
