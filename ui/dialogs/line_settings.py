@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -47,13 +48,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import OtokuiError, ValidationError
-from app.line.errors import LineTokenRejectedError
+from app.line.errors import LineFollowersUnavailableError, LineTokenRejectedError
+from app.line.followers import ImportState, saved_state
 from app.sync.errors import PairingRefusedError, RelayUnreachableError, RelayUrlError
 from app.sync.pairing import default_device_name
 from ui.dialogs.background import run_then
 from ui.dialogs.passphrase import ERROR, GOOD, HINT, PasswordField, message_label, set_message
 from ui.errors import show_error, translate_error
 from ui.formatting import format_datetime
+from ui.worker import BackgroundOp, Progress, run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -92,6 +95,9 @@ class LineSettingsWidget(QWidget):
         self.status_group = self._build_status()
         self.token_group = self._build_token()
         self.connect_group = self._build_connect()
+        self.followers_group = self._build_followers()
+        self._import_op: BackgroundOp | None = None
+        self._import_cancelled = False
         self.message = message_label(self)
         self.message.setObjectName("lineMessage")
         # In a scroll area: before pairing the tab holds more (the form and its notes) than
@@ -102,7 +108,8 @@ class LineSettingsWidget(QWidget):
         inner = QVBoxLayout(page)
         inner.setContentsMargins(12, 12, 12, 12)
         inner.setSpacing(10)
-        for part in (self.status_group, self.token_group, self.connect_group, self.message):
+        for part in (self.status_group, self.token_group, self.connect_group,
+                     self.followers_group, self.message):
             part.setParent(page)
             inner.addWidget(part)
         inner.addStretch(1)
@@ -278,6 +285,41 @@ class LineSettingsWidget(QWidget):
         QWidget.setTabOrder(self.code_edit, self.name_edit)
         return group
 
+    def _build_followers(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Friends from before Otokui"), self)
+        group.setObjectName("followersGroup")
+        self.followers_note = _note(self.tr(
+            "Verified and premium LINE accounts can bring in all their existing friends "
+            "at once, with their LINE names and pictures. Other accounts do not get the "
+            "list of friends from LINE: there, each friend joins the customer book when "
+            "they write to the shop or add it as a friend."), group)
+        self.import_button = QPushButton(self.tr("Import friends"), group)
+        self.import_button.setObjectName("importFollowers")
+        self.import_button.clicked.connect(self.import_followers)
+        self.cancel_import_button = QPushButton(self.tr("Stop"), group)
+        self.cancel_import_button.setObjectName("cancelImport")
+        self.cancel_import_button.clicked.connect(self.cancel_import)
+        self.cancel_import_button.setVisible(False)
+        self.import_progress = QProgressBar(group)
+        self.import_progress.setObjectName("importProgress")
+        self.import_progress.setRange(0, 0)  # LINE does not say how many there are
+        self.import_progress.setTextVisible(False)
+        self.import_progress.setVisible(False)
+        self.import_status = QLabel(group)
+        self.import_status.setObjectName("importStatus")
+        self.import_status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.import_progress, 1)
+        row.addStretch(0)
+        row.addWidget(self.cancel_import_button)
+        row.addWidget(self.import_button)
+        box = QVBoxLayout(group)
+        box.setSpacing(8)
+        box.addWidget(self.followers_note)
+        box.addLayout(row)
+        box.addWidget(self.import_status)
+        return group
+
     def _say(self, text: str, kind: str = HINT) -> None:
         """A line under the tab's parts (kept in view: the tab may be scrolled)."""
         set_message(self.message, text, kind)
@@ -301,7 +343,12 @@ class LineSettingsWidget(QWidget):
     @property
     def busy(self) -> bool:
         """Whether a change to the book (connect, unpair, a new token) is under way."""
-        return self._writing
+        return self._writing or self.importing
+
+    @property
+    def importing(self) -> bool:
+        """Whether friends are being imported from LINE now."""
+        return self._import_op is not None and self._import_op.running
 
     @property
     def loading(self) -> bool:
@@ -349,20 +396,28 @@ class LineSettingsWidget(QWidget):
                        self.name_edit, self.api_edit, self.data_edit, self.token_field):
             widget.setEnabled(not writing)
         self.health_button.setEnabled(not writing and self._loading == 0)
+        # Disconnecting mid-import would pull the token from under it.
+        self.unpair_button.setEnabled(not writing and not self.importing)
 
     # --- reading ---------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Read the connection details (the masked token may ask the keyring), then health."""
         book = self.book
 
-        def loaded(info: ConnectionInfo) -> None:
+        def read() -> tuple[ConnectionInfo, ImportState | None]:
+            return book.line.info(), saved_state(book)
+
+        def loaded(result: tuple[ConnectionInfo, ImportState | None]) -> None:
+            info, state = result
             self._show_info(info)
+            if not self.importing:
+                self._show_import_state(state)
             self.check_health()
 
         def failed(exc: BaseException) -> None:
             show_error(self, exc)
 
-        self._background(book.line.info, loaded, failed)
+        self._background(read, loaded, failed)
 
     def _show_info(self, info: ConnectionInfo | None) -> None:
         self.info = info
@@ -378,6 +433,7 @@ class LineSettingsWidget(QWidget):
                 "Not connected yet. Enter the channel access token, the relay's address and "
                 "a pairing code below, then press Connect."))
         self.details.setVisible(paired)
+        self.followers_group.setVisible(info is not None and bool(info.token_masked))
         self.unpair_button.setVisible(paired)
         self.connect_group.setVisible(info is not None and not paired)
         if info is not None and paired:
@@ -570,6 +626,94 @@ class LineSettingsWidget(QWidget):
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
             self._unpair(forget_if_unreachable=False)
+
+    # --- friends from before Otokui --------------------------------------------------------------
+    def _show_import_state(self, state: ImportState | None) -> None:
+        if state is None:
+            self.import_status.setText("")
+        elif state.done:
+            self.import_status.setText(self.tr(
+                "Last import: %1 friend(s) added, %2 already in the customer book.").replace(
+                "%1", f"{state.added:,}").replace("%2", f"{state.already:,}"))
+        else:
+            self.import_status.setText(self.tr(
+                "An import was interrupted after %1 friend(s); Import friends goes on from "
+                "there.").replace("%1", f"{state.seen:,}"))
+        self.import_button.setText(self.tr("Continue importing") if state is not None
+                                   and not state.done else self.tr("Import friends"))
+
+    def import_followers(self) -> None:
+        """友だちを取り込む: the account's existing friends into the book, in the background."""
+        if self.importing or self._writing:
+            return
+        from app.line.followers import import_followers
+
+        book = self.book
+
+        def work(progress: Progress) -> ImportState:
+            gateway = book.line.gateway()
+            if gateway is None:
+                from app.line.errors import LineTokenMissingError
+
+                raise LineTokenMissingError()
+            with gateway:
+                return import_followers(
+                    # (done, total) carries (friends checked, friends added) here.
+                    book, gateway, progress=lambda st: progress(st.seen, st.added),
+                    cancelled=progress.cancelled)
+
+        def advanced(seen: int, added: int) -> None:
+            if shiboken6.isValid(self):
+                self.import_status.setText(self.tr(
+                    "Importing… %1 friend(s) checked, %2 added").replace(
+                    "%1", f"{seen:,}").replace("%2", f"{added:,}"))
+
+        def done(state: ImportState) -> None:
+            self._show_import_state(state)
+            self.import_status.setText(self.tr(
+                "Done: %1 friend(s) added, %2 already in the customer book, %3 no longer "
+                "friends.").replace("%1", f"{state.added:,}").replace(
+                "%2", f"{state.already:,}").replace("%3", f"{state.skipped:,}"))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, LineFollowersUnavailableError):
+                message, advice = translate_error(exc)
+                self.import_status.setText(f"{message}\n{advice}")
+                self.import_status.setStyleSheet("color: #8A5300;")
+                return
+            show_error(self, exc)
+            self.refresh()  # shows how far it got: the next press goes on from there
+
+        def finished() -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.import_progress.setVisible(False)
+            self.cancel_import_button.setVisible(False)
+            self.import_button.setVisible(True)
+            self._update_enabled()
+            if self._import_cancelled:
+                self._import_cancelled = False
+                self.import_status.setText(self.tr(
+                    "Stopped. Nothing is lost: Import friends goes on from there."))
+                self.import_button.setText(self.tr("Continue importing"))
+
+        self.import_status.setStyleSheet("")
+        self.import_status.setText(self.tr("Asking LINE for the list of friends…"))
+        self.import_progress.setVisible(True)
+        self.cancel_import_button.setVisible(True)
+        self.import_button.setVisible(False)
+        op = run_in_background(self, work, on_success=done, on_failure=failed)
+        op.progressed.connect(advanced)
+        op.finished.connect(finished)
+        self.destroyed.connect(op.cancel)  # the settings closed: stop after this call
+        self._import_op = op
+        self._update_enabled()
+
+    def cancel_import(self) -> None:
+        if self.importing and self._import_op is not None:
+            self._import_cancelled = True
+            self.import_status.setText(self.tr("Stopping…"))
+            self._import_op.cancel()
 
     def _unpair(self, *, forget_if_unreachable: bool) -> None:
         from app.sync.pairing import unpair
