@@ -816,11 +816,15 @@ class Emulator:
                               link={"result": result, "nonce": nonce})
 
     def unsend(self, user_id: str, message_id: str) -> dict[str, Any]:
-        """The user unsends a message: an ``unsend`` event; its content is gone."""
+        """The user unsends a message: an ``unsend`` event; its content is gone. Inside
+        :meth:`in_group`, the event comes from that group or room."""
+        chat = getattr(self._chat_local, "chat", None)
         with self._lock:
             user = self._user(user_id, active=True)
             self._contents.pop(message_id, None)
-            return self._emit(user, "unsend", reply=False, unsend={"messageId": message_id})
+            source = ev.source_of(user.user_id, **chat) if chat else None
+            return self._emit(user, "unsend", reply=False, source=source,
+                              unsend={"messageId": message_id})
 
     # --- the Messaging API ---
 

@@ -644,9 +644,15 @@ class _Run:
         etype = etype if isinstance(etype, str) else ""
         uid = _user_id(event)
         ts = _timestamp(event)
-        if etype == "message" and ts is not None and (chat := _chat_of(event)) is not None:
-            self._on_chat_message(e, chat, ts)
-            return
+        chat = _chat_of(event)
+        if chat is not None and ts is not None:
+            if etype == "message":
+                self._on_chat_message(e, chat, ts)
+                return
+            if etype in ("unsend", "messageEdited"):
+                # Taking back or editing a group message: it may be in a conversation.
+                getattr(self, "_on_" + etype)(e, _sender_id(event) or "", ts)
+                return
         if etype not in APPLIED_TYPES or uid is None:
             self._record(e, KEPT, customer_id=self._existing_customer(uid))
             return

@@ -172,3 +172,27 @@ def test_content_is_fetched_from_the_data_host(connected: Connected) -> None:
             pytest.raises(LineContentGoneError):
         gw.content(mid)
     assert connected.book.line.data_base == line.data_url
+
+
+def test_a_group_message_taken_back_leaves_the_conversation(connected: Connected) -> None:
+    book, e = connected.book, connected.emulator
+    uid = e.add_user("森 さくら")
+    e.advance_clock(1)
+    with e.in_group() as group_id:
+        photo = e.send_image(uid)
+        e.advance_clock(1)
+        e.send_text(uid, "残るメッセージ")
+    e.wait_for_deliveries(10)
+    fast_worker(book).run_once()
+    cid = book.customers.by_line_user_id(uid)
+    assert book.messages.messages(cid)[1].attachment_id is not None
+    e.advance_clock(1)
+    with e.in_group(group_id):
+        gone = e.unsend(uid, photo["message"]["id"])
+    assert gone["source"]["type"] == "group"
+    e.wait_for_deliveries(10)
+    report = fast_worker(book).run_once()
+    assert (report.applied, report.failed) == (1, 0)
+    _follow, img, text = book.messages.messages(cid)
+    assert img.unsent and img.attachment_id is None and text.text == "残るメッセージ"
+    assert _blob_count(book) == 0
