@@ -5,13 +5,14 @@ Events go out as POSTs ``{"destination": bot user id, "events": [event, ...]}`` 
 only queue events; one worker thread per emulator sends them, so a slow or dead webhook
 receiver never blocks the Messaging API side.
 
-Like LINE, one POST may carry several events: the worker takes every event that is due
-when it sends (up to ``webhook_batch_size``), after waiting ``webhook_batch_window_seconds``
-for more if that is set. Which events happen to be queued together depends on thread
-timing; :meth:`DeliveryWorker.hold` / :meth:`DeliveryWorker.release` (``Emulator.together()``)
-make it deterministic: the events made between them are queued at once and go out in
-the same POST (split by the batch size). A batch never carries the same event twice (a
-``duplicates`` copy goes in a POST of its own).
+Like LINE, one POST may carry several events that happen together: the events made
+between :meth:`DeliveryWorker.hold` and :meth:`DeliveryWorker.release`
+(``Emulator.together()``) go out in the same POST (split by ``webhook_batch_size``),
+deterministically. Other events go one per POST, so tests that count deliveries stay
+deterministic, unless ``webhook_batch_window_seconds`` is set: then the worker waits
+that long (real time) after an event is due and sends every due event together. A
+batch never carries the same event twice (a ``duplicates`` copy goes in a POST of its
+own); a failed batch is redelivered whole.
 
 Switches (read at delivery time, see :class:`emulator.state.Settings`):
 
@@ -81,6 +82,8 @@ class _Item:
     seq: int
     event: dict[str, Any] = field(compare=False)
     attempt: int = field(default=0, compare=False)
+    #: Events made together (one together() block) share a group and a POST.
+    group: int | None = field(default=None, compare=False)
 
 
 class DeliveryWorker:
@@ -104,6 +107,7 @@ class DeliveryWorker:
         self._together_depth = 0
         self._in_flight = 0
         self._seq = itertools.count()
+        self._groups = itertools.count(1)
         self._stopped = False
         self.log: deque[dict[str, Any]] = deque(maxlen=log_size)
         # Made on first use, on the worker thread: building its TLS context takes tens of
@@ -160,12 +164,14 @@ class DeliveryWorker:
                 self._release_held()
         else:
             now = time.monotonic()
+            group = next(self._groups)
             for ev in held:
-                self._push(ev, 0, now)
+                self._push(ev, 0, now, group)
         self._cond.notify_all()
 
-    def _push(self, event: dict[str, Any], attempt: int, due: float) -> None:
-        heapq.heappush(self._queue, _Item(due, next(self._seq), event, attempt))
+    def _push(self, event: dict[str, Any], attempt: int, due: float,
+              group: int | None = None) -> None:
+        heapq.heappush(self._queue, _Item(due, next(self._seq), event, attempt, group))
 
     def _release_held(self) -> None:
         held, self._held, self._hold_deadline = self._held, [], None
@@ -229,18 +235,24 @@ class DeliveryWorker:
 
     # --- the worker ---
 
-    def _take_batch(self, now: float, size: int) -> list[_Item]:
-        """The due items, oldest first, up to ``size``, never one event twice.
-        Called with the lock held and at least one item due."""
+    def _take_batch(self, now: float, size: int, *, any_due: bool) -> list[_Item]:
+        """The due items, oldest first, up to ``size``, never one event twice: with
+        ``any_due`` (a batch window is set) whatever is due, else those made together
+        with the first one (its group). Called with the lock held, one item due at least.
+        """
         batch: list[_Item] = []
         ids: set[Any] = set()
         skipped: list[_Item] = []
+        group: int | None = None
         while self._queue and self._queue[0].due <= now and len(batch) < size:
+            if batch and not any_due and (group is None or self._queue[0].group != group):
+                break  # not made together with the first (a group's items are adjacent)
             item = heapq.heappop(self._queue)
             key = item.event.get("webhookEventId")
             if key in ids:
                 skipped.append(item)  # a duplicates copy: its own POST, later
                 continue
+            group = item.group
             ids.add(key)
             batch.append(item)
         for item in skipped:
@@ -274,7 +286,7 @@ class DeliveryWorker:
                         self._cond.wait(timeout=window_end - now)
                         continue
                 window_end = None
-                batch = self._take_batch(now, size)
+                batch = self._take_batch(now, size, any_due=s.batch_window_seconds > 0)
                 self._in_flight += len(batch)
             retries: list[_Item] = []
             try:
@@ -334,7 +346,8 @@ class DeliveryWorker:
         log.info("webhook delivery of %d event(s) failed (status %s, %s), attempt %d",
                  len(batch), status, error or "-", attempt)
         due = time.monotonic() + s.redelivery_delay_seconds
-        return [_Item(due, next(self._seq), item.event, item.attempt + 1) for item in batch
+        return [_Item(due, next(self._seq), item.event, item.attempt + 1, item.group)
+                for item in batch
                 if s.redelivery and item.attempt < s.redelivery_max_attempts]
 
     def close(self) -> None:
