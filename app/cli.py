@@ -23,7 +23,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.errors import (
@@ -86,8 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("connect", help="connect the book to LINE through the shop's relay")
     p.add_argument("--relay", required=True, metavar="URL", help="the relay's https address")
     p.add_argument("--code", required=True, help="pairing code from `python -m relay pair`")
-    p.add_argument("--api-base", metavar="URL", help="one base URL for every LINE API call "
-                   "(the emulator); default: LINE's own hosts")
+    p.add_argument("--api-base", metavar="URL", help="base URL of the Messaging API "
+                   "(the emulator); default: LINE's own https://api.line.me")
+    p.add_argument("--data-base", metavar="URL", help="base URL of message content "
+                   "(the emulator's content port); default: LINE's https://api-data.line.me, "
+                   "or the --api-base when only that is given")
     p.add_argument("--name", help="this computer's name on the relay")
     p.add_argument("--set-webhook", action="store_true",
                    help="as the connection wizard: give the relay the channel secret, set "
@@ -98,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("unpair", help="disconnect the book from its relay")
     p.add_argument("--force", action="store_true",
                    help="forget the pairing here even if the relay cannot be reached")
+    p = sub.add_parser("import-followers", help="add the LINE friends from before Otokui "
+                       "(verified and premium accounts); resumes an interrupted import")
+    p.add_argument("--rate", type=float, default=None, metavar="N",
+                   help="at most N calls to LINE a second (default 100; LINE allows 2,000)")
     p = sub.add_parser("export-messages", help="export every message as JSON lines")
     p.add_argument("file", type=Path)
     p = sub.add_parser("broadcast", help="send one message to many LINE friends, or "
@@ -331,7 +338,8 @@ def cmd_connect(args: argparse.Namespace, profile: Profile) -> int:
                       "console (Messaging API tab, Webhook settings).")
             return 0
         result = connect(book, relay_url=args.relay, pairing_code=args.code,
-                         access_token=token, api_base=args.api_base, device_name=args.name,
+                         access_token=token, api_base=args.api_base,
+                         data_base=args.data_base, device_name=args.name,
                          channel_secret=secret)
         where = "the OS keyring" if result.token_store == TOKEN_IN_KEYRING \
             else "the encrypted book"
@@ -401,6 +409,36 @@ def cmd_unpair(args: argparse.Namespace, profile: Profile) -> int:
     with open_book(profile) as book:
         unpair(book, forget_if_unreachable=args.force)
     print("Disconnected from the relay. The messages already in the book stay.")
+    return 0
+
+
+def cmd_import_followers(args: argparse.Namespace, profile: Profile) -> int:
+    from app.line.errors import LineTokenMissingError
+    from app.line.followers import Throttle, import_followers, saved_state
+
+    with open_book(profile) as book:
+        gateway = book.line.gateway()
+        if gateway is None:
+            raise LineTokenMissingError()
+        before = saved_state(book)
+        if before is not None and not before.done:
+            print(f"Resuming the import: {before.seen} friends checked, {before.added} added "
+                  "so far.", file=sys.stderr)
+
+        def show(state: Any) -> None:
+            print(f"import-followers: {state.seen} friends checked, {state.added} added",
+                  file=sys.stderr)
+
+        if args.rate is not None and not 0 < args.rate <= 2000:
+            from app.errors import ValidationError
+
+            raise ValidationError(str(args.rate), message="--rate must be between 0 and "
+                                  "2000 calls a second (LINE's limit).")
+        throttle = Throttle(args.rate) if args.rate else Throttle()
+        with gateway:
+            state = import_followers(book, gateway, progress=show, throttle=throttle)
+    print(f"Imported the LINE friends: {state.added} added, {state.already} already in the "
+          f"book, {state.skipped} no longer friends ({state.seen} checked).")
     return 0
 
 
@@ -501,6 +539,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "sync": cmd_sync,
     "unpair": cmd_unpair,
     "export-messages": cmd_export_messages,
+    "import-followers": cmd_import_followers,
     "broadcast": cmd_broadcast,
     "form": cmd_form,
 }

@@ -228,7 +228,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
                              seed=seed, bot_display_name=SHOP_NAME)
         book = Profile(root / "profile").create(passphrase=passphrase)
         connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-                access_token=access_token, api_base=line.base_url,
+                access_token=access_token, api_base=line.base_url, data_base=line.data_url,
                 device_name="Otokui demo", use_keyring=False, check_token=False,
                 channel_secret=channel_secret)
     except BaseException:

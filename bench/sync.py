@@ -156,8 +156,8 @@ def one_round(folder: Path, events: list[dict[str, Any]], line: Any) -> dict[str
     try:
         synced = Profile(folder / "synced").create(passphrase=PASSPHRASE)
         connect(synced, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-                access_token=e.access_token, api_base=line.base_url, check_token=False,
-                channel_secret=secret)
+                access_token=e.access_token, api_base=line.base_url,
+                data_base=line.data_url, check_token=False, channel_secret=secret)
         relay.preload(secret, e.bot_user_id, events)
         depth = relay.queue_depth()
         deliveries = -(-len(events) // 100)  # one sealed item per webhook of 100 events
@@ -177,7 +177,7 @@ def one_round(folder: Path, events: list[dict[str, Any]], line: Any) -> dict[str
         relay.stop()
 
     direct = Profile(folder / "direct").create(passphrase=PASSPHRASE)
-    gateway = LineGateway(e.access_token, api_base=line.base_url)
+    gateway = LineGateway(e.access_token, api_base=line.base_url, data_base=line.data_url)
     applier = EventApplier(direct, gateway)
     plain = [{**ev, "destination": e.bot_user_id} for ev in events]
     start, cpu = time.perf_counter(), time.process_time()

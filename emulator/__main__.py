@@ -26,6 +26,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="A local LINE Platform emulator (Messaging API + signed webhooks).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True, help="0 picks a free port")
+    parser.add_argument("--data-port", type=int, default=0,
+                        help="port of the data host (message content, api-data.line.me at "
+                             "LINE); default 0 picks a free port")
     parser.add_argument("--channel-secret", required=True)
     parser.add_argument("--access-token", required=True)
     parser.add_argument("--webhook-url", default=None,
@@ -36,6 +39,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--bot-name", default="Otokui Demo Shop")
     parser.add_argument("--redelivery", action="store_true",
                         help="retry failed webhook deliveries with isRedelivery: true")
+    parser.add_argument("--unverified", action="store_true",
+                        help="an unverified account: followers ids answers 403")
+    parser.add_argument("--webhook-batch-size", type=int, default=10,
+                        help="most events in one webhook POST (default 10)")
     parser.add_argument("--log-level", default="info",
                         choices=["debug", "info", "warning", "error"])
     return parser.parse_args(argv)
@@ -47,24 +54,34 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     emulator = Emulator(args.channel_secret, args.access_token, args.webhook_url,
                         seed=args.seed, quota=args.quota, bot_display_name=args.bot_name,
-                        redelivery=args.redelivery)
-    try:
-        sock = bind(args.host, args.port)
-    except OSError as exc:
-        print(f"cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
-        emulator.close()
-        return 2
+                        redelivery=args.redelivery, followers_api=not args.unverified,
+                        webhook_batch_size=max(1, args.webhook_batch_size))
+    sockets = []
+    for port in (args.port, args.data_port):
+        try:
+            sockets.append(bind(args.host, port))
+        except OSError as exc:
+            print(f"cannot listen on {args.host}:{port}: {exc.strerror}", file=sys.stderr)
+            for sock in sockets:
+                sock.close()
+            emulator.close()
+            return 2
+    sock, data_sock = sockets
     host, port = sock.getsockname()[:2]
-    # Printed (not logged) so scripts can read the port; never the secret or token.
-    print(f"LINE emulator listening on http://{host}:{port}", flush=True)
+    data_port = data_sock.getsockname()[1]
+    # Printed (not logged) so scripts can read the ports; never the secret or token.
+    print(f"LINE emulator listening on http://{host}:{port} "
+          f"(content: http://{host}:{data_port})", flush=True)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the
     # handler found at start. Quiet handlers make that a clean exit (status 0).
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: None)
     try:
-        make_server(emulator, log_level=args.log_level).run(sockets=[sock])
+        make_server(emulator, log_level=args.log_level,
+                    data_port=data_port).run(sockets=[sock, data_sock])
     finally:
         sock.close()
+        data_sock.close()
         emulator.close()
     return 0
 

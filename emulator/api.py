@@ -169,7 +169,22 @@ def _content(part: str) -> Handler:
     return handler
 
 
+def data_routes() -> list[Route]:
+    """The paths of LINE's data host (``api-data.line.me``): message content. LINE serves
+    them only there, so the emulator does too (see :mod:`emulator.server`)."""
+    p = "/v2/bot"
+    return [
+        Route(f"{p}/message/{{messageId}}/content",
+              endpoint("content", _content("content")), methods=["GET"]),
+        Route(f"{p}/message/{{messageId}}/content/preview",
+              endpoint("content_preview", _content("preview")), methods=["GET"]),
+        Route(f"{p}/message/{{messageId}}/content/transcoding",
+              endpoint("content_transcoding", _content("transcoding")), methods=["GET"]),
+    ]
+
+
 def routes() -> list[Route]:
+    """The paths of LINE's API host (``api.line.me``)."""
     p = "/v2/bot"
     return [
         Route(f"{p}/message/reply", endpoint("reply", _send("reply"), json_body=True),
@@ -190,12 +205,6 @@ def routes() -> list[Route]:
               methods=["GET"]),
         Route(f"{p}/message/quota/consumption", endpoint(
             "quota_consumption", lambda e, r, _: e.api_quota_consumption()), methods=["GET"]),
-        Route(f"{p}/message/{{messageId}}/content",
-              endpoint("content", _content("content")), methods=["GET"]),
-        Route(f"{p}/message/{{messageId}}/content/preview",
-              endpoint("content_preview", _content("preview")), methods=["GET"]),
-        Route(f"{p}/message/{{messageId}}/content/transcoding",
-              endpoint("content_transcoding", _content("transcoding")), methods=["GET"]),
         Route(f"{p}/profile/{{userId}}", endpoint(
             "profile", lambda e, r, _: e.api_profile(r.path_params["userId"])),
             methods=["GET"]),

@@ -108,12 +108,6 @@ def _faults(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
 
 def _settings(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
     if r.method == "POST":
-        body = dict(body)
-        limits = body.pop("rate_limits", None)
-        if limits is not None:
-            if not isinstance(limits, dict):
-                raise ControlError("rate_limits must be an object")
-            e.configure_rate_limits(limits)
         e.configure(**body)
     return e.settings_dict()
 
@@ -136,6 +130,16 @@ def _info(e: Emulator, r: Request, body: dict[str, Any]) -> Any:
             "webhookUrlSet": e.settings.webhook_url is not None}
 
 
+def _hold(e: Emulator, _r: Request, _b: Any) -> dict[str, Any]:
+    e.hold_webhooks()
+    return {"holding": True}
+
+
+def _release(e: Emulator, _r: Request, _b: Any) -> dict[str, Any]:
+    e.release_webhooks()
+    return {"holding": False}
+
+
 def routes() -> list[Route]:
     p = "/_emulator"
     u = p + "/users/{userId}"
@@ -154,6 +158,14 @@ def routes() -> list[Route]:
         Route(f"{u}/account-link", control(lambda e, r, b: {"event": e.account_link(
             _uid(r), b.get("linkToken"), b.get("nonce"), b.get("result", "ok"))}),
             methods=["POST"]),
+        Route(f"{u}/membership", control(lambda e, r, b: {"event": e.membership(
+            _uid(r), b.get("type", "joined"), b.get("membershipId", 1))}), methods=["POST"]),
+        Route(f"{u}/beacon", control(lambda e, r, b: {"event": e.beacon(
+            _uid(r), b.get("hwid", "d41d8cd98f"), b.get("type", "enter"), b.get("dm"))}),
+            methods=["POST"]),
+        Route(f"{u}/video-play-complete", control(lambda e, r, b: {
+            "event": e.video_play_complete(_uid(r), b.get("trackingId"))}),
+            methods=["POST"]),
         Route(f"{u}/unsend", control(lambda e, r, b: {"event": e.unsend(
             _uid(r), str(b.get("messageId", "")))}), methods=["POST"]),
         Route(f"{u}/inbox", control(lambda e, r, b: {"userId": _uid(r),
@@ -168,6 +180,8 @@ def routes() -> list[Route]:
         Route(f"{p}/faults", control(_faults), methods=["GET", "POST", "DELETE"]),
         Route(f"{p}/settings", control(_settings), methods=["GET", "POST"]),
         Route(f"{p}/webhooks/wait", control(_wait), methods=["POST"]),
+        Route(f"{p}/webhooks/hold", control(_hold), methods=["POST"]),
+        Route(f"{p}/webhooks/release", control(_release), methods=["POST"]),
         Route(f"{p}/webhooks/verify", control(lambda e, r, b: e.verify_webhook()),
               methods=["POST"]),
         Route(f"{p}/webhooks/deliveries",

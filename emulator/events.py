@@ -12,13 +12,23 @@ from __future__ import annotations
 from typing import Any
 
 
+def source_of(user_id: str, *, group_id: str | None = None,
+              room_id: str | None = None) -> dict[str, Any]:
+    """``source``: the user's one-to-one chat, or a group or room they wrote in."""
+    if group_id is not None:
+        return {"type": "group", "groupId": group_id, "userId": user_id}
+    if room_id is not None:
+        return {"type": "room", "roomId": room_id, "userId": user_id}
+    return {"type": "user", "userId": user_id}
+
+
 def base_event(etype: str, *, user_id: str, timestamp_ms: int, event_id: str,
-               mode: str) -> dict[str, Any]:
+               mode: str, source: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "type": etype,
         "mode": mode,
         "timestamp": timestamp_ms,
-        "source": {"type": "user", "userId": user_id},
+        "source": source or source_of(user_id),
         "webhookEventId": event_id,
         "deliveryContext": {"isRedelivery": False},
     }

@@ -69,10 +69,13 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def configure(self, limits: Mapping[str, object]) -> None:
+        """Change the named groups; all are checked first, so a bad one changes nothing."""
+        parsed: dict[str, tuple[int, float] | None] = {}
         for group, value in limits.items():
             if group not in DEFAULT_RATE_LIMITS:
                 raise ValueError(f"unknown rate-limit group {group!r}")
-            self._limits[group] = parse_limit(value)
+            parsed[group] = parse_limit(value)
+        self._limits.update(parsed)
 
     def limits(self) -> dict[str, list[float] | None]:
         return {g: (list(v) if v else None) for g, v in self._limits.items()}

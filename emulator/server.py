@@ -1,8 +1,11 @@
 """The emulator's HTTP server: Starlette on uvicorn, in a thread or as a program.
 
-One server serves both LINE hosts' paths (``api.line.me`` and ``api-data.line.me``):
-the SDK's ``Configuration(host=...)`` sends every call, content included, to one base
-URL. ``/_emulator/...`` is the control API (see :mod:`emulator.control`).
+LINE has two hosts: ``api.line.me`` (the Messaging API) and ``api-data.line.me``
+(message content). The emulator keeps them apart as LINE does: one uvicorn server
+listens on two sockets, and the socket a request came in on decides which set of paths
+answers. Content asked of the API host is 404, as at LINE; a client that sends every
+call to one base URL finds out here, not in production. ``/_emulator/...`` (the control
+API, see :mod:`emulator.control`) is on the API host's port.
 """
 
 from __future__ import annotations
@@ -35,11 +38,36 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(emulator: Emulator) -> Starlette:
+    """The API host's app: the Messaging API paths and the control API."""
     app = Starlette(routes=api.routes() + control.routes() + login.routes(),
                     exception_handlers={404: _http_error, 405: _http_error})
     app.state.emulator = emulator
     app.state.uvicorn_server = None
     return app
+
+
+def create_data_app(emulator: Emulator) -> Starlette:
+    """The data host's app (``api-data.line.me``): message content only."""
+    app = Starlette(routes=api.data_routes(),
+                    exception_handlers={404: _http_error, 405: _http_error})
+    app.state.emulator = emulator
+    app.state.uvicorn_server = None
+    return app
+
+
+class HostSplit:
+    """An ASGI app answering with the data host's app on ``data_ports`` and with the API
+    host's app on every other port (the server's own port is in ``scope["server"]``)."""
+
+    def __init__(self, api_app: Starlette, data_app: Starlette) -> None:
+        self.api_app = api_app
+        self.data_app = data_app
+        self.data_ports: set[int] = set()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        server = scope.get("server") or (None, None)
+        app = self.data_app if server[1] in self.data_ports else self.api_app
+        await app(scope, receive, send)
 
 
 class _Server(uvicorn.Server):
@@ -66,13 +94,19 @@ class _Server(uvicorn.Server):
                 loop.call_soon_threadsafe(wake.set)
 
 
-def make_server(emulator: Emulator, *, log_level: str = "warning") -> _Server:
-    app = create_app(emulator)
+def make_server(emulator: Emulator, *, log_level: str = "warning",
+                data_port: int | None = None) -> _Server:
+    """A server for both hosts: requests to ``data_port`` get the data host's paths.
+    Run it with ``sockets=[api_socket, data_socket]``."""
+    split = HostSplit(create_app(emulator), create_data_app(emulator))
+    if data_port is not None:
+        split.data_ports.add(data_port)
     # No access log: request paths carry LINE user ids, which must never be logged.
-    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off",
+    config = uvicorn.Config(split, log_level=log_level, access_log=False, lifespan="off",
                             timeout_graceful_shutdown=2)
     server = _Server(config)
-    app.state.uvicorn_server = server  # lets injected faults drop a connection
+    for app in (split.api_app, split.data_app):
+        app.state.uvicorn_server = server  # lets injected faults drop a connection
     return server
 
 
@@ -92,22 +126,29 @@ class RunningEmulator:
     """An emulator served on a background thread. Use as a context manager or call stop()."""
 
     def __init__(self, emulator: Emulator, server: _Server, sock: socket.socket,
-                 thread: threading.Thread, *, owns_emulator: bool) -> None:
+                 thread: threading.Thread, *, owns_emulator: bool,
+                 data_sock: socket.socket) -> None:
         self.emulator = emulator
         self._server = server
         self._sock = sock
+        self._data_sock = data_sock
         self._thread = thread
         self._owns_emulator = owns_emulator
         host, port = sock.getsockname()[:2]
         self.host: str = host
         self.port: int = port
+        self.data_port: int = data_sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host
+        #: The Messaging API host (``https://api.line.me`` at LINE) and the control API.
         self.base_url = f"http://{shown}:{port}"
+        #: The data host, for message content (``https://api-data.line.me`` at LINE).
+        self.data_url = f"http://{shown}:{self.data_port}"
 
     def stop(self) -> None:
         self._server.request_stop()
         self._thread.join(timeout=15)
         self._sock.close()
+        self._data_sock.close()
         if self._owns_emulator:
             self.emulator.close()
 
@@ -119,9 +160,11 @@ class RunningEmulator:
 
 
 def run_in_thread(emulator: Emulator | None = None, *, host: str = "127.0.0.1",
-                  port: int = 0, startup_timeout: float = 15.0,
+                  port: int = 0, data_port: int = 0, startup_timeout: float = 15.0,
                   **emulator_kwargs: Any) -> RunningEmulator:
-    """Serve an emulator on a thread; ``port=0`` picks a free port.
+    """Serve an emulator on a thread; ``port=0`` picks a free port. Message content is
+    served on a second port, ``data_port`` (``0``: a free one), as LINE serves it on
+    a second host.
 
     Pass an :class:`Emulator`, or the keyword arguments to make one (``channel_secret``,
     ``access_token``, ``webhook_url``, ...). An emulator made here is closed by ``stop()``.
@@ -131,9 +174,14 @@ def run_in_thread(emulator: Emulator | None = None, *, host: str = "127.0.0.1",
         emulator = Emulator(**emulator_kwargs)
     elif emulator_kwargs:
         raise TypeError("pass either an Emulator or the arguments to make one, not both")
-    server = make_server(emulator)
     sock = bind(host, port)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
+    try:
+        data_sock = bind(host, data_port)
+    except OSError:
+        sock.close()
+        raise
+    server = make_server(emulator, data_port=data_sock.getsockname()[1])
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock, data_sock]},
                               name="emulator-http", daemon=True)
     thread.start()
     deadline = time.monotonic() + startup_timeout
@@ -141,8 +189,10 @@ def run_in_thread(emulator: Emulator | None = None, *, host: str = "127.0.0.1",
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
             sock.close()
+            data_sock.close()
             if owns:
                 emulator.close()
             raise RuntimeError("the LINE emulator did not start")
         time.sleep(0.01)
-    return RunningEmulator(emulator, server, sock, thread, owns_emulator=owns)
+    return RunningEmulator(emulator, server, sock, thread, owns_emulator=owns,
+                           data_sock=data_sock)

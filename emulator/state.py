@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import copy
 import random
+import re
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -103,6 +106,8 @@ class Settings:
     chat_mode: str = "chat"
     # The console's "Use webhook" switch (no API turns it on): off, LINE sends no webhooks.
     webhook_active: bool = True
+    webhook_batch_size: int = 10
+    webhook_batch_window_seconds: float = 0.0
 
 
 _SETTING_TYPES: dict[str, tuple[type, ...]] = {
@@ -111,8 +116,9 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "followers_api": (bool,), "webhook_active": (bool,),
     "redelivery_delay_seconds": (int, float), "out_of_order_hold_seconds": (int, float),
     "webhook_timeout_seconds": (int, float), "reply_token_ttl_seconds": (int, float),
-    "narrowcast_seconds": (int, float),
+    "narrowcast_seconds": (int, float), "webhook_batch_window_seconds": (int, float),
     "redelivery_max_attempts": (int,), "out_of_order_batch": (int,),
+    "webhook_batch_size": (int,),
     "mode": (str,), "chat_mode": (str,),
 }
 
@@ -132,7 +138,8 @@ def _check_setting(name: str, value: Any) -> Any:
         raise ControlError("chat_mode must be chat or bot")
     if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
         raise ControlError(f"setting {name!r} must not be negative")
-    if name in ("out_of_order_batch", "webhook_timeout_seconds") and (
+    if name in ("out_of_order_batch", "webhook_timeout_seconds",
+                "webhook_batch_size") and (
             not isinstance(value, int | float) or value <= 0):
         raise ControlError(f"setting {name!r} must be positive")
     return value
@@ -219,8 +226,8 @@ class Emulator:
         self.bot_display_name = bot_display_name
         self.bot_basic_id = bot_basic_id
         self.settings = Settings(webhook_url=webhook_url)
-        self.configure(**settings)
-        self.rate_limiter = RateLimiter(rate_limits)
+        self.rate_limiter = RateLimiter()
+        self.configure(rate_limits=rate_limits, **settings)
         self.faults = FaultPlan()
         self._quota_value: int | None = None
         self._total_usage = 0
@@ -237,6 +244,8 @@ class Emulator:
         self._retry_keys: dict[str, dict[str, Any]] = {}
         self._narrowcasts: dict[str, dict[str, Any]] = {}
         self._events: deque[dict[str, Any]] = deque(maxlen=100_000)
+        #: Inside in_group(), per thread: where messages come from ({"group_id": …}).
+        self._chat_local = threading.local()
         self._sent: deque[dict[str, Any]] = deque(maxlen=100_000)
         self._worker = DeliveryWorker(
             channel_secret=channel_secret, destination=self.bot_user_id,
@@ -259,9 +268,19 @@ class Emulator:
     # --- settings, clock, quota, faults ---
 
     def configure(self, **changes: Any) -> dict[str, Any]:
-        """Change settings (see :class:`Settings`); returns all settings."""
+        """Change settings (see :class:`Settings`); returns all settings.
+
+        ``rate_limits`` (documented with the settings) changes groups of limits:
+        ``{"push": [2000, 1], "broadcast": None}``; groups not named keep theirs.
+        Everything is checked before anything changes.
+        """
         with self._lock:
+            limits = changes.pop("rate_limits", None)
+            if limits is not None and not isinstance(limits, dict):
+                raise ControlError("rate_limits must be an object")
             checked = {name: _check_setting(name, value) for name, value in changes.items()}
+            if limits:
+                self.configure_rate_limits(limits)
             for name, value in checked.items():
                 setattr(self.settings, name, value)
             return self.settings_dict()
@@ -269,7 +288,7 @@ class Emulator:
     def settings_dict(self) -> dict[str, Any]:
         with self._lock:
             out = {f.name: getattr(self.settings, f.name) for f in fields(Settings)}
-        out["rate_limits"] = self.rate_limiter.limits() if hasattr(self, "rate_limiter") else {}
+        out["rate_limits"] = self.rate_limiter.limits()
         return out
 
     def _webhook_settings(self) -> WebhookSettings:
@@ -282,7 +301,9 @@ class Emulator:
                 duplicates=s.duplicates, out_of_order=s.out_of_order,
                 out_of_order_batch=s.out_of_order_batch,
                 out_of_order_hold_seconds=s.out_of_order_hold_seconds,
-                timeout_seconds=s.webhook_timeout_seconds)
+                timeout_seconds=s.webhook_timeout_seconds,
+                batch_size=s.webhook_batch_size,
+                batch_window_seconds=s.webhook_batch_window_seconds)
 
     def now(self) -> float:
         return self.clock.now()
@@ -347,6 +368,7 @@ class Emulator:
             raise ControlError(str(exc)) from exc
 
     def configure_rate_limits(self, limits: dict[str, Any]) -> None:
+        """Change groups of rate limits; a bad group or value changes nothing."""
         try:
             self.rate_limiter.configure(limits)
         except (ValueError, TypeError) as exc:
@@ -362,6 +384,24 @@ class Emulator:
         """
         if not self._worker.wait_idle(timeout):
             raise TimeoutError(f"{self._worker.pending()} webhook deliveries still pending")
+
+    @contextlib.contextmanager
+    def together(self) -> Iterator[None]:
+        """Events made inside the block are delivered together, in one POST (up to
+        ``webhook_batch_size`` events each), as LINE batches events that happen at once."""
+        self._worker.hold()
+        try:
+            yield
+        finally:
+            self._worker.release()
+
+    def hold_webhooks(self) -> None:
+        """Start keeping new events back (the control API's form of :meth:`together`)."""
+        self._worker.hold()
+
+    def release_webhooks(self) -> None:
+        """Queue the events kept since :meth:`hold_webhooks`, all at once."""
+        self._worker.release()
 
     def verify_webhook(self) -> dict[str, Any]:
         """Send the console's connectivity check (``"events": []``) now; see the result."""
@@ -397,11 +437,13 @@ class Emulator:
                     self.clock.now() + self.settings.reply_token_ttl_seconds,
                     record.issued_at + REPLY_TOKEN_HARD_LIMIT_SECONDS)
 
-    def _emit(self, user: User, etype: str, *, reply: bool, **body: Any) -> dict[str, Any]:
+    def _emit(self, user: User, etype: str, *, reply: bool,
+              source: dict[str, Any] | None = None, **body: Any) -> dict[str, Any]:
         now = self.clock.now()
         ms = int(now * 1000)
         event = ev.base_event(etype, user_id=user.user_id, timestamp_ms=ms,
-                              event_id=self._ids.ulid(ms), mode=self.settings.mode)
+                              event_id=self._ids.ulid(ms), mode=self.settings.mode,
+                              source=source)
         # In standby mode another module owns the chat: LINE sends no reply token.
         if reply and self.settings.mode == "active":
             token = self._ids.reply_token()
@@ -499,8 +541,83 @@ class Emulator:
         return message_id, quote, self._ids.mark_as_read_token()
 
     def _emit_message(self, user: User, message: dict[str, Any], read_token: str) -> dict[str, Any]:
+        chat = getattr(self._chat_local, "chat", None)
+        if chat is not None:
+            # A group or room: the message is not in the one-to-one chat, so there is
+            # nothing to mark as read there.
+            message.pop("markAsReadToken", None)
+            return self._emit(user, "message", reply=True, message=message,
+                              source=ev.source_of(user.user_id, **chat))
         self._read_tokens[read_token] = (user.user_id, message["id"])
         return self._emit(user, "message", reply=True, message=message)
+
+    @contextlib.contextmanager
+    def in_group(self, group_id: str | None = None, *,
+                 room_id: str | None = None) -> Iterator[str]:
+        """Messages sent inside the block come from a group (``C…``) or a room (``R…``)
+        the account is in, not from the one-to-one chat: ``source`` is
+        ``{type: group, groupId, userId}`` (or room). Yields the group or room id;
+        leave both out for a new group. The emulator keeps no member lists."""
+        if group_id is not None and room_id is not None:
+            raise ControlError("a message comes from a group or a room, not both")
+        if group_id is None and room_id is None:
+            with self._lock:
+                group_id = "C" + self._ids.hex(32)
+        for value, prefix in ((group_id, "C"), (room_id, "R")):
+            if value is not None and not re.fullmatch(prefix + "[0-9a-f]{32}", value):
+                raise ControlError(f"a {'group' if prefix == 'C' else 'room'} id is "
+                                   f"{prefix} followed by 32 hex digits")
+        # Per thread: another thread's messages (an HTTP request, say) stay one-to-one.
+        previous = getattr(self._chat_local, "chat", None)
+        self._chat_local.chat = {"group_id": group_id} if group_id else {"room_id": room_id}
+        try:
+            yield group_id or room_id  # type: ignore[misc]
+        finally:
+            self._chat_local.chat = previous
+
+    # --- the user side: membership, beacon, video viewing ---
+
+    def membership(self, user_id: str, kind: str = "joined",
+                   membership_id: int = 1) -> dict[str, Any]:
+        """The user joins, leaves or renews one of the account's memberships (paid plans
+        of LINE's membership feature): a ``membership`` event."""
+        if kind not in ("joined", "left", "renewed"):
+            raise ControlError("membership type must be joined, left or renewed")
+        if isinstance(membership_id, bool) or not isinstance(membership_id, int) or \
+                membership_id < 1:
+            raise ControlError("membershipId must be a positive integer")
+        with self._lock:
+            user = self._user(user_id, active=True)
+            return self._emit(user, "membership", reply=True,
+                              membership={"type": kind, "membershipId": membership_id})
+
+    def beacon(self, user_id: str, hwid: str = "d41d8cd98f", kind: str = "enter",
+               dm: str | None = None) -> dict[str, Any]:
+        """The user's phone meets the shop's LINE Beacon: a ``beacon`` event (``enter``,
+        ``banner`` when they tap the beacon banner, ``stay`` while they stay)."""
+        if kind not in ("enter", "banner", "stay"):
+            raise ControlError("beacon type must be enter, banner or stay")
+        if not isinstance(hwid, str) or not re.fullmatch(r"[0-9a-f]{10}", hwid):
+            raise ControlError("hwid must be 10 lowercase hex digits")
+        if dm is not None and (not isinstance(dm, str)
+                               or not re.fullmatch(r"(?:[0-9a-f]{2}){0,13}", dm)):
+            raise ControlError("dm must be up to 13 bytes in hex")
+        with self._lock:
+            user = self._user(user_id, active=True)
+            content: dict[str, Any] = {"hwid": hwid, "type": kind}
+            if dm:
+                content["dm"] = dm
+            return self._emit(user, "beacon", reply=True, beacon=content)
+
+    def video_play_complete(self, user_id: str, tracking_id: str) -> dict[str, Any]:
+        """The user watched a video message the account sent with ``trackingId`` to
+        the end: a ``videoPlayComplete`` event."""
+        if not isinstance(tracking_id, str) or not 1 <= len(tracking_id) <= 100:
+            raise ControlError("trackingId must be 1..100 characters")
+        with self._lock:
+            user = self._user(user_id, active=True)
+            return self._emit(user, "videoPlayComplete", reply=True,
+                              videoPlayComplete={"trackingId": tracking_id})
 
     def send_text(self, user_id: str, text: str, *, emojis: list[dict[str, Any]] | None = None,
                   quoted_message_id: str | None = None) -> dict[str, Any]:
@@ -633,9 +750,14 @@ class Emulator:
             return self._emit_message(user, msg, read)
 
     def send_message(self, user_id: str, spec: dict[str, Any]) -> dict[str, Any]:
-        """Dispatch a control-API message description (``{"type": ..., ...}``)."""
+        """Dispatch a control-API message description (``{"type": ..., ...}``); with
+        ``groupId`` or ``roomId`` it comes from that group or room (see :meth:`in_group`)."""
         if not isinstance(spec, dict):
             raise ControlError("the message must be a JSON object")
+        if spec.get("groupId") is not None or spec.get("roomId") is not None:
+            rest = {k: v for k, v in spec.items() if k not in ("groupId", "roomId")}
+            with self.in_group(spec.get("groupId"), room_id=spec.get("roomId")):
+                return self.send_message(user_id, rest)
         kind = spec.get("type")
         data = None
         if spec.get("contentBase64") is not None:
@@ -706,11 +828,15 @@ class Emulator:
                               link={"result": result, "nonce": nonce})
 
     def unsend(self, user_id: str, message_id: str) -> dict[str, Any]:
-        """The user unsends a message: an ``unsend`` event; its content is gone."""
+        """The user unsends a message: an ``unsend`` event; its content is gone. Inside
+        :meth:`in_group`, the event comes from that group or room."""
+        chat = getattr(self._chat_local, "chat", None)
         with self._lock:
             user = self._user(user_id, active=True)
             self._contents.pop(message_id, None)
-            return self._emit(user, "unsend", reply=False, unsend={"messageId": message_id})
+            source = ev.source_of(user.user_id, **chat) if chat else None
+            return self._emit(user, "unsend", reply=False, source=source,
+                              unsend={"messageId": message_id})
 
     # --- the Messaging API ---
 

@@ -1,9 +1,18 @@
 """Webhook delivery: LINE's request format and signature, on a worker thread.
 
-Each event goes out in its own POST ``{"destination": bot user id, "events": [event]}``
-with ``x-line-signature`` = base64(HMAC-SHA256(channel secret, raw body)). The API
-handlers only queue events; one worker thread per emulator sends them, so a slow or
-dead webhook receiver never blocks the Messaging API side.
+Events go out as POSTs ``{"destination": bot user id, "events": [event, ...]}`` with
+``x-line-signature`` = base64(HMAC-SHA256(channel secret, raw body)). The API handlers
+only queue events; one worker thread per emulator sends them, so a slow or dead webhook
+receiver never blocks the Messaging API side.
+
+Like LINE, one POST may carry several events that happen together: the events made
+between :meth:`DeliveryWorker.hold` and :meth:`DeliveryWorker.release`
+(``Emulator.together()``) go out in the same POST (split by ``webhook_batch_size``),
+deterministically. Other events go one per POST, so tests that count deliveries stay
+deterministic, unless ``webhook_batch_window_seconds`` is set: then the worker waits
+that long (real time) after an event is due and sends every due event together. A
+batch never carries the same event twice (a ``duplicates`` copy goes in a POST of its
+own); a failed batch is redelivered whole.
 
 Switches (read at delivery time, see :class:`emulator.state.Settings`):
 
@@ -63,6 +72,8 @@ class WebhookSettings:
     out_of_order_batch: int
     out_of_order_hold_seconds: float
     timeout_seconds: float
+    batch_size: int = 1
+    batch_window_seconds: float = 0.0
 
 
 @dataclass(order=True)
@@ -71,6 +82,8 @@ class _Item:
     seq: int
     event: dict[str, Any] = field(compare=False)
     attempt: int = field(default=0, compare=False)
+    #: Events made together (one together() block) share a group and a POST.
+    group: int | None = field(default=None, compare=False)
 
 
 class DeliveryWorker:
@@ -90,8 +103,12 @@ class DeliveryWorker:
         self._queue: list[_Item] = []
         self._held: list[dict[str, Any]] = []
         self._hold_deadline: float | None = None
+        #: Events made between hold() and release(), queued together at release.
+        self._together: list[dict[str, Any]] | None = None
+        self._together_depth = 0
         self._in_flight = 0
         self._seq = itertools.count()
+        self._groups = itertools.count(1)
         self._stopped = False
         self.log: deque[dict[str, Any]] = deque(maxlen=log_size)
         # Made on first use, on the worker thread: building its TLS context takes tens of
@@ -107,7 +124,9 @@ class DeliveryWorker:
         s = self._settings()
         copies = [copy.deepcopy(event) for _ in range(2 if s.duplicates else 1)]
         with self._cond:
-            if s.out_of_order:
+            if self._together is not None:
+                self._together.extend(copies)
+            elif s.out_of_order:
                 if not self._held:
                     self._hold_deadline = time.monotonic() + s.out_of_order_hold_seconds
                 self._held.extend(copies)
@@ -118,8 +137,43 @@ class DeliveryWorker:
                     self._push(ev, 0, time.monotonic())
             self._cond.notify_all()
 
-    def _push(self, event: dict[str, Any], attempt: int, due: float) -> None:
-        heapq.heappush(self._queue, _Item(due, next(self._seq), event, attempt))
+    def hold(self) -> None:
+        """Keep the events made from now on until :meth:`release` (calls nest)."""
+        with self._cond:
+            self._together_depth += 1
+            if self._together is None:
+                self._together = []
+
+    def release(self) -> None:
+        """Queue the events kept since :meth:`hold` at once: they go out together."""
+        s = self._settings()  # not under the queue's lock (see _run)
+        with self._cond:
+            if self._together_depth == 0:
+                return
+            self._together_depth -= 1
+            if self._together_depth == 0:
+                self._release_together(s)
+
+    def _release_together(self, s: WebhookSettings) -> None:
+        held, self._together, self._together_depth = self._together or [], None, 0
+        if not held:
+            return
+        if s.out_of_order:
+            if not self._held:
+                self._hold_deadline = time.monotonic() + s.out_of_order_hold_seconds
+            self._held.extend(held)
+            if len(self._held) >= s.out_of_order_batch:
+                self._release_held()
+        else:
+            now = time.monotonic()
+            group = next(self._groups)
+            for ev in held:
+                self._push(ev, 0, now, group)
+        self._cond.notify_all()
+
+    def _push(self, event: dict[str, Any], attempt: int, due: float,
+              group: int | None = None) -> None:
+        heapq.heappush(self._queue, _Item(due, next(self._seq), event, attempt, group))
 
     def _release_held(self) -> None:
         held, self._held, self._hold_deadline = self._held, [], None
@@ -129,15 +183,19 @@ class DeliveryWorker:
             self._push(ev, 0, now)
 
     def flush(self) -> None:
-        """Release events held for out-of-order delivery now."""
+        """Release events held for out-of-order delivery (or by hold()) now."""
+        s = self._settings()
         with self._cond:
+            if self._together is not None:
+                self._release_together(s)
             if self._held:
                 self._release_held()
                 self._cond.notify_all()
 
     def idle(self) -> bool:
         with self._cond:
-            return not self._queue and not self._held and self._in_flight == 0
+            return not self._queue and not self._held and not self._together \
+                and self._in_flight == 0
 
     def wait_idle(self, timeout: float) -> bool:
         """Flush held events, then wait until nothing is queued, held or in flight."""
@@ -153,7 +211,8 @@ class DeliveryWorker:
 
     def pending(self) -> int:
         with self._cond:
-            return len(self._queue) + len(self._held) + self._in_flight
+            return (len(self._queue) + len(self._held) + len(self._together or ())
+                    + self._in_flight)
 
     def verify(self) -> dict[str, Any]:
         """POST ``{"events": []}`` at once, as the console's Verify button does.
@@ -178,72 +237,121 @@ class DeliveryWorker:
 
     # --- the worker ---
 
+    def _take_batch(self, now: float, size: int, *, any_due: bool) -> list[_Item]:
+        """The due items, oldest first, up to ``size``, never one event twice: with
+        ``any_due`` (a batch window is set) whatever is due, else those made together
+        with the first one (its group). Called with the lock held, one item due at least.
+        """
+        batch: list[_Item] = []
+        ids: set[Any] = set()
+        skipped: list[_Item] = []
+        group: int | None = None
+        while self._queue and self._queue[0].due <= now and len(batch) < size:
+            if batch and not any_due and (group is None or self._queue[0].group != group):
+                break  # not made together with the first (a group's items are adjacent)
+            item = heapq.heappop(self._queue)
+            key = item.event.get("webhookEventId")
+            if key in ids:
+                skipped.append(item)  # a duplicates copy: its own POST, later
+                continue
+            group = item.group
+            ids.add(key)
+            batch.append(item)
+        for item in skipped:
+            heapq.heappush(self._queue, item)
+        return batch
+
     def _run(self) -> None:
+        window_end: float | None = None
         while True:
+            # Settings are read without holding the queue's lock: reading them takes the
+            # emulator's lock, which API threads hold while they queue events.
+            s = self._settings()
+            size = max(1, s.batch_size)
             with self._cond:
-                while True:
-                    if self._stopped:
-                        return
-                    now = time.monotonic()
-                    if self._hold_deadline is not None and now >= self._hold_deadline:
-                        self._release_held()
-                    if self._queue and self._queue[0].due <= now:
-                        item = heapq.heappop(self._queue)
-                        self._in_flight += 1
-                        break
+                if self._stopped:
+                    return
+                now = time.monotonic()
+                if self._hold_deadline is not None and now >= self._hold_deadline:
+                    self._release_held()
+                if not (self._queue and self._queue[0].due <= now):
                     wakes = [t for t in (self._queue[0].due if self._queue else None,
                                          self._hold_deadline) if t is not None]
                     self._cond.wait(timeout=max(0.0, min(wakes) - now) if wakes else None)
-            retry: _Item | None = None
+                    continue
+                # Wait up to the batch window for more events, unless the batch is full.
+                if s.batch_window_seconds > 0 and size > 1:
+                    if window_end is None:
+                        window_end = now + s.batch_window_seconds
+                    due = sum(1 for i in self._queue if i.due <= now)
+                    if now < window_end and due < size:
+                        self._cond.wait(timeout=window_end - now)
+                        continue
+                window_end = None
+                batch = self._take_batch(now, size, any_due=s.batch_window_seconds > 0)
+                self._in_flight += len(batch)
+            retries: list[_Item] = []
             try:
-                retry = self._deliver(item)
+                retries = self._deliver(batch)
             except Exception:  # a bug here must not kill the worker
                 log.exception("webhook delivery failed unexpectedly")
             with self._cond:
-                self._in_flight -= 1
-                if retry is not None:
+                self._in_flight -= len(batch)
+                for retry in retries:
                     heapq.heappush(self._queue, retry)
                 self._cond.notify_all()
 
-    def _deliver(self, item: _Item) -> _Item | None:
+    def _deliver(self, batch: list[_Item]) -> list[_Item]:
+        """POST the batch once; returns the items to redeliver (all of it, or none)."""
         s = self._settings()
-        event = item.event
-        record: dict[str, Any] = {
-            "webhookEventId": event.get("webhookEventId"), "type": event.get("type"),
+        sent_at = time.time()
+        records: list[dict[str, Any]] = [{
+            "webhookEventId": item.event.get("webhookEventId"), "type": item.event.get("type"),
             "attempt": item.attempt, "isRedelivery": item.attempt > 0,
-            "status": None, "ok": False, "error": None, "time": time.time()}
+            "status": None, "ok": False, "error": None, "time": sent_at,
+            "batchSize": len(batch)} for item in batch]
         if s.url is None:
-            record["error"] = "no webhook URL set"
+            for record in records:
+                record["error"] = "no webhook URL set"
             with self._cond:
-                self.log.append(record)
-            return None
-        if item.attempt > 0:
-            event = copy.deepcopy(event)
-            event.setdefault("deliveryContext", {})["isRedelivery"] = True
-            self._on_redelivery(event)
-        body = encode_payload(self._destination, [event])
+                self.log.extend(records)
+            return []
+        events: list[dict[str, Any]] = []
+        for item in batch:
+            event = item.event
+            if item.attempt > 0:
+                event = copy.deepcopy(event)
+                event.setdefault("deliveryContext", {})["isRedelivery"] = True
+                self._on_redelivery(event)
+            events.append(event)
+        body = encode_payload(self._destination, events)
         headers = {"content-type": "application/json; charset=utf-8",
                    "x-line-signature": sign(self._secret, body)}
         if self._client is None:
             self._client = httpx.Client(headers={"user-agent": USER_AGENT},
                                         transport=self._transport)
+        status: int | None = None
+        error: str | None = None
         try:
             response = self._client.post(s.url, content=body, headers=headers,
                                          timeout=s.timeout_seconds)
-            record["status"] = response.status_code
-            record["ok"] = 200 <= response.status_code < 300
+            status = response.status_code
         except httpx.HTTPError as exc:
-            record["error"] = type(exc).__name__
+            error = type(exc).__name__
+        ok = status is not None and 200 <= status < 300
+        for record in records:
+            record.update(status=status, ok=ok, error=error)
         with self._cond:
-            self.log.append(record)
-        if record["ok"]:
-            return None
-        log.info("webhook delivery failed (status %s, %s), attempt %d",
-                 record["status"], record["error"] or "-", item.attempt)
-        if s.redelivery and item.attempt < s.redelivery_max_attempts:
-            return _Item(time.monotonic() + s.redelivery_delay_seconds, next(self._seq),
-                         item.event, item.attempt + 1)
-        return None
+            self.log.extend(records)
+        if ok:
+            return []
+        attempt = max(item.attempt for item in batch)
+        log.info("webhook delivery of %d event(s) failed (status %s, %s), attempt %d",
+                 len(batch), status, error or "-", attempt)
+        due = time.monotonic() + s.redelivery_delay_seconds
+        return [_Item(due, next(self._seq), item.event, item.attempt + 1, item.group)
+                for item in batch
+                if s.redelivery and item.attempt < s.redelivery_max_attempts]
 
     def close(self) -> None:
         with self._cond:

@@ -47,6 +47,7 @@ log = logging.getLogger("otokui.line")
 
 KEY_RELAY_URL = "line.relay_url"
 KEY_API_BASE = "line.api_base"
+KEY_DATA_BASE = "line.data_base"
 KEY_DEVICE = "line.device"
 KEY_TOKEN_STORE = "line.token_store"  # noqa: S105 - a settings key
 KEY_TOKEN = "line.access_token"  # noqa: S105 - a settings key, not a secret
@@ -117,6 +118,7 @@ class ConnectionInfo:
     token_store: str | None
     #: Whether the channel secret is kept (it is never shown again).
     channel_secret_set: bool = False
+    data_base: str | None = None
 
 
 class LineConnection:
@@ -278,6 +280,15 @@ class LineConnection:
     def set_api_base(self, api_base: str | None) -> None:
         self._book.settings.set(KEY_API_BASE, (api_base or "").rstrip("/") or None)
 
+    @property
+    def data_base(self) -> str | None:
+        """None: LINE's content host (``api-data.line.me``), or the API base of a book
+        set up before the two were kept apart; else the base URL for content."""
+        return self._book.settings.get_str(KEY_DATA_BASE)
+
+    def set_data_base(self, data_base: str | None) -> None:
+        self._book.settings.set(KEY_DATA_BASE, (data_base or "").rstrip("/") or None)
+
     # --- the pairing ------------------------------------------------------------------------
 
     def device(self) -> Device | None:
@@ -310,7 +321,7 @@ class LineConnection:
             device_name=device.name if device else None,
             paired_at=device.paired_at if device else None,
             token_masked=self.masked_token(), token_store=self.token_store(),
-            channel_secret_set=self.has_channel_secret())
+            channel_secret_set=self.has_channel_secret(), data_base=self.data_base)
 
     # --- the sync cursor --------------------------------------------------------------------
 
@@ -339,7 +350,7 @@ class LineConnection:
             return None
         from app.line.gateway import LineGateway
 
-        return LineGateway(token, api_base=self.api_base)
+        return LineGateway(token, api_base=self.api_base, data_base=self.data_base)
 
     def relay_client(self, limits: RelayLimits | None = None) -> RelayClient:
         from app.sync.errors import NotPairedError

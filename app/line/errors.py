@@ -50,3 +50,27 @@ class LineContentNotReadyError(OtokuiError):
     code = "line-content-not-ready"
     message = QT_TRANSLATE_NOOP(_CTX, "LINE is still preparing this video or audio.")
     advice = QT_TRANSLATE_NOOP(_CTX, "Otokui downloads it a little later by itself.")
+
+
+class LineRateLimitedError(LineUnavailableError):
+    """429: too many requests for now (or, for sends, the month's quota is used up)."""
+
+    code = "line-rate-limited"
+    message = QT_TRANSLATE_NOOP(_CTX, "LINE asks Otokui to slow down for a moment.")
+    advice = QT_TRANSLATE_NOOP(_CTX, "Wait a minute and try again; nothing is lost.")
+
+
+class LineForbiddenError(LineUnavailableError):
+    """403: the token is valid but this account may not use that API."""
+
+    code = "line-forbidden"
+
+
+class LineFollowersUnavailableError(OtokuiError):
+    code = "line-followers-unavailable"
+    message = QT_TRANSLATE_NOOP(
+        _CTX, "LINE gives the list of existing friends only to verified and premium "
+        "accounts (the blue or green badge).")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Nothing is lost: each friend joins the customer book by themselves the "
+        "next time they write to the shop or add it as a friend again.")

@@ -7,8 +7,10 @@ account it belongs to), and the channel's webhook set-up (``set_webhook_endpoint
 owner by the connection wizard). Every call passes
 ``_request_timeout``: the SDK's client has none by default and would hang on a dead link.
 
-``api_base=None`` uses LINE's own hosts (``https://api.line.me``, content from
-``https://api-data.line.me``); a base URL sends every call there, as the emulator expects.
+LINE has two hosts: the Messaging API at ``https://api.line.me`` and message content at
+``https://api-data.line.me``. The SDK's ``Configuration(host=...)`` replaces the base
+URL of *every* call, so a gateway keeps two configurations: ``api_base`` for the API
+calls and ``data_base`` for content (``None``: LINE's own host; see :func:`data_base_for`).
 Errors become :mod:`app.line.errors`; nothing from a request or answer (user ids, tokens)
 goes into their messages.
 """
@@ -22,6 +24,9 @@ from typing import Any
 from app.line.errors import (
     LineContentGoneError,
     LineContentNotReadyError,
+    LineFollowersUnavailableError,
+    LineForbiddenError,
+    LineRateLimitedError,
     LineTokenRejectedError,
     LineUnavailableError,
     LineWebhookUrlRefusedError,
@@ -76,8 +81,19 @@ class Content:
     content_type: str | None
 
 
+def _base(url: str | None) -> str | None:
+    return (url or "").strip().rstrip("/") or None
+
+
+def data_base_for(api_base: str | None, data_base: str | None) -> str | None:
+    """The content host to use. A book that names only an API base (set before the two
+    were kept apart) used one server for both: content goes there too."""
+    return _base(data_base) or _base(api_base)
+
+
 class LineGateway:
-    def __init__(self, access_token: str, *, api_base: str | None = None) -> None:
+    def __init__(self, access_token: str, *, api_base: str | None = None,
+                 data_base: str | None = None) -> None:
         from linebot.v3.messaging import (
             ApiClient,
             Configuration,
@@ -85,14 +101,17 @@ class LineGateway:
             MessagingApiBlob,
         )
 
-        configuration = Configuration(access_token=access_token,
-                                      host=(api_base or "").rstrip("/") or None)
-        self._client = ApiClient(configuration)
+        self._client = ApiClient(Configuration(access_token=access_token,
+                                               host=_base(api_base)))
+        # Content is on LINE's data host; with host=None the SDK's blob API uses it.
+        self._data_client = ApiClient(Configuration(
+            access_token=access_token, host=data_base_for(api_base, data_base)))
         self._api = MessagingApi(self._client)
-        self._blob = MessagingApiBlob(self._client)
+        self._blob = MessagingApiBlob(self._data_client)
 
     def close(self) -> None:
         self._client.close()
+        self._data_client.close()
 
     def __enter__(self) -> LineGateway:
         return self
@@ -110,6 +129,10 @@ class LineGateway:
             status = exc.status or 0
             if status == 401:
                 raise LineTokenRejectedError() from None
+            if status == 403:
+                raise LineForbiddenError(f"HTTP {status}") from None
+            if status == 429:
+                raise LineRateLimitedError(f"HTTP {status}") from None
             if status in (404, 410):
                 raise LineContentGoneError(f"HTTP {status}") from None
             raise LineUnavailableError(f"HTTP {status}") from None
@@ -139,6 +162,21 @@ class LineGateway:
             raise LineUnavailableError(f"HTTP {response.status_code}")
         headers = response.headers or {}
         return Content(bytes(response.data), headers.get("content-type"))
+
+    def followers(self, start: str | None = None,
+                  limit: int = 1000) -> tuple[list[str], str | None]:
+        """One page of the friends' user ids (``GET /v2/bot/followers/ids``) and the
+        ``next`` cursor (None on the last page).
+
+        :class:`LineFollowersUnavailableError` for accounts LINE does not give the list
+        (neither verified nor premium: 403).
+        """
+        try:
+            page = self._call(self._api.get_followers, start=start, limit=limit,
+                              _request_timeout=API_TIMEOUT)
+        except LineForbiddenError:
+            raise LineFollowersUnavailableError() from None
+        return list(page.user_ids or []), page.next or None
 
     def check_token(self) -> str:
         """Ask LINE who the token belongs to (the bot's basic id); raises if refused."""

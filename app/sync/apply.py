@@ -85,7 +85,11 @@ USER_ID_RE = re.compile(r"^U[0-9a-f]{32}$")
 MEDIA_TYPES = frozenset({"image", "video", "audio", "file"})
 #: The event types this module acts on; any other is kept whole ("kept").
 APPLIED_TYPES = frozenset({"follow", "unfollow", "message", "postback", "accountLink",
-                           "unsend", "messageEdited"})
+                           "unsend", "messageEdited", "membership", "beacon",
+                           "videoPlayComplete"})
+#: Events by which someone unknown becomes a customer (their profile is fetched first).
+NEW_CUSTOMER_TYPES = frozenset({"message", "postback", "accountLink", "membership", "beacon",
+                                "videoPlayComplete"})
 MAX_TYPE_CHARS = 16
 
 APPLIED, KEPT, UNREADABLE, FAILED = "applied", "kept", "unreadable", "failed"
@@ -228,6 +232,26 @@ def _user_id(event: dict[str, Any]) -> str | None:
         return None
     uid = source.get("userId")
     return uid if isinstance(uid, str) else None
+
+
+def _chat_of(event: dict[str, Any]) -> dict[str, str] | None:
+    """``{"type": "group"|"room", "id": …}`` for an event from a group or room chat."""
+    source = event.get("source")
+    if not isinstance(source, dict):
+        return None
+    kind = source.get("type")
+    chat_id = source.get({"group": "groupId", "room": "roomId"}.get(str(kind), ""), None)
+    if kind in ("group", "room") and isinstance(chat_id, str) and 0 < len(chat_id) <= 64:
+        return {"type": kind, "id": chat_id}
+    return None
+
+
+def _sender_id(event: dict[str, Any]) -> str | None:
+    """The user behind an event, one-to-one or in a group or room (LINE may leave it out
+    in groups and rooms)."""
+    source = event.get("source")
+    uid = source.get("userId") if isinstance(source, dict) else None
+    return uid if isinstance(uid, str) and USER_ID_RE.match(uid) else None
 
 
 def _message(event: dict[str, Any]) -> dict[str, Any]:
@@ -410,7 +434,11 @@ class EventApplier:
             return
         needs_profile: set[str] = set()
         users = {uid for e in events if (uid := _user_id(e.event)) and USER_ID_RE.match(uid)}
-        known = self._known_customers(users)
+        # Group and room messages are kept for customers the book has (or gets in this
+        # batch) only: their content is downloaded for those, never for strangers.
+        senders = {uid for e in events if _chat_of(e.event) is not None
+                   and (uid := _sender_id(e.event)) is not None}
+        known = self._known_customers(users | senders)
         unsent = self._unsent_ids({str(_message(e.event).get("id")) for e in events
                                    if e.event.get("type") == "message"})
         unsent |= {str((e.event.get("unsend") or {}).get("messageId")) for e in events
@@ -420,8 +448,7 @@ class EventApplier:
             if uid not in users:
                 continue
             etype = e.event.get("type")
-            if etype == "follow" or (etype in ("message", "postback", "accountLink")
-                                     and not known.get(uid)):
+            if etype == "follow" or (etype in NEW_CUSTOMER_TYPES and not known.get(uid)):
                 needs_profile.add(uid)
         line_ok = self._gateway is not None
         profiles: dict[str, Profile | None] = {}
@@ -448,6 +475,9 @@ class EventApplier:
             mid = str(msg.get("id", ""))
             if mid in unsent:
                 continue  # unsent already: the content must not be kept
+            if _chat_of(e.event) is not None and _sender_id(e.event) not in known \
+                    and _sender_id(e.event) not in users:
+                continue  # a group member who is not a customer: nothing is kept
             if not line_ok:
                 e.content_state = "pending"
                 continue
@@ -585,7 +615,7 @@ class _Run:
         self._preload(events)
 
     def _preload(self, events: list[_Event]) -> None:
-        uids = sorted({u for e in events if (u := _user_id(e.event))})
+        uids = sorted({u for e in events if (u := _user_id(e.event) or _sender_id(e.event))})
         line_ids = sorted({str(m["id"]) for e in events
                            if e.event.get("type") == "message"
                            and isinstance((m := _message(e.event)).get("id"), str)})
@@ -621,6 +651,15 @@ class _Run:
         etype = etype if isinstance(etype, str) else ""
         uid = _user_id(event)
         ts = _timestamp(event)
+        chat = _chat_of(event)
+        if chat is not None and ts is not None:
+            if etype == "message":
+                self._on_chat_message(e, chat, ts)
+                return
+            if etype in ("unsend", "messageEdited"):
+                # Taking back or editing a group message: it may be in a conversation.
+                getattr(self, "_on_" + etype)(e, _sender_id(event) or "", ts)
+                return
         if etype not in APPLIED_TYPES or uid is None:
             self._record(e, KEPT, customer_id=self._existing_customer(uid))
             return
@@ -976,6 +1015,83 @@ class _Run:
                 self._conv(row.customer_id).recompute = True
                 self.report.conversations.add(row.customer_id)
         self._record(e, APPLIED, customer_id=cid, target=target)
+
+    # --- membership, beacon, video watched, group and room messages -----------------------
+
+    def _on_membership(self, e: _Event, uid: str, ts: int) -> None:
+        """Joined, left or renewed one of the shop's paid memberships: a system line."""
+        cid = self._customer(e, uid)
+        membership = e.event.get("membership")
+        membership = membership if isinstance(membership, dict) else {}
+        kind = membership.get("type")
+        if kind not in ("joined", "left", "renewed"):
+            self._record(e, KEPT, customer_id=cid)  # a kind LINE added later: kept whole
+            return
+        extra: dict[str, Any] = {}
+        if isinstance(membership.get("membershipId"), int):
+            extra["membership_id"] = membership["membershipId"]
+        self._system(e, cid, ts, f"membership_{kind}", **extra)
+        self._record(e, APPLIED, customer_id=cid)
+
+    def _on_beacon(self, e: _Event, uid: str, ts: int) -> None:
+        """The customer came near the shop's LINE Beacon (``enter``) or tapped its banner.
+        ``stay`` repeats while they stay: recorded, not shown again and again."""
+        cid = self._customer(e, uid)
+        beacon = e.event.get("beacon")
+        beacon = beacon if isinstance(beacon, dict) else {}
+        kind = beacon.get("type")
+        if kind in ("enter", "banner"):
+            hwid = _str_or_none(beacon.get("hwid"), 32)
+            self._system(e, cid, ts, f"beacon_{kind}", **({"hwid": hwid} if hwid else {}))
+            self._record(e, APPLIED, customer_id=cid)
+        else:
+            self._record(e, KEPT, customer_id=cid)
+
+    def _on_videoPlayComplete(self, e: _Event, uid: str, ts: int) -> None:
+        """The customer watched a video the shop sent (with a tracking id) to the end."""
+        cid = self._customer(e, uid)
+        played = e.event.get("videoPlayComplete")
+        tracking = _str_or_none(played.get("trackingId") if isinstance(played, dict)
+                                else None, 100)
+        self._system(e, cid, ts, "video_watched",
+                     **({"tracking_id": tracking} if tracking else {}))
+        self._record(e, APPLIED, customer_id=cid)
+
+    def _on_chat_message(self, e: _Event, chat: dict[str, str], ts: int) -> None:
+        """A message in a group or room the account is in.
+
+        Shown in the sender's own conversation, marked with the group, when the sender
+        is a customer in the book; otherwise kept whole in ``line_event`` only (a group
+        member who never befriended the shop does not become a customer). The reply,
+        quote and mark-as-read tokens act on the group, not on the one-to-one chat, so
+        they are not kept with the message: an answer from Otokui goes to the customer
+        alone, never into the group.
+        """
+        sender = _sender_id(e.event)
+        cid = self._existing_customer(sender)
+        if sender is None or cid is None:
+            if e.blob is not None:
+                self.removed_blobs.append(e.blob.blob_name)
+                e.blob = None
+            self._record(e, KEPT)
+            return
+        original = e.event
+        msg = _message(original)
+        e.event = {k: v for k, v in original.items() if k != "replyToken"}
+        e.event["message"] = {k: v for k, v in msg.items()
+                              if k not in ("quoteToken", "markAsReadToken")}
+        try:
+            events_before = len(self.events)
+            self._on_message(e, sender, ts)
+        finally:
+            e.event = original
+        for record in self.events[events_before:]:
+            if record["webhook_event_id"] == e.key:
+                record["raw"] = original
+        line_id = _str_or_none(msg.get("id"), 32)
+        row = self.by_line_id.get(line_id) if line_id else None
+        if row is not None and row["webhook_event_id"] == e.key:
+            row["payload"] = {**row["payload"], "chat": dict(chat)}
 
     # --- writing ----------------------------------------------------------------------------
 

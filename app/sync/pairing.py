@@ -56,13 +56,15 @@ def check_access_token(access_token: str, api_base: str | None = None) -> str:
 
 def connect(book: Book, *, relay_url: str, pairing_code: str,
             access_token: str | None = None, api_base: str | None = None,
-            device_name: str | None = None, use_keyring: bool | None = None,
-            check_token: bool = True, channel_secret: str | None = None) -> Connected:
+            data_base: str | None = None, device_name: str | None = None,
+            use_keyring: bool | None = None, check_token: bool = True,
+            channel_secret: str | None = None) -> Connected:
     """Pair this book with the relay and keep what it needs to sync.
 
     ``channel_secret``: LINE's channel secret, with which the desktop checks that every
     event really comes from LINE (it can also be set later, ``book.line``); the sync
-    waits until it is set.
+    waits until it is set. ``api_base`` and ``data_base``: the Messaging API's and the
+    content host's base URLs (None: LINE's own).
     """
     if book.line.is_paired():
         raise AlreadyPairedError()
@@ -85,6 +87,7 @@ def connect(book: Book, *, relay_url: str, pairing_code: str,
                                        name=name, private_key_raw=raw_private_key(key),
                                        paired_at=utc_now_text()))
     book.line.set_api_base(api_base)
+    book.line.set_data_base((data_base or "").strip().rstrip("/") or None)
     store = None
     if access_token:
         store = book.line.set_access_token(access_token, use_keyring=use_keyring)

@@ -476,6 +476,22 @@
         <translation>少し後で、Otokuiが自動で受け取ります。</translation>
     </message>
     <message>
+        <source>LINE asks Otokui to slow down for a moment.</source>
+        <translation>LINEへの問い合わせが多すぎたため、少し待つよう求められました。</translation>
+    </message>
+    <message>
+        <source>Wait a minute and try again; nothing is lost.</source>
+        <translation>1分ほど待ってから、もう一度お試しください。データは失われていません。</translation>
+    </message>
+    <message>
+        <source>LINE gives the list of existing friends only to verified and premium accounts (the blue or green badge).</source>
+        <translation>LINEがこれまでの友だちの一覧を渡すのは、認証済アカウントとプレミアムアカウント(青または緑のバッジ)だけです。</translation>
+    </message>
+    <message>
+        <source>Nothing is lost: each friend joins the customer book by themselves the next time they write to the shop or add it as a friend again.</source>
+        <translation>データは失われていません。友だちは、次にお店へメッセージを送ったときや友だち追加したときに、自動で顧客台帳に加わります。</translation>
+    </message>
+    <message>
         <source>The relay cannot be reached.</source>
         <translation>中継サーバーにつながりません。</translation>
     </message>

@@ -591,10 +591,6 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
         <translation>空欄: LINE本体 (api.line.me)</translation>
     </message>
     <message>
-        <source>Only for trying Otokui with the LINE emulator (python -m emulator): its address, such as http://127.0.0.1:8801.</source>
-        <translation>LINEエミュレーター(python -m emulator)でOtokuiを試すときだけ使います。http://127.0.0.1:8801 のようなアドレスです。</translation>
-    </message>
-    <message>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
@@ -633,6 +629,32 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
     <message>
         <source>From the relay&apos;s admin page (連携コードを発行する), or the last line of python -m relay pair on the relay&apos;s host. It works once, for 10 minutes.</source>
         <translation>中継サーバーの管理ページ(「連携コードを発行する」)か、サーバー上で実行した python -m relay pair の最後の行に表示されます。1回限り、10分間だけ使えます。</translation>
+        <source>Empty: LINE itself (api-data.line.me)</source>
+        <translation>空欄: LINE本体 (api-data.line.me)</translation>
+    </message>
+    <message>
+        <source>Only for trying Otokui with the LINE emulator (python -m emulator): the two addresses it prints, such as http://127.0.0.1:8801 for the API and the content address for photos and files.</source>
+        <translation>LINEエミュレーター(python -m emulator)でOtokuiを試すときだけ使います。エミュレーターが表示する2つのアドレス(APIの http://127.0.0.1:8801 など と、写真やファイル用のコンテンツのアドレス)を入力します。</translation>
+    </message>
+    <message>
+        <source>LINE content address</source>
+        <translation>LINEコンテンツのアドレス</translation>
+    </message>
+    <message>
+        <source>Friends from before Otokui</source>
+        <translation>Otokuiを使う前からの友だち</translation>
+    </message>
+    <message>
+        <source>Verified and premium LINE accounts can bring in all their existing friends at once, with their LINE names and pictures. Other accounts do not get the list of friends from LINE: there, each friend joins the customer book when they write to the shop or add it as a friend.</source>
+        <translation>認証済アカウントとプレミアムアカウントは、これまでの友だちをLINEの名前と写真つきでまとめて顧客台帳に取り込めます。それ以外のアカウントにはLINEが友だちの一覧を渡さないため、友だちはお店にメッセージを送ったときや友だち追加したときに、ひとりずつ台帳に加わります。</translation>
+    </message>
+    <message>
+        <source>Import friends</source>
+        <translation>友だちを取り込む</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>中止</translation>
     </message>
     <message>
         <source>Reading the connection…</source>
@@ -713,6 +735,38 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
     <message>
         <source>Disconnect this computer from the relay? New LINE messages stop arriving here, and those still waiting on the relay for this computer are deleted there. The customers and messages already in the book stay.</source>
         <translation>このパソコンと中継サーバーの接続を解除しますか？新しいLINEのメッセージはここに届かなくなり、中継サーバーでこのパソコンあてに待機中のものは削除されます。台帳にあるお客様とメッセージはそのまま残ります。</translation>
+    </message>
+    <message>
+        <source>Last import: %1 friend(s) added, %2 already in the customer book.</source>
+        <translation>前回の取り込み: %1人を追加、%2人はすでに顧客台帳にいました。</translation>
+    </message>
+    <message>
+        <source>An import was interrupted after %1 friend(s); Import friends goes on from there.</source>
+        <translation>取り込みが%1人目のところで中断しています。「続きを取り込む」でそこから再開します。</translation>
+    </message>
+    <message>
+        <source>Continue importing</source>
+        <translation>続きを取り込む</translation>
+    </message>
+    <message>
+        <source>Importing… %1 friend(s) checked, %2 added</source>
+        <translation>取り込んでいます… %1人を確認、%2人を追加</translation>
+    </message>
+    <message>
+        <source>Done: %1 friend(s) added, %2 already in the customer book, %3 no longer friends.</source>
+        <translation>完了: %1人を追加しました(すでに台帳にいた方 %2人、友だちでなくなっていた方 %3人)。</translation>
+    </message>
+    <message>
+        <source>Stopped. Nothing is lost: Import friends goes on from there.</source>
+        <translation>中止しました。取り込んだ分は残っています。「続きを取り込む」でそこから再開します。</translation>
+    </message>
+    <message>
+        <source>Asking LINE for the list of friends…</source>
+        <translation>LINEに友だちの一覧を問い合わせています…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>中止しています…</translation>
     </message>
     <message>
         <source>Disconnected from the relay.</source>

@@ -28,12 +28,44 @@
         <translation>アカウントが連携されました</translation>
     </message>
     <message>
+        <source>Joined the membership</source>
+        <translation>メンバーシップに加入しました</translation>
+    </message>
+    <message>
+        <source>Left the membership</source>
+        <translation>メンバーシップを退会しました</translation>
+    </message>
+    <message>
+        <source>Renewed the membership</source>
+        <translation>メンバーシップを更新しました</translation>
+    </message>
+    <message>
+        <source>Came within the shop&apos;s beacon</source>
+        <translation>お店のビーコン圏内に来ました</translation>
+    </message>
+    <message>
+        <source>Tapped the shop&apos;s beacon banner</source>
+        <translation>お店のビーコンのバナーをタップしました</translation>
+    </message>
+    <message>
+        <source>Watched the video to the end</source>
+        <translation>動画を最後まで見ました</translation>
+    </message>
+    <message>
         <source>Tag added: %1</source>
         <translation>タグを追加しました：%1</translation>
     </message>
     <message>
         <source>Friend status changed</source>
         <translation>友だちの状態が変わりました</translation>
+    </message>
+    <message>
+        <source>In a group</source>
+        <translation>グループで</translation>
+    </message>
+    <message>
+        <source>In a multi-person chat</source>
+        <translation>複数人トークで</translation>
     </message>
     <message>
         <source>Edited</source>

@@ -400,6 +400,46 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>対応状況: %1</translation>
     </message>
     <message>
+        <source>Added the shop as a LINE friend</source>
+        <translation>LINEでお店を友だち追加</translation>
+    </message>
+    <message>
+        <source>Unblocked the shop on LINE</source>
+        <translation>LINEでお店のブロックを解除</translation>
+    </message>
+    <message>
+        <source>Blocked the shop on LINE</source>
+        <translation>LINEでお店をブロック</translation>
+    </message>
+    <message>
+        <source>Linked their LINE account</source>
+        <translation>LINEアカウントを連携</translation>
+    </message>
+    <message>
+        <source>Joined the membership</source>
+        <translation>メンバーシップに加入しました</translation>
+    </message>
+    <message>
+        <source>Left the membership</source>
+        <translation>メンバーシップを退会しました</translation>
+    </message>
+    <message>
+        <source>Renewed the membership</source>
+        <translation>メンバーシップを更新しました</translation>
+    </message>
+    <message>
+        <source>Came within the shop&apos;s beacon</source>
+        <translation>お店のビーコン圏内に来ました</translation>
+    </message>
+    <message>
+        <source>Tapped the shop&apos;s beacon banner</source>
+        <translation>お店のビーコンのバナーをタップしました</translation>
+    </message>
+    <message>
+        <source>Watched the video to the end</source>
+        <translation>動画を最後まで見ました</translation>
+    </message>
+    <message>
         <source>Attach files</source>
         <translation>ファイルを添付</translation>
     </message>

@@ -139,13 +139,33 @@ class Sdk:
     blob: MessagingApiBlob
 
 
-def make_sdk(base_url: str, token: str = TOKEN) -> tuple[Sdk, ApiClient]:
-    client = ApiClient(Configuration(host=base_url, access_token=token))
-    return Sdk(MessagingApi(client), MessagingApiBlob(client)), client
+class Clients:
+    """The SDK's two API clients (API host and data host), closed together."""
+
+    def __init__(self, *clients: ApiClient) -> None:
+        self.clients = clients
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+
+    def __enter__(self) -> Clients:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def make_sdk(running: RunningEmulator, token: str = TOKEN) -> tuple[Sdk, Clients]:
+    """The SDK as an app uses it: one configuration per LINE host, because
+    ``Configuration(host=...)`` replaces the base URL of every call."""
+    api = ApiClient(Configuration(host=running.base_url, access_token=token))
+    data = ApiClient(Configuration(host=running.data_url, access_token=token))
+    return Sdk(MessagingApi(api), MessagingApiBlob(data)), Clients(api, data)
 
 
 @pytest.fixture
 def sdk(line: RunningEmulator) -> Iterator[Sdk]:
-    handle, client = make_sdk(line.base_url)
+    handle, clients = make_sdk(line)
     yield handle
-    client.close()
+    clients.close()

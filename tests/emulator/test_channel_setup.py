@@ -16,7 +16,7 @@ from tests.emulator.conftest import SECRET, TIMEOUT, Receiver, Sdk, make_sdk
 
 def test_set_and_read_back_the_webhook_endpoint(api_only: RunningEmulator,
                                                 receiver: Receiver) -> None:
-    sdk, client = make_sdk(api_only.base_url)
+    sdk, client = make_sdk(api_only)
     with client:
         before = sdk.api.get_webhook_endpoint(**TIMEOUT)
         assert (before.endpoint, before.active) == ("", False)
@@ -70,7 +70,7 @@ def test_the_webhook_test_reports_a_receiver_that_is_not_there(api_only: Running
     sock = bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
     sock.close()  # nothing listens there now
-    sdk, client = make_sdk(api_only.base_url)
+    sdk, client = make_sdk(api_only)
     with client:
         result = sdk.api.test_webhook_endpoint(WebhookTestRequest(
             endpoint=f"http://127.0.0.1:{port}/line/webhook"), **TIMEOUT)
@@ -79,7 +79,7 @@ def test_the_webhook_test_reports_a_receiver_that_is_not_there(api_only: Running
 
 
 def test_the_webhook_test_without_any_endpoint_is_400(api_only: RunningEmulator) -> None:
-    sdk, client = make_sdk(api_only.base_url)
+    sdk, client = make_sdk(api_only)
     with client, pytest.raises(ApiException) as raised:
         sdk.api.test_webhook_endpoint(**TIMEOUT)
     assert raised.value.status == 400
@@ -97,7 +97,7 @@ def test_use_webhook_off_sends_nothing_but_the_test_still_works(line: RunningEmu
 
 
 def test_a_wrong_token_is_401_on_these_paths(line: RunningEmulator) -> None:
-    sdk, client = make_sdk(line.base_url, token="not-the-token")
+    sdk, client = make_sdk(line, token="not-the-token")
     with client:
         for call in (sdk.api.get_webhook_endpoint, sdk.api.test_webhook_endpoint,
                      sdk.api.get_bot_info):

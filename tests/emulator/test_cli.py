@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "cli-secret-value-1234"
 TOKEN = "cli-token-value-5678"
+SERVED_LINE: list[str] = []  # what the served emulator printed
 
 
 def start(*extra: str) -> subprocess.Popen[str]:
@@ -33,6 +34,8 @@ def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
         line = proc.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:\d+", line)
         assert match, line
+        assert re.search(r"\(content: http://127\.0\.0\.1:\d+\)", line), line
+        SERVED_LINE[:] = [line]
         yield proc, match.group(0)
     finally:
         if proc.poll() is None:
@@ -52,6 +55,14 @@ def test_cli_serves_and_stops(served: tuple[subprocess.Popen[str], str]) -> None
         uid = client.post("/_emulator/users", json={"displayName": "x"}).json()["userId"]
         assert client.get(f"/v2/bot/profile/{uid}",
                           headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+        mid = client.post(f"/_emulator/users/{uid}/messages",
+                          json={"type": "image"}).json()["messageId"]
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        assert client.get(f"/v2/bot/message/{mid}/content", headers=auth).status_code == 404
+    content_base = re.search(r"content: (http://127\.0\.0\.1:\d+)", SERVED_LINE[0]).group(1)
+    with httpx.Client(base_url=content_base, timeout=10) as client:
+        image = client.get(f"/v2/bot/message/{mid}/content", headers=auth)
+        assert image.status_code == 200 and image.content[:3] == b"\xff\xd8\xff"
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err

@@ -196,3 +196,33 @@ def test_emulator_rejects_bad_configuration() -> None:
         assert emulator.set_quota(type="limited", value=5)["value"] == 5
         with pytest.raises(ControlError):
             emulator.inject_fault("push", "explode")
+
+
+def test_configure_accepts_the_documented_rate_limits_setting() -> None:
+    clock = ManualClock(1_800_000_000.0)
+    with Emulator(SECRET, TOKEN, clock=clock, seed=1, quota=None,
+                  rate_limits={"push": [1, 1]}) as emulator:
+        uid = emulator.add_user("Ken", notify=False)
+        body = {"to": uid, "messages": [{"type": "text", "text": "a"}]}
+        assert emulator.rate_limiter.allow("push", clock.now())
+        assert not emulator.rate_limiter.allow("push", clock.now())
+        settings = emulator.configure(rate_limits={"push": [3, 2], "broadcast": None},
+                                      redelivery=True)
+        assert settings["rate_limits"]["push"] == [3, 2.0]
+        assert settings["rate_limits"]["broadcast"] is None
+        assert settings["rate_limits"]["multicast"] == [200, 1.0]  # untouched
+        assert settings["redelivery"] is True
+        assert emulator.api_send("push", body, None).status == 200
+        # A bad value changes nothing, the other settings of the call included.
+        for bad in ({"push": [0, 1]}, {"nowhere": [1, 1]}, [1, 2], "fast"):
+            with pytest.raises(ControlError):
+                emulator.configure(rate_limits=bad, duplicates=True)
+        with pytest.raises(ControlError):
+            emulator.configure(rate_limits={"push": [9, 1]}, nonsense=1)
+        after = emulator.settings_dict()
+        assert after["rate_limits"]["push"] == [3, 2.0] and after["duplicates"] is False
+        with pytest.raises(ControlError):
+            emulator.configure(rate_limits={"push": [1, 1], "reply": [0, 0]})
+        assert emulator.settings_dict()["rate_limits"]["push"] == [3, 2.0]
+    with pytest.raises(ControlError):
+        Emulator(SECRET, TOKEN, rate_limits={"push": "many"})

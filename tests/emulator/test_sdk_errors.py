@@ -43,7 +43,7 @@ def push(uid: str, text: str = "hello") -> PushMessageRequest:
 
 def test_bearer_token_is_checked(http: httpx.Client, line: RunningEmulator) -> None:
     uid = line.emulator.add_user("Ken")
-    wrong, client = make_sdk(line.base_url, token="not-the-token")
+    wrong, client = make_sdk(line, token="not-the-token")
     try:
         with pytest.raises(UnauthorizedException) as exc:
             wrong.api.push_message(push(uid), **TIMEOUT)
@@ -316,7 +316,7 @@ def test_rate_limits_per_endpoint(line: RunningEmulator, sdk: Sdk) -> None:
 
 def test_default_rate_limit_of_broadcast_is_60_an_hour(api_only: RunningEmulator) -> None:
     api_only.emulator.set_quota(type="none")
-    sdk, client = make_sdk(api_only.base_url)
+    sdk, client = make_sdk(api_only)
     try:
         for _ in range(60):
             sdk.api.broadcast(BroadcastRequest(messages=[TextMessage(text="x")]), **TIMEOUT)

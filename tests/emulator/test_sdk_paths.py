@@ -6,16 +6,20 @@ import re
 import threading
 from datetime import datetime
 
+import pytest
 from linebot.v3.messaging import (
+    ApiClient,
     BotInfoResponse,
     BroadcastRequest,
     ChatReference,
+    Configuration,
     GetFollowersResponse,
     ImageMessage,
     IssueLinkTokenResponse,
     MarkMessagesAsReadByTokenRequest,
     MarkMessagesAsReadRequest,
     MessageQuotaResponse,
+    MessagingApiBlob,
     MulticastRequest,
     NarrowcastProgressResponse,
     NarrowcastRequest,
@@ -29,6 +33,7 @@ from linebot.v3.messaging import (
     TextMessage,
     UserProfileResponse,
 )
+from linebot.v3.messaging.exceptions import NotFoundException
 
 from emulator import RunningEmulator
 
@@ -224,7 +229,7 @@ def test_concurrent_pushes_from_many_threads_all_land(line: RunningEmulator) -> 
     errors: list[BaseException] = []
 
     def worker(n: int) -> None:
-        handle, client = make_sdk(line.base_url)
+        handle, client = make_sdk(line)
         try:
             for i in range(25):
                 handle.api.push_message(PushMessageRequest(
@@ -246,3 +251,29 @@ def test_concurrent_pushes_from_many_threads_all_land(line: RunningEmulator) -> 
         sorted(f"{n}-{i}" for n in range(8) for i in range(25))
     assert len({i["sentMessages"][0]["id"] for i in inbox}) == 200
     assert len({i["requestId"] for i in inbox}) == 200
+
+
+def test_content_is_served_on_the_data_host_only(line: RunningEmulator, sdk: Sdk,
+                                                 http) -> None:
+    uid = line.emulator.add_user("Ken", notify=False)
+    mid = line.emulator.send_image(uid)["message"]["id"]
+    auth = {"Authorization": "Bearer emulator-test-access-token"}
+    assert line.data_url != line.base_url
+    for part in ("", "/preview", "/transcoding"):
+        path = f"/v2/bot/message/{mid}/content{part}"
+        on_api = http.get(line.base_url + path, headers=auth)
+        assert on_api.status_code == 404 and on_api.json() == {"message": "Not found"}, part
+        assert http.get(line.data_url + path, headers=auth).status_code == 200, part
+    # The data host has nothing but content; the control API is on the API host.
+    assert http.get(f"{line.data_url}/v2/bot/info", headers=auth).status_code == 404
+    assert http.get(f"{line.data_url}/_emulator").status_code == 404
+    assert http.get(f"{line.base_url}/_emulator").status_code == 200
+    # One configuration for both hosts (what the SDK does with host=) finds no content.
+    single = ApiClient(Configuration(host=line.base_url,
+                                     access_token="emulator-test-access-token"))
+    try:
+        with pytest.raises(NotFoundException):
+            MessagingApiBlob(single).get_message_content(mid, **TIMEOUT)
+    finally:
+        single.close()
+    assert bytes(sdk.blob.get_message_content(mid, **TIMEOUT))[:3] == b"\xff\xd8\xff"

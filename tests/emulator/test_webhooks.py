@@ -44,6 +44,11 @@ def bodies(receiver: Receiver) -> list[dict]:
     return [json.loads(item.body) for item in receiver.received]
 
 
+def raw_events(receiver: Receiver) -> list[dict]:
+    """Every event received, in order, whatever POST (batch) carried it."""
+    return [event for body in bodies(receiver) for event in body["events"]]
+
+
 def test_follow_webhook_is_signed_and_parses(line: RunningEmulator,
                                              receiver: Receiver) -> None:
     uid = line.emulator.add_user("山田 花子")
@@ -142,7 +147,7 @@ def test_postback_block_unblock_link_and_unsend(line: RunningEmulator, receiver:
     assert postback.postback.params == {"datetime": "2026-12-01T10:00"}
     assert (linked.link.result, linked.link.nonce) == ("ok", "n0nce-123")
     assert unsent.unsend.message_id == mid
-    assert "replyToken" not in bodies(receiver)[5]["events"][0]
+    assert "replyToken" not in raw_events(receiver)[5]
     assert refollow.follow.is_unblocked is True and unfollow.source.user_id == uid
     # A link token is single use.
     with pytest.raises(ValueError):
@@ -220,7 +225,7 @@ def test_redelivered_reply_token_lives_a_minute_from_redelivery(
     e.advance_clock(90)  # the first attempt is still in flight, then fails
     receiver.gate.set()
     e.wait_for_deliveries()
-    assert len(receiver.received) == 2
+    assert len(raw_events(receiver)) == 2
     sdk.api.reply_message(ReplyMessageRequest(replyToken=token,
                                               messages=[TextMessage(text="ok")]), **TIMEOUT)
 
@@ -236,7 +241,7 @@ def test_redelivered_reply_token_never_outlives_20_minutes(
     e.advance_clock(20 * 60 + 1)
     receiver.gate.set()
     e.wait_for_deliveries()
-    assert len(receiver.received) == 2
+    assert len(raw_events(receiver)) == 2
     with pytest.raises(ApiException) as exc:
         sdk.api.reply_message(ReplyMessageRequest(replyToken=token,
                                                   messages=[TextMessage(text="late")]),
@@ -263,7 +268,7 @@ def test_out_of_order_delivery_shuffles_but_timestamps_restore_order(
         e.send_text(uid, str(i))
         e.advance_clock(0.01)
     e.wait_for_deliveries()
-    events = [b["events"][0] for b in bodies(receiver)]
+    events = raw_events(receiver)
     texts = [ev["message"]["text"] for ev in events]
     assert sorted(texts) == [str(i) for i in range(6)]
     assert texts != sorted(texts)
@@ -309,7 +314,7 @@ def test_slow_webhook_does_not_block_the_api(line: RunningEmulator, receiver: Re
     assert len(e.inbox(uid)) == 1
     receiver.gate.set()
     e.wait_for_deliveries()
-    assert len(receiver.received) == 2
+    assert len(raw_events(receiver)) == 2
 
 
 def test_verify_sends_an_empty_signed_event_list(line: RunningEmulator, receiver: Receiver,
@@ -352,3 +357,156 @@ def test_answer_lost_fault_is_only_for_webhooks(line: RunningEmulator) -> None:
     e.inject_fault("*", "500")  # a wildcard API fault never touches webhooks
     e.inject_fault("webhook", "answer_lost")
     assert [f["endpoint"] for f in e.faults.pending()] == ["*", "webhook"]
+def test_events_made_together_arrive_in_one_post(line: RunningEmulator,
+                                                 receiver: Receiver) -> None:
+    e = line.emulator
+    uid = e.add_user("Ken", notify=False)
+    other = e.add_user("Aya", notify=False)
+    with e.together():
+        e.send_text(uid, "一つ目")
+        e.send_image(uid)
+        e.send_text(other, "二つ目")
+        e.block(other)
+    e.wait_for_deliveries()
+    [item] = receiver.received
+    payload = WebhookParser(SECRET).parse(item.body.decode("utf-8"), item.signature,
+                                          as_payload=True)
+    assert [type(ev).__name__ for ev in payload.events] == [
+        "MessageEvent", "MessageEvent", "MessageEvent", "UnfollowEvent"]
+    assert [ev["type"] for ev in raw_events(receiver)] == ["message"] * 3 + ["unfollow"]
+    assert [d["batchSize"] for d in e.deliveries()] == [4] * 4
+
+
+def test_a_batch_is_split_by_the_batch_size(line: RunningEmulator,
+                                            receiver: Receiver) -> None:
+    e = line.emulator
+    e.configure(webhook_batch_size=2)
+    uid = e.add_user("Ken", notify=False)
+    with e.together():
+        for i in range(5):
+            e.send_text(uid, str(i))
+    e.wait_for_deliveries()
+    assert [len(b["events"]) for b in bodies(receiver)] == [2, 2, 1]
+    assert [ev["message"]["text"] for ev in raw_events(receiver)] == [str(i) for i in range(5)]
+
+
+def test_batch_size_one_sends_one_event_per_post(line: RunningEmulator,
+                                                 receiver: Receiver) -> None:
+    e = line.emulator
+    e.configure(webhook_batch_size=1)
+    uid = e.add_user("Ken", notify=False)
+    with e.together():
+        e.send_text(uid, "a")
+        e.send_text(uid, "b")
+    e.wait_for_deliveries()
+    assert [len(b["events"]) for b in bodies(receiver)] == [1, 1]
+
+
+def test_a_failed_batch_is_redelivered_whole(line: RunningEmulator,
+                                             receiver: Receiver) -> None:
+    e = line.emulator
+    e.configure(redelivery=True, redelivery_delay_seconds=0.05)
+    uid = e.add_user("Ken", notify=False)
+    receiver.fail_next = 1
+    with e.together():
+        e.send_text(uid, "a")
+        e.send_text(uid, "b")
+    e.wait_for_deliveries()
+    first, second = bodies(receiver)
+    assert [ev["deliveryContext"]["isRedelivery"] for ev in first["events"]] == [False] * 2
+    assert [ev["deliveryContext"]["isRedelivery"] for ev in second["events"]] == [True] * 2
+    assert [ev["webhookEventId"] for ev in first["events"]] == \
+        [ev["webhookEventId"] for ev in second["events"]]
+
+
+def test_duplicates_never_share_a_batch(line: RunningEmulator, receiver: Receiver) -> None:
+    e = line.emulator
+    e.configure(duplicates=True)
+    uid = e.add_user("Ken", notify=False)
+    with e.together():
+        e.send_text(uid, "a")
+        e.send_text(uid, "b")
+    e.wait_for_deliveries()
+    for body in bodies(receiver):
+        ids = [ev["webhookEventId"] for ev in body["events"]]
+        assert len(ids) == len(set(ids))
+    assert sorted(ev["message"]["text"] for ev in raw_events(receiver)) == ["a", "a", "b", "b"]
+
+
+def test_hold_and_release_over_http(line: RunningEmulator, receiver: Receiver,
+                                    http) -> None:
+    e = line.emulator
+    uid = e.add_user("Ken", notify=False)
+    assert http.post(f"{line.base_url}/_emulator/webhooks/hold").json() == {"holding": True}
+    for text in ("a", "b", "c"):
+        http.post(f"{line.base_url}/_emulator/users/{uid}/messages",
+                  json={"type": "text", "text": text}).raise_for_status()
+    time.sleep(0.05)
+    assert receiver.received == []  # kept back until released
+    http.post(f"{line.base_url}/_emulator/webhooks/release").raise_for_status()
+    e.wait_for_deliveries()
+    assert [len(b["events"]) for b in bodies(receiver)] == [3]
+
+
+def test_batch_window_gathers_events_made_one_by_one(line: RunningEmulator,
+                                                     receiver: Receiver) -> None:
+    e = line.emulator
+    # A long window and a small batch size: the batch goes as soon as it is full.
+    e.configure(webhook_batch_window_seconds=30, webhook_batch_size=3)
+    uid = e.add_user("Ken", notify=False)
+    for text in ("a", "b", "c"):
+        e.send_text(uid, text)
+    e.wait_for_deliveries()
+    assert [len(b["events"]) for b in bodies(receiver)] == [3]
+
+
+def test_membership_beacon_video_and_group_events_parse(line: RunningEmulator,
+                                                        receiver: Receiver, http) -> None:
+    from linebot.v3.webhooks import (
+        BeaconEvent,
+        GroupSource,
+        MembershipEvent,
+        RoomSource,
+        VideoPlayCompleteEvent,
+    )
+
+    e = line.emulator
+    uid = e.add_user("Ken", notify=False)
+    e.membership(uid, "joined", 3189)
+    e.beacon(uid, "d41d8cd98f", "banner", dm="1234")
+    e.video_play_complete(uid, "track-1")
+    with e.in_group() as group_id:
+        e.send_text(uid, "in the group")
+    with e.in_group(room_id="R" + "b" * 32):
+        e.send_sticker(uid, "446", "1988")
+    base = f"{line.base_url}/_emulator/users/{uid}"
+    assert http.post(f"{base}/membership", json={"type": "left"}).status_code == 200
+    assert http.post(f"{base}/beacon", json={"type": "stay"}).status_code == 200
+    assert http.post(f"{base}/video-play-complete",
+                     json={"trackingId": "t2"}).status_code == 200
+    assert http.post(f"{base}/messages", json={"type": "text", "text": "x",
+                                               "groupId": group_id}).status_code == 200
+    for path, bad in (("membership", {"type": "maybe"}), ("beacon", {"hwid": "XYZ"}),
+                      ("video-play-complete", {}), ("messages", {"type": "text", "text": "x",
+                                                                 "groupId": "nope"})):
+        assert http.post(f"{base}/{path}", json=bad).status_code == 400, path
+    e.wait_for_deliveries()
+    parsed = receiver.events()
+    assert [type(ev).__name__ for ev in parsed] == [
+        "MembershipEvent", "BeaconEvent", "VideoPlayCompleteEvent", "MessageEvent",
+        "MessageEvent", "MembershipEvent", "BeaconEvent", "VideoPlayCompleteEvent",
+        "MessageEvent"]
+    membership, beacon, video, group_msg, room_msg = parsed[:5]
+    assert isinstance(membership, MembershipEvent) and membership.reply_token
+    assert membership.membership.type == "joined"
+    assert isinstance(beacon, BeaconEvent) and beacon.beacon.type == "banner"
+    assert beacon.beacon.dm == "1234"
+    assert isinstance(video, VideoPlayCompleteEvent)
+    assert video.video_play_complete.tracking_id == "track-1"
+    assert isinstance(group_msg.source, GroupSource)
+    assert (group_msg.source.group_id, group_msg.source.user_id) == (group_id, uid)
+    assert group_msg.message.mark_as_read_token is None
+    assert isinstance(room_msg.source, RoomSource)
+    assert isinstance(parsed[-1].source, GroupSource)
+    # Outside the block, messages are one-to-one again.
+    assert e.send_text(uid, "direct")["source"] == {"type": "user", "userId": uid}

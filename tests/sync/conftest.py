@@ -68,5 +68,6 @@ class Connected:
 @pytest.fixture
 def connected(book: Book, relay: ThreadRelay, line: RunningEmulator) -> Connected:
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url,
+            data_base=line.data_url)
     return Connected(book, relay, line)

@@ -86,12 +86,14 @@ def test_postback_account_link_unsend_and_unknown_types(connected: Connected) ->
     e.advance_clock(1)
     e.unsend(uid, secret["message"]["id"])
     e.wait_for_deliveries(10)
-    # A type Otokui does not act on (and one from a group): kept whole, never dropped.
+    # A type Otokui does not act on (and a group message of someone not in the book):
+    # kept whole, never dropped.
     base = e.events(uid)[0]
-    membership = {**base, "type": "membership", "webhookEventId": "01JMEMBERSHIP0000000000000",
-                  "membership": {"type": "joined", "membershipId": 3189}}
+    membership = {**base, "type": "somethingNew", "webhookEventId": "01JSOMETHINGNEW00000000000",
+                  "somethingNew": {"type": "joined", "membershipId": 3189}}
     group_text = {**e.events(uid)[4], "webhookEventId": "01JGROUPMESSAGE00000000000",
-                  "source": {"type": "group", "groupId": "C" + "0" * 32, "userId": uid}}
+                  "source": {"type": "group", "groupId": "C" + "0" * 32,
+                             "userId": "U" + "1" * 32}}
     assert post_events(connected.relay, e.bot_user_id, membership, group_text) == 200
 
     report = fast_worker(book).run_once()
@@ -110,13 +112,13 @@ def test_postback_account_link_unsend_and_unknown_types(connected: Connected) ->
     assert lines[4].text == "すみません、来週でお願いします" and not lines[4].unsent
     with book.db.read() as s:
         raws = {r.type: r for r in s.scalars(select(LineEvent))
-                if r.type in ("membership", "message")}
+                if r.type in ("somethingNew", "message")}
         all_raw = json.dumps([r.raw for r in s.scalars(select(LineEvent))],
                              ensure_ascii=False)
         kept = list(s.scalars(select(LineEvent).where(LineEvent.status == "kept")))
     assert "090-1234-5678" not in all_raw
-    assert raws["membership"].raw["membership"]["membershipId"] == 3189
-    assert {k.type for k in kept} == {"membership", "message"}
+    assert raws["somethingNew"].raw["somethingNew"]["membershipId"] == 3189
+    assert {k.type for k in kept} == {"somethingNew", "message"}
     assert all(k.raw["destination"] == e.bot_user_id for k in kept)
     conv = book.messages.conversation(cid)
     assert conv is not None and conv.unread_count == 1  # the unsent one no longer counts

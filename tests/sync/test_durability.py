@@ -56,7 +56,7 @@ def test_relay_killed_right_after_200_still_delivers(tmp_path: Path) -> None:
             code = run_cli(db_url, "pair").stdout.strip().splitlines()[-1]
             connect(book, relay_url=relay.base_url, pairing_code=code,
                     access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET,
-                    api_base=line.base_url)
+                    api_base=line.base_url, data_base=line.data_url)
             uid = e.add_user("小林 彩")
             e.send_text(uid, "閉店後に受け取りできますか")
             e.wait_for_deliveries(10)  # both answered 200 ...
@@ -89,7 +89,8 @@ def test_cli_connect_sync_crash_between_commit_and_ack_export(
                        webhook_url=f"{relay.base_url}/line/webhook") as line:
         e = line.emulator
         result = otokui(profile_dir, "connect", "--relay", relay.base_url, "--code",
-                        relay.pairing_code(), "--api-base", line.base_url, "--name", "レジ横",
+                        relay.pairing_code(), "--api-base", line.base_url,
+                        "--data-base", line.data_url, "--name", "レジ横",
                         OTOKUI_LINE_ACCESS_TOKEN=ACCESS_TOKEN,
                         OTOKUI_LINE_CHANNEL_SECRET=CHANNEL_SECRET)
         assert result.returncode == 0, result.stderr
@@ -157,7 +158,8 @@ def test_relay_down_backoff_and_resume(tmp_path: Path) -> None:
         e.configure(redelivery=True, redelivery_delay_seconds=0.3, redelivery_max_attempts=60)
         code = run_cli(db_url, "pair").stdout.strip().splitlines()[-1]
         connect(book, relay_url=relay.base_url, pairing_code=code, access_token=ACCESS_TOKEN,
-                channel_secret=CHANNEL_SECRET, api_base=line.base_url)
+                channel_secret=CHANNEL_SECRET, api_base=line.base_url,
+                data_base=line.data_url)
         worker = fast_worker(book)
         worker.status_changed.connect(seen)
         worker.start()

@@ -84,14 +84,17 @@ def test_connect_pair_health_unpair(book: Book, relay: ThreadRelay,
                                     line: RunningEmulator) -> None:
     with pytest.raises(PairingRefusedError):
         connect(book, relay_url=relay.base_url, pairing_code="000000-WRONG",
-                access_token=ACCESS_TOKEN, api_base=line.base_url)
+                access_token=ACCESS_TOKEN, api_base=line.base_url,
+            data_base=line.data_url)
     with pytest.raises(LineTokenRejectedError):  # checked before a pairing code is spent
         connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-                access_token="not-the-token", api_base=line.base_url)
+                access_token="not-the-token", api_base=line.base_url,
+            data_base=line.data_url)
     assert not book.line.is_paired() and not book.line.has_access_token()
 
     result = connect(book, relay_url=relay.base_url + "/", pairing_code=relay.pairing_code(),
-                     access_token=ACCESS_TOKEN, api_base=line.base_url, device_name="受付PC")
+                     access_token=ACCESS_TOKEN, api_base=line.base_url, data_base=line.data_url,
+                     device_name="受付PC")
     assert (result.token_store, result.bot_basic_id) == ("book", "@123otoku")
     device = book.line.device()
     assert device is not None and device.device_id == result.device_id

@@ -28,6 +28,7 @@ KEPT = {"LINE", "CSV", "JPEG", "PNG", "UTF", "Shift_JIS", "Excel", "Otokui", "OT
         "URL", "HTTPS", "MB", "GB", "KB", "ID", "OS", "VIP", "Official", "Account",
         "Manager", "Messaging", "API", "PASSPHRASE", "ZIP", "SQLCipher", "PDF", "HEIC",
         "Developers", "Console", "Webhook", "QR", "http", "https",
+        "shops",  # the path of a shop's address on a relay (https://…/shops/…)
         "init"}  # the command "otokui init"
 #: Command-line-only errors (the CLI prints English on purpose).
 CLI_ONLY = {"cli.py"}

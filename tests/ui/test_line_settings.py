@@ -73,6 +73,7 @@ def _fill(tab: LineSettingsWidget, relay: ThreadRelay, line: RunningEmulator, *,
     tab.code_edit.setText(code)
     tab.advanced_box.setChecked(True)
     tab.api_edit.setText(line.base_url)
+    tab.data_edit.setText(line.data_url)
 
 
 def _texts(widget: QWidget) -> list[str]:
@@ -109,6 +110,7 @@ def test_connect_with_a_real_pairing_code_and_the_emulator_token(
     assert book.line.is_paired()
     assert book.line.access_token() == ACCESS_TOKEN
     assert book.line.api_base == line.base_url
+    assert book.line.data_base == line.data_url
     assert [d.name for d in relay.store.list_devices()] == ["レジ横のPC"]
     assert tab.message.text() == ("Connected. Otokui now keeps the customer book up to date "
                                   "with LINE.")
@@ -203,7 +205,8 @@ def test_bad_addresses_and_missing_fields(qtbot, book, settings, relay: ThreadRe
 def test_token_is_shown_masked_and_replaced(qtbot, book, settings, relay: ThreadRelay,
                                             line: RunningEmulator) -> None:
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url,
+            data_base=line.data_url)
     dialog, tab = _tab(qtbot, book, settings)
     assert tab.token_masked.text() == "••••••••" + ACCESS_TOKEN[-4:]
     tab.change_token_button.click()
@@ -248,7 +251,8 @@ def test_health_refreshed_on_open_and_by_the_button(qtbot, book, settings,
 def test_unpair_after_confirmation(qtbot, book, settings, relay: ThreadRelay,
                                    line: RunningEmulator) -> None:
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url,
+            data_base=line.data_url)
     _dialog, tab = _tab(qtbot, book, settings)
     # Cancelled: nothing happens.
     _when_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Cancel).click())

@@ -188,7 +188,8 @@ def test_a_revoked_desktop_says_so(qtbot, book, settings,
 def test_a_friend_and_a_message_from_line_appear_in_the_table(
         qtbot, book, settings, relay: ThreadRelay, line: RunningEmulator) -> None:
     connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url,
+            data_base=line.data_url)
     window = _window(qtbot, book, settings)
     assert window.count_label.text() == "5 customer(s)"
     qtbot.waitUntil(lambda: _label(window) == "LINE: connected", timeout=20_000)

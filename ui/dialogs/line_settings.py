@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -53,13 +54,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import OtokuiError, ValidationError
-from app.line.errors import LineTokenRejectedError
+from app.line.errors import LineFollowersUnavailableError, LineTokenRejectedError
+from app.line.followers import ImportState, saved_state
 from app.sync.errors import PairingRefusedError, RelayUnreachableError, RelayUrlError
 from app.sync.pairing import default_device_name
 from ui.dialogs.background import run_then
 from ui.dialogs.passphrase import ERROR, GOOD, HINT, PasswordField, message_label, set_message
 from ui.errors import show_error, translate_error
 from ui.formatting import format_datetime
+from ui.worker import BackgroundOp, Progress, run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -101,6 +104,9 @@ class LineSettingsWidget(QWidget):
         self.wizard_group = self._build_wizard()
         self.token_group = self._build_token()
         self.connect_group = self._build_connect()
+        self.followers_group = self._build_followers()
+        self._import_op: BackgroundOp | None = None
+        self._import_cancelled = False
         self.message = message_label(self)
         self.message.setObjectName("lineMessage")
         # In a scroll area: before pairing the tab holds more (the form and its notes) than
@@ -112,7 +118,7 @@ class LineSettingsWidget(QWidget):
         inner.setContentsMargins(12, 12, 12, 12)
         inner.setSpacing(10)
         for part in (self.status_group, self.wizard_group, self.token_group,
-                     self.connect_group, self.message):
+                     self.connect_group, self.followers_group, self.message):
             part.setParent(page)
             inner.addWidget(part)
         inner.addStretch(1)
@@ -266,9 +272,13 @@ class LineSettingsWidget(QWidget):
         self.api_edit = QLineEdit(group)
         self.api_edit.setObjectName("apiBase")
         self.api_edit.setPlaceholderText(self.tr("Empty: LINE itself (api.line.me)"))
+        self.data_edit = QLineEdit(group)
+        self.data_edit.setObjectName("dataBase")
+        self.data_edit.setPlaceholderText(self.tr("Empty: LINE itself (api-data.line.me)"))
         self.api_note = _note(self.tr(
-            "Only for trying Otokui with the LINE emulator (python -m emulator): its "
-            "address, such as http://127.0.0.1:8801."), group)
+            "Only for trying Otokui with the LINE emulator (python -m emulator): the two "
+            "addresses it prints, such as http://127.0.0.1:8801 for the API and the "
+            "content address for photos and files."), group)
         self.advanced_box.toggled.connect(self._show_advanced)
         self.connect_button = QPushButton(self.tr("Connect"), group)
         self.connect_button.setObjectName("connectButton")
@@ -285,6 +295,7 @@ class LineSettingsWidget(QWidget):
         grid.setVerticalSpacing(4)
         grid.setColumnStretch(1, 1)
         self._api_label = QLabel(self.tr("LINE API address"), group)
+        self._data_label = QLabel(self.tr("LINE content address"), group)
         rows: list[tuple[QLabel | None, QWidget]] = [
             (QLabel(self.tr("Relay address"), group), self.relay_edit),
             (QLabel(self.tr("Pairing code"), group), self.code_edit),
@@ -298,6 +309,7 @@ class LineSettingsWidget(QWidget):
                 "place (\u201cレジ横のPC\u201d), not a person's name."), group)),
             (None, self.advanced_box),
             (self._api_label, self.api_edit),
+            (self._data_label, self.data_edit),
             (None, self.api_note),
         ]
         for i, (label, field) in enumerate(rows):
@@ -318,6 +330,41 @@ class LineSettingsWidget(QWidget):
         QWidget.setTabOrder(self.code_edit, self.name_edit)
         return group
 
+    def _build_followers(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Friends from before Otokui"), self)
+        group.setObjectName("followersGroup")
+        self.followers_note = _note(self.tr(
+            "Verified and premium LINE accounts can bring in all their existing friends "
+            "at once, with their LINE names and pictures. Other accounts do not get the "
+            "list of friends from LINE: there, each friend joins the customer book when "
+            "they write to the shop or add it as a friend."), group)
+        self.import_button = QPushButton(self.tr("Import friends"), group)
+        self.import_button.setObjectName("importFollowers")
+        self.import_button.clicked.connect(self.import_followers)
+        self.cancel_import_button = QPushButton(self.tr("Stop"), group)
+        self.cancel_import_button.setObjectName("cancelImport")
+        self.cancel_import_button.clicked.connect(self.cancel_import)
+        self.cancel_import_button.setVisible(False)
+        self.import_progress = QProgressBar(group)
+        self.import_progress.setObjectName("importProgress")
+        self.import_progress.setRange(0, 0)  # LINE does not say how many there are
+        self.import_progress.setTextVisible(False)
+        self.import_progress.setVisible(False)
+        self.import_status = QLabel(group)
+        self.import_status.setObjectName("importStatus")
+        self.import_status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.import_progress, 1)
+        row.addStretch(0)
+        row.addWidget(self.cancel_import_button)
+        row.addWidget(self.import_button)
+        box = QVBoxLayout(group)
+        box.setSpacing(8)
+        box.addWidget(self.followers_note)
+        box.addLayout(row)
+        box.addWidget(self.import_status)
+        return group
+
     def _say(self, text: str, kind: str = HINT) -> None:
         """A line under the tab's parts (kept in view: the tab may be scrolled)."""
         set_message(self.message, text, kind)
@@ -333,14 +380,20 @@ class LineSettingsWidget(QWidget):
             self.check_health()  # say at once whether the address answers
 
     def _show_advanced(self, shown: bool) -> None:
-        for widget in (self._api_label, self.api_edit, self.api_note):
+        for widget in (self._api_label, self.api_edit, self._data_label, self.data_edit,
+                       self.api_note):
             widget.setVisible(shown)
 
     # --- state -----------------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
         """Whether a change to the book (connect, unpair, a new token) is under way."""
-        return self._writing
+        return self._writing or self.importing
+
+    @property
+    def importing(self) -> bool:
+        """Whether friends are being imported from LINE now."""
+        return self._import_op is not None and self._import_op.running
 
     @property
     def loading(self) -> bool:
@@ -386,23 +439,31 @@ class LineSettingsWidget(QWidget):
         for widget in (self.connect_button, self.unpair_button, self.save_token_button,
                        self.wizard_button,
                        self.change_token_button, self.relay_edit, self.code_edit,
-                       self.name_edit, self.api_edit, self.token_field):
+                       self.name_edit, self.api_edit, self.data_edit, self.token_field):
             widget.setEnabled(not writing)
         self.health_button.setEnabled(not writing and self._loading == 0)
+        # Disconnecting mid-import would pull the token from under it.
+        self.unpair_button.setEnabled(not writing and not self.importing)
 
     # --- reading ---------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Read the connection details (the masked token may ask the keyring), then health."""
         book = self.book
 
-        def loaded(info: ConnectionInfo) -> None:
+        def read() -> tuple[ConnectionInfo, ImportState | None]:
+            return book.line.info(), saved_state(book)
+
+        def loaded(result: tuple[ConnectionInfo, ImportState | None]) -> None:
+            info, state = result
             self._show_info(info)
+            if not self.importing:
+                self._show_import_state(state)
             self.check_health()
 
         def failed(exc: BaseException) -> None:
             show_error(self, exc)
 
-        self._background(book.line.info, loaded, failed)
+        self._background(read, loaded, failed)
 
     def _show_info(self, info: ConnectionInfo | None) -> None:
         self.info = info
@@ -418,6 +479,7 @@ class LineSettingsWidget(QWidget):
                 "Not connected yet. The connection wizard below takes you through it step by "
                 "step; the fields further down are the manual way."))
         self.details.setVisible(paired)
+        self.followers_group.setVisible(info is not None and bool(info.token_masked))
         self.unpair_button.setVisible(paired)
         if paired:
             self.wizard_group.setTitle(self.tr("Check the connection with LINE"))
@@ -443,6 +505,8 @@ class LineSettingsWidget(QWidget):
         if info is not None and info.api_base and not self.api_edit.text():
             self.api_edit.setText(info.api_base)
             self.advanced_box.setChecked(True)
+        if info is not None and info.data_base and not self.data_edit.text():
+            self.data_edit.setText(info.data_base)
         self._show_token()
 
     def _show_token(self) -> None:
@@ -545,6 +609,11 @@ class LineSettingsWidget(QWidget):
             return None
         return self.api_edit.text().strip() or None
 
+    def _data_base(self) -> str | None:
+        if not self.advanced_box.isChecked():
+            return None
+        return self.data_edit.text().strip() or None
+
     # --- connect and disconnect ------------------------------------------------------------------
     def connect_relay(self) -> None:
         """接続: pair this book with the relay (token checked with LINE first)."""
@@ -572,10 +641,12 @@ class LineSettingsWidget(QWidget):
         book = self.book
         name = self.name_edit.text().strip() or default_device_name()
         api_base = self._api_base()
+        data_base = self._data_base()
 
         def work() -> Any:
             return connect(book, relay_url=url, pairing_code=code,
-                           access_token=token or None, api_base=api_base, device_name=name)
+                           access_token=token or None, api_base=api_base,
+                           data_base=data_base, device_name=name)
 
         def done(_result: Any) -> None:
             self.code_edit.clear()  # single use: it is spent now
@@ -615,6 +686,94 @@ class LineSettingsWidget(QWidget):
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
             self._unpair(forget_if_unreachable=False)
+
+    # --- friends from before Otokui --------------------------------------------------------------
+    def _show_import_state(self, state: ImportState | None) -> None:
+        if state is None:
+            self.import_status.setText("")
+        elif state.done:
+            self.import_status.setText(self.tr(
+                "Last import: %1 friend(s) added, %2 already in the customer book.").replace(
+                "%1", f"{state.added:,}").replace("%2", f"{state.already:,}"))
+        else:
+            self.import_status.setText(self.tr(
+                "An import was interrupted after %1 friend(s); Import friends goes on from "
+                "there.").replace("%1", f"{state.seen:,}"))
+        self.import_button.setText(self.tr("Continue importing") if state is not None
+                                   and not state.done else self.tr("Import friends"))
+
+    def import_followers(self) -> None:
+        """友だちを取り込む: the account's existing friends into the book, in the background."""
+        if self.importing or self._writing:
+            return
+        from app.line.followers import import_followers
+
+        book = self.book
+
+        def work(progress: Progress) -> ImportState:
+            gateway = book.line.gateway()
+            if gateway is None:
+                from app.line.errors import LineTokenMissingError
+
+                raise LineTokenMissingError()
+            with gateway:
+                return import_followers(
+                    # (done, total) carries (friends checked, friends added) here.
+                    book, gateway, progress=lambda st: progress(st.seen, st.added),
+                    cancelled=progress.cancelled)
+
+        def advanced(seen: int, added: int) -> None:
+            if shiboken6.isValid(self):
+                self.import_status.setText(self.tr(
+                    "Importing… %1 friend(s) checked, %2 added").replace(
+                    "%1", f"{seen:,}").replace("%2", f"{added:,}"))
+
+        def done(state: ImportState) -> None:
+            self._show_import_state(state)
+            self.import_status.setText(self.tr(
+                "Done: %1 friend(s) added, %2 already in the customer book, %3 no longer "
+                "friends.").replace("%1", f"{state.added:,}").replace(
+                "%2", f"{state.already:,}").replace("%3", f"{state.skipped:,}"))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, LineFollowersUnavailableError):
+                message, advice = translate_error(exc)
+                self.import_status.setText(f"{message}\n{advice}")
+                self.import_status.setStyleSheet("color: #8A5300;")
+                return
+            show_error(self, exc)
+            self.refresh()  # shows how far it got: the next press goes on from there
+
+        def finished() -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.import_progress.setVisible(False)
+            self.cancel_import_button.setVisible(False)
+            self.import_button.setVisible(True)
+            self._update_enabled()
+            if self._import_cancelled:
+                self._import_cancelled = False
+                self.import_status.setText(self.tr(
+                    "Stopped. Nothing is lost: Import friends goes on from there."))
+                self.import_button.setText(self.tr("Continue importing"))
+
+        self.import_status.setStyleSheet("")
+        self.import_status.setText(self.tr("Asking LINE for the list of friends…"))
+        self.import_progress.setVisible(True)
+        self.cancel_import_button.setVisible(True)
+        self.import_button.setVisible(False)
+        op = run_in_background(self, work, on_success=done, on_failure=failed)
+        op.progressed.connect(advanced)
+        op.finished.connect(finished)
+        self.destroyed.connect(op.cancel)  # the settings closed: stop after this call
+        self._import_op = op
+        self._update_enabled()
+
+    def cancel_import(self) -> None:
+        if self.importing and self._import_op is not None:
+            self._import_cancelled = True
+            self.import_status.setText(self.tr("Stopping…"))
+            self._import_op.cancel()
 
     def _unpair(self, *, forget_if_unreachable: bool) -> None:
         from app.sync.pairing import unpair

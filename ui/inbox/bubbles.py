@@ -73,10 +73,33 @@ def system_text(row: MessageRow) -> str:
         "unblocked": QCoreApplication.translate("Bubble", "Unblocked your account"),
         "blocked": QCoreApplication.translate("Bubble", "Blocked your account"),
         "account_link": QCoreApplication.translate("Bubble", "Linked their account"),
+        "membership_joined": QCoreApplication.translate("Bubble", "Joined the membership"),
+        "membership_left": QCoreApplication.translate("Bubble", "Left the membership"),
+        "membership_renewed": QCoreApplication.translate("Bubble", "Renewed the membership"),
+        "beacon_enter": QCoreApplication.translate("Bubble", "Came within the shop's beacon"),
+        "beacon_banner": QCoreApplication.translate("Bubble",
+                                                    "Tapped the shop's beacon banner"),
+        "video_watched": QCoreApplication.translate("Bubble", "Watched the video to the end"),
         "tag_added": QCoreApplication.translate("Bubble", "Tag added: %1").replace(
             "%1", str(row.payload.get("tag", ""))),
     }
-    return texts.get(str(event), QCoreApplication.translate("Bubble", "Friend status changed"))
+    text = texts.get(str(event),
+                     QCoreApplication.translate("Bubble", "Friend status changed"))
+    tracking = row.payload.get("tracking_id")
+    if event == "video_watched" and isinstance(tracking, str) and tracking:
+        text += f" ({tracking})"
+    return text
+
+
+def chat_mark(row: MessageRow) -> str:
+    """「グループで」/「複数人トークで」 for a message written in a group or room."""
+    chat = row.payload.get("chat")
+    kind = chat.get("type") if isinstance(chat, dict) else None
+    if kind == "group":
+        return QCoreApplication.translate("Bubble", "In a group")
+    if kind == "room":
+        return QCoreApplication.translate("Bubble", "In a multi-person chat")
+    return ""
 
 
 def map_url(latitude: object, longitude: object) -> str:
@@ -148,6 +171,8 @@ class MessageBubble(QWidget):
         meta.setSpacing(0)
         meta.addStretch(1)
         marks = []
+        if chat_mark(row):
+            marks.append(chat_mark(row))
         if row.edited:
             marks.append(QCoreApplication.translate("Bubble", "Edited"))
         marks.append(f"{local_from_ms(row.at_ms):%H:%M}")

@@ -555,10 +555,28 @@ class DetailPane(QWidget):
             return self.tr("Imported from a CSV file")
         if kind == "form_answered":
             return self.tr("Answered the form: %1").replace("%1", str(data.get("form", "")))
+        if kind.startswith("line_"):
+            return self.line_event_text(kind.removeprefix("line_"))
         if kind == "conversation_status":
             return self.tr("Conversation marked: %1").replace(
                 "%1", self.status_label(str(data.get("status", ""))))
         return kind
+
+    def line_event_text(self, what: str) -> str:
+        """What a customer did on LINE (the sync's ``line_*`` timeline entries)."""
+        texts = {
+            "followed": self.tr("Added the shop as a LINE friend"),
+            "unblocked": self.tr("Unblocked the shop on LINE"),
+            "blocked": self.tr("Blocked the shop on LINE"),
+            "account_link": self.tr("Linked their LINE account"),
+            "membership_joined": self.tr("Joined the membership"),
+            "membership_left": self.tr("Left the membership"),
+            "membership_renewed": self.tr("Renewed the membership"),
+            "beacon_enter": self.tr("Came within the shop's beacon"),
+            "beacon_banner": self.tr("Tapped the shop's beacon banner"),
+            "video_watched": self.tr("Watched the video to the end"),
+        }
+        return texts.get(what, self.tr("LINE: %1").replace("%1", what))
 
     @staticmethod
     def status_label(status: str) -> str:
