@@ -448,7 +448,9 @@ class EventApplier:
             if uid not in users:
                 continue
             etype = e.event.get("type")
-            if etype == "follow" or (etype in NEW_CUSTOMER_TYPES and not known.get(uid)):
+            # ``type`` is whatever LINE (or a forged body) sent: a list is no type.
+            if etype == "follow" or (isinstance(etype, str) and etype in NEW_CUSTOMER_TYPES
+                                     and not known.get(uid)):
                 needs_profile.add(uid)
         line_ok = self._gateway is not None
         profiles: dict[str, Profile | None] = {}
