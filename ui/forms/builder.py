@@ -450,6 +450,13 @@ class FormBuilder(QWidget):
         self.dirty_changed.emit(False)
         self._update_buttons()
 
+    def put_back(self, data: dict[str, Any]) -> None:
+        """Edits kept over a lock, on top of the loaded draft (unsaved, so dirty)."""
+        self._set_data(data)
+        self.dirty_changed.emit(self.dirty)
+        self._update_buttons()
+        self.refresh_preview()
+
     def _set_data(self, data: dict[str, Any]) -> None:
         self.data = copy.deepcopy(data)
         self.data.setdefault("items", [])
