@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.forms.service import AnswerInfo, FormInfo
-from ui.formatting import format_count, format_datetime
+from ui.formatting import format_number, format_datetime
 from ui.forms.texts import state_label, status_label, unmatched
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -61,7 +61,7 @@ class FormListModel(QAbstractTableModel):
                     state = self.tr("%1 (edited)").replace("%1", state)
                 return state
             if col == 2:
-                text = format_count(info.answers)
+                text = format_number(info.answers)
                 if info.pending:
                     text += " " + self.tr("(%1 to decide)").replace("%1", str(info.pending))
                 return text

@@ -30,7 +30,7 @@ from app.errors import OtokuiError
 from app.forms.apply import NOTE_TEXTS, assign_pending
 from app.forms.service import AnswerInfo
 from relay.forms.schema import FormDefinition, Item
-from ui.formatting import format_count, format_datetime
+from ui.formatting import format_number, format_datetime
 from ui.forms.models import AnswersModel
 from ui.forms.texts import status_label
 from ui.worker import BackgroundOp, RunningOps, run_in_background
@@ -160,10 +160,10 @@ class ResponsesView(QWidget):
         ids |= {c for a in answers for c in a.candidates}
         self.model.set_answers(answers, self._names(ids))
         pending = sum(1 for a in answers if a.status == "pending")
-        text = self.tr("%1 answers").replace("%1", format_count(len(answers)))
+        text = self.tr("%1 answers").replace("%1", format_number(len(answers)))
         if pending:
             text += "  " + self.tr("(%1 waiting for you to choose the customer)").replace(
-                "%1", format_count(pending))
+                "%1", format_number(pending))
         self.summary.setText(text)
         self.export_button.setEnabled(bool(answers))
         row = self.model.row_of(keep.answer_id) if keep is not None else -1
@@ -294,7 +294,7 @@ class ResponsesView(QWidget):
 
         def done(rows: int) -> None:
             self.status.setText(self.tr("%1 answers were written to %2.").replace(
-                "%1", format_count(rows)).replace("%2", path.name))
+                "%1", format_number(rows)).replace("%2", path.name))
             self.exported.emit(rows)
 
         return self.ops.track(run_in_background(
