@@ -4,16 +4,16 @@
 <context>
     <name>AnswersModel</name>
     <message>
-        <source>Sent</source>
-        <translation>送信日時</translation>
-    </message>
-    <message>
         <source>Customer</source>
         <translation>お客様</translation>
     </message>
     <message>
         <source>Status</source>
         <translation>状態</translation>
+    </message>
+    <message>
+        <source>Sent at</source>
+        <translation>送信日時</translation>
     </message>
     <message>
         <source>Version</source>
@@ -205,7 +205,7 @@
     </message>
     <message>
         <source>Ask the furigana too</source>
-        <translation>フリガナもたずねる</translation>
+        <translation>ふりがなもたずねる</translation>
     </message>
     <message>
         <source>Privacy policy page</source>
@@ -313,15 +313,15 @@
     </message>
     <message>
         <source>Custom field: %1</source>
-        <translation>独自項目: %1</translation>
+        <translation>カスタム項目: %1</translation>
     </message>
     <message>
         <source>New custom field: %1</source>
-        <translation>新しい独自項目: %1</translation>
+        <translation>新しいカスタム項目: %1</translation>
     </message>
     <message>
         <source>New custom field named like the question</source>
-        <translation>質問と同じ名前の独自項目を新しく作る</translation>
+        <translation>質問と同じ名前のカスタム項目を新しく作る</translation>
     </message>
     <message>
         <source>Question %1 (%2): %3</source>
@@ -367,7 +367,7 @@
         <translation>送信する</translation>
     </message>
     <message>
-        <source>Required</source>
+        <source>Required (mark)</source>
         <translation>必須</translation>
     </message>
     <message>
@@ -376,7 +376,7 @@
     </message>
     <message>
         <source>Furigana</source>
-        <translation>フリガナ</translation>
+        <translation>ふりがな</translation>
     </message>
     <message>
         <source>e.g. Yamada Hanako (kana)</source>
@@ -399,7 +399,7 @@
         <translation>ファイルを選ぶ</translation>
     </message>
     <message>
-        <source>Choose…</source>
+        <source>Choose one</source>
         <translation>選んでください</translation>
     </message>
 </context>
@@ -422,7 +422,7 @@
     </message>
     <message>
         <source>Long text</source>
-        <translation>長い文</translation>
+        <translation>長いテキスト</translation>
     </message>
     <message>
         <source>Number</source>
@@ -466,7 +466,7 @@
     </message>
     <message>
         <source>Furigana</source>
-        <translation>フリガナ</translation>
+        <translation>ふりがな</translation>
     </message>
     <message>
         <source>Address</source>
@@ -586,7 +586,7 @@
     </message>
     <message>
         <source>This kind of item cannot fill a custom field.</source>
-        <translation>この種類の質問は独自項目に入れられません。</translation>
+        <translation>この種類の質問はカスタム項目に入れられません。</translation>
     </message>
     <message>
         <source>This kind of item cannot fill that customer detail.</source>
@@ -835,7 +835,7 @@
     </message>
     <message>
         <source>Delete</source>
-        <translation>削除する</translation>
+        <translation>削除</translation>
     </message>
     <message>
         <source>The form was deleted.</source>
@@ -918,7 +918,7 @@
     </message>
     <message>
         <source>This answer&apos;s phone or e-mail matches several customers. Choose whose answer it is; Otokui never guesses.</source>
-        <translation>この回答の電話番号かメールアドレスに合うお客様が複数います。どなたの回答か選んでください（お得意は推測で決めません）。</translation>
+        <translation>この回答の電話番号かメールアドレスに合うお客様が複数います。どなたの回答か選んでください（Otokuiは推測で決めません）。</translation>
     </message>
     <message>
         <source>Give it to this customer</source>
@@ -945,7 +945,7 @@
         <translation>どれでもない（新しいお客様として登録）</translation>
     </message>
     <message>
-        <source>Sent</source>
+        <source>Sent at</source>
         <translation>送信日時</translation>
     </message>
     <message>

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.forms.service import AnswerInfo, FormInfo
-from ui.formatting import format_number, format_datetime
+from ui.formatting import format_datetime, format_number
 from ui.forms.texts import state_label, status_label, unmatched
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -110,7 +110,7 @@ class AnswersModel(QAbstractTableModel):
             return None
         if not 0 <= section < 4:
             return None
-        return (self.tr("Sent"), self.tr("Customer"), self.tr("Status"),
+        return (self.tr("Sent at"), self.tr("Customer"), self.tr("Status"),
                 self.tr("Version"))[section]
 
     def customer_text(self, answer: AnswerInfo) -> str:

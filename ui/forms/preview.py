@@ -116,7 +116,7 @@ class FormPreview(QScrollArea):
             head.setSpacing(6)
             head.addWidget(self._wrapped(label_text, box), 1)
             if item.get("required"):
-                mark = QLabel(self.tr("Required"), box)
+                mark = QLabel(self.tr("Required (mark)"), box)
                 mark.setObjectName("previewRequired")
                 head.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
             column.addLayout(head)
@@ -184,7 +184,7 @@ class FormPreview(QScrollArea):
                 return [QCheckBox(x, parent) for x in labels]
             if item.get("display") == "dropdown":
                 combo = QComboBox(parent)
-                combo.addItems([self.tr("Choose…"), *labels])
+                combo.addItems([self.tr("Choose one"), *labels])
                 return [combo]
             out = []
             for x in labels:

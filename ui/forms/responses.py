@@ -30,7 +30,7 @@ from app.errors import OtokuiError
 from app.forms.apply import NOTE_TEXTS, assign_pending
 from app.forms.service import AnswerInfo
 from relay.forms.schema import FormDefinition, Item
-from ui.formatting import format_number, format_datetime
+from ui.formatting import format_datetime, format_number
 from ui.forms.models import AnswersModel
 from ui.forms.texts import status_label
 from ui.worker import BackgroundOp, RunningOps, run_in_background
@@ -215,7 +215,7 @@ class ResponsesView(QWidget):
     def answer_html(self, answer: AnswerInfo) -> str:
         e = html.escape
         rows = [
-            (self.tr("Sent"), format_datetime(answer.submitted_at)),
+            (self.tr("Sent at"), format_datetime(answer.submitted_at)),
             (self.tr("Customer"), self.model.customer_text(answer)),
             (self.tr("Status"), status_label(answer.status)),
             (self.tr("Version"), self.tr("v%1").replace("%1", str(answer.version))),
