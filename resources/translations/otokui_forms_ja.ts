@@ -391,6 +391,10 @@
         <translation>住所</translation>
     </message>
     <message>
+        <source>Privacy policy</source>
+        <translation>プライバシーポリシー</translation>
+    </message>
+    <message>
         <source>Choose a photo</source>
         <translation>写真を選ぶ</translation>
     </message>

@@ -195,6 +195,8 @@ class FormBuilder(QWidget):
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 0)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([250, 480, self.preview.width()])
+        self.splitter = splitter
 
         self.form_error = QLabel(self)
         self.form_error.setObjectName("formError")
@@ -210,6 +212,7 @@ class FormBuilder(QWidget):
         self.revert_button.clicked.connect(self.revert)
         bottom = QHBoxLayout()
         bottom.addWidget(self.form_error, 1)
+        bottom.addStretch(0)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)

@@ -165,8 +165,8 @@ class FormPreview(QScrollArea):
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             out = [box]
             if item.get("link"):
-                link = QLabel(f'<a href="{_attr(item["link"])}">'
-                              f'{self.tr("Privacy policy")}</a>', parent)
+                words = self.tr("Privacy policy")
+                link = QLabel(f'<a href="{_attr(item["link"])}">{words}</a>', parent)
                 out.append(link)
             return out
         if kind == "file":

@@ -148,7 +148,7 @@ class FormsWindow(QDialog):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 4)
-        splitter.setSizes([330, 1070])
+        splitter.setSizes([270, 1130])
         splitter.setChildrenCollapsible(False)
         self.status = QLabel(self)
         self.status.setObjectName("formsStatus")
