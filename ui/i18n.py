@@ -8,7 +8,8 @@ translation sources, so that people working at the same time never edit the same
 * ``otokui_core_ja.ts``: messages of the Qt-free core (``app/``), marked there with
   ``QT_TRANSLATE_NOOP(context, text)``;
 * ``otokui_inbox_ja.ts``: the chat inbox (``ui/inbox``);
-* ``otokui_broadcast_ja.ts``: broadcasts in the window (``ui/broadcast``).
+* ``otokui_broadcast_ja.ts``: broadcasts in the window (``ui/broadcast``);
+* ``otokui_forms_ja.ts``: the forms window, builder and answers (``ui/forms``).
 
 ``python -m ui.i18n update`` refreshes the .ts files from the code (pyside6-lupdate);
 ``python -m ui.i18n compile`` builds the .qm files next to them (pyside6-lrelease; they
@@ -46,6 +47,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_inbox": ["ui/inbox"],
     "otokui_segments": ["ui/segments"],
     "otokui_broadcast": ["ui/broadcast"],
+    "otokui_forms": ["ui/forms"],
 }
 
 _installed: list[QTranslator] = []

@@ -210,6 +210,10 @@ class MainWindow(QMainWindow):
 
         # The 配信 menu, scheduled sends and missed ones.
         self.broadcasts = BroadcastIntegration(self)
+        from ui.forms.integration import FormsIntegration
+
+        # The フォーム menu and window: building, publishing, sending, answers.
+        self.forms = FormsIntegration(self)
         self._build_content(book)
         self._restore_geometry()
 
@@ -470,11 +474,13 @@ class MainWindow(QMainWindow):
         self.sync.start(book)  # does nothing until the book is paired with a relay
         self.inbox.build(book, content.events)
         self.broadcasts.build(book, content.events)
+        self.forms.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
         if content is None:
             return
+        self.forms.teardown()
         self.broadcasts.teardown()
         self.inbox.teardown()
         self._save_column_widths()
@@ -804,7 +810,7 @@ class MainWindow(QMainWindow):
         return self._ops.busy or (
             self.content is not None and self.content.detail.busy) or bool(
             line is not None and line.busy) or self.inbox.busy or \
-            self.broadcasts.busy or bool(
+            self.broadcasts.busy or self.forms.busy or bool(
             self._set_aside_dialog is not None and self._set_aside_dialog.busy)
         # finish before locking
 
