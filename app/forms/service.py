@@ -81,7 +81,7 @@ class AnswerInfo:
     submitted_at: dt.datetime
     values: dict[str, Any]
     problems: dict[str, Any]
-    notes: list[str]
+    notes: list[dict[str, Any]]
     candidates: list[int]
 
 

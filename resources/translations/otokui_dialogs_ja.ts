@@ -627,8 +627,6 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
         <translation>接続ウィザードを開く…</translation>
     </message>
     <message>
-        <source>From the relay&apos;s admin page (連携コードを発行する), or the last line of python -m relay pair on the relay&apos;s host. It works once, for 10 minutes.</source>
-        <translation>中継サーバーの管理ページ(「連携コードを発行する」)か、サーバー上で実行した python -m relay pair の最後の行に表示されます。1回限り、10分間だけ使えます。</translation>
         <source>Empty: LINE itself (api-data.line.me)</source>
         <translation>空欄: LINE本体 (api-data.line.me)</translation>
     </message>
@@ -639,6 +637,10 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
     <message>
         <source>LINE content address</source>
         <translation>LINEコンテンツのアドレス</translation>
+    </message>
+    <message>
+        <source>From the relay&apos;s admin page (連携コードを発行する), or the last line of python -m relay pair on the relay&apos;s host. It works once, for 10 minutes.</source>
+        <translation>中継サーバーの管理ページ(「連携コードを発行する」)か、サーバー上で実行した python -m relay pair の最後の行に表示されます。1回限り、10分間だけ使えます。</translation>
     </message>
     <message>
         <source>Friends from before Otokui</source>

@@ -442,7 +442,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>名前</translation>
+        <translation>氏名</translation>
     </message>
     <message>
         <source>Phone</source>

@@ -185,7 +185,7 @@
     <name>CustomerTableModel</name>
     <message>
         <source>LINE name</source>
-        <extracomment>Mime type of dragged customer rows: a JSON list of customer ids. Rows kept in the cache before it is emptied (scrolling through 100,000 rows). Numbers line up on the right, under a header on the right; text and its header left. A number or points field: right-aligned, as are its header and its digits. The query changed and the ids were replaced (not a mere repaint).</extracomment>
+        <extracomment>Mime type of dragged customer rows: a JSON list of customer ids. Above this many customers in a pageable query, ids are read in chunks as needed. Ids read per chunk when the view scrolls past the ids read so far. Rows kept in the cache before it is emptied (scrolling through 100,000 rows). Numbers line up on the right, under a header on the right; text and its header left. A number or points field: right-aligned, as are its header and its digits. The query changed and the ids were replaced (not a mere repaint). Rows in the query (more than ``_ids`` while the ids are read in chunks). Where to continue reading ids; None once they are all here. Queries with more customers than this are read in chunks (tests lower it).</extracomment>
         <translation>LINE名</translation>
     </message>
     <message>

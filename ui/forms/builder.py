@@ -17,7 +17,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -473,8 +473,8 @@ class FormBuilder(QWidget):
                 check.setChecked(bool(value))
                 if value:
                     when = dt.datetime.fromisoformat(str(value))
-                    edit.setDateTime(QDateTime(when.year, when.month, when.day,
-                                               when.hour, when.minute))
+                    edit.setDateTime(QDateTime(QDate(when.year, when.month, when.day),
+                                               QTime(when.hour, when.minute)))
             self.one_answer_check.setChecked(bool(self.data.get("one_answer_per_friend")))
             self.may_edit_check.setChecked(bool(self.data.get("may_edit_last_answer")))
             self.max_answers.setValue(int(self.data.get("max_answers") or 0))
@@ -529,7 +529,8 @@ class FormBuilder(QWidget):
     # --- items -----------------------------------------------------------------------------
     @property
     def items(self) -> list[dict[str, Any]]:
-        return self.data["items"]  # type: ignore[no-any-return]
+        items: list[dict[str, Any]] = self.data["items"]
+        return items
 
     def current_index(self) -> int:
         return self.items_list.currentRow()
@@ -554,10 +555,9 @@ class FormBuilder(QWidget):
 
     def _refresh_rows(self) -> None:
         bad = self.error[0] if self.error else None
-        for n, item in enumerate(self.items):
+        # Only the rows the list has (item() past its end would be None).
+        for n, item in enumerate(self.items[:self.items_list.count()]):
             row = self.items_list.item(n)
-            if row is None:
-                continue
             text = self._row_text(n, item)
             row.setText(("⚠ " + text) if n == bad else text)
             row.setForeground(QColor("#B3261E") if n == bad else QColor())
@@ -723,7 +723,9 @@ class FormBuilder(QWidget):
         row = self.choices_table.rowCount() - 1
         self.choices_table.setCurrentCell(row, 0)
         self._item_edited()
-        self.choices_table.editItem(self.choices_table.item(row, 0))
+        cell = self.choices_table.item(row, 0)
+        if cell is not None:
+            self.choices_table.editItem(cell)
 
     def remove_choice(self) -> None:
         row = self.choices_table.currentRow()

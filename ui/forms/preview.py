@@ -177,9 +177,8 @@ class FormPreview(QScrollArea):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             return [button]
         if kind == "choice":
-            labels = [c.get("label") if isinstance(c, dict) else c
-                      for c in item.get("choices") or []]
-            labels = [str(x) for x in labels if x]
+            labels = [str(x) for x in (c.get("label") if isinstance(c, dict) else c
+                                       for c in item.get("choices") or []) if x]
             if item.get("multiple"):
                 return [QCheckBox(x, parent) for x in labels]
             if item.get("display") == "dropdown":

@@ -6,10 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from app.forms.service import FormInfo
 from relay.forms.schema import JST
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks ``text`` for lupdate (which reads calls by this name) and returns it as it is:
+    PySide6's own is typed to return ``object``; app.i18n's would record these window
+    texts among the core's."""
+    return text
+
 
 _CTX = "FormTexts"
 
