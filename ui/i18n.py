@@ -9,7 +9,10 @@ translation sources, so that people working at the same time never edit the same
   ``QT_TRANSLATE_NOOP(context, text)``;
 * ``otokui_inbox_ja.ts``: the chat inbox (``ui/inbox``);
 * ``otokui_broadcast_ja.ts``: broadcasts in the window (``ui/broadcast``);
-* ``otokui_forms_ja.ts``: the forms window, builder and answers (``ui/forms``).
+* ``otokui_forms_ja.ts``: the forms window, builder and answers (``ui/forms``);
+* a feature area added later keeps one catalog for its core package and its window code
+  (``otokui_<area>``: ``app/<area>`` and ``ui/<area>``), left out of the broader ones (see
+  :func:`catalog_files`).
 
 ``python -m ui.i18n update`` refreshes the .ts files from the code (pyside6-lupdate);
 ``python -m ui.i18n compile`` builds the .qm files next to them (pyside6-lrelease; they
@@ -134,6 +137,22 @@ def _python_files(entries: list[str]) -> list[Path]:
     return files
 
 
+def catalog_files(name: str) -> list[Path]:
+    """The Python files whose messages go into catalog ``name``.
+
+    A feature area may keep its own catalog for both its core and its window code (e.g.
+    ``["app/automation", "ui/automation"]``), so that people working on different areas
+    never edit the same .ts file: a path claimed by a more specific entry of another
+    catalog is left out of the broader one (``app/automation`` out of ``otokui_core``).
+    """
+    entries = TS_SOURCES[name]
+    mine = [ROOT / e for e in entries]
+    claimed = [ROOT / e for other, es in TS_SOURCES.items() if other != name for e in es
+               if any((ROOT / e) != m and (ROOT / e).is_relative_to(m) for m in mine)]
+    return [f for f in _python_files(entries)
+            if not any(f == c or f.is_relative_to(c) for c in claimed)]
+
+
 def core_messages(files: list[Path]) -> list[tuple[str, str]]:
     """(context, text) of every ``QT_TRANSLATE_NOOP`` call in ``files``.
 
@@ -181,24 +200,25 @@ def update(names: list[str] | None = None) -> list[Path]:
     if lupdate is None:
         raise SystemExit("pyside6-lupdate is not installed")
     out: list[Path] = []
-    for name, entries in TS_SOURCES.items():
+    for name in TS_SOURCES:
         if names and name not in names:
             continue
-        files = _python_files(entries)
+        files = catalog_files(name)
         if not files:
             continue
+        core = [f for f in files if f.is_relative_to(ROOT / "app")]
         for lang in LANGUAGES:
             ts = translations_dir() / f"{name}_{lang}.ts"
             ts.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory() as tmp:
-                sources = [str(f) for f in files]
-                if name == "otokui_core":
+                sources = [str(f) for f in files if f not in core]
+                if core:
                     # Hand lupdate the core's messages with their contexts written out.
                     shim = Path(tmp) / "core_messages.py"
                     shim.write_text("".join(
                         f"QT_TRANSLATE_NOOP({ctx!r}, {text!r})\n"
-                        for ctx, text in core_messages(files)), encoding="utf-8")
-                    sources = [str(shim)]
+                        for ctx, text in core_messages(core)), encoding="utf-8")
+                    sources.append(str(shim))
                 subprocess.run([lupdate, "-locations", "none", "-no-obsolete", *sources,
                                 "-ts", str(ts)], check=True)
             out.append(ts)

@@ -614,3 +614,28 @@ class FormAnswerFile(Base):
     attachment_id: Mapped[int | None] = mapped_column(
         ForeignKey("attachment.id", ondelete="SET NULL"))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DomainEvent(Base):
+    """What happened in the book that rules may act on (migration 0010; see
+    app/domain_events.py): written with the change itself, handled once by the rules."""
+
+    __tablename__ = "domain_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    depth: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_domain_event_unhandled", "id", sqlite_where=text("handled_at IS NULL")),
+    )
+
+
+# Each feature area keeps its tables in its own module (models_<area>.py), imported here so
+# that Base.metadata is whole wherever the models are used. Keep this list at the end.
