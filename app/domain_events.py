@@ -75,7 +75,8 @@ def emit(s: Session, kind: str, *, key: str, customer_id: int | None,
     stmt = insert(DomainEvent).values(
         key=key, kind=kind, customer_id=customer_id, data=data or {}, depth=depth,
         at=at or utcnow()).on_conflict_do_nothing(index_elements=["key"])
-    return bool(s.execute(stmt).rowcount)
+    result = s.execute(stmt)
+    return bool(getattr(result, "rowcount", 0))
 
 
 def pending(s: Session, *, limit: int = 500, after_id: int = 0) -> list[DomainEvent]:

@@ -125,9 +125,9 @@ class Incoming:
     status: str = UNREADABLE
     kept: dict[str, Any] | None = None
     kind: str = "?"
-    #: A form answer or file (relay.forms.items): its plaintext, applied by app.forms
-    #: (app.forms.sync) before the batch's events.
-    form: bytes | None = None
+    #: An item from the relay's public front (a form answer or file, …): its plaintext,
+    #: applied by its feature (app.sync.front_items) before the batch's events.
+    front: bytes | None = None
 
 
 @dataclass

@@ -40,7 +40,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from app.errors import BookBusyError, OtokuiError
-from app.forms.sync import apply_form_items
 from app.line.errors import LineTokenMissingError
 from app.signals import Signal
 from app.sync.apply import BatchReport, EventApplier, Incoming
@@ -52,10 +51,10 @@ from app.sync.errors import (
     RelayUnauthorizedError,
     RelayUnreachableError,
 )
+from app.sync.front_items import apply_front_items, kind_of
 from app.sync.relay_client import MAX_LIMIT, RelayClient, RelayLimits, SealedEvent
 from app.sync.sealing import SealError, open_sealed_bytes
 from app.sync.set_aside import SetAside
-from relay.forms.items import is_form_item
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -340,7 +339,7 @@ class SyncWorker:
     def _apply(self, applier: EventApplier, relay: RelayClient, device_id: str,
                sealed: list[SealedEvent], items: list[Incoming]) -> BatchReport:
         upto = sealed[-1].seq
-        items = apply_form_items(self._book, items)
+        items = apply_front_items(self._book, items)
         report = applier.apply_batch(items, device_id=device_id, upto_seq=upto)
         self._cursor = upto
         if report.unreadable:
@@ -429,9 +428,9 @@ def _open_all(sealed: list[SealedEvent], key: X25519PrivateKey,
             out.append(Incoming(None, seq=item.seq, received_ms=item.received_at,
                                 sealed=item.sealed, error=str(exc)))
             continue
-        if is_form_item(plaintext):  # not LINE's: checked by app.forms, not by a signature
-            out.append(Incoming(None, seq=item.seq, received_ms=item.received_at,
-                                sealed=item.sealed, form=plaintext))
+        if kind_of(plaintext) is not None:  # not LINE's: checked by its feature, not by a
+            out.append(Incoming(None, seq=item.seq, received_ms=item.received_at,  # signature
+                                sealed=item.sealed, front=plaintext))
             continue
         out.extend(items_of(plaintext, seq=item.seq, received_ms=item.received_at,
                             channel_secret=secret, sealed=item.sealed))
