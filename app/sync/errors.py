@@ -34,6 +34,23 @@ class PairingRefusedError(OtokuiError):
         "admin page (or run `python -m relay pair` on its host) and enter it.")
 
 
+class PairingTooManyTriesError(OtokuiError):
+    """The relay refuses pairing from this address for a while after wrong codes (429);
+    ``minutes`` is how long it said to wait (at most a code's life, 10 minutes)."""
+
+    code = "pairing-too-many-tries"
+    message = QT_TRANSLATE_NOOP(
+        _CTX, "Too many wrong pairing codes were entered from this internet connection, so "
+        "the relay does not accept codes from it for a while.")
+    advice = QT_TRANSLATE_NOOP(
+        _CTX, "Wait up to 10 minutes, then enter the code exactly as shown on the relay's "
+        "admin page (or a new one). Nothing was changed.")
+
+    def __init__(self, minutes: int = 10) -> None:
+        self.minutes = max(1, minutes)
+        super().__init__(f"{self.minutes} min")
+
+
 class RelayShopUnknownError(OtokuiError):
     code = "relay-shop-unknown"
     message = QT_TRANSLATE_NOOP(_CTX, "The relay does not know this shop's address.")

@@ -30,6 +30,7 @@ from app.i18n import QT_TRANSLATE_NOOP
 from app.sync.bounded_http import DeadlineTransport, deadline
 from app.sync.errors import (
     PairingRefusedError,
+    PairingTooManyTriesError,
     RelayProtocolError,
     RelayShopUnknownError,
     RelayUnauthorizedError,
@@ -109,6 +110,7 @@ class _Answer:
 
     status_code: int
     content: bytes
+    retry_after: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ class RelayClient:
     # --- requests ---------------------------------------------------------------------------
 
     def _request(self, method: str, path: str, *, timeout: float | None = None,
-                 **kwargs: Any) -> _Answer:
+                 answer_429: bool = False, **kwargs: Any) -> _Answer:
         """One request, its answer read whole but never past the limits."""
         extra: dict[str, Any] = {} if timeout is None else {
             "timeout": httpx.Timeout(timeout, connect=CONNECT_TIMEOUT)}
@@ -159,14 +161,15 @@ class RelayClient:
         try:
             with deadline(self.limits.deadline + max(0.0, wait)), \
                     self._http.stream(method, path, **kwargs, **extra) as streamed:
-                response = _Answer(streamed.status_code, self._read_bounded(streamed))
+                response = _Answer(streamed.status_code, self._read_bounded(streamed),
+                                   streamed.headers.get("retry-after", ""))
         except httpx.TimeoutException as exc:
             raise RelayUnreachableError("timeout") from exc
         except httpx.HTTPError as exc:  # refused, reset, DNS, TLS, a broken encoding ...
             raise RelayUnreachableError(type(exc).__name__) from exc
         if response.status_code == 401:
             raise RelayUnauthorizedError()
-        if response.status_code >= 500 or response.status_code == 429:
+        if response.status_code >= 500 or (response.status_code == 429 and not answer_429):
             raise RelayUnreachableError(f"HTTP {response.status_code}")
         return response
 
@@ -217,7 +220,10 @@ class RelayClient:
         body = {"pairing_code": pairing_code, "name": name, "public_key": public_key_b64}
         if channel_secret is not None:
             body["channel_secret"] = channel_secret
-        response = self._request("POST", "/v1/devices", json=body)
+        response = self._request("POST", "/v1/devices", json=body, answer_429=True)
+        if response.status_code == 429:  # wrong codes from this address: not even checked
+            seconds = int(response.retry_after) if response.retry_after.isdigit() else 600
+            raise PairingTooManyTriesError(minutes=-(-seconds // 60))
         if response.status_code == 403:
             raise PairingRefusedError()
         if response.status_code == 404:

@@ -516,6 +516,14 @@
         <translation>コードは1回限り、10分間だけ有効です。中継サーバーの管理ページで新しいコードを発行して(またはサーバー上で `python -m relay pair` を実行して)入力してください。</translation>
     </message>
     <message>
+        <source>Too many wrong pairing codes were entered from this internet connection, so the relay does not accept codes from it for a while.</source>
+        <translation>このインターネット接続から間違った接続コードが何度も入力されたため、中継サーバーはしばらくこの接続からのコードを受け付けません。</translation>
+    </message>
+    <message>
+        <source>Wait up to 10 minutes, then enter the code exactly as shown on the relay&apos;s admin page (or a new one). Nothing was changed.</source>
+        <translation>最大10分待ってから、中継サーバーの管理ページに表示されたコード(または新しいコード)を正確に入力してください。何も変更されていません。</translation>
+    </message>
+    <message>
         <source>The relay does not know this shop&apos;s address.</source>
         <translation>中継サーバーに、このお店のアドレスが見つかりません。</translation>
     </message>

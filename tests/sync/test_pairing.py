@@ -18,6 +18,7 @@ from app.sync.errors import (
     AlreadyPairedError,
     NotPairedError,
     PairingRefusedError,
+    PairingTooManyTriesError,
     RelayUnauthorizedError,
     RelayUnreachableError,
     RelayUrlError,
@@ -178,3 +179,26 @@ def test_wrong_token_is_refused(connected: Connected) -> None:
         assert httpx.get(f"{relay.base_url}/v1/events", headers=headers).status_code == 401
         assert httpx.post(f"{relay.base_url}/v1/events/ack", json={"upto": 1},
                           headers=headers).status_code == 401
+
+
+def test_too_many_wrong_codes_from_here_says_so_and_how_long_to_wait(
+        book: Book, relay: ThreadRelay, line: RunningEmulator) -> None:
+    """Issue 10: the relay's per-address lock (429) is not "the relay cannot be reached"."""
+    code = relay.pairing_code()
+    wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+    for _ in range(5):
+        with pytest.raises(PairingRefusedError):
+            connect(book, relay_url=relay.base_url, pairing_code=wrong,
+                    access_token=ACCESS_TOKEN, api_base=line.base_url,
+                    data_base=line.data_url)
+    with pytest.raises(PairingTooManyTriesError) as refused:
+        connect(book, relay_url=relay.base_url, pairing_code=code,
+                access_token=ACCESS_TOKEN, api_base=line.base_url, data_base=line.data_url)
+    assert 1 <= refused.value.minutes <= 10
+    assert "Too many wrong pairing codes" in refused.value.one_line()
+    assert not book.line.is_paired()
+    relay.clock.advance(10 * 60 + 1)  # the lock is over (and the code with it): a new one
+    connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
+            access_token=ACCESS_TOKEN,
+            api_base=line.base_url, data_base=line.data_url)
+    assert book.line.is_paired()

@@ -56,7 +56,12 @@ from PySide6.QtWidgets import (
 from app.errors import OtokuiError, ValidationError
 from app.line.errors import LineFollowersUnavailableError, LineTokenRejectedError
 from app.line.followers import ImportState, saved_state
-from app.sync.errors import PairingRefusedError, RelayUnreachableError, RelayUrlError
+from app.sync.errors import (
+    PairingRefusedError,
+    PairingTooManyTriesError,
+    RelayUnreachableError,
+    RelayUrlError,
+)
 from app.sync.pairing import default_device_name
 from ui.dialogs.background import run_then
 from ui.dialogs.passphrase import ERROR, GOOD, HINT, PasswordField, message_label, set_message
@@ -660,7 +665,7 @@ class LineSettingsWidget(QWidget):
         def failed(exc: BaseException) -> None:
             self._say("")
             show_error(self, exc)
-            if isinstance(exc, PairingRefusedError):
+            if isinstance(exc, PairingRefusedError | PairingTooManyTriesError):
                 self.code_edit.setFocus()
                 self.code_edit.selectAll()
             elif isinstance(exc, RelayUrlError | RelayUnreachableError):
