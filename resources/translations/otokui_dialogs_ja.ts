@@ -934,6 +934,10 @@ The file has the same columns as yours plus a “Problem” column: fix the rows
         <translation>例: 1990-04-01 または 1990年4月1日</translation>
     </message>
     <message>
+        <source>* required: it cannot be left empty</source>
+        <translation>* は必須項目です(空欄にはできません)</translation>
+    </message>
+    <message>
         <source>Add</source>
         <translation>追加する</translation>
     </message>

@@ -779,11 +779,11 @@
     </message>
     <message>
         <source>Link for the chosen customer</source>
-        <translation>選んだお客様用のリンク</translation>
+        <translation>選択したお客様用のリンク</translation>
     </message>
     <message>
         <source>A link only the customer chosen in the customer book can answer</source>
-        <translation>顧客台帳で選んだお客様だけが回答できるリンク</translation>
+        <translation>顧客台帳で選択したお客様だけが回答できるリンク</translation>
     </message>
     <message>
         <source>QR code…</source>

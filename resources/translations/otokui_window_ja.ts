@@ -240,6 +240,10 @@
         <translation>カスタム項目</translation>
     </message>
     <message>
+        <source>* required: it cannot be left empty</source>
+        <translation>* は必須項目です(空欄にはできません)</translation>
+    </message>
+    <message>
         <source>Tags</source>
         <translation>タグ</translation>
     </message>
@@ -619,7 +623,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>&amp;Delete selected customers…</source>
-        <translation>選んだお客様を削除(&amp;D)…</translation>
+        <translation>選択したお客様を削除(&amp;D)…</translation>
     </message>
     <message>
         <source>Add tag</source>
@@ -627,7 +631,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>Add a tag to the selected customers</source>
-        <translation>選んだお客様にタグを付けます</translation>
+        <translation>選択したお客様にタグを付けます</translation>
     </message>
     <message>
         <source>Remove tag</source>
@@ -635,7 +639,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>Remove a tag from the selected customers</source>
-        <translation>選んだお客様からタグを外します</translation>
+        <translation>選択したお客様からタグを外します</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -750,7 +754,7 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
     </message>
     <message>
         <source>Selected (%1)</source>
-        <translation>選んだお客様(%1)</translation>
+        <translation>選択したお客様(%1)</translation>
     </message>
     <message>
         <source>All shown (%1)</source>

@@ -233,6 +233,7 @@ def test_the_new_customer_dialog_asks_required_fields(qtbot, book) -> None:
     dialog.show()
     qtbot.waitExposed(dialog)
     assert list(dialog.required) == [staff]
+    assert dialog.required_legend.isVisible()  # what the * means is said (QA finding)
     dialog.set_values(name="中村 さくら")
     dialog.save_button.click()
     editor = dialog.required[staff]
@@ -243,6 +244,24 @@ def test_the_new_customer_dialog_asks_required_fields(qtbot, book) -> None:
     with qtbot.waitSignal(dialog.accepted):
         dialog.save_button.click()
     assert book.fields.values_of(dialog.customer_id)[staff] == "鈴木"
+
+
+def test_the_star_of_required_fields_is_explained_only_where_there_is_one(qtbot, book) -> None:
+    from app.fields import FieldType
+    from ui.dialogs.customer_dialog import NewCustomerDialog
+
+    dialog = NewCustomerDialog(book)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not dialog.required and not dialog.required_legend.isVisible()
+    book.fields.create("担当", FieldType.TEXT, required=True)
+    again = NewCustomerDialog(book)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.required_legend.isVisible()
+    assert again.required_legend.text().startswith("*")
 
 
 # --- a phone number cut by the window's edge does not pass for whole --------------------------
@@ -317,3 +336,21 @@ def test_the_empty_book_shows_next_steps(qtbot, settings, tmp_path, monkeypatch)
     window.content.events.flush()
     assert not guide.isVisible()
     window.close()
+
+
+def test_the_detail_pane_explains_the_star_when_a_field_is_required(qtbot, book) -> None:
+    from app.fields import FieldType
+    from ui.widgets.detail_pane import DetailPane
+
+    customer = book.customers.create(name="中村 さくら")
+    pane = DetailPane(book)
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.show_customer(customer)
+    assert not pane.required_legend.isVisibleTo(pane)
+    book.fields.create("担当", FieldType.TEXT, required=True)
+    pane2 = DetailPane(book)
+    qtbot.addWidget(pane2)
+    pane2.show()
+    pane2.show_customer(customer)
+    assert pane2.required_legend.isVisibleTo(pane2)

@@ -43,11 +43,15 @@ def main() -> int:
                                      dialog.create_message, dialog.no_keyring_label)
                        if label.isVisible()],
             "error": dialog.create_message.isVisible(),
+            # Where the second field is: it must not move as the hints change.
+            "second_y": fields.second.mapTo(dialog, fields.second.rect().topLeft()).y(),
         }
 
     measure("start")
     dialog._next()  # nothing typed: the error under the page
     measure("refused")
+    fields.set_texts("しっか", "")
+    measure("short")
     fields.set_texts("しっかりした合言葉", "しっか")
     measure("different")
     fields.set_texts("しっかりした合言葉", "しっかりした合言葉")

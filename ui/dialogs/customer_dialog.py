@@ -106,6 +106,9 @@ class NewCustomerDialog(QDialog):
             self.required[f.id] = editor
             self._required_fields[f.id] = f
             form.addRow(f"{f.name} *", editor)
+        self.required_legend = QLabel(self.tr("* required: it cannot be left empty"), self)
+        self.required_legend.setObjectName("requiredLegend")
+        self.required_legend.setVisible(bool(self.required))
         self.form_error = message_label(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
@@ -117,6 +120,7 @@ class NewCustomerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addLayout(form)
+        layout.addWidget(self.required_legend)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
         self.resize(460, 0)

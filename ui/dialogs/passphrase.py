@@ -8,7 +8,7 @@ not used to typing blind make mistakes they cannot see.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -112,6 +112,12 @@ class NewPassphraseFields(QWidget):
         self.first.show_box.toggled.connect(self.second._toggle)
         self.first_hint = message_label(self)
         self.second_hint = message_label(self)
+        # The hints change as the owner types (up to three lines, one, none): they keep
+        # three lines' room so that the fields below never jump under the cursor (QA
+        # finding; the longest hint wraps to three lines at the page's narrowest).
+        for hint in (self.first_hint, self.second_hint):
+            hint.setMinimumHeight(3 * hint.fontMetrics().lineSpacing())
+            hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
         if current_label is not None:
@@ -151,6 +157,8 @@ class NewPassphraseFields(QWidget):
             set_message(self.second_hint, self.tr("Both are the same."), GOOD)
         else:
             set_message(self.second_hint, "")
+        self.first_hint.setVisible(True)  # empty or not, its room stays (see __init__)
+        self.second_hint.setVisible(True)
         self.changed.emit()
 
     def passphrase(self) -> str | None:

@@ -223,6 +223,10 @@ class DetailPane(QWidget):
         self.custom_form.setContentsMargins(0, 0, 0, 0)
         self.custom_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         body.addWidget(self.custom_box)
+        self.required_legend = QLabel(self.tr("* required: it cannot be left empty"),
+                                      self.page)
+        self.required_legend.setObjectName("requiredLegend")
+        body.addWidget(self.required_legend)
         self.custom: dict[int, FieldEditor] = {}
         self._field_types: dict[int, str] = {}
         self._build_custom()
@@ -339,6 +343,8 @@ class DetailPane(QWidget):
             self.custom_form.addRow(self._form_label(label), editor)
         self.custom_title.setVisible(bool(self.custom))
         self.custom_box.setVisible(bool(self.custom))
+        self.required_legend.setVisible(any(f.required for f in self.book.fields.list()
+                                            if f.id in self.custom))
 
     def _build_attachments(self) -> QWidget:
         box = QWidget(self.page)
