@@ -162,6 +162,8 @@ class MainWindow(QMainWindow):
         self._ops = RunningOps()
         self._unlock_widget: QWidget | None = None
         self._saved_view: ViewState | None = None
+        self._open_new_customer: QDialog | None = None
+        self._new_customer_draft: dict[str, Any] | None = None
         self._reopen = reopen
         self.demo = demo
         # The running demo behind this window (set by ``ui.app.open_demo_window``).
@@ -672,15 +674,29 @@ class MainWindow(QMainWindow):
         self._selection_changed()
         return content.view.current_id() == customer_id
 
-    def new_customer(self) -> None:
-        """Ask for the new customer's details (engineer B's dialog), then show them."""
+    def new_customer(self, draft: dict[str, Any] | None = None) -> None:
+        """Ask for the new customer's details, then show them.
+
+        If the window locks itself while the dialog is open, the dialog closes with the
+        book, what was typed is kept in memory (never on disk) and the dialog opens again,
+        filled in, once the book is unlocked: nothing typed is lost (QA finding)."""
         if self.book is None:
             return
-        from ui.dialogs.customer_dialog import new_customer
+        from ui.dialogs.customer_dialog import NewCustomerDialog
 
-        cid = new_customer(self.book, self)
-        if cid is not None:
-            self.show_new_customer(cid)
+        dialog = NewCustomerDialog(self.book, self)
+        if draft:
+            dialog.restore_draft(draft)
+        self._open_new_customer = dialog
+        try:
+            dialog.exec()
+        finally:
+            self._open_new_customer = None
+        if dialog.property("closedByLock"):
+            self._new_customer_draft = dialog.draft()
+            return
+        if dialog.customer_id is not None:
+            self.show_new_customer(dialog.customer_id)
 
     def create_customer(self, name: str) -> int | None:
         """Create a customer called ``name`` and show them (for scripts and tests)."""
@@ -1038,6 +1054,8 @@ class MainWindow(QMainWindow):
             log.info("auto-lock postponed: work in progress")
             self.idle.resume()
             return
+        if self._open_new_customer is not None:  # its draft is kept: see new_customer
+            self._open_new_customer.setProperty("closedByLock", True)
         for widget in QApplication.topLevelWidgets():
             if widget is not self and isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()  # dialogs may show customer data; they go with the lock
@@ -1053,6 +1071,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(1000, self.lock)
             return False
         self._saved_view = self.view_state()
+        if self._open_new_customer is not None:  # its draft is kept: see new_customer
+            self._open_new_customer.setProperty("closedByLock", True)
+            self._open_new_customer.reject()
         self._close_book()
         self._show_unlock(auto_open=False)
         log.info("locked")
@@ -1116,6 +1137,9 @@ class MainWindow(QMainWindow):
         if self._saved_view is not None:
             self.restore_view(self._saved_view)
         self._saved_view = None
+        draft, self._new_customer_draft = self._new_customer_draft, None
+        if draft is not None:  # the dialog the lock closed, as the owner left it
+            QTimer.singleShot(0, lambda: self.new_customer(draft))
         log.info("unlocked")
 
     # --- window ----------------------------------------------------------------------------------

@@ -196,3 +196,42 @@ def test_auto_lock_closes_previews_and_dialogs_showing_customer_data(window, see
                     timeout=2000)
     assert not shiboken6.isValid(preview) or not preview.isVisible()
     assert pane.previews == [] and pane.book is None
+
+
+def test_a_lock_while_adding_a_customer_keeps_what_was_typed(window, seeded, qtbot) -> None:
+    """QA finding: the auto-lock closed the new-customer dialog and what was typed was lost.
+    Now the dialog closes with the book and opens again, filled in, after unlocking."""
+    from PySide6.QtCore import QTimer
+
+    from ui.dialogs.customer_dialog import NewCustomerDialog
+
+    seen: list[NewCustomerDialog] = []
+
+    def type_then_lock() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, NewCustomerDialog)
+        seen.append(dialog)
+        dialog.set_values(name="高橋 みどり", phone="090-1111-2222", memo="紹介: 山田様")
+        window.idle.idle.emit()  # as the idle watcher does after the set minutes
+
+    QTimer.singleShot(0, type_then_lock)
+    window.new_customer()  # returns when the lock has closed the dialog
+    qtbot.waitUntil(lambda: window.locked, timeout=10_000)
+    assert seen and not seen[0].isVisible()
+    assert window.book is None
+    _unlock(window, qtbot, seeded.passphrase)
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    again: list[NewCustomerDialog] = []
+
+    def check_and_save() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, NewCustomerDialog) and dialog is not seen[0]
+        again.append(dialog)
+        assert dialog.values()["name"] == "高橋 みどり"
+        assert dialog.values()["phone"] == "090-1111-2222"
+        assert dialog.values()["memo"] == "紹介: 山田様"
+        dialog.save_button.click()
+
+    QTimer.singleShot(0, check_and_save)  # the reopened dialog runs its own event loop
+    qtbot.waitUntil(lambda: bool(again) and not again[0].isVisible(), timeout=10_000)
+    assert window.book.customers.count() == 6

@@ -135,6 +135,21 @@ class NewCustomerDialog(QDialog):
             else:
                 edit.setText(text)
 
+    def draft(self) -> dict[str, Any]:
+        """Everything typed so far (built-in fields by name, required custom fields by
+        "field:<id>"), to open the dialog again as it was (after an auto-lock)."""
+        out: dict[str, Any] = dict(self.values())
+        for fid, editor in self.required.items():
+            out[f"field:{fid}"] = editor.value()
+        return out
+
+    def restore_draft(self, draft: dict[str, Any]) -> None:
+        self.set_values(**{k: v for k, v in draft.items() if k in self.edits})
+        for fid, editor in self.required.items():
+            value = draft.get(f"field:{fid}")
+            if value not in (None, ""):
+                editor.set_value(value, force=True)
+
     def values(self) -> dict[str, str]:
         result = {}
         for name, edit in self.edits.items():
