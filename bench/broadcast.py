@@ -17,7 +17,7 @@ Measured, each in the same run:
   job and one row per recipient stored with the batches' retry keys, the requests sent
   under the token bucket, every batch and recipient settled in the book;
 * **multicast, bare**: the same number of multicast calls of 500 ids through the same SDK
-  client (``LineSender``) on the same threads and token bucket, with no book at all: the
+  client (``LineGateway``) on the same threads and token bucket, with no book at all: the
   floor set by LINE's rate limit and the HTTP calls;
 * **push, engine / bare**: the same for ``--personal`` personalised texts ({名前}), one
   push per recipient.
@@ -45,7 +45,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from app.broadcast import Recipients, TokenBucket
-from app.line.send.client import LineSender
+from app.line.gateway import LineGateway
 from app.line.send.delivery import Verdict, new_retry_key
 from app.profile import Profile
 from app.store.models import Customer
@@ -117,7 +117,7 @@ def add_friends(base: str, n: int) -> list[str]:
     return uids
 
 
-def bare(sender: LineSender, endpoint: str, groups: list[list[str]], text: str,
+def bare(sender: LineGateway, endpoint: str, groups: list[list[str]], text: str,
          threads: int, bucket: TokenBucket) -> float:
     """The same requests with no book: SDK calls paced by the same token bucket."""
     def one(to: list[str]) -> None:
@@ -174,7 +174,7 @@ def run(base: str, pid: int, n: int, n_personal: int) -> None:
             for i, uid in enumerate(uids)])
         ids = dict(s.execute(select(Customer.line_user_id, Customer.id)).all())
     casts = book.broadcasts
-    with LineSender(TOKEN, api_base=base) as warm:  # the SDK's imports, once, untimed
+    with LineGateway(TOKEN, api_base=base) as warm:  # the SDK's imports, once, untimed
         warm.quota()
     results: list[tuple[str, float, float]] = []
 
@@ -195,7 +195,7 @@ def run(base: str, pid: int, n: int, n_personal: int) -> None:
           f"{cpu}); emulator RSS {rss_mb(pid):.0f} MB")
     time.sleep(1.1)  # LINE's window: the bare run starts with a full allowance too
     groups = [uids[i:i + 500] for i in range(0, n, 500)]
-    with LineSender(TOKEN, api_base=base) as sender, Cpu(pid) as cpu:
+    with LineGateway(TOKEN, api_base=base) as sender, Cpu(pid) as cpu:
         bare_mc = bare(sender, "multicast", groups, "bare " + text,
                        casts.threads["multicast"], TokenBucket(casts.rates["multicast"]))
     print(f"multicast bare:   {len(groups)} calls: {bare_mc:.2f} s ({cpu}); "
@@ -220,7 +220,7 @@ def run(base: str, pid: int, n: int, n_personal: int) -> None:
           f"create {t2 - t1:.2f}, send+record {t3 - t2:.2f}; {cpu})")
     time.sleep(1.1)
     by_id = {v: k for k, v in ids.items()}
-    with LineSender(TOKEN, api_base=base) as sender, Cpu(pid) as cpu:
+    with LineGateway(TOKEN, api_base=base) as sender, Cpu(pid) as cpu:
         bare_push = bare(sender, "push", [[by_id[c]] for c in chosen], "bare",
                          casts.threads["push"], TokenBucket(casts.rates["push"]))
     print(f"push bare:   {n_personal:,} calls: {bare_push:.2f} s ({cpu}); "

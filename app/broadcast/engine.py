@@ -31,7 +31,7 @@ from app.broadcast.model import (
     TRYING,
 )
 from app.broadcast.ratelimit import TokenBucket
-from app.line.send.client import LineSender
+from app.line.gateway import LineGateway
 from app.line.send.delivery import Answer, Delivery, RetryPolicy, Verdict, deliver
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ class Run:
         prepared, so the book's work overlaps LINE's.
         """
         self.settled, self.total = settled, total
-        sender = LineSender(self.book.line.access_token(), api_base=self.book.line.api_base)
+        sender = LineGateway(self.book.line.access_token(), api_base=self.book.line.api_base)
         try:
             with ThreadPoolExecutor(max_workers=self.threads,
                                     thread_name_prefix="broadcast") as pool:
@@ -143,7 +143,7 @@ class Run:
             sender.close()
         return self.reason
 
-    def _send(self, sender: LineSender, row: tuple[int, int, str, str, int],
+    def _send(self, sender: LineGateway, row: tuple[int, int, str, str, int],
               members: list[tuple[int, str, Any]]) -> Outcome:
         batch_id, _, was, key, _ = row
         if self.stop.is_set() and was == PENDING:

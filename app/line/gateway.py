@@ -1,4 +1,17 @@
-"""The Messaging API calls the sync makes, through LINE's official SDK (line-bot-sdk 3).
+"""The one client of LINE's Messaging API, through LINE's official SDK (line-bot-sdk 3).
+
+Every call Otokui makes to LINE goes through :class:`LineGateway`, with ONE retry policy:
+the SDK's (urllib3's) own retries are off (``retries=False``) on every connection, and
+every retry is decided above it — for sends in :func:`app.line.send.delivery.deliver`
+with the stored retry key (exactly once), for reads by their caller (the sync fetches
+content it could not get later; the wizard asks again). A retry hidden below the retry
+key could send twice; a hidden retry of a read only hides how long LINE was away.
+
+Sends (reply, push, multicast) do not raise on LINE's or the network's trouble: they
+return an :class:`~app.line.send.delivery.Answer` whose verdict says whether LINE can
+have the request (a connection never made is UNREACHABLE; anything after the request
+went out, a read timeout or a dropped connection, is TRANSIENT: LINE may have accepted
+it). Every other call raises :mod:`app.line.errors`.
 
 Profiles (``MessagingApi.get_profile``), message content (``MessagingApiBlob.
 get_message_content``), the bot's own info (to check a token and show the owner which
@@ -19,7 +32,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.line.errors import (
     LineContentGoneError,
@@ -32,12 +45,29 @@ from app.line.errors import (
     LineWebhookUrlRefusedError,
 )
 
+if TYPE_CHECKING:
+    from app.line.send.delivery import Answer
+
 log = logging.getLogger("otokui.line")
 
-#: (connect, read) seconds for small JSON calls and for content downloads.
+#: (connect, read) seconds for small JSON calls, sends and content downloads.
 API_TIMEOUT = (5.0, 15.0)
+SEND_TIMEOUT = (5.0, 20.0)  # a send's answer normally comes in well under a second
 CONTENT_TIMEOUT = (5.0, 60.0)
 WEBHOOK_TEST_TIMEOUT = (5.0, 30.0)
+
+
+@dataclass(frozen=True)
+class QuotaInfo:
+    """The plan's monthly limit (None: no limit) and what this month used so far."""
+
+    type: str
+    limit: int | None
+    used: int
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.limit is None else max(0, self.limit - self.used)
 
 
 @dataclass(frozen=True)
@@ -101,11 +131,14 @@ class LineGateway:
             MessagingApiBlob,
         )
 
-        self._client = ApiClient(Configuration(access_token=access_token,
-                                               host=_base(api_base)))
+        api = Configuration(access_token=access_token, host=_base(api_base))
         # Content is on LINE's data host; with host=None the SDK's blob API uses it.
-        self._data_client = ApiClient(Configuration(
-            access_token=access_token, host=data_base_for(api_base, data_base)))
+        data = Configuration(access_token=access_token,
+                             host=data_base_for(api_base, data_base))
+        for configuration in (api, data):
+            configuration.retries = False  # the one retry policy: see the module's doc
+        self._client = ApiClient(api)
+        self._data_client = ApiClient(data)
         self._api = MessagingApi(self._client)
         self._blob = MessagingApiBlob(self._data_client)
 
@@ -119,10 +152,14 @@ class LineGateway:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def _call(self, fn: Any, *args: Any, missing: type[Exception] = LineUnavailableError,
+              **kwargs: Any) -> Any:
+        """One call; LINE's refusals and the network's trouble as :mod:`app.line.errors`
+        (``missing``: what a 404/410 means for this call)."""
         from linebot.v3.messaging.exceptions import ApiException
         from urllib3.exceptions import HTTPError as Urllib3Error
 
+        kwargs.setdefault("_request_timeout", API_TIMEOUT)
         try:
             return fn(*args, **kwargs)
         except ApiException as exc:
@@ -134,15 +171,82 @@ class LineGateway:
             if status == 429:
                 raise LineRateLimitedError(f"HTTP {status}") from None
             if status in (404, 410):
-                raise LineContentGoneError(f"HTTP {status}") from None
+                raise missing(f"HTTP {status}") from None
             raise LineUnavailableError(f"HTTP {status}") from None
         except (Urllib3Error, OSError) as exc:
             raise LineUnavailableError(type(exc).__name__) from None
 
+    # --- sends: a verdict, never an exception -------------------------------------------
+
+    def _send(self, fn: Any, request: Any, **kwargs: Any) -> Answer:
+        from linebot.v3.messaging.exceptions import ApiException
+        from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError
+
+        # Here, not at the top: app.line.send (the service) imports this module.
+        from app.line.send.delivery import Answer, Verdict, classify, sent_messages_of
+
+        try:
+            response = fn(request, _request_timeout=SEND_TIMEOUT, **kwargs)
+        except ApiException as exc:
+            return classify(exc.status or 0, exc.headers, exc.body)
+        except (NewConnectionError, ConnectTimeoutError) as exc:
+            # Checked before the broader HTTPError: the request never left this computer.
+            return Answer(Verdict.UNREACHABLE, reason=type(exc).__name__)
+        except (HTTPError, OSError) as exc:
+            return Answer(Verdict.TRANSIENT, reason=type(exc).__name__)
+        headers = response.headers or {}
+        data = response.data
+        return Answer(Verdict.ACCEPTED, response.status_code,
+                      headers.get("x-line-request-id"),
+                      sent_messages=sent_messages_of(getattr(data, "sent_messages", None)))
+
+    def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> Answer:
+        """``POST /v2/bot/message/reply``: free, single use, no retry key (LINE refuses one)."""
+        from linebot.v3.messaging import ReplyMessageRequest
+
+        request = ReplyMessageRequest.from_dict({"replyToken": reply_token,
+                                                 "messages": messages})
+        return self._send(self._api.reply_message_with_http_info, request)
+
+    def push(self, to: str, messages: list[dict[str, Any]], retry_key: str) -> Answer:
+        """``POST /v2/bot/message/push`` with ``X-Line-Retry-Key``; counts against the quota."""
+        from linebot.v3.messaging import PushMessageRequest
+
+        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        return self._send(self._api.push_message_with_http_info, request,
+                          x_line_retry_key=retry_key)
+
+    def multicast(self, to: list[str], messages: list[dict[str, Any]],
+                  retry_key: str) -> Answer:
+        """``POST /v2/bot/message/multicast`` (1-500 user ids) with ``X-Line-Retry-Key``."""
+        from linebot.v3.messaging import MulticastRequest
+
+        request = MulticastRequest.from_dict({"to": list(to), "messages": messages})
+        return self._send(self._api.multicast_with_http_info, request,
+                          x_line_retry_key=retry_key)
+
+    # --- the rest: raise app.line.errors ------------------------------------------------
+
+    def quota(self) -> QuotaInfo:
+        """``GET /v2/bot/message/quota`` and ``/quota/consumption``."""
+        quota = self._call(self._api.get_message_quota)
+        used = self._call(self._api.get_message_quota_consumption)
+        qtype = str(getattr(quota.type, "value", quota.type) or "none")
+        limit = quota.value if qtype == "limited" else None
+        return QuotaInfo(qtype, None if limit is None else int(limit),
+                         int(used.total_usage or 0))
+
+    def mark_as_read(self, mark_as_read_token: str) -> None:
+        """``POST /v2/bot/chat/markAsRead``: that message and every earlier one are read."""
+        from linebot.v3.messaging import MarkMessagesAsReadByTokenRequest
+
+        self._call(self._api.mark_messages_as_read_by_token,
+                   MarkMessagesAsReadByTokenRequest(markAsReadToken=mark_as_read_token))
+
     def profile(self, user_id: str) -> Profile | None:
         """The friend's LINE profile; None when LINE has none (not a friend, or blocked)."""
         try:
-            p = self._call(self._api.get_profile, user_id, _request_timeout=API_TIMEOUT)
+            p = self._call(self._api.get_profile, user_id, missing=LineContentGoneError)
         except LineContentGoneError:
             return None
         return Profile(display_name=p.display_name or "", picture_url=p.picture_url,
@@ -155,7 +259,7 @@ class LineGateway:
         :class:`LineContentGoneError` once LINE has deleted it (404).
         """
         response = self._call(self._blob.get_message_content_with_http_info, message_id,
-                              _request_timeout=CONTENT_TIMEOUT)
+                              missing=LineContentGoneError, _request_timeout=CONTENT_TIMEOUT)
         if response.status_code == 202:
             raise LineContentNotReadyError()
         if response.status_code != 200 or response.data is None:

@@ -1,6 +1,7 @@
 """Sending to LINE: one customer's messages (``book.sending``), and the pieces the
-broadcast engine reuses (:mod:`.delivery` for retry keys and verdicts, :mod:`.client` for
-the HTTP calls, :mod:`.bubbles` for LINE's message rules). See docs/inbox.md."""
+broadcast engine reuses (:mod:`.delivery` for retry keys and verdicts,
+:class:`app.line.gateway.LineGateway` for the HTTP calls, :mod:`.bubbles` for LINE's
+message rules). See docs/inbox.md."""
 
 from app.line.send.bubbles import (
     MAX_BUBBLES,

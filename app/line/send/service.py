@@ -35,9 +35,9 @@ from sqlalchemy import select
 from app.errors import NotFoundError, ValidationError
 from app.i18n import QT_TRANSLATE_NOOP
 from app.line.errors import LineTokenRejectedError, LineUnavailableError
+from app.line.gateway import LineGateway, QuotaInfo
 from app.line.send import errors as send_errors
 from app.line.send.bubbles import Bubble, Draft, check_bubbles
-from app.line.send.client import LineSender, QuotaInfo
 from app.line.send.delivery import (
     Delivery,
     RetryPolicy,
@@ -184,8 +184,8 @@ class SendService:
         with self._locks_guard:
             return self._locks.setdefault(int(customer_id), threading.Lock())
 
-    def _sender(self) -> LineSender:
-        return LineSender(self._book.line.access_token(), api_base=self._book.line.api_base)
+    def _sender(self) -> LineGateway:
+        return LineGateway(self._book.line.access_token(), api_base=self._book.line.api_base)
 
     def _recipient(self, customer_id: int) -> str:
         with self._book.db.read() as s:
@@ -309,7 +309,7 @@ class SendService:
             client.close()
         return staged
 
-    def _deliver(self, group: Group, sender: LineSender, to: str) -> OutgoingResult:
+    def _deliver(self, group: Group, sender: LineGateway, to: str) -> OutgoingResult:
         """Run a stored send through LINE and record the outcome."""
         self._active.add(group.send_id)
         try:
@@ -346,7 +346,7 @@ class SendService:
             raise ValueError(f"not a choice: {value!r}")
         self._book.settings.set(KEY_STATUS_AFTER_REPLY, value)
 
-    def _deliver_reply(self, group: Group, sender: LineSender) -> Group:
+    def _deliver_reply(self, group: Group, sender: LineGateway) -> Group:
         token = None
         if group.reply_to is not None:
             token = self._book.messages.get(group.reply_to).reply_token
@@ -378,7 +378,7 @@ class SendService:
             group.info["attempts"] = int(group.info.get("attempts") or 0) + attempts
         return group
 
-    def _deliver_push(self, group: Group, sender: LineSender, to: str) -> Group:
+    def _deliver_push(self, group: Group, sender: LineGateway, to: str) -> Group:
         key = group.retry_key
         assert key is not None
         delivery = deliver(lambda: sender.push(to, group.messages, key), self.retry_policy)
@@ -440,7 +440,7 @@ class SendService:
         log.info("resumed %d interrupted sends", len(results))
         return results
 
-    def _resume(self, group: Group, sender: LineSender) -> OutgoingResult:
+    def _resume(self, group: Group, sender: LineGateway) -> OutgoingResult:
         if group.via == PUSH and group.retry_key and group.key_made_ms is not None \
                 and key_still_honoured(group.key_made_ms, self._now_ms()):
             try:
