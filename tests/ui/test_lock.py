@@ -219,19 +219,31 @@ def test_a_lock_while_adding_a_customer_keeps_what_was_typed(window, seeded, qtb
     qtbot.waitUntil(lambda: window.locked, timeout=10_000)
     assert seen and not seen[0].isVisible()
     assert window.book is None
-    _unlock(window, qtbot, seeded.passphrase)
-    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
     again: list[NewCustomerDialog] = []
+    values: list[dict] = []
 
-    def check_and_save() -> None:
+    def save_when_reopened() -> None:
+        # The dialog opens again from the event loop some time after the unlock, and runs its
+        # own loop: watch for it rather than guess when it comes.
         dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, NewCustomerDialog) and dialog is not seen[0]
+        if not isinstance(dialog, NewCustomerDialog) or dialog is seen[0] or again:
+            return
+        poll.stop()
         again.append(dialog)
-        assert dialog.values()["name"] == "高橋 みどり"
-        assert dialog.values()["phone"] == "090-1111-2222"
-        assert dialog.values()["memo"] == "紹介: 山田様"
+        values.append(dict(dialog.values()))
         dialog.save_button.click()
 
-    QTimer.singleShot(0, check_and_save)  # the reopened dialog runs its own event loop
-    qtbot.waitUntil(lambda: bool(again) and not again[0].isVisible(), timeout=10_000)
+    poll = QTimer()
+    poll.setInterval(10)
+    poll.timeout.connect(save_when_reopened)
+    poll.start()
+    try:
+        _unlock(window, qtbot, seeded.passphrase)
+        qtbot.waitUntil(lambda: bool(again) and not again[0].isVisible(), timeout=10_000)
+    finally:
+        poll.stop()
+    assert not window.locked
+    assert values[0]["name"] == "高橋 みどり"
+    assert values[0]["phone"] == "090-1111-2222"
+    assert values[0]["memo"] == "紹介: 山田様"
     assert window.book.customers.count() == 6
