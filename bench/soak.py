@@ -400,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.demo_names import MESSAGES
     from app.profile import Profile
     from app.sync.pairing import connect
-    from app.sync.worker import SyncWorker
+    from app.sync.worker import SyncState, SyncWorker
     from emulator import run_in_thread
 
     seconds = args.minutes * 60
@@ -439,10 +439,20 @@ def main(argv: list[str] | None = None) -> int:
         refused = _refused_uploads(base_url, env, relay.pid, args.refused_uploads)
         code = _pairing_code(env)
         book = Profile(folder / "book").create(passphrase=PASSPHRASE)
+        # The desktop checks LINE's signature on every event itself (it trusts no relay):
+        # without the channel secret it applies nothing and the soak measures no desktop.
         connect(book, relay_url=base_url, pairing_code=code, access_token=e.access_token,
-                api_base=line.base_url, check_token=False)
+                api_base=line.base_url, check_token=False, channel_secret=secret)
         worker = SyncWorker(book)
         worker.start()
+        # A desktop that cannot sync (no secret, refused token) would make every later
+        # figure about the relay alone: stop here instead of reporting a loss at the end.
+        ready = time.monotonic() + 30
+        while worker.status.state not in (SyncState.CONNECTED, SyncState.SYNCING):
+            if time.monotonic() > ready:
+                raise SystemExit(f"the desktop cannot sync: {worker.status.state} "
+                                 f"({worker.status.detail})")
+            time.sleep(0.1)
 
         slow_parent, slow_child = ctx.Pipe()
         slow_stop = ctx.Event()
