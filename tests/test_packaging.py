@@ -371,6 +371,13 @@ def test_real_bundle(tmp_path) -> None:
         assert not list(internal.glob("libgtk-3.so*"))
         # CUPS comes from the system, and its private GnuTLS went with it.
         assert not list(internal.glob("libcups.so*")) and not list(internal.glob("libgnutls*"))
+        # Libraries of the build machine's own system are left to the user's system (the
+        # .deb depends on their packages): no OpenSSL, libstdc++ or GLib of our own.
+        for system_lib in ("libcrypto.so*", "libssl.so*", "libstdc++.so*", "libglib-2.0.so*",
+                           "libX11.so*", "libfreetype.so*"):
+            assert not list(internal.glob(system_lib)), system_lib
+        # QtCharts (the analytics window's charts) is in, with its Qt library.
+        assert list(internal.glob("PySide6/QtCharts.*")) and list(qt_lib.glob("libQt6Charts.so*"))
         # ICU's data is the slim copy (32 MB in the wheel).
         assert (qt_lib / SPEC_NS["LINUX_SLIM_ICU_DATA"]).stat().st_size < 12_000_000
         # Every Qt library any bundled binary links to is in the bundle.
