@@ -17,6 +17,8 @@
   most, and two saved segments (常連・VIP; カラー好きの常連・VIP), so the sidebar, every
   kind of segment condition and the broadcast recipients have something to show. The same
   seed gives the same cards.
+* a first-visit questionnaire (初回問診票) published to the relay, which 6 of the friends
+  fill in through the relay's real page (app/forms/demo.py); the sync brings the answers.
 * the friends write at a calm pace (one thing every 8-20 s), and wait for an answer: a
   friend writes at most 3 messages in a row unanswered, and nobody writes while 20 wait.
 
@@ -208,6 +210,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
 
     ``start_sync=False``: no sync worker here; the caller syncs :attr:`Demo.book` itself.
     """
+    from app.forms.demo import set_up_questionnaire
     from app.profile import Profile
     from app.sync.pairing import connect
     from app.sync.worker import SyncWorker
@@ -252,6 +255,9 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
         _customer_cards(book, list(zip(demo.friends, names[:friends], strict=True)), cards)
         details = random.Random(None if seed is None else f"details:{seed}")  # noqa: S311
         _customer_details(book, demo.friends[:friends], details)
+        forms = random.Random(None if seed is None else f"forms:{seed}")  # noqa: S311
+        set_up_questionnaire(book, list(zip(demo.friends, names[:friends], strict=True)),
+                             forms)
     except BaseException:
         demo.stop()
         raise

@@ -244,3 +244,35 @@ def test_the_demo_friends_wait_for_answers(tmp_path: Path) -> None:
         assert sum(friends.unanswered().values()) == MAX_UNANSWERED - waiting[uid]
     finally:
         demo.stop()
+
+
+def test_the_demo_questionnaire_is_answered_through_the_relays_page(tmp_path: Path) -> None:
+    """Six friends fill in the published 初回問診票 on the relay's page; after a sync their
+    cards have the furigana, phone and tags, and the form lists six applied answers."""
+    from app.forms.demo import ANSWERING, TITLE
+    from tests.sync.support import fast_worker
+
+    demo = start_demo(tmp_path / "demo", friends=30, interval=(600, 600), seed=5,
+                      start_sync=False)
+    try:
+        book = demo.book
+        demo.stop_friends()
+        [form] = [f for f in book.forms.list() if f.title == TITLE]
+        assert book.forms.answers(form.form_id) == []  # still sealed on the relay
+        before = [book.segments.count(s.condition) for s in book.segments.list()]
+        worker = fast_worker(book)
+        wait_until(lambda: worker.run_once() is not None
+                   and len(book.forms.answers(form.form_id)) == ANSWERING,
+                   what="the questionnaire's answers")
+        answers = book.forms.answers(form.form_id)
+        assert {a.status for a in answers} == {"applied"}
+        done = next(t.id for t in book.tags.list() if t.name == "問診票回答済み")
+        for a in answers:
+            c = book.customers.get(a.customer_id)
+            assert c.line_user_id in demo.friends
+            assert c.furigana and c.phone and c.phone.startswith("090")
+            assert done in book.customers.tag_ids_of(a.customer_id)
+        # The salon's saved segments count the same customers as before the answers.
+        assert [book.segments.count(s.condition) for s in book.segments.list()] == before
+    finally:
+        demo.stop()
