@@ -32,7 +32,7 @@ class Busy:
     end: dt.datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     menu_id: str
     staff_id: str | None  # None: seats/rooms or a class
@@ -77,12 +77,24 @@ def _day_minutes(day: dt.date, when: dt.datetime) -> int:
 
 
 class DayGrid:
-    """Free capacity minute by minute for one resource on one day."""
+    """What is free for one resource on one day.
 
-    __slots__ = ("capacity", "closed_prefix", "free", "spans")
+    One person (capacity 1): the free spans (open spans minus busy time), so candidate
+    starts are walked only where they can fit. Seats (capacity > 1): free capacity minute
+    by minute, with prefix sums of the minutes with none left.
+    """
+
+    __slots__ = ("capacity", "closed_prefix", "free", "free_spans", "spans")
 
     def __init__(self, spans: list[Span], capacity: int, busy: Iterable[tuple[int, int]]):
         self.spans = spans
+        self.capacity = capacity
+        self.free: list[int] = []
+        self.closed_prefix: list[int] = []
+        if capacity == 1:
+            self.free_spans = _subtract(spans, sorted(busy))
+            return
+        self.free_spans = []
         free = [0] * DAY
         for a, b in spans:
             free[a:b] = [capacity] * (b - a)
@@ -91,7 +103,6 @@ class DayGrid:
                 if free[m] > 0:
                     free[m] -= 1
         self.free = free
-        self.capacity = capacity
         self.closed_prefix = list(accumulate((f == 0 for f in free), initial=0))
 
     def free_for(self, a: int, b: int) -> int:
@@ -99,7 +110,25 @@ class DayGrid:
             return 0
         if self.closed_prefix[b] - self.closed_prefix[a]:
             return 0
-        return 1 if self.capacity == 1 else min(self.free[a:b])
+        return min(self.free[a:b])
+
+
+def _subtract(spans: list[Span], busy: list[tuple[int, int]]) -> list[Span]:
+    """``spans`` minus the (sorted) ``busy`` intervals."""
+    out: list[Span] = []
+    for a, b in spans:
+        cur = a
+        for ba, bb in busy:
+            if bb <= cur or ba >= b:
+                continue
+            if ba > cur:
+                out.append((cur, ba))
+            cur = max(cur, bb)
+            if cur >= b:
+                break
+        if cur < b:
+            out.append((cur, b))
+    return out
 
 
 def compute(setup: Setup, busy: Iterable[Busy], start: dt.date, days: int, *,
@@ -155,6 +184,15 @@ def compute(setup: Setup, busy: Iterable[Busy], start: dt.date, days: int, *,
             resources: tuple[Staff | None, ...] = setup.staff_for(menu) or (None,)
             for staff in resources:
                 g = grid(staff)
+                sid = staff.id if staff else None
+                if g.capacity == 1:
+                    for fa, fb in g.free_spans:
+                        for s in range(-(-(fa + menu.buffer_before) // step) * step,
+                                       fb - menu.duration - menu.buffer_after + 1, step):
+                            when = midnight + dt.timedelta(minutes=s)
+                            if earliest is None or when >= earliest:
+                                slots.append(Slot(menu.id, sid, when, 1))
+                    continue
                 for open_a, open_b in g.spans:
                     for s in range(-(-(open_a + menu.buffer_before) // step) * step,
                                    open_b - menu.duration - menu.buffer_after + 1, step):
