@@ -20,6 +20,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--csv", metavar="FILE", help="write them as CSV (Excel-ready)")
+    acts.add_parser("publish", help="send the free times (no personal data) to the relay")
     q = acts.add_parser("slots", help="free times of the days from --from (owner's view)")
     q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--days", type=int, default=1)
@@ -64,6 +65,12 @@ def command(args: argparse.Namespace, profile: Any) -> int:
             for b in service.list(start, end):
                 print(f"{b.id}\t{b.start:%Y-%m-%d %H:%M}\t{b.menu_id}\t{b.staff_id or '-'}\t"
                       f"{b.status_label}")
+            return 0
+        if action == "publish":
+            from app.booking.service import publish
+
+            kept = publish(book)
+            print(f"Published {kept} free slots.")
             return 0
         if action == "slots":
             menus = None if args.menu is None else [args.menu]

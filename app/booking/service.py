@@ -369,3 +369,27 @@ def _field(s: Session, name: str, ftype: str) -> CustomField:
 
 def menu_of(setup: Setup, menu_id: str) -> Menu | None:
     return setup.menu(menu_id)
+
+
+def slot_key(slot: Slot) -> str:
+    """The relay's name for a slot: ``menu|staff|YYYY-MM-DDTHH:MM`` (``-``: no staff)."""
+    return f"{slot.menu_id}|{slot.staff_id or '-'}|{slot.start:%Y-%m-%dT%H:%M}"
+
+
+def publish(book: Book, *, now: dt.datetime | None = None) -> int:
+    """Send the friend-visible free capacity (no personal data) to the relay; returns how
+    many slots it keeps. Raises NotPairedError without a relay."""
+    now = now or shop_now()
+    service = BookingService(book)
+    setup = service.setup()
+    slots = service.availability(now.date(), setup.book_ahead_days + 1, now=now,
+                                 shown_only=True)
+    payload = {"slots": {slot_key(s): s.free for s in slots}}
+    with book.line.relay_client() as relay:
+        response = relay._request("PUT", "/v1/booking/availability", json=payload)
+    if response.status_code != 200:
+        from app.sync.errors import RelayProtocolError
+
+        raise RelayProtocolError(f"HTTP {response.status_code}")
+    kept = relay._json(response).get("slots")
+    return int(kept) if isinstance(kept, int) else 0

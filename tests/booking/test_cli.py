@@ -51,3 +51,34 @@ def test_bad_setup_is_one_line_and_saves_nothing(tmp_path: Path) -> None:
     slots = otokui(profile, "booking", "slots", "--from", "2026-12-07")
     assert slots.returncode == 1 and slots.stdout == ""
     assert len(slots.stderr.strip().splitlines()) == 1  # not set up yet
+
+
+def test_publish_sends_free_capacity_to_a_real_relay(tmp_path: Path) -> None:
+    from relay.booking import holds
+    from relay.store import Store
+    from tests.forms.test_cli import pair_book
+    from tests.relay.harness import ManualClock, ThreadRelay
+
+    relay = ThreadRelay(f"sqlite:///{tmp_path / 'relay.db'}", tmp_path / "relay.log",
+                        clock=ManualClock())
+    try:
+        profile = tmp_path / "profile"
+        assert otokui(profile, "init").returncode == 0
+        assert otokui(profile, "booking", "setup", str(EXAMPLE_PATH)).returncode == 0
+        pair_book(profile, relay)
+        done = otokui(profile, "booking", "publish")
+        assert done.returncode == 0, done.stderr
+        count = int(done.stdout.strip().splitlines()[-1].split()[1])
+        assert count > 100
+        store = Store.open(relay.db_url)
+        try:
+            free = holds.free(store, "default")
+        finally:
+            store.close()
+        assert len(free) == count
+        keys = list(free)
+        assert all(k.count("|") == 2 for k in keys)
+        assert not any(k.startswith("spa|") for k in keys)  # hidden menu
+        assert any(k.startswith("color|sato|") for k in keys)
+    finally:
+        relay.stop()
