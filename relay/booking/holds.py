@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from relay.booking.schema import booking_holds, booking_slots
@@ -46,11 +46,13 @@ class SlotFull(Exception):
 def publish(store: Store, shop_id: str, free: Mapping[str, int], now_ms: int) -> int:
     """Replace the shop's slots with ``free`` (slot key → free capacity)."""
     with store.write_transaction() as conn:
-        unacked = {str(k): int(v) for k, v in conn.execute(
-            select(booking_holds.c.slot_key, func.sum(booking_holds.c.count))
-            .where(booking_holds.c.shop_id == shop_id, booking_holds.c.state == HELD,
-                   booking_holds.c.acked == 0)
-            .group_by(booking_holds.c.slot_key))}
+        unacked: dict[str, int] = {}
+        for keys, count in conn.execute(
+                select(booking_holds.c.slot_key, booking_holds.c.count)
+                .where(booking_holds.c.shop_id == shop_id, booking_holds.c.state == HELD,
+                       booking_holds.c.acked == 0)):
+            for key in str(keys).split(","):
+                unacked[key] = unacked.get(key, 0) + int(count)
         conn.execute(delete(booking_slots).where(booking_slots.c.shop_id == shop_id))
         rows = [{"shop_id": shop_id, "slot_key": key, "capacity": cap,
                  "taken": int(unacked.get(key, 0)), "published_at": now_ms}
@@ -73,15 +75,25 @@ def free(store: Store, shop_id: str) -> dict[str, int]:
 def take(store: Store, shop_id: str, slot_key: str, request_key: str, now_ms: int,
          count: int = 1) -> Hold:
     """Take ``count`` of the slot for this request, or raise :class:`SlotFull`."""
+    return take_all(store, shop_id, [slot_key], request_key, now_ms, count)
+
+
+def take_all(store: Store, shop_id: str, slot_keys: list[str], request_key: str,
+             now_ms: int, count: int = 1) -> Hold:
+    """Take ``count`` of **every** slot in ``slot_keys`` (e.g. each step a booking's
+    window covers) or of none: one conditional UPDATE, all-or-nothing on its row count."""
+    keys = sorted(set(slot_keys))  # one order for every request: no lock-order deadlock
+    if not keys or any("," in k for k in keys):
+        raise ValueError("slot keys")
     for _ in range(2):
         try:
-            return _take(store, shop_id, slot_key, request_key, now_ms, count)
+            return _take(store, shop_id, keys, request_key, now_ms, count)
         except IntegrityError:
             continue  # the same request won a race a moment ago: find its hold
-    return _take(store, shop_id, slot_key, request_key, now_ms, count)
+    return _take(store, shop_id, keys, request_key, now_ms, count)
 
 
-def _take(store: Store, shop_id: str, slot_key: str, request_key: str, now_ms: int,
+def _take(store: Store, shop_id: str, keys: list[str], request_key: str, now_ms: int,
           count: int) -> Hold:
     with store.write_transaction() as conn:
         existing = conn.execute(select(
@@ -91,16 +103,17 @@ def _take(store: Store, shop_id: str, slot_key: str, request_key: str, now_ms: i
         if existing is not None:
             return Hold(str(existing[0]), str(existing[1]), int(existing[2]), created=False)
         took = conn.execute(update(booking_slots).where(and_(
-            booking_slots.c.shop_id == shop_id, booking_slots.c.slot_key == slot_key,
+            booking_slots.c.shop_id == shop_id, booking_slots.c.slot_key.in_(keys),
             booking_slots.c.taken + count <= booking_slots.c.capacity)).values(
             taken=booking_slots.c.taken + count))
-        if took.rowcount != 1:
-            raise SlotFull(slot_key)
+        if took.rowcount != len(keys):
+            raise SlotFull(keys[0])  # leaving the block rolls the partial UPDATE back
         hold_id = secrets.token_hex(16)
+        joined = ",".join(keys)
         conn.execute(insert(booking_holds).values(
-            hold_id=hold_id, shop_id=shop_id, slot_key=slot_key, count=count,
+            hold_id=hold_id, shop_id=shop_id, slot_key=joined, count=count,
             request_key=request_key, state=HELD, acked=0, created_at=now_ms))
-        return Hold(hold_id, slot_key, count, created=True)
+        return Hold(hold_id, joined, count, created=True)
 
 
 def release(store: Store, shop_id: str, hold_id: str) -> bool:
@@ -120,8 +133,8 @@ def release(store: Store, shop_id: str, hold_id: str) -> bool:
                   else booking_slots.c.taken - count)
         column = "capacity" if acked else "taken"
         conn.execute(update(booking_slots).where(
-            booking_slots.c.shop_id == shop_id, booking_slots.c.slot_key == slot_key)
-            .values({column: change}))
+            booking_slots.c.shop_id == shop_id,
+            booking_slots.c.slot_key.in_(slot_key.split(","))).values({column: change}))
         return True
 
 

@@ -8,7 +8,16 @@ older relay ignoring them still works on the rest).
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from relay.schema import metadata
 
@@ -31,12 +40,13 @@ booking_holds = Table(
     metadata,
     Column("hold_id", String(32), primary_key=True),
     Column("shop_id", String(32), nullable=False),
-    Column("slot_key", String(160), nullable=False),
+    #: The slot, or every step a booking's window covers, comma-separated (take_all).
+    Column("slot_key", Text, nullable=False),
     Column("count", Integer, nullable=False),
     Column("request_key", String(64), nullable=False),
     Column("state", String(16), nullable=False),  # held | released
     Column("acked", Integer, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     UniqueConstraint("shop_id", "request_key", name="relay_booking_holds_request"),
-    Index("relay_booking_holds_slot", "shop_id", "slot_key"),
+    Index("relay_booking_holds_shop", "shop_id", "state", "acked"),
 )

@@ -87,3 +87,31 @@ def test_unpublished_slot_and_publish_release_ack(stores: tuple[Store, Store]) -
     assert holds.free(store, SHOP) == {SLOT: 1}
     assert holds.release(store, SHOP, h1.hold_id)  # acked: back into the capacity
     assert holds.free(store, SHOP) == {SLOT: 2}
+
+
+def test_overlapping_windows_take_all_or_nothing(stores: tuple[Store, Store]) -> None:
+    """A staff member's steps: bookings whose windows overlap race for the shared step."""
+    a, b, c = (f"sato|2026-12-07T{t}" for t in ("10:00", "10:15", "10:30"))
+    holds.publish(stores[0], SHOP, {a: 1, b: 1, c: 1}, 1)
+    barrier = threading.Barrier(100)
+
+    def one(n: int) -> object:
+        barrier.wait()
+        keys = [a, b] if n % 2 else [b, c]
+        try:
+            return holds.take_all(stores[n % 2], SHOP, keys, f"r{n}", 1000)
+        except holds.SlotFull:
+            return "full"
+
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        results = list(pool.map(one, range(100)))
+    won = [r for r in results if isinstance(r, holds.Hold)]
+    assert len(won) == 1 and hold_rows(stores[0]) == 1
+    left = holds.free(stores[0], SHOP)
+    assert b not in left and len(left) == 1  # the loser's other step stayed free
+    # Partly free: nothing is taken.
+    with pytest.raises(holds.SlotFull):
+        holds.take_all(stores[0], SHOP, [*left, b], "late", 2)
+    assert holds.free(stores[0], SHOP) == left
+    assert holds.release(stores[0], SHOP, won[0].hold_id)
+    assert holds.free(stores[0], SHOP) == {a: 1, b: 1, c: 1}
