@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
+from app.booking import cli as _booking_cli
 from app.errors import (
     KeyMissingError,
     KeyringChangedError,
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.privacy.cli import add_parser as add_privacy_parser
 
     add_privacy_parser(sub)
+    _booking_cli.add_parser(sub)
     return parser
 
 
@@ -552,6 +554,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "broadcast": cmd_broadcast,
     "form": cmd_form,
     "privacy": cmd_privacy,
+    "booking": _booking_cli.command,
 }
 
 

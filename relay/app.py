@@ -46,6 +46,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from relay import CONTRACT_VERSION
+from relay.booking.http import booking_routes
 from relay.config import Settings
 from relay.forms.http import form_routes
 from relay.forms.liff import IdTokenVerifier
@@ -459,6 +460,7 @@ def create_app(service: RelayService) -> Starlette:
             Route("/v1/channel-secret", channel_secret, methods=["PUT"]),
             *media_routes(settings, service.media, service.now_ms, _authenticate),
             *form_routes(service.forms, service.now_ms, _authenticate),
+            *booking_routes(store, service.now_ms, _authenticate),
         ]
 
     routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]

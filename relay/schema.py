@@ -205,3 +205,4 @@ admin_links = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
 )
+from relay.booking import schema as _booking_schema  # noqa: E402,F401  (reservations)

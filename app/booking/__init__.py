@@ -1,0 +1,1 @@
+"""Reservations (予約): setup, availability, bookings (Qt-free). See docs/reservations.md."""

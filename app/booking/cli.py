@@ -1,0 +1,82 @@
+"""``python main.py booking …``: reservations from scripts (docs/reservations.md).
+
+Importing this module costs nothing (the parser only); the work imports what it needs.
+What a script wants is on the last line of stdout; known problems are one line on stderr
+and exit status 1 (app.cli).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("booking", help="reservations (予約): setup, list, free times")
+    acts = p.add_subparsers(dest="booking_command", metavar="ACTION", required=True)
+    q = acts.add_parser("setup", help="menus, staff, hours and rules from a JSON file")
+    q.add_argument("file", metavar="FILE.json")
+    q = acts.add_parser("list", help="bookings from one day to another (or as CSV)")
+    q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    q.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    q.add_argument("--csv", metavar="FILE", help="write them as CSV (Excel-ready)")
+    acts.add_parser("publish", help="send the free times (no personal data) to the relay")
+    q = acts.add_parser("slots", help="free times of the days from --from (owner's view)")
+    q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    q.add_argument("--days", type=int, default=1)
+    q.add_argument("--menu", help="only this menu's id")
+
+
+def command(args: argparse.Namespace, profile: Any) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from app.booking.service import BookingService
+    from app.cli import open_book
+    from app.errors import OtokuiError
+
+    def day(text: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise OtokuiError(text, message="Not a date.",
+                              advice="Write dates as YYYY-MM-DD.") from None
+
+    action = args.booking_command
+    with open_book(profile) as book:
+        service = BookingService(book)
+        if action == "setup":
+            path = Path(args.file)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                raise OtokuiError(str(path), message="The file cannot be read.",
+                                  advice="Check the path (a UTF-8 JSON file).") from None
+            setup = service.save_setup(text)
+            print(f"Saved: {len(setup.menus)} menus, {len(setup.staff)} staff, "
+                  f"{len(setup.classes)} classes.")
+            return 0
+        if action == "list":
+            start, end = day(args.start), day(args.end)
+            if args.csv:
+                n = service.export_csv(start, end, Path(args.csv))
+                print(f"Wrote {n} bookings to {args.csv}")
+                return 0
+            for b in service.list(start, end):
+                print(f"{b.id}\t{b.start:%Y-%m-%d %H:%M}\t{b.menu_id}\t{b.staff_id or '-'}\t"
+                      f"{b.status_label}")
+            return 0
+        if action == "publish":
+            from app.booking.service import publish
+
+            kept = publish(book)
+            print(f"Published {kept} free slots.")
+            return 0
+        if action == "slots":
+            menus = None if args.menu is None else [args.menu]
+            for s in service.availability(day(args.start), max(1, args.days)):
+                if menus is None or s.menu_id in menus:
+                    print(f"{s.start:%Y-%m-%d %H:%M}\t{s.menu_id}\t{s.staff_id or '-'}\t"
+                          f"{s.free}")
+            return 0
+    return 2

@@ -1,0 +1,395 @@
+"""Bookings in the book: make, change, cancel, approve, visited, no-show; availability.
+
+Every write checks capacity inside the book's write transaction (the desktop's writes take
+turns), so two bookings made here never share the last seat; bookings taken by the relay
+are checked there against the published capacity and applied here idempotently by id.
+Each change emits its domain event (booking.made/changed/cancelled/visited/no_show) in the
+same transaction. "来店" adds one to the customer's visit count (custom field 来店回数) and
+records the date (最終来店日).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import domain_events as ev
+from app.booking.availability import Busy, Slot, compute, window
+from app.booking.errors import (
+    BookingNotSetUpError,
+    BookingRefusedError,
+    SlotTakenError,
+)
+from app.booking.setup import Menu, Setup, parse_setup
+from app.store.models import BookSetting, CustomField, FieldValue, utcnow
+from app.store.models_booking import Booking
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+SETUP_KEY = "booking.setup"
+VISITS_FIELD = "来店回数"
+LAST_VISIT_FIELD = "最終来店日"
+
+
+class Status(StrEnum):
+    BOOKED = "booked"
+    PENDING = "pending"
+    VISITED = "visited"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+#: The statuses as the owner and the friend read them (the product's words).
+LABELS: dict[Status, str] = {
+    Status.BOOKED: "予約済み", Status.PENDING: "承認待ち", Status.VISITED: "来店",
+    Status.NO_SHOW: "無断キャンセル", Status.CANCELLED: "キャンセル",
+}
+#: Statuses that hold time (count against capacity and the per-friend limit).
+HOLDING = (Status.BOOKED.value, Status.PENDING.value)
+
+
+@dataclass(frozen=True)
+class BookingInfo:
+    id: str
+    customer_id: int | None
+    menu_id: str
+    staff_id: str | None
+    class_id: str | None
+    start: dt.datetime
+    end: dt.datetime
+    status: Status
+    source: str
+    price: int
+    answers: dict[str, Any]
+    note: str
+    created: bool = True  # False: it existed already (an idempotent re-apply)
+
+    @property
+    def status_label(self) -> str:
+        return LABELS[self.status]
+
+
+def _info(row: Booking, created: bool = True) -> BookingInfo:
+    return BookingInfo(row.id, row.customer_id, row.menu_id, row.staff_id, row.class_id,
+                       row.start, row.end, Status(row.status), row.source, row.price,
+                       dict(row.answers or {}), row.note, created)
+
+
+def shop_now() -> dt.datetime:
+    """Now in the shop's wall-clock time (Japan, UTC+9, no daylight saving)."""
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=9)).replace(tzinfo=None)
+
+
+class BookingService:
+    def __init__(self, book: Book) -> None:
+        self._book = book
+
+    # --- setup ------------------------------------------------------------------------
+    def save_setup(self, data: Any) -> Setup:
+        """Check and keep the setup (raises BookingSetupError, having saved nothing)."""
+        setup = parse_setup(data)
+        with self._book.db.write() as s:
+            row = s.get(BookSetting, SETUP_KEY)
+            if row is None:
+                s.add(BookSetting(key=SETUP_KEY, value=dict(setup.raw)))
+            else:
+                row.value = dict(setup.raw)
+        self._book.announce("bookings")
+        return setup
+
+    def setup(self) -> Setup:
+        with self._book.db.read() as s:
+            row = s.get(BookSetting, SETUP_KEY)
+            raw = row.value if row is not None else None
+        if raw is None:
+            raise BookingNotSetUpError()
+        return parse_setup(raw)
+
+    # --- availability -----------------------------------------------------------------
+    def availability(self, start: dt.date, days: int, *, now: dt.datetime | None = None,
+                     shown_only: bool = False) -> list[Slot]:
+        setup = self.setup()
+        with self._book.db.read() as s:
+            busy = _busy(s, start - dt.timedelta(days=1), start + dt.timedelta(days=days + 1))
+        return compute(setup, busy, start, days, now=now, shown_only=shown_only)
+
+    # --- writes -----------------------------------------------------------------------
+    def make(self, *, menu_id: str, start: dt.datetime, staff_id: str | None = None,
+             customer_id: int | None = None, answers: dict[str, Any] | None = None,
+             source: str = "desktop", note: str = "", booking_id: str | None = None,
+             now: dt.datetime | None = None) -> BookingInfo:
+        """Book ``menu_id`` at ``start`` (``staff_id`` None: no preference).
+
+        ``now`` applies the friend's rules (notice, horizon, open-booking limit); the owner
+        books without them. ``booking_id`` makes it idempotent (the relay's id).
+        """
+        setup = self.setup()
+        menu = setup.menu(menu_id)
+        klass = setup.klass(menu_id)
+        if menu is None and klass is None:
+            raise BookingRefusedError(f"no menu {menu_id}")
+        with self._book.db.write() as s:
+            if booking_id is not None:
+                existing = s.get(Booking, booking_id)
+                if existing is not None:
+                    return _info(existing, created=False)
+            if now is not None and customer_id is not None:
+                open_count = s.scalar(select(func.count()).select_from(Booking).where(
+                    Booking.customer_id == customer_id, Booking.status.in_(HOLDING),
+                    Booking.start >= now)) or 0
+                if open_count >= setup.max_open_per_friend:
+                    raise BookingRefusedError("too many open bookings")
+            chosen = _free_slot(s, setup, menu_id, start, staff_id, now)
+            if menu is not None:
+                busy_start, busy_end = window(menu, start)
+                end = start + dt.timedelta(minutes=menu.duration)
+                price = menu.price
+            else:
+                assert klass is not None
+                end = start + dt.timedelta(minutes=klass.duration)
+                busy_start, busy_end, price = start, end, klass.price
+            row = Booking(
+                id=booking_id or uuid.uuid4().hex, customer_id=customer_id, menu_id=menu_id,
+                staff_id=chosen.staff_id, class_id=None if menu else menu_id, start=start,
+                end=end, busy_start=busy_start, busy_end=busy_end,
+                status=(Status.PENDING if setup.approval and source != "desktop"
+                        else Status.BOOKED).value,
+                source=source, price=price, answers=answers or {}, note=note, revision=0,
+                created_at=utcnow(), updated_at=utcnow())
+            s.add(row)
+            s.flush()
+            ev.emit(s, ev.BOOKING_MADE, key=f"booking:made:{row.id}", customer_id=customer_id,
+                    data={"booking_id": row.id})
+            info = _info(row)
+        self._announce(info)
+        return info
+
+    def change(self, booking_id: str, *, start: dt.datetime | None = None,
+               staff_id: str | None = None) -> BookingInfo:
+        """Move a booking (another time and/or staff member), capacity checked."""
+        setup = self.setup()
+        with self._book.db.write() as s:
+            row = self._get(s, booking_id)
+            if row.status not in HOLDING:
+                raise BookingRefusedError(f"status {row.status}")
+            menu = setup.menu(row.menu_id)
+            new_start = start or row.start
+            new_staff = staff_id if staff_id is not None else row.staff_id
+            # Free its own time first, so moving by a few minutes is not blocked by itself.
+            old_status = row.status
+            row.status = Status.CANCELLED.value
+            s.flush()
+            chosen = _free_slot(s, setup, row.menu_id, new_start, new_staff, None)
+            row.status = old_status
+            row.staff_id = chosen.staff_id
+            duration = row.end - row.start
+            row.start, row.end = new_start, new_start + duration
+            row.busy_start, row.busy_end = (window(menu, new_start) if menu
+                                            else (row.start, row.end))
+            row.revision += 1
+            row.updated_at = utcnow()
+            ev.emit(s, ev.BOOKING_CHANGED, key=f"booking:changed:{row.id}:{row.revision}",
+                    customer_id=row.customer_id, data={"booking_id": row.id})
+            info = _info(row)
+        self._announce(info)
+        return info
+
+    def cancel(self, booking_id: str, *, now: dt.datetime | None = None) -> BookingInfo:
+        """Cancel; with ``now`` (a friend cancelling) only before the deadline."""
+        setup = self.setup()
+        with self._book.db.write() as s:
+            row = self._get(s, booking_id)
+            if row.status not in HOLDING:
+                raise BookingRefusedError(f"status {row.status}")
+            if now is not None and now > row.start - dt.timedelta(
+                    hours=setup.cancel_deadline_hours):
+                raise BookingRefusedError("after the cancellation deadline")
+            row.status = Status.CANCELLED.value
+            row.revision += 1
+            row.updated_at = utcnow()
+            ev.emit(s, ev.BOOKING_CANCELLED, key=f"booking:cancelled:{row.id}",
+                    customer_id=row.customer_id, data={"booking_id": row.id})
+            info = _info(row)
+        self._announce(info)
+        return info
+
+    def approve(self, booking_id: str) -> BookingInfo:
+        with self._book.db.write() as s:
+            row = self._get(s, booking_id)
+            if row.status != Status.PENDING:
+                raise BookingRefusedError(f"status {row.status}")
+            row.status = Status.BOOKED.value
+            row.revision += 1
+            row.updated_at = utcnow()
+            ev.emit(s, ev.BOOKING_CHANGED, key=f"booking:changed:{row.id}:{row.revision}",
+                    customer_id=row.customer_id, data={"booking_id": row.id})
+            info = _info(row)
+        self._announce(info)
+        return info
+
+    def mark_visited(self, booking_id: str) -> BookingInfo:
+        """来店: the visit count +1 and the date on the customer, in the same transaction."""
+        with self._book.db.write() as s:
+            row = self._get(s, booking_id)
+            if row.status != Status.BOOKED:
+                raise BookingRefusedError(f"status {row.status}")
+            row.status = Status.VISITED.value
+            row.revision += 1
+            row.updated_at = utcnow()
+            if row.customer_id is not None:
+                fields = self._book.fields
+                visits = _field(s, VISITS_FIELD, "number")
+                current = s.get(FieldValue, (row.customer_id, visits.id))
+                count = int(current.num_value or 0) if current is not None else 0
+                fields.set_value_in(s, row.customer_id, visits.id, count + 1, field=visits,
+                                    reason="booking")
+                last = _field(s, LAST_VISIT_FIELD, "date")
+                fields.set_value_in(s, row.customer_id, last.id, row.start.date(),
+                                    field=last, reason="booking")
+            ev.emit(s, ev.BOOKING_VISITED, key=f"booking:visited:{row.id}",
+                    customer_id=row.customer_id, data={"booking_id": row.id})
+            info = _info(row)
+        self._announce(info)
+        return info
+
+    def mark_no_show(self, booking_id: str) -> BookingInfo:
+        with self._book.db.write() as s:
+            row = self._get(s, booking_id)
+            if row.status != Status.BOOKED:
+                raise BookingRefusedError(f"status {row.status}")
+            row.status = Status.NO_SHOW.value
+            row.revision += 1
+            row.updated_at = utcnow()
+            ev.emit(s, ev.BOOKING_NO_SHOW, key=f"booking:no_show:{row.id}",
+                    customer_id=row.customer_id, data={"booking_id": row.id})
+            info = _info(row)
+        self._announce(info)
+        return info
+
+    # --- reads ------------------------------------------------------------------------
+    def get(self, booking_id: str) -> BookingInfo:
+        with self._book.db.read() as s:
+            return _info(self._get(s, booking_id))
+
+    def list(self, start: dt.date, end: dt.date, *, status: Status | None = None,
+             customer_id: int | None = None) -> list[BookingInfo]:
+        """Bookings starting from ``start`` to ``end`` (both days included)."""
+        q = select(Booking).where(
+            Booking.start >= dt.datetime.combine(start, dt.time()),
+            Booking.start < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+        if status is not None:
+            q = q.where(Booking.status == status.value)
+        if customer_id is not None:
+            q = q.where(Booking.customer_id == customer_id)
+        with self._book.db.read() as s:
+            return [_info(r) for r in s.scalars(q.order_by(Booking.start, Booking.id))]
+
+    def export_csv(self, start: dt.date, end: dt.date, path: Path) -> int:
+        """The bookings as CSV (UTF-8 with BOM, so Excel opens it in Japanese)."""
+        setup = self.setup()
+        names = {m.id: m.name for m in setup.menus} | {c.id: c.name for c in setup.classes}
+        staff = {s.id: s.name for s in setup.staff}
+        rows = self.list(start, end)
+        customers: dict[int, str] = {}
+        with self._book.db.read() as s:
+            from app.store.models import Customer
+
+            ids = {r.customer_id for r in rows if r.customer_id is not None}
+            for c in s.scalars(select(Customer).where(Customer.id.in_(ids))):
+                customers[c.id] = c.name or c.display_name
+        with path.open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["予約ID", "日時", "終了", "メニュー", "担当", "お客様", "状態", "料金",
+                        "経路"])
+            for r in rows:
+                w.writerow([r.id, r.start.strftime("%Y-%m-%d %H:%M"),
+                            r.end.strftime("%H:%M"), names.get(r.menu_id, r.menu_id),
+                            staff.get(r.staff_id or "", ""),
+                            customers.get(r.customer_id or 0, ""), r.status_label, r.price,
+                            r.source])
+        return len(rows)
+
+    # --- helpers ----------------------------------------------------------------------
+    @staticmethod
+    def _get(s: Session, booking_id: str) -> Booking:
+        row = s.get(Booking, booking_id)
+        if row is None:
+            raise BookingRefusedError("no such booking")
+        return row
+
+    def _announce(self, info: BookingInfo) -> None:
+        self._book.announce("bookings")
+        if info.customer_id is not None:
+            self._book.announce("customers", [info.customer_id])
+
+
+def _busy(s: Session, first: dt.date, last: dt.date) -> list[Busy]:
+    rows = s.execute(select(Booking.staff_id, Booking.class_id, Booking.busy_start,
+                            Booking.busy_end).where(
+        Booking.status.in_(HOLDING),
+        Booking.busy_end > dt.datetime.combine(first, dt.time()),
+        Booking.busy_start < dt.datetime.combine(last, dt.time())))
+    return [Busy(staff_id, class_id, a, b) for staff_id, class_id, a, b in rows]
+
+
+def _free_slot(s: Session, setup: Setup, menu_id: str, start: dt.datetime,
+               staff_id: str | None, now: dt.datetime | None) -> Slot:
+    """The free slot for this booking, inside the write transaction, or SlotTakenError."""
+    if now is not None and start < now:
+        raise SlotTakenError("in the past")
+    day = start.date()
+    busy = _busy(s, day - dt.timedelta(days=1), day + dt.timedelta(days=2))
+    slots = [x for x in compute(setup, busy, day, 1, now=now, menus=[menu_id])
+             if x.start == start and (staff_id is None or x.staff_id == staff_id)]
+    if not slots:
+        raise SlotTakenError(f"{menu_id} {start:%Y-%m-%d %H:%M}")
+    return slots[0]
+
+
+def _field(s: Session, name: str, ftype: str) -> CustomField:
+    """The custom field ``name``, created (in this transaction) when missing."""
+    fld = s.scalar(select(CustomField).where(CustomField.name == name))
+    if fld is None:
+        position = (s.scalar(select(func.max(CustomField.position))) or 0) + 1
+        fld = CustomField(name=name, type=ftype, choices=[], required=False,
+                          show_in_list=False, position=position, created_at=utcnow())
+        s.add(fld)
+        s.flush()
+    return fld
+
+
+def menu_of(setup: Setup, menu_id: str) -> Menu | None:
+    return setup.menu(menu_id)
+
+
+def slot_key(slot: Slot) -> str:
+    """The relay's name for a slot: ``menu|staff|YYYY-MM-DDTHH:MM`` (``-``: no staff)."""
+    return f"{slot.menu_id}|{slot.staff_id or '-'}|{slot.start:%Y-%m-%dT%H:%M}"
+
+
+def publish(book: Book, *, now: dt.datetime | None = None) -> int:
+    """Send the friend-visible free capacity (no personal data) to the relay; returns how
+    many slots it keeps. Raises NotPairedError without a relay."""
+    now = now or shop_now()
+    service = BookingService(book)
+    setup = service.setup()
+    slots = service.availability(now.date(), setup.book_ahead_days + 1, now=now,
+                                 shown_only=True)
+    payload = {"slots": {slot_key(s): s.free for s in slots}}
+    with book.line.relay_client() as relay:
+        response = relay._request("PUT", "/v1/booking/availability", json=payload)
+    if response.status_code != 200:
+        from app.sync.errors import RelayProtocolError
+
+        raise RelayProtocolError(f"HTTP {response.status_code}")
+    kept = relay._json(response).get("slots")
+    return int(kept) if isinstance(kept, int) else 0

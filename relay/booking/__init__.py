@@ -1,0 +1,1 @@
+"""Reservations on the relay: published free capacity and non-personal holds."""

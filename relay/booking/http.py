@@ -1,0 +1,63 @@
+"""The device API for reservations: a desktop publishes free capacity per slot.
+
+* ``PUT /v1/booking/availability``  device token; body ``{"slots": {"<key>": <free>, …}}``
+  replaces the device's shop's slots (relay.booking.holds.publish); answers
+  ``{"slots": <how many kept>}``. A slot key is ``menu|staff|YYYY-MM-DDTHH:MM`` (staff
+  ``-`` for none): the shop's own ids and times, nothing personal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from relay.booking import holds
+from relay.responses import error, unauthorized
+from relay.schema import devices
+from relay.store import Store
+from relay.webhook import BodyTooLarge, read_limited
+
+Authenticate = Callable[[Request], Awaitable[str | None]]
+MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_SLOTS = 50_000
+SLOT_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}\|[A-Za-z0-9_-]{1,64}\|\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def booking_routes(store: Store, now_ms: Callable[[], int],
+                   authenticate: Authenticate) -> list[Route]:
+
+    def shop_of(device_id: str) -> str | None:
+        with store.read_transaction() as conn:
+            shop = conn.execute(select(devices.c.shop_id).where(
+                devices.c.id == device_id)).scalar()
+        return None if shop is None else str(shop)
+
+    async def publish(request: Request) -> Response:
+        device_id = await authenticate(request)
+        if device_id is None:
+            return unauthorized()
+        try:
+            data = json.loads(await read_limited(request.stream(), MAX_BODY_BYTES))
+        except BodyTooLarge:
+            return error(413, "body_too_large")
+        except (ClientDisconnect, ValueError, RecursionError):
+            return error(400, "bad_json")
+        slots = data.get("slots") if isinstance(data, dict) else None
+        if not isinstance(slots, dict) or len(slots) > MAX_SLOTS or not all(
+                isinstance(k, str) and SLOT_KEY.fullmatch(k) and isinstance(v, int)
+                and not isinstance(v, bool) and 0 <= v <= 10_000 for k, v in slots.items()):
+            return error(400, "bad_slots")
+        shop = await run_in_threadpool(shop_of, device_id)
+        if shop is None:
+            return unauthorized()
+        kept = await run_in_threadpool(holds.publish, store, shop, slots, now_ms())
+        return JSONResponse({"slots": kept})
+
+    return [Route("/v1/booking/availability", publish, methods=["PUT"])]

@@ -1,0 +1,52 @@
+"""The relay's reservation tables: free capacity per slot and the holds taken against it.
+
+Nothing personal: a slot key names a menu, a staff id and a time (the shop's own
+vocabulary); a hold is an opaque id, its slot and a count. Who booked, and what they
+answered, exists only sealed to the devices. Added by ``create_all`` (no version bump: an
+older relay ignoring them still works on the rest).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from relay.schema import metadata
+
+#: Free capacity the desktop published, and how much of it holds have taken since.
+booking_slots = Table(
+    "relay_booking_slots",
+    metadata,
+    Column("shop_id", String(32), primary_key=True),
+    Column("slot_key", String(160), primary_key=True),
+    Column("capacity", Integer, nullable=False),
+    Column("taken", Integer, nullable=False),
+    Column("published_at", BigInteger, nullable=False),
+)
+
+#: One row per booking taken here. ``request_key`` is the confirm page's one-time token:
+#: posting it twice finds the same hold. ``acked``: the desktop has applied the booking
+#: (its next publish counts it in the capacity, so the hold stops counting).
+booking_holds = Table(
+    "relay_booking_holds",
+    metadata,
+    Column("hold_id", String(32), primary_key=True),
+    Column("shop_id", String(32), nullable=False),
+    #: The slot, or every step a booking's window covers, comma-separated (take_all).
+    Column("slot_key", Text, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("request_key", String(64), nullable=False),
+    Column("state", String(16), nullable=False),  # held | released
+    Column("acked", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("shop_id", "request_key", name="relay_booking_holds_request"),
+    Index("relay_booking_holds_shop", "shop_id", "state", "acked"),
+)
