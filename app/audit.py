@@ -37,12 +37,6 @@ class AuditAction:
     FORM_DELETED = "form_deleted"
     #: The rows an import skipped, written to a CSV file the owner chose (like an export).
     EXPORT_SKIPPED_ROWS = "export_skipped_rows"
-    #: Privacy (app/privacy): a disclosure file written, a person erased, a retention run,
-    #: a new version of the privacy policy.
-    PRIVACY_DISCLOSED = "privacy_disclosed"
-    PRIVACY_ERASED = "privacy_erased"
-    RETENTION_RUN = "retention_run"
-    POLICY_VERSION = "policy_version"
 
 
 #: Characters of an old or new value kept in a timeline entry (a memo can be long).

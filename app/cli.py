@@ -124,9 +124,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trim-to-quota", action="store_true", help="over the month's quota, "
                    "send to as many as it allows instead of refusing")
     _add_form_parser(sub)
-    from app.privacy.cli import add_parser as add_privacy_parser
-
-    add_privacy_parser(sub)
     _booking_cli.add_parser(sub)
     return parser
 
@@ -524,12 +521,6 @@ def cmd_form(args: argparse.Namespace, profile: Profile) -> int:
     return form_cli.run(args, open_book, profile)
 
 
-def cmd_privacy(args: argparse.Namespace, profile: Profile) -> int:
-    from app.privacy import cli as privacy_cli
-
-    return privacy_cli.run(args, open_book, profile)
-
-
 def cmd_self_test(args: argparse.Namespace, profile: Profile) -> int:
     from app import selftest
 
@@ -553,7 +544,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "import-followers": cmd_import_followers,
     "broadcast": cmd_broadcast,
     "form": cmd_form,
-    "privacy": cmd_privacy,
     "booking": _booking_cli.command,
 }
 

@@ -105,9 +105,6 @@ def connect_raw(path: Path, key: bytes, *, readonly: bool = False) -> sqlcipher.
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA temp_store = MEMORY")
-    # Freed pages are zeroed before they are encrypted and written: a deleted customer
-    # (app/privacy/erase.py) leaves no readable trace inside the decrypted file either.
-    conn.execute("PRAGMA secure_delete = ON")
     # SQLCipher decrypts a page each time it leaves SQLite's page cache: a larger cache
     # (grown only as pages are read) keeps a shop's working set decrypted in memory.
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")

@@ -141,8 +141,6 @@ class BatchReport:
     unverified: int = 0
     #: Set-aside items only counted, past MAX_SET_ASIDE.
     overflow: int = 0
-    #: Events of people erased from the book, sent before their deletion: dropped unread.
-    erased: int = 0
     #: Messages the customers wrote (not follows, blocks or other system rows).
     messages: int = 0
     pending_content: int = 0
@@ -154,7 +152,7 @@ class BatchReport:
 
     def add(self, other: BatchReport) -> None:
         for name in ("applied", "kept", "duplicates", "failed", "unreadable", "unverified",
-                     "overflow", "erased", "messages", "pending_content"):
+                     "overflow", "messages", "pending_content"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.customers_created += other.customers_created
         self.customers_changed |= other.customers_changed
@@ -320,7 +318,6 @@ class EventApplier:
             report.duplicates += sum(1 for e in fresh if e.key in known)
             fresh = [e for e in fresh if e.key not in known]
         fresh.sort(key=lambda e: e.order)
-        fresh = self._drop_erased(fresh, report)
 
         self._prepare(fresh, report)
         try:
@@ -335,24 +332,6 @@ class EventApplier:
                                              replace)
         self._announce(report)
         return report
-
-    def _drop_erased(self, events: list[_Event], report: BatchReport) -> list[_Event]:
-        """Events of people erased from the book (app/privacy/erase.py), dated before their
-        deletion: dropped unread, neither applied nor kept (their text would be kept)."""
-        from app.privacy.erase import erased_since, is_erased
-
-        erased = erased_since(self._book)
-        if not erased:
-            return events
-        kept = []
-        for e in events:
-            uid = _user_id(e.event) or _sender_id(e.event)
-            ts = _timestamp(e.event)
-            if uid and ts is not None and is_erased(self._book, erased, uid, ts):
-                report.erased += 1
-                continue
-            kept.append(e)
-        return kept
 
     def _known_keys(self, keys: list[str], replacing: list[int]) -> set[str]:
         """Keys already in the book (not counting the rows being replaced)."""

@@ -897,41 +897,6 @@
     </message>
 </context>
 <context>
-    <name>privacy</name>
-    <message>
-        <source>The disclosure file could not be written.</source>
-        <translation>開示用のファイルを書き出せませんでした。</translation>
-    </message>
-    <message>
-        <source>Check that the folder exists and has free space, then try again. Nothing was changed in the book.</source>
-        <translation>保存先のフォルダーがあり、空き容量が足りているか確かめてから、もう一度お試しください。台帳は何も変わっていません。</translation>
-    </message>
-    <message>
-        <source>The privacy policy needs the shop&apos;s name, address, representative and contact, and at least one purpose of use.</source>
-        <translation>プライバシーポリシーには、店名（事業者名）、住所、代表者、お問い合わせ先と、利用目的が1つ以上必要です。</translation>
-    </message>
-    <message>
-        <source>Fill in what is missing and save again.</source>
-        <translation>足りない項目を入力して、もう一度保存してください。</translation>
-    </message>
-    <message>
-        <source>The privacy policy settings hold an item Otokui does not know.</source>
-        <translation>プライバシーポリシーの設定に、Otokui の知らない項目があります。</translation>
-    </message>
-    <message>
-        <source>Check the spelling of the item named; the privacy guide lists every item.</source>
-        <translation>示された項目の綴りを確かめてください。使える項目はプライバシー機能の説明に一覧があります。</translation>
-    </message>
-    <message>
-        <source>A retention period must be a whole number from 1 to 100.</source>
-        <translation>保存期間は 1 から 100 までの整数で指定してください。</translation>
-    </message>
-    <message>
-        <source>Enter the number of months or years, or leave it empty to keep the data.</source>
-        <translation>月数または年数を入力してください。空欄にすると、期間を区切らずに保存します。</translation>
-    </message>
-</context>
-<context>
     <name>segments</name>
     <message>
         <source>The segment&apos;s conditions cannot be read.</source>
