@@ -33,6 +33,7 @@ from app.errors import (
     OtokuiError,
     PassphraseRequiredError,
 )
+from app.privacy import cli as privacy_cli
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trim-to-quota", action="store_true", help="over the month's quota, "
                    "send to as many as it allows instead of refusing")
     _add_form_parser(sub)
+    privacy_cli.add_parser(sub)
     return parser
 
 
@@ -542,6 +544,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "import-followers": cmd_import_followers,
     "broadcast": cmd_broadcast,
     "form": cmd_form,
+    "privacy": privacy_cli.run,
 }
 
 

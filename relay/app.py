@@ -55,6 +55,7 @@ from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
 from relay.media_http import media_routes
 from relay.media_store import MediaPurgeCounts, MediaStore
 from relay.pairing_tries import LOCK_SECONDS, MAX_FAILED_TRIES, PairingTries, is_loopback
+from relay.privacy import PolicyStore, policy_routes
 from relay.responses import error as _error
 from relay.responses import ok as _ok
 from relay.responses import unauthorized as _unauthorized
@@ -459,6 +460,7 @@ def create_app(service: RelayService) -> Starlette:
             Route("/v1/channel-secret", channel_secret, methods=["PUT"]),
             *media_routes(settings, service.media, service.now_ms, _authenticate),
             *form_routes(service.forms, service.now_ms, _authenticate),
+            *policy_routes(PolicyStore(store), service.now_ms, _authenticate),
         ]
 
     routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]

@@ -205,3 +205,14 @@ admin_links = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
 )
+
+#: The shop's privacy policy (relay.privacy): every version a device published, as the JSON
+#: document the ``GET /privacy`` page renders (the shop's own public text, nothing personal).
+privacy_policies = Table(
+    "relay_privacy_policies",
+    metadata,
+    Column("shop_id", String(32), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("document", LargeBinary, nullable=False),
+    Column("published_at", BigInteger, nullable=False),
+)

@@ -51,6 +51,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_segments": ["ui/segments"],
     "otokui_broadcast": ["ui/broadcast"],
     "otokui_forms": ["ui/forms"],
+    "otokui_privacy": ["app/privacy", "ui/privacy"],
 }
 
 _installed: list[QTranslator] = []

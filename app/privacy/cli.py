@@ -1,0 +1,85 @@
+"""``python main.py privacy …``: the privacy feature from scripts (docs/privacy.md).
+
+Light at import (argparse only), since ``--help`` builds this parser. The value a script
+wants is on the last line of stdout; known problems are one line on stderr, status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.profile import Profile
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("privacy", help="privacy (個人情報保護法): policy, disclosure, deletion, "
+                       "retention")
+    actions = p.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
+    q = actions.add_parser("settings", help="set the policy's details from a JSON file "
+                           "(keys as in docs/privacy.md), or print them")
+    q.add_argument("--from", dest="from_file", type=Path, help="JSON file to read")
+    q = actions.add_parser("policy", help="write the policy (newest published version, or "
+                           "a draft) as HTML and/or PDF")
+    q.add_argument("--html", type=Path, metavar="FILE")
+    q.add_argument("--pdf", type=Path, metavar="FILE")
+    q.add_argument("--version", type=int, help="a published version (default: the newest)")
+    actions.add_parser("publish", help="record the settings as a new policy version and put "
+                       "it on the relay's /privacy page")
+
+
+def run(args: argparse.Namespace, profile: Profile) -> int:
+    import json
+    import sys
+
+    from app.cli import open_book
+    from app.errors import OtokuiError
+    from app.privacy.policy import PolicySettings, to_html, to_pdf
+    from app.privacy.service import PrivacyService
+    from app.sync.errors import NotPairedError
+
+    action = args.privacy_command
+    with open_book(profile) as book:
+        privacy = PrivacyService(book)
+        if action == "settings":
+            if args.from_file is not None:
+                data = json.loads(args.from_file.read_text(encoding="utf-8"))
+                privacy.save_settings(PolicySettings.from_dict(data))
+            print(json.dumps(privacy.settings().to_dict(), ensure_ascii=False, indent=2))
+            missing = privacy.settings().missing()
+            if missing:
+                print("Still to fill in (the law asks for them): " + ", ".join(missing),
+                      file=sys.stderr)
+            return 0
+        if action == "policy":
+            doc = privacy.document(args.version)
+            if doc.version == 0:
+                print("Note: no version is published yet; this is a draft.", file=sys.stderr)
+            if args.html:
+                args.html.write_text(to_html(doc), encoding="utf-8")
+                print(f"Wrote {args.html}")
+            if args.pdf:
+                args.pdf.write_bytes(to_pdf(doc))
+                print(f"Wrote {args.pdf}")
+            print(doc.version)
+            return 0
+        if action == "publish":
+            version, created = privacy.publish()
+            print(f"{'Published as' if created else 'No changes since'} version {version}.")
+            try:
+                privacy.upload()
+            except NotPairedError:
+                print("Not connected to a relay: the version is recorded in the book; run "
+                      "`privacy publish` again after connecting.")
+                print(version)
+                return 0
+            except OtokuiError as exc:
+                print(f"otokui: version {version} is recorded in the book but did not reach "
+                      f"the relay: {exc.one_line()}", file=sys.stderr)
+                return 1
+            print(f"The relay's /privacy page shows version {version}.")
+            print(version)
+            return 0
+    raise AssertionError(action)
