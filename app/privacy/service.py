@@ -107,3 +107,11 @@ def publish_policy(relay: Any, document: dict[str, Any]) -> None:
         from app.privacy.errors import RelayPrivacyUnsupportedError
         raise RelayPrivacyUnsupportedError()
     raise RelayProtocolError(f"HTTP {response.status_code}")
+
+
+def consent_of(book: Book, customer_id: int) -> Any:
+    """The newest consent of a customer (app.privacy.consent.ConsentInfo), or None."""
+    from app.privacy import consent
+
+    with book.db.read() as s:
+        return consent.latest(s, customer_id)

@@ -27,5 +27,17 @@
         <source>Check the customer&apos;s number and try again.</source>
         <translation>お客様の番号を確かめて、もう一度お試しください。</translation>
     </message>
+    <message>
+        <source>Privacy policy</source>
+        <translation>プライバシーポリシー</translation>
+    </message>
+    <message>
+        <source>Not agreed</source>
+        <translation>同意の記録なし</translation>
+    </message>
+    <message>
+        <source>Agreed to version %1 (%2)</source>
+        <translation>第%1版に同意（%2）</translation>
+    </message>
 </context>
 </TS>
