@@ -26,6 +26,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q.add_argument("--html", type=Path, metavar="FILE")
     q.add_argument("--pdf", type=Path, metavar="FILE")
     q.add_argument("--version", type=int, help="a published version (default: the newest)")
+    q = actions.add_parser("disclose", help="write everything held about one customer into "
+                           "a zip (開示請求); it holds personal data")
+    q.add_argument("--customer", type=int, required=True, metavar="ID")
+    q.add_argument("file", type=Path, metavar="FILE.zip")
     actions.add_parser("publish", help="record the settings as a new policy version and put "
                        "it on the relay's /privacy page")
 
@@ -64,6 +68,17 @@ def run(args: argparse.Namespace, profile: Profile) -> int:
                 args.pdf.write_bytes(to_pdf(doc))
                 print(f"Wrote {args.pdf}")
             print(doc.version)
+            return 0
+        if action == "disclose":
+            from app.privacy.disclose import disclose
+
+            print("Warning: the zip holds this customer's personal data. Hand it only to "
+                  "the person (or their agent) after checking who they are, and delete your "
+                  "copy when done.", file=sys.stderr)
+            done = disclose(book, args.customer, args.file)
+            print(f"Wrote {sum(done.tables.values())} rows from {len(done.tables)} tables and "
+                  f"{done.files} files.")
+            print(done.path)
             return 0
         if action == "publish":
             version, created = privacy.publish()
