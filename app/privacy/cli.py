@@ -30,6 +30,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                            "a zip (開示請求); it holds personal data")
     q.add_argument("--customer", type=int, required=True, metavar="ID")
     q.add_argument("file", type=Path, metavar="FILE.zip")
+    q = actions.add_parser("delete", help="delete one customer everywhere in the book "
+                           "(削除・利用停止); asks first unless --yes")
+    q.add_argument("--customer", type=int, required=True, metavar="ID")
+    q.add_argument("--yes", action="store_true", help="do not ask")
     actions.add_parser("publish", help="record the settings as a new policy version and put "
                        "it on the relay's /privacy page")
 
@@ -79,6 +83,29 @@ def run(args: argparse.Namespace, profile: Profile) -> int:
             print(f"Wrote {sum(done.tables.values())} rows from {len(done.tables)} tables and "
                   f"{done.files} files.")
             print(done.path)
+            return 0
+        if action == "delete":
+            from app.privacy.erase import erase_customer
+
+            if not args.yes:
+                customer = book.customers.get(args.customer)
+                label = customer.name or customer.display_name or "(no name)"
+                if not sys.stdin.isatty():
+                    print("otokui: add --yes to delete without being asked", file=sys.stderr)
+                    return 1
+                answer = input(f"Delete customer {args.customer} ({label}) and everything "
+                               "held about them, for good? [y/N] ")
+                if answer.strip().lower() not in ("y", "yes"):
+                    print("Nothing was deleted.")
+                    return 0
+            erased = erase_customer(book, args.customer)
+            print(f"Deleted customer {erased.customer_id}: {sum(erased.rows.values())} rows, "
+                  f"{erased.files} files (keys erased, files removed).")
+            if erased.backups:
+                print("These backups were made while the customer was in the book and still "
+                      "hold them: " + ", ".join(b.isoformat(sep=" ", timespec="minutes")
+                                                for b in erased.backups), file=sys.stderr)
+            print(erased.customer_id)
             return 0
         if action == "publish":
             version, created = privacy.publish()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.models import Base, utcnow
@@ -37,3 +37,14 @@ class PrivacyConsent(Base):
     agreed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     #: Where: "form:<form_id>".
     source: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PrivacyErasure(Base):
+    """A LINE friend deleted on request: events about them pulled later but dated before
+    the deletion are dropped by sync instead of re-creating them (app.privacy.erase). Only
+    a SHA-256 of the LINE user id is kept, and no name."""
+
+    __tablename__ = "privacy_erasure"
+
+    user_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    erased_at_ms: Mapped[int] = mapped_column(BigInteger)

@@ -1,4 +1,5 @@
-"""Privacy (issue 16): the shop's privacy-policy versions and who agreed to which.
+"""Privacy (issue 16): the shop's privacy-policy versions, who agreed to which, and the
+LINE friends deleted on request (hashed ids, so sync does not re-create them).
 
 Revision ID: 0015_privacy
 Revises: 0010_domain_events
@@ -34,9 +35,15 @@ def upgrade() -> None:
         sa.Column("source", sa.String(64), nullable=False),
     )
     op.create_index("ix_privacy_consent_customer_id", "privacy_consent", ["customer_id"])
+    op.create_table(
+        "privacy_erasure",
+        sa.Column("user_hash", sa.LargeBinary(32), primary_key=True),
+        sa.Column("erased_at_ms", sa.BigInteger, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("privacy_erasure")
     op.drop_index("ix_privacy_consent_customer_id", "privacy_consent")
     op.drop_table("privacy_consent")
     op.drop_table("privacy_policy_version")
