@@ -34,6 +34,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                            "(削除・利用停止); asks first unless --yes")
     q.add_argument("--customer", type=int, required=True, metavar="ID")
     q.add_argument("--yes", action="store_true", help="do not ask")
+    q = actions.add_parser("retention", help="apply the retention rules (what is kept how "
+                           "long); --dry-run shows what would be deleted")
+    q.add_argument("--dry-run", action="store_true")
+    q.add_argument("--yes", action="store_true", help="do not ask")
+    q.add_argument("--blocked-months", type=int, help="set: delete friends blocked for "
+                   "longer (0: never)")
+    q.add_argument("--message-years", type=int, help="set: delete older messages (0: never)")
+    q.add_argument("--attachment-years", type=int, help="set: delete older attachments "
+                   "(0: never)")
     actions.add_parser("publish", help="record the settings as a new policy version and put "
                        "it on the relay's /privacy page")
 
@@ -106,6 +115,32 @@ def run(args: argparse.Namespace, profile: Profile) -> int:
                       "hold them: " + ", ".join(b.isoformat(sep=" ", timespec="minutes")
                                                 for b in erased.backups), file=sys.stderr)
             print(erased.customer_id)
+            return 0
+        if action == "retention":
+            from app.privacy import retention
+
+            current = retention.rules(book).to_dict()
+            for key in ("blocked_months", "message_years", "attachment_years"):
+                if getattr(args, key) is not None:
+                    current[key] = getattr(args, key) or None
+            rules = retention.RetentionRules.from_dict(current)
+            if rules.to_dict() != retention.rules(book).to_dict():
+                retention.save_rules(book, rules)
+            todo = retention.plan(book, rules)
+            print(f"Rules: {json.dumps(rules.to_dict())}")
+            print(f"To delete: {todo.summary()}.")
+            if args.dry_run:
+                print("Dry run: nothing was deleted.")
+                return 0
+            if not args.yes:
+                if not sys.stdin.isatty():
+                    print("otokui: add --yes to delete without being asked", file=sys.stderr)
+                    return 1
+                if input("Delete them for good? [y/N] ").strip().lower() not in ("y", "yes"):
+                    print("Nothing was deleted.")
+                    return 0
+            retention.run(book, todo)
+            print(f"Deleted {todo.summary()}.")
             return 0
         if action == "publish":
             version, created = privacy.publish()

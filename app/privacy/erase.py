@@ -56,7 +56,8 @@ def user_hash(line_user_id: str) -> bytes:
     return hashlib.sha256(line_user_id.encode("utf-8")).digest()
 
 
-def erase_customer(book: Book, customer_id: int, *, now: dt.datetime | None = None) -> Erased:
+def erase_customer(book: Book, customer_id: int, *, now: dt.datetime | None = None,
+                   compact: bool = True, audit_action: str = "privacy_deleted") -> Erased:
     when = now or utcnow()
     meta = Base.metadata.tables
     tables = customer_tables()
@@ -98,10 +99,11 @@ def erase_customer(book: Book, customer_id: int, *, now: dt.datetime | None = No
             s.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('optimize')"))  # noqa: S608
         backups = [a for a in s.scalars(select(AuditEntry.at).where(
             AuditEntry.action == "backup", AuditEntry.at >= created))]
-        book.audit.add(s, "privacy_deleted", target=f"customer:{customer_id}",
+        book.audit.add(s, audit_action, target=f"customer:{customer_id}",
                        count=sum(counts.values()), files=len(blobs))
     book.attachments.remove_blobs(blobs)
-    _compact(book)
+    if compact:
+        compact_book(book)
     book.announce("customers", [customer_id])
     book.announce("tags")
     log.info("customer %d deleted on request (%d rows, %d files)", customer_id,
@@ -113,7 +115,7 @@ def _count(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _compact(book: Book) -> None:
+def compact_book(book: Book) -> None:
     """Rewrite the book file without free pages, then empty the WAL."""
     db = book.db
     with db._write_lock:
