@@ -252,6 +252,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
         _customer_cards(book, list(zip(demo.friends, names[:friends], strict=True)), cards)
         details = random.Random(None if seed is None else f"details:{seed}")  # noqa: S311
         _customer_details(book, demo.friends[:friends], details)
+        __import__("app.privacy.demo").privacy.demo.publish_demo_policy(book, SHOP_NAME)
     except BaseException:
         demo.stop()
         raise

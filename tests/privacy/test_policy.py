@@ -101,3 +101,11 @@ def test_cli_writes_html_and_pdf(book: Book, tmp_path: Path) -> None:
     assert done.stdout.strip().splitlines()[-1] == "1"
     assert "ヘアサロン木漏れ日" in out_html.read_text(encoding="utf-8")
     assert out_pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_demo_publishes_a_policy(connected: Connected) -> None:
+    from app.privacy.demo import publish_demo_policy
+
+    assert publish_demo_policy(connected.book, "Otokui デモ店") == 1
+    page = connected.relay.http.get("/privacy")
+    assert "Otokui デモ店" in page.text and "第1版" in page.text
