@@ -43,6 +43,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q.add_argument("--message-years", type=int, help="set: delete older messages (0: never)")
     q.add_argument("--attachment-years", type=int, help="set: delete older attachments "
                    "(0: never)")
+    q = actions.add_parser("audit", help="the audit log: who did what to whose data, when")
+    q.add_argument("--action", help="only this action (e.g. privacy_deleted, export_csv)")
+    q.add_argument("--search", default="", help="text in the target or details")
+    q.add_argument("--since", help="from this day (YYYY-MM-DD, UTC)")
+    q.add_argument("--until", help="before this day (YYYY-MM-DD, UTC)")
+    q.add_argument("--csv", type=Path, metavar="FILE", help="write them as CSV")
     actions.add_parser("publish", help="record the settings as a new policy version and put "
                        "it on the relay's /privacy page")
 
@@ -141,6 +147,24 @@ def run(args: argparse.Namespace, profile: Profile) -> int:
                     return 0
             retention.run(book, todo)
             print(f"Deleted {todo.summary()}.")
+            return 0
+        if action == "audit":
+            import datetime as dt
+
+            from app.privacy.audit_view import AuditFilter, entries, write_csv
+
+            def day(v: str | None) -> dt.datetime | None:
+                return dt.datetime.fromisoformat(v) if v else None
+            rows = entries(book, AuditFilter(args.action, args.search, day(args.since),
+                                             day(args.until)))
+            if args.csv:
+                write_csv(rows, args.csv)
+                print(f"Wrote {len(rows)} entries to {args.csv}.")
+            else:
+                for r in rows:
+                    print(f"{r.at.isoformat(sep=' ', timespec='seconds')}\t{r.action}\t"
+                          f"{r.target}\t{r.count}")
+            print(len(rows))
             return 0
         if action == "publish":
             version, created = privacy.publish()
