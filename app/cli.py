@@ -34,6 +34,7 @@ from app.errors import (
     OtokuiError,
     PassphraseRequiredError,
 )
+from app.privacy import cli as privacy_cli
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "send to as many as it allows instead of refusing")
     _add_form_parser(sub)
     _booking_cli.add_parser(sub)
+    privacy_cli.add_parser(sub)
     return parser
 
 
@@ -545,6 +547,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "broadcast": cmd_broadcast,
     "form": cmd_form,
     "booking": _booking_cli.command,
+    "privacy": privacy_cli.run,
 }
 
 

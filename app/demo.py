@@ -211,6 +211,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
     ``start_sync=False``: no sync worker here; the caller syncs :attr:`Demo.book` itself.
     """
     from app.forms.demo import set_up_questionnaire
+    from app.privacy.demo import publish_demo_policy
     from app.profile import Profile
     from app.sync.pairing import connect
     from app.sync.worker import SyncWorker
@@ -258,6 +259,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
         forms = random.Random(None if seed is None else f"forms:{seed}")  # noqa: S311
         set_up_questionnaire(book, list(zip(demo.friends, names[:friends], strict=True)),
                              forms)
+        publish_demo_policy(book, SHOP_NAME)
     except BaseException:
         demo.stop()
         raise

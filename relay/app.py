@@ -56,6 +56,7 @@ from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
 from relay.media_http import media_routes
 from relay.media_store import MediaPurgeCounts, MediaStore
 from relay.pairing_tries import LOCK_SECONDS, MAX_FAILED_TRIES, PairingTries, is_loopback
+from relay.privacy import PolicyStore, policy_routes
 from relay.responses import error as _error
 from relay.responses import ok as _ok
 from relay.responses import unauthorized as _unauthorized
@@ -461,6 +462,7 @@ def create_app(service: RelayService) -> Starlette:
             *media_routes(settings, service.media, service.now_ms, _authenticate),
             *form_routes(service.forms, service.now_ms, _authenticate),
             *booking_routes(store, service.now_ms, _authenticate),
+            *policy_routes(PolicyStore(store), service.now_ms, _authenticate),
         ]
 
     routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]

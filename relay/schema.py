@@ -206,3 +206,14 @@ admin_links = Table(
     Column("expires_at", BigInteger, nullable=False),
 )
 from relay.booking import schema as _booking_schema  # noqa: E402,F401  (reservations)
+
+#: The shop's privacy policy (relay.privacy): every version a device published, as the JSON
+#: document the ``GET /privacy`` page renders (the shop's own public text, nothing personal).
+privacy_policies = Table(
+    "relay_privacy_policies",
+    metadata,
+    Column("shop_id", String(32), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("document", LargeBinary, nullable=False),
+    Column("published_at", BigInteger, nullable=False),
+)

@@ -52,6 +52,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_broadcast": ["ui/broadcast"],
     "otokui_forms": ["ui/forms"],
     "otokui_booking": ["app/booking", "ui/booking"],
+    "otokui_privacy": ["app/privacy", "ui/privacy"],
 }
 
 _installed: list[QTranslator] = []

@@ -216,6 +216,9 @@ class MainWindow(QMainWindow):
 
         # The フォーム menu and window: building, publishing, sending, answers.
         self.forms = FormsIntegration(self)
+        from ui.privacy.integration import PrivacyIntegration
+
+        self.privacy = PrivacyIntegration(self)  # お客様 → プライバシー: disclosure, deletion
         self._build_content(book)
         self._restore_geometry()
 
@@ -477,11 +480,13 @@ class MainWindow(QMainWindow):
         self.inbox.build(book, content.events)
         self.broadcasts.build(book, content.events)
         self.forms.build(book, content.events)
+        self.privacy.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
         if content is None:
             return
+        self.privacy.teardown()
         self.forms.teardown()
         self.broadcasts.teardown()
         self.inbox.teardown()

@@ -44,6 +44,7 @@ from app.errors import ValidationError
 from app.fields import FieldType
 from app.forms.errors import FormAnswerNotFoundError, FormAnswerNotPendingError
 from app.i18n import QT_TRANSLATE_NOOP
+from app.privacy import consent
 from app.store.models import (
     Customer,
     CustomField,
@@ -428,6 +429,8 @@ def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
     AuditService.timeline_add(s, customer.id, "form_answered", form=definition.title,
                               form_id=row.form_id, answer_id=row.answer_id,
                               version=row.version)
+    consent.record_from_answer(s, definition, values, customer.id, row.form_id,
+                               row.submitted_at)
 
 
 def _comparable(name: str, value: Any) -> Any:

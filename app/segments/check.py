@@ -41,6 +41,7 @@ from app.segments.model import (
     TAG_MATCHES,
     BirthdayCondition,
     Condition,
+    ConsentCondition,
     FieldCondition,
     FollowedCondition,
     Group,
@@ -143,6 +144,10 @@ class _Checker:
             if any(n not in prefectures.PREFECTURES for n in names):
                 raise _fail(path, _MSG_PREFECTURE)
             return PrefectureCondition(names)
+        if isinstance(node, ConsentCondition):
+            if not _is_int(node.min_version) or not 1 <= node.min_version < 2**31:
+                raise _fail(path, _MSG_NUMBER)
+            return node
         raise _fail(path, _MSG_MALFORMED)
 
     def tags(self, node: TagCondition, path: tuple[int, ...]) -> TagCondition:

@@ -24,6 +24,7 @@ from app.segments.model import (
     OR,
     BirthdayCondition,
     Condition,
+    ConsentCondition,
     FieldCondition,
     FollowedCondition,
     Group,
@@ -215,6 +216,12 @@ class _Compiler:
             return self.last_message(node)
         if isinstance(node, PrefectureCondition):
             return self.prefecture(node)
+        if isinstance(node, ConsentCondition):
+            least = self.bind(int(node.min_version))
+            return _leaf("EXISTS (SELECT 1 FROM privacy_consent pc WHERE pc.customer_id = c.id "
+                         f"AND pc.version >= {least})", False,
+                         "SELECT DISTINCT customer_id AS id FROM privacy_consent "
+                         f"WHERE version >= {least}", self.total * 0.3)
         raise _fail((), _MSG_MALFORMED)
 
     def line(self, on_line: bool, complement: bool = True) -> _Part:

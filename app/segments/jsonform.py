@@ -19,6 +19,7 @@ from app.segments.model import (
     MAX_LIST,
     BirthdayCondition,
     Condition,
+    ConsentCondition,
     FieldCondition,
     FollowedCondition,
     Group,
@@ -52,6 +53,8 @@ def _node_json(node: Condition) -> dict[str, Any]:
         return {"kind": "last_message", "days": node.days}
     if isinstance(node, PrefectureCondition):
         return {"kind": "prefecture", "prefectures": list(node.prefectures)}
+    if isinstance(node, ConsentCondition):
+        return {"kind": "consent", "min_version": node.min_version}
     raise _fail((), _MSG_MALFORMED)
 
 
@@ -112,6 +115,8 @@ class _Reader:
             return LastMessageCondition(_get(data, "days"))
         if kind == "prefecture":
             return PrefectureCondition(_tuple(_get(data, "prefectures")))
+        if kind == "consent":
+            return ConsentCondition(_get(data, "min_version"))
         raise _fail(path, _MSG_MALFORMED)
 
 

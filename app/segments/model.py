@@ -111,8 +111,15 @@ class PrefectureCondition:
     prefectures: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ConsentCondition:
+    #: Agreed (in a form's consent item) to the privacy policy's version ``min_version`` or
+    #: a later one (app.privacy.consent).
+    min_version: int
+
+
 Condition = (Group | TagCondition | FieldCondition | FollowedCondition | BirthdayCondition
-             | LineCondition | LastMessageCondition | PrefectureCondition)
+             | LineCondition | LastMessageCondition | PrefectureCondition | ConsentCondition)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ from app.line.errors import (
     LineUnavailableError,
 )
 from app.messages import IN, counts_as_unread, preview_of, recompute_summary
+from app.privacy.erase import drop_erased
 from app.store.db import driver_cursor
 from app.store.models import (
     Attachment,
@@ -318,6 +319,7 @@ class EventApplier:
             report.duplicates += sum(1 for e in fresh if e.key in known)
             fresh = [e for e in fresh if e.key not in known]
         fresh.sort(key=lambda e: e.order)
+        fresh = drop_erased(self._book, fresh, lambda e: _user_id(e.event), lambda e: e.order[0])
 
         self._prepare(fresh, report)
         try:

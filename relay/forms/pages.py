@@ -64,6 +64,7 @@ from relay.forms.store import (
     NoDevice,
     PublishedForm,
 )
+from relay.privacy import PolicyStore
 from relay.schema import form_answers
 from relay.store import Store
 
@@ -330,7 +331,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         wait = limiter.allow("addr:" + _address(request), config.limits.per_address)
         if wait:
             return throttled(wait)
-        return html(privacy_page())
+        policy = await run_in_threadpool(PolicyStore(store).newest)
+        return html(privacy_page(policy))
 
     def both(liff: bool) -> tuple[Callable[[Request], Awaitable[Response]],
                                   Callable[[Request], Awaitable[Response]]]:

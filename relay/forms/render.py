@@ -103,8 +103,12 @@ def message_page(heading: str, lines: list[str], *, kind: str = "refused",
         form_title=form_title)
 
 
-def privacy_page() -> str:
-    return _env.get_template("privacy.html").render(**_common, page_title="個人情報の取り扱い")
+def privacy_page(policy: Any = None) -> str:
+    """The shop's published policy (relay.privacy.Policy), or, before one is published,
+    what the relay itself can say about the forms' answers."""
+    title = f"{policy.title}｜{policy.business_name}" if policy else "個人情報の取り扱い"
+    return _env.get_template("privacy.html").render(**_common, page_title=title,
+                                                    policy=policy)
 
 
 def _hidden_values(item: Item) -> list[str]:

@@ -44,6 +44,8 @@ from PySide6.QtWidgets import (
 from app.errors import NotFoundError, OtokuiError
 from ui.errors import show_error, translate_error
 from ui.formatting import format_date, format_datetime
+from ui.privacy.consent_line import ConsentLine
+from ui.privacy.consent_line import row_label as consent_row_label
 from ui.resources import icon
 from ui.thumbnails import decrypt_thumbnail
 from ui.widgets.attach import (
@@ -317,6 +319,8 @@ class DetailPane(QWidget):
                                  self.line_name)
         self.builtin_form.addRow(self._form_label(self.builtin_label("followed_at")),
                                  self.followed)
+        self.consent = ConsentLine(self.page)
+        self.builtin_form.addRow(self._form_label(consent_row_label()), self.consent)
 
     def _build_custom(self) -> None:
         while self.custom_form.rowCount():
@@ -432,6 +436,7 @@ class DetailPane(QWidget):
             editor.set_value(getattr(c, name), force=force)
         self.line_name.setText(c.display_name or "—")
         self.followed.setText(format_datetime(c.followed_at) if c.followed_at else "—")
+        self.consent.show_for(book, cid)
         values = book.fields.values_of(cid)
         for fid, editor in self.custom.items():
             editor.set_value(values.get(fid), force=force)

@@ -1,0 +1,1 @@
+from tests.sync.conftest import book, connected, emulator, line, profile, relay  # noqa: F401

@@ -1,0 +1,1 @@
+"""The privacy feature in the window (issue 16)."""
