@@ -639,5 +639,7 @@ class DomainEvent(Base):
 
 # Each feature area keeps its tables in its own module (models_<area>.py), imported here so
 # that Base.metadata is whole wherever the models are used. Keep this list at the end.
-from app.store import models_booking  # noqa: E402,F401  (reservations)
-from app.store import models_privacy  # noqa: E402,F401
+from app.store import (
+    models_booking,  # noqa: F401  (reservations)
+    models_privacy,  # noqa: F401
+)
