@@ -55,6 +55,7 @@ from app.store.models import (
     Tag,
     utcnow,
 )
+from app.sync.front_items import FrontEffects
 from app.tags import TagService
 from relay.forms import links
 from relay.forms.items import (
@@ -149,59 +150,80 @@ class ApplyResult:
 
 def apply_form_answer(book: Book, item: AnswerItem | Mapping[str, Any] | bytes) -> ApplyResult:
     """Apply one sealed answer (its plaintext, the JSON object after the magic line, or
-    the parsed :class:`AnswerItem`). Idempotent by ``answer_id``.
+    the parsed :class:`AnswerItem`) in its own write transaction. Idempotent by
+    ``answer_id``.
 
     Raises :class:`relay.forms.items.ItemFormatError` when it is not an answer at all
     (the sync sets such an item aside); every other outcome is stored.
     """
     answer = _as_item(item)
-    blobs: list[str] = []
+    effects = FrontEffects()
     try:
         with book.db.write() as s:
-            if s.scalar(select(FormAnswer.id).where(
-                    FormAnswer.answer_id == answer.answer_id)) is not None:
-                return ApplyResult(DUPLICATE, answer.answer_id)
-            result = _apply(book, s, answer, blobs)
+            result = apply_form_answer_in(book, s, answer, effects)
     except BaseException:
-        book.attachments.remove_blobs(blobs)
+        book.attachments.remove_blobs(effects.blobs)
         raise
-    log.info("form answer applied: %s%s", result.status,
-             f" (customer {result.customer_id})" if result.customer_id else "")
-    book.announce("forms")
+    effects.announce(book)
+    return result
+
+
+def apply_form_answer_in(book: Book, s: Session,
+                         item: AnswerItem | Mapping[str, Any] | bytes,
+                         effects: FrontEffects) -> ApplyResult:
+    """:func:`apply_form_answer` inside the caller's write transaction (the sync applies
+    a pulled batch's answers in one). Blobs stored and what to announce go to
+    ``effects``: the caller removes the blobs if the transaction is rolled back, and
+    announces after it commits."""
+    answer = _as_item(item)
+    if s.scalar(select(FormAnswer.id).where(
+            FormAnswer.answer_id == answer.answer_id)) is not None:
+        return ApplyResult(DUPLICATE, answer.answer_id)
+    result = _apply(book, s, answer, effects.blobs)
+    log.debug("form answer applied: %s%s", result.status,
+              f" (customer {result.customer_id})" if result.customer_id else "")
+    effects.add("forms")
     if result.customer_id is not None:
-        book.announce("customers", [result.customer_id])
+        effects.add("customers", result.customer_id)
     return result
 
 
 def store_form_file(book: Book, item: FileItem) -> bool:
-    """Keep an uploaded file (it arrives before its answer). If its answer is already
-    applied to a customer, it becomes their attachment now. False for a duplicate."""
+    """Keep an uploaded file (it arrives before its answer) in its own write transaction.
+    If its answer is already applied to a customer, it becomes their attachment now.
+    False for a duplicate."""
+    effects = FrontEffects()
+    try:
+        with book.db.write() as s:
+            stored = store_form_file_in(book, s, item, effects)
+    except BaseException:
+        book.attachments.remove_blobs(effects.blobs)
+        raise
+    effects.announce(book)
+    return stored
+
+
+def store_form_file_in(book: Book, s: Session, item: FileItem, effects: FrontEffects) -> bool:
+    """:func:`store_form_file` inside the caller's write transaction (see
+    :func:`apply_form_answer_in`)."""
     if sniff_content_type(item.data) != item.content_type or item.content_type not in {
             t for kinds in FILE_KINDS.values() for t in kinds} \
             or not 0 < len(item.data) <= FILE_MAX_BYTES:
         # Checked again here: the relay says what the bytes are; the bytes must agree.
         raise ItemFormatError("form file is not the photo or PDF it claims to be")
-    blobs: list[str] = []
-    customer_id = None
-    try:
-        with book.db.write() as s:
-            if s.get(FormAnswerFile, item.file_id) is not None:
-                return False
-            s.add(FormAnswerFile(file_id=item.file_id, answer_id=item.answer_id,
-                                 item_key=item.key[:40], file_name=item.name[:255],
-                                 content_type=item.content_type, size=len(item.data),
-                                 sha256=item.sha256, data=item.data, received_at=utcnow()))
-            s.flush()
-            answer = s.scalar(select(FormAnswer).where(FormAnswer.answer_id == item.answer_id))
-            if answer is not None and answer.status == APPLIED and answer.customer_id:
-                customer_id = answer.customer_id
-                fields = _field_ids_for_files(s, answer)
-                _attach_files(book, s, answer, customer_id, fields, blobs, notes=None)
-    except BaseException:
-        book.attachments.remove_blobs(blobs)
-        raise
-    if customer_id is not None:
-        book.announce("customers", [customer_id])
+    if s.get(FormAnswerFile, item.file_id) is not None:
+        return False
+    s.add(FormAnswerFile(file_id=item.file_id, answer_id=item.answer_id,
+                         item_key=item.key[:40], file_name=item.name[:255],
+                         content_type=item.content_type, size=len(item.data),
+                         sha256=item.sha256, data=item.data, received_at=utcnow()))
+    s.flush()
+    answer = s.scalar(select(FormAnswer).where(FormAnswer.answer_id == item.answer_id))
+    if answer is not None and answer.status == APPLIED and answer.customer_id:
+        customer_id = answer.customer_id
+        fields = _field_ids_for_files(s, answer)
+        _attach_files(book, s, answer, customer_id, fields, effects.blobs, notes=None)
+        effects.add("customers", customer_id)
     return True
 
 
