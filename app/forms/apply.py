@@ -45,6 +45,7 @@ from app.fields import FieldType
 from app.forms.errors import FormAnswerNotFoundError, FormAnswerNotPendingError
 from app.i18n import QT_TRANSLATE_NOOP
 from app.store.models import (
+    BookSetting,
     Customer,
     CustomField,
     FieldValue,
@@ -85,6 +86,13 @@ _CTX = "forms"
 
 APPLIED, PENDING, REFUSED, REPLACED, DUPLICATE = (
     "applied", "pending", "refused", "replaced", "duplicate")
+#: A refused answer beyond the cap: not stored, only counted (see MAX_REFUSED_ANSWERS).
+OVERFLOW = "overflow"
+#: At most this many refused answers are kept in the book (as set-aside events are, at most
+#: 100): a relay in the wrong hands could otherwise fill the book with answers that fill
+#: nothing. More are only counted, in the book setting KEY_REFUSED_OVERFLOW.
+MAX_REFUSED_ANSWERS = 100
+KEY_REFUSED_OVERFLOW = "forms.refused_overflow"
 
 #: What applying could not do, by code; ``%1`` is the item's label, ``%2`` a name.
 NOTE_TEXTS = {
@@ -170,22 +178,44 @@ def apply_form_answer(book: Book, item: AnswerItem | Mapping[str, Any] | bytes) 
 
 def apply_form_answer_in(book: Book, s: Session,
                          item: AnswerItem | Mapping[str, Any] | bytes,
-                         effects: FrontEffects) -> ApplyResult:
+                         effects: FrontEffects, *,
+                         max_refused: int = MAX_REFUSED_ANSWERS) -> ApplyResult:
     """:func:`apply_form_answer` inside the caller's write transaction (the sync applies
     a pulled batch's answers in one). Blobs stored and what to announce go to
     ``effects``: the caller removes the blobs if the transaction is rolled back, and
-    announces after it commits."""
+    announces after it commits. A refused answer beyond ``max_refused`` kept is only
+    counted (OVERFLOW)."""
     answer = _as_item(item)
     if s.scalar(select(FormAnswer.id).where(
             FormAnswer.answer_id == answer.answer_id)) is not None:
         return ApplyResult(DUPLICATE, answer.answer_id)
+    savepoint = s.begin_nested()
     result = _apply(book, s, answer, effects.blobs)
+    if result.status == REFUSED and (s.scalar(
+            select(func.count()).select_from(FormAnswer)
+            .where(FormAnswer.status == REFUSED)) or 0) > max_refused:
+        savepoint.rollback()
+        _count_overflow(s)
+        log.warning("a refused form answer was only counted: %d are kept already",
+                    max_refused)
+        return ApplyResult(OVERFLOW, answer.answer_id)
+    savepoint.commit()
     log.debug("form answer applied: %s%s", result.status,
               f" (customer {result.customer_id})" if result.customer_id else "")
     effects.add("forms")
     if result.customer_id is not None:
         effects.add("customers", result.customer_id)
     return result
+
+
+def _count_overflow(s: Session) -> None:
+    row = s.get(BookSetting, KEY_REFUSED_OVERFLOW)
+    value = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+    stored = value.get("count")
+    now = utcnow().isoformat(timespec="seconds")
+    s.merge(BookSetting(key=KEY_REFUSED_OVERFLOW, value={
+        "count": (stored if isinstance(stored, int) else 0) + 1,
+        "first": value.get("first") or now, "last": now}))
 
 
 def store_form_file(book: Book, item: FileItem) -> bool:
@@ -375,12 +405,25 @@ def _version(s: Session, row: FormAnswer) -> FormDefinition | None:
     version = s.get(FormVersion, (row.form_pk, row.version))
     if version is None:
         return None
+    parsed = _PARSED.get(version.digest)
+    if parsed is not None:
+        return parsed
     try:
-        return parse_definition(version.definition)
+        parsed = parse_definition(version.definition)
     except DefinitionError:  # stored by this book after the same check: a bug
         log.exception("form version %d of form %d no longer parses", row.version,
                       row.form_pk)
         return None
+    if len(_PARSED) >= 64:
+        _PARSED.clear()
+    _PARSED[version.digest] = parsed
+    return parsed
+
+
+#: Parsed published versions by digest (a published version never changes: a trigger
+#: refuses it): parsing a 15-item definition again for each answer of a batch cost about
+#: as much as applying the answer.
+_PARSED: dict[str, FormDefinition] = {}
 
 
 def _matches(s: Session, definition: FormDefinition, values: Mapping[str, Any]) -> list[int]:

@@ -72,3 +72,24 @@ def test_one_answer_alone_is_the_same_path(book: Book, example: dict[str, Any]) 
     item = answer(form_id, GOOD, token=link_token(book, form_id))
     assert apply_front_items(book, [_front(1, _answer_bytes(item))]) == []
     assert [a.status for a in book.forms.answers(form_id)] == ["applied"]
+
+
+def test_refused_answers_beyond_the_cap_are_only_counted(book: Book) -> None:
+    """A relay in the wrong hands cannot fill the book with answers that fill nothing."""
+    from sqlalchemy import func, select
+
+    from app.forms.apply import KEY_REFUSED_OVERFLOW, apply_form_answer_in
+    from app.store.models import BookSetting, FormAnswer
+    from app.sync.front_items import FrontEffects
+
+    outcomes = []
+    with book.db.write() as s:
+        for _ in range(4):  # answers for a form this book does not have: refused
+            item = answer("f" * 16, {"x": ["1"]})
+            outcomes.append(apply_form_answer_in(book, s, item, FrontEffects(),
+                                                 max_refused=2).status)
+    assert outcomes == ["refused", "refused", "overflow", "overflow"]
+    with book.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(FormAnswer)) == 2
+        setting = s.get(BookSetting, KEY_REFUSED_OVERFLOW)
+        assert setting is not None and setting.value["count"] == 2
