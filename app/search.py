@@ -220,6 +220,20 @@ class SearchService:
     def ids(self, q: CustomerQuery) -> list[int]:
         """Ids of the customers ``q`` selects, in its order (what the table model holds)."""
         by_id = q.sort in ("id", "")
+        source = text_source(q.text) if by_id else None
+        if source and not (q.tags_all or q.tags_any or q.tags_none or q.extra_where) \
+                and q.view == "all":
+            # A search alone, by id: the FTS5 table yields its rowids in order (ascending
+            # or descending), so neither a materialised set nor a sort is needed, and the
+            # driver's own cursor reads the ids (a common surname on a million customers
+            # is tens of thousands of them; SQLAlchemy rows cost several times more).
+            direction = "DESC" if q.descending else "ASC"
+            with self._book.db.read() as s:
+                raw = s.connection().connection.driver_connection
+                assert raw is not None  # a pooled connection always has its driver's
+                rows = raw.execute(f"{source[0]} ORDER BY rowid {direction}",
+                                   source[1]).fetchall()
+            return [r[0] for r in rows]
         head, params = build_query(q, "c.id", bare_ok=by_id)
         where = params.pop("__where__", "")
         direction = "DESC" if q.descending else "ASC"

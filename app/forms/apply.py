@@ -46,6 +46,7 @@ from app.forms.errors import FormAnswerNotFoundError, FormAnswerNotPendingError
 from app.i18n import QT_TRANSLATE_NOOP
 from app.privacy import consent
 from app.store.models import (
+    BookSetting,
     Customer,
     CustomField,
     FieldValue,
@@ -56,6 +57,7 @@ from app.store.models import (
     Tag,
     utcnow,
 )
+from app.sync.front_items import FrontEffects
 from app.tags import TagService
 from relay.forms import links
 from relay.forms.items import (
@@ -85,6 +87,13 @@ _CTX = "forms"
 
 APPLIED, PENDING, REFUSED, REPLACED, DUPLICATE = (
     "applied", "pending", "refused", "replaced", "duplicate")
+#: A refused answer beyond the cap: not stored, only counted (see MAX_REFUSED_ANSWERS).
+OVERFLOW = "overflow"
+#: At most this many refused answers are kept in the book (as set-aside events are, at most
+#: 100): a relay in the wrong hands could otherwise fill the book with answers that fill
+#: nothing. More are only counted, in the book setting KEY_REFUSED_OVERFLOW.
+MAX_REFUSED_ANSWERS = 100
+KEY_REFUSED_OVERFLOW = "forms.refused_overflow"
 
 #: What applying could not do, by code; ``%1`` is the item's label, ``%2`` a name.
 NOTE_TEXTS = {
@@ -150,59 +159,102 @@ class ApplyResult:
 
 def apply_form_answer(book: Book, item: AnswerItem | Mapping[str, Any] | bytes) -> ApplyResult:
     """Apply one sealed answer (its plaintext, the JSON object after the magic line, or
-    the parsed :class:`AnswerItem`). Idempotent by ``answer_id``.
+    the parsed :class:`AnswerItem`) in its own write transaction. Idempotent by
+    ``answer_id``.
 
     Raises :class:`relay.forms.items.ItemFormatError` when it is not an answer at all
     (the sync sets such an item aside); every other outcome is stored.
     """
     answer = _as_item(item)
-    blobs: list[str] = []
+    effects = FrontEffects()
     try:
         with book.db.write() as s:
-            if s.scalar(select(FormAnswer.id).where(
-                    FormAnswer.answer_id == answer.answer_id)) is not None:
-                return ApplyResult(DUPLICATE, answer.answer_id)
-            result = _apply(book, s, answer, blobs)
+            result = apply_form_answer_in(book, s, answer, effects)
     except BaseException:
-        book.attachments.remove_blobs(blobs)
+        book.attachments.remove_blobs(effects.blobs)
         raise
-    log.info("form answer applied: %s%s", result.status,
-             f" (customer {result.customer_id})" if result.customer_id else "")
-    book.announce("forms")
-    if result.customer_id is not None:
-        book.announce("customers", [result.customer_id])
+    effects.announce(book)
     return result
 
 
+def apply_form_answer_in(book: Book, s: Session,
+                         item: AnswerItem | Mapping[str, Any] | bytes,
+                         effects: FrontEffects, *,
+                         max_refused: int = MAX_REFUSED_ANSWERS) -> ApplyResult:
+    """:func:`apply_form_answer` inside the caller's write transaction (the sync applies
+    a pulled batch's answers in one). Blobs stored and what to announce go to
+    ``effects``: the caller removes the blobs if the transaction is rolled back, and
+    announces after it commits. A refused answer beyond ``max_refused`` kept is only
+    counted (OVERFLOW)."""
+    answer = _as_item(item)
+    if s.scalar(select(FormAnswer.id).where(
+            FormAnswer.answer_id == answer.answer_id)) is not None:
+        return ApplyResult(DUPLICATE, answer.answer_id)
+    savepoint = s.begin_nested()
+    result = _apply(book, s, answer, effects.blobs)
+    if result.status == REFUSED and (s.scalar(
+            select(func.count()).select_from(FormAnswer)
+            .where(FormAnswer.status == REFUSED)) or 0) > max_refused:
+        savepoint.rollback()
+        _count_overflow(s)
+        log.warning("a refused form answer was only counted: %d are kept already",
+                    max_refused)
+        return ApplyResult(OVERFLOW, answer.answer_id)
+    savepoint.commit()
+    log.debug("form answer applied: %s%s", result.status,
+              f" (customer {result.customer_id})" if result.customer_id else "")
+    effects.add("forms")
+    if result.customer_id is not None:
+        effects.add("customers", result.customer_id)
+    return result
+
+
+def _count_overflow(s: Session) -> None:
+    row = s.get(BookSetting, KEY_REFUSED_OVERFLOW)
+    value = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+    stored = value.get("count")
+    now = utcnow().isoformat(timespec="seconds")
+    s.merge(BookSetting(key=KEY_REFUSED_OVERFLOW, value={
+        "count": (stored if isinstance(stored, int) else 0) + 1,
+        "first": value.get("first") or now, "last": now}))
+
+
 def store_form_file(book: Book, item: FileItem) -> bool:
-    """Keep an uploaded file (it arrives before its answer). If its answer is already
-    applied to a customer, it becomes their attachment now. False for a duplicate."""
+    """Keep an uploaded file (it arrives before its answer) in its own write transaction.
+    If its answer is already applied to a customer, it becomes their attachment now.
+    False for a duplicate."""
+    effects = FrontEffects()
+    try:
+        with book.db.write() as s:
+            stored = store_form_file_in(book, s, item, effects)
+    except BaseException:
+        book.attachments.remove_blobs(effects.blobs)
+        raise
+    effects.announce(book)
+    return stored
+
+
+def store_form_file_in(book: Book, s: Session, item: FileItem, effects: FrontEffects) -> bool:
+    """:func:`store_form_file` inside the caller's write transaction (see
+    :func:`apply_form_answer_in`)."""
     if sniff_content_type(item.data) != item.content_type or item.content_type not in {
             t for kinds in FILE_KINDS.values() for t in kinds} \
             or not 0 < len(item.data) <= FILE_MAX_BYTES:
         # Checked again here: the relay says what the bytes are; the bytes must agree.
         raise ItemFormatError("form file is not the photo or PDF it claims to be")
-    blobs: list[str] = []
-    customer_id = None
-    try:
-        with book.db.write() as s:
-            if s.get(FormAnswerFile, item.file_id) is not None:
-                return False
-            s.add(FormAnswerFile(file_id=item.file_id, answer_id=item.answer_id,
-                                 item_key=item.key[:40], file_name=item.name[:255],
-                                 content_type=item.content_type, size=len(item.data),
-                                 sha256=item.sha256, data=item.data, received_at=utcnow()))
-            s.flush()
-            answer = s.scalar(select(FormAnswer).where(FormAnswer.answer_id == item.answer_id))
-            if answer is not None and answer.status == APPLIED and answer.customer_id:
-                customer_id = answer.customer_id
-                fields = _field_ids_for_files(s, answer)
-                _attach_files(book, s, answer, customer_id, fields, blobs, notes=None)
-    except BaseException:
-        book.attachments.remove_blobs(blobs)
-        raise
-    if customer_id is not None:
-        book.announce("customers", [customer_id])
+    if s.get(FormAnswerFile, item.file_id) is not None:
+        return False
+    s.add(FormAnswerFile(file_id=item.file_id, answer_id=item.answer_id,
+                         item_key=item.key[:40], file_name=item.name[:255],
+                         content_type=item.content_type, size=len(item.data),
+                         sha256=item.sha256, data=item.data, received_at=utcnow()))
+    s.flush()
+    answer = s.scalar(select(FormAnswer).where(FormAnswer.answer_id == item.answer_id))
+    if answer is not None and answer.status == APPLIED and answer.customer_id:
+        customer_id = answer.customer_id
+        fields = _field_ids_for_files(s, answer)
+        _attach_files(book, s, answer, customer_id, fields, effects.blobs, notes=None)
+        effects.add("customers", customer_id)
     return True
 
 
@@ -354,12 +406,25 @@ def _version(s: Session, row: FormAnswer) -> FormDefinition | None:
     version = s.get(FormVersion, (row.form_pk, row.version))
     if version is None:
         return None
+    parsed = _PARSED.get(version.digest)
+    if parsed is not None:
+        return parsed
     try:
-        return parse_definition(version.definition)
+        parsed = parse_definition(version.definition)
     except DefinitionError:  # stored by this book after the same check: a bug
         log.exception("form version %d of form %d no longer parses", row.version,
                       row.form_pk)
         return None
+    if len(_PARSED) >= 64:
+        _PARSED.clear()
+    _PARSED[version.digest] = parsed
+    return parsed
+
+
+#: Parsed published versions by digest (a published version never changes: a trigger
+#: refuses it): parsing a 15-item definition again for each answer of a batch cost about
+#: as much as applying the answer.
+_PARSED: dict[str, FormDefinition] = {}
 
 
 def _matches(s: Session, definition: FormDefinition, values: Mapping[str, Any]) -> list[int]:

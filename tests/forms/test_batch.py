@@ -1,0 +1,95 @@
+"""A pulled batch's form items go into the book in one write transaction, each isolated:
+a bad item is set aside (kept sealed) and the others stay applied, in order."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from typing import Any
+
+from app.book import Book
+from app.sync.apply import Incoming
+from app.sync.front_items import apply_front_items
+from relay.forms.items import ANSWER_MAGIC, FileItem, file_plaintext
+from tests.forms.test_apply import GOOD, JPEG, USER, answer, link_token, published
+
+
+def _front(seq: int, plaintext: bytes) -> Incoming:
+    return Incoming(None, seq=seq, received_ms=1_700_000_000_000 + seq,
+                    sealed=f"sealed-{seq}", front=plaintext)
+
+
+def _answer_bytes(item: dict[str, Any]) -> bytes:
+    return ANSWER_MAGIC + json.dumps(item, ensure_ascii=False).encode("utf-8")
+
+
+def test_a_batch_applies_together_and_sets_bad_items_aside(book: Book,
+                                                           example: dict[str, Any]) -> None:
+    form_id = published(book, example)
+    photo_form = published(book, {"title": "写真", "items": [
+        {"key": "photo", "type": "file", "label": "写真", "accept": ["photo"]}]})
+    friend = book.customers.create(line_user_id=USER, display_name="はなこ")
+    first = answer(form_id, GOOD, token=link_token(book, form_id))
+    other = "U" + "fedcba9876543210" * 2
+    second = answer(form_id, GOOD, token=link_token(book, form_id, user=other))
+    disguised = FileItem(secrets.token_hex(16), secrets.token_hex(16), photo_form, "photo",
+                         "virus.jpg", "image/jpeg", b"MZ\x90\x00 not a photo" * 10)
+    good_file = FileItem(secrets.token_hex(16), secrets.token_hex(16), photo_form, "photo",
+                         "髪.jpg", "image/jpeg", JPEG)
+    assert hashlib.sha256(good_file.data).hexdigest() == good_file.sha256
+    event = Incoming({"type": "follow"}, seq=7)
+    batch = [
+        _front(1, _answer_bytes(first)),
+        _front(2, ANSWER_MAGIC + b"{not json"),          # malformed: set aside
+        _front(3, file_plaintext(disguised)),            # an .exe named .jpg: set aside
+        event,                                           # a LINE event: passed on
+        _front(4, _answer_bytes(second)),
+        _front(5, _answer_bytes(first)),                 # the same answer again: skipped
+        _front(6, file_plaintext(good_file)),
+    ]
+    rest = apply_front_items(book, batch)
+    assert [(r.seq, r.event is None) for r in rest] == [(2, True), (3, True), (7, False)]
+    assert rest[0].sealed == "sealed-2" and "not a form item" in (rest[0].error or "")
+    assert "not a form item" in (rest[1].error or "")
+    assert rest[2] is event
+    answers = {a.answer_id: a for a in book.forms.answers(form_id)}
+    assert set(answers) == {first["answer_id"], second["answer_id"]}
+    assert {a.status for a in answers.values()} == {"applied"}
+    assert book.customers.get(friend).name == "山田 花子"
+    kinds = [e.kind for e in book.audit.timeline(friend)]
+    assert kinds.count("form_answered") == 1
+    # Pulled again after a crash before the acknowledgement: nothing changes.
+    again = apply_front_items(book, batch)
+    assert [r.seq for r in again] == [2, 3, 7]
+    assert len(book.forms.answers(form_id)) == 2
+    assert [e.kind for e in book.audit.timeline(friend)] == kinds
+
+
+def test_one_answer_alone_is_the_same_path(book: Book, example: dict[str, Any]) -> None:
+    """The per-item API (apply_form_answer) and the batch agree: one answer, applied."""
+    form_id = published(book, example)
+    item = answer(form_id, GOOD, token=link_token(book, form_id))
+    assert apply_front_items(book, [_front(1, _answer_bytes(item))]) == []
+    assert [a.status for a in book.forms.answers(form_id)] == ["applied"]
+
+
+def test_refused_answers_beyond_the_cap_are_only_counted(book: Book) -> None:
+    """A relay in the wrong hands cannot fill the book with answers that fill nothing."""
+    from sqlalchemy import func, select
+
+    from app.forms.apply import KEY_REFUSED_OVERFLOW, apply_form_answer_in
+    from app.store.models import BookSetting, FormAnswer
+    from app.sync.front_items import FrontEffects
+
+    outcomes = []
+    with book.db.write() as s:
+        for _ in range(4):  # answers for a form this book does not have: refused
+            item = answer("f" * 16, {"x": ["1"]})
+            outcomes.append(apply_form_answer_in(book, s, item, FrontEffects(),
+                                                 max_refused=2).status)
+    assert outcomes == ["refused", "refused", "overflow", "overflow"]
+    with book.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(FormAnswer)) == 2
+        setting = s.get(BookSetting, KEY_REFUSED_OVERFLOW)
+        assert setting is not None and setting.value["count"] == 2
