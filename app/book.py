@@ -47,6 +47,7 @@ class Book:
         from app.messages import MessageService
         from app.search import SearchService
         from app.segments import SegmentService
+        from app.sequences import SequenceService
         from app.settings_store import BookSettings
         from app.tags import TagService
         from app.templates import TemplateService
@@ -71,6 +72,7 @@ class Book:
         self.segments = SegmentService(self)
         self.broadcasts = BroadcastService(self)
         self.forms = FormService(self)
+        self.sequences = SequenceService(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
         self.changed.emit(Change(kind, tuple(ids)))

@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trim-to-quota", action="store_true", help="over the month's quota, "
                    "send to as many as it allows instead of refusing")
     _add_form_parser(sub)
+    from app.sequences import cli as sequence_cli  # argparse only at import
+
+    sequence_cli.add_parsers(sub)
     return parser
 
 
@@ -542,7 +545,15 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "import-followers": cmd_import_followers,
     "broadcast": cmd_broadcast,
     "form": cmd_form,
+    "sequence": lambda args, profile: _sequence_cli(args, profile),
+    "coupon": lambda args, profile: _sequence_cli(args, profile),
 }
+
+
+def _sequence_cli(args: argparse.Namespace, profile: Profile) -> int:
+    from app.sequences import cli as sequence_cli
+
+    return sequence_cli.run(args, open_book, profile)
 
 
 @contextlib.contextmanager
