@@ -39,6 +39,7 @@ class Book:
         from app.attachments import AttachmentService
         from app.audit import AuditService
         from app.broadcast import BroadcastService
+        from app.coupons import CouponService
         from app.customers import CustomerService
         from app.fields import FieldService
         from app.forms import FormService
@@ -73,6 +74,7 @@ class Book:
         self.broadcasts = BroadcastService(self)
         self.forms = FormService(self)
         self.sequences = SequenceService(self)
+        self.coupons = CouponService(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
         self.changed.emit(Change(kind, tuple(ids)))

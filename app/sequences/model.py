@@ -31,6 +31,8 @@ _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 class Step:
     after: dict[str, Any]
     texts: tuple[str, ...]
+    #: A ``{クーポン}`` in the texts issues a coupon valid this many days (None: no expiry).
+    coupon_days: int | None = None
 
     def due(self, started_at: dt.datetime) -> dt.datetime:
         """When this step is due for a friend started at ``started_at`` (naive UTC)."""
@@ -52,7 +54,10 @@ class Step:
         return f"{self.after[unit]}{labels[unit]}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"after": dict(self.after), "texts": list(self.texts)}
+        out: dict[str, Any] = {"after": dict(self.after), "texts": list(self.texts)}
+        if self.coupon_days is not None:
+            out["coupon_days"] = self.coupon_days
+        return out
 
 
 def parse_after(raw: Any) -> dict[str, Any]:
@@ -83,7 +88,11 @@ def parse_step(raw: Any) -> Step:
         raise ValidationError(f"step texts: 1 to {MAX_TEXTS} non-empty texts")
     if any(len(t) > 5000 for t in texts):
         raise ValidationError("step text: at most 5,000 characters (LINE's limit)")
-    return Step(parse_after(raw.get("after")), tuple(texts))
+    days = raw.get("coupon_days")
+    if days is not None and (not isinstance(days, int) or isinstance(days, bool)
+                             or not 0 <= days <= 3650):
+        raise ValidationError(f"coupon_days: {days!r}")
+    return Step(parse_after(raw.get("after")), tuple(texts), days)
 
 
 def parse_steps(raw: Any) -> list[Step]:

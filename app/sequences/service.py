@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 
+from app import coupons
 from app.audit import AuditService
 from app.errors import NotFoundError, ValidationError
 from app.line.gateway import LineGateway
@@ -42,6 +43,7 @@ from app.line.send.delivery import (
 )
 from app.placeholders import load_values, render
 from app.sequences.model import (
+    JST,
     Progress,
     RunReport,
     SequenceInfo,
@@ -78,8 +80,6 @@ class SequenceService:
         #: Wall-clock seconds for retry keys' age (LINE keeps a key 24 h of real time).
         self.wall: Callable[[], float] = time.time
         self.retry_policy = RetryPolicy()
-        #: Renders ``{クーポン}`` and similar before the placeholders (set by CouponService).
-        self.extra_render: Callable[[Any, int, str, str], str] | None = None
 
     # --- definitions ------------------------------------------------------------------------
     def _stop_on(self, s: Any, raw: dict[str, Any] | None) -> dict[str, Any]:
@@ -182,11 +182,13 @@ class SequenceService:
                             counts.get((q.id, DONE), 0), counts.get((q.id, STOPPED), 0))
 
     # --- starting and stopping -------------------------------------------------------------
-    def start(self, sequence_id: int, customer_ids: Iterable[int], *, cause: str) -> int:
+    def start(self, sequence_id: int, customer_ids: Iterable[int], *, cause: str,
+              at: dt.datetime | None = None) -> int:
         """Start friends on the sequence now; how many started. A friend already running it
         is not restarted; one who finished or was stopped starts again from the first step.
-        Customers not on LINE or who blocked the shop are not started."""
-        now = self.clock()
+        Customers not on LINE or who blocked the shop are not started. ``at``: the start
+        (naive UTC) when not now (birthdays start at the day's beginning)."""
+        now = at or self.clock()
         ids = list(dict.fromkeys(int(i) for i in customer_ids))
         started: list[int] = []
         with self._book.db.write() as s:
@@ -284,7 +286,10 @@ class SequenceService:
         thread or the CLI). ``gateway``: the LINE client (made from the book's connection
         when None). Stops early on the monthly quota or when LINE cannot be reached: the
         next call resumes with the same keys."""
+        from app.sequences import birthday
+
         report = RunReport()
+        birthday.start_due(self._book, now)
         runs = self.due(now)
         if not runs:
             return report
@@ -393,11 +398,15 @@ class SequenceService:
                 return None
             assert cust is not None and cust.line_user_id is not None
             values = load_values(s, [cust.id])[cust.id]
-            texts = []
-            for t in step.texts:
-                if self.extra_render is not None:
-                    t = self.extra_render(s, cust.id, t, f"sequence:{seq.id}")
-                texts.append(render(t, values).text)
+            # A birthday's coupon is the year's; a sequence's, that start's (round).
+            purpose = run.cause if run.cause.startswith("birthday:") \
+                else f"sequence:{seq.id}:{run.round}"
+            sent_on = now.replace(tzinfo=dt.UTC).astimezone(JST).date()
+            expires = None if step.coupon_days is None \
+                else sent_on + dt.timedelta(days=step.coupon_days)
+            texts = [render(coupons.render_in(s, cust.id, t, purpose, title=seq.name,
+                                              expires_on=expires), values).text
+                     for t in step.texts]
             send = SequenceSend(run_id=rid, round=run.round, step=run.next_step,
                                 state=SENDING, retry_key=new_retry_key(),
                                 key_made_ms=int(self.wall() * 1000), attempts=0,
