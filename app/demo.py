@@ -252,6 +252,8 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
         _customer_cards(book, list(zip(demo.friends, names[:friends], strict=True)), cards)
         details = random.Random(None if seed is None else f"details:{seed}")  # noqa: S311
         _customer_details(book, demo.friends[:friends], details)
+        from app.sequences.demo import add_demo_sequence
+        add_demo_sequence(book, demo.friends)
     except BaseException:
         demo.stop()
         raise

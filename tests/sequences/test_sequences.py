@@ -141,3 +141,14 @@ def test_bad_definitions_are_refused(friends: Shop, bad: dict[str, object]) -> N
     with pytest.raises(ValidationError):
         friends.book.sequences.import_json(bad)
     assert friends.book.sequences.list() == []
+
+
+def test_the_demo_sequence_runs_on_three_friends(friends: Shop) -> None:
+    from app.sequences.demo import add_demo_sequence
+
+    shop, b = friends, friends.book
+    b.sequences.clock = lambda: T0
+    sid = add_demo_sequence(b, [uid for _, uid in shop.friends])
+    assert b.sequences.get(sid).running == 3
+    assert b.sequences.run_due(T0 + dt.timedelta(minutes=3)).sent == 9
+    assert b.sequences.get(sid).done == 3
