@@ -39,6 +39,7 @@ class Book:
         from app.attachments import AttachmentService
         from app.audit import AuditService
         from app.broadcast import BroadcastService
+        from app.coupons import CouponService
         from app.customers import CustomerService
         from app.fields import FieldService
         from app.forms import FormService
@@ -47,6 +48,7 @@ class Book:
         from app.messages import MessageService
         from app.search import SearchService
         from app.segments import SegmentService
+        from app.sequences import SequenceService
         from app.settings_store import BookSettings
         from app.tags import TagService
         from app.templates import TemplateService
@@ -71,6 +73,8 @@ class Book:
         self.segments = SegmentService(self)
         self.broadcasts = BroadcastService(self)
         self.forms = FormService(self)
+        self.sequences = SequenceService(self)
+        self.coupons = CouponService(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
         self.changed.emit(Change(kind, tuple(ids)))

@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_form_parser(sub)
     _booking_cli.add_parser(sub)
     privacy_cli.add_parser(sub)
+    from app.sequences import cli as sequence_cli  # argparse only at import
+
+    sequence_cli.add_parsers(sub)
     return parser
 
 
@@ -548,7 +551,15 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "form": cmd_form,
     "booking": _booking_cli.command,
     "privacy": privacy_cli.run,
+    "sequence": lambda args, profile: _sequence_cli(args, profile),
+    "coupon": lambda args, profile: _sequence_cli(args, profile),
 }
+
+
+def _sequence_cli(args: argparse.Namespace, profile: Profile) -> int:
+    from app.sequences import cli as sequence_cli
+
+    return sequence_cli.run(args, open_book, profile)
 
 
 @contextlib.contextmanager

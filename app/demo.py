@@ -212,6 +212,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
     """
     from app.forms.demo import set_up_questionnaire
     from app.privacy.demo import publish_demo_policy
+    from app.sequences.demo import add_demo_sequence
     from app.profile import Profile
     from app.sync.pairing import connect
     from app.sync.worker import SyncWorker
@@ -260,6 +261,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
         set_up_questionnaire(book, list(zip(demo.friends, names[:friends], strict=True)),
                              forms)
         publish_demo_policy(book, SHOP_NAME)
+        add_demo_sequence(book, demo.friends)
     except BaseException:
         demo.stop()
         raise

@@ -642,4 +642,5 @@ class DomainEvent(Base):
 from app.store import (
     models_booking,  # noqa: F401  (reservations)
     models_privacy,  # noqa: F401
+    models_sequences,  # noqa: F401
 )
