@@ -212,8 +212,8 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
     """
     from app.forms.demo import set_up_questionnaire
     from app.privacy.demo import publish_demo_policy
-    from app.sequences.demo import add_demo_sequence
     from app.profile import Profile
+    from app.sequences.demo import add_demo_sequence
     from app.sync.pairing import connect
     from app.sync.worker import SyncWorker
     from emulator import run_in_thread
