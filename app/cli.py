@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trim-to-quota", action="store_true", help="over the month's quota, "
                    "send to as many as it allows instead of refusing")
     _add_form_parser(sub)
+    from app.autopilot.cli import add_parser as _add_autopilot_parser
+
+    _add_autopilot_parser(sub)
     return parser
 
 
@@ -519,6 +522,12 @@ def cmd_form(args: argparse.Namespace, profile: Profile) -> int:
     return form_cli.run(args, open_book, profile)
 
 
+def cmd_autopilot(args: argparse.Namespace, profile: Profile) -> int:
+    from app.autopilot import cli as autopilot_cli
+
+    return autopilot_cli.run(args, open_book, profile)
+
+
 def cmd_self_test(args: argparse.Namespace, profile: Profile) -> int:
     from app import selftest
 
@@ -542,6 +551,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "import-followers": cmd_import_followers,
     "broadcast": cmd_broadcast,
     "form": cmd_form,
+    "autopilot": cmd_autopilot,
 }
 
 
