@@ -169,6 +169,7 @@ class RelayService:
         self.writer = IngestWriter(self.store, self.clock, self.new_events.notify)
         self.writer.start()
         self._purge_task = asyncio.create_task(self._purge_loop(), name="relay-purge")
+        await run_in_threadpool(self.autopilot.recover)
         log.info("relay started (contract v%d, %s database, %d device(s) paired)",
                  CONTRACT_VERSION, "SQLite" if self.store.is_sqlite else "PostgreSQL",
                  await run_in_threadpool(self.store.active_device_count))

@@ -284,6 +284,29 @@ class Autopilot:
         if token_invalid:
             self._cache.pop(shop_id, None)
 
+    def recover(self) -> int:
+        """At start: replies claimed by a relay that died before it learnt LINE's answer.
+        They are never sent again (the token may have been used); each device is told the
+        token is used and the outcome unknown. With several instances on one database, a
+        reply still in flight elsewhere may be reported unknown first (the desktop keeps
+        the first report)."""
+        with self._store.write_transaction() as conn:
+            rows = conn.execute(select(autopilot_sends.c.shop_id, autopilot_sends.c.event_id)
+                                .where(autopilot_sends.c.state == "claimed")).all()
+            for row in rows:
+                conn.execute(update(autopilot_sends).where(
+                    autopilot_sends.c.shop_id == row.shop_id,
+                    autopilot_sends.c.event_id == row.event_id).values(state="unknown"))
+                item = ITEM_MAGIC + json.dumps({
+                    "webhook_event_id": row.event_id, "reply_token": None, "user_id": None,
+                    "reply_id": None, "state": "unknown", "messages": [],
+                    "at": self._now_ms()}).encode("utf-8")
+                self._store.queue_items_in(conn, [item], self._now_ms(), row.shop_id)
+        if rows:
+            log.warning("%d autopilot repl(ies) were cut off by a restart: not sent again",
+                        len(rows))
+        return len(rows)
+
     async def handle(self, shop_id: str, body: bytes) -> int:
         """Answer the events of a stored delivery that an instant reply matches; returns
         how many replies were sent. Never raises (the delivery is already stored)."""

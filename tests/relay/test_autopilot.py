@@ -9,6 +9,7 @@ import base64
 import json
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -141,3 +142,53 @@ def test_a_redelivered_event_is_not_answered_twice(
     relay.deliver(event)  # LINE's redelivery of the same webhookEventId
     time.sleep(0.3)
     assert len(_items(relay, device)) == 2
+
+
+def test_relay_killed_mid_reply_never_replies_twice(
+        db_url: str, tmp_path: Path, emulator: RunningEmulator) -> None:
+    """A real ``python -m relay serve`` is SIGKILLed while LINE has its reply call in hand;
+    restarted on the same database and given LINE's redelivery, it does not reply again,
+    and tells the devices the token is used (outcome unknown)."""
+    from sqlalchemy import create_engine, text
+
+    from tests.relay.harness import ProcessRelay, run_cli
+    from tests.relay.line_events import LineEvents
+
+    env = {"RELAY_AUTOPILOT_KEY": KEY.decode(), "RELAY_LINE_API_BASE": emulator.base_url}
+    events = LineEvents()
+    relay = ProcessRelay(db_url, tmp_path / "relay.log", events, extra_env=env)
+    code = run_cli(db_url, "pair", env=relay.env).stdout.strip().splitlines()[-1]
+    device = relay.pair_with_code(code)
+    assert relay.http.put("/v1/autopilot", headers=device.auth, json={
+        "access_token": ACCESS_TOKEN, "replies": REPLIES}).status_code == 200
+    emu = emulator.emulator
+    emu.inject_fault("reply", "delay", seconds=2.0)  # LINE holds the call; the relay dies
+    event = events.text("営業時間を教えて")
+    event["replyToken"] = "r" * 32
+    body = events.body(event)
+    assert relay.post_webhook(body).status_code == 200
+    engine = create_engine(db_url)
+
+    def claimed() -> bool:
+        with engine.connect() as conn:
+            return bool(conn.execute(text(
+                "SELECT count(*) FROM relay_autopilot_sends")).scalar())
+
+    _wait_for(claimed)
+    relay.kill()
+    restarted = ProcessRelay(db_url, tmp_path / "relay.log", events, port=relay.port,
+                             extra_env=env)
+    try:
+        assert restarted.post_webhook(body).status_code == 200  # LINE's redelivery
+        time.sleep(2.5)  # let the held call finish at the emulator, whatever it does
+        calls = [s for s in emu.sent() if s.get("endpoint") == "reply"]
+        assert len(calls) <= 1
+        with engine.connect() as conn:
+            states = conn.execute(text("SELECT state FROM relay_autopilot_sends")).scalars()
+            assert list(states) == ["unknown"]
+        items = _items(restarted, device)
+        assert len(items) == 2 and items[1].startswith(ITEM_MAGIC)
+        assert json.loads(items[1][len(ITEM_MAGIC):])["state"] == "unknown"
+    finally:
+        restarted.stop()
+        engine.dispose()
