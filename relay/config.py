@@ -15,6 +15,9 @@
 | RELAY_BODY_TIMEOUT     | seconds a request's body may take to arrive; default 120    |
 | RELAY_KEEPALIVE_TIMEOUT| seconds an idle kept-alive connection stays open; default 5 |
 | RELAY_MAX_CONNECTIONS  | open connections at most (more get 503); default 500        |
+| RELAY_AUTOPILOT_KEY    | encrypts the autopilot's stored channel access token; the |
+|                        | autopilot is refused without it (relay.autopilot)           |
+| RELAY_LINE_API_BASE    | the Messaging API the autopilot calls; default api.line.me  |
 | RELAY_TRUSTED_PROXIES  | proxies whose X-Forwarded-For is believed (IPs, networks, * |
 |                        | for any); default none: the TCP peer is the client           |
 """

@@ -192,3 +192,15 @@ def test_relay_killed_mid_reply_never_replies_twice(
     finally:
         restarted.stop()
         engine.dispose()
+
+
+def test_the_key_comes_from_the_environment_only() -> None:
+    from relay.config import ConfigError, Settings
+
+    env = {"LINE_CHANNEL_SECRET": SECRET.decode()}
+    assert Settings.from_env(env).autopilot_key is None
+    assert Settings.from_env({**env, "RELAY_AUTOPILOT_KEY": KEY.decode()}).autopilot_key == KEY
+    with pytest.raises(ConfigError, match="RELAY_AUTOPILOT_KEY"):
+        Settings.from_env({**env, "RELAY_AUTOPILOT_KEY": "short"})
+    assert KEY not in repr(Settings.from_env({**env, "RELAY_AUTOPILOT_KEY": KEY.decode()})
+                           ).encode()
