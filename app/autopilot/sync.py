@@ -64,11 +64,16 @@ def reconcile(book: Book) -> int:
     with book.db.write() as s:
         pending = s.scalars(select(AutopilotSent).where(
             AutopilotSent.applied.is_(False))).all()
+        matched = []
         for sent in pending:
             incoming = s.scalars(select(Message).where(
                 Message.webhook_event_id == sent.webhook_event_id)).first()
-            if incoming is None:
-                continue
+            if incoming is not None:
+                matched.append((incoming, sent))
+        # In the order of the friend's messages: a reply sits right after what it answers
+        # (never before it, whatever the relay's clock said).
+        matched.sort(key=lambda pair: (pair[0].at_ms, pair[0].id))
+        for incoming, sent in matched:
             # The token was used by the relay whatever came of it (a reply token is
             # single-use, and an unknown outcome may have reached LINE).
             s.execute(update(Message).where(Message.id == incoming.id)
@@ -76,9 +81,9 @@ def reconcile(book: Book) -> int:
             if sent.state == "sent":
                 s.add(Message(
                     customer_id=incoming.customer_id, direction=OUT, type="text",
-                    text=sent.text, payload={"autopilot": True}, at_ms=sent.at_ms,
-                    webhook_event_id=None, state="sent", send_via="reply",
-                    created_at=utcnow()))
+                    text=sent.text, payload={"autopilot": True},
+                    at_ms=max(sent.at_ms, incoming.at_ms), webhook_event_id=None,
+                    state="sent", send_via="reply", created_at=utcnow()))
                 s.flush()
                 recompute_summary(s, incoming.customer_id)
             sent.applied = True
