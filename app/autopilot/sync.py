@@ -61,6 +61,10 @@ def apply_autopilot_item(book: Book, plaintext: bytes) -> str:
 def reconcile(book: Book) -> int:
     """Match recorded replies to their incoming messages now in the book; how many."""
     done = 0
+    with book.db.read() as s:  # nearly always nothing pending: no write transaction then
+        if s.scalar(select(AutopilotSent.webhook_event_id).where(
+                AutopilotSent.applied.is_(False)).limit(1)) is None:
+            return 0
     with book.db.write() as s:
         pending = s.scalars(select(AutopilotSent).where(
             AutopilotSent.applied.is_(False))).all()
