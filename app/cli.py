@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.sequences import cli as sequence_cli  # argparse only at import
 
     sequence_cli.add_parsers(sub)
+    from app.autopilot.cli import add_parser as _add_autopilot_parser
+
+    _add_autopilot_parser(sub)
     return parser
 
 
@@ -526,6 +529,12 @@ def cmd_form(args: argparse.Namespace, profile: Profile) -> int:
     return form_cli.run(args, open_book, profile)
 
 
+def cmd_autopilot(args: argparse.Namespace, profile: Profile) -> int:
+    from app.autopilot import cli as autopilot_cli
+
+    return autopilot_cli.run(args, open_book, profile)
+
+
 def cmd_self_test(args: argparse.Namespace, profile: Profile) -> int:
     from app import selftest
 
@@ -553,6 +562,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "privacy": privacy_cli.run,
     "sequence": lambda args, profile: _sequence_cli(args, profile),
     "coupon": lambda args, profile: _sequence_cli(args, profile),
+    "autopilot": cmd_autopilot,
 }
 
 

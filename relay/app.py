@@ -46,6 +46,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from relay import CONTRACT_VERSION
+from relay.autopilot import Autopilot, autopilot_routes
 from relay.booking.http import booking_routes
 from relay.config import Settings
 from relay.forms.http import form_routes
@@ -140,6 +141,9 @@ class RelayService:
                                  liff_id=settings.liff_id, liff_sdk_url=settings.liff_sdk_url,
                                  verifier=verifier)
         self.clock = clock
+        self.autopilot = Autopilot(store, settings.autopilot_key, settings.line_api_base,
+                                   lambda: self.clock())
+        self._replying: set[asyncio.Task[int]] = set()
         self.purge_interval = purge_interval
         self.recheck_interval = recheck_interval
         self.new_events: NewEvents | None = None
@@ -167,6 +171,7 @@ class RelayService:
         self.writer = IngestWriter(self.store, self.clock, self.new_events.notify)
         self.writer.start()
         self._purge_task = asyncio.create_task(self._purge_loop(), name="relay-purge")
+        await run_in_threadpool(self.autopilot.recover)
         log.info("relay started (contract v%d, %s database, %d device(s) paired)",
                  CONTRACT_VERSION, "SQLite" if self.store.is_sqlite else "PostgreSQL",
                  await run_in_threadpool(self.store.active_device_count))
@@ -189,6 +194,9 @@ class RelayService:
             self._purge_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._purge_task
+        if self._replying:
+            await asyncio.gather(*self._replying, return_exceptions=True)
+        await self.autopilot.close()
         if self.writer is not None:
             await run_in_threadpool(self.writer.stop)
         self.store.close()
@@ -282,6 +290,10 @@ def create_app(service: RelayService) -> Starlette:
             return _error(500, "store_failed")
         if outcome.duplicates:
             webhook_log.debug("%d duplicate event(s) ignored", outcome.duplicates)
+        if outcome.stored:  # replies only after the delivery is durable (relay.autopilot)
+            task = asyncio.create_task(service.autopilot.handle(shop, body))
+            service._replying.add(task)
+            task.add_done_callback(service._replying.discard)
         return _ok()
 
     async def healthz(request: Request) -> Response:
@@ -463,6 +475,7 @@ def create_app(service: RelayService) -> Starlette:
             *form_routes(service.forms, service.now_ms, _authenticate),
             *booking_routes(store, service.now_ms, _authenticate),
             *policy_routes(PolicyStore(store), service.now_ms, _authenticate),
+            *autopilot_routes(service.autopilot, _authenticate, _shop),
         ]
 
     routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]

@@ -15,6 +15,9 @@
 | RELAY_BODY_TIMEOUT     | seconds a request's body may take to arrive; default 120    |
 | RELAY_KEEPALIVE_TIMEOUT| seconds an idle kept-alive connection stays open; default 5 |
 | RELAY_MAX_CONNECTIONS  | open connections at most (more get 503); default 500        |
+| RELAY_AUTOPILOT_KEY    | encrypts the autopilot's stored channel access token; the |
+|                        | autopilot is refused without it (relay.autopilot)           |
+| RELAY_LINE_API_BASE    | the Messaging API the autopilot calls; default api.line.me  |
 | RELAY_TRUSTED_PROXIES  | proxies whose X-Forwarded-For is believed (IPs, networks, * |
 |                        | for any); default none: the TCP peer is the client           |
 """
@@ -45,7 +48,7 @@ ENV_VARS = ("LINE_CHANNEL_SECRET", "RELAY_ADMIN_SECRET", "RELAY_DATABASE_URL",
             "RELAY_PUBLIC_URL", "RELAY_RETENTION_DAYS", "RELAY_MEDIA_DAYS",
             "RELAY_MEDIA_MAX_MB", "RELAY_HEADER_TIMEOUT", "RELAY_BODY_TIMEOUT",
             "RELAY_KEEPALIVE_TIMEOUT", "RELAY_MAX_CONNECTIONS", "RELAY_TRUSTED_PROXIES",
-            "PORT")
+            "PORT", "RELAY_AUTOPILOT_KEY", "RELAY_LINE_API_BASE")
 #: What hosting platforms set by themselves, read for RELAY_PUBLIC_URL's default.
 PLATFORM_URL_VARS = ("RENDER_EXTERNAL_URL", "FLY_APP_NAME", "RAILWAY_PUBLIC_DOMAIN")
 
@@ -76,6 +79,10 @@ class Settings:
     #: Caddy on the same host), or ``("*",)``; empty: X-Forwarded-For is ignored.
     trusted_proxies: tuple[str, ...] = ()
     admin_secret: bytes | None = field(default=None, repr=False)
+    #: The autopilot's key (relay.autopilot): encrypts the stored channel access token.
+    autopilot_key: bytes | None = field(default=None, repr=False)
+    #: LINE's Messaging API base (the emulator's in tests).
+    line_api_base: str = "https://api.line.me"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *,
@@ -120,6 +127,8 @@ class Settings:
             max_connections=_positive_int(env, "RELAY_MAX_CONNECTIONS",
                                           DEFAULT_MAX_CONNECTIONS, unit="connections"),
             trusted_proxies=_trusted_proxies(env.get("RELAY_TRUSTED_PROXIES", "")),
+            autopilot_key=_autopilot_key(env),
+            line_api_base=env.get("RELAY_LINE_API_BASE", "").strip() or "https://api.line.me",
         )
 
 
@@ -199,3 +208,11 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     if parts.scheme not in ("https", "http") or not parts.netloc:
         raise ConfigError(f"{name} must be an absolute URL such as {default}")
     return raw.rstrip("/") if name != "RELAY_LIFF_SDK_URL" else raw
+
+
+def _autopilot_key(env: Mapping[str, str]) -> bytes | None:
+    raw = env.get("RELAY_AUTOPILOT_KEY", "").strip()
+    if raw and len(raw) < MIN_ADMIN_SECRET_CHARS:
+        raise ConfigError(f"RELAY_AUTOPILOT_KEY must be at least {MIN_ADMIN_SECRET_CHARS} "
+                          "characters long (a random one is best)")
+    return raw.encode("utf-8") or None

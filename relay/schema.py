@@ -205,7 +205,6 @@ admin_links = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
 )
-from relay.booking import schema as _booking_schema  # noqa: E402,F401  (reservations)
 
 #: The shop's privacy policy (relay.privacy): every version a device published, as the JSON
 #: document the ``GET /privacy`` page renders (the shop's own public text, nothing personal).
@@ -217,3 +216,31 @@ privacy_policies = Table(
     Column("document", LargeBinary, nullable=False),
     Column("published_at", BigInteger, nullable=False),
 )
+
+#: The autopilot (relay.autopilot), per shop, only while the shop has switched it on:
+#: ``token`` is the channel access token encrypted with a key from RELAY_AUTOPILOT_KEY
+#: (never stored here); ``replies`` the shop's instant replies (texts it wrote, not
+#: personal). ``state``: "on" or "token_invalid". Added without bumping the version.
+autopilot = Table(
+    "relay_autopilot",
+    metadata,
+    Column("shop_id", String(32), primary_key=True),
+    Column("token", LargeBinary, nullable=False),
+    Column("replies", LargeBinary, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+#: One row per event the autopilot answered (or began to): the claim that makes a reply
+#: at most once across a crash. Ids and times only.
+autopilot_sends = Table(
+    "relay_autopilot_sends",
+    metadata,
+    Column("shop_id", String(32), primary_key=True),
+    Column("event_id", String(128), primary_key=True),
+    Column("state", String(10), nullable=False),  # claimed, sent, failed, unknown
+    Column("claimed_at", BigInteger, nullable=False),
+)
+
+# Feature areas with tables of their own, imported here so that ``metadata`` is whole.
+from relay.booking import schema as _booking_schema  # noqa: E402,F401  (reservations)

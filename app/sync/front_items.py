@@ -85,9 +85,10 @@ class FrontKind:
 @cache
 def kinds() -> tuple[FrontKind, ...]:
     """Every feature's front items (imported on first use, not at start)."""
+    from app.autopilot.sync import AUTOPILOT_ITEMS
     from app.forms.sync import FORM_ITEMS
 
-    return (FORM_ITEMS,)
+    return (FORM_ITEMS, AUTOPILOT_ITEMS)
 
 
 def kind_of(plaintext: bytes) -> FrontKind | None:

@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from app.autopilot.sync import reconcile as autopilot_reconcile
 from app.errors import BookBusyError, OtokuiError
 from app.line.errors import LineTokenMissingError
 from app.signals import Signal
@@ -341,6 +342,7 @@ class SyncWorker:
         upto = sealed[-1].seq
         items = apply_front_items(self._book, items)
         report = applier.apply_batch(items, device_id=device_id, upto_seq=upto)
+        autopilot_reconcile(self._book)  # replies the relay sent for this batch's events
         self._cursor = upto
         if report.unreadable:
             log.warning("%d event(s) did not open with this desktop's key; kept sealed",

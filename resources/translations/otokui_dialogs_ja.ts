@@ -112,6 +112,33 @@
     </message>
 </context>
 <context>
+    <name>AutopilotBox</name>
+    <message>
+        <source>Autopilot (instant replies)</source>
+        <translation>自動応答（オートパイロット）</translation>
+    </message>
+    <message>
+        <source>When this is on, the relay answers at once, also while this computer is off: the greeting to new friends and the keyword replies. For that the relay keeps the channel access token (encrypted with a key only its server has) and the texts of these replies. Customers&apos; names and messages stay sealed.</source>
+        <translation>オンにすると、このパソコンの電源が切れていても、中継サーバーがすぐに返信します（新しい友だちへのあいさつと、キーワードへの返信）。そのために中継サーバーは、チャネルアクセストークン（サーバーだけが持つ鍵で暗号化）と、これらの返信の文面を保管します。お客様の名前やメッセージは封印されたままです。</translation>
+    </message>
+    <message>
+        <source>Let the relay reply instantly</source>
+        <translation>中継サーバーにすぐ返信させる</translation>
+    </message>
+    <message>
+        <source>The relay replies instantly.</source>
+        <translation>中継サーバーがすぐに返信します。</translation>
+    </message>
+    <message>
+        <source>The relay no longer keeps the token.</source>
+        <translation>中継サーバーはトークンを保管しなくなりました。</translation>
+    </message>
+    <message>
+        <source>The relay could not be changed. Check the connection and that the relay has RELAY_AUTOPILOT_KEY set.</source>
+        <translation>中継サーバーの設定を変えられませんでした。接続と、中継サーバーに RELAY_AUTOPILOT_KEY が設定されているかを確認してください。</translation>
+    </message>
+</context>
+<context>
     <name>CheckPage</name>
     <message>
         <source>Check before importing</source>

@@ -250,11 +250,11 @@ class ProcessRelay(RelayClient):
     """``python -m relay serve`` in a child process, its log going to a file."""
 
     def __init__(self, db_url: str, log_path: Path, events: LineEvents,
-                 port: int | None = None) -> None:
+                 port: int | None = None, extra_env: dict[str, str] | None = None) -> None:
         self.db_url = db_url
         self.port = port or free_port()
         self.log_path = log_path
-        self.env = relay_env(db_url)
+        self.env = {**relay_env(db_url), **(extra_env or {})}
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "relay", "serve", "--host", "127.0.0.1",

@@ -122,8 +122,12 @@ class LineSettingsWidget(QWidget):
         inner = QVBoxLayout(page)
         inner.setContentsMargins(12, 12, 12, 12)
         inner.setSpacing(10)
+        from ui.dialogs.autopilot_box import AutopilotBox
+
+        self.autopilot_group = AutopilotBox(book, self)
         for part in (self.status_group, self.wizard_group, self.token_group,
-                     self.connect_group, self.followers_group, self.message):
+                     self.connect_group, self.followers_group, self.autopilot_group,
+                     self.message):
             part.setParent(page)
             inner.addWidget(part)
         inner.addStretch(1)
