@@ -426,7 +426,12 @@ def test_nothing_is_cut_off_at_the_smallest_size(qtbot, qapp, bshop: Shop) -> No
             c.resize(c.minimumSize())
         else:
             c.resize(*size)
-        qtbot.wait(50)  # the layout settles
+        # The layout settles through posted events (and the preview's bubbles through a
+        # re-render): wait for the sideways scroll bars to go rather than a fixed time,
+        # which a loaded machine overruns. They must go: no sideways scrolling.
+        qtbot.waitUntil(lambda: c.form_scroll.horizontalScrollBar().maximum() == 0
+                        and c.preview.scroll_area.horizontalScrollBar().maximum() == 0,
+                        timeout=10_000)
         qapp.processEvents()
         assert c.width() >= 800 and c.height() >= 600  # a usable smallest size
         box = c.findChild(QFrame, "planBox")
