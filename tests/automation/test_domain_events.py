@@ -58,3 +58,14 @@ def test_tags_emit_added_and_removed(book) -> None:
     book.tags.remove([cid], [tid])
     got = _events(book)
     assert got == [(de.TAG_ADDED, cid, {"tag_id": tid}), (de.TAG_REMOVED, cid, {"tag_id": tid})]
+
+
+def test_fields_emit_changed_only_when_the_value_changes(book) -> None:
+    cid = book.customers.create(display_name="佐藤 花子")
+    fid = book.fields.create("ポイント", "points")
+    book.fields.add_points(cid, fid, 10)
+    book.customers.update(cid, name="佐藤 花子")
+    book.customers.update(cid, name="佐藤 花子")  # the same: no change, no event
+    got = [(k, d) for k, _, d in _events(book) if k == de.FIELD_CHANGED]
+    assert got == [(de.FIELD_CHANGED, {"field": f"custom:{fid}"}),
+                   (de.FIELD_CHANGED, {"field": "name"})]
