@@ -123,7 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trim-to-quota", action="store_true", help="over the month's quota, "
                    "send to as many as it allows instead of refusing")
     _add_form_parser(sub)
+    _add_rule_parser(sub)
     return parser
+
+
+def _add_rule_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from app.automation import cli as rule_cli  # small: argparse only until run
+
+    rule_cli.add_parser(sub)
 
 
 def _add_form_parser(
@@ -542,7 +549,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "import-followers": cmd_import_followers,
     "broadcast": cmd_broadcast,
     "form": cmd_form,
+    "rule": lambda args, profile: _rule_cli(args, profile),
 }
+
+
+def _rule_cli(args: argparse.Namespace, profile: Profile) -> int:
+    from app.automation import cli as rule_cli
+
+    return rule_cli.run(args, open_book, profile)
 
 
 @contextlib.contextmanager

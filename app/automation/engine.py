@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from app import domain_events
 from app.automation import model
 from app.automation.actions import ACTIONS, Ctx
-from app.store.models import Message, SavedSegment
+from app.store.models import DomainEvent, Message, SavedSegment, utcnow
 from app.store.models_rules import Rule, RuleSend
 
 if TYPE_CHECKING:
@@ -131,6 +131,14 @@ def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> En
 
 def _handle(book: Book, s: Session, events: list[Any], report: EngineReport) -> None:
     rules = _active_rules(s)
+    if not any(ev.kind in rules for ev in events):
+        # The common case (no rule listens to any of them): one UPDATE for the batch.
+        ids = [ev.id for ev in events]
+        s.execute(update(DomainEvent).where(DomainEvent.id.in_(ids),
+                                            DomainEvent.handled_at.is_(None))
+                  .values(handled_at=utcnow()))
+        report.events += len(ids)
+        return
     texts = _texts(s, events)
     cache: dict[str, Any] = {}
     counts: dict[int, list[int]] = {}
@@ -196,7 +204,7 @@ def send_pending(book: Book, report: EngineReport | None = None) -> EngineReport
                 continue
         state, via, error = "failed", None, None
         try:
-            result = book.sending.send(cid, [TextBubble(body)])
+            result = book.sending.send(cid, [TextBubble(body)], automatic=True)
             state = "sent" if result.ok else "failed"
             via, error = result.via, result.error_code
         except OtokuiError as exc:
