@@ -20,6 +20,8 @@ changed it so far.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -39,6 +41,15 @@ log = logging.getLogger("otokui.rules")
 
 MAX_DEPTH: Final = 3
 BATCH: Final = 500
+#: Test hook only (tests/automation/test_kill.py): "in_batch" kills this process with
+#: SIGKILL inside the first batch's transaction after its actions ran, "after_batch"
+#: right after the first batch committed.
+CRASH_HOOK_ENV: Final = "OTOKUI_TEST_RULES_CRASH"
+
+
+def _crash_hook(point: str) -> None:
+    if os.environ.get(CRASH_HOOK_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -120,6 +131,8 @@ def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> En
             if not events:
                 break
             _handle(book, s, events, report)
+            _crash_hook("in_batch")
+        _crash_hook("after_batch")
     if report.customers:
         book.announce("customers", sorted(report.customers))
     if report.fired:
