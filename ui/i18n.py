@@ -51,6 +51,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_segments": ["ui/segments"],
     "otokui_broadcast": ["ui/broadcast"],
     "otokui_forms": ["ui/forms"],
+    "otokui_automation": ["app/automation", "ui/automation"],
 }
 
 _installed: list[QTranslator] = []

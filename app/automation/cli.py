@@ -28,6 +28,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
     from pathlib import Path
 
+    from app.automation import errors as E
     from app.automation.engine import run_pending
     from app.automation.service import RuleService
     from app.errors import ValidationError
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
                       file=sys.stderr)
                 return 1
             if not isinstance(raw, dict):
-                raise ValidationError("rule", message="A rule file holds one JSON object.")
+                raise ValidationError("rule", message=E.NOT_AN_OBJECT)
             rid = rules.save(raw)
             info = rules.get(rid)
             print(f"Created the rule 「{info.name}」 ({'on' if info.enabled else 'off'}).")

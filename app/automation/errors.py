@@ -25,6 +25,7 @@ NOT_POINTS = QT_TRANSLATE_NOOP(CTX, "Points can only be added to a number or poi
 BAD_VALUE = QT_TRANSLATE_NOOP(CTX, "A value in this rule is missing or not valid.")
 CYCLE = QT_TRANSLATE_NOOP(CTX, "These rules would trigger each other in a loop.")
 BAD_STATUS = QT_TRANSLATE_NOOP(CTX, "The chat status must be open, in_progress or done.")
+NOT_AN_OBJECT = QT_TRANSLATE_NOOP(CTX, "A rule file holds one JSON object.")
 EMPTY_TEXT = QT_TRANSLATE_NOOP(CTX, "A message to send needs a text.")
 
 # Why a saved rule is broken (shown in red, the rule does not run).
