@@ -13,6 +13,7 @@ keeps the rule and deleting makes it *broken* (:func:`broken`).
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Final
 
 from sqlalchemy import select
@@ -32,6 +33,9 @@ TRIGGERS: Final[dict[str, str]] = {
     "field_changed": de.FIELD_CHANGED,
 }
 MAX_KEYWORDS = 50
+#: Folding is the cost of keyword rules (each message against every rule's words): the
+#: words repeat for every message and a message for every rule, so both are cached.
+_fold = functools.lru_cache(maxsize=4096)(textnorm.normalize)
 MAX_ACTIONS = 20
 
 
@@ -182,8 +186,8 @@ def matches(when: dict[str, Any], kind: str, data: dict[str, Any], text: str | N
     if wk == "keyword":
         if not text:
             return False
-        hay = textnorm.normalize(text)
-        found = [textnorm.normalize(w) in hay for w in when["words"]]
+        hay = _fold(text)
+        found = [_fold(w) in hay for w in when["words"]]
         return all(found) if when.get("match") == "all" else any(found)
     if wk == "postback":
         return bool(data.get("data") == when.get("data"))
