@@ -133,7 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     from app.autopilot.cli import add_parser as _add_autopilot_parser
 
     _add_autopilot_parser(sub)
+    _add_rule_parser(sub)
     return parser
+
+
+def _add_rule_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from app.automation import cli as rule_cli  # small: argparse only until run
+
+    rule_cli.add_parser(sub)
 
 
 def _add_form_parser(
@@ -563,6 +570,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "sequence": lambda args, profile: _sequence_cli(args, profile),
     "coupon": lambda args, profile: _sequence_cli(args, profile),
     "autopilot": cmd_autopilot,
+    "rule": lambda args, profile: _rule_cli(args, profile),
 }
 
 
@@ -570,6 +578,12 @@ def _sequence_cli(args: argparse.Namespace, profile: Profile) -> int:
     from app.sequences import cli as sequence_cli
 
     return sequence_cli.run(args, open_book, profile)
+
+
+def _rule_cli(args: argparse.Namespace, profile: Profile) -> int:
+    from app.automation import cli as rule_cli
+
+    return rule_cli.run(args, open_book, profile)
 
 
 @contextlib.contextmanager

@@ -175,6 +175,7 @@ class CustomerService:
 
     def update(self, customer_id: int, **data: Any) -> list[str]:
         from app.audit import AuditService
+        from app.fields import emit_field_changed
 
         with self._book.db.write() as s:
             customer = s.get(Customer, customer_id)
@@ -190,6 +191,7 @@ class CustomerService:
                     AuditService.timeline_add(
                         s, customer_id, "field_changed", field=name,
                         **change_data(before.get(name), getattr(customer, name)))
+                    emit_field_changed(s, customer_id, name)
                 if _SEARCHED.intersection(changed):
                     s.flush()
                     search.reindex(s, [customer_id])

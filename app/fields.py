@@ -57,6 +57,16 @@ TYPE_LABELS = {
 }
 
 
+def emit_field_changed(s: Session, customer_id: int, field: str, *, depth: int = 0) -> None:
+    """The ``field.changed`` domain event (``field``: a built-in name or ``custom:<id>``)."""
+    import uuid
+
+    from app.domain_events import FIELD_CHANGED, emit
+
+    emit(s, FIELD_CHANGED, key=f"field:{customer_id}:{field}:{uuid.uuid4().hex}",
+         customer_id=customer_id, data={"field": field}, depth=depth)
+
+
 def _invalid(detail: str, message: str) -> ValidationError:
     return ValidationError(detail[:60], message=message)
 
@@ -295,8 +305,11 @@ class FieldService:
         return value
 
     def set_value_in(self, s: Session, customer_id: int, field_id: int, raw: Any,
-                     *, field: CustomField | None = None, reason: str = "") -> Any:
-        """Validate and store a value inside the caller's write transaction."""
+                     *, field: CustomField | None = None, reason: str = "",
+                     depth: int = 0) -> Any:
+        """Validate and store a value inside the caller's write transaction (a
+        ``field.changed`` domain event with it when the value changed; ``depth`` > 0 when a
+        rule does it)."""
         from app.audit import AuditService
 
         field = field or s.get(CustomField, field_id)
@@ -328,6 +341,8 @@ class FieldService:
 
         AuditService.timeline_add(s, customer_id, "field_changed", field=field.name,
                                   **change_data(before, value))
+        if before != value:
+            emit_field_changed(s, customer_id, f"custom:{field_id}", depth=depth)
         from app.customers import touch_customer
 
         touch_customer(s, customer_id, reindex=ftype in SEARCHED_TYPES)
@@ -355,6 +370,8 @@ class FieldService:
                 row.updated_at = utcnow()
             AuditService.timeline_add(s, customer_id, "points", field=field.name,
                                       delta=int(delta))
+            if delta:
+                emit_field_changed(s, customer_id, f"custom:{field_id}")
             touch_customer(s, customer_id, reindex=False)
         self._book.announce("customers", [customer_id])
         return balance

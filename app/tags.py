@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -237,10 +238,18 @@ class TagService:
         return changed
 
     @staticmethod
-    def apply_in(s: Session, cids: builtins.list[int], tags: dict[int, str], *, add: bool) -> int:
-        """Add or remove ``tags`` (id → name) on customers inside a write transaction."""
+    def apply_in(s: Session, cids: builtins.list[int], tags: dict[int, str], *, add: bool,
+                 depth: int = 0) -> int:
+        """Add or remove ``tags`` (id → name) on customers inside a write transaction.
+
+        Emits one ``tag.added``/``tag.removed`` domain event per pair changed (same
+        transaction); ``depth`` > 0 when a rule's action does it."""
+        from app.domain_events import TAG_ADDED, TAG_REMOVED
+
         conn = s.connection()
         now = utcnow().isoformat(sep=" ")
+        # One token per call: the events' keys name this happening, never the clock alone.
+        token = uuid.uuid4().hex
         changed = 0
         for tid, tag_name in tags.items():
             data = json.dumps({"tag": tag_name}, ensure_ascii=False)
@@ -264,6 +273,13 @@ class TagService:
                         "INSERT INTO timeline_event(customer_id, at, kind, data) "
                         "VALUES (:c, :at, :k, :d)"),
                         [{"c": c, "at": now, "k": kind, "d": data} for c in touched])
+                    dkind, sign = (TAG_ADDED, "+") if add else (TAG_REMOVED, "-")
+                    ddata = json.dumps({"tag_id": tid})
+                    conn.execute(text(
+                        "INSERT OR IGNORE INTO domain_event(key, kind, customer_id, data, "
+                        "depth, at) VALUES (:key, :k, :c, :d, :depth, :at)"),
+                        [{"key": f"tag{sign}:{c}:{tid}:{token}", "k": dkind, "c": c,
+                          "d": ddata, "depth": depth, "at": now} for c in touched])
                     tmarks = ",".join(str(c) for c in touched)
                     conn.execute(text(
                         f"UPDATE customer SET updated_at = :at WHERE id IN ({tmarks})"),

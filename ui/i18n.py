@@ -53,6 +53,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_forms": ["ui/forms"],
     "otokui_booking": ["app/booking", "ui/booking"],
     "otokui_privacy": ["app/privacy", "ui/privacy"],
+    "otokui_automation": ["app/automation", "ui/automation"],
 }
 
 _installed: list[QTranslator] = []

@@ -36,12 +36,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app import search, textnorm
+from app import domain_events, search, textnorm
 from app.attachments import AttachmentService, StoredBlob
 from app.audit import AuditService
 from app.customers import CustomerService, apply_fields
 from app.errors import ValidationError
-from app.fields import FieldType
+from app.fields import FieldType, emit_field_changed
 from app.forms.errors import FormAnswerNotFoundError, FormAnswerNotPendingError
 from app.i18n import QT_TRANSLATE_NOOP
 from app.privacy import consent
@@ -478,6 +478,7 @@ def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
     changed = [n for n in builtin]
     for name in changed:
         AuditService.timeline_add(s, customer.id, "field_changed", field=name)
+        emit_field_changed(s, customer.id, name)
     if changed:
         customer.updated_at = utcnow()
         s.flush()
@@ -496,6 +497,16 @@ def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
                               version=row.version)
     consent.record_from_answer(s, definition, values, customer.id, row.form_id,
                                row.submitted_at)
+    # The chosen labels are the shop's own words (not personal): rules match on them.
+    chosen: list[str] = []
+    for item in definition.items:
+        if item.type == "choice" and item.key in values:
+            picked = values[item.key]
+            chosen += [str(v) for v in (picked if isinstance(picked, list) else [picked])]
+    domain_events.emit(s, domain_events.FORM_ANSWERED, key=f"form:{row.answer_id}",
+                       customer_id=customer.id,
+                       data={"form_id": row.form_id, "answer_id": row.answer_id,
+                             "choices": chosen[:50]})
 
 
 def _comparable(name: str, value: Any) -> Any:

@@ -50,7 +50,7 @@ from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app import search
+from app import domain_events, search
 from app.attachments import AttachmentService, StoredBlob, guess_kind
 from app.customers import CustomerService
 from app.errors import OtokuiError, ValidationError
@@ -70,6 +70,7 @@ from app.store.models import (
     BookSetting,
     Conversation,
     Customer,
+    DomainEvent,
     LineEvent,
     Message,
     TimelineEvent,
@@ -610,6 +611,8 @@ class _Run:
         self.convs: dict[int, _Conv] = {}
         self.events: list[dict[str, Any]] = []
         self.messages: list[dict[str, Any]] = []
+        #: Domain events for the rules (app/domain_events.py), written with the rows.
+        self.domain_events: list[dict[str, Any]] = []
         self.by_line_id: dict[str, dict[str, Any]] = {}
         #: Unsends and edits by the LINE message id they target: (type, at_ms, raw).
         self.targets: dict[str, list[tuple[str, int | None, dict[str, Any]]]] = {}
@@ -824,6 +827,11 @@ class _Run:
                 conv.status, conv.status_at_ms = "open", ts
         return row
 
+    def _emit(self, e: _Event, kind: str, cid: int, ts: int, data: dict[str, Any]) -> None:
+        """Buffer a domain event keyed by the LINE event (so applying it twice emits once)."""
+        self.domain_events.append({"key": "line:" + e.key, "kind": kind, "customer_id": cid,
+                                   "data": data, "depth": 0, "at": ms_to_naive_utc(ts)})
+
     def _system(self, e: _Event, cid: int, ts: int, what: str, **extra: Any) -> None:
         self._add_message(e, cid, ts, mtype="system", payload={"event": what, **extra})
         self.s.add(TimelineEvent(customer_id=cid, kind=f"line_{what}", at=ms_to_naive_utc(ts),
@@ -854,6 +862,7 @@ class _Run:
                 customer.followed_at = when
                 self.report.customers_changed.add(cid)
         self._system(e, cid, ts, "unblocked" if unblocked else "followed")
+        self._emit(e, domain_events.FRIEND_FOLLOWED, cid, ts, {"again": unblocked})
         self._record(e, APPLIED, customer_id=cid)
 
     def _on_unfollow(self, e: _Event, uid: str, ts: int) -> None:
@@ -866,6 +875,7 @@ class _Run:
             customer.updated_at = self.now
             self.report.customers_changed.add(cid)
         self._system(e, cid, ts, "blocked")
+        self._emit(e, domain_events.FRIEND_BLOCKED, cid, ts, {})
         self._record(e, APPLIED, customer_id=cid)
 
     def _on_message(self, e: _Event, uid: str, ts: int) -> None:
@@ -904,6 +914,11 @@ class _Run:
         if unsent_at is not None and attachment_id is not None:
             self._drop_attachment(attachment_id)
             row["attachment_id"] = None
+        if unsent_at is None:  # a message already taken back triggers nothing
+            # The message's row id is not known before the bulk insert: the rules find
+            # it by its LINE message id.
+            self._emit(e, domain_events.MESSAGE_RECEIVED, cid, ts,
+                       {"line_message_id": line_id, "type": mtype[:MAX_TYPE_CHARS]})
         self._record(e, APPLIED, customer_id=cid)
 
     def _earlier_unsend_and_edit(self, line_id: str
@@ -928,6 +943,9 @@ class _Run:
         if isinstance(postback.get("params"), dict):
             payload["params"] = postback["params"]
         self._add_message(e, cid, ts, mtype="postback", payload=payload)
+        data = postback.get("data", "")
+        self._emit(e, domain_events.POSTBACK, cid, ts,
+                   {"data": data[:300] if isinstance(data, str) else ""})
         self._record(e, APPLIED, customer_id=cid)
 
     def _on_accountLink(self, e: _Event, uid: str, ts: int) -> None:
@@ -1110,6 +1128,10 @@ class _Run:
         if self.events:
             _bulk_insert(s, _table(LineEvent), self.events)
             self.events = []
+        if self.domain_events:
+            s.execute(insert(_table(DomainEvent)).prefix_with("OR IGNORE"),
+                      self.domain_events)
+            self.domain_events = []
         new = [c for c in self.convs.values() if not c.exists]
         old = [c for c in self.convs.values() if c.exists]
         def values(c: _Conv) -> dict[str, Any]:

@@ -365,7 +365,18 @@ class SyncWorker:
         self.batch_applied.emit(report)
         relay.ack(upto)
         self._acked = upto
+        self._run_rules()
         return report
+
+    def _run_rules(self) -> None:
+        """The automation rules on what this batch emitted (app/automation/engine.py); a
+        failure there never stops the sync (the events stay pending for the next batch)."""
+        from app.automation.engine import run_pending
+
+        try:
+            run_pending(self._book)
+        except Exception:  # logged; the sync goes on
+            log.warning("the rules could not run after a batch", exc_info=True)
 
     def _applier(self, gateway: LineGateway | None) -> EventApplier:
         if self.max_set_aside is None:

@@ -173,6 +173,8 @@ class SendService:
         self._locks: dict[int, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self._active: set[str] = set()
+        #: Sends made by rules (no status change after them).
+        self._automatic: set[str] = set()
         self._quota: tuple[float, Quota] | None = None
 
     # --- small helpers --------------------------------------------------------------------
@@ -248,8 +250,11 @@ class SendService:
 
     # --- sending ----------------------------------------------------------------------------
 
-    def send(self, customer_id: int, bubbles: list[Bubble] | Draft) -> OutgoingResult:
+    def send(self, customer_id: int, bubbles: list[Bubble] | Draft, *,
+             automatic: bool = False) -> OutgoingResult:
         """Send to one customer: as a reply while the window is open, else as a push.
+
+        ``automatic``: a rule's message, not the owner's reply: the chat's status stays.
 
         Blocks until LINE answered (or the tries ran out): call it off the GUI thread.
         Refusals before anything is stored raise; LINE's verdict is in the result.
@@ -267,7 +272,12 @@ class SendService:
                 return _result(earlier, duplicate=True)
             with self._sender() as sender:
                 group = self._stage(draft)
-                return self._deliver(group, sender, to)
+                if automatic:
+                    self._automatic.add(group.send_id)
+                try:
+                    return self._deliver(group, sender, to)
+                finally:
+                    self._automatic.discard(group.send_id)
 
     def _stage(self, draft: Draft) -> Group:
         """Upload the images, choose reply or push, store the send: everything before LINE.
@@ -322,7 +332,7 @@ class SendService:
             self._active.discard(group.send_id)
 
     def _finish(self, group: Group) -> OutgoingResult:
-        if group.state == SENT:
+        if group.state == SENT and group.send_id not in self._automatic:
             self._after_reply(group.customer_id)
         self._book.announce("messages", [group.customer_id])
         return _result(group)

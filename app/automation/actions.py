@@ -1,0 +1,292 @@
+"""The action kinds a rule's Then can hold: a registry (name → :class:`ActionSpec`).
+
+Another feature adds a kind with one line, e.g. step sequences::
+
+    ACTIONS["start_sequence"] = ActionSpec(check=..., broken=..., run=..., describe=...)
+
+Every action runs inside the engine's write transaction for the event (``Ctx.s``), so
+it is done exactly when the event is marked handled. An action that sends a message only
+*stores* the send (``rule_send``); the engine sends it after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import domain_events
+from app.automation import errors as E
+from app.store.models import Customer, CustomField, FieldValue, PointsEntry, Tag, utcnow
+from app.store.models_rules import RuleSend
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+
+@dataclass
+class Ctx:
+    """What an action runs with: the transaction, the customer, the rule, the event."""
+
+    book: Book
+    s: Session
+    customer_id: int
+    rule_id: int
+    rule_name: str
+    event_key: str
+    #: The depth of the events this action causes (the triggering event's + 1).
+    depth: int
+    index: int
+    notices: list[tuple[int, str]] = field(default_factory=list)
+
+
+#: (event kind, what) an action can cause: for refusing cycles when a rule is saved.
+Emits = list[tuple[str, Any]]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    #: Check and resolve the imported form (names) into the stored form (ids).
+    check: Callable[[Session, dict[str, Any]], dict[str, Any]]
+    #: Why a stored action cannot run any more (None: it can).
+    broken: Callable[[Session, dict[str, Any]], str | None]
+    #: Do it (inside ``ctx.s``); returns the timeline's data for it.
+    run: Callable[[Ctx, dict[str, Any]], dict[str, Any]]
+    #: What it would do, for ``try`` and the list (plain words, no change made).
+    describe: Callable[[Session, dict[str, Any]], str]
+    emits: Callable[[dict[str, Any]], Emits] = lambda _a: []
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def tag_id_of(s: Session, raw: dict[str, Any]) -> int:
+    """``tag_id``, or ``tag`` by name (created when missing: importing a rule that tags
+    is how an owner starts a new tag)."""
+    from app.tags import TagService
+
+    if isinstance(raw.get("tag_id"), int):
+        if s.get(Tag, raw["tag_id"]) is None:
+            raise E.invalid(str(raw["tag_id"]), E.UNKNOWN_TAG)
+        return int(raw["tag_id"])
+    name = raw.get("tag")
+    if not isinstance(name, str) or not name.strip():
+        raise E.invalid("tag", E.BAD_VALUE)
+    return next(iter(TagService.ensure_in(s, [name.strip()])))
+
+
+def tag_name(s: Session, tag_id: Any) -> str | None:
+    return s.scalar(select(Tag.name).where(Tag.id == tag_id))
+
+
+def field_ref(s: Session, raw: dict[str, Any]) -> str:
+    """A field as stored: a built-in name (``name``, ``phone`` …) or ``custom:<id>``;
+    imported as ``field`` (a built-in name or a custom field's name)."""
+    from app.customers import EDITABLE
+
+    ref = raw.get("field")
+    if not isinstance(ref, str) or not ref.strip():
+        raise E.invalid("field", E.BAD_VALUE)
+    ref = ref.strip()
+    if ref.startswith("custom:") and ref[7:].isdigit():
+        if s.get(CustomField, int(ref[7:])) is None:
+            raise E.invalid(ref, E.UNKNOWN_FIELD)
+        return ref
+    if ref in EDITABLE:
+        return ref
+    fid = s.scalar(select(CustomField.id).where(CustomField.name == ref))
+    if fid is None:
+        raise E.invalid(ref, E.UNKNOWN_FIELD)
+    return f"custom:{fid}"
+
+
+def field_label(s: Session, ref: str) -> str | None:
+    if ref.startswith("custom:"):
+        return s.scalar(select(CustomField.name).where(CustomField.id == int(ref[7:])))
+    return ref
+
+
+def _timeline(ctx: Ctx, action: str, **data: Any) -> dict[str, Any]:
+    from app.audit import AuditService
+
+    out = {"rule": ctx.rule_name, "rule_id": ctx.rule_id, "action": action, **data}
+    AuditService.timeline_add(ctx.s, ctx.customer_id, "rule_action", **out)
+    return out
+
+
+# --- tags ------------------------------------------------------------------------------------
+
+def _tag_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": raw["kind"], "tag_id": tag_id_of(s, raw)}
+
+
+def _tag_broken(s: Session, a: dict[str, Any]) -> str | None:
+    return None if tag_name(s, a.get("tag_id")) is not None else E.BROKEN_TAG
+
+
+def _tag_run(add: bool) -> Callable[[Ctx, dict[str, Any]], dict[str, Any]]:
+    def run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+        from app.tags import TagService
+
+        name = tag_name(ctx.s, a["tag_id"]) or ""
+        TagService.apply_in(ctx.s, [ctx.customer_id], {a["tag_id"]: name}, add=add,
+                            depth=ctx.depth)
+        return _timeline(ctx, "add_tag" if add else "remove_tag", tag=name)
+    return run
+
+
+def _tag_describe(add: bool) -> Callable[[Session, dict[str, Any]], str]:
+    def describe(s: Session, a: dict[str, Any]) -> str:
+        name = tag_name(s, a.get("tag_id")) or "?"
+        return f"タグ「{name}」を追加" if add else f"タグ「{name}」を外す"
+    return describe
+
+
+# --- fields ----------------------------------------------------------------------------------
+
+def _field_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
+    ref = field_ref(s, raw)
+    if "value" not in raw:
+        raise E.invalid("value", E.BAD_VALUE)
+    value = raw["value"]
+    if ref.startswith("custom:"):
+        from app.fields import validate
+
+        fld = s.get(CustomField, int(ref[7:]))
+        assert fld is not None  # field_ref checked it
+        try:
+            validate(fld, value)
+        except Exception:
+            raise E.invalid(ref, E.BAD_VALUE) from None
+    return {"kind": "set_field", "field": ref, "value": value}
+
+
+def _field_broken(s: Session, a: dict[str, Any]) -> str | None:
+    return None if field_label(s, a.get("field", "")) is not None else E.BROKEN_FIELD
+
+
+def _set_field_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    ref = a["field"]
+    if ref.startswith("custom:"):
+        ctx.book.fields.set_value_in(ctx.s, ctx.customer_id, int(ref[7:]), a["value"],
+                                     depth=ctx.depth)
+    else:
+        from app.customers import apply_fields
+        from app.fields import emit_field_changed
+
+        customer = ctx.s.get(Customer, ctx.customer_id)
+        assert customer is not None
+        if apply_fields(customer, {ref: a["value"]}):
+            customer.updated_at = utcnow()
+            emit_field_changed(ctx.s, ctx.customer_id, ref, depth=ctx.depth)
+    return _timeline(ctx, "set_field", field=field_label(ctx.s, ref) or ref)
+
+
+def _points_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
+    ref = field_ref(s, raw)
+    fld = s.get(CustomField, int(ref[7:])) if ref.startswith("custom:") else None
+    if fld is None or fld.type not in ("points", "number"):
+        raise E.invalid(str(raw.get("field")), E.NOT_POINTS)
+    points = raw.get("points")
+    if not isinstance(points, int) or isinstance(points, bool) or points == 0:
+        raise E.invalid("points", E.BAD_VALUE)
+    return {"kind": "add_points", "field": ref, "points": points}
+
+
+def _points_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from app.fields import emit_field_changed
+
+    fid = int(a["field"][7:])
+    fld = ctx.s.get(CustomField, fid)
+    assert fld is not None  # a broken rule does not run
+    row = ctx.s.get(FieldValue, (ctx.customer_id, fid))
+    balance = (row.num_value or 0) if row else 0
+    balance += a["points"]
+    if fld.type == "points":
+        ctx.s.add(PointsEntry(customer_id=ctx.customer_id, field_id=fid, delta=a["points"],
+                              reason=f"ルール「{ctx.rule_name}」", at=utcnow()))
+    if row is None:
+        ctx.s.add(FieldValue(customer_id=ctx.customer_id, field_id=fid,
+                             num_value=float(balance), updated_at=utcnow()))
+    else:
+        row.num_value, row.updated_at = float(balance), utcnow()
+    emit_field_changed(ctx.s, ctx.customer_id, a["field"], depth=ctx.depth)
+    return _timeline(ctx, "add_points", field=fld.name, points=a["points"])
+
+
+# --- messages, status, notices ---------------------------------------------------------------
+
+def _send_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise E.invalid("text", E.EMPTY_TEXT)
+    return {"kind": "send", "text": text}
+
+
+def _send_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from app import placeholders
+
+    values = placeholders.load_values(ctx.s, [ctx.customer_id])[ctx.customer_id]
+    text = placeholders.render(a["text"], values).text
+    ctx.s.add(RuleSend(key=f"{ctx.event_key}|{ctx.rule_id}|{ctx.index}"[:240],
+                       rule_id=ctx.rule_id, customer_id=ctx.customer_id, text=text,
+                       state="pending", created_at=utcnow()))
+    return _timeline(ctx, "send")
+
+
+def _status_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
+    from app.messages import ConversationStatus
+
+    if raw.get("status") not in {c.value for c in ConversationStatus}:
+        raise E.invalid(str(raw.get("status")), E.BAD_STATUS)
+    return {"kind": "set_status", "status": raw["status"]}
+
+
+def _status_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    from app.messages import ensure_conversation, now_ms
+
+    conv = ensure_conversation(ctx.s, ctx.customer_id)
+    if conv.status != a["status"]:
+        conv.status, conv.status_at_ms, conv.updated_at = a["status"], now_ms(), utcnow()
+    return _timeline(ctx, "set_status", status=a["status"])
+
+
+def _notify_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise E.invalid("text", E.EMPTY_TEXT)
+    return {"kind": "notify", "text": text.strip()[:200]}
+
+
+def _notify_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+    ctx.notices.append((ctx.customer_id, a["text"]))
+    return _timeline(ctx, "notify", text=a["text"])
+
+
+def _never_broken(_s: Session, _a: dict[str, Any]) -> str | None:
+    return None
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    "add_tag": ActionSpec(_tag_check, _tag_broken, _tag_run(True), _tag_describe(True),
+                          lambda a: [(domain_events.TAG_ADDED, a["tag_id"])]),
+    "remove_tag": ActionSpec(_tag_check, _tag_broken, _tag_run(False), _tag_describe(False),
+                             lambda a: [(domain_events.TAG_REMOVED, a["tag_id"])]),
+    "set_field": ActionSpec(
+        _field_check, _field_broken, _set_field_run,
+        lambda s, a: f"項目「{field_label(s, a['field']) or '?'}」を「{a['value']}」にする",
+        lambda a: [(domain_events.FIELD_CHANGED, a["field"])]),
+    "add_points": ActionSpec(
+        _points_check, _field_broken, _points_run,
+        lambda s, a: f"項目「{field_label(s, a['field']) or '?'}」に {a['points']} を足す",
+        lambda a: [(domain_events.FIELD_CHANGED, a["field"])]),
+    "send": ActionSpec(_send_check, _never_broken, _send_run,
+                       lambda s, a: f"メッセージを送る:「{a['text']}」"),
+    "set_status": ActionSpec(_status_check, _never_broken, _status_run,
+                             lambda s, a: f"チャットの状態を {a['status']} にする"),
+    "notify": ActionSpec(_notify_check, _never_broken, _notify_run,
+                         lambda s, a: f"お知らせ:「{a['text']}」"),
+}
+

@@ -1,0 +1,81 @@
+"""``python main.py rule …``: rules from scripts (the headless contract of
+docs/automation.md). The value a script wants (an id) is on the last line of stdout;
+known problems are one line on stderr and exit status 1 (app.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("rule", help="automation rules (ルール): import, list, try")
+    rules = p.add_subparsers(dest="rule_command", metavar="ACTION", required=True)
+    q = rules.add_parser("import", help="create a rule from a JSON file; prints its id on "
+                         "the last line")
+    q.add_argument("file", metavar="FILE.json")
+    rules.add_parser("list", help="list the rules: id, on/off, counts, When, name, and "
+                     "why a rule is broken")
+    q = rules.add_parser("try", help="what a rule would do for one friend (nothing done)")
+    q.add_argument("id", type=int)
+    q.add_argument("--line-user-id", required=True, metavar="U…")
+    q = rules.add_parser("run", help="handle the pending events now (sync does it after "
+                         "each batch)")
+
+
+def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
+    from pathlib import Path
+
+    from app.automation import errors as E
+    from app.automation.engine import run_pending
+    from app.automation.service import RuleService
+    from app.errors import ValidationError
+
+    action = args.rule_command
+    with open_book(profile) as book:
+        rules = RuleService(book)
+        if action == "import":
+            try:
+                raw = json.loads(Path(args.file).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                print(f"otokui: cannot read {args.file}: {type(exc).__name__}",
+                      file=sys.stderr)
+                return 1
+            if not isinstance(raw, dict):
+                raise ValidationError("rule", message=E.NOT_AN_OBJECT)
+            rid = rules.save(raw)
+            info = rules.get(rid)
+            print(f"Created the rule 「{info.name}」 ({'on' if info.enabled else 'off'}).")
+            print(rid)
+            return 0
+        if action == "list":
+            for info in rules.list():
+                state = "BROKEN" if info.broken else ("on" if info.enabled else "off")
+                line = (f"{info.id}\t{state}\t{info.fired} fired\t{info.actions_done} actions"
+                        f"\t{info.when}\t{info.name}")
+                if info.broken:
+                    line += f"\t({info.broken})"
+                print(line)
+            return 0
+        if action == "try":
+            cid = book.customers.by_line_user_id(args.line_user_id)
+            if cid is None:
+                print("otokui: no customer in the book has this LINE user id",
+                      file=sys.stderr)
+                return 1
+            tried = rules.try_on(args.id, cid)
+            if tried.broken:
+                print(f"The rule is broken and would do nothing: {tried.broken}")
+            elif not tried.condition_holds:
+                print("This friend does not meet the rule's If: it would do nothing.")
+            else:
+                print("It would (nothing was done):")
+                for line in tried.actions:
+                    print(f"  {line}")
+            return 0
+        report = run_pending(book)
+        print(f"{report.events} events, {report.fired} rules fired, {report.actions} "
+              f"actions, {report.sent} messages sent, {report.send_failed} not sent.")
+        return 0

@@ -1,0 +1,244 @@
+"""The rules engine: pending domain events through the enabled rules, once each.
+
+Each pass (:func:`run_pending`) reads a batch of events not yet handled and, in **one
+write transaction**, runs every matching rule's actions and marks each event handled:
+the actions and the marks commit together or not at all, so a rule acts at most once per
+event even when the process is killed at any point (a kill before the commit leaves the
+batch to do again, with nothing done). An action that fails (a value the field refuses)
+is rolled back alone (a savepoint per rule and event) and noted; the event is still
+marked, so it is not retried forever.
+
+Events caused by rules carry ``depth`` + 1; beyond :data:`MAX_DEPTH` they are marked
+handled without running anything (cycles are also refused when a rule is saved, this is
+the belt to those braces). Messages are stored (``rule_send``) with the handling and sent
+after the commit: see :func:`send_pending`.
+
+Conditions (If) are checked inside the transaction, against the book as the batch has
+changed it so far.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from app import domain_events
+from app.automation import model
+from app.automation.actions import ACTIONS, Ctx
+from app.store.models import DomainEvent, Message, SavedSegment, utcnow
+from app.store.models_rules import Rule, RuleSend
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+log = logging.getLogger("otokui.rules")
+
+MAX_DEPTH: Final = 3
+BATCH: Final = 500
+#: Test hook only (tests/automation/test_kill.py): "in_batch" kills this process with
+#: SIGKILL inside the first batch's transaction after its actions ran, "after_batch"
+#: right after the first batch committed.
+CRASH_HOOK_ENV: Final = "OTOKUI_TEST_RULES_CRASH"
+
+
+def _crash_hook(point: str) -> None:
+    if os.environ.get(CRASH_HOOK_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass
+class EngineReport:
+    events: int = 0
+    fired: int = 0
+    actions: int = 0
+    failed: int = 0
+    skipped_deep: int = 0
+    sent: int = 0
+    send_failed: int = 0
+    notices: list[tuple[int, str]] = field(default_factory=list)
+    customers: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _Active:
+    id: int
+    name: str
+    when: dict[str, Any]
+    cond: dict[str, Any] | None
+    then: list[dict[str, Any]]
+
+
+def _active_rules(s: Session) -> dict[str, list[_Active]]:
+    """The enabled, unbroken rules by the event kind they listen to."""
+    out: dict[str, list[_Active]] = {}
+    for r in s.scalars(select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.id)):
+        if model.broken(s, r.spec) is not None:
+            continue
+        when = r.spec["when"]
+        out.setdefault(model.TRIGGERS[when["kind"]], []).append(
+            _Active(r.id, r.name, when, r.spec.get("if"), r.spec["then"]))
+    return out
+
+
+def condition_holds(book: Book, s: Session, cond: dict[str, Any] | None, customer_id: int,
+                    cache: dict[str, Any] | None = None) -> bool:
+    """Whether the customer is in the rule's segment (saved or inline), inside ``s``."""
+    if not cond:
+        return True
+    from app.segments import from_json
+    from app.segments.service import SegmentService
+
+    raw = cond.get("condition")
+    if "segment_id" in cond:
+        seg = s.get(SavedSegment, cond["segment_id"])
+        if seg is None:
+            return False
+        raw = seg.condition
+    facts = (cache or {}).get("facts") or SegmentService._facts(s)
+    if cache is not None:
+        cache["facts"] = facts
+    plan = book.segments._plan(from_json(raw), facts, None, prefix="rule")
+    sql = (f"SELECT 1 FROM ({plan.recipients()}) WHERE id = :_rule_cid "  # noqa: S608
+           f"UNION ALL SELECT 1 FROM ({plan.matched_blocked()}) WHERE id = :_rule_cid")
+    return s.execute(text(sql), {**plan.params, "_rule_cid": customer_id}).first() is not None
+
+
+def _texts(s: Session, events: list[Any]) -> dict[str, str]:
+    ids = [e.data.get("line_message_id") for e in events
+           if e.kind == domain_events.MESSAGE_RECEIVED and e.data.get("line_message_id")]
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        for lid, body in s.execute(select(Message.line_message_id, Message.text)
+                                   .where(Message.line_message_id.in_(ids[start:start + 500]))):
+            if lid is not None:
+                out[lid] = body or ""
+    return out
+
+
+def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> EngineReport:
+    """Handle every pending domain event (then send what the rules stored, unless
+    ``send`` is False)."""
+    report = EngineReport()
+    for _ in range(max_batches):
+        with book.db.write() as s:
+            if not s.scalar(select(Rule.id).where(Rule.enabled.is_(True)).limit(1)):
+                # No rule on (the common case, and the sync's hot path): every pending
+                # event is handled with nothing to do, in one UPDATE; no rule switched on
+                # later acts on what happened before it.
+                done = s.execute(update(DomainEvent).where(DomainEvent.handled_at.is_(None))
+                                 .values(handled_at=utcnow()))
+                report.events += int(getattr(done, "rowcount", 0) or 0)
+                break
+            events = domain_events.pending(s, limit=BATCH)
+            if not events:
+                break
+            # Detached: the actions' flushes then need not look at 500 event objects each.
+            s.expunge_all()
+            _handle(book, s, events, report)
+            _crash_hook("in_batch")
+        _crash_hook("after_batch")
+    if report.customers:
+        book.announce("customers", sorted(report.customers))
+    if report.fired:
+        book.announce("rules", [])
+    if send:
+        send_pending(book, report)
+    return report
+
+
+def _handle(book: Book, s: Session, events: list[Any], report: EngineReport) -> None:
+    rules = _active_rules(s)
+    if not any(ev.kind in rules for ev in events):
+        # The common case (no rule listens to any of them): one UPDATE for the batch.
+        ids = [ev.id for ev in events]
+        s.execute(update(DomainEvent).where(DomainEvent.id.in_(ids),
+                                            DomainEvent.handled_at.is_(None))
+                  .values(handled_at=utcnow()))
+        report.events += len(ids)
+        return
+    texts = _texts(s, events)
+    cache: dict[str, Any] = {}
+    counts: dict[int, list[int]] = {}
+    for ev in events:
+        report.events += 1
+        if not domain_events.mark_handled(s, ev.id):
+            continue
+        if ev.customer_id is None or not rules.get(ev.kind):
+            continue
+        if ev.depth > MAX_DEPTH:
+            report.skipped_deep += 1
+            continue
+        text_of = texts.get(ev.data.get("line_message_id", ""))
+        for rule in rules[ev.kind]:
+            if not model.matches(rule.when, ev.kind, ev.data, text_of):
+                continue
+            savepoint = s.begin_nested()
+            try:
+                if not condition_holds(book, s, rule.cond, ev.customer_id, cache):
+                    savepoint.rollback()
+                    continue
+                ctx = Ctx(book, s, ev.customer_id, rule.id, rule.name, ev.key, ev.depth + 1, 0)
+                for i, action in enumerate(rule.then):
+                    ctx.index = i
+                    ACTIONS[action["kind"]].run(ctx, action)
+                savepoint.commit()
+            except Exception:
+                savepoint.rollback()
+                report.failed += 1
+                log.warning("a rule's action failed (rule %s); the event is handled",
+                            rule.id, exc_info=True)
+                continue
+            report.fired += 1
+            report.actions += len(rule.then)
+            report.notices += ctx.notices
+            report.customers.add(ev.customer_id)
+            c = counts.setdefault(rule.id, [0, 0])
+            c[0] += 1
+            c[1] += len(rule.then)
+    for rid, (fired, done) in counts.items():
+        s.execute(update(Rule).where(Rule.id == rid).values(
+            fired=Rule.fired + fired, actions_done=Rule.actions_done + done))
+
+
+def send_pending(book: Book, report: EngineReport | None = None) -> EngineReport:
+    """Send the messages rules stored: each as a reply while the friend's reply token is
+    still valid, else as a push (book.sending: the inbox's one way to send, which rides
+    out 429/5xx with its retry policy and the stored retry key). A row is marked
+    "sending" (committed) before the send, so a crash never sends it twice: at most once.
+    """
+    from app.errors import OtokuiError
+    from app.line.send.bubbles import TextBubble
+
+    report = report or EngineReport()
+    with book.db.read() as s:
+        rows = [(r.id, r.customer_id, r.text) for r in s.scalars(
+            select(RuleSend).where(RuleSend.state == "pending").order_by(RuleSend.id))]
+    for rid, cid, body in rows:
+        with book.db.write() as s:
+            claimed = s.execute(update(RuleSend).where(
+                RuleSend.id == rid, RuleSend.state == "pending").values(state="sending"))
+            if not getattr(claimed, "rowcount", 0):
+                continue
+        state, via, error = "failed", None, None
+        try:
+            result = book.sending.send(cid, [TextBubble(body)], automatic=True)
+            state = "sent" if result.ok else "failed"
+            via, error = result.via, result.error_code
+        except OtokuiError as exc:
+            error = exc.code
+        except Exception as exc:
+            error = type(exc).__name__
+        with book.db.write() as s:
+            s.execute(update(RuleSend).where(RuleSend.id == rid).values(
+                state=state, via=via, error=error))
+        if state == "sent":
+            report.sent += 1
+        else:
+            report.send_failed += 1
+    return report

@@ -1,0 +1,35 @@
+"""The rules' known errors (their own translation context, see app/errors.py)."""
+
+from __future__ import annotations
+
+from app.errors import ValidationError
+from app.i18n import QT_TRANSLATE_NOOP
+
+CTX = "RuleError"
+
+
+def invalid(detail: str, message: str) -> ValidationError:
+    return ValidationError(detail, message=message)
+
+
+EMPTY_KEYWORDS = QT_TRANSLATE_NOOP(CTX, "A keyword rule needs at least one keyword.")
+UNKNOWN_TRIGGER = QT_TRANSLATE_NOOP(CTX, "This rule's When is not one Otokui knows.")
+UNKNOWN_ACTION = QT_TRANSLATE_NOOP(CTX, "This rule has an action Otokui does not know.")
+NO_ACTIONS = QT_TRANSLATE_NOOP(CTX, "A rule needs at least one action.")
+NO_NAME = QT_TRANSLATE_NOOP(CTX, "A rule needs a name.")
+NAME_TAKEN = QT_TRANSLATE_NOOP(CTX, "Another rule already has this name.")
+UNKNOWN_TAG = QT_TRANSLATE_NOOP(CTX, "There is no tag with this name.")
+UNKNOWN_FIELD = QT_TRANSLATE_NOOP(CTX, "There is no field with this name.")
+UNKNOWN_SEGMENT = QT_TRANSLATE_NOOP(CTX, "There is no saved segment with this name.")
+NOT_POINTS = QT_TRANSLATE_NOOP(CTX, "Points can only be added to a number or points field.")
+BAD_VALUE = QT_TRANSLATE_NOOP(CTX, "A value in this rule is missing or not valid.")
+CYCLE = QT_TRANSLATE_NOOP(CTX, "These rules would trigger each other in a loop.")
+BAD_STATUS = QT_TRANSLATE_NOOP(CTX, "The chat status must be open, in_progress or done.")
+NOT_AN_OBJECT = QT_TRANSLATE_NOOP(CTX, "A rule file holds one JSON object.")
+EMPTY_TEXT = QT_TRANSLATE_NOOP(CTX, "A message to send needs a text.")
+
+# Why a saved rule is broken (shown in red, the rule does not run).
+BROKEN_TAG = QT_TRANSLATE_NOOP(CTX, "A tag it uses was deleted.")
+BROKEN_FIELD = QT_TRANSLATE_NOOP(CTX, "A field it uses was deleted.")
+BROKEN_SEGMENT = QT_TRANSLATE_NOOP(CTX, "The segment it uses was deleted.")
+BROKEN_FORM = QT_TRANSLATE_NOOP(CTX, "The form it uses was deleted.")

@@ -1,0 +1,3 @@
+"""The sync fixtures (real relay, real emulator, real book) for the automation tests."""
+
+from tests.sync.conftest import book, connected, emulator, line, profile, relay  # noqa: F401
