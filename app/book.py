@@ -45,6 +45,7 @@ class Book:
         from app.line.connection import LineConnection
         from app.line.send import SendService
         from app.messages import MessageService
+        from app.purchases.service import PurchaseService
         from app.search import SearchService
         from app.segments import SegmentService
         from app.settings_store import BookSettings
@@ -71,6 +72,7 @@ class Book:
         self.segments = SegmentService(self)
         self.broadcasts = BroadcastService(self)
         self.forms = FormService(self)
+        self.purchases = PurchaseService(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
         self.changed.emit(Change(kind, tuple(ids)))

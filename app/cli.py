@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trim-to-quota", action="store_true", help="over the month's quota, "
                    "send to as many as it allows instead of refusing")
     _add_form_parser(sub)
+    from app.purchases.cli import add_parsers as _add_purchase_parsers
+
+    _add_purchase_parsers(sub)
     return parser
 
 
@@ -542,7 +545,15 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "import-followers": cmd_import_followers,
     "broadcast": cmd_broadcast,
     "form": cmd_form,
+    "product": lambda a, p: _purchases_cli().run(a, open_book, p),
+    "order": lambda a, p: _purchases_cli().run(a, open_book, p),
 }
+
+
+def _purchases_cli() -> Any:
+    from app.purchases import cli
+
+    return cli
 
 
 @contextlib.contextmanager
