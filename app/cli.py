@@ -123,9 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trim-to-quota", action="store_true", help="over the month's quota, "
                    "send to as many as it allows instead of refusing")
     _add_form_parser(sub)
-    from app.purchases.cli import add_parsers as _add_purchase_parsers
-
-    _add_purchase_parsers(sub)
+    _purchases_cli().add_parsers(sub)  # product, order, member (app/purchases/cli.py)
     return parser
 
 
@@ -547,6 +545,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "form": cmd_form,
     "product": lambda a, p: _purchases_cli().run(a, open_book, p),
     "order": lambda a, p: _purchases_cli().run(a, open_book, p),
+    "member": lambda a, p: _purchases_cli().run_member(a, open_book, p),
 }
 
 

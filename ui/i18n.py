@@ -51,7 +51,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_segments": ["ui/segments"],
     "otokui_broadcast": ["ui/broadcast"],
     "otokui_forms": ["ui/forms"],
-    "otokui_purchases": ["app/purchases", "ui/purchases"],
+    "otokui_purchases": ["app/purchases", "app/members", "ui/purchases"],
 }
 
 _installed: list[QTranslator] = []

@@ -27,6 +27,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     q = orders.add_parser("receipt", help="write an order's receipt (領収書) PDF")
     q.add_argument("number")
     q.add_argument("file", metavar="FILE.pdf")
+    add_member_parser(sub)
 
 
 def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
@@ -93,3 +94,29 @@ def _print_problems(exc: Any) -> None:
     for p in exc.problems[:50]:
         where = f"row {p.row}" + (f", column {p.column}" if p.column else "")
         print(f"  {where}: {p.reason} ({p.value})", file=sys.stderr)
+
+
+def add_member_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("member", help="members (ID連携): import the shop's members")
+    members = p.add_subparsers(dest="member_command", metavar="ACTION", required=True)
+    q = members.add_parser("import", help="import members as customers without LINE "
+                           "(all or nothing)")
+    q.add_argument("file", metavar="FILE.csv")
+    members.add_parser("review", help="link requests that matched nearly (not linked)")
+
+
+def run_member(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
+    from app.members.importer import import_members
+    from app.members.linking import review_queue
+
+    with open_book(profile) as book:
+        if args.member_command == "import":
+            r = _rows(lambda: import_members(book, Path(args.file)))
+            print(f"Imported {r.rows} members: {r.created} new, {r.updated} updated.")
+            print(r.rows)
+            return 0
+        queue = review_queue(book)
+        for entry in queue:
+            print(f"{entry['at']}\tmember {entry['member_number']}\t{entry['line_user_id']}")
+        print(len(queue))
+        return 0

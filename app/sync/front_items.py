@@ -55,8 +55,9 @@ class FrontKind:
 def kinds() -> tuple[FrontKind, ...]:
     """Every feature's front items (imported on first use, not at start)."""
     from app.forms.sync import FORM_ITEMS
+    from app.members.sync import MEMBER_LINK_ITEMS
 
-    return (FORM_ITEMS,)
+    return (FORM_ITEMS, MEMBER_LINK_ITEMS)
 
 
 def kind_of(plaintext: bytes) -> FrontKind | None:

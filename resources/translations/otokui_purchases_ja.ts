@@ -63,5 +63,9 @@
         <source>Not enough in stock.</source>
         <translation>在庫が足りません。</translation>
     </message>
+    <message>
+        <source>The member number is empty or appears twice.</source>
+        <translation>会員番号が空か、2回出てきます。</translation>
+    </message>
 </context>
 </TS>
