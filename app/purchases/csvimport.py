@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.csvio import RowProblem, _guard, _load, header_key
 from app.errors import ImportRowsError, ValidationError
@@ -191,7 +192,7 @@ class _Pending:
 
 def import_orders(book: Book, path: Path, *, dry_run: bool) -> OrderImportReport:
     from app.purchases.service import PurchaseService
-    from app.store.models_purchases import Order, OrderLine
+    from app.store.models_purchases import Order
     from app.textnorm import email_key, phone_digits
 
     _enc, headers, records = _load(path, "auto")
@@ -274,6 +275,7 @@ def import_orders(book: Book, path: Path, *, dry_run: bool) -> OrderImportReport
             return None
 
         touched: set[int] = set()
+        new_orders: list[tuple[_Pending, int | None]] = []
         for p in pending.values():
             if p.number in existing:
                 report.already.append(p.number)
@@ -285,18 +287,49 @@ def import_orders(book: Book, path: Path, *, dry_run: bool) -> OrderImportReport
             else:
                 report.matched += 1
                 touched.add(who)
-            if dry_run:
-                continue
-            PurchaseService.record_in(
-                s, number=p.number, customer_id=who, source="csv", at=p.at, summaries=False,
-                lines=[OrderLine(name=n, unit_price=u, quantity=q, tax_rate=r)
-                       for n, u, q, r in p.lines])
+            new_orders.append((p, who))
         if not dry_run:
+            _write_orders(s, new_orders)
             PurchaseService.refresh_customers_in(s, touched)
             from app.audit import AuditAction, AuditService
 
             AuditService.add(s, AuditAction.IMPORT_CSV, target="orders", count=report.orders)
     return report
+
+
+def _write_orders(s: Session, orders: list[tuple[_Pending, int | None]]) -> None:
+    """The orders in bulk (10,000 in seconds, not minutes): the same rows as
+    :meth:`PurchaseService.record_in` writes one by one, summaries refreshed after."""
+    from sqlalchemy import insert
+
+    from app import domain_events
+    from app.store.models import TimelineEvent, utcnow
+    from app.store.models_purchases import Order, OrderLine
+
+    now = utcnow()
+    for start in range(0, len(orders), 2000):
+        chunk = orders[start:start + 2000]
+        returning = insert(Order).returning(Order.id, Order.number,
+                                            sort_by_parameter_order=True)
+        ids = s.execute(returning, [
+            {"number": p.number, "customer_id": who, "source": "csv", "status": "paid",
+             "total": sum(u * q for _n, u, q, _r in p.lines), "refunded": 0,
+             "ordered_at": p.at, "created_at": now} for p, who in chunk]).all()
+        s.execute(insert(OrderLine), [
+            {"order_id": oid, "product_id": None, "name": n, "unit_price": u, "quantity": q,
+             "tax_rate": r, "amount": u * q}
+            for (oid, _num), (p, _who) in zip(ids, chunk, strict=True)
+            for n, u, q, r in p.lines])
+        matched = [(p, who) for p, who in chunk if who is not None]
+        if matched:
+            s.execute(insert(TimelineEvent), [
+                {"customer_id": who, "at": now, "kind": "order_paid",
+                 "data": {"number": p.number,
+                          "total": sum(u * q for _n, u, q, _r in p.lines)}}
+                for p, who in matched])
+            for p, who in matched:
+                domain_events.emit(s, domain_events.ORDER_PAID, key=f"order:{p.number}:paid",
+                                   customer_id=who, data={"order_id": p.number})
 
 
 def _member_key(value: str) -> str:
