@@ -127,6 +127,10 @@ def test_order_import_matches_groups_and_is_idempotent(book, tmp_path: Path) -> 
     assert a1.ordered_at == dt.datetime(2026, 11, 3, 1, 30)  # JST → UTC
     assert [o.number for o in book.purchases.history(b)] == ["A-3", "A-2"]
     assert tag_names(book, b) == {TAG_BUYER, TAG_REPEATER}
+    with book.db.read() as s:
+        paid = [e.data["order_id"] for e in s.scalars(select(DomainEvent))
+                if e.kind == domain_events.ORDER_PAID]
+    assert sorted(paid) == ["A-1", "A-2", "A-3"]  # the unmatched A-4 has no customer
     again = book.purchases.import_orders(f)
     assert (again.orders, sorted(again.already)) == (0, ["A-1", "A-2", "A-3", "A-4"])
     assert book.purchases.sales_by_month() == [("2026-11", 4, 4400 + 3960 + 2200 + 3300 + 1000)]
