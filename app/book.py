@@ -46,6 +46,7 @@ class Book:
         from app.line.connection import LineConnection
         from app.line.send import SendService
         from app.messages import MessageService
+        from app.purchases.service import PurchaseService
         from app.search import SearchService
         from app.segments import SegmentService
         from app.sequences import SequenceService
@@ -75,6 +76,7 @@ class Book:
         self.forms = FormService(self)
         self.sequences = SequenceService(self)
         self.coupons = CouponService(self)
+        self.purchases = PurchaseService(self)
 
     def announce(self, kind: str, ids: tuple[int, ...] | list[int] = ()) -> None:
         self.changed.emit(Change(kind, tuple(ids)))

@@ -134,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_autopilot_parser(sub)
     _add_rule_parser(sub)
+    _purchases_cli().add_parsers(sub)  # product, order, member (app/purchases/cli.py)
     return parser
 
 
@@ -571,6 +572,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "coupon": lambda args, profile: _sequence_cli(args, profile),
     "autopilot": cmd_autopilot,
     "rule": lambda args, profile: _rule_cli(args, profile),
+    "product": lambda a, p: _purchases_cli().run(a, open_book, p),
+    "order": lambda a, p: _purchases_cli().run(a, open_book, p),
+    "member": lambda a, p: _purchases_cli().run_member(a, open_book, p),
 }
 
 
@@ -584,6 +588,12 @@ def _rule_cli(args: argparse.Namespace, profile: Profile) -> int:
     from app.automation import cli as rule_cli
 
     return rule_cli.run(args, open_book, profile)
+
+
+def _purchases_cli() -> Any:
+    from app.purchases import cli
+
+    return cli
 
 
 @contextlib.contextmanager

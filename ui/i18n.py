@@ -54,6 +54,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_booking": ["app/booking", "ui/booking"],
     "otokui_privacy": ["app/privacy", "ui/privacy"],
     "otokui_automation": ["app/automation", "ui/automation"],
+    "otokui_purchases": ["app/purchases", "app/members", "ui/purchases"],
 }
 
 _installed: list[QTranslator] = []

@@ -643,6 +643,7 @@ from app.store import (  # noqa: E402
     models_autopilot,  # noqa: F401
     models_booking,  # noqa: F401  (reservations)
     models_privacy,  # noqa: F401
+    models_purchases,  # noqa: F401
     models_rules,  # noqa: F401
     models_sequences,  # noqa: F401
 )

@@ -1,0 +1,122 @@
+"""``python main.py product|order …``: the headless contract of docs/purchases.md.
+
+The value a script wants is on the last line of stdout; known problems are one line on
+stderr and exit status 1 (app.cli).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("product", help="the catalogue: import products from CSV")
+    products = p.add_subparsers(dest="product_command", metavar="ACTION", required=True)
+    q = products.add_parser("import", help="add or update products from a CSV file")
+    q.add_argument("file", metavar="FILE.csv")
+    products.add_parser("list", help="list the products: code, price, rate, name")
+    p = sub.add_parser("order", help="orders: import from a POS/EC CSV, list, receipts")
+    orders = p.add_subparsers(dest="order_command", metavar="ACTION", required=True)
+    q = orders.add_parser("import", help="import orders (all or nothing)")
+    q.add_argument("file", metavar="FILE.csv")
+    q.add_argument("--dry-run", action="store_true", help="check only, change nothing")
+    q = orders.add_parser("list", help="list the orders (or write them as CSV)")
+    q.add_argument("--csv", metavar="FILE", help="write the orders to this CSV file")
+    q = orders.add_parser("receipt", help="write an order's receipt (領収書) PDF")
+    q.add_argument("number")
+    q.add_argument("file", metavar="FILE.pdf")
+    add_member_parser(sub)
+
+
+def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
+    from app.errors import ImportRowsError
+
+    with open_book(profile) as book:
+        shop = book.purchases
+        if args.command == "product":
+            if args.product_command == "import":
+                n = _rows(lambda: shop.import_products(Path(args.file)))
+                print(f"Imported {n} products.")
+                print(n)
+                return 0
+            for prod in shop.products():
+                shown = "" if prod.shown else "\t(hidden)"
+                print(f"{prod.code}\t¥{prod.price:,}\t{prod.tax_rate}%\t{prod.name}{shown}")
+            return 0
+        action = args.order_command
+        if action == "import":
+            try:
+                r = shop.import_orders(Path(args.file), dry_run=args.dry_run)
+            except ImportRowsError as exc:
+                _print_problems(exc)
+                raise
+            verb = "Would import" if r.dry_run else "Imported"
+            print(f"{verb} {r.orders} orders from {r.rows} rows: {r.matched} matched to a "
+                  f"customer, {len(r.unmatched)} unmatched, {len(r.already)} already in "
+                  "the book.")
+            for row, number in r.unmatched:
+                print(f"  unmatched: row {row}, order {number}")
+            print(r.orders)
+            return 0
+        if action == "list":
+            if args.csv:
+                n = shop.export_orders(Path(args.csv))
+                print(f"Wrote {n} orders to {args.csv}.")
+                print(n)
+                return 0
+            for o in shop.list():
+                print(f"{o.number}\t{o.ordered_at:%Y-%m-%d %H:%M}Z\t¥{o.total:,}\t{o.status}")
+            return 0
+        if action == "receipt":
+            pdf = shop.receipt_pdf(shop.by_number(args.number).id)
+            Path(args.file).write_bytes(pdf)
+            print(f"Wrote the receipt to {args.file}.")
+            print(args.file)
+            return 0
+    raise AssertionError(args.command)
+
+
+def _rows(call: Any) -> Any:
+    from app.errors import ImportRowsError
+
+    try:
+        return call()
+    except ImportRowsError as exc:
+        _print_problems(exc)
+        raise
+
+
+def _print_problems(exc: Any) -> None:
+    import sys
+
+    for p in exc.problems[:50]:
+        where = f"row {p.row}" + (f", column {p.column}" if p.column else "")
+        print(f"  {where}: {p.reason} ({p.value})", file=sys.stderr)
+
+
+def add_member_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("member", help="members (ID連携): import the shop's members")
+    members = p.add_subparsers(dest="member_command", metavar="ACTION", required=True)
+    q = members.add_parser("import", help="import members as customers without LINE "
+                           "(all or nothing)")
+    q.add_argument("file", metavar="FILE.csv")
+    members.add_parser("review", help="link requests that matched nearly (not linked)")
+
+
+def run_member(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
+    from app.members.importer import import_members
+    from app.members.linking import review_queue
+
+    with open_book(profile) as book:
+        if args.member_command == "import":
+            r = _rows(lambda: import_members(book, Path(args.file)))
+            print(f"Imported {r.rows} members: {r.created} new, {r.updated} updated.")
+            print(r.rows)
+            return 0
+        queue = review_queue(book)
+        for entry in queue:
+            print(f"{entry['at']}\tmember {entry['member_number']}\t{entry['line_user_id']}")
+        print(len(queue))
+        return 0
