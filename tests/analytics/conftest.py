@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from app import search
 from app.book import Book
 from app.profile import Profile
 from app.store.models import (
@@ -20,6 +21,8 @@ from app.store.models import (
     Conversation,
     Customer,
     CustomerTag,
+    CustomField,
+    FieldValue,
     Form,
     FormAnswer,
     FormVersion,
@@ -49,6 +52,11 @@ class History:
     answers: list[tuple[dt.datetime, dict[str, Any]]] = field(default_factory=list)
     prefs: dict[int, str] = field(default_factory=dict)
     birthdays: dict[int, dt.date] = field(default_factory=dict)
+    choice_field: int = 0
+    number_field: int = 0
+    choice: dict[int, str] = field(default_factory=dict)
+    number: dict[int, float] = field(default_factory=dict)
+    blocked: set[int] = field(default_factory=set)
 
 
 @pytest.fixture
@@ -69,15 +77,36 @@ def history(tmp_path: Path) -> Iterator[tuple[Book, History]]:
             for t in tags:
                 h.tags[t.id] = set()
                 h.tag_names[t.id] = t.name
+            likes = CustomField(name="好み", type="single_choice",
+                                choices=["甘口", "辛口", "中辛"])
+            visits = CustomField(name="来店回数", type="number", choices=[])
+            s.add_all([likes, visits])
+            s.flush()
+            h.choice_field, h.number_field = likes.id, visits.id
             for i in range(300):
-                pref = rnd.choice(prefs)
-                bday = dt.date(1990, rnd.randint(1, 12), rnd.randint(1, 28))
-                c = Customer(name=f"客{i}", address=f"{pref}どこか{i}", birthday=bday)
+                pref = rnd.choice([*prefs, ""])
+                bday = (dt.date(1990, rnd.randint(1, 12), rnd.randint(1, 28))
+                        if rnd.random() < 0.8 else None)
+                blocked = START if rnd.random() < 0.1 else None
+                c = Customer(name=f"客{i}", address=f"{pref}どこか{i}", birthday=bday,
+                             blocked_at=blocked)
                 s.add(c)
                 s.flush()
                 h.customers.append(c.id)
-                h.prefs[c.id] = pref
-                h.birthdays[c.id] = bday
+                if blocked:
+                    h.blocked.add(c.id)
+                if pref:
+                    h.prefs[c.id] = pref
+                if bday:
+                    h.birthdays[c.id] = bday
+                if rnd.random() < 0.7:
+                    h.choice[c.id] = rnd.choice(likes.choices)
+                    s.add(FieldValue(customer_id=c.id, field_id=likes.id,
+                                     text_value=h.choice[c.id]))
+                if rnd.random() < 0.8:
+                    h.number[c.id] = float(rnd.randint(0, 30))
+                    s.add(FieldValue(customer_id=c.id, field_id=visits.id,
+                                     num_value=h.number[c.id]))
                 for t in tags:
                     if rnd.random() < 0.3:
                         s.add(CustomerTag(customer_id=c.id, tag_id=t.id))
@@ -102,6 +131,7 @@ def history(tmp_path: Path) -> Iterator[tuple[Book, History]]:
                     s.add(Conversation(customer_id=c.id, last_direction=last[0],
                                        last_type=last[1], last_at_ms=t_ms))
                     h.last[c.id] = last
+            search.reindex(s, [h.owner_id, *h.customers])  # as the customer service does
             for j in range(4):
                 started = START + dt.timedelta(days=10 + 20 * j, hours=3)
                 b = Broadcast(name=f"配信{j}", state="done", endpoint="multicast",
