@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
+from app.analytics import cli as analytics_cli
 from app.errors import (
     KeyMissingError,
     KeyringChangedError,
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trim-to-quota", action="store_true", help="over the month's quota, "
                    "send to as many as it allows instead of refusing")
     _add_form_parser(sub)
+    analytics_cli.add_parser(sub)
     return parser
 
 
@@ -542,6 +544,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "import-followers": cmd_import_followers,
     "broadcast": cmd_broadcast,
     "form": cmd_form,
+    "report": lambda args, profile: analytics_cli.run(args, open_book, profile),
 }
 
 
