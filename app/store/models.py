@@ -639,3 +639,4 @@ class DomainEvent(Base):
 
 # Each feature area keeps its tables in its own module (models_<area>.py), imported here so
 # that Base.metadata is whole wherever the models are used. Keep this list at the end.
+from app.store import models_analytics as _models_analytics  # noqa: E402, F401
