@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
+from app.analytics import cli as analytics_cli
 from app.booking import cli as _booking_cli
 from app.errors import (
     KeyMissingError,
@@ -135,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_autopilot_parser(sub)
     _add_rule_parser(sub)
     _purchases_cli().add_parsers(sub)  # product, order, member (app/purchases/cli.py)
+    analytics_cli.add_parser(sub)
     return parser
 
 
@@ -575,6 +577,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "product": lambda a, p: _purchases_cli().run(a, open_book, p),
     "order": lambda a, p: _purchases_cli().run(a, open_book, p),
     "member": lambda a, p: _purchases_cli().run_member(a, open_book, p),
+    "report": lambda args, profile: analytics_cli.run(args, open_book, profile),
 }
 
 

@@ -640,6 +640,7 @@ class DomainEvent(Base):
 # Each feature area keeps its tables in its own module (models_<area>.py), imported here so
 # that Base.metadata is whole wherever the models are used. Keep this list at the end.
 from app.store import (  # noqa: E402
+    models_analytics,  # noqa: F401
     models_autopilot,  # noqa: F401
     models_booking,  # noqa: F401  (reservations)
     models_privacy,  # noqa: F401
