@@ -37,9 +37,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from relay.group_commit import GroupCommit
 from relay.schema import autopilot, autopilot_sends
 from relay.store import Store
 
@@ -193,6 +194,8 @@ class Autopilot:
         self._client: httpx.AsyncClient | None = None
         #: shop -> (token, replies) while on; dropped on every change.
         self._cache: dict[str, tuple[str, list[Reply]] | None] = {}
+        #: Claims and outcomes, many per durable commit (relay/group_commit.py).
+        self._writes = GroupCommit(store, "relay-autopilot-writes")
 
     @property
     def key_configured(self) -> bool:
@@ -258,29 +261,32 @@ class Autopilot:
         self._cache[shop_id] = active
         return active
 
-    def _claim(self, shop_id: str, event_id: str) -> bool:
+    async def _claim(self, shop_id: str, event_id: str) -> bool:
         """Record, durably, that this event's reply is being sent; False if it already was
         (by this relay before a restart, or by another instance)."""
         try:
-            with self._store.write_transaction() as conn:
-                conn.execute(insert(autopilot_sends).values(
-                    shop_id=shop_id, event_id=event_id, state="claimed",
-                    claimed_at=self._now_ms()))
+            await self._writes.run(lambda conn: conn.execute(insert(autopilot_sends).values(
+                shop_id=shop_id, event_id=event_id, state="claimed",
+                claimed_at=self._now_ms())))
         except IntegrityError:
             return False
         return True
 
-    def _finish(self, shop_id: str, event_id: str, state: str, item: bytes | None,
-                token_invalid: bool) -> None:
-        with self._store.write_transaction() as conn:
-            conn.execute(update(autopilot_sends).where(
-                autopilot_sends.c.shop_id == shop_id,
-                autopilot_sends.c.event_id == event_id).values(state=state))
-            if token_invalid:
-                conn.execute(update(autopilot).where(autopilot.c.shop_id == shop_id)
-                             .values(state="token_invalid", updated_at=self._now_ms()))
-            if item is not None:
-                self._store.queue_items_in(conn, [item], self._now_ms(), shop_id)
+    def _finish_in(self, conn: Connection, shop_id: str, event_id: str, state: str,
+                   item: bytes | None, token_invalid: bool) -> None:
+        conn.execute(update(autopilot_sends).where(
+            autopilot_sends.c.shop_id == shop_id,
+            autopilot_sends.c.event_id == event_id).values(state=state))
+        if token_invalid:
+            conn.execute(update(autopilot).where(autopilot.c.shop_id == shop_id)
+                         .values(state="token_invalid", updated_at=self._now_ms()))
+        if item is not None:
+            self._store.queue_items_in(conn, [item], self._now_ms(), shop_id)
+
+    async def _finish(self, shop_id: str, event_id: str, state: str, item: bytes | None,
+                      token_invalid: bool) -> None:
+        await self._writes.run(lambda conn: self._finish_in(
+            conn, shop_id, event_id, state, item, token_invalid))
         if token_invalid:
             self._cache.pop(shop_id, None)
 
@@ -326,7 +332,7 @@ class Autopilot:
                 if reply is None or not isinstance(reply_token, str) \
                         or not isinstance(event_id, str):
                     continue
-                if not await run_in_threadpool(self._claim, shop_id, event_id):
+                if not await self._claim(shop_id, event_id):
                     continue
                 sent += await self._reply(shop_id, token, event, reply, reply_token)
                 if self._cache.get(shop_id) is None:
@@ -338,8 +344,6 @@ class Autopilot:
 
     async def _reply(self, shop_id: str, token: str, event: dict[str, Any], reply: Reply,
                      reply_token: str) -> int:
-        from starlette.concurrency import run_in_threadpool
-
         client = self._http()
         headers = {"Authorization": f"Bearer {token}"}
         text = reply.text
@@ -378,8 +382,7 @@ class Autopilot:
             "user_id": user_id, "reply_id": reply.id, "state": state,
             "messages": [{"type": "text", "text": text}],
             "at": self._now_ms()}, ensure_ascii=False).encode("utf-8")
-        await run_in_threadpool(self._finish, shop_id, event["webhookEventId"], state, item,
-                                token_invalid)
+        await self._finish(shop_id, event["webhookEventId"], state, item, token_invalid)
         return 1 if state == "sent" else 0
 
     def _http(self) -> httpx.AsyncClient:
@@ -388,6 +391,9 @@ class Autopilot:
         return self._client
 
     async def close(self) -> None:
+        from starlette.concurrency import run_in_threadpool
+
+        await run_in_threadpool(self._writes.stop)
         if self._client is not None:
             await self._client.aclose()
             self._client = None
