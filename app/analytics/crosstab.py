@@ -14,6 +14,7 @@ Inflow routes are not a dimension yet (docs/analytics.md, Status).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,18 +68,18 @@ class CrossTab:
     col_totals: list[int]
     #: Customers counted (each once).
     total: int
-    #: The customers counted, in id order, and the indexes of the row and column values
-    #: of those having any (the others have the None value): a cell's ids on demand.
-    _has: tuple[list[int], dict[int, list[int]], dict[int, list[int]]] = field(
-        repr=False, default=([], {}, {}))
+    #: The customers counted, in id order, and the (customer, value) pairs of rows and
+    #: columns (customers in none have the None value): a cell's ids on demand.
+    _pairs: tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]] = field(
+        repr=False, default=([], [], []))
 
     def cell_ids(self, r: int, c: int) -> list[int]:
         """The customers of a cell, in id order (the UI opens them as a view). Worked out
         when asked: a table has hundreds of cells and the owner opens one."""
-        people, rhas, chas = self._has
-        rnone, cnone = [len(self.rows) - 1], [len(self.cols) - 1]
-        return [cid for cid in people
-                if r in rhas.get(cid, rnone) and c in chas.get(cid, cnone)]
+        people, rpairs, cpairs = self._pairs
+        both = _having(people, rpairs, r, len(self.rows) - 1) & _having(
+            people, cpairs, c, len(self.cols) - 1)
+        return sorted(both)
 
     def row_share(self, r: int, c: int) -> float:
         return self.counts[r][c] / self.row_totals[r] if self.row_totals[r] else 0.0
@@ -95,6 +96,14 @@ class CrossTab:
         return {"version": 1, "root": {"group": "and", "items": [a, b]}}
 
 
+def _having(people: list[int], pairs: list[tuple[int, int]], v: int, none: int) -> set[int]:
+    """The customers having value ``v`` (``none``: those having no value at all)."""
+    if v == none:
+        covered = {cid for cid, _ in pairs}
+        return {cid for cid in people if cid not in covered}
+    return {cid for cid, got in pairs if got == v}
+
+
 def _range_label(lo: float | None, hi: float | None) -> str:
     def num(x: float) -> str:
         return str(int(x)) if float(x).is_integer() else str(x)
@@ -109,11 +118,16 @@ def _range_condition(fid: int, lo: float | None, hi: float | None) -> dict[str, 
     return {"kind": "field", "field": fid, "op": "lte", "value": hi}
 
 
+#: (customer id, value index) for every value a customer has; a customer with several
+#: values (tags, a multiple choice) appears once per value, one with none not at all.
+Pairs = list[tuple[int, int]]
+
+
 def _values(s: Session, dim: Dimension, people: dict[int, tuple[str, Any]]
-            ) -> tuple[list[Value], dict[int, list[int]]]:
-    """The dimension's values, the None value last, and, per customer having any, the
-    indexes of the values they have (the others have the None value)."""
-    has: dict[int, list[int]] = {}
+            ) -> tuple[list[Value], Pairs]:
+    """The dimension's values, the None value last, and the (customer, value) pairs of the
+    customers counted (those without any have the None value)."""
+    pairs: Pairs = []
     values: list[Value] = []
     none_cond: dict[str, Any] | None = None
     if dim.kind == "tag":
@@ -124,10 +138,8 @@ def _values(s: Session, dim: Dimension, people: dict[int, tuple[str, Any]]
         index = {tid: i for i, (tid, _) in enumerate(tags)}
         values = [Value(tid, name, {"kind": "tags", "match": "any", "tags": [tid]})
                   for tid, name in tags]
-        for cid, tid in _raw(s).execute("SELECT customer_id, tag_id FROM customer_tag"):
-            i = index.get(tid)
-            if i is not None and cid in people:
-                has.setdefault(cid, []).append(i)
+        pairs = [(cid, index[tid]) for cid, tid in _raw(s).execute(
+            "SELECT customer_id, tag_id FROM customer_tag") if tid in index and cid in people]
         none_cond = {"kind": "tags", "match": "none", "tags": [t[0] for t in tags]}
     elif dim.kind in ("choice", "number"):
         fdef = s.get(CustomField, dim.field_id)
@@ -148,9 +160,8 @@ def _values(s: Session, dim: Dimension, people: dict[int, tuple[str, Any]]
                 if cid not in people or not text:
                     continue
                 picked = json.loads(text) if multi else [text]
-                got = sorted({by_choice[p] for p in picked if p in by_choice})
-                if got:
-                    has[cid] = got
+                pairs.extend((cid, i) for i in sorted(
+                    {by_choice[p] for p in picked if p in by_choice}))
         else:
             if fdef.type not in (FieldType.NUMBER, FieldType.POINTS):
                 raise ValueError("not a number field")
@@ -164,29 +175,23 @@ def _values(s: Session, dim: Dimension, people: dict[int, tuple[str, Any]]
             for cid, num in nums.items():
                 got = [i for i, (lo, hi) in enumerate(dim.ranges)
                        if (lo is None or num >= lo) and (hi is None or num <= hi)]
-                if got:
-                    has[cid] = got
-                else:
-                    outside = True
+                pairs.extend((cid, i) for i in got)
+                outside = outside or not got
             if outside:  # mixed with the empty ones, no condition says both
                 none_cond = None
     elif dim.kind == "birthday_month":
         values = [Value(m, str(m), {"kind": "birthday", "month": m}) for m in range(1, 13)]
-        for cid, (_addr, bday) in people.items():
-            if bday:  # stored as YYYY-MM-DD
-                has[cid] = [int(bday[5:7]) - 1]
+        # Stored as YYYY-MM-DD.
+        pairs = [(cid, int(bday[5:7]) - 1) for cid, (_addr, bday) in people.items() if bday]
     else:  # prefecture
-        found: dict[int, str] = {}
-        for cid, (addr, _bday) in people.items():
-            p = prefecture_of(addr)
-            if p is not None:
-                found[cid] = p
-        present = [p for p in PREFECTURES if p in set(found.values())]
+        found = [(cid, prefecture_of(addr)) for cid, (addr, _bday) in people.items()]
+        seen = {p for _, p in found}
+        present = [p for p in PREFECTURES if p in seen]
         by_pref = {p: i for i, p in enumerate(present)}
         values = [Value(p, p, {"kind": "prefecture", "prefectures": [p]}) for p in present]
-        has = {cid: [by_pref[p]] for cid, p in found.items()}
+        pairs = [(cid, by_pref[p]) for cid, p in found if p is not None]
     values.append(Value(None, "", none_cond))
-    return values, has
+    return values, pairs
 
 
 def _raw(s: Session) -> Any:
@@ -206,20 +211,49 @@ def crosstab(s: Session, rows: Dimension, cols: Dimension) -> CrossTab:
                          "birthday" if "birthday_month" in need_people else "NULL"))
     people: dict[int, tuple[str, Any]] = {row[0]: (row[1], row[2]) for row in _raw(s).execute(
         f"SELECT {columns} FROM customer WHERE blocked_at IS NULL")}  # noqa: S608 - fixed
-    rvals, rhas = _values(s, rows, people)
-    cvals, chas = _values(s, cols, people)
-    rnone, cnone = [len(rvals) - 1], [len(cvals) - 1]
+    rvals, rpairs = _values(s, rows, people)
+    cvals, cpairs = _values(s, cols, people)
     counts = [[0] * len(cvals) for _ in rvals]
-    row_totals = [0] * len(rvals)
-    col_totals = [0] * len(cvals)
+    for (r, c), n in _pair_counts(people, rpairs, len(rvals) - 1, cpairs,
+                                  len(cvals) - 1).items():
+        counts[r][c] = n
+    return CrossTab(rvals, cvals, counts, _totals(people, rpairs, len(rvals)),
+                    _totals(people, cpairs, len(cvals)), len(people),
+                    _pairs=(sorted(people), rpairs, cpairs))
+
+
+def _totals(people: dict[int, Any], pairs: Pairs, n: int) -> list[int]:
+    """Customers per value (each customer has a value at most once: pairs are distinct)."""
+    totals = [0] * n
+    for v, k in Counter(v for _, v in pairs).items():
+        totals[v] = k
+    totals[n - 1] = len(people) - len({cid for cid, _ in pairs})
+    return totals
+
+
+def _pair_counts(people: dict[int, Any], rpairs: Pairs, rnone: int, cpairs: Pairs,
+                 cnone: int) -> Counter[tuple[int, int]]:
+    """Customers per (row value, column value). When one side gives each customer one
+    value (a prefecture, a month, a single choice), the other side's pairs are counted
+    against a plain lookup in one pass; only two many-valued sides (tag × tag) need a list
+    per customer."""
+    cmap = dict(cpairs)
+    if len(cmap) != len(cpairs) and len(dict(rpairs)) == len(rpairs):  # rows single
+        flipped = _pair_counts(people, cpairs, cnone, rpairs, rnone)
+        return Counter({(r, c): n for (c, r), n in flipped.items()})
+    rcovered = {cid for cid, _ in rpairs}
+    if len(cmap) == len(cpairs):
+        got = Counter((r, cmap.get(cid, cnone)) for cid, r in rpairs)
+        got.update((rnone, cmap.get(cid, cnone)) for cid in people if cid not in rcovered)
+        return got
+    many: dict[int, list[int]] = {}
+    for cid, c in cpairs:
+        many.setdefault(cid, []).append(c)
+    alone = [cnone]
+    got: Counter[tuple[int, int]] = Counter()
+    for cid, r in rpairs:
+        got.update((r, c) for c in many.get(cid, alone))
     for cid in people:
-        cs = chas.get(cid, cnone)
-        for c in cs:
-            col_totals[c] += 1
-        for r in rhas.get(cid, rnone):
-            row_totals[r] += 1
-            line = counts[r]
-            for c in cs:
-                line[c] += 1
-    return CrossTab(rvals, cvals, counts, row_totals, col_totals, len(people),
-                    _has=(sorted(people), rhas, chas))
+        if cid not in rcovered:
+            got.update((rnone, c) for c in many.get(cid, alone))
+    return got
