@@ -175,6 +175,7 @@ class AuditPage(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = QLabel(self)
         self.export_button = QPushButton(self.tr("Save as CSV…"), self)
+        self.export_button.setAutoDefault(False)
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

@@ -156,6 +156,7 @@ class LeakPage(QWidget):
         self.checklist = QListWidget(self)
         self.checklist.setObjectName("readinessChecklist")
         self.checklist.setWordWrap(True)
+        self.checklist.setSpacing(3)
         self.incidents = QTableWidget(0, 5, self)
         self.incidents.setObjectName("incidentTable")
         self.incidents.setHorizontalHeaderLabels([
@@ -180,6 +181,8 @@ class LeakPage(QWidget):
         self.affected_label.setObjectName("affectedSummary")
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        for b in self.findChildren(QPushButton):
+            b.setAutoDefault(False)
 
         check_box = QGroupBox(self.tr("Readiness checklist"), self)
         cl = QVBoxLayout(check_box)

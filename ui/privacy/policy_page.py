@@ -99,7 +99,8 @@ class PolicyPage(QWidget):
         self.versions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.save_button = QPushButton(self.tr("Save details"), self)
         self.publish_button = QPushButton(self.tr("Publish as a new version"), self)
-        self.publish_button.setDefault(False)
+        for button in (self.save_button, self.publish_button):
+            button.setAutoDefault(False)  # Enter in a field must not publish
         self.status = QLabel(self)
         self.status.setWordWrap(True)
 
@@ -161,8 +162,12 @@ class PolicyPage(QWidget):
         from app.privacy.policy import generate, to_html
 
         s = self.current()
-        newest = self.service.newest_version() or 0
-        doc = generate(s, version=newest + 1, effective_date=jst_today().isoformat())
+        published = self.service.document()
+        if published.version and self._published_settings() == s.to_dict():
+            doc = published  # unchanged: the version in force
+        else:  # what publishing would make: the next version, dated today
+            doc = generate(s, version=published.version + 1,
+                           effective_date=jst_today().isoformat())
         self.preview.setHtml(to_html(doc))
         names = {"business_name": self.tr("Business name"), "address": self.tr("Address"),
                  "representative": self.tr("Representative"),
@@ -172,6 +177,17 @@ class PolicyPage(QWidget):
         self.missing_label.setText(self.tr("Still to fill in (the law asks for them): %1")
                                    .replace("%1", "、".join(missing)) if missing else "")
         self.missing_label.setVisible(bool(missing))
+
+    def _published_settings(self) -> dict[str, Any] | None:
+        from app.privacy.policy import PolicySettings as _S
+        from app.store.models_privacy import PrivacyPolicyVersion
+
+        newest = self.service.newest_version()
+        if newest is None:
+            return None
+        with self.book.db.read() as s:
+            row = s.get(PrivacyPolicyVersion, newest)
+            return _S.from_dict(row.settings).to_dict() if row is not None else None
 
     def refresh_versions(self) -> None:
         rows = self.service.versions()

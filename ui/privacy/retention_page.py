@@ -47,6 +47,8 @@ class RetentionPage(QWidget):
         self.save_button = QPushButton(self.tr("Save rules"), self)
         self.run_button = QPushButton(self.tr("Delete now…"), self)
         self.run_button.setEnabled(False)
+        for b in (self.preview_button, self.save_button, self.run_button):
+            b.setAutoDefault(False)
         self.summary = QLabel(self.tr("Preview first: nothing is deleted before you see "
                                       "what goes."), self)
         self.summary.setWordWrap(True)
