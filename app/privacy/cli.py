@@ -147,6 +147,9 @@ def run(args: argparse.Namespace, profile: Profile) -> int:
             erased = erase_customer(book, args.customer)
             print(f"Deleted customer {erased.customer_id}: {sum(erased.rows.values())} rows, "
                   f"{erased.files} files (keys erased, files removed).")
+            if erased.anonymised:
+                print("Kept for tax without the person: " + ", ".join(
+                    f"{n} {t}" for t, n in erased.anonymised.items()) + ".")
             if erased.backups:
                 print("These backups were made while the customer was in the book and still "
                       "hold them: " + ", ".join(b.isoformat(sep=" ", timespec="minutes")
