@@ -4,7 +4,9 @@
 * ``GET /v1/privacy-policy``  device token: which version the relay shows
 
 The public ``GET /privacy`` page (relay.forms.pages, the page every form's consent item
-links by default) renders the newest version of the default shop's policy. The document
+links by default) renders the newest version of the default shop's policy; on a relay
+serving several shops, ``GET /privacy/<shop id>`` renders that shop's, and each form's page
+links the policy of the shop whose device published it (:func:`public_path`). The document
 is the shop's own public text (headings and paragraphs); it is validated and stored as
 canonical JSON, and rendered by the forms' templates with autoescaping.
 """
@@ -24,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from relay.responses import error, unauthorized
-from relay.schema import DEFAULT_SHOP, devices, privacy_policies
+from relay.schema import DEFAULT_SHOP, devices, privacy_policies, shops
 from relay.store import Store
 from relay.webhook import BodyTooLarge, read_limited
 
@@ -91,6 +93,15 @@ def _canonical(policy: Policy) -> bytes:
         ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
+PUBLIC_PATH = "/privacy"
+
+
+def public_path(shop_id: str) -> str:
+    """The public page of a shop's policy: ``/privacy`` for the default shop (as before
+    shops existed), ``/privacy/<shop id>`` for the others."""
+    return PUBLIC_PATH if shop_id == DEFAULT_SHOP else f"{PUBLIC_PATH}/{shop_id}"
+
+
 class PolicyStore:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -100,6 +111,13 @@ class PolicyStore:
             shop = conn.execute(select(devices.c.shop_id)
                                 .where(devices.c.id == device_id)).scalar()
         return str(shop or DEFAULT_SHOP)
+
+    def shop_exists(self, shop_id: str) -> bool:
+        if shop_id == DEFAULT_SHOP:
+            return True
+        with self._store.read_transaction() as conn:
+            return conn.execute(select(shops.c.id).where(shops.c.id == shop_id)).first() \
+                is not None
 
     def publish(self, shop_id: str, policy: Policy, now_ms: int) -> str:
         """"created", "same" (this version with this text is there), or "conflict" (the
@@ -158,7 +176,8 @@ def policy_routes(policies: PolicyStore, now_ms: Callable[[], int],
         found = await run_in_threadpool(policies.newest, shop)
         if found is None:
             return error(404, "no_policy")
-        return JSONResponse({"version": found.version, "effective_date": found.effective_date})
+        return JSONResponse({"version": found.version, "effective_date": found.effective_date,
+                             "path": public_path(shop)})
 
     return [Route("/v1/privacy-policy", publish, methods=["PUT"]),
             Route("/v1/privacy-policy", show, methods=["GET"])]

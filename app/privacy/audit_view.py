@@ -54,3 +54,54 @@ def write_csv(rows: list[AuditEntry], path: Path) -> int:
             w.writerow([r.id, r.at.isoformat(sep=" ", timespec="seconds"), r.action, r.target,
                         r.count, json.dumps(r.detail, ensure_ascii=False)])
     return len(rows)
+
+
+# --- for the window's lazy table: the ids first, the rows a page at a time ---------------
+def entry_ids(book: Book, f: AuditFilter | None = None) -> list[int]:
+    """The ids of the entries matching ``f``, newest first (what the viewer's model
+    holds; it reads the rows of the ones on screen with :func:`fetch`)."""
+    f = f or AuditFilter()
+    needle = f.text.strip().lower()
+    cols = (AuditEntry.id, AuditEntry.action, AuditEntry.target, AuditEntry.detail) \
+        if needle else (AuditEntry.id,)
+    q = select(*cols).order_by(AuditEntry.id.desc())
+    if f.action:
+        q = q.where(AuditEntry.action == f.action)
+    if f.since:
+        q = q.where(AuditEntry.at >= f.since)
+    if f.until:
+        q = q.where(AuditEntry.at < f.until)
+    with book.db.read() as s:
+        if not needle:
+            return list(s.scalars(q))
+        # The details are JSON (non-ASCII escaped in the column): searched as the viewer
+        # shows them, like entries().
+        return [i for i, action, target, detail in s.execute(q)
+                if needle in target.lower() or needle in action.lower()
+                or needle in json.dumps(detail, ensure_ascii=False).lower()]
+
+
+def fetch(book: Book, ids: list[int]) -> dict[int, AuditEntry]:
+    out: dict[int, AuditEntry] = {}
+    with book.db.read() as s:
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            out.update({e.id: e for e in s.scalars(
+                select(AuditEntry).where(AuditEntry.id.in_(chunk)))})
+    return out
+
+
+def actions(book: Book) -> list[str]:
+    """The actions present in the log (for the viewer's filter)."""
+    with book.db.read() as s:
+        return sorted(s.scalars(select(AuditEntry.action).distinct()))
+
+
+def write_csv_ids(book: Book, ids: list[int], path: Path) -> int:
+    """The viewer's export: the listed entries, in its order, as CSV."""
+    rows: list[AuditEntry] = []
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        got = fetch(book, chunk)
+        rows.extend(got[i] for i in chunk if i in got)
+    return write_csv(rows, path)

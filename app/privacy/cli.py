@@ -7,6 +7,7 @@ wants is on the last line of stdout; known problems are one line on stderr, stat
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,11 +52,41 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q.add_argument("--csv", type=Path, metavar="FILE", help="write them as CSV")
     actions.add_parser("publish", help="record the settings as a new policy version and put "
                        "it on the relay's /privacy page")
+    q = actions.add_parser("incident", help="leak readiness: record incidents (漏えい等) and "
+                           "write the PPC's 速報/確報 from them")
+    inc = q.add_subparsers(dest="incident_command", metavar="STEP", required=True)
+    r = inc.add_parser("new", help="record an incident (last line: its number)")
+    r.add_argument("--title", required=True)
+    r.add_argument("--discovered", required=True, metavar="YYYY-MM-DD",
+                   help="the day the shop learned of it (the deadlines count from it)")
+    r.add_argument("--from", dest="occurred_from", metavar="YYYY-MM-DD")
+    r.add_argument("--to", dest="occurred_to", metavar="YYYY-MM-DD")
+    for flag, what in (("malicious", "done with a wrongful purpose (不正アクセス等)"),
+                       ("sensitive", "includes 要配慮個人情報"),
+                       ("financial", "financial harm may follow")):
+        r.add_argument(f"--{flag}", action="store_true", help=what)
+    r.add_argument("--persons", type=int, help="本人の数 (default: counted from the range)")
+    r.add_argument("--json", type=Path, metavar="FILE", help="the report's items "
+                   "(summary, data_items, cause, secondary, response, publication, "
+                   "prevention, other)")
+    r = inc.add_parser("edit", help="change an incident's items from JSON")
+    r.add_argument("id", type=int)
+    r.add_argument("--json", type=Path, metavar="FILE", required=True,
+                   help="incident keys and/or \"answers\": {item: text}")
+    inc.add_parser("list", help="the incidents with their deadlines")
+    r = inc.add_parser("report", help="write the 速報 (or --final: 確報) as HTML")
+    r.add_argument("id", type=int)
+    r.add_argument("--html", type=Path, metavar="FILE", required=True)
+    r.add_argument("--final", action="store_true", help="the full report (確報)")
+    q = actions.add_parser("affected", help="who is affected by access to the book in a "
+                           "range of days (docs/privacy.md); the CSV holds personal data")
+    q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    q.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    q.add_argument("--csv", type=Path, metavar="FILE")
 
 
 def run(args: argparse.Namespace, profile: Profile) -> int:
     import json
-    import sys
 
     from app.cli import open_book
     from app.errors import OtokuiError
@@ -116,6 +147,9 @@ def run(args: argparse.Namespace, profile: Profile) -> int:
             erased = erase_customer(book, args.customer)
             print(f"Deleted customer {erased.customer_id}: {sum(erased.rows.values())} rows, "
                   f"{erased.files} files (keys erased, files removed).")
+            if erased.anonymised:
+                print("Kept for tax without the person: " + ", ".join(
+                    f"{n} {t}" for t, n in erased.anonymised.items()) + ".")
             if erased.backups:
                 print("These backups were made while the customer was in the book and still "
                       "hold them: " + ", ".join(b.isoformat(sep=" ", timespec="minutes")
@@ -183,4 +217,75 @@ def run(args: argparse.Namespace, profile: Profile) -> int:
             print(f"The relay's /privacy page shows version {version}.")
             print(version)
             return 0
+        if action == "incident":
+            return _incident(book, args)
+        if action == "affected":
+            import datetime as dt
+
+            from app.privacy.incidents import affected, write_affected_csv
+
+            found = affected(book, dt.date.fromisoformat(args.start),
+                             dt.date.fromisoformat(args.end))
+            print(f"{len(found.people)} customers were in the book in {found.start} – "
+                  f"{found.end}; {len(found.named)} of them are named in the audit log then.")
+            for at, what, target, count in found.whole_book:
+                print(f"Whole-list access: {at.isoformat(sep=' ', timespec='minutes')} "
+                      f"{what} {target} ({count})")
+            if found.deleted_since:
+                print(f"{found.deleted_since} customers deleted since then may also have "
+                      "been in the book (who they were is gone).")
+            if args.csv:
+                write_affected_csv(book, found, args.csv)
+                print(f"Wrote {args.csv} (it holds personal data).", file=sys.stderr)
+            print(len(found.people))
+            return 0
     raise AssertionError(action)
+
+
+def _incident(book: object, args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+
+    from app.book import Book
+    from app.privacy import incidents as inc
+
+    assert isinstance(book, Book)
+    step = args.incident_command
+    if step == "new":
+        extra = json.loads(args.json.read_text(encoding="utf-8")) if args.json else {}
+        answers = extra.pop("answers", None) or {k: extra.pop(k) for k in list(extra)
+                                                 if k in inc.TEXT_KEYS}
+        new_id = inc.record(book, title=args.title,
+                            discovered_on=dt.date.fromisoformat(args.discovered),
+                            occurred_from=args.occurred_from, occurred_to=args.occurred_to,
+                            malicious=args.malicious, sensitive=args.sensitive,
+                            financial=args.financial, persons=args.persons,
+                            answers=answers)
+        i = inc.get(book, new_id)
+        print(f"Recorded incident {new_id}. 速報 due {i.prompt_due[0]}–{i.prompt_due[1]}, "
+              f"確報 due {i.final_due}.")
+        print(new_id)
+        return 0
+    if step == "edit":
+        data = json.loads(args.json.read_text(encoding="utf-8"))
+        answers = data.pop("answers", {})
+        answers.update({k: data.pop(k) for k in list(data) if k in inc.TEXT_KEYS})
+        inc.update(book, args.id, answers=answers, **data)
+        print(args.id)
+        return 0
+    if step == "list":
+        rows = inc.all_incidents(book)
+        for i in rows:
+            print(f"{i.id}\t{i.discovered_on}\t速報 {i.prompt_reported_on or i.prompt_due[1]}"
+                  f"\t確報 {i.final_reported_on or i.final_due}\t{i.title}")
+        print(len(rows))
+        return 0
+    if step == "report":
+        done = inc.report(book, args.id, inc.FINAL if args.final else inc.PROMPT)
+        args.html.write_text(done.html, encoding="utf-8")
+        print(done.due)
+        if done.missing and args.final:
+            print("Still empty: " + ", ".join(done.missing), file=sys.stderr)
+        print(args.html)
+        return 0
+    raise AssertionError(step)

@@ -13,6 +13,12 @@
   dated before the deletion are dropped by sync (:func:`drop_erased`), not applied again;
 * an audit entry naming the customer's number only.
 
+Sales the shop must keep for tax (帳簿書類, 7 years) are anonymised instead of deleted, when
+those tables exist: orders (``shop_order``, with their lines) keep their number, amounts,
+status and dates and lose the customer; bookings that took place (``visited``) keep their
+menu, staff, times and price and lose the customer, the answers given when booking and the
+note. Other bookings (future, cancelled, no-show) go with the person.
+
 The relay holds only sealed items it cannot attribute to anyone; items still queued for
 the person arrive at the next sync and are dropped by the tombstone. Backups made while the
 person was in the book still hold them: :attr:`Erased.backups` lists their dates.
@@ -24,7 +30,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, select, text
@@ -50,6 +56,25 @@ class Erased:
     files: int
     #: When backups were written while the person was in the book (they still hold them).
     backups: list[dt.datetime]
+    #: Rows kept for tax without the person, per table.
+    anonymised: dict[str, int] = field(default_factory=dict)
+
+
+def anonymise_kept(s: Any, customer_id: int) -> dict[str, int]:
+    """Detach from the customer the sales records the shop keeps for tax (see the module
+    doc); the tables are looked up by name, so a book without them is fine."""
+    meta = Base.metadata.tables
+    done: dict[str, int] = {}
+    if "shop_order" in meta:
+        t = meta["shop_order"]
+        done["shop_order"] = _count(s.execute(
+            t.update().where(t.c.customer_id == customer_id).values(customer_id=None)))
+    if "booking" in meta:
+        t = meta["booking"]
+        done["booking"] = _count(s.execute(
+            t.update().where(t.c.customer_id == customer_id, t.c.status == "visited")
+            .values(customer_id=None, answers={}, note="")))
+    return {k: v for k, v in done.items() if v}
 
 
 def user_hash(line_user_id: str) -> bytes:
@@ -70,6 +95,8 @@ def erase_customer(book: Book, customer_id: int, *, now: dt.datetime | None = No
         uid, created = customer.line_user_id, customer.created_at
         blobs = list(s.scalars(select(meta["attachment"].c.blob_name)
                                .where(meta["attachment"].c.customer_id == customer_id)))
+        # before the walk: what is kept no longer points at the person, so it stays
+        anonymised = anonymise_kept(s, customer_id)
         # children first (they point at rows about to go), then the rows naming the person
         for name, how in sorted(tables.items(), key=lambda kv: not kv[1].startswith("via:")):
             t = meta[name]
@@ -100,7 +127,8 @@ def erase_customer(book: Book, customer_id: int, *, now: dt.datetime | None = No
         backups = [a for a in s.scalars(select(AuditEntry.at).where(
             AuditEntry.action == "backup", AuditEntry.at >= created))]
         book.audit.add(s, audit_action, target=f"customer:{customer_id}",
-                       count=sum(counts.values()), files=len(blobs))
+                       count=sum(counts.values()), files=len(blobs),
+                       anonymised=sum(anonymised.values()))
     book.attachments.remove_blobs(blobs)
     if compact:
         compact_book(book)
@@ -108,7 +136,8 @@ def erase_customer(book: Book, customer_id: int, *, now: dt.datetime | None = No
     book.announce("tags")
     log.info("customer %d deleted on request (%d rows, %d files)", customer_id,
              sum(counts.values()), len(blobs))
-    return Erased(customer_id, {k: v for k, v in counts.items() if v}, len(blobs), backups)
+    return Erased(customer_id, {k: v for k, v in counts.items() if v}, len(blobs), backups,
+                  anonymised)
 
 
 def _count(result: Any) -> int:

@@ -126,3 +126,17 @@ def run(book: Book, the_plan: RetentionPlan) -> RetentionPlan:
     compact_book(book)
     book.announce("customers")
     return the_plan
+
+
+def customer_labels(book: Book, ids: list[int], *, limit: int = 500) -> list[tuple[int, str]]:
+    """(number, name or LINE name) of the first ``limit`` customers a plan deletes: what
+    the window's preview lists."""
+    out: list[tuple[int, str]] = []
+    with book.db.read() as s:
+        chunk = ids[:limit]
+        for start in range(0, len(chunk), 900):
+            part = chunk[start:start + 900]
+            out += [(i, name or line_name) for i, name, line_name in s.execute(
+                select(Customer.id, Customer.name, Customer.display_name)
+                .where(Customer.id.in_(part)).order_by(Customer.id))]
+    return out

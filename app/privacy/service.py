@@ -40,6 +40,13 @@ class PrivacyService:
             v: int | None = s.scalar(select(func.max(PrivacyPolicyVersion.version)))
             return v
 
+    def versions(self) -> list[tuple[int, str, dt.datetime, dt.datetime | None]]:
+        """(version, effective date, published at, on the relay at), newest first."""
+        with self._book.db.read() as s:
+            return [(r.version, r.effective_date, r.published_at, r.on_relay_at)
+                    for r in s.scalars(select(PrivacyPolicyVersion)
+                                       .order_by(PrivacyPolicyVersion.version.desc()))]
+
     def publish(self, *, now: dt.datetime | None = None) -> tuple[int, bool]:
         """Record the current settings as a new version dated today (JST), unless they are
         the newest version's already. Returns (version, created)."""

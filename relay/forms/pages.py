@@ -6,6 +6,7 @@
   LIFF SDK and posts LINE's ID token, which the relay verifies (relay.forms.liff)
 * ``GET /f-assets/{name}``           the pages' CSS and script
 * ``GET /privacy``                   the privacy page a consent item links by default
+* ``GET /privacy/{shop_id}``         a shop's privacy page on a multi-shop relay
 
 A page is one plain ``<form method="post">`` that works without JavaScript. A post is read
 with caps (relay.forms.page_body), its one-time token checked (relay.forms.page_guard),
@@ -64,8 +65,9 @@ from relay.forms.store import (
     NoDevice,
     PublishedForm,
 )
-from relay.privacy import PolicyStore
+from relay.privacy import PolicyStore, public_path
 from relay.schema import form_answers
+from relay.shops import is_shop_id
 from relay.store import Store
 
 log = logging.getLogger("relay.forms")
@@ -200,7 +202,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         link = _link_of(liff, found.form_id, token)
         body = form_page(found.definition, action=request.url.path,
                          csrf=tokens.issue(found.form_id, link, now_s()),
-                         privacy_url=PRIVACY_PATH, values=values, problems=problems,
+                         privacy_url=public_path(found.shop_id), values=values,
+                         problems=problems,
                          notice=notice, liff=liff_page if liff else None,
                          now=dt.datetime.fromtimestamp(clock(), JST))
         return html(body, status, liff=liff)
@@ -334,6 +337,18 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         policy = await run_in_threadpool(PolicyStore(store).newest)
         return html(privacy_page(policy))
 
+    async def shop_privacy(request: Request) -> Response:
+        """A shop's policy on a relay serving several shops; unknown shops are 404."""
+        wait = limiter.allow("addr:" + _address(request), config.limits.per_address)
+        if wait:
+            return throttled(wait)
+        shop = request.path_params["shop_id"]
+        policies = PolicyStore(store)
+        if not is_shop_id(shop) or not await run_in_threadpool(policies.shop_exists, shop):
+            return refused(404, "ページが見つかりません",
+                           "このお店のプライバシーポリシーはありません。")
+        return html(privacy_page(await run_in_threadpool(policies.newest, shop)))
+
     def both(liff: bool) -> tuple[Callable[[Request], Awaitable[Response]],
                                   Callable[[Request], Awaitable[Response]]]:
         async def get(request: Request) -> Response:
@@ -356,6 +371,7 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         Route("/l/{form_id}/{token}", liff_post, methods=["POST"]),
         Route(ASSETS_PATH + "/{name}", asset, methods=["GET"]),
         Route(PRIVACY_PATH, privacy, methods=["GET"]),
+        Route(PRIVACY_PATH + "/{shop_id}", shop_privacy, methods=["GET"]),
     ]
 
 

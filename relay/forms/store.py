@@ -82,6 +82,8 @@ class PublishedForm:
     definition: FormDefinition
     link_mac_key: bytes | None
     state: str
+    #: The shop of the device that published it (its page links that shop's policy).
+    shop_id: str = DEFAULT_SHOP
 
 
 class FormStore:
@@ -138,6 +140,8 @@ class FormStore:
             vrow = conn.execute(select(form_versions.c.digest, form_versions.c.definition)
                                 .where(form_versions.c.form_id == form_id,
                                        form_versions.c.version == wanted)).first()
+            shop_id = conn.execute(select(devices.c.shop_id).where(
+                devices.c.id == row.device_id)).scalar() or DEFAULT_SHOP
         if vrow is None:
             return None
         try:
@@ -145,7 +149,7 @@ class FormStore:
         except (DefinitionError, ValueError):  # stored by us, checked before: a bug
             raise RuntimeError(f"form {form_id} version {wanted} no longer parses") from None
         return PublishedForm(form_id, wanted, vrow.digest, definition, row.link_mac_key,
-                             row.state)
+                             row.state, str(shop_id))
 
     def delete(self, form_id: str, now_ms: int) -> bool:
         """Take a form down: its versions are deleted, its id stays refused."""

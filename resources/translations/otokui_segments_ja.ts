@@ -107,6 +107,10 @@
         <translation>都道府県</translation>
     </message>
     <message>
+        <source>Privacy policy</source>
+        <translation>プライバシーポリシー</translation>
+    </message>
+    <message>
         <source>Remove this condition</source>
         <translation>この条件を削除</translation>
     </message>
@@ -286,6 +290,14 @@
     <message>
         <source>Choose at least one prefecture.</source>
         <translation>都道府県を1つ以上選んでください。</translation>
+    </message>
+    <message>
+        <source>agreed to version</source>
+        <translation>第</translation>
+    </message>
+    <message>
+        <source>or a later one</source>
+        <translation>版またはそれ以降に同意した</translation>
     </message>
     <message>
         <source>A condition on a field that was deleted</source>

@@ -1,7 +1,9 @@
 """Privacy in the main window: in the お客様 menu, a プライバシー submenu with the two
 requests a customer may make of the shop — disclosure (開示請求: a zip of everything held
 about them, written where the owner chooses) and deletion (削除・利用停止) — for the one
-selected customer. The work runs in the background (app.privacy does it)."""
+selected customer; in the ツール menu after 設定, プライバシー… opens the privacy window
+(policy, retention, audit log, leak readiness: ui/privacy/window.py). The work runs in
+the background (app.privacy does it)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from app.book import Book
     from ui.book_events import BookEvents
     from ui.main_window import MainWindow
+    from ui.privacy.window import PrivacyWindow
     from ui.worker import BackgroundOp
 
 
@@ -35,6 +38,20 @@ class PrivacyIntegration(QObject):
         self.menu.addAction(self.act_disclose)
         self.menu.addAction(self.act_erase)
         self.menu.setEnabled(False)
+        self.act_window = QAction(self.tr("Privacy…"), window)
+        self.act_window.setObjectName("actPrivacyWindow")
+        self.act_window.triggered.connect(lambda _c=False: self.open_window())
+        self.act_window.setEnabled(False)
+        self.privacy_window: PrivacyWindow | None = None
+        for top in window.menuBar().actions():
+            sub = top.menu()
+            if isinstance(sub, QMenu) and window.act_settings in sub.actions():
+                before = _after(sub, window.act_settings)
+                if before is None:
+                    sub.addAction(self.act_window)
+                else:
+                    sub.insertAction(before, self.act_window)
+                break
         # Into the お客様 menu, after 削除 (the menu that holds the delete action).
         for top in window.menuBar().actions():
             sub = top.menu()
@@ -49,10 +66,30 @@ class PrivacyIntegration(QObject):
     def build(self, book: Book, events: BookEvents) -> None:
         self.book = book
         self.menu.setEnabled(True)
+        self.act_window.setEnabled(True)
 
     def teardown(self) -> None:
         self.book = None
         self.menu.setEnabled(False)
+        self.act_window.setEnabled(False)
+        if self.privacy_window is not None:
+            self.privacy_window.close()
+            self.privacy_window.deleteLater()
+            self.privacy_window = None
+
+    def open_window(self, tab: int | None = None) -> PrivacyWindow | None:
+        """ツール → プライバシー… (not modal: the owner may look at customers beside it)."""
+        if self.book is None:
+            return None
+        from ui.privacy.window import PrivacyWindow
+
+        if self.privacy_window is None:
+            self.privacy_window = PrivacyWindow(self.book, self.window, self.window._ops)
+        if tab is not None:
+            self.privacy_window.tabs.setCurrentIndex(tab)
+        self.privacy_window.show()
+        self.privacy_window.activateWindow()
+        return self.privacy_window
 
     def _one(self, customer_id: int | None) -> int | None:
         if customer_id is not None:

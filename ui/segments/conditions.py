@@ -31,6 +31,7 @@ from app.segments import (
     BirthdayCondition,
     Condition,
     ConditionError,
+    ConsentCondition,
     FieldCondition,
     FollowedCondition,
     Group,
@@ -95,6 +96,8 @@ def _kind_of(cond: Condition) -> str:
         return "last_message"
     if isinstance(cond, PrefectureCondition):
         return "prefecture"
+    if isinstance(cond, ConsentCondition):
+        return "consent"
     return "kept"
 
 
@@ -120,7 +123,8 @@ class ConditionRow(QFrame):
                            ("line", translate("SegmentRow", "LINE")),
                            ("last_message",
                             translate("SegmentRow", "Last message from the customer")),
-                           ("prefecture", translate("SegmentRow", "Prefecture"))):
+                           ("prefecture", translate("SegmentRow", "Prefecture")),
+                           ("consent", translate("SegmentRow", "Privacy policy"))):
             self.kind.addItem(label, key)
         self.kind.setMinimumWidth(150)
         self.remove_button = QToolButton(self)
@@ -164,7 +168,8 @@ class ConditionRow(QFrame):
             return editors.FieldEditor(f.id, f.type, list(f.choices), self)
         return {"followed": editors.FollowedEditor, "birthday": editors.BirthdayEditor,
                 "line": editors.LineEditor, "last_message": editors.LastMessageEditor,
-                "prefecture": editors.PrefectureEditor}[kind](self)
+                "prefecture": editors.PrefectureEditor,
+                "consent": editors.ConsentEditor}[kind](self)
 
     def _replace_editor(self, editor: editors._Editor) -> None:
         old = self.editor

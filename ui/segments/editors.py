@@ -35,6 +35,7 @@ from app.segments import (
     BirthdayCondition,
     Condition,
     ConditionError,
+    ConsentCondition,
     FieldCondition,
     FollowedCondition,
     LastMessageCondition,
@@ -413,6 +414,30 @@ class PrefectureEditor(_Editor):
 
     def set_condition(self, cond: PrefectureCondition) -> None:
         self.prefectures.set_selected(list(cond.prefectures))
+
+
+class ConsentEditor(_Editor):
+    """Agreed to the privacy policy's version N or a later one (a form's consent item,
+    app.privacy.consent)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.version = QSpinBox(self)
+        self.version.setObjectName("segmentConsentVersion")
+        self.version.setRange(1, 9999)
+        # Japanese reads 「第 N 版またはそれ以降に同意した」: the words around the number.
+        self.row.addWidget(QLabel(translate("SegmentRow", "agreed to version"), self))
+        self.row.addWidget(self.version)
+        self.row.addWidget(QLabel(translate("SegmentRow", "or a later one"), self))
+        self.row.addStretch(1)
+        self._watch(self.version)
+
+    def condition(self) -> Condition:
+        return ConsentCondition(self.version.value())
+
+    def set_condition(self, cond: ConsentCondition) -> None:
+        if isinstance(cond.min_version, int):
+            self.version.setValue(cond.min_version)
 
 
 class KeptEditor(_Editor):
