@@ -8,7 +8,8 @@ segment counts, i.e. all but the blocked ones — so that a cell saved as a segm
 (:meth:`CrossTab.cell_condition`, the JSON form of app/segments) counts the same
 customers. Each value carries that condition when one expresses it exactly.
 
-Inflow routes are not a dimension yet (docs/analytics.md, Status).
+The route dimension (each inflow route, a customer under their first one) lives in
+app/routes/crosstab.py.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from app.prefectures import PREFECTURES, prefecture_of
 from app.store.models import Customer as C
 from app.store.models import CustomerTag, CustomField, FieldValue, Tag
 
-KINDS = ("tag", "choice", "number", "birthday_month", "prefecture")
+KINDS = ("tag", "choice", "number", "birthday_month", "prefecture", "route")
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,10 @@ def _values(s: Session, dim: Dimension, people: dict[int, tuple[str, Any]]
         for cid, (_addr, bday) in people.items():
             if bday is not None:
                 has[cid] = [bday.month - 1]
+    elif dim.kind == "route":  # inflow routes: app/routes/crosstab.py
+        from app.routes.crosstab import route_values
+
+        values, has = route_values(s, people, Value)
     else:  # prefecture
         found: dict[int, str] = {}
         for cid, (addr, _bday) in people.items():
