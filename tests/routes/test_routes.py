@@ -9,85 +9,20 @@ route's tags, records the route (first wins), emits ``route.arrived``, and count
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from app.analytics.crosstab import Dimension, crosstab
 from app.analytics.period import JST, Period
 from app.book import Book
-from app.profile import Profile
 from app.routes.arrivals import apply as apply_arrival
 from app.routes.arrivals import arrival_plaintext
 from app.routes.figures import route_counts
-from app.routes.service import RouteService
 from app.store.models import CustomerTag, DomainEvent, Tag
 from app.store.models_routes import CustomerRoute, RouteArrival
-from app.sync.pairing import connect
-from emulator import Emulator, ManualClock, RunningEmulator, run_in_thread
 from tests.relay.form_pages import csrf_of
-from tests.relay.harness import ManualClock as RelayClock
-from tests.relay.harness import ThreadRelay, assert_nothing_personal, stored_bytes
-from tests.sync.support import ACCESS_TOKEN, CHANNEL_SECRET, PASSPHRASE, fast_worker
-
-LIFF_ID = "1234567890-AbCdEfGh"
-ADD_FRIEND = "https://line.me/R/ti/p/%40123otoku"
-
-
-@dataclass
-class Shop:
-    book: Book
-    relay: ThreadRelay
-    line: RunningEmulator
-    clock: ManualClock
-
-    @property
-    def emulator(self) -> Emulator:
-        return self.line.emulator
-
-    @property
-    def routes(self) -> RouteService:
-        return RouteService(self.book)
-
-    def sync(self) -> None:
-        fast_worker(self.book).run_once()
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Iterator[Book]:
-    b = Profile(tmp_path / "profile").create(passphrase=PASSPHRASE)
-    yield b
-    b.close()
-
-
-def _shop(book: Book, tmp_path: Path, *, liff: bool) -> Iterator[Shop]:
-    clock = ManualClock(start=RelayClock().now)
-    line = run_in_thread(channel_secret=CHANNEL_SECRET, access_token=ACCESS_TOKEN,
-                         webhook_url=None, quota=None, seed=11, clock=clock)
-    settings = dict(liff_id=LIFF_ID, line_login_channel_id=line.emulator.login.channel_id,
-                    line_login_api=line.base_url,
-                    liff_sdk_url=f"{line.base_url}/_emulator/liff/sdk.js") if liff else {}
-    relay = ThreadRelay(f"sqlite:///{tmp_path / 'relay.db'}", tmp_path / "relay.log",
-                        clock=RelayClock(), **settings)
-    line.emulator.configure(webhook_url=f"{relay.base_url}/line/webhook")
-    connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
-            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
-    yield Shop(book, relay, line, clock)
-    line.stop()
-    relay.stop()
-
-
-@pytest.fixture
-def shop(book: Book, tmp_path: Path) -> Iterator[Shop]:
-    yield from _shop(book, tmp_path, liff=True)
-
-
-@pytest.fixture
-def plain_shop(book: Book, tmp_path: Path) -> Iterator[Shop]:
-    yield from _shop(book, tmp_path, liff=False)
+from tests.relay.harness import assert_nothing_personal, stored_bytes
+from tests.routes.conftest import ADD_FRIEND, LIFF_ID, Shop
 
 
 def _arrive(shop: Shop, slug: str, id_token: str | None) -> object:
