@@ -39,7 +39,7 @@ def route_counts(s: Session, period: Period) -> list[RouteCount]:
     first = dict(s.execute(
         select(CustomerRoute.route_id, func.count())
         .where(CustomerRoute.arrived_at >= lo, CustomerRoute.arrived_at < hi)
-        .group_by(CustomerRoute.route_id)).tuples().all())
+        .group_by(CustomerRoute.route_id)).all())
     out = []
     for rid, name in s.execute(select(InflowRoute.id, InflowRoute.name).order_by(InflowRoute.id)):
         n, f = counted.get(rid, (0, 0))

@@ -2,6 +2,100 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>RoutesDialog</name>
+    <message>
+        <source>Inflow routes</source>
+        <translation>流入経路</translation>
+    </message>
+    <message>
+        <source>Each route has its own URL and QR code. A friend who scans it passes the relay&apos;s page, which records the route, then adds the shop as a friend.</source>
+        <translation>経路ごとにURLとQRコードがあります。読み取った方は中継サーバーのページを通り（ここで経路が記録されます）、お店を友だち追加します。</translation>
+    </message>
+    <message>
+        <source>Route name</source>
+        <translation>経路名</translation>
+    </message>
+    <message>
+        <source>Tags added on arrival</source>
+        <translation>流入時に付けるタグ</translation>
+    </message>
+    <message>
+        <source>Arrivals this month</source>
+        <translation>今月の流入数</translation>
+    </message>
+    <message>
+        <source>Friends arrived this month</source>
+        <translation>今月流入した友だち</translation>
+    </message>
+    <message>
+        <source>Published to the relay</source>
+        <translation>中継サーバーへの公開</translation>
+    </message>
+    <message>
+        <source>Add a route…</source>
+        <translation>経路を追加…</translation>
+    </message>
+    <message>
+        <source>Save the QR code…</source>
+        <translation>QRコードを保存…</translation>
+    </message>
+    <message>
+        <source>Copy the route&apos;s URL</source>
+        <translation>経路のURLをコピー</translation>
+    </message>
+    <message>
+        <source>Publish the routes</source>
+        <translation>経路を公開</translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation>公開中</translation>
+    </message>
+    <message>
+        <source>Not published yet</source>
+        <translation>未公開</translation>
+    </message>
+    <message>
+        <source>Add a route</source>
+        <translation>経路を追加</translation>
+    </message>
+    <message>
+        <source>Route name (e.g. カウンターQR, Instagram, チラシ):</source>
+        <translation>経路名（例: カウンターQR、Instagram、チラシ）:</translation>
+    </message>
+    <message>
+        <source>Tags added on arrival, separated by commas (may be empty):</source>
+        <translation>流入時に付けるタグ（カンマ区切り、空欄でも可）:</translation>
+    </message>
+    <message>
+        <source>Save the QR code</source>
+        <translation>QRコードを保存</translation>
+    </message>
+    <message>
+        <source>QR code saved.</source>
+        <translation>QRコードを保存しました。</translation>
+    </message>
+    <message>
+        <source>The route&apos;s URL was copied.</source>
+        <translation>経路のURLをコピーしました。</translation>
+    </message>
+    <message>
+        <source>Routes published to the relay: %1.</source>
+        <translation>中継サーバーに経路を公開しました: %1件。</translation>
+    </message>
+    <message>
+        <source>Publishing the routes…</source>
+        <translation>経路を公開しています…</translation>
+    </message>
+</context>
+<context>
+    <name>RoutesIntegration</name>
+    <message>
+        <source>Inflow routes (QR codes)…</source>
+        <translation>流入経路（QRコード）…</translation>
+    </message>
+</context>
+<context>
     <name>routes</name>
     <message>
         <source>There is no such inflow route in this book.</source>
