@@ -73,3 +73,10 @@ def test_list_counts_a_known_friend_once(plain_shop: Shop) -> None:
                passphrase=PASSPHRASE)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[1] == "1\tInstagram\tインスタ\t1\t1\t1"
+    # "route" as a cross tabulation dimension of `report crosstab`.
+    r = otokui(profile, "report", "crosstab", "--rows", "route", "--cols", "tag",
+               passphrase=PASSPHRASE)
+    assert r.returncode == 0, r.stderr
+    header, first = r.stdout.splitlines()[:2]
+    assert "インスタ" in header.split("\t")
+    assert first.split("\t")[0] == "Instagram" and first.split("\t")[-1] == "1"

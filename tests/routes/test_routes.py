@@ -18,7 +18,7 @@ from app.book import Book
 from app.routes.arrivals import apply as apply_arrival
 from app.routes.arrivals import arrival_plaintext
 from app.routes.figures import route_counts
-from app.store.models import CustomerTag, DomainEvent, Tag
+from app.store.models import Customer, CustomerTag, DomainEvent, Tag
 from app.store.models_routes import CustomerRoute, RouteArrival
 from tests.relay.form_pages import csrf_of
 from tests.relay.harness import assert_nothing_personal, stored_bytes
@@ -168,3 +168,34 @@ def test_without_liff_a_scan_is_counted_anonymously(plain_shop: Shop) -> None:
         today = dt.datetime.now(JST).date()
         [c] = route_counts(s, Period(today - dt.timedelta(days=1), today + dt.timedelta(days=1)))
     assert (c.arrivals, c.friends, c.first) == (1, 0, 0)
+
+
+def test_route_dimension_against_plain_python(book: Book) -> None:
+    """Random first routes and tags: the cross tabulation's counts are a plain count."""
+    import random
+
+    from app.routes.service import RouteService
+
+    rnd = random.Random(5)
+    routes = RouteService(book)
+    made = [routes.add(name, [f"{name}タグ"]) for name in ("店頭", "Instagram", "チラシ")]
+    firsts: dict[str, str] = {}
+    for n in range(40):
+        uid = "U" + f"{n:032x}"
+        for k in range(rnd.randint(0, 3)):  # 0 to 3 arrivals, in order: the first one wins
+            route = rnd.choice(made)
+            item = arrival_plaintext(f"{n:016x}{k:016x}", route.slug, 1_780_000_000_000 + k,
+                                     uid)
+            assert apply_arrival(book, item) == "arrived"
+            firsts.setdefault(uid, route.name)
+    with book.db.read() as s:
+        tab = crosstab(s, Dimension("route"), Dimension("tag"))
+        ids = {cid: uid for cid, uid in s.execute(
+            select(Customer.id, Customer.line_user_id))}
+    assert [v.label for v in tab.rows] == ["店頭", "Instagram", "チラシ", ""]
+    for r, value in enumerate(tab.rows[:-1]):
+        expected = sorted(cid for cid, uid in ids.items() if firsts.get(uid) == value.label)
+        assert sorted({cid for c in range(len(tab.cols)) for cid in tab.cell_ids(r, c)}) \
+            == expected
+        assert tab.row_totals[r] == len(expected)
+    assert tab.row_totals[-1] == sum(1 for uid in ids.values() if uid not in firsts)
