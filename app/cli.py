@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rule_parser(sub)
     _purchases_cli().add_parsers(sub)  # product, order, member (app/purchases/cli.py)
     analytics_cli.add_parser(sub)
+    from app.routes import cli as route_cli  # argparse only at import
+
+    route_cli.add_parser(sub)
     return parser
 
 
@@ -578,7 +581,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Profile], int]] = {
     "order": lambda a, p: _purchases_cli().run(a, open_book, p),
     "member": lambda a, p: _purchases_cli().run_member(a, open_book, p),
     "report": lambda args, profile: analytics_cli.run(args, open_book, profile),
+    "route": lambda args, profile: _route_cli(args, profile),
 }
+
+
+def _route_cli(args: argparse.Namespace, profile: Profile) -> int:
+    from app.routes import cli as route_cli
+
+    return route_cli.command(args, profile)
 
 
 def _sequence_cli(args: argparse.Namespace, profile: Profile) -> int:

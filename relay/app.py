@@ -61,6 +61,8 @@ from relay.privacy import PolicyStore, policy_routes
 from relay.responses import error as _error
 from relay.responses import ok as _ok
 from relay.responses import unauthorized as _unauthorized
+from relay.routes.http import route_api
+from relay.routes.pages import route_pages
 from relay.schema import DEFAULT_SHOP
 from relay.sealing import PUBLIC_KEY_LENGTH, delivery_plaintext, is_usable_public_key
 from relay.shops import (
@@ -476,6 +478,7 @@ def create_app(service: RelayService) -> Starlette:
             *booking_routes(store, service.now_ms, _authenticate),
             *policy_routes(PolicyStore(store), service.now_ms, _authenticate),
             *autopilot_routes(service.autopilot, _authenticate, _shop),
+            *route_api(store, service.now_ms, _authenticate),
         ]
 
     routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]
@@ -483,6 +486,8 @@ def create_app(service: RelayService) -> Starlette:
         from relay.admin import admin_routes
 
         routes.extend(admin_routes(service))
+    # The route pages (before the forms': /l/r/… is a route's LIFF page, not a form's).
+    routes.extend(route_pages(store, service.pages, lambda: service.clock(), _notify))
     # The form pages answer at the root (the default shop's forms).
     routes.extend(page_routes(store, service.forms, service.pages, lambda: service.clock(),
                               _notify))

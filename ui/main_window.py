@@ -219,6 +219,9 @@ class MainWindow(QMainWindow):
         from ui.privacy.integration import PrivacyIntegration
 
         self.privacy = PrivacyIntegration(self)  # お客様 → プライバシー: disclosure, deletion
+        from ui.routes.integration import RoutesIntegration
+
+        self.routes = RoutesIntegration(self)  # お客様 → 流入経路…: routes, QR codes
         self._build_content(book)
         self._restore_geometry()
 
@@ -481,12 +484,14 @@ class MainWindow(QMainWindow):
         self.broadcasts.build(book, content.events)
         self.forms.build(book, content.events)
         self.privacy.build(book, content.events)
+        self.routes.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
         if content is None:
             return
         self.privacy.teardown()
+        self.routes.teardown()
         self.forms.teardown()
         self.broadcasts.teardown()
         self.inbox.teardown()

@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="bucket size of the series (default day)")
     p.add_argument("--csv", metavar="FILE", help="write CSV (Excel-ready) instead of printing")
     p.add_argument("--rows", metavar="DIM", default="tag", help="crosstab: tag, choice:FIELD, "
-                   "number:FIELD, birthday_month or prefecture (FIELD: the field's name)")
+                   "number:FIELD, birthday_month, prefecture or route (FIELD: the field's name)")
     p.add_argument("--cols", metavar="DIM", default="prefecture", help="crosstab: as --rows")
     p.add_argument("--ranges", metavar="A-B,…", default="", help="crosstab number ranges, "
                    "inclusive, open ends allowed: -9,10-19,20-")

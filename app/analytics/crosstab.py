@@ -8,7 +8,8 @@ segment counts, i.e. all but the blocked ones — so that a cell saved as a segm
 (:meth:`CrossTab.cell_condition`, the JSON form of app/segments) counts the same
 customers. Each value carries that condition when one expresses it exactly.
 
-Inflow routes are not a dimension yet (docs/analytics.md, Status).
+The route dimension (each inflow route, a customer under their first one) lives in
+app/routes/crosstab.py.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from app.fields import FieldType
 from app.prefectures import PREFECTURES, prefecture_of
 from app.store.models import CustomField, Tag
 
-KINDS = ("tag", "choice", "number", "birthday_month", "prefecture")
+KINDS = ("tag", "choice", "number", "birthday_month", "prefecture", "route")
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,11 @@ def _values(s: Session, dim: Dimension, people: dict[int, tuple[str, Any]]
         values = [Value(m, str(m), {"kind": "birthday", "month": m}) for m in range(1, 13)]
         # Stored as YYYY-MM-DD.
         pairs = [(cid, int(bday[5:7]) - 1) for cid, (_addr, bday) in people.items() if bday]
+    elif dim.kind == "route":  # inflow routes: app/routes/crosstab.py
+        from app.routes.crosstab import route_values
+
+        values, has = route_values(s, people, Value)
+        pairs = [(cid, i) for cid, got in has.items() for i in got]
     else:  # prefecture
         found = [(cid, prefecture_of(addr)) for cid, (addr, _bday) in people.items()]
         seen = {p for _, p in found}

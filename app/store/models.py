@@ -645,6 +645,7 @@ from app.store import (  # noqa: E402
     models_booking,  # noqa: F401  (reservations)
     models_privacy,  # noqa: F401
     models_purchases,  # noqa: F401
+    models_routes,  # noqa: F401  (inflow routes)
     models_rules,  # noqa: F401
     models_sequences,  # noqa: F401
 )

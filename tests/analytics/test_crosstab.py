@@ -89,6 +89,6 @@ def test_cell_conditions_find_the_same_customers(history: tuple) -> None:
 def test_bad_dimensions_are_refused(history: tuple) -> None:
     _, h = history
     with pytest.raises(ValueError):
-        Dimension("route")
+        Dimension("channel")  # "route" is a dimension now (tests/routes)
     with pytest.raises(ValueError):
         Dimension("number", field_id=h.number_field)

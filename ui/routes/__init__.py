@@ -1,0 +1,1 @@
+"""Inflow routes (流入経路) in the window: a dialog from the お客様 menu."""
