@@ -78,7 +78,10 @@ def test_publish_sends_free_capacity_to_a_real_relay(tmp_path: Path) -> None:
         assert len(free) == count
         keys = list(free)
         assert all(k.count("|") == 2 for k in keys)
-        assert not any(k.startswith("spa|") for k in keys)  # hidden menu
-        assert any(k.startswith("color|sato|") for k in keys)
+        # Per resource and step (a menu's window is computed by the pages), classes per
+        # session; hidden menus are not published at all.
+        assert any(k.startswith("*|sato|") for k in keys)
+        assert any(k.startswith("lesson|-|") for k in keys)
+        assert not any(k.startswith(("spa|", "color|")) for k in keys)
     finally:
         relay.stop()
