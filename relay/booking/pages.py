@@ -45,7 +45,7 @@ log = logging.getLogger("relay.booking")
 #: The id booking links are made for (app.booking.service.BOOKING_LINK_ID).
 LINK_ID = "b00cb00cb00cb00c"
 WEEKDAYS = "月火水木金土日"
-DAYS_SHOWN = 21
+DAYS_SHOWN = 14
 
 _env = Environment(loader=ChoiceLoader([
     FileSystemLoader(Path(__file__).parent / "templates"),
