@@ -48,6 +48,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from relay import CONTRACT_VERSION
 from relay.autopilot import Autopilot, autopilot_routes
 from relay.booking.http import booking_routes
+from relay.booking.pages import booking_routes_public as booking_pages
 from relay.config import Settings
 from relay.forms.http import form_routes
 from relay.forms.liff import IdTokenVerifier
@@ -491,6 +492,7 @@ def create_app(service: RelayService) -> Starlette:
     # The form pages answer at the root (the default shop's forms).
     routes.extend(page_routes(store, service.forms, service.pages, lambda: service.clock(),
                               _notify))
+    routes.extend(booking_pages(store, service.pages, lambda: service.clock(), _notify))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
     return app

@@ -230,3 +230,55 @@ def window(menu: Menu, start: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """What a booking of ``menu`` at ``start`` keeps busy, buffers included."""
     return (start - dt.timedelta(minutes=menu.buffer_before),
             start + dt.timedelta(minutes=menu.duration + menu.buffer_after))
+
+
+def resource_steps(setup: Setup, busy: Iterable[Busy], start: dt.date, days: int
+                   ) -> dict[tuple[str | None, dt.datetime], int]:
+    """Free capacity of every resource (a staff member, or the shop's seats: ``None``) per
+    ``slot_step`` from ``start`` for ``days`` days: what the relay takes a booking against.
+
+    A step counts as free only when all of its minutes are (the least free minute, for
+    seats), so a window the relay builds from whole steps is never freer than the book
+    says. Steps with nothing free are left out.
+    """
+    by_key: dict[tuple[str | None, dt.date], list[tuple[int, int]]] = {}
+    first = dt.datetime.combine(start, dt.time())
+    last = first + dt.timedelta(days=days + 1)
+    for hold in busy:
+        if hold.class_id is not None or hold.end <= first - dt.timedelta(days=1) \
+                or hold.start >= last:
+            continue
+        d = hold.start.date()
+        while dt.datetime.combine(d, dt.time()) < hold.end:
+            by_key.setdefault((hold.staff_id if setup.staff else None, d), []).append(
+                (_day_minutes(d, hold.start), _day_minutes(d, hold.end)))
+            d += dt.timedelta(days=1)
+    step = setup.slot_step
+    resources: tuple[Staff | None, ...] = setup.staff or (None,)
+    out: dict[tuple[str | None, dt.datetime], int] = {}
+    for offset in range(days):
+        day = start + dt.timedelta(days=offset)
+        midnight = dt.datetime.combine(day, dt.time())
+        for staff in resources:
+            sid = staff.id if staff else None
+            g = DayGrid(_open_spans(setup, staff, day), 1 if staff else setup.seats,
+                        by_key.get((sid, day), ()))
+            if g.capacity == 1:
+                for fa, fb in g.free_spans:
+                    for t in range(-(-fa // step) * step, fb - step + 1, step):
+                        out[(sid, midnight + dt.timedelta(minutes=t))] = 1
+                continue
+            for open_a, open_b in g.spans:
+                for t in range(-(-open_a // step) * step, open_b - step + 1, step):
+                    free = g.free_for(t, t + step)
+                    if free:
+                        out[(sid, midnight + dt.timedelta(minutes=t))] = free
+    return out
+
+
+def class_slots(setup: Setup, busy: Iterable[Busy], start: dt.date, days: int, *,
+                now: dt.datetime | None = None) -> list[Slot]:
+    """The classes' free seats (each session is its own slot)."""
+    ids = [c.id for c in setup.classes]
+    return compute(setup, busy, start, days, now=now, menus=ids, shown_only=True) \
+        if ids else []

@@ -21,6 +21,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--csv", metavar="FILE", help="write them as CSV (Excel-ready)")
     acts.add_parser("publish", help="send the free times (no personal data) to the relay")
+    q = acts.add_parser("link", help="a friend's own booking page (URL on the last line)")
+    q.add_argument("--line-user-id", required=True, metavar="U…")
+    q.add_argument("--days", type=int, default=30, help="valid for this many days (30)")
+    acts.add_parser("conflicts", help="bookings the relay took that the book could not")
+    q = acts.add_parser("resolve", help="decide a conflict: book it anyway or drop it")
+    q.add_argument("hold", metavar="HOLD_ID")
+    how = q.add_mutually_exclusive_group(required=True)
+    how.add_argument("--book", action="store_true", help="book it anyway (double-booked)")
+    how.add_argument("--drop", action="store_true", help="let it go (tell the friend)")
     q = acts.add_parser("slots", help="free times of the days from --from (owner's view)")
     q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--days", type=int, default=1)
@@ -71,6 +80,26 @@ def command(args: argparse.Namespace, profile: Any) -> int:
 
             kept = publish(book)
             print(f"Published {kept} free slots.")
+            return 0
+        if action == "link":
+            from app.booking.service import booking_link
+
+            if not 1 <= args.days <= 365:
+                raise OtokuiError(str(args.days), message="Not a number of days.",
+                                  advice="Give --days from 1 to 365.")
+            print(booking_link(book, args.line_user_id, days=args.days))
+            return 0
+        if action == "conflicts":
+            from app.booking.sync import conflicts
+
+            for c in conflicts(book):
+                print(f"{c['hold_id']}\t{c['start'].replace('T', ' ')}\t{c['menu_id']}\t"
+                      f"{c.get('staff_id') or '-'}\t{c['reason']}")
+            return 0
+        if action == "resolve":
+            from app.booking.sync import resolve
+
+            print(resolve(book, args.hold, book_it=bool(args.book)))
             return 0
         if action == "slots":
             menus = None if args.menu is None else [args.menu]

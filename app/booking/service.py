@@ -372,24 +372,134 @@ def menu_of(setup: Setup, menu_id: str) -> Menu | None:
 
 
 def slot_key(slot: Slot) -> str:
-    """The relay's name for a slot: ``menu|staff|YYYY-MM-DDTHH:MM`` (``-``: no staff)."""
+    """The relay's name for a class session: ``class|-|YYYY-MM-DDTHH:MM``."""
     return f"{slot.menu_id}|{slot.staff_id or '-'}|{slot.start:%Y-%m-%dT%H:%M}"
+
+
+def step_key(staff_id: str | None, start: dt.datetime) -> str:
+    """The relay's name for one step of one resource: ``*|staff|YYYY-MM-DDTHH:MM``
+    (``-``: the shop's seats). ``*`` is no menu id, so it never meets a class's key."""
+    return f"*|{staff_id or '-'}|{start:%Y-%m-%dT%H:%M}"
+
+
+LINK_SECRET_KEY = "booking.link_secret"  # noqa: S105 - a setting's name
+#: Holds the book has applied (sent as ``acked`` with the next publish).
+APPLIED_HOLDS_KEY = "booking.applied_holds"
+#: Conflicts the owner let go (app.booking.sync.resolve): sent as ``closed``.
+DROPPED_KEY = "booking.dropped_holds"
+
+
+def json_list(value: Any) -> list[Any]:
+    """A setting's value that should be a list (anything else reads as empty)."""
+    return list(value) if isinstance(value, list) else []
+
+
+def link_secret(book: Book) -> bytes:
+    """The book's secret for per-friend booking links (made on first use, never sent)."""
+    import secrets
+
+    from relay.forms import links
+
+    with book.db.write() as s:
+        row = s.get(BookSetting, LINK_SECRET_KEY)
+        if row is None:
+            row = BookSetting(key=LINK_SECRET_KEY,
+                              value=secrets.token_bytes(links.LINK_SECRET_BYTES).hex())
+            s.add(row)
+        return bytes.fromhex(str(row.value))
+
+
+def public_config(setup: Setup) -> dict[str, Any]:
+    """What the pages need to show and compute a menu's window: the shop's own words and
+    numbers, nothing about any customer (docs/reservations.md)."""
+    staff = [{"id": x.id, "name": x.name} for x in setup.staff]
+    menus: list[dict[str, Any]] = [
+        {"kind": "menu", "id": m.id, "name": m.name, "duration": m.duration,
+         "price": m.price, "buffer_before": m.buffer_before, "buffer_after": m.buffer_after,
+         "staff": [x.id for x in setup.staff_for(m)], "questions": [dict(q) for q in m.questions]}
+        for m in setup.menus if m.shown]
+    menus += [{"kind": "class", "id": c.id, "name": c.name, "duration": c.duration,
+               "price": c.price, "buffer_before": 0, "buffer_after": 0, "staff": [],
+               "questions": [dict(q) for q in c.questions]}
+              for c in setup.classes if c.shown]
+    return {"step": setup.slot_step, "min_notice_minutes": setup.min_notice_minutes,
+            "book_ahead_days": setup.book_ahead_days,
+            "cancel_deadline_hours": setup.cancel_deadline_hours,
+            "max_open_per_friend": setup.max_open_per_friend, "approval": setup.approval,
+            "staff": staff, "menus": menus}
+
+
+def publish_payload(book: Book, now: dt.datetime) -> dict[str, Any]:
+    """Free capacity per resource and step (and per class session), the menus, the link
+    key, and the holds applied since the last publish."""
+    import base64
+
+    from app.booking.availability import class_slots, resource_steps
+    from relay.forms import links
+
+    service = BookingService(book)
+    setup = service.setup()
+    days = setup.book_ahead_days + 2
+    first = now.date()
+    with book.db.read() as s:
+        busy = _busy(s, first - dt.timedelta(days=1), first + dt.timedelta(days=days + 1))
+        row = s.get(BookSetting, APPLIED_HOLDS_KEY)
+        acked = json_list(row.value if row is not None else None)
+        dropped = s.get(BookSetting, DROPPED_KEY)
+        closed = json_list(dropped.value if dropped is not None else None)
+        closed += list(s.scalars(select(Booking.id).where(
+            Booking.source == "relay", Booking.status.not_in(HOLDING),
+            Booking.start >= dt.datetime.combine(first, dt.time()))))
+    slots = {step_key(staff, when): free
+             for (staff, when), free in resource_steps(setup, busy, first, days).items()}
+    slots.update({slot_key(x): x.free for x in class_slots(setup, busy, first, days, now=now)})
+    mac_key, _ = links.keys_for(link_secret(book), BOOKING_LINK_ID)
+    return {"slots": slots, "config": public_config(setup),
+            "link_key": base64.b64encode(mac_key).decode("ascii"), "acked": acked,
+            "closed": closed}
+
+
+#: The "form id" booking links are made for (relay.forms.links needs 16 hex digits).
+BOOKING_LINK_ID = "b00cb00cb00cb00c"
 
 
 def publish(book: Book, *, now: dt.datetime | None = None) -> int:
     """Send the friend-visible free capacity (no personal data) to the relay; returns how
     many slots it keeps. Raises NotPairedError without a relay."""
     now = now or shop_now()
-    service = BookingService(book)
-    setup = service.setup()
-    slots = service.availability(now.date(), setup.book_ahead_days + 1, now=now,
-                                 shown_only=True)
-    payload = {"slots": {slot_key(s): s.free for s in slots}}
+    payload = publish_payload(book, now)
     with book.line.relay_client() as relay:
         response = relay._request("PUT", "/v1/booking/availability", json=payload)
     if response.status_code != 200:
         from app.sync.errors import RelayProtocolError
 
         raise RelayProtocolError(f"HTTP {response.status_code}")
+    sent = set(payload["acked"]) | set(payload["closed"])
+    with book.db.write() as s:
+        for key in (APPLIED_HOLDS_KEY, DROPPED_KEY):
+            row = s.get(BookSetting, key)
+            if row is not None:
+                row.value = [h for h in json_list(row.value) if h not in sent]
     kept = relay._json(response).get("slots")
     return int(kept) if isinstance(kept, int) else 0
+
+
+def booking_link(book: Book, line_user_id: str, *, days: int = 30,
+                 now_s: float | None = None) -> str:
+    """A friend's own booking page: ``{relay}/b/{token}`` (relay.forms.links' token, for
+    :data:`BOOKING_LINK_ID`): who the friend is travels sealed, nothing personal in it."""
+    import time
+
+    from app.forms.errors import FormLinkUserError, FormNeedsRelayError
+    from relay.forms import links
+
+    user = (line_user_id or "").strip()
+    if not (user.startswith("U") and len(user) == 33 and user.isascii()
+            and user[1:].isalnum()):
+        raise FormLinkUserError()
+    base = book.line.relay_url
+    if not base:
+        raise FormNeedsRelayError()
+    expires = int((time.time() if now_s is None else now_s) + days * 86400)
+    token = links.make_token(link_secret(book), BOOKING_LINK_ID, user, expires)
+    return f"{base.rstrip('/')}/b/{token}"

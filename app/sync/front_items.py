@@ -86,11 +86,12 @@ class FrontKind:
 def kinds() -> tuple[FrontKind, ...]:
     """Every feature's front items (imported on first use, not at start)."""
     from app.autopilot.sync import AUTOPILOT_ITEMS
+    from app.booking.sync import BOOKING_ITEMS
     from app.forms.sync import FORM_ITEMS
     from app.members.sync import MEMBER_LINK_ITEMS
     from app.routes.sync import ROUTE_ITEMS
 
-    return (FORM_ITEMS, AUTOPILOT_ITEMS, MEMBER_LINK_ITEMS, ROUTE_ITEMS)
+    return (FORM_ITEMS, AUTOPILOT_ITEMS, MEMBER_LINK_ITEMS, ROUTE_ITEMS, BOOKING_ITEMS)
 
 
 def kind_of(plaintext: bytes) -> FrontKind | None:

@@ -18,13 +18,13 @@ yet (``acked`` = 0), so a hold is never counted twice nor forgotten.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from relay.booking.schema import booking_holds, booking_slots
+from relay.booking.schema import booking_config, booking_entries, booking_holds, booking_slots
 from relay.store import Store
 
 HELD = "held"
@@ -43,9 +43,30 @@ class SlotFull(Exception):
     """No capacity left (or the slot is not published)."""
 
 
-def publish(store: Store, shop_id: str, free: Mapping[str, int], now_ms: int) -> int:
-    """Replace the shop's slots with ``free`` (slot key → free capacity)."""
+def publish(store: Store, shop_id: str, free: Mapping[str, int], now_ms: int, *,
+            config: str | None = None, link_mac_key: bytes | None = None,
+            acked: Sequence[str] = (), closed: Sequence[str] = ()) -> int:
+    """Replace the shop's slots with ``free`` (slot key → free capacity), in the same
+    transaction: mark ``acked`` holds applied by the desktop (its capacity counts them
+    now), let go of holds whose bookings the owner ``closed`` (cancelled in the book:
+    the capacity published already has them back), and keep the pages' ``config``."""
     with store.write_transaction() as conn:
+        if acked:
+            conn.execute(update(booking_holds).where(
+                booking_holds.c.shop_id == shop_id,
+                booking_holds.c.hold_id.in_(list(acked))).values(acked=1))
+        if closed:
+            conn.execute(update(booking_holds).where(
+                booking_holds.c.shop_id == shop_id, booking_holds.c.state == HELD,
+                booking_holds.c.hold_id.in_(list(closed))).values(state=RELEASED))
+            conn.execute(update(booking_entries).where(
+                booking_entries.c.shop_id == shop_id,
+                booking_entries.c.hold_id.in_(list(closed))).values(state=RELEASED))
+        if config is not None:
+            conn.execute(delete(booking_config).where(booking_config.c.shop_id == shop_id))
+            conn.execute(insert(booking_config).values(
+                shop_id=shop_id, config=config, link_mac_key=link_mac_key,
+                published_at=now_ms))
         unacked: dict[str, int] = {}
         for keys, count in conn.execute(
                 select(booking_holds.c.slot_key, booking_holds.c.count)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -49,4 +50,34 @@ booking_holds = Table(
     Column("created_at", BigInteger, nullable=False),
     UniqueConstraint("shop_id", "request_key", name="relay_booking_holds_request"),
     Index("relay_booking_holds_shop", "shop_id", "state", "acked"),
+)
+
+#: What the booking pages show and compute windows with (published with the slots): the
+#: shop's menus, staff names, step and rules (JSON), and the key that verifies per-friend
+#: booking links (relay.forms.links). The shop's own words, nothing about any customer.
+booking_config = Table(
+    "relay_booking_config",
+    metadata,
+    Column("shop_id", String(32), primary_key=True),
+    Column("config", Text, nullable=False),
+    Column("link_mac_key", LargeBinary, nullable=True),
+    Column("published_at", BigInteger, nullable=False),
+)
+
+#: A booking taken through the pages, as much as "my bookings" and the ICS link need: the
+#: hold, the menu, the staff id and the time, and whose it is only as a hash of the link's
+#: friend reference (relay.forms.links.friend_ref_hash): no name, no LINE id, no answer.
+booking_entries = Table(
+    "relay_booking_entries",
+    metadata,
+    Column("hold_id", String(32), primary_key=True),
+    Column("shop_id", String(32), nullable=False),
+    Column("friend_hash", LargeBinary, nullable=False),
+    Column("menu_id", String(64), nullable=False),
+    Column("staff_id", String(64), nullable=False),
+    Column("start", String(16), nullable=False),  # YYYY-MM-DDTHH:MM, the shop's time
+    Column("end", String(16), nullable=False),
+    Column("state", String(16), nullable=False),  # held | released
+    Column("created_at", BigInteger, nullable=False),
+    Index("relay_booking_entries_friend", "shop_id", "friend_hash"),
 )

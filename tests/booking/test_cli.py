@@ -78,7 +78,23 @@ def test_publish_sends_free_capacity_to_a_real_relay(tmp_path: Path) -> None:
         assert len(free) == count
         keys = list(free)
         assert all(k.count("|") == 2 for k in keys)
-        assert not any(k.startswith("spa|") for k in keys)  # hidden menu
-        assert any(k.startswith("color|sato|") for k in keys)
+        # Per resource and step (a menu's window is computed by the pages), classes per
+        # session; hidden menus are not published at all.
+        assert any(k.startswith("*|sato|") for k in keys)
+        assert any(k.startswith("lesson|-|") for k in keys)
+        assert not any(k.startswith(("spa|", "color|")) for k in keys)
+
+        # A friend's own booking page: the URL on the last line, nothing personal in it.
+        uid = "U" + "4af4980629" * 3 + "12"
+        made = otokui(profile, "booking", "link", "--line-user-id", uid)
+        assert made.returncode == 0, made.stderr
+        url = made.stdout.strip().splitlines()[-1]
+        assert url.startswith(relay.base_url + "/b/") and uid not in url
+        import httpx
+
+        page = httpx.get(url)
+        assert page.status_code == 200 and "カット" in page.text
+        bad = otokui(profile, "booking", "link", "--line-user-id", "nobody")
+        assert bad.returncode == 1 and bad.stderr.strip().count("\n") == 0
     finally:
         relay.stop()

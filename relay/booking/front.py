@@ -1,0 +1,358 @@
+"""The booking pages' logic: the published menus, a menu's window in steps, free times,
+and taking (or giving back) a booking in one transaction with the item sealed for the
+devices.
+
+A menu of ``duration`` minutes with buffers, at ``start`` with staff ``x``, keeps busy
+``[start - buffer_before, start + duration + buffer_after)``; on the relay that is every
+published step ``*|x|T`` of ``slot_step`` minutes the window touches
+(:func:`window_keys`). A class session is its own key ``class|-|T``. :func:`confirm`
+takes all of them or none (the conditional UPDATE of relay.booking.holds), records the
+hold, the entry "my bookings" lists and the sealed item, all in one durable transaction:
+a booking is never taken without reaching the devices, nor sent without its capacity.
+
+The sealed items (``otokui-booking/1``) carry the link token (the desktop finds the
+friend in it) and the answers to the menu's questions; the relay keeps neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from relay.booking.holds import HELD, RELEASED, Hold, SlotFull
+from relay.booking.schema import booking_config, booking_entries, booking_holds, booking_slots
+from relay.store import Store
+
+MAGIC = b"otokui-booking/1\n"
+STEPS = (5, 10, 15, 30, 60)
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class MenuInfo:
+    kind: str  # menu | class
+    id: str
+    name: str
+    duration: int
+    price: int
+    buffer_before: int
+    buffer_after: int
+    staff: tuple[str, ...]
+    questions: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    step: int
+    min_notice_minutes: int
+    book_ahead_days: int
+    cancel_deadline_hours: int
+    max_open_per_friend: int
+    approval: bool
+    staff: dict[str, str]  # id → name, in the shop's order
+    menus: dict[str, MenuInfo]
+
+    def menu(self, menu_id: str) -> MenuInfo | None:
+        return self.menus.get(menu_id)
+
+
+def _int(data: dict[str, Any], key: str, lo: int, hi: int) -> int:
+    v = data.get(key)
+    if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
+        raise ConfigError(key)
+    return v
+
+
+def _id(v: Any) -> str:
+    if not isinstance(v, str) or not 0 < len(v) <= 64 or not all(
+            c.isascii() and (c.isalnum() or c in "-_") for c in v):
+        raise ConfigError("id")
+    return v
+
+
+def _text(v: Any, limit: int = 200) -> str:
+    if not isinstance(v, str) or not 0 < len(v) <= limit:
+        raise ConfigError("text")
+    return v
+
+
+def parse_config(data: Any) -> Config:
+    """The published config, checked (the pages trust nothing they did not check)."""
+    if not isinstance(data, dict):
+        raise ConfigError("config")
+    staff_list = data.get("staff", [])
+    menus_list = data.get("menus", [])
+    if not isinstance(staff_list, list) or not isinstance(menus_list, list) \
+            or len(staff_list) > 200 or len(menus_list) > 500:
+        raise ConfigError("lists")
+    staff: dict[str, str] = {}
+    for x in staff_list:
+        if not isinstance(x, dict):
+            raise ConfigError("staff")
+        staff[_id(x.get("id"))] = _text(x.get("name"), 100)
+    menus: dict[str, MenuInfo] = {}
+    for m in menus_list:
+        if not isinstance(m, dict) or m.get("kind") not in ("menu", "class"):
+            raise ConfigError("menus")
+        ids = m.get("staff", [])
+        questions = m.get("questions", [])
+        if not isinstance(ids, list) or not isinstance(questions, list) or len(questions) > 50 \
+                or not all(isinstance(q, dict) for q in questions):
+            raise ConfigError("menus")
+        allowed = tuple(_id(s) for s in ids)
+        if any(s not in staff for s in allowed):
+            raise ConfigError("menus.staff")
+        info = MenuInfo(m["kind"], _id(m.get("id")), _text(m.get("name")),
+                        _int(m, "duration", 1, 1440), _int(m, "price", 0, 10_000_000),
+                        _int(m, "buffer_before", 0, 1440), _int(m, "buffer_after", 0, 1440),
+                        allowed, tuple(questions))
+        menus[info.id] = info
+    step = _int(data, "step", 1, 60)
+    if step not in STEPS:
+        raise ConfigError("step")
+    approval = data.get("approval", False)
+    if not isinstance(approval, bool):
+        raise ConfigError("approval")
+    return Config(step, _int(data, "min_notice_minutes", 0, 525_600),
+                  _int(data, "book_ahead_days", 0, 3650),
+                  _int(data, "cancel_deadline_hours", 0, 87_600),
+                  _int(data, "max_open_per_friend", 1, 1000), approval, staff, menus)
+
+
+@dataclass(frozen=True)
+class Published:
+    config: Config
+    link_mac_key: bytes | None
+
+
+def published(store: Store, shop_id: str) -> Published | None:
+    with store.read_transaction() as conn:
+        row = conn.execute(select(booking_config.c.config, booking_config.c.link_mac_key)
+                           .where(booking_config.c.shop_id == shop_id)).first()
+    if row is None:
+        return None
+    try:
+        config = parse_config(json.loads(row[0]))
+    except (ConfigError, ValueError):  # checked before it was stored: a bug
+        raise RuntimeError("the published booking config no longer parses") from None
+    return Published(config, None if row[1] is None else bytes(row[1]))
+
+
+def fmt(when: dt.datetime) -> str:
+    return f"{when:%Y-%m-%dT%H:%M}"
+
+
+def window_keys(config: Config, menu: MenuInfo, staff_id: str | None,
+                start: dt.datetime) -> list[str]:
+    """Every key a booking of ``menu`` at ``start`` takes."""
+    if menu.kind == "class":
+        return [f"{menu.id}|-|{fmt(start)}"]
+    step = config.step
+    midnight = dt.datetime.combine(start.date(), dt.time())
+    a = int((start - midnight).total_seconds() // 60) - menu.buffer_before
+    b = int((start - midnight).total_seconds() // 60) + menu.duration + menu.buffer_after
+    first = (a // step) * step
+    return [f"*|{staff_id or '-'}|{fmt(midnight + dt.timedelta(minutes=t))}"
+            for t in range(first, b, step)]
+
+
+def free_keys(store: Store, shop_id: str) -> dict[str, int]:
+    with store.read_transaction() as conn:
+        return {str(k): int(c) - int(t) for k, c, t in conn.execute(
+            select(booking_slots.c.slot_key, booking_slots.c.capacity,
+                   booking_slots.c.taken).where(
+                booking_slots.c.shop_id == shop_id,
+                booking_slots.c.taken < booking_slots.c.capacity))}
+
+
+def candidates(config: Config, menu: MenuInfo, staff_id: str | None) -> list[str | None]:
+    """Whom a booking may go to: the one chosen, or (指名なし) every allowed staff member
+    in the shop's order; ``None`` for a shop without staff and for classes."""
+    if menu.kind == "class" or not config.staff:
+        return [None]
+    allowed = list(menu.staff) or list(config.staff)
+    if staff_id is not None:
+        return [staff_id] if staff_id in allowed else []
+    return [s for s in config.staff if s in allowed]
+
+
+def free_starts(config: Config, free: dict[str, int], menu: MenuInfo,
+                staff_id: str | None, day: dt.date, now: dt.datetime
+                ) -> list[tuple[dt.datetime, str | None]]:
+    """The starts of ``day`` a friend may book now, each with the staff it would go to."""
+    earliest = now + dt.timedelta(minutes=config.min_notice_minutes)
+    if day > now.date() + dt.timedelta(days=config.book_ahead_days):
+        return []
+    midnight = dt.datetime.combine(day, dt.time())
+    out: list[tuple[dt.datetime, str | None]] = []
+    if menu.kind == "class":
+        prefix = f"{menu.id}|-|{day.isoformat()}T"
+        for key in sorted(k for k in free if k.startswith(prefix)):
+            when = dt.datetime.fromisoformat(key.split("|")[2])
+            if when >= earliest:
+                out.append((when, None))
+        return out
+    who = candidates(config, menu, staff_id)
+    for t in range(0, 24 * 60, config.step):
+        when = midnight + dt.timedelta(minutes=t)
+        if when < earliest:
+            continue
+        for s in who:
+            if all(free.get(k, 0) > 0 for k in window_keys(config, menu, s, when)):
+                out.append((when, s))
+                break
+    return out
+
+
+@dataclass(frozen=True)
+class Entry:
+    hold_id: str
+    menu_id: str
+    staff_id: str | None
+    start: dt.datetime
+    end: dt.datetime
+    state: str
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(str(row.hold_id), str(row.menu_id),
+                 None if row.staff_id == "-" else str(row.staff_id),
+                 dt.datetime.fromisoformat(row.start), dt.datetime.fromisoformat(row.end),
+                 str(row.state))
+
+
+class TooMany(Exception):
+    """The friend holds ``max_open_per_friend`` open bookings already."""
+
+
+class NoDevice(Exception):
+    """No paired device to seal for: nothing was taken."""
+
+
+def confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
+            who: list[str | None], start: dt.datetime, friend_hash: bytes,
+            request_key: str, now: dt.datetime, now_ms: int,
+            item: Callable[[str, str | None], bytes]) -> tuple[Hold, Entry]:
+    """Take the booking for the first of ``who`` whose window is free, record it and queue
+    ``item(hold_id, staff_id)`` sealed, in one transaction; the same ``request_key`` again
+    returns the first booking. Raises SlotFull, TooMany or NoDevice (nothing kept)."""
+    last: Exception = SlotFull(fmt(start))
+    for staff_id in who:
+        keys = sorted(set(window_keys(config, menu, staff_id, start)))
+        for _ in range(3):
+            try:
+                return _confirm(store, shop_id, config, menu, staff_id, keys, start,
+                                friend_hash, request_key, now, now_ms, item)
+            except IntegrityError:
+                continue  # the same request won a race a moment ago: find its hold
+            except SlotFull as exc:
+                last = exc
+                break
+    raise last
+
+
+def _confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
+             staff_id: str | None, keys: list[str], start: dt.datetime, friend_hash: bytes,
+             request_key: str, now: dt.datetime, now_ms: int,
+             item: Callable[[str, str | None], bytes]) -> tuple[Hold, Entry]:
+    with store.write_transaction() as conn:
+        existing = conn.execute(select(
+            booking_holds.c.hold_id, booking_holds.c.slot_key, booking_holds.c.count)
+            .where(booking_holds.c.shop_id == shop_id,
+                   booking_holds.c.request_key == request_key)).first()
+        if existing is not None:
+            entry = conn.execute(select(booking_entries).where(
+                booking_entries.c.hold_id == existing[0])).first()
+            assert entry is not None
+            return (Hold(str(existing[0]), str(existing[1]), int(existing[2]), created=False),
+                    _entry(entry))
+        open_count = conn.execute(select(func.count()).select_from(booking_entries).where(
+            booking_entries.c.shop_id == shop_id, booking_entries.c.friend_hash == friend_hash,
+            booking_entries.c.state == HELD, booking_entries.c.start >= fmt(now))).scalar_one()
+        if open_count >= config.max_open_per_friend:
+            raise TooMany
+        took = conn.execute(update(booking_slots).where(and_(
+            booking_slots.c.shop_id == shop_id, booking_slots.c.slot_key.in_(keys),
+            booking_slots.c.taken + 1 <= booking_slots.c.capacity)).values(
+            taken=booking_slots.c.taken + 1))
+        if took.rowcount != len(keys):
+            raise SlotFull(keys[0])  # leaving the block rolls the partial UPDATE back
+        hold_id = secrets.token_hex(16)
+        joined = ",".join(keys)
+        conn.execute(insert(booking_holds).values(
+            hold_id=hold_id, shop_id=shop_id, slot_key=joined, count=1,
+            request_key=request_key, state=HELD, acked=0, created_at=now_ms))
+        end = start + dt.timedelta(minutes=menu.duration)
+        values = {"hold_id": hold_id, "shop_id": shop_id, "friend_hash": friend_hash,
+                  "menu_id": menu.id, "staff_id": staff_id or "-", "start": fmt(start),
+                  "end": fmt(end), "state": HELD, "created_at": now_ms}
+        conn.execute(insert(booking_entries).values(**values))
+        if store.queue_items_in(conn, [item(hold_id, staff_id)], now_ms, shop_id) is None:
+            raise NoDevice
+        return Hold(hold_id, joined, 1, created=True), Entry(
+            hold_id, menu.id, staff_id, start, end, HELD)
+
+
+def entries(store: Store, shop_id: str, friend_hash: bytes) -> list[Entry]:
+    with store.read_transaction() as conn:
+        rows = conn.execute(select(booking_entries).where(
+            booking_entries.c.shop_id == shop_id,
+            booking_entries.c.friend_hash == friend_hash).order_by(booking_entries.c.start))
+        return [_entry(r) for r in rows]
+
+
+def cancel(store: Store, shop_id: str, hold_id: str, friend_hash: bytes, now_ms: int,
+           item: bytes) -> bool:
+    """Give the friend's booking back (once) and queue the sealed cancel item, in one
+    transaction. False when it is not this friend's open booking."""
+    with store.write_transaction() as conn:
+        row = conn.execute(select(booking_holds.c.slot_key, booking_holds.c.count,
+                                  booking_holds.c.acked).where(
+            booking_holds.c.shop_id == shop_id, booking_holds.c.hold_id == hold_id,
+            booking_holds.c.state == HELD)).first()
+        mine = conn.execute(select(booking_entries.c.hold_id).where(
+            booking_entries.c.hold_id == hold_id, booking_entries.c.shop_id == shop_id,
+            booking_entries.c.friend_hash == friend_hash,
+            booking_entries.c.state == HELD)).first()
+        if row is None or mine is None:
+            return False
+        keys, count, acked = str(row[0]).split(","), int(row[1]), bool(row[2])
+        conn.execute(update(booking_holds).where(booking_holds.c.hold_id == hold_id)
+                     .values(state=RELEASED))
+        conn.execute(update(booking_entries).where(booking_entries.c.hold_id == hold_id)
+                     .values(state=RELEASED))
+        # An acked hold is counted in the published capacity: give it back there.
+        if acked:
+            conn.execute(update(booking_slots).where(
+                booking_slots.c.shop_id == shop_id, booking_slots.c.slot_key.in_(keys))
+                .values(capacity=booking_slots.c.capacity + count))
+        else:
+            conn.execute(update(booking_slots).where(
+                booking_slots.c.shop_id == shop_id, booking_slots.c.slot_key.in_(keys))
+                .values(taken=booking_slots.c.taken - count))
+        if store.queue_items_in(conn, [item], now_ms, shop_id) is None:
+            raise NoDevice
+        return True
+
+
+def booking_item(*, hold_id: str, menu_id: str, staff_id: str | None, start: dt.datetime,
+                 token: str, answers: dict[str, list[str]], taken_at_ms: int) -> bytes:
+    body = {"type": "booking", "hold_id": hold_id, "menu_id": menu_id,
+            "staff_id": staff_id, "start": fmt(start), "token": token, "answers": answers,
+            "taken_at": taken_at_ms}
+    return MAGIC + json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
+
+
+def cancel_item(*, hold_id: str, token: str, at_ms: int) -> bytes:
+    body = {"type": "cancel", "hold_id": hold_id, "token": token, "at": at_ms}
+    return MAGIC + json.dumps(body, sort_keys=True).encode()
