@@ -219,6 +219,9 @@ class MainWindow(QMainWindow):
         from ui.privacy.integration import PrivacyIntegration
 
         self.privacy = PrivacyIntegration(self)  # お客様 → プライバシー: disclosure, deletion
+        from ui.booking.integration import BookingIntegration
+
+        self.booking = BookingIntegration(self)  # the 予約 menu and window, the pane's bookings
         self._build_content(book)
         self._restore_geometry()
 
@@ -481,11 +484,13 @@ class MainWindow(QMainWindow):
         self.broadcasts.build(book, content.events)
         self.forms.build(book, content.events)
         self.privacy.build(book, content.events)
+        self.booking.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
         if content is None:
             return
+        self.booking.teardown()
         self.privacy.teardown()
         self.forms.teardown()
         self.broadcasts.teardown()
@@ -589,6 +594,7 @@ class MainWindow(QMainWindow):
         for action in (self.act_add_tag, self.act_remove_tag, self.act_delete):
             action.setEnabled(bool(ids))
         self.broadcasts.selection_changed(ids)
+        self.booking.selection_changed(ids)
 
     def _table_menu(self, pos: Any) -> None:
         """The customer table's context menu: tags, broadcasts, delete."""
