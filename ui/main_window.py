@@ -838,7 +838,8 @@ class MainWindow(QMainWindow):
             self.content is not None and self.content.detail.busy) or bool(
             line is not None and line.busy) or self.inbox.busy or \
             self.broadcasts.busy or self.forms.busy or bool(
-            self._set_aside_dialog is not None and self._set_aside_dialog.busy)
+            self._set_aside_dialog is not None and self._set_aside_dialog.busy) or \
+            self.booking.busy
         # finish before locking
 
     def _ask_save_path(self, title: str, name: str, filter_text: str) -> Path | None:

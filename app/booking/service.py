@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import domain_events as ev
+from app.booking import messages
 from app.booking.availability import Busy, Slot, compute, window
 from app.booking.errors import (
     BookingNotSetUpError,
@@ -127,11 +128,13 @@ class BookingService:
     def make(self, *, menu_id: str, start: dt.datetime, staff_id: str | None = None,
              customer_id: int | None = None, answers: dict[str, Any] | None = None,
              source: str = "desktop", note: str = "", booking_id: str | None = None,
-             now: dt.datetime | None = None) -> BookingInfo:
+             now: dt.datetime | None = None, notify: bool | None = None) -> BookingInfo:
         """Book ``menu_id`` at ``start`` (``staff_id`` None: no preference).
 
         ``now`` applies the friend's rules (notice, horizon, open-booking limit); the owner
         books without them. ``booking_id`` makes it idempotent (the relay's id).
+        ``notify``: queue the confirmation message (default: for a friend's booking, not
+        the owner's); a booking waiting for approval gets it when approved.
         """
         setup = self.setup()
         menu = setup.menu(menu_id)
@@ -170,13 +173,16 @@ class BookingService:
             s.flush()
             ev.emit(s, ev.BOOKING_MADE, key=f"booking:made:{row.id}", customer_id=customer_id,
                     data={"booking_id": row.id})
+            if (source != "desktop" if notify is None else notify) and \
+                    row.status == Status.BOOKED:
+                messages.queue_in(s, setup, row, messages.CONFIRMATION, now or shop_now())
             info = _info(row)
         self._announce(info)
         return info
 
     def change(self, booking_id: str, *, start: dt.datetime | None = None,
-               staff_id: str | None = None, end: dt.datetime | None = None
-               ) -> BookingInfo:
+               staff_id: str | None = None, end: dt.datetime | None = None,
+               notify: bool = False) -> BookingInfo:
         """Move a booking (another time and/or staff member), capacity checked; ``end``
         resizes it (the calendar's drag): the longer time must not overlap another
         booking of the same staff member (buffers included)."""
@@ -211,12 +217,16 @@ class BookingService:
             row.updated_at = utcnow()
             ev.emit(s, ev.BOOKING_CHANGED, key=f"booking:changed:{row.id}:{row.revision}",
                     customer_id=row.customer_id, data={"booking_id": row.id})
+            if notify:  # the change notice, with the new time (``notify``: owner's choice)
+                messages.queue_in(s, setup, row, messages.CHANGE, shop_now())
             info = _info(row)
         self._announce(info)
         return info
 
-    def cancel(self, booking_id: str, *, now: dt.datetime | None = None) -> BookingInfo:
-        """Cancel; with ``now`` (a friend cancelling) only before the deadline."""
+    def cancel(self, booking_id: str, *, now: dt.datetime | None = None,
+               notify: bool | None = None) -> BookingInfo:
+        """Cancel; with ``now`` (a friend cancelling) only before the deadline.
+        ``notify``: queue the cancellation notice (default: when the friend cancels)."""
         setup = self.setup()
         with self._book.db.write() as s:
             row = self._get(s, booking_id)
@@ -230,14 +240,19 @@ class BookingService:
             row.updated_at = utcnow()
             ev.emit(s, ev.BOOKING_CANCELLED, key=f"booking:cancelled:{row.id}",
                     customer_id=row.customer_id, data={"booking_id": row.id})
+            if now is not None if notify is None else notify:
+                messages.queue_in(s, setup, row, messages.CANCELLATION, now or shop_now())
             info = _info(row)
         self._announce(info)
         return info
 
     def approve(self, booking_id: str) -> BookingInfo:
         """承認: a pending booking becomes 予約済み (booking.changed)."""
-        return self._transition(booking_id, Status.PENDING, Status.BOOKED,
-                                ev.BOOKING_CHANGED, "changed")
+        setup = self.setup()
+        return self._transition(
+            booking_id, Status.PENDING, Status.BOOKED, ev.BOOKING_CHANGED, "changed",
+            also=lambda s, row: messages.queue_in(s, setup, row, messages.CONFIRMATION,
+                                                  shop_now()))
 
     def mark_visited(self, booking_id: str) -> BookingInfo:
         """来店: the visit count +1 and the date on the customer, in the same transaction."""
@@ -249,7 +264,7 @@ class BookingService:
                                 ev.BOOKING_NO_SHOW, "no_show")
 
     def _transition(self, booking_id: str, before: Status, after: Status, kind: str,
-                    key: str, also: Callable[[Session, Booking], None] | None = None
+                    key: str, also: Callable[[Session, Booking], object] | None = None
                     ) -> BookingInfo:
         """One status change: checked, counted (revision), its event in the same
         transaction; ``also`` runs inside it too (the visit count)."""

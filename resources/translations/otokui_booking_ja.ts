@@ -96,6 +96,28 @@
         <source>Double-click an empty time to book; drag a booking to move it, its bottom edge to make it longer; right-click for its status.</source>
         <translation>空いている時間をダブルクリックで予約、予約をドラッグで移動、下端をドラッグで時間を延長、右クリックで状態を変更します。</translation>
     </message>
+    <message numerus="yes">
+        <source>%n booking message(s) sent to LINE.</source>
+        <translation>
+            <numerusform>予約のメッセージを%n件LINEで送信しました。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n時間</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n分</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of them went late (up to %2) because Otokui was not running when they were due.</source>
+        <translation>そのうち%1件は、予定の時刻にOtokuiが起動していなかったため遅れて送信しました（最大%2）。</translation>
+    </message>
     <message>
         <source>All booking statuses</source>
         <translation>すべての状態</translation>
@@ -125,6 +147,10 @@
         <translation>
             <numerusform>%n件</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Tell the customer in LINE that the booking is cancelled?</source>
+        <translation>キャンセルしたことをLINEでお客様にお知らせしますか？</translation>
     </message>
     <message>
         <source>Tell the customer about the new time in LINE?</source>
@@ -175,7 +201,7 @@
     <name>CustomerBookings</name>
     <message>
         <source>Bookings</source>
-        <extracomment>The customer&apos;s bookings shown in the detail pane (newest first).</extracomment>
+        <extracomment>How often the booking messages due are looked for while the book is open. The customer&apos;s bookings shown in the detail pane (newest first).</extracomment>
         <translation>予約</translation>
     </message>
     <message>
@@ -213,6 +239,10 @@
     <message>
         <source>Booking time</source>
         <translation>予約日時</translation>
+    </message>
+    <message>
+        <source>Send the confirmation in LINE</source>
+        <translation>LINEで予約確認を送る</translation>
     </message>
     <message>
         <source>Book</source>

@@ -284,3 +284,39 @@ def test_menu_entry_and_the_detail_pane(window, seeded, qtbot) -> None:
     opened = window.booking.open()
     assert opened is not None and opened.isVisible()
     assert opened.setup is not None
+
+
+def test_the_notify_answer_queues_the_notice(book: Book, seeded, qtbot) -> None:
+    from app.booking.messages import BookingMessages
+    from tests.booking.test_messages import MESSAGES
+
+    service = setup_example(book, messages=MESSAGES)
+    w = BookingWindow(book)
+    qtbot.addWidget(w)
+    tanaka = seeded.customers["田中"]  # a LINE friend
+    b = service.make(menu_id="cut", start=at(MON, "10:00"), staff_id="sato",
+                     customer_id=tanaka)
+    answer_next_box(QMessageBox.StandardButton.No)
+    w.move_booking(b.id, at(MON, "11:00"), "sato", None)
+    assert service.get(b.id).start == at(MON, "11:00")
+    assert BookingMessages(book).history(b.id) == []
+    seen = answer_next_box(QMessageBox.StandardButton.Yes)
+    w.move_booking(b.id, at(MON, "12:00"), "sato", None)
+    assert seen == ["Tell the customer about the new time in LINE?"]
+    assert [(m.kind, m.state) for m in BookingMessages(book).history(b.id)] == [
+        ("change:2", "queued")]
+    seen = answer_next_box(QMessageBox.StandardButton.Yes)
+    w.set_status(b.id, "cancel")
+    assert seen == ["Tell the customer in LINE that the booking is cancelled?"]
+    assert [m.kind for m in BookingMessages(book).history(b.id)] == [
+        "change:2", "cancellation"]
+
+
+def test_late_messages_are_said(win: BookingWindow) -> None:
+    from app.booking.messages import RunReport
+
+    assert win.show_messages_report(RunReport()) == ""
+    text = win.show_messages_report(RunReport(sent=3, late=[("a", "reminder:0", 185),
+                                                            ("b", "reminder:1", 20)]))
+    assert "3 booking message" in text and "2 of them went late (up to 3 hour" in text
+    assert win.messages_note.isVisibleTo(win)

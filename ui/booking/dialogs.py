@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -69,6 +70,11 @@ class NewBookingDialog(QDialog):
         form.addRow(self.tr("Booked menu"), self.menu)
         form.addRow(self.tr("Staff member"), self.staff)
         form.addRow(self.tr("Booking time"), self.when)
+        self.notify = QCheckBox(self.tr("Send the confirmation in LINE"), self)
+        self.notify.setObjectName("sendConfirmation")
+        self.notify.setChecked(bool(setup.messages.confirmation))
+        self.notify.setEnabled(bool(setup.messages.confirmation))
+        form.addRow("", self.notify)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
             self)

@@ -8,22 +8,28 @@ when the selected customers change (the broadcasts' pattern)."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.booking.errors import BookingNotSetUpError
-from app.booking.service import BookingService
+from app.booking.messages import BookingMessages, RunReport
+from app.booking.service import BookingService, shop_now
 from ui.booking.texts import COLOURS, status_text
 from ui.booking.window import BookingWindow
+from ui.worker import BackgroundOp, RunningOps
 
 if TYPE_CHECKING:
     from app.book import Book
     from ui.book_events import BookEvents
     from ui.main_window import MainWindow
 
+log = logging.getLogger("otokui.booking")
+#: How often the booking messages due are looked for while the book is open.
+RUN_EVERY_MS = 60_000
 #: The customer's bookings shown in the detail pane (newest first).
 SHOWN_IN_PANE = 20
 
@@ -97,6 +103,13 @@ class BookingIntegration(QObject):
         self.menu = bar.addMenu(self.tr("Re&servations"))
         self.menu.setObjectName("bookingMenu")
         self.menu.addAction(act)
+        # The booking messages (reminders …) due meanwhile go out at the start and then
+        # every minute while the book is open (in the background, never twice).
+        self.timer = QTimer(self)
+        self.timer.setInterval(RUN_EVERY_MS)
+        self.timer.timeout.connect(self.run_due_now)
+        self._ops = RunningOps()
+        self.last_report: RunReport | None = None
         forms = window.forms.menu.menuAction()
         actions = bar.actions()
         if forms in actions and actions.index(forms) + 1 < len(actions):
@@ -117,8 +130,11 @@ class BookingIntegration(QObject):
             at = layout.indexOf(detail.timeline)
             layout.insertWidget(max(0, at - 1), self.pane)
             self.pane.hide()
+        self.timer.start()
+        self.run_due_now()
 
     def teardown(self) -> None:
+        self.timer.stop()
         if self._events is not None:
             self._events.changed.disconnect(self._book_changed)
             self._events = None
@@ -141,6 +157,31 @@ class BookingIntegration(QObject):
         self.booking_window.raise_()
         self.booking_window.activateWindow()
         return self.booking_window
+
+    def run_due_now(self) -> BackgroundOp | None:
+        """Send the booking messages due now, in the background (nothing without LINE, or
+        while a run is still going)."""
+        book = self.book
+        if book is None or self._ops.busy or not book.line.has_access_token():
+            return None
+        op = BackgroundOp(lambda _p: BookingMessages(book).run_due(shop_now()))
+        op.succeeded.connect(self._ran)
+        op.failed.connect(lambda exc: log.info("booking messages not sent: %s",
+                                               type(exc).__name__))
+        return self._ops.track(op.start())
+
+    def _ran(self, report: RunReport) -> None:
+        self.last_report = report
+        if not report.sent or self.book is None:
+            return
+        window = self.open() if report.late else self.booking_window
+        if window is not None:
+            text = window.show_messages_report(report)
+            self.window.statusBar().showMessage(text, 15000)
+
+    @property
+    def busy(self) -> bool:
+        return self._ops.busy
 
     def selection_changed(self, ids: list[int]) -> None:
         self._customer = ids[0] if len(ids) == 1 else None

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.booking.errors import BookingNotSetUpError
+from app.booking.messages import RunReport
 from app.booking.service import BookingInfo, BookingService, Status
 from app.errors import OtokuiError
 from ui.booking.calendar import WEEKDAYS_JA, CalendarView
@@ -128,11 +129,33 @@ class BookingWindow(QMainWindow):
                               "status."), page)
         hint.setObjectName("calendarHint")
         hint.setWordWrap(True)
+        self.messages_note = QLabel(page)
+        self.messages_note.setObjectName("bookingMessagesNote")
+        self.messages_note.setWordWrap(True)
+        self.messages_note.hide()
         layout = QVBoxLayout(page)
         layout.addLayout(bar)
+        layout.addWidget(self.messages_note)
         layout.addWidget(self.calendar, 1)
         layout.addWidget(hint)
         return page
+
+    def show_messages_report(self, report: RunReport) -> str:
+        """Say what the last run of the booking messages sent, and how late (the desktop
+        was off when they came due); the text shown, or "" when there is nothing to say."""
+        if not report.sent:
+            return ""
+        text = self.tr("%n booking message(s) sent to LINE.", "", report.sent)
+        if report.late:
+            worst = max(minutes for _b, _k, minutes in report.late)
+            late = (self.tr("%n hour(s)", "", worst // 60) if worst >= 60
+                    else self.tr("%n minute(s)", "", worst))
+            text += " " + self.tr(
+                "%1 of them went late (up to %2) because Otokui was not running when they "
+                "were due.").replace("%1", str(len(report.late))).replace("%2", late)
+        self.messages_note.setText(text)
+        self.messages_note.show()
+        return text
 
     def _table(self, model: BookingListModel, parent: QWidget) -> QTableView:
         view = QTableView(parent)
@@ -316,17 +339,20 @@ class BookingWindow(QMainWindow):
     def _book(self, dialog: NewBookingDialog) -> None:
         try:
             self.service.make(menu_id=dialog.menu_id(), start=dialog.start(),
-                              staff_id=dialog.staff_id(), customer_id=dialog.customer_id())
+                              staff_id=dialog.staff_id(), customer_id=dialog.customer_id(),
+                              notify=dialog.notify.isChecked())
         except OtokuiError as exc:
             self._fail(exc)
         self.reload()
 
-    def ask_notify(self, info: BookingInfo) -> bool | None:
+    def ask_notify(self, info: BookingInfo, *, cancelling: bool = False) -> bool | None:
         """Yes/No: tell the friend about the change; None: do not change it after all."""
         if info.customer_id is None:
             return False
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Reservations"), self.tr(
-            "Tell the customer about the new time in LINE?"),
+        question = (self.tr("Tell the customer in LINE that the booking is cancelled?")
+                    if cancelling else
+                    self.tr("Tell the customer about the new time in LINE?"))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Reservations"), question,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
             | QMessageBox.StandardButton.Cancel, self)
         box.setObjectName("notifyQuestion")
@@ -346,7 +372,8 @@ class BookingWindow(QMainWindow):
             if notify is None:
                 self.calendar.update()
                 return
-            info = self.service.change(booking_id, start=start, staff_id=staff_id, end=end)
+            info = self.service.change(booking_id, start=start, staff_id=staff_id, end=end,
+                                       notify=notify)
             self.on_moved(info, notify)
         except OtokuiError as exc:
             self._fail(exc)
@@ -354,9 +381,14 @@ class BookingWindow(QMainWindow):
 
     def set_status(self, booking_id: str, action: str) -> None:
         calls = {"visited": self.service.mark_visited, "no_show": self.service.mark_no_show,
-                 "cancel": self.service.cancel, "approve": self.service.approve}
+                 "approve": self.service.approve}
         try:
-            calls[action](booking_id)
+            if action == "cancel":
+                notify = self.ask_notify(self.service.get(booking_id), cancelling=True)
+                if notify is not None:
+                    self.service.cancel(booking_id, notify=notify)
+            else:
+                calls[action](booking_id)
         except OtokuiError as exc:
             self._fail(exc)
         self.reload()
