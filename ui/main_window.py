@@ -222,6 +222,9 @@ class MainWindow(QMainWindow):
         from ui.routes.integration import RoutesIntegration
 
         self.routes = RoutesIntegration(self)  # お客様 → 流入経路…: routes, QR codes
+        from ui.booking.integration import BookingIntegration
+
+        self.booking = BookingIntegration(self)  # the 予約 menu and window, the pane's bookings
         self._build_content(book)
         self._restore_geometry()
 
@@ -485,11 +488,13 @@ class MainWindow(QMainWindow):
         self.forms.build(book, content.events)
         self.privacy.build(book, content.events)
         self.routes.build(book, content.events)
+        self.booking.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
         if content is None:
             return
+        self.booking.teardown()
         self.privacy.teardown()
         self.routes.teardown()
         self.forms.teardown()
@@ -594,6 +599,7 @@ class MainWindow(QMainWindow):
         for action in (self.act_add_tag, self.act_remove_tag, self.act_delete):
             action.setEnabled(bool(ids))
         self.broadcasts.selection_changed(ids)
+        self.booking.selection_changed(ids)
 
     def _table_menu(self, pos: Any) -> None:
         """The customer table's context menu: tags, broadcasts, delete."""
@@ -837,7 +843,8 @@ class MainWindow(QMainWindow):
             self.content is not None and self.content.detail.busy) or bool(
             line is not None and line.busy) or self.inbox.busy or \
             self.broadcasts.busy or self.forms.busy or bool(
-            self._set_aside_dialog is not None and self._set_aside_dialog.busy)
+            self._set_aside_dialog is not None and self._set_aside_dialog.busy) or \
+            self.booking.busy
         # finish before locking
 
     def _ask_save_path(self, title: str, name: str, filter_text: str) -> Path | None:

@@ -34,6 +34,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--days", type=int, default=1)
     q.add_argument("--menu", help="only this menu's id")
+    q = acts.add_parser("run-due", help="send the booking messages due now (confirmations, "
+                        "reminders, thank-yous, notices), each once")
+    q.add_argument("--now", metavar="YYYY-MM-DDTHH:MM",
+                   help="the shop's (Japan) time to run at (tests; default: now)")
 
 
 def command(args: argparse.Namespace, profile: Any) -> int:
@@ -108,4 +112,35 @@ def command(args: argparse.Namespace, profile: Any) -> int:
                     print(f"{s.start:%Y-%m-%d %H:%M}\t{s.menu_id}\t{s.staff_id or '-'}\t"
                           f"{s.free}")
             return 0
+        if action == "run-due":
+            return _run_due(book, args.now)
     return 2
+
+
+def _run_due(book: Any, raw: str | None) -> int:
+    import datetime as dt
+    import sys
+
+    from app.booking.messages import BookingMessages
+    from app.booking.service import shop_now
+    from app.errors import OtokuiError
+
+    now = shop_now()
+    if raw:
+        try:
+            now = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            raise OtokuiError(raw, message="Not a time.",
+                              advice="Write it as YYYY-MM-DDTHH:MM (Japan time).") from None
+        if now.tzinfo is not None:
+            now = (now.astimezone(dt.UTC) + dt.timedelta(hours=9)).replace(tzinfo=None)
+    report = BookingMessages(book).run_due(now)
+    for booking_id, kind, minutes in report.late:
+        print(f"late\t{booking_id}\t{kind}\t{minutes} min")
+    print(f"{report.sent} sent, {report.failed} failed, {len(report.late)} late.")
+    if report.interrupted:
+        print(f"Interrupted ({report.interrupted}: {report.detail}); run it again later: "
+              "nobody gets a message twice.", file=sys.stderr)
+        return 1
+    print(report.sent)
+    return 0

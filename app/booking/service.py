@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import uuid
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import domain_events as ev
+from app.booking import messages
 from app.booking.availability import Busy, Slot, compute, window
 from app.booking.errors import (
     BookingNotSetUpError,
@@ -126,11 +128,13 @@ class BookingService:
     def make(self, *, menu_id: str, start: dt.datetime, staff_id: str | None = None,
              customer_id: int | None = None, answers: dict[str, Any] | None = None,
              source: str = "desktop", note: str = "", booking_id: str | None = None,
-             now: dt.datetime | None = None) -> BookingInfo:
+             now: dt.datetime | None = None, notify: bool | None = None) -> BookingInfo:
         """Book ``menu_id`` at ``start`` (``staff_id`` None: no preference).
 
         ``now`` applies the friend's rules (notice, horizon, open-booking limit); the owner
         books without them. ``booking_id`` makes it idempotent (the relay's id).
+        ``notify``: queue the confirmation message (default: for a friend's booking, not
+        the owner's); a booking waiting for approval gets it when approved.
         """
         setup = self.setup()
         menu = setup.menu(menu_id)
@@ -169,13 +173,19 @@ class BookingService:
             s.flush()
             ev.emit(s, ev.BOOKING_MADE, key=f"booking:made:{row.id}", customer_id=customer_id,
                     data={"booking_id": row.id})
+            if (source != "desktop" if notify is None else notify) and \
+                    row.status == Status.BOOKED:
+                messages.queue_in(s, setup, row, messages.CONFIRMATION, now or shop_now())
             info = _info(row)
         self._announce(info)
         return info
 
     def change(self, booking_id: str, *, start: dt.datetime | None = None,
-               staff_id: str | None = None) -> BookingInfo:
-        """Move a booking (another time and/or staff member), capacity checked."""
+               staff_id: str | None = None, end: dt.datetime | None = None,
+               notify: bool = False) -> BookingInfo:
+        """Move a booking (another time and/or staff member), capacity checked; ``end``
+        resizes it (the calendar's drag): the longer time must not overlap another
+        booking of the same staff member (buffers included)."""
         setup = self.setup()
         with self._book.db.write() as s:
             row = self._get(s, booking_id)
@@ -191,20 +201,32 @@ class BookingService:
             chosen = _free_slot(s, setup, row.menu_id, new_start, new_staff, None)
             row.status = old_status
             row.staff_id = chosen.staff_id
-            duration = row.end - row.start
+            duration = (end - new_start) if end is not None else row.end - row.start
+            if duration <= dt.timedelta(0):
+                raise BookingRefusedError("ends before it starts")
             row.start, row.end = new_start, new_start + duration
-            row.busy_start, row.busy_end = (window(menu, new_start) if menu
-                                            else (row.start, row.end))
+            if menu is not None:
+                busy_start, _ = window(menu, new_start)
+                busy_end = row.end + dt.timedelta(minutes=menu.buffer_after)
+            else:
+                busy_start, busy_end = row.start, row.end
+            if menu is not None and busy_end > window(menu, new_start)[1]:
+                _check_longer(s, row, busy_start, busy_end, setup.seats)
+            row.busy_start, row.busy_end = busy_start, busy_end
             row.revision += 1
             row.updated_at = utcnow()
             ev.emit(s, ev.BOOKING_CHANGED, key=f"booking:changed:{row.id}:{row.revision}",
                     customer_id=row.customer_id, data={"booking_id": row.id})
+            if notify:  # the change notice, with the new time (``notify``: owner's choice)
+                messages.queue_in(s, setup, row, messages.CHANGE, shop_now())
             info = _info(row)
         self._announce(info)
         return info
 
-    def cancel(self, booking_id: str, *, now: dt.datetime | None = None) -> BookingInfo:
-        """Cancel; with ``now`` (a friend cancelling) only before the deadline."""
+    def cancel(self, booking_id: str, *, now: dt.datetime | None = None,
+               notify: bool | None = None) -> BookingInfo:
+        """Cancel; with ``now`` (a friend cancelling) only before the deadline.
+        ``notify``: queue the cancellation notice (default: when the friend cancels)."""
         setup = self.setup()
         with self._book.db.write() as s:
             row = self._get(s, booking_id)
@@ -218,64 +240,121 @@ class BookingService:
             row.updated_at = utcnow()
             ev.emit(s, ev.BOOKING_CANCELLED, key=f"booking:cancelled:{row.id}",
                     customer_id=row.customer_id, data={"booking_id": row.id})
+            if now is not None if notify is None else notify:
+                messages.queue_in(s, setup, row, messages.CANCELLATION, now or shop_now())
             info = _info(row)
         self._announce(info)
         return info
 
     def approve(self, booking_id: str) -> BookingInfo:
-        with self._book.db.write() as s:
-            row = self._get(s, booking_id)
-            if row.status != Status.PENDING:
-                raise BookingRefusedError(f"status {row.status}")
-            row.status = Status.BOOKED.value
-            row.revision += 1
-            row.updated_at = utcnow()
-            ev.emit(s, ev.BOOKING_CHANGED, key=f"booking:changed:{row.id}:{row.revision}",
-                    customer_id=row.customer_id, data={"booking_id": row.id})
-            info = _info(row)
-        self._announce(info)
-        return info
+        """承認: a pending booking becomes 予約済み (booking.changed)."""
+        setup = self.setup()
+        return self._transition(
+            booking_id, Status.PENDING, Status.BOOKED, ev.BOOKING_CHANGED, "changed",
+            also=lambda s, row: messages.queue_in(s, setup, row, messages.CONFIRMATION,
+                                                  shop_now()))
 
     def mark_visited(self, booking_id: str) -> BookingInfo:
         """来店: the visit count +1 and the date on the customer, in the same transaction."""
-        with self._book.db.write() as s:
-            row = self._get(s, booking_id)
-            if row.status != Status.BOOKED:
-                raise BookingRefusedError(f"status {row.status}")
-            row.status = Status.VISITED.value
-            row.revision += 1
-            row.updated_at = utcnow()
-            if row.customer_id is not None:
-                fields = self._book.fields
-                visits = _field(s, VISITS_FIELD, "number")
-                current = s.get(FieldValue, (row.customer_id, visits.id))
-                count = int(current.num_value or 0) if current is not None else 0
-                fields.set_value_in(s, row.customer_id, visits.id, count + 1, field=visits,
-                                    reason="booking")
-                last = _field(s, LAST_VISIT_FIELD, "date")
-                fields.set_value_in(s, row.customer_id, last.id, row.start.date(),
-                                    field=last, reason="booking")
-            ev.emit(s, ev.BOOKING_VISITED, key=f"booking:visited:{row.id}",
-                    customer_id=row.customer_id, data={"booking_id": row.id})
-            info = _info(row)
-        self._announce(info)
-        return info
+        return self._transition(booking_id, Status.BOOKED, Status.VISITED,
+                                ev.BOOKING_VISITED, "visited", also=self._count_visit)
 
     def mark_no_show(self, booking_id: str) -> BookingInfo:
+        return self._transition(booking_id, Status.BOOKED, Status.NO_SHOW,
+                                ev.BOOKING_NO_SHOW, "no_show")
+
+    def _transition(self, booking_id: str, before: Status, after: Status, kind: str,
+                    key: str, also: Callable[[Session, Booking], object] | None = None
+                    ) -> BookingInfo:
+        """One status change: checked, counted (revision), its event in the same
+        transaction; ``also`` runs inside it too (the visit count)."""
         with self._book.db.write() as s:
             row = self._get(s, booking_id)
-            if row.status != Status.BOOKED:
+            if row.status != before:
                 raise BookingRefusedError(f"status {row.status}")
-            row.status = Status.NO_SHOW.value
+            row.status = after.value
             row.revision += 1
             row.updated_at = utcnow()
-            ev.emit(s, ev.BOOKING_NO_SHOW, key=f"booking:no_show:{row.id}",
+            if also is not None:
+                also(s, row)
+            # approve → changed keys by revision (a booking may be changed many times);
+            # visited/no_show happen once, keyed by the booking alone.
+            suffix = f":{row.revision}" if key == "changed" else ""
+            ev.emit(s, kind, key=f"booking:{key}:{row.id}{suffix}",
                     customer_id=row.customer_id, data={"booking_id": row.id})
             info = _info(row)
         self._announce(info)
         return info
 
+    def _count_visit(self, s: Session, row: Booking) -> None:
+        if row.customer_id is None:
+            return
+        fields = self._book.fields
+        visits = _field(s, VISITS_FIELD, "number")
+        current = s.get(FieldValue, (row.customer_id, visits.id))
+        count = int(current.num_value or 0) if current is not None else 0
+        fields.set_value_in(s, row.customer_id, visits.id, count + 1, field=visits,
+                            reason="booking")
+        last = _field(s, LAST_VISIT_FIELD, "date")
+        fields.set_value_in(s, row.customer_id, last.id, row.start.date(), field=last,
+                            reason="booking")
+
     # --- reads ------------------------------------------------------------------------
+    def ids(self, start: dt.date, end: dt.date, *, status: Status | None = None,
+            staff_id: str | None = None, menu_id: str | None = None,
+            customer_id: int | None = None) -> list[str]:
+        """Ids only, in time order (the list's model holds these; rows come lazily)."""
+        q = select(Booking.id).where(
+            Booking.start >= dt.datetime.combine(start, dt.time()),
+            Booking.start < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+        if status is not None:
+            q = q.where(Booking.status == status.value)
+        if staff_id is not None:
+            q = q.where(Booking.staff_id == staff_id)
+        if menu_id is not None:
+            q = q.where(Booking.menu_id == menu_id)
+        if customer_id is not None:
+            q = q.where(Booking.customer_id == customer_id)
+        with self._book.db.read() as s:
+            return list(s.scalars(q.order_by(Booking.start, Booking.id)))
+
+    def pending_ids(self) -> list[str]:
+        """The approval queue: every 承認待ち booking, oldest start first."""
+        with self._book.db.read() as s:
+            return list(s.scalars(select(Booking.id).where(
+                Booking.status == Status.PENDING.value).order_by(Booking.start, Booking.id)))
+
+    def booking_history(self, customer_id: int, limit: int) -> list[BookingInfo]:
+        """The customer's latest bookings, newest first (the detail pane)."""
+        with self._book.db.read() as s:
+            return [_info(r) for r in s.scalars(select(Booking).where(
+                Booking.customer_id == customer_id).order_by(
+                Booking.start.desc(), Booking.id).limit(limit))]
+
+    def infos(self, ids: list[str]) -> dict[str, BookingInfo]:
+        """The bookings of ``ids`` (one page of a lazy model); missing ids are left out."""
+        out: dict[str, BookingInfo] = {}
+        with self._book.db.read() as s:
+            for first in range(0, len(ids), 500):
+                for row in s.scalars(select(Booking).where(
+                        Booking.id.in_(ids[first:first + 500]))):
+                    out[row.id] = _info(row)
+        return out
+
+    def names(self, customer_ids: set[int]) -> dict[int, str]:
+        """Customers' names as the calendar shows them (name, else the LINE name)."""
+        from app.store.models import Customer
+
+        out: dict[int, str] = {}
+        wanted = sorted(customer_ids)
+        with self._book.db.read() as s:
+            for first in range(0, len(wanted), 500):
+                for cid, name, display in s.execute(select(
+                        Customer.id, Customer.name, Customer.display_name).where(
+                        Customer.id.in_(wanted[first:first + 500]))):
+                    out[cid] = name or display or ""
+        return out
+
     def get(self, booking_id: str) -> BookingInfo:
         with self._book.db.read() as s:
             return _info(self._get(s, booking_id))
@@ -293,12 +372,17 @@ class BookingService:
         with self._book.db.read() as s:
             return [_info(r) for r in s.scalars(q.order_by(Booking.start, Booking.id))]
 
-    def export_csv(self, start: dt.date, end: dt.date, path: Path) -> int:
-        """The bookings as CSV (UTF-8 with BOM, so Excel opens it in Japanese)."""
+    def export_csv(self, start: dt.date, end: dt.date, path: Path, *,
+                   only: Collection[str] | None = None) -> int:
+        """The bookings as CSV (UTF-8 with BOM, so Excel opens it in Japanese); ``only``:
+        just these ids (the window's filtered list)."""
         setup = self.setup()
         names = {m.id: m.name for m in setup.menus} | {c.id: c.name for c in setup.classes}
         staff = {s.id: s.name for s in setup.staff}
         rows = self.list(start, end)
+        if only is not None:
+            keep = set(only)
+            rows = [r for r in rows if r.id in keep]
         customers: dict[int, str] = {}
         with self._book.db.read() as s:
             from app.store.models import Customer
@@ -339,6 +423,20 @@ def _busy(s: Session, first: dt.date, last: dt.date) -> list[Busy]:
         Booking.busy_end > dt.datetime.combine(first, dt.time()),
         Booking.busy_start < dt.datetime.combine(last, dt.time())))
     return [Busy(staff_id, class_id, a, b) for staff_id, class_id, a, b in rows]
+
+
+def _check_longer(s: Session, row: Booking, busy_start: dt.datetime,
+                  busy_end: dt.datetime, seats: int) -> None:
+    """A booking made longer than its menu must not overlap another one's busy time (of
+    the same staff member; without staff, no more than ``seats`` at once, counted
+    roughly: any overlap counts for the whole window)."""
+    q = select(func.count()).select_from(Booking).where(
+        Booking.id != row.id, Booking.status.in_(HOLDING),
+        Booking.busy_start < busy_end, Booking.busy_end > busy_start)
+    q = q.where(Booking.staff_id == row.staff_id) if row.staff_id is not None \
+        else q.where(Booking.staff_id.is_(None))
+    if (s.scalar(q) or 0) >= (1 if row.staff_id is not None else seats):
+        raise SlotTakenError(f"{row.menu_id} {row.start:%Y-%m-%d %H:%M}")
 
 
 def _free_slot(s: Session, setup: Setup, menu_id: str, start: dt.datetime,

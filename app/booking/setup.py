@@ -61,6 +61,35 @@ class ClassSession:
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """A reminder: ``days_before`` at ``at`` (minutes of the day), or ``hours_before``."""
+
+    text: str
+    days_before: int | None = None
+    at: int = 0
+    hours_before: int | None = None
+
+    def due(self, start: dt.datetime) -> dt.datetime:
+        if self.days_before is not None:
+            return dt.datetime.combine(start.date() - dt.timedelta(days=self.days_before),
+                                       dt.time()) + dt.timedelta(minutes=self.at)
+        return start - dt.timedelta(hours=self.hours_before or 0)
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The friend's LINE messages about a booking (templates with {名前}, {日時},
+    {メニュー}, {担当}); an empty text is not sent."""
+
+    confirmation: str = ""
+    reminders: tuple[Reminder, ...] = ()
+    thank_you: str = ""
+    thank_you_hours_after: int = 2
+    change: str = ""
+    cancellation: str = ""
+
+
+@dataclass(frozen=True)
 class Setup:
     hours: Mapping[int, tuple[Span, ...]]
     menus: tuple[Menu, ...]
@@ -77,6 +106,7 @@ class Setup:
     cancel_deadline_hours: int = 24
     max_open_per_friend: int = 3
     approval: bool = False
+    messages: Messages = Messages()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def menu(self, menu_id: str) -> Menu | None:
@@ -95,7 +125,10 @@ class Setup:
 
 _TOP = frozenset({"hours", "menus", "staff", "seats", "classes", "holidays", "slot_step",
                   "book_ahead_days", "min_notice_minutes", "cancel_deadline_hours",
-                  "max_open_per_friend", "approval"})
+                  "max_open_per_friend", "approval", "messages"})
+_MESSAGES = frozenset({"confirmation", "reminders", "thank_you", "change", "cancellation"})
+_REMINDER = frozenset({"days_before", "at", "hours_before", "text"})
+_THANKS = frozenset({"hours_after", "text"})
 _MENU = frozenset({"id", "name", "duration", "price", "buffer_before", "buffer_after",
                    "staff", "questions", "shown"})
 _STAFF = frozenset({"id", "name", "shifts", "days_off"})
@@ -176,7 +209,43 @@ def parse_setup(data: Any) -> Setup:
         cancel_deadline_hours=_int("setup", obj, "cancel_deadline_hours", 0, 24 * 60,
                                    default=24),
         max_open_per_friend=_int("setup", obj, "max_open_per_friend", 1, 100, default=3),
-        approval=_bool("setup", obj, "approval", False), raw=obj)
+        approval=_bool("setup", obj, "approval", False),
+        messages=_messages(obj.get("messages", {})), raw=obj)
+
+
+def _text(where: str, raw: Any) -> str:
+    if not isinstance(raw, str) or len(raw) > 5000:
+        raise BookingSetupError(f"{where}: a text of up to 5000 characters")
+    return raw.strip()
+
+
+def _messages(raw: Any) -> Messages:
+    obj = _obj("messages", raw, _MESSAGES)
+    reminders: list[Reminder] = []
+    for n, item in enumerate(_list("messages.reminders", obj.get("reminders", []))):
+        where = f"messages.reminders[{n}]"
+        r = _obj(where, item, _REMINDER)
+        text = _text(f"{where}.text", r.get("text"))
+        if ("days_before" in r) == ("hours_before" in r):
+            raise BookingSetupError(f"{where}: give days_before (with at) or hours_before")
+        if "days_before" in r:
+            reminders.append(Reminder(
+                text, days_before=_int(where, r, "days_before", 0, 60, required=True),
+                at=_time(f"{where}.at", r.get("at"))))
+        else:
+            if "at" in r:
+                raise BookingSetupError(f"{where}.at: only with days_before")
+            reminders.append(Reminder(
+                text, hours_before=_int(where, r, "hours_before", 1, 24 * 14, required=True)))
+    thanks = _obj("messages.thank_you", obj.get("thank_you", {"text": ""}), _THANKS)
+    return Messages(
+        confirmation=_text("messages.confirmation", obj.get("confirmation", "")),
+        reminders=tuple(reminders),
+        thank_you=_text("messages.thank_you.text", thanks.get("text", "")),
+        thank_you_hours_after=_int("messages.thank_you", thanks, "hours_after", 0, 24 * 14,
+                                   default=2),
+        change=_text("messages.change", obj.get("change", "")),
+        cancellation=_text("messages.cancellation", obj.get("cancellation", "")))
 
 
 # --- small readers -----------------------------------------------------------------------

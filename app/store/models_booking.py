@@ -9,7 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.models import Base, utcnow
@@ -49,4 +59,34 @@ class Booking(Base):
     __table_args__ = (
         Index("ix_booking_start", "start"),
         Index("ix_booking_customer_id", "customer_id"),
+    )
+
+
+class BookingMessage(Base):
+    """One LINE message about one booking (migration 0022_booking_ui): confirmation,
+    reminder:N, thank_you, change:REVISION, cancellation — one row per booking and kind,
+    so one retry key per booking+kind and never two sends of it.
+
+    "queued" (asked for, never tried) → "sending" (its ``X-Line-Retry-Key`` stored before
+    the first try: only retried with that key) → "sent" | "failed". ``due_at``/``sent_at``
+    are shop time (Japan), so how late a send went (the desktop was off) is their gap."""
+
+    __tablename__ = "booking_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booking_id: Mapped[str] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    retry_key: Mapped[str | None] = mapped_column(String(36), unique=True)
+    key_made_ms: Mapped[int | None] = mapped_column(BigInteger)
+    messages: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("booking_id", "kind"),
+        Index("ix_booking_message_state", "state"),
     )

@@ -2,6 +2,258 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>BookingIntegration</name>
+    <message>
+        <source>&amp;Reservations…</source>
+        <translation>予約(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>The calendar of bookings, the list and the approval queue</source>
+        <translation>予約のカレンダー、一覧、承認待ち</translation>
+    </message>
+    <message>
+        <source>Re&amp;servations</source>
+        <translation>予約(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>BookingListModel</name>
+    <message>
+        <source>Booking time</source>
+        <extracomment>Rows read from the book at a time when one not yet cached is asked for. How many times rows were read from the book (the tests check laziness).</extracomment>
+        <translation>予約日時</translation>
+    </message>
+    <message>
+        <source>Booked menu</source>
+        <translation>メニュー</translation>
+    </message>
+    <message>
+        <source>Staff member</source>
+        <translation>担当</translation>
+    </message>
+    <message>
+        <source>Booking customer</source>
+        <translation>お客様</translation>
+    </message>
+    <message>
+        <source>Booking status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Booking price</source>
+        <translation>料金</translation>
+    </message>
+</context>
+<context>
+    <name>BookingWindow</name>
+    <message>
+        <source>Reservations</source>
+        <extracomment>What the owner may do from each status (the service refuses the rest too).</extracomment>
+        <translation>予約</translation>
+    </message>
+    <message>
+        <source>Reservations are not set up yet: describe the menus, staff and hours in a file and run “python main.py booking setup FILE.json” (see the guide).</source>
+        <extracomment>Called with (booking, notify) after the owner moved or resized a booking.</extracomment>
+        <translation>予約はまだ設定されていません。メニュー・スタッフ・営業時間をファイルに書いて「python main.py booking setup FILE.json」を実行してください（ガイド参照）。</translation>
+    </message>
+    <message>
+        <source>Calendar</source>
+        <translation>カレンダー</translation>
+    </message>
+    <message>
+        <source>Booking list</source>
+        <translation>予約一覧</translation>
+    </message>
+    <message>
+        <source>Approval queue</source>
+        <translation>承認待ち</translation>
+    </message>
+    <message>
+        <source>Earlier</source>
+        <translation>前へ</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>次へ</translation>
+    </message>
+    <message>
+        <source>Day view</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Week view</source>
+        <translation>週</translation>
+    </message>
+    <message>
+        <source>New booking…</source>
+        <translation>新しい予約…</translation>
+    </message>
+    <message>
+        <source>Double-click an empty time to book; drag a booking to move it, its bottom edge to make it longer; right-click for its status.</source>
+        <translation>空いている時間をダブルクリックで予約、予約をドラッグで移動、下端をドラッグで時間を延長、右クリックで状態を変更します。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n booking message(s) sent to LINE.</source>
+        <translation>
+            <numerusform>予約のメッセージを%n件LINEで送信しました。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n時間</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n分</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of them went late (up to %2) because Otokui was not running when they were due.</source>
+        <translation>そのうち%1件は、予定の時刻にOtokuiが起動していなかったため遅れて送信しました（最大%2）。</translation>
+    </message>
+    <message>
+        <source>All booking statuses</source>
+        <translation>すべての状態</translation>
+    </message>
+    <message>
+        <source>Export as CSV…</source>
+        <translation>CSVに書き出す…</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>承認</translation>
+    </message>
+    <message>
+        <source>Decline (cancel)</source>
+        <translation>お断り（キャンセル）</translation>
+    </message>
+    <message>
+        <source>All staff</source>
+        <translation>すべての担当</translation>
+    </message>
+    <message>
+        <source>All menus</source>
+        <translation>すべてのメニュー</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n booking(s)</source>
+        <translation>
+            <numerusform>%n件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tell the customer in LINE that the booking is cancelled?</source>
+        <translation>キャンセルしたことをLINEでお客様にお知らせしますか？</translation>
+    </message>
+    <message>
+        <source>Tell the customer about the new time in LINE?</source>
+        <translation>変更後の日時をLINEでお客様にお知らせしますか？</translation>
+    </message>
+    <message>
+        <source>Change and notify</source>
+        <translation>変更して通知</translation>
+    </message>
+    <message>
+        <source>Change without notice</source>
+        <translation>通知せずに変更</translation>
+    </message>
+    <message>
+        <source>Came in (来店)</source>
+        <translation>来店</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>無断キャンセル</translation>
+    </message>
+    <message>
+        <source>Cancel the booking</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Export the bookings</source>
+        <translation>予約を書き出す</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSVファイル (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarView</name>
+    <message>
+        <source>Seats and classes</source>
+        <extracomment>(start, staff id or None) — a double-click on an empty time. (booking id, new start, new staff id or None, new end) — a finished drag. (booking id, global position) — a right click on a booking. booking id or &quot;&quot; — the clicked booking. How many times bookings were read (the tests check the visible range only).</extracomment>
+        <translation>席・教室</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>席</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerBookings</name>
+    <message>
+        <source>Bookings</source>
+        <extracomment>How often the booking messages due are looked for while the book is open. The customer&apos;s bookings shown in the detail pane (newest first).</extracomment>
+        <translation>予約</translation>
+    </message>
+    <message>
+        <source>No bookings.</source>
+        <translation>予約はありません。</translation>
+    </message>
+</context>
+<context>
+    <name>NewBookingDialog</name>
+    <message>
+        <source>New booking</source>
+        <extracomment>Customers listed under the search box (a search narrows them).</extracomment>
+        <translation>新しい予約</translation>
+    </message>
+    <message>
+        <source>Search customers by name, furigana or phone</source>
+        <translation>名前・ふりがな・電話番号で検索</translation>
+    </message>
+    <message>
+        <source>No preference</source>
+        <translation>指名なし</translation>
+    </message>
+    <message>
+        <source>Customer for the booking</source>
+        <translation>お客様</translation>
+    </message>
+    <message>
+        <source>Booked menu</source>
+        <translation>メニュー</translation>
+    </message>
+    <message>
+        <source>Staff member</source>
+        <translation>担当</translation>
+    </message>
+    <message>
+        <source>Booking time</source>
+        <translation>予約日時</translation>
+    </message>
+    <message>
+        <source>Send the confirmation in LINE</source>
+        <translation>LINEで予約確認を送る</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>予約する</translation>
+    </message>
+    <message>
+        <source>(no customer: a walk-in)</source>
+        <translation>（お客様なし：飛び込み）</translation>
+    </message>
+</context>
+<context>
     <name>booking</name>
     <message>
         <source>The reservation setup cannot be used as it is.</source>
@@ -34,6 +286,26 @@
     <message>
         <source>Check the booking&apos;s status, the cancellation deadline and the limit of open bookings.</source>
         <translation>予約の状態、キャンセル期限、予約できる件数の上限をご確認ください。</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>予約済み</translation>
+    </message>
+    <message>
+        <source>Awaiting approval</source>
+        <translation>承認待ち</translation>
+    </message>
+    <message>
+        <source>Came in</source>
+        <translation>来店</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>無断キャンセル</translation>
+    </message>
+    <message>
+        <source>Booking cancelled</source>
+        <translation>キャンセル</translation>
     </message>
 </context>
 </TS>

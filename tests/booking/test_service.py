@@ -158,3 +158,27 @@ def test_csv_export(book: Book, bookings: BookingService, tmp_path: Any) -> None
     text = path.read_text(encoding="utf-8-sig")
     assert "2026-12-07 10:00" in text and "カラー" in text and "佐藤" in text
     assert "書出 三郎" in text and "予約済み" in text
+
+
+def test_resize_checks_the_next_booking(book: Book, bookings: BookingService) -> None:
+    first = bookings.make(menu_id="cut", start=at(MON, "10:00"), staff_id="sato")
+    bookings.make(menu_id="cut", start=at(MON, "12:00"), staff_id="sato")
+    longer = bookings.change(first.id, end=at(MON, "11:30"))
+    assert (longer.start, longer.end) == (at(MON, "10:00"), at(MON, "11:30"))
+    with pytest.raises(SlotTakenError):  # 11:30 + 15 buffer runs into the 12:00 booking
+        bookings.change(first.id, end=at(MON, "12:00"))
+    with pytest.raises(BookingRefusedError):
+        bookings.change(first.id, end=at(MON, "09:00"))
+    assert bookings.get(first.id).end == at(MON, "11:30")
+
+
+def test_ids_and_rows_for_the_lazy_list(book: Book, bookings: BookingService) -> None:
+    cid = book.customers.create(name="一覧 花子")
+    a = bookings.make(menu_id="cut", start=at(MON, "14:00"), staff_id="sato",
+                      customer_id=cid)
+    b = bookings.make(menu_id="cut", start=at(MON, "10:00"), staff_id="sato")
+    assert bookings.ids(MON, MON) == [b.id, a.id]
+    assert bookings.ids(MON, MON, customer_id=cid) == [a.id]
+    assert bookings.ids(MON, MON, staff_id="suzuki") == []
+    assert set(bookings.infos([a.id, "gone"])) == {a.id}
+    assert bookings.names({cid}) == {cid: "一覧 花子"}
