@@ -56,6 +56,7 @@ from relay.forms.store import FormStore
 from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
 from relay.media_http import media_routes
 from relay.media_store import MediaPurgeCounts, MediaStore
+from relay.members.pages import member_link_routes, member_page_routes
 from relay.pairing_tries import LOCK_SECONDS, MAX_FAILED_TRIES, PairingTries, is_loopback
 from relay.privacy import PolicyStore, policy_routes
 from relay.responses import error as _error
@@ -476,6 +477,7 @@ def create_app(service: RelayService) -> Starlette:
             *booking_routes(store, service.now_ms, _authenticate),
             *policy_routes(PolicyStore(store), service.now_ms, _authenticate),
             *autopilot_routes(service.autopilot, _authenticate, _shop),
+            *member_link_routes(store, service.now_ms, _authenticate),
         ]
 
     routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]
@@ -486,6 +488,8 @@ def create_app(service: RelayService) -> Starlette:
     # The form pages answer at the root (the default shop's forms).
     routes.extend(page_routes(store, service.forms, service.pages, lambda: service.clock(),
                               _notify))
+    routes.extend(member_page_routes(store, service.pages.channel_secret,
+                                     lambda: service.clock(), _notify))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
     return app
