@@ -27,18 +27,19 @@ MAX_DAYS: Final = 366  # as app/forms' links
 USER_ID_CHARS: Final = 33
 
 
-def page(book: Book) -> tuple[str, bytes]:
-    """The page id and link secret (made on first use, kept in the book)."""
+def page(book: Book, setting: str = SETTING) -> tuple[str, bytes]:
+    """The page id and link secret (made on first use, kept in the book under
+    ``setting``; the shop's product page, app/purchases/online.py, has its own)."""
     from app.store.models import BookSetting
 
     with book.db.write() as s:
-        row = s.get(BookSetting, SETTING)
+        row = s.get(BookSetting, setting)
         if isinstance(row.value if row else None, dict):
             assert row is not None and isinstance(row.value, dict)
             return str(row.value["page_id"]), base64.b64decode(row.value["secret"])
         page_id = secrets.token_hex(8)
         secret = secrets.token_bytes(links.LINK_SECRET_BYTES)
-        s.merge(BookSetting(key=SETTING, value={
+        s.merge(BookSetting(key=setting, value={
             "page_id": page_id, "secret": base64.b64encode(secret).decode("ascii")}))
     return page_id, secret
 
@@ -61,8 +62,8 @@ def upload(book: Book) -> str:
 
 
 def link(book: Book, line_user_id: str, *, days: int = DEFAULT_DAYS,
-         now: float | None = None) -> str:
-    """A per-friend URL of the page: ``{relay}/ml/{page_id}/{token}``."""
+         now: float | None = None, setting: str = SETTING, path: str = "ml") -> str:
+    """A per-friend URL of the page: ``{relay}/{path}/{page_id}/{token}``."""
     from app.errors import OtokuiError
     from app.forms.errors import FormLinkUserError, FormNeedsRelayError
     from app.forms.service import _LINK_DAYS, _LINK_DAYS_ADVICE
@@ -76,22 +77,24 @@ def link(book: Book, line_user_id: str, *, days: int = DEFAULT_DAYS,
     base = book.line.relay_url
     if not base:
         raise FormNeedsRelayError()
-    page_id, secret = page(book)
+    page_id, secret = page(book, setting)
     expires = int((time.time() if now is None else now) + days * 86400)
-    return f"{base.rstrip('/')}/ml/{page_id}/{links.make_token(secret, page_id, user, expires)}"
+    token = links.make_token(secret, page_id, user, expires)
+    return f"{base.rstrip('/')}/{path}/{page_id}/{token}"
 
 
-def friend_of_request(book: Book, page_id: str, token: str, submitted_ms: int) -> str:
+def friend_of_request(book: Book, page_id: str, token: str, submitted_ms: int | None,
+                      setting: str = SETTING) -> str:
     """The LINE user id a sealed request's link names; LinkError when the token is not
     this book's, or had expired when the relay took the request."""
     from app.store.models import BookSetting
 
     with book.db.read() as s:
-        row = s.get(BookSetting, SETTING)
+        row = s.get(BookSetting, setting)
         value = row.value if row is not None else None
     if not isinstance(value, dict) or value.get("page_id") != page_id:
         raise links.LinkError("forged")
     user, claims = links.friend_of(token, page_id, base64.b64decode(value["secret"]))
-    if submitted_ms // 1000 >= claims.expires_at:
+    if submitted_ms is not None and submitted_ms // 1000 >= claims.expires_at:
         raise links.LinkError("expired")
     return user

@@ -88,8 +88,9 @@ def kinds() -> tuple[FrontKind, ...]:
     from app.autopilot.sync import AUTOPILOT_ITEMS
     from app.forms.sync import FORM_ITEMS
     from app.members.sync import MEMBER_LINK_ITEMS
+    from app.purchases.sync import ORDER_ITEMS
 
-    return (FORM_ITEMS, AUTOPILOT_ITEMS, MEMBER_LINK_ITEMS)
+    return (FORM_ITEMS, AUTOPILOT_ITEMS, MEMBER_LINK_ITEMS, ORDER_ITEMS)
 
 
 def kind_of(plaintext: bytes) -> FrontKind | None:
