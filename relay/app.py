@@ -57,7 +57,9 @@ from relay.forms.store import FormStore
 from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
 from relay.media_http import media_routes
 from relay.media_store import MediaPurgeCounts, MediaStore
+from relay.members.pages import member_link_routes, member_page_routes
 from relay.pairing_tries import LOCK_SECONDS, MAX_FAILED_TRIES, PairingTries, is_loopback
+from relay.payments.http import PaymentsStore, payments_routes, shop_page_routes
 from relay.privacy import PolicyStore, policy_routes
 from relay.responses import error as _error
 from relay.responses import ok as _ok
@@ -465,6 +467,8 @@ def create_app(service: RelayService) -> Starlette:
         finally:
             await service.stop()
 
+    payments_store = PaymentsStore(store, settings.payments_key)
+
     def shop_routes() -> list[BaseRoute]:
         return [
             Route("/line/webhook", webhook, methods=["POST"]),
@@ -480,6 +484,8 @@ def create_app(service: RelayService) -> Starlette:
             *policy_routes(PolicyStore(store), service.now_ms, _authenticate),
             *autopilot_routes(service.autopilot, _authenticate, _shop),
             *route_api(store, service.now_ms, _authenticate),
+            *member_link_routes(store, service.now_ms, _authenticate),
+            *payments_routes(payments_store, service.now_ms, _authenticate),
         ]
 
     routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]
@@ -493,6 +499,11 @@ def create_app(service: RelayService) -> Starlette:
     routes.extend(page_routes(store, service.forms, service.pages, lambda: service.clock(),
                               _notify))
     routes.extend(booking_pages(store, service.pages, lambda: service.clock(), _notify))
+    routes.extend(member_page_routes(store, service.pages.channel_secret,
+                                     lambda: service.clock(), _notify))
+    routes.extend(shop_page_routes(payments_store, settings.stripe_api_base,
+                                   service.pages.channel_secret, lambda: service.clock(),
+                                   _notify))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
     return app

@@ -83,6 +83,10 @@ class Settings:
     autopilot_key: bytes | None = field(default=None, repr=False)
     #: LINE's Messaging API base (the emulator's in tests).
     line_api_base: str = "https://api.line.me"
+    #: Online payments (relay.payments): the key that encrypts the shop's Stripe secret
+    #: key at rest (RELAY_PAYMENTS_KEY), and Stripe's API base (the stand-in's in tests).
+    payments_key: bytes | None = field(default=None, repr=False)
+    stripe_api_base: str = "https://api.stripe.com"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *,
@@ -129,6 +133,9 @@ class Settings:
             trusted_proxies=_trusted_proxies(env.get("RELAY_TRUSTED_PROXIES", "")),
             autopilot_key=_autopilot_key(env),
             line_api_base=env.get("RELAY_LINE_API_BASE", "").strip() or "https://api.line.me",
+            payments_key=_autopilot_key(env, "RELAY_PAYMENTS_KEY"),
+            stripe_api_base=env.get("RELAY_STRIPE_API_BASE", "").strip()
+            or "https://api.stripe.com",
         )
 
 
@@ -210,9 +217,9 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     return raw.rstrip("/") if name != "RELAY_LIFF_SDK_URL" else raw
 
 
-def _autopilot_key(env: Mapping[str, str]) -> bytes | None:
-    raw = env.get("RELAY_AUTOPILOT_KEY", "").strip()
+def _autopilot_key(env: Mapping[str, str], name: str = "RELAY_AUTOPILOT_KEY") -> bytes | None:
+    raw = env.get(name, "").strip()
     if raw and len(raw) < MIN_ADMIN_SECRET_CHARS:
-        raise ConfigError(f"RELAY_AUTOPILOT_KEY must be at least {MIN_ADMIN_SECRET_CHARS} "
+        raise ConfigError(f"{name} must be at least {MIN_ADMIN_SECRET_CHARS} "
                           "characters long (a random one is best)")
     return raw.encode("utf-8") or None

@@ -244,4 +244,6 @@ autopilot_sends = Table(
 
 # Feature areas with tables of their own, imported here so that ``metadata`` is whole.
 from relay.booking import schema as _booking_schema  # noqa: E402,F401  (reservations)
+from relay.members import schema as _members_schema  # noqa: E402,F401  (ID連携)
+from relay.payments import schema as _payments_schema  # noqa: E402,F401  (payments)
 from relay.routes import schema as _routes_schema  # noqa: E402,F401  (inflow routes)

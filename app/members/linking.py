@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -32,9 +34,18 @@ from app.store.models import Base, BookSetting, Customer, CustomField
 if TYPE_CHECKING:
     from app.book import Book
 
+log = logging.getLogger("otokui.members")
+
 TAG_LINKED: Final = "会員連携済み"
 REVIEW_KEY: Final = "members.review_queue"
 DONE_KEY: Final = "members.link_requests_done"
+#: Wrong proofs counted per member number and per LINE friend ({"m:<number>": n, "u:U…": n}).
+FAILURES_KEY: Final = "members.link_failures"
+#: Links made whose "連携しました" message is not sent yet (app/members/messages.py).
+MESSAGES_KEY: Final = "members.link_messages"
+#: After this many wrong proofs for one member number (or from one friend), requests are
+#: no longer linked even when right: they go to the owner's review queue.
+MAX_WRONG: Final = 5
 MAGIC: Final = b"otokui-member-link/1\n"
 _COPIED = ("name", "furigana", "phone", "email", "postal_code", "address", "birthday")
 
@@ -50,7 +61,7 @@ class LinkRequest:
 
 @dataclass(frozen=True)
 class LinkOutcome:
-    #: "linked", "review", "no_member", "already".
+    #: "linked", "review", "no_member", "already", "locked" (too many wrong tries: review).
     result: str
     customer_id: int | None = None
 
@@ -92,11 +103,22 @@ def apply_link_request(book: Book, req: LinkRequest) -> LinkOutcome:
             return bool((phone and c.phone_digits == phone)
                         or (req.birthday is not None and c.birthday == req.birthday))
 
-        if member is not None and member.line_user_id is None and proves(member):
+        failures = dict(_setting(s, FAILURES_KEY, {}))
+        keys = (f"m:{_member_key(req.member_number)}", f"u:{req.line_user_id}")
+        locked = any(failures.get(k, 0) >= MAX_WRONG for k in keys)
+        if not locked and member is not None and member.line_user_id is None \
+                and proves(member):
             cid = _link_in(book, s, member, req)
+            messages = list(_setting(s, MESSAGES_KEY, []))
+            messages.append({"request_id": req.request_id, "customer_id": cid})
+            _put(s, MESSAGES_KEY, messages)
             outcome = LinkOutcome("linked", cid)
         else:
-            near = member is not None or (phone and s.scalar(
+            if not locked:
+                for k in keys:
+                    failures[k] = failures.get(k, 0) + 1
+                _put(s, FAILURES_KEY, failures)
+            near = locked or member is not None or (phone and s.scalar(
                 select(Customer.id).where(Customer.phone_digits == phone,
                                           Customer.line_user_id.is_(None))) is not None)
             if not near:
@@ -105,9 +127,10 @@ def apply_link_request(book: Book, req: LinkRequest) -> LinkOutcome:
             queue.append({"request_id": req.request_id, "line_user_id": req.line_user_id,
                           "member_number": req.member_number,
                           "member_customer_id": member_id,
+                          "reason": "too_many_tries" if locked else "near",
                           "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
             _put(s, REVIEW_KEY, queue)
-            outcome = LinkOutcome("review", member_id)
+            outcome = LinkOutcome("locked" if locked else "review", member_id)
     book.announce("customers")
     book.announce("settings")
     return outcome
@@ -155,21 +178,32 @@ def _move_rows(s: Session, from_id: int, to_id: int) -> None:
                        "WHERE customer_id = :old"), {"to": to_id, "old": from_id})
 
 
-def parse_item(plaintext: bytes) -> LinkRequest:
-    """A sealed link request from the relay's page (validated again: trust no relay)."""
+def parse_item(book: Book, plaintext: bytes) -> LinkRequest:
+    """A sealed link request from the relay's page, validated again (trust no relay): the
+    LINE user id comes from opening the link's token with the book's own secret
+    (app/members/link_page.py), never from the relay."""
+    from app.members.link_page import friend_of_request
     from app.sync.front_items import FrontItemError
+    from relay.forms.links import LinkError
 
     if not plaintext.startswith(MAGIC):
         raise FrontItemError("not a member-link item")
     try:
         body = json.loads(plaintext[len(MAGIC):].decode("utf-8"))
         birthday = body.get("birthday")
+        page_id, token = str(body["page_id"]), str(body["token"])
+        submitted = body["submitted_at"]
+        if not isinstance(submitted, int) or isinstance(submitted, bool):
+            raise TypeError("submitted_at")
+        member_number = unicodedata.normalize("NFKC", str(body["member_number"])).strip()
         req = LinkRequest(
             request_id=str(body["request_id"])[:100],
-            line_user_id=str(body["line_user_id"]),
-            member_number=str(body["member_number"])[:64],
+            line_user_id=friend_of_request(book, page_id, token, submitted),
+            member_number=member_number[:64],
             phone=str(body.get("phone") or "")[:32],
             birthday=dt.date.fromisoformat(birthday) if birthday else None)
+    except LinkError as exc:
+        raise FrontItemError(f"link {exc.code}") from None
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise FrontItemError(type(exc).__name__) from None
     if not req.request_id or not req.line_user_id.startswith("U") or not req.member_number:
@@ -178,13 +212,23 @@ def parse_item(plaintext: bytes) -> LinkRequest:
 
 
 def apply_item(book: Book, plaintext: bytes) -> str:
-    return apply_link_request(book, parse_item(plaintext)).result
+    outcome = apply_link_request(book, parse_item(book, plaintext))
+    if outcome.result == "linked":
+        from app.members.messages import send_pending
+
+        try:
+            send_pending(book)
+        except Exception:  # the link is made; the message stays owed for the next call
+            log.exception("the member-link message could not be sent now")
+    return outcome.result
 
 
-def make_item(req: LinkRequest) -> bytes:
-    """The item as the relay's page seals it (also used by tests)."""
+def make_item(req: LinkRequest, *, page_id: str, token: str, submitted_ms: int) -> bytes:
+    """The item as the relay's page seals it (relay/members/pages.py; used by tests). The
+    request's ``line_user_id`` is not in it: the token names the friend."""
     return MAGIC + json.dumps({
-        "request_id": req.request_id, "line_user_id": req.line_user_id,
+        "request_id": req.request_id, "page_id": page_id, "token": token,
         "member_number": req.member_number, "phone": req.phone,
         "birthday": req.birthday.isoformat() if req.birthday else None,
+        "submitted_at": submitted_ms,
     }, ensure_ascii=False).encode("utf-8")

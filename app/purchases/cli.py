@@ -103,6 +103,10 @@ def add_member_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                            "(all or nothing)")
     q.add_argument("file", metavar="FILE.csv")
     members.add_parser("review", help="link requests that matched nearly (not linked)")
+    q = members.add_parser("link-page", help="a friend's link to the member-link page on "
+                           "the relay (URL on the last line)")
+    q.add_argument("--line-user-id", required=True, metavar="U…")
+    q.add_argument("--days", type=int, default=30, help="how long the link works (1-366)")
 
 
 def run_member(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
@@ -114,6 +118,14 @@ def run_member(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
             r = _rows(lambda: import_members(book, Path(args.file)))
             print(f"Imported {r.rows} members: {r.created} new, {r.updated} updated.")
             print(r.rows)
+            return 0
+        if args.member_command == "link-page":
+            from app.members import link_page
+
+            url = link_page.link(book, args.line_user_id, days=args.days)
+            link_page.upload(book)
+            print("The member-link page is on the relay; this link is for that friend only.")
+            print(url)
             return 0
         queue = review_queue(book)
         for entry in queue:

@@ -89,9 +89,11 @@ def kinds() -> tuple[FrontKind, ...]:
     from app.booking.sync import BOOKING_ITEMS
     from app.forms.sync import FORM_ITEMS
     from app.members.sync import MEMBER_LINK_ITEMS
+    from app.purchases.sync import ORDER_ITEMS
     from app.routes.sync import ROUTE_ITEMS
 
-    return (FORM_ITEMS, AUTOPILOT_ITEMS, MEMBER_LINK_ITEMS, ROUTE_ITEMS, BOOKING_ITEMS)
+    return (FORM_ITEMS, AUTOPILOT_ITEMS, MEMBER_LINK_ITEMS, ROUTE_ITEMS, BOOKING_ITEMS,
+            ORDER_ITEMS)
 
 
 def kind_of(plaintext: bytes) -> FrontKind | None:

@@ -4,6 +4,7 @@ requests applied once, the front item kind."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ from sqlalchemy import select
 
 from app import domain_events
 from app.errors import ImportRowsError, NotFoundError
+from app.members import link_page
 from app.members.importer import import_members
 from app.members.linking import (
+    MAX_WRONG,
     TAG_LINKED,
     LinkRequest,
     apply_link_request,
@@ -22,6 +25,7 @@ from app.members.linking import (
 from app.purchases.service import SaleLine
 from app.store.models import DomainEvent
 from app.sync.front_items import FrontItemError, kind_of
+from relay.forms import links
 from tests.core.test_cli import otokui
 
 FRIEND = "U" + "f" * 32
@@ -114,13 +118,43 @@ def test_near_matches_wait_for_review_and_never_link(members) -> None:
 
 
 def test_front_item_kind(members) -> None:
-    item = make_item(LinkRequest("r6", FRIEND, "M-002", phone="080-3333-4444"))
+    page_id, secret = link_page.page(members)
+    now = int(time.time())
+    token = links.make_token(secret, page_id, FRIEND, now + 3600)
+    item = make_item(LinkRequest("r6", "", "M-002", phone="080-3333-4444"), page_id=page_id,
+                     token=token, submitted_ms=now * 1000)
     kind = kind_of(item)
     assert kind is not None and kind.name == "member-link"
     assert kind.apply(members, item) == "linked"
+    assert members.customers.get(member_id(members, "M-002")).line_user_id == FRIEND
     assert kind.apply(members, item) == "already"
-    with pytest.raises(FrontItemError):
-        kind.apply(members, item.replace(b'"U', b'"X'))
+    # The relay cannot name a friend: a token it did not get from the book, another
+    # page's, or one that had expired when the relay took the request, is refused.
+    other = links.make_token(b"x" * 32, page_id, FRIEND, now + 3600)
+    late = make_item(LinkRequest("r7", "", "M-001", phone="090-1111-2222"),
+                     page_id=page_id, token=token, submitted_ms=(now + 3600) * 1000)
+    for bad in (item.replace(token.encode(), other.encode()).replace(b"r6", b"r8"),
+                item.replace(page_id.encode(), b"0" * 16).replace(b"r6", b"r9"), late,
+                item.replace(b'"submitted_at"', b'"x"')):
+        with pytest.raises(FrontItemError):
+            kind.apply(members, bad)
+
+
+def test_wrong_tries_lock_a_member_number(members) -> None:
+    book = members
+    for n in range(MAX_WRONG):
+        got = apply_link_request(book, LinkRequest(f"w{n}", f"U{n:032d}", "M-001",
+                                                   phone=f"0900000000{n}"))
+        assert got.result == "review"
+    # Even the right proof, from another friend, is not linked now: it waits for review.
+    right = apply_link_request(book, LinkRequest("w9", FRIEND, "M-001", phone="09011112222"))
+    assert right.result == "locked"
+    assert book.customers.get(member_id(book, "M-001")).line_user_id is None
+    assert review_queue(book)[-1]["reason"] == "too_many_tries"
+    # Another member is not affected.
+    other = apply_link_request(book, LinkRequest("w10", FRIEND, "M-002",
+                                                 birthday=dt.date(1985, 12, 24)))
+    assert other.result == "linked"
 
 
 def test_member_import_cli(inited: Path, tmp_path: Path) -> None:
