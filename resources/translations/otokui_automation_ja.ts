@@ -2,6 +2,209 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name></name>
+    <message>
+        <source>The rule could not be saved. Try again in a moment.</source>
+        <translation>ルールを保存できませんでした。少し待ってからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>A friend follows the shop</source>
+        <extracomment>The built-in fields&apos; labels are the detail pane&apos;s (one translation for each).</extracomment>
+        <translation>友だち追加されたとき</translation>
+    </message>
+    <message>
+        <source>A message contains keywords</source>
+        <translation>メッセージにキーワードが含まれるとき</translation>
+    </message>
+    <message>
+        <source>A button is tapped (postback)</source>
+        <translation>ボタンがタップされたとき(ポストバック)</translation>
+    </message>
+    <message>
+        <source>A form is answered</source>
+        <translation>フォームに回答されたとき</translation>
+    </message>
+    <message>
+        <source>A tag is added</source>
+        <translation>タグが付いたとき</translation>
+    </message>
+    <message>
+        <source>A tag is removed</source>
+        <translation>タグが外れたとき</translation>
+    </message>
+    <message>
+        <source>A field changes</source>
+        <translation>項目が変わったとき</translation>
+    </message>
+    <message>
+        <source>A friend blocks the shop</source>
+        <translation>ブロックされたとき</translation>
+    </message>
+    <message>
+        <source>Also when a friend unblocks the shop</source>
+        <translation>ブロック解除されたときも</translation>
+    </message>
+    <message>
+        <source>For example: 予約, よやく (separate with commas)</source>
+        <translation>例: 予約, よやく (カンマで区切る)</translation>
+    </message>
+    <message>
+        <source>Any of the keywords</source>
+        <translation>どれかのキーワード</translation>
+    </message>
+    <message>
+        <source>All of the keywords</source>
+        <translation>すべてのキーワード</translation>
+    </message>
+    <message>
+        <source>Keywords</source>
+        <translation>キーワード</translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation>一致のしかた</translation>
+    </message>
+    <message>
+        <source>Button data</source>
+        <translation>ボタンのデータ</translation>
+    </message>
+    <message>
+        <source>Any answer</source>
+        <translation>どの回答でも</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>フォーム</translation>
+    </message>
+    <message>
+        <source>Only when this choice is picked</source>
+        <translation>この選択肢が選ばれたときだけ</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>項目</translation>
+    </message>
+    <message>
+        <source>Every customer</source>
+        <translation>すべてのお客様</translation>
+    </message>
+    <message>
+        <source>Customers in a saved segment</source>
+        <translation>保存したセグメントのお客様</translation>
+    </message>
+    <message>
+        <source>Customers matching these conditions</source>
+        <translation>次の条件に合うお客様</translation>
+    </message>
+    <message>
+        <source>Add a tag</source>
+        <translation>タグを付ける</translation>
+    </message>
+    <message>
+        <source>Remove a tag</source>
+        <translation>タグを外す</translation>
+    </message>
+    <message>
+        <source>Set a field</source>
+        <translation>項目を設定する</translation>
+    </message>
+    <message>
+        <source>Add points</source>
+        <translation>ポイントを加算</translation>
+    </message>
+    <message>
+        <source>Send a message</source>
+        <translation>メッセージを送る</translation>
+    </message>
+    <message>
+        <source>Set the chat&apos;s status</source>
+        <translation>チャットの状態を変える</translation>
+    </message>
+    <message>
+        <source>Notify me</source>
+        <translation>自分に知らせる</translation>
+    </message>
+    <message>
+        <source>Start a step sequence</source>
+        <translation>ステップ配信を開始する</translation>
+    </message>
+    <message>
+        <source>Stop a step sequence</source>
+        <translation>ステップ配信を停止する</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>ポイント</translation>
+    </message>
+    <message>
+        <source>For example: {名前}様、友だち追加ありがとうございます！</source>
+        <translation>例: {名前}様、友だち追加ありがとうございます！</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>メッセージ</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>お知らせの文</translation>
+    </message>
+    <message>
+        <source>Step sequence</source>
+        <translation>ステップ配信</translation>
+    </message>
+    <message>
+        <source>Remove this action</source>
+        <translation>この動作を削除</translation>
+    </message>
+    <message>
+        <source>For example: 友だち追加のあいさつ</source>
+        <translation>例: 友だち追加のあいさつ</translation>
+    </message>
+    <message>
+        <source>Add action</source>
+        <translation>動作を追加</translation>
+    </message>
+    <message>
+        <source>Rule name</source>
+        <translation>ルール名</translation>
+    </message>
+    <message>
+        <source>Trigger (When)</source>
+        <translation>きっかけ(いつ)</translation>
+    </message>
+    <message>
+        <source>Condition (If)</source>
+        <translation>条件(だれに)</translation>
+    </message>
+    <message>
+        <source>Actions (Then)</source>
+        <translation>動作(なにをする)</translation>
+    </message>
+</context>
+<context>
+    <name>AutomationIntegration</name>
+    <message>
+        <source>&amp;Rules…</source>
+        <translation>ルール(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Automation: tags, replies and step sequences done by themselves when friends follow, write or tap</source>
+        <translation>自動化: 友だち追加・メッセージ・ボタンのタップに応じて、タグ付け・返信・ステップ配信を自動で行います</translation>
+    </message>
+</context>
+<context>
     <name>RuleError</name>
     <message>
         <source>A keyword rule needs at least one keyword.</source>
@@ -78,6 +281,89 @@
     <message>
         <source>The form it uses was deleted.</source>
         <translation>使っているフォームが削除されました。</translation>
+    </message>
+</context>
+<context>
+    <name>RulesModel</name>
+    <message>
+        <source>On</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>ルール</translation>
+    </message>
+    <message>
+        <source>Fired</source>
+        <translation>実行回数</translation>
+    </message>
+    <message>
+        <source>Trigger (When)</source>
+        <translation>きっかけ(いつ)</translation>
+    </message>
+    <message>
+        <source>Actions done</source>
+        <translation>動作回数</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>問題</translation>
+    </message>
+    <message>
+        <source>This rule does not run: %1</source>
+        <translation>このルールは動きません: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RulesWindow</name>
+    <message>
+        <source>Rules</source>
+        <translation>ルール</translation>
+    </message>
+    <message>
+        <source>New rule</source>
+        <extracomment>The rule in the editor (None: a new one, not saved yet).</extracomment>
+        <translation>新しいルール</translation>
+    </message>
+    <message>
+        <source>Delete rule</source>
+        <translation>ルールを削除</translation>
+    </message>
+    <message>
+        <source>Save rule</source>
+        <translation>ルールを保存</translation>
+    </message>
+    <message>
+        <source>Try on the selected customer</source>
+        <translation>選択したお客様で試す</translation>
+    </message>
+    <message>
+        <source>Shows what this rule would do for the customer selected in the customer list, if its When happened now. Nothing is changed or sent.</source>
+        <translation>お客様の一覧で選択したお客様に、いまきっかけが起きたらこのルールが何をするかを表示します。変更や送信は何もしません。</translation>
+    </message>
+    <message>
+        <source>This rule does not run: %1</source>
+        <translation>このルールは動きません: %1</translation>
+    </message>
+    <message>
+        <source>Delete the rule 「%1」? Its counts are deleted with it.</source>
+        <translation>ルール「%1」を削除しますか？回数の記録も削除されます。</translation>
+    </message>
+    <message>
+        <source>A condition of the If is not complete: fill it in or remove it.</source>
+        <translation>条件(だれに)に未入力のものがあります。入力するか削除してください。</translation>
+    </message>
+    <message>
+        <source>Select one customer in the customer list, then try again.</source>
+        <translation>お客様の一覧で1人を選択してから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>For %1 this rule would do nothing: the customer does not match its If.</source>
+        <translation>%1 様には何もしません(条件に合いません)。</translation>
+    </message>
+    <message>
+        <source>For %1 this rule would do (nothing has been done):</source>
+        <translation>%1 様にはこのルールが次のことをします(まだ何もしていません):</translation>
     </message>
 </context>
 </TS>
