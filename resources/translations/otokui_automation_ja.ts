@@ -263,6 +263,10 @@
         <translation>ルールのファイルには、JSON のオブジェクトを1つだけ書いてください。</translation>
     </message>
     <message>
+        <source>There is no step sequence with this name.</source>
+        <translation>この名前のステップ配信はありません。</translation>
+    </message>
+    <message>
         <source>A message to send needs a text.</source>
         <translation>送るメッセージには本文が必要です。</translation>
     </message>
@@ -281,6 +285,10 @@
     <message>
         <source>The form it uses was deleted.</source>
         <translation>使っているフォームが削除されました。</translation>
+    </message>
+    <message>
+        <source>The step sequence it uses was deleted.</source>
+        <translation>使っているステップ配信が削除されました。</translation>
     </message>
 </context>
 <context>

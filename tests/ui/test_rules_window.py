@@ -130,3 +130,21 @@ def test_inline_condition_from_the_segment_builder(book, qtbot) -> None:
     assert win.try_rule(yes).condition_holds
     assert not win.try_rule(no).condition_holds
     assert "does not match its If" in win.try_title.text()
+
+
+def test_an_action_starts_a_step_sequence(book, qtbot) -> None:
+    sid = book.sequences.create("ご来店後フォロー", [{"after": {"minutes": 1}, "text": "こんにちは"}])
+    win = _window(book, qtbot)
+    ed = win.editor
+    ed.name.setText("あいさつ後フォロー")
+    row = ed.rows()[0]
+    row.kind.setCurrentIndex(row.kind.findData("start_sequence"))
+    row.sequence.setCurrentIndex(row.sequence.findData(sid))
+    rid = win.save()
+    assert rid is not None
+    assert RuleService(book).get(rid).spec["then"] == [
+        {"kind": "start_sequence", "sequence_id": sid}]
+    win.new_rule()
+    win.select_rule(rid)  # loaded back into the editor as saved
+    assert ed.rows()[0].kind.currentData() == "start_sequence"
+    assert ed.rows()[0].sequence.currentData() == sid
