@@ -133,7 +133,8 @@ def test_inline_condition_from_the_segment_builder(book, qtbot) -> None:
 
 
 def test_an_action_starts_a_step_sequence(book, qtbot) -> None:
-    sid = book.sequences.create("ご来店後フォロー", [{"after": {"minutes": 1}, "text": "こんにちは"}])
+    sid = book.sequences.create("ご来店後フォロー",
+                                [{"after": {"minutes": 1}, "text": "こんにちは"}])
     win = _window(book, qtbot)
     ed = win.editor
     ed.name.setText("あいさつ後フォロー")
