@@ -836,7 +836,7 @@ class MainWindow(QMainWindow):
         return self._ops.busy or (
             self.content is not None and self.content.detail.busy) or bool(
             line is not None and line.busy) or self.inbox.busy or \
-            self.broadcasts.busy or self.forms.busy or bool(
+            self.broadcasts.busy or self.forms.busy or self.automation.busy or bool(
             self._set_aside_dialog is not None and self._set_aside_dialog.busy)
         # finish before locking
 

@@ -232,6 +232,12 @@ class SequenceService:
                 started.append(cid)
         return started
 
+    def tagged(self, tag_id: int) -> builtins.list[int]:
+        """The customers with a tag (the window's "start for a tag")."""
+        with self._book.db.read() as s:
+            return [int(i) for i in s.scalars(select(CustomerTag.customer_id).where(
+                CustomerTag.tag_id == tag_id).order_by(CustomerTag.customer_id))]
+
     def stop(self, sequence_id: int, customer_ids: Iterable[int], *, cause: str) -> int:
         """Stop friends' runs of the sequence (steps not yet sent are not sent); how many."""
         with self._book.db.write() as s:
