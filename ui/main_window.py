@@ -225,6 +225,9 @@ class MainWindow(QMainWindow):
         from ui.booking.integration import BookingIntegration
 
         self.booking = BookingIntegration(self)  # the 予約 menu and window, the pane's bookings
+        from ui.automation.integration import AutomationIntegration
+
+        self.automation = AutomationIntegration(self)  # ツール → ルール…, 配信 → ステップ配信…
         self._build_content(book)
         self._restore_geometry()
 
@@ -489,12 +492,14 @@ class MainWindow(QMainWindow):
         self.privacy.build(book, content.events)
         self.routes.build(book, content.events)
         self.booking.build(book, content.events)
+        self.automation.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
         if content is None:
             return
         self.booking.teardown()
+        self.automation.teardown()
         self.privacy.teardown()
         self.routes.teardown()
         self.forms.teardown()
@@ -842,7 +847,7 @@ class MainWindow(QMainWindow):
         return self._ops.busy or (
             self.content is not None and self.content.detail.busy) or bool(
             line is not None and line.busy) or self.inbox.busy or \
-            self.broadcasts.busy or self.forms.busy or bool(
+            self.broadcasts.busy or self.forms.busy or self.automation.busy or bool(
             self._set_aside_dialog is not None and self._set_aside_dialog.busy) or \
             self.booking.busy
         # finish before locking

@@ -265,6 +265,55 @@ def _notify_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
     return _timeline(ctx, "notify", text=a["text"])
 
 
+# --- step sequences (app/sequences) ---------------------------------------------------------
+
+def _sequence_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
+    """``sequence_id``, or ``sequence`` by name."""
+    from app.store.models_sequences import StepSequence
+
+    sid = raw.get("sequence_id")
+    if not isinstance(sid, int) or isinstance(sid, bool):
+        sid = s.scalar(select(StepSequence.id).where(
+            StepSequence.name == str(raw.get("sequence", "")).strip()))
+    if sid is None or s.get(StepSequence, sid) is None:
+        raise E.invalid(str(raw.get("sequence", raw.get("sequence_id")))[:40],
+                        E.UNKNOWN_SEQUENCE)
+    return {"kind": raw["kind"], "sequence_id": int(sid)}
+
+
+def sequence_name(s: Session, sequence_id: Any) -> str | None:
+    from app.store.models_sequences import StepSequence
+
+    return s.scalar(select(StepSequence.name).where(StepSequence.id == sequence_id))
+
+
+def _sequence_broken(s: Session, a: dict[str, Any]) -> str | None:
+    return None if sequence_name(s, a.get("sequence_id")) is not None else E.BROKEN_SEQUENCE
+
+
+def _sequence_run(start: bool) -> Callable[[Ctx, dict[str, Any]], dict[str, Any]]:
+    def run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
+        # In the engine's transaction: the start (or stop) commits with the event's
+        # handling, so it happens exactly once per event, whatever is killed when.
+        seqs = ctx.book.sequences
+        cause = f"rule:{ctx.rule_id}"
+        if start:
+            n = len(seqs.start_in(ctx.s, a["sequence_id"], [ctx.customer_id], cause=cause))
+        else:
+            n = seqs.stop_in(ctx.s, a["sequence_id"], [ctx.customer_id], cause=cause)
+        ctx.book.announce("sequences", [a["sequence_id"]])
+        return _timeline(ctx, "start_sequence" if start else "stop_sequence",
+                         sequence=sequence_name(ctx.s, a["sequence_id"]) or "", done=n)
+    return run
+
+
+def _sequence_describe(start: bool) -> Callable[[Session, dict[str, Any]], str]:
+    def describe(s: Session, a: dict[str, Any]) -> str:
+        name = sequence_name(s, a.get("sequence_id")) or "?"
+        return f"ステップ配信「{name}」を開始" if start else f"ステップ配信「{name}」を停止"
+    return describe
+
+
 def _never_broken(_s: Session, _a: dict[str, Any]) -> str | None:
     return None
 
@@ -288,5 +337,9 @@ ACTIONS: dict[str, ActionSpec] = {
                              lambda s, a: f"チャットの状態を {a['status']} にする"),
     "notify": ActionSpec(_notify_check, _never_broken, _notify_run,
                          lambda s, a: f"お知らせ:「{a['text']}」"),
+    "start_sequence": ActionSpec(_sequence_check, _sequence_broken, _sequence_run(True),
+                                 _sequence_describe(True)),
+    "stop_sequence": ActionSpec(_sequence_check, _sequence_broken, _sequence_run(False),
+                                _sequence_describe(False)),
 }
 

@@ -26,6 +26,7 @@ BAD_VALUE = QT_TRANSLATE_NOOP(CTX, "A value in this rule is missing or not valid
 CYCLE = QT_TRANSLATE_NOOP(CTX, "These rules would trigger each other in a loop.")
 BAD_STATUS = QT_TRANSLATE_NOOP(CTX, "The chat status must be open, in_progress or done.")
 NOT_AN_OBJECT = QT_TRANSLATE_NOOP(CTX, "A rule file holds one JSON object.")
+UNKNOWN_SEQUENCE = QT_TRANSLATE_NOOP(CTX, "There is no step sequence with this name.")
 EMPTY_TEXT = QT_TRANSLATE_NOOP(CTX, "A message to send needs a text.")
 
 # Why a saved rule is broken (shown in red, the rule does not run).
@@ -33,3 +34,4 @@ BROKEN_TAG = QT_TRANSLATE_NOOP(CTX, "A tag it uses was deleted.")
 BROKEN_FIELD = QT_TRANSLATE_NOOP(CTX, "A field it uses was deleted.")
 BROKEN_SEGMENT = QT_TRANSLATE_NOOP(CTX, "The segment it uses was deleted.")
 BROKEN_FORM = QT_TRANSLATE_NOOP(CTX, "The form it uses was deleted.")
+BROKEN_SEQUENCE = QT_TRANSLATE_NOOP(CTX, "The step sequence it uses was deleted.")

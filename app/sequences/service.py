@@ -188,56 +188,76 @@ class SequenceService:
         is not restarted; one who finished or was stopped starts again from the first step.
         Customers not on LINE or who blocked the shop are not started. ``at``: the start
         (naive UTC) when not now (birthdays start at the day's beginning)."""
-        now = at or self.clock()
-        ids = list(dict.fromkeys(int(i) for i in customer_ids))
-        started: list[int] = []
         with self._book.db.write() as s:
-            seq = s.get(StepSequence, sequence_id)
-            if seq is None:
-                raise NotFoundError(f"sequence {sequence_id}")
-            for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-                friends = set(s.scalars(select(Customer.id).where(
-                    Customer.id.in_(chunk), Customer.line_user_id.is_not(None),
-                    Customer.blocked_at.is_(None))))
-                runs = {r.customer_id: r for r in s.scalars(select(SequenceRun).where(
-                    SequenceRun.sequence_id == sequence_id,
-                    SequenceRun.customer_id.in_(chunk)))}
-                for cid in chunk:
-                    if cid not in friends:
-                        continue
-                    run = runs.get(cid)
-                    if run is not None and run.state == RUNNING:
-                        continue
-                    if run is None:
-                        s.add(SequenceRun(sequence_id=sequence_id, customer_id=cid,
-                                          state=RUNNING, round=1, started_at=now,
-                                          next_step=0, cause=cause))
-                    else:
-                        run.state, run.round, run.started_at = RUNNING, run.round + 1, now
-                        run.next_step, run.cause = 0, cause
-                        run.stop_reason, run.ended_at = None, None
-                    AuditService.timeline_add(s, cid, "sequence_started", sequence=seq.name,
-                                              cause=cause)
-                    started.append(cid)
+            started = self.start_in(s, sequence_id, customer_ids, cause=cause, at=at)
         if started:
             self._book.announce("sequences", [sequence_id])
             self._book.announce("customers", started)
         return len(started)
 
+    def start_in(self, s: Any, sequence_id: int, customer_ids: Iterable[int], *, cause: str,
+                 at: dt.datetime | None = None) -> builtins.list[int]:
+        """:meth:`start` inside the caller's transaction ``s`` (a rule's action: the start
+        commits with the rule's handling of its event, so it happens exactly once); the
+        ids started. The caller announces."""
+        now = at or self.clock()
+        ids = list(dict.fromkeys(int(i) for i in customer_ids))
+        started: builtins.list[int] = []
+        seq = s.get(StepSequence, sequence_id)
+        if seq is None:
+            raise NotFoundError(f"sequence {sequence_id}")
+        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+            friends = set(s.scalars(select(Customer.id).where(
+                Customer.id.in_(chunk), Customer.line_user_id.is_not(None),
+                Customer.blocked_at.is_(None))))
+            runs = {r.customer_id: r for r in s.scalars(select(SequenceRun).where(
+                SequenceRun.sequence_id == sequence_id,
+                SequenceRun.customer_id.in_(chunk)))}
+            for cid in chunk:
+                if cid not in friends:
+                    continue
+                run = runs.get(cid)
+                if run is not None and run.state == RUNNING:
+                    continue
+                if run is None:
+                    s.add(SequenceRun(sequence_id=sequence_id, customer_id=cid,
+                                      state=RUNNING, round=1, started_at=now,
+                                      next_step=0, cause=cause))
+                else:
+                    run.state, run.round, run.started_at = RUNNING, run.round + 1, now
+                    run.next_step, run.cause = 0, cause
+                    run.stop_reason, run.ended_at = None, None
+                AuditService.timeline_add(s, cid, "sequence_started", sequence=seq.name,
+                                          cause=cause)
+                started.append(cid)
+        return started
+
+    def tagged(self, tag_id: int) -> builtins.list[int]:
+        """The customers with a tag (the window's "start for a tag")."""
+        with self._book.db.read() as s:
+            return [int(i) for i in s.scalars(select(CustomerTag.customer_id).where(
+                CustomerTag.tag_id == tag_id).order_by(CustomerTag.customer_id))]
+
     def stop(self, sequence_id: int, customer_ids: Iterable[int], *, cause: str) -> int:
         """Stop friends' runs of the sequence (steps not yet sent are not sent); how many."""
-        ids = [int(i) for i in customer_ids]
         with self._book.db.write() as s:
-            seq = s.get(StepSequence, sequence_id)
-            if seq is None:
-                raise NotFoundError(f"sequence {sequence_id}")
-            runs = list(s.scalars(select(SequenceRun).where(
-                SequenceRun.sequence_id == sequence_id, SequenceRun.customer_id.in_(ids),
-                SequenceRun.state == RUNNING)))
-            for run in runs:
-                self._end(s, run, seq.name, STOP_HAND, cause)
-        if runs:
+            n = self.stop_in(s, sequence_id, customer_ids, cause=cause)
+        if n:
             self._book.announce("sequences", [sequence_id])
+        return n
+
+    def stop_in(self, s: Any, sequence_id: int, customer_ids: Iterable[int], *,
+                cause: str) -> int:
+        """:meth:`stop` inside the caller's transaction (a rule's action); how many."""
+        ids = [int(i) for i in customer_ids]
+        seq = s.get(StepSequence, sequence_id)
+        if seq is None:
+            raise NotFoundError(f"sequence {sequence_id}")
+        runs = list(s.scalars(select(SequenceRun).where(
+            SequenceRun.sequence_id == sequence_id, SequenceRun.customer_id.in_(ids),
+            SequenceRun.state == RUNNING)))
+        for run in runs:
+            self._end(s, run, seq.name, STOP_HAND, cause)
         return len(runs)
 
     @staticmethod

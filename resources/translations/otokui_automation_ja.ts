@@ -2,6 +2,348 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name></name>
+    <message>
+        <source>The rule could not be saved. Try again in a moment.</source>
+        <translation>ルールを保存できませんでした。少し待ってからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>A friend follows the shop</source>
+        <extracomment>The built-in fields&apos; labels are the detail pane&apos;s (one translation for each).</extracomment>
+        <translation>友だち追加されたとき</translation>
+    </message>
+    <message>
+        <source>A message contains keywords</source>
+        <translation>メッセージにキーワードが含まれるとき</translation>
+    </message>
+    <message>
+        <source>A button is tapped (postback)</source>
+        <translation>ボタンがタップされたとき(ポストバック)</translation>
+    </message>
+    <message>
+        <source>A form is answered</source>
+        <translation>フォームに回答されたとき</translation>
+    </message>
+    <message>
+        <source>A tag is added</source>
+        <translation>タグが付いたとき</translation>
+    </message>
+    <message>
+        <source>A tag is removed</source>
+        <translation>タグが外れたとき</translation>
+    </message>
+    <message>
+        <source>A field changes</source>
+        <translation>項目が変わったとき</translation>
+    </message>
+    <message>
+        <source>A friend blocks the shop</source>
+        <translation>ブロックされたとき</translation>
+    </message>
+    <message>
+        <source>Also when a friend unblocks the shop</source>
+        <translation>ブロック解除されたときも</translation>
+    </message>
+    <message>
+        <source>For example: 予約, よやく (separate with commas)</source>
+        <translation>例: 予約, よやく (カンマで区切る)</translation>
+    </message>
+    <message>
+        <source>Any of the keywords</source>
+        <translation>どれかのキーワード</translation>
+    </message>
+    <message>
+        <source>All of the keywords</source>
+        <translation>すべてのキーワード</translation>
+    </message>
+    <message>
+        <source>Keywords</source>
+        <translation>キーワード</translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation>一致のしかた</translation>
+    </message>
+    <message>
+        <source>Button data</source>
+        <translation>ボタンのデータ</translation>
+    </message>
+    <message>
+        <source>Any answer</source>
+        <translation>どの回答でも</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>フォーム</translation>
+    </message>
+    <message>
+        <source>Only when this choice is picked</source>
+        <translation>この選択肢が選ばれたときだけ</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>項目</translation>
+    </message>
+    <message>
+        <source>Every customer</source>
+        <translation>すべてのお客様</translation>
+    </message>
+    <message>
+        <source>Customers in a saved segment</source>
+        <translation>保存したセグメントのお客様</translation>
+    </message>
+    <message>
+        <source>Customers matching these conditions</source>
+        <translation>次の条件に合うお客様</translation>
+    </message>
+    <message>
+        <source>Add a tag</source>
+        <translation>タグを付ける</translation>
+    </message>
+    <message>
+        <source>Remove a tag</source>
+        <translation>タグを外す</translation>
+    </message>
+    <message>
+        <source>Set a field</source>
+        <translation>項目を設定する</translation>
+    </message>
+    <message>
+        <source>Add points</source>
+        <translation>ポイントを加算</translation>
+    </message>
+    <message>
+        <source>Send a message</source>
+        <translation>メッセージを送る</translation>
+    </message>
+    <message>
+        <source>Set the chat&apos;s status</source>
+        <translation>チャットの状態を変える</translation>
+    </message>
+    <message>
+        <source>Notify me</source>
+        <translation>自分に知らせる</translation>
+    </message>
+    <message>
+        <source>Start a step sequence</source>
+        <translation>ステップ配信を開始する</translation>
+    </message>
+    <message>
+        <source>Stop a step sequence</source>
+        <translation>ステップ配信を停止する</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>ポイント</translation>
+    </message>
+    <message>
+        <source>For example: {名前}様、友だち追加ありがとうございます！</source>
+        <translation>例: {名前}様、友だち追加ありがとうございます！</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>メッセージ</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>お知らせの文</translation>
+    </message>
+    <message>
+        <source>Step sequence</source>
+        <translation>ステップ配信</translation>
+    </message>
+    <message>
+        <source>Remove this action</source>
+        <translation>この動作を削除</translation>
+    </message>
+    <message>
+        <source>For example: 友だち追加のあいさつ</source>
+        <translation>例: 友だち追加のあいさつ</translation>
+    </message>
+    <message>
+        <source>Add action</source>
+        <translation>動作を追加</translation>
+    </message>
+    <message>
+        <source>Rule name</source>
+        <translation>ルール名</translation>
+    </message>
+    <message>
+        <source>Trigger (When)</source>
+        <translation>きっかけ(いつ)</translation>
+    </message>
+    <message>
+        <source>Condition (If)</source>
+        <translation>条件(だれに)</translation>
+    </message>
+    <message>
+        <source>Actions (Then)</source>
+        <translation>動作(なにをする)</translation>
+    </message>
+    <message>
+        <source>Rule 「%1」 added the tag 「%2」</source>
+        <translation>ルール「%1」でタグ「%2」を追加</translation>
+    </message>
+    <message>
+        <source>Rule 「%1」 removed the tag 「%2」</source>
+        <translation>ルール「%1」でタグ「%2」を外しました</translation>
+    </message>
+    <message>
+        <source>Rule 「%1」 set the field 「%2」</source>
+        <translation>ルール「%1」で項目「%2」を設定</translation>
+    </message>
+    <message>
+        <source>Rule 「%1」 added %2 points to 「%3」</source>
+        <translation>ルール「%1」で「%3」に %2 ポイント</translation>
+    </message>
+    <message>
+        <source>Rule 「%1」 sent a message</source>
+        <translation>ルール「%1」でメッセージを送信</translation>
+    </message>
+    <message>
+        <source>Rule 「%1」 changed the chat&apos;s status</source>
+        <translation>ルール「%1」でチャットの状態を変更</translation>
+    </message>
+    <message>
+        <source>Rule 「%1」 notified you: %2</source>
+        <translation>ルール「%1」のお知らせ: %2</translation>
+    </message>
+    <message>
+        <source>Rule 「%1」 started the step sequence 「%2」</source>
+        <translation>ルール「%1」でステップ配信「%2」を開始</translation>
+    </message>
+    <message>
+        <source>Rule 「%1」 stopped the step sequence 「%2」</source>
+        <translation>ルール「%1」でステップ配信「%2」を停止</translation>
+    </message>
+    <message>
+        <source>Rule 「%1」 acted</source>
+        <translation>ルール「%1」が動作しました</translation>
+    </message>
+    <message>
+        <source>Step sequence 「%1」 started</source>
+        <translation>ステップ配信「%1」を開始</translation>
+    </message>
+    <message>
+        <source>Step sequence 「%1」: step %2 sent</source>
+        <translation>ステップ配信「%1」: %2通目を送信</translation>
+    </message>
+    <message>
+        <source>Step sequence 「%1」: step %2 could not be sent</source>
+        <translation>ステップ配信「%1」: %2通目を送信できませんでした</translation>
+    </message>
+    <message>
+        <source>Step sequence 「%1」 stopped (%2)</source>
+        <translation>ステップ配信「%1」を停止(%2)</translation>
+    </message>
+    <message>
+        <source>Step sequence 「%1」 stopped</source>
+        <translation>ステップ配信「%1」を停止</translation>
+    </message>
+    <message>
+        <source>Coupon %1 issued (%2)</source>
+        <translation>クーポン %1 を発行(%2)</translation>
+    </message>
+    <message>
+        <source>Coupon %1 used (%2)</source>
+        <translation>クーポン %1 を使用(%2)</translation>
+    </message>
+</context>
+<context>
+    <name>AutomationIntegration</name>
+    <message>
+        <source>&amp;Rules…</source>
+        <extracomment>How often the due steps are sent while the app is open.</extracomment>
+        <translation>ルール(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Automation: tags, replies and step sequences done by themselves when friends follow, write or tap</source>
+        <translation>自動化: 友だち追加・メッセージ・ボタンのタップに応じて、タグ付け・返信・ステップ配信を自動で行います</translation>
+    </message>
+    <message>
+        <source>&amp;Step sequences…</source>
+        <translation>ステップ配信(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Messages sent to each friend at set times after they start (ステップ配信), and who is where</source>
+        <translation>開始から決まった時間ごとに友だちへ届くメッセージ(ステップ配信)と、だれがどこまで進んだか</translation>
+    </message>
+    <message>
+        <source>Connect LINE first (Settings → LINE): steps are sent from there.</source>
+        <translation>先に LINE に接続してください(設定 → LINE)。ステップはそこから送信されます。</translation>
+    </message>
+    <message>
+        <source>Sent %1, failed %2, stopped %3, finished %4.</source>
+        <translation>送信 %1、失敗 %2、停止 %3、完了 %4。</translation>
+    </message>
+    <message>
+        <source>LINE could not take more now; the rest is sent at the next run.</source>
+        <translation>LINE がいまはこれ以上受け付けません。残りは次の回に送信します。</translation>
+    </message>
+</context>
+<context>
+    <name>CouponsBox</name>
+    <message>
+        <source>Coupons</source>
+        <translation>クーポン</translation>
+    </message>
+    <message>
+        <source>used</source>
+        <translation>使用済み</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>期限切れ</translation>
+    </message>
+    <message>
+        <source>until %1</source>
+        <translation>%1まで</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使う</translation>
+    </message>
+    <message>
+        <source>Mark this coupon used (at the till)</source>
+        <translation>このクーポンを使用済みにします(お会計のとき)</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressModel</name>
+    <message>
+        <source>Friend</source>
+        <translation>友だち</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Steps sent</source>
+        <translation>送信済みのステップ</translation>
+    </message>
+    <message>
+        <source>Next step at</source>
+        <translation>次のステップの日時</translation>
+    </message>
+    <message>
+        <source>Why it stopped</source>
+        <translation>停止の理由</translation>
+    </message>
+</context>
+<context>
     <name>RuleError</name>
     <message>
         <source>A keyword rule needs at least one keyword.</source>
@@ -60,6 +402,10 @@
         <translation>ルールのファイルには、JSON のオブジェクトを1つだけ書いてください。</translation>
     </message>
     <message>
+        <source>There is no step sequence with this name.</source>
+        <translation>この名前のステップ配信はありません。</translation>
+    </message>
+    <message>
         <source>A message to send needs a text.</source>
         <translation>送るメッセージには本文が必要です。</translation>
     </message>
@@ -78,6 +424,203 @@
     <message>
         <source>The form it uses was deleted.</source>
         <translation>使っているフォームが削除されました。</translation>
+    </message>
+    <message>
+        <source>The step sequence it uses was deleted.</source>
+        <translation>使っているステップ配信が削除されました。</translation>
+    </message>
+</context>
+<context>
+    <name>RulesModel</name>
+    <message>
+        <source>On</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>ルール</translation>
+    </message>
+    <message>
+        <source>Fired</source>
+        <translation>実行回数</translation>
+    </message>
+    <message>
+        <source>Trigger (When)</source>
+        <translation>きっかけ(いつ)</translation>
+    </message>
+    <message>
+        <source>Actions done</source>
+        <translation>動作回数</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>問題</translation>
+    </message>
+    <message>
+        <source>This rule does not run: %1</source>
+        <translation>このルールは動きません: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RulesWindow</name>
+    <message>
+        <source>Rules</source>
+        <translation>ルール</translation>
+    </message>
+    <message>
+        <source>New rule</source>
+        <extracomment>The rule in the editor (None: a new one, not saved yet).</extracomment>
+        <translation>新しいルール</translation>
+    </message>
+    <message>
+        <source>Delete rule</source>
+        <translation>ルールを削除</translation>
+    </message>
+    <message>
+        <source>Save rule</source>
+        <translation>ルールを保存</translation>
+    </message>
+    <message>
+        <source>Try on the selected customer</source>
+        <translation>選択したお客様で試す</translation>
+    </message>
+    <message>
+        <source>Shows what this rule would do for the customer selected in the customer list, if its When happened now. Nothing is changed or sent.</source>
+        <translation>お客様の一覧で選択したお客様に、いまきっかけが起きたらこのルールが何をするかを表示します。変更や送信は何もしません。</translation>
+    </message>
+    <message>
+        <source>This rule does not run: %1</source>
+        <translation>このルールは動きません: %1</translation>
+    </message>
+    <message>
+        <source>Delete the rule 「%1」? Its counts are deleted with it.</source>
+        <translation>ルール「%1」を削除しますか？回数の記録も削除されます。</translation>
+    </message>
+    <message>
+        <source>A condition of the If is not complete: fill it in or remove it.</source>
+        <translation>条件(だれに)に未入力のものがあります。入力するか削除してください。</translation>
+    </message>
+    <message>
+        <source>Select one customer in the customer list, then try again.</source>
+        <translation>お客様の一覧で1人を選択してから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>For %1 this rule would do nothing: the customer does not match its If.</source>
+        <translation>%1 様には何もしません(条件に合いません)。</translation>
+    </message>
+    <message>
+        <source>For %1 this rule would do (nothing has been done):</source>
+        <translation>%1 様にはこのルールが次のことをします(まだ何もしていません):</translation>
+    </message>
+</context>
+<context>
+    <name>SequenceProgress</name>
+    <message>
+        <source>Running</source>
+        <translation>配信中</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Got a stop tag</source>
+        <translation>停止のタグが付いた</translation>
+    </message>
+    <message>
+        <source>Blocked the shop</source>
+        <translation>ブロックされた</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>返信があった</translation>
+    </message>
+    <message>
+        <source>Stopped by hand</source>
+        <translation>手で停止</translation>
+    </message>
+    <message>
+        <source>No longer a LINE friend</source>
+        <translation>LINEの友だちではなくなりました</translation>
+    </message>
+</context>
+<context>
+    <name>SequencesModel</name>
+    <message>
+        <source>Step sequence</source>
+        <translation type="unfinished">ステップ配信</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>ステップ</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>配信中</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>停止</translation>
+    </message>
+</context>
+<context>
+    <name>SequencesWindow</name>
+    <message>
+        <source>Step sequences</source>
+        <extracomment>The owner asked to send the due steps now (the integration runs it in the background).</extracomment>
+        <translation>ステップ配信</translation>
+    </message>
+    <message>
+        <source>Start for the selected customers</source>
+        <translation>選択したお客様で開始</translation>
+    </message>
+    <message>
+        <source>Start for everyone with this tag</source>
+        <translation>このタグのお客様全員で開始</translation>
+    </message>
+    <message>
+        <source>Stop for the selected friends</source>
+        <translation>選択した友だちで停止</translation>
+    </message>
+    <message>
+        <source>Send due steps now</source>
+        <translation>時間になったステップをいま送信</translation>
+    </message>
+    <message>
+        <source>Otokui sends due steps by itself every minute while it is open; each friend gets each step once, in order.</source>
+        <translation>Otokui を開いている間、時間になったステップを1分ごとに自動で送信します。各ステップは友だちごとに1回ずつ、順番に届きます。</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>ステップ</translation>
+    </message>
+    <message>
+        <source>Friends on this sequence</source>
+        <translation>このステップ配信の友だち</translation>
+    </message>
+    <message>
+        <source>Started %1 of %2 (the others are running it already, are not LINE friends, or blocked the shop).</source>
+        <translation>%2人中 %1人で開始しました(ほかは配信中、LINEの友だちでない、またはブロック中です)。</translation>
+    </message>
+    <message>
+        <source>Select customers in the customer list first.</source>
+        <translation>先にお客様の一覧でお客様を選択してください。</translation>
+    </message>
+    <message>
+        <source>Select friends in the list above first.</source>
+        <translation>先に上の一覧で友だちを選択してください。</translation>
+    </message>
+    <message>
+        <source>Stopped for %1.</source>
+        <translation>%1人で停止しました。</translation>
     </message>
 </context>
 </TS>

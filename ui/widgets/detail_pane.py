@@ -238,6 +238,10 @@ class DetailPane(QWidget):
         self.tags.add_requested.connect(self.add_tag)
         self.tags.remove_requested.connect(self.remove_tag)
         body.addWidget(self.tags)
+        from ui.automation.coupons import CouponsBox
+
+        self.coupons = CouponsBox(self.page)  # with its 使う buttons; hidden when none
+        body.addWidget(self.coupons)
 
         body.addWidget(_section(self.tr("Attachments"), self.page))
         body.addWidget(self._build_attachments())
@@ -441,6 +445,7 @@ class DetailPane(QWidget):
         for fid, editor in self.custom.items():
             editor.set_value(values.get(fid), force=force)
         self._fill_tags()
+        self.coupons.show_for(book, cid)
         self._fill_attachments()
         self._fill_timeline()
         return True
@@ -571,7 +576,9 @@ class DetailPane(QWidget):
         if kind == "conversation_status":
             return self.tr("Conversation marked: %1").replace(
                 "%1", self.status_label(str(data.get("status", ""))))
-        return kind
+        from ui.automation.timeline import timeline_text
+
+        return timeline_text(kind, data) or kind  # rules, step sequences, coupons
 
     def line_event_text(self, what: str) -> str:
         """What a customer did on LINE (the sync's ``line_*`` timeline entries)."""

@@ -1,0 +1,1 @@
+"""The ルール window (automation rules) and the ステップ配信 window (step sequences)."""

@@ -1,0 +1,553 @@
+"""The When / If / Then editor of one rule.
+
+The If speaks the segment builder's language: the same condition rows and groups
+(ui/segments/conditions.py), or a saved segment. Saving goes through
+``RuleService.save`` (app/automation): what it refuses (a keyword rule without keywords,
+a loop with other rules, a deleted tag …) is shown under the editor in the owner's
+language, and nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.automation.errors import CTX as ERROR_CTX
+from app.customers import OWNER_FIELDS
+from app.errors import OtokuiError
+from app.messages import STATUS_LABELS, ConversationStatus
+from app.segments import ConditionError, Group, from_json, to_json
+from ui.errors import translate_error
+from ui.resources import icon
+from ui.segments.conditions import ERROR_COLOUR, BookChoices, GroupBox
+
+if TYPE_CHECKING:
+    from app.book import Book
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("RuleEditor", text)
+
+
+def rule_problem(exc: BaseException) -> str:
+    """A refusal of the rules core (its RuleError texts) in the owner's language."""
+    if isinstance(exc, OtokuiError):
+        translated = QCoreApplication.translate(ERROR_CTX, exc.message)
+        if translated != exc.message:
+            return translated
+        return translate_error(exc)[0].split("\n(")[0]
+    return tr("The rule could not be saved. Try again in a moment.")
+
+
+#: The built-in fields' labels are the detail pane's (one translation for each).
+_DETAIL_CTX = "DetailPane"
+_BUILTIN = {"name": "Name", "furigana": "Furigana", "phone": "Phone", "email": "Email",
+            "postal_code": "Postal code", "address": "Address", "birthday": "Birthday",
+            "memo": "Memo"}
+
+
+def _builtin_fields() -> list[tuple[str, str]]:
+    return [(f, QCoreApplication.translate(_DETAIL_CTX, _BUILTIN.get(f, f)))
+            for f in OWNER_FIELDS]
+
+
+def _words(text: str) -> list[str]:
+    """Keywords typed with commas, 、 or new lines between them."""
+    for sep in ("、", "，", "\n", "\t"):
+        text = text.replace(sep, ",")
+    return [w.strip() for w in text.split(",") if w.strip()]
+
+
+def _set_combo(combo: QComboBox, value: Any) -> None:
+    i = combo.findData(value)
+    if i >= 0:
+        combo.setCurrentIndex(i)
+
+
+class _Choices:
+    """What the editor offers, read from the book once when the window opens or reloads."""
+
+    def __init__(self, book: Book) -> None:
+        self.segment_choices = BookChoices.of(book)
+        self.tags = [(t.id, t.name) for t in book.tags.list()]
+        self.fields = [(f"custom:{f.id}", f.name, f.type) for f in book.fields.list()]
+        self.segments = [(g.id, g.name) for g in book.segments.list()]
+        self.forms = [(f.form_id, f.title) for f in book.forms.list()]
+        self.sequences = [(q.id, q.name) for q in book.sequences.list()]
+
+
+class WhenEditor(QWidget):
+    changed = Signal()
+    KINDS = ("follow", "keyword", "postback", "form", "tag_added", "tag_removed",
+             "field_changed", "block")
+
+    def __init__(self, choices: _Choices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        labels = {"follow": tr("A friend follows the shop"),
+                  "keyword": tr("A message contains keywords"),
+                  "postback": tr("A button is tapped (postback)"),
+                  "form": tr("A form is answered"),
+                  "tag_added": tr("A tag is added"), "tag_removed": tr("A tag is removed"),
+                  "field_changed": tr("A field changes"), "block": tr("A friend blocks the shop")}
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("ruleWhenKind")
+        for k in self.KINDS:
+            self.kind.addItem(labels[k], k)
+        self.stack = QStackedWidget(self)
+        self.pages: dict[str, QWidget] = {}
+        # follow
+        page = QWidget(self)
+        self.unblocked = QCheckBox(tr("Also when a friend unblocks the shop"), page)
+        self.unblocked.setChecked(True)
+        QVBoxLayout(page).addWidget(self.unblocked)
+        self._page("follow", page)
+        # keyword
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.words = QLineEdit(page)
+        self.words.setObjectName("ruleKeywords")
+        self.words.setPlaceholderText(tr("For example: 予約, よやく (separate with commas)"))
+        self.match = QComboBox(page)
+        self.match.addItem(tr("Any of the keywords"), "any")
+        self.match.addItem(tr("All of the keywords"), "all")
+        form.addRow(tr("Keywords"), self.words)
+        form.addRow(tr("Match"), self.match)
+        self._page("keyword", page)
+        # postback
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.data = QLineEdit(page)
+        self.data.setObjectName("rulePostbackData")
+        form.addRow(tr("Button data"), self.data)
+        self._page("postback", page)
+        # form
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.form = QComboBox(page)
+        for fid, title in choices.forms:
+            self.form.addItem(title, fid)
+        self.choice = QLineEdit(page)
+        self.choice.setPlaceholderText(tr("Any answer"))
+        form.addRow(tr("Form"), self.form)
+        form.addRow(tr("Only when this choice is picked"), self.choice)
+        self._page("form", page)
+        # tags
+        for k in ("tag_added", "tag_removed"):
+            page = QWidget(self)
+            form = QFormLayout(page)
+            combo = QComboBox(page)
+            combo.setObjectName(f"ruleWhenTag_{k}")
+            for tid, name in choices.tags:
+                combo.addItem(name, tid)
+            form.addRow(tr("Tag"), combo)
+            setattr(self, f"tag_{k}", combo)
+            self._page(k, page)
+        # field
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.field = QComboBox(page)
+        for ref, label in _builtin_fields():
+            self.field.addItem(label, ref)
+        for ref, name, _t in choices.fields:
+            self.field.addItem(name, ref)
+        form.addRow(tr("Field"), self.field)
+        self._page("field_changed", page)
+        self._page("block", QWidget(self))
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.kind)
+        box.addWidget(self.stack)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        for w in (self.words, self.data, self.choice):
+            w.textChanged.connect(self.changed)
+
+    def _page(self, kind: str, page: QWidget) -> None:
+        self.pages[kind] = page
+        self.stack.addWidget(page)
+
+    def _kind_changed(self) -> None:
+        self.stack.setCurrentWidget(self.pages[self.kind.currentData()])
+        self.changed.emit()
+
+    def value(self) -> dict[str, Any]:
+        k = self.kind.currentData()
+        if k == "follow":
+            return {"kind": k, "new": True, "unblocked": self.unblocked.isChecked()}
+        if k == "keyword":
+            return {"kind": k, "words": _words(self.words.text()),
+                    "match": self.match.currentData()}
+        if k == "postback":
+            return {"kind": k, "data": self.data.text().strip()}
+        if k == "form":
+            out: dict[str, Any] = {"kind": k, "form_id": self.form.currentData()}
+            if self.choice.text().strip():
+                out["choice"] = self.choice.text().strip()
+            return out
+        if k in ("tag_added", "tag_removed"):
+            return {"kind": k, "tag_id": getattr(self, f"tag_{k}").currentData()}
+        if k == "field_changed":
+            return {"kind": k, "field": self.field.currentData()}
+        return {"kind": k}
+
+    def set_value(self, when: dict[str, Any]) -> None:
+        k = when.get("kind", "follow")
+        _set_combo(self.kind, k)
+        self.stack.setCurrentWidget(self.pages.get(k, self.pages["follow"]))
+        if k == "follow":
+            self.unblocked.setChecked(bool(when.get("unblocked", True)))
+        elif k == "keyword":
+            self.words.setText(", ".join(when.get("words", [])))
+            _set_combo(self.match, when.get("match", "any"))
+        elif k == "postback":
+            self.data.setText(str(when.get("data", "")))
+        elif k == "form":
+            _set_combo(self.form, when.get("form_id"))
+            self.choice.setText(when.get("choice") or "")
+        elif k in ("tag_added", "tag_removed"):
+            _set_combo(getattr(self, f"tag_{k}"), when.get("tag_id"))
+        elif k == "field_changed":
+            _set_combo(self.field, when.get("field"))
+
+
+class IfEditor(QWidget):
+    """Everyone, a saved segment, or conditions from the segment builder."""
+
+    changed = Signal()
+
+    def __init__(self, choices: _Choices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode = QComboBox(self)
+        self.mode.setObjectName("ruleIfMode")
+        self.mode.addItem(tr("Every customer"), "all")
+        self.mode.addItem(tr("Customers in a saved segment"), "segment")
+        self.mode.addItem(tr("Customers matching these conditions"), "condition")
+        self.segment = QComboBox(self)
+        self.segment.setObjectName("ruleIfSegment")
+        for sid, name in choices.segments:
+            self.segment.addItem(name, sid)
+        self.group = GroupBox(choices.segment_choices, 1, self)
+        self.group.setObjectName("ruleIfGroup")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.mode)
+        box.addWidget(self.segment)
+        box.addWidget(self.group)
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self.group.changed.connect(self.changed)
+        self._mode_changed()
+
+    def _mode_changed(self) -> None:
+        mode = self.mode.currentData()
+        self.segment.setVisible(mode == "segment")
+        self.group.setVisible(mode == "condition")
+        if mode == "condition" and not self.group.items():
+            self.group.add_condition()
+        self.changed.emit()
+
+    def value(self) -> dict[str, Any] | None:
+        """The If as the core takes it; ConditionError when a condition row is incomplete."""
+        mode = self.mode.currentData()
+        if mode == "segment":
+            return {"segment_id": self.segment.currentData()}
+        if mode == "condition":
+            self.group.touch_all()
+            return {"condition": to_json(self.group.group())}
+        return None
+
+    def set_value(self, cond: dict[str, Any] | None) -> None:
+        self.group.clear()
+        if not cond:
+            _set_combo(self.mode, "all")
+        elif "segment_id" in cond:
+            _set_combo(self.mode, "segment")
+            _set_combo(self.segment, cond["segment_id"])
+        else:
+            try:
+                group: Group = from_json(cond.get("condition"))
+            except ConditionError:
+                group = Group("and", ())
+            _set_combo(self.mode, "condition")
+            self.group.set_group(group)
+        self._mode_changed()
+
+
+class ActionRow(QFrame):
+    """One action of the Then: what to do (kind) and its values."""
+
+    remove_requested = Signal(object)
+    changed = Signal()
+
+    def __init__(self, choices: _Choices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ruleActionRow")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("ruleActionKind")
+        self.stack = QStackedWidget(self)
+        self.pages: dict[str, QWidget] = {}
+        self.tag = QComboBox(self)  # shared by add/remove: moved between pages
+        self.tag.setEditable(True)  # a new tag's name is created when the rule is saved
+        self.tag.setObjectName("ruleActionTag")
+        for tid, name in choices.tags:
+            self.tag.addItem(name, tid)
+        labels = {"add_tag": tr("Add a tag"), "remove_tag": tr("Remove a tag"),
+                  "set_field": tr("Set a field"), "add_points": tr("Add points"),
+                  "send": tr("Send a message"), "set_status": tr("Set the chat's status"),
+                  "notify": tr("Notify me"),
+                  "start_sequence": tr("Start a step sequence"),
+                  "stop_sequence": tr("Stop a step sequence")}
+        from app.automation.actions import ACTIONS
+
+        for k in labels:
+            if k in ACTIONS:
+                self.kind.addItem(labels[k], k)
+        # tags
+        page = QWidget(self)
+        QFormLayout(page).addRow(tr("Tag"), self.tag)
+        self.pages["add_tag"] = self.pages["remove_tag"] = page
+        self.stack.addWidget(page)
+        # set_field
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.field = QComboBox(page)
+        for ref, label in _builtin_fields():
+            self.field.addItem(label, ref)
+        for ref, name, _t in choices.fields:
+            self.field.addItem(name, ref)
+        self.value = QLineEdit(page)
+        self.value.setObjectName("ruleActionValue")
+        form.addRow(tr("Field"), self.field)
+        form.addRow(tr("Value"), self.value)
+        self.pages["set_field"] = page
+        self.stack.addWidget(page)
+        # add_points
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.points_field = QComboBox(page)
+        for ref, name, ftype in choices.fields:
+            if ftype in ("points", "number"):
+                self.points_field.addItem(name, ref)
+        self.points = QSpinBox(page)
+        self.points.setRange(-1_000_000, 1_000_000)
+        self.points.setValue(1)
+        form.addRow(tr("Field"), self.points_field)
+        form.addRow(tr("Points"), self.points)
+        self.pages["add_points"] = page
+        self.stack.addWidget(page)
+        # send
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.text = QPlainTextEdit(page)
+        self.text.setObjectName("ruleActionText")
+        self.text.setPlaceholderText(tr("For example: {名前}様、友だち追加ありがとうございます！"))
+        self.text.setFixedHeight(64)
+        form.addRow(tr("Message"), self.text)
+        self.pages["send"] = page
+        self.stack.addWidget(page)
+        # set_status
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.status = QComboBox(page)
+        for st in ConversationStatus:
+            self.status.addItem(_status_label(st), st.value)
+        form.addRow(tr("Status"), self.status)
+        self.pages["set_status"] = page
+        self.stack.addWidget(page)
+        # notify
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.notice = QLineEdit(page)
+        self.notice.setObjectName("ruleActionNotice")
+        form.addRow(tr("Notice"), self.notice)
+        self.pages["notify"] = page
+        self.stack.addWidget(page)
+        # sequences
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.sequence = QComboBox(page)
+        self.sequence.setObjectName("ruleActionSequence")
+        for qid, name in choices.sequences:
+            self.sequence.addItem(name, qid)
+        form.addRow(tr("Step sequence"), self.sequence)
+        self.pages["start_sequence"] = self.pages["stop_sequence"] = page
+        self.stack.addWidget(page)
+
+        self.remove_button = QToolButton(self)
+        self.remove_button.setIcon(icon("delete"))
+        self.remove_button.setAutoRaise(True)
+        self.remove_button.setToolTip(tr("Remove this action"))
+        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
+        line = QHBoxLayout(self)
+        line.setContentsMargins(8, 6, 6, 6)
+        line.addWidget(self.kind)
+        line.addWidget(self.stack, 1)
+        line.addWidget(self.remove_button)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        self.stack.setCurrentWidget(self.pages[self.kind.currentData()])
+        self.changed.emit()
+
+    def action(self) -> dict[str, Any]:
+        k = self.kind.currentData()
+        if k in ("add_tag", "remove_tag"):
+            name = self.tag.currentText().strip()
+            i = self.tag.findText(name)
+            if i >= 0 and self.tag.itemData(i) is not None:
+                return {"kind": k, "tag_id": self.tag.itemData(i)}
+            return {"kind": k, "tag": name}
+        if k == "set_field":
+            return {"kind": k, "field": self.field.currentData(), "value": self.value.text()}
+        if k == "add_points":
+            return {"kind": k, "field": self.points_field.currentData(),
+                    "points": self.points.value()}
+        if k == "send":
+            return {"kind": k, "text": self.text.toPlainText()}
+        if k == "set_status":
+            return {"kind": k, "status": self.status.currentData()}
+        if k == "notify":
+            return {"kind": k, "text": self.notice.text()}
+        return {"kind": k, "sequence_id": self.sequence.currentData()}
+
+    def set_action(self, a: dict[str, Any]) -> None:
+        k = a.get("kind")
+        _set_combo(self.kind, k)
+        if k in ("add_tag", "remove_tag"):
+            _set_combo(self.tag, a.get("tag_id"))
+        elif k == "set_field":
+            _set_combo(self.field, a.get("field"))
+            self.value.setText(str(a.get("value", "")))
+        elif k == "add_points":
+            _set_combo(self.points_field, a.get("field"))
+            self.points.setValue(int(a.get("points", 1)))
+        elif k == "send":
+            self.text.setPlainText(str(a.get("text", "")))
+        elif k == "set_status":
+            _set_combo(self.status, a.get("status"))
+        elif k == "notify":
+            self.notice.setText(str(a.get("text", "")))
+        elif k in ("start_sequence", "stop_sequence"):
+            _set_combo(self.sequence, a.get("sequence_id"))
+
+
+def _status_label(st: ConversationStatus) -> str:
+    return QCoreApplication.translate("messages", STATUS_LABELS[st])
+
+
+class RuleEditor(QWidget):
+    """Name, When, If, Then; :meth:`raw` is what ``RuleService.save`` takes."""
+
+    changed = Signal()
+
+    def __init__(self, book: Book, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ruleEditor")
+        self.book = book
+        self.choices = _Choices(book)
+        self.name = QLineEdit(self)
+        self.name.setObjectName("ruleName")
+        self.name.setMaxLength(100)
+        self.name.setPlaceholderText(tr("For example: 友だち追加のあいさつ"))
+        self.when = WhenEditor(self.choices, self)
+        self.cond = IfEditor(self.choices, self)
+        self.actions_box = QVBoxLayout()
+        self.actions_box.setSpacing(6)
+        self.add_action_button = QPushButton(icon("plus"), tr("Add action"), self)
+        self.add_action_button.setObjectName("ruleAddAction")
+        self.add_action_button.clicked.connect(lambda: self.add_action())
+        self.problem = QLabel(self)
+        self.problem.setObjectName("ruleProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.problem.hide()
+
+        name_row = QHBoxLayout()
+        name_row.addWidget(QLabel(tr("Rule name"), self))
+        name_row.addWidget(self.name, 1)
+        when_box = QGroupBox(tr("Trigger (When)"), self)
+        QVBoxLayout(when_box).addWidget(self.when)
+        if_box = QGroupBox(tr("Condition (If)"), self)
+        QVBoxLayout(if_box).addWidget(self.cond)
+        then_box = QGroupBox(tr("Actions (Then)"), self)
+        then_layout = QVBoxLayout(then_box)
+        then_layout.addLayout(self.actions_box)
+        then_layout.addWidget(self.add_action_button)
+        box = QVBoxLayout(self)
+        box.addLayout(name_row)
+        box.addWidget(when_box)
+        box.addWidget(if_box)
+        box.addWidget(then_box)
+        box.addWidget(self.problem)
+        box.addStretch(1)
+        self.add_action()
+
+    def rows(self) -> list[ActionRow]:
+        out = []
+        for i in range(self.actions_box.count()):
+            item = self.actions_box.itemAt(i)
+            w = item.widget() if item is not None else None
+            if isinstance(w, ActionRow):
+                out.append(w)
+        return out
+
+    def add_action(self, action: dict[str, Any] | None = None) -> ActionRow:
+        row = ActionRow(self.choices, self)
+        if action is not None:
+            row.set_action(action)
+        row.remove_requested.connect(self._remove)
+        self.actions_box.addWidget(row)
+        return row
+
+    def _remove(self, row: ActionRow) -> None:
+        self.actions_box.removeWidget(row)
+        row.hide()
+        row.deleteLater()
+
+    def clear(self) -> None:
+        """A new, empty rule."""
+        self.name.clear()
+        self.when.set_value({"kind": "follow"})
+        self.cond.set_value(None)
+        for row in self.rows():
+            self._remove(row)
+        self.add_action()
+        self.show_problem(None)
+
+    def load(self, name: str, enabled: bool, spec: dict[str, Any]) -> None:
+        self.name.setText(name)
+        self.enabled = enabled
+        self.when.set_value(spec.get("when", {}))
+        self.cond.set_value(spec.get("if"))
+        for row in self.rows():
+            self._remove(row)
+        for a in spec.get("then", []):
+            self.add_action(a)
+        self.show_problem(None)
+
+    def raw(self) -> dict[str, Any]:
+        """The rule as typed (ConditionError when an If row is incomplete)."""
+        return {"name": self.name.text(), "when": self.when.value(),
+                "if": self.cond.value(), "then": [r.action() for r in self.rows()]}
+
+    def show_problem(self, message: str | None) -> None:
+        self.problem.setText(message or "")
+        self.problem.setVisible(bool(message))
