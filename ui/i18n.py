@@ -55,6 +55,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_privacy": ["app/privacy", "ui/privacy"],
     "otokui_automation": ["app/automation", "ui/automation"],
     "otokui_purchases": ["app/purchases", "app/members", "ui/purchases"],
+    "otokui_analytics": ["app/analytics", "ui/analytics"],
 }
 
 _installed: list[QTranslator] = []

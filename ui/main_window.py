@@ -219,6 +219,9 @@ class MainWindow(QMainWindow):
         from ui.privacy.integration import PrivacyIntegration
 
         self.privacy = PrivacyIntegration(self)  # お客様 → プライバシー: disclosure, deletion
+        from ui.analytics.integration import AnalyticsIntegration
+
+        self.analytics = AnalyticsIntegration(self)  # the 分析 menu: dashboard, クロス分析
         self._build_content(book)
         self._restore_geometry()
 
@@ -481,11 +484,13 @@ class MainWindow(QMainWindow):
         self.broadcasts.build(book, content.events)
         self.forms.build(book, content.events)
         self.privacy.build(book, content.events)
+        self.analytics.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
         if content is None:
             return
+        self.analytics.teardown()
         self.privacy.teardown()
         self.forms.teardown()
         self.broadcasts.teardown()
@@ -831,7 +836,7 @@ class MainWindow(QMainWindow):
         return self._ops.busy or (
             self.content is not None and self.content.detail.busy) or bool(
             line is not None and line.busy) or self.inbox.busy or \
-            self.broadcasts.busy or self.forms.busy or bool(
+            self.broadcasts.busy or self.forms.busy or self.analytics.busy or bool(
             self._set_aside_dialog is not None and self._set_aside_dialog.busy)
         # finish before locking
 
