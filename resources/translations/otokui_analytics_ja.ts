@@ -2,10 +2,10 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
-    <name></name>
+    <name>Analytics</name>
     <message>
         <source>Save as image…</source>
-        <extracomment>Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark). Rows a table adds after its series (totals), not drawn as buckets. Bars shown at most in a ranking (tags, choices); the CSV keeps every row. The figure&apos;s CLI name (tables.FIGURES) whose table the CSV writes.</extracomment>
+        <extracomment>Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark). Rows a table adds after its series (totals), not drawn as buckets. Bars shown at most in a ranking (tags, choices); the CSV keeps every row. More categories than this along the bottom: their labels are turned upright. The analytics window&apos;s words: ``translate(&quot;Analytics&quot;, text)`` (lupdate reads the calls). The figure&apos;s CLI name (tables.FIGURES) whose table the CSV writes.</extracomment>
         <translation>画像で保存…</translation>
     </message>
     <message>
@@ -91,7 +91,7 @@
     </message>
     <message>
         <source>9 in 10 within</source>
-        <translation>10件中9件はこの時間内</translation>
+        <translation>9割の返信まで</translation>
     </message>
     <message>
         <source>Minutes until the reply</source>

@@ -20,6 +20,7 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QHorizontalBarSeries,
@@ -42,7 +43,6 @@ from PySide6.QtWidgets import (
 
 from app.analytics.tables import Table, write_csv
 from ui.analytics.compute import DashboardTables
-from ui.formatting import format_count
 
 #: Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark).
 GREEN, RED, BLUE, AMBER, GREY = "#06C755", "#EA4335", "#4C8BF5", "#F9AB00", "#9AA0A6"
@@ -50,10 +50,15 @@ GREEN, RED, BLUE, AMBER, GREY = "#06C755", "#EA4335", "#4C8BF5", "#F9AB00", "#9A
 _TOTALS = ("total", "previous_total", "month_used")
 #: Bars shown at most in a ranking (tags, choices); the CSV keeps every row.
 MAX_BARS = 15
+#: More days than this along the bottom: only some are labelled, by their day number.
+SPARSE_AFTER = 12
+#: The analytics window's words: ``translate("Analytics", text)`` (lupdate reads the calls).
+translate = QCoreApplication.translate
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Analytics", text)
+def num(n: Any) -> str:
+    """A count as the tables have it, with thousands separators (the unit is in the text)."""
+    return f"{int(n):,}"
 
 
 def is_dark(widget: QWidget) -> bool:
@@ -74,6 +79,19 @@ def bucket_label(iso: str, grain: str) -> str:
     if grain == "month":
         return f"{day.year}/{day.month}"
     return f"{day.month}/{day.day}" + ("〜" if grain == "week" else "")
+
+
+def bucket_labels(isos: Sequence[str], grain: str) -> tuple[list[str], str]:
+    """The category labels of a series and the axis title. A month of days does not fit
+    as "12/1", "12/2"…: every few days get their day number, the others an invisible label
+    (a category axis needs distinct ones), and the title says which days."""
+    if grain != "day" or len(isos) <= SPARSE_AFTER:
+        return [bucket_label(i, grain) for i in isos], ""
+    step = math.ceil(len(isos) / 8)
+    days = [dt.date.fromisoformat(i) for i in isos]
+    labels = [str(d.day) if k % step == 0 else "\u200b" * (k + 1)
+              for k, d in enumerate(days)]
+    return labels, f"{days[0].month}/{days[0].day}〜{days[-1].month}/{days[-1].day}"
 
 
 def minutes(seconds: Any) -> float:
@@ -109,14 +127,17 @@ class ChartCard(QFrame):
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setMinimumHeight(260)
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.png_button = QPushButton(tr("Save as image…"), self)
+        self.png_button = QPushButton(translate("Analytics", "Save as image…"), self)
         self.png_button.setObjectName("pngButton")
-        self.png_button.setToolTip(tr("Save this chart as a PNG image"))
+        self.png_button.setAutoDefault(False)
+        self.png_button.setToolTip(translate("Analytics", "Save this chart as a PNG image"))
         self.png_button.clicked.connect(lambda _c=False: self.export_png_requested.emit(
             self.figure))
-        self.csv_button = QPushButton(tr("Save figures as CSV…"), self)
+        self.csv_button = QPushButton(translate("Analytics", "Save figures as CSV…"), self)
         self.csv_button.setObjectName("csvButton")
-        self.csv_button.setToolTip(tr("The numbers behind this chart, for Excel"))
+        self.csv_button.setAutoDefault(False)
+        self.csv_button.setToolTip(translate("Analytics",
+                                             "The numbers behind this chart, for Excel"))
         self.csv_button.clicked.connect(lambda _c=False: self.export_csv_requested.emit(
             self.figure))
         self.header = QHBoxLayout()
@@ -166,7 +187,7 @@ class ChartCard(QFrame):
 
     def bars(self, kind: type[QAbstractSeries], categories: Sequence[str],
              sets: Sequence[tuple[str, Sequence[float], str]],
-             value_title: str = "", percent: bool = False) -> Any:
+             value_title: str = "", percent: bool = False, category_title: str = "") -> Any:
         """Bars by category (one bar set per series); returns the series."""
         series: Any = kind()
         for name, values, _colour in sets:
@@ -175,15 +196,30 @@ class ChartCard(QFrame):
             series.append(bar)
         self.chart.addSeries(series)
         self._colours = [(series, [c for _n, _v, c in sets])]
-        cat_axis = QBarCategoryAxis()
-        cat_axis.append(list(categories))
+        cat_axis: Any
+        if category_title:  # many days: labels on some of them only (see bucket_labels)
+            cat_axis = QCategoryAxis()
+            cat_axis.setLabelsPosition(
+                QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+            cat_axis.setRange(-0.5, len(categories) - 0.5)
+            for k, label in enumerate(categories):
+                if label.strip("\u200b"):
+                    cat_axis.append(label, k)
+            cat_axis.setTitleText(category_title)
+            cat_axis.setGridLineVisible(False)
+        else:
+            cat_axis = QBarCategoryAxis()
+            cat_axis.append(list(categories))
         val_axis = QValueAxis()
         top = max((float(v) for _n, values, _c in sets for v in values), default=0.0)
         if kind is QStackedBarSeries:
             top = max((sum(float(values[i]) for _n, values, _c in sets)
                        for i in range(len(categories))), default=0.0)
         val_axis.setLabelFormat("%.0f%%" if percent else "%d")
-        if not percent and top <= 5:  # small counts: one tick per whole number
+        if percent:
+            val_axis.setRange(0, max(top, 5.0))
+            val_axis.applyNiceNumbers()
+        elif top <= 5:  # small counts: one tick per whole number
             high = max(math.ceil(top), 1)
             val_axis.setRange(0, high)
             val_axis.setTickCount(high + 1)
@@ -212,6 +248,11 @@ class ChartCard(QFrame):
         self.chart.addSeries(series)
         for axis in self.chart.axes():
             series.attachAxis(axis)
+            top = max((float(v) for v in values), default=0.0)
+            if isinstance(axis, QValueAxis) and not isinstance(axis, QCategoryAxis) \
+                    and top > axis.max():  # the previous period went higher
+                axis.setRange(0, top)
+                axis.applyNiceNumbers()
         self._colours.append((series, [colour, "dash"] if dashed else [colour]))
         self.chart.legend().setVisible(True)
         return series
@@ -227,36 +268,36 @@ class ChartCard(QFrame):
 
 def _change(now: int, before: int) -> str:
     diff = now - before
-    return f"{'+' if diff > 0 else ''}{format_count(diff)}" if diff else "±0"
+    return f"{'+' if diff > 0 else ''}{num(diff)}" if diff else "±0"
 
 
 class FriendsCard(ChartCard):
     figure = "friends"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Friends added and blocked"), parent)
+        super().__init__(translate("Analytics", "Friends added and blocked"), parent)
 
     def draw(self, data: DashboardTables) -> None:
         assert self.table is not None
         rows = series_rows(self.table)
-        cats = [bucket_label(r[0], data.grain) for r in rows]
-        self.bars(QBarSeries, cats, [
-            (tr("Added as friend"), [r[1] for r in rows], GREEN),
-            (tr("Blocked the account"), [r[2] for r in rows], RED),
-            (tr("Unblocked"), [r[3] for r in rows], BLUE)])
+        cats, title = bucket_labels([r[0] for r in rows], data.grain)
+        self.bars(QBarSeries, cats, category_title=title, sets=[
+            (translate("Analytics", "Added as friend"), [r[1] for r in rows], GREEN),
+            (translate("Analytics", "Blocked the account"), [r[2] for r in rows], RED),
+            (translate("Analytics", "Unblocked"), [r[3] for r in rows], BLUE)])
         total = row_named(self.table, "total") or ["", 0, 0, 0, 0]
         before = row_named(self.table, "previous_total") or ["", 0, 0, 0, 0]
-        text = tr("Added %1, blocked %2, unblocked %3: net %4").replace(
-            "%1", format_count(total[1])).replace("%2", format_count(total[2])).replace(
-            "%3", format_count(total[3])).replace("%4", _change(total[4], 0))
+        text = translate("Analytics", "Added %1, blocked %2, unblocked %3: net %4").replace(
+            "%1", num(total[1])).replace("%2", num(total[2])).replace(
+            "%3", num(total[3])).replace("%4", _change(total[4], 0))
         if data.compare:
             previous = data.previous.get(self.figure)
             if previous is not None:
                 prev_rows = series_rows(previous)
-                self.line(tr("Added in the previous period"),
+                self.line(translate("Analytics", "Added in the previous period"),
                           [r[1] for r in prev_rows][:len(rows)], GREY, dashed=True)
-            text += "　" + tr("(previous period: added %1, net %2)").replace(
-                "%1", format_count(before[1])).replace("%2", _change(before[4], 0))
+            text += "　" + translate("Analytics", "(previous period: added %1, net %2)").replace(
+                "%1", num(before[1])).replace("%2", _change(before[4], 0))
         self.summary.setText(text)
 
 
@@ -264,26 +305,27 @@ class MessagesCard(ChartCard):
     figure = "messages"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Messages received and sent"), parent)
+        super().__init__(translate("Analytics", "Messages received and sent"), parent)
 
     def draw(self, data: DashboardTables) -> None:
         assert self.table is not None
         rows = series_rows(self.table)
-        cats = [bucket_label(r[0], data.grain) for r in rows]
-        self.bars(QBarSeries, cats, [(tr("From friends"), [r[1] for r in rows], BLUE),
-                                     (tr("From the shop"), [r[2] for r in rows], GREEN)])
+        cats, title = bucket_labels([r[0] for r in rows], data.grain)
+        self.bars(QBarSeries, cats, category_title=title, sets=[
+            (translate("Analytics", "From friends"), [r[1] for r in rows], BLUE),
+            (translate("Analytics", "From the shop"), [r[2] for r in rows], GREEN)])
         total = row_named(self.table, "total") or ["", 0, 0]
         before = row_named(self.table, "previous_total") or ["", 0, 0]
-        text = tr("From friends %1, from the shop %2").replace(
-            "%1", format_count(total[1])).replace("%2", format_count(total[2]))
+        text = translate("Analytics", "From friends %1, from the shop %2").replace(
+            "%1", num(total[1])).replace("%2", num(total[2]))
         if data.compare:
             previous = data.previous.get(self.figure)
             if previous is not None:
-                self.line(tr("From friends in the previous period"),
+                self.line(translate("Analytics", "From friends in the previous period"),
                           [r[1] for r in series_rows(previous)][:len(rows)], GREY,
                           dashed=True)
-            text += "　" + tr("(previous period: %1 / %2)").replace(
-                "%1", format_count(before[1])).replace("%2", format_count(before[2]))
+            text += "　" + translate("Analytics", "(previous period: %1 / %2)").replace(
+                "%1", num(before[1])).replace("%2", num(before[2]))
         self.summary.setText(text)
 
 
@@ -291,27 +333,30 @@ class ResponseCard(ChartCard):
     figure = "response-time"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("How fast the shop replies"), parent)
+        super().__init__(translate("Analytics", "How fast the shop replies"), parent)
 
     def draw(self, data: DashboardTables) -> None:
         assert self.table is not None
         now = row_named(self.table, "period") or ["", 0, None, None, 0]
         before = row_named(self.table, "previous") or ["", 0, None, None, 0]
-        sets = [(tr("This period"), [minutes(now[2]), minutes(now[3])], GREEN)]
+        sets = [(translate("Analytics", "This period"), [minutes(now[2]), minutes(now[3])],
+                 GREEN)]
         if data.compare:
-            sets.append((tr("Previous period"), [minutes(before[2]), minutes(before[3])],
-                         GREY))
-        self.bars(QBarSeries, [tr("Median"), tr("9 in 10 within")], sets,
-                  tr("Minutes until the reply"))
+            sets.append((translate("Analytics", "Previous period"),
+                         [minutes(before[2]), minutes(before[3])], GREY))
+        self.bars(QBarSeries, [translate("Analytics", "Median"),
+                               translate("Analytics", "9 in 10 within")],
+                  sets, translate("Analytics", "Minutes until the reply"))
         self.chart.legend().setVisible(data.compare)
         if now[2] in (None, ""):
-            text = tr("No replies in this period.")
+            text = translate("Analytics", "No replies in this period.")
         else:
-            text = tr("Median %1 min, 9 in 10 replies within %2 min (%3 replies)").replace(
+            text = translate(
+                "Analytics", "Median %1 min, 9 in 10 replies within %2 min (%3 replies)").replace(
                 "%1", str(minutes(now[2]))).replace("%2", str(minutes(now[3]))).replace(
-                "%3", format_count(now[1]))
-        text += "　" + tr("Chats waiting for a reply now: %1").replace(
-            "%1", format_count(now[4]))
+                "%3", num(now[1]))
+        text += "　" + translate("Analytics", "Chats waiting for a reply now: %1").replace(
+            "%1", num(now[4]))
         self.summary.setText(text)
 
 
@@ -319,58 +364,60 @@ class BlockRateCard(ChartCard):
     figure = "block-rate"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Blocks within 24 hours of a broadcast"), parent)
+        super().__init__(translate("Analytics", "Blocks within 24 hours of a broadcast"), parent)
 
     def draw(self, data: DashboardTables) -> None:
         assert self.table is not None
         rows = self.table[1]
         self.bars(QBarSeries, [str(r[1]) for r in rows],
-                  [(tr("Block rate"), [float(r[5]) * 100 for r in rows], RED)],
+                  [(translate("Analytics", "Block rate"), [float(r[5]) * 100 for r in rows], RED)],
                   percent=True)
         if not rows:
-            self.summary.setText(tr("No broadcast started in this period."))
+            self.summary.setText(translate("Analytics", "No broadcast started in this period."))
             return
         delivered = sum(int(r[3]) for r in rows)
         blocked = sum(int(r[4]) for r in rows)
-        self.summary.setText(tr("%1 broadcasts reached %2 friends; %3 blocked within 24 "
-                                "hours").replace("%1", format_count(len(rows))).replace(
-            "%2", format_count(delivered)).replace("%3", format_count(blocked)))
+        self.summary.setText(translate(
+            "Analytics", "%1 broadcasts reached %2 friends; %3 blocked within 24 hours").replace(
+            "%1", num(len(rows))).replace("%2", num(delivered)).replace("%3", num(blocked)))
 
 
 class BroadcastsCard(ChartCard):
     figure = "broadcasts"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Broadcast results"), parent)
+        super().__init__(translate("Analytics", "Broadcast results"), parent)
 
     def draw(self, data: DashboardTables) -> None:
         assert self.table is not None
         rows = series_rows(self.table)
         self.bars(QStackedBarSeries, [str(r[1]) for r in rows], [
-            (tr("Delivered"), [r[5] for r in rows], GREEN),
-            (tr("Failed to send"), [r[6] for r in rows], RED),
-            (tr("Left unsent"), [r[8] for r in rows], GREY)])
+            (translate("Analytics", "Delivered"), [r[5] for r in rows], GREEN),
+            (translate("Analytics", "Failed to send"), [r[6] for r in rows], RED),
+            (translate("Analytics", "Left unsent"), [r[8] for r in rows], GREY)])
         used = row_named(self.table, "month_used")
-        self.summary.setText(tr("Messages delivered by broadcasts this month: %1").replace(
-            "%1", format_count(int(used[5]) if used else 0)))
+        self.summary.setText(translate(
+            "Analytics", "Messages delivered by broadcasts this month: %1").replace(
+            "%1", num(int(used[5]) if used else 0)))
 
 
 class TagsCard(ChartCard):
     figure = "tags"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Customers per tag"), parent)
+        super().__init__(translate("Analytics", "Customers per tag"), parent)
 
     def draw(self, data: DashboardTables) -> None:
         assert self.table is not None
         rows = self.table[1][:MAX_BARS]
         rows = list(reversed(rows))  # the most carried at the top
         self.bars(QHorizontalBarSeries, [str(r[1]) for r in rows],
-                  [(tr("Customers"), [r[2] for r in rows], BLUE)])
+                  [(translate("Analytics", "Customers"), [r[2] for r in rows], BLUE)])
         more = len(self.table[1]) - len(rows)
-        text = tr("Now (tags keep no history).")
+        text = translate("Analytics", "Now (tags keep no history).")
         if more > 0:
-            text += " " + tr("%1 more tags in the CSV.").replace("%1", format_count(more))
+            text += " " + translate("Analytics", "%1 more tags in the CSV.").replace(
+                "%1", num(more))
         self.summary.setText(text)
 
 
@@ -380,7 +427,7 @@ class FormsCard(ChartCard):
     figure = "forms"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Form answers"), parent)
+        super().__init__(translate("Analytics", "Form answers"), parent)
         self.question = QComboBox(self)
         self.question.setObjectName("formQuestion")
         self.question.setMinimumContentsLength(16)
@@ -403,10 +450,10 @@ class FormsCard(ChartCard):
         answers = [r for r in self.table[1] if not r[2]]
         if answers:
             self.summary.setText("　".join(
-                tr("%1: %2 answers").replace("%1", str(r[1])).replace(
-                    "%2", format_count(r[5])) for r in answers))
+                translate("Analytics", "%1: %2 answers").replace("%1", str(r[1])).replace(
+                    "%2", num(r[5])) for r in answers))
         else:
-            self.summary.setText(tr("No forms yet."))
+            self.summary.setText(translate("Analytics", "No forms yet."))
         self._draw_question(redraw=False)
 
     def _draw_question(self, *, redraw: bool = True) -> None:
@@ -420,7 +467,8 @@ class FormsCard(ChartCard):
         rows = [r for r in self.table[1] if which is not None and (r[0], r[2]) == which]
         rows = list(reversed(rows[:MAX_BARS]))
         self.bars(QHorizontalBarSeries, [str(r[4]) for r in rows],
-                  [(tr("Share of the answers"), [float(r[6]) * 100 for r in rows], AMBER)],
+                  [(translate("Analytics", "Share of the answers"),
+                    [float(r[6]) * 100 for r in rows], AMBER)],
                   percent=True)
         if redraw:
             self._recolour()

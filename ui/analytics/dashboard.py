@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.analytics.period import JST, Period
-from ui.analytics.charts import ChartCard, cards, tr
+from ui.analytics.charts import ChartCard, cards, translate
 from ui.analytics.compute import DashboardTables, compute
 from ui.errors import show_error
 from ui.worker import RunningOps, run_in_background
@@ -62,9 +62,9 @@ class DashboardPage(QWidget):
 
         self.range = QComboBox(self)
         self.range.setObjectName("periodChoice")
-        self.range.addItem(tr("This week"), THIS_WEEK)
-        self.range.addItem(tr("This month"), THIS_MONTH)
-        self.range.addItem(tr("Choose the days…"), CUSTOM)
+        self.range.addItem(translate("Analytics", "This week"), THIS_WEEK)
+        self.range.addItem(translate("Analytics", "This month"), THIS_MONTH)
+        self.range.addItem(translate("Analytics", "Choose the days…"), CUSTOM)
         self.range.setCurrentIndex(1)
         self.start = QDateEdit(self)
         self.start.setObjectName("periodStart")
@@ -75,17 +75,17 @@ class DashboardPage(QWidget):
             edit.setDisplayFormat("yyyy/MM/dd")
         self.grain = QComboBox(self)
         self.grain.setObjectName("grainChoice")
-        self.grain.addItem(tr("Per day"), "day")
-        self.grain.addItem(tr("Per week"), "week")
-        self.grain.addItem(tr("Per month"), "month")
-        self.compare = QCheckBox(tr("Compare with the previous period"), self)
+        self.grain.addItem(translate("Analytics", "Per day"), "day")
+        self.grain.addItem(translate("Analytics", "Per week"), "week")
+        self.grain.addItem(translate("Analytics", "Per month"), "month")
+        self.compare = QCheckBox(translate("Analytics", "Compare with the previous period"), self)
         self.compare.setObjectName("compareBox")
         self.compare.setChecked(True)
         self.status = QLabel(self)
         self.status.setObjectName("dashboardStatus")
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Period"), self))
+        bar.addWidget(QLabel(translate("Analytics", "Period"), self))
         bar.addWidget(self.range)
         bar.addWidget(self.start)
         bar.addWidget(QLabel("〜", self))
@@ -178,7 +178,7 @@ class DashboardPage(QWidget):
         generation = self._generation
         period, grain, compare = self.period(), str(self.grain.currentData()), \
             self.compare.isChecked()
-        self.status.setText(tr("Computing…"))
+        self.status.setText(translate("Analytics", "Computing…"))
 
         def done(data: DashboardTables) -> None:
             if generation != self._generation:
@@ -198,7 +198,7 @@ class DashboardPage(QWidget):
         self.data = data
         for card in self.cards.values():
             card.show_tables(data)
-        self.status.setText(tr("%1 days").replace("%1", str(data.period.days)))
+        self.status.setText(translate("Analytics", "%1 days").replace("%1", str(data.period.days)))
         self.computed.emit(data)
 
     # --- exports -----------------------------------------------------------------------------
@@ -208,15 +208,17 @@ class DashboardPage(QWidget):
 
     def ask_png(self, figure: str) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, tr("Save the chart as an image"),
-            str(Path.home() / self._file_name(figure, "png")), tr("PNG image (*.png)"))
+            self, translate("Analytics", "Save the chart as an image"),
+            str(Path.home() / self._file_name(figure, "png")),
+            translate("Analytics", "PNG image (*.png)"))
         if path:
             self.export_png(figure, Path(path))
 
     def ask_csv(self, figure: str) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, tr("Save the figures as CSV"),
-            str(Path.home() / self._file_name(figure, "csv")), tr("CSV file (*.csv)"))
+            self, translate("Analytics", "Save the figures as CSV"),
+            str(Path.home() / self._file_name(figure, "csv")),
+            translate("Analytics", "CSV file (*.csv)"))
         if path:
             self.export_csv(figure, Path(path))
 

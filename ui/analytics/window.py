@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout, QWidget
 
-from ui.analytics.charts import tr
+from ui.analytics.charts import translate
 from ui.analytics.dashboard import DashboardPage
 
 if TYPE_CHECKING:
@@ -23,13 +23,13 @@ class AnalyticsWindow(QDialog):
                  today: Callable[[], dt.date] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("analyticsWindow")
-        self.setWindowTitle(tr("Analytics"))
+        self.setWindowTitle(translate("Analytics", "Analytics"))
         self.setWindowFlag(Qt.WindowType.Window, True)
         self.book: Book | None = book
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("analyticsTabs")
         self.dashboard = DashboardPage(book, self.tabs, today=today)
-        self.tabs.addTab(self.dashboard, tr("Dashboard"))
+        self.tabs.addTab(self.dashboard, translate("Analytics", "Dashboard"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.tabs)
