@@ -5,7 +5,7 @@
     <name>Analytics</name>
     <message>
         <source>Save as image…</source>
-        <extracomment>Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark). Rows a table adds after its series (totals), not drawn as buckets. Bars shown at most in a ranking (tags, choices); the CSV keeps every row. More categories than this along the bottom: their labels are turned upright. The analytics window&apos;s words: ``translate(&quot;Analytics&quot;, text)`` (lupdate reads the calls). The figure&apos;s CLI name (tables.FIGURES) whose table the CSV writes.</extracomment>
+        <extracomment>Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark). Rows a table adds after its series (totals), not drawn as buckets. Bars shown at most in a ranking (tags, choices); the CSV keeps every row. More days than this along the bottom: only some are labelled, by their day number. The analytics window&apos;s words: ``translate(&quot;Analytics&quot;, text)`` (lupdate reads the calls). The figure&apos;s CLI name (tables.FIGURES) whose table the CSV writes.</extracomment>
         <translation>画像で保存…</translation>
     </message>
     <message>
@@ -227,6 +227,84 @@
         <translation>PNG画像 (*.png)</translation>
     </message>
     <message>
+        <source>(no value)</source>
+        <extracomment>&quot;東京都 × VIP&quot;, what the main window&apos;s banner says. The segment condition (JSON form) when one says exactly these customers.</extracomment>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <source>%1: %2 customers (double-click to show them)</source>
+        <translation>%1：%2人（ダブルクリックでお客様を表示）</translation>
+    </message>
+    <message>
+        <source>Everyone counted</source>
+        <translation>集計したすべてのお客様</translation>
+    </message>
+    <message>
+        <source>Ranges of the number, both ends included, separated by commas: 0,1-4,5-9,10-</source>
+        <extracomment>(the cell&apos;s customers, what they are) to show in the main window. A cell&apos;s condition (JSON form) and its label, to save as a segment.</extracomment>
+        <translation>数値の範囲（両端を含む）をカンマで区切って書きます：0,1-4,5-9,10-</translation>
+    </message>
+    <message>
+        <source>Customers (count)</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Share of the row</source>
+        <translation>行に占める割合</translation>
+    </message>
+    <message>
+        <source>Share of the column</source>
+        <translation>列に占める割合</translation>
+    </message>
+    <message>
+        <source>Show these customers</source>
+        <translation>このお客様を表示</translation>
+    </message>
+    <message>
+        <source>Save as a segment…</source>
+        <translation>セグメントとして保存…</translation>
+    </message>
+    <message>
+        <source>Double-click a cell to show its customers in the customer book. Blocked friends are not counted; a customer with two tags counts in both.</source>
+        <translation>セルをダブルクリックすると、そのお客様を顧客台帳に表示します。ブロック中の友だちは数えません。タグを2つ持つお客様は両方に数えます。</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Prefecture</source>
+        <translation>都道府県</translation>
+    </message>
+    <message>
+        <source>Birthday month</source>
+        <translation>誕生月</translation>
+    </message>
+    <message>
+        <source>The ranges could not be read: write them as 0,1-4,5-9,10-</source>
+        <translation>範囲を読み取れません。0,1-4,5-9,10- のように書いてください</translation>
+    </message>
+    <message>
+        <source>%1 customers counted</source>
+        <translation>%1人を集計しました</translation>
+    </message>
+    <message>
+        <source>No segment condition says exactly these customers</source>
+        <translation>このお客様だけを表すセグメントの条件はありません</translation>
+    </message>
+    <message>
         <source>Save the figures as CSV</source>
         <translation>数値をCSVで保存</translation>
     </message>
@@ -242,12 +320,16 @@
         <source>Dashboard</source>
         <translation>ダッシュボード</translation>
     </message>
+    <message>
+        <source>Cross tabulation</source>
+        <translation>クロス分析</translation>
+    </message>
 </context>
 <context>
     <name>AnalyticsIntegration</name>
     <message>
         <source>&amp;Dashboard…</source>
-        <extracomment>After a change in the book, the shown figures are computed again this much later (a sync brings changes in bursts: one computation per burst). The date the window takes as today (tests give a fixed one).</extracomment>
+        <extracomment>Marks the clause a cross tabulation cell puts in the table&apos;s query (an SQL comment: it changes nothing in what the clause selects), so that it can be taken out again. The cell&apos;s customers, their ids given as one JSON list (no limit on how many). After a change in the book, the shown figures are computed again this much later (a sync brings changes in bursts: one computation per burst). The date the window takes as today (tests give a fixed one).</extracomment>
         <translation>ダッシュボード(&amp;D)…</translation>
     </message>
     <message>
@@ -255,8 +337,29 @@
         <translation>友だち・チャット・配信・タグ・フォームを期間ごとのグラフで見ます</translation>
     </message>
     <message>
+        <source>&amp;Cross tabulation…</source>
+        <translation>クロス分析(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Customers counted by two things at once: tags, fields, birthday month, prefecture</source>
+        <translation>タグ・カスタム項目・誕生月・都道府県のうち2つでお客様を数えます</translation>
+    </message>
+    <message>
         <source>&amp;Analytics</source>
+        <extracomment>The cell the customer table shows (None: the sidebar&apos;s choice alone).</extracomment>
         <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Save as a segment…</source>
+        <translation>セグメントとして保存…</translation>
+    </message>
+    <message>
+        <source>Show all again</source>
+        <translation>表示を元に戻す</translation>
+    </message>
+    <message>
+        <source>Cross tabulation: %1 (%2 customers)</source>
+        <translation>クロス分析：%1（%2人）</translation>
     </message>
 </context>
 </TS>

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCharts import QAbstractBarSeries, QLineSeries
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from app.analytics import figures, tables
@@ -17,6 +18,7 @@ from app.analytics.demo import add_history
 from app.analytics.period import Period
 from app.book import Book
 from app.search import CustomerQuery
+from app.segments import from_json
 
 NOW = dt.datetime(2026, 11, 20, 3, 0)  # naive UTC: 12:00 in Japan
 TODAY = dt.date(2026, 11, 20)
@@ -135,3 +137,110 @@ def test_changing_the_period_computes_again(window, history: Book, qtbot) -> Non
     with qtbot.waitSignal(page.computed, timeout=10_000):
         page.end.setDate(page.start.date().addDays(-3))
     assert page.period().start == page.period().end
+
+
+def _crosstab(window, qtbot):
+    win = _open(window, qtbot)
+    page = win.crosstab
+    with qtbot.waitSignal(page.computed, timeout=10_000):
+        win.tabs.setCurrentWidget(page)
+    return win, page
+
+
+def _pick(page, qtbot, rows, cols, ranges: str | None = None):
+    if ranges is not None:
+        page.row_ranges.setText(ranges)
+        page.col_ranges.setText(ranges)
+    page.rows.blockSignals(True)
+    page.rows.setCurrentIndex(page.rows.findData(rows))
+    page.rows.blockSignals(False)
+    page.cols.blockSignals(True)
+    page.cols.setCurrentIndex(page.cols.findData(cols))
+    page.cols.blockSignals(False)
+    assert (page.rows.currentData(), page.cols.currentData()) == (rows, cols)
+    with qtbot.waitSignal(page.computed, timeout=10_000) as got:
+        page.recompute()
+    return got.args[0]
+
+
+def _index(page, row_label: str, col_label: str):
+    model = page.model
+    r = next(i for i in range(model.rowCount())
+             if model.headerData(i, Qt.Orientation.Vertical) == row_label)
+    c = next(i for i in range(model.columnCount())
+             if model.headerData(i, Qt.Orientation.Horizontal) == col_label)
+    return model.index(r, c)
+
+
+@RAISE
+def test_a_crosstab_cell_opens_its_customers_in_the_main_window(
+        window, seeded, qtbot, qtmodeltester, tmp_path: Path) -> None:
+    _win, page = _crosstab(window, qtbot)
+    rank = seeded.fields["会員ランク"]
+    tab = _pick(page, qtbot, "tag", f"choice:{rank}")
+    qtmodeltester.check(page.model)
+    # Counted by hand: 田中 has VIP and ゴールド; 山田 (VIP) is blocked and not counted.
+    index = _index(page, "VIP", "ゴールド")
+    assert index.data() == "1"
+    assert tab.cell_ids(index.row(), index.column()) == [seeded.customers["田中"]]
+    page.view.setCurrentIndex(index)
+    assert page.segment_button.isEnabled()
+    rect = page.view.visualRect(index)
+    # A double-click is a click and then the double-click (the view opens what was pressed).
+    qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    content = window.content
+    assert content.model.ids() == [seeded.customers["田中"]]
+    banner = window.analytics.banner
+    assert banner is not None and banner.isVisible()
+    assert "VIP × ゴールド" in window.analytics.banner_label.text()
+
+    # A row's total: every customer counted with the tag 常連 or not, whatever the rank.
+    none_row = _index(page, "(no value)", "Total")
+    cell = page.open_cell(none_row.row(), none_row.column())
+    expected = sorted(set(seeded.customers.values()) - {
+        seeded.customers["田中"], seeded.customers["山田"]})
+    assert cell.ids == expected == content.model.ids()
+    assert cell.condition is not None
+    assert seeded.book.segments.ids(from_json(cell.condition)) == expected
+
+    # Saved as a segment: the builder with the cell's condition, named after it.
+    dialog = window.analytics.save_segment(page.model.cell(index.row(), index.column()))
+    assert dialog.name.text() == "VIP × ゴールド"
+    segment_id = dialog.save()
+    assert segment_id is not None
+    saved = seeded.book.segments.get(segment_id)
+    assert seeded.book.segments.ids(saved.condition) == [seeded.customers["田中"]]
+
+    # Choosing something in the sidebar ends the cell's view.
+    content.sidebar.select_key(f"tag:{seeded.tags['常連']}")
+    qtbot.waitUntil(lambda: window.analytics.shown_cell is None)
+    assert not banner.isVisible()
+    assert content.model.ids() == [seeded.customers["田中"]]
+    assert not [c for c in content.model.query.extra_where if "analytics cell" in c[0]]
+
+    # The CSV is the table ``main.py report crosstab`` writes.
+    path = tmp_path / "cross.csv"
+    assert page.export_csv(path)
+    assert _read_csv(path) == _as_csv(tables.crosstab_table(tab), tmp_path)
+
+
+@RAISE
+def test_crosstab_of_number_ranges_and_shares(window, seeded, qtbot, qtmodeltester) -> None:
+    _win, page = _crosstab(window, qtbot)
+    visits = seeded.fields["来店回数"]
+    tab = _pick(page, qtbot, f"number:{visits}", "tag", ranges="0-9,10-")
+    assert page.row_ranges.isVisible() and not page.col_ranges.isVisible()
+    qtmodeltester.check(page.model)
+    index = _index(page, "10–", "常連")
+    assert index.data() == "1"
+    assert tab.cell_ids(index.row(), index.column()) == [seeded.customers["田中"]]
+    page.mode.setCurrentIndex(page.mode.findData("row"))
+    # 田中 (10–) has VIP and 常連: the row's total is 1, so each is 100% of the row.
+    assert index.data() == "100.0%"
+    page.mode.setCurrentIndex(page.mode.findData("col"))
+    assert _index(page, "(no value)", "Total").data() == f"{3 / 4 * 100:.1f}%"
+    # Unreadable ranges: said, nothing computed.
+    page.row_ranges.setText("a-b")
+    page.recompute()
+    assert "could not be read" in page.status.text()
