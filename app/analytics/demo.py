@@ -10,17 +10,20 @@ they are (tests/sync/test_demo.py). The live friends then add today's events on 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from app.analytics.figures import BLOCKED, FOLLOWED, UNBLOCKED
 from app.analytics.period import utc_to_ms
-from app.messages import IN, OUT, recompute_summary
+from app.messages import IN, OUT, ConversationStatus, recompute_summary
 from app.store.models import Broadcast, BroadcastRecipient, Message, TimelineEvent
 
 if TYPE_CHECKING:
     from app.book import Book
+
+log = logging.getLogger("otokui.analytics.demo")
 
 #: How far back the history goes.
 DAYS = 120
@@ -87,6 +90,9 @@ def add_history(book: Book, customer_ids: Sequence[int], line_user_ids: Sequence
             if conv.last_at_ms is not None:
                 conv.read_up_to_ms = conv.last_at_ms
                 conv.unread_count = 0
+                if conv.last_direction == OUT:  # answered: the inbox files it as done
+                    conv.status = ConversationStatus.DONE.value
+                    conv.status_at_ms = conv.last_at_ms
         users = dict(zip(customer_ids, line_user_ids, strict=True))
         for name, started in zip(BROADCASTS, casts, strict=True):
             reached = [c for c in customer_ids if followed[c] < started]
@@ -101,4 +107,14 @@ def add_history(book: Book, customer_ids: Sequence[int], line_user_ids: Sequence
             s.add_all(BroadcastRecipient(broadcast_id=b.id, customer_id=c,
                                          line_user_id=users[c], state="sent")
                       for c in reached)
+    return written
+
+
+def add_demo_history(book: Book, friends: Sequence[str], rng: random.Random) -> int:
+    """The demo's part (one line in app/demo.py): the past of the demo's friends, who all
+    have a customer card by then."""
+    pairs = [(cid, uid) for uid in friends
+             if (cid := book.customers.by_line_user_id(uid)) is not None]
+    written = add_history(book, [c for c, _ in pairs], [u for _, u in pairs], rng)
+    log.info("demo history: %d customers, %d messages", len(pairs), written)
     return written
