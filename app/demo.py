@@ -262,6 +262,10 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
                              forms)
         publish_demo_policy(book, SHOP_NAME)
         add_demo_sequence(book, demo.friends)
+        from app.analytics.demo import add_demo_history  # the 分析 dashboard's past
+
+        add_demo_history(book, demo.friends, random.Random(  # noqa: S311
+            None if seed is None else f"history:{seed}"))
     except BaseException:
         demo.stop()
         raise

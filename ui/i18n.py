@@ -56,6 +56,7 @@ TS_SOURCES: dict[str, list[str]] = {
     "otokui_automation": ["app/automation", "ui/automation"],
     "otokui_purchases": ["app/purchases", "app/members", "ui/purchases"],
     "otokui_routes": ["app/routes", "ui/routes"],
+    "otokui_analytics": ["app/analytics", "ui/analytics"],
 }
 
 _installed: list[QTranslator] = []

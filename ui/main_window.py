@@ -228,6 +228,9 @@ class MainWindow(QMainWindow):
         from ui.automation.integration import AutomationIntegration
 
         self.automation = AutomationIntegration(self)  # ツール → ルール…, 配信 → ステップ配信…
+        from ui.analytics.integration import AnalyticsIntegration
+
+        self.analytics = AnalyticsIntegration(self)  # the 分析 menu: dashboard, クロス分析
         self._build_content(book)
         self._restore_geometry()
 
@@ -493,6 +496,7 @@ class MainWindow(QMainWindow):
         self.routes.build(book, content.events)
         self.booking.build(book, content.events)
         self.automation.build(book, content.events)
+        self.analytics.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
@@ -500,6 +504,7 @@ class MainWindow(QMainWindow):
             return
         self.booking.teardown()
         self.automation.teardown()
+        self.analytics.teardown()
         self.privacy.teardown()
         self.routes.teardown()
         self.forms.teardown()
@@ -847,7 +852,8 @@ class MainWindow(QMainWindow):
         return self._ops.busy or (
             self.content is not None and self.content.detail.busy) or bool(
             line is not None and line.busy) or self.inbox.busy or \
-            self.broadcasts.busy or self.forms.busy or self.automation.busy or bool(
+            self.broadcasts.busy or self.forms.busy or self.automation.busy or \
+            self.analytics.busy or bool(
             self._set_aside_dialog is not None and self._set_aside_dialog.busy) or \
             self.booking.busy
         # finish before locking
