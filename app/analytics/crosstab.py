@@ -249,9 +249,9 @@ def _pair_counts(people: dict[int, Any], rpairs: Pairs, rnone: int, cpairs: Pair
         return Counter({(r, c): n for (c, r), n in flipped.items()})
     rcovered = {cid for cid, _ in rpairs}
     if len(cmap) == len(cpairs):
-        got = Counter((r, cmap.get(cid, cnone)) for cid, r in rpairs)
-        got.update((rnone, cmap.get(cid, cnone)) for cid in people if cid not in rcovered)
-        return got
+        single = Counter((r, cmap.get(cid, cnone)) for cid, r in rpairs)
+        single.update((rnone, cmap.get(cid, cnone)) for cid in people if cid not in rcovered)
+        return single
     many: dict[int, list[int]] = {}
     for cid, c in cpairs:
         many.setdefault(cid, []).append(c)
