@@ -254,9 +254,9 @@ class LeakPage(QWidget):
             cells = [str(i.id), i.discovered_on.isoformat(), i.title,
                      f"{lo.isoformat()}〜{hi.isoformat()}", i.final_due.isoformat()]
             for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, i.id)
-                self.incidents.setItem(r, c, item)
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, i.id)
+                self.incidents.setItem(r, c, cell)
         self.incidents.resizeColumnsToContents()
         self._selection()
 
@@ -272,8 +272,8 @@ class LeakPage(QWidget):
         rows = self.incidents.selectionModel().selectedRows()
         if not rows:
             return None
-        value = self.incidents.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        return int(value)
+        item = self.incidents.item(rows[0].row(), 0)
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
     def _selection(self) -> None:
         one = self.selected() is not None
@@ -282,7 +282,8 @@ class LeakPage(QWidget):
 
     def select(self, incident_id: int) -> None:
         for r in range(self.incidents.rowCount()):
-            if self.incidents.item(r, 0).data(Qt.ItemDataRole.UserRole) == incident_id:
+            item = self.incidents.item(r, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == incident_id:
                 self.incidents.selectRow(r)
 
     def new(self, values: dict[str, Any] | None = None) -> int | None:
