@@ -497,6 +497,81 @@
     </message>
 </context>
 <context>
+    <name>PrivacySettingsTab</name>
+    <message>
+        <source>Never</source>
+        <translation>しない</translation>
+    </message>
+    <message>
+        <source>Privacy policy</source>
+        <translation>プライバシーポリシー</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>第%1版</translation>
+    </message>
+    <message>
+        <source>Not published yet</source>
+        <translation>まだ公開していません</translation>
+    </message>
+    <message>
+        <source>Retention</source>
+        <translation>保存期間</translation>
+    </message>
+    <message>
+        <source>blocked friends: %1</source>
+        <translation>ブロックした友だち：%1</translation>
+    </message>
+    <message>
+        <source>%1 months</source>
+        <translation>%1か月</translation>
+    </message>
+    <message>
+        <source>messages: %1</source>
+        <translation>メッセージ：%1</translation>
+    </message>
+    <message>
+        <source>%1 years</source>
+        <translation>%1年</translation>
+    </message>
+    <message>
+        <source>files: %1</source>
+        <translation>ファイル：%1</translation>
+    </message>
+    <message>
+        <source>Leak readiness</source>
+        <translation>漏えいへの備え</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checked, %3 incidents</source>
+        <translation>チェック %1／%2、事案 %3 件</translation>
+    </message>
+    <message>
+        <source>The privacy policy, retention rules, audit log and leak readiness are in their own window (also in Tools → Privacy…).</source>
+        <translation>プライバシーポリシー、保存期間、監査ログ、漏えいへの備えは、専用のウィンドウで設定します（ツール → プライバシー… からも開けます）。</translation>
+    </message>
+    <message>
+        <source>Privacy policy…</source>
+        <translation>プライバシーポリシー…</translation>
+    </message>
+    <message>
+        <source>Retention…</source>
+        <translation>保存期間…</translation>
+    </message>
+    <message>
+        <source>Audit log…</source>
+        <translation>監査ログ…</translation>
+    </message>
+    <message>
+        <source>Leak readiness…</source>
+        <translation>漏えいへの備え…</translation>
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation>プライバシー</translation>
+    </message>
+</context>
+<context>
     <name>PrivacyWindow</name>
     <message>
         <source>Privacy</source>

@@ -164,3 +164,24 @@ def test_the_incident_dialog_gives_its_values(window: Any, qtbot: Any) -> None:
     assert values["title"] == "誤送信" and values["persons"] == 3
     assert values["answers"]["prevention"] == "二重確認"
     assert values["occurred_from"] is None
+
+
+def test_the_settings_dialog_has_a_privacy_tab(book: Any, settings: Any, qtbot: Any) -> None:
+    from app.privacy import incidents, retention
+    from ui.dialogs.settings_dialog import SettingsDialog
+
+    retention.save_rules(book, retention.RetentionRules(blocked_months=12))
+    incidents.set_checked(book, "backups", True)
+    dialog = SettingsDialog(book, settings)
+    qtbot.addWidget(dialog)
+    tab = dialog.privacy_tab
+    assert dialog.tabs.tabText(dialog.tabs.indexOf(tab)) == "Privacy"
+    from PySide6.QtWidgets import QLabel
+
+    labels = " ".join(w.text() for w in tab.findChildren(QLabel))
+    assert "12 months" in labels and "1 of 10 checked, 0 incidents" in labels
+    assert "Not published yet" in labels
+    window = tab.open_window(2, modal=False)
+    qtbot.addWidget(window)
+    assert window.tabs.currentWidget() is window.audit
+    window.close()
