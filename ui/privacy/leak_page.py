@@ -90,6 +90,16 @@ class IncidentDialog(QDialog):
         self.persons.setRange(0, 10_000_000)
         self.persons.setSpecialValueText(self.tr("Count from the range"))
         self.persons.setValue(incident.persons or 0 if incident else 0)
+        self.reported: dict[str, tuple[QCheckBox, QDateEdit]] = {}
+        for key, label in (("prompt_reported_on", self.tr("Prompt report (速報) sent on")),
+                           ("final_reported_on", self.tr("Full report (確報) sent on"))):
+            day = getattr(incident, key) if incident else None
+            check = QCheckBox(label, self)
+            check.setChecked(day is not None)
+            edit = _date_edit(self, day or today)
+            edit.setEnabled(day is not None)
+            check.toggled.connect(edit.setEnabled)
+            self.reported[key] = (check, edit)
         self.answers: dict[str, QPlainTextEdit] = {}
         host = QWidget(self)
         form = QFormLayout(host)
@@ -105,6 +115,8 @@ class IncidentDialog(QDialog):
         form.addRow("", self.malicious)
         form.addRow("", self.sensitive)
         form.addRow("", self.financial)
+        for check, edit in self.reported.values():
+            form.addRow(check, edit)
         for key, heading in ITEMS:
             if key == "persons":
                 form.addRow(QLabel(heading, host))
@@ -143,6 +155,8 @@ class IncidentDialog(QDialog):
             "financial": self.financial.isChecked(),
             "persons": self.persons.value() or None,
             "answers": {k: e.toPlainText().strip() for k, e in self.answers.items()},
+            **{key: _pydate(edit.date()) if check.isChecked() else None
+               for key, (check, edit) in self.reported.items()},
         }
 
 
@@ -251,8 +265,12 @@ class LeakPage(QWidget):
         self.incidents.setRowCount(len(rows))
         for r, i in enumerate(rows):
             lo, hi = i.prompt_due
+            sent = self.tr("sent %1")
             cells = [str(i.id), i.discovered_on.isoformat(), i.title,
-                     f"{lo.isoformat()}〜{hi.isoformat()}", i.final_due.isoformat()]
+                     sent.replace("%1", i.prompt_reported_on.isoformat())
+                     if i.prompt_reported_on else f"{lo.isoformat()}〜{hi.isoformat()}",
+                     sent.replace("%1", i.final_reported_on.isoformat())
+                     if i.final_reported_on else i.final_due.isoformat()]
             for c, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, i.id)
