@@ -91,15 +91,15 @@ class IncidentDialog(QDialog):
         self.persons.setSpecialValueText(self.tr("Count from the range"))
         self.persons.setValue(incident.persons or 0 if incident else 0)
         self.reported: dict[str, tuple[QCheckBox, QDateEdit]] = {}
-        for key, label in (("prompt_reported_on", self.tr("Prompt report (速報) sent on")),
-                           ("final_reported_on", self.tr("Full report (確報) sent on"))):
+        for key, text in (("prompt_reported_on", self.tr("Prompt report (速報) sent on")),
+                          ("final_reported_on", self.tr("Full report (確報) sent on"))):
             day = getattr(incident, key) if incident else None
-            check = QCheckBox(label, self)
-            check.setChecked(day is not None)
-            edit = _date_edit(self, day or today)
-            edit.setEnabled(day is not None)
-            check.toggled.connect(edit.setEnabled)
-            self.reported[key] = (check, edit)
+            sent = QCheckBox(text, self)
+            sent.setChecked(day is not None)
+            sent_on = _date_edit(self, day or today)
+            sent_on.setEnabled(day is not None)
+            sent.toggled.connect(sent_on.setEnabled)
+            self.reported[key] = (sent, sent_on)
         self.answers: dict[str, QPlainTextEdit] = {}
         host = QWidget(self)
         form = QFormLayout(host)
@@ -115,8 +115,8 @@ class IncidentDialog(QDialog):
         form.addRow("", self.malicious)
         form.addRow("", self.sensitive)
         form.addRow("", self.financial)
-        for check, edit in self.reported.values():
-            form.addRow(check, edit)
+        for sent, sent_on in self.reported.values():
+            form.addRow(sent, sent_on)
         for key, heading in ITEMS:
             if key == "persons":
                 form.addRow(QLabel(heading, host))
