@@ -93,3 +93,14 @@ def mark_handled(s: Session, event_id: int, *, at: dt.datetime | None = None) ->
         DomainEvent.id == event_id, DomainEvent.handled_at.is_(None)).values(
         handled_at=at or utcnow()))
     return bool(getattr(result, "rowcount", 0))
+
+
+def mark_all_handled(s: Session, event_ids: list[int], *,
+                     at: dt.datetime | None = None) -> set[int]:
+    """Mark these events handled inside the transaction that does their work; returns
+    those this call marked (the others were handled already: leave them alone)."""
+    return set(s.scalars(
+        update(DomainEvent).where(DomainEvent.id.in_(event_ids),
+                                  DomainEvent.handled_at.is_(None))
+        .values(handled_at=at or utcnow()).returning(DomainEvent.id)
+        .execution_options(synchronize_session=False)))

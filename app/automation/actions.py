@@ -77,8 +77,23 @@ def tag_id_of(s: Session, raw: dict[str, Any]) -> int:
     return next(iter(TagService.ensure_in(s, [name.strip()])))
 
 
+#: Session.info key of the engine batch's tag-name memo (see tag_name).
+TAG_NAMES = "otokui.rules.tag_names"
+
+
 def tag_name(s: Session, tag_id: Any) -> str | None:
-    return s.scalar(select(Tag.name).where(Tag.id == tag_id))
+    # No autoflush: a tag's name does not depend on the rows the actions have pending,
+    # and flushing them before each lookup cost more than the lookup.
+    # Within an engine batch (which sets TAG_NAMES on its session: no tag is renamed or
+    # deleted by a rule), rules name the same few tags thousands of times: remembered.
+    names: dict[Any, str | None] | None = s.info.get(TAG_NAMES)
+    if names is not None and tag_id in names:
+        return names[tag_id]
+    with s.no_autoflush:
+        name = s.scalar(select(Tag.name).where(Tag.id == tag_id))
+    if names is not None:
+        names[tag_id] = name
+    return name
 
 
 def field_ref(s: Session, raw: dict[str, Any]) -> str:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, or_, select
 
 from app.store.models import AuditEntry
 
@@ -57,14 +58,32 @@ def write_csv(rows: list[AuditEntry], path: Path) -> int:
 
 
 # --- for the window's lazy table: the ids first, the rows a page at a time ---------------
+#: Search texts SQL can match itself (no quote, backslash or %: their JSON and LIKE forms
+#: differ); others are matched in Python, as :func:`entries` does.
+_PLAIN = re.compile(r"[\w\s:.@/+-]+")
+
+
+def _like(needle: str) -> str:
+    return "%" + needle.replace("!", "!!").replace("_", "!_") + "%"
+
+
 def entry_ids(book: Book, f: AuditFilter | None = None) -> list[int]:
     """The ids of the entries matching ``f``, newest first (what the viewer's model
-    holds; it reads the rows of the ones on screen with :func:`fetch`)."""
+    holds; it reads the rows of the ones on screen with :func:`fetch`). The same entries
+    as :func:`entries` (tested)."""
     f = f or AuditFilter()
     needle = f.text.strip().lower()
+    in_sql = bool(needle) and _PLAIN.fullmatch(needle) is not None
     cols = (AuditEntry.id, AuditEntry.action, AuditEntry.target, AuditEntry.detail) \
-        if needle else (AuditEntry.id,)
+        if needle and not in_sql else (AuditEntry.id,)
     q = select(*cols).order_by(AuditEntry.id.desc())
+    if in_sql:
+        # The details are stored as JSON with non-ASCII escaped (\uXXXX): the needle is
+        # searched in that form there. LIKE ignores ASCII case, as .lower() does.
+        escaped = json.dumps(needle)[1:-1]
+        q = q.where(or_(AuditEntry.target.like(_like(needle), escape="!"),
+                        AuditEntry.action.like(_like(needle), escape="!"),
+                        cast(AuditEntry.detail, Text).like(_like(escaped), escape="!")))
     if f.action:
         q = q.where(AuditEntry.action == f.action)
     if f.since:
@@ -72,7 +91,7 @@ def entry_ids(book: Book, f: AuditFilter | None = None) -> list[int]:
     if f.until:
         q = q.where(AuditEntry.at < f.until)
     with book.db.read() as s:
-        if not needle:
+        if not needle or in_sql:
             return list(s.scalars(q))
         # The details are JSON (non-ASCII escaped in the column): searched as the viewer
         # shows them, like entries().

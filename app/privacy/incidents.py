@@ -285,35 +285,42 @@ def affected(book: Book, start: dt.date, end: dt.date) -> Affected:
         start, end = end, start
     since, until = _utc(start), _utc(end + dt.timedelta(days=1))
     with book.db.read() as s:
-        entries = list(s.scalars(select(AuditEntry).where(
-            AuditEntry.at >= since, AuditEntry.at < until).order_by(AuditEntry.id)))
+        # Only the columns needed: the log may hold hundreds of thousands of entries.
+        entries = s.execute(select(AuditEntry.at, AuditEntry.action, AuditEntry.target,
+                                   AuditEntry.count)
+                            .where(AuditEntry.at >= since, AuditEntry.at < until)
+                            .order_by(AuditEntry.id)).all()
         named: dict[int, list[str]] = {}
         whole: list[tuple[dt.datetime, str, str, int]] = []
         attachment_ids: dict[int, list[str]] = {}
-        for e in entries:
-            kind, _, ident = e.target.partition(":")
+        for at, action, target, count in entries:
+            kind, _, ident = target.partition(":")
             if kind == "customer" and ident.isdigit():
-                named.setdefault(int(ident), []).append(e.action)
+                named.setdefault(int(ident), []).append(action)
             elif kind == "attachment" and ident.isdigit():
-                attachment_ids.setdefault(int(ident), []).append(e.action)
-            elif ((e.target in WHOLE_BOOK_TARGETS and not e.action.startswith("import"))
-                  or (kind == "form" and e.action.startswith("export"))):
-                whole.append((e.at, e.action, e.target, e.count))
+                attachment_ids.setdefault(int(ident), []).append(action)
+            elif ((target in WHOLE_BOOK_TARGETS and not action.startswith("import"))
+                  or (kind == "form" and action.startswith("export"))):
+                whole.append((at, action, target, count))
         if attachment_ids:
-            for aid, cid in s.execute(select(Attachment.id, Attachment.customer_id)
-                                      .where(Attachment.id.in_(list(attachment_ids)))):
-                named.setdefault(cid, []).extend(attachment_ids[aid])
-        people = [AffectedPerson(c.id, c.name, c.display_name, c.phone, c.created_at,
-                                 sorted(set(named.get(c.id, []))))
-                  for c in s.scalars(select(Customer).where(Customer.created_at < until,
-                                                            Customer.is_owner.is_(False))
-                                     .order_by(Customer.id))]
+            wanted = list(attachment_ids)
+            for start_at in range(0, len(wanted), 900):
+                for aid, cid in s.execute(
+                        select(Attachment.id, Attachment.customer_id)
+                        .where(Attachment.id.in_(wanted[start_at:start_at + 900]))):
+                    named.setdefault(cid, []).extend(attachment_ids[aid])
+        people = [AffectedPerson(cid, name, line_name, phone, created,
+                                 sorted(set(named.get(cid, []))))
+                  for cid, name, line_name, phone, created in s.execute(
+                      select(Customer.id, Customer.name, Customer.display_name,
+                             Customer.phone, Customer.created_at)
+                      .where(Customer.created_at < until, Customer.is_owner.is_(False))
+                      .order_by(Customer.id))]
         deleted = 0
-        for e in s.scalars(select(AuditEntry).where(AuditEntry.at >= since)):
-            if e.action in ("privacy_deleted", "retention_deleted"):
-                deleted += 1
-            elif e.action == "customers_deleted":
-                deleted += e.count
+        for action, count in s.execute(select(AuditEntry.action, AuditEntry.count).where(
+                AuditEntry.at >= since, AuditEntry.action.in_(
+                    ("privacy_deleted", "retention_deleted", "customers_deleted")))):
+            deleted += count if action == "customers_deleted" else 1
     return Affected(start, end, people, whole, deleted)
 
 

@@ -100,6 +100,31 @@
         <source>Affected customers listed</source>
         <translation>影響を受けるお客様の書き出し</translation>
     </message>
+    <message>
+        <source>Customer %1</source>
+        <extracomment>What an entry&apos;s target names, in the owner&apos;s words (&quot;customer:42&quot; → お客様 42).</extracomment>
+        <translation>お客様 %1</translation>
+    </message>
+    <message>
+        <source>File %1</source>
+        <translation>ファイル %1</translation>
+    </message>
+    <message>
+        <source>Incident %1</source>
+        <translation>事案 %1</translation>
+    </message>
+    <message>
+        <source>Form %1</source>
+        <translation>フォーム %1</translation>
+    </message>
+    <message>
+        <source>Tag %1</source>
+        <translation>タグ %1</translation>
+    </message>
+    <message>
+        <source>Field %1</source>
+        <translation>カスタム項目 %1</translation>
+    </message>
 </context>
 <context>
     <name>AuditModel</name>
@@ -207,6 +232,14 @@
         <translation>期間から数える</translation>
     </message>
     <message>
+        <source>Prompt report (速報) sent on</source>
+        <translation>速報を報告した日</translation>
+    </message>
+    <message>
+        <source>Full report (確報) sent on</source>
+        <translation>確報を報告した日</translation>
+    </message>
+    <message>
         <source>Name of the incident</source>
         <translation>事案の名称</translation>
     </message>
@@ -284,6 +317,10 @@
     <message>
         <source>(checked on %1)</source>
         <translation>（%1 に確認）</translation>
+    </message>
+    <message>
+        <source>sent %1</source>
+        <translation>%1 報告済み</translation>
     </message>
     <message>
         <source>Save the report draft</source>
@@ -494,6 +531,81 @@
     <message>
         <source>Deleting…</source>
         <translation>削除しています…</translation>
+    </message>
+</context>
+<context>
+    <name>PrivacySettingsTab</name>
+    <message>
+        <source>Never</source>
+        <translation>しない</translation>
+    </message>
+    <message>
+        <source>Privacy policy</source>
+        <translation>プライバシーポリシー</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>第%1版</translation>
+    </message>
+    <message>
+        <source>Not published yet</source>
+        <translation>まだ公開していません</translation>
+    </message>
+    <message>
+        <source>Retention</source>
+        <translation>保存期間</translation>
+    </message>
+    <message>
+        <source>blocked friends: %1</source>
+        <translation>ブロックした友だち：%1</translation>
+    </message>
+    <message>
+        <source>%1 months</source>
+        <translation>%1か月</translation>
+    </message>
+    <message>
+        <source>messages: %1</source>
+        <translation>メッセージ：%1</translation>
+    </message>
+    <message>
+        <source>%1 years</source>
+        <translation>%1年</translation>
+    </message>
+    <message>
+        <source>files: %1</source>
+        <translation>ファイル：%1</translation>
+    </message>
+    <message>
+        <source>Leak readiness</source>
+        <translation>漏えいへの備え</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checked, %3 incidents</source>
+        <translation>チェック %1／%2、事案 %3 件</translation>
+    </message>
+    <message>
+        <source>The privacy policy, retention rules, audit log and leak readiness are in their own window (also in Tools → Privacy…).</source>
+        <translation>プライバシーポリシー、保存期間、監査ログ、漏えいへの備えは、専用のウィンドウで設定します（ツール → プライバシー… からも開けます）。</translation>
+    </message>
+    <message>
+        <source>Privacy policy…</source>
+        <translation>プライバシーポリシー…</translation>
+    </message>
+    <message>
+        <source>Retention…</source>
+        <translation>保存期間…</translation>
+    </message>
+    <message>
+        <source>Audit log…</source>
+        <translation>監査ログ…</translation>
+    </message>
+    <message>
+        <source>Leak readiness…</source>
+        <translation>漏えいへの備え…</translation>
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation>プライバシー</translation>
     </message>
 </context>
 <context>

@@ -29,3 +29,19 @@ def test_filter_search_and_csv(book: Book, tmp_path: Path) -> None:
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert rows[0][:3] == ["id", "at_utc", "action"] and rows[1][2] == "privacy_deleted"
     assert "甲" not in out.read_text(encoding="utf-8-sig")  # numbers, never names
+
+
+def test_the_viewers_ids_are_the_entries(book: Book) -> None:
+    """entry_ids (SQL search, for the window's lazy model) finds what entries() finds."""
+    from app.privacy.audit_view import entry_ids
+
+    book.audit.record("export_csv", target="form:AbC_1", count=3, note="来店アンケート")
+    book.audit.record("attachment_opened", target="attachment:12")
+    book.audit.record("backup", target="backup", count=2, path='C:\\"x" 100%')
+    book.audit.record("privacy_incident_report", target="incident:1", kind="final")
+    for text in ("", "abc_1", "ABC", "a_c", "アンケート", "来店", "attachment:1", "csv",
+                 "final", "kind", '"x"', "100%", "\\", "%", "_", "incident:1 ", "nothing"):
+        want = [e.id for e in entries(book, AuditFilter(text=text))]
+        assert entry_ids(book, AuditFilter(text=text)) == want, text
+    assert entry_ids(book, AuditFilter(action="backup", text="backup")) == \
+        [e.id for e in entries(book, AuditFilter(action="backup"))]

@@ -96,12 +96,12 @@ def test_audit_log_viewer(window: Any, qtbot: Any, qtmodeltester: Any,
     qtbot.wait(50)
     assert len(page.model._pages) <= 2  # only the shown pages were read
     qtmodeltester.check(page.model)
-    assert page.model.data(page.model.index(0, 2)) == "customer:77"  # newest first
+    assert page.model.data(page.model.index(0, 2)) == "Customer 77"  # newest first
     i = page.action_combo.findData("privacy_disclosed")
     assert i > 0 and page.action_combo.itemText(i) == "Disclosure written"
     page.action_combo.setCurrentIndex(i)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=20000)
-    assert page.model.data(page.model.index(0, 2)) == "customer:77"
+    assert page.model.data(page.model.index(0, 2)) == "Customer 77"
     page.action_combo.setCurrentIndex(0)
     page.search_edit.setText("attachment:44")
     qtbot.waitUntil(lambda: page.model.rowCount() == 11, timeout=20000)  # 44, 440–449
@@ -157,10 +157,42 @@ def test_the_incident_dialog_gives_its_values(window: Any, qtbot: Any) -> None:
     from ui.privacy.leak_page import IncidentDialog
 
     iid = incidents.record(window.book, title="誤送信", discovered_on=dt.date(2026, 12, 1),
-                           persons=3, answers={"prevention": "二重確認"})
+                           persons=3, answers={"prevention": "二重確認"},
+                           prompt_reported_on=dt.date(2026, 12, 3))
     dialog = IncidentDialog(window, incidents.get(window.book, iid))
     qtbot.addWidget(dialog)
     values = dialog.values()
     assert values["title"] == "誤送信" and values["persons"] == 3
     assert values["answers"]["prevention"] == "二重確認"
     assert values["occurred_from"] is None
+    assert values["prompt_reported_on"] == dt.date(2026, 12, 3)
+    assert values["final_reported_on"] is None
+    check, edit = dialog.reported["final_reported_on"]
+    check.setChecked(True)
+    edit.setDate(edit.date().fromString("2026-12-20", "yyyy-MM-dd"))
+    incidents.update(window.book, iid, **dialog.values())
+    assert incidents.get(window.book, iid).final_reported_on == dt.date(2026, 12, 20)
+    window.privacy.open_window(3)
+    page = window.privacy.privacy_window.leak
+    assert page.incidents.item(0, 4).text() == "sent 2026-12-20"
+
+
+def test_the_settings_dialog_has_a_privacy_tab(book: Any, settings: Any, qtbot: Any) -> None:
+    from app.privacy import incidents, retention
+    from ui.dialogs.settings_dialog import SettingsDialog
+
+    retention.save_rules(book, retention.RetentionRules(blocked_months=12))
+    incidents.set_checked(book, "backups", True)
+    dialog = SettingsDialog(book, settings)
+    qtbot.addWidget(dialog)
+    tab = dialog.privacy_tab
+    assert dialog.tabs.tabText(dialog.tabs.indexOf(tab)) == "Privacy"
+    from PySide6.QtWidgets import QLabel
+
+    labels = " ".join(w.text() for w in tab.findChildren(QLabel))
+    assert "12 months" in labels and "1 of 10 checked, 0 incidents" in labels
+    assert "Not published yet" in labels
+    window = tab.open_window(2, modal=False)
+    qtbot.addWidget(window)
+    assert window.tabs.currentWidget() is window.audit
+    window.close()

@@ -197,6 +197,10 @@ class SettingsDialog(QDialog):
 
         self.inbox_tab = InboxSettingsWidget(book, settings, self)
         self.add_tab(self.inbox_tab, self.inbox_tab.title())
+        from ui.privacy.settings_tab import PrivacySettingsTab
+
+        self.privacy_tab = PrivacySettingsTab(book, self)
+        self.add_tab(self.privacy_tab, self.privacy_tab.title())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)

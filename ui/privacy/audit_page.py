@@ -73,6 +73,25 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+#: What an entry's target names, in the owner's words ("customer:42" → お客様 42).
+TARGET_KINDS: dict[str, str] = {
+    "customer": QT_TRANSLATE_NOOP("AuditActions", "Customer %1"),
+    "attachment": QT_TRANSLATE_NOOP("AuditActions", "File %1"),
+    "incident": QT_TRANSLATE_NOOP("AuditActions", "Incident %1"),
+    "form": QT_TRANSLATE_NOOP("AuditActions", "Form %1"),
+    "tag": QT_TRANSLATE_NOOP("AuditActions", "Tag %1"),
+    "field": QT_TRANSLATE_NOOP("AuditActions", "Field %1"),
+}
+
+
+def target_label(target: str) -> str:
+    kind, sep, ident = target.partition(":")
+    text = TARGET_KINDS.get(kind) if sep else None
+    if text is None:
+        return target
+    return QCoreApplication.translate("AuditActions", text).replace("%1", ident)
+
+
 def action_label(action: str) -> str:
     text = ACTION_LABELS.get(action)
     return QCoreApplication.translate(_CTX, text) if text else action
@@ -144,7 +163,7 @@ class AuditModel(QAbstractTableModel):
         if col == 1:
             return action_label(e.action)
         if col == 2:
-            return e.target
+            return target_label(e.target) if role == Qt.ItemDataRole.DisplayRole else e.target
         if col == 3:
             return format_number(e.count) if e.count else ""
         if col == 4:

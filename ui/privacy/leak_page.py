@@ -90,6 +90,16 @@ class IncidentDialog(QDialog):
         self.persons.setRange(0, 10_000_000)
         self.persons.setSpecialValueText(self.tr("Count from the range"))
         self.persons.setValue(incident.persons or 0 if incident else 0)
+        self.reported: dict[str, tuple[QCheckBox, QDateEdit]] = {}
+        for key, text in (("prompt_reported_on", self.tr("Prompt report (速報) sent on")),
+                          ("final_reported_on", self.tr("Full report (確報) sent on"))):
+            day = getattr(incident, key) if incident else None
+            sent = QCheckBox(text, self)
+            sent.setChecked(day is not None)
+            sent_on = _date_edit(self, day or today)
+            sent_on.setEnabled(day is not None)
+            sent.toggled.connect(sent_on.setEnabled)
+            self.reported[key] = (sent, sent_on)
         self.answers: dict[str, QPlainTextEdit] = {}
         host = QWidget(self)
         form = QFormLayout(host)
@@ -105,6 +115,8 @@ class IncidentDialog(QDialog):
         form.addRow("", self.malicious)
         form.addRow("", self.sensitive)
         form.addRow("", self.financial)
+        for sent, sent_on in self.reported.values():
+            form.addRow(sent, sent_on)
         for key, heading in ITEMS:
             if key == "persons":
                 form.addRow(QLabel(heading, host))
@@ -143,6 +155,8 @@ class IncidentDialog(QDialog):
             "financial": self.financial.isChecked(),
             "persons": self.persons.value() or None,
             "answers": {k: e.toPlainText().strip() for k, e in self.answers.items()},
+            **{key: _pydate(edit.date()) if check.isChecked() else None
+               for key, (check, edit) in self.reported.items()},
         }
 
 
@@ -251,12 +265,16 @@ class LeakPage(QWidget):
         self.incidents.setRowCount(len(rows))
         for r, i in enumerate(rows):
             lo, hi = i.prompt_due
+            sent = self.tr("sent %1")
             cells = [str(i.id), i.discovered_on.isoformat(), i.title,
-                     f"{lo.isoformat()}〜{hi.isoformat()}", i.final_due.isoformat()]
+                     sent.replace("%1", i.prompt_reported_on.isoformat())
+                     if i.prompt_reported_on else f"{lo.isoformat()}〜{hi.isoformat()}",
+                     sent.replace("%1", i.final_reported_on.isoformat())
+                     if i.final_reported_on else i.final_due.isoformat()]
             for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, i.id)
-                self.incidents.setItem(r, c, item)
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, i.id)
+                self.incidents.setItem(r, c, cell)
         self.incidents.resizeColumnsToContents()
         self._selection()
 
@@ -272,8 +290,8 @@ class LeakPage(QWidget):
         rows = self.incidents.selectionModel().selectedRows()
         if not rows:
             return None
-        value = self.incidents.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        return int(value)
+        item = self.incidents.item(rows[0].row(), 0)
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
     def _selection(self) -> None:
         one = self.selected() is not None
@@ -282,7 +300,8 @@ class LeakPage(QWidget):
 
     def select(self, incident_id: int) -> None:
         for r in range(self.incidents.rowCount()):
-            if self.incidents.item(r, 0).data(Qt.ItemDataRole.UserRole) == incident_id:
+            item = self.incidents.item(r, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == incident_id:
                 self.incidents.selectRow(r)
 
     def new(self, values: dict[str, Any] | None = None) -> int | None:

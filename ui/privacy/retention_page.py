@@ -80,6 +80,7 @@ class RetentionPage(QWidget):
         spin.setSuffix(suffix)
         spin.setSpecialValueText(self.tr("Never"))
         spin.setValue(value or 0)
+        spin.setMaximumWidth(160)
         return spin
 
     def rules(self) -> RetentionRules:
