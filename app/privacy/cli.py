@@ -52,6 +52,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q.add_argument("--csv", type=Path, metavar="FILE", help="write them as CSV")
     actions.add_parser("publish", help="record the settings as a new policy version and put "
                        "it on the relay's /privacy page")
+    actions.add_parser("announce", help="save the segment of those who agreed to an older "
+                       "version and print the text telling them of the newest (send it as "
+                       "a broadcast to that segment); last line: the segment's number")
     q = actions.add_parser("incident", help="leak readiness: record incidents (漏えい等) and "
                            "write the PPC's 速報/確報 from them")
     inc = q.add_subparsers(dest="incident_command", metavar="STEP", required=True)
@@ -118,6 +121,16 @@ def run(args: argparse.Namespace, profile: Profile) -> int:
                 args.pdf.write_bytes(to_pdf(doc))
                 print(f"Wrote {args.pdf}")
             print(doc.version)
+            return 0
+        if action == "announce":
+            from app.privacy.announce import prepare
+
+            told = prepare(book)
+            print(f"Segment 「{book.segments.get(told.segment_id).name}」: "
+                  f"{told.recipients} customer(s) agreed only to an older version.")
+            print("Text to send:")
+            print(told.text)
+            print(told.segment_id)
             return 0
         if action == "disclose":
             from app.privacy.disclose import disclose

@@ -147,6 +147,8 @@ class _Checker:
         if isinstance(node, ConsentCondition):
             if not _is_int(node.min_version) or not 1 <= node.min_version < 2**31:
                 raise _fail(path, _MSG_NUMBER)
+            if not isinstance(node.older_only, bool):
+                raise _fail(path, _MSG_MALFORMED)
             return node
         raise _fail(path, _MSG_MALFORMED)
 

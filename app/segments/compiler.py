@@ -218,6 +218,13 @@ class _Compiler:
             return self.prefecture(node)
         if isinstance(node, ConsentCondition):
             least = self.bind(int(node.min_version))
+            if node.older_only:  # agreed, but never to version ``least`` or later
+                return _leaf(
+                    "EXISTS (SELECT 1 FROM privacy_consent pc WHERE pc.customer_id = c.id) "
+                    "AND NOT EXISTS (SELECT 1 FROM privacy_consent pc WHERE "
+                    f"pc.customer_id = c.id AND pc.version >= {least})", False,
+                    "SELECT customer_id AS id FROM privacy_consent GROUP BY customer_id "
+                    f"HAVING max(version) < {least}", self.total * 0.1)
             return _leaf("EXISTS (SELECT 1 FROM privacy_consent pc WHERE pc.customer_id = c.id "
                          f"AND pc.version >= {least})", False,
                          "SELECT DISTINCT customer_id AS id FROM privacy_consent "

@@ -54,7 +54,10 @@ def _node_json(node: Condition) -> dict[str, Any]:
     if isinstance(node, PrefectureCondition):
         return {"kind": "prefecture", "prefectures": list(node.prefectures)}
     if isinstance(node, ConsentCondition):
-        return {"kind": "consent", "min_version": node.min_version}
+        consent: dict[str, Any] = {"kind": "consent", "min_version": node.min_version}
+        if node.older_only:
+            consent["older_only"] = True
+        return consent
     raise _fail((), _MSG_MALFORMED)
 
 
@@ -116,7 +119,7 @@ class _Reader:
         if kind == "prefecture":
             return PrefectureCondition(_tuple(_get(data, "prefectures")))
         if kind == "consent":
-            return ConsentCondition(_get(data, "min_version"))
+            return ConsentCondition(_get(data, "min_version"), data.get("older_only", False))
         raise _fail(path, _MSG_MALFORMED)
 
 

@@ -116,6 +116,9 @@ class ConsentCondition:
     #: Agreed (in a form's consent item) to the privacy policy's version ``min_version`` or
     #: a later one (app.privacy.consent).
     min_version: int
+    #: Instead: agreed to some version, but only to ones before ``min_version`` (those to
+    #: tell about a new version, app.privacy.announce).
+    older_only: bool = False
 
 
 Condition = (Group | TagCondition | FieldCondition | FollowedCondition | BirthdayCondition

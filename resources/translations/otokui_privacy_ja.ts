@@ -434,7 +434,16 @@
         <translation>新しい版として公開</translation>
     </message>
     <message>
+        <source>Tell those who agreed to an older version…</source>
+        <translation>旧版に同意した方へお知らせ…</translation>
+    </message>
+    <message>
+        <source>Saves the segment of customers who agreed only to an older version and opens a broadcast to them with a message linking the new one.</source>
+        <translation>旧版にだけ同意したお客様のセグメントを保存し、新しい版へのリンクを入れたメッセージで、その方々への配信を開きます。</translation>
+    </message>
+    <message>
         <source>Preview</source>
+        <extracomment>Called with (segment id, text) when an announcement is ready: the main window opens the broadcast composer with them (unset: the text goes to the clipboard).</extracomment>
         <translation>プレビュー</translation>
     </message>
     <message>
@@ -476,6 +485,18 @@
     <message>
         <source>Publishing…</source>
         <translation>公開しています…</translation>
+    </message>
+    <message>
+        <source>%1 customer(s) agreed only to an older version (segment “%2”).</source>
+        <translation>旧版にだけ同意したお客様: %1人（セグメント「%2」）。</translation>
+    </message>
+    <message>
+        <source>The message is copied: send it as a broadcast to that segment.</source>
+        <translation>メッセージをコピーしました。このセグメントへの配信で送ってください。</translation>
+    </message>
+    <message>
+        <source>Preparing the announcement…</source>
+        <translation>お知らせを準備しています…</translation>
     </message>
 </context>
 <context>
@@ -549,7 +570,7 @@
     </message>
     <message>
         <source>Not published yet</source>
-        <translation>まだ公開していません</translation>
+        <translation>未公開</translation>
     </message>
     <message>
         <source>Retention</source>
@@ -727,6 +748,22 @@
     <message>
         <source>Check the customer&apos;s number and try again.</source>
         <translation>お客様の番号を確かめて、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Only the first version of the privacy policy is published: nobody agreed to an older one.</source>
+        <translation>プライバシーポリシーは第1版しか公開されていないため、旧版に同意した方はいません。</translation>
+    </message>
+    <message>
+        <source>After you publish a new version, tell those who agreed to an older one from here.</source>
+        <translation>新しい版を公開したあとで、ここから旧版に同意した方へお知らせしてください。</translation>
+    </message>
+    <message>
+        <source>The newest version of the privacy policy is not on the relay yet, so friends cannot open it.</source>
+        <translation>最新版のプライバシーポリシーがまだ中継サーバーに載っていないため、友だちが開けません。</translation>
+    </message>
+    <message>
+        <source>Publish the policy to the relay first, then tell your friends about it.</source>
+        <translation>先にポリシーを中継サーバーに公開してから、友だちにお知らせしてください。</translation>
     </message>
     <message>
         <source>A person responsible for customer data is named</source>

@@ -292,6 +292,10 @@
         <translation>都道府県を1つ以上選んでください。</translation>
     </message>
     <message>
+        <source>— agreed only to an earlier one</source>
+        <translation>版より前の版にだけ同意した</translation>
+    </message>
+    <message>
         <source>agreed to version</source>
         <translation>第</translation>
     </message>

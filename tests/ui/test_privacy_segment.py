@@ -31,3 +31,12 @@ def test_the_builder_makes_a_consent_condition(dialog: Any, seeded: Any, qtbot: 
     assert loaded.kind.currentData() == "consent"
     assert loaded.editor.version.value() == 3
     assert counts_of(qtbot, dialog)[2] == [c["鈴木"]]
+
+    # "only an earlier one": those to tell about a new version
+    loaded.editor.which.setCurrentIndex(1)
+    assert dialog.condition() == Group(AND, (ConsentCondition(3, older_only=True),))
+    assert sorted(counts_of(qtbot, dialog)[2]) == sorted([c["佐藤"], c["高橋"]])
+    dialog.root.set_group(Group(AND, (ConsentCondition(2, older_only=True),)))
+    again = dialog.root.items()[0]
+    assert again.editor.which.currentIndex() == 1 and again.editor.version.value() == 2
+    assert counts_of(qtbot, dialog)[2] == [c["佐藤"]]

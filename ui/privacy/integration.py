@@ -85,11 +85,21 @@ class PrivacyIntegration(QObject):
 
         if self.privacy_window is None:
             self.privacy_window = PrivacyWindow(self.book, self.window, self.window._ops)
+            self.privacy_window.policy.on_announce = self.announce
         if tab is not None:
             self.privacy_window.tabs.setCurrentIndex(tab)
         self.privacy_window.show()
         self.privacy_window.activateWindow()
         return self.privacy_window
+
+    def announce(self, segment_id: int, text: str) -> None:
+        """A new policy version to tell about: the broadcast composer, to that segment,
+        with the text (the owner reads, edits and sends it)."""
+        from ui.broadcast.recipients import SEGMENT
+
+        composer = self.window.broadcasts.new_broadcast(SEGMENT, segment_id)
+        if composer is not None:
+            composer.message.set_text(text)
 
     def _one(self, customer_id: int | None) -> int | None:
         if customer_id is not None:

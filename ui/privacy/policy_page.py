@@ -4,10 +4,12 @@ dated version, sent to the relay's /privacy page) and the versions so far."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFormLayout,
     QGroupBox,
@@ -99,7 +101,15 @@ class PolicyPage(QWidget):
         self.versions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.save_button = QPushButton(self.tr("Save details"), self)
         self.publish_button = QPushButton(self.tr("Publish as a new version"), self)
-        for button in (self.save_button, self.publish_button):
+        self.announce_button = QPushButton(self.tr("Tell those who agreed to an older "
+                                                   "version…"), self)
+        self.announce_button.setToolTip(self.tr(
+            "Saves the segment of customers who agreed only to an older version and opens "
+            "a broadcast to them with a message linking the new one."))
+        #: Called with (segment id, text) when an announcement is ready: the main window
+        #: opens the broadcast composer with them (unset: the text goes to the clipboard).
+        self.on_announce: Callable[[int, str], None] | None = None
+        for button in (self.save_button, self.publish_button, self.announce_button):
             button.setAutoDefault(False)  # Enter in a field must not publish
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -119,6 +129,7 @@ class PolicyPage(QWidget):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.publish_button)
+        buttons.addWidget(self.announce_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.missing_label)
         layout.addWidget(split, 1)
@@ -137,6 +148,7 @@ class PolicyPage(QWidget):
             box.toggled.connect(self._timer.start)
         self.save_button.clicked.connect(lambda _c=False: self.save())
         self.publish_button.clicked.connect(lambda _c=False: self.publish())
+        self.announce_button.clicked.connect(lambda _c=False: self.announce())
         self.refresh_preview()
         self.refresh_versions()
 
@@ -191,6 +203,9 @@ class PolicyPage(QWidget):
 
     def refresh_versions(self) -> None:
         rows = self.service.versions()
+        # Something to tell only once a second version is on the relay.
+        self.announce_button.setEnabled(bool(rows) and rows[0][0] >= 2
+                                        and rows[0][3] is not None)
         self.versions.setRowCount(len(rows))
         for r, (version, day, _published, on_relay) in enumerate(rows):
             self.versions.setItem(r, 0, QTableWidgetItem(self.tr("Version %1").replace(
@@ -236,3 +251,33 @@ class PolicyPage(QWidget):
             show_error(self, exc)
         self.ops.track(run_in_background(self, work, on_success=done, on_failure=failed,
                                          label=self.tr("Publishing…"), cancellable=False))
+
+    def announce(self) -> None:
+        """Prepare the announcement of the newest version (segment and text, in the
+        background: the relay is asked for the page's address), then hand it on."""
+        book = self.book
+
+        def work(_p: Any) -> Any:
+            from app.privacy.announce import prepare
+
+            return prepare(book)
+
+        def done(result: Any) -> None:
+            self.status.setText(self.tr(
+                "%1 customer(s) agreed only to an older version (segment “%2”).").replace(
+                "%1", str(result.recipients)).replace(
+                "%2", book.segments.get(result.segment_id).name))
+            if self.on_announce is not None:
+                self.on_announce(result.segment_id, result.text)
+            else:
+                QApplication.clipboard().setText(result.text)
+                self.status.setText(self.status.text() + " " + self.tr(
+                    "The message is copied: send it as a broadcast to that segment."))
+
+        def failed(exc: BaseException) -> None:
+            from ui.errors import show_error
+
+            show_error(self, exc)
+        self.ops.track(run_in_background(self, work, on_success=done, on_failure=failed,
+                                         label=self.tr("Preparing the announcement…"),
+                                         cancellable=False))

@@ -426,18 +426,25 @@ class ConsentEditor(_Editor):
         self.version.setObjectName("segmentConsentVersion")
         self.version.setRange(1, 9999)
         # Japanese reads 「第 N 版またはそれ以降に同意した」: the words around the number.
+        # "or a later one", or "only an older one" (those to tell about version N).
+        self.which = QComboBox(self)
+        self.which.setObjectName("segmentConsentWhich")
+        self.which.addItem(translate("SegmentRow", "or a later one"), False)
+        self.which.addItem(translate("SegmentRow", "— agreed only to an earlier one"), True)
         self.row.addWidget(QLabel(translate("SegmentRow", "agreed to version"), self))
         self.row.addWidget(self.version)
-        self.row.addWidget(QLabel(translate("SegmentRow", "or a later one"), self))
+        self.row.addWidget(self.which)
         self.row.addStretch(1)
         self._watch(self.version)
+        self._watch(self.which)
 
     def condition(self) -> Condition:
-        return ConsentCondition(self.version.value())
+        return ConsentCondition(self.version.value(), bool(self.which.currentData()))
 
     def set_condition(self, cond: ConsentCondition) -> None:
         if isinstance(cond.min_version, int):
             self.version.setValue(cond.min_version)
+        self.which.setCurrentIndex(1 if cond.older_only is True else 0)
 
 
 class KeptEditor(_Editor):
