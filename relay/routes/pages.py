@@ -68,9 +68,17 @@ def route_pages(store: Store, config: PagesConfig, clock: Callable[[], float],
         connect_origins=tuple(o for o in (sdk_origin, "https://api.line.me",
                                           "https://access.line.me") if o))
 
-    def html(body: str, status: int = 200, *, liff: bool = False) -> HTMLResponse:
-        return HTMLResponse(body, status_code=status,
-                            headers=liff_headers if liff else plain_headers)
+    def html(body: str, status: int = 200, *, liff: bool = False,
+             then: str | None = None) -> HTMLResponse:
+        headers = dict(liff_headers if liff else plain_headers)
+        if then is not None:
+            # Browsers check a form post's redirects against form-action too: the post
+            # goes on to the add-friend page (lin.ee sends on to line.me).
+            targets = " ".join(dict.fromkeys(o for o in (
+                _origin(then), "https://lin.ee", "https://line.me") if o))
+            headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(
+                "form-action 'self'", f"form-action 'self' {targets}")
+        return HTMLResponse(body, status_code=status, headers=headers)
 
     def refused(status: int, heading: str, *lines: str) -> HTMLResponse:
         return html(message_page(heading, list(lines)), status)
@@ -132,7 +140,7 @@ def route_pages(store: Store, config: PagesConfig, clock: Callable[[], float],
             assets=ASSETS_PATH, css=ASSETS["form.css"].name, liff_js=ASSETS["liff.js"].name,
             page_title="友だち追加", action=path, liff=liff_page,
             csrf=tokens.issue("route:" + route.slug, path, int(clock())))
-        return html(body, liff=True)
+        return html(body, liff=True, then=route.add_friend_url)
 
     async def liff_post(request: Request) -> Response:
         if not allowed(request):

@@ -34,6 +34,9 @@ def _arrive(shop: Shop, slug: str, id_token: str | None) -> object:
     page = relay.http.get(f"/l/r/{slug}")  # LINE opens {endpoint}/r/{slug}
     assert page.status_code == 200, page.text
     assert f'data-liff-id="{LIFF_ID}"' in page.text and 'name="_id_token"' in page.text
+    # The post is redirected to the add-friend page: the CSP's form-action allows it.
+    assert "form-action 'self' https://line.me https://lin.ee;" in \
+        page.headers["content-security-policy"]
     fields = {"_csrf": csrf_of(page.text)}
     if id_token is not None:
         fields["_id_token"] = id_token
