@@ -262,6 +262,10 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
                              forms)
         publish_demo_policy(book, SHOP_NAME)
         add_demo_sequence(book, demo.friends)
+        from app.routes.demo import set_up_routes  # 流入経路: routes, scans, arrivals
+
+        set_up_routes(book, demo.friends[:friends],
+                      random.Random(None if seed is None else f"routes:{seed}"))  # noqa: S311
     except BaseException:
         demo.stop()
         raise
