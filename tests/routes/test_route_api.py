@@ -1,0 +1,54 @@
+"""The relay's device API for routes (``PUT /v1/routes``): only a paired device, only
+well-formed slugs and an https add-friend URL; publishing replaces the shop's routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.relay.harness import ManualClock, ThreadRelay
+
+URL = "https://lin.ee/AbCdEfG"
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[ThreadRelay]:
+    running = ThreadRelay(f"sqlite:///{tmp_path / 'relay.db'}", tmp_path / "relay.log",
+                          clock=ManualClock())
+    yield running
+    running.stop()
+
+
+def test_publishing_routes(relay: ThreadRelay) -> None:
+    device = relay.pair()
+    put = relay.http.put
+    assert put("/v1/routes", json={"add_friend_url": URL, "routes": []}).status_code == 401
+    bad = [
+        {"add_friend_url": URL, "routes": ["short"]},
+        {"add_friend_url": URL, "routes": ["has space in it"]},
+        {"add_friend_url": URL, "routes": ["AbCdEfGh1234", "AbCdEfGh1234"]},
+        {"add_friend_url": URL, "routes": "AbCdEfGh1234"},
+        {"add_friend_url": "http://lin.ee/x", "routes": ["AbCdEfGh1234"]},
+        {"add_friend_url": "javascript:alert(1)", "routes": ["AbCdEfGh1234"]},
+        {"add_friend_url": "https://lin.ee/a b", "routes": ["AbCdEfGh1234"]},
+        {"add_friend_url": URL, "routes": [], "extra": 1},
+    ]
+    for body in bad:
+        r = put("/v1/routes", json=body, headers=device.auth)
+        assert r.status_code == 400, body
+        assert relay.http.get("/r/AbCdEfGh1234").status_code == 404  # nothing kept
+    r = put("/v1/routes", json={"add_friend_url": URL, "routes": ["AbCdEfGh1234",
+                                                                  "Zz_-09876543"]},
+            headers=device.auth)
+    assert r.status_code == 200 and r.json() == {"routes": 2}
+    scan = relay.http.get("/r/Zz_-09876543")
+    assert scan.status_code == 303 and scan.headers["location"] == URL
+    # Publishing again replaces the shop's routes: a route left out is gone.
+    r = put("/v1/routes", json={"add_friend_url": URL, "routes": ["AbCdEfGh1234"]},
+            headers=device.auth)
+    assert r.json() == {"routes": 1}
+    gone = relay.http.get("/r/Zz_-09876543")
+    assert gone.status_code == 404 and "ページが見つかりません" in gone.text
+    assert gone.headers["content-security-policy"].startswith("default-src 'none'")
