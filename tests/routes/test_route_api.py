@@ -3,20 +3,32 @@ well-formed slugs and an https add-friend URL; publishing replaces the shop's ro
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.relay.harness import ManualClock, ThreadRelay
+from tests.relay.harness import ManualClock, ThreadRelay, postgres_database
 
 URL = "https://lin.ee/AbCdEfG"
 
 
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[ThreadRelay]:
-    running = ThreadRelay(f"sqlite:///{tmp_path / 'relay.db'}", tmp_path / "relay.log",
-                          clock=ManualClock())
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def relay(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ThreadRelay]:
+    if request.param == "sqlite":
+        yield from _relay(f"sqlite:///{tmp_path / 'relay.db'}", tmp_path)
+        return
+    base = os.environ.get("OTOKUI_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("OTOKUI_TEST_POSTGRES_URL is not set: no PostgreSQL server to test "
+                    "against (.ci/run starts one with .ci/start-postgres.sh)")
+    with postgres_database(base) as url:
+        yield from _relay(url, tmp_path)
+
+
+def _relay(url: str, tmp_path: Path) -> Iterator[ThreadRelay]:
+    running = ThreadRelay(url, tmp_path / "relay.log", clock=ManualClock())
     yield running
     running.stop()
 
