@@ -266,6 +266,10 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
 
         add_demo_history(book, demo.friends, random.Random(  # noqa: S311
             None if seed is None else f"history:{seed}"))
+        from app.routes.demo import set_up_routes  # 流入経路: routes, scans, arrivals
+
+        set_up_routes(book, demo.friends[:friends],
+                      random.Random(None if seed is None else f"routes:{seed}"))  # noqa: S311
     except BaseException:
         demo.stop()
         raise

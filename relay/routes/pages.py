@@ -34,7 +34,7 @@ from starlette.routing import Route
 
 from relay.forms.liff import IdTokenRefused
 from relay.forms.page_body import BadBody, BodyTooLarge, read_form
-from relay.forms.page_guard import PostTokens, RateLimiter, TokenError, page_headers
+from relay.forms.page_guard import PostTokens, Rate, RateLimiter, TokenError, page_headers
 from relay.forms.pages import PagesConfig
 from relay.forms.render import ASSETS, ASSETS_PATH, LiffPage, message_page
 from relay.forms.render import HERE as FORMS_HERE
@@ -46,6 +46,8 @@ log = logging.getLogger("relay.routes")
 
 LIFF_BASE = "https://liff.line.me"
 MAX_POST_BYTES = 16 * 1024
+#: One arrival per post token (a token lives a day: TOKEN_TTL_S).
+ONCE = Rate(1, 1 / 86400)
 
 _env = Environment(
     loader=ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
@@ -68,9 +70,17 @@ def route_pages(store: Store, config: PagesConfig, clock: Callable[[], float],
         connect_origins=tuple(o for o in (sdk_origin, "https://api.line.me",
                                           "https://access.line.me") if o))
 
-    def html(body: str, status: int = 200, *, liff: bool = False) -> HTMLResponse:
-        return HTMLResponse(body, status_code=status,
-                            headers=liff_headers if liff else plain_headers)
+    def html(body: str, status: int = 200, *, liff: bool = False,
+             then: str | None = None) -> HTMLResponse:
+        headers = dict(liff_headers if liff else plain_headers)
+        if then is not None:
+            # Browsers check a form post's redirects against form-action too: the post
+            # goes on to the add-friend page (lin.ee sends on to line.me).
+            targets = " ".join(dict.fromkeys(o for o in (
+                _origin(then), "https://lin.ee", "https://line.me") if o))
+            headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(
+                "form-action 'self'", f"form-action 'self' {targets}")
+        return HTMLResponse(body, status_code=status, headers=headers)
 
     def refused(status: int, heading: str, *lines: str) -> HTMLResponse:
         return html(message_page(heading, list(lines)), status)
@@ -132,7 +142,7 @@ def route_pages(store: Store, config: PagesConfig, clock: Callable[[], float],
             assets=ASSETS_PATH, css=ASSETS["form.css"].name, liff_js=ASSETS["liff.js"].name,
             page_title="友だち追加", action=path, liff=liff_page,
             csrf=tokens.issue("route:" + route.slug, path, int(clock())))
-        return html(body, liff=True)
+        return html(body, liff=True, then=route.add_friend_url)
 
     async def liff_post(request: Request) -> Response:
         if not allowed(request):
@@ -168,8 +178,11 @@ def route_pages(store: Store, config: PagesConfig, clock: Callable[[], float],
                     return refused(403, "LINEの確認ができませんでした",
                                    "LINEアプリでQRコードをもう一度読み取ってください。")
                 user_id = None  # LINE could not be asked: counted, not known
-        # The post token's nonce is the arrival's id: a replayed post is applied once.
-        await record(route, arrival_id, user_id)
+        # The post token's nonce is the arrival's id: a replayed post is applied once by
+        # the desktops; within this process it is not even sealed again (a flood of
+        # replays of one token fills no queue).
+        if not limiter.allow("arrival:" + arrival_id, ONCE):
+            await record(route, arrival_id, user_id)
         return go_on(route)
 
     return [Route("/r/{slug}", scan, methods=["GET"]),

@@ -34,6 +34,9 @@ def _arrive(shop: Shop, slug: str, id_token: str | None) -> object:
     page = relay.http.get(f"/l/r/{slug}")  # LINE opens {endpoint}/r/{slug}
     assert page.status_code == 200, page.text
     assert f'data-liff-id="{LIFF_ID}"' in page.text and 'name="_id_token"' in page.text
+    # The post is redirected to the add-friend page: the CSP's form-action allows it.
+    assert "form-action 'self' https://line.me https://lin.ee;" in \
+        page.headers["content-security-policy"]
     fields = {"_csrf": csrf_of(page.text)}
     if id_token is not None:
         fields["_id_token"] = id_token
@@ -78,7 +81,21 @@ def test_a_friend_arrives_through_a_route(shop: Shop) -> None:
     with book.db.read() as s:
         first = s.get(CustomerRoute, cid)
         assert first is not None and first.route_id == counter.id
-    assert _count(book, RouteArrival) == 2  # the first post and the replayed one (same id)
+    assert _count(book, RouteArrival) == 2  # two pages' posts; the replay counted once
+    assert _count(book, DomainEvent, DomainEvent.kind == "route.arrived") == 2
+
+    # The same item sealed and pulled again (a relay restarted and a replayed post, or a
+    # batch not acknowledged): the book recognises its arrival id and counts nothing more.
+    from relay.routes import store as relay_routes
+
+    with book.db.read() as s:
+        seen = s.scalars(select(RouteArrival.arrival_id)).first()
+    assert seen is not None
+    found = relay_routes.get(shop.relay.store, counter.slug)
+    assert found is not None
+    assert relay_routes.queue_arrival(shop.relay.store, found, seen, 1_780_000_000_000, uid)
+    shop.sync()
+    assert _count(book, RouteArrival) == 2
     assert _count(book, DomainEvent, DomainEvent.kind == "route.arrived") == 2
 
     # Later the same friend comes by Instagram: all arrivals kept, the first route stays.
