@@ -74,6 +74,9 @@ class CalendarView(QWidget):
         self.first_minute, self.last_minute = 9 * 60, 21 * 60
         self.step = 15
         self._drag: Drag | None = None
+        self._lanes: list[Lane] = []
+        self._lane_of: dict[tuple[dt.date, str | None], int] = {}
+        self._lanes_key: tuple[object, ...] | None = None
         #: How many times bookings were read (the tests check the visible range only).
         self.queries: list[tuple[dt.date, dt.date]] = []
 
@@ -94,8 +97,14 @@ class CalendarView(QWidget):
         return lanes
 
     def lanes(self) -> list[Lane]:
-        return [Lane(day, sid, title) for day in self.days()
-                for sid, title in self.staff_lanes()]
+        key = (self.mode, self.anchor, id(self.setup))
+        if self._lanes_key != key:
+            self._lanes = [Lane(day, sid, title) for day in self.days()
+                           for sid, title in self.staff_lanes()]
+            self._lane_of = {(lane.day, lane.staff_id): n
+                             for n, lane in enumerate(self._lanes)}
+            self._lanes_key = key
+        return self._lanes
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -118,8 +127,7 @@ class CalendarView(QWidget):
             self.first_minute, self.last_minute = _span(setup)
         days = self.days()
         self.queries.append((days[0], days[-1]))
-        self.bookings = [b for b in self.service.list(days[0], days[-1])
-                         if b.status != Status.CANCELLED]
+        self.bookings = self.service.shown(days[0], days[-1])
         wanted = {b.customer_id for b in self.bookings if b.customer_id is not None}
         self.names = self.service.names(wanted) if wanted else {}
         self.update()
@@ -147,20 +155,17 @@ class CalendarView(QWidget):
         return lanes[n] if x >= GUTTER and 0 <= n < len(lanes) else None
 
     def _lane_index(self, b: BookingInfo | Drag, day: dt.date) -> int:
-        ids = [sid for sid, _t in self.staff_lanes()]
-        sid = b.staff_id if b.staff_id in ids else None
-        if sid not in ids:
-            return -1
-        return self.days().index(day) * len(ids) + ids.index(sid)
+        self.lanes()
+        n = self._lane_of.get((day, b.staff_id))
+        if n is None:  # a staff member no longer in the setup: the seats' lane, if any
+            n = self._lane_of.get((day, None))
+        return -1 if n is None else n
 
-    def rect_of(self, b: BookingInfo) -> QRectF | None:
-        day = b.start.date()
-        if day not in self.days():
-            return None
-        n = self._lane_index(b, day)
+    def rect_of(self, b: BookingInfo, w: float | None = None) -> QRectF | None:
+        n = self._lane_index(b, b.start.date())
         if n < 0:
             return None
-        w = self._lane_width()
+        w = w if w is not None else self._lane_width()
         top, bottom = self.y_of(b.start), self.y_of(b.end)
         return QRectF(GUTTER + n * w + 1, top, w - 3, max(6.0, bottom - top - 1))
 
@@ -222,7 +227,7 @@ class CalendarView(QWidget):
         # Bookings.
         dragged = self._drag.booking.id if self._drag and self._drag.moved else ""
         for b in self.bookings:
-            r = self.rect_of(b)
+            r = self.rect_of(b, w)
             if r is None:
                 continue
             if b.id == dragged:
