@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 HEADER = 40  # px: day and staff names
 GUTTER = 48  # px: the hours on the left
 EDGE = 6  # px: the bottom edge of a block that resizes instead of moving
+FOOTER = 10  # px: room for the last hour's label
 WEEKDAYS_JA = "月火水木金土日"
 
 
@@ -137,7 +138,8 @@ class CalendarView(QWidget):
         return max(1.0, (self.width() - GUTTER) / max(1, len(self.lanes())))
 
     def _per_minute(self) -> float:
-        return max(0.1, (self.height() - HEADER) / max(1, self.last_minute - self.first_minute))
+        return max(0.1, (self.height() - HEADER - FOOTER)
+                   / max(1, self.last_minute - self.first_minute))
 
     def y_of(self, when: dt.datetime) -> float:
         minute = when.hour * 60 + when.minute
@@ -190,6 +192,15 @@ class CalendarView(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
         p.setFont(small)
+        # Closed and off-shift time greyed: where a booking cannot go.
+        off = QColor("#efefef")
+        for n, lane in enumerate(lanes):
+            x = GUTTER + n * w
+            p.fillRect(QRectF(x, HEADER, w, self.height() - HEADER), off)
+            for a, b in self._open_spans(lane):
+                top = HEADER + (a - self.first_minute) * self._per_minute()
+                bottom = HEADER + (b - self.first_minute) * self._per_minute()
+                p.fillRect(QRectF(x, top, w, bottom - top), pal.base())
         # Hours.
         for minute in range(self.first_minute - self.first_minute % 60 + 60
                             if self.first_minute % 60 else self.first_minute,
@@ -260,6 +271,24 @@ class CalendarView(QWidget):
         p.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, "\n".join(
             fm.elidedText(t, Qt.TextElideMode.ElideRight, int(inner.width()))
             for t in lines[:shown]))
+
+    def _open_spans(self, lane: Lane) -> list[tuple[int, int]]:
+        """The lane's bookable minutes that day: shop hours ∩ the staff member's shift,
+        none on the shop's closed dates or the staff member's days off."""
+        setup = self.setup
+        if setup is None:
+            return [(self.first_minute, self.last_minute)]
+        if lane.day in setup.closed_dates:
+            return []
+        wd = lane.day.weekday()
+        hours = list(setup.hours.get(wd, ()))
+        staff = next((s for s in setup.staff if s.id == lane.staff_id), None)
+        if staff is None:
+            return hours
+        if lane.day in staff.days_off:
+            return []
+        return [(max(a, c), min(b, d)) for a, b in hours for c, d in staff.shifts.get(wd, ())
+                if max(a, c) < min(b, d)]
 
     # --- mouse --------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
