@@ -136,9 +136,11 @@ def drag(cal: Any, start: QPoint, end: QPoint) -> None:
     QTest.mouseRelease(cal, Qt.MouseButton.LeftButton, pos=end)
 
 
-def test_drag_moves_and_asks_whether_to_notify(win: BookingWindow, service: BookingService,
-                                               book: Book) -> None:
-    customer = book.customers.create(name="移動 花子")
+def test_drag_moves_and_asks_whether_to_notify(win: BookingWindow, book: Book) -> None:
+    from tests.booking.test_messages import MESSAGES
+
+    service = setup_example(book, messages=MESSAGES)
+    customer = book.customers.create(name="移動 花子", line_user_id="U" + "f" * 32)
     b = service.make(menu_id="cut", start=at(MON, "13:00"), staff_id="sato",
                      customer_id=customer)
     win.reload()
@@ -284,6 +286,24 @@ def test_menu_entry_and_the_detail_pane(window, seeded, qtbot) -> None:
     opened = window.booking.open()
     assert opened is not None and opened.isVisible()
     assert opened.setup is not None
+
+
+def test_no_question_when_nothing_would_be_sent(win: BookingWindow, service: BookingService,
+                                               book: Book, seeded) -> None:
+    # The example has no messages: moving 田中's booking asks nothing.
+    b = service.make(menu_id="cut", start=at(MON, "10:00"), staff_id="sato",
+                     customer_id=seeded.customers["田中"])
+    moved: list[bool] = []
+    win.on_moved = lambda _info, notify: moved.append(notify)
+    win.move_booking(b.id, at(MON, "11:00"), "sato", None)
+    assert moved == [False] and service.get(b.id).start == at(MON, "11:00")
+    # With messages, a customer who is not a LINE friend (佐藤 健) is not asked about either.
+    setup_example(book, messages={"change": "x"})
+    win.reload()
+    other = service.make(menu_id="cut", start=at(MON, "14:00"), staff_id="sato",
+                         customer_id=seeded.customers["佐藤"])
+    win.move_booking(other.id, at(MON, "15:00"), "sato", None)
+    assert moved == [False, False]
 
 
 def test_the_notify_answer_queues_the_notice(book: Book, seeded, qtbot) -> None:

@@ -346,8 +346,19 @@ class BookingWindow(QMainWindow):
         self.reload()
 
     def ask_notify(self, info: BookingInfo, *, cancelling: bool = False) -> bool | None:
-        """Yes/No: tell the friend about the change; None: do not change it after all."""
-        if info.customer_id is None:
+        """Yes/No: tell the friend about the change; None: do not change it after all.
+        Not asked (False) when nothing could be sent: no such message in the setup, or
+        the customer is not a LINE friend."""
+        messages = self.setup.messages if self.setup is not None else None
+        template = (messages.cancellation if cancelling else messages.change) \
+            if messages is not None else ""
+        if info.customer_id is None or not template:
+            return False
+        try:
+            customer = self.book.customers.get(info.customer_id)
+        except OtokuiError:
+            return False
+        if customer.line_user_id is None or customer.blocked_at is not None:
             return False
         question = (self.tr("Tell the customer in LINE that the booking is cancelled?")
                     if cancelling else
