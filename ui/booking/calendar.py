@@ -197,9 +197,9 @@ class CalendarView(QWidget):
         for n, lane in enumerate(lanes):
             x = GUTTER + n * w
             p.fillRect(QRectF(x, HEADER, w, self.height() - HEADER), off)
-            for a, b in self._open_spans(lane):
-                top = HEADER + (a - self.first_minute) * self._per_minute()
-                bottom = HEADER + (b - self.first_minute) * self._per_minute()
+            for opens, closes in self._open_spans(lane):
+                top = HEADER + (opens - self.first_minute) * self._per_minute()
+                bottom = HEADER + (closes - self.first_minute) * self._per_minute()
                 p.fillRect(QRectF(x, top, w, bottom - top), pal.base())
         # Hours.
         for minute in range(self.first_minute - self.first_minute % 60 + 60
