@@ -115,6 +115,9 @@ class BookingWindow(QMainWindow):
             b.setCheckable(True)
             group.addButton(b)
         self.btn_day.setChecked(True)
+        # The shown view reads as pressed (the app's style sheet has no checked buttons).
+        for b in (self.btn_day, self.btn_week):
+            b.setStyleSheet("QPushButton:checked { background: #1a73e8; color: white; }")
         self.btn_day.clicked.connect(lambda: self.set_mode("day"))
         self.btn_week.clicked.connect(lambda: self.set_mode("week"))
         self.btn_new = QPushButton(self.tr("New booking…"), page)
