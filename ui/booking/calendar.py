@@ -16,7 +16,7 @@ from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.booking.service import BookingInfo, Status
+from app.booking.service import BookingInfo, Status, shop_now
 from ui.booking.texts import COLOURS
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class CalendarView(QWidget):
         self.service = service
         self.setup: Setup | None = None
         self.mode = "day"
-        self.anchor = dt.date.today()
+        self.anchor = shop_now().date()
         self.bookings: list[BookingInfo] = []
         self.names: dict[int, str] = {}
         self.menus: dict[str, str] = {}
@@ -214,7 +214,7 @@ class CalendarView(QWidget):
                        f"{minute // 60}:00")
         # Lanes and their titles.
         per_day = len(self.staff_lanes())
-        today = dt.date.today()
+        today = shop_now().date()
         for n, lane in enumerate(lanes):
             x = GUTTER + n * w
             first_of_day = n % per_day == 0

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.booking.errors import BookingNotSetUpError
 from app.booking.messages import RunReport
-from app.booking.service import BookingInfo, BookingService, Status
+from app.booking.service import BookingInfo, BookingService, Status, shop_now
 from app.errors import OtokuiError
 from ui.booking.calendar import WEEKDAYS_JA, CalendarView
 from ui.booking.dialogs import NewBookingDialog
@@ -101,7 +101,7 @@ class BookingWindow(QMainWindow):
         self.btn_prev.setToolTip(self.tr("Earlier"))
         self.btn_prev.clicked.connect(lambda: self._shift(-1))
         self.btn_today = QPushButton(self.tr("Today"), page)
-        self.btn_today.clicked.connect(lambda: self._go(dt.date.today()))
+        self.btn_today.clicked.connect(lambda: self._go(shop_now().date()))
         self.btn_next = QToolButton(page)
         self.btn_next.setText("▶")
         self.btn_next.setToolTip(self.tr("Later"))
@@ -175,7 +175,8 @@ class BookingWindow(QMainWindow):
 
     def _list_page(self) -> QWidget:
         page = QWidget(self)
-        today = QDate.currentDate()
+        day = shop_now().date()
+        today = QDate(day.year, day.month, day.day)
         self.date_from = QDateEdit(today.addDays(-7), page)
         self.date_to = QDateEdit(today.addDays(30), page)
         for d in (self.date_from, self.date_to):
