@@ -9,8 +9,12 @@ Run from the repository root::
 step, with 4 bookings per staff member per day already taken (620 bookings).
 ``baseline``: the same computation with no booking and a single menu, same run: what the
 day grids alone cost. Ratio = month / baseline. Target: month ≤ 50 ms.
-The page-latency and week-view figures of issue 14 are not measured yet (no pages, no
-window).
+
+``--week``: the 予約 window's week view (ui/booking/calendar.py) over a real encrypted book
+holding 20,000 bookings (a year of a busy salon, 5 staff, ~55 a day) and 2,000 customers:
+reading the shown week (one query by the start index, and the customers' names) and
+painting it (``QWidget.grab`` at 1280×800, QT_QPA_PLATFORM=offscreen). ``baseline``: the
+same view on a week without bookings, same run (the grid alone). Target: ≤ 200 ms.
 """
 
 from __future__ import annotations
@@ -59,7 +63,9 @@ def timed(fn: Any) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
-    rounds = ap.parse_args(argv).rounds
+    ap.add_argument("--week", action="store_true", help="also the week view (20,000 bookings)")
+    parsed = ap.parse_args(argv)
+    rounds, week_view_wanted = parsed.rounds, parsed.week
     full, bare, held = parse_setup(salon()), parse_setup(salon(1)), busy()
     compute(full, held, START, 31)  # warm the holiday cache
     months, bases, n = [], [], 0
@@ -71,7 +77,87 @@ def main(argv: list[str] | None = None) -> int:
     print(f"month (5 staff x 10 menus, {len(held)} bookings, {n} free slots): "
           f"median {month:.1f} ms, max {max(months):.1f} ms (target ≤ 50 ms)")
     print(f"baseline (no bookings, 1 menu): median {base:.1f} ms; ratio {month / base:.1f}")
+    if week_view_wanted:
+        week_view(rounds)
     return 0
+
+
+def week_view(rounds: int, bookings: int = 20_000, customers: int = 2_000) -> None:
+    """The week view over ``bookings`` bookings: read + paint, against an empty week."""
+    import os
+    import random
+    import tempfile
+    from pathlib import Path
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import insert
+
+    from app.booking.service import BookingService
+    from app.profile import Profile
+    from app.store.models import Customer
+    from app.store.models_booking import Booking
+    from ui.booking.calendar import CalendarView
+
+    app = QApplication.instance() or QApplication([])
+    rng = random.Random(14)
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Profile(Path(tmp) / "p").create(passphrase="bench reservations week")  # noqa: S106
+        try:
+            service = BookingService(book)
+            service.save_setup(salon())
+            now = dt.datetime(2026, 1, 1)
+            with book.db.write() as s:
+                s.execute(insert(Customer), [
+                    {"display_name": f"お客様{n}", "name": f"顧客 {n}", "created_at": now,
+                     "updated_at": now} for n in range(customers)])
+            first = dt.datetime.combine(START, dt.time(10))
+            rows, day, slot = [], 0, 0
+            while len(rows) < bookings:
+                staff, k = slot % 5, slot // 5
+                if k >= 11:  # 11 a day per staff member: 55 a day
+                    day, slot = day + 1, 0
+                    continue
+                a = first + dt.timedelta(days=day, minutes=45 * k + 3 * staff)
+                b = a + dt.timedelta(minutes=40)
+                rows.append({"id": f"{len(rows):032x}", "customer_id": rng.randint(1, customers),
+                             "menu_id": f"m{k % 10}", "staff_id": f"s{staff}", "class_id": None,
+                             "start": a, "end": b, "busy_start": a, "busy_end": b,
+                             "status": "booked", "source": "desktop", "price": 4400,
+                             "answers": {}, "note": "", "revision": 0, "created_at": now,
+                             "updated_at": now})
+                slot += 1
+            with book.db.write() as s:
+                for n in range(0, len(rows), 2000):
+                    s.execute(insert(Booking), rows[n:n + 2000])
+            view = CalendarView(service)
+            view.resize(1280, 800)
+            view.reload(service.setup())
+            view.mode = "week"
+            busy_week = START + dt.timedelta(days=180)
+            empty_week = START - dt.timedelta(days=30)
+
+            def shown(anchor: dt.date) -> float:
+                t = time.perf_counter()
+                view.go(anchor)  # reads the week
+                view.grab()  # paints it
+                return (time.perf_counter() - t) * 1000
+
+            shown(busy_week)  # warm the fonts and the statement cache
+            weeks, bases = [], []
+            for _ in range(rounds):
+                bases.append(shown(empty_week))
+                weeks.append(shown(busy_week))
+            view.go(busy_week)
+            n = len(view.bookings)
+            w, base = statistics.median(weeks), statistics.median(bases)
+            print(f"week view ({bookings} bookings in the book, {n} in the week, 5 staff): "
+                  f"median {w:.1f} ms, max {max(weeks):.1f} ms (target ≤ 200 ms)")
+            print(f"baseline (the same view, an empty week): median {base:.1f} ms; "
+                  f"ratio {w / base:.1f}")
+        finally:
+            book.close()
+    del app
 
 
 if __name__ == "__main__":

@@ -73,6 +73,8 @@ THANKS_WITHIN = dt.timedelta(days=7)
 #: The booking placeholders (the customer's own, {名前} …, are app.placeholders').
 _BOOKING_PLACEHOLDER = re.compile(r"[{｛](日時|メニュー|担当)[}｝]")
 WEEKDAYS_JA = "月火水木金土日"
+#: Japan's wall-clock time from UTC (no daylight saving): created_at is UTC.
+SHOP_OFFSET = dt.timedelta(hours=9)
 
 
 @dataclass
@@ -173,9 +175,12 @@ class BookingMessages:
                         Booking.status == "booked", Booking.start > now,
                         Booking.start <= now + dt.timedelta(minutes=lead),
                         Booking.customer_id.is_not(None))):
+                    # A reminder whose time had passed when the booking was made is not
+                    # sent (the confirmation just said it all): made is the shop's time.
+                    made = b.created_at + SHOP_OFFSET
                     for n, r in enumerate(msgs.reminders):
                         due = r.due(b.start)
-                        if due <= now and (b.id, f"{REMINDER}:{n}") not in planned:
+                        if made < due <= now and (b.id, f"{REMINDER}:{n}") not in planned:
                             rows.append((b, f"{REMINDER}:{n}", r.text, due))
             if msgs.thank_you:
                 after = dt.timedelta(hours=msgs.thank_you_hours_after)

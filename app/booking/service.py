@@ -318,6 +318,21 @@ class BookingService:
         with self._book.db.read() as s:
             return list(s.scalars(q.order_by(Booking.start, Booking.id)))
 
+    def shown(self, start: dt.date, end: dt.date) -> list[BookingInfo]:
+        """What the calendar paints from ``start`` to ``end`` (both included): bookings
+        not cancelled, without answers and notes — plain columns, no ORM objects, since
+        a busy week is hundreds of them and the view is redrawn on every change."""
+        cols = (Booking.id, Booking.customer_id, Booking.menu_id, Booking.staff_id,
+                Booking.class_id, Booking.start, Booking.end, Booking.status,
+                Booking.source, Booking.price)
+        q = select(*cols).where(
+            Booking.start >= dt.datetime.combine(start, dt.time()),
+            Booking.start < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()),
+            Booking.status != Status.CANCELLED.value).order_by(Booking.start, Booking.id)
+        with self._book.db.read() as s:
+            return [BookingInfo(i, c, m, st, k, a, b, Status(x), src, pr, {}, "")
+                    for i, c, m, st, k, a, b, x, src, pr in s.execute(q)]
+
     def pending_ids(self) -> list[str]:
         """The approval queue: every 承認待ち booking, oldest start first."""
         with self._book.db.read() as s:

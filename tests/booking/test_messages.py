@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from app.booking.errors import BookingSetupError
 from app.booking.messages import BookingMessages
@@ -22,6 +23,7 @@ from app.booking.service import BookingService
 from app.booking.setup import parse_setup
 from app.line.send.delivery import RetryPolicy
 from app.profile import Profile
+from app.store.models_booking import Booking
 from tests.broadcast.conftest import Shop, make_shop
 from tests.sync.conftest import (  # noqa: F401 - fixtures used by name
     Connected,
@@ -65,6 +67,13 @@ def shop(connected: Connected) -> Shop:  # noqa: F811 - the fixture, by name
     return s
 
 
+def backdate(shop: Shop, to: dt.datetime = dt.datetime(2026, 11, 1)) -> None:
+    """The bookings made a month before (UTC): the tests' clock is fake, the wall clock
+    that stamped them is not (a reminder due before its booking was made is not sent)."""
+    with shop.book.db.write() as s:
+        s.execute(update(Booking).values(created_at=to))
+
+
 def texts(shop: Shop, uid: str, mark: str) -> list[str]:
     return [t for texts in shop.received(uid) for t in texts if mark in t]
 
@@ -99,6 +108,7 @@ def test_each_message_once_at_its_time(shop: Shop) -> None:
     # The owner's own booking without notify: no confirmation.
     quiet = service.make(menu_id="cut", start=at(MON, "10:00"), staff_id="sato",
                          customer_id=cid2)
+    backdate(shop)
     day_before = MON - dt.timedelta(days=1)
     r = run.run_due(at(day_before, "09:00"))
     assert r.sent == 1
@@ -131,6 +141,12 @@ def test_each_message_once_at_its_time(shop: Shop) -> None:
     assert run.run_due(at(MON, "10:30")).sent == 2
     assert texts(shop, uid2, "【変更】") == ["【変更】12月7日(月) 11:00に変更しました"]
     assert texts(shop, uid2, "【取消】") == ["【取消】12月7日(月) 11:00のご予約を取り消しました"]
+    # A booking made after its reminders' times gets none of them (not "late").
+    cid3, uid3 = shop.friends[3]
+    service.make(menu_id="spa", start=at(MON, "18:00"), staff_id="sato", customer_id=cid3)
+    backdate(shop, dt.datetime(2026, 12, 7, 8, 0))  # 17:00 in Japan, the day itself
+    assert run.run_due(at(MON, "17:30")).sent == 0
+    assert shop.received(uid3) == []
     # Nothing is ever sent twice, whatever the clock says afterwards.
     before = len(shop.e.sent())
     for now in (at(MON, "08:00"), at(MON, "23:00"), at(MON + dt.timedelta(days=1), "12:00")):
@@ -145,6 +161,7 @@ def test_a_cancelled_booking_gets_no_reminder(shop: Shop) -> None:
     cid, uid = shop.friends[2]
     b = service.make(menu_id="cut", start=at(MON, "14:00"), staff_id="sato",
                      customer_id=cid)
+    backdate(shop)
     service.cancel(b.id)  # the owner, without notice
     assert run.run_due(at(MON, "13:00")).sent == 0
     assert shop.received(uid) == []
@@ -164,6 +181,7 @@ def test_run_due_killed_mid_push_and_restarted(shop: Shop,
     for n, (cid, _uid) in enumerate(shop.friends):
         service.make(menu_id="cut", start=at(MON, "10:00") + dt.timedelta(hours=2 * n),
                      staff_id="sato", customer_id=cid)
+    backdate(shop)
     now = at(MON - dt.timedelta(days=1), "18:00")
     with shop.closed():
         shop.e.inject_fault("push", "delay", count=1, seconds=6)

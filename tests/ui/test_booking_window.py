@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.book import Book
 from app.booking.errors import SlotTakenError
 from app.booking.service import BookingService, Status
+from tests.sync.conftest import line, relay  # noqa: F401  (fixtures: a real relay, LINE)
 from ui.booking.models import PAGE, BookingListModel
 from ui.booking.window import BookingWindow
 
@@ -136,9 +137,11 @@ def drag(cal: Any, start: QPoint, end: QPoint) -> None:
     QTest.mouseRelease(cal, Qt.MouseButton.LeftButton, pos=end)
 
 
-def test_drag_moves_and_asks_whether_to_notify(win: BookingWindow, service: BookingService,
-                                               book: Book) -> None:
-    customer = book.customers.create(name="移動 花子")
+def test_drag_moves_and_asks_whether_to_notify(win: BookingWindow, book: Book) -> None:
+    from tests.booking.test_messages import MESSAGES
+
+    service = setup_example(book, messages=MESSAGES)
+    customer = book.customers.create(name="移動 花子", line_user_id="U" + "f" * 32)
     b = service.make(menu_id="cut", start=at(MON, "13:00"), staff_id="sato",
                      customer_id=customer)
     win.reload()
@@ -286,6 +289,24 @@ def test_menu_entry_and_the_detail_pane(window, seeded, qtbot) -> None:
     assert opened.setup is not None
 
 
+def test_no_question_when_nothing_would_be_sent(win: BookingWindow, service: BookingService,
+                                               book: Book, seeded) -> None:
+    # The example has no messages: moving 田中's booking asks nothing.
+    b = service.make(menu_id="cut", start=at(MON, "10:00"), staff_id="sato",
+                     customer_id=seeded.customers["田中"])
+    moved: list[bool] = []
+    win.on_moved = lambda _info, notify: moved.append(notify)
+    win.move_booking(b.id, at(MON, "11:00"), "sato", None)
+    assert moved == [False] and service.get(b.id).start == at(MON, "11:00")
+    # With messages, a customer who is not a LINE friend (佐藤 健) is not asked about either.
+    setup_example(book, messages={"change": "x"})
+    win.reload()
+    other = service.make(menu_id="cut", start=at(MON, "14:00"), staff_id="sato",
+                         customer_id=seeded.customers["佐藤"])
+    win.move_booking(other.id, at(MON, "15:00"), "sato", None)
+    assert moved == [False, False]
+
+
 def test_the_notify_answer_queues_the_notice(book: Book, seeded, qtbot) -> None:
     from app.booking.messages import BookingMessages
     from tests.booking.test_messages import MESSAGES
@@ -320,3 +341,55 @@ def test_late_messages_are_said(win: BookingWindow) -> None:
                                                             ("b", "reminder:1", 20)]))
     assert "3 booking message" in text and "2 of them went late (up to 3 hour" in text
     assert win.messages_note.isVisibleTo(win)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise", extend=True)
+def test_the_window_sends_what_came_due_and_says_how_late(
+        window, seeded, relay, line, qtbot) -> None:  # noqa: F811
+    """The main window's timer runs the messages due (here: now) against LINE: a reminder
+    whose time passed while Otokui was off goes once, and the window says how late."""
+    from sqlalchemy import update
+
+    from app.booking.messages import BookingMessages
+    from app.booking.service import shop_now
+    from app.store.models_booking import Booking
+    from app.sync.pairing import connect
+    from tests.sync.support import ACCESS_TOKEN, CHANNEL_SECRET
+
+    book = seeded.book
+    connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
+    now = shop_now()
+    due = max(now - dt.timedelta(minutes=90), dt.datetime.combine(now.date(), dt.time()))
+    service = BookingService(book)
+    service.save_setup({
+        "hours": {"daily": [["10:00", "19:00"]]}, "holidays": {"japan": False},
+        "menus": [{"id": "cut", "name": "カット", "duration": 60}],
+        "messages": {"reminders": [{"days_before": 1, "at": f"{due:%H:%M}",
+                                    "text": "明日{日時}にお待ちしています"}]}})
+    uid = line.emulator.add_user("予約 花子", notify=False)
+    cid = book.customers.create(name="予約 花子", line_user_id=uid)
+    b = service.make(menu_id="cut", start=dt.datetime.combine(
+        now.date() + dt.timedelta(days=1), dt.time(12)), customer_id=cid)
+    with book.db.write() as s:  # booked last month, before the reminder's time
+        s.execute(update(Booking).values(created_at=dt.datetime(2026, 11, 1)))
+    op = window.booking.run_due_now()
+    assert op is not None
+    with qtbot.waitSignal(op.finished, timeout=30_000):
+        pass
+    report = window.booking.last_report
+    assert report is not None and report.sent == 1
+    texts = [m.get("text", "") for item in line.emulator.inbox(uid) for m in item["messages"]]
+    assert texts == [f"明日{b.start.month}月{b.start.day}日"
+                     f"({'月火水木金土日'[b.start.weekday()]}) 12:00にお待ちしています"]
+    late = (now - due).total_seconds() // 60
+    if late >= 1:  # always, but between 00:00 and 00:01 in Japan
+        opened = window.booking.booking_window
+        assert opened is not None and opened.messages_note.isVisibleTo(opened)
+        assert "1 of them went late" in opened.messages_note.text()
+    op = window.booking.run_due_now()
+    if op is not None:
+        with qtbot.waitSignal(op.finished, timeout=30_000):
+            pass
+    assert [m.kind for m in BookingMessages(book).history(b.id)] == ["reminder:0"]
+    assert len(line.emulator.inbox(uid)) == 1

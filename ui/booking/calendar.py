@@ -16,7 +16,7 @@ from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.booking.service import BookingInfo, Status
+from app.booking.service import BookingInfo, Status, shop_now
 from ui.booking.texts import COLOURS
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 HEADER = 40  # px: day and staff names
 GUTTER = 48  # px: the hours on the left
 EDGE = 6  # px: the bottom edge of a block that resizes instead of moving
+FOOTER = 10  # px: room for the last hour's label
 WEEKDAYS_JA = "月火水木金土日"
 
 
@@ -66,7 +67,7 @@ class CalendarView(QWidget):
         self.service = service
         self.setup: Setup | None = None
         self.mode = "day"
-        self.anchor = dt.date.today()
+        self.anchor = shop_now().date()
         self.bookings: list[BookingInfo] = []
         self.names: dict[int, str] = {}
         self.menus: dict[str, str] = {}
@@ -74,6 +75,9 @@ class CalendarView(QWidget):
         self.first_minute, self.last_minute = 9 * 60, 21 * 60
         self.step = 15
         self._drag: Drag | None = None
+        self._lanes: list[Lane] = []
+        self._lane_of: dict[tuple[dt.date, str | None], int] = {}
+        self._lanes_key: tuple[object, ...] | None = None
         #: How many times bookings were read (the tests check the visible range only).
         self.queries: list[tuple[dt.date, dt.date]] = []
 
@@ -94,8 +98,14 @@ class CalendarView(QWidget):
         return lanes
 
     def lanes(self) -> list[Lane]:
-        return [Lane(day, sid, title) for day in self.days()
-                for sid, title in self.staff_lanes()]
+        key = (self.mode, self.anchor, id(self.setup))
+        if self._lanes_key != key:
+            self._lanes = [Lane(day, sid, title) for day in self.days()
+                           for sid, title in self.staff_lanes()]
+            self._lane_of = {(lane.day, lane.staff_id): n
+                             for n, lane in enumerate(self._lanes)}
+            self._lanes_key = key
+        return self._lanes
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -118,8 +128,7 @@ class CalendarView(QWidget):
             self.first_minute, self.last_minute = _span(setup)
         days = self.days()
         self.queries.append((days[0], days[-1]))
-        self.bookings = [b for b in self.service.list(days[0], days[-1])
-                         if b.status != Status.CANCELLED]
+        self.bookings = self.service.shown(days[0], days[-1])
         wanted = {b.customer_id for b in self.bookings if b.customer_id is not None}
         self.names = self.service.names(wanted) if wanted else {}
         self.update()
@@ -129,7 +138,8 @@ class CalendarView(QWidget):
         return max(1.0, (self.width() - GUTTER) / max(1, len(self.lanes())))
 
     def _per_minute(self) -> float:
-        return max(0.1, (self.height() - HEADER) / max(1, self.last_minute - self.first_minute))
+        return max(0.1, (self.height() - HEADER - FOOTER)
+                   / max(1, self.last_minute - self.first_minute))
 
     def y_of(self, when: dt.datetime) -> float:
         minute = when.hour * 60 + when.minute
@@ -147,20 +157,17 @@ class CalendarView(QWidget):
         return lanes[n] if x >= GUTTER and 0 <= n < len(lanes) else None
 
     def _lane_index(self, b: BookingInfo | Drag, day: dt.date) -> int:
-        ids = [sid for sid, _t in self.staff_lanes()]
-        sid = b.staff_id if b.staff_id in ids else None
-        if sid not in ids:
-            return -1
-        return self.days().index(day) * len(ids) + ids.index(sid)
+        self.lanes()
+        n = self._lane_of.get((day, b.staff_id))
+        if n is None:  # a staff member no longer in the setup: the seats' lane, if any
+            n = self._lane_of.get((day, None))
+        return -1 if n is None else n
 
-    def rect_of(self, b: BookingInfo) -> QRectF | None:
-        day = b.start.date()
-        if day not in self.days():
-            return None
-        n = self._lane_index(b, day)
+    def rect_of(self, b: BookingInfo, w: float | None = None) -> QRectF | None:
+        n = self._lane_index(b, b.start.date())
         if n < 0:
             return None
-        w = self._lane_width()
+        w = w if w is not None else self._lane_width()
         top, bottom = self.y_of(b.start), self.y_of(b.end)
         return QRectF(GUTTER + n * w + 1, top, w - 3, max(6.0, bottom - top - 1))
 
@@ -185,6 +192,15 @@ class CalendarView(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
         p.setFont(small)
+        # Closed and off-shift time greyed: where a booking cannot go.
+        off = QColor("#efefef")
+        for n, lane in enumerate(lanes):
+            x = GUTTER + n * w
+            p.fillRect(QRectF(x, HEADER, w, self.height() - HEADER), off)
+            for opens, closes in self._open_spans(lane):
+                top = HEADER + (opens - self.first_minute) * self._per_minute()
+                bottom = HEADER + (closes - self.first_minute) * self._per_minute()
+                p.fillRect(QRectF(x, top, w, bottom - top), pal.base())
         # Hours.
         for minute in range(self.first_minute - self.first_minute % 60 + 60
                             if self.first_minute % 60 else self.first_minute,
@@ -198,7 +214,7 @@ class CalendarView(QWidget):
                        f"{minute // 60}:00")
         # Lanes and their titles.
         per_day = len(self.staff_lanes())
-        today = dt.date.today()
+        today = shop_now().date()
         for n, lane in enumerate(lanes):
             x = GUTTER + n * w
             first_of_day = n % per_day == 0
@@ -222,7 +238,7 @@ class CalendarView(QWidget):
         # Bookings.
         dragged = self._drag.booking.id if self._drag and self._drag.moved else ""
         for b in self.bookings:
-            r = self.rect_of(b)
+            r = self.rect_of(b, w)
             if r is None:
                 continue
             if b.id == dragged:
@@ -255,6 +271,24 @@ class CalendarView(QWidget):
         p.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, "\n".join(
             fm.elidedText(t, Qt.TextElideMode.ElideRight, int(inner.width()))
             for t in lines[:shown]))
+
+    def _open_spans(self, lane: Lane) -> list[tuple[int, int]]:
+        """The lane's bookable minutes that day: shop hours ∩ the staff member's shift,
+        none on the shop's closed dates or the staff member's days off."""
+        setup = self.setup
+        if setup is None:
+            return [(self.first_minute, self.last_minute)]
+        if lane.day in setup.closed_dates:
+            return []
+        wd = lane.day.weekday()
+        hours = list(setup.hours.get(wd, ()))
+        staff = next((s for s in setup.staff if s.id == lane.staff_id), None)
+        if staff is None:
+            return hours
+        if lane.day in staff.days_off:
+            return []
+        return [(max(a, c), min(b, d)) for a, b in hours for c, d in staff.shifts.get(wd, ())
+                if max(a, c) < min(b, d)]
 
     # --- mouse --------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -103,8 +103,8 @@ class BookingIntegration(QObject):
         self.menu = bar.addMenu(self.tr("Re&servations"))
         self.menu.setObjectName("bookingMenu")
         self.menu.addAction(act)
-        # The booking messages (reminders …) due meanwhile go out at the start and then
-        # every minute while the book is open (in the background, never twice).
+        # The booking messages (reminders …) due meanwhile go out a minute after the book
+        # opens and then every minute while it is open (in the background, never twice).
         self.timer = QTimer(self)
         self.timer.setInterval(RUN_EVERY_MS)
         self.timer.timeout.connect(self.run_due_now)
@@ -130,8 +130,9 @@ class BookingIntegration(QObject):
             at = layout.indexOf(detail.timeline)
             layout.insertWidget(max(0, at - 1), self.pane)
             self.pane.hide()
+        # The first run a minute after opening, not at once: opening (and the demo) stays
+        # quick, and a lock right after opening is not held up by sends in progress.
         self.timer.start()
-        self.run_due_now()
 
     def teardown(self) -> None:
         self.timer.stop()

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.booking.errors import BookingNotSetUpError
 from app.booking.messages import RunReport
-from app.booking.service import BookingInfo, BookingService, Status
+from app.booking.service import BookingInfo, BookingService, Status, shop_now
 from app.errors import OtokuiError
 from ui.booking.calendar import WEEKDAYS_JA, CalendarView
 from ui.booking.dialogs import NewBookingDialog
@@ -101,7 +101,7 @@ class BookingWindow(QMainWindow):
         self.btn_prev.setToolTip(self.tr("Earlier"))
         self.btn_prev.clicked.connect(lambda: self._shift(-1))
         self.btn_today = QPushButton(self.tr("Today"), page)
-        self.btn_today.clicked.connect(lambda: self._go(dt.date.today()))
+        self.btn_today.clicked.connect(lambda: self._go(shop_now().date()))
         self.btn_next = QToolButton(page)
         self.btn_next.setText("▶")
         self.btn_next.setToolTip(self.tr("Later"))
@@ -115,6 +115,9 @@ class BookingWindow(QMainWindow):
             b.setCheckable(True)
             group.addButton(b)
         self.btn_day.setChecked(True)
+        # The shown view reads as pressed (the app's style sheet has no checked buttons).
+        for b in (self.btn_day, self.btn_week):
+            b.setStyleSheet("QPushButton:checked { background: #1a73e8; color: white; }")
         self.btn_day.clicked.connect(lambda: self.set_mode("day"))
         self.btn_week.clicked.connect(lambda: self.set_mode("week"))
         self.btn_new = QPushButton(self.tr("New booking…"), page)
@@ -172,7 +175,8 @@ class BookingWindow(QMainWindow):
 
     def _list_page(self) -> QWidget:
         page = QWidget(self)
-        today = QDate.currentDate()
+        day = shop_now().date()
+        today = QDate(day.year, day.month, day.day)
         self.date_from = QDateEdit(today.addDays(-7), page)
         self.date_to = QDateEdit(today.addDays(30), page)
         for d in (self.date_from, self.date_to):
@@ -346,8 +350,19 @@ class BookingWindow(QMainWindow):
         self.reload()
 
     def ask_notify(self, info: BookingInfo, *, cancelling: bool = False) -> bool | None:
-        """Yes/No: tell the friend about the change; None: do not change it after all."""
-        if info.customer_id is None:
+        """Yes/No: tell the friend about the change; None: do not change it after all.
+        Not asked (False) when nothing could be sent: no such message in the setup, or
+        the customer is not a LINE friend."""
+        messages = self.setup.messages if self.setup is not None else None
+        template = (messages.cancellation if cancelling else messages.change) \
+            if messages is not None else ""
+        if info.customer_id is None or not template:
+            return False
+        try:
+            customer = self.book.customers.get(info.customer_id)
+        except OtokuiError:
+            return False
+        if customer.line_user_id is None or customer.blocked_at is not None:
             return False
         question = (self.tr("Tell the customer in LINE that the booking is cancelled?")
                     if cancelling else
