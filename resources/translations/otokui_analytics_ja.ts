@@ -4,8 +4,13 @@
 <context>
     <name>Analytics</name>
     <message>
+        <source>Weeks from %1</source>
+        <extracomment>Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark). Rows a table adds after its series (totals), not drawn as buckets. Bars shown at most in a ranking (tags, choices); the CSV keeps every row. More buckets than this along the bottom: only some are labelled (see bucket_labels). The analytics window&apos;s words: ``translate(&quot;Analytics&quot;, text)`` (lupdate reads the calls).</extracomment>
+        <translation>週ごと（%1）</translation>
+    </message>
+    <message>
         <source>Save as image…</source>
-        <extracomment>Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark). Rows a table adds after its series (totals), not drawn as buckets. Bars shown at most in a ranking (tags, choices); the CSV keeps every row. More days than this along the bottom: only some are labelled, by their day number. The analytics window&apos;s words: ``translate(&quot;Analytics&quot;, text)`` (lupdate reads the calls). The figure&apos;s CLI name (tables.FIGURES) whose table the CSV writes.</extracomment>
+        <extracomment>The figure&apos;s CLI name (tables.FIGURES) whose table the CSV writes.</extracomment>
         <translation>画像で保存…</translation>
     </message>
     <message>

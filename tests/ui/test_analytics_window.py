@@ -244,3 +244,26 @@ def test_crosstab_of_number_ranges_and_shares(window, seeded, qtbot, qtmodeltest
     page.row_ranges.setText("a-b")
     page.recompute()
     assert "could not be read" in page.status.text()
+
+
+@RAISE
+def test_charts_follow_a_dark_palette(window, history: Book, qtbot) -> None:
+    from PySide6.QtCharts import QChart
+    from PySide6.QtGui import QColor, QPalette
+
+    win = _open(window, qtbot)
+    page = win.dashboard
+    card = page.cards["friends"]
+    assert card.chart.theme() == QChart.ChartTheme.ChartThemeLight
+    dark = QPalette(QColor("#3C3F41"), QColor("#202124"))
+    page.setPalette(dark)
+    for c in page.cards.values():
+        c.setPalette(dark)
+    with qtbot.waitSignal(page.computed, timeout=10_000):
+        page.recompute()
+    assert card.chart.theme() == QChart.ChartTheme.ChartThemeDark
+    # The series keep their own colours (a theme would reset them to its own).
+    colours = {b.label(): b.color().name().upper() for s in card.chart.series()
+               if isinstance(s, QAbstractBarSeries) for b in s.barSets()}
+    assert colours == {"Added as friend": "#06C755", "Blocked the account": "#EA4335",
+                       "Unblocked": "#4C8BF5"}

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -149,6 +149,14 @@ class CrossTabModel(QAbstractTableModel):
             return f"{self._count(r, c):,}" if share is None else f"{share * 100:.1f}%"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and r < len(tab.rows) \
+                and c < len(tab.cols):
+            # A heat map: the fuller the cell, the greener (translucent: readable on a
+            # light or a dark palette).
+            top = max((n for line in tab.counts for n in line), default=0)
+            if top and tab.counts[r][c]:
+                return QColor(6, 199, 85, 25 + int(110 * tab.counts[r][c] / top))
+            return None
         if role == Qt.ItemDataRole.FontRole and (r == len(tab.rows) or c == len(tab.cols)):
             font = QFont()
             font.setBold(True)
