@@ -267,3 +267,22 @@ def test_charts_follow_a_dark_palette(window, history: Book, qtbot) -> None:
                if isinstance(s, QAbstractBarSeries) for b in s.barSets()}
     assert colours == {"Added as friend": "#06C755", "Blocked the account": "#EA4335",
                        "Unblocked": "#4C8BF5"}
+
+
+@RAISE
+def test_figures_are_computed_in_the_background_and_a_lock_closes_the_window(
+        window, history: Book, qtbot) -> None:
+    win = _open(window, qtbot)
+    page = win.dashboard
+    shown = page.data
+    page.set_period(Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))
+    # Back at once: the figures come later, on the main thread, from the worker.
+    assert page.busy and page.data is shown
+    assert page.status.text() == "Computing…"
+    assert window.busy  # the window waits for it before locking
+    qtbot.waitUntil(lambda: not page.busy)
+    assert page.data.period.start == dt.date(2026, 10, 1)
+    assert window.lock()
+    assert window.analytics.analytics_window is None
+    assert not window.analytics.act_dashboard.isEnabled()
+    assert not win.isVisible()
