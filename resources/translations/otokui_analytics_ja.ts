@@ -183,6 +183,22 @@
         <translation>回答に占める割合</translation>
     </message>
     <message>
+        <source>Sales per month</source>
+        <translation>月ごとの売上</translation>
+    </message>
+    <message>
+        <source>Net sales (yen)</source>
+        <translation>売上（返金を除く・円）</translation>
+    </message>
+    <message>
+        <source>No orders in these months.</source>
+        <translation>この期間の月に注文はありません。</translation>
+    </message>
+    <message>
+        <source>%1 orders, %2 yen; %3 yen per order on average</source>
+        <translation>注文 %1件、%2円（1件あたり平均 %3円）</translation>
+    </message>
+    <message>
         <source>This week</source>
         <extracomment>Emitted on the main thread each time the cards show newly computed figures.</extracomment>
         <translation>今週</translation>

@@ -30,6 +30,14 @@ RAISE = pytest.mark.qt_log_ignore("This plugin does not support raise")
 def history(book: Book) -> Book:
     ids = book.search.ids(CustomerQuery())
     add_history(book, ids, [f"U{i:032x}" for i in ids], random.Random(5), now=NOW)
+    from app.purchases.service import SaleLine
+
+    for day, price in ((3, 4400), (5, 3300), (18, 6600)):  # naive UTC, in November
+        book.purchases.quick_sale(ids[day % len(ids)], [SaleLine(name="カット",
+                                                                 unit_price=price)],
+                                  at=dt.datetime(2026, 11, day, 3))
+    book.purchases.quick_sale(ids[0], [SaleLine(name="カラー", unit_price=8800)],
+                              at=dt.datetime(2026, 10, 20, 3))
     return book
 
 
@@ -89,12 +97,19 @@ def test_the_dashboard_shows_this_months_figures(window, history: Book, qtbot,
     assert bars["From the shop"] == [r.sent for r in messages.rows]
     assert page.cards["response-time"].summary.text().startswith("Median ")
     # Every card's CSV is the figure's table, the one ``main.py report`` writes.
+    # Sales: November's orders as app/purchases counts them.
+    assert history.purchases.sales_by_month() == [("2026-10", 1, 8800),
+                                                  ("2026-11", 3, 4400 + 3300 + 6600)]
+    assert _bars(page.cards["sales"]) == {"Net sales (yen)": [14300]}
+    assert page.cards["sales"].summary.text() == \
+        "3 orders, 14,300 yen; 4,766 yen per order on average"
     with history.db.read() as s:
         for name, card in page.cards.items():
             path = tmp_path / f"{name}.csv"
             assert page.export_csv(name, path)
-            assert _read_csv(path) == _as_csv(tables.FIGURES[name](s, month, "day"),
-                                              tmp_path), name
+            expected = (["month", "orders", "net_sales"], [["2026-11", 3, 14300]]) \
+                if name == "sales" else tables.FIGURES[name](s, month, "day")
+            assert _read_csv(path) == _as_csv(expected, tmp_path), name
             png = tmp_path / f"{name}.png"
             assert page.export_png(name, png)
             image = QImage(str(png))

@@ -483,8 +483,31 @@ class FormsCard(ChartCard):
             self._recolour()
 
 
+class SalesCard(ChartCard):
+    """Net sales per month (app/purchases), with orders and the average order."""
+
+    figure = "sales"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(translate("Analytics", "Sales per month"), parent)
+
+    def draw(self, data: DashboardTables) -> None:
+        assert self.table is not None
+        rows = self.table[1]
+        self.bars(QBarSeries, [str(r[0]).replace("-", "/") for r in rows],
+                  [(translate("Analytics", "Net sales (yen)"), [r[2] for r in rows], GREEN)])
+        orders = sum(int(r[1]) for r in rows)
+        total = sum(int(r[2]) for r in rows)
+        if not orders:
+            self.summary.setText(translate("Analytics", "No orders in these months."))
+            return
+        self.summary.setText(translate(
+            "Analytics", "%1 orders, %2 yen; %3 yen per order on average").replace(
+            "%1", num(orders)).replace("%2", num(total)).replace("%3", num(total // orders)))
+
+
 def cards(parent: QWidget | None = None) -> list[ChartCard]:
     """The dashboard's cards, in the order shown."""
     return [FriendsCard(parent), MessagesCard(parent), ResponseCard(parent),
             BlockRateCard(parent), BroadcastsCard(parent), TagsCard(parent),
-            FormsCard(parent)]
+            FormsCard(parent), SalesCard(parent)]

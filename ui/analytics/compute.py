@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 #: The figures a chart compares with the previous period's series.
 SERIES = ("friends", "messages")
+#: Sales per month: app/purchases computes them (``book.purchases.sales_by_month``, months
+#: in UTC as it counts them); no ``main.py report`` figure yet, so the card's CSV is this.
+SALES = "sales"
 
 
 @dataclass(frozen=True)
@@ -33,4 +36,13 @@ def compute(book: Book, period: Period, grain: str, compare: bool) -> DashboardT
         now = {name: fn(s, period, grain) for name, fn in FIGURES.items()}
         before = {name: FIGURES[name](s, period.previous(), grain)
                   for name in SERIES} if compare else {}
+    now[SALES] = sales_table(book, period)
     return DashboardTables(period, grain, compare, now, before)
+
+
+def sales_table(book: Book, period: Period) -> Table:
+    """The months the period touches: orders and net sales (refunds taken off)."""
+    first, last = f"{period.start:%Y-%m}", f"{period.end:%Y-%m}"
+    return (["month", "orders", "net_sales"],
+            [[m, n, total] for m, n, total in book.purchases.sales_by_month()
+             if first <= m <= last])
