@@ -7,14 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.analytics import figures
 from app.analytics.period import Period
 from app.analytics.tables import FIGURES, Table
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from app.book import Book
 
-#: The figures a chart compares with the previous period's series.
-SERIES = ("friends", "messages")
 #: Sales per month: app/purchases computes them (``book.purchases.sales_by_month``, months
 #: in UTC as it counts them); no ``main.py report`` figure yet, so the card's CSV is this.
 SALES = "sales"
@@ -34,10 +35,24 @@ class DashboardTables:
 def compute(book: Book, period: Period, grain: str, compare: bool) -> DashboardTables:
     with book.db.read() as s:
         now = {name: fn(s, period, grain) for name, fn in FIGURES.items()}
-        before = {name: FIGURES[name](s, period.previous(), grain)
-                  for name in SERIES} if compare else {}
+        before = previous_series(s, period.previous(), grain) if compare else {}
     now[SALES] = sales_table(book, period)
     return DashboardTables(period, grain, compare, now, before)
+
+
+def previous_series(s: Session, period: Period, grain: str) -> dict[str, Table]:
+    """The previous period's series, in the shape of their tables' bucket rows (what the
+    charts draw as a line); not through tables.FIGURES, which would also compute the period
+    before that one for its totals."""
+    friends = figures.friends(s, period, grain)
+    messages = figures.messages(s, period, grain)
+    return {
+        "friends": (["bucket", "added", "blocked", "unblocked", "net"],
+                    [[r.bucket.isoformat(), r.added, r.blocked, r.unblocked, r.net]
+                     for r in friends.rows]),
+        "messages": (["bucket", "received", "sent"],
+                     [[r.bucket.isoformat(), r.received, r.sent] for r in messages.rows]),
+    }
 
 
 def sales_table(book: Book, period: Period) -> Table:
