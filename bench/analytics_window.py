@@ -15,11 +15,11 @@ import sys
 import time
 
 from app.analytics import figures
+from app.analytics.dashboard import compute
 from app.analytics.period import Period
 from app.analytics.tables import FIGURES
 from bench.analytics import CLOCK, build
 from bench.book import PASSPHRASE
-from ui.analytics.compute import compute
 
 
 def main() -> int:

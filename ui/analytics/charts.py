@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.analytics.dashboard import DashboardTables
 from app.analytics.tables import Table, write_csv
-from ui.analytics.compute import DashboardTables
 
 #: Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark).
 GREEN, RED, BLUE, AMBER, GREY = "#06C755", "#EA4335", "#4C8BF5", "#F9AB00", "#9AA0A6"

@@ -1,15 +1,19 @@
-"""What the dashboard computes in the background: every figure as the table
+"""What the 分析 window's dashboard computes in the background: every figure as the table
 ``main.py report`` writes (app/analytics/tables.py), so a chart, its CSV and the CLI carry
-the same numbers. Qt-free: it runs on a worker thread with a read session of its own."""
+the same numbers; and the customer table's view of a cross tabulation cell. The window
+(ui/analytics) calls these from a worker thread; each read opens its own session."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from app.analytics import figures
 from app.analytics.period import Period
 from app.analytics.tables import FIGURES, Table
+from app.search import CustomerQuery
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -89,3 +93,22 @@ def sales_table(book: Book, period: Period) -> Table:
     return (["month", "orders", "net_sales"],
             [[m, n, total] for m, n, total in book.purchases.sales_by_month()
              if first <= m <= last])
+
+
+#: Marks the clause a cross tabulation cell puts in the customer table's query (an SQL
+#: comment: it changes nothing in what the clause selects), so that it can be taken out.
+CELL_MARK = "/* analytics cell */ "
+#: The cell's customers, their ids given as one JSON list (no limit on how many).
+CELL_CLAUSE = "/* analytics cell */ c.id IN (SELECT value FROM json_each(:analytics_cell))"
+
+
+def with_cell(query: CustomerQuery, ids: Sequence[int]) -> CustomerQuery:
+    """``query`` narrowed to these customers (a cell's), replacing an earlier cell."""
+    kept = without_cell(query)
+    clause = (CELL_CLAUSE, {"analytics_cell": json.dumps([int(i) for i in ids])})
+    return replace(kept, extra_where=(*kept.extra_where, clause))
+
+
+def without_cell(query: CustomerQuery) -> CustomerQuery:
+    kept = tuple(c for c in query.extra_where if not c[0].startswith(CELL_MARK))
+    return query if kept == query.extra_where else replace(query, extra_where=kept)
