@@ -4,8 +4,13 @@
 <context>
     <name>Analytics</name>
     <message>
+        <source>Weeks from %1</source>
+        <extracomment>Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark). Rows a table adds after its series (totals), not drawn as buckets. Bars shown at most in a ranking (tags, choices); the CSV keeps every row. More buckets than this along the bottom: only some are labelled (see bucket_labels). The analytics window&apos;s words: ``translate(&quot;Analytics&quot;, text)`` (lupdate reads the calls).</extracomment>
+        <translation>週ごと（%1）</translation>
+    </message>
+    <message>
         <source>Save as image…</source>
-        <extracomment>Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark). Rows a table adds after its series (totals), not drawn as buckets. Bars shown at most in a ranking (tags, choices); the CSV keeps every row. More days than this along the bottom: only some are labelled, by their day number. The analytics window&apos;s words: ``translate(&quot;Analytics&quot;, text)`` (lupdate reads the calls). The figure&apos;s CLI name (tables.FIGURES) whose table the CSV writes.</extracomment>
+        <extracomment>The figure&apos;s CLI name (tables.FIGURES) whose table the CSV writes.</extracomment>
         <translation>画像で保存…</translation>
     </message>
     <message>
@@ -176,6 +181,22 @@
     <message>
         <source>Share of the answers</source>
         <translation>回答に占める割合</translation>
+    </message>
+    <message>
+        <source>Sales per month</source>
+        <translation>月ごとの売上</translation>
+    </message>
+    <message>
+        <source>Net sales (yen)</source>
+        <translation>売上（返金を除く・円）</translation>
+    </message>
+    <message>
+        <source>No orders in these months.</source>
+        <translation>この期間の月に注文はありません。</translation>
+    </message>
+    <message>
+        <source>%1 orders, %2 yen; %3 yen per order on average</source>
+        <translation>注文 %1件、%2円（1件あたり平均 %3円）</translation>
     </message>
     <message>
         <source>This week</source>

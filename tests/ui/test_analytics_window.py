@@ -30,6 +30,14 @@ RAISE = pytest.mark.qt_log_ignore("This plugin does not support raise")
 def history(book: Book) -> Book:
     ids = book.search.ids(CustomerQuery())
     add_history(book, ids, [f"U{i:032x}" for i in ids], random.Random(5), now=NOW)
+    from app.purchases.service import SaleLine
+
+    for day, price in ((3, 4400), (5, 3300), (18, 6600)):  # naive UTC, in November
+        book.purchases.quick_sale(ids[day % len(ids)], [SaleLine(name="カット",
+                                                                 unit_price=price)],
+                                  at=dt.datetime(2026, 11, day, 3))
+    book.purchases.quick_sale(ids[0], [SaleLine(name="カラー", unit_price=8800)],
+                              at=dt.datetime(2026, 10, 20, 3))
     return book
 
 
@@ -89,12 +97,19 @@ def test_the_dashboard_shows_this_months_figures(window, history: Book, qtbot,
     assert bars["From the shop"] == [r.sent for r in messages.rows]
     assert page.cards["response-time"].summary.text().startswith("Median ")
     # Every card's CSV is the figure's table, the one ``main.py report`` writes.
+    # Sales: November's orders as app/purchases counts them.
+    assert history.purchases.sales_by_month() == [("2026-10", 1, 8800),
+                                                  ("2026-11", 3, 4400 + 3300 + 6600)]
+    assert _bars(page.cards["sales"]) == {"Net sales (yen)": [14300]}
+    assert page.cards["sales"].summary.text() == \
+        "3 orders, 14,300 yen; 4,766 yen per order on average"
     with history.db.read() as s:
         for name, card in page.cards.items():
             path = tmp_path / f"{name}.csv"
             assert page.export_csv(name, path)
-            assert _read_csv(path) == _as_csv(tables.FIGURES[name](s, month, "day"),
-                                              tmp_path), name
+            expected = (["month", "orders", "net_sales"], [["2026-11", 3, 14300]]) \
+                if name == "sales" else tables.FIGURES[name](s, month, "day")
+            assert _read_csv(path) == _as_csv(expected, tmp_path), name
             png = tmp_path / f"{name}.png"
             assert page.export_png(name, png)
             image = QImage(str(png))
@@ -244,3 +259,45 @@ def test_crosstab_of_number_ranges_and_shares(window, seeded, qtbot, qtmodeltest
     page.row_ranges.setText("a-b")
     page.recompute()
     assert "could not be read" in page.status.text()
+
+
+@RAISE
+def test_charts_follow_a_dark_palette(window, history: Book, qtbot) -> None:
+    from PySide6.QtCharts import QChart
+    from PySide6.QtGui import QColor, QPalette
+
+    win = _open(window, qtbot)
+    page = win.dashboard
+    card = page.cards["friends"]
+    assert card.chart.theme() == QChart.ChartTheme.ChartThemeLight
+    dark = QPalette(QColor("#3C3F41"), QColor("#202124"))
+    page.setPalette(dark)
+    for c in page.cards.values():
+        c.setPalette(dark)
+    with qtbot.waitSignal(page.computed, timeout=10_000):
+        page.recompute()
+    assert card.chart.theme() == QChart.ChartTheme.ChartThemeDark
+    # The series keep their own colours (a theme would reset them to its own).
+    colours = {b.label(): b.color().name().upper() for s in card.chart.series()
+               if isinstance(s, QAbstractBarSeries) for b in s.barSets()}
+    assert colours == {"Added as friend": "#06C755", "Blocked the account": "#EA4335",
+                       "Unblocked": "#4C8BF5"}
+
+
+@RAISE
+def test_figures_are_computed_in_the_background_and_a_lock_closes_the_window(
+        window, history: Book, qtbot) -> None:
+    win = _open(window, qtbot)
+    page = win.dashboard
+    shown = page.data
+    page.set_period(Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))
+    # Back at once: the figures come later, on the main thread, from the worker.
+    assert page.busy and page.data is shown
+    assert page.status.text() == "Computing…"
+    assert window.busy  # the window waits for it before locking
+    qtbot.waitUntil(lambda: not page.busy)
+    assert page.data.period.start == dt.date(2026, 10, 1)
+    assert window.lock()
+    assert window.analytics.analytics_window is None
+    assert not window.analytics.act_dashboard.isEnabled()
+    assert not win.isVisible()

@@ -24,6 +24,7 @@ from PySide6.QtCharts import (
     QChart,
     QChartView,
     QHorizontalBarSeries,
+    QHorizontalStackedBarSeries,
     QLineSeries,
     QStackedBarSeries,
     QValueAxis,
@@ -41,8 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.analytics.dashboard import DashboardTables
 from app.analytics.tables import Table, write_csv
-from ui.analytics.compute import DashboardTables
 
 #: Series colours: LINE green, red, blue, amber, grey (contrast on white and on dark).
 GREEN, RED, BLUE, AMBER, GREY = "#06C755", "#EA4335", "#4C8BF5", "#F9AB00", "#9AA0A6"
@@ -50,8 +51,9 @@ GREEN, RED, BLUE, AMBER, GREY = "#06C755", "#EA4335", "#4C8BF5", "#F9AB00", "#9A
 _TOTALS = ("total", "previous_total", "month_used")
 #: Bars shown at most in a ranking (tags, choices); the CSV keeps every row.
 MAX_BARS = 15
-#: More days than this along the bottom: only some are labelled, by their day number.
-SPARSE_AFTER = 12
+MIN_CHART_HEIGHT = 260
+#: More buckets than this along the bottom: only some are labelled (see bucket_labels).
+SPARSE_AFTER = {"day": 12, "week": 8}
 #: The analytics window's words: ``translate("Analytics", text)`` (lupdate reads the calls).
 translate = QCoreApplication.translate
 
@@ -82,16 +84,18 @@ def bucket_label(iso: str, grain: str) -> str:
 
 
 def bucket_labels(isos: Sequence[str], grain: str) -> tuple[list[str], str]:
-    """The category labels of a series and the axis title. A month of days does not fit
-    as "12/1", "12/2"…: every few days get their day number, the others an invisible label
-    (a category axis needs distinct ones), and the title says which days."""
-    if grain != "day" or len(isos) <= SPARSE_AFTER:
+    """The category labels of a series and the axis title. A month of days (or a quarter
+    of weeks) does not fit as "12/1", "12/2"…: every few buckets get their date, the others
+    an empty label, and the title says which days (and that weeks are counted)."""
+    if grain == "month" or len(isos) <= SPARSE_AFTER[grain]:
         return [bucket_label(i, grain) for i in isos], ""
-    step = math.ceil(len(isos) / 8)
+    step = math.ceil(len(isos) / 7)
     days = [dt.date.fromisoformat(i) for i in isos]
-    labels = [str(d.day) if k % step == 0 else "\u200b" * (k + 1)
-              for k, d in enumerate(days)]
-    return labels, f"{days[0].month}/{days[0].day}〜{days[-1].month}/{days[-1].day}"
+    labels = [f"{d.month}/{d.day}" if k % step == 0 else "" for k, d in enumerate(days)]
+    title = f"{days[0].month}/{days[0].day}〜{days[-1].month}/{days[-1].day}"
+    if grain == "week":
+        title = translate("Analytics", "Weeks from %1").replace("%1", title)
+    return labels, title
 
 
 def minutes(seconds: Any) -> float:
@@ -125,7 +129,7 @@ class ChartCard(QFrame):
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.view = QChartView(self.chart, self)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.view.setMinimumHeight(260)
+        self.view.setMinimumHeight(MIN_CHART_HEIGHT)
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.png_button = QPushButton(translate("Analytics", "Save as image…"), self)
         self.png_button.setObjectName("pngButton")
@@ -203,7 +207,7 @@ class ChartCard(QFrame):
                 QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
             cat_axis.setRange(-0.5, len(categories) - 0.5)
             for k, label in enumerate(categories):
-                if label.strip("\u200b"):
+                if label:
                     cat_axis.append(label, k)
             cat_axis.setTitleText(category_title)
             cat_axis.setGridLineVisible(False)
@@ -212,7 +216,7 @@ class ChartCard(QFrame):
             cat_axis.append(list(categories))
         val_axis = QValueAxis()
         top = max((float(v) for _n, values, _c in sets for v in values), default=0.0)
-        if kind is QStackedBarSeries:
+        if kind in (QStackedBarSeries, QHorizontalStackedBarSeries):
             top = max((sum(float(values[i]) for _n, values, _c in sets)
                        for i in range(len(categories))), default=0.0)
         val_axis.setLabelFormat("%.0f%%" if percent else "%d")
@@ -228,7 +232,10 @@ class ChartCard(QFrame):
             val_axis.applyNiceNumbers()
         if value_title:
             val_axis.setTitleText(value_title)
-        horizontal = kind is QHorizontalBarSeries
+        horizontal = kind in (QHorizontalBarSeries, QHorizontalStackedBarSeries)
+        # A name per line: room for each, or Qt cuts them to "…".
+        self.view.setMinimumHeight(max(MIN_CHART_HEIGHT, 110 + 30 * len(categories))
+                                   if horizontal else MIN_CHART_HEIGHT)
         self.chart.addAxis(cat_axis, Qt.AlignmentFlag.AlignLeft if horizontal
                            else Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(val_axis, Qt.AlignmentFlag.AlignBottom if horizontal
@@ -368,8 +375,8 @@ class BlockRateCard(ChartCard):
 
     def draw(self, data: DashboardTables) -> None:
         assert self.table is not None
-        rows = self.table[1]
-        self.bars(QBarSeries, [str(r[1]) for r in rows],
+        rows = list(reversed(self.table[1]))  # the first at the top
+        self.bars(QHorizontalBarSeries, [str(r[1]) for r in rows],
                   [(translate("Analytics", "Block rate"), [float(r[5]) * 100 for r in rows], RED)],
                   percent=True)
         if not rows:
@@ -390,15 +397,17 @@ class BroadcastsCard(ChartCard):
 
     def draw(self, data: DashboardTables) -> None:
         assert self.table is not None
-        rows = series_rows(self.table)
-        self.bars(QStackedBarSeries, [str(r[1]) for r in rows], [
+        rows = list(reversed(series_rows(self.table)))  # the first at the top
+        self.bars(QHorizontalStackedBarSeries, [str(r[1]) for r in rows], [
             (translate("Analytics", "Delivered"), [r[5] for r in rows], GREEN),
             (translate("Analytics", "Failed to send"), [r[6] for r in rows], RED),
             (translate("Analytics", "Left unsent"), [r[8] for r in rows], GREY)])
         used = row_named(self.table, "month_used")
-        self.summary.setText(translate(
-            "Analytics", "Messages delivered by broadcasts this month: %1").replace(
-            "%1", num(int(used[5]) if used else 0)))
+        text = translate("Analytics", "Messages delivered by broadcasts this month: %1") \
+            .replace("%1", num(int(used[5]) if used else 0))
+        if not rows:
+            text = translate("Analytics", "No broadcast started in this period.") + "　" + text
+        self.summary.setText(text)
 
 
 class TagsCard(ChartCard):
@@ -474,8 +483,31 @@ class FormsCard(ChartCard):
             self._recolour()
 
 
+class SalesCard(ChartCard):
+    """Net sales per month (app/purchases), with orders and the average order."""
+
+    figure = "sales"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(translate("Analytics", "Sales per month"), parent)
+
+    def draw(self, data: DashboardTables) -> None:
+        assert self.table is not None
+        rows = self.table[1]
+        self.bars(QBarSeries, [str(r[0]).replace("-", "/") for r in rows],
+                  [(translate("Analytics", "Net sales (yen)"), [r[2] for r in rows], GREEN)])
+        orders = sum(int(r[1]) for r in rows)
+        total = sum(int(r[2]) for r in rows)
+        if not orders:
+            self.summary.setText(translate("Analytics", "No orders in these months."))
+            return
+        self.summary.setText(translate(
+            "Analytics", "%1 orders, %2 yen; %3 yen per order on average").replace(
+            "%1", num(orders)).replace("%2", num(total)).replace("%3", num(total // orders)))
+
+
 def cards(parent: QWidget | None = None) -> list[ChartCard]:
     """The dashboard's cards, in the order shown."""
     return [FriendsCard(parent), MessagesCard(parent), ResponseCard(parent),
             BlockRateCard(parent), BroadcastsCard(parent), TagsCard(parent),
-            FormsCard(parent)]
+            FormsCard(parent), SalesCard(parent)]

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from app.book import Book
 
 COUNT, ROW_SHARE, COL_SHARE = "count", "row", "col"
+#: A number field's ranges until the owner types others (visits, points: small counts).
+DEFAULT_RANGES = "0-4,5-9,10-19,20-"
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -80,11 +82,14 @@ class CrossTabModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tab: CrossTab | None = None
+        self.top = 0
         self.mode = COUNT
 
     def set_tab(self, tab: CrossTab | None) -> None:
         self.beginResetModel()
         self.tab = tab
+        #: The fullest cell (the heat map's top), once per table rather than per paint.
+        self.top = max((n for line in tab.counts for n in line), default=0) if tab else 0
         self.endResetModel()
 
     def set_mode(self, mode: str) -> None:
@@ -149,6 +154,13 @@ class CrossTabModel(QAbstractTableModel):
             return f"{self._count(r, c):,}" if share is None else f"{share * 100:.1f}%"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and r < len(tab.rows) \
+                and c < len(tab.cols):
+            # A heat map: the fuller the cell, the greener (translucent: readable on a
+            # light or a dark palette).
+            if self.top and tab.counts[r][c]:
+                return QColor(6, 199, 85, 25 + int(110 * tab.counts[r][c] / self.top))
+            return None
         if role == Qt.ItemDataRole.FontRole and (r == len(tab.rows) or c == len(tab.cols)):
             font = QFont()
             font.setBold(True)
@@ -205,9 +217,9 @@ class CrossTabPage(QWidget):
         self.rows.setObjectName("rowsDimension")
         self.cols = QComboBox(self)
         self.cols.setObjectName("colsDimension")
-        self.row_ranges = QLineEdit("0,1-4,5-9,10-", self)
+        self.row_ranges = QLineEdit(DEFAULT_RANGES, self)
         self.row_ranges.setObjectName("rowRanges")
-        self.col_ranges = QLineEdit("0,1-4,5-9,10-", self)
+        self.col_ranges = QLineEdit(DEFAULT_RANGES, self)
         self.col_ranges.setObjectName("colRanges")
         for edit in (self.row_ranges, self.col_ranges):
             edit.setToolTip(translate("Analytics", "Ranges of the number, both ends included, "

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.analytics.dashboard import DashboardTables, compute
 from app.analytics.period import JST, Period
 from ui.analytics.charts import ChartCard, cards, translate
-from ui.analytics.compute import DashboardTables, compute
 from ui.errors import show_error
 from ui.worker import RunningOps, run_in_background
 

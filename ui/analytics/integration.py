@@ -10,15 +10,14 @@ pattern); a lock closes the analytics window.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
+from app.analytics.dashboard import with_cell, without_cell
 from ui.analytics.crosstab_view import Cell
 from ui.analytics.window import AnalyticsWindow
 from ui.resources import icon
@@ -27,12 +26,6 @@ if TYPE_CHECKING:
     from app.book import Book
     from ui.book_events import BookEvents
     from ui.main_window import MainWindow
-
-#: Marks the clause a cross tabulation cell puts in the table's query (an SQL comment:
-#: it changes nothing in what the clause selects), so that it can be taken out again.
-CELL_MARK = "/* analytics cell */ "
-#: The cell's customers, their ids given as one JSON list (no limit on how many).
-CELL_CLAUSE = "/* analytics cell */ c.id IN (SELECT value FROM json_each(:analytics_cell))"
 
 #: After a change in the book, the shown figures are computed again this much later (a
 #: sync brings changes in bursts: one computation per burst).
@@ -156,9 +149,7 @@ class AnalyticsIntegration(QObject):
         content.search.blockSignals(True)
         content.search.clear()
         content.search.blockSignals(False)
-        query = content.model.query
-        clause = (CELL_CLAUSE, {"analytics_cell": json.dumps(cell.ids)})
-        content.model.set_query(replace(query, extra_where=(*query.extra_where, clause)))
+        content.model.set_query(with_cell(content.model.query, cell.ids))
         self.shown_cell = cell
         self.window.apply_search()
         self._show_banner(cell)
@@ -170,10 +161,10 @@ class AnalyticsIntegration(QObject):
         if content is None:
             return False
         query = content.model.query
-        kept = tuple(c for c in query.extra_where if not c[0].startswith(CELL_MARK))
-        if kept == query.extra_where:
+        kept = without_cell(query)
+        if kept is query:
             return False
-        content.model.set_query(replace(query, extra_where=kept))
+        content.model.set_query(kept)
         return True
 
     def end_cell_view(self) -> None:

@@ -1,0 +1,114 @@
+"""What the 分析 window's dashboard computes in the background: every figure as the table
+``main.py report`` writes (app/analytics/tables.py), so a chart, its CSV and the CLI carry
+the same numbers; and the customer table's view of a cross tabulation cell. The window
+(ui/analytics) calls these from a worker thread; each read opens its own session."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from app.analytics import figures
+from app.analytics.period import Period
+from app.analytics.tables import FIGURES, Table
+from app.search import CustomerQuery
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from app.book import Book
+
+#: Sales per month: app/purchases computes them (``book.purchases.sales_by_month``, months
+#: in UTC as it counts them); no ``main.py report`` figure yet, so the card's CSV is this.
+SALES = "sales"
+
+
+@dataclass(frozen=True)
+class DashboardTables:
+    period: Period
+    grain: str
+    compare: bool
+    #: Each figure's table by its CLI name (FIGURES).
+    tables: dict[str, Table]
+    #: The previous period's tables of the series figures (when comparing).
+    previous: dict[str, Table] = field(default_factory=dict)
+
+
+def compute(book: Book, period: Period, grain: str, compare: bool) -> DashboardTables:
+    before = period.previous()
+    with book.db.read() as s:
+        # The messages figure is most of the time (docs/performance-analytics.md): read
+        # once per period here, where the tables ``messages`` and ``response-time`` would
+        # each read both periods again.
+        msgs = {p: figures.messages(s, p, grain) for p in (period, before)}
+        now: dict[str, Table] = {}
+        for name, fn in FIGURES.items():
+            if name == "messages":
+                now[name] = messages_table(msgs[period], msgs[before])
+            elif name == "response-time":
+                now[name] = response_table(msgs[period], msgs[before])
+            else:
+                now[name] = fn(s, period, grain)
+        series = previous_series(s, before, grain, msgs[before]) if compare else {}
+    now[SALES] = sales_table(book, period)
+    return DashboardTables(period, grain, compare, now, series)
+
+
+# The same rows as tables.py's ``messages`` and ``response-time`` (the test compares every
+# card's CSV with tables.FIGURES), from figures already computed.
+def messages_table(fig: figures.MessagesFigure, prev: figures.MessagesFigure) -> Table:
+    rows: list[list[Any]] = [[r.bucket.isoformat(), r.received, r.sent] for r in fig.rows]
+    rows.append(["total", sum(r.received for r in fig.rows), sum(r.sent for r in fig.rows)])
+    rows.append(["previous_total", sum(r.received for r in prev.rows),
+                 sum(r.sent for r in prev.rows)])
+    return ["bucket", "received", "sent"], rows
+
+
+def response_table(fig: figures.MessagesFigure, prev: figures.MessagesFigure) -> Table:
+    return (["period", "responses", "median_seconds", "p90_seconds", "unanswered_chats_now"],
+            [[label, f.responses, f.response_median_s, f.response_p90_s, f.unanswered_chats]
+             for label, f in (("period", fig), ("previous", prev))])
+
+
+def previous_series(s: Session, period: Period, grain: str,
+                    messages: figures.MessagesFigure) -> dict[str, Table]:
+    """The previous period's series, in the shape of their tables' bucket rows (what the
+    charts draw as a line); not through tables.FIGURES, which would also compute the period
+    before that one for its totals."""
+    friends = figures.friends(s, period, grain)
+    return {
+        "friends": (["bucket", "added", "blocked", "unblocked", "net"],
+                    [[r.bucket.isoformat(), r.added, r.blocked, r.unblocked, r.net]
+                     for r in friends.rows]),
+        "messages": (["bucket", "received", "sent"],
+                     [[r.bucket.isoformat(), r.received, r.sent] for r in messages.rows]),
+    }
+
+
+def sales_table(book: Book, period: Period) -> Table:
+    """The months the period touches: orders and net sales (refunds taken off)."""
+    first, last = f"{period.start:%Y-%m}", f"{period.end:%Y-%m}"
+    return (["month", "orders", "net_sales"],
+            [[m, n, total] for m, n, total in book.purchases.sales_by_month()
+             if first <= m <= last])
+
+
+#: Marks the clause a cross tabulation cell puts in the customer table's query (an SQL
+#: comment: it changes nothing in what the clause selects), so that it can be taken out.
+CELL_MARK = "/* analytics cell */ "
+#: The cell's customers, their ids given as one JSON list (no limit on how many).
+CELL_CLAUSE = "/* analytics cell */ c.id IN (SELECT value FROM json_each(:analytics_cell))"
+
+
+def with_cell(query: CustomerQuery, ids: Sequence[int]) -> CustomerQuery:
+    """``query`` narrowed to these customers (a cell's), replacing an earlier cell."""
+    kept = without_cell(query)
+    clause = (CELL_CLAUSE, {"analytics_cell": json.dumps([int(i) for i in ids])})
+    return replace(kept, extra_where=(*kept.extra_where, clause))
+
+
+def without_cell(query: CustomerQuery) -> CustomerQuery:
+    kept = tuple(c for c in query.extra_where if not c[0].startswith(CELL_MARK))
+    return query if kept == query.extra_where else replace(query, extra_where=kept)
