@@ -219,6 +219,9 @@ class MainWindow(QMainWindow):
         from ui.privacy.integration import PrivacyIntegration
 
         self.privacy = PrivacyIntegration(self)  # お客様 → プライバシー: disclosure, deletion
+        from ui.purchases.integration import PurchasesIntegration
+
+        self.purchases = PurchasesIntegration(self)  # 販売: orders, counter sale, history
         self._build_content(book)
         self._restore_geometry()
 
@@ -481,11 +484,13 @@ class MainWindow(QMainWindow):
         self.broadcasts.build(book, content.events)
         self.forms.build(book, content.events)
         self.privacy.build(book, content.events)
+        self.purchases.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
         if content is None:
             return
+        self.purchases.teardown()
         self.privacy.teardown()
         self.forms.teardown()
         self.broadcasts.teardown()
