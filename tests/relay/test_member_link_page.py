@@ -1,6 +1,6 @@
 """The relay's member-link page alone, on SQLite and PostgreSQL: requests sealed for the
-device, five tries a day per link's friend (a page opened earlier cannot post past them), nothing readable
-kept (the desktop's side: tests/sync/test_member_link.py)."""
+device, five tries a day per link's friend (a page opened earlier cannot post past them),
+nothing readable kept (the desktop's side: tests/sync/test_member_link.py)."""
 
 from __future__ import annotations
 
