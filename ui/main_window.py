@@ -231,6 +231,9 @@ class MainWindow(QMainWindow):
         from ui.analytics.integration import AnalyticsIntegration
 
         self.analytics = AnalyticsIntegration(self)  # the 分析 menu: dashboard, クロス分析
+        from ui.purchases.integration import PurchasesIntegration
+
+        self.purchases = PurchasesIntegration(self)  # 販売: orders, counter sale, history
         self._build_content(book)
         self._restore_geometry()
 
@@ -497,6 +500,7 @@ class MainWindow(QMainWindow):
         self.booking.build(book, content.events)
         self.automation.build(book, content.events)
         self.analytics.build(book, content.events)
+        self.purchases.build(book, content.events)
 
     def _teardown_content(self) -> None:
         content = self.content
@@ -505,6 +509,7 @@ class MainWindow(QMainWindow):
         self.booking.teardown()
         self.automation.teardown()
         self.analytics.teardown()
+        self.purchases.teardown()
         self.privacy.teardown()
         self.routes.teardown()
         self.forms.teardown()

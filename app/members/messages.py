@@ -1,4 +1,6 @@
-"""The "連携しました" LINE message after a link, through the broadcasts' exactly-once engine.
+"""LINE messages owed after something arrived from the relay's pages, through the
+broadcasts' exactly-once engine: "連携しました" after a member link, the order
+confirmation after an online payment (app/purchases/online.py).
 
 Linking (app/members/linking.py) records, in the transaction that links, that the message
 is owed (setting ``members.link_messages``). :func:`send_pending` turns each owed message
@@ -20,6 +22,19 @@ log = logging.getLogger("otokui.members")
 
 TEXT: Final = "会員情報とLINEを連携しました。今後ともよろしくお願いいたします。"
 NAME_PREFIX: Final = "会員連携 "
+
+
+def owe_in(s: Any, key: str, customer_id: int, text: str, name: str) -> None:
+    """Record, inside the caller's write transaction, that ``text`` is owed to the
+    customer (sent by :func:`send_pending`, once, as the broadcast ``name``)."""
+    from app.members.linking import MESSAGES_KEY
+    from app.store.models import BookSetting
+
+    row = s.get(BookSetting, MESSAGES_KEY)
+    entries = list(row.value) if row is not None and isinstance(row.value, list) else []
+    entries.append({"request_id": key, "customer_id": customer_id, "text": text,
+                    "name": name[:100]})
+    s.merge(BookSetting(key=MESSAGES_KEY, value=entries))
 
 
 def _entries(book: Book) -> list[dict[str, Any]]:
@@ -59,13 +74,14 @@ def send_pending(book: Book) -> int:
     sent = 0
     for entry in _entries(book):
         request_id, cid = str(entry["request_id"]), int(entry["customer_id"])
-        name = (NAME_PREFIX + request_id)[:100]
+        name = str(entry.get("name") or (NAME_PREFIX + request_id))[:100]
+        text = str(entry.get("text") or TEXT)
         try:
             bid = entry.get("broadcast_id")
             if bid is None:
                 bid = next((b.id for b in book.broadcasts.list() if b.name == name), None)
             if bid is None:
-                plan = book.broadcasts.plan(TEXT, Recipients.customers([cid]), name=name)
+                plan = book.broadcasts.plan(text, Recipients.customers([cid]), name=name)
                 if not plan.targets:  # blocked us, or gone: nothing to send
                     _update(book, request_id, None, done=True)
                     continue

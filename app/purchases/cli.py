@@ -27,6 +27,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     q = orders.add_parser("receipt", help="write an order's receipt (領収書) PDF")
     q.add_argument("number")
     q.add_argument("file", metavar="FILE.pdf")
+    orders.add_parser("online", help="switch online payment on at the relay: the Stripe "
+                      "keys from STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, the shown "
+                      "products")
+    q = orders.add_parser("shop-link", help="a friend's link to the product page "
+                          "(URL on the last line)")
+    q.add_argument("--line-user-id", required=True, metavar="U…")
+    q.add_argument("--days", type=int, default=30, help="how long the link works (1-366)")
     add_member_parser(sub)
 
 
@@ -75,7 +82,30 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
             print(f"Wrote the receipt to {args.file}.")
             print(args.file)
             return 0
+        if action in ("online", "shop-link"):
+            return _online(book, args)
     raise AssertionError(args.command)
+
+
+def _online(book: Any, args: argparse.Namespace) -> int:
+    import os
+
+    from app.errors import ValidationError
+    from app.purchases import online
+
+    if args.order_command == "shop-link":
+        print(online.link(book, args.line_user_id, days=args.days))
+        return 0
+    # From the environment, never the command line (other users see a process's arguments).
+    secret = os.environ.get("STRIPE_SECRET_KEY", "")
+    hook = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    if not secret or not hook:
+        raise ValidationError(message="Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.")
+    n = online.switch_on(book, secret, hook)
+    print(f"Online payment is on at the relay with {n} products; Stripe's webhook "
+          "endpoint is the relay's /stripe/webhook.")
+    print(n)
+    return 0
 
 
 def _rows(call: Any) -> Any:

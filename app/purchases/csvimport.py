@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -344,11 +344,12 @@ EXPORT_HEADERS = ["注文番号", "日時", "お客様ID", "名前", "経路", "
                   "10%対象", "8%対象", "明細"]
 
 
-def export_orders(book: Book, path: Path) -> int:
-    """Every order as CSV (UTF-8 with BOM, Excel-ready); returns the count."""
+def export_orders(book: Book, path: Path, orders: list[Any] | None = None) -> int:
+    """Every order (or those given: the window's filtered list) as CSV (UTF-8 with BOM,
+    Excel-ready); returns the count."""
     from app.audit import AuditAction
 
-    orders = book.purchases.list()
+    orders = book.purchases.list() if orders is None else orders
     names: dict[int, str] = {}
     with book.db.read() as s:
         for cid, name, display in s.execute(select(Customer.id, Customer.name,

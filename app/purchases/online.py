@@ -18,12 +18,15 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import logging
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import select
 
 if TYPE_CHECKING:
     from app.book import Book
+
+log = logging.getLogger("otokui.purchases")
 
 SETTING: Final = "purchases.shop_page"
 MAGIC: Final = b"otokui-order/1\n"
@@ -111,6 +114,7 @@ def apply_item(book: Book, plaintext: bytes) -> str:
 def _paid(book: Book, body: dict[str, Any]) -> str:
     from app.customers import apply_fields
     from app.members.link_page import friend_of_request
+    from app.members.messages import owe_in, send_pending
     from app.purchases.service import PurchaseService
     from app.store.models import Customer, utcnow
     from app.store.models_purchases import Order, OrderLine, Product
@@ -153,10 +157,24 @@ def _paid(book: Book, body: dict[str, Any]) -> str:
                 apply_fields(customer, {"email": email})
         oid = PurchaseService.record_in(s, number=number, customer_id=cid, source="online",
                                         lines=lines, at=at)
+        if cid is not None:
+            owe_in(s, f"order:{number}", cid, confirmation(lines, total),
+                   f"ご購入確認 {number}")
     book.announce("orders", [oid])
     if cid is not None:
         book.announce("customers", [cid])
+        try:
+            send_pending(book)
+        except Exception:  # the order is in; the message stays owed for the next call
+            log.exception("the order confirmation could not be sent now")
     return "paid"
+
+
+def confirmation(lines: list[Any], total: int) -> str:
+    """The buyer's LINE message: what was bought and the total."""
+    items = "\n".join(f"・{line.name} × {line.quantity}" for line in lines)
+    return (f"ご購入ありがとうございます。お支払いを確認しました。\n{items}\n"
+            f"合計 ¥{total:,}（税込）")
 
 
 def _refund(book: Book, body: dict[str, Any]) -> str:

@@ -377,6 +377,20 @@ class PurchaseService:
             lines = _lines(s, [o.id for o in orders])
             return [_info(o, lines.get(o.id, ())) for o in orders]
 
+    def customer_names(self, customer_ids: Iterable[int]) -> dict[int, str]:
+        """The names the orders list shows (the name, else the LINE display name)."""
+        from app.store.models import Customer
+
+        ids = sorted(set(customer_ids))
+        out: dict[int, str] = {}
+        with self._book.db.read() as s:
+            for start in range(0, len(ids), 500):
+                for cid, name, display in s.execute(
+                        select(Customer.id, Customer.name, Customer.display_name)
+                        .where(Customer.id.in_(ids[start:start + 500]))):
+                    out[cid] = name or display or ""
+        return out
+
     def sales_by_month(self) -> builtins.list[tuple[str, int, int]]:
         """(YYYY-MM, orders, net sales) per month, oldest first (times are UTC)."""
         with self._book.db.read() as s:
@@ -395,10 +409,11 @@ class PurchaseService:
             self._book.announce("customers")
         return report
 
-    def export_orders(self, path: Path) -> int:
+    def export_orders(self, path: Path,
+                      orders: builtins.list[OrderInfo] | None = None) -> int:
         from app.purchases.csvimport import export_orders
 
-        return export_orders(self._book, Path(path))
+        return export_orders(self._book, Path(path), orders)
 
     def receipt_pdf(self, order_id: int) -> bytes:
         from app.purchases.receipt import receipt_pdf

@@ -2,6 +2,122 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>OrdersDialog</name>
+    <message>
+        <source>Orders</source>
+        <translation>注文一覧</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>Any state</source>
+        <translation>すべての状態</translation>
+    </message>
+    <message>
+        <source>Sold any way</source>
+        <translation>すべての経路</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>注文番号</translation>
+    </message>
+    <message>
+        <source>Ordered at</source>
+        <translation>注文日時</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>お客様</translation>
+    </message>
+    <message>
+        <source>Sold by</source>
+        <translation>経路</translation>
+    </message>
+    <message>
+        <source>Order state</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Order total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <source>Refunded amount</source>
+        <translation>返金額</translation>
+    </message>
+    <message>
+        <source>Write as CSV…</source>
+        <translation>CSVに書き出す…</translation>
+    </message>
+    <message>
+        <source>%1 orders, %2 in all</source>
+        <translation>%1件、合計 %2</translation>
+    </message>
+    <message>
+        <source>Write the orders as CSV</source>
+        <translation>注文をCSVに書き出す</translation>
+    </message>
+</context>
+<context>
+    <name>PurchaseHistory</name>
+    <message>
+        <source>Purchase history</source>
+        <translation>購入履歴</translation>
+    </message>
+    <message>
+        <source>No purchases yet.</source>
+        <translation>まだ購入はありません。</translation>
+    </message>
+    <message>
+        <source>%1 purchases, %2 in all, last on %3</source>
+        <translation>購入 %1回、合計 %2、最終購入 %3</translation>
+    </message>
+</context>
+<context>
+    <name>PurchasesIntegration</name>
+    <message>
+        <source>&amp;Orders…</source>
+        <translation>注文一覧(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Sale at the &amp;counter…</source>
+        <translation>店頭販売(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Sa&amp;les</source>
+        <translation>販売(&amp;L)</translation>
+    </message>
+</context>
+<context>
+    <name>QuickSaleDialog</name>
+    <message>
+        <source>Sale at the counter</source>
+        <translation>店頭販売</translation>
+    </message>
+    <message>
+        <source>No customer</source>
+        <translation>お客様なし</translation>
+    </message>
+    <message>
+        <source>Customer: %1</source>
+        <translation>お客様: %1</translation>
+    </message>
+    <message>
+        <source>Add to the sale</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <source>Record the sale</source>
+        <translation>販売を記録</translation>
+    </message>
+    <message>
+        <source>Total (tax included): %1</source>
+        <translation>合計（税込）: %1</translation>
+    </message>
+</context>
+<context>
     <name>purchases</name>
     <message>
         <source>This is not an amount in yen.</source>
@@ -66,6 +182,33 @@
     <message>
         <source>The member number is empty or appears twice.</source>
         <translation>会員番号が空か、2回出てきます。</translation>
+    </message>
+</context>
+<context>
+    <name>purchases.ui</name>
+    <message>
+        <source>At the counter</source>
+        <translation>店頭</translation>
+    </message>
+    <message>
+        <source>Imported from CSV</source>
+        <translation>CSV取り込み</translation>
+    </message>
+    <message>
+        <source>Paid online</source>
+        <translation>オンライン決済</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>支払い済み</translation>
+    </message>
+    <message>
+        <source>Partly refunded</source>
+        <translation>一部返金</translation>
+    </message>
+    <message>
+        <source>Refunded in full</source>
+        <translation>全額返金</translation>
     </message>
 </context>
 </TS>

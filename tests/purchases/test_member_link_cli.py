@@ -25,3 +25,35 @@ def test_link_page_prints_a_working_url(inited: Path, relay) -> None:  # noqa: F
     assert again.rsplit("/", 2)[1] == url.rsplit("/", 2)[1]
     bad = otokui(inited, "member", "link-page", "--line-user-id", "nobody")
     assert bad.returncode == 1
+
+
+def test_online_payment_cli(inited: Path, tmp_path: Path) -> None:
+    from tests.relay.harness import ManualClock, ThreadRelay
+
+    shop_relay = ThreadRelay(f"sqlite:///{tmp_path / 'pay.db'}", tmp_path / "pay.log",
+                             clock=ManualClock(), payments_key=b"k" * 32)
+    try:
+        pair_book(inited, shop_relay)
+        assert otokui(inited, "product", "import", str(_products(tmp_path))).returncode == 0
+        missing = otokui(inited, "order", "online")
+        assert missing.returncode == 1 and "STRIPE_SECRET_KEY" in missing.stderr
+        env = {"STRIPE_SECRET_KEY": "sk_test_cli0123456789",
+               "STRIPE_WEBHOOK_SECRET": "whsec_cli0123456789"}
+        on = otokui(inited, "order", "online", env=env)
+        assert on.returncode == 0, on.stderr
+        assert last_line(on.stdout) == "1"  # the hidden product is not offered
+        link = otokui(inited, "order", "shop-link", "--line-user-id", USER)
+        url = last_line(link.stdout)
+        assert url.startswith(f"{shop_relay.base_url}/shop/")
+        page = httpx.get(url)
+        assert page.status_code == 200 and "コーヒー豆" in page.text and "カット" not in page.text
+    finally:
+        shop_relay.stop()
+    assert b"sk_test_cli0123456789" not in (tmp_path / "pay.log").read_bytes()
+
+
+def _products(tmp_path: Path) -> Path:
+    f = tmp_path / "products.csv"
+    f.write_text("コード,商品名,価格,税率,表示\nP1,コーヒー豆,1980,8%,表示\nP2,カット,4400,10,非表示\n",
+                 encoding="utf-8")
+    return f

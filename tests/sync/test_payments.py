@@ -112,6 +112,10 @@ def test_a_friend_pays_and_the_order_is_in_the_book_then_refunded(
     assert _queued(relay) == before
     fast_worker(book).run_once()
     assert len(book.purchases.history(cid)) == 1
+    # The buyer got the confirmation in LINE, once.
+    texts = [m["text"] for sent in connected.emulator.inbox(uid) for m in sent["messages"]]
+    assert texts == ["ご購入ありがとうございます。お支払いを確認しました。\n"
+                     "・コーヒー豆 × 2\n合計 ¥3,960（税込）"]
 
     # Refunds, made at Stripe (the dashboard, or the API with the official library).
     client = stripe.StripeClient(SK, base_addresses={"api": stripe_api.base_url})

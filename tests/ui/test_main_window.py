@@ -21,7 +21,7 @@ def _wait(qtbot, op, timeout: int = 20_000) -> None:
 
 def test_menus_toolbar_and_shortcuts(window) -> None:
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Customers", "&Broadcasts", "F&orms", "Re&servations",
+    assert menus == ["&File", "&Customers", "&Broadcasts", "F&orms", "Sa&les", "Re&servations",
                      "&Analytics", "&Tools",
                      "&Help"]
     shortcuts = {a.objectName(): a.shortcut().toString() for a in window.actions()}
@@ -205,8 +205,8 @@ def test_the_window_speaks_japanese_by_default(in_japanese, book, settings, seed
     window = MainWindow(book, settings)
     qtbot.addWidget(window)
     assert [a.text() for a in window.menuBar().actions()] == [
-        "ファイル(&F)", "お客様(&C)", "配信(&B)", "フォーム(&O)", "予約(&S)", "分析(&A)",
-        "ツール(&T)", "ヘルプ(&H)"]
+        "ファイル(&F)", "お客様(&C)", "配信(&B)", "フォーム(&O)", "販売(&L)", "予約(&S)",
+        "分析(&A)", "ツール(&T)", "ヘルプ(&H)"]
     assert window.act_lock.text() == "今すぐロック(&L)"
     assert window.count_label.text() == "5人"
     assert window.content.sidebar._find(ALL_KEY).data() == "すべての友だち"
