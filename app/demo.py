@@ -210,6 +210,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
 
     ``start_sync=False``: no sync worker here; the caller syncs :attr:`Demo.book` itself.
     """
+    from app.automation.demo import add_demo_rules
     from app.forms.demo import set_up_questionnaire
     from app.privacy.demo import publish_demo_policy
     from app.profile import Profile
@@ -262,6 +263,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
                              forms)
         publish_demo_policy(book, SHOP_NAME)
         add_demo_sequence(book, demo.friends)
+        add_demo_rules(book)  # a greeting and a keyword reply (app/automation/demo.py)
     except BaseException:
         demo.stop()
         raise
