@@ -50,7 +50,8 @@ def test_demo_greets_answers_a_keyword_and_runs_the_sequence(tmp_path: Path) -> 
             sid = seqs.find(DEMO_SEQUENCE["name"])
             later = seqs.clock() + dt.timedelta(minutes=4)
             report = seqs.run_due(later)
-            assert report.sent == 9, [p.stop_reason for p in seqs.progress(sid)]  # three friends, three steps
+            # Three friends, three steps.
+            assert report.sent == 9, [p.stop_reason for p in seqs.progress(sid)]
             assert {p.state for p in seqs.progress(sid)} == {"done"}
             assert book.customers.count() == 6  # nobody added
         finally:
