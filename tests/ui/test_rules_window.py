@@ -149,3 +149,19 @@ def test_an_action_starts_a_step_sequence(book, qtbot) -> None:
     win.select_rule(rid)  # loaded back into the editor as saved
     assert ed.rows()[0].kind.currentData() == "start_sequence"
     assert ed.rows()[0].sequence.currentData() == sid
+
+
+def test_the_windows_speak_japanese(book, qtbot, qapp) -> None:
+    from ui import i18n
+    from ui.automation.timeline import timeline_text
+
+    i18n.compile_if_stale()
+    i18n.install_translators(qapp, "ja")
+    win = _window(book, qtbot)
+    assert win.editor.when.kind.itemText(0) == "友だち追加されたとき"
+    assert win.editor.rows()[0].kind.itemText(0) == "タグを付ける"
+    assert win.save_button.text() == "ルールを保存"
+    assert timeline_text("sequence_step_sent", {"sequence": "フォロー", "step": 2}) == \
+        "ステップ配信「フォロー」: 2通目を送信"
+    assert timeline_text("coupon_used", {"code": "K7M2QX9P", "title": "誕生日"}) == \
+        "クーポン K7M2QX9P を使用(誕生日)"
