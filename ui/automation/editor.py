@@ -86,7 +86,8 @@ def _show_page(stack: QStackedWidget, page: QWidget) -> None:
     for i in range(stack.count()):
         w = stack.widget(i)
         policy = QSizePolicy.Policy.Preferred if w is page else QSizePolicy.Policy.Ignored
-        w.setSizePolicy(policy, policy)
+        if w is not None:
+            w.setSizePolicy(policy, policy)
     stack.setCurrentWidget(page)
     stack.adjustSize()
 
