@@ -210,6 +210,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
 
     ``start_sync=False``: no sync worker here; the caller syncs :attr:`Demo.book` itself.
     """
+    from app.automation.demo import add_demo_rules
     from app.booking.demo import add_demo_bookings
     from app.forms.demo import set_up_questionnaire
     from app.privacy.demo import publish_demo_policy
@@ -273,6 +274,7 @@ def start_demo(root: Path, *, friends: int = DEMO_FRIENDS,
                       random.Random(None if seed is None else f"routes:{seed}"))  # noqa: S311
         add_demo_bookings(book, demo.friends, rng=random.Random(  # noqa: S311 - simulated
             None if seed is None else f"bookings:{seed}"))
+        add_demo_rules(book)  # a greeting and a keyword reply (app/automation/demo.py)
     except BaseException:
         demo.stop()
         raise

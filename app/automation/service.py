@@ -121,6 +121,11 @@ class RuleService:
             s.delete(rule)
         self._book.announce("rules", [rule_id])
 
+    def any_enabled(self) -> bool:
+        """Whether a rule is on (one indexed read: the window asks after each edit)."""
+        with self._book.db.read() as s:
+            return s.scalar(select(Rule.id).where(Rule.enabled.is_(True)).limit(1)) is not None
+
     def list(self) -> list[RuleInfo]:
         with self._book.db.read() as s:
             return [RuleInfo(r.id, r.name, r.enabled, model.describe_when(s, r.spec["when"]),

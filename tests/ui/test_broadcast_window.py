@@ -24,7 +24,7 @@ def test_menu_toolbar_and_shortcut(window) -> None:
     bar = [a.menu() for a in window.menuBar().actions()]
     assert bar.index(window.broadcast_menu) == bar.index(_customers_menu(window)) + 1
     assert [a.objectName() for a in window.broadcast_menu.actions() if not a.isSeparator()] \
-        == ["actNewBroadcast", "actBroadcastSelected", "actBroadcastHistory"]
+        == ["actNewBroadcast", "actBroadcastSelected", "actBroadcastHistory", "actSequences"]
     names = [a.objectName() for a in _customers_menu(window).actions()]
     assert "actBroadcastSelected" in names and "actOwnLine" in names
     assert "actNewBroadcast" not in names

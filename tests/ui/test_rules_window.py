@@ -149,3 +149,42 @@ def test_an_action_starts_a_step_sequence(book, qtbot) -> None:
     win.select_rule(rid)  # loaded back into the editor as saved
     assert ed.rows()[0].kind.currentData() == "start_sequence"
     assert ed.rows()[0].sequence.currentData() == sid
+
+
+def test_the_windows_speak_japanese(book, qtbot, qapp) -> None:
+    from ui import i18n
+    from ui.automation.timeline import timeline_text
+
+    i18n.compile_if_stale()
+    i18n.install_translators(qapp, "ja")
+    win = _window(book, qtbot)
+    assert win.editor.when.kind.itemText(0) == "友だち追加されたとき"
+    assert win.editor.rows()[0].kind.itemText(0) == "タグを付ける"
+    assert win.save_button.text() == "ルールを保存"
+    assert timeline_text("sequence_step_sent", {"sequence": "フォロー", "step": 2}) == \
+        "ステップ配信「フォロー」: 2通目を送信"
+    assert timeline_text("coupon_used", {"code": "K7M2QX9P", "title": "誕生日"}) == \
+        "クーポン K7M2QX9P を使用(誕生日)"
+
+
+def test_rules_act_right_after_the_owners_own_edit(window, book, qtbot) -> None:
+    cid = book.customers.create(display_name="手で来店")
+    visit = book.tags.create("手で来店タグ")
+    RuleService(book).save({"name": "来店で候補", "enabled": True,
+                            "when": {"kind": "tag_added", "tag_id": visit},
+                            "then": [{"kind": "add_tag", "tag": "常連候補(手)"},
+                                     {"kind": "send", "text": "ありがとうございました"}]})
+    book.tags.add([cid], [visit])  # as the window's 「タグを付ける」 does
+
+    def tagged() -> bool:
+        names = {t.id: t.name for t in book.tags.list()}
+        return "常連候補(手)" in {names[t] for t in book.customers.tag_ids_of(cid)}
+
+    qtbot.waitUntil(tagged, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.automation.busy, timeout=10_000)
+    from sqlalchemy import select
+
+    from app.store.models_rules import RuleSend
+
+    with book.db.read() as s:  # stored, not sent: the next sync batch sends it
+        assert [r.state for r in s.scalars(select(RuleSend))] == ["pending"]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QToolButton,
@@ -42,9 +43,7 @@ from ui.segments.conditions import ERROR_COLOUR, BookChoices, GroupBox
 if TYPE_CHECKING:
     from app.book import Book
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RuleEditor", text)
+translate = QCoreApplication.translate
 
 
 def rule_problem(exc: BaseException) -> str:
@@ -54,19 +53,25 @@ def rule_problem(exc: BaseException) -> str:
         if translated != exc.message:
             return translated
         return translate_error(exc)[0].split("\n(")[0]
-    return tr("The rule could not be saved. Try again in a moment.")
+    return translate("RuleEditor", "The rule could not be saved. Try again in a moment.")
 
 
 #: The built-in fields' labels are the detail pane's (one translation for each).
 _DETAIL_CTX = "DetailPane"
-_BUILTIN = {"name": "Name", "furigana": "Furigana", "phone": "Phone", "email": "Email",
-            "postal_code": "Postal code", "address": "Address", "birthday": "Birthday",
-            "memo": "Memo"}
+_BUILTIN = {
+    "name": "Name",
+    "furigana": "Furigana",
+    "phone": "Phone",
+    "email": "Email",
+    "postal_code": "Postal code",
+    "address": "Address",
+    "birthday": "Birthday",
+    "memo": "Memo",
+}
 
 
 def _builtin_fields() -> list[tuple[str, str]]:
-    return [(f, QCoreApplication.translate(_DETAIL_CTX, _BUILTIN.get(f, f)))
-            for f in OWNER_FIELDS]
+    return [(f, QCoreApplication.translate(_DETAIL_CTX, _BUILTIN.get(f, f))) for f in OWNER_FIELDS]
 
 
 def _words(text: str) -> list[str]:
@@ -74,6 +79,17 @@ def _words(text: str) -> list[str]:
     for sep in ("、", "，", "\n", "\t"):
         text = text.replace(sep, ",")
     return [w.strip() for w in text.split(",") if w.strip()]
+
+
+def _show_page(stack: QStackedWidget, page: QWidget) -> None:
+    """Show ``page``, sized to it alone (a stacked widget is as tall as its tallest page)."""
+    for i in range(stack.count()):
+        w = stack.widget(i)
+        policy = QSizePolicy.Policy.Preferred if w is page else QSizePolicy.Policy.Ignored
+        if w is not None:
+            w.setSizePolicy(policy, policy)
+    stack.setCurrentWidget(page)
+    stack.adjustSize()
 
 
 def _set_combo(combo: QComboBox, value: Any) -> None:
@@ -96,17 +112,29 @@ class _Choices:
 
 class WhenEditor(QWidget):
     changed = Signal()
-    KINDS = ("follow", "keyword", "postback", "form", "tag_added", "tag_removed",
-             "field_changed", "block")
+    KINDS = (
+        "follow",
+        "keyword",
+        "postback",
+        "form",
+        "tag_added",
+        "tag_removed",
+        "field_changed",
+        "block",
+    )
 
     def __init__(self, choices: _Choices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        labels = {"follow": tr("A friend follows the shop"),
-                  "keyword": tr("A message contains keywords"),
-                  "postback": tr("A button is tapped (postback)"),
-                  "form": tr("A form is answered"),
-                  "tag_added": tr("A tag is added"), "tag_removed": tr("A tag is removed"),
-                  "field_changed": tr("A field changes"), "block": tr("A friend blocks the shop")}
+        labels = {
+            "follow": translate("RuleEditor", "A friend follows the shop"),
+            "keyword": translate("RuleEditor", "A message contains keywords"),
+            "postback": translate("RuleEditor", "A button is tapped (postback)"),
+            "form": translate("RuleEditor", "A form is answered"),
+            "tag_added": translate("RuleEditor", "A tag is added"),
+            "tag_removed": translate("RuleEditor", "A tag is removed"),
+            "field_changed": translate("RuleEditor", "A field changes"),
+            "block": translate("RuleEditor", "A friend blocks the shop"),
+        }
         self.kind = QComboBox(self)
         self.kind.setObjectName("ruleWhenKind")
         for k in self.KINDS:
@@ -115,7 +143,9 @@ class WhenEditor(QWidget):
         self.pages: dict[str, QWidget] = {}
         # follow
         page = QWidget(self)
-        self.unblocked = QCheckBox(tr("Also when a friend unblocks the shop"), page)
+        self.unblocked = QCheckBox(
+            translate("RuleEditor", "Also when a friend unblocks the shop"), page
+        )
         self.unblocked.setChecked(True)
         QVBoxLayout(page).addWidget(self.unblocked)
         self._page("follow", page)
@@ -124,19 +154,21 @@ class WhenEditor(QWidget):
         form = QFormLayout(page)
         self.words = QLineEdit(page)
         self.words.setObjectName("ruleKeywords")
-        self.words.setPlaceholderText(tr("For example: 予約, よやく (separate with commas)"))
+        self.words.setPlaceholderText(
+            translate("RuleEditor", "For example: 予約, よやく (separate with commas)")
+        )
         self.match = QComboBox(page)
-        self.match.addItem(tr("Any of the keywords"), "any")
-        self.match.addItem(tr("All of the keywords"), "all")
-        form.addRow(tr("Keywords"), self.words)
-        form.addRow(tr("Match"), self.match)
+        self.match.addItem(translate("RuleEditor", "Any of the keywords"), "any")
+        self.match.addItem(translate("RuleEditor", "All of the keywords"), "all")
+        form.addRow(translate("RuleEditor", "Keywords"), self.words)
+        form.addRow(translate("RuleEditor", "Match"), self.match)
         self._page("keyword", page)
         # postback
         page = QWidget(self)
         form = QFormLayout(page)
         self.data = QLineEdit(page)
         self.data.setObjectName("rulePostbackData")
-        form.addRow(tr("Button data"), self.data)
+        form.addRow(translate("RuleEditor", "Button data"), self.data)
         self._page("postback", page)
         # form
         page = QWidget(self)
@@ -145,9 +177,9 @@ class WhenEditor(QWidget):
         for fid, title in choices.forms:
             self.form.addItem(title, fid)
         self.choice = QLineEdit(page)
-        self.choice.setPlaceholderText(tr("Any answer"))
-        form.addRow(tr("Form"), self.form)
-        form.addRow(tr("Only when this choice is picked"), self.choice)
+        self.choice.setPlaceholderText(translate("RuleEditor", "Any answer"))
+        form.addRow(translate("RuleEditor", "Form"), self.form)
+        form.addRow(translate("RuleEditor", "Only when this choice is picked"), self.choice)
         self._page("form", page)
         # tags
         for k in ("tag_added", "tag_removed"):
@@ -157,7 +189,7 @@ class WhenEditor(QWidget):
             combo.setObjectName(f"ruleWhenTag_{k}")
             for tid, name in choices.tags:
                 combo.addItem(name, tid)
-            form.addRow(tr("Tag"), combo)
+            form.addRow(translate("RuleEditor", "Tag"), combo)
             setattr(self, f"tag_{k}", combo)
             self._page(k, page)
         # field
@@ -168,7 +200,7 @@ class WhenEditor(QWidget):
             self.field.addItem(label, ref)
         for ref, name, _t in choices.fields:
             self.field.addItem(name, ref)
-        form.addRow(tr("Field"), self.field)
+        form.addRow(translate("RuleEditor", "Field"), self.field)
         self._page("field_changed", page)
         self._page("block", QWidget(self))
         box = QVBoxLayout(self)
@@ -184,7 +216,7 @@ class WhenEditor(QWidget):
         self.stack.addWidget(page)
 
     def _kind_changed(self) -> None:
-        self.stack.setCurrentWidget(self.pages[self.kind.currentData()])
+        _show_page(self.stack, self.pages[self.kind.currentData()])
         self.changed.emit()
 
     def value(self) -> dict[str, Any]:
@@ -192,8 +224,11 @@ class WhenEditor(QWidget):
         if k == "follow":
             return {"kind": k, "new": True, "unblocked": self.unblocked.isChecked()}
         if k == "keyword":
-            return {"kind": k, "words": _words(self.words.text()),
-                    "match": self.match.currentData()}
+            return {
+                "kind": k,
+                "words": _words(self.words.text()),
+                "match": self.match.currentData(),
+            }
         if k == "postback":
             return {"kind": k, "data": self.data.text().strip()}
         if k == "form":
@@ -210,7 +245,7 @@ class WhenEditor(QWidget):
     def set_value(self, when: dict[str, Any]) -> None:
         k = when.get("kind", "follow")
         _set_combo(self.kind, k)
-        self.stack.setCurrentWidget(self.pages.get(k, self.pages["follow"]))
+        _show_page(self.stack, self.pages.get(k, self.pages["follow"]))
         if k == "follow":
             self.unblocked.setChecked(bool(when.get("unblocked", True)))
         elif k == "keyword":
@@ -236,9 +271,11 @@ class IfEditor(QWidget):
         super().__init__(parent)
         self.mode = QComboBox(self)
         self.mode.setObjectName("ruleIfMode")
-        self.mode.addItem(tr("Every customer"), "all")
-        self.mode.addItem(tr("Customers in a saved segment"), "segment")
-        self.mode.addItem(tr("Customers matching these conditions"), "condition")
+        self.mode.addItem(translate("RuleEditor", "Every customer"), "all")
+        self.mode.addItem(translate("RuleEditor", "Customers in a saved segment"), "segment")
+        self.mode.addItem(
+            translate("RuleEditor", "Customers matching these conditions"), "condition"
+        )
         self.segment = QComboBox(self)
         self.segment.setObjectName("ruleIfSegment")
         for sid, name in choices.segments:
@@ -308,12 +345,17 @@ class ActionRow(QFrame):
         self.tag.setObjectName("ruleActionTag")
         for tid, name in choices.tags:
             self.tag.addItem(name, tid)
-        labels = {"add_tag": tr("Add a tag"), "remove_tag": tr("Remove a tag"),
-                  "set_field": tr("Set a field"), "add_points": tr("Add points"),
-                  "send": tr("Send a message"), "set_status": tr("Set the chat's status"),
-                  "notify": tr("Notify me"),
-                  "start_sequence": tr("Start a step sequence"),
-                  "stop_sequence": tr("Stop a step sequence")}
+        labels = {
+            "add_tag": translate("RuleEditor", "Add a tag"),
+            "remove_tag": translate("RuleEditor", "Remove a tag"),
+            "set_field": translate("RuleEditor", "Set a field"),
+            "add_points": translate("RuleEditor", "Add points"),
+            "send": translate("RuleEditor", "Send a message"),
+            "set_status": translate("RuleEditor", "Set the chat's status"),
+            "notify": translate("RuleEditor", "Notify me"),
+            "start_sequence": translate("RuleEditor", "Start a step sequence"),
+            "stop_sequence": translate("RuleEditor", "Stop a step sequence"),
+        }
         from app.automation.actions import ACTIONS
 
         for k in labels:
@@ -321,7 +363,7 @@ class ActionRow(QFrame):
                 self.kind.addItem(labels[k], k)
         # tags
         page = QWidget(self)
-        QFormLayout(page).addRow(tr("Tag"), self.tag)
+        QFormLayout(page).addRow(translate("RuleEditor", "Tag"), self.tag)
         self.pages["add_tag"] = self.pages["remove_tag"] = page
         self.stack.addWidget(page)
         # set_field
@@ -334,8 +376,8 @@ class ActionRow(QFrame):
             self.field.addItem(name, ref)
         self.value = QLineEdit(page)
         self.value.setObjectName("ruleActionValue")
-        form.addRow(tr("Field"), self.field)
-        form.addRow(tr("Value"), self.value)
+        form.addRow(translate("RuleEditor", "Field"), self.field)
+        form.addRow(translate("RuleEditor", "Value"), self.value)
         self.pages["set_field"] = page
         self.stack.addWidget(page)
         # add_points
@@ -348,8 +390,8 @@ class ActionRow(QFrame):
         self.points = QSpinBox(page)
         self.points.setRange(-1_000_000, 1_000_000)
         self.points.setValue(1)
-        form.addRow(tr("Field"), self.points_field)
-        form.addRow(tr("Points"), self.points)
+        form.addRow(translate("RuleEditor", "Field"), self.points_field)
+        form.addRow(translate("RuleEditor", "Points"), self.points)
         self.pages["add_points"] = page
         self.stack.addWidget(page)
         # send
@@ -357,9 +399,11 @@ class ActionRow(QFrame):
         form = QFormLayout(page)
         self.text = QPlainTextEdit(page)
         self.text.setObjectName("ruleActionText")
-        self.text.setPlaceholderText(tr("For example: {名前}様、友だち追加ありがとうございます！"))
+        self.text.setPlaceholderText(
+            translate("RuleEditor", "For example: {名前}様、友だち追加ありがとうございます！")
+        )
         self.text.setFixedHeight(64)
-        form.addRow(tr("Message"), self.text)
+        form.addRow(translate("RuleEditor", "Message"), self.text)
         self.pages["send"] = page
         self.stack.addWidget(page)
         # set_status
@@ -368,7 +412,7 @@ class ActionRow(QFrame):
         self.status = QComboBox(page)
         for st in ConversationStatus:
             self.status.addItem(_status_label(st), st.value)
-        form.addRow(tr("Status"), self.status)
+        form.addRow(translate("RuleEditor", "Status"), self.status)
         self.pages["set_status"] = page
         self.stack.addWidget(page)
         # notify
@@ -376,7 +420,7 @@ class ActionRow(QFrame):
         form = QFormLayout(page)
         self.notice = QLineEdit(page)
         self.notice.setObjectName("ruleActionNotice")
-        form.addRow(tr("Notice"), self.notice)
+        form.addRow(translate("RuleEditor", "Notice"), self.notice)
         self.pages["notify"] = page
         self.stack.addWidget(page)
         # sequences
@@ -386,14 +430,14 @@ class ActionRow(QFrame):
         self.sequence.setObjectName("ruleActionSequence")
         for qid, name in choices.sequences:
             self.sequence.addItem(name, qid)
-        form.addRow(tr("Step sequence"), self.sequence)
+        form.addRow(translate("RuleEditor", "Step sequence"), self.sequence)
         self.pages["start_sequence"] = self.pages["stop_sequence"] = page
         self.stack.addWidget(page)
 
         self.remove_button = QToolButton(self)
         self.remove_button.setIcon(icon("delete"))
         self.remove_button.setAutoRaise(True)
-        self.remove_button.setToolTip(tr("Remove this action"))
+        self.remove_button.setToolTip(translate("RuleEditor", "Remove this action"))
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
         line = QHBoxLayout(self)
         line.setContentsMargins(8, 6, 6, 6)
@@ -404,7 +448,7 @@ class ActionRow(QFrame):
         self._kind_changed()
 
     def _kind_changed(self) -> None:
-        self.stack.setCurrentWidget(self.pages[self.kind.currentData()])
+        _show_page(self.stack, self.pages[self.kind.currentData()])
         self.changed.emit()
 
     def action(self) -> dict[str, Any]:
@@ -418,8 +462,11 @@ class ActionRow(QFrame):
         if k == "set_field":
             return {"kind": k, "field": self.field.currentData(), "value": self.value.text()}
         if k == "add_points":
-            return {"kind": k, "field": self.points_field.currentData(),
-                    "points": self.points.value()}
+            return {
+                "kind": k,
+                "field": self.points_field.currentData(),
+                "points": self.points.value(),
+            }
         if k == "send":
             return {"kind": k, "text": self.text.toPlainText()}
         if k == "set_status":
@@ -466,12 +513,14 @@ class RuleEditor(QWidget):
         self.name = QLineEdit(self)
         self.name.setObjectName("ruleName")
         self.name.setMaxLength(100)
-        self.name.setPlaceholderText(tr("For example: 友だち追加のあいさつ"))
+        self.name.setPlaceholderText(translate("RuleEditor", "For example: 友だち追加のあいさつ"))
         self.when = WhenEditor(self.choices, self)
         self.cond = IfEditor(self.choices, self)
         self.actions_box = QVBoxLayout()
         self.actions_box.setSpacing(6)
-        self.add_action_button = QPushButton(icon("plus"), tr("Add action"), self)
+        self.add_action_button = QPushButton(
+            icon("plus"), translate("RuleEditor", "Add action"), self
+        )
         self.add_action_button.setObjectName("ruleAddAction")
         self.add_action_button.clicked.connect(lambda: self.add_action())
         self.problem = QLabel(self)
@@ -481,13 +530,13 @@ class RuleEditor(QWidget):
         self.problem.hide()
 
         name_row = QHBoxLayout()
-        name_row.addWidget(QLabel(tr("Rule name"), self))
+        name_row.addWidget(QLabel(translate("RuleEditor", "Rule name"), self))
         name_row.addWidget(self.name, 1)
-        when_box = QGroupBox(tr("Trigger (When)"), self)
+        when_box = QGroupBox(translate("RuleEditor", "Trigger (When)"), self)
         QVBoxLayout(when_box).addWidget(self.when)
-        if_box = QGroupBox(tr("Condition (If)"), self)
+        if_box = QGroupBox(translate("RuleEditor", "Condition (If)"), self)
         QVBoxLayout(if_box).addWidget(self.cond)
-        then_box = QGroupBox(tr("Actions (Then)"), self)
+        then_box = QGroupBox(translate("RuleEditor", "Actions (Then)"), self)
         then_layout = QVBoxLayout(then_box)
         then_layout.addLayout(self.actions_box)
         then_layout.addWidget(self.add_action_button)
@@ -545,8 +594,12 @@ class RuleEditor(QWidget):
 
     def raw(self) -> dict[str, Any]:
         """The rule as typed (ConditionError when an If row is incomplete)."""
-        return {"name": self.name.text(), "when": self.when.value(),
-                "if": self.cond.value(), "then": [r.action() for r in self.rows()]}
+        return {
+            "name": self.name.text(),
+            "when": self.when.value(),
+            "if": self.cond.value(),
+            "then": [r.action() for r in self.rows()],
+        }
 
     def show_problem(self, message: str | None) -> None:
         self.problem.setText(message or "")

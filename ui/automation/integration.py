@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("otokui.ui.automation")
 #: How often the due steps are sent while the app is open.
 TICK_MS: Final = 60_000
+#: How long after the owner's edits the rules act on them (edits come in bursts).
+RULES_DELAY_MS: Final = 300
 
 
 class AutomationIntegration(QObject):
@@ -75,6 +77,15 @@ class AutomationIntegration(QObject):
         self.timer.timeout.connect(lambda: self.run_due())
         self._op: BackgroundOp | None = None
         self.last_report: RunReport | None = None
+        # The owner's own edits (a tag added by hand …) emit events: the rules act on them
+        # a moment later, in the background; their messages are sent there too when LINE
+        # is connected (else stored: the next sync batch sends what rules stored).
+        self.rules_timer = QTimer(self)
+        self.rules_timer.setSingleShot(True)
+        self.rules_timer.setInterval(RULES_DELAY_MS)
+        self.rules_timer.timeout.connect(lambda: self.run_rules())
+        self._rules_op: BackgroundOp | None = None
+        self._rules_again = False
 
     def build(self, book: Book, events: BookEvents) -> None:
         self.book = book
@@ -87,6 +98,7 @@ class AutomationIntegration(QObject):
 
     def teardown(self) -> None:
         self.timer.stop()
+        self.rules_timer.stop()
         if self.sequences_window is not None:
             self.sequences_window.hide()
             self.sequences_window.deleteLater()
@@ -156,6 +168,33 @@ class AutomationIntegration(QObject):
                     "LINE could not take more now; the rest is sent at the next run.")
             self.sequences_window.show_report(text)
 
+    def run_rules(self) -> BackgroundOp | None:
+        """The rules on the pending events, in the background (sending what they store when
+        LINE is connected); None when no rule is on (the sync marks the events handled)."""
+        book = self.book
+        if book is None:
+            return None
+        if self._rules_op is not None and self._rules_op.running:
+            self._rules_again = True  # edits made while it ran: once more after it
+            return None
+        from app.automation.engine import run_pending
+        from app.automation.service import RuleService
+
+        if not RuleService(book).any_enabled():
+            return None
+
+        def done(_report: Any) -> None:
+            if self._rules_again:
+                self._rules_again = False
+                self.rules_timer.start()
+
+        send = book.line.has_access_token()
+        self._rules_op = run_in_background(
+            self.window, lambda _p: run_pending(book, send=send), on_success=done,
+            on_failure=lambda e: log.warning("rules after an edit failed (%s)",
+                                             type(e).__name__))
+        return self._rules_op
+
     def _failed(self, exc: BaseException) -> None:
         # The next tick tries again with the same retry keys; nothing is sent twice.
         log.warning("sequence run failed (%s)", type(exc).__name__)
@@ -165,6 +204,8 @@ class AutomationIntegration(QObject):
         return ids[0] if len(ids) == 1 else None
 
     def _book_changed(self, kinds: set[str], _ids: dict[str, set[int] | None]) -> None:
+        if kinds & {"customers", "tags", "fields"}:
+            self.rules_timer.start()
         if self.rules_window is not None and self.rules_window.isVisible():
             self.rules_window.book_changed(kinds)
         if self.sequences_window is not None and self.sequences_window.isVisible():
@@ -172,4 +213,4 @@ class AutomationIntegration(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._op is not None and self._op.running
+        return any(op is not None and op.running for op in (self._op, self._rules_op))

@@ -10,9 +10,7 @@ from PySide6.QtCore import QCoreApplication
 
 from ui.automation.sequence_models import stop_label
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("AutomationTimeline", text)
+translate = QCoreApplication.translate
 
 
 def _fill(text: str, *values: Any) -> str:
@@ -24,27 +22,53 @@ def _fill(text: str, *values: Any) -> str:
 def rule_action_text(data: dict[str, Any]) -> str:
     rule, action = data.get("rule", ""), data.get("action", "")
     if action == "add_tag":
-        return _fill(tr("Rule 「%1」 added the tag 「%2」"), rule, data.get("tag", ""))
+        return _fill(
+            translate("AutomationTimeline", "Rule 「%1」 added the tag 「%2」"),
+            rule,
+            data.get("tag", ""),
+        )
     if action == "remove_tag":
-        return _fill(tr("Rule 「%1」 removed the tag 「%2」"), rule, data.get("tag", ""))
+        return _fill(
+            translate("AutomationTimeline", "Rule 「%1」 removed the tag 「%2」"),
+            rule,
+            data.get("tag", ""),
+        )
     if action == "set_field":
-        return _fill(tr("Rule 「%1」 set the field 「%2」"), rule, data.get("field", ""))
+        return _fill(
+            translate("AutomationTimeline", "Rule 「%1」 set the field 「%2」"),
+            rule,
+            data.get("field", ""),
+        )
     if action == "add_points":
-        return _fill(tr("Rule 「%1」 added %2 points to 「%3」"), rule,
-                     f"{int(data.get('points', 0)):+,}", data.get("field", ""))
+        return _fill(
+            translate("AutomationTimeline", "Rule 「%1」 added %2 points to 「%3」"),
+            rule,
+            f"{int(data.get('points', 0)):+,}",
+            data.get("field", ""),
+        )
     if action == "send":
-        return _fill(tr("Rule 「%1」 sent a message"), rule)
+        return _fill(translate("AutomationTimeline", "Rule 「%1」 sent a message"), rule)
     if action == "set_status":
-        return _fill(tr("Rule 「%1」 changed the chat's status"), rule)
+        return _fill(translate("AutomationTimeline", "Rule 「%1」 changed the chat's status"), rule)
     if action == "notify":
-        return _fill(tr("Rule 「%1」 notified you: %2"), rule, data.get("text", ""))
+        return _fill(
+            translate("AutomationTimeline", "Rule 「%1」 notified you: %2"),
+            rule,
+            data.get("text", ""),
+        )
     if action == "start_sequence":
-        return _fill(tr("Rule 「%1」 started the step sequence 「%2」"), rule,
-                     data.get("sequence", ""))
+        return _fill(
+            translate("AutomationTimeline", "Rule 「%1」 started the step sequence 「%2」"),
+            rule,
+            data.get("sequence", ""),
+        )
     if action == "stop_sequence":
-        return _fill(tr("Rule 「%1」 stopped the step sequence 「%2」"), rule,
-                     data.get("sequence", ""))
-    return _fill(tr("Rule 「%1」 acted"), rule)
+        return _fill(
+            translate("AutomationTimeline", "Rule 「%1」 stopped the step sequence 「%2」"),
+            rule,
+            data.get("sequence", ""),
+        )
+    return _fill(translate("AutomationTimeline", "Rule 「%1」 acted"), rule)
 
 
 def timeline_text(kind: str, data: dict[str, Any]) -> str | None:
@@ -53,18 +77,36 @@ def timeline_text(kind: str, data: dict[str, Any]) -> str | None:
     if kind == "rule_action":
         return rule_action_text(data)
     if kind == "sequence_started":
-        return _fill(tr("Step sequence 「%1」 started"), seq)
+        return _fill(translate("AutomationTimeline", "Step sequence 「%1」 started"), seq)
     if kind == "sequence_step_sent":
-        return _fill(tr("Step sequence 「%1」: step %2 sent"), seq, data.get("step", ""))
+        return _fill(
+            translate("AutomationTimeline", "Step sequence 「%1」: step %2 sent"),
+            seq,
+            data.get("step", ""),
+        )
     if kind == "sequence_step_failed":
-        return _fill(tr("Step sequence 「%1」: step %2 could not be sent"), seq,
-                     data.get("step", ""))
+        return _fill(
+            translate("AutomationTimeline", "Step sequence 「%1」: step %2 could not be sent"),
+            seq,
+            data.get("step", ""),
+        )
     if kind == "sequence_stopped":
         why = stop_label(data.get("reason"))
-        return _fill(tr("Step sequence 「%1」 stopped (%2)"), seq, why) if why else \
-            _fill(tr("Step sequence 「%1」 stopped"), seq)
+        return (
+            _fill(translate("AutomationTimeline", "Step sequence 「%1」 stopped (%2)"), seq, why)
+            if why
+            else _fill(translate("AutomationTimeline", "Step sequence 「%1」 stopped"), seq)
+        )
     if kind == "coupon_issued":
-        return _fill(tr("Coupon %1 issued (%2)"), data.get("code", ""), data.get("title", ""))
+        return _fill(
+            translate("AutomationTimeline", "Coupon %1 issued (%2)"),
+            data.get("code", ""),
+            data.get("title", ""),
+        )
     if kind == "coupon_used":
-        return _fill(tr("Coupon %1 used (%2)"), data.get("code", ""), data.get("title", ""))
+        return _fill(
+            translate("AutomationTimeline", "Coupon %1 used (%2)"),
+            data.get("code", ""),
+            data.get("title", ""),
+        )
     return None

@@ -46,7 +46,7 @@ class RulesWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("rulesWindow")
         self.setWindowTitle(self.tr("Rules"))
-        self.resize(1180, 760)
+        self.resize(1280, 800)
         self.book = book
         self.rules = RuleService(book)
         self.selected_customer = selected_customer
@@ -66,6 +66,8 @@ class RulesWindow(QWidget):
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_WHEN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_PROBLEM, QHeaderView.ResizeMode.Stretch)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self._pick(cur.row()))
         self.new_button = QPushButton(icon("plus"), self.tr("New rule"), self)
         self.new_button.setObjectName("ruleNew")
@@ -120,7 +122,7 @@ class RulesWindow(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([470, 700])
+        split.setSizes([600, 680])
         box = QVBoxLayout(self)
         box.addWidget(split)
         self.reload()
