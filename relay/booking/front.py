@@ -27,7 +27,13 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from relay.booking.holds import HELD, RELEASED, Hold, SlotFull
-from relay.booking.schema import booking_config, booking_entries, booking_holds, booking_slots
+from relay.booking.schema import (
+    booking_config,
+    booking_entries,
+    booking_holds,
+    booking_slots,
+    booking_waiters,
+)
 from relay.store import Store
 
 MAGIC = b"otokui-booking/1\n"
@@ -312,7 +318,7 @@ def entries(store: Store, shop_id: str, friend_hash: bytes) -> list[Entry]:
 
 
 def cancel(store: Store, shop_id: str, hold_id: str, friend_hash: bytes, now_ms: int,
-           item: bytes) -> bool:
+           item: bytes, now: dt.datetime) -> bool:
     """Give the friend's booking back (once) and queue the sealed cancel item, in one
     transaction. False when it is not this friend's open booking."""
     with store.write_transaction() as conn:
@@ -342,6 +348,8 @@ def cancel(store: Store, shop_id: str, hold_id: str, friend_hash: bytes, now_ms:
                 .values(taken=booking_slots.c.taken - count))
         if store.queue_items_in(conn, [item], now_ms, shop_id) is None:
             raise NoDevice
+        # The freed time goes to the first waiter it fits, in this same transaction.
+        promote_in(store, conn, shop_id, now, now_ms)
         return True
 
 
@@ -356,3 +364,108 @@ def booking_item(*, hold_id: str, menu_id: str, staff_id: str | None, start: dt.
 def cancel_item(*, hold_id: str, token: str, at_ms: int) -> bytes:
     body = {"type": "cancel", "hold_id": hold_id, "token": token, "at": at_ms}
     return MAGIC + json.dumps(body, sort_keys=True).encode()
+
+
+# --- キャンセル待ち ------------------------------------------------------------------------
+
+WAITING = "waiting"
+BOOKED = "booked"
+
+
+@dataclass(frozen=True)
+class Waiter:
+    wait_id: str
+    menu_id: str
+    staff_id: str | None
+    start: dt.datetime
+    state: str
+    hold_id: str | None
+
+
+def wait(store: Store, shop_id: str, friend_hash: bytes, token: str, menu: MenuInfo,
+         staff_id: str | None, start: dt.datetime, wait_id: str, now_ms: int) -> bool:
+    """Put the friend on the list for this menu and time (once); False if already on it."""
+    with store.write_transaction() as conn:
+        if conn.execute(select(booking_waiters.c.wait_id).where(
+                booking_waiters.c.shop_id == shop_id,
+                booking_waiters.c.friend_hash == friend_hash,
+                booking_waiters.c.menu_id == menu.id,
+                booking_waiters.c.staff_id == (staff_id or "-"),
+                booking_waiters.c.start == fmt(start),
+                booking_waiters.c.state == WAITING)).first() is not None:
+            return False
+        conn.execute(insert(booking_waiters).values(
+            wait_id=wait_id, shop_id=shop_id, friend_hash=friend_hash, token=token,
+            menu_id=menu.id, staff_id=staff_id or "-", start=fmt(start), state=WAITING,
+            hold_id=None, created_at=now_ms))
+    return True
+
+
+def waiting(store: Store, shop_id: str, friend_hash: bytes) -> list[Waiter]:
+    with store.read_transaction() as conn:
+        rows = conn.execute(select(booking_waiters).where(
+            booking_waiters.c.shop_id == shop_id,
+            booking_waiters.c.friend_hash == friend_hash,
+            booking_waiters.c.state == WAITING).order_by(booking_waiters.c.start))
+        return [Waiter(str(r.wait_id), str(r.menu_id),
+                       None if r.staff_id == "-" else str(r.staff_id),
+                       dt.datetime.fromisoformat(r.start), str(r.state), r.hold_id)
+                for r in rows]
+
+
+def promote_in(store: Store, conn: Any, shop_id: str, now: dt.datetime, now_ms: int) -> int:
+    """Give freed capacity to the waiters, first come first served, inside the caller's
+    write transaction: each waiter whose whole window is free now gets the booking (hold,
+    entry, sealed item with the waiter's token). Returns how many were booked."""
+    row = conn.execute(select(booking_config.c.config).where(
+        booking_config.c.shop_id == shop_id)).first()
+    if row is None:
+        return 0
+    config = parse_config(json.loads(row[0]))
+    booked = 0
+    earliest = fmt(now + dt.timedelta(minutes=config.min_notice_minutes))
+    for w in conn.execute(select(booking_waiters).where(
+            booking_waiters.c.shop_id == shop_id, booking_waiters.c.state == WAITING,
+            booking_waiters.c.start >= earliest)
+            .order_by(booking_waiters.c.created_at)).all():
+        menu = config.menu(str(w.menu_id))
+        if menu is None:
+            continue
+        start = dt.datetime.fromisoformat(w.start)
+        for staff_id in candidates(config, menu, None if w.staff_id == "-" else w.staff_id):
+            keys = sorted(set(window_keys(config, menu, staff_id, start)))
+            # Lock the rows first (PostgreSQL; SQLite holds the write lock already) so the
+            # UPDATE below takes all of them or is not made at all.
+            free_rows = conn.execute(select(booking_slots.c.slot_key).where(
+                booking_slots.c.shop_id == shop_id, booking_slots.c.slot_key.in_(keys),
+                booking_slots.c.taken + 1 <= booking_slots.c.capacity)
+                .with_for_update()).all()
+            if len(free_rows) != len(keys):
+                continue
+            conn.execute(update(booking_slots).where(
+                booking_slots.c.shop_id == shop_id, booking_slots.c.slot_key.in_(keys))
+                .values(taken=booking_slots.c.taken + 1))
+            hold_id = secrets.token_hex(16)
+            conn.execute(insert(booking_holds).values(
+                hold_id=hold_id, shop_id=shop_id, slot_key=",".join(keys), count=1,
+                request_key=str(w.wait_id), state=HELD, acked=0, created_at=now_ms))
+            end = start + dt.timedelta(minutes=menu.duration)
+            conn.execute(insert(booking_entries).values(
+                hold_id=hold_id, shop_id=shop_id, friend_hash=w.friend_hash,
+                menu_id=menu.id, staff_id=staff_id or "-", start=fmt(start), end=fmt(end),
+                state=HELD, created_at=now_ms))
+            conn.execute(update(booking_waiters).where(
+                booking_waiters.c.wait_id == w.wait_id).values(state=BOOKED, hold_id=hold_id))
+            item = booking_item(hold_id=hold_id, menu_id=menu.id, staff_id=staff_id,
+                                start=start, token=str(w.token), answers={},
+                                taken_at_ms=now_ms)
+            if store.queue_items_in(conn, [item], now_ms, shop_id) is None:
+                raise NoDevice
+            booked += 1
+            break
+    return booked
+
+
+def promote(store: Store, shop_id: str, now: dt.datetime, now_ms: int) -> int:
+    with store.write_transaction() as conn:
+        return promote_in(store, conn, shop_id, now, now_ms)
