@@ -21,6 +21,7 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
@@ -192,29 +193,62 @@ def candidates(config: Config, menu: MenuInfo, staff_id: str | None) -> list[str
     return [s for s in config.staff if s in allowed]
 
 
-def free_starts(config: Config, free: dict[str, int], menu: MenuInfo,
-                staff_id: str | None, day: dt.date, now: dt.datetime
-                ) -> list[tuple[dt.datetime, str | None]]:
-    """The starts of ``day`` a friend may book now, each with the staff it would go to."""
+class FreeIndex:
+    """The published free capacity, indexed for the pages: per resource and day, an array
+    of free steps with prefix sums, so checking a window is two lookups (a days page walks
+    every start of the horizon for every staff member)."""
+
+    def __init__(self, free: dict[str, int], step: int) -> None:
+        self.step = step
+        self.steps = (24 * 60) // step
+        days: dict[tuple[str, str], list[int]] = {}
+        self.sessions: dict[tuple[str, str], list[dt.datetime]] = {}
+        for key, n in free.items():
+            if n <= 0:
+                continue
+            kind, who, when = key.split("|")
+            if kind != "*":
+                self.sessions.setdefault((kind, when[:10]), []).append(
+                    dt.datetime.fromisoformat(when))
+                continue
+            minute = int(when[11:13]) * 60 + int(when[14:16])
+            if minute % step:
+                continue
+            row = days.setdefault((who, when[:10]), [0] * self.steps)
+            row[minute // step] = 1
+        self.prefix = {k: list(accumulate(v, initial=0)) for k, v in days.items()}
+
+    def window_free(self, staff: str, day: str, first: int, last: int) -> bool:
+        """Whether steps ``first`` … ``last - 1`` of ``staff``'s ``day`` are all free."""
+        prefix = self.prefix.get((staff, day))
+        if prefix is None or first < 0 or last > self.steps:
+            return False  # a window crossing midnight is not offered (never too free)
+        return prefix[last] - prefix[first] == last - first
+
+
+def free_starts(config: Config, index: FreeIndex, menu: MenuInfo, staff_id: str | None,
+                day: dt.date, now: dt.datetime) -> list[tuple[dt.datetime, str | None]]:
+    """The starts of ``day`` a friend may book now, each with the staff it would go to
+    (the same steps :func:`window_keys` takes)."""
     earliest = now + dt.timedelta(minutes=config.min_notice_minutes)
     if day > now.date() + dt.timedelta(days=config.book_ahead_days):
         return []
-    midnight = dt.datetime.combine(day, dt.time())
+    day_text = day.isoformat()
     out: list[tuple[dt.datetime, str | None]] = []
     if menu.kind == "class":
-        prefix = f"{menu.id}|-|{day.isoformat()}T"
-        for key in sorted(k for k in free if k.startswith(prefix)):
-            when = dt.datetime.fromisoformat(key.split("|")[2])
-            if when >= earliest:
-                out.append((when, None))
-        return out
-    who = candidates(config, menu, staff_id)
-    for t in range(0, 24 * 60, config.step):
+        return [(when, None) for when in sorted(index.sessions.get((menu.id, day_text), []))
+                if when >= earliest]
+    midnight = dt.datetime.combine(day, dt.time())
+    who = [(s, s or "-") for s in candidates(config, menu, staff_id)]
+    step = config.step
+    for t in range(0, 24 * 60, step):
         when = midnight + dt.timedelta(minutes=t)
         if when < earliest:
             continue
-        for s in who:
-            if all(free.get(k, 0) > 0 for k in window_keys(config, menu, s, when)):
+        first = (t - menu.buffer_before) // step
+        last = -(-(t + menu.duration + menu.buffer_after) // step)
+        for s, name in who:
+            if index.window_free(name, day_text, first, last):
                 out.append((when, s))
                 break
     return out

@@ -113,6 +113,9 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
     def now() -> dt.datetime:
         return dt.datetime.fromtimestamp(clock(), JST).replace(tzinfo=None)
 
+    def free_index(config: front.Config) -> front.FreeIndex:
+        return front.FreeIndex(front.free_keys(store, shop_id), config.step)
+
     class Ctx:
         def __init__(self, pub: front.Published, token: str, friend_hash: bytes) -> None:
             self.config = pub.config
@@ -193,7 +196,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         staff_id = staff_of(ctx, menu, staff_text)
         if isinstance(staff_id, HTMLResponse):
             return staff_id
-        free = await run_in_threadpool(front.free_keys, store, shop_id)
+        free = await run_in_threadpool(free_index, ctx.config)
         today = now()
         found: list[tuple[dt.date, int]] = []
         for offset in range(ctx.config.book_ahead_days + 1):
@@ -282,7 +285,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         late = past(ctx, when)
         if late is not None:
             return late
-        free = await run_in_threadpool(front.free_keys, store, shop_id)
+        free = await run_in_threadpool(free_index, ctx.config)
         ok = [s for t, s in front.free_starts(ctx.config, free, menu, staff_id, when.date(),
                                               now()) if t == when]
         if not ok:
