@@ -193,6 +193,21 @@ def candidates(config: Config, menu: MenuInfo, staff_id: str | None) -> list[str
     return [s for s in config.staff if s in allowed]
 
 
+def generation(store: Store, shop_id: str) -> tuple[int, ...]:
+    """Changes whenever the free capacity may have: a publish (its time), a hold taken
+    (one more hold row), one let go (one more released), capacity given back."""
+    with store.read_transaction() as conn:
+        published, capacity, taken, rows = conn.execute(select(
+            func.max(booking_slots.c.published_at), func.sum(booking_slots.c.capacity),
+            func.sum(booking_slots.c.taken), func.count())
+            .where(booking_slots.c.shop_id == shop_id)).one()
+        holds, released = conn.execute(select(
+            func.count(), func.count().filter(booking_holds.c.state == RELEASED))
+            .where(booking_holds.c.shop_id == shop_id)).one()
+    return (int(published or 0), int(capacity or 0), int(taken or 0), int(rows), int(holds),
+            int(released))
+
+
 class FreeIndex:
     """The published free capacity, indexed for the pages: per resource and day, an array
     of free steps with prefix sums, so checking a window is two lookups (a days page walks

@@ -113,8 +113,18 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
     def now() -> dt.datetime:
         return dt.datetime.fromtimestamp(clock(), JST).replace(tzinfo=None)
 
+    cache: dict[tuple[int, ...], front.FreeIndex] = {}
+
     def free_index(config: front.Config) -> front.FreeIndex:
-        return front.FreeIndex(front.free_keys(store, shop_id), config.step)
+        # Rebuilt only when something changed (a cheap aggregate says so); a stale index
+        # could at worst offer a time the confirm then finds taken: it never books one.
+        generation = (*front.generation(store, shop_id), config.step)
+        found = cache.get(generation)
+        if found is None:
+            found = front.FreeIndex(front.free_keys(store, shop_id), config.step)
+            cache.clear()
+            cache[generation] = found
+        return found
 
     class Ctx:
         def __init__(self, pub: front.Published, token: str, friend_hash: bytes) -> None:
