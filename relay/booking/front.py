@@ -21,13 +21,20 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from relay.booking.holds import HELD, RELEASED, Hold, SlotFull
-from relay.booking.schema import booking_config, booking_entries, booking_holds, booking_slots
+from relay.booking.schema import (
+    booking_config,
+    booking_entries,
+    booking_holds,
+    booking_slots,
+    booking_waiters,
+)
 from relay.store import Store
 
 MAGIC = b"otokui-booking/1\n"
@@ -186,29 +193,77 @@ def candidates(config: Config, menu: MenuInfo, staff_id: str | None) -> list[str
     return [s for s in config.staff if s in allowed]
 
 
-def free_starts(config: Config, free: dict[str, int], menu: MenuInfo,
-                staff_id: str | None, day: dt.date, now: dt.datetime
-                ) -> list[tuple[dt.datetime, str | None]]:
-    """The starts of ``day`` a friend may book now, each with the staff it would go to."""
+def generation(store: Store, shop_id: str) -> tuple[int, ...]:
+    """Changes whenever the free capacity may have: a publish (its time), a hold taken
+    (one more hold row), one let go (one more released), capacity given back."""
+    with store.read_transaction() as conn:
+        published, capacity, taken, rows = conn.execute(select(
+            func.max(booking_slots.c.published_at), func.sum(booking_slots.c.capacity),
+            func.sum(booking_slots.c.taken), func.count())
+            .where(booking_slots.c.shop_id == shop_id)).one()
+        holds, released = conn.execute(select(
+            func.count(), func.count().filter(booking_holds.c.state == RELEASED))
+            .where(booking_holds.c.shop_id == shop_id)).one()
+    return (int(published or 0), int(capacity or 0), int(taken or 0), int(rows), int(holds),
+            int(released))
+
+
+class FreeIndex:
+    """The published free capacity, indexed for the pages: per resource and day, an array
+    of free steps with prefix sums, so checking a window is two lookups (a days page walks
+    every start of the horizon for every staff member)."""
+
+    def __init__(self, free: dict[str, int], step: int) -> None:
+        self.step = step
+        self.steps = (24 * 60) // step
+        days: dict[tuple[str, str], list[int]] = {}
+        self.sessions: dict[tuple[str, str], list[dt.datetime]] = {}
+        for key, n in free.items():
+            if n <= 0:
+                continue
+            kind, who, when = key.split("|")
+            if kind != "*":
+                self.sessions.setdefault((kind, when[:10]), []).append(
+                    dt.datetime.fromisoformat(when))
+                continue
+            minute = int(when[11:13]) * 60 + int(when[14:16])
+            if minute % step:
+                continue
+            row = days.setdefault((who, when[:10]), [0] * self.steps)
+            row[minute // step] = 1
+        self.prefix = {k: list(accumulate(v, initial=0)) for k, v in days.items()}
+
+    def window_free(self, staff: str, day: str, first: int, last: int) -> bool:
+        """Whether steps ``first`` … ``last - 1`` of ``staff``'s ``day`` are all free."""
+        prefix = self.prefix.get((staff, day))
+        if prefix is None or first < 0 or last > self.steps:
+            return False  # a window crossing midnight is not offered (never too free)
+        return prefix[last] - prefix[first] == last - first
+
+
+def free_starts(config: Config, index: FreeIndex, menu: MenuInfo, staff_id: str | None,
+                day: dt.date, now: dt.datetime) -> list[tuple[dt.datetime, str | None]]:
+    """The starts of ``day`` a friend may book now, each with the staff it would go to
+    (the same steps :func:`window_keys` takes)."""
     earliest = now + dt.timedelta(minutes=config.min_notice_minutes)
     if day > now.date() + dt.timedelta(days=config.book_ahead_days):
         return []
-    midnight = dt.datetime.combine(day, dt.time())
+    day_text = day.isoformat()
     out: list[tuple[dt.datetime, str | None]] = []
     if menu.kind == "class":
-        prefix = f"{menu.id}|-|{day.isoformat()}T"
-        for key in sorted(k for k in free if k.startswith(prefix)):
-            when = dt.datetime.fromisoformat(key.split("|")[2])
-            if when >= earliest:
-                out.append((when, None))
-        return out
-    who = candidates(config, menu, staff_id)
-    for t in range(0, 24 * 60, config.step):
+        return [(when, None) for when in sorted(index.sessions.get((menu.id, day_text), []))
+                if when >= earliest]
+    midnight = dt.datetime.combine(day, dt.time())
+    who = [(s, s or "-") for s in candidates(config, menu, staff_id)]
+    step = config.step
+    for t in range(0, 24 * 60, step):
         when = midnight + dt.timedelta(minutes=t)
         if when < earliest:
             continue
-        for s in who:
-            if all(free.get(k, 0) > 0 for k in window_keys(config, menu, s, when)):
+        first = (t - menu.buffer_before) // step
+        last = -(-(t + menu.duration + menu.buffer_after) // step)
+        for s, name in who:
+            if index.window_free(name, day_text, first, last):
                 out.append((when, s))
                 break
     return out
@@ -312,7 +367,7 @@ def entries(store: Store, shop_id: str, friend_hash: bytes) -> list[Entry]:
 
 
 def cancel(store: Store, shop_id: str, hold_id: str, friend_hash: bytes, now_ms: int,
-           item: bytes) -> bool:
+           item: bytes, now: dt.datetime) -> bool:
     """Give the friend's booking back (once) and queue the sealed cancel item, in one
     transaction. False when it is not this friend's open booking."""
     with store.write_transaction() as conn:
@@ -342,6 +397,8 @@ def cancel(store: Store, shop_id: str, hold_id: str, friend_hash: bytes, now_ms:
                 .values(taken=booking_slots.c.taken - count))
         if store.queue_items_in(conn, [item], now_ms, shop_id) is None:
             raise NoDevice
+        # The freed time goes to the first waiter it fits, in this same transaction.
+        promote_in(store, conn, shop_id, now, now_ms)
         return True
 
 
@@ -356,3 +413,108 @@ def booking_item(*, hold_id: str, menu_id: str, staff_id: str | None, start: dt.
 def cancel_item(*, hold_id: str, token: str, at_ms: int) -> bytes:
     body = {"type": "cancel", "hold_id": hold_id, "token": token, "at": at_ms}
     return MAGIC + json.dumps(body, sort_keys=True).encode()
+
+
+# --- キャンセル待ち ------------------------------------------------------------------------
+
+WAITING = "waiting"
+BOOKED = "booked"
+
+
+@dataclass(frozen=True)
+class Waiter:
+    wait_id: str
+    menu_id: str
+    staff_id: str | None
+    start: dt.datetime
+    state: str
+    hold_id: str | None
+
+
+def wait(store: Store, shop_id: str, friend_hash: bytes, token: str, menu: MenuInfo,
+         staff_id: str | None, start: dt.datetime, wait_id: str, now_ms: int) -> bool:
+    """Put the friend on the list for this menu and time (once); False if already on it."""
+    with store.write_transaction() as conn:
+        if conn.execute(select(booking_waiters.c.wait_id).where(
+                booking_waiters.c.shop_id == shop_id,
+                booking_waiters.c.friend_hash == friend_hash,
+                booking_waiters.c.menu_id == menu.id,
+                booking_waiters.c.staff_id == (staff_id or "-"),
+                booking_waiters.c.start == fmt(start),
+                booking_waiters.c.state == WAITING)).first() is not None:
+            return False
+        conn.execute(insert(booking_waiters).values(
+            wait_id=wait_id, shop_id=shop_id, friend_hash=friend_hash, token=token,
+            menu_id=menu.id, staff_id=staff_id or "-", start=fmt(start), state=WAITING,
+            hold_id=None, created_at=now_ms))
+    return True
+
+
+def waiting(store: Store, shop_id: str, friend_hash: bytes) -> list[Waiter]:
+    with store.read_transaction() as conn:
+        rows = conn.execute(select(booking_waiters).where(
+            booking_waiters.c.shop_id == shop_id,
+            booking_waiters.c.friend_hash == friend_hash,
+            booking_waiters.c.state == WAITING).order_by(booking_waiters.c.start))
+        return [Waiter(str(r.wait_id), str(r.menu_id),
+                       None if r.staff_id == "-" else str(r.staff_id),
+                       dt.datetime.fromisoformat(r.start), str(r.state), r.hold_id)
+                for r in rows]
+
+
+def promote_in(store: Store, conn: Any, shop_id: str, now: dt.datetime, now_ms: int) -> int:
+    """Give freed capacity to the waiters, first come first served, inside the caller's
+    write transaction: each waiter whose whole window is free now gets the booking (hold,
+    entry, sealed item with the waiter's token). Returns how many were booked."""
+    row = conn.execute(select(booking_config.c.config).where(
+        booking_config.c.shop_id == shop_id)).first()
+    if row is None:
+        return 0
+    config = parse_config(json.loads(row[0]))
+    booked = 0
+    earliest = fmt(now + dt.timedelta(minutes=config.min_notice_minutes))
+    for w in conn.execute(select(booking_waiters).where(
+            booking_waiters.c.shop_id == shop_id, booking_waiters.c.state == WAITING,
+            booking_waiters.c.start >= earliest)
+            .order_by(booking_waiters.c.created_at)).all():
+        menu = config.menu(str(w.menu_id))
+        if menu is None:
+            continue
+        start = dt.datetime.fromisoformat(w.start)
+        for staff_id in candidates(config, menu, None if w.staff_id == "-" else w.staff_id):
+            keys = sorted(set(window_keys(config, menu, staff_id, start)))
+            # Lock the rows first (PostgreSQL; SQLite holds the write lock already) so the
+            # UPDATE below takes all of them or is not made at all.
+            free_rows = conn.execute(select(booking_slots.c.slot_key).where(
+                booking_slots.c.shop_id == shop_id, booking_slots.c.slot_key.in_(keys),
+                booking_slots.c.taken + 1 <= booking_slots.c.capacity)
+                .with_for_update()).all()
+            if len(free_rows) != len(keys):
+                continue
+            conn.execute(update(booking_slots).where(
+                booking_slots.c.shop_id == shop_id, booking_slots.c.slot_key.in_(keys))
+                .values(taken=booking_slots.c.taken + 1))
+            hold_id = secrets.token_hex(16)
+            conn.execute(insert(booking_holds).values(
+                hold_id=hold_id, shop_id=shop_id, slot_key=",".join(keys), count=1,
+                request_key=str(w.wait_id), state=HELD, acked=0, created_at=now_ms))
+            end = start + dt.timedelta(minutes=menu.duration)
+            conn.execute(insert(booking_entries).values(
+                hold_id=hold_id, shop_id=shop_id, friend_hash=w.friend_hash,
+                menu_id=menu.id, staff_id=staff_id or "-", start=fmt(start), end=fmt(end),
+                state=HELD, created_at=now_ms))
+            conn.execute(update(booking_waiters).where(
+                booking_waiters.c.wait_id == w.wait_id).values(state=BOOKED, hold_id=hold_id))
+            item = booking_item(hold_id=hold_id, menu_id=menu.id, staff_id=staff_id,
+                                start=start, token=str(w.token), answers={},
+                                taken_at_ms=now_ms)
+            if store.queue_items_in(conn, [item], now_ms, shop_id) is None:
+                raise NoDevice
+            booked += 1
+            break
+    return booked
+
+
+def promote(store: Store, shop_id: str, now: dt.datetime, now_ms: int) -> int:
+    with store.write_transaction() as conn:
+        return promote_in(store, conn, shop_id, now, now_ms)

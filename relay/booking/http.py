@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import datetime as dt
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -25,8 +27,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from relay.booking import holds
+from relay.booking import front, holds
 from relay.booking.front import ConfigError, parse_config
+from relay.forms.schema import JST
 from relay.responses import error, unauthorized
 from relay.schema import devices
 from relay.store import Store
@@ -93,6 +96,10 @@ def booking_routes(store: Store, now_ms: Callable[[], int],
             store, shop, slots, now_ms(),
             config=None if config is None else json.dumps(config, ensure_ascii=False),
             link_mac_key=link_key, acked=ids["acked"], closed=ids["closed"]))
+        # Capacity the owner gave back (a cancellation in the book) goes to the waiters.
+        when = dt.datetime.fromtimestamp(now_ms() / 1000, JST).replace(tzinfo=None)
+        with contextlib.suppress(front.NoDevice):  # none to seal for: they keep waiting
+            await run_in_threadpool(front.promote, store, shop, when, now_ms())
         return JSONResponse({"slots": kept})
 
     return [Route("/v1/booking/availability", publish, methods=["PUT"])]

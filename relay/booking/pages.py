@@ -113,6 +113,19 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
     def now() -> dt.datetime:
         return dt.datetime.fromtimestamp(clock(), JST).replace(tzinfo=None)
 
+    cache: dict[tuple[int, ...], front.FreeIndex] = {}
+
+    def free_index(config: front.Config) -> front.FreeIndex:
+        # Rebuilt only when something changed (a cheap aggregate says so); a stale index
+        # could at worst offer a time the confirm then finds taken: it never books one.
+        generation = (*front.generation(store, shop_id), config.step)
+        found = cache.get(generation)
+        if found is None:
+            found = front.FreeIndex(front.free_keys(store, shop_id), config.step)
+            cache.clear()
+            cache[generation] = found
+        return found
+
     class Ctx:
         def __init__(self, pub: front.Published, token: str, friend_hash: bytes) -> None:
             self.config = pub.config
@@ -193,7 +206,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         staff_id = staff_of(ctx, menu, staff_text)
         if isinstance(staff_id, HTMLResponse):
             return staff_id
-        free = await run_in_threadpool(front.free_keys, store, shop_id)
+        free = await run_in_threadpool(free_index, ctx.config)
         today = now()
         found: list[tuple[dt.date, int]] = []
         for offset in range(ctx.config.book_ahead_days + 1):
@@ -282,17 +295,30 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         late = past(ctx, when)
         if late is not None:
             return late
-        free = await run_in_threadpool(front.free_keys, store, shop_id)
+        free = await run_in_threadpool(free_index, ctx.config)
         ok = [s for t, s in front.free_starts(ctx.config, free, menu, staff_id, when.date(),
                                               now()) if t == when]
         if not ok:
-            return taken_page(ctx)
+            return taken_page(ctx, request)
         return confirm_page(ctx, request, menu, staff_id, when)
 
-    def taken_page(ctx: Ctx) -> HTMLResponse:
-        return refused(409, "この時間は埋まりました",
+    def taken_page(ctx: Ctx, request: Request | None = None) -> HTMLResponse:
+        page = refused(409, "この時間は埋まりました",
                        "選んだ時間は、ほかの方のご予約で埋まりました。",
                        "お手数ですが、別の日時を選んでください。", base=ctx.base)
+        if request is None:
+            return page
+        # キャンセル待ち: the same menu, staff and time, kept until it frees up.
+        p = request.path_params
+        action = f"{ctx.base}/wait/{p['menu']}/{p['staff']}/{p['when']}"
+        form = (f'<form method="post" action="{action}" accept-charset="UTF-8">'
+                f'<input type="hidden" name="_csrf" value="'
+                f'{tokens.issue(LINK_ID, ctx.base + "/wait", int(clock()))}">'
+                '<p>この時間が空いたら予約を受けたいときは、キャンセル待ちに登録できます。'
+                '空いたときに、自動でご予約になります。</p>'
+                '<button type="submit">キャンセル待ちに登録する</button></form>')
+        return html(bytes(page.body).decode("utf-8").replace("</section>", form + "</section>", 1),
+                    409)
 
     async def post_confirm(request: Request) -> Response:
         got = await chosen(request)
@@ -347,7 +373,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
                 front.confirm, store, shop_id, ctx.config, menu, who, when, ctx.friend_hash,
                 nonce, now(), now_ms, item)
         except SlotFull:
-            return taken_page(ctx)
+            return taken_page(ctx, request)
         except front.TooMany:
             return refused(409, "これ以上は予約できません",
                            f"ご予約は{ctx.config.max_open_per_friend}件までお持ちいただけます。",
@@ -378,7 +404,10 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         deadline = dt.timedelta(hours=ctx.config.cancel_deadline_hours)
         cancellable = {e.hold_id for e in upcoming if current <= e.start - deadline}
         names = {m.id: m.name for m in ctx.config.menus.values()}
+        waits = await run_in_threadpool(front.waiting, store, shop_id, ctx.friend_hash)
+        waits = [w for w in waits if w.start > current]
         return html(render("mine", base=ctx.base, mine=upcoming, cancellable=cancellable,
+                           waits=waits,
                            names=names, staff_names=ctx.config.staff, notice=notice,
                            csrf=tokens.issue(LINK_ID, f"{ctx.base}/cancel", int(clock()))))
 
@@ -415,7 +444,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         try:
             done = await run_in_threadpool(
                 front.cancel, store, shop_id, hold_id, ctx.friend_hash, now_ms,
-                front.cancel_item(hold_id=hold_id, token=ctx.token, at_ms=now_ms))
+                front.cancel_item(hold_id=hold_id, token=ctx.token, at_ms=now_ms), now())
         except front.NoDevice:
             return refused(503, "ただいまキャンセルを受け付けられません",
                            "しばらくしてから、もう一度お試しください。", base=ctx.base)
@@ -423,6 +452,36 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
             notify()
         return await mine(request, "ご予約をキャンセルしました。" if done
                           else "このご予約はすでにキャンセルされています。")
+
+    async def join_wait(request: Request) -> Response:
+        got = await chosen(request)
+        if isinstance(got, Response):
+            return got
+        ctx, menu, staff_id, _, when = got
+        if not _same_origin(request):
+            return refused(403, "送信できませんでした",
+                           "このページ以外から送られた内容は受け付けられません。", base=ctx.base)
+        wait = limiter.allow(f"link:b:{ctx.token}", config.limits.per_link)
+        if wait:
+            return refused(429, "少し時間をおいてください",
+                           "短い時間にたくさんの送信がありました。",
+                           "1分ほど待ってから、もう一度お試しください。")
+        try:
+            posted = await read_form(request.headers.get("content-type"), request.stream(),
+                                     max_body=16 * 1024, file_caps={})
+            csrf = posted.fields.get("_csrf")
+            nonce = tokens.check(csrf[0] if csrf and len(csrf) == 1 else None, LINK_ID,
+                                 f"{ctx.base}/wait", int(clock()))
+        except (BodyTooLarge, BadBody, ClientDisconnect, TokenError):
+            return refused(403, "まだ登録されていません",
+                           "ページを開き直して、もう一度お試しください。", base=ctx.base)
+        late = past(ctx, when)
+        if late is not None:
+            return late
+        await run_in_threadpool(front.wait, store, shop_id, ctx.friend_hash, ctx.token, menu,
+                                staff_id, when, nonce, int(clock() * 1000))
+        return await mine(request, "キャンセル待ちに登録しました。空いたときに、自動でご予約に"
+                                   "なります（「ご予約の確認」に表示されます）。")
 
     async def calendar(request: Request) -> Response:
         ctx = await resolve(request)
@@ -450,6 +509,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         Route(base + "/mine", mine_route, methods=["GET"]),
         Route(base + "/cancel/{hold}", cancel, methods=["POST"]),
         Route(base + "/ics/{hold}", calendar, methods=["GET"]),
+        Route(base + "/wait/{menu}/{staff}/{when}", join_wait, methods=["POST"]),
         Route(base + "/m/{menu}", staff, methods=["GET"]),
         Route(base + "/m/{menu}/{staff}", days_route, methods=["GET"]),
         Route(base + "/m/{menu}/{staff}/{when}", show_confirm, methods=["GET"]),

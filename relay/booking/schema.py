@@ -81,3 +81,24 @@ booking_entries = Table(
     Column("created_at", BigInteger, nullable=False),
     Index("relay_booking_entries_friend", "shop_id", "friend_hash"),
 )
+
+#: キャンセル待ち: a friend waiting for one menu at one time. When a booking there is
+#: cancelled on the pages (or the desktop publishes capacity back), the first waiter whose
+#: window is free gets the booking, sealed like one made on the pages. ``token`` is the
+#: friend's link token (the friend's id in it is encrypted for the book alone): the relay
+#: needs it to seal that booking later.
+booking_waiters = Table(
+    "relay_booking_waiters",
+    metadata,
+    Column("wait_id", String(32), primary_key=True),
+    Column("shop_id", String(32), nullable=False),
+    Column("friend_hash", LargeBinary, nullable=False),
+    Column("token", Text, nullable=False),
+    Column("menu_id", String(64), nullable=False),
+    Column("staff_id", String(64), nullable=False),
+    Column("start", String(16), nullable=False),
+    Column("state", String(16), nullable=False),  # waiting | booked | left
+    Column("hold_id", String(32), nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Index("relay_booking_waiters_shop", "shop_id", "state", "created_at"),
+)

@@ -190,3 +190,38 @@ def test_a_conflict_with_the_owners_booking_is_kept_for_the_owner(
     with connected.relay.store.read_transaction() as conn:
         assert conn.execute(booking_entries.select()).first().state == "released"
     assert conflicts(book) == []
+
+
+def test_a_friend_on_the_waitlist_gets_the_freed_time(connected: Connected) -> None:
+    book = connected.book
+    service = set_up(book)
+    uid_a, url_a = friend(connected, "はなこ")
+    uid_b, url_b = friend(connected, "たろう")
+    a, b = path_of(url_a), path_of(url_b)
+    with httpx.Client(base_url=connected.relay.base_url) as http:
+        when = "/m/cut/sato/2026-12-09T10:00"
+        assert "予約しました" in http.post(a + when, data={"_csrf": csrf(
+            http.get(a + when).text)}).text
+        full = http.get(b + when)
+        assert full.status_code == 409 and "キャンセル待ちに登録する" in full.text
+        action = re.search(r'<form method="post" action="([^"]+)"', full.text)
+        assert action and action.group(1) == b + "/wait" + when[2:]
+        joined = http.post(action.group(1), data={"_csrf": csrf(full.text)})
+        assert "キャンセル待ちに登録しました" in joined.text and "キャンセル待ち" in joined.text
+        again = http.post(action.group(1), data={"_csrf": csrf(full.text)})
+        assert again.text.count('class="booking waiting"') == 1  # on the list once
+        fast_worker(book).run_once()
+        mine = http.get(a + "/mine")
+        hold = re.search(r"/cancel/([0-9a-f]{32})", mine.text)
+        assert hold
+        http.post(a + f"/cancel/{hold.group(1)}", data={"_csrf": csrf(mine.text)})
+        # The freed time went to the waiter at once, in the same transaction.
+        theirs = http.get(b + "/mine")
+        assert "12月9日（水） 10:00〜11:00" in theirs.text
+        assert 'class="booking waiting"' not in theirs.text
+        assert ">10:00<" not in http.get(a + "/m/cut/sato?day=2026-12-09").text
+    fast_worker(book).run_once()
+    rows = service.list(dt.date(2026, 12, 9), dt.date(2026, 12, 9))
+    by_customer = {r.customer_id: r.status_label for r in rows}
+    assert by_customer == {book.customers.by_line_user_id(uid_a): "キャンセル",
+                           book.customers.by_line_user_id(uid_b): "予約済み"}
