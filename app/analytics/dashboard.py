@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 
     from app.book import Book
 
-#: Sales per month: app/purchases computes them (``book.purchases.sales_by_month``, months
-#: in UTC as it counts them); no ``main.py report`` figure yet, so the card's CSV is this.
-SALES = "sales"
-
-
 @dataclass(frozen=True)
 class DashboardTables:
     period: Period
@@ -52,7 +47,6 @@ def compute(book: Book, period: Period, grain: str, compare: bool) -> DashboardT
             else:
                 now[name] = fn(s, period, grain)
         series = previous_series(s, before, grain, msgs[before]) if compare else {}
-    now[SALES] = sales_table(book, period)
     return DashboardTables(period, grain, compare, now, series)
 
 
@@ -85,14 +79,6 @@ def previous_series(s: Session, period: Period, grain: str,
         "messages": (["bucket", "received", "sent"],
                      [[r.bucket.isoformat(), r.received, r.sent] for r in messages.rows]),
     }
-
-
-def sales_table(book: Book, period: Period) -> Table:
-    """The months the period touches: orders and net sales (refunds taken off)."""
-    first, last = f"{period.start:%Y-%m}", f"{period.end:%Y-%m}"
-    return (["month", "orders", "net_sales"],
-            [[m, n, total] for m, n, total in book.purchases.sales_by_month()
-             if first <= m <= last])
 
 
 #: Marks the clause a cross tabulation cell puts in the customer table's query (an SQL

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.analytics import figures
+from app.analytics import figures, shop_figures
 from app.analytics.crosstab import CrossTab
 from app.analytics.period import Period
 
@@ -83,6 +83,34 @@ def _forms(s: Session, p: Period, grain: str) -> Table:
     return ["form_id", "title", "item_key", "item", "choice", "count", "share"], rows
 
 
+def _bookings(s: Session, p: Period, grain: str) -> Table:
+    fig = shop_figures.bookings(s, p, grain)
+    rows: list[list[Any]] = [[r.bucket.isoformat(), r.booked, r.visited, r.no_show,
+                              r.cancelled] for r in fig.rows]
+    rate = fig.no_show_rate
+    rows.append(["no_show_rate", "", "", "" if rate is None else round(rate, 4), ""])
+    return ["bucket", "booked", "visited", "no_show", "cancelled"], rows
+
+
+def _busiest(s: Session, p: Period, grain: str) -> Table:
+    heat = shop_figures.bookings(s, p, grain).heat
+    hours = sorted({h for _, h in heat}) or list(range(10, 20))
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return (["weekday", *(f"{h:02d}" for h in hours)],
+            [[days[d], *(heat.get((d, h), 0) for h in hours)] for d in range(7)])
+
+
+def _sales(s: Session, p: Period, grain: str) -> Table:
+    fig = shop_figures.sales(s, p, grain)
+    rows: list[list[Any]] = [
+        [r.bucket.isoformat(), r.orders, r.net,
+         "" if r.average is None else round(r.average, 1)] for r in fig.rows]
+    rate = fig.repeat_rate
+    rows.append(["repeat_rate", fig.buyers, fig.repeat_buyers,
+                 "" if rate is None else round(rate, 4)])
+    return ["bucket", "orders", "net_sales", "average_order"], rows
+
+
 #: The figures by the name the CLI takes (docs/analytics.md lists them).
 FIGURES: dict[str, Callable[[Session, Period, str], Table]] = {
     "friends": _friends,
@@ -92,6 +120,9 @@ FIGURES: dict[str, Callable[[Session, Period, str], Table]] = {
     "response-time": _response,
     "broadcasts": _broadcasts,
     "forms": _forms,
+    "bookings": _bookings,
+    "busiest-hours": _busiest,
+    "sales": _sales,
 }
 
 

@@ -183,16 +183,89 @@
         <translation>回答に占める割合</translation>
     </message>
     <message>
-        <source>Sales per month</source>
-        <translation>月ごとの売上</translation>
+        <source>Sales</source>
+        <translation>売上</translation>
+    </message>
+    <message>
+        <source>No orders in this period.</source>
+        <translation>この期間の注文はありません。</translation>
+    </message>
+    <message>
+        <source>repeat buyers %1% (%2 of %3)</source>
+        <translation>リピート購入 %1%（%3人中%2人）</translation>
+    </message>
+    <message>
+        <source>Bookings</source>
+        <translation>予約</translation>
+    </message>
+    <message>
+        <source>Bookings (not cancelled)</source>
+        <translation>予約（キャンセルを除く）</translation>
+    </message>
+    <message>
+        <source>Visited</source>
+        <translation>来店</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>無断キャンセル</translation>
+    </message>
+    <message>
+        <source>%1 bookings</source>
+        <translation>予約 %1件</translation>
+    </message>
+    <message>
+        <source>no-show rate %1%</source>
+        <translation>無断キャンセル率 %1%</translation>
+    </message>
+    <message>
+        <source>Busiest hours</source>
+        <extracomment>Squares in five shades of blue, lightest for the fewest bookings.</extracomment>
+        <translation>混み合う時間帯</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>火</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>水</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>木</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>金</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>土</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>時</translation>
+    </message>
+    <message>
+        <source>Busiest: %1 at %2:00 (%3 bookings)</source>
+        <translation>いちばん多いのは%1曜日の%2時台（%3件）</translation>
+    </message>
+    <message>
+        <source>No bookings in this period.</source>
+        <translation>この期間の予約はありません。</translation>
     </message>
     <message>
         <source>Net sales (yen)</source>
         <translation>売上（返金を除く・円）</translation>
-    </message>
-    <message>
-        <source>No orders in these months.</source>
-        <translation>この期間の月に注文はありません。</translation>
     </message>
     <message>
         <source>%1 orders, %2 yen; %3 yen per order on average</source>
@@ -249,7 +322,7 @@
     </message>
     <message>
         <source>(no value)</source>
-        <extracomment>&quot;東京都 × VIP&quot;, what the main window&apos;s banner says. The segment condition (JSON form) when one says exactly these customers.</extracomment>
+        <extracomment>A number field&apos;s ranges until the owner types others (visits, points: small counts). &quot;東京都 × VIP&quot;, what the main window&apos;s banner says. The segment condition (JSON form) when one says exactly these customers. The fullest cell (the heat map&apos;s top), once per table rather than per paint.</extracomment>
         <translation>なし</translation>
     </message>
     <message>
@@ -350,7 +423,7 @@
     <name>AnalyticsIntegration</name>
     <message>
         <source>&amp;Dashboard…</source>
-        <extracomment>Marks the clause a cross tabulation cell puts in the table&apos;s query (an SQL comment: it changes nothing in what the clause selects), so that it can be taken out again. The cell&apos;s customers, their ids given as one JSON list (no limit on how many). After a change in the book, the shown figures are computed again this much later (a sync brings changes in bursts: one computation per burst). The date the window takes as today (tests give a fixed one).</extracomment>
+        <extracomment>After a change in the book, the shown figures are computed again this much later (a sync brings changes in bursts: one computation per burst). The date the window takes as today (tests give a fixed one).</extracomment>
         <translation>ダッシュボード(&amp;D)…</translation>
     </message>
     <message>

@@ -5,7 +5,7 @@
     <name>AutomationIntegration</name>
     <message>
         <source>&amp;Rules…</source>
-        <extracomment>How often the due steps are sent while the app is open.</extracomment>
+        <extracomment>How often the due steps are sent while the app is open. How long after the owner&apos;s edits the rules act on them (edits come in bursts).</extracomment>
         <translation>ルール(&amp;R)…</translation>
     </message>
     <message>
@@ -37,71 +37,71 @@
     <name>AutomationTimeline</name>
     <message>
         <source>Rule 「%1」 added the tag 「%2」</source>
-        <translation type="unfinished">ルール「%1」でタグ「%2」を追加</translation>
+        <translation>ルール「%1」でタグ「%2」を追加</translation>
     </message>
     <message>
         <source>Rule 「%1」 removed the tag 「%2」</source>
-        <translation type="unfinished">ルール「%1」でタグ「%2」を外しました</translation>
+        <translation>ルール「%1」でタグ「%2」を外しました</translation>
     </message>
     <message>
         <source>Rule 「%1」 set the field 「%2」</source>
-        <translation type="unfinished">ルール「%1」で項目「%2」を設定</translation>
+        <translation>ルール「%1」で項目「%2」を設定</translation>
     </message>
     <message>
         <source>Rule 「%1」 added %2 points to 「%3」</source>
-        <translation type="unfinished">ルール「%1」で「%3」に %2 ポイント</translation>
+        <translation>ルール「%1」で「%3」に %2 ポイント</translation>
     </message>
     <message>
         <source>Rule 「%1」 sent a message</source>
-        <translation type="unfinished">ルール「%1」でメッセージを送信</translation>
+        <translation>ルール「%1」でメッセージを送信</translation>
     </message>
     <message>
         <source>Rule 「%1」 changed the chat&apos;s status</source>
-        <translation type="unfinished">ルール「%1」でチャットの状態を変更</translation>
+        <translation>ルール「%1」でチャットの状態を変更</translation>
     </message>
     <message>
         <source>Rule 「%1」 notified you: %2</source>
-        <translation type="unfinished">ルール「%1」のお知らせ: %2</translation>
+        <translation>ルール「%1」のお知らせ: %2</translation>
     </message>
     <message>
         <source>Rule 「%1」 started the step sequence 「%2」</source>
-        <translation type="unfinished">ルール「%1」でステップ配信「%2」を開始</translation>
+        <translation>ルール「%1」でステップ配信「%2」を開始</translation>
     </message>
     <message>
         <source>Rule 「%1」 stopped the step sequence 「%2」</source>
-        <translation type="unfinished">ルール「%1」でステップ配信「%2」を停止</translation>
+        <translation>ルール「%1」でステップ配信「%2」を停止</translation>
     </message>
     <message>
         <source>Rule 「%1」 acted</source>
-        <translation type="unfinished">ルール「%1」が動作しました</translation>
+        <translation>ルール「%1」が動作しました</translation>
     </message>
     <message>
         <source>Step sequence 「%1」 started</source>
-        <translation type="unfinished">ステップ配信「%1」を開始</translation>
+        <translation>ステップ配信「%1」を開始</translation>
     </message>
     <message>
         <source>Step sequence 「%1」: step %2 sent</source>
-        <translation type="unfinished">ステップ配信「%1」: %2通目を送信</translation>
+        <translation>ステップ配信「%1」: %2通目を送信</translation>
     </message>
     <message>
         <source>Step sequence 「%1」: step %2 could not be sent</source>
-        <translation type="unfinished">ステップ配信「%1」: %2通目を送信できませんでした</translation>
+        <translation>ステップ配信「%1」: %2通目を送信できませんでした</translation>
     </message>
     <message>
         <source>Step sequence 「%1」 stopped (%2)</source>
-        <translation type="unfinished">ステップ配信「%1」を停止(%2)</translation>
+        <translation>ステップ配信「%1」を停止(%2)</translation>
     </message>
     <message>
         <source>Step sequence 「%1」 stopped</source>
-        <translation type="unfinished">ステップ配信「%1」を停止</translation>
+        <translation>ステップ配信「%1」を停止</translation>
     </message>
     <message>
         <source>Coupon %1 issued (%2)</source>
-        <translation type="unfinished">クーポン %1 を発行(%2)</translation>
+        <translation>クーポン %1 を発行(%2)</translation>
     </message>
     <message>
         <source>Coupon %1 used (%2)</source>
-        <translation type="unfinished">クーポン %1 を使用(%2)</translation>
+        <translation>クーポン %1 を使用(%2)</translation>
     </message>
 </context>
 <context>
@@ -158,192 +158,192 @@
     <name>RuleEditor</name>
     <message>
         <source>The rule could not be saved. Try again in a moment.</source>
-        <translation type="unfinished">ルールを保存できませんでした。少し待ってからもう一度お試しください。</translation>
+        <translation>ルールを保存できませんでした。少し待ってからもう一度お試しください。</translation>
     </message>
     <message>
         <source>A friend follows the shop</source>
         <extracomment>The built-in fields&apos; labels are the detail pane&apos;s (one translation for each).</extracomment>
-        <translation type="unfinished">友だち追加されたとき</translation>
+        <translation>友だち追加されたとき</translation>
     </message>
     <message>
         <source>A message contains keywords</source>
-        <translation type="unfinished">メッセージにキーワードが含まれるとき</translation>
+        <translation>メッセージにキーワードが含まれるとき</translation>
     </message>
     <message>
         <source>A button is tapped (postback)</source>
-        <translation type="unfinished">ボタンがタップされたとき(ポストバック)</translation>
+        <translation>ボタンがタップされたとき(ポストバック)</translation>
     </message>
     <message>
         <source>A form is answered</source>
-        <translation type="unfinished">フォームに回答されたとき</translation>
+        <translation>フォームに回答されたとき</translation>
     </message>
     <message>
         <source>A tag is added</source>
-        <translation type="unfinished">タグが付いたとき</translation>
+        <translation>タグが付いたとき</translation>
     </message>
     <message>
         <source>A tag is removed</source>
-        <translation type="unfinished">タグが外れたとき</translation>
+        <translation>タグが外れたとき</translation>
     </message>
     <message>
         <source>A field changes</source>
-        <translation type="unfinished">項目が変わったとき</translation>
+        <translation>項目が変わったとき</translation>
     </message>
     <message>
         <source>A friend blocks the shop</source>
-        <translation type="unfinished">ブロックされたとき</translation>
+        <translation>ブロックされたとき</translation>
     </message>
     <message>
         <source>Also when a friend unblocks the shop</source>
-        <translation type="unfinished">ブロック解除されたときも</translation>
+        <translation>ブロック解除されたときも</translation>
     </message>
     <message>
         <source>For example: 予約, よやく (separate with commas)</source>
-        <translation type="unfinished">例: 予約, よやく (カンマで区切る)</translation>
+        <translation>例: 予約, よやく (カンマで区切る)</translation>
     </message>
     <message>
         <source>Any of the keywords</source>
-        <translation type="unfinished">どれかのキーワード</translation>
+        <translation>どれかのキーワード</translation>
     </message>
     <message>
         <source>All of the keywords</source>
-        <translation type="unfinished">すべてのキーワード</translation>
+        <translation>すべてのキーワード</translation>
     </message>
     <message>
         <source>Keywords</source>
-        <translation type="unfinished">キーワード</translation>
+        <translation>キーワード</translation>
     </message>
     <message>
         <source>Match</source>
-        <translation type="unfinished">一致のしかた</translation>
+        <translation>一致のしかた</translation>
     </message>
     <message>
         <source>Button data</source>
-        <translation type="unfinished">ボタンのデータ</translation>
+        <translation>ボタンのデータ</translation>
     </message>
     <message>
         <source>Any answer</source>
-        <translation type="unfinished">どの回答でも</translation>
+        <translation>どの回答でも</translation>
     </message>
     <message>
         <source>Form</source>
-        <translation type="unfinished">フォーム</translation>
+        <translation>フォーム</translation>
     </message>
     <message>
         <source>Only when this choice is picked</source>
-        <translation type="unfinished">この選択肢が選ばれたときだけ</translation>
+        <translation>この選択肢が選ばれたときだけ</translation>
     </message>
     <message>
         <source>Tag</source>
-        <translation type="unfinished">タグ</translation>
+        <translation>タグ</translation>
     </message>
     <message>
         <source>Field</source>
-        <translation type="unfinished">項目</translation>
+        <translation>項目</translation>
     </message>
     <message>
         <source>Every customer</source>
-        <translation type="unfinished">すべてのお客様</translation>
+        <translation>すべてのお客様</translation>
     </message>
     <message>
         <source>Customers in a saved segment</source>
-        <translation type="unfinished">保存したセグメントのお客様</translation>
+        <translation>保存したセグメントのお客様</translation>
     </message>
     <message>
         <source>Customers matching these conditions</source>
-        <translation type="unfinished">次の条件に合うお客様</translation>
+        <translation>次の条件に合うお客様</translation>
     </message>
     <message>
         <source>Add a tag</source>
-        <translation type="unfinished">タグを付ける</translation>
+        <translation>タグを付ける</translation>
     </message>
     <message>
         <source>Remove a tag</source>
-        <translation type="unfinished">タグを外す</translation>
+        <translation>タグを外す</translation>
     </message>
     <message>
         <source>Set a field</source>
-        <translation type="unfinished">項目を設定する</translation>
+        <translation>項目を設定する</translation>
     </message>
     <message>
         <source>Add points</source>
-        <translation type="unfinished">ポイントを加算</translation>
+        <translation>ポイントを加算</translation>
     </message>
     <message>
         <source>Send a message</source>
-        <translation type="unfinished">メッセージを送る</translation>
+        <translation>メッセージを送る</translation>
     </message>
     <message>
         <source>Set the chat&apos;s status</source>
-        <translation type="unfinished">チャットの状態を変える</translation>
+        <translation>チャットの状態を変える</translation>
     </message>
     <message>
         <source>Notify me</source>
-        <translation type="unfinished">自分に知らせる</translation>
+        <translation>自分に知らせる</translation>
     </message>
     <message>
         <source>Start a step sequence</source>
-        <translation type="unfinished">ステップ配信を開始する</translation>
+        <translation>ステップ配信を開始する</translation>
     </message>
     <message>
         <source>Stop a step sequence</source>
-        <translation type="unfinished">ステップ配信を停止する</translation>
+        <translation>ステップ配信を停止する</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished">値</translation>
+        <translation>値</translation>
     </message>
     <message>
         <source>Points</source>
-        <translation type="unfinished">ポイント</translation>
+        <translation>ポイント</translation>
     </message>
     <message>
         <source>For example: {名前}様、友だち追加ありがとうございます！</source>
-        <translation type="unfinished">例: {名前}様、友だち追加ありがとうございます！</translation>
+        <translation>例: {名前}様、友だち追加ありがとうございます！</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished">メッセージ</translation>
+        <translation>メッセージ</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">状態</translation>
+        <translation>状態</translation>
     </message>
     <message>
         <source>Notice</source>
-        <translation type="unfinished">お知らせの文</translation>
+        <translation>お知らせの文</translation>
     </message>
     <message>
         <source>Step sequence</source>
-        <translation type="unfinished">ステップ配信</translation>
+        <translation>ステップ配信</translation>
     </message>
     <message>
         <source>Remove this action</source>
-        <translation type="unfinished">この動作を削除</translation>
+        <translation>この動作を削除</translation>
     </message>
     <message>
         <source>For example: 友だち追加のあいさつ</source>
-        <translation type="unfinished">例: 友だち追加のあいさつ</translation>
+        <translation>例: 友だち追加のあいさつ</translation>
     </message>
     <message>
         <source>Add action</source>
-        <translation type="unfinished">動作を追加</translation>
+        <translation>動作を追加</translation>
     </message>
     <message>
         <source>Rule name</source>
-        <translation type="unfinished">ルール名</translation>
+        <translation>ルール名</translation>
     </message>
     <message>
         <source>Trigger (When)</source>
-        <translation type="unfinished">きっかけ(いつ)</translation>
+        <translation>きっかけ(いつ)</translation>
     </message>
     <message>
         <source>Condition (If)</source>
-        <translation type="unfinished">条件(だれに)</translation>
+        <translation>条件(だれに)</translation>
     </message>
     <message>
         <source>Actions (Then)</source>
-        <translation type="unfinished">動作(なにをする)</translation>
+        <translation>動作(なにをする)</translation>
     </message>
 </context>
 <context>
@@ -555,7 +555,7 @@
     <name>SequencesModel</name>
     <message>
         <source>Step sequence</source>
-        <translation type="unfinished">ステップ配信</translation>
+        <translation>ステップ配信</translation>
     </message>
     <message>
         <source>Steps</source>

@@ -100,15 +100,14 @@ def test_the_dashboard_shows_this_months_figures(window, history: Book, qtbot,
     # Sales: November's orders as app/purchases counts them.
     assert history.purchases.sales_by_month() == [("2026-10", 1, 8800),
                                                   ("2026-11", 3, 4400 + 3300 + 6600)]
-    assert _bars(page.cards["sales"]) == {"Net sales (yen)": [14300]}
-    assert page.cards["sales"].summary.text() == \
-        "3 orders, 14,300 yen; 4,766 yen per order on average"
+    assert sum(_bars(page.cards["sales"])["Net sales (yen)"]) == 14300  # per day
+    assert page.cards["sales"].summary.text().startswith(
+        "3 orders, 14,300 yen; 4,766 yen per order on average")
     with history.db.read() as s:
         for name, card in page.cards.items():
             path = tmp_path / f"{name}.csv"
             assert page.export_csv(name, path)
-            expected = (["month", "orders", "net_sales"], [["2026-11", 3, 14300]]) \
-                if name == "sales" else tables.FIGURES[name](s, month, "day")
+            expected = tables.FIGURES[name](s, month, "day")
             assert _read_csv(path) == _as_csv(expected, tmp_path), name
             png = tmp_path / f"{name}.png"
             assert page.export_png(name, png)
@@ -301,3 +300,36 @@ def test_figures_are_computed_in_the_background_and_a_lock_closes_the_window(
     assert window.analytics.analytics_window is None
     assert not window.analytics.act_dashboard.isEnabled()
     assert not win.isVisible()
+
+
+@RAISE
+def test_bookings_and_busiest_hours_cards(window, history: Book, qtbot) -> None:
+    from PySide6.QtCharts import QScatterSeries
+
+    from app.store.models_booking import Booking
+
+    ids = history.search.ids(CustomerQuery())
+    starts = [(dt.datetime(2026, 11, 2, 10), "visited"), (dt.datetime(2026, 11, 2, 11),
+                                                           "no_show"),
+              (dt.datetime(2026, 11, 9, 10), "visited"), (dt.datetime(2026, 11, 10, 15),
+                                                          "cancelled"),
+              (dt.datetime(2026, 11, 16, 10), "booked")]  # Mondays at 10, mostly
+    with history.db.write() as s:
+        for n, (start, status) in enumerate(starts):
+            s.add(Booking(id=f"t{n}", customer_id=ids[n], menu_id="cut", start=start,
+                          end=start + dt.timedelta(hours=1), busy_start=start,
+                          busy_end=start + dt.timedelta(hours=1), status=status))
+    win = _open(window, qtbot)
+    page = win.dashboard
+    bars = _bars(page.cards["bookings"])
+    assert sum(bars["Bookings (not cancelled)"]) == 4
+    assert sum(bars["Visited"]) == 2 and sum(bars["No-show"]) == 1
+    assert "no-show rate 33.3%" in page.cards["bookings"].summary.text()
+    heat = page.cards["busiest-hours"]
+    points = [(p.x(), p.y()) for series in heat.chart.series()
+              if isinstance(series, QScatterSeries) for p in series.points()]
+    assert sorted(points) == [(10.0, 6.0), (11.0, 6.0)]  # Monday (top row) at 10 and 11
+    darkest = [series for series in heat.chart.series()
+               if isinstance(series, QScatterSeries)][-1]
+    assert [(p.x(), p.y()) for p in darkest.points()] == [(10.0, 6.0)]  # three at 10
+    assert heat.summary.text() == "Busiest: Mon at 10:00 (3 bookings)"

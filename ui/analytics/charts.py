@@ -26,6 +26,7 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QHorizontalStackedBarSeries,
     QLineSeries,
+    QScatterSeries,
     QStackedBarSeries,
     QValueAxis,
 )
@@ -484,30 +485,125 @@ class FormsCard(ChartCard):
 
 
 class SalesCard(ChartCard):
-    """Net sales per month (app/purchases), with orders and the average order."""
+    """Net sales per bucket (app/analytics/shop_figures.py), the average order and the
+    share of buyers who bought before."""
 
     figure = "sales"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(translate("Analytics", "Sales per month"), parent)
+        super().__init__(translate("Analytics", "Sales"), parent)
 
     def draw(self, data: DashboardTables) -> None:
         assert self.table is not None
-        rows = self.table[1]
-        self.bars(QBarSeries, [str(r[0]).replace("-", "/") for r in rows],
-                  [(translate("Analytics", "Net sales (yen)"), [r[2] for r in rows], GREEN)])
+        rows = [r for r in self.table[1] if r[0] != "repeat_rate"]
+        cats, title = bucket_labels([r[0] for r in rows], data.grain)
+        self.bars(QBarSeries, cats, category_title=title, sets=[
+            (translate("Analytics", "Net sales (yen)"), [r[2] for r in rows], GREEN)])
         orders = sum(int(r[1]) for r in rows)
         total = sum(int(r[2]) for r in rows)
         if not orders:
-            self.summary.setText(translate("Analytics", "No orders in these months."))
+            self.summary.setText(translate("Analytics", "No orders in this period."))
             return
-        self.summary.setText(translate(
+        text = translate(
             "Analytics", "%1 orders, %2 yen; %3 yen per order on average").replace(
-            "%1", num(orders)).replace("%2", num(total)).replace("%3", num(total // orders)))
+            "%1", num(orders)).replace("%2", num(total)).replace("%3", num(total // orders))
+        repeat = row_named(self.table, "repeat_rate")
+        if repeat is not None and repeat[3] != "":
+            text += "　" + translate("Analytics", "repeat buyers %1% (%2 of %3)").replace(
+                "%1", f"{float(repeat[3]) * 100:.0f}").replace("%2", num(repeat[2])).replace(
+                "%3", num(repeat[1]))
+        self.summary.setText(text)
+
+
+class BookingsCard(ChartCard):
+    """Bookings per bucket (app/analytics/shop_figures.py): made, visited, no-shows."""
+
+    figure = "bookings"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(translate("Analytics", "Bookings"), parent)
+
+    def draw(self, data: DashboardTables) -> None:
+        assert self.table is not None
+        rows = [r for r in self.table[1] if r[0] != "no_show_rate"]
+        cats, title = bucket_labels([r[0] for r in rows], data.grain)
+        self.bars(QBarSeries, cats, category_title=title, sets=[
+            (translate("Analytics", "Bookings (not cancelled)"), [r[1] for r in rows], BLUE),
+            (translate("Analytics", "Visited"), [r[2] for r in rows], GREEN),
+            (translate("Analytics", "No-show"), [r[3] for r in rows], RED)])
+        booked = sum(int(r[1]) for r in rows)
+        rate = row_named(self.table, "no_show_rate")
+        text = translate("Analytics", "%1 bookings").replace("%1", num(booked))
+        if rate is not None and rate[3] != "":
+            text += "　" + translate("Analytics", "no-show rate %1%").replace(
+                "%1", f"{float(rate[3]) * 100:.1f}")
+        self.summary.setText(text)
+
+
+class BusiestHoursCard(ChartCard):
+    """When bookings start: weekday × hour as a heat map (squares, darker = more)."""
+
+    figure = "busiest-hours"
+    #: Squares in five shades of blue, lightest for the fewest bookings.
+    SHADES = ("#D6E4FD", "#A9C6FA", "#7BA7F7", "#4C8BF5", "#1F5FC9")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(translate("Analytics", "Busiest hours"), parent)
+
+    def draw(self, data: DashboardTables) -> None:
+        assert self.table is not None
+        header, rows = self.table
+        hours = [int(h) for h in header[1:]]
+        most = max((int(v) for r in rows for v in r[1:]), default=0)
+        days = [translate("Analytics", "Mon"), translate("Analytics", "Tue"),
+                translate("Analytics", "Wed"), translate("Analytics", "Thu"),
+                translate("Analytics", "Fri"), translate("Analytics", "Sat"),
+                translate("Analytics", "Sun")]
+        self.chart.legend().setVisible(False)
+        series = []
+        for shade in self.SHADES:
+            dots = QScatterSeries()
+            dots.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
+            dots.setMarkerSize(22.0)
+            dots.setColor(QColor(shade))
+            dots.setBorderColor(QColor(shade))
+            series.append(dots)
+            self.chart.addSeries(dots)
+        for d, row in enumerate(rows):
+            for h, value in zip(hours, row[1:], strict=True):
+                if int(value) > 0:
+                    # Shares of the busiest cell in fifths: the busiest is the darkest.
+                    level = math.ceil(int(value) * len(self.SHADES) / most) - 1
+                    series[level].append(float(h), float(6 - d))  # Monday on top
+        x = QValueAxis()
+        x.setRange(min(hours, default=9) - 0.5, max(hours, default=20) + 0.5)
+        x.setTickCount(len(hours) + 1 if hours else 2)
+        x.setLabelFormat("%d")
+        x.setTitleText(translate("Analytics", "Hour"))
+        y = QCategoryAxis()
+        y.setRange(-0.5, 6.5)
+        for k, name in enumerate(days):
+            y.append(name, 6.5 - k)
+        y.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for dots in series:
+            dots.attachAxis(x)
+            dots.attachAxis(y)
+        self._colours = []
+        if most:
+            d, h = max(((d, h) for d in range(7) for h in range(len(hours))),
+                       key=lambda dh: int(rows[dh[0]][dh[1] + 1]))
+            self.summary.setText(translate("Analytics", "Busiest: %1 at %2:00 (%3 bookings)")
+                                 .replace("%1", days[d]).replace("%2", str(hours[h]))
+                                 .replace("%3", num(rows[d][h + 1])))
+        else:
+            self.summary.setText(translate("Analytics", "No bookings in this period."))
 
 
 def cards(parent: QWidget | None = None) -> list[ChartCard]:
     """The dashboard's cards, in the order shown."""
     return [FriendsCard(parent), MessagesCard(parent), ResponseCard(parent),
             BlockRateCard(parent), BroadcastsCard(parent), TagsCard(parent),
-            FormsCard(parent), SalesCard(parent)]
+            FormsCard(parent), BookingsCard(parent), BusiestHoursCard(parent),
+            SalesCard(parent)]
