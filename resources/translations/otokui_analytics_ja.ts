@@ -387,6 +387,10 @@
         <translation>誕生月</translation>
     </message>
     <message>
+        <source>Inflow route</source>
+        <translation>流入経路</translation>
+    </message>
+    <message>
         <source>The ranges could not be read: write them as 0,1-4,5-9,10-</source>
         <translation>範囲を読み取れません。0,1-4,5-9,10- のように書いてください</translation>
     </message>

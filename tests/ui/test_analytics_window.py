@@ -333,3 +333,21 @@ def test_bookings_and_busiest_hours_cards(window, history: Book, qtbot) -> None:
                if isinstance(series, QScatterSeries)][-1]
     assert [(p.x(), p.y()) for p in darkest.points()] == [(10.0, 6.0)]  # three at 10
     assert heat.summary.text() == "Busiest: Mon at 10:00 (3 bookings)"
+
+
+@RAISE
+def test_crosstab_by_inflow_route(window, seeded, qtbot) -> None:
+    from app.routes.service import RouteService
+    from app.store.models_routes import CustomerRoute
+
+    counter = RouteService(seeded.book).add("カウンターQR")
+    with seeded.book.db.write() as s:
+        s.add(CustomerRoute(customer_id=seeded.customers["田中"], route_id=counter.id,
+                            arrived_at=dt.datetime(2026, 11, 1)))
+    _win, page = _crosstab(window, qtbot)
+    assert page.rows.findData("route") >= 0  # offered with the other dimensions
+    tab = _pick(page, qtbot, "route", "tag")
+    assert [v.label for v in tab.rows][:1] == ["カウンターQR"]
+    assert tab.row_totals[0] == 1
+    assert tab.cell_ids(0, [v.label for v in tab.cols].index("常連")) == \
+        [seeded.customers["田中"]]

@@ -294,15 +294,16 @@ class CrossTabPage(QWidget):
 
     # --- dimensions --------------------------------------------------------------------------
     def fill_dimensions(self) -> None:
-        """The dimensions the book offers: tag, prefecture, birthday month and its choice and
-        number fields ("choice:ID", "number:ID")."""
+        """The dimensions the book offers: tag, prefecture, birthday month, inflow route and
+        its choice and number fields ("choice:ID", "number:ID")."""
         book = self.book
         if book is None:
             return
         items: list[tuple[str, str]] = [
             (translate("Analytics", "Tag"), "tag"),
             (translate("Analytics", "Prefecture"), "prefecture"),
-            (translate("Analytics", "Birthday month"), "birthday_month")]
+            (translate("Analytics", "Birthday month"), "birthday_month"),
+            (translate("Analytics", "Inflow route"), "route")]
         for f in book.fields.list():
             if f.type in (FieldType.SINGLE_CHOICE, FieldType.MULTI_CHOICE):
                 items.append((f.name, f"choice:{f.id}"))
