@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -119,6 +121,8 @@ def _range_condition(fid: int, lo: float | None, hi: float | None) -> dict[str, 
     return {"kind": "field", "field": fid, "op": "lte", "value": hi}
 
 
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
 #: (customer id, value index) for every value a customer has; a customer with several
 #: values (tags, a multiple choice) appears once per value, one with none not at all.
 Pairs = list[tuple[int, int]]
@@ -139,8 +143,14 @@ def _values(s: Session, dim: Dimension, people: dict[int, tuple[str, Any]]
         index = {tid: i for i, (tid, _) in enumerate(tags)}
         values = [Value(tid, name, {"kind": "tags", "match": "any", "tags": [tid]})
                   for tid, name in tags]
-        pairs = [(cid, index[tid]) for cid, tid in _raw(s).execute(
-            "SELECT customer_id, tag_id FROM customer_tag") if tid in index and cid in people]
+        # Built by C-level maps (compress, zip): a Python loop over every (customer, tag)
+        # row was most of the time.
+        got = _raw(s).execute("SELECT customer_id, tag_id FROM customer_tag").fetchall()
+        rows = list(compress(got, map(people.__contains__, map(_FIRST, got))))
+        if dim.tag_ids:
+            rows = list(compress(rows, map(index.__contains__, map(_SECOND, rows))))
+        pairs = list(zip(map(_FIRST, rows), map(index.__getitem__, map(_SECOND, rows)),
+                         strict=True))
         none_cond = {"kind": "tags", "match": "none", "tags": [t[0] for t in tags]}
     elif dim.kind in ("choice", "number"):
         fdef = s.get(CustomField, dim.field_id)
@@ -182,8 +192,10 @@ def _values(s: Session, dim: Dimension, people: dict[int, tuple[str, Any]]
                 none_cond = None
     elif dim.kind == "birthday_month":
         values = [Value(m, str(m), {"kind": "birthday", "month": m}) for m in range(1, 13)]
-        # Stored as YYYY-MM-DD.
-        pairs = [(cid, int(bday[5:7]) - 1) for cid, (_addr, bday) in people.items() if bday]
+        # Stored as YYYY-MM-DD; read from the birthday index, not from the rows.
+        pairs = [(cid, int(bday[5:7]) - 1) for cid, bday in _raw(s).execute(
+            "SELECT id, birthday FROM customer WHERE birthday IS NOT NULL")
+            if bday and cid in people]
     elif dim.kind == "route":  # inflow routes: app/routes/crosstab.py
         from app.routes.crosstab import route_values
 
@@ -210,13 +222,15 @@ def _raw(s: Session) -> Any:
 def crosstab(s: Session, rows: Dimension, cols: Dimension) -> CrossTab:
     """Count the customers by ``rows`` × ``cols``; values nobody has are kept (a chart of
     tags shows every tag), except prefectures, which list only those present."""
-    need_people = {rows.kind, cols.kind} & {"birthday_month", "prefecture"}
-    # Only read the columns needed: customer rows are the costly encrypted pages; without
-    # them the ids come from the blocked_at index alone.
-    columns = ", ".join(("id", "address" if "prefecture" in need_people else "NULL",
-                         "birthday" if "birthday_month" in need_people else "NULL"))
-    people: dict[int, tuple[str, Any]] = {row[0]: (row[1], row[2]) for row in _raw(s).execute(
-        f"SELECT {columns} FROM customer WHERE blocked_at IS NULL")}  # noqa: S608 - fixed
+    # Only read what is needed: customer rows are the costly encrypted pages. Without a
+    # prefecture, the ids come from the blocked_at index alone (and birthdays, when asked,
+    # from theirs: _values).
+    if "prefecture" in (rows.kind, cols.kind):
+        people: dict[int, tuple[str, Any]] = {cid: (addr, None) for cid, addr in _raw(
+            s).execute("SELECT id, address FROM customer WHERE blocked_at IS NULL")}
+    else:
+        people = dict.fromkeys(map(_FIRST, _raw(s).execute(
+            "SELECT id FROM customer WHERE blocked_at IS NULL")), ("", None))
     rvals, rpairs = _values(s, rows, people)
     cvals, cpairs = _values(s, cols, people)
     counts = [[0] * len(cvals) for _ in rvals]
@@ -231,9 +245,9 @@ def crosstab(s: Session, rows: Dimension, cols: Dimension) -> CrossTab:
 def _totals(people: dict[int, Any], pairs: Pairs, n: int) -> list[int]:
     """Customers per value (each customer has a value at most once: pairs are distinct)."""
     totals = [0] * n
-    for v, k in Counter(v for _, v in pairs).items():
+    for v, k in Counter(map(_SECOND, pairs)).items():
         totals[v] = k
-    totals[n - 1] = len(people) - len({cid for cid, _ in pairs})
+    totals[n - 1] = len(people) - len(set(map(_FIRST, pairs)))
     return totals
 
 
@@ -247,9 +261,11 @@ def _pair_counts(people: dict[int, Any], rpairs: Pairs, rnone: int, cpairs: Pair
     if len(cmap) != len(cpairs) and len(dict(rpairs)) == len(rpairs):  # rows single
         flipped = _pair_counts(people, cpairs, cnone, rpairs, rnone)
         return Counter({(r, c): n for (c, r), n in flipped.items()})
-    rcovered = {cid for cid, _ in rpairs}
+    rcovered = set(map(_FIRST, rpairs))
     if len(cmap) == len(cpairs):
-        single = Counter((r, cmap.get(cid, cnone)) for cid, r in rpairs)
+        # (row value, the customer's column value) for every row pair, in C-level maps.
+        single = Counter(zip(map(_SECOND, rpairs), map(cmap.get, map(_FIRST, rpairs),
+                                                        repeat(cnone)), strict=True))
         single.update((rnone, cmap.get(cid, cnone)) for cid in people if cid not in rcovered)
         return single
     many: dict[int, list[int]] = {}
