@@ -92,3 +92,16 @@ def test_bad_dimensions_are_refused(history: tuple) -> None:
         Dimension("channel")  # "route" is a dimension now (tests/routes)
     with pytest.raises(ValueError):
         Dimension("number", field_id=h.number_field)
+
+
+def test_chosen_tags_only(history: tuple) -> None:
+    book, h = history
+    first = sorted(h.tags)[0]
+    dims = _dims(h)
+    with book.db.read() as s:
+        tab = crosstab(s, Dimension("tag", tag_ids=(first,)), dims["birthday_month"][0])
+    assert [v.key for v in tab.rows] == [first, None]
+
+    def only_first(cid: int) -> list[object]:
+        return [first] if cid in h.tags[first] else [None]
+    _check(tab, h, only_first, dims["birthday_month"][1])
