@@ -243,6 +243,12 @@ class LineGateway:
         self._call(self._api.mark_messages_as_read_by_token,
                    MarkMessagesAsReadByTokenRequest(markAsReadToken=mark_as_read_token))
 
+    def issue_link_token(self, user_id: str) -> str:
+        """``POST /v2/bot/user/{userId}/linkToken``: a token (valid 10 minutes, once) for
+        LINE's account link (app/members/account_link.py)."""
+        answer = self._call(self._api.issue_link_token, user_id)
+        return str(answer.link_token)
+
     def profile(self, user_id: str) -> Profile | None:
         """The friend's LINE profile; None when LINE has none (not a friend, or blocked)."""
         try:

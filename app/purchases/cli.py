@@ -137,6 +137,14 @@ def add_member_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                            "the relay (URL on the last line)")
     q.add_argument("--line-user-id", required=True, metavar="U…")
     q.add_argument("--days", type=int, default=30, help="how long the link works (1-366)")
+    q = members.add_parser("link-token", help="LINE's account link: a link token for a "
+                           "friend (10 minutes, once); with --site, the site's URL carrying "
+                           "it (last line)")
+    q.add_argument("--line-user-id", required=True, metavar="U…")
+    q.add_argument("--site", metavar="URL", help="the shop's member site's login page")
+    q = members.add_parser("account-link-key", help="write the key the shop's member site "
+                           "signs account-link nonces with (docs/id-linking.md) to a file")
+    q.add_argument("--out", required=True, type=Path, metavar="FILE")
 
 
 def run_member(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
@@ -156,6 +164,30 @@ def run_member(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
             link_page.upload(book)
             print("The member-link page is on the relay; this link is for that friend only.")
             print(url)
+            return 0
+        if args.member_command == "link-token":
+            from urllib.parse import urlencode
+
+            from app.members.account_link import issue_link_token
+
+            token = issue_link_token(book, args.line_user_id)
+            if args.site:
+                joiner = "&" if "?" in args.site else "?"
+                print(args.site + joiner + urlencode({"linkToken": token}))
+            else:
+                print(token)
+            return 0
+        if args.member_command == "account-link-key":
+            import os
+
+            from app.members.account_link import shared_key
+
+            fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(shared_key(book).hex() + "\n")
+            print(f"Wrote the account-link key to {args.out}: give it to your member "
+                  "site only (whoever holds it can link any member).")
+            print(args.out)
             return 0
         queue = review_queue(book)
         for entry in queue:

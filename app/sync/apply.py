@@ -954,6 +954,12 @@ class _Run:
         link = link if isinstance(link, dict) else {}
         self._system(e, cid, ts, "account_link", result=str(link.get("result", ""))[:16],
                      nonce=str(link.get("nonce", ""))[:256])
+        nonce = link.get("nonce")
+        if link.get("result") == "ok" and isinstance(nonce, str) and nonce:
+            from app.members.account_link import note_event
+
+            # Linked to the member after the batch (app/members/account_link.py).
+            note_event(self.s, str(e.event.get("webhookEventId", ""))[:64], uid, nonce)
         self._record(e, APPLIED, customer_id=cid)
 
     def _on_unsend(self, e: _Event, uid: str, ts: int) -> None:

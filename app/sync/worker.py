@@ -343,6 +343,7 @@ class SyncWorker:
         items = apply_front_items(self._book, items)
         report = applier.apply_batch(items, device_id=device_id, upto_seq=upto)
         autopilot_reconcile(self._book)  # replies the relay sent for this batch's events
+        self._link_accounts()
         self._cursor = upto
         if report.unreadable:
             log.warning("%d event(s) did not open with this desktop's key; kept sealed",
@@ -367,6 +368,16 @@ class SyncWorker:
         self._acked = upto
         self._run_rules()
         return report
+
+    def _link_accounts(self) -> None:
+        """LINE account links this batch brought (app/members/account_link.py); a failure
+        leaves them noted for the next batch and never stops the sync."""
+        from app.members.account_link import apply_pending
+
+        try:
+            apply_pending(self._book)
+        except Exception:  # logged; the sync goes on
+            log.warning("account links could not be applied after a batch", exc_info=True)
 
     def _run_rules(self) -> None:
         """The automation rules on what this batch emitted (app/automation/engine.py); a
