@@ -202,22 +202,31 @@ def apply_form_answer_in(book: Book, s: Session,
             select(FormAnswer.id).where(FormAnswer.answer_id == answer.answer_id))
             is not None):
         return ApplyResult(DUPLICATE, answer.answer_id)
-    savepoint = s.begin_nested()
+    # With a batch, the caller holds each item's savepoint (app.sync.front_items): a second
+    # one here cost a flush per answer. A refused answer writes only its own row, which is
+    # what an overflow takes back.
+    savepoint = s.begin_nested() if batch is None else None
     deferred = _Deferred() if batch is None else batch.start_item(answer.answer_id)
     result = _apply(book, s, answer, effects.blobs, deferred, batch)
     if result.status == REFUSED and (s.scalar(
             select(func.count()).select_from(FormAnswer)
             .where(FormAnswer.status == REFUSED)) or 0) > max_refused:
-        savepoint.rollback()
+        if savepoint is not None:
+            savepoint.rollback()
+        else:
+            for row in s.scalars(select(FormAnswer).where(
+                    FormAnswer.answer_id == answer.answer_id)):
+                s.delete(row)
+            s.flush()
         _count_overflow(s)
         log.warning("a refused form answer was only counted: %d are kept already",
                     max_refused)
         if batch is not None:
             batch.drop_item()
         return ApplyResult(OVERFLOW, answer.answer_id)
-    if batch is None:
+    if savepoint is not None:
         deferred.flush(s)
-    savepoint.commit()
+        savepoint.commit()
     log.debug("form answer applied: %s%s", result.status,
               f" (customer {result.customer_id})" if result.customer_id else "")
     effects.add("forms")

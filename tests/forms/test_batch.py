@@ -143,3 +143,19 @@ def test_a_batch_ends_as_the_answers_one_by_one(book: Book) -> None:
                         sorted(e.kind for e in book.audit.timeline(friend)), events))
     assert results[0] == results[1]
     assert results[0][0] == ["お疲れ"] and results[0][1] == "二回目"
+
+
+def test_refused_answers_beyond_the_cap_in_one_batch(book: Book) -> None:
+    """The same cap when a pulled batch holds them (the batch's own savepoints)."""
+    from sqlalchemy import func, select
+
+    from app.forms.apply import KEY_REFUSED_OVERFLOW, MAX_REFUSED_ANSWERS
+    from app.store.models import BookSetting, FormAnswer
+
+    items = [_front(n, _answer_bytes(answer("f" * 16, {"x": ["1"]})))
+             for n in range(MAX_REFUSED_ANSWERS + 3)]
+    assert apply_front_items(book, items) == []
+    with book.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(FormAnswer)) == MAX_REFUSED_ANSWERS
+        setting = s.get(BookSetting, KEY_REFUSED_OVERFLOW)
+        assert setting is not None and setting.value["count"] == 3
