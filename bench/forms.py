@@ -215,18 +215,21 @@ def _apply_bench(customers: int, answers: int) -> dict[str, float]:
             batch = [Incoming(None, seq=n, front=ANSWER_MAGIC + json.dumps(
                 item(u), ensure_ascii=False).encode()) for n, u in enumerate(users[:answers])]
             one_by_one = [item(u) for u in users[answers:2 * answers]]
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             rest = apply_front_items(book, batch)
             batched = time.perf_counter() - t
+            batched_cpu = time.process_time() - cpu
             assert rest == [], [r.error for r in rest[:3]]
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             for answer in one_by_one:
                 assert apply_form_answer(book, answer).status == "applied"
             single = time.perf_counter() - t
+            single_cpu = time.process_time() - cpu
             assert len(book.forms.answers(info.form_id)) == len(batch) + len(one_by_one)
         finally:
             book.close()
-    return {"batched": batched, "single": single, "n": len(batch),
+    return {"batched": batched, "single": single, "batched_cpu": batched_cpu,
+            "single_cpu": single_cpu, "n": len(batch),
             "n_single": len(one_by_one)}
 
 
@@ -236,6 +239,9 @@ def _report_apply(r: dict[str, float], customers: int) -> None:
           f"one transaction each (before): {r['n_single']:.0f} in {r['single']:.2f} s = "
           f"{r['n_single'] / r['single']:.0f}/s; batched/single "
           f"{(r['batched'] / r['n']) / (r['single'] / r['n_single']):.2f}")
+    print(f"apply CPU (this process): batch {r['batched_cpu']:.2f} s, one transaction each "
+          f"{r['single_cpu']:.2f} s; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores")
 
 
 def _p(values: list[float], q: float) -> float:

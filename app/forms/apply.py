@@ -29,19 +29,22 @@ import datetime as dt
 import io
 import json
 import logging
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Table, func, insert, or_, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app import domain_events, search, textnorm
 from app.attachments import AttachmentService, StoredBlob
-from app.audit import AuditService
+from app.audit import AuditService, change_data
 from app.customers import CustomerService, apply_fields
 from app.errors import ValidationError
-from app.fields import FieldType, emit_field_changed
+from app.fields import SEARCHED_TYPES, FieldType, from_row, to_columns
+from app.fields import validate as validate_field
 from app.forms.errors import FormAnswerNotFoundError, FormAnswerNotPendingError
 from app.i18n import QT_TRANSLATE_NOOP
 from app.privacy import consent
@@ -49,14 +52,17 @@ from app.store.models import (
     BookSetting,
     Customer,
     CustomField,
+    DomainEvent,
     FieldValue,
     Form,
     FormAnswer,
     FormAnswerFile,
     FormVersion,
     Tag,
+    TimelineEvent,
     utcnow,
 )
+from app.store.models_privacy import PrivacyConsent, PrivacyPolicyVersion
 from app.sync.front_items import FrontEffects
 from app.tags import TagService
 from relay.forms import links
@@ -180,27 +186,47 @@ def apply_form_answer(book: Book, item: AnswerItem | Mapping[str, Any] | bytes) 
 def apply_form_answer_in(book: Book, s: Session,
                          item: AnswerItem | Mapping[str, Any] | bytes,
                          effects: FrontEffects, *,
-                         max_refused: int = MAX_REFUSED_ANSWERS) -> ApplyResult:
+                         max_refused: int = MAX_REFUSED_ANSWERS,
+                         batch: Batch | None = None) -> ApplyResult:
     """:func:`apply_form_answer` inside the caller's write transaction (the sync applies
     a pulled batch's answers in one). Blobs stored and what to announce go to
     ``effects``: the caller removes the blobs if the transaction is rolled back, and
     announces after it commits. A refused answer beyond ``max_refused`` kept is only
-    counted (OVERFLOW)."""
+    counted (OVERFLOW).
+
+    With ``batch`` (:class:`Batch`, the sync's pulled batch), look-ups are shared by the
+    batch's answers and the timeline, domain events, tags and search index are written
+    for all of them at once by :meth:`Batch.finish`; otherwise they are written here."""
     answer = _as_item(item)
-    if s.scalar(select(FormAnswer.id).where(
-            FormAnswer.answer_id == answer.answer_id)) is not None:
+    if (batch.known_answer(s, answer.answer_id) if batch is not None else s.scalar(
+            select(FormAnswer.id).where(FormAnswer.answer_id == answer.answer_id))
+            is not None):
         return ApplyResult(DUPLICATE, answer.answer_id)
-    savepoint = s.begin_nested()
-    result = _apply(book, s, answer, effects.blobs)
+    # With a batch, the caller holds each item's savepoint (app.sync.front_items): a second
+    # one here cost a flush per answer. A refused answer writes only its own row, which is
+    # what an overflow takes back.
+    savepoint = s.begin_nested() if batch is None else None
+    deferred = _Deferred() if batch is None else batch.start_item(answer.answer_id)
+    result = _apply(book, s, answer, effects.blobs, deferred, batch)
     if result.status == REFUSED and (s.scalar(
             select(func.count()).select_from(FormAnswer)
             .where(FormAnswer.status == REFUSED)) or 0) > max_refused:
-        savepoint.rollback()
+        if savepoint is not None:
+            savepoint.rollback()
+        else:
+            for row in s.scalars(select(FormAnswer).where(
+                    FormAnswer.answer_id == answer.answer_id)):
+                s.delete(row)
+            s.flush()
         _count_overflow(s)
         log.warning("a refused form answer was only counted: %d are kept already",
                     max_refused)
+        if batch is not None:
+            batch.drop_item()
         return ApplyResult(OVERFLOW, answer.answer_id)
-    savepoint.commit()
+    if savepoint is not None:
+        deferred.flush(s)
+        savepoint.commit()
     log.debug("form answer applied: %s%s", result.status,
               f" (customer {result.customer_id})" if result.customer_id else "")
     effects.add("forms")
@@ -314,7 +340,8 @@ def _as_item(item: AnswerItem | Mapping[str, Any] | bytes) -> AnswerItem:
     return read_answer(plaintext)
 
 
-def _apply(book: Book, s: Session, answer: AnswerItem, blobs: list[str]) -> ApplyResult:
+def _apply(book: Book, s: Session, answer: AnswerItem, blobs: list[str],
+           deferred: _Deferred, batch: Batch | None) -> ApplyResult:
     row = FormAnswer(answer_id=answer.answer_id, form_id=answer.form_id, form_pk=None,
                      version=answer.version, customer_id=None,
                      identity=answer.identity.get("kind", "public"), status=REFUSED,
@@ -334,11 +361,12 @@ def _apply(book: Book, s: Session, answer: AnswerItem, blobs: list[str]) -> Appl
         s.flush()
         return result
 
-    form = s.scalar(select(Form).where(Form.form_id == answer.form_id))
+    form = batch.form(s, answer.form_id) if batch is not None else s.scalar(
+        select(Form).where(Form.form_id == answer.form_id))
     if form is None:
         return refuse("unknown_form")
     row.form_pk = form.id
-    definition = _version(s, row)
+    definition = batch.version(s, row) if batch is not None else _version(s, row)
     if definition is None:
         return refuse("unknown_version")
     # The friend's date when they sent it bounds birthdays, as it did on the relay.
@@ -361,13 +389,15 @@ def _apply(book: Book, s: Session, answer: AnswerItem, blobs: list[str]) -> Appl
             user_id = answer.identity["user_id"]
         else:
             try:
-                user_id, claims = links.friend_of(answer.link_token or "", answer.form_id,
-                                                  bytes(form.link_secret))
+                user_id, claims = (batch.friend_of if batch is not None else links.friend_of)(
+                    answer.link_token or "", answer.form_id, bytes(form.link_secret))
             except links.LinkError:
                 return refuse("forged_link")
             if answer.submitted_at > claims.expires_at * 1000:
                 return refuse("expired_link")
-        customer = s.scalar(select(Customer).where(Customer.line_user_id == user_id))
+        customer = batch.customer(user_id) if batch is not None else None
+        if customer is None:
+            customer = s.scalar(select(Customer).where(Customer.line_user_id == user_id))
         if customer is None:
             customer = CustomerService.create_in(s, {"line_user_id": user_id})
             AuditService.timeline_add(s, customer.id, "created")
@@ -388,7 +418,7 @@ def _apply(book: Book, s: Session, answer: AnswerItem, blobs: list[str]) -> Appl
             created = True
             notes.append({"code": "new_customer"})
     assert customer is not None
-    _fill(book, s, row, definition, customer, notes, blobs)
+    _fill(book, s, row, definition, customer, notes, blobs, deferred, batch)
     row.status, row.customer_id, row.notes = APPLIED, customer.id, notes
     if answer.replaces:
         earlier = s.scalar(select(FormAnswer).where(
@@ -452,7 +482,13 @@ def _matches(s: Session, definition: FormDefinition, values: Mapping[str, Any]) 
 
 
 def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
-          customer: Customer, notes: list[dict[str, Any]], blobs: list[str]) -> None:
+          customer: Customer, notes: list[dict[str, Any]], blobs: list[str],
+          deferred: _Deferred | None = None, batch: Batch | None = None) -> None:
+    """Fill the customer from the answer. The timeline, domain events, tags and search
+    index go to ``deferred`` (written at once for a whole batch); without it, here."""
+    now_deferred = deferred is None
+    if deferred is None:
+        deferred = _Deferred()
     values = row.answer_values or {}
     builtin: dict[str, Any] = {}
     field_items: list[Item] = []
@@ -477,36 +513,53 @@ def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
             builtin[name] = value
     changed = [n for n in builtin]
     for name in changed:
-        AuditService.timeline_add(s, customer.id, "field_changed", field=name)
-        emit_field_changed(s, customer.id, name)
+        deferred.timeline_add(customer.id, "field_changed", field=name)
+        deferred.emit(domain_events.FIELD_CHANGED,
+                      key=f"field:{customer.id}:{name}:{uuid.uuid4().hex}",
+                      customer_id=customer.id, data={"field": name})
     if changed:
         customer.updated_at = utcnow()
-        s.flush()
-        search.reindex(s, [customer.id])
-    fields_by_key = _custom_fields(s, field_items, notes)
+        deferred.reindex.add(customer.id)
+    fields_by_key = _custom_fields(s, field_items, notes, batch)
     for item in field_items:
         fld = fields_by_key.get(item.key)
         if fld is None or item.type == "file":
             continue
-        _set_custom(book, s, customer.id, item, fld, values[item.key], notes)
-    _apply_tags(s, definition, values, customer.id)
-    _attach_files(book, s, row, customer.id,
-                  {k: f.id for k, f in fields_by_key.items()}, blobs, notes=notes)
-    AuditService.timeline_add(s, customer.id, "form_answered", form=definition.title,
-                              form_id=row.form_id, answer_id=row.answer_id,
-                              version=row.version)
-    consent.record_from_answer(s, definition, values, customer.id, row.form_id,
-                               row.submitted_at)
+        _set_custom(s, customer.id, item, fld, values[item.key], notes, deferred)
+    add, remove = _tag_changes(definition, values)
+    if batch is not None:
+        deferred.tags.append((customer.id, batch.tags(s, add, create=True),
+                              batch.tags(s, remove, create=False)))
+    else:
+        deferred.tags.append((customer.id, TagService.ensure_in(s, list(add)) if add else {},
+                              _existing_tags(s, remove)))
+    if any(item.type == "file" for item in definition.items):
+        _attach_files(book, s, row, customer.id,
+                      {k: f.id for k, f in fields_by_key.items()}, blobs, notes=notes,
+                      definition=definition)
+    deferred.answered.append({"customer_id": customer.id, "kind": "form_answered",
+                              "data": {"form": definition.title, "form_id": row.form_id,
+                                       "answer_id": row.answer_id, "version": row.version}})
+    if any(item.type == "consent" and not item.link and values.get(item.key)
+           for item in definition.items):
+        if batch is not None:
+            batch.record_consent(s, definition, values, customer.id, row.form_id,
+                                 row.submitted_at)
+        else:
+            consent.record_from_answer(s, definition, values, customer.id, row.form_id,
+                                       row.submitted_at)
     # The chosen labels are the shop's own words (not personal): rules match on them.
     chosen: list[str] = []
     for item in definition.items:
         if item.type == "choice" and item.key in values:
             picked = values[item.key]
             chosen += [str(v) for v in (picked if isinstance(picked, list) else [picked])]
-    domain_events.emit(s, domain_events.FORM_ANSWERED, key=f"form:{row.answer_id}",
-                       customer_id=customer.id,
-                       data={"form_id": row.form_id, "answer_id": row.answer_id,
-                             "choices": chosen[:50]})
+    deferred.emit(domain_events.FORM_ANSWERED, key=f"form:{row.answer_id}",
+                  customer_id=customer.id,
+                  data={"form_id": row.form_id, "answer_id": row.answer_id,
+                        "choices": chosen[:50]})
+    if now_deferred:
+        deferred.flush(s)
 
 
 def _comparable(name: str, value: Any) -> Any:
@@ -534,14 +587,15 @@ def _builtin_values(item: Item, value: Any) -> dict[str, Any]:
     return {}
 
 
-def _custom_fields(s: Session, items: list[Item],
-                   notes: list[dict[str, Any]]) -> dict[str, CustomField]:
+def _custom_fields(s: Session, items: list[Item], notes: list[dict[str, Any]],
+                   batch: Batch | None = None) -> dict[str, CustomField]:
     """The custom field of each ``field:NAME`` item, created if missing."""
     found: dict[str, CustomField] = {}
     for item in items:
         name = item.field_name
         assert name is not None
-        fld = s.scalar(select(CustomField).where(CustomField.name == name))
+        fld = batch.custom_field(s, name) if batch is not None else s.scalar(
+            select(CustomField).where(CustomField.name == name))
         if fld is None:
             ftype = _new_field_type(item)
             choices = [c.label for c in item.choices] if item.type == "choice" else []
@@ -595,9 +649,13 @@ def _field_value(item: Item, value: Any) -> Any:
     return value
 
 
-def _set_custom(book: Book, s: Session, customer_id: int, item: Item, fld: CustomField,
-                value: Any, notes: list[dict[str, Any]]) -> None:
-    if s.get(FieldValue, (customer_id, fld.id)) is not None and not item.overwrite:
+def _set_custom(s: Session, customer_id: int, item: Item, fld: CustomField,
+                value: Any, notes: list[dict[str, Any]], deferred: _Deferred) -> None:
+    # Nothing pending in the session is this value (one destination per form), so the
+    # look-up need not flush the answer's other changes first.
+    with s.no_autoflush:
+        row = s.get(FieldValue, (customer_id, fld.id))
+    if row is not None and not item.overwrite:
         notes.append({"code": "kept", "item": item.key, "label": item.label})
         return
     raw = _field_value(item, value)
@@ -611,14 +669,38 @@ def _set_custom(book: Book, s: Session, customer_id: int, item: Item, fld: Custo
                           "name": fld.name})
             return
     try:
-        book.fields.set_value_in(s, customer_id, fld.id, raw, field=fld,
-                                 reason="form")
+        value = validate_field(fld, raw)
     except ValidationError:
         notes.append({"code": "not_valid_here", "item": item.key, "label": item.label})
+        return
+    # What FieldService.set_value_in does (a form never fills points), with its timeline
+    # entry, domain event and touch of the customer deferred to be written in bulk.
+    before = from_row(fld, row)
+    cols = to_columns(fld, value)
+    if value is None:
+        if row is not None:
+            s.delete(row)
+    elif row is None:
+        s.add(FieldValue(customer_id=customer_id, field_id=fld.id, updated_at=utcnow(),
+                         **cols))
+    else:
+        for k, v in cols.items():
+            setattr(row, k, v)
+        row.updated_at = utcnow()
+    deferred.timeline_add(customer_id, "field_changed", field=fld.name,
+                          **change_data(before, value))
+    if before != value:
+        deferred.emit(domain_events.FIELD_CHANGED,
+                      key=f"field:{customer_id}:custom:{fld.id}:{uuid.uuid4().hex}",
+                      customer_id=customer_id, data={"field": f"custom:{fld.id}"})
+    deferred.touch.add(customer_id)
+    if ftype in SEARCHED_TYPES:
+        deferred.reindex.add(customer_id)
 
 
-def _apply_tags(s: Session, definition: FormDefinition, values: Mapping[str, Any],
-                customer_id: int) -> None:
+def _tag_changes(definition: FormDefinition, values: Mapping[str, Any],
+                 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tags an answer adds and removes (adding wins when both name a tag)."""
     add: list[str] = list(definition.tags_on_answer)
     remove: list[str] = []
     for item in definition.items:
@@ -631,13 +713,13 @@ def _apply_tags(s: Session, definition: FormDefinition, values: Mapping[str, Any
                 add += [t for t in choice.tags if t not in add]
                 remove += [t for t in choice.remove_tags if t not in remove]
     remove = [t for t in remove if t not in add]  # both: adding wins
-    if add:
-        TagService.apply_in(s, [customer_id], TagService.ensure_in(s, add), add=True)
-    if remove:
-        existing = {r[0]: r[1] for r in s.execute(
-            select(Tag.id, Tag.name).where(Tag.name.in_(remove)))}
-        if existing:
-            TagService.apply_in(s, [customer_id], existing, add=False)
+    return tuple(add), tuple(remove)
+
+
+def _existing_tags(s: Session, names: tuple[str, ...]) -> dict[int, str]:
+    if not names:
+        return {}
+    return {r[0]: r[1] for r in s.execute(select(Tag.id, Tag.name).where(Tag.name.in_(names)))}
 
 
 def _field_ids_for_files(s: Session, answer: FormAnswer) -> dict[str, int]:
@@ -657,11 +739,13 @@ def _field_ids_for_files(s: Session, answer: FormAnswer) -> dict[str, int]:
 
 def _attach_files(book: Book, s: Session, answer: FormAnswer, customer_id: int,
                   field_ids: Mapping[str, int], blobs: list[str],
-                  notes: list[dict[str, Any]] | None) -> None:
+                  notes: list[dict[str, Any]] | None,
+                  definition: FormDefinition | None = None) -> None:
     """Turn the answer's received files into the customer's attachments."""
     refs = (answer.answer_values or {})
     wanted: dict[str, tuple[str, str]] = {}  # file_id -> (item key, sha256)
-    definition = _version(s, answer)
+    if definition is None:
+        definition = _version(s, answer)
     if definition is None:
         return
     labels = {i.key: i.label for i in definition.items}
@@ -692,3 +776,237 @@ def _attach_files(book: Book, s: Session, answer: FormAnswer, customer_id: int,
             mime_type=frow.content_type, field_id=field_ids.get(key),
             note=labels.get(key) or "")
         frow.data = None
+
+
+# --- writing a batch at once -----------------------------------------------------------------
+
+@dataclass
+class _Deferred:
+    """Rows an applied answer adds besides its own: written together, in bulk, by
+    :meth:`flush` (once per pulled batch, or at the end of a lone answer)."""
+
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    #: the answers' own timeline entries: written last (after the tags), stamped then
+    answered: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    reindex: set[int] = field(default_factory=set)
+    #: customers whose ``updated_at`` is set when written (custom fields changed)
+    touch: set[int] = field(default_factory=set)
+    #: (customer, tags to add, tags to remove), in the answers' order
+    tags: list[tuple[int, dict[int, str], dict[int, str]]] = field(default_factory=list)
+
+    def timeline_add(self, customer_id: int, kind: str, **data: Any) -> None:
+        self.timeline.append({"customer_id": customer_id, "kind": kind, "data": data,
+                              "at": utcnow()})
+
+    def emit(self, kind: str, *, key: str, customer_id: int, data: dict[str, Any]) -> None:
+        if kind not in domain_events.KINDS or not 0 < len(key) <= domain_events.KEY_MAX:
+            raise ValueError(f"bad domain event {kind!r}")
+        self.events.append({"key": key, "kind": kind, "customer_id": customer_id,
+                            "data": data, "depth": 0, "at": utcnow()})
+
+    def merge(self, other: _Deferred) -> None:
+        self.timeline += other.timeline
+        self.answered += other.answered
+        self.events += other.events
+        self.reindex |= other.reindex
+        self.touch |= other.touch
+        self.tags += other.tags
+
+    def flush(self, s: Session) -> None:
+        if self.timeline:
+            s.execute(insert(cast(Table, TimelineEvent.__table__)), self.timeline)
+        if self.touch:
+            s.flush()
+            now = utcnow()
+            ids = sorted(self.touch)
+            for start in range(0, len(ids), 500):
+                s.execute(update(cast(Table, Customer.__table__)).where(
+                    Customer.__table__.c.id.in_(ids[start:start + 500]))
+                    .values(updated_at=now))
+        if self.events:
+            s.execute(sqlite_insert(cast(Table, DomainEvent.__table__)).on_conflict_do_nothing(
+                index_elements=["key"]), self.events)
+        self._flush_tags(s)
+        if self.answered:
+            now = utcnow()
+            s.execute(insert(cast(Table, TimelineEvent.__table__)),
+                      [dict(row, at=now) for row in self.answered])
+        if self.reindex:
+            s.flush()  # the customers' new values, which the index reads
+            search.reindex(s, sorted(self.reindex))
+        self.timeline, self.answered, self.events, self.reindex, self.touch, self.tags = (
+            [], [], [], set(), set(), [])
+
+    def _flush_tags(self, s: Session) -> None:
+        """Tags in the answers' order: customers are grouped by tag (one statement per tag
+        and 500 customers), and a customer met twice starts a new round, so two answers
+        of one friend that add and remove the same tag end as they would one by one."""
+        round_: dict[int, tuple[dict[int, str], dict[int, str]]] = {}
+
+        def run() -> None:
+            for add in (True, False):
+                by_tag: dict[tuple[int, str], list[int]] = {}
+                for cid, changes in round_.items():
+                    for tid, name in changes[0 if add else 1].items():
+                        by_tag.setdefault((tid, name), []).append(cid)
+                for (tid, name), cids in by_tag.items():
+                    TagService.apply_in(s, cids, {tid: name}, add=add)
+            round_.clear()
+
+        for cid, add, remove in self.tags:
+            if cid in round_:
+                run()
+            round_[cid] = (add, remove)
+        run()
+
+
+class Batch:
+    """One pulled batch's answers applied in one write transaction (the sync's
+    :mod:`app.sync.front_items`): answer ids, forms, versions, customers by LINE user id,
+    custom fields and tags are looked up once for the batch, and the rows every answer adds
+    besides its own (timeline, domain events, tags, the search index) are written in bulk
+    by :meth:`finish`, before the transaction commits.
+
+    Each answer still runs in its own savepoint: :meth:`settle` keeps its deferred rows
+    when the savepoint was committed and drops them when it was rolled back (the answer
+    is set aside), so the batch ends exactly as applying the answers one by one would."""
+
+    def __init__(self, s: Session, answers: list[AnswerItem]) -> None:
+        self._forms: dict[str, Form | None] = {}
+        self._versions: dict[tuple[int, int], FormDefinition | None] = {}
+        self._customers: dict[str, Customer] = {}
+        self._fields: dict[str, CustomField] = {}
+        self._tags: dict[str, int] = {}
+        self._new_tags: dict[str, int] = {}
+        self._known: set[str] = set()
+        self._links: dict[tuple[str, str], tuple[str, links.LinkClaims] | Exception] = {}
+        self._policies: list[tuple[dt.datetime, int]] | None = None
+        self._pending = _Deferred()
+        self._current: _Deferred | None = None
+        self._current_id: str | None = None
+        ids = sorted({a.answer_id for a in answers})
+        users: set[str] = set()
+        for answer in answers:
+            kind = answer.identity.get("kind")
+            if kind == "liff" and isinstance(answer.identity.get("user_id"), str):
+                users.add(answer.identity["user_id"])
+            elif kind == "link":
+                form = self.form(s, answer.form_id)
+                if form is None:
+                    continue
+                try:
+                    users.add(self.friend_of(answer.link_token or "", answer.form_id,
+                                             bytes(form.link_secret))[0])
+                except (links.LinkError, ValueError):
+                    continue  # refused when it is applied
+        for start in range(0, len(ids), 500):
+            self._known.update(s.scalars(select(FormAnswer.answer_id).where(
+                FormAnswer.answer_id.in_(ids[start:start + 500]))))
+        wanted = sorted(users)
+        for start in range(0, len(wanted), 500):
+            for customer in s.scalars(select(Customer).where(
+                    Customer.line_user_id.in_(wanted[start:start + 500]))):
+                assert customer.line_user_id is not None
+                self._customers[customer.line_user_id] = customer
+
+    def friend_of(self, token: str, form_id: str, link_secret: bytes,
+                  ) -> tuple[str, links.LinkClaims]:
+        """:func:`relay.forms.links.friend_of`, once per token (it is checked twice)."""
+        key = (form_id, token)
+        if key not in self._links:
+            try:
+                self._links[key] = links.friend_of(token, form_id, link_secret)
+            except (links.LinkError, ValueError) as exc:
+                self._links[key] = exc
+        found = self._links[key]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def record_consent(self, s: Session, definition: FormDefinition,
+                       values: Mapping[str, Any], customer_id: int, form_id: str,
+                       submitted_at: dt.datetime) -> None:
+        """:func:`app.privacy.consent.record_from_answer` with the policy versions read
+        once for the batch."""
+        if self._policies is None:
+            self._policies = sorted(
+                (at, int(v)) for v, at in s.execute(
+                    select(PrivacyPolicyVersion.version, PrivacyPolicyVersion.on_relay_at)
+                    .where(PrivacyPolicyVersion.on_relay_at.is_not(None))) if at is not None)
+        for item in definition.items:
+            if item.type != "consent" or item.link or not values.get(item.key):
+                continue
+            version = max((v for at, v in self._policies if at <= submitted_at), default=0)
+            if version:
+                s.add(PrivacyConsent(customer_id=customer_id, version=version,
+                                     agreed_at=submitted_at, source=f"form:{form_id}"[:64]))
+            return
+
+    def known_answer(self, s: Session, answer_id: str) -> bool:
+        return answer_id in self._known
+
+    def form(self, s: Session, form_id: str) -> Form | None:
+        if form_id not in self._forms:
+            self._forms[form_id] = s.scalar(select(Form).where(Form.form_id == form_id))
+        return self._forms[form_id]
+
+    def version(self, s: Session, row: FormAnswer) -> FormDefinition | None:
+        if row.form_pk is None:
+            return None
+        key = (row.form_pk, row.version)
+        if key not in self._versions:
+            self._versions[key] = _version(s, row)
+        return self._versions[key]
+
+    def customer(self, line_user_id: str) -> Customer | None:
+        """A customer who was in the book before the batch (others are looked up)."""
+        return self._customers.get(line_user_id)
+
+    def custom_field(self, s: Session, name: str) -> CustomField | None:
+        """Only fields found are kept: one made by an answer that is then set aside
+        is rolled back with it."""
+        fld = self._fields.get(name)
+        if fld is None:
+            fld = s.scalar(select(CustomField).where(CustomField.name == name))
+            if fld is not None and not s.is_modified(fld) and fld not in s.new:
+                self._fields[name] = fld
+        return fld
+
+    def tags(self, s: Session, names: tuple[str, ...], *, create: bool) -> dict[int, str]:
+        out: dict[int, str] = {}
+        missing = [n for n in names if n not in self._tags and n not in self._new_tags]
+        if missing:
+            found = {r[0]: r[1] for r in s.execute(
+                select(Tag.name, Tag.id).where(Tag.name.in_(missing)))}
+            self._tags.update(found)
+            if create:
+                made = TagService.ensure_in(s, [n for n in missing if n not in found])
+                self._new_tags.update({name: tid for tid, name in made.items()})
+        for name in names:
+            tid = self._tags.get(name, self._new_tags.get(name))
+            if tid is not None:
+                out[tid] = name
+        return out
+
+    def start_item(self, answer_id: str) -> _Deferred:
+        self._current, self._current_id = _Deferred(), answer_id
+        return self._current
+
+    def drop_item(self) -> None:
+        self._current = self._current_id = None
+
+    def settle(self, kept: bool) -> None:
+        """The current item's savepoint was committed (``kept``) or rolled back."""
+        if kept:
+            if self._current is not None:
+                self._pending.merge(self._current)
+            if self._current_id is not None:
+                self._known.add(self._current_id)
+            self._tags.update(self._new_tags)
+        self._new_tags.clear()
+        self.drop_item()
+
+    def finish(self, s: Session) -> None:
+        """Write what the kept answers deferred (inside the batch's transaction)."""
+        self._pending.flush(s)

@@ -11,13 +11,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.forms.apply import (
+    Batch,
     apply_form_answer,
     apply_form_answer_in,
     store_form_file,
     store_form_file_in,
 )
 from app.sync.front_items import FrontEffects, FrontItemError, FrontKind
-from relay.forms.items import ANSWER_MAGIC, FILE_MAGIC, ItemFormatError, read_file
+from relay.forms.items import (
+    ANSWER_MAGIC,
+    FILE_MAGIC,
+    AnswerItem,
+    ItemFormatError,
+    read_answer,
+    read_file,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -49,4 +57,38 @@ def apply_form_item_in(book: Book, s: Session, plaintext: bytes,
         raise FrontItemError(str(exc)) from exc
 
 
-FORM_ITEMS = FrontKind("form", (ANSWER_MAGIC, FILE_MAGIC), apply_form_item, apply_form_item_in)
+class FormBatch:
+    """The form items of one pulled batch (:class:`app.sync.front_items.FrontBatch`):
+    answers share their look-ups and write their timeline, events, tags and index in
+    bulk (:class:`app.forms.apply.Batch`); files are stored one by one."""
+
+    def __init__(self, book: Book, s: Session, plaintexts: list[bytes]) -> None:
+        answers: list[AnswerItem] = []
+        for plaintext in plaintexts:
+            if plaintext.startswith(ANSWER_MAGIC):
+                try:
+                    answers.append(read_answer(plaintext))
+                except ItemFormatError:
+                    continue  # set aside when it is applied
+        self._book = book
+        self._batch = Batch(s, answers)
+
+    def apply_in(self, s: Session, plaintext: bytes, effects: FrontEffects) -> str:
+        try:
+            if plaintext.startswith(FILE_MAGIC):
+                stored = store_form_file_in(self._book, s, read_file(plaintext), effects)
+                return "file" if stored else "duplicate"
+            return apply_form_answer_in(self._book, s, plaintext, effects,
+                                        batch=self._batch).status
+        except ItemFormatError as exc:
+            raise FrontItemError(str(exc)) from exc
+
+    def settle(self, kept: bool) -> None:
+        self._batch.settle(kept)
+
+    def finish(self, s: Session) -> None:
+        self._batch.finish(s)
+
+
+FORM_ITEMS = FrontKind("form", (ANSWER_MAGIC, FILE_MAGIC), apply_form_item, apply_form_item_in,
+                       FormBatch)

@@ -30,7 +30,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.exc import OperationalError
 
@@ -70,6 +70,18 @@ class FrontEffects:
             book.announce(kind, sorted(ids))
 
 
+class FrontBatch(Protocol):
+    """A kind's own handling of a pulled batch (optional): shared look-ups and rows
+    written in bulk. ``settle`` is told whether the item just applied was kept (its
+    savepoint committed) or set aside; ``finish`` runs before the transaction commits."""
+
+    def apply_in(self, s: Session, plaintext: bytes, effects: FrontEffects) -> str: ...
+
+    def settle(self, kept: bool) -> None: ...
+
+    def finish(self, s: Session) -> None: ...
+
+
 @dataclass(frozen=True)
 class FrontKind:
     name: str
@@ -80,6 +92,8 @@ class FrontKind:
     #: The same inside the caller's write transaction (optional; see the module's doc):
     #: blobs it stores and changes to announce go to the FrontEffects.
     apply_in: Callable[[Book, Session, bytes, FrontEffects], str] | None = None
+    #: With ``apply_in``: a FrontBatch for the batch's items of this kind (optional).
+    batch: Callable[[Book, Session, list[bytes]], FrontBatch] | None = None
 
 
 @cache
@@ -157,21 +171,34 @@ def _apply_together(book: Book, batched: list[tuple[int, FrontKind, Incoming]],
     set_aside: list[tuple[int, Incoming]] = []
     try:
         with book.db.write() as s:
+            batches: dict[str, FrontBatch] = {}
+            for _, kind, _ in batched:
+                if kind.batch is not None and kind.name not in batches:
+                    batches[kind.name] = kind.batch(book, s, [
+                        i.front for _, k, i in batched if k is kind and i.front is not None])
             for index, kind, item in batched:
                 assert item.front is not None and kind.apply_in is not None
                 effects = FrontEffects()
+                ctx = batches.get(kind.name)
                 savepoint = s.begin_nested()
                 try:
-                    outcome = kind.apply_in(book, s, item.front, effects)
+                    outcome = ctx.apply_in(s, item.front, effects) if ctx is not None \
+                        else kind.apply_in(book, s, item.front, effects)
                     savepoint.commit()
                 except Exception as exc:
                     if savepoint.is_active:
                         savepoint.rollback()
+                    if ctx is not None:
+                        ctx.settle(False)
                     book.attachments.remove_blobs(effects.blobs)
                     set_aside.append((index, _set_aside(item, _failure(kind, exc))))
                     continue
+                if ctx is not None:
+                    ctx.settle(True)
                 done.merge(effects)
                 log.debug("%s item at seq %s: %s", kind.name, item.seq, outcome)
+            for ctx in batches.values():
+                ctx.finish(s)
     except BaseException:
         book.attachments.remove_blobs(done.blobs)
         raise

@@ -80,6 +80,14 @@
         <translation>プレビュー（スマホの幅）</translation>
     </message>
     <message>
+        <source>Open the page in the browser</source>
+        <translation>ブラウザで実際のページを見る</translation>
+    </message>
+    <message>
+        <source>Shows the page exactly as friends will get it, at a phone&apos;s width, from this computer only. Reload it after editing; nothing sent from it is kept.</source>
+        <translation>お友だちに届くページそのままを、スマートフォンの幅で表示します（このパソコンの中だけ）。編集したら再読み込みしてください。送信しても保存されません。</translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation>保存</translation>
     </message>

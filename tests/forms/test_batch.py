@@ -93,3 +93,69 @@ def test_refused_answers_beyond_the_cap_are_only_counted(book: Book) -> None:
         assert s.scalar(select(func.count()).select_from(FormAnswer)) == 2
         setting = s.get(BookSetting, KEY_REFUSED_OVERFLOW)
         assert setting is not None and setting.value["count"] == 2
+
+
+def test_a_batch_ends_as_the_answers_one_by_one(book: Book) -> None:
+    """Two answers of one friend in one batch (the second removes the tag the first
+    added, and overwrites) and another friend's: the tags, fields, timeline and events
+    are those of applying them one at a time, in order."""
+    from sqlalchemy import func, select
+
+    from app.forms.apply import apply_form_answer
+    from app.store.models import DomainEvent
+
+    form = {"title": "好み", "items": [
+        {"key": "mood", "type": "choice", "label": "気分", "choices": [
+            {"label": "元気", "tags": ["元気"], "remove_tags": ["お疲れ"]},
+            {"label": "お疲れ", "tags": ["お疲れ"], "remove_tags": ["元気"]}]},
+        {"key": "note", "type": "text", "label": "ひとこと", "to": "memo", "overwrite": True},
+        {"key": "visits", "type": "number", "label": "回数", "to": "field:回数",
+         "overwrite": True}]}
+    other = "U" + "fedcba9876543210" * 2
+    results = []
+    for together in (True, False):
+        form_id = published(book, form)
+        friend = book.customers.create(line_user_id=USER if together else USER[:-1] + "9",
+                                       display_name="はなこ")
+        user = USER if together else USER[:-1] + "9"
+        second_user = other if together else other[:-1] + "1"
+        book.customers.create(line_user_id=second_user, display_name="たろう")
+        items = [answer(form_id, {"mood": ["元気"], "note": ["一回目"], "visits": ["1"]},
+                        token=link_token(book, form_id, user)),
+                 answer(form_id, {"mood": ["お疲れ"], "visits": ["2"]},
+                        token=link_token(book, form_id, second_user)),
+                 answer(form_id, {"mood": ["お疲れ"], "note": ["二回目"], "visits": ["2"]},
+                        token=link_token(book, form_id, user))]
+        with book.db.read() as s:
+            events_before = s.scalar(select(func.count()).select_from(DomainEvent))
+        if together:
+            assert apply_front_items(book, [_front(n, _answer_bytes(i))
+                                            for n, i in enumerate(items)]) == []
+        else:
+            assert [apply_form_answer(book, i).status for i in items] == ["applied"] * 3
+        with book.db.read() as s:
+            events = sorted(kind for (kind,) in s.execute(
+                select(DomainEvent.kind).order_by(DomainEvent.id).offset(events_before)))
+        customer = book.customers.get(friend)
+        tag_names = {t.id: t.name for t in book.tags.list()}
+        results.append((sorted(tag_names[t] for t in book.customers.tag_ids_of(friend)),
+                        customer.memo, sorted(book.fields.values_of(friend).values()),
+                        sorted(e.kind for e in book.audit.timeline(friend)), events))
+    assert results[0] == results[1]
+    assert results[0][0] == ["お疲れ"] and results[0][1] == "二回目"
+
+
+def test_refused_answers_beyond_the_cap_in_one_batch(book: Book) -> None:
+    """The same cap when a pulled batch holds them (the batch's own savepoints)."""
+    from sqlalchemy import func, select
+
+    from app.forms.apply import KEY_REFUSED_OVERFLOW, MAX_REFUSED_ANSWERS
+    from app.store.models import BookSetting, FormAnswer
+
+    items = [_front(n, _answer_bytes(answer("f" * 16, {"x": ["1"]})))
+             for n in range(MAX_REFUSED_ANSWERS + 3)]
+    assert apply_front_items(book, items) == []
+    with book.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(FormAnswer)) == MAX_REFUSED_ANSWERS
+        setting = s.get(BookSetting, KEY_REFUSED_OVERFLOW)
+        assert setting is not None and setting.value["count"] == 3

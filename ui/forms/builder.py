@@ -17,8 +17,8 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -55,6 +55,7 @@ from relay.forms.schema import (
     parse_definition,
 )
 from ui.errors import show_error
+from ui.forms.browser_preview import PreviewServer
 from ui.forms.preview import FormPreview
 from ui.forms.texts import destination_label, explain, type_label, where_item
 
@@ -186,6 +187,16 @@ class FormBuilder(QWidget):
         preview_note = QLabel(self.tr("Preview (a phone's width)"), preview_box)
         preview_column.addWidget(preview_note)
         preview_column.addWidget(self.preview, 1)
+        # The page exactly as the relay serves it, in the owner's browser (Qt cannot lay
+        # out its CSS): see ui/forms/browser_preview.py.
+        self.browser_preview = PreviewServer()
+        self.browser_button = QPushButton(self.tr("Open the page in the browser"), preview_box)
+        self.browser_button.setObjectName("openPreviewInBrowser")
+        self.browser_button.setToolTip(self.tr(
+            "Shows the page exactly as friends will get it, at a phone's width, from this "
+            "computer only. Reload it after editing; nothing sent from it is kept."))
+        self.browser_button.clicked.connect(self.open_in_browser)
+        preview_column.addWidget(self.browser_button)
 
         splitter = QSplitter(self)
         splitter.addWidget(left)
@@ -830,6 +841,17 @@ class FormBuilder(QWidget):
     def refresh_preview(self) -> None:
         self._preview_timer.stop()
         self.preview.show_definition(self.data)
+        self.browser_preview.update(copy.deepcopy(self.data))
+
+    def open_in_browser(self) -> str:
+        """Serve the working definition as the relay's page and open it; its URL."""
+        self.browser_preview.update(copy.deepcopy(self.data))
+        url = self.browser_preview.start()
+        QDesktopServices.openUrl(QUrl(url))
+        return url
+
+    def stop_browser_preview(self) -> None:
+        self.browser_preview.stop()
 
     def _update_buttons(self) -> None:
         n = self.current_index()
@@ -866,6 +888,7 @@ class FormBuilder(QWidget):
 
     def release(self) -> None:
         self._preview_timer.stop()
+        self.stop_browser_preview()
         self.book = None
 
 

@@ -478,6 +478,7 @@ class FormsWindow(QDialog):
         if self.book is not None and self.isVisible() and not self._leave_builder():
             event.ignore()
             return
+        self.builder.stop_browser_preview()
         super().closeEvent(event)
 
     def reject(self) -> None:
