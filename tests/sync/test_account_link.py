@@ -68,7 +68,8 @@ def test_account_link_links_the_friend_to_the_member(connected: Connected,
 
     friend = book.customers.by_line_user_id(uid)
     assert friend is not None
-    friend_id = friend if isinstance(friend, int) else friend.id
+    assert isinstance(friend, int)  # by_line_user_id gives the customer's number
+    friend_id = friend
     got = book.customers.get(friend_id)
     assert got.name == "山田 花子" and got.phone == "090-1111-2222"  # from the member
     assert TAG_LINKED in _tags(book, friend_id)
@@ -83,7 +84,7 @@ def test_account_link_links_the_friend_to_the_member(connected: Connected,
     assert [q["reason"] for q in queue] == ["bad_nonce"]
     assert queue[0]["line_user_id"] == other
     jiro = book.customers.by_line_user_id(other)
-    assert jiro is not None and TAG_LINKED not in _tags(book, jiro if isinstance(jiro, int) else jiro.id)
+    assert isinstance(jiro, int) and TAG_LINKED not in _tags(book, jiro)
 
     # Pulled again (nothing new): nothing linked twice.
     fast_worker(book).run_once()
