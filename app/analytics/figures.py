@@ -200,22 +200,24 @@ WHERE {counted} GROUP BY d, m.direction
 
 # Response times. Per friend, in time order, a run is a stretch of messages in one
 # direction; a wait starts at the first message of a run of the friend's and ends at the
-# shop's next message. One window pass (sorted by friend and time) finds both: the start
-# of each of the friend's runs (the previous message was not theirs) and the shop's first
-# message after it. A run still open at the period's end is answered by the shop's first
-# message in the next 30 days: those are counted per friend from the time index in one
-# grouped pass, so no message row is read, and only the waits come back to Python.
+# shop's next message. One window pass finds both, sorted by friend and time **backwards**
+# so that one sort serves two functions: ``lead`` is then the message before (a run starts
+# where it is not the friend's), and a running ``min`` over the rows already seen is the
+# shop's first message after (a growing frame, computed incrementally). A run still open at
+# the period's end is answered by the shop's first message in the next 30 days: those are
+# counted per friend from the time index in one grouped pass, so no message row is read,
+# and only the waits come back to Python.
 _WAITS = """
 WITH later AS MATERIALIZED (
     SELECT m.customer_id AS c, min(m.at_ms) AS a FROM message AS m WHERE {later}
     GROUP BY m.customer_id
 ), runs AS (
     SELECT m.customer_id AS c, m.at_ms AS a, m.direction AS d,
-           lag(m.direction) OVER win AS p,
+           lead(m.direction) OVER win AS p,
            min(CASE WHEN m.direction = :d_out THEN m.at_ms END)
-               OVER (win ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS answered
+               OVER (win ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS answered
     FROM message AS m WHERE {counted}
-    WINDOW win AS (PARTITION BY m.customer_id ORDER BY m.at_ms, m.id)
+    WINDOW win AS (PARTITION BY m.customer_id ORDER BY m.at_ms DESC, m.id DESC)
 )
 SELECT coalesce(runs.answered, later.a) - runs.a
 FROM runs LEFT JOIN later ON later.c = runs.c
