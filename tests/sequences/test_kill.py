@@ -39,7 +39,10 @@ def run_due_killed(shop: Shop, profile: Profile, now: dt.datetime, step: int) ->
     try:
         def trying() -> bool:
             assert proc.poll() is None, proc.communicate()
-            return log.exists() and log.read_text(encoding="utf-8").count(": trying") > seen
+            # Logged "trying" and the push reached LINE (which took the delay fault): a
+            # kill right after the log line could land before the request left.
+            return log.exists() and log.read_text(encoding="utf-8").count(": trying") > seen \
+                and not shop.e.faults.pending()
 
         wait_until(trying, timeout=60, what="a step being sent")
     finally:
