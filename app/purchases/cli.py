@@ -7,6 +7,7 @@ stderr and exit status 1 (app.cli).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     q = products.add_parser("import", help="add or update products from a CSV file")
     q.add_argument("file", metavar="FILE.csv")
     products.add_parser("list", help="list the products: code, price, rate, name")
+    q = products.add_parser("photo", help="set a product's photo for the relay's product "
+                            "page (JPEG or PNG, at most 300 KB), or --remove it")
+    q.add_argument("code")
+    q.add_argument("file", nargs="?", metavar="FILE")
+    q.add_argument("--remove", action="store_true")
     p = sub.add_parser("order", help="orders: import from a POS/EC CSV, list, receipts")
     orders = p.add_subparsers(dest="order_command", metavar="ACTION", required=True)
     q = orders.add_parser("import", help="import orders (all or nothing)")
@@ -47,6 +53,15 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
                 n = _rows(lambda: shop.import_products(Path(args.file)))
                 print(f"Imported {n} products.")
                 print(n)
+                return 0
+            if args.product_command == "photo":
+                if args.remove == (args.file is not None):
+                    print("otokui: give a FILE or --remove", file=sys.stderr)
+                    return 2
+                shop.set_photo(args.code, None if args.remove else Path(args.file).read_bytes())
+                print("Removed the photo." if args.remove else "Saved the photo; "
+                      "`order online` puts it on the product page.")
+                print(args.code)
                 return 0
             for prod in shop.products():
                 shown = "" if prod.shown else "\t(hidden)"

@@ -42,7 +42,8 @@ def switch_on(book: Book, secret_key: str, webhook_secret: str) -> int:
 
     page_id, secret = link_page.page(book, SETTING)
     mac_key, _ = links.keys_for(secret, page_id)
-    products = [{"code": p.code, "name": p.name, "price": p.price, "tax_rate": p.tax_rate}
+    products = [{"code": p.code, "name": p.name, "price": p.price, "tax_rate": p.tax_rate,
+                 **({"photo": base64.b64encode(p.photo).decode("ascii")} if p.photo else {})}
                 for p in book.purchases.products(shown_only=True)]
     with book.line.relay_client() as relay:
         answer = relay._request("PUT", "/v1/payments", json={

@@ -106,6 +106,10 @@ def _check_count(value: int, what: str) -> int:
     return value
 
 
+#: A product photo's size limit (the relay's too: relay/payments/http.py MAX_PHOTO_BYTES).
+PHOTO_MAX_BYTES = 300_000
+
+
 class PurchaseService:
     def __init__(self, book: Book) -> None:
         self._book = book
@@ -137,6 +141,30 @@ class PurchaseService:
         product.shown, product.stock = shown, stock
         s.flush()
         return product.id
+
+    def set_photo(self, code: str, data: bytes | None) -> None:
+        """The product's photo for the relay's product page (None: none). JPEG or PNG by
+        its bytes, at most PHOTO_MAX_BYTES (the page loads on phones)."""
+        from app.line.send.bubbles import image_type
+
+        kind = None
+        if data is not None:
+            kind = image_type(data)
+            if kind is None:
+                raise ValidationError(code, message=QT_TRANSLATE_NOOP(
+                    _CTX, "A product photo must be a JPEG or PNG image."))
+            if len(data) > PHOTO_MAX_BYTES:
+                raise ValidationError(code, message=QT_TRANSLATE_NOOP(
+                    _CTX, "The photo is too large: make it at most 300 KB (for example "
+                          "1000 pixels wide) and try again."))
+        with self._book.db.write() as s:
+            product = s.scalar(select(Product).where(Product.code == code.strip()))
+            if product is None:
+                raise ValidationError(code, message=QT_TRANSLATE_NOOP(
+                    _CTX, "There is no product with this code."))
+            product.photo, product.photo_type = data, kind
+            pid = product.id
+        self._book.announce("products", [pid])
 
     def products(self, *, shown_only: bool = False) -> builtins.list[Product]:
         with self._book.db.read() as s:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.models import Base, utcnow
@@ -31,6 +31,10 @@ class Product(Base):
     #: None: not counted.
     stock: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: The picture on the relay's product page (JPEG or PNG, checked by its bytes; not
+    #: personal data), and its type.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    photo_type: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class Order(Base):

@@ -164,6 +164,18 @@
         <translation>商品にはコードと名前が必要です。</translation>
     </message>
     <message>
+        <source>A product photo must be a JPEG or PNG image.</source>
+        <translation>商品の写真は JPEG か PNG の画像にしてください。</translation>
+    </message>
+    <message>
+        <source>The photo is too large: make it at most 300 KB (for example 1000 pixels wide) and try again.</source>
+        <translation>写真が大きすぎます。300 KB 以下（たとえば幅1000ピクセル）にしてから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>There is no product with this code.</source>
+        <translation>このコードの商品はありません。</translation>
+    </message>
+    <message>
         <source>A sale needs at least one line.</source>
         <translation>販売には明細が1行以上必要です。</translation>
     </message>
