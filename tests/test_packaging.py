@@ -392,8 +392,9 @@ def test_real_bundle(tmp_path) -> None:
 
 def test_the_demo_relay_imports_without_what_the_bundle_leaves_out() -> None:
     """build.spec leaves the relay-only libraries out of the desktop bundle (stripe,
-    psycopg); the demo runs the relay in the app's process, so importing it must not need
-    them (they are imported where a shop's payment or a PostgreSQL database uses them)."""
+    psycopg) and Pillow; the demo runs the relay in the app's process, so importing it must
+    not need them (they are imported where a shop's payment or a PostgreSQL database uses
+    them), and the book's PDFs (fpdf2, text only) are made without Pillow."""
     import subprocess
     import sys
 
@@ -401,10 +402,14 @@ def test_the_demo_relay_imports_without_what_the_bundle_leaves_out() -> None:
         "import sys\n"
         "class Block:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in ('stripe', 'psycopg'):\n"
+        "        if name.split('.')[0] in ('stripe', 'psycopg', 'PIL'):\n"
         "            raise ImportError('left out of the bundle: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
         "import relay.app, relay.server, app.demo\n"
+        "from app.privacy.policy import PolicySettings, generate, to_pdf\n"
+        "pdf = to_pdf(generate(PolicySettings(business_name='木漏れ日'), version=1,\n"
+        "                      effective_date='2026-12-01'))\n"
+        "assert pdf.startswith(b'%PDF') and 'PIL' not in sys.modules\n"
         "print('ok')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=False)
