@@ -558,6 +558,13 @@ def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
                   customer_id=customer.id,
                   data={"form_id": row.form_id, "answer_id": row.answer_id,
                         "choices": chosen[:50]})
+    if definition.line_thank_you and customer.line_user_id:
+        from app.members.messages import owe_in
+
+        # Owed in this transaction, sent after the batch by the broadcasts' exactly-once
+        # engine (app/members/messages.py): once per answer, whatever crashes.
+        owe_in(s, f"form:{row.answer_id}", customer.id, definition.line_thank_you,
+               f"フォームのお礼 {row.form_id} {row.answer_id}")
     if now_deferred:
         deferred.flush(s)
 

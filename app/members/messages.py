@@ -65,6 +65,11 @@ def _update(book: Book, request_id: str, broadcast_id: int | None, done: bool) -
         s.merge(BookSetting(key=MESSAGES_KEY, value=out))
 
 
+def pending_count(book: Book) -> int:
+    """How many messages are owed (cheap: one setting read)."""
+    return len(_entries(book))
+
+
 def send_pending(book: Book) -> int:
     """Send every owed message; how many were sent now. Problems (LINE unreachable, quota)
     are logged and leave the message owed for the next call."""

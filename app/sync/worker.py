@@ -344,6 +344,7 @@ class SyncWorker:
         report = applier.apply_batch(items, device_id=device_id, upto_seq=upto)
         autopilot_reconcile(self._book)  # replies the relay sent for this batch's events
         self._link_accounts()
+        self._send_owed()
         self._cursor = upto
         if report.unreadable:
             log.warning("%d event(s) did not open with this desktop's key; kept sealed",
@@ -378,6 +379,17 @@ class SyncWorker:
             apply_pending(self._book)
         except Exception:  # logged; the sync goes on
             log.warning("account links could not be applied after a batch", exc_info=True)
+
+    def _send_owed(self) -> None:
+        """LINE messages this batch's items made owed (a form's thank-you, app/members/
+        messages.py); a failure leaves them owed for the next batch."""
+        from app.members.messages import pending_count, send_pending
+
+        try:
+            if pending_count(self._book):
+                send_pending(self._book)
+        except Exception:  # logged; the sync goes on
+            log.warning("owed LINE messages could not be sent after a batch", exc_info=True)
 
     def _run_rules(self) -> None:
         """The automation rules on what this batch emitted (app/automation/engine.py); a

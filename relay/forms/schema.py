@@ -72,6 +72,8 @@ MAX_HELP_CHARS = 1000
 MAX_TITLE_CHARS = 100
 MAX_DESCRIPTION_CHARS = 5000
 MAX_THANK_YOU_CHARS = 2000
+#: A LINE text message is at most 5,000 characters; a thank-you needs far fewer.
+MAX_LINE_THANK_YOU_CHARS = 500
 MAX_TAG_CHARS = 100
 MAX_TAGS = 20
 #: Text limits: the defaults, and ceilings a definition may not pass (the same as the
@@ -204,6 +206,9 @@ class FormDefinition:
     open_until: dt.datetime | None = None
     thank_you: str = ""
     tags_on_answer: tuple[str, ...] = ()
+    #: A message the friend gets in LINE after answering (sent by the desktop on sync);
+    #: "" for none. Not shown on the page.
+    line_thank_you: str = ""
 
     def item(self, key: str) -> Item | None:
         return next((i for i in self.items if i.key == key), None)
@@ -219,6 +224,8 @@ class FormDefinition:
             "open_until": None if self.open_until is None else self.open_until.isoformat(),
             "thank_you": self.thank_you, "tags_on_answer": list(self.tags_on_answer),
             "items": [i.to_json() for i in self.items],
+            # Only when set: forms without one keep the digest they were published with.
+            **({"line_thank_you": self.line_thank_you} if self.line_thank_you else {}),
         }
 
     def canonical_bytes(self) -> bytes:
@@ -240,7 +247,7 @@ class FormDefinition:
 
 _FORM_KEYS = frozenset({"title", "description", "one_answer_per_friend",
                         "may_edit_last_answer", "max_answers", "open_from", "open_until",
-                        "thank_you", "tags_on_answer", "items"})
+                        "thank_you", "tags_on_answer", "items", "line_thank_you"})
 _COMMON_KEYS = frozenset({"key", "type", "label", "help", "required", "hidden", "default",
                           "to", "overwrite"})
 _TYPE_KEYS: dict[str, frozenset[str]] = {
@@ -313,6 +320,8 @@ def parse_definition(data: Any) -> FormDefinition:
         max_answers=max_answers, open_from=open_from, open_until=open_until,
         thank_you=_text("form", data, "thank_you", MAX_THANK_YOU_CHARS, multiline=True),
         tags_on_answer=_tags("form", data, "tags_on_answer"),
+        line_thank_you=_text("form", data, "line_thank_you", MAX_LINE_THANK_YOU_CHARS,
+                             multiline=True),
     )
 
 

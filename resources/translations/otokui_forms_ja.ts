@@ -292,6 +292,14 @@
         <translation>お礼の文</translation>
     </message>
     <message>
+        <source>Sent to the friend in LINE after the answer arrives (empty: none)</source>
+        <translation>回答が届いたあと、LINEで友だちに送ります（空欄なら送りません）</translation>
+    </message>
+    <message>
+        <source>Thank-you in LINE</source>
+        <translation>LINEでのお礼</translation>
+    </message>
+    <message>
         <source>Separate several with 、 or ,</source>
         <translation>複数は「、」か「,」で区切ります</translation>
     </message>

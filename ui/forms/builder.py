@@ -439,6 +439,12 @@ class FormBuilder(QWidget):
         self.thank_you_edit.setFixedHeight(80)
         self.thank_you_edit.setPlaceholderText(self.tr("Shown after the friend sends"))
         form.addRow(self.tr("Thank-you text"), self.thank_you_edit)
+        self.line_thanks_edit = QPlainTextEdit(page)
+        self.line_thanks_edit.setObjectName("lineThankYou")
+        self.line_thanks_edit.setFixedHeight(60)
+        self.line_thanks_edit.setPlaceholderText(self.tr(
+            "Sent to the friend in LINE after the answer arrives (empty: none)"))
+        form.addRow(self.tr("Thank-you in LINE"), self.line_thanks_edit)
         self.tags_edit = QLineEdit(page)
         self.tags_edit.setObjectName("tagsOnAnswer")
         self.tags_edit.setPlaceholderText(self.tr("Separate several with 、 or ,"))
@@ -450,6 +456,7 @@ class FormBuilder(QWidget):
             edit.dateTimeChanged.connect(self._form_edited)
         self.max_answers.valueChanged.connect(self._form_edited)
         self.thank_you_edit.textChanged.connect(self._form_edited)
+        self.line_thanks_edit.textChanged.connect(self._form_edited)
         self.tags_edit.textChanged.connect(self._form_edited)
         return page
 
@@ -490,6 +497,7 @@ class FormBuilder(QWidget):
             self.may_edit_check.setChecked(bool(self.data.get("may_edit_last_answer")))
             self.max_answers.setValue(int(self.data.get("max_answers") or 0))
             self.thank_you_edit.setPlainText(str(self.data.get("thank_you") or ""))
+            self.line_thanks_edit.setPlainText(str(self.data.get("line_thank_you") or ""))
             self.tags_edit.setText("、".join(self.data.get("tags_on_answer") or []))
         finally:
             self._loading = False
@@ -528,6 +536,10 @@ class FormBuilder(QWidget):
         d["may_edit_last_answer"] = self.may_edit_check.isChecked()
         d["max_answers"] = self.max_answers.value() or None
         d["thank_you"] = self.thank_you_edit.toPlainText()
+        if self.line_thanks_edit.toPlainText().strip():
+            d["line_thank_you"] = self.line_thanks_edit.toPlainText()
+        else:
+            d.pop("line_thank_you", None)
         d["tags_on_answer"] = split_tags(self.tags_edit.text())
         self._changed()
 
