@@ -69,6 +69,10 @@
         <translation>承認待ち</translation>
     </message>
     <message>
+        <source>Conflicts</source>
+        <translation>重複</translation>
+    </message>
+    <message>
         <source>Earlier</source>
         <translation>前へ</translation>
     </message>
@@ -133,6 +137,42 @@
     <message>
         <source>Decline (cancel)</source>
         <translation>お断り（キャンセル）</translation>
+    </message>
+    <message>
+        <source>A friend booked these on the booking page, but the time was already taken in the book (or the menu is gone). Decide for each: book it anyway, or drop it (then tell the friend).</source>
+        <translation>友だちが予約ページで予約しましたが、台帳ではその時間がすでに埋まっていた（またはメニューがなくなった）予約です。1件ずつ決めてください：それでも予約するか、取り消すか（取り消したら友だちにお知らせください）。</translation>
+    </message>
+    <message>
+        <source>Date and time</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <source>Menu</source>
+        <translation>メニュー</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>担当</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>お客様</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Book it anyway</source>
+        <translation>それでも予約する</translation>
+    </message>
+    <message>
+        <source>Drop it</source>
+        <translation>取り消す</translation>
+    </message>
+    <message>
+        <source>No preference</source>
+        <translation>指名なし</translation>
     </message>
     <message>
         <source>All staff</source>

@@ -165,7 +165,7 @@
     </message>
     <message>
         <source>A product photo must be a JPEG or PNG image.</source>
-        <translation>商品の写真は JPEG か PNG の画像にしてください。</translation>
+        <translation>商品の写真は JPEG か PNG のファイルにしてください。</translation>
     </message>
     <message>
         <source>The photo is too large: make it at most 300 KB (for example 1000 pixels wide) and try again.</source>

@@ -393,3 +393,29 @@ def test_the_window_sends_what_came_due_and_says_how_late(
             pass
     assert [m.kind for m in BookingMessages(book).history(b.id)] == ["reminder:0"]
     assert len(line.emulator.inbox(uid)) == 1
+
+
+def test_conflicts_are_shown_and_decided(book: Book, qtbot) -> None:
+    """A booking the relay took for a time the book had given away meanwhile is listed in
+    its own tab; the owner books it anyway or drops it (app/booking/sync.resolve)."""
+    from app.booking.sync import CONFLICTS_KEY, _add, conflicts
+
+    service = setup_example(book)
+    hanako = book.customers.create(display_name="はなこ")
+    for n, (start, who) in enumerate(((at(MON, "10:00"), hanako), (at(MON, "11:00"), None))):
+        _add(book, CONFLICTS_KEY, {
+            "hold_id": f"h{n:031d}", "menu_id": "cut", "staff_id": "sato",
+            "start": start.strftime("%Y-%m-%dT%H:%M"), "customer_id": who, "answers": {},
+            "reason": "taken"}, same="hold_id")
+    w = BookingWindow(book)
+    qtbot.addWidget(w)
+    assert w.conflicts_table.rowCount() == 2 and "(2)" in w.tabs.tabText(3)
+    assert w.conflicts_table.item(0, 3).text() == "はなこ"
+    w.conflicts_table.selectRow(0)
+    w.btn_conflict_book.click()
+    assert service.get("h" + "0" * 31).status == Status.BOOKED  # booked anyway
+    assert w.conflicts_table.rowCount() == 1
+    w.conflicts_table.selectRow(0)
+    w.btn_conflict_drop.click()
+    assert conflicts(book) == [] and w.conflicts_table.rowCount() == 0
+    assert w.tabs.tabText(3) == "Conflicts" and not w.btn_conflict_book.isEnabled()

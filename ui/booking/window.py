@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -87,6 +89,7 @@ class BookingWindow(QMainWindow):
         self.tabs.addTab(self._list_page(), self.tr("Booking list"))
         self.queue_model = BookingListModel(self.service, self)
         self.tabs.addTab(self._queue_page(), self.tr("Approval queue"))
+        self.tabs.addTab(self._conflicts_page(), self.tr("Conflicts"))
         self.calendar.create_requested.connect(self.create_at)
         self.calendar.move_requested.connect(self.move_booking)
         self.calendar.menu_requested.connect(self._booking_menu)
@@ -230,6 +233,84 @@ class BookingWindow(QMainWindow):
         layout.addLayout(bar)
         return page
 
+    def _conflicts_page(self) -> QWidget:
+        """Bookings a friend made on the relay's page that the book could not take (the
+        owner booked the same time before the sync, or removed the menu): never resolved
+        by themselves (app/booking/sync.py); the owner books anyway or drops each one."""
+        page = QWidget(self)
+        note = QLabel(self.tr(
+            "A friend booked these on the booking page, but the time was already taken in "
+            "the book (or the menu is gone). Decide for each: book it anyway, or drop it "
+            "(then tell the friend)."), page)
+        note.setWordWrap(True)
+        self.conflicts_table = QTableWidget(0, 5, page)
+        self.conflicts_table.setObjectName("bookingConflicts")
+        self.conflicts_table.setHorizontalHeaderLabels([
+            self.tr("Date and time"), self.tr("Menu"), self.tr("Staff"),
+            self.tr("Customer"), self.tr("Why")])
+        self.conflicts_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.conflicts_table.setSelectionBehavior(
+            QAbstractItemView.SelectionBehavior.SelectRows)
+        self.conflicts_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.conflicts_table.horizontalHeader().setStretchLastSection(True)
+        self.btn_conflict_book = QPushButton(self.tr("Book it anyway"), page)
+        self.btn_conflict_book.clicked.connect(lambda: self._resolve_conflict(True))
+        self.btn_conflict_drop = QPushButton(self.tr("Drop it"), page)
+        self.btn_conflict_drop.clicked.connect(lambda: self._resolve_conflict(False))
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.btn_conflict_drop)
+        bar.addWidget(self.btn_conflict_book)
+        layout = QVBoxLayout(page)
+        layout.addWidget(note)
+        layout.addWidget(self.conflicts_table, 1)
+        layout.addLayout(bar)
+        return page
+
+    def reload_conflicts(self) -> None:
+        from app.booking.sync import conflicts
+
+        found = conflicts(self.book)
+        menus = {m.id: m.name for m in self.setup.menus} if self.setup else {}
+        staff = {x.id: x.name for x in self.setup.staff} if self.setup else {}
+        self.conflicts_table.setRowCount(len(found))
+        for r, c in enumerate(found):
+            who = ""
+            if isinstance(c.get("customer_id"), int):
+                try:
+                    info = self.book.customers.get(c["customer_id"])
+                    who = info.name or info.display_name
+                except OtokuiError:
+                    who = ""
+            cells = [str(c.get("start", "")).replace("T", " "),
+                     menus.get(str(c.get("menu_id")), str(c.get("menu_id", ""))),
+                     staff.get(str(c.get("staff_id")), self.tr("No preference")
+                               if c.get("staff_id") in (None, "", "-") else
+                               str(c.get("staff_id"))),
+                     who, str(c.get("reason", ""))]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, c.get("hold_id"))
+                self.conflicts_table.setItem(r, col, item)
+        title = self.tr("Conflicts")
+        self.tabs.setTabText(3, f"{title} ({len(found)})" if found else title)
+        self.btn_conflict_book.setEnabled(bool(found))
+        self.btn_conflict_drop.setEnabled(bool(found))
+
+    def _resolve_conflict(self, book_it: bool) -> None:
+        from app.booking.sync import resolve
+
+        row = self.conflicts_table.currentRow()
+        item = self.conflicts_table.item(row, 0) if row >= 0 else None
+        if item is None:
+            return
+        try:
+            resolve(self.book, str(item.data(Qt.ItemDataRole.UserRole)),
+                    book_it=book_it)
+        except OtokuiError as exc:
+            show_error(self, exc)
+        self.reload()
+
     # --- loading ------------------------------------------------------------------------
     def reload(self) -> None:
         try:
@@ -244,6 +325,7 @@ class BookingWindow(QMainWindow):
         self._range_text()
         self.reload_list()
         self.reload_queue()
+        self.reload_conflicts()
 
     def _fill_filters(self, setup: Setup) -> None:
         for combo, everything, items in (
@@ -296,6 +378,8 @@ class BookingWindow(QMainWindow):
     def book_changed(self, kinds: set[str]) -> None:
         if "bookings" in kinds:
             self.reload()
+        elif "settings" in kinds and self.setup is not None:  # a conflict noted on sync
+            self.reload_conflicts()
 
     # --- calendar -----------------------------------------------------------------------
     def set_mode(self, mode: str) -> None:
