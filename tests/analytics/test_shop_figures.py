@@ -115,3 +115,23 @@ def test_report_tables_carry_the_same_numbers(shop: tuple) -> None:
     assert sales_header == ["bucket", "orders", "net_sales", "average_order"]
     assert [r[2] for r in sales_rows[:-1]] == [r.net for r in sales.rows]
     assert sales_rows[-1][1:3] == [sales.buyers, sales.repeat_buyers]
+
+
+def test_report_writes_bookings_and_sales(shop: tuple, tmp_path: Path) -> None:
+    from tests.core.test_cli import otokui
+
+    book, _, _ = shop
+    with book.db.read() as s:
+        want = tables.FIGURES["sales"](s, PERIOD, "month")
+    root = book.profile.root
+    book.close()
+    out = tmp_path / "sales.csv"
+    done = otokui(root, "report", "sales", "--from", "2026-10-01", "--to", "2026-11-30",
+                  "--by", "month", "--csv", str(out), passphrase="しっかりした合言葉 2026")
+    assert done.returncode == 0, done.stderr
+    got = out.read_text(encoding="utf-8-sig").splitlines()
+    assert got[0] == ",".join(want[0]) and len(got) == len(want[1]) + 1
+    for name in ("bookings", "busiest-hours"):
+        done = otokui(root, "report", name, "--from", "2026-10-01", "--to", "2026-11-30",
+                      passphrase="しっかりした合言葉 2026")
+        assert done.returncode == 0, done.stderr
