@@ -79,6 +79,13 @@ def _type(driver: webdriver.Chrome, name: str, text: str) -> None:
     field.send_keys(text)
 
 
+
+def _shows(driver: webdriver.Chrome, text: str) -> None:
+    """Wait for the page a click loads (a click may return before the navigation)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(lambda d: text in d.page_source)
+
 def test_a_friend_fills_every_item_type_and_the_book_has_it(
         connected: Connected, browser: webdriver.Chrome, tmp_path: Path) -> None:
     book, e = connected.book, connected.emulator
@@ -116,6 +123,7 @@ def test_a_friend_fills_every_item_type_and_the_book_has_it(
     browser.find_element(By.NAME, "consent").click()
     _screenshot(browser, tmp_path / "form-390.png")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _shows(browser, "送信しました")  # a click may return before the page it loads
     assert browser.find_element(By.TAG_NAME, "h1").text == "送信しました"
     assert "ご来店をお待ちしております" in browser.page_source
 
@@ -165,6 +173,7 @@ def test_problems_show_next_to_their_items_at_320_px(
     _type(browser, "phone", "03-12")
     _type(browser, "visits", "たくさん")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _shows(browser, 'id="summary"')
     summary = browser.find_element(By.ID, "summary")
     assert "入力内容を確認してください" in summary.text
     # The script moved focus to the list of problems.

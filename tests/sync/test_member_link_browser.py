@@ -28,6 +28,13 @@ from tests.sync.test_form_pages_browser import (  # noqa: F401  (the fixture)
 MEMBERS = "会員番号,氏名,電話番号,誕生日\nA-1024,山田 花子,090-1111-2222,1990/04/01\n"
 
 
+def _shows(driver: webdriver.Chrome, text: str) -> None:
+    """Wait for the page a click loads (a click may return before the navigation)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(lambda d: text in d.page_source)
+
+
 def test_a_friend_links_on_a_phone(connected: Connected, browser: webdriver.Chrome,  # noqa: F811
                                    tmp_path: Path) -> None:
     book, e = connected.book, connected.emulator
@@ -46,12 +53,14 @@ def test_a_friend_links_on_a_phone(connected: Connected, browser: webdriver.Chro
     _no_sideways_scrolling(browser, 320)
     _type(browser, "member_number", "A-1024")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _shows(browser, 'id="summary"')  # a click may return before the page it loads
     # No phone and no birthday: the page says so next to the item, and keeps the number.
     assert "電話番号か生年月日のどちらか" in browser.find_element(By.ID, "summary").text
     assert browser.find_element(By.NAME, "member_number").get_attribute("value") == "A-1024"
     _type(browser, "phone", "090-1111-2222")
     _screenshot(browser, tmp_path / "member-link-320.png")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _shows(browser, "受け付けました")
     assert browser.find_element(By.TAG_NAME, "h1").text == "受け付けました"
     _no_sideways_scrolling(browser, 320)
     _screenshot(browser, tmp_path / "member-link-done-320.png")
