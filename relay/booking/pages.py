@@ -133,6 +133,18 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
             self.friend_hash = friend_hash
             self.base = f"/b/{token}"
 
+    def post_refused(request: Request, ctx: Ctx) -> HTMLResponse | None:
+        """Every post's first checks: sent from this page (not another site), and not too
+        many from this link in a short time (the page to answer with, or None)."""
+        if not _same_origin(request):
+            return refused(403, "送信できませんでした",
+                           "このページ以外から送られた内容は受け付けられません。", base=ctx.base)
+        if limiter.allow(f"link:b:{ctx.token}", config.limits.per_link):
+            return refused(429, "少し時間をおいてください",
+                           "短い時間にたくさんの送信がありました。",
+                           "1分ほど待ってから、もう一度お試しください。")
+        return None
+
     async def resolve(request: Request) -> Ctx | HTMLResponse:
         wait = limiter.allow("addr:" + _address(request), config.limits.per_address)
         if wait:
@@ -325,14 +337,9 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         if isinstance(got, Response):
             return got
         ctx, menu, staff_id, _, when = got
-        wait = limiter.allow(f"link:b:{ctx.token}", config.limits.per_link)
-        if wait:
-            return refused(429, "少し時間をおいてください",
-                           "短い時間にたくさんの送信がありました。",
-                           "1分ほど待ってから、もう一度お試しください。")
-        if not _same_origin(request):
-            return refused(403, "送信できませんでした",
-                           "このページ以外から送られた内容は受け付けられません。", base=ctx.base)
+        stop = post_refused(request, ctx)
+        if stop is not None:
+            return stop
         try:
             posted = await read_form(request.headers.get("content-type"), request.stream(),
                                      max_body=256 * 1024, file_caps={})
@@ -415,14 +422,9 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         ctx = await resolve(request)
         if isinstance(ctx, HTMLResponse):
             return ctx
-        if not _same_origin(request):
-            return refused(403, "送信できませんでした",
-                           "このページ以外から送られた内容は受け付けられません。", base=ctx.base)
-        wait = limiter.allow(f"link:b:{ctx.token}", config.limits.per_link)
-        if wait:
-            return refused(429, "少し時間をおいてください",
-                           "短い時間にたくさんの送信がありました。",
-                           "1分ほど待ってから、もう一度お試しください。")
+        stop = post_refused(request, ctx)
+        if stop is not None:
+            return stop
         try:
             posted = await read_form(request.headers.get("content-type"), request.stream(),
                                      max_body=16 * 1024, file_caps={})
@@ -458,14 +460,9 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         if isinstance(got, Response):
             return got
         ctx, menu, staff_id, _, when = got
-        if not _same_origin(request):
-            return refused(403, "送信できませんでした",
-                           "このページ以外から送られた内容は受け付けられません。", base=ctx.base)
-        wait = limiter.allow(f"link:b:{ctx.token}", config.limits.per_link)
-        if wait:
-            return refused(429, "少し時間をおいてください",
-                           "短い時間にたくさんの送信がありました。",
-                           "1分ほど待ってから、もう一度お試しください。")
+        stop = post_refused(request, ctx)
+        if stop is not None:
+            return stop
         try:
             posted = await read_form(request.headers.get("content-type"), request.stream(),
                                      max_body=16 * 1024, file_caps={})
