@@ -414,3 +414,16 @@ def test_the_demo_relay_imports_without_what_the_bundle_leaves_out() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=False)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_the_relays_page_files_are_datas_where_jinja_looks() -> None:
+    """The demo's in-process relay renders its pages (and the builder's preview serves
+    them) from files beside the relay's modules: each must be in the bundle, there."""
+    datas = _datas()
+    found = [p for p in (ROOT / "relay").rglob("*")
+             if p.is_file() and p.suffix in (".html", ".css", ".js")]
+    assert any(p.name == "form.html" for p in found) and any(p.name == "form.css"
+                                                             for p in found)
+    for path in found:
+        dest = path.parent.relative_to(ROOT).as_posix()
+        assert (path.resolve(), dest) in datas, f"{path.relative_to(ROOT)} not in datas"
