@@ -24,8 +24,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.analytics import summaries
 from app.fields import FieldType
-from app.prefectures import PREFECTURES, prefecture_of
+from app.prefectures import PREFECTURES
 from app.store.models import CustomField, Tag
 
 KINDS = ("tag", "choice", "number", "birthday_month", "prefecture", "route")
@@ -128,7 +129,7 @@ _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 Pairs = list[tuple[int, int]]
 
 
-def _values(s: Session, dim: Dimension, people: dict[int, tuple[str, Any]]
+def _values(s: Session, dim: Dimension, people: dict[int, Any]
             ) -> tuple[list[Value], Pairs]:
     """The dimension's values, the None value last, and the (customer, value) pairs of the
     customers counted (those without any have the None value)."""
@@ -192,22 +193,27 @@ def _values(s: Session, dim: Dimension, people: dict[int, tuple[str, Any]]
                 none_cond = None
     elif dim.kind == "birthday_month":
         values = [Value(m, str(m), {"kind": "birthday", "month": m}) for m in range(1, 13)]
-        # Stored as YYYY-MM-DD; read from the birthday index, not from the rows.
-        pairs = [(cid, int(bday[5:7]) - 1) for cid, bday in _raw(s).execute(
-            "SELECT id, birthday FROM customer WHERE birthday IS NOT NULL")
-            if bday and cid in people]
+        # Stored as YYYY-MM-DD; read from the birthday index, not from the rows, the
+        # month cut out by SQLite and the counted customers kept by C-level maps.
+        got = _raw(s).execute(
+            "SELECT id, CAST(substr(birthday, 6, 2) AS INTEGER) - 1 FROM customer "
+            "WHERE birthday IS NOT NULL AND birthday != ''").fetchall()
+        pairs = list(compress(got, map(people.__contains__, map(_FIRST, got))))
     elif dim.kind == "route":  # inflow routes: app/routes/crosstab.py
         from app.routes.crosstab import route_values
 
         values, has = route_values(s, people, Value)
         pairs = [(cid, i) for cid, got in has.items() for i in got]
-    else:  # prefecture
-        found = [(cid, prefecture_of(addr)) for cid, (addr, _bday) in people.items()]
-        seen = {p for _, p in found}
-        present = [p for p in PREFECTURES if p in seen]
-        by_pref = {p: i for i, p in enumerate(present)}
-        values = [Value(p, p, {"kind": "prefecture", "prefectures": [p]}) for p in present]
-        pairs = [(cid, by_pref[p]) for cid, p in found if p is not None]
+    else:  # prefecture: kept per customer by a trigger (app/analytics/summaries.py)
+        got = summaries.prefecture_codes(s)
+        rows = list(compress(got, map(people.__contains__, map(_FIRST, got))))
+        present = sorted(set(map(_SECOND, rows)))  # JIS order
+        by_code = {code: i for i, code in enumerate(present)}
+        values = [Value(PREFECTURES[c - 1], PREFECTURES[c - 1],
+                        {"kind": "prefecture", "prefectures": [PREFECTURES[c - 1]]})
+                  for c in present]
+        pairs = list(zip(map(_FIRST, rows), map(by_code.__getitem__, map(_SECOND, rows)),
+                         strict=True))
     values.append(Value(None, "", none_cond))
     return values, pairs
 
@@ -222,24 +228,29 @@ def _raw(s: Session) -> Any:
 def crosstab(s: Session, rows: Dimension, cols: Dimension) -> CrossTab:
     """Count the customers by ``rows`` × ``cols``; values nobody has are kept (a chart of
     tags shows every tag), except prefectures, which list only those present."""
-    # Only read what is needed: customer rows are the costly encrypted pages. Without a
-    # prefecture, the ids come from the blocked_at index alone (and birthdays, when asked,
-    # from theirs: _values).
-    if "prefecture" in (rows.kind, cols.kind):
-        people: dict[int, tuple[str, Any]] = {cid: (addr, None) for cid, addr in _raw(
-            s).execute("SELECT id, address FROM customer WHERE blocked_at IS NULL")}
-    else:
-        people = dict.fromkeys(map(_FIRST, _raw(s).execute(
-            "SELECT id FROM customer WHERE blocked_at IS NULL")), ("", None))
+    # Customer rows are the costly encrypted pages: the ids come from the blocked_at index
+    # alone, birthdays from theirs and prefectures from their summary (_values).
+    people: dict[int, Any] = dict.fromkeys(map(_FIRST, _raw(s).execute(
+        "SELECT id FROM customer WHERE blocked_at IS NULL")))
     rvals, rpairs = _values(s, rows, people)
     cvals, cpairs = _values(s, cols, people)
     counts = [[0] * len(cvals) for _ in rvals]
     for (r, c), n in _pair_counts(people, rpairs, len(rvals) - 1, cpairs,
                                   len(cvals) - 1).items():
         counts[r][c] = n
-    return CrossTab(rvals, cvals, counts, _totals(people, rpairs, len(rvals)),
-                    _totals(people, cpairs, len(cvals)), len(people),
-                    _pairs=(sorted(people), rpairs, cpairs))
+    # When the other side gives each customer exactly one value (None included), a value's
+    # customers are its cells' sum: no second pass over the pairs.
+    row_totals = ([sum(row) for row in counts] if _single(cpairs)
+                  else _totals(people, rpairs, len(rvals)))
+    col_totals = ([sum(col) for col in zip(*counts, strict=True)] if _single(rpairs)
+                  else _totals(people, cpairs, len(cvals)))
+    return CrossTab(rvals, cvals, counts, row_totals, col_totals, len(people),
+                    _pairs=(list(people), rpairs, cpairs))
+
+
+def _single(pairs: Pairs) -> bool:
+    """Each customer has at most one value (the rest have the None value)."""
+    return len(set(map(_FIRST, pairs))) == len(pairs)
 
 
 def _totals(people: dict[int, Any], pairs: Pairs, n: int) -> list[int]:
@@ -266,7 +277,8 @@ def _pair_counts(people: dict[int, Any], rpairs: Pairs, rnone: int, cpairs: Pair
         # (row value, the customer's column value) for every row pair, in C-level maps.
         single = Counter(zip(map(_SECOND, rpairs), map(cmap.get, map(_FIRST, rpairs),
                                                         repeat(cnone)), strict=True))
-        single.update((rnone, cmap.get(cid, cnone)) for cid in people if cid not in rcovered)
+        single.update(zip(repeat(rnone), map(cmap.get, people.keys() - rcovered,
+                                              repeat(cnone))))
         return single
     many: dict[int, list[int]] = {}
     for cid, c in cpairs:

@@ -10,13 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from app.analytics import figures
+from app.analytics import figures, shop_figures, summaries
 from app.analytics.period import Period
-from app.analytics.tables import FIGURES, Table
+from app.analytics.tables import (
+    FIGURES,
+    Table,
+    bookings_table,
+    busiest_table,
+    friends_table,
+)
 from app.search import CustomerQuery
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from app.book import Book
 
@@ -33,20 +38,29 @@ class DashboardTables:
 
 def compute(book: Book, period: Period, grain: str, compare: bool) -> DashboardTables:
     before = period.previous()
+    # Store the waits of friends who wrote since the last dashboard, so this one and the
+    # next read them instead of working them out (exact either way: summaries.py).
+    summaries.refresh(book)
     with book.db.read() as s:
         # The messages figure is most of the time (docs/performance-analytics.md): read
         # once per period here, where the tables ``messages`` and ``response-time`` would
         # each read both periods again.
-        msgs = {p: figures.messages(s, p, grain) for p in (period, before)}
-        now: dict[str, Table] = {}
-        for name, fn in FIGURES.items():
-            if name == "messages":
-                now[name] = messages_table(msgs[period], msgs[before])
-            elif name == "response-time":
-                now[name] = response_table(msgs[period], msgs[before])
-            else:
-                now[name] = fn(s, period, grain)
-        series = previous_series(s, before, grain, msgs[before]) if compare else {}
+        unanswered = figures.unanswered_chats(s)
+        msgs = {p: figures.messages(s, p, grain, unanswered) for p in (period, before)}
+        # The bookings and busiest-hours tables are one figure read once.
+        booked = shop_figures.bookings(s, period, grain)
+        friends = {p: figures.friends(s, p, grain) for p in (period, before)}
+        shared: dict[str, Table] = {
+            "friends": friends_table(friends[period], friends[before]),
+            "messages": messages_table(msgs[period], msgs[before]),
+            "response-time": response_table(msgs[period], msgs[before]),
+            "bookings": bookings_table(booked),
+            "busiest-hours": busiest_table(booked),
+        }
+        now: dict[str, Table] = {
+            name: shared[name] if name in shared else fn(s, period, grain)
+            for name, fn in FIGURES.items()}
+        series = previous_series(friends[before], msgs[before]) if compare else {}
     return DashboardTables(period, grain, compare, now, series)
 
 
@@ -66,12 +80,11 @@ def response_table(fig: figures.MessagesFigure, prev: figures.MessagesFigure) ->
              for label, f in (("period", fig), ("previous", prev))])
 
 
-def previous_series(s: Session, period: Period, grain: str,
+def previous_series(friends: figures.FriendsFigure,
                     messages: figures.MessagesFigure) -> dict[str, Table]:
     """The previous period's series, in the shape of their tables' bucket rows (what the
     charts draw as a line); not through tables.FIGURES, which would also compute the period
     before that one for its totals."""
-    friends = figures.friends(s, period, grain)
     return {
         "friends": (["bucket", "added", "blocked", "unblocked", "net"],
                     [[r.bucket.isoformat(), r.added, r.blocked, r.unblocked, r.net]

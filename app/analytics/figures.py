@@ -18,8 +18,9 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from app.analytics import summaries
 from app.analytics.period import Period, bucket_of, buckets, local_date
-from app.messages import IN, NOT_COUNTED, OUT
+from app.messages import IN, NOT_COUNTED
 from app.store.models import (
     Broadcast,
     BroadcastRecipient,
@@ -181,85 +182,41 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-_COUNTED = (
-    "m.at_ms >= :lo AND m.at_ms < :hi AND m.direction IN (:d_in, :d_out) "
-    "AND m.type NOT IN ({types}) AND m.unsent_at_ms IS NULL")
-# The shop's messages in the 30 days after the period (answers to runs still open).
-_LATER = (
-    "m.at_ms >= :hi AND m.at_ms < :until AND m.direction = :d_out "
-    "AND m.type NOT IN ({types}) AND m.unsent_at_ms IS NULL")
-
-# Messages per local day and direction. The covering index ix_message_at answers it
-# without touching a message row, and SQLite does the counting: on a month of a busy book
-# (80,000 messages) this is tens of milliseconds where reading the rows into Python took
-# over a second.
-_PER_DAY = """
-SELECT (m.at_ms + :jst) / :day AS d, m.direction, count(*) FROM message AS m
-WHERE {counted} GROUP BY d, m.direction
-"""
-
-# Response times. Per friend, in time order, a run is a stretch of messages in one
-# direction; a wait starts at the first message of a run of the friend's and ends at the
-# shop's next message. One window pass finds both, sorted by friend and time **backwards**
-# so that one sort serves two functions: ``lead`` is then the message before (a run starts
-# where it is not the friend's), and a running ``min`` over the rows already seen is the
-# shop's first message after (a growing frame, computed incrementally). A run still open at
-# the period's end is answered by the shop's first message in the next 30 days: those are
-# counted per friend from the time index in one grouped pass, so no message row is read,
-# and only the waits come back to Python.
-_WAITS = """
-WITH later AS MATERIALIZED (
-    SELECT m.customer_id AS c, min(m.at_ms) AS a FROM message AS m WHERE {later}
-    GROUP BY m.customer_id
-), runs AS (
-    SELECT m.customer_id AS c, m.at_ms AS a, m.direction AS d,
-           lead(m.direction) OVER win AS p,
-           min(CASE WHEN m.direction = :d_out THEN m.at_ms END)
-               OVER (win ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS answered
-    FROM message AS m WHERE {counted}
-    WINDOW win AS (PARTITION BY m.customer_id ORDER BY m.at_ms DESC, m.id DESC)
-)
-SELECT coalesce(runs.answered, later.a) - runs.a
-FROM runs LEFT JOIN later ON later.c = runs.c
-WHERE runs.d = :d_in AND (runs.p IS NULL OR runs.p != runs.d)
-  AND coalesce(runs.answered, later.a) IS NOT NULL
-"""
-
-
-def _types_sql() -> tuple[str, dict[str, str]]:
-    names = {f"t{i}": t for i, t in enumerate(sorted(NOT_COUNTED))}
-    return ", ".join(f":{k}" for k in names), names
-
-
-def messages(s: Session, period: Period, grain: str = "day") -> MessagesFigure:
+def messages(s: Session, period: Period, grain: str = "day",
+             unanswered: int | None = None) -> MessagesFigure:
     """Messages received and sent, the owner's response time, unanswered chats.
 
     Counted: what friends wrote (system lines and postbacks excluded, unsent ones too) and
     what the shop sent one to one (broadcasts are their own figure). A response time runs
-    from the first message of a friend that the shop had not answered yet to the shop's
-    next message (within 30 days after the period), when that first message is in the
-    period. Messages before the period are not read: a friend's first message in it starts
-    a wait even when an older one was still unanswered.
+    from a friend's message that the shop had not answered yet (the first of a run of
+    theirs, looking at all their messages, not only the period's) to the shop's next
+    message; it belongs to the period it started in and counts when the shop answered
+    within 30 days after the period. Both come from the book's summaries
+    (app/analytics/summaries.py), not from the period's messages. ``unanswered`` (a count
+    of now, the same for every period) may be passed when already known.
     """
     lo, hi = period.ms_bounds()
-    types, names = _types_sql()
-    counted = _COUNTED.format(types=types)
-    params: dict[str, object] = {"lo": lo, "hi": hi, "jst": JST_MS, "day": DAY_MS,
-                                 "until": hi + 30 * DAY_MS, "d_in": IN, "d_out": OUT, **names}
     received: Counter[dt.date] = Counter()
     sent: Counter[dt.date] = Counter()
-    for day, direction, n in s.execute(text(_PER_DAY.format(counted=counted)), params):
-        b = bucket_of(dt.date(1970, 1, 1) + dt.timedelta(days=day), grain)
+    epoch = dt.date(1970, 1, 1)
+    for day, direction, n in summaries.day_counts(s, (lo + JST_MS) // DAY_MS,
+                                                  (hi + JST_MS) // DAY_MS):
+        b = bucket_of(epoch + dt.timedelta(days=day), grain)
         (received if direction == IN else sent)[b] += n
-    waits = [ms / 1000 for (ms,) in s.execute(text(_WAITS.format(
-        counted=counted, later=_LATER.format(types=types))), params)]
-    unanswered = s.scalar(select(func.count()).select_from(Conversation).where(
-        Conversation.last_direction == IN,
-        Conversation.last_type.not_in(NOT_COUNTED))) or 0
+    waits = [ms / 1000 for ms in summaries.waits(s, lo, hi, hi + 30 * DAY_MS)]
+    if unanswered is None:
+        unanswered = unanswered_chats(s)
     return MessagesFigure(
         period, grain,
         [MessagesRow(b, received[b], sent[b]) for b in buckets(period, grain)],
         percentile(waits, 0.5), percentile(waits, 0.9), len(waits), unanswered)
+
+
+def unanswered_chats(s: Session) -> int:
+    """Chats whose newest counted line is the friend's (now, whatever the period)."""
+    return s.scalar(select(func.count()).select_from(Conversation).where(
+        Conversation.last_direction == IN,
+        Conversation.last_type.not_in(NOT_COUNTED))) or 0
 
 
 # --- broadcasts ----------------------------------------------------------------------------
@@ -391,7 +348,9 @@ def dashboard(s: Session, period: Period, grain: str = "day",
               month_limit: int | None = None) -> Dashboard:
     """Every figure of the dashboard, with the previous period for comparison."""
     before = period.previous()
+    unanswered = unanswered_chats(s)
     return Dashboard(friends(s, period, grain), friends(s, before, grain),
                      block_after_broadcasts(s, period), tag_distribution(s),
-                     messages(s, period, grain), messages(s, before, grain),
+                     messages(s, period, grain, unanswered),
+                     messages(s, before, grain, unanswered),
                      broadcasts(s, period, month_limit), forms(s, period))

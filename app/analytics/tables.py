@@ -19,8 +19,12 @@ Table = tuple[list[str], list[list[Any]]]
 
 
 def _friends(s: Session, p: Period, grain: str) -> Table:
-    fig = figures.friends(s, p, grain)
-    before = figures.friends(s, p.previous(), grain).total()
+    return friends_table(figures.friends(s, p, grain),
+                         figures.friends(s, p.previous(), grain))
+
+
+def friends_table(fig: figures.FriendsFigure, previous: figures.FriendsFigure) -> Table:
+    before = previous.total()
     rows: list[list[Any]] = [[r.bucket.isoformat(), r.added, r.blocked, r.unblocked, r.net]
                              for r in fig.rows]
     t = fig.total()
@@ -84,7 +88,14 @@ def _forms(s: Session, p: Period, grain: str) -> Table:
 
 
 def _bookings(s: Session, p: Period, grain: str) -> Table:
-    fig = shop_figures.bookings(s, p, grain)
+    return bookings_table(shop_figures.bookings(s, p, grain))
+
+
+def _busiest(s: Session, p: Period, grain: str) -> Table:
+    return busiest_table(shop_figures.bookings(s, p, grain))
+
+
+def bookings_table(fig: shop_figures.BookingsFigure) -> Table:
     rows: list[list[Any]] = [[r.bucket.isoformat(), r.booked, r.visited, r.no_show,
                               r.cancelled] for r in fig.rows]
     rate = fig.no_show_rate
@@ -92,8 +103,8 @@ def _bookings(s: Session, p: Period, grain: str) -> Table:
     return ["bucket", "booked", "visited", "no_show", "cancelled"], rows
 
 
-def _busiest(s: Session, p: Period, grain: str) -> Table:
-    heat = shop_figures.bookings(s, p, grain).heat
+def busiest_table(fig: shop_figures.BookingsFigure) -> Table:
+    heat = fig.heat
     hours = sorted({h for _, h in heat}) or list(range(10, 20))
     days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     return (["weekday", *(f"{h:02d}" for h in hours)],

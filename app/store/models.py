@@ -338,7 +338,10 @@ class Message(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (
-        Index("ix_message_customer_at", "customer_id", "at_ms", "id"),
+        # Covering for a friend's counted messages in time order (the 分析 waits,
+        # app/analytics/summaries.py: migration 0033 added the last three columns).
+        Index("ix_message_customer_at", "customer_id", "at_ms", "id", "direction", "type",
+              "unsent_at_ms"),
         Index("ix_message_content_state", "content_state"),
         Index("ix_message_state", "state"),
     )

@@ -12,7 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from app import textnorm
+from app.prefectures import PREFECTURES, prefecture_of
 from app.search import grams
+
+_PREFECTURE_CODE = {name: code for code, name in enumerate(PREFECTURES, start=1)}
 
 
 def _textnorm(value: Any) -> str:
@@ -23,7 +26,16 @@ def _grams(value: Any) -> str:
     return grams(_textnorm(value))
 
 
+def _prefecture_code(value: Any) -> int | None:
+    """The JIS code (1–47) of the prefecture an address is in, or NULL (the 分析 cross
+    tabulation's prefecture dimension reads it from ``customer_prefecture``, kept by a
+    trigger: migration 0033)."""
+    found = prefecture_of(value) if isinstance(value, str) else None
+    return _PREFECTURE_CODE[found] if found else None
+
+
 def register(conn: Any) -> None:
     """Give a DB-API connection (sqlcipher3) the functions the schema uses."""
     conn.create_function("otokui_textnorm", 1, _textnorm, deterministic=True)
     conn.create_function("otokui_grams", 1, _grams, deterministic=True)
+    conn.create_function("otokui_prefecture_code", 1, _prefecture_code, deterministic=True)

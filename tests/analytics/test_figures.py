@@ -82,15 +82,17 @@ def _response_times(h: History, period: Period) -> list[float]:
     for cid, direction, mtype, at in h.messages:
         if mtype not in ("system", "postback"):
             by_customer.setdefault(cid, []).append((at, direction))
+    # A wait starts at a friend's message the shop had not answered (looking at all their
+    # messages), belongs to the period it started in, and counts when answered within 30
+    # days after the period.
     for msgs in by_customer.values():
         pending = None
         for at, direction in sorted(msgs):
-            if at >= hi + 30 * 86_400_000:
-                break
-            if direction == "in" and pending is None and lo <= at < hi:
+            if direction == "in" and pending is None:
                 pending = at
             elif direction == "out" and pending is not None:
-                waits.append((at - pending) / 1000)
+                if lo <= pending < hi and at < hi + 30 * 86_400_000:
+                    waits.append((at - pending) / 1000)
                 pending = None
     return sorted(waits)
 
