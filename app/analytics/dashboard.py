@@ -6,6 +6,7 @@ the same numbers; and the customer table's view of a cross tabulation cell. The 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,11 @@ from app.analytics.tables import (
     busiest_table,
     friends_table,
 )
+from app.errors import OtokuiError
+from app.line.send.service import Quota
 from app.search import CustomerQuery
+
+log = logging.getLogger("otokui.analytics")
 
 if TYPE_CHECKING:
 
@@ -34,6 +39,10 @@ class DashboardTables:
     tables: dict[str, Table]
     #: The previous period's tables of the series figures (when comparing).
     previous: dict[str, Table] = field(default_factory=dict)
+    #: This month's messages as LINE counts them against the plan (every message the
+    #: shop sent, not only broadcasts), when LINE could be asked; None offline or with no
+    #: channel set up.
+    quota: Quota | None = None
 
 
 def compute(book: Book, period: Period, grain: str, compare: bool) -> DashboardTables:
@@ -61,7 +70,18 @@ def compute(book: Book, period: Period, grain: str, compare: bool) -> DashboardT
             name: shared[name] if name in shared else fn(s, period, grain)
             for name, fn in FIGURES.items()}
         series = previous_series(friends[before], msgs[before]) if compare else {}
-    return DashboardTables(period, grain, compare, now, series)
+    return DashboardTables(period, grain, compare, now, series, month_quota(book))
+
+
+def month_quota(book: Book) -> Quota | None:
+    """LINE's count of this month's messages and the plan's limit; None when LINE cannot
+    be asked (no channel, offline, a rejected token): the card then shows the book's own
+    count of broadcast deliveries alone."""
+    try:
+        return book.sending.quota()
+    except OtokuiError as exc:
+        log.info("analytics: the month's quota is not known (%s)", type(exc).__name__)
+        return None
 
 
 # The same rows as tables.py's ``messages`` and ``response-time`` (the test compares every

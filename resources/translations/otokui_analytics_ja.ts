@@ -151,6 +151,14 @@
         <translation>今月の配信で届けたメッセージ：%1通</translation>
     </message>
     <message>
+        <source>This month on LINE: %1 of the plan&apos;s %2 messages used (%3)</source>
+        <translation>今月のLINEでの送信：プランの上限%2通のうち%1通（%3）</translation>
+    </message>
+    <message>
+        <source>This month on LINE: %1 messages (the plan has no limit)</source>
+        <translation>今月のLINEでの送信：%1通（プランの上限なし）</translation>
+    </message>
+    <message>
         <source>Customers per tag</source>
         <translation>タグごとのお客様の数</translation>
     </message>

@@ -351,3 +351,23 @@ def test_crosstab_by_inflow_route(window, seeded, qtbot) -> None:
     assert tab.row_totals[0] == 1
     assert tab.cell_ids(0, [v.label for v in tab.cols].index("常連")) == \
         [seeded.customers["田中"]]
+
+
+@RAISE
+def test_the_broadcasts_card_shows_lines_count_of_the_month(window, history: Book,
+                                                             qtbot) -> None:
+    from dataclasses import replace
+
+    from app.line.send.service import Quota
+
+    page = _open(window, qtbot).dashboard
+    data = page.data
+    assert data is not None and data.quota is None  # no channel here: the book's count only
+    card = page.cards["broadcasts"]
+    assert "This month on LINE" not in card.summary.text()
+    page.show_tables(replace(data, quota=Quota("limited", 5000, 1234, 3766)))
+    assert card.summary.text().endswith(
+        "This month on LINE: 1,234 of the plan's 5,000 messages used (25%)")
+    page.show_tables(replace(data, quota=Quota("none", None, 1234, None)))
+    assert card.summary.text().endswith(
+        "This month on LINE: 1,234 messages (the plan has no limit)")

@@ -408,6 +408,16 @@ class BroadcastsCard(ChartCard):
             .replace("%1", num(int(used[5]) if used else 0))
         if not rows:
             text = translate("Analytics", "No broadcast started in this period.") + "　" + text
+        quota = data.quota
+        if quota is not None and quota.limit:
+            text += "\n" + translate(
+                "Analytics", "This month on LINE: %1 of the plan's %2 messages used (%3)") \
+                .replace("%1", num(quota.used)).replace("%2", num(quota.limit)) \
+                .replace("%3", f"{quota.used / quota.limit:.0%}")
+        elif quota is not None:
+            text += "\n" + translate(
+                "Analytics", "This month on LINE: %1 messages (the plan has no limit)") \
+                .replace("%1", num(quota.used))
         self.summary.setText(text)
 
 

@@ -68,10 +68,17 @@ TRIGGERS = {
         BEGIN INSERT OR IGNORE INTO message_wait_dirty (customer_id) VALUES (OLD.customer_id);
               INSERT OR IGNORE INTO message_wait_dirty (customer_id) VALUES (NEW.customer_id);
         END""",  # noqa: S608 (constants)
+    # A friend deleted with their messages is not marked (their waits went with them by
+    # the foreign key), so that nothing of an erased person stays (tests/privacy).
     "message_wait_delete": """
         CREATE TRIGGER message_wait_delete AFTER DELETE ON message
-        BEGIN INSERT OR IGNORE INTO message_wait_dirty (customer_id) VALUES (OLD.customer_id);
+        BEGIN INSERT OR IGNORE INTO message_wait_dirty (customer_id)
+              SELECT OLD.customer_id WHERE EXISTS
+                  (SELECT 1 FROM customer WHERE id = OLD.customer_id);
         END""",
+    "message_wait_customer_delete": """
+        CREATE TRIGGER message_wait_customer_delete AFTER DELETE ON customer
+        BEGIN DELETE FROM message_wait_dirty WHERE customer_id = OLD.id; END""",
     "customer_prefecture_insert": """
         CREATE TRIGGER customer_prefecture_insert AFTER INSERT ON customer
         WHEN otokui_prefecture_code(NEW.address) IS NOT NULL
