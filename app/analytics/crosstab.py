@@ -234,46 +234,50 @@ def crosstab(s: Session, rows: Dimension, cols: Dimension) -> CrossTab:
         "SELECT id FROM customer WHERE blocked_at IS NULL")))
     rvals, rpairs = _values(s, rows, people)
     cvals, cpairs = _values(s, cols, people)
+    r, c = _Side(rpairs, len(rvals) - 1), _Side(cpairs, len(cvals) - 1)
     counts = [[0] * len(cvals) for _ in rvals]
-    for (r, c), n in _pair_counts(people, rpairs, len(rvals) - 1, cpairs,
-                                  len(cvals) - 1).items():
-        counts[r][c] = n
+    for (i, j), n in _pair_counts(people, r, c).items():
+        counts[i][j] = n
     # When the other side gives each customer exactly one value (None included), a value's
     # customers are its cells' sum: no second pass over the pairs.
-    row_totals = ([sum(row) for row in counts] if _single(cpairs)
-                  else _totals(people, rpairs, len(rvals)))
-    col_totals = ([sum(col) for col in zip(*counts, strict=True)] if _single(rpairs)
-                  else _totals(people, cpairs, len(cvals)))
+    row_totals = [sum(row) for row in counts] if c.single else _totals(people, r)
+    col_totals = ([sum(col) for col in zip(*counts, strict=True)] if r.single
+                  else _totals(people, c))
     return CrossTab(rvals, cvals, counts, row_totals, col_totals, len(people),
                     _pairs=(list(people), rpairs, cpairs))
 
 
-def _single(pairs: Pairs) -> bool:
-    """Each customer has at most one value (the rest have the None value)."""
-    return len(set(map(_FIRST, pairs))) == len(pairs)
+class _Side:
+    """One dimension's (customer, value) pairs, what is asked of them computed once."""
+
+    def __init__(self, pairs: Pairs, none: int) -> None:
+        self.pairs = pairs
+        self.none = none  # the None value's index (the last)
+        self.owners = set(map(_FIRST, pairs))  # customers having some value
+        #: Each customer has at most one value (the rest have the None value).
+        self.single = len(self.owners) == len(pairs)
 
 
-def _totals(people: dict[int, Any], pairs: Pairs, n: int) -> list[int]:
+def _totals(people: dict[int, Any], side: _Side) -> list[int]:
     """Customers per value (each customer has a value at most once: pairs are distinct)."""
-    totals = [0] * n
-    for v, k in Counter(map(_SECOND, pairs)).items():
+    totals = [0] * (side.none + 1)
+    for v, k in Counter(map(_SECOND, side.pairs)).items():
         totals[v] = k
-    totals[n - 1] = len(people) - len(set(map(_FIRST, pairs)))
+    totals[side.none] = len(people) - len(side.owners)
     return totals
 
 
-def _pair_counts(people: dict[int, Any], rpairs: Pairs, rnone: int, cpairs: Pairs,
-                 cnone: int) -> Counter[tuple[int, int]]:
+def _pair_counts(people: dict[int, Any], r: _Side, c: _Side) -> Counter[tuple[int, int]]:
     """Customers per (row value, column value). When one side gives each customer one
     value (a prefecture, a month, a single choice), the other side's pairs are counted
     against a plain lookup in one pass; only two many-valued sides (tag × tag) need a list
     per customer."""
-    cmap = dict(cpairs)
-    if len(cmap) != len(cpairs) and len(dict(rpairs)) == len(rpairs):  # rows single
-        flipped = _pair_counts(people, cpairs, cnone, rpairs, rnone)
-        return Counter({(r, c): n for (c, r), n in flipped.items()})
-    rcovered = set(map(_FIRST, rpairs))
-    if len(cmap) == len(cpairs):
+    if not c.single and r.single:
+        flipped = _pair_counts(people, c, r)
+        return Counter({(i, j): n for (j, i), n in flipped.items()})
+    rpairs, rnone, cpairs, cnone, rcovered = r.pairs, r.none, c.pairs, c.none, r.owners
+    if c.single:
+        cmap = dict(cpairs)
         # (row value, the customer's column value) for every row pair, in C-level maps.
         single = Counter(zip(map(_SECOND, rpairs), map(cmap.get, map(_FIRST, rpairs),
                                                         repeat(cnone)), strict=True))
@@ -281,13 +285,13 @@ def _pair_counts(people: dict[int, Any], rpairs: Pairs, rnone: int, cpairs: Pair
                                               repeat(cnone))))
         return single
     many: dict[int, list[int]] = {}
-    for cid, c in cpairs:
-        many.setdefault(cid, []).append(c)
+    for cid, cv in cpairs:
+        many.setdefault(cid, []).append(cv)
     alone = [cnone]
     got: Counter[tuple[int, int]] = Counter()
-    for cid, r in rpairs:
-        got.update((r, c) for c in many.get(cid, alone))
+    for cid, rv in rpairs:
+        got.update((rv, cv) for cv in many.get(cid, alone))
     for cid in people:
         if cid not in rcovered:
-            got.update((rnone, c) for c in many.get(cid, alone))
+            got.update((rnone, cv) for cv in many.get(cid, alone))
     return got
