@@ -35,6 +35,7 @@ class AuditAction:
     FIELD_DELETED = "field_deleted"
     TAG_DELETED = "tag_deleted"
     FORM_DELETED = "form_deleted"
+    ROUTE_DELETED = "route_deleted"
     #: The rows an import skipped, written to a CSV file the owner chose (like an export).
     EXPORT_SKIPPED_ROWS = "export_skipped_rows"
 

@@ -34,6 +34,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q.add_argument("file", help="FILE.png or FILE.svg")
     q = routes.add_parser("url", help="print the route's URL")
     q.add_argument("id", help="the route's number")
+    q = routes.add_parser("rename", help="rename a route (its URL and QR code stay)")
+    q.add_argument("id", help="the route's number")
+    q.add_argument("name", help="the new name")
+    q.add_argument("--tag", action="append", default=None, metavar="TAG",
+                   help="replace the tags arrivals get (repeat for several; "
+                        "--tag '' for none); without it they stay")
+    q = routes.add_parser("delete", help="delete a route with its arrivals, then publish "
+                                         "the routes left (its QR code stops counting)")
+    q.add_argument("id", help="the route's number")
     q = routes.add_parser("publish", help="send the routes to the relay")
     q.add_argument("--add-friend-url", metavar="URL", help="where the page sends friends "
                    "(default: the one saved, else LINE's page for the account)")
@@ -88,6 +97,20 @@ def command(args: argparse.Namespace, profile: Any) -> int:
             return 0
         if action == "url":
             print(routes.url(args.id))
+            return 0
+        if action == "rename":
+            info = routes.rename(args.id, args.name, args.tag)
+            print(f"Renamed the route to 「{info.name}」" + (
+                f" (tags: {', '.join(info.tags)})" if info.tags else "") + ".")
+            return 0
+        if action == "delete":
+            arrivals = routes.arrivals(args.id)
+            info = routes.delete(args.id)
+            print(f"Deleted the route 「{info.name}」 and its {arrivals} arrival(s).")
+            if info.published and book.line.relay_url:
+                # The relay must forget it too, or the printed QR code keeps counting.
+                count = routes.publish()
+                print(f"Published {count} route(s) to the relay.")
             return 0
         count = routes.publish(args.add_friend_url)
         print(f"Published {count} route(s) to the relay.")

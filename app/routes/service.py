@@ -19,6 +19,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.audit import AuditAction
 from app.routes.errors import (
     RouteAddFriendUrlError,
     RouteNameError,
@@ -27,7 +28,7 @@ from app.routes.errors import (
     RouteRelayRefusedError,
 )
 from app.store.models import BookSetting, utcnow
-from app.store.models_routes import InflowRoute
+from app.store.models_routes import InflowRoute, RouteArrival
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -96,6 +97,58 @@ class RouteService:
         except IntegrityError:
             raise RouteNameError() from None
         log.info("inflow route %d created", info.id)
+        self._book.announce("routes", [info.id])
+        return info
+
+    def rename(self, ref: int | str, name: str,
+               tags: builtins.list[str] | None = None) -> RouteInfo:
+        """A new name (and, when given, new tags for later arrivals). The URL and the QR
+        code stay the same: the slug, not the name, is what they carry."""
+        from app.tags import TagService
+
+        name = (name or "").strip()
+        if not 0 < len(name) <= MAX_NAME:
+            raise RouteNameError()
+        try:
+            with self._book.db.write() as s:
+                row = self._row(s, ref)
+                if s.scalar(select(InflowRoute.id).where(InflowRoute.name == name,
+                                                         InflowRoute.id != row.id)):
+                    raise RouteNameError()
+                row.name = name
+                if tags is not None:
+                    wanted = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
+                    TagService.ensure_in(s, wanted)
+                    row.tags = wanted
+                s.flush()
+                info = _info(row)
+        except IntegrityError:
+            raise RouteNameError() from None
+        log.info("inflow route %d renamed", info.id)
+        self._book.announce("routes", [info.id])
+        return info
+
+    def arrivals(self, ref: int | str) -> int:
+        """How many arrivals the book has recorded through the route (ever)."""
+        from sqlalchemy import func
+
+        with self._book.db.read() as s:
+            row = self._row(s, ref)
+            return int(s.scalar(select(func.count()).select_from(RouteArrival).where(
+                RouteArrival.route_id == row.id)) or 0)
+
+    def delete(self, ref: int | str) -> RouteInfo:
+        """Delete the route with its arrivals and the "first came by" of its customers
+        (their tags stay). The relay keeps counting scans of its QR code until the routes
+        are published again: :meth:`publish` sends the routes left, and arrivals already
+        sealed for a deleted route are dropped when they come down."""
+        with self._book.db.write() as s:
+            row = self._row(s, ref)
+            info = _info(row)
+            s.delete(row)
+        self._book.audit.record(AuditAction.ROUTE_DELETED, target=f"route:{info.id}",
+                                name=info.name)
+        log.info("inflow route %d deleted", info.id)
         self._book.announce("routes", [info.id])
         return info
 

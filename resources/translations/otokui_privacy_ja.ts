@@ -65,6 +65,10 @@
         <translation>フォームの削除</translation>
     </message>
     <message>
+        <source>Inflow route deleted</source>
+        <translation>流入経路を削除</translation>
+    </message>
+    <message>
         <source>Privacy policy published</source>
         <translation>プライバシーポリシーの公開</translation>
     </message>
@@ -124,6 +128,10 @@
     <message>
         <source>Field %1</source>
         <translation>カスタム項目 %1</translation>
+    </message>
+    <message>
+        <source>Inflow route %1</source>
+        <translation>流入経路 %1</translation>
     </message>
 </context>
 <context>

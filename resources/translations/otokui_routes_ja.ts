@@ -36,6 +36,14 @@
         <translation>経路を追加…</translation>
     </message>
     <message>
+        <source>Rename…</source>
+        <translation>名前を変更…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>削除…</translation>
+    </message>
+    <message>
         <source>Save the QR code…</source>
         <translation>QRコードを保存…</translation>
     </message>
@@ -66,6 +74,26 @@
     <message>
         <source>Tags added on arrival, separated by commas (may be empty):</source>
         <translation>流入時に付けるタグ（カンマ区切り、空欄でも可）:</translation>
+    </message>
+    <message>
+        <source>Rename the route</source>
+        <translation>流入経路の名前を変更</translation>
+    </message>
+    <message>
+        <source>New name (the URL and the QR code stay the same):</source>
+        <translation>新しい名前（URLとQRコードは変わりません）：</translation>
+    </message>
+    <message>
+        <source>Delete the route</source>
+        <translation>流入経路の削除</translation>
+    </message>
+    <message>
+        <source>Delete the route 「%1」? Its %2 recorded arrival(s) and which customers first came by it are deleted with it (their tags stay). Its printed QR code will no longer be counted.</source>
+        <translation>流入経路「%1」を削除しますか？記録された%2件の流入と、この経路で最初に来たお客様の記録も一緒に削除されます（付いたタグは残ります）。印刷したQRコードは数えられなくなります。</translation>
+    </message>
+    <message>
+        <source>The route 「%1」 was deleted.</source>
+        <translation>流入経路「%1」を削除しました。</translation>
     </message>
     <message>
         <source>Save the QR code</source>

@@ -58,6 +58,16 @@ def test_route_commands(plain_shop: Shop, tmp_path: Path) -> None:
     assert otokui(profile, "route", "list", "--from", "2026-13-01",
                   passphrase=PASSPHRASE).returncode == 2
 
+    # Renamed: the URL stays; deleted: with its arrival, and the relay is told at once.
+    assert "レジ横QR" in run("rename", counter, "レジ横QR", "--tag", "QR来店")
+    assert run("url", counter).strip() == url
+    out = run("delete", counter)
+    assert "Deleted the route 「レジ横QR」 and its 1 arrival(s)." in out
+    assert "Published 1 route(s)" in out
+    assert shop.relay.http.get(url.removeprefix(shop.relay.base_url)).status_code == 404
+    assert run("list", "--from", "2000-01-01", "--to", "2100-12-31").splitlines()[1:] == [
+        "2\tチラシ\t\t0\t0\t0"]
+
 
 def test_list_counts_a_known_friend_once(plain_shop: Shop) -> None:
     from app.routes.service import RouteService

@@ -17,6 +17,7 @@ from app.analytics.period import JST, Period
 from app.book import Book
 from app.routes.arrivals import apply as apply_arrival
 from app.routes.arrivals import arrival_plaintext
+from app.routes.errors import RouteNameError
 from app.routes.figures import route_counts
 from app.store.models import Customer, CustomerTag, DomainEvent, Tag
 from app.store.models_routes import CustomerRoute, RouteArrival
@@ -216,3 +217,45 @@ def test_route_dimension_against_plain_python(book: Book) -> None:
             == expected
         assert tab.row_totals[r] == len(expected)
     assert tab.row_totals[-1] == sum(1 for uid in ids.values() if uid not in firsts)
+
+
+def test_renaming_keeps_the_url_and_deleting_stops_the_qr_code(shop: Shop) -> None:
+    e, book, routes = shop.emulator, shop.book, shop.routes
+    counter = routes.add("カウンターQR", ["QR来店"])
+    flyer = routes.add("チラシ")
+    assert routes.publish(ADD_FRIEND) == 2
+    uid = "U" + "cd34" * 8
+    assert _arrive(shop, counter.slug, e.login.issue(uid)).status_code == 303
+    shop.sync()
+    cid = book.customers.by_line_user_id(uid)
+    assert cid is not None
+
+    # A new name and new tags for later arrivals; the URL and the QR code stay.
+    url = routes.url(counter.id)
+    renamed = routes.rename(counter.id, "レジ横QR", ["QR来店", "レジ"])
+    assert (renamed.slug, renamed.name, renamed.tags) == (counter.slug, "レジ横QR",
+                                                          ["QR来店", "レジ"])
+    assert routes.url(counter.id) == url
+    try:
+        routes.rename(counter.id, "チラシ")  # another route's name
+    except RouteNameError:
+        pass
+    else:
+        raise AssertionError("two routes named alike")
+    assert routes.get(counter.id).name == "レジ横QR"
+
+    assert routes.arrivals(counter.id) == 1
+    gone = routes.delete(counter.id)
+    assert gone.name == "レジ横QR" and [r.name for r in routes.list()] == ["チラシ"]
+    assert _count(book, RouteArrival) == 0 and _count(book, CustomerRoute) == 0
+    assert "QR来店" in _tags(book, cid)  # what the arrival gave the friend stays
+    entry = book.audit.entries()[0]
+    assert (entry.action, entry.target) == ("route_deleted", f"route:{counter.id}")
+    # Until the routes are published again the relay still counts the old QR code; the
+    # arrival it seals then is dropped when it comes down (nothing to file it under).
+    assert _arrive(shop, counter.slug, e.login.issue(uid)).status_code == 303
+    shop.sync()
+    assert _count(book, RouteArrival) == 0
+    assert routes.publish() == 1
+    assert shop.relay.http.get(f"/r/{counter.slug}").status_code == 404
+    assert shop.relay.http.get(f"/r/{flyer.slug}").status_code == 303

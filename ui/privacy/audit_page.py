@@ -61,6 +61,7 @@ ACTION_LABELS: dict[str, str] = {
     "field_deleted": QT_TRANSLATE_NOOP("AuditActions", "Field deleted"),
     "tag_deleted": QT_TRANSLATE_NOOP("AuditActions", "Tag deleted"),
     "form_deleted": QT_TRANSLATE_NOOP("AuditActions", "Form deleted"),
+    "route_deleted": QT_TRANSLATE_NOOP("AuditActions", "Inflow route deleted"),
     "privacy_policy_published": QT_TRANSLATE_NOOP("AuditActions", "Privacy policy published"),
     "privacy_disclosed": QT_TRANSLATE_NOOP("AuditActions", "Disclosure written"),
     "privacy_deleted": QT_TRANSLATE_NOOP("AuditActions", "Deleted on request"),
@@ -81,6 +82,7 @@ TARGET_KINDS: dict[str, str] = {
     "form": QT_TRANSLATE_NOOP("AuditActions", "Form %1"),
     "tag": QT_TRANSLATE_NOOP("AuditActions", "Tag %1"),
     "field": QT_TRANSLATE_NOOP("AuditActions", "Field %1"),
+    "route": QT_TRANSLATE_NOOP("AuditActions", "Inflow route %1"),
 }
 
 

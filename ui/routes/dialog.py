@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -61,10 +62,13 @@ class RoutesDialog(QDialog):
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
         self.btn_add = QPushButton(self.tr("Add a route…"))
+        self.btn_rename = QPushButton(self.tr("Rename…"))
+        self.btn_delete = QPushButton(self.tr("Delete…"))
         self.btn_qr = QPushButton(self.tr("Save the QR code…"))
         self.btn_copy = QPushButton(self.tr("Copy the route's URL"))
         self.btn_publish = QPushButton(self.tr("Publish the routes"))
-        for b in (self.btn_add, self.btn_qr, self.btn_copy, self.btn_publish):
+        for b in (self.btn_add, self.btn_rename, self.btn_delete, self.btn_qr, self.btn_copy,
+                  self.btn_publish):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -72,6 +76,8 @@ class RoutesDialog(QDialog):
         close.rejected.connect(self.reject)
         layout.addWidget(close)
         self.btn_add.clicked.connect(lambda _c=False: self.add())
+        self.btn_rename.clicked.connect(lambda _c=False: self.rename())
+        self.btn_delete.clicked.connect(lambda _c=False: self.delete())
         self.btn_qr.clicked.connect(lambda _c=False: self.save_qr())
         self.btn_copy.clicked.connect(lambda _c=False: self.copy_url())
         self.btn_publish.clicked.connect(lambda _c=False: self.publish())
@@ -95,6 +101,8 @@ class RoutesDialog(QDialog):
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         has = bool(self._infos)
+        self.btn_rename.setEnabled(has)
+        self.btn_delete.setEnabled(has)
         self.btn_qr.setEnabled(has)
         self.btn_copy.setEnabled(has)
         self.btn_publish.setEnabled(has)
@@ -124,6 +132,57 @@ class RoutesDialog(QDialog):
         self.refresh()
         self.table.selectRow(len(self._infos) - 1)
         return info
+
+    def rename(self, name: str | None = None) -> RouteInfo | None:
+        """A new name; the URL and the printed QR code stay the same."""
+        info = self.selected()
+        if info is None:
+            return None
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self, self.tr("Rename the route"),
+                self.tr("New name (the URL and the QR code stay the same):"), text=info.name)
+            if not ok or not name.strip() or name.strip() == info.name:
+                return None
+        try:
+            renamed = self.routes.rename(info.id, name)
+        except OtokuiError as exc:
+            self._show_error(exc)
+            return None
+        row = self.table.currentRow()
+        self.refresh()
+        self.table.selectRow(row)
+        return renamed
+
+    def delete(self, confirm: bool = True) -> RouteInfo | None:
+        """Delete the selected route, after saying what goes with it; then tell the relay
+        (when it had the route), so that its QR code stops counting."""
+        info = self.selected()
+        if info is None:
+            return None
+        if confirm:
+            arrivals = self.routes.arrivals(info.id)
+            answer = QMessageBox.question(
+                self, self.tr("Delete the route"),
+                self.tr("Delete the route 「%1」? Its %2 recorded arrival(s) and which "
+                        "customers first came by it are deleted with it (their tags stay). "
+                        "Its printed QR code will no longer be counted.")
+                .replace("%1", info.name).replace("%2", str(arrivals)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        try:
+            gone = self.routes.delete(info.id)
+        except OtokuiError as exc:
+            self._show_error(exc)
+            return None
+        self.refresh()
+        self.window_.statusBar().showMessage(
+            self.tr("The route 「%1」 was deleted.").replace("%1", gone.name), 8000)
+        if gone.published and self.book.line.relay_url:
+            self.publish()
+        return gone
 
     def save_qr(self, path: Path | None = None) -> str | None:
         info = self.selected()
