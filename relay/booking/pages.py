@@ -7,6 +7,8 @@
 * ``GET/POST /b/{token}/m/{menu}/{staff}/{when}`` the questions and 予約する
 * ``GET /b/{token}/ics/{hold}``                   add to calendar
 * ``GET /b/{token}/mine``, ``POST /b/{token}/cancel/{hold}``  my bookings, cancel
+* ``GET/POST /l/b``, ``/l/b/mine``                 the LIFF entry (relay.booking.liff): the
+  ID token, verified with LINE Login, opens ``/b/{session}``
 
 ``token`` is a per-friend link (relay.forms.links, made by ``booking link`` for the
 "form" :data:`LINK_ID`): the relay checks it and learns a stable pseudonym, never who the
@@ -30,12 +32,14 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from relay.booking import front
+from relay.booking import liff as sessions
 from relay.booking.holds import SlotFull
 from relay.forms import links
+from relay.forms.liff import IdTokenRefused
 from relay.forms.page_body import BadBody, BodyTooLarge, read_form
 from relay.forms.page_guard import PostTokens, RateLimiter, TokenError, page_headers
-from relay.forms.pages import PagesConfig, _address, _same_origin
-from relay.forms.render import ASSETS, ASSETS_PATH, message_page
+from relay.forms.pages import PagesConfig, _address, _origin, _same_origin
+from relay.forms.render import ASSETS, ASSETS_PATH, LiffPage, message_page
 from relay.forms.schema import JST, DefinitionError, parse_definition, validate_answer
 from relay.schema import DEFAULT_SHOP
 from relay.store import Store
@@ -97,6 +101,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
     tokens = PostTokens(config.channel_secret)
     limiter = RateLimiter(clock)
     headers = page_headers()
+    session_key = sessions.session_key(config.channel_secret)
 
     def html(body: str, status: int = 200, extra: dict[str, str] | None = None
              ) -> HTMLResponse:
@@ -127,11 +132,16 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         return found
 
     class Ctx:
-        def __init__(self, pub: front.Published, token: str, friend_hash: bytes) -> None:
+        def __init__(self, pub: front.Published, token: str, friend_hash: bytes,
+                     user_id: str | None = None) -> None:
             self.config = pub.config
             self.token = token
             self.friend_hash = friend_hash
             self.base = f"/b/{token}"
+            # Opened through LIFF: the verified LINE user id, which goes into the sealed
+            # items only (the link token is then the relay's session, useless to the book).
+            self.user_id = user_id
+            self.link_token = "" if user_id else token
 
     def post_refused(request: Request, ctx: Ctx) -> HTMLResponse | None:
         """Every post's first checks: sent from this page (not another site), and not too
@@ -157,6 +167,16 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
                            "お店の予約受付がまだ始まっていません。",
                            "しばらくしてから、もう一度お試しください。")
         token = request.path_params["token"]
+        if sessions.is_session(token):
+            try:
+                user_id = sessions.open_session(session_key, token, int(clock()))
+            except sessions.SessionError as exc:
+                if exc.code == "expired":
+                    return refused(410, "ページの有効期限が切れています",
+                                   "LINEアプリから予約ページをもう一度開いてください。")
+                return refused(404, "リンクが正しくありません",
+                               "LINEアプリから予約ページをもう一度開いてください。")
+            return Ctx(pub, token, links.friend_ref_hash(LINK_ID, "liff:" + user_id), user_id)
         try:
             claims = links.verify_token(token, LINK_ID, pub.link_mac_key, int(clock()))
         except links.LinkError as exc:
@@ -373,8 +393,8 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
 
         def item(hold_id: str, sid: str | None) -> bytes:
             return front.booking_item(hold_id=hold_id, menu_id=menu.id, staff_id=sid,
-                                      start=when, token=ctx.token, answers=answers,
-                                      taken_at_ms=now_ms)
+                                      start=when, token=ctx.link_token, answers=answers,
+                                      taken_at_ms=now_ms, line_user_id=ctx.user_id)
         try:
             hold, entry = await run_in_threadpool(
                 front.confirm, store, shop_id, ctx.config, menu, who, when, ctx.friend_hash,
@@ -446,7 +466,8 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         try:
             done = await run_in_threadpool(
                 front.cancel, store, shop_id, hold_id, ctx.friend_hash, now_ms,
-                front.cancel_item(hold_id=hold_id, token=ctx.token, at_ms=now_ms), now())
+                front.cancel_item(hold_id=hold_id, token=ctx.link_token, at_ms=now_ms,
+                                  line_user_id=ctx.user_id), now())
         except front.NoDevice:
             return refused(503, "ただいまキャンセルを受け付けられません",
                            "しばらくしてから、もう一度お試しください。", base=ctx.base)
@@ -475,8 +496,18 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         late = past(ctx, when)
         if late is not None:
             return late
-        await run_in_threadpool(front.wait, store, shop_id, ctx.friend_hash, ctx.token, menu,
-                                staff_id, when, nonce, int(clock() * 1000))
+        now_ms = int(clock() * 1000)
+        item = front.wait_item(wait_id=nonce, menu_id=menu.id, staff_id=staff_id, start=when,
+                               token=ctx.link_token, line_user_id=ctx.user_id, at_ms=now_ms)
+        try:
+            added = await run_in_threadpool(front.wait, store, shop_id, ctx.friend_hash,
+                                            ctx.link_token, menu, staff_id, when, nonce,
+                                            now_ms, item)
+        except front.NoDevice:
+            return refused(503, "ただいま登録を受け付けられません",
+                           "しばらくしてから、もう一度お試しください。", base=ctx.base)
+        if added:
+            notify()
         return await mine(request, "キャンセル待ちに登録しました。空いたときに、自動でご予約に"
                                    "なります（「ご予約の確認」に表示されます）。")
 
@@ -512,3 +543,84 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         Route(base + "/m/{menu}/{staff}/{when}", show_confirm, methods=["GET"]),
         Route(base + "/m/{menu}/{staff}/{when}", post_confirm, methods=["POST"]),
     ]
+
+
+def booking_liff_routes(config: PagesConfig, clock: Callable[[], float]) -> list[Route]:
+    """The LIFF entry ``/l/b`` (``/l/b/mine``): registered before the form pages, whose
+    ``/l/{form_id}`` would take the path otherwise. Without LIFF configured: a 404 page."""
+    tokens = PostTokens(b"otokui booking liff\0" + config.channel_secret)
+    limiter = RateLimiter(clock)
+    session_key = sessions.session_key(config.channel_secret)
+    liff_page = LiffPage(config.liff_id, config.liff_sdk_url) \
+        if config.liff_id and config.verifier is not None else None
+    sdk_origin = _origin(config.liff_sdk_url) if liff_page else None
+    plain = page_headers()
+    liff_headers = page_headers(
+        script_origins=(sdk_origin,) if sdk_origin else (),
+        connect_origins=tuple(o for o in (sdk_origin, "https://api.line.me",
+                                          "https://access.line.me") if o))
+
+    def refused(status: int, heading: str, *lines: str) -> HTMLResponse:
+        return HTMLResponse(message_page(heading, list(lines)), status_code=status,
+                            headers=plain)
+
+    def stop(request: Request) -> HTMLResponse | None:
+        if limiter.allow("addr:" + _address(request), config.limits.per_address):
+            return refused(429, "少し時間をおいてください",
+                           "短い時間にたくさんの読み込みがありました。",
+                           "1分ほど待ってから、もう一度お試しください。")
+        if liff_page is None:
+            return refused(404, "ページが見つかりません",
+                           "このページはLINEアプリの設定がされていません。",
+                           "お店から届いたリンクを、もう一度開いてください。")
+        return None
+
+    async def show(request: Request) -> Response:
+        refusal = stop(request)
+        if refusal is not None:
+            return refusal
+        assert liff_page is not None
+        path = request.url.path
+        body = _env.get_template("liff.html").render(
+            **_common, page_title="ご予約", action=path, liff=liff_page,
+            liff_js=ASSETS["booking-liff.js"].name,
+            csrf=tokens.issue(LINK_ID, path, int(clock())))
+        return HTMLResponse(body, headers=liff_headers)
+
+    async def enter(request: Request) -> Response:
+        refusal = stop(request)
+        if refusal is not None:
+            return refusal
+        assert config.verifier is not None
+        path = request.url.path
+        if not _same_origin(request):
+            return refused(403, "開けませんでした",
+                           "LINEアプリから予約ページをもう一度開いてください。")
+        try:
+            posted = await read_form(request.headers.get("content-type"), request.stream(),
+                                     max_body=16 * 1024, file_caps={})
+            csrf = posted.fields.get("_csrf")
+            tokens.check(csrf[0] if csrf and len(csrf) == 1 else None, LINK_ID, path,
+                         int(clock()))
+        except (BodyTooLarge, BadBody, ClientDisconnect, TokenError):
+            return refused(403, "ページを開き直してください",
+                           "ページを開いてから時間がたったか、ページが正しくありません。",
+                           "LINEアプリから予約ページをもう一度開いてください。")
+        id_token = posted.fields.get("_id_token") or [""]
+        try:
+            user_id = await config.verifier.user_id(id_token[0] if len(id_token) == 1 else "")
+        except IdTokenRefused as exc:
+            if exc.code == "unavailable":
+                return refused(503, "LINEに確認できませんでした",
+                               "少し待ってから、予約ページをもう一度開いてください。")
+            return refused(403, "LINEの確認ができませんでした",
+                           "このページはLINEアプリの中で開いてください。",
+                           "お店のLINEのメニューやメッセージから、もう一度開いてください。")
+        session = sessions.make_session(session_key, user_id, int(clock()))
+        where = f"/b/{session}" + ("/mine" if path.endswith("/mine") else "")
+        return Response(status_code=303, headers={**plain, "Location": where,
+                                                  "Cache-Control": "no-store"})
+
+    return [Route("/l/b", show, methods=["GET"]), Route("/l/b", enter, methods=["POST"]),
+            Route("/l/b/mine", show, methods=["GET"]),
+            Route("/l/b/mine", enter, methods=["POST"])]

@@ -328,6 +328,14 @@
         <translation>予約の状態、キャンセル期限、予約できる件数の上限をご確認ください。</translation>
     </message>
     <message>
+        <source>The booking page&apos;s LIFF link needs the LIFF app&apos;s ID.</source>
+        <translation>予約ページのLIFFリンクには、LIFFアプリのIDが必要です。</translation>
+    </message>
+    <message>
+        <source>Give it once with --liff-id (the LIFF app whose endpoint URL is the relay&apos;s address followed by /l); the book remembers it.</source>
+        <translation>`--liff-id` で一度指定してください（エンドポイントURLが中継サーバーのアドレスに /l を付けたものになっているLIFFアプリのID）。指定したIDは台帳に保存されます。</translation>
+    </message>
+    <message>
         <source>Booked</source>
         <translation>予約済み</translation>
     </message>
