@@ -419,3 +419,53 @@ def test_conflicts_are_shown_and_decided(book: Book, qtbot) -> None:
     w.btn_conflict_drop.click()
     assert conflicts(book) == [] and w.conflicts_table.rowCount() == 0
     assert w.tabs.tabText(3) == "Conflicts" and not w.btn_conflict_book.isEnabled()
+
+
+def test_the_waitlist_shows_who_waits_freed_times_and_removal(book: Book, qtbot,
+                                                               qtmodeltester) -> None:
+    """キャンセル待ち: waiters come from the relay's sealed wait items (applied as on sync);
+    the tab shows who waits for which time, whether the book has that time free now (the
+    next publish offers it), who got a freed time, and the owner takes one off the list
+    (sent to the relay with the next publish)."""
+    from app.booking.service import publish_payload
+    from app.booking.sync import apply_item, waiters
+    from relay.booking import front
+    from ui.booking.waitlist import BOOKED, FREE, REMOVED, WAITING, load_waiters
+
+    service = setup_example(book)
+    taker = book.customers.create(display_name="先に予約した人")
+    service.make(menu_id="cut", start=at(MON, "10:00"), staff_id="sato", customer_id=taker,
+                 now=at(MON - dt.timedelta(days=1), "09:00"))
+    uid_a, uid_b, uid_c = ("U" + c * 32 for c in "abc")
+    for n, (uid, hhmm) in enumerate(((uid_a, "10:00"), (uid_b, "14:00"), (uid_c, "16:00"))):
+        assert apply_item(book, front.wait_item(
+            wait_id=f"{n:032x}", menu_id="cut", staff_id="sato", start=at(MON, hhmm),
+            token="", at_ms=n, line_user_id=uid)) == "waiting"
+    # The relay gave 16:00 to its waiter (a freed time): the booking names the wait id.
+    assert apply_item(book, front.booking_item(
+        hold_id="f" * 32, menu_id="cut", staff_id="sato", start=at(MON, "16:00"), token="",
+        answers={}, taken_at_ms=5, wait_id=f"{2:032x}")) == "booked"
+    assert service.get("f" * 32).customer_id == book.customers.by_line_user_id(uid_c)
+    for uid, name in ((uid_a, "待つ人A"), (uid_b, "待つ人B")):
+        book.customers.update(book.customers.by_line_user_id(uid), name=name)
+
+    w = BookingWindow(book)
+    qtbot.addWidget(w)
+    assert w.setup is not None
+    w.waitlist_model.set_waiters(load_waiters(book, w.setup, MON))  # as seen on MON
+    qtmodeltester.check(w.waitlist_model, force_py=False)
+    qtmodeltester.check(w.waitlist_model, force_py=True)
+    rows = [w.waitlist_model.waiter(r) for r in range(w.waitlist_model.rowCount())]
+    assert [(r.start.strftime("%H:%M"), r.customer, r.state) for r in rows if r] == [
+        ("10:00", "待つ人A", WAITING), ("14:00", "待つ人B", FREE), ("16:00", "", BOOKED)]
+    assert w.waitlist_model.data(w.waitlist_model.index(2, 3)) == "—"  # no name yet
+    assert w.waitlist_model.data(w.waitlist_model.index(1, 4)) == \
+        "Free now: offered at the next publish"
+    assert w.waitlist_model.waiting() == 2
+
+    w.waitlist_view.selectRow(0)
+    assert w.remove_selected_waiter()
+    [a] = [x for x in waiters(book) if x["wait_id"] == f"{0:032x}"]
+    assert a["state"] == REMOVED
+    assert publish_payload(book, at(MON - dt.timedelta(days=1), "09:00"))["unwait"] == [
+        f"{0:032x}"]
