@@ -74,9 +74,14 @@ def publish(store: Store, shop_id: str, free: Mapping[str, int], now_ms: int, *,
                        booking_holds.c.acked == 0)):
             for key in str(keys).split(","):
                 unacked[key] = unacked.get(key, 0) + int(count)
+        # Each publish gets its own stamp, later than the last (even within one clock
+        # millisecond): the pages tell a new publish by it (relay.booking.front.generation).
+        last = conn.execute(select(booking_slots.c.published_at).where(
+            booking_slots.c.shop_id == shop_id).limit(1)).scalar()
+        stamp = max(now_ms, int(last or 0) + 1)
         conn.execute(delete(booking_slots).where(booking_slots.c.shop_id == shop_id))
         rows = [{"shop_id": shop_id, "slot_key": key, "capacity": cap,
-                 "taken": int(unacked.get(key, 0)), "published_at": now_ms}
+                 "taken": int(unacked.get(key, 0)), "published_at": stamp}
                 for key, cap in free.items() if cap > 0]
         if rows:
             conn.execute(insert(booking_slots), rows)

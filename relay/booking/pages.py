@@ -119,17 +119,55 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         return dt.datetime.fromtimestamp(clock(), JST).replace(tzinfo=None)
 
     cache: dict[tuple[int, ...], front.FreeIndex] = {}
+    #: The days page's days and times, per free index (cleared with it), menu, staff,
+    #: first bookable step and day: most loads of a days page compute nothing.
+    days_cache: dict[tuple[Any, ...], tuple[list[tuple[dt.date, int]], dt.date | None,
+                                           list[dt.datetime]]] = {}
 
     def free_index(config: front.Config) -> front.FreeIndex:
-        # Rebuilt only when something changed (a cheap aggregate says so); a stale index
+        # Rebuilt only when something changed (a cheap query says so); a stale index
         # could at worst offer a time the confirm then finds taken: it never books one.
         generation = (*front.generation(store, shop_id), config.step)
         found = cache.get(generation)
         if found is None:
             found = front.FreeIndex(front.free_keys(store, shop_id), config.step)
             cache.clear()
+            days_cache.clear()
             cache[generation] = found
         return found
+
+    def days_and_times(config: front.Config, menu: front.MenuInfo, staff_id: str | None,
+                       wanted: dt.date | None, today: dt.datetime
+                       ) -> tuple[list[tuple[dt.date, int]], dt.date | None,
+                                  list[dt.datetime]]:
+        """The next days with free times, the day shown and its times (in the thread
+        pool: a cache miss walks the horizon). The answer changes only with the free
+        index and when the first bookable start passes a step."""
+        free = free_index(config)
+        earliest = today + dt.timedelta(minutes=config.min_notice_minutes)
+        first_step = (earliest.hour * 60 + earliest.minute + config.step - 1) // config.step
+        # A publish (new config) always makes a new index, which empties this cache; the
+        # menu's own figures are in the key all the same.
+        key = (id(free), menu.id, menu.duration, menu.buffer_before, menu.buffer_after,
+               menu.staff, staff_id, wanted, earliest.date(), first_step, today.date())
+        hit = days_cache.get(key)
+        if hit is not None:
+            return hit
+        found: list[tuple[dt.date, int]] = []
+        for offset in range(config.book_ahead_days + 1):
+            d = today.date() + dt.timedelta(days=offset)
+            n = len(front.free_starts(config, free, menu, staff_id, d, today))
+            if n:
+                found.append((d, n))
+            if len(found) >= DAYS_SHOWN:
+                break
+        day = wanted if wanted is not None else (found[0][0] if found else None)
+        times = [t for t, _ in front.free_starts(config, free, menu, staff_id, day, today)] \
+            if day else []
+        if len(days_cache) > 512:
+            days_cache.clear()
+        days_cache[key] = (found, day, times)
+        return found, day, times
 
     class Ctx:
         def __init__(self, pub: front.Published, token: str, friend_hash: bytes,
@@ -238,27 +276,17 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         staff_id = staff_of(ctx, menu, staff_text)
         if isinstance(staff_id, HTMLResponse):
             return staff_id
-        free = await run_in_threadpool(free_index, ctx.config)
-        today = now()
-        found: list[tuple[dt.date, int]] = []
-        for offset in range(ctx.config.book_ahead_days + 1):
-            d = today.date() + dt.timedelta(days=offset)
-            n = len(front.free_starts(ctx.config, free, menu, staff_id, d, today))
-            if n:
-                found.append((d, n))
-            if len(found) >= DAYS_SHOWN:
-                break
-        day: dt.date | None = None
-        wanted = request.query_params.get("day")
-        if wanted:
+        wanted_text = request.query_params.get("day")
+        wanted: dt.date | None = None
+        if wanted_text:
             try:
-                day = dt.date.fromisoformat(wanted)
+                wanted = dt.date.fromisoformat(wanted_text)
             except ValueError:
-                day = None
-        elif found:
-            day = found[0][0]
-        times = [t for t, _ in front.free_starts(ctx.config, free, menu, staff_id, day, today)] \
-            if day else []
+                wanted = None
+        found, day, times = await run_in_threadpool(days_and_times, ctx.config, menu,
+                                                    staff_id, wanted, now())
+        if wanted_text and wanted is None:
+            day, times = None, []
         here = f"{ctx.base}/m/{menu.id}/{staff_text}"
         return html(render("days", base=ctx.base, menu=menu, days=found, day=day,
                            times=times, here=here, staff_name=staff_label(ctx, staff_id)))
