@@ -469,3 +469,36 @@ def test_the_waitlist_shows_who_waits_freed_times_and_removal(book: Book, qtbot,
     assert a["state"] == REMOVED
     assert publish_payload(book, at(MON - dt.timedelta(days=1), "09:00"))["unwait"] == [
         f"{0:032x}"]
+
+
+def test_offer_freed_times_publishes_in_the_background(book: Book, relay, line,  # noqa: F811
+                                                       qtbot) -> None:
+    """「空いた時間をいま案内する」 publishes the free times to the relay (which then gives
+    freed times to the waiters): before it the friend's page has nothing, after it the
+    menus."""
+    import httpx
+
+    from app.booking.service import booking_link
+    from app.booking.sync import apply_item
+    from app.sync.pairing import connect
+    from relay.booking import front
+    from tests.sync.support import ACCESS_TOKEN, CHANNEL_SECRET
+
+    connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
+    setup_example(book)
+    uid = "U" + "d" * 32
+    apply_item(book, front.wait_item(wait_id="e" * 32, menu_id="cut", staff_id=None,
+                                     start=at(MON + dt.timedelta(days=400), "10:00"),
+                                     token="", at_ms=1, line_user_id=uid))
+    w = BookingWindow(book)
+    qtbot.addWidget(w)
+    assert w.btn_offer.isEnabled() and "(1)" in w.tabs.tabText(4)
+    url = booking_link(book, uid)
+    assert httpx.get(url).status_code == 404  # nothing published yet
+    op = w.offer_freed_times()
+    with qtbot.waitSignal(op.finished, timeout=30_000):
+        pass
+    assert w.last_error is None
+    page = httpx.get(url)
+    assert page.status_code == 200 and "カット" in page.text
