@@ -194,8 +194,9 @@ def candidates(config: Config, menu: MenuInfo, staff_id: str | None) -> list[str
 
 
 def generation(store: Store, shop_id: str) -> tuple[int, ...]:
-    """Changes whenever the free capacity may have: a publish (its time: every slot row of
-    a publish carries it, so one row by the primary key tells), a hold taken (one more
+    """Changes whenever the free capacity or the published menus may have: a publish (its
+    stamp: the config row and every slot row of a publish carry it, so one row by the
+    primary key tells), a hold taken (one more
     hold row, a newer one), one let go (one more released). Nothing else changes
     ``taken``: :func:`relay.booking.holds.take_all`, :func:`cancel` and :func:`promote_in`
     each add or release a hold in the same transaction. (A first version summed the
@@ -203,11 +204,14 @@ def generation(store: Store, shop_id: str) -> tuple[int, ...]:
     with store.read_transaction() as conn:
         published = conn.execute(select(booking_slots.c.published_at).where(
             booking_slots.c.shop_id == shop_id).limit(1)).scalar()
+        config = conn.execute(select(booking_config.c.published_at).where(
+            booking_config.c.shop_id == shop_id)).scalar()
         holds, released, newest = conn.execute(select(
             func.count(), func.count().filter(booking_holds.c.state == RELEASED),
             func.max(booking_holds.c.created_at))
             .where(booking_holds.c.shop_id == shop_id)).one()
-    return (int(published or 0), int(holds), int(released), int(newest or 0))
+    return (int(config or 0), int(published or 0), int(holds), int(released),
+            int(newest or 0))
 
 
 class FreeIndex:

@@ -124,10 +124,23 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
     days_cache: dict[tuple[Any, ...], tuple[list[tuple[dt.date, int]], dt.date | None,
                                            list[dt.datetime]]] = {}
 
-    def free_index(config: front.Config) -> front.FreeIndex:
-        # Rebuilt only when something changed (a cheap query says so); a stale index
+    #: The published config of the newest generation (one tuple: replaced atomically).
+    current_state: list[tuple[tuple[int, ...], front.Published | None]] = []
+
+    def current() -> tuple[tuple[int, ...], front.Published | None]:
+        """The generation and the published config, read again only when the cheap
+        generation query says a publish (or a hold) happened: one small read per load."""
+        gen = front.generation(store, shop_id)
+        if current_state and current_state[0][0] == gen:
+            return current_state[0]
+        found = (gen, front.published(store, shop_id))
+        current_state[:] = [found]
+        return found
+
+    def free_index(gen: tuple[int, ...], config: front.Config) -> front.FreeIndex:
+        # Rebuilt only when something changed (the generation says so); a stale index
         # could at worst offer a time the confirm then finds taken: it never books one.
-        generation = (*front.generation(store, shop_id), config.step)
+        generation = (*gen, config.step)
         found = cache.get(generation)
         if found is None:
             found = front.FreeIndex(front.free_keys(store, shop_id), config.step)
@@ -136,14 +149,15 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
             cache[generation] = found
         return found
 
-    def days_and_times(config: front.Config, menu: front.MenuInfo, staff_id: str | None,
+    def days_and_times(gen: tuple[int, ...], config: front.Config, menu: front.MenuInfo,
+                       staff_id: str | None,
                        wanted: dt.date | None, today: dt.datetime
                        ) -> tuple[list[tuple[dt.date, int]], dt.date | None,
                                   list[dt.datetime]]:
         """The next days with free times, the day shown and its times (in the thread
         pool: a cache miss walks the horizon). The answer changes only with the free
         index and when the first bookable start passes a step."""
-        free = free_index(config)
+        free = free_index(gen, config)
         earliest = today + dt.timedelta(minutes=config.min_notice_minutes)
         first_step = (earliest.hour * 60 + earliest.minute + config.step - 1) // config.step
         # A publish (new config) always makes a new index, which empties this cache; the
@@ -171,8 +185,9 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
 
     class Ctx:
         def __init__(self, pub: front.Published, token: str, friend_hash: bytes,
-                     user_id: str | None = None) -> None:
+                     user_id: str | None = None, gen: tuple[int, ...] = ()) -> None:
             self.config = pub.config
+            self.gen = gen
             self.token = token
             self.friend_hash = friend_hash
             self.base = f"/b/{token}"
@@ -199,7 +214,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
             return refused(429, "少し時間をおいてください",
                            "短い時間にたくさんの読み込みがありました。",
                            "1分ほど待ってから、もう一度お試しください。")
-        pub = await run_in_threadpool(front.published, store, shop_id)
+        gen, pub = await run_in_threadpool(current)
         if pub is None or pub.link_mac_key is None:
             return refused(404, "予約ページが見つかりません",
                            "お店の予約受付がまだ始まっていません。",
@@ -214,7 +229,8 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
                                    "LINEアプリから予約ページをもう一度開いてください。")
                 return refused(404, "リンクが正しくありません",
                                "LINEアプリから予約ページをもう一度開いてください。")
-            return Ctx(pub, token, links.friend_ref_hash(LINK_ID, "liff:" + user_id), user_id)
+            return Ctx(pub, token, links.friend_ref_hash(LINK_ID, "liff:" + user_id), user_id,
+                       gen)
         try:
             claims = links.verify_token(token, LINK_ID, pub.link_mac_key, int(clock()))
         except links.LinkError as exc:
@@ -225,7 +241,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
             return refused(404, "リンクが正しくありません",
                            "リンクの一部が欠けているか、変わっています。",
                            "お店から届いたメッセージのリンクを、そのまま開いてください。")
-        return Ctx(pub, token, links.friend_ref_hash(LINK_ID, claims.friend_ref))
+        return Ctx(pub, token, links.friend_ref_hash(LINK_ID, claims.friend_ref), gen=gen)
 
     def menu_gone(ctx: Ctx) -> HTMLResponse:
         return refused(410, "このメニューは予約できません",
@@ -283,8 +299,8 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
                 wanted = dt.date.fromisoformat(wanted_text)
             except ValueError:
                 wanted = None
-        found, day, times = await run_in_threadpool(days_and_times, ctx.config, menu,
-                                                    staff_id, wanted, now())
+        found, day, times = await run_in_threadpool(days_and_times, ctx.gen, ctx.config,
+                                                    menu, staff_id, wanted, now())
         if wanted_text and wanted is None:
             day, times = None, []
         here = f"{ctx.base}/m/{menu.id}/{staff_text}"
@@ -355,7 +371,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         late = past(ctx, when)
         if late is not None:
             return late
-        free = await run_in_threadpool(free_index, ctx.config)
+        free = await run_in_threadpool(free_index, ctx.gen, ctx.config)
         ok = [s for t, s in front.free_starts(ctx.config, free, menu, staff_id, when.date(),
                                               now()) if t == when]
         if not ok:
