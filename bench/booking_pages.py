@@ -51,6 +51,12 @@ def main() -> None:
     parser.add_argument("--friends", type=int, default=50)
     parser.add_argument("--loads", type=int, default=10, help="page loads per friend a round")
     args = parser.parse_args()
+    run(args.rounds, args.friends, args.loads)
+
+
+def run(rounds: int = 3, friends: int = 50, loads: int = 10) -> None:
+    """Print the pages' p50/p95 at ``friends`` at once, and the bare page's, same run."""
+    args = argparse.Namespace(rounds=rounds, friends=friends, loads=loads)
     setup = parse_setup({**salon(), "book_ahead_days": 60, "min_notice_minutes": 60})
     today = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=9)).date()
     slots = {step_key(s, w): f for (s, w), f in
@@ -90,6 +96,7 @@ def main() -> None:
             days_path, menus_path = f"/b/{token}/m/m5/any", f"/b/{token}"
             assert "空き時間" in http.get(days_path).text
             days, menus, bares = [], [], []
+            load_before = os.getloadavg()[0]
             for _ in range(args.rounds):
                 bares.append(asyncio.run(_load(base, "/bench/bare", args.friends, args.loads)))
                 days.append(asyncio.run(_load(base, days_path, args.friends, args.loads)))
@@ -101,8 +108,8 @@ def main() -> None:
     def p(runs: list[list[float]], q: float) -> float:
         return statistics.median(_p(t, q) for t in runs)
 
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
-          f"{len(slots)} steps published")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+          f"(before: {load_before:.1f}); {len(slots)} steps published")
     print(f"days  (指名なし, {args.friends} at once): p50 {p(days, 0.5):.1f} ms, "
           f"p95 {p(days, 0.95):.1f} ms (target ≤ 100)")
     print(f"menus ({args.friends} at once): p50 {p(menus, 0.5):.1f} ms, "

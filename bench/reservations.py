@@ -2,7 +2,8 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m bench.reservations            # 5 rounds
+    .venv/bin/python -m bench.reservations            # 5 rounds, the month only
+    .venv/bin/python -m bench.reservations --all      # month, week view, booking pages
 
 ``month``: ``app.booking.availability.compute`` over 31 days for 5 staff (shifts
 10:00-19:00, one day off a week each) x 10 menus (30-120 minutes, buffers), 15-minute
@@ -15,6 +16,11 @@ holding 20,000 bookings (a year of a busy salon, 5 staff, ~55 a day) and 2,000 c
 reading the shown week (one query by the start index, and the customers' names) and
 painting it (``QWidget.grab`` at 1280×800, QT_QPA_PLATFORM=offscreen). ``baseline``: the
 same view on a week without bookings, same run (the grid alone). Target: ≤ 200 ms.
+
+``--pages``: bench.booking_pages (the relay in its own process, 50 friends at once): the
+days page's and the menus page's p50/p95 and a bare page's on the same app, same run,
+with the ratio. Target: p95 ≤ 100 ms. Every figure is printed with the load average
+(the machine may be shared). Where a page's own time goes: bench.booking_profile.
 """
 
 from __future__ import annotations
@@ -60,12 +66,24 @@ def timed(fn: Any) -> float:
     return (time.perf_counter() - t) * 1000
 
 
+def load() -> str:
+    """The machine's state next to each figure (it is shared: the lead re-runs quietly)."""
+    import os
+
+    one, five, _ = os.getloadavg()
+    return f"[load average {one:.1f} / {five:.1f} (1 / 5 min), {os.cpu_count()} cores]"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--week", action="store_true", help="also the week view (20,000 bookings)")
+    ap.add_argument("--pages", action="store_true",
+                    help="also the booking pages, 50 friends at once, against a bare page")
+    ap.add_argument("--all", action="store_true", help="month, week view and pages")
+    ap.add_argument("--loads", type=int, default=10, help="pages: loads per friend a round")
     parsed = ap.parse_args(argv)
-    rounds, week_view_wanted = parsed.rounds, parsed.week
+    rounds, week_view_wanted = parsed.rounds, parsed.week or parsed.all
     full, bare, held = parse_setup(salon()), parse_setup(salon(1)), busy()
     compute(full, held, START, 31)  # warm the holiday cache
     months, bases, n = [], [], 0
@@ -75,10 +93,15 @@ def main(argv: list[str] | None = None) -> int:
     n = len(compute(full, held, START, 31))
     month, base = statistics.median(months), statistics.median(bases)
     print(f"month (5 staff x 10 menus, {len(held)} bookings, {n} free slots): "
-          f"median {month:.1f} ms, max {max(months):.1f} ms (target ≤ 50 ms)")
+          f"median {month:.1f} ms, max {max(months):.1f} ms (target ≤ 50 ms) {load()}")
     print(f"baseline (no bookings, 1 menu): median {base:.1f} ms; ratio {month / base:.1f}")
     if week_view_wanted:
         week_view(rounds)
+        print(f"  {load()}")
+    if parsed.pages or parsed.all:
+        from bench.booking_pages import run
+
+        run(max(1, rounds // 2), 50, parsed.loads)
     return 0
 
 

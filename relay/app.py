@@ -48,6 +48,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from relay import CONTRACT_VERSION
 from relay.autopilot import Autopilot, autopilot_routes
 from relay.booking.http import booking_routes
+from relay.booking.pages import booking_liff_routes
 from relay.booking.pages import booking_routes_public as booking_pages
 from relay.config import Settings
 from relay.forms.http import form_routes
@@ -495,6 +496,7 @@ def create_app(service: RelayService) -> Starlette:
         routes.extend(admin_routes(service))
     # The route pages (before the forms': /l/r/… is a route's LIFF page, not a form's).
     routes.extend(route_pages(store, service.pages, lambda: service.clock(), _notify))
+    routes.extend(booking_liff_routes(service.pages, lambda: service.clock()))  # before /l/{form}
     # The form pages answer at the root (the default shop's forms).
     routes.extend(page_routes(store, service.forms, service.pages, lambda: service.clock(),
                               _notify))

@@ -21,8 +21,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--csv", metavar="FILE", help="write them as CSV (Excel-ready)")
     acts.add_parser("publish", help="send the free times (no personal data) to the relay")
-    q = acts.add_parser("link", help="a friend's own booking page (URL on the last line)")
-    q.add_argument("--line-user-id", required=True, metavar="U…")
+    q = acts.add_parser("link", help="a friend's own booking page, or without "
+                        "--line-user-id the shop's LIFF URL (URL on the last line)")
+    q.add_argument("--line-user-id", metavar="U…")
+    q.add_argument("--liff-id", metavar="ID", help="the LIFF app's id (remembered)")
+    q.add_argument("--mine", action="store_true", help="LIFF: open 'my bookings'")
     q.add_argument("--days", type=int, default=30, help="valid for this many days (30)")
     acts.add_parser("conflicts", help="bookings the relay took that the book could not")
     q = acts.add_parser("resolve", help="decide a conflict: book it anyway or drop it")
@@ -86,7 +89,11 @@ def command(args: argparse.Namespace, profile: Any) -> int:
             print(f"Published {kept} free slots.")
             return 0
         if action == "link":
-            from app.booking.service import booking_link
+            from app.booking.service import booking_link, liff_link
+
+            if args.line_user_id is None:
+                print(liff_link(book, args.liff_id, mine=bool(args.mine)))
+                return 0
 
             if not 1 <= args.days <= 365:
                 raise OtokuiError(str(args.days), message="Not a number of days.",

@@ -39,3 +39,13 @@ class BookingRefusedError(OtokuiError):
     message = QT_TRANSLATE_NOOP(_CTX, "This booking change is not allowed.")
     advice = QT_TRANSLATE_NOOP(_CTX, "Check the booking's status, the cancellation "
                                      "deadline and the limit of open bookings.")
+
+
+class BookingLiffIdError(OtokuiError):
+    """``booking link`` without a friend: the LIFF URL needs the LIFF app's id."""
+
+    code = "booking-liff-id"
+    message = QT_TRANSLATE_NOOP(_CTX, "The booking page's LIFF link needs the LIFF app's ID.")
+    advice = QT_TRANSLATE_NOOP(_CTX, "Give it once with --liff-id (the LIFF app whose "
+                                     "endpoint URL is the relay's address followed by /l); "
+                                     "the book remembers it.")

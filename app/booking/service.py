@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -567,9 +568,14 @@ def publish_payload(book: Book, now: dt.datetime) -> dict[str, Any]:
              for (staff, when), free in resource_steps(setup, busy, first, days).items()}
     slots.update({slot_key(x): x.free for x in class_slots(setup, busy, first, days, now=now)})
     mac_key, _ = links.keys_for(link_secret(book), BOOKING_LINK_ID)
+    with book.db.read() as s:
+        row = s.get(BookSetting, "booking.waiters")  # app.booking.sync.WAITERS_KEY
+        unwait = [w["wait_id"] for w in json_list(row.value if row is not None else None)
+                  if isinstance(w, dict) and w.get("state") == "removed"
+                  and str(w.get("start", "")) >= first.isoformat()]
     return {"slots": slots, "config": public_config(setup),
             "link_key": base64.b64encode(mac_key).decode("ascii"), "acked": acked,
-            "closed": closed}
+            "closed": closed, "unwait": unwait}
 
 
 #: The "form id" booking links are made for (relay.forms.links needs 16 hex digits).
@@ -616,3 +622,31 @@ def booking_link(book: Book, line_user_id: str, *, days: int = 30,
     expires = int((time.time() if now_s is None else now_s) + days * 86400)
     token = links.make_token(link_secret(book), BOOKING_LINK_ID, user, expires)
     return f"{base.rstrip('/')}/b/{token}"
+
+
+LIFF_ID_KEY = "booking.liff_id"
+_LIFF_ID = re.compile(r"^[0-9]{6,20}-[A-Za-z0-9]{4,20}$")
+
+
+def liff_link(book: Book, liff_id: str | None = None, *, mine: bool = False) -> str:
+    """The shop's booking page through LIFF, the same URL for every friend:
+    ``https://liff.line.me/{liff id}/b`` (``…/b/mine``: my bookings). LINE opens it as
+    ``{relay}/l/b`` and the relay knows the friend by LINE Login's ID token. ``liff_id``
+    given once is remembered (setting ``booking.liff_id``)."""
+    from app.booking.errors import BookingLiffIdError
+
+    with book.db.write() as s:
+        row = s.get(BookSetting, LIFF_ID_KEY)
+        if liff_id is not None:
+            liff_id = liff_id.strip()
+            if not _LIFF_ID.match(liff_id):
+                raise BookingLiffIdError(liff_id)
+            if row is None:
+                s.add(BookSetting(key=LIFF_ID_KEY, value=liff_id))
+            else:
+                row.value = liff_id
+        elif row is not None:
+            liff_id = str(row.value)
+    if not liff_id:
+        raise BookingLiffIdError()
+    return f"https://liff.line.me/{liff_id}/b" + ("/mine" if mine else "")

@@ -42,6 +42,10 @@ if TYPE_CHECKING:
     from app.book import Book
 
 CONFLICTS_KEY = "booking.conflicts"
+#: Friends waiting for a taken time (キャンセル待ち), from the relay's sealed wait items:
+#: ``{"wait_id", "customer_id", "menu_id", "staff_id", "start", "state", "booking_id"}``;
+#: state ``waiting``, ``booked`` (a freed time went to them) or ``removed`` (by the owner).
+WAITERS_KEY = "booking.waiters"
 
 
 def _setting(book: Book, key: str) -> list[Any]:
@@ -85,14 +89,28 @@ def _remove_conflict(book: Book, hold_id: str) -> dict[str, Any] | None:
     return found
 
 
-def _friend(book: Book, token: str, taken_at: int) -> int:
-    """The customer the link names (created when the friend is not in the book yet)."""
-    try:
-        user_id, claims = links.friend_of(token, BOOKING_LINK_ID, link_secret(book))
-    except links.LinkError as exc:
-        raise FrontItemError(f"booking link {exc.code}") from None
-    if taken_at > claims.expires_at * 1000:
-        raise FrontItemError("booking link expired")
+def _friend(book: Book, body: dict[str, Any], taken_at: int) -> int:
+    """The customer an item names (created when the friend is not in the book yet): by
+    the link token, read with the book's own secret; by the LINE user id LINE Login
+    verified for the relay (LIFF); or, for a freed time given to a waiter, by the waiter
+    the earlier wait item named."""
+    token, user_id = body["token"], body.get("line_user_id")
+    if token:
+        try:
+            user_id, claims = links.friend_of(token, BOOKING_LINK_ID, link_secret(book))
+        except links.LinkError as exc:
+            raise FrontItemError(f"booking link {exc.code}") from None
+        if taken_at > claims.expires_at * 1000:
+            raise FrontItemError("booking link expired")
+    elif user_id is None and isinstance(body.get("wait_id"), str):
+        waiter = next((w for w in _setting(book, WAITERS_KEY)
+                       if isinstance(w, dict) and w.get("wait_id") == body["wait_id"]), None)
+        if waiter is None:
+            raise FrontItemError("unknown waiter")
+        return int(waiter["customer_id"])
+    if not (isinstance(user_id, str) and len(user_id) == 33 and user_id.startswith("U")
+            and all(c in "0123456789abcdef" for c in user_id[1:])):
+        raise FrontItemError("no friend")
     from app.audit import AuditService
     from app.customers import CustomerService
 
@@ -110,7 +128,7 @@ def _parse(plaintext: bytes) -> dict[str, Any]:
         body = json.loads(plaintext[len(MAGIC):].decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise FrontItemError("not JSON") from None
-    if not isinstance(body, dict) or body.get("type") not in ("booking", "cancel") \
+    if not isinstance(body, dict) or body.get("type") not in ("booking", "cancel", "wait") \
             or not isinstance(body.get("hold_id"), str) or len(body["hold_id"]) != 32 \
             or not isinstance(body.get("token"), str):
         raise FrontItemError("fields")
@@ -122,6 +140,8 @@ def apply_item(book: Book, plaintext: bytes) -> str:
     hold_id = body["hold_id"]
     if body["type"] == "cancel":
         return _cancel(book, body)
+    if body["type"] == "wait":
+        return _wait(book, body)
     try:
         start = dt.datetime.strptime(str(body.get("start")), "%Y-%m-%dT%H:%M")
         taken_at = int(body.get("taken_at", 0))
@@ -132,7 +152,7 @@ def apply_item(book: Book, plaintext: bytes) -> str:
     if not isinstance(menu_id, str) or not (staff_id is None or isinstance(staff_id, str)) \
             or not isinstance(answers, dict):
         raise FrontItemError("fields")
-    customer_id = _friend(book, body["token"], taken_at)
+    customer_id = _friend(book, body, taken_at)
     service = BookingService(book)
     try:
         info = service.make(menu_id=menu_id, start=start, staff_id=staff_id,
@@ -148,12 +168,63 @@ def apply_item(book: Book, plaintext: bytes) -> str:
                                    "reason": reason}, same="hold_id")
         return "conflict"
     _add(book, APPLIED_HOLDS_KEY, hold_id)
+    if isinstance(body.get("wait_id"), str):
+        _waiter_state(book, body["wait_id"], "booked", booking_id=hold_id)
     return "booked" if info.created else "already"
+
+
+def _wait(book: Book, body: dict[str, Any]) -> str:
+    customer_id = _friend(book, body, int(body.get("at", 0) or 0))
+    try:
+        dt.datetime.strptime(str(body.get("start")), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise FrontItemError("start") from None
+    staff_id = body.get("staff_id")
+    if not isinstance(body.get("menu_id"), str) or not (staff_id is None
+                                                        or isinstance(staff_id, str)):
+        raise FrontItemError("fields")
+    _add(book, WAITERS_KEY, {"wait_id": body["hold_id"], "customer_id": customer_id,
+                             "menu_id": body["menu_id"], "staff_id": staff_id,
+                             "start": body["start"], "state": "waiting", "booking_id": None,
+                             "at": int(body.get("at", 0) or 0)}, same="wait_id")
+    return "waiting"
+
+
+def waiters(book: Book) -> list[dict[str, Any]]:
+    """Everyone on a waitlist, oldest first (the 予約 window's キャンセル待ち tab)."""
+    return sorted((w for w in _setting(book, WAITERS_KEY) if isinstance(w, dict)),
+                  key=lambda w: (str(w.get("start")), int(w.get("at") or 0)))
+
+
+def _waiter_state(book: Book, wait_id: str, state: str, *,
+                  booking_id: str | None = None) -> bool:
+    with book.db.write() as s:
+        row = s.get(BookSetting, WAITERS_KEY)
+        items = [dict(x) for x in json_list(row.value if row is not None else None)
+                 if isinstance(x, dict)]
+        found = False
+        for w in items:
+            if w.get("wait_id") == wait_id and w.get("state") == "waiting":
+                w["state"] = state
+                w["booking_id"] = booking_id
+                found = True
+        if row is not None and found:
+            row.value = items
+    if found:
+        book.announce("bookings")
+    return found
+
+
+def remove_waiter(book: Book, wait_id: str) -> bool:
+    """The owner takes a friend off a waitlist: gone from the window now, and from the
+    relay with the next ``booking publish`` (``unwait``), so no freed time goes to them.
+    False when they are not waiting (already booked or removed)."""
+    return _waiter_state(book, wait_id, "removed")
 
 
 def _cancel(book: Book, body: dict[str, Any]) -> str:
     hold_id = body["hold_id"]
-    customer_id = _friend(book, body["token"], int(body.get("at", 0) or 0))
+    customer_id = _friend(book, body, int(body.get("at", 0) or 0))
     with book.db.read() as s:
         row = s.get(Booking, hold_id)
         status = None if row is None else row.status

@@ -194,18 +194,24 @@ def candidates(config: Config, menu: MenuInfo, staff_id: str | None) -> list[str
 
 
 def generation(store: Store, shop_id: str) -> tuple[int, ...]:
-    """Changes whenever the free capacity may have: a publish (its time), a hold taken
-    (one more hold row), one let go (one more released), capacity given back."""
+    """Changes whenever the free capacity or the published menus may have: a publish (its
+    stamp: the config row and every slot row of a publish carry it, so one row by the
+    primary key tells), a hold taken (one more
+    hold row), one let go (one more released). Nothing else changes
+    ``taken``: :func:`relay.booking.holds.take_all`, :func:`cancel` and :func:`promote_in`
+    each add or release a hold in the same transaction. (A first version summed the
+    9,000 slot rows on every page load: 6 ms of the days page's 22.)"""
     with store.read_transaction() as conn:
-        published, capacity, taken, rows = conn.execute(select(
-            func.max(booking_slots.c.published_at), func.sum(booking_slots.c.capacity),
-            func.sum(booking_slots.c.taken), func.count())
-            .where(booking_slots.c.shop_id == shop_id)).one()
+        published = conn.execute(select(booking_slots.c.published_at).where(
+            booking_slots.c.shop_id == shop_id).limit(1)).scalar()
+        config = conn.execute(select(booking_config.c.published_at).where(
+            booking_config.c.shop_id == shop_id)).scalar()
+        # Holds are never deleted, so these two counts only grow: any change moves one.
+        # (Both come from the index on shop, state, acked without reading the rows.)
         holds, released = conn.execute(select(
             func.count(), func.count().filter(booking_holds.c.state == RELEASED))
             .where(booking_holds.c.shop_id == shop_id)).one()
-    return (int(published or 0), int(capacity or 0), int(taken or 0), int(rows), int(holds),
-            int(released))
+    return (int(config or 0), int(published or 0), int(holds), int(released))
 
 
 class FreeIndex:
@@ -402,16 +408,40 @@ def cancel(store: Store, shop_id: str, hold_id: str, friend_hash: bytes, now_ms:
         return True
 
 
+def _who(body: dict[str, Any], line_user_id: str | None, wait_id: str | None = None
+         ) -> dict[str, Any]:
+    """Who the item is for, besides ``token`` (a per-friend link, or ``""``): the LINE user
+    id LINE Login verified (LIFF), or the waiter whose sealed wait item named the friend."""
+    if line_user_id:
+        body["line_user_id"] = line_user_id
+    if wait_id:
+        body["wait_id"] = wait_id
+    return body
+
+
 def booking_item(*, hold_id: str, menu_id: str, staff_id: str | None, start: dt.datetime,
-                 token: str, answers: dict[str, list[str]], taken_at_ms: int) -> bytes:
-    body = {"type": "booking", "hold_id": hold_id, "menu_id": menu_id,
-            "staff_id": staff_id, "start": fmt(start), "token": token, "answers": answers,
-            "taken_at": taken_at_ms}
+                 token: str, answers: dict[str, list[str]], taken_at_ms: int,
+                 line_user_id: str | None = None, wait_id: str | None = None) -> bytes:
+    body = _who({"type": "booking", "hold_id": hold_id, "menu_id": menu_id,
+                 "staff_id": staff_id, "start": fmt(start), "token": token,
+                 "answers": answers, "taken_at": taken_at_ms}, line_user_id, wait_id)
     return MAGIC + json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
 
 
-def cancel_item(*, hold_id: str, token: str, at_ms: int) -> bytes:
-    body = {"type": "cancel", "hold_id": hold_id, "token": token, "at": at_ms}
+def cancel_item(*, hold_id: str, token: str, at_ms: int,
+                line_user_id: str | None = None) -> bytes:
+    body = _who({"type": "cancel", "hold_id": hold_id, "token": token, "at": at_ms},
+                line_user_id)
+    return MAGIC + json.dumps(body, sort_keys=True).encode()
+
+
+def wait_item(*, wait_id: str, menu_id: str, staff_id: str | None, start: dt.datetime,
+              token: str, at_ms: int, line_user_id: str | None = None) -> bytes:
+    """A friend joined a waitlist: the book shows who waits (the 予約 window) and files
+    the booking a freed time later becomes (``wait_id``) under that friend."""
+    body = _who({"type": "wait", "hold_id": wait_id, "menu_id": menu_id,
+                 "staff_id": staff_id, "start": fmt(start), "token": token, "at": at_ms},
+                line_user_id)
     return MAGIC + json.dumps(body, sort_keys=True).encode()
 
 
@@ -432,8 +462,10 @@ class Waiter:
 
 
 def wait(store: Store, shop_id: str, friend_hash: bytes, token: str, menu: MenuInfo,
-         staff_id: str | None, start: dt.datetime, wait_id: str, now_ms: int) -> bool:
-    """Put the friend on the list for this menu and time (once); False if already on it."""
+         staff_id: str | None, start: dt.datetime, wait_id: str, now_ms: int,
+         item: bytes | None = None) -> bool:
+    """Put the friend on the list for this menu and time (once); False if already on it.
+    ``item`` (the sealed wait item) is queued for the devices in the same transaction."""
     with store.write_transaction() as conn:
         if conn.execute(select(booking_waiters.c.wait_id).where(
                 booking_waiters.c.shop_id == shop_id,
@@ -447,7 +479,20 @@ def wait(store: Store, shop_id: str, friend_hash: bytes, token: str, menu: MenuI
             wait_id=wait_id, shop_id=shop_id, friend_hash=friend_hash, token=token,
             menu_id=menu.id, staff_id=staff_id or "-", start=fmt(start), state=WAITING,
             hold_id=None, created_at=now_ms))
+        if item is not None and store.queue_items_in(conn, [item], now_ms, shop_id) is None:
+            raise NoDevice
     return True
+
+
+REMOVED = "removed"
+
+
+def unwait(store: Store, shop_id: str, wait_ids: list[str]) -> int:
+    """Take waiters off their lists (the owner's decision in the book)."""
+    with store.write_transaction() as conn:
+        return int(conn.execute(update(booking_waiters).where(
+            booking_waiters.c.shop_id == shop_id, booking_waiters.c.wait_id.in_(wait_ids),
+            booking_waiters.c.state == WAITING).values(state=REMOVED)).rowcount)
 
 
 def waiting(store: Store, shop_id: str, friend_hash: bytes) -> list[Waiter]:
@@ -507,7 +552,7 @@ def promote_in(store: Store, conn: Any, shop_id: str, now: dt.datetime, now_ms: 
                 booking_waiters.c.wait_id == w.wait_id).values(state=BOOKED, hold_id=hold_id))
             item = booking_item(hold_id=hold_id, menu_id=menu.id, staff_id=staff_id,
                                 start=start, token=str(w.token), answers={},
-                                taken_at_ms=now_ms)
+                                taken_at_ms=now_ms, wait_id=str(w.wait_id))
             if store.queue_items_in(conn, [item], now_ms, shop_id) is None:
                 raise NoDevice
             booked += 1

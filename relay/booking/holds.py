@@ -62,11 +62,18 @@ def publish(store: Store, shop_id: str, free: Mapping[str, int], now_ms: int, *,
             conn.execute(update(booking_entries).where(
                 booking_entries.c.shop_id == shop_id,
                 booking_entries.c.hold_id.in_(list(closed))).values(state=RELEASED))
+        # Each publish gets its own stamp, later than the last (even within one clock
+        # millisecond): the pages tell a new publish by it (relay.booking.front.generation).
+        last = max(int(conn.execute(select(booking_slots.c.published_at).where(
+            booking_slots.c.shop_id == shop_id).limit(1)).scalar() or 0), int(conn.execute(
+                select(booking_config.c.published_at).where(
+                    booking_config.c.shop_id == shop_id)).scalar() or 0))
+        stamp = max(now_ms, last + 1)
         if config is not None:
             conn.execute(delete(booking_config).where(booking_config.c.shop_id == shop_id))
             conn.execute(insert(booking_config).values(
                 shop_id=shop_id, config=config, link_mac_key=link_mac_key,
-                published_at=now_ms))
+                published_at=stamp))
         unacked: dict[str, int] = {}
         for keys, count in conn.execute(
                 select(booking_holds.c.slot_key, booking_holds.c.count)
@@ -76,7 +83,7 @@ def publish(store: Store, shop_id: str, free: Mapping[str, int], now_ms: int, *,
                 unacked[key] = unacked.get(key, 0) + int(count)
         conn.execute(delete(booking_slots).where(booking_slots.c.shop_id == shop_id))
         rows = [{"shop_id": shop_id, "slot_key": key, "capacity": cap,
-                 "taken": int(unacked.get(key, 0)), "published_at": now_ms}
+                 "taken": int(unacked.get(key, 0)), "published_at": stamp}
                 for key, cap in free.items() if cap > 0]
         if rows:
             conn.execute(insert(booking_slots), rows)

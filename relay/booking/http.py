@@ -8,7 +8,8 @@
   Optional in the same body: ``config`` (menus, staff names, step, rules: what the pages
   show, relay.booking.front.parse_config), ``link_key`` (base64, 32 bytes: verifies
   per-friend booking links), ``acked`` and ``closed`` (hold ids the book applied, and
-  bookings it cancelled), all in one transaction.
+  bookings it cancelled), all in one transaction; ``unwait`` (waiters the owner took off
+  a waitlist), before the freed times are given to the waiters.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def booking_routes(store: Store, now_ms: Callable[[], int],
             if len(link_key) != 32:
                 return error(400, "bad_link_key")
         ids: dict[str, list[str]] = {}
-        for name in ("acked", "closed"):
+        for name in ("acked", "closed", "unwait"):
             got = data.get(name, [])
             if not isinstance(got, list) or len(got) > MAX_IDS or not all(
                     isinstance(h, str) and HOLD_ID.fullmatch(h) for h in got):
@@ -92,6 +93,8 @@ def booking_routes(store: Store, now_ms: Callable[[], int],
         shop = await run_in_threadpool(shop_of, device_id)
         if shop is None:
             return unauthorized()
+        if ids["unwait"]:  # taken off a waitlist by the owner: no freed time for them
+            await run_in_threadpool(front.unwait, store, shop, ids["unwait"])
         kept = await run_in_threadpool(lambda: holds.publish(
             store, shop, slots, now_ms(),
             config=None if config is None else json.dumps(config, ensure_ascii=False),

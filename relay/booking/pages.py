@@ -7,6 +7,8 @@
 * ``GET/POST /b/{token}/m/{menu}/{staff}/{when}`` the questions and 予約する
 * ``GET /b/{token}/ics/{hold}``                   add to calendar
 * ``GET /b/{token}/mine``, ``POST /b/{token}/cancel/{hold}``  my bookings, cancel
+* ``GET/POST /l/b``, ``/l/b/mine``                 the LIFF entry (relay.booking.liff): the
+  ID token, verified with LINE Login, opens ``/b/{session}``
 
 ``token`` is a per-friend link (relay.forms.links, made by ``booking link`` for the
 "form" :data:`LINK_ID`): the relay checks it and learns a stable pseudonym, never who the
@@ -30,12 +32,14 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from relay.booking import front
+from relay.booking import liff as sessions
 from relay.booking.holds import SlotFull
 from relay.forms import links
+from relay.forms.liff import IdTokenRefused
 from relay.forms.page_body import BadBody, BodyTooLarge, read_form
 from relay.forms.page_guard import PostTokens, RateLimiter, TokenError, page_headers
-from relay.forms.pages import PagesConfig, _address, _same_origin
-from relay.forms.render import ASSETS, ASSETS_PATH, message_page
+from relay.forms.pages import PagesConfig, _address, _origin, _same_origin
+from relay.forms.render import ASSETS, ASSETS_PATH, LiffPage, message_page
 from relay.forms.schema import JST, DefinitionError, parse_definition, validate_answer
 from relay.schema import DEFAULT_SHOP
 from relay.store import Store
@@ -97,6 +101,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
     tokens = PostTokens(config.channel_secret)
     limiter = RateLimiter(clock)
     headers = page_headers()
+    session_key = sessions.session_key(config.channel_secret)
 
     def html(body: str, status: int = 200, extra: dict[str, str] | None = None
              ) -> HTMLResponse:
@@ -114,24 +119,82 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         return dt.datetime.fromtimestamp(clock(), JST).replace(tzinfo=None)
 
     cache: dict[tuple[int, ...], front.FreeIndex] = {}
+    #: The days page's days and times, per free index (cleared with it), menu, staff,
+    #: first bookable step and day: most loads of a days page compute nothing.
+    days_cache: dict[tuple[Any, ...], tuple[list[tuple[dt.date, int]], dt.date | None,
+                                           list[dt.datetime]]] = {}
 
-    def free_index(config: front.Config) -> front.FreeIndex:
-        # Rebuilt only when something changed (a cheap aggregate says so); a stale index
+    #: The published config of the newest generation (one tuple: replaced atomically).
+    current_state: list[tuple[tuple[int, ...], front.Published | None]] = []
+
+    def current() -> tuple[tuple[int, ...], front.Published | None]:
+        """The generation and the published config, read again only when the cheap
+        generation query says a publish (or a hold) happened: one small read per load."""
+        gen = front.generation(store, shop_id)
+        if current_state and current_state[0][0] == gen:
+            return current_state[0]
+        found = (gen, front.published(store, shop_id))
+        current_state[:] = [found]
+        return found
+
+    def free_index(gen: tuple[int, ...], config: front.Config) -> front.FreeIndex:
+        # Rebuilt only when something changed (the generation says so); a stale index
         # could at worst offer a time the confirm then finds taken: it never books one.
-        generation = (*front.generation(store, shop_id), config.step)
+        generation = (*gen, config.step)
         found = cache.get(generation)
         if found is None:
             found = front.FreeIndex(front.free_keys(store, shop_id), config.step)
             cache.clear()
+            days_cache.clear()
             cache[generation] = found
         return found
 
+    def days_and_times(gen: tuple[int, ...], config: front.Config, menu: front.MenuInfo,
+                       staff_id: str | None,
+                       wanted: dt.date | None, today: dt.datetime
+                       ) -> tuple[list[tuple[dt.date, int]], dt.date | None,
+                                  list[dt.datetime]]:
+        """The next days with free times, the day shown and its times (in the thread
+        pool: a cache miss walks the horizon). The answer changes only with the free
+        index and when the first bookable start passes a step."""
+        free = free_index(gen, config)
+        earliest = today + dt.timedelta(minutes=config.min_notice_minutes)
+        first_step = (earliest.hour * 60 + earliest.minute + config.step - 1) // config.step
+        # A publish (new config) always makes a new index, which empties this cache; the
+        # menu's own figures are in the key all the same.
+        key = (id(free), menu.id, menu.duration, menu.buffer_before, menu.buffer_after,
+               menu.staff, staff_id, wanted, earliest.date(), first_step, today.date())
+        hit = days_cache.get(key)
+        if hit is not None:
+            return hit
+        found: list[tuple[dt.date, int]] = []
+        for offset in range(config.book_ahead_days + 1):
+            d = today.date() + dt.timedelta(days=offset)
+            n = len(front.free_starts(config, free, menu, staff_id, d, today))
+            if n:
+                found.append((d, n))
+            if len(found) >= DAYS_SHOWN:
+                break
+        day = wanted if wanted is not None else (found[0][0] if found else None)
+        times = [t for t, _ in front.free_starts(config, free, menu, staff_id, day, today)] \
+            if day else []
+        if len(days_cache) > 512:
+            days_cache.clear()
+        days_cache[key] = (found, day, times)
+        return found, day, times
+
     class Ctx:
-        def __init__(self, pub: front.Published, token: str, friend_hash: bytes) -> None:
+        def __init__(self, pub: front.Published, token: str, friend_hash: bytes,
+                     user_id: str | None = None, gen: tuple[int, ...] = ()) -> None:
             self.config = pub.config
+            self.gen = gen
             self.token = token
             self.friend_hash = friend_hash
             self.base = f"/b/{token}"
+            # Opened through LIFF: the verified LINE user id, which goes into the sealed
+            # items only (the link token is then the relay's session, useless to the book).
+            self.user_id = user_id
+            self.link_token = "" if user_id else token
 
     def post_refused(request: Request, ctx: Ctx) -> HTMLResponse | None:
         """Every post's first checks: sent from this page (not another site), and not too
@@ -151,12 +214,23 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
             return refused(429, "少し時間をおいてください",
                            "短い時間にたくさんの読み込みがありました。",
                            "1分ほど待ってから、もう一度お試しください。")
-        pub = await run_in_threadpool(front.published, store, shop_id)
+        gen, pub = await run_in_threadpool(current)
         if pub is None or pub.link_mac_key is None:
             return refused(404, "予約ページが見つかりません",
                            "お店の予約受付がまだ始まっていません。",
                            "しばらくしてから、もう一度お試しください。")
         token = request.path_params["token"]
+        if sessions.is_session(token):
+            try:
+                user_id = sessions.open_session(session_key, token, int(clock()))
+            except sessions.SessionError as exc:
+                if exc.code == "expired":
+                    return refused(410, "ページの有効期限が切れています",
+                                   "LINEアプリから予約ページをもう一度開いてください。")
+                return refused(404, "リンクが正しくありません",
+                               "LINEアプリから予約ページをもう一度開いてください。")
+            return Ctx(pub, token, links.friend_ref_hash(LINK_ID, "liff:" + user_id), user_id,
+                       gen)
         try:
             claims = links.verify_token(token, LINK_ID, pub.link_mac_key, int(clock()))
         except links.LinkError as exc:
@@ -167,7 +241,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
             return refused(404, "リンクが正しくありません",
                            "リンクの一部が欠けているか、変わっています。",
                            "お店から届いたメッセージのリンクを、そのまま開いてください。")
-        return Ctx(pub, token, links.friend_ref_hash(LINK_ID, claims.friend_ref))
+        return Ctx(pub, token, links.friend_ref_hash(LINK_ID, claims.friend_ref), gen=gen)
 
     def menu_gone(ctx: Ctx) -> HTMLResponse:
         return refused(410, "このメニューは予約できません",
@@ -218,27 +292,17 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         staff_id = staff_of(ctx, menu, staff_text)
         if isinstance(staff_id, HTMLResponse):
             return staff_id
-        free = await run_in_threadpool(free_index, ctx.config)
-        today = now()
-        found: list[tuple[dt.date, int]] = []
-        for offset in range(ctx.config.book_ahead_days + 1):
-            d = today.date() + dt.timedelta(days=offset)
-            n = len(front.free_starts(ctx.config, free, menu, staff_id, d, today))
-            if n:
-                found.append((d, n))
-            if len(found) >= DAYS_SHOWN:
-                break
-        day: dt.date | None = None
-        wanted = request.query_params.get("day")
-        if wanted:
+        wanted_text = request.query_params.get("day")
+        wanted: dt.date | None = None
+        if wanted_text:
             try:
-                day = dt.date.fromisoformat(wanted)
+                wanted = dt.date.fromisoformat(wanted_text)
             except ValueError:
-                day = None
-        elif found:
-            day = found[0][0]
-        times = [t for t, _ in front.free_starts(ctx.config, free, menu, staff_id, day, today)] \
-            if day else []
+                wanted = None
+        found, day, times = await run_in_threadpool(days_and_times, ctx.gen, ctx.config,
+                                                    menu, staff_id, wanted, now())
+        if wanted_text and wanted is None:
+            day, times = None, []
         here = f"{ctx.base}/m/{menu.id}/{staff_text}"
         return html(render("days", base=ctx.base, menu=menu, days=found, day=day,
                            times=times, here=here, staff_name=staff_label(ctx, staff_id)))
@@ -307,7 +371,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         late = past(ctx, when)
         if late is not None:
             return late
-        free = await run_in_threadpool(free_index, ctx.config)
+        free = await run_in_threadpool(free_index, ctx.gen, ctx.config)
         ok = [s for t, s in front.free_starts(ctx.config, free, menu, staff_id, when.date(),
                                               now()) if t == when]
         if not ok:
@@ -373,8 +437,8 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
 
         def item(hold_id: str, sid: str | None) -> bytes:
             return front.booking_item(hold_id=hold_id, menu_id=menu.id, staff_id=sid,
-                                      start=when, token=ctx.token, answers=answers,
-                                      taken_at_ms=now_ms)
+                                      start=when, token=ctx.link_token, answers=answers,
+                                      taken_at_ms=now_ms, line_user_id=ctx.user_id)
         try:
             hold, entry = await run_in_threadpool(
                 front.confirm, store, shop_id, ctx.config, menu, who, when, ctx.friend_hash,
@@ -446,7 +510,8 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         try:
             done = await run_in_threadpool(
                 front.cancel, store, shop_id, hold_id, ctx.friend_hash, now_ms,
-                front.cancel_item(hold_id=hold_id, token=ctx.token, at_ms=now_ms), now())
+                front.cancel_item(hold_id=hold_id, token=ctx.link_token, at_ms=now_ms,
+                                  line_user_id=ctx.user_id), now())
         except front.NoDevice:
             return refused(503, "ただいまキャンセルを受け付けられません",
                            "しばらくしてから、もう一度お試しください。", base=ctx.base)
@@ -475,8 +540,18 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         late = past(ctx, when)
         if late is not None:
             return late
-        await run_in_threadpool(front.wait, store, shop_id, ctx.friend_hash, ctx.token, menu,
-                                staff_id, when, nonce, int(clock() * 1000))
+        now_ms = int(clock() * 1000)
+        item = front.wait_item(wait_id=nonce, menu_id=menu.id, staff_id=staff_id, start=when,
+                               token=ctx.link_token, line_user_id=ctx.user_id, at_ms=now_ms)
+        try:
+            added = await run_in_threadpool(front.wait, store, shop_id, ctx.friend_hash,
+                                            ctx.link_token, menu, staff_id, when, nonce,
+                                            now_ms, item)
+        except front.NoDevice:
+            return refused(503, "ただいま登録を受け付けられません",
+                           "しばらくしてから、もう一度お試しください。", base=ctx.base)
+        if added:
+            notify()
         return await mine(request, "キャンセル待ちに登録しました。空いたときに、自動でご予約に"
                                    "なります（「ご予約の確認」に表示されます）。")
 
@@ -512,3 +587,84 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         Route(base + "/m/{menu}/{staff}/{when}", show_confirm, methods=["GET"]),
         Route(base + "/m/{menu}/{staff}/{when}", post_confirm, methods=["POST"]),
     ]
+
+
+def booking_liff_routes(config: PagesConfig, clock: Callable[[], float]) -> list[Route]:
+    """The LIFF entry ``/l/b`` (``/l/b/mine``): registered before the form pages, whose
+    ``/l/{form_id}`` would take the path otherwise. Without LIFF configured: a 404 page."""
+    tokens = PostTokens(b"otokui booking liff\0" + config.channel_secret)
+    limiter = RateLimiter(clock)
+    session_key = sessions.session_key(config.channel_secret)
+    liff_page = LiffPage(config.liff_id, config.liff_sdk_url) \
+        if config.liff_id and config.verifier is not None else None
+    sdk_origin = _origin(config.liff_sdk_url) if liff_page else None
+    plain = page_headers()
+    liff_headers = page_headers(
+        script_origins=(sdk_origin,) if sdk_origin else (),
+        connect_origins=tuple(o for o in (sdk_origin, "https://api.line.me",
+                                          "https://access.line.me") if o))
+
+    def refused(status: int, heading: str, *lines: str) -> HTMLResponse:
+        return HTMLResponse(message_page(heading, list(lines)), status_code=status,
+                            headers=plain)
+
+    def stop(request: Request) -> HTMLResponse | None:
+        if limiter.allow("addr:" + _address(request), config.limits.per_address):
+            return refused(429, "少し時間をおいてください",
+                           "短い時間にたくさんの読み込みがありました。",
+                           "1分ほど待ってから、もう一度お試しください。")
+        if liff_page is None:
+            return refused(404, "ページが見つかりません",
+                           "このページはLINEアプリの設定がされていません。",
+                           "お店から届いたリンクを、もう一度開いてください。")
+        return None
+
+    async def show(request: Request) -> Response:
+        refusal = stop(request)
+        if refusal is not None:
+            return refusal
+        assert liff_page is not None
+        path = request.url.path
+        body = _env.get_template("liff.html").render(
+            **_common, page_title="ご予約", action=path, liff=liff_page,
+            liff_js=ASSETS["booking-liff.js"].name,
+            csrf=tokens.issue(LINK_ID, path, int(clock())))
+        return HTMLResponse(body, headers=liff_headers)
+
+    async def enter(request: Request) -> Response:
+        refusal = stop(request)
+        if refusal is not None:
+            return refusal
+        assert config.verifier is not None
+        path = request.url.path
+        if not _same_origin(request):
+            return refused(403, "開けませんでした",
+                           "LINEアプリから予約ページをもう一度開いてください。")
+        try:
+            posted = await read_form(request.headers.get("content-type"), request.stream(),
+                                     max_body=16 * 1024, file_caps={})
+            csrf = posted.fields.get("_csrf")
+            tokens.check(csrf[0] if csrf and len(csrf) == 1 else None, LINK_ID, path,
+                         int(clock()))
+        except (BodyTooLarge, BadBody, ClientDisconnect, TokenError):
+            return refused(403, "ページを開き直してください",
+                           "ページを開いてから時間がたったか、ページが正しくありません。",
+                           "LINEアプリから予約ページをもう一度開いてください。")
+        id_token = posted.fields.get("_id_token") or [""]
+        try:
+            user_id = await config.verifier.user_id(id_token[0] if len(id_token) == 1 else "")
+        except IdTokenRefused as exc:
+            if exc.code == "unavailable":
+                return refused(503, "LINEに確認できませんでした",
+                               "少し待ってから、予約ページをもう一度開いてください。")
+            return refused(403, "LINEの確認ができませんでした",
+                           "このページはLINEアプリの中で開いてください。",
+                           "お店のLINEのメニューやメッセージから、もう一度開いてください。")
+        session = sessions.make_session(session_key, user_id, int(clock()))
+        where = f"/b/{session}" + ("/mine" if path.endswith("/mine") else "")
+        return Response(status_code=303, headers={**plain, "Location": where,
+                                                  "Cache-Control": "no-store"})
+
+    return [Route("/l/b", show, methods=["GET"]), Route("/l/b", enter, methods=["POST"]),
+            Route("/l/b/mine", show, methods=["GET"]),
+            Route("/l/b/mine", enter, methods=["POST"])]

@@ -73,6 +73,10 @@
         <translation>重複</translation>
     </message>
     <message>
+        <source>Waitlist</source>
+        <translation>キャンセル待ち</translation>
+    </message>
+    <message>
         <source>Earlier</source>
         <translation>前へ</translation>
     </message>
@@ -173,6 +177,22 @@
     <message>
         <source>No preference</source>
         <translation>指名なし</translation>
+    </message>
+    <message>
+        <source>Friends waiting for a taken time. When the time frees up, publishing the free times gives it to the first one waiting (they get the booking and its confirmation).</source>
+        <translation>埋まった時間の空きを待っている友だちです。その時間が空いたあとで空き時間を公開すると、最初に待っていた方の予約になります（予約確認も届きます）。</translation>
+    </message>
+    <message>
+        <source>Take off the waitlist</source>
+        <translation>キャンセル待ちから外す</translation>
+    </message>
+    <message>
+        <source>Offer freed times now</source>
+        <translation>空いた時間をいま案内する</translation>
+    </message>
+    <message>
+        <source>Publishing the free times…</source>
+        <translation>空き時間を公開しています…</translation>
     </message>
     <message>
         <source>All staff</source>
@@ -294,6 +314,49 @@
     </message>
 </context>
 <context>
+    <name>WaitlistModel</name>
+    <message>
+        <source>Wanted time</source>
+        <translation>希望日時</translation>
+    </message>
+    <message>
+        <source>Booked menu</source>
+        <translation>メニュー</translation>
+    </message>
+    <message>
+        <source>Staff member</source>
+        <translation>担当</translation>
+    </message>
+    <message>
+        <source>Booking customer</source>
+        <translation>お客様</translation>
+    </message>
+    <message>
+        <source>Waitlist state</source>
+        <translation>キャンセル待ちの状況</translation>
+    </message>
+    <message>
+        <source>Waiting (the time is taken)</source>
+        <translation>待機中（埋まっています）</translation>
+    </message>
+    <message>
+        <source>Free now: offered at the next publish</source>
+        <translation>空きあり：次の公開でご案内</translation>
+    </message>
+    <message>
+        <source>Got the freed time</source>
+        <translation>繰り上げで予約済み</translation>
+    </message>
+    <message>
+        <source>Taken off the waitlist</source>
+        <translation>キャンセル待ちから外しました</translation>
+    </message>
+    <message>
+        <source>No preference</source>
+        <translation>指名なし</translation>
+    </message>
+</context>
+<context>
     <name>booking</name>
     <message>
         <source>The reservation setup cannot be used as it is.</source>
@@ -326,6 +389,14 @@
     <message>
         <source>Check the booking&apos;s status, the cancellation deadline and the limit of open bookings.</source>
         <translation>予約の状態、キャンセル期限、予約できる件数の上限をご確認ください。</translation>
+    </message>
+    <message>
+        <source>The booking page&apos;s LIFF link needs the LIFF app&apos;s ID.</source>
+        <translation>予約ページのLIFFリンクには、LIFFアプリのIDが必要です。</translation>
+    </message>
+    <message>
+        <source>Give it once with --liff-id (the LIFF app whose endpoint URL is the relay&apos;s address followed by /l); the book remembers it.</source>
+        <translation>`--liff-id` で一度指定してください（エンドポイントURLが中継サーバーのアドレスに /l を付けたものになっているLIFFアプリのID）。指定したIDは台帳に保存されます。</translation>
     </message>
     <message>
         <source>Booked</source>

@@ -98,3 +98,19 @@ def test_publish_sends_free_capacity_to_a_real_relay(tmp_path: Path) -> None:
         assert bad.returncode == 1 and bad.stderr.strip().count("\n") == 0
     finally:
         relay.stop()
+
+
+def test_link_without_a_friend_prints_the_shops_liff_url(tmp_path: Path) -> None:
+    profile = tmp_path / "profile"
+    assert otokui(profile, "init").returncode == 0
+    missing = otokui(profile, "booking", "link")
+    assert missing.returncode == 1 and "--liff-id" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    bad = otokui(profile, "booking", "link", "--liff-id", "not an id")
+    assert bad.returncode == 1
+    done = otokui(profile, "booking", "link", "--liff-id", "1234567890-AbCdEfGh")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "https://liff.line.me/1234567890-AbCdEfGh/b"
+    again = otokui(profile, "booking", "link", "--mine")  # remembered
+    assert again.stdout.strip().splitlines()[-1] == \
+        "https://liff.line.me/1234567890-AbCdEfGh/b/mine"

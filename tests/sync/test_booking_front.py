@@ -225,3 +225,41 @@ def test_a_friend_on_the_waitlist_gets_the_freed_time(connected: Connected) -> N
     by_customer = {r.customer_id: r.status_label for r in rows}
     assert by_customer == {book.customers.by_line_user_id(uid_a): "キャンセル",
                            book.customers.by_line_user_id(uid_b): "予約済み"}
+
+
+def test_a_waiter_the_owner_takes_off_the_list_gets_no_freed_time(
+        connected: Connected) -> None:
+    from app.booking.sync import remove_waiter, waiters
+
+    book = connected.book
+    service = set_up(book)
+    uid_a, url_a = friend(connected, "はなこ")
+    uid_b, url_b = friend(connected, "たろう")
+    a, b = path_of(url_a), path_of(url_b)
+    with httpx.Client(base_url=connected.relay.base_url) as http:
+        when = "/m/cut/sato/2026-12-09T10:00"
+        http.post(a + when, data={"_csrf": csrf(http.get(a + when).text)})
+        full = http.get(b + when)
+        http.post(b + "/wait" + when[2:], data={"_csrf": csrf(full.text)})
+        fast_worker(book).run_once()
+        [waiter] = waiters(book)  # the book knows who waits, from the sealed wait item
+        assert (waiter["customer_id"], waiter["state"]) == (
+            book.customers.by_line_user_id(uid_b), "waiting")
+        assert remove_waiter(book, waiter["wait_id"])
+        assert not remove_waiter(book, waiter["wait_id"])  # once
+        publish(book, now=NOW)  # tells the relay (unwait)
+        assert 'class="booking waiting"' not in http.get(b + "/mine").text
+        mine = http.get(a + "/mine")
+        hold = re.search(r"/cancel/([0-9a-f]{32})", mine.text)
+        assert hold
+        http.post(a + f"/cancel/{hold.group(1)}", data={"_csrf": csrf(mine.text)})
+        assert "10:00〜11:00" not in http.get(b + "/mine").text
+        # The book applies the cancellation and publishes the freed time: still not hers.
+        fast_worker(book).run_once()
+        publish(book, now=NOW)
+        assert "10:00〜11:00" not in http.get(b + "/mine").text
+        assert ">10:00<" in http.get(a + "/m/cut/sato?day=2026-12-09").text  # free again
+    rows = service.list(dt.date(2026, 12, 9), dt.date(2026, 12, 9))
+    assert {r.customer_id: r.status_label for r in rows} == {
+        book.customers.by_line_user_id(uid_a): "キャンセル"}
+    assert [w["state"] for w in waiters(book)] == ["removed"]

@@ -419,3 +419,86 @@ def test_conflicts_are_shown_and_decided(book: Book, qtbot) -> None:
     w.btn_conflict_drop.click()
     assert conflicts(book) == [] and w.conflicts_table.rowCount() == 0
     assert w.tabs.tabText(3) == "Conflicts" and not w.btn_conflict_book.isEnabled()
+
+
+def test_the_waitlist_shows_who_waits_freed_times_and_removal(book: Book, qtbot,
+                                                               qtmodeltester) -> None:
+    """キャンセル待ち: waiters come from the relay's sealed wait items (applied as on sync);
+    the tab shows who waits for which time, whether the book has that time free now (the
+    next publish offers it), who got a freed time, and the owner takes one off the list
+    (sent to the relay with the next publish)."""
+    from app.booking.service import publish_payload
+    from app.booking.sync import apply_item, waiters
+    from relay.booking import front
+    from ui.booking.waitlist import BOOKED, FREE, REMOVED, WAITING, load_waiters
+
+    service = setup_example(book)
+    taker = book.customers.create(display_name="先に予約した人")
+    service.make(menu_id="cut", start=at(MON, "10:00"), staff_id="sato", customer_id=taker,
+                 now=at(MON - dt.timedelta(days=1), "09:00"))
+    uid_a, uid_b, uid_c = ("U" + c * 32 for c in "abc")
+    for n, (uid, hhmm) in enumerate(((uid_a, "10:00"), (uid_b, "14:00"), (uid_c, "16:00"))):
+        assert apply_item(book, front.wait_item(
+            wait_id=f"{n:032x}", menu_id="cut", staff_id="sato", start=at(MON, hhmm),
+            token="", at_ms=n, line_user_id=uid)) == "waiting"
+    # The relay gave 16:00 to its waiter (a freed time): the booking names the wait id.
+    assert apply_item(book, front.booking_item(
+        hold_id="f" * 32, menu_id="cut", staff_id="sato", start=at(MON, "16:00"), token="",
+        answers={}, taken_at_ms=5, wait_id=f"{2:032x}")) == "booked"
+    assert service.get("f" * 32).customer_id == book.customers.by_line_user_id(uid_c)
+    for uid, name in ((uid_a, "待つ人A"), (uid_b, "待つ人B")):
+        book.customers.update(book.customers.by_line_user_id(uid), name=name)
+
+    w = BookingWindow(book)
+    qtbot.addWidget(w)
+    assert w.setup is not None
+    w.waitlist_model.set_waiters(load_waiters(book, w.setup, MON))  # as seen on MON
+    qtmodeltester.check(w.waitlist_model, force_py=False)
+    qtmodeltester.check(w.waitlist_model, force_py=True)
+    rows = [w.waitlist_model.waiter(r) for r in range(w.waitlist_model.rowCount())]
+    assert [(r.start.strftime("%H:%M"), r.customer, r.state) for r in rows if r] == [
+        ("10:00", "待つ人A", WAITING), ("14:00", "待つ人B", FREE), ("16:00", "", BOOKED)]
+    assert w.waitlist_model.data(w.waitlist_model.index(2, 3)) == "—"  # no name yet
+    assert w.waitlist_model.data(w.waitlist_model.index(1, 4)) == \
+        "Free now: offered at the next publish"
+    assert w.waitlist_model.waiting() == 2
+
+    w.waitlist_view.selectRow(0)
+    assert w.remove_selected_waiter()
+    [a] = [x for x in waiters(book) if x["wait_id"] == f"{0:032x}"]
+    assert a["state"] == REMOVED
+    assert publish_payload(book, at(MON - dt.timedelta(days=1), "09:00"))["unwait"] == [
+        f"{0:032x}"]
+
+
+def test_offer_freed_times_publishes_in_the_background(book: Book, relay, line,  # noqa: F811
+                                                       qtbot) -> None:
+    """「空いた時間をいま案内する」 publishes the free times to the relay (which then gives
+    freed times to the waiters): before it the friend's page has nothing, after it the
+    menus."""
+    import httpx
+
+    from app.booking.service import booking_link
+    from app.booking.sync import apply_item
+    from app.sync.pairing import connect
+    from relay.booking import front
+    from tests.sync.support import ACCESS_TOKEN, CHANNEL_SECRET
+
+    connect(book, relay_url=relay.base_url, pairing_code=relay.pairing_code(),
+            access_token=ACCESS_TOKEN, channel_secret=CHANNEL_SECRET, api_base=line.base_url)
+    setup_example(book)
+    uid = "U" + "d" * 32
+    apply_item(book, front.wait_item(wait_id="e" * 32, menu_id="cut", staff_id=None,
+                                     start=at(MON + dt.timedelta(days=400), "10:00"),
+                                     token="", at_ms=1, line_user_id=uid))
+    w = BookingWindow(book)
+    qtbot.addWidget(w)
+    assert w.btn_offer.isEnabled() and "(1)" in w.tabs.tabText(4)
+    url = booking_link(book, uid)
+    assert httpx.get(url).status_code == 404  # nothing published yet
+    op = w.offer_freed_times()
+    with qtbot.waitSignal(op.finished, timeout=30_000):
+        pass
+    assert w.last_error is None
+    page = httpx.get(url)
+    assert page.status_code == 200 and "カット" in page.text

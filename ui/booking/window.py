@@ -41,7 +41,9 @@ from ui.booking.calendar import WEEKDAYS_JA, CalendarView
 from ui.booking.dialogs import NewBookingDialog
 from ui.booking.models import BookingListModel
 from ui.booking.texts import status_text
+from ui.booking.waitlist import WAIT_ID_ROLE, WaitlistModel, load_waiters
 from ui.errors import show_error
+from ui.worker import BackgroundOp, run_in_background
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -90,6 +92,8 @@ class BookingWindow(QMainWindow):
         self.queue_model = BookingListModel(self.service, self)
         self.tabs.addTab(self._queue_page(), self.tr("Approval queue"))
         self.tabs.addTab(self._conflicts_page(), self.tr("Conflicts"))
+        self.waitlist_model = WaitlistModel(self)
+        self.tabs.addTab(self._waitlist_page(), self.tr("Waitlist"))
         self.calendar.create_requested.connect(self.create_at)
         self.calendar.move_requested.connect(self.move_booking)
         self.calendar.menu_requested.connect(self._booking_menu)
@@ -311,6 +315,67 @@ class BookingWindow(QMainWindow):
             show_error(self, exc)
         self.reload()
 
+    def _waitlist_page(self) -> QWidget:
+        """キャンセル待ち: friends who found a time taken on the booking page and asked for
+        it (app.booking.sync.waiters). A time freed in the book is offered to the first
+        waiter it fits when the free times are published; the owner may take a waiter off."""
+        page = QWidget(self)
+        note = QLabel(self.tr(
+            "Friends waiting for a taken time. When the time frees up, publishing the free "
+            "times gives it to the first one waiting (they get the booking and its "
+            "confirmation)."), page)
+        note.setWordWrap(True)
+        self.waitlist_view = QTableView(page)
+        self.waitlist_view.setObjectName("bookingWaitlist")
+        self.waitlist_view.setModel(self.waitlist_model)
+        self.waitlist_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.waitlist_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.waitlist_view.horizontalHeader().setStretchLastSection(True)
+        self.btn_unwait = QPushButton(self.tr("Take off the waitlist"), page)
+        self.btn_unwait.clicked.connect(self.remove_selected_waiter)
+        self.btn_offer = QPushButton(self.tr("Offer freed times now"), page)
+        self.btn_offer.clicked.connect(self.offer_freed_times)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.btn_unwait)
+        bar.addWidget(self.btn_offer)
+        layout = QVBoxLayout(page)
+        layout.addWidget(note)
+        layout.addWidget(self.waitlist_view, 1)
+        layout.addLayout(bar)
+        return page
+
+    def reload_waitlist(self) -> None:
+        if self.setup is None:
+            return
+        self.waitlist_model.set_waiters(load_waiters(self.book, self.setup, shop_now().date()))
+        n = self.waitlist_model.waiting()
+        title = self.tr("Waitlist")
+        self.tabs.setTabText(4, f"{title} ({n})" if n else title)
+        self.btn_unwait.setEnabled(n > 0)
+        self.btn_offer.setEnabled(n > 0)
+
+    def remove_selected_waiter(self) -> bool:
+        from app.booking.sync import remove_waiter
+
+        index = self.waitlist_view.currentIndex()
+        wait_id = self.waitlist_model.data(index, WAIT_ID_ROLE) if index.isValid() else None
+        if not wait_id:
+            return False
+        done = remove_waiter(self.book, str(wait_id))
+        self.reload_waitlist()
+        return done
+
+    def offer_freed_times(self) -> BackgroundOp:
+        """Publish the free times: the relay gives each freed time to its first waiter
+        and forgets those taken off the list (in the background: it talks to the relay)."""
+        from app.booking.service import publish
+
+        return run_in_background(self, lambda _p: publish(self.book),
+                                 on_success=lambda _n: self.reload_waitlist(),
+                                 on_failure=self._fail,
+                                 label=self.tr("Publishing the free times…"))
+
     # --- loading ------------------------------------------------------------------------
     def reload(self) -> None:
         try:
@@ -326,6 +391,7 @@ class BookingWindow(QMainWindow):
         self.reload_list()
         self.reload_queue()
         self.reload_conflicts()
+        self.reload_waitlist()
 
     def _fill_filters(self, setup: Setup) -> None:
         for combo, everything, items in (
@@ -380,6 +446,7 @@ class BookingWindow(QMainWindow):
             self.reload()
         elif "settings" in kinds and self.setup is not None:  # a conflict noted on sync
             self.reload_conflicts()
+            self.reload_waitlist()
 
     # --- calendar -----------------------------------------------------------------------
     def set_mode(self, mode: str) -> None:
