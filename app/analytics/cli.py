@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 NAMES = ("friends", "block-rate", "tags", "messages", "response-time", "broadcasts", "forms",
-         "bookings", "busiest-hours", "sales", "crosstab")
+         "bookings", "busiest-hours", "sales", "routes", "crosstab")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

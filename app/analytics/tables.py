@@ -122,6 +122,14 @@ def _sales(s: Session, p: Period, grain: str) -> Table:
     return ["bucket", "orders", "net_sales", "average_order"], rows
 
 
+def _routes(s: Session, p: Period, grain: str) -> Table:
+    from app.routes.figures import route_counts
+
+    return (["route_id", "route", "arrivals", "friends", "first_route"],
+            [[c.route_id, c.name, c.arrivals, c.friends, c.first]
+             for c in route_counts(s, p)])
+
+
 #: The figures by the name the CLI takes (docs/analytics.md lists them).
 FIGURES: dict[str, Callable[[Session, Period, str], Table]] = {
     "friends": _friends,
@@ -134,6 +142,7 @@ FIGURES: dict[str, Callable[[Session, Period, str], Table]] = {
     "bookings": _bookings,
     "busiest-hours": _busiest,
     "sales": _sales,
+    "routes": _routes,
 }
 
 

@@ -175,6 +175,26 @@
         <translation>ほか %1個のタグはCSVにあります。</translation>
     </message>
     <message>
+        <source>Inflow routes</source>
+        <translation>流入経路</translation>
+    </message>
+    <message>
+        <source>Arrivals</source>
+        <translation>流入数</translation>
+    </message>
+    <message>
+        <source>Friends who came first by it</source>
+        <translation>この経路で初めて来た友だち</translation>
+    </message>
+    <message>
+        <source>No inflow route yet: Customers → Inflow routes (QR codes)… makes one.</source>
+        <translation>流入経路はまだありません。お客様 → 流入経路（QRコード）… で作れます。</translation>
+    </message>
+    <message>
+        <source>%1 arrivals through %2 routes; for %3 friends it was their first</source>
+        <translation>%2経路から%1件の流入（%3人はこれが最初の経路）</translation>
+    </message>
+    <message>
         <source>Form answers</source>
         <translation>フォームの回答</translation>
     </message>

@@ -90,3 +90,9 @@ def test_list_counts_a_known_friend_once(plain_shop: Shop) -> None:
     header, first = r.stdout.splitlines()[:2]
     assert "インスタ" in header.split("\t")
     assert first.split("\t")[0] == "Instagram" and first.split("\t")[-1] == "1"
+    # The dashboard's 流入経路 figure, as `report routes` writes it.
+    r = otokui(profile, "report", "routes", "--from", "2026-05-01", "--to", "2026-06-30",
+               passphrase=PASSPHRASE)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[:2] == ["route_id\troute\tarrivals\tfriends\tfirst_route",
+                                         "1\tInstagram\t1\t1\t1"]

@@ -371,3 +371,23 @@ def test_the_broadcasts_card_shows_lines_count_of_the_month(window, history: Boo
     page.show_tables(replace(data, quota=Quota("none", None, 1234, None)))
     assert card.summary.text().endswith(
         "This month on LINE: 1,234 messages (the plan has no limit)")
+
+
+@RAISE
+def test_the_routes_card_counts_arrivals_in_the_period(window, history: Book, qtbot) -> None:
+    from app.routes.arrivals import apply as apply_arrival
+    from app.routes.arrivals import arrival_plaintext
+    from app.routes.service import RouteService
+
+    route = RouteService(history).add("カウンターQR")
+    RouteService(history).add("チラシ")
+    at = int((NOW - dt.datetime(1970, 1, 1)).total_seconds() * 1000)
+    for i, uid in enumerate(("U" + "7" * 32, None, "U" + "8" * 32)):
+        assert apply_arrival(history, arrival_plaintext(f"{i:032x}", route.slug, at, uid)) \
+            == ("anonymous" if uid is None else "arrived")
+    page = _open(window, qtbot).dashboard
+    card = page.cards["routes"]
+    bars = _bars(card)
+    # Bars listed bottom-up: the first route made is at the top.
+    assert bars["Arrivals"] == [0.0, 3.0] and bars["Friends who came first by it"] == [0, 2]
+    assert card.summary.text() == "3 arrivals through 2 routes; for 2 friends it was their first"

@@ -441,6 +441,34 @@ class TagsCard(ChartCard):
         self.summary.setText(text)
 
 
+class RoutesCard(ChartCard):
+    """Arrivals per inflow route in the period (流入経路), and the friends among them."""
+
+    figure = "routes"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(translate("Analytics", "Inflow routes"), parent)
+
+    def draw(self, data: DashboardTables) -> None:
+        assert self.table is not None
+        rows = list(reversed(self.table[1][:MAX_BARS]))  # the first made at the top
+        self.bars(QHorizontalBarSeries, [str(r[1]) for r in rows], [
+            (translate("Analytics", "Arrivals"), [r[2] for r in rows], BLUE),
+            (translate("Analytics", "Friends who came first by it"), [r[4] for r in rows],
+             GREEN)])
+        if not self.table[1]:
+            self.summary.setText(translate(
+                "Analytics",
+                "No inflow route yet: Customers → Inflow routes (QR codes)… makes one."))
+            return
+        text = translate("Analytics",
+                         "%1 arrivals through %2 routes; for %3 friends it was their first")
+        self.summary.setText(
+            text.replace("%1", num(sum(int(r[2]) for r in self.table[1])))
+            .replace("%2", num(len(self.table[1])))
+            .replace("%3", num(sum(int(r[4]) for r in self.table[1]))))
+
+
 class FormsCard(ChartCard):
     """Each choice's share of one question; the owner picks the question."""
 
@@ -616,4 +644,4 @@ def cards(parent: QWidget | None = None) -> list[ChartCard]:
     return [FriendsCard(parent), MessagesCard(parent), ResponseCard(parent),
             BlockRateCard(parent), BroadcastsCard(parent), TagsCard(parent),
             FormsCard(parent), BookingsCard(parent), BusiestHoursCard(parent),
-            SalesCard(parent)]
+            SalesCard(parent), RoutesCard(parent)]
