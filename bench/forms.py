@@ -172,7 +172,7 @@ def _apply_form() -> dict:
     return form
 
 
-def _apply_bench(customers: int, answers: int) -> dict[str, float]:
+def _apply_bench(customers: int, answers: int, out: Path | None = None) -> dict[str, float]:
     """Seconds to apply ``answers`` per-friend answers: batched, and one at a time."""
     import json
     import shutil
@@ -187,7 +187,7 @@ def _apply_bench(customers: int, answers: int) -> dict[str, float]:
     from bench.book import OUT, PASSPHRASE, build_book
     from relay.forms.items import ANSWER_MAGIC
 
-    source = build_book(OUT / f"book-{customers}", customers)
+    source = build_book((out or OUT) / f"book-{customers}", customers)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "book"
         shutil.copytree(source.root, copy)
@@ -257,9 +257,11 @@ def main() -> None:
     parser.add_argument("--apply-customers", type=int, default=100_000)
     parser.add_argument("--apply-only", action="store_true")
     parser.add_argument("--skip-apply", action="store_true")
+    parser.add_argument("--book-dir", type=Path, default=None,
+                        help="where the benchmark book is built or reused (bench/out)")
     args = parser.parse_args()
     if args.apply_only:
-        _report_apply(_apply_bench(args.apply_customers, args.answers),
+        _report_apply(_apply_bench(args.apply_customers, args.answers, args.book_dir),
                       args.apply_customers)
         return
     ctx = mp.get_context("spawn")
@@ -325,7 +327,7 @@ def main() -> None:
           f"= {1 / cpu:.0f} per CPU-second; queued {depth}")
     print(f"weight: {weight / 1000:.1f} KB without images (target ≤ 60)")
     if not args.skip_apply:
-        _report_apply(_apply_bench(args.apply_customers, args.answers),
+        _report_apply(_apply_bench(args.apply_customers, args.answers, args.book_dir),
                       args.apply_customers)
 
 
