@@ -18,7 +18,7 @@ Every route but ``/m/`` and ``/admin`` also answers under ``/shops/{shop_id}``: 
 the address of one shop on a relay serving several (:mod:`relay.shops`); the routes at the
 root belong to the ``default`` shop.
 * ``GET/POST /f/{id}[/{token}]``, ``/l/...``  the shop's form pages (relay.forms.pages),
-  at the root (the default shop) only for now
+  at the root and under each shop's address
 
 The relay holds no channel access token and no customer book: it can verify what LINE
 sends and seal it for the shop's desktops, nothing more.
@@ -52,7 +52,7 @@ from relay.booking.pages import booking_routes_public as booking_pages
 from relay.config import Settings
 from relay.forms.http import form_routes
 from relay.forms.liff import IdTokenVerifier
-from relay.forms.pages import PagesConfig, page_routes
+from relay.forms.pages import PagesConfig, page_routes, under_shop
 from relay.forms.store import FormStore
 from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
 from relay.media_http import media_routes
@@ -488,16 +488,18 @@ def create_app(service: RelayService) -> Starlette:
             *payments_routes(payments_store, service.now_ms, _authenticate),
         ]
 
-    routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]
+    form_pages = page_routes(store, service.forms, service.pages, lambda: service.clock(),
+                             _notify)
+    routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=[
+        *shop_routes(), *under_shop(form_pages)])]
     if settings.admin_secret is not None:
         from relay.admin import admin_routes
 
         routes.extend(admin_routes(service))
     # The route pages (before the forms': /l/r/… is a route's LIFF page, not a form's).
     routes.extend(route_pages(store, service.pages, lambda: service.clock(), _notify))
-    # The form pages answer at the root (the default shop's forms).
-    routes.extend(page_routes(store, service.forms, service.pages, lambda: service.clock(),
-                              _notify))
+    # The form pages answer at the root too (a form by its id, whichever shop's).
+    routes.extend(form_pages)
     routes.extend(booking_pages(store, service.pages, lambda: service.clock(), _notify))
     routes.extend(member_page_routes(store, service.pages.channel_secret,
                                      lambda: service.clock(), _notify))

@@ -8,6 +8,12 @@
 * ``GET /privacy``                   the privacy page a consent item links by default
 * ``GET /privacy/{shop_id}``         a shop's privacy page on a multi-shop relay
 
+On a relay serving several shops the same pages answer under each shop's address
+(``/shops/{shop_id}/f/…``, ``/l/…``, ``/privacy``: :func:`under_shop`), where only that
+shop's forms are found; at the root a form is found by its id, whichever shop's it is.
+A form belongs to the shop whose device published it: its answers are sealed to that
+shop's devices only and its page links that shop's policy.
+
 A page is one plain ``<form method="post">`` that works without JavaScript. A post is read
 with caps (relay.forms.page_body), its one-time token checked (relay.forms.page_guard),
 the answer validated against the form's newest version with the same code the desktop
@@ -140,8 +146,13 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                            "お店から届いたリンクを、もう一度開いてください。")
         form_id = request.path_params["form_id"]
         token = request.path_params.get("token", "")
+        # Under a shop's address (``/shops/{shop}/f/…``, a relay serving several shops),
+        # only that shop's forms; at the root, a form by its id (ids are the relay's).
+        shop = request.path_params.get("shop_id")
         found = await run_in_threadpool(form_store.get, form_id) \
             if links.is_form_id(form_id) else None
+        if found is not None and shop is not None and found.shop_id != shop:
+            found = None  # as unknown: nothing said about other shops' forms
         if found is None:
             return refused(404, "フォームが見つかりません",
                            "リンクが正しくないか、フォームが公開されていません。",
@@ -331,6 +342,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
             "X-Content-Type-Options": "nosniff"})
 
     async def privacy(request: Request) -> Response:
+        if "shop_id" in request.path_params:  # /shops/{shop}/privacy: that shop's
+            return await shop_privacy(request)
         wait = limiter.allow("addr:" + _address(request), config.limits.per_address)
         if wait:
             return throttled(wait)
@@ -373,6 +386,13 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         Route(PRIVACY_PATH, privacy, methods=["GET"]),
         Route(PRIVACY_PATH + "/{shop_id}", shop_privacy, methods=["GET"]),
     ]
+
+
+def under_shop(routes: list[Route]) -> list[Route]:
+    """The pages as they answer under a shop's address (``/shops/{shop_id}``, mounted
+    with the shop's device API): its forms at ``…/f/…`` and ``…/l/…``, its policy at
+    ``…/privacy``. The same route objects, so rate limits are shared with the root's."""
+    return [r for r in routes if r.path != PRIVACY_PATH + "/{shop_id}"]
 
 
 def _answers_so_far(store: Store, form_id: str, friend: bytes | None) -> tuple[int, bool]:

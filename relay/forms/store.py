@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy import update as sa_update
 
 from relay.forms.items import AnswerItem, FileItem, answer_plaintext, file_plaintext
@@ -47,6 +47,10 @@ class FormDeleted(Exception):
 
 class DeviceGone(Exception):
     """The device was revoked after it authenticated."""
+
+
+class OtherShops(Exception):
+    """The form id is another shop's form (on a relay serving several shops)."""
 
 
 class FormGone(Exception):
@@ -97,8 +101,10 @@ class FormStore:
             if conn.execute(select(devices.c.id).where(
                     devices.c.id == device_id, devices.c.revoked_at.is_(None))).first() is None:
                 raise DeviceGone
-            row = conn.execute(select(forms.c.version, forms.c.state)
+            row = conn.execute(select(forms.c.version, forms.c.state, forms.c.device_id)
                                .where(forms.c.form_id == form_id).with_for_update()).first()
+            if row is not None and _shop_of(conn, row.device_id) != _shop_of(conn, device_id):
+                raise OtherShops  # a form belongs to the shop whose device published it
             if row is not None and row.state == DELETED:
                 raise FormDeleted
             existing = conn.execute(select(form_versions.c.digest).where(
@@ -128,20 +134,27 @@ class FormStore:
                 conn.execute(sa_update(forms).where(forms.c.form_id == form_id).values(**values))
         return Published(form_id, version, digest, created=True)
 
-    def get(self, form_id: str, version: int | None = None) -> PublishedForm | None:
-        """The form at ``version`` (default: the newest), or None when unknown."""
+    def shop_of_device(self, device_id: str) -> str:
+        with self._store.read_transaction() as conn:
+            return _shop_of(conn, device_id)
+
+    def get(self, form_id: str, version: int | None = None, *,
+            shop_id: str | None = None) -> PublishedForm | None:
+        """The form at ``version`` (default: the newest), or None when unknown (or, with
+        ``shop_id``, when it is another shop's)."""
         with self._store.read_transaction() as conn:
             row = conn.execute(select(forms).where(forms.c.form_id == form_id)).first()
             if row is None:
                 return None
+            owner = _shop_of(conn, row.device_id)
+            if shop_id is not None and owner != shop_id:
+                return None
             if row.state == DELETED:
-                return PublishedForm(form_id, row.version, "", _EMPTY, None, DELETED)
+                return PublishedForm(form_id, row.version, "", _EMPTY, None, DELETED, owner)
             wanted = row.version if version is None else version
             vrow = conn.execute(select(form_versions.c.digest, form_versions.c.definition)
                                 .where(form_versions.c.form_id == form_id,
                                        form_versions.c.version == wanted)).first()
-            shop_id = conn.execute(select(devices.c.shop_id).where(
-                devices.c.id == row.device_id)).scalar() or DEFAULT_SHOP
         if vrow is None:
             return None
         try:
@@ -149,11 +162,17 @@ class FormStore:
         except (DefinitionError, ValueError):  # stored by us, checked before: a bug
             raise RuntimeError(f"form {form_id} version {wanted} no longer parses") from None
         return PublishedForm(form_id, wanted, vrow.digest, definition, row.link_mac_key,
-                             row.state, str(shop_id))
+                             row.state, owner)
 
-    def delete(self, form_id: str, now_ms: int) -> bool:
-        """Take a form down: its versions are deleted, its id stays refused."""
+    def delete(self, form_id: str, now_ms: int, *, shop_id: str | None = None) -> bool:
+        """Take a form down: its versions are deleted, its id stays refused. With
+        ``shop_id``, only that shop's form (False for another shop's)."""
         with self._store.write_transaction() as conn:
+            if shop_id is not None:
+                owner = conn.execute(select(forms.c.device_id).where(
+                    forms.c.form_id == form_id)).scalar()
+                if owner is None or _shop_of(conn, owner) != shop_id:
+                    return False
             done = conn.execute(sa_update(forms).where(
                 forms.c.form_id == form_id, forms.c.state == OPEN)
                 .values(state=DELETED, link_mac_key=None, updated_at=now_ms)).rowcount
@@ -181,8 +200,7 @@ class FormStore:
             if row is None or row.state != OPEN:
                 raise FormGone
             # The answer goes to the devices of the shop whose device published the form.
-            shop_id = conn.execute(select(devices.c.shop_id).where(
-                devices.c.id == row.device_id)).scalar() or DEFAULT_SHOP
+            shop_id = _shop_of(conn, row.device_id)
             # An older version's page still open when a newer one was published: its
             # answer is taken against that version (versions stay, immutable).
             vrow = conn.execute(select(form_versions.c.definition).where(
@@ -222,6 +240,12 @@ class FormStore:
 
 
 _EMPTY = FormDefinition(title="", items=())
+
+
+def _shop_of(conn: Connection, device_id: str) -> str:
+    """The shop of a device (revoked or not: a form stays its shop's)."""
+    return str(conn.execute(select(devices.c.shop_id).where(devices.c.id == device_id))
+               .scalar() or DEFAULT_SHOP)
 
 
 def queue_answer(store: Store, answer: AnswerItem, files: Sequence[FileItem],
