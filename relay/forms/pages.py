@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_text
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -79,6 +80,10 @@ from relay.store import Store
 log = logging.getLogger("relay.forms")
 
 PRIVACY_PATH = "/privacy"
+#: Put in a cached page where its address and post token go (neither can contain them).
+_ACTION_MARK = "otokui-page-action-" + secrets.token_hex(8)
+_CSRF_MARK = "otokui-page-token-" + secrets.token_hex(8)
+_FIRST_PAGES_MAX = 256
 #: Room in a post for everything but its files.
 TEXT_ROOM = 2 * 1024 * 1024
 
@@ -105,6 +110,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                 clock: Callable[[], float], notify: Callable[[], None]) -> list[Route]:
     tokens = PostTokens(config.channel_secret)
     limiter = RateLimiter(clock)
+    #: first-visit pages by form version, with marks for their address and post token
+    first_pages: dict[tuple[str, int, str, str, bool, dt.date], str] = {}
     liff_page = LiffPage(config.liff_id, config.liff_sdk_url) \
         if config.liff_id and config.verifier is not None else None
     sdk_origin = _origin(config.liff_sdk_url) if liff_page else None
@@ -194,8 +201,14 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                        ) -> HTMLResponse | None:
         """The page refusing a form that takes no more answers (from this friend)."""
         definition = found.definition
-        count, earlier = await run_in_threadpool(_answers_so_far, store, found.form_id,
-                                                 _friend_hash(found.form_id, claims))
+        per_friend = claims is not None and definition.one_answer_per_friend \
+            and not definition.may_edit_last_answer
+        if definition.max_answers is None and not per_friend:
+            return None  # nothing to count: no read
+        count, earlier = await run_in_threadpool(
+            _answers_so_far, store, found.form_id,
+            _friend_hash(found.form_id, claims) if per_friend else None,
+            definition.max_answers is not None)
         if definition.max_answers is not None and count >= definition.max_answers:
             return refused(403, "受付は終了しました",
                            "予定の人数に達したため、受付を終了しました。",
@@ -211,12 +224,29 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                status: int = 200, values: dict[str, list[str]] | None = None,
                problems: dict[str, Any] | None = None, notice: str | None = None) -> HTMLResponse:
         link = _link_of(liff, found.form_id, token)
-        body = form_page(found.definition, action=request.url.path,
-                         csrf=tokens.issue(found.form_id, link, now_s()),
+        csrf = tokens.issue(found.form_id, link, now_s())
+        now = dt.datetime.fromtimestamp(clock(), JST)
+        if values is None and problems is None and notice is None:
+            # A first visit: the page is the same for every friend but for its post token
+            # and its address, so it is rendered once per published version (and day, for
+            # the birthday's upper bound) and those two are put in.
+            key = (found.form_id, found.version, found.digest, found.shop_id, liff,
+                   now.date())
+            page = first_pages.get(key)
+            if page is None:
+                page = form_page(found.definition, action=_ACTION_MARK, csrf=_CSRF_MARK,
+                                 privacy_url=public_path(found.shop_id),
+                                 liff=liff_page if liff else None, now=now)
+                if len(first_pages) >= _FIRST_PAGES_MAX:
+                    first_pages.clear()
+                first_pages[key] = page
+            body = page.replace(_ACTION_MARK, html_text.escape(request.url.path)) \
+                .replace(_CSRF_MARK, html_text.escape(csrf))
+            return html(body, status, liff=liff)
+        body = form_page(found.definition, action=request.url.path, csrf=csrf,
                          privacy_url=public_path(found.shop_id), values=values,
                          problems=problems,
-                         notice=notice, liff=liff_page if liff else None,
-                         now=dt.datetime.fromtimestamp(clock(), JST))
+                         notice=notice, liff=liff_page if liff else None, now=now)
         return html(body, status, liff=liff)
 
     async def show(request: Request, liff: bool) -> Response:
@@ -395,10 +425,12 @@ def under_shop(routes: list[Route]) -> list[Route]:
     return [r for r in routes if r.path != PRIVACY_PATH + "/{shop_id}"]
 
 
-def _answers_so_far(store: Store, form_id: str, friend: bytes | None) -> tuple[int, bool]:
+def _answers_so_far(store: Store, form_id: str, friend: bytes | None,
+                    count_them: bool = True) -> tuple[int, bool]:
     with store.read_transaction() as conn:
         count = conn.execute(select(func.count()).select_from(form_answers)
-                             .where(form_answers.c.form_id == form_id)).scalar_one()
+                             .where(form_answers.c.form_id == form_id)).scalar_one() \
+            if count_them else 0
         earlier = friend is not None and conn.execute(
             select(form_answers.c.answer_id).where(form_answers.c.form_id == form_id,
                                                    form_answers.c.friend_hash == friend)

@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, and_, delete, func, insert, select
 from sqlalchemy import update as sa_update
 
 from relay.forms.items import AnswerItem, FileItem, answer_plaintext, file_plaintext
@@ -143,25 +143,42 @@ class FormStore:
         """The form at ``version`` (default: the newest), or None when unknown (or, with
         ``shop_id``, when it is another shop's)."""
         with self._store.read_transaction() as conn:
-            row = conn.execute(select(forms).where(forms.c.form_id == form_id)).first()
+            # One read of the form with its shop; a published version never changes (it
+            # is refused), so its parsed definition is kept by digest and its JSON read
+            # only the first time: the page's own cost per request stays small.
+            row = conn.execute(
+                select(forms.c.version, forms.c.state, forms.c.link_mac_key,
+                       devices.c.shop_id, form_versions.c.digest)
+                .select_from(forms.outerjoin(devices, devices.c.id == forms.c.device_id)
+                             .outerjoin(form_versions, and_(
+                                 form_versions.c.form_id == forms.c.form_id,
+                                 form_versions.c.version == forms.c.version)))
+                .where(forms.c.form_id == form_id)).first()
             if row is None:
                 return None
-            owner = _shop_of(conn, row.device_id)
+            owner = str(row.shop_id or DEFAULT_SHOP)
             if shop_id is not None and owner != shop_id:
                 return None
             if row.state == DELETED:
                 return PublishedForm(form_id, row.version, "", _EMPTY, None, DELETED, owner)
             wanted = row.version if version is None else version
-            vrow = conn.execute(select(form_versions.c.digest, form_versions.c.definition)
-                                .where(form_versions.c.form_id == form_id,
-                                       form_versions.c.version == wanted)).first()
-        if vrow is None:
-            return None
-        try:
-            definition = parse_definition(json.loads(bytes(vrow.definition)))
-        except (DefinitionError, ValueError):  # stored by us, checked before: a bug
-            raise RuntimeError(f"form {form_id} version {wanted} no longer parses") from None
-        return PublishedForm(form_id, wanted, vrow.digest, definition, row.link_mac_key,
+            where = (form_versions.c.form_id == form_id, form_versions.c.version == wanted)
+            digest = row.digest if wanted == row.version else conn.execute(
+                select(form_versions.c.digest).where(*where)).scalar()
+            if digest is None:
+                return None
+            definition = _PARSED.get((form_id, wanted, digest))
+            if definition is None:
+                blob = conn.execute(select(form_versions.c.definition).where(*where)).scalar()
+                try:
+                    definition = parse_definition(json.loads(bytes(blob or b"")))
+                except (DefinitionError, ValueError):  # stored by us, checked before: a bug
+                    raise RuntimeError(
+                        f"form {form_id} version {wanted} no longer parses") from None
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.clear()
+                _PARSED[(form_id, wanted, digest)] = definition
+        return PublishedForm(form_id, wanted, digest, definition, row.link_mac_key,
                              row.state, owner)
 
     def delete(self, form_id: str, now_ms: int, *, shop_id: str | None = None) -> bool:
@@ -240,6 +257,9 @@ class FormStore:
 
 
 _EMPTY = FormDefinition(title="", items=())
+#: Parsed published versions by (form id, version, digest); immutable, so never stale.
+_PARSED: dict[tuple[str, int, str], FormDefinition] = {}
+_PARSED_MAX = 256
 
 
 def _shop_of(conn: Connection, device_id: str) -> str:
