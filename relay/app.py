@@ -202,6 +202,7 @@ class RelayService:
         if self._replying:
             await asyncio.gather(*self._replying, return_exceptions=True)
         await self.autopilot.close()
+        await run_in_threadpool(self.forms.close)
         if self.writer is not None:
             await run_in_threadpool(self.writer.stop)
         self.store.close()

@@ -72,6 +72,7 @@ from relay.forms.store import (
     NoDevice,
     PublishedForm,
 )
+from relay.group_commit import GroupCommitStopped
 from relay.privacy import PolicyStore, public_path
 from relay.schema import form_answers
 from relay.shops import is_shop_id
@@ -333,8 +334,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                                  r.content_type, data)
                         for key, r, data in file_items]
         try:
-            _, seqs = await run_in_threadpool(form_store.accept_answer, answer, answer_files,
-                                              friend_ref, now_ms)
+            # Many pages' answers share one durable commit (FormStore.accept).
+            _, seqs = await form_store.accept(answer, answer_files, friend_ref, now_ms)
         except FormGone:
             return refused(410, "このフォームは終了しました",
                            "お店がこのフォームの受付を終了しました。",
@@ -348,7 +349,7 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                            "今回の内容は保存されていません。",
                            "内容を変えたいときは、お店にご連絡ください。",
                            form_title=definition.title)
-        except NoDevice:
+        except (NoDevice, GroupCommitStopped):
             return render(found, token, liff, request, status=503, values=values,
                           notice="ただいまお店の受付の準備ができていないため、まだ送信されていません。"
                                  "しばらくしてから、もう一度「送信する」を押してください。")

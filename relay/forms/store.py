@@ -22,6 +22,7 @@ from sqlalchemy import update as sa_update
 from relay.forms.items import AnswerItem, FileItem, answer_plaintext, file_plaintext
 from relay.forms.links import friend_ref_hash
 from relay.forms.schema import DefinitionError, FormDefinition, parse_definition
+from relay.group_commit import GroupCommit
 from relay.schema import DEFAULT_SHOP, devices, form_answers, form_versions, forms
 from relay.store import Store
 
@@ -93,6 +94,20 @@ class PublishedForm:
 class FormStore:
     def __init__(self, store: Store) -> None:
         self._store = store
+        #: The pages' answers, many per durable commit (relay/group_commit.py): one fsync
+        #: each had capped a relay at the disk's commits per second.
+        self.commits = GroupCommit(store, "relay-form-answers")
+
+    async def accept(self, answer: AnswerItem, files: Sequence[FileItem],
+                     friend_ref: str | None, now_ms: int) -> tuple[AnswerItem, list[int]]:
+        """:meth:`accept_answer` in a transaction shared with other pages' answers; it
+        returns (or raises) once that transaction is committed."""
+        return await self.commits.run(
+            lambda conn: self.accept_answer_in(conn, answer, files, friend_ref, now_ms))
+
+    def close(self) -> None:
+        """Finish the answers being written (at the relay's stop)."""
+        self.commits.stop()
 
     def publish(self, device_id: str, form_id: str, version: int, definition: FormDefinition,
                 link_mac_key: bytes | None, now_ms: int) -> Published:
@@ -211,48 +226,57 @@ class FormStore:
         :class:`NoDevice`; nothing is stored then.
         """
         with self._store.write_transaction() as conn:
-            row = conn.execute(select(forms.c.version, forms.c.state, forms.c.device_id)
-                               .where(forms.c.form_id == answer.form_id)
-                               .with_for_update()).first()
-            if row is None or row.state != OPEN:
-                raise FormGone
-            # The answer goes to the devices of the shop whose device published the form.
-            shop_id = _shop_of(conn, row.device_id)
-            # An older version's page still open when a newer one was published: its
-            # answer is taken against that version (versions stay, immutable).
-            vrow = conn.execute(select(form_versions.c.definition).where(
-                form_versions.c.form_id == answer.form_id,
-                form_versions.c.version == answer.version)).first()
-            if vrow is None:
-                raise FormGone
-            definition = parse_definition(json.loads(bytes(vrow.definition)))
-            now = dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC)
-            if not definition.is_open(now):
-                raise FormClosed
-            if definition.max_answers is not None and conn.execute(
-                    select(func.count()).select_from(form_answers).where(
-                        form_answers.c.form_id == answer.form_id)).scalar_one() \
-                    >= definition.max_answers:
-                raise FormClosed
-            friend_hash = None if friend_ref is None else friend_ref_hash(answer.form_id,
-                                                                          friend_ref)
-            if friend_hash is not None and definition.one_answer_per_friend:
-                earlier = conn.execute(
-                    select(form_answers.c.answer_id).where(
-                        form_answers.c.form_id == answer.form_id,
-                        form_answers.c.friend_hash == friend_hash)
-                    .order_by(form_answers.c.received_at.desc()).limit(1)).scalar()
-                if earlier is not None:
-                    if not definition.may_edit_last_answer:
-                        raise AlreadyAnswered
-                    answer = dataclasses.replace(answer, replaces=earlier)
-            plaintexts = [file_plaintext(f) for f in files] + [answer_plaintext(answer)]
-            seqs = self._store.queue_items_in(conn, plaintexts, now_ms, shop_id)
-            if seqs is None:
-                raise NoDevice
-            conn.execute(insert(form_answers).values(
-                answer_id=answer.answer_id, form_id=answer.form_id, friend_hash=friend_hash,
-                received_at=now_ms))
+            return self.accept_answer_in(conn, answer, files, friend_ref, now_ms)
+
+    def accept_answer_in(self, conn: Connection, answer: AnswerItem,
+                         files: Sequence[FileItem], friend_ref: str | None, now_ms: int,
+                         ) -> tuple[AnswerItem, list[int]]:
+        """:meth:`accept_answer` inside the caller's write transaction."""
+        row = conn.execute(select(forms.c.version, forms.c.state, forms.c.device_id)
+                           .where(forms.c.form_id == answer.form_id)
+                           .with_for_update()).first()
+        if row is None or row.state != OPEN:
+            raise FormGone
+        # The answer goes to the devices of the shop whose device published the form.
+        shop_id = _shop_of(conn, row.device_id)
+        # An older version's page still open when a newer one was published: its
+        # answer is taken against that version (versions stay, immutable).
+        where = (form_versions.c.form_id == answer.form_id,
+                 form_versions.c.version == answer.version)
+        digest = conn.execute(select(form_versions.c.digest).where(*where)).scalar()
+        if digest is None:
+            raise FormGone
+        definition = _PARSED.get((answer.form_id, answer.version, digest))
+        if definition is None:
+            definition = parse_definition(json.loads(bytes(conn.execute(
+                select(form_versions.c.definition).where(*where)).scalar_one())))
+        now = dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC)
+        if not definition.is_open(now):
+            raise FormClosed
+        if definition.max_answers is not None and conn.execute(
+                select(func.count()).select_from(form_answers).where(
+                    form_answers.c.form_id == answer.form_id)).scalar_one() \
+                >= definition.max_answers:
+            raise FormClosed
+        friend_hash = None if friend_ref is None else friend_ref_hash(answer.form_id,
+                                                                      friend_ref)
+        if friend_hash is not None and definition.one_answer_per_friend:
+            earlier = conn.execute(
+                select(form_answers.c.answer_id).where(
+                    form_answers.c.form_id == answer.form_id,
+                    form_answers.c.friend_hash == friend_hash)
+                .order_by(form_answers.c.received_at.desc()).limit(1)).scalar()
+            if earlier is not None:
+                if not definition.may_edit_last_answer:
+                    raise AlreadyAnswered
+                answer = dataclasses.replace(answer, replaces=earlier)
+        plaintexts = [file_plaintext(f) for f in files] + [answer_plaintext(answer)]
+        seqs = self._store.queue_items_in(conn, plaintexts, now_ms, shop_id)
+        if seqs is None:
+            raise NoDevice
+        conn.execute(insert(form_answers).values(
+            answer_id=answer.answer_id, form_id=answer.form_id, friend_hash=friend_hash,
+            received_at=now_ms))
         return answer, seqs
 
 
