@@ -17,6 +17,8 @@ process's user + system time) says what one free core would do.
 * ``answers/s``: accepted posts (public link, 8 at once, each with its page's post token
   fetched beforehand): read, token checked, validated, sealed for the device, stored
   durably with its record row, thanked. Rate limits are raised for the run.
+* ``relay CPU per request``: the relay process' CPU time over the page rounds and over
+  the bare rounds, per request: the page's own cost, whatever else the machine runs.
 * ``weight``: the page's HTML plus its CSS and script, without images.
 * ``apply``: 1,000 per-friend answers (the same 15-item form, its items going to built-in
   fields, a custom field and tags) applied by the sync's hook into a copy of
@@ -298,9 +300,14 @@ def main() -> None:
                 len(http.get(src).content)
                 for src in re.findall(r'(?:href|src)="(/f-assets/[^"]+)"', page.text))
             pages, bares = [], []
+            cpu_page, cpu_bare = 0.0, 0.0  # the relay process' CPU seconds for each
             for _ in range(args.rounds):
+                before = _cpu(proc.pid)
                 bares.append(asyncio.run(_load(base, "/bench/bare", args.friends, args.loads)))
+                middle = _cpu(proc.pid)
                 pages.append(asyncio.run(_load(base, page_path, args.friends, args.loads)))
+                cpu_bare += middle - before
+                cpu_page += _cpu(proc.pid) - middle
             rates, cpu_per_answer = [], []
             for _ in range(args.rounds):
                 before = _cpu(proc.pid)
@@ -321,6 +328,11 @@ def main() -> None:
     print(f"bare  ({args.friends} at once): p50 "
           f"{statistics.median(_p(t, 0.5) for t in bares):.1f} ms, p95 {bare_p95:.1f} ms; "
           f"page/bare p95 {page_p95 / bare_p95:.2f}")
+    requests = args.rounds * args.friends * args.loads
+    print(f"relay CPU per request: page {cpu_page / requests * 1000:.2f} ms, bare "
+          f"{cpu_bare / requests * 1000:.2f} ms: the page's own "
+          f"{(cpu_page - cpu_bare) / requests * 1000:.2f} ms (steadier than wall-clock "
+          f"on a shared machine)")
     cpu = statistics.median(cpu_per_answer)
     print(f"answers: {statistics.median(rates):.0f}/s validated, sealed, stored "
           f"(target ≥ 300); relay CPU {cpu * 1000:.2f} ms per answer incl. its page "

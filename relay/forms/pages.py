@@ -157,8 +157,11 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         # Under a shop's address (``/shops/{shop}/f/…``, a relay serving several shops),
         # only that shop's forms; at the root, a form by its id (ids are the relay's).
         shop = request.path_params.get("shop_id")
-        found = await run_in_threadpool(form_store.get, form_id) \
-            if links.is_form_id(form_id) else None
+        found = None
+        if links.is_form_id(form_id):
+            known, found = form_store.peek(form_id)  # read within the last second
+            if not known:
+                found = await run_in_threadpool(form_store.recent, form_id)
         if found is not None and shop is not None and found.shop_id != shop:
             found = None  # as unknown: nothing said about other shops' forms
         if found is None:

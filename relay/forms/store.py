@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +30,8 @@ from relay.store import Store
 
 OPEN = "open"
 DELETED = "deleted"
+#: How long the pages trust a form read from the database (see FormStore.recent).
+RECENT_SECONDS = 1.0
 
 
 class VersionExists(Exception):
@@ -97,6 +101,39 @@ class FormStore:
         #: The pages' answers, many per durable commit (relay/group_commit.py): one fsync
         #: each had capped a relay at the disk's commits per second.
         self.commits = GroupCommit(store, "relay-form-answers")
+        #: Newest versions read for the pages, by form id: (when read, the form).
+        self._recent: dict[str, tuple[float, PublishedForm | None]] = {}
+        self._recent_lock = threading.Lock()
+
+    def recent(self, form_id: str) -> PublishedForm | None:
+        """:meth:`get` as read at most :data:`RECENT_SECONDS` ago (the pages read the
+        same form for every friend who opens it). Publishing or deleting through this
+        relay forgets it at once; another relay instance on the same database is seen
+        within that time, and an answer is checked against the database anyway
+        (:meth:`accept_answer_in`), so a form deleted there takes no answer."""
+        known, found = self.peek(form_id)
+        if known:
+            return found
+        now = time.monotonic()
+        found = self.get(form_id)
+        with self._recent_lock:
+            if len(self._recent) >= _PARSED_MAX:
+                self._recent.clear()
+            self._recent[form_id] = (now, found)
+        return found
+
+    def peek(self, form_id: str) -> tuple[bool, PublishedForm | None]:
+        """(True, the form) when :meth:`recent` knows it without reading the database
+        (the event loop may call this); else (False, None)."""
+        with self._recent_lock:
+            hit = self._recent.get(form_id)
+        if hit is not None and time.monotonic() - hit[0] < RECENT_SECONDS:
+            return True, hit[1]
+        return False, None
+
+    def _forget(self, form_id: str) -> None:
+        with self._recent_lock:
+            self._recent.pop(form_id, None)
 
     async def accept(self, answer: AnswerItem, files: Sequence[FileItem],
                      friend_ref: str | None, now_ms: int) -> tuple[AnswerItem, list[int]]:
@@ -111,6 +148,15 @@ class FormStore:
 
     def publish(self, device_id: str, form_id: str, version: int, definition: FormDefinition,
                 link_mac_key: bytes | None, now_ms: int) -> Published:
+        try:
+            return self._publish(device_id, form_id, version, definition, link_mac_key,
+                                 now_ms)
+        finally:
+            self._forget(form_id)  # the pages read it again
+
+    def _publish(self, device_id: str, form_id: str, version: int,
+                 definition: FormDefinition, link_mac_key: bytes | None,
+                 now_ms: int) -> Published:
         digest = definition.digest()
         with self._store.write_transaction() as conn:
             if conn.execute(select(devices.c.id).where(
@@ -199,6 +245,12 @@ class FormStore:
     def delete(self, form_id: str, now_ms: int, *, shop_id: str | None = None) -> bool:
         """Take a form down: its versions are deleted, its id stays refused. With
         ``shop_id``, only that shop's form (False for another shop's)."""
+        try:
+            return self._delete(form_id, now_ms, shop_id)
+        finally:
+            self._forget(form_id)  # the pages read it again
+
+    def _delete(self, form_id: str, now_ms: int, shop_id: str | None) -> bool:
         with self._store.write_transaction() as conn:
             if shop_id is not None:
                 owner = conn.execute(select(forms.c.device_id).where(

@@ -56,3 +56,18 @@ def test_a_new_version_and_a_new_day_are_new_pages(relay: ThreadRelay) -> None:
     tomorrow = site.get(site.public).text
     assert f'max="{(today + dt.timedelta(days=1)).isoformat()}"' in tomorrow
     assert re.search(r'otokui-page-(action|token)-', tomorrow) is None
+
+
+def test_a_form_taken_down_by_another_instance_takes_no_answer(relay: ThreadRelay) -> None:
+    """The pages trust a form read within the last second; an answer is checked against
+    the database itself, so a form another relay instance deleted stores nothing."""
+    from relay.forms.store import FormStore
+
+    site = publish(relay, {"title": "短い", "items": [
+        {"key": "name", "type": "text", "label": "お名前", "required": True}]})
+    page = site.get(site.public)
+    assert page.status_code == 200
+    assert FormStore(relay.store).delete(site.form_id, int(relay.clock() * 1000))
+    sent = site.post(site.public, {"name": "花子"}, csrf=csrf_of(page.text))
+    assert sent.status_code == 410 and "このフォームは終了しました" in sent.text
+    assert site.relay.pull(site.device)["events"] == []
