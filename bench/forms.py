@@ -14,9 +14,13 @@ process's user + system time) says what one free core would do.
 * ``page``: 50 friends load the form's per-friend page at once, again and again; p50/p95
   per request. ``bare``: the same, for a bare page on the same app (one route returning a
   small fixed HTML with the same headers): the stack's own floor, same run, interleaved.
+  Loaded by a minimal keep-alive HTTP/1.1 client (``_load_raw``; ``--httpx`` for httpx,
+  whose own CPU per request is larger than the relay's and then dominates on 2 cores).
 * ``answers/s``: accepted posts (public link, 8 at once, each with its page's post token
   fetched beforehand): read, token checked, validated, sealed for the device, stored
   durably with its record row, thanked. Rate limits are raised for the run.
+* ``relay CPU per request``: the relay process' CPU time over the page rounds and over
+  the bare rounds, per request: the page's own cost, whatever else the machine runs.
 * ``weight``: the page's HTML plus its CSS and script, without images.
 * ``apply``: 1,000 per-friend answers (the same 15-item form, its items going to built-in
   fields, a custom field and tags) applied by the sync's hook into a copy of
@@ -135,6 +139,39 @@ async def _load(base: str, path: str, clients: int, per_client: int) -> list[flo
     return times
 
 
+async def _load_raw(base: str, path: str, clients: int, per_client: int,
+                    expect: bytes = b"</html>") -> list[float]:
+    """:func:`_load` with a minimal HTTP/1.1 client (keep-alive, one request at a time per
+    connection, the body read by its Content-Length): httpx costs this process several
+    milliseconds of CPU a request, more than the relay's own, so on 2 shared cores its
+    figures measure the load generator; this one costs a tenth of that."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    request = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+               "Accept: text/html\r\n\r\n").encode("ascii")
+    times: list[float] = []
+
+    async def one() -> None:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            for _ in range(per_client):
+                t = time.perf_counter()
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+                assert head.startswith(b"HTTP/1.1 200"), head[:40]
+                length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1))
+                body = await reader.readexactly(length)
+                times.append(time.perf_counter() - t)
+                assert expect in body, body[:200]
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(one() for _ in range(clients)))
+    return times
+
+
 async def _answers(base: str, path: str, count: int, clients: int) -> float:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
@@ -172,7 +209,7 @@ def _apply_form() -> dict:
     return form
 
 
-def _apply_bench(customers: int, answers: int) -> dict[str, float]:
+def _apply_bench(customers: int, answers: int, out: Path | None = None) -> dict[str, float]:
     """Seconds to apply ``answers`` per-friend answers: batched, and one at a time."""
     import json
     import shutil
@@ -187,7 +224,7 @@ def _apply_bench(customers: int, answers: int) -> dict[str, float]:
     from bench.book import OUT, PASSPHRASE, build_book
     from relay.forms.items import ANSWER_MAGIC
 
-    source = build_book(OUT / f"book-{customers}", customers)
+    source = build_book((out or OUT) / f"book-{customers}", customers)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "book"
         shutil.copytree(source.root, copy)
@@ -215,6 +252,9 @@ def _apply_bench(customers: int, answers: int) -> dict[str, float]:
             batch = [Incoming(None, seq=n, front=ANSWER_MAGIC + json.dumps(
                 item(u), ensure_ascii=False).encode()) for n, u in enumerate(users[:answers])]
             one_by_one = [item(u) for u in users[answers:2 * answers]]
+            # The copied book's 140 MB are still being written back by the kernel: let that
+            # finish first, or the batch's one commit (an fsync) waits for the copy's.
+            os.sync()
             t, cpu = time.perf_counter(), time.process_time()
             rest = apply_front_items(book, batch)
             batched = time.perf_counter() - t
@@ -257,9 +297,13 @@ def main() -> None:
     parser.add_argument("--apply-customers", type=int, default=100_000)
     parser.add_argument("--apply-only", action="store_true")
     parser.add_argument("--skip-apply", action="store_true")
+    parser.add_argument("--httpx", action="store_true",
+                        help="load the pages with httpx (as before) instead of the raw client")
+    parser.add_argument("--book-dir", type=Path, default=None,
+                        help="where the benchmark book is built or reused (bench/out)")
     args = parser.parse_args()
     if args.apply_only:
-        _report_apply(_apply_bench(args.apply_customers, args.answers),
+        _report_apply(_apply_bench(args.apply_customers, args.answers, args.book_dir),
                       args.apply_customers)
         return
     ctx = mp.get_context("spawn")
@@ -296,9 +340,19 @@ def main() -> None:
                 len(http.get(src).content)
                 for src in re.findall(r'(?:href|src)="(/f-assets/[^"]+)"', page.text))
             pages, bares = [], []
+            load = _load if args.httpx else _load_raw
+            cpu_page, cpu_bare = 0.0, 0.0  # the relay process' CPU seconds for each
+            client_cpu = time.process_time()  # the load generator's own (this process)
             for _ in range(args.rounds):
-                bares.append(asyncio.run(_load(base, "/bench/bare", args.friends, args.loads)))
-                pages.append(asyncio.run(_load(base, page_path, args.friends, args.loads)))
+                before = _cpu(proc.pid)
+                bares.append(asyncio.run(load(base, "/bench/bare", args.friends, args.loads)))
+                middle = _cpu(proc.pid)
+                pages.append(asyncio.run(_load(base, page_path, args.friends, args.loads)
+                                         if args.httpx else _load_raw(
+                    base, page_path, args.friends, args.loads, b'name="_csrf"')))
+                cpu_bare += middle - before
+                cpu_page += _cpu(proc.pid) - middle
+            client_cpu = time.process_time() - client_cpu
             rates, cpu_per_answer = [], []
             for _ in range(args.rounds):
                 before = _cpu(proc.pid)
@@ -319,13 +373,20 @@ def main() -> None:
     print(f"bare  ({args.friends} at once): p50 "
           f"{statistics.median(_p(t, 0.5) for t in bares):.1f} ms, p95 {bare_p95:.1f} ms; "
           f"page/bare p95 {page_p95 / bare_p95:.2f}")
+    requests = args.rounds * args.friends * args.loads
+    print(f"relay CPU per request: page {cpu_page / requests * 1000:.2f} ms, bare "
+          f"{cpu_bare / requests * 1000:.2f} ms: the page's own "
+          f"{(cpu_page - cpu_bare) / requests * 1000:.2f} ms (steadier than wall-clock "
+          f"on a shared machine); the load generator ({'httpx' if args.httpx else 'raw'}, "
+          f"this process) "
+          f"{client_cpu / (2 * requests) * 1000:.2f} ms per request")
     cpu = statistics.median(cpu_per_answer)
     print(f"answers: {statistics.median(rates):.0f}/s validated, sealed, stored "
           f"(target ≥ 300); relay CPU {cpu * 1000:.2f} ms per answer incl. its page "
           f"= {1 / cpu:.0f} per CPU-second; queued {depth}")
     print(f"weight: {weight / 1000:.1f} KB without images (target ≤ 60)")
     if not args.skip_apply:
-        _report_apply(_apply_bench(args.apply_customers, args.answers),
+        _report_apply(_apply_bench(args.apply_customers, args.answers, args.book_dir),
                       args.apply_customers)
 
 

@@ -18,7 +18,7 @@ Every route but ``/m/`` and ``/admin`` also answers under ``/shops/{shop_id}``: 
 the address of one shop on a relay serving several (:mod:`relay.shops`); the routes at the
 root belong to the ``default`` shop.
 * ``GET/POST /f/{id}[/{token}]``, ``/l/...``  the shop's form pages (relay.forms.pages),
-  at the root (the default shop) only for now
+  at the root and under each shop's address
 
 The relay holds no channel access token and no customer book: it can verify what LINE
 sends and seal it for the shop's desktops, nothing more.
@@ -53,7 +53,7 @@ from relay.booking.pages import booking_routes_public as booking_pages
 from relay.config import Settings
 from relay.forms.http import form_routes
 from relay.forms.liff import IdTokenVerifier
-from relay.forms.pages import PagesConfig, page_routes
+from relay.forms.pages import PagesConfig, page_routes, under_shop
 from relay.forms.store import FormStore
 from relay.ingest import IngestWriter, NoDeviceError, WriterStoppedError
 from relay.media_http import media_routes
@@ -203,6 +203,7 @@ class RelayService:
         if self._replying:
             await asyncio.gather(*self._replying, return_exceptions=True)
         await self.autopilot.close()
+        await run_in_threadpool(self.forms.close)
         if self.writer is not None:
             await run_in_threadpool(self.writer.stop)
         self.store.close()
@@ -489,7 +490,10 @@ def create_app(service: RelayService) -> Starlette:
             *payments_routes(payments_store, service.now_ms, _authenticate),
         ]
 
-    routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]
+    form_pages = page_routes(store, service.forms, service.pages, lambda: service.clock(),
+                             _notify)
+    routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=[
+        *shop_routes(), *under_shop(form_pages)])]
     if settings.admin_secret is not None:
         from relay.admin import admin_routes
 
@@ -497,9 +501,8 @@ def create_app(service: RelayService) -> Starlette:
     # The route pages (before the forms': /l/r/… is a route's LIFF page, not a form's).
     routes.extend(route_pages(store, service.pages, lambda: service.clock(), _notify))
     routes.extend(booking_liff_routes(service.pages, lambda: service.clock()))  # before /l/{form}
-    # The form pages answer at the root (the default shop's forms).
-    routes.extend(page_routes(store, service.forms, service.pages, lambda: service.clock(),
-                              _notify))
+    # The form pages answer at the root too (a form by its id, whichever shop's).
+    routes.extend(form_pages)
     routes.extend(booking_pages(store, service.pages, lambda: service.clock(), _notify))
     routes.extend(member_page_routes(store, service.pages.channel_secret,
                                      lambda: service.clock(), _notify))

@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -86,6 +86,8 @@ from relay.forms.schema import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
+
     from app.book import Book
 
 log = logging.getLogger("otokui.forms")
@@ -198,34 +200,36 @@ def apply_form_answer_in(book: Book, s: Session,
     batch's answers and the timeline, domain events, tags and search index are written
     for all of them at once by :meth:`Batch.finish`; otherwise they are written here."""
     answer = _as_item(item)
-    if (batch.known_answer(s, answer.answer_id) if batch is not None else s.scalar(
-            select(FormAnswer.id).where(FormAnswer.answer_id == answer.answer_id))
-            is not None):
+    alone = batch is None
+    if batch is None:
+        batch = Batch(s, [answer])
+    if batch.known_answer(s, answer.answer_id):
         return ApplyResult(DUPLICATE, answer.answer_id)
-    # With a batch, the caller holds each item's savepoint (app.sync.front_items): a second
-    # one here cost a flush per answer. A refused answer writes only its own row, which is
-    # what an overflow takes back.
-    savepoint = s.begin_nested() if batch is None else None
-    deferred = _Deferred() if batch is None else batch.start_item(answer.answer_id)
-    result = _apply(book, s, answer, effects.blobs, deferred, batch)
-    if result.status == REFUSED and (s.scalar(
-            select(func.count()).select_from(FormAnswer)
-            .where(FormAnswer.status == REFUSED)) or 0) > max_refused:
+    # With a pulled batch, the caller holds each item's savepoint (app.sync.front_items);
+    # alone, this one takes back what a failing answer wrote before it failed.
+    savepoint = s.begin_nested() if alone else None
+    batch.start_item(answer.answer_id)
+    try:
+        result = _apply(book, s, answer, effects.blobs, batch)
+    except BaseException:
         if savepoint is not None:
-            savepoint.rollback()
-        else:
-            for row in s.scalars(select(FormAnswer).where(
-                    FormAnswer.answer_id == answer.answer_id)):
-                s.delete(row)
-            s.flush()
+            batch.settle(False)
+            if savepoint.is_active:
+                savepoint.rollback()
+        raise
+    if result.status == REFUSED and batch.refused_count(s) + 1 > max_refused:
+        # A refused answer writes nothing but its own row, which is still in the batch's
+        # memory (written by Batch.finish): dropping the item drops it.
+        batch.drop_item()
         _count_overflow(s)
         log.warning("a refused form answer was only counted: %d are kept already",
                     max_refused)
-        if batch is not None:
-            batch.drop_item()
+        if savepoint is not None:
+            savepoint.commit()
         return ApplyResult(OVERFLOW, answer.answer_id)
     if savepoint is not None:
-        deferred.flush(s)
+        batch.settle(True)
+        batch.finish(s)
         savepoint.commit()
     log.debug("form answer applied: %s%s", result.status,
               f" (customer {result.customer_id})" if result.customer_id else "")
@@ -260,9 +264,11 @@ def store_form_file(book: Book, item: FileItem) -> bool:
     return stored
 
 
-def store_form_file_in(book: Book, s: Session, item: FileItem, effects: FrontEffects) -> bool:
+def store_form_file_in(book: Book, s: Session, item: FileItem, effects: FrontEffects,
+                       batch: Batch | None = None) -> bool:
     """:func:`store_form_file` inside the caller's write transaction (see
-    :func:`apply_form_answer_in`)."""
+    :func:`apply_form_answer_in`); with the pulled ``batch``, its answers not yet written
+    are looked at too."""
     if sniff_content_type(item.data) != item.content_type or item.content_type not in {
             t for kinds in FILE_KINDS.values() for t in kinds} \
             or not 0 < len(item.data) <= FILE_MAX_BYTES:
@@ -275,7 +281,9 @@ def store_form_file_in(book: Book, s: Session, item: FileItem, effects: FrontEff
                          content_type=item.content_type, size=len(item.data),
                          sha256=item.sha256, data=item.data, received_at=utcnow()))
     s.flush()
-    answer = s.scalar(select(FormAnswer).where(FormAnswer.answer_id == item.answer_id))
+    answer = batch.pending_answer(item.answer_id) if batch is not None else None
+    if answer is None:
+        answer = s.scalar(select(FormAnswer).where(FormAnswer.answer_id == item.answer_id))
     if answer is not None and answer.status == APPLIED and answer.customer_id:
         customer_id = answer.customer_id
         fields = _field_ids_for_files(s, answer)
@@ -341,32 +349,32 @@ def _as_item(item: AnswerItem | Mapping[str, Any] | bytes) -> AnswerItem:
 
 
 def _apply(book: Book, s: Session, answer: AnswerItem, blobs: list[str],
-           deferred: _Deferred, batch: Batch | None) -> ApplyResult:
-    row = FormAnswer(answer_id=answer.answer_id, form_id=answer.form_id, form_pk=None,
-                     version=answer.version, customer_id=None,
-                     identity=answer.identity.get("kind", "public"), status=REFUSED,
-                     submitted_at=dt.datetime.fromtimestamp(answer.submitted_at / 1000, dt.UTC)
-                     .replace(tzinfo=None),
-                     received_at=utcnow(), answer_values={},
-                     raw={"fields": answer.fields,
-                          "files": {k: [r.to_json() for r in v]
-                                    for k, v in answer.files.items()}},
-                     problems={}, notes=[], candidates=[], replaces=answer.replaces)
-    s.add(row)
+           batch: Batch) -> ApplyResult:
+    # The answer's row is not an ORM object in the session: the batch writes every
+    # answer's row at once (Batch.finish), one executemany instead of a flush per answer.
+    row = cast(FormAnswer, _AnswerRow(
+        answer_id=answer.answer_id, form_id=answer.form_id, form_pk=None,
+        version=answer.version, customer_id=None,
+        identity=answer.identity.get("kind", "public"), status=REFUSED,
+        submitted_at=dt.datetime.fromtimestamp(answer.submitted_at / 1000, dt.UTC)
+        .replace(tzinfo=None),
+        received_at=utcnow(), answer_values={},
+        raw={"fields": answer.fields,
+             "files": {k: [r.to_json() for r in v] for k, v in answer.files.items()}},
+        problems={}, notes=[], candidates=[], replaces=answer.replaces))
+    deferred = batch.add_answer(row)
     result = ApplyResult(REFUSED, answer.answer_id)
 
     def refuse(code: str) -> ApplyResult:
         row.notes = [{"code": code}]
         result.notes = row.notes
-        s.flush()
         return result
 
-    form = batch.form(s, answer.form_id) if batch is not None else s.scalar(
-        select(Form).where(Form.form_id == answer.form_id))
+    form = batch.form(s, answer.form_id)
     if form is None:
         return refuse("unknown_form")
     row.form_pk = form.id
-    definition = batch.version(s, row) if batch is not None else _version(s, row)
+    definition = batch.version(s, row)
     if definition is None:
         return refuse("unknown_version")
     # The friend's date when they sent it bounds birthdays, as it did on the relay.
@@ -378,7 +386,7 @@ def _apply(book: Book, s: Session, answer: AnswerItem, blobs: list[str],
         return refuse("invalid")
     row.answer_values = checked.values
 
-    customer: Customer | None = None
+    customer: _Person | None = None
     created = False
     notes: list[dict[str, Any]] = []
     if answer.identity.get("kind") in ("link", "liff"):
@@ -389,44 +397,35 @@ def _apply(book: Book, s: Session, answer: AnswerItem, blobs: list[str],
             user_id = answer.identity["user_id"]
         else:
             try:
-                user_id, claims = (batch.friend_of if batch is not None else links.friend_of)(
+                user_id, claims = batch.friend_of(
                     answer.link_token or "", answer.form_id, bytes(form.link_secret))
             except links.LinkError:
                 return refuse("forged_link")
             if answer.submitted_at > claims.expires_at * 1000:
                 return refuse("expired_link")
-        customer = batch.customer(user_id) if batch is not None else None
+        customer = batch.friend(s, user_id)
         if customer is None:
-            customer = s.scalar(select(Customer).where(Customer.line_user_id == user_id))
-        if customer is None:
-            customer = CustomerService.create_in(s, {"line_user_id": user_id})
-            AuditService.timeline_add(s, customer.id, "created")
+            customer = batch.new_customer(s, {"line_user_id": user_id})
             created = True
     else:
-        candidates = _matches(s, definition, checked.values)
+        candidates = batch.matches(s, definition, checked.values)
         if len(candidates) > 1:
             row.status, row.candidates = PENDING, candidates
             row.notes = [{"code": "several_match"}]
-            s.flush()
             result.status, result.notes = PENDING, row.notes
             return result
         if candidates:
-            customer = s.get(Customer, candidates[0])
-        else:
-            customer = CustomerService.create_in(s, {})
-            AuditService.timeline_add(s, customer.id, "created")
+            customer = batch.person(s, candidates[0])
+        if customer is None:
+            customer = batch.new_customer(s, {})
             created = True
             notes.append({"code": "new_customer"})
-    assert customer is not None
-    _fill(book, s, row, definition, customer, notes, blobs, deferred, batch)
+    batch.touch(customer)
+    _fill(book, s, row, definition, cast(Customer, customer), notes, blobs, deferred, batch)
     row.status, row.customer_id, row.notes = APPLIED, customer.id, notes
     if answer.replaces:
-        earlier = s.scalar(select(FormAnswer).where(
-            FormAnswer.answer_id == answer.replaces, FormAnswer.form_id == answer.form_id,
-            FormAnswer.customer_id == customer.id))
-        if earlier is not None:
-            earlier.status = REPLACED
-    s.flush()
+        deferred.replaced.append({"a": answer.replaces, "f": answer.form_id,
+                                  "c": customer.id})
     return ApplyResult(APPLIED, answer.answer_id, customer.id, created, notes)
 
 
@@ -457,8 +456,9 @@ def _version(s: Session, row: FormAnswer) -> FormDefinition | None:
 _PARSED: dict[str, FormDefinition] = {}
 
 
-def _matches(s: Session, definition: FormDefinition, values: Mapping[str, Any]) -> list[int]:
-    """Customers with a phone number or e-mail address the answer gives."""
+def _match_keys(definition: FormDefinition, values: Mapping[str, Any],
+                ) -> tuple[set[str], set[str]]:
+    """The phone numbers (digits) and e-mail addresses (keys) a public answer gives."""
     digits: set[str] = set()
     emails: set[str] = set()
     for item in definition.items:
@@ -471,14 +471,7 @@ def _matches(s: Session, definition: FormDefinition, values: Mapping[str, Any]) 
             e = textnorm.email_key(value)
             if e:
                 emails.add(e)
-    conditions = []
-    if digits:
-        conditions.append(Customer.phone_digits.in_(sorted(digits)))
-    if emails:
-        conditions.append(Customer.email_key.in_(sorted(emails)))
-    if not conditions:
-        return []
-    return sorted(s.scalars(select(Customer.id).where(or_(*conditions))))
+    return digits, emails
 
 
 def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
@@ -525,7 +518,7 @@ def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
         fld = fields_by_key.get(item.key)
         if fld is None or item.type == "file":
             continue
-        _set_custom(s, customer.id, item, fld, values[item.key], notes, deferred)
+        _set_custom(s, customer.id, item, fld, values[item.key], notes, deferred, batch)
     add, remove = _tag_changes(definition, values)
     if batch is not None:
         deferred.tags.append((customer.id, batch.tags(s, add, create=True),
@@ -657,11 +650,17 @@ def _field_value(item: Item, value: Any) -> Any:
 
 
 def _set_custom(s: Session, customer_id: int, item: Item, fld: CustomField,
-                value: Any, notes: list[dict[str, Any]], deferred: _Deferred) -> None:
-    # Nothing pending in the session is this value (one destination per form), so the
-    # look-up need not flush the answer's other changes first.
-    with s.no_autoflush:
-        row = s.get(FieldValue, (customer_id, fld.id))
+                value: Any, notes: list[dict[str, Any]], deferred: _Deferred,
+                batch: Batch | None = None) -> None:
+    row: Any
+    if batch is not None:
+        # Read for the whole batch at once; written by Batch.finish.
+        row = batch.field_value(s, customer_id, fld.id)
+    else:
+        # Nothing pending in the session is this value (one destination per form), so
+        # the look-up need not flush the answer's other changes first.
+        with s.no_autoflush:
+            row = s.get(FieldValue, (customer_id, fld.id))
     if row is not None and not item.overwrite:
         notes.append({"code": "kept", "item": item.key, "label": item.label})
         return
@@ -684,7 +683,9 @@ def _set_custom(s: Session, customer_id: int, item: Item, fld: CustomField,
     # entry, domain event and touch of the customer deferred to be written in bulk.
     before = from_row(fld, row)
     cols = to_columns(fld, value)
-    if value is None:
+    if batch is not None:
+        deferred.values[(customer_id, fld.id)] = None if value is None else cols
+    elif value is None:
         if row is not None:
             s.delete(row)
     elif row is None:
@@ -801,6 +802,13 @@ class _Deferred:
     touch: set[int] = field(default_factory=set)
     #: (customer, tags to add, tags to remove), in the answers' order
     tags: list[tuple[int, dict[int, str], dict[int, str]]] = field(default_factory=list)
+    # Written by Batch.finish only (a batch's answers):
+    #: the answers' own rows (transient: never added to the session)
+    answers: list[FormAnswer] = field(default_factory=list)
+    #: custom field values by (customer, field): the columns, or None to delete
+    values: dict[tuple[int, int], dict[str, Any] | None] = field(default_factory=dict)
+    #: earlier answers an edit replaces: {"a": answer id, "f": form id, "c": customer}
+    replaced: list[dict[str, Any]] = field(default_factory=list)
 
     def timeline_add(self, customer_id: int, kind: str, **data: Any) -> None:
         self.timeline.append({"customer_id": customer_id, "kind": kind, "data": data,
@@ -819,6 +827,9 @@ class _Deferred:
         self.reindex |= other.reindex
         self.touch |= other.touch
         self.tags += other.tags
+        self.answers += other.answers
+        self.values.update(other.values)
+        self.replaced += other.replaced
 
     def flush(self, s: Session) -> None:
         if self.timeline:
@@ -868,30 +879,90 @@ class _Deferred:
         run()
 
 
-class Batch:
-    """One pulled batch's answers applied in one write transaction (the sync's
-    :mod:`app.sync.front_items`): answer ids, forms, versions, customers by LINE user id,
-    custom fields and tags are looked up once for the batch, and the rows every answer adds
-    besides its own (timeline, domain events, tags, the search index) are written in bulk
-    by :meth:`finish`, before the transaction commits.
+#: The customer table's columns (a _Person has one attribute for each).
+_CUSTOMER_COLUMNS = tuple(c.key for c in cast(Table, Customer.__table__).columns)
+#: The form answer table's columns the batch writes (all but the id).
+_ANSWER_COLUMNS = tuple(c.key for c in cast(Table, FormAnswer.__table__).columns
+                        if c.key != "id")
 
-    Each answer still runs in its own savepoint: :meth:`settle` keeps its deferred rows
-    when the savepoint was committed and drops them when it was rolled back (the answer
-    is set aside), so the batch ends exactly as applying the answers one by one would."""
+
+class _Person:
+    """A customer's row as a plain object, read once for a batch: the answers change it
+    in memory (``apply_fields`` works on it as on the ORM object) and :class:`Batch`
+    writes what changed in bulk. ``stored`` is the row as it is in the book."""
+
+    id: int
+    line_user_id: str | None
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.__dict__.update({k: values.get(k) for k in _CUSTOMER_COLUMNS})
+        self.stored = self.state()
+
+    def state(self) -> dict[str, Any]:
+        return {k: self.__dict__.get(k) for k in _CUSTOMER_COLUMNS}
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def changes(self) -> dict[str, Any]:
+        return {k: v for k, v in self.state().items() if v != self.stored[k]}
+
+
+class _AnswerRow:
+    """A form answer's row before it is written: the columns of :class:`FormAnswer`
+    as plain attributes (an ORM instance each cost as much as the rest of its row)."""
+
+    def __init__(self, **columns: Any) -> None:
+        self.__dict__.update(columns)
+
+
+class _Values:
+    """A custom field value's columns (what :func:`app.fields.from_row` reads)."""
+
+    def __init__(self, cols: Mapping[str, Any]) -> None:
+        self.text_value = cols.get("text_value")
+        self.num_value = cols.get("num_value")
+        self.date_value = cols.get("date_value")
+
+
+class Batch:
+    """Answers applied in one write transaction, set-based (the sync's pulled batch,
+    :mod:`app.sync.front_items`, or one answer alone): answer ids, forms, versions, the
+    customers of every per-friend answer, their custom field values and tags are read
+    once for the batch; the answers' rows, the customers' changes, custom field values,
+    timeline, domain events, tags and search index are written in bulk by :meth:`finish`
+    (an ``executemany`` each), before the transaction commits. A friend not yet in the
+    book is inserted at once (one statement; the row's index and timeline wait for
+    :meth:`finish`).
+
+    Each answer still runs in its own savepoint: :meth:`settle` keeps what it deferred
+    (and what it changed in memory) when the savepoint was committed, and takes it back
+    when it was rolled back (the answer is set aside), so the batch ends exactly as
+    applying the answers one by one would. Later answers of the batch see what earlier
+    ones did (the customers in memory, values, tags, matching by phone and e-mail)."""
 
     def __init__(self, s: Session, answers: list[AnswerItem]) -> None:
         self._forms: dict[str, Form | None] = {}
         self._versions: dict[tuple[int, int], FormDefinition | None] = {}
-        self._customers: dict[str, Customer] = {}
+        self._people: dict[int, _Person] = {}
+        self._by_line: dict[str, int] = {}
+        self._absent: set[str] = set()  # LINE user ids looked up and not in the book
         self._fields: dict[str, CustomField] = {}
+        self._values: dict[tuple[int, int], dict[str, Any] | None] = {}
+        self._values_read: set[int] = set()
         self._tags: dict[str, int] = {}
         self._new_tags: dict[str, int] = {}
         self._known: set[str] = set()
         self._links: dict[tuple[str, str], tuple[str, links.LinkClaims] | Exception] = {}
         self._policies: list[tuple[dt.datetime, int]] | None = None
+        self._refused: int | None = None
+        #: customers changed by kept answers (matching looks at them in memory)
+        self._changed: set[int] = set()
         self._pending = _Deferred()
         self._current: _Deferred | None = None
         self._current_id: str | None = None
+        self._undo: dict[int, dict[str, Any]] = {}  # the current answer's people, before
+        self._born: list[_Person] = []  # customers the current answer inserted
         ids = sorted({a.answer_id for a in answers})
         users: set[str] = set()
         for answer in answers:
@@ -911,11 +982,17 @@ class Batch:
             self._known.update(s.scalars(select(FormAnswer.answer_id).where(
                 FormAnswer.answer_id.in_(ids[start:start + 500]))))
         wanted = sorted(users)
+        table = cast(Table, Customer.__table__)
         for start in range(0, len(wanted), 500):
-            for customer in s.scalars(select(Customer).where(
-                    Customer.line_user_id.in_(wanted[start:start + 500]))):
-                assert customer.line_user_id is not None
-                self._customers[customer.line_user_id] = customer
+            for found in s.execute(select(table).where(
+                    table.c.line_user_id.in_(wanted[start:start + 500]))).mappings():
+                self._remember(_Person(dict(found)))
+        self._absent = users - set(self._by_line)
+
+    def _remember(self, person: _Person) -> None:
+        self._people[person.id] = person
+        if person.line_user_id:
+            self._by_line[person.line_user_id] = person.id
 
     def friend_of(self, token: str, form_id: str, link_secret: bytes,
                   ) -> tuple[str, links.LinkClaims]:
@@ -930,6 +1007,145 @@ class Batch:
         if isinstance(found, Exception):
             raise found
         return found
+
+    # --- customers ---------------------------------------------------------------------
+
+    def friend(self, s: Session, line_user_id: str) -> _Person | None:
+        """The customer with this LINE user id (None: not in the book)."""
+        cid = self._by_line.get(line_user_id)
+        if cid is not None:
+            return self._people[cid]
+        if line_user_id in self._absent:
+            return None
+        table = cast(Table, Customer.__table__)
+        found = s.execute(select(table).where(table.c.line_user_id == line_user_id)
+                          ).mappings().first()
+        if found is None:
+            return None
+        person = _Person(dict(found))
+        self._remember(person)
+        return person
+
+    def person(self, s: Session, customer_id: int) -> _Person | None:
+        person = self._people.get(customer_id)
+        if person is None:
+            table = cast(Table, Customer.__table__)
+            found = s.execute(select(table).where(table.c.id == customer_id)
+                              ).mappings().first()
+            if found is None:
+                return None
+            person = _Person(dict(found))
+            self._remember(person)
+        return person
+
+    def new_customer(self, s: Session, data: dict[str, Any]) -> _Person:
+        """A new customer, as :meth:`CustomerService.create_in` makes one, inserted now
+        (one statement; later answers and other rows may name it); its timeline entry
+        and search index are deferred with the answer's."""
+        now = utcnow()
+        values: dict[str, Any] = {
+            "display_name": "", "name": "", "furigana": "", "furigana_key": "", "phone": "",
+            "phone_digits": "", "email": "", "email_key": "", "postal_code": "",
+            "address": "", "memo": "", "is_owner": False, "created_at": now,
+            "updated_at": now}
+        person = _Person(values)
+        apply_fields(cast(Customer, person), data)
+        keep = set(values) | set(data)
+        values = {k: v for k, v in person.state().items() if k in keep}
+        inserted = cast("CursorResult[Any]", s.execute(
+            insert(cast(Table, Customer.__table__)).values(values))).inserted_primary_key
+        assert inserted is not None
+        cid = inserted[0]
+        person = _Person({**values, "id": cid})
+        self._born.append(person)
+        self._undo[person.id] = person.state()
+        self._values.update({(person.id, fid): None for fid in self._values_read})
+        assert self._current is not None
+        self._current.timeline_add(person.id, "created")
+        self._current.reindex.add(person.id)
+        return person
+
+    def touch(self, person: _Person) -> None:
+        """The current answer is about to change ``person`` (undone if set aside)."""
+        self._undo.setdefault(person.id, person.state())
+
+    def matches(self, s: Session, definition: FormDefinition,
+                values: Mapping[str, Any]) -> list[int]:
+        """Customers with a phone number or e-mail address the answer gives: the book's,
+        as earlier answers of the batch left them."""
+        digits, emails = _match_keys(definition, values)
+        conditions = []
+        if digits:
+            conditions.append(Customer.phone_digits.in_(sorted(digits)))
+        if emails:
+            conditions.append(Customer.email_key.in_(sorted(emails)))
+        if not conditions:
+            return []
+        found = set(s.scalars(select(Customer.id).where(or_(*conditions))))
+        for cid in self._changed:
+            person = self._people[cid]
+            if person.__dict__.get("phone_digits") in digits \
+                    or person.__dict__.get("email_key") in emails:
+                found.add(cid)
+            else:
+                found.discard(cid)
+        return sorted(found)
+
+    # --- custom fields and values --------------------------------------------------------
+
+    def custom_field(self, s: Session, name: str) -> CustomField | None:
+        """Only fields found are kept: one made by an answer that is then set aside
+        is rolled back with it."""
+        fld = self._fields.get(name)
+        if fld is None:
+            fld = s.scalar(select(CustomField).where(CustomField.name == name))
+            if fld is not None and not s.is_modified(fld) and fld not in s.new:
+                self._fields[name] = fld
+        return fld
+
+    def field_value(self, s: Session, customer_id: int, field_id: int) -> _Values | None:
+        """A customer's value of a custom field as the batch left it so far; the field's
+        values for every customer the batch knows are read at the first ask."""
+        if field_id not in self._values_read:
+            self._values_read.add(field_id)
+            ids = sorted(self._people)
+            table = cast(Table, FieldValue.__table__)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                self._values.update({(cid, field_id): None for cid in chunk})
+                for r in s.execute(select(table.c.customer_id, table.c.text_value,
+                                          table.c.num_value, table.c.date_value).where(
+                        table.c.field_id == field_id,
+                        table.c.customer_id.in_(chunk))).mappings():
+                    self._values[(r["customer_id"], field_id)] = dict(r)
+        key = (customer_id, field_id)
+        if key not in self._values:
+            table = cast(Table, FieldValue.__table__)
+            found = s.execute(select(table.c.text_value, table.c.num_value,
+                                     table.c.date_value).where(
+                table.c.customer_id == customer_id, table.c.field_id == field_id)
+            ).mappings().first()
+            self._values[key] = dict(found) if found is not None else None
+        cols = self._values[key]
+        return None if cols is None else _Values(cols)
+
+    def tags(self, s: Session, names: tuple[str, ...], *, create: bool) -> dict[int, str]:
+        out: dict[int, str] = {}
+        missing = [n for n in names if n not in self._tags and n not in self._new_tags]
+        if missing:
+            found = {r[0]: r[1] for r in s.execute(
+                select(Tag.name, Tag.id).where(Tag.name.in_(missing)))}
+            self._tags.update(found)
+            if create:
+                made = TagService.ensure_in(s, [n for n in missing if n not in found])
+                self._new_tags.update({name: tid for tid, name in made.items()})
+        for name in names:
+            tid = self._tags.get(name, self._new_tags.get(name))
+            if tid is not None:
+                out[tid] = name
+        return out
+
+    # --- the rest ----------------------------------------------------------------------
 
     def record_consent(self, s: Session, definition: FormDefinition,
                        values: Mapping[str, Any], customer_id: int, form_id: str,
@@ -953,6 +1169,13 @@ class Batch:
     def known_answer(self, s: Session, answer_id: str) -> bool:
         return answer_id in self._known
 
+    def refused_count(self, s: Session) -> int:
+        """Refused answers kept: in the book, and by this batch so far."""
+        if self._refused is None:
+            self._refused = s.scalar(select(func.count()).select_from(FormAnswer)
+                                     .where(FormAnswer.status == REFUSED)) or 0
+        return self._refused
+
     def form(self, s: Session, form_id: str) -> Form | None:
         if form_id not in self._forms:
             self._forms[form_id] = s.scalar(select(Form).where(Form.form_id == form_id))
@@ -966,54 +1189,92 @@ class Batch:
             self._versions[key] = _version(s, row)
         return self._versions[key]
 
-    def customer(self, line_user_id: str) -> Customer | None:
-        """A customer who was in the book before the batch (others are looked up)."""
-        return self._customers.get(line_user_id)
+    def pending_answer(self, answer_id: str) -> FormAnswer | None:
+        """An answer kept by this batch and not written yet."""
+        for row in self._pending.answers:
+            if row.answer_id == answer_id:
+                return row
+        return None
 
-    def custom_field(self, s: Session, name: str) -> CustomField | None:
-        """Only fields found are kept: one made by an answer that is then set aside
-        is rolled back with it."""
-        fld = self._fields.get(name)
-        if fld is None:
-            fld = s.scalar(select(CustomField).where(CustomField.name == name))
-            if fld is not None and not s.is_modified(fld) and fld not in s.new:
-                self._fields[name] = fld
-        return fld
-
-    def tags(self, s: Session, names: tuple[str, ...], *, create: bool) -> dict[int, str]:
-        out: dict[int, str] = {}
-        missing = [n for n in names if n not in self._tags and n not in self._new_tags]
-        if missing:
-            found = {r[0]: r[1] for r in s.execute(
-                select(Tag.name, Tag.id).where(Tag.name.in_(missing)))}
-            self._tags.update(found)
-            if create:
-                made = TagService.ensure_in(s, [n for n in missing if n not in found])
-                self._new_tags.update({name: tid for tid, name in made.items()})
-        for name in names:
-            tid = self._tags.get(name, self._new_tags.get(name))
-            if tid is not None:
-                out[tid] = name
-        return out
+    # --- one answer after the other -------------------------------------------------------
 
     def start_item(self, answer_id: str) -> _Deferred:
         self._current, self._current_id = _Deferred(), answer_id
+        self._undo, self._born = {}, []
+        return self._current
+
+    def add_answer(self, row: FormAnswer) -> _Deferred:
+        assert self._current is not None
+        self._current.answers.append(row)
         return self._current
 
     def drop_item(self) -> None:
+        """Forget the current answer (an overflowing refused one: it wrote nothing)."""
         self._current = self._current_id = None
 
     def settle(self, kept: bool) -> None:
         """The current item's savepoint was committed (``kept``) or rolled back."""
         if kept:
-            if self._current is not None:
-                self._pending.merge(self._current)
+            current = self._current
+            if current is not None:
+                self._pending.merge(current)
+                self._values.update(current.values)
+                if self._refused is not None:
+                    self._refused += sum(1 for r in current.answers if r.status == REFUSED)
+                self._changed.update(self._undo)
+            for person in self._born:
+                self._remember(person)
             if self._current_id is not None:
                 self._known.add(self._current_id)
             self._tags.update(self._new_tags)
+        else:
+            for cid, state in self._undo.items():
+                if cid in self._people:
+                    self._people[cid].restore(state)
+            for person in self._born:
+                self._values = {k: v for k, v in self._values.items() if k[0] != person.id}
         self._new_tags.clear()
+        self._undo, self._born = {}, []
         self.drop_item()
 
     def finish(self, s: Session) -> None:
-        """Write what the kept answers deferred (inside the batch's transaction)."""
-        self._pending.flush(s)
+        """Write what the kept answers did (inside the batch's transaction): the
+        customers' changes, the answers' rows, custom field values, then the timeline,
+        domain events, tags and search index."""
+        pending = self._pending
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for cid in sorted(self._changed):
+            person = self._people[cid]
+            changes = person.changes()
+            if changes:
+                by_columns.setdefault(tuple(sorted(changes)), []).append(
+                    {"_id": cid, **changes})
+                person.stored = person.state()
+        table = cast(Table, Customer.__table__)
+        for columns, rows in by_columns.items():
+            s.execute(update(table).where(table.c.id == bindparam("_id"))
+                      .values({c: bindparam(c) for c in columns}), rows)
+        if pending.answers:
+            s.execute(insert(cast(Table, FormAnswer.__table__)), [
+                {c: getattr(row, c) for c in _ANSWER_COLUMNS} for row in pending.answers])
+        if pending.replaced:
+            answers = cast(Table, FormAnswer.__table__)
+            s.execute(update(answers).where(
+                answers.c.answer_id == bindparam("a"), answers.c.form_id == bindparam("f"),
+                answers.c.customer_id == bindparam("c")).values(status=REPLACED),
+                pending.replaced)
+        if pending.values:
+            values = cast(Table, FieldValue.__table__)
+            now = utcnow()
+            keys = sorted(pending.values)
+            s.execute(delete(values).where(values.c.customer_id == bindparam("c"),
+                                           values.c.field_id == bindparam("f")),
+                      [{"c": c, "f": f} for c, f in keys])
+            rows = [{"customer_id": c, "field_id": f, "updated_at": now, **cols}
+                    for (c, f), cols in ((k, pending.values[k]) for k in keys)
+                    if cols is not None]
+            if rows:
+                s.execute(insert(values), rows)
+        pending.answers, pending.values, pending.replaced = [], {}, []
+        self._changed.clear()
+        pending.flush(s)

@@ -63,23 +63,25 @@ class FormBatch:
     bulk (:class:`app.forms.apply.Batch`); files are stored one by one."""
 
     def __init__(self, book: Book, s: Session, plaintexts: list[bytes]) -> None:
-        answers: list[AnswerItem] = []
+        #: each answer read once (it is applied from the same bytes)
+        self._read: dict[bytes, AnswerItem] = {}
         for plaintext in plaintexts:
             if plaintext.startswith(ANSWER_MAGIC):
                 try:
-                    answers.append(read_answer(plaintext))
+                    self._read[plaintext] = read_answer(plaintext)
                 except ItemFormatError:
                     continue  # set aside when it is applied
         self._book = book
-        self._batch = Batch(s, answers)
+        self._batch = Batch(s, list(self._read.values()))
 
     def apply_in(self, s: Session, plaintext: bytes, effects: FrontEffects) -> str:
         try:
             if plaintext.startswith(FILE_MAGIC):
-                stored = store_form_file_in(self._book, s, read_file(plaintext), effects)
+                stored = store_form_file_in(self._book, s, read_file(plaintext), effects,
+                                            self._batch)
                 return "file" if stored else "duplicate"
-            return apply_form_answer_in(self._book, s, plaintext, effects,
-                                        batch=self._batch).status
+            return apply_form_answer_in(self._book, s, self._read.get(plaintext, plaintext),
+                                        effects, batch=self._batch).status
         except ItemFormatError as exc:
             raise FrontItemError(str(exc)) from exc
 

@@ -28,6 +28,7 @@ from relay.forms.store import (
     DeviceGone,
     FormDeleted,
     FormStore,
+    OtherShops,
     StaleVersion,
     VersionExists,
 )
@@ -77,6 +78,9 @@ def form_routes(form_store: FormStore, now_ms: Callable[[], int],
                 link_key or None, now_ms())
         except DeviceGone:
             return unauthorized()
+        except OtherShops:
+            return error(409, "form_id_taken", message=(
+                "This form id is another shop's form on this relay; publish under a new id."))
         except FormDeleted:
             return error(410, "form_deleted")
         except VersionExists:
@@ -92,12 +96,15 @@ def form_routes(form_store: FormStore, now_ms: Callable[[], int],
                             status_code=201 if published.created else 200)
 
     async def show(request: Request) -> Response:
-        if await authenticate(request) is None:
+        device_id = await authenticate(request)
+        if device_id is None:
             return unauthorized()
         form_id = request.path_params["form_id"]
         found = None
         if is_form_id(form_id):
-            found = await run_in_threadpool(form_store.get, form_id)
+            # Another shop's form (a relay serving several) is not this device's to see.
+            shop = await run_in_threadpool(form_store.shop_of_device, device_id)
+            found = await run_in_threadpool(lambda: form_store.get(form_id, shop_id=shop))
         if found is None:
             return error(404, "no_such_form")
         if found.state == DELETED:
@@ -106,11 +113,15 @@ def form_routes(form_store: FormStore, now_ms: Callable[[], int],
                              "digest": found.digest, "links": found.link_mac_key is not None})
 
     async def remove(request: Request) -> Response:
-        if await authenticate(request) is None:
+        device_id = await authenticate(request)
+        if device_id is None:
             return unauthorized()
         form_id = request.path_params["form_id"]
-        if not is_form_id(form_id) or not await run_in_threadpool(
-                form_store.delete, form_id, now_ms()):
+        if not is_form_id(form_id):
+            return error(404, "no_such_form")
+        shop = await run_in_threadpool(form_store.shop_of_device, device_id)
+        if not await run_in_threadpool(lambda: form_store.delete(form_id, now_ms(),
+                                                                 shop_id=shop)):
             return error(404, "no_such_form")
         return Response(status_code=204)
 

@@ -8,6 +8,12 @@
 * ``GET /privacy``                   the privacy page a consent item links by default
 * ``GET /privacy/{shop_id}``         a shop's privacy page on a multi-shop relay
 
+On a relay serving several shops the same pages answer under each shop's address
+(``/shops/{shop_id}/f/…``, ``/l/…``, ``/privacy``: :func:`under_shop`), where only that
+shop's forms are found; at the root a form is found by its id, whichever shop's it is.
+A form belongs to the shop whose device published it: its answers are sealed to that
+shop's devices only and its page links that shop's policy.
+
 A page is one plain ``<form method="post">`` that works without JavaScript. A post is read
 with caps (relay.forms.page_body), its one-time token checked (relay.forms.page_guard),
 the answer validated against the form's newest version with the same code the desktop
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_text
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -65,6 +72,7 @@ from relay.forms.store import (
     NoDevice,
     PublishedForm,
 )
+from relay.group_commit import GroupCommitStopped
 from relay.privacy import PolicyStore, public_path
 from relay.schema import form_answers
 from relay.shops import is_shop_id
@@ -73,6 +81,10 @@ from relay.store import Store
 log = logging.getLogger("relay.forms")
 
 PRIVACY_PATH = "/privacy"
+#: Put in a cached page where its address and post token go (neither can contain them).
+_ACTION_MARK = "otokui-page-action-" + secrets.token_hex(8)
+_CSRF_MARK = "otokui-page-token-" + secrets.token_hex(8)
+_FIRST_PAGES_MAX = 256
 #: Room in a post for everything but its files.
 TEXT_ROOM = 2 * 1024 * 1024
 
@@ -99,6 +111,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                 clock: Callable[[], float], notify: Callable[[], None]) -> list[Route]:
     tokens = PostTokens(config.channel_secret)
     limiter = RateLimiter(clock)
+    #: first-visit pages by form version, with marks for their address and post token
+    first_pages: dict[tuple[str, int, str, str, bool, dt.date], str] = {}
     liff_page = LiffPage(config.liff_id, config.liff_sdk_url) \
         if config.liff_id and config.verifier is not None else None
     sdk_origin = _origin(config.liff_sdk_url) if liff_page else None
@@ -140,8 +154,16 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                            "お店から届いたリンクを、もう一度開いてください。")
         form_id = request.path_params["form_id"]
         token = request.path_params.get("token", "")
-        found = await run_in_threadpool(form_store.get, form_id) \
-            if links.is_form_id(form_id) else None
+        # Under a shop's address (``/shops/{shop}/f/…``, a relay serving several shops),
+        # only that shop's forms; at the root, a form by its id (ids are the relay's).
+        shop = request.path_params.get("shop_id")
+        found = None
+        if links.is_form_id(form_id):
+            known, found = form_store.peek(form_id)  # read within the last second
+            if not known:
+                found = await run_in_threadpool(form_store.recent, form_id)
+        if found is not None and shop is not None and found.shop_id != shop:
+            found = None  # as unknown: nothing said about other shops' forms
         if found is None:
             return refused(404, "フォームが見つかりません",
                            "リンクが正しくないか、フォームが公開されていません。",
@@ -183,8 +205,14 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                        ) -> HTMLResponse | None:
         """The page refusing a form that takes no more answers (from this friend)."""
         definition = found.definition
-        count, earlier = await run_in_threadpool(_answers_so_far, store, found.form_id,
-                                                 _friend_hash(found.form_id, claims))
+        per_friend = claims is not None and definition.one_answer_per_friend \
+            and not definition.may_edit_last_answer
+        if definition.max_answers is None and not per_friend:
+            return None  # nothing to count: no read
+        count, earlier = await run_in_threadpool(
+            _answers_so_far, store, found.form_id,
+            _friend_hash(found.form_id, claims) if per_friend else None,
+            definition.max_answers is not None)
         if definition.max_answers is not None and count >= definition.max_answers:
             return refused(403, "受付は終了しました",
                            "予定の人数に達したため、受付を終了しました。",
@@ -200,12 +228,29 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                status: int = 200, values: dict[str, list[str]] | None = None,
                problems: dict[str, Any] | None = None, notice: str | None = None) -> HTMLResponse:
         link = _link_of(liff, found.form_id, token)
-        body = form_page(found.definition, action=request.url.path,
-                         csrf=tokens.issue(found.form_id, link, now_s()),
+        csrf = tokens.issue(found.form_id, link, now_s())
+        now = dt.datetime.fromtimestamp(clock(), JST)
+        if values is None and problems is None and notice is None:
+            # A first visit: the page is the same for every friend but for its post token
+            # and its address, so it is rendered once per published version (and day, for
+            # the birthday's upper bound) and those two are put in.
+            key = (found.form_id, found.version, found.digest, found.shop_id, liff,
+                   now.date())
+            page = first_pages.get(key)
+            if page is None:
+                page = form_page(found.definition, action=_ACTION_MARK, csrf=_CSRF_MARK,
+                                 privacy_url=public_path(found.shop_id),
+                                 liff=liff_page if liff else None, now=now)
+                if len(first_pages) >= _FIRST_PAGES_MAX:
+                    first_pages.clear()
+                first_pages[key] = page
+            body = page.replace(_ACTION_MARK, html_text.escape(request.url.path)) \
+                .replace(_CSRF_MARK, html_text.escape(csrf))
+            return html(body, status, liff=liff)
+        body = form_page(found.definition, action=request.url.path, csrf=csrf,
                          privacy_url=public_path(found.shop_id), values=values,
                          problems=problems,
-                         notice=notice, liff=liff_page if liff else None,
-                         now=dt.datetime.fromtimestamp(clock(), JST))
+                         notice=notice, liff=liff_page if liff else None, now=now)
         return html(body, status, liff=liff)
 
     async def show(request: Request, liff: bool) -> Response:
@@ -292,8 +337,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                                  r.content_type, data)
                         for key, r, data in file_items]
         try:
-            _, seqs = await run_in_threadpool(form_store.accept_answer, answer, answer_files,
-                                              friend_ref, now_ms)
+            # Many pages' answers share one durable commit (FormStore.accept).
+            _, seqs = await form_store.accept(answer, answer_files, friend_ref, now_ms)
         except FormGone:
             return refused(410, "このフォームは終了しました",
                            "お店がこのフォームの受付を終了しました。",
@@ -307,7 +352,7 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                            "今回の内容は保存されていません。",
                            "内容を変えたいときは、お店にご連絡ください。",
                            form_title=definition.title)
-        except NoDevice:
+        except (NoDevice, GroupCommitStopped):
             return render(found, token, liff, request, status=503, values=values,
                           notice="ただいまお店の受付の準備ができていないため、まだ送信されていません。"
                                  "しばらくしてから、もう一度「送信する」を押してください。")
@@ -331,6 +376,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
             "X-Content-Type-Options": "nosniff"})
 
     async def privacy(request: Request) -> Response:
+        if "shop_id" in request.path_params:  # /shops/{shop}/privacy: that shop's
+            return await shop_privacy(request)
         wait = limiter.allow("addr:" + _address(request), config.limits.per_address)
         if wait:
             return throttled(wait)
@@ -375,10 +422,19 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
     ]
 
 
-def _answers_so_far(store: Store, form_id: str, friend: bytes | None) -> tuple[int, bool]:
+def under_shop(routes: list[Route]) -> list[Route]:
+    """The pages as they answer under a shop's address (``/shops/{shop_id}``, mounted
+    with the shop's device API): its forms at ``…/f/…`` and ``…/l/…``, its policy at
+    ``…/privacy``. The same route objects, so rate limits are shared with the root's."""
+    return [r for r in routes if r.path != PRIVACY_PATH + "/{shop_id}"]
+
+
+def _answers_so_far(store: Store, form_id: str, friend: bytes | None,
+                    count_them: bool = True) -> tuple[int, bool]:
     with store.read_transaction() as conn:
         count = conn.execute(select(func.count()).select_from(form_answers)
-                             .where(form_answers.c.form_id == form_id)).scalar_one()
+                             .where(form_answers.c.form_id == form_id)).scalar_one() \
+            if count_them else 0
         earlier = friend is not None and conn.execute(
             select(form_answers.c.answer_id).where(form_answers.c.form_id == form_id,
                                                    form_answers.c.friend_hash == friend)

@@ -13,20 +13,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, and_, delete, func, insert, select
 from sqlalchemy import update as sa_update
 
 from relay.forms.items import AnswerItem, FileItem, answer_plaintext, file_plaintext
 from relay.forms.links import friend_ref_hash
 from relay.forms.schema import DefinitionError, FormDefinition, parse_definition
+from relay.group_commit import GroupCommit
 from relay.schema import DEFAULT_SHOP, devices, form_answers, form_versions, forms
 from relay.store import Store
 
 OPEN = "open"
 DELETED = "deleted"
+#: How long the pages trust a form read from the database (see FormStore.recent).
+RECENT_SECONDS = 1.0
 
 
 class VersionExists(Exception):
@@ -47,6 +52,10 @@ class FormDeleted(Exception):
 
 class DeviceGone(Exception):
     """The device was revoked after it authenticated."""
+
+
+class OtherShops(Exception):
+    """The form id is another shop's form (on a relay serving several shops)."""
 
 
 class FormGone(Exception):
@@ -89,16 +98,74 @@ class PublishedForm:
 class FormStore:
     def __init__(self, store: Store) -> None:
         self._store = store
+        #: The pages' answers, many per durable commit (relay/group_commit.py): one fsync
+        #: each had capped a relay at the disk's commits per second.
+        self.commits = GroupCommit(store, "relay-form-answers")
+        #: Newest versions read for the pages, by form id: (when read, the form).
+        self._recent: dict[str, tuple[float, PublishedForm | None]] = {}
+        self._recent_lock = threading.Lock()
+
+    def recent(self, form_id: str) -> PublishedForm | None:
+        """:meth:`get` as read at most :data:`RECENT_SECONDS` ago (the pages read the
+        same form for every friend who opens it). Publishing or deleting through this
+        relay forgets it at once; another relay instance on the same database is seen
+        within that time, and an answer is checked against the database anyway
+        (:meth:`accept_answer_in`), so a form deleted there takes no answer."""
+        known, found = self.peek(form_id)
+        if known:
+            return found
+        now = time.monotonic()
+        found = self.get(form_id)
+        with self._recent_lock:
+            if len(self._recent) >= _PARSED_MAX:
+                self._recent.clear()
+            self._recent[form_id] = (now, found)
+        return found
+
+    def peek(self, form_id: str) -> tuple[bool, PublishedForm | None]:
+        """(True, the form) when :meth:`recent` knows it without reading the database
+        (the event loop may call this); else (False, None)."""
+        with self._recent_lock:
+            hit = self._recent.get(form_id)
+        if hit is not None and time.monotonic() - hit[0] < RECENT_SECONDS:
+            return True, hit[1]
+        return False, None
+
+    def _forget(self, form_id: str) -> None:
+        with self._recent_lock:
+            self._recent.pop(form_id, None)
+
+    async def accept(self, answer: AnswerItem, files: Sequence[FileItem],
+                     friend_ref: str | None, now_ms: int) -> tuple[AnswerItem, list[int]]:
+        """:meth:`accept_answer` in a transaction shared with other pages' answers; it
+        returns (or raises) once that transaction is committed."""
+        return await self.commits.run(
+            lambda conn: self.accept_answer_in(conn, answer, files, friend_ref, now_ms))
+
+    def close(self) -> None:
+        """Finish the answers being written (at the relay's stop)."""
+        self.commits.stop()
 
     def publish(self, device_id: str, form_id: str, version: int, definition: FormDefinition,
                 link_mac_key: bytes | None, now_ms: int) -> Published:
+        try:
+            return self._publish(device_id, form_id, version, definition, link_mac_key,
+                                 now_ms)
+        finally:
+            self._forget(form_id)  # the pages read it again
+
+    def _publish(self, device_id: str, form_id: str, version: int,
+                 definition: FormDefinition, link_mac_key: bytes | None,
+                 now_ms: int) -> Published:
         digest = definition.digest()
         with self._store.write_transaction() as conn:
             if conn.execute(select(devices.c.id).where(
                     devices.c.id == device_id, devices.c.revoked_at.is_(None))).first() is None:
                 raise DeviceGone
-            row = conn.execute(select(forms.c.version, forms.c.state)
+            row = conn.execute(select(forms.c.version, forms.c.state, forms.c.device_id)
                                .where(forms.c.form_id == form_id).with_for_update()).first()
+            if row is not None and _shop_of(conn, row.device_id) != _shop_of(conn, device_id):
+                raise OtherShops  # a form belongs to the shop whose device published it
             if row is not None and row.state == DELETED:
                 raise FormDeleted
             existing = conn.execute(select(form_versions.c.digest).where(
@@ -128,32 +195,68 @@ class FormStore:
                 conn.execute(sa_update(forms).where(forms.c.form_id == form_id).values(**values))
         return Published(form_id, version, digest, created=True)
 
-    def get(self, form_id: str, version: int | None = None) -> PublishedForm | None:
-        """The form at ``version`` (default: the newest), or None when unknown."""
+    def shop_of_device(self, device_id: str) -> str:
         with self._store.read_transaction() as conn:
-            row = conn.execute(select(forms).where(forms.c.form_id == form_id)).first()
+            return _shop_of(conn, device_id)
+
+    def get(self, form_id: str, version: int | None = None, *,
+            shop_id: str | None = None) -> PublishedForm | None:
+        """The form at ``version`` (default: the newest), or None when unknown (or, with
+        ``shop_id``, when it is another shop's)."""
+        with self._store.read_transaction() as conn:
+            # One read of the form with its shop; a published version never changes (it
+            # is refused), so its parsed definition is kept by digest and its JSON read
+            # only the first time: the page's own cost per request stays small.
+            row = conn.execute(
+                select(forms.c.version, forms.c.state, forms.c.link_mac_key,
+                       devices.c.shop_id, form_versions.c.digest)
+                .select_from(forms.outerjoin(devices, devices.c.id == forms.c.device_id)
+                             .outerjoin(form_versions, and_(
+                                 form_versions.c.form_id == forms.c.form_id,
+                                 form_versions.c.version == forms.c.version)))
+                .where(forms.c.form_id == form_id)).first()
             if row is None:
                 return None
+            owner = str(row.shop_id or DEFAULT_SHOP)
+            if shop_id is not None and owner != shop_id:
+                return None
             if row.state == DELETED:
-                return PublishedForm(form_id, row.version, "", _EMPTY, None, DELETED)
+                return PublishedForm(form_id, row.version, "", _EMPTY, None, DELETED, owner)
             wanted = row.version if version is None else version
-            vrow = conn.execute(select(form_versions.c.digest, form_versions.c.definition)
-                                .where(form_versions.c.form_id == form_id,
-                                       form_versions.c.version == wanted)).first()
-            shop_id = conn.execute(select(devices.c.shop_id).where(
-                devices.c.id == row.device_id)).scalar() or DEFAULT_SHOP
-        if vrow is None:
-            return None
-        try:
-            definition = parse_definition(json.loads(bytes(vrow.definition)))
-        except (DefinitionError, ValueError):  # stored by us, checked before: a bug
-            raise RuntimeError(f"form {form_id} version {wanted} no longer parses") from None
-        return PublishedForm(form_id, wanted, vrow.digest, definition, row.link_mac_key,
-                             row.state, str(shop_id))
+            where = (form_versions.c.form_id == form_id, form_versions.c.version == wanted)
+            digest = row.digest if wanted == row.version else conn.execute(
+                select(form_versions.c.digest).where(*where)).scalar()
+            if digest is None:
+                return None
+            definition = _PARSED.get((form_id, wanted, digest))
+            if definition is None:
+                blob = conn.execute(select(form_versions.c.definition).where(*where)).scalar()
+                try:
+                    definition = parse_definition(json.loads(bytes(blob or b"")))
+                except (DefinitionError, ValueError):  # stored by us, checked before: a bug
+                    raise RuntimeError(
+                        f"form {form_id} version {wanted} no longer parses") from None
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.clear()
+                _PARSED[(form_id, wanted, digest)] = definition
+        return PublishedForm(form_id, wanted, digest, definition, row.link_mac_key,
+                             row.state, owner)
 
-    def delete(self, form_id: str, now_ms: int) -> bool:
-        """Take a form down: its versions are deleted, its id stays refused."""
+    def delete(self, form_id: str, now_ms: int, *, shop_id: str | None = None) -> bool:
+        """Take a form down: its versions are deleted, its id stays refused. With
+        ``shop_id``, only that shop's form (False for another shop's)."""
+        try:
+            return self._delete(form_id, now_ms, shop_id)
+        finally:
+            self._forget(form_id)  # the pages read it again
+
+    def _delete(self, form_id: str, now_ms: int, shop_id: str | None) -> bool:
         with self._store.write_transaction() as conn:
+            if shop_id is not None:
+                owner = conn.execute(select(forms.c.device_id).where(
+                    forms.c.form_id == form_id)).scalar()
+                if owner is None or _shop_of(conn, owner) != shop_id:
+                    return False
             done = conn.execute(sa_update(forms).where(
                 forms.c.form_id == form_id, forms.c.state == OPEN)
                 .values(state=DELETED, link_mac_key=None, updated_at=now_ms)).rowcount
@@ -175,53 +278,70 @@ class FormStore:
         :class:`NoDevice`; nothing is stored then.
         """
         with self._store.write_transaction() as conn:
-            row = conn.execute(select(forms.c.version, forms.c.state, forms.c.device_id)
-                               .where(forms.c.form_id == answer.form_id)
-                               .with_for_update()).first()
-            if row is None or row.state != OPEN:
-                raise FormGone
-            # The answer goes to the devices of the shop whose device published the form.
-            shop_id = conn.execute(select(devices.c.shop_id).where(
-                devices.c.id == row.device_id)).scalar() or DEFAULT_SHOP
-            # An older version's page still open when a newer one was published: its
-            # answer is taken against that version (versions stay, immutable).
-            vrow = conn.execute(select(form_versions.c.definition).where(
-                form_versions.c.form_id == answer.form_id,
-                form_versions.c.version == answer.version)).first()
-            if vrow is None:
-                raise FormGone
-            definition = parse_definition(json.loads(bytes(vrow.definition)))
-            now = dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC)
-            if not definition.is_open(now):
-                raise FormClosed
-            if definition.max_answers is not None and conn.execute(
-                    select(func.count()).select_from(form_answers).where(
-                        form_answers.c.form_id == answer.form_id)).scalar_one() \
-                    >= definition.max_answers:
-                raise FormClosed
-            friend_hash = None if friend_ref is None else friend_ref_hash(answer.form_id,
-                                                                          friend_ref)
-            if friend_hash is not None and definition.one_answer_per_friend:
-                earlier = conn.execute(
-                    select(form_answers.c.answer_id).where(
-                        form_answers.c.form_id == answer.form_id,
-                        form_answers.c.friend_hash == friend_hash)
-                    .order_by(form_answers.c.received_at.desc()).limit(1)).scalar()
-                if earlier is not None:
-                    if not definition.may_edit_last_answer:
-                        raise AlreadyAnswered
-                    answer = dataclasses.replace(answer, replaces=earlier)
-            plaintexts = [file_plaintext(f) for f in files] + [answer_plaintext(answer)]
-            seqs = self._store.queue_items_in(conn, plaintexts, now_ms, shop_id)
-            if seqs is None:
-                raise NoDevice
-            conn.execute(insert(form_answers).values(
-                answer_id=answer.answer_id, form_id=answer.form_id, friend_hash=friend_hash,
-                received_at=now_ms))
+            return self.accept_answer_in(conn, answer, files, friend_ref, now_ms)
+
+    def accept_answer_in(self, conn: Connection, answer: AnswerItem,
+                         files: Sequence[FileItem], friend_ref: str | None, now_ms: int,
+                         ) -> tuple[AnswerItem, list[int]]:
+        """:meth:`accept_answer` inside the caller's write transaction."""
+        row = conn.execute(select(forms.c.version, forms.c.state, forms.c.device_id)
+                           .where(forms.c.form_id == answer.form_id)
+                           .with_for_update()).first()
+        if row is None or row.state != OPEN:
+            raise FormGone
+        # The answer goes to the devices of the shop whose device published the form.
+        shop_id = _shop_of(conn, row.device_id)
+        # An older version's page still open when a newer one was published: its
+        # answer is taken against that version (versions stay, immutable).
+        where = (form_versions.c.form_id == answer.form_id,
+                 form_versions.c.version == answer.version)
+        digest = conn.execute(select(form_versions.c.digest).where(*where)).scalar()
+        if digest is None:
+            raise FormGone
+        definition = _PARSED.get((answer.form_id, answer.version, digest))
+        if definition is None:
+            definition = parse_definition(json.loads(bytes(conn.execute(
+                select(form_versions.c.definition).where(*where)).scalar_one())))
+        now = dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC)
+        if not definition.is_open(now):
+            raise FormClosed
+        if definition.max_answers is not None and conn.execute(
+                select(func.count()).select_from(form_answers).where(
+                    form_answers.c.form_id == answer.form_id)).scalar_one() \
+                >= definition.max_answers:
+            raise FormClosed
+        friend_hash = None if friend_ref is None else friend_ref_hash(answer.form_id,
+                                                                      friend_ref)
+        if friend_hash is not None and definition.one_answer_per_friend:
+            earlier = conn.execute(
+                select(form_answers.c.answer_id).where(
+                    form_answers.c.form_id == answer.form_id,
+                    form_answers.c.friend_hash == friend_hash)
+                .order_by(form_answers.c.received_at.desc()).limit(1)).scalar()
+            if earlier is not None:
+                if not definition.may_edit_last_answer:
+                    raise AlreadyAnswered
+                answer = dataclasses.replace(answer, replaces=earlier)
+        plaintexts = [file_plaintext(f) for f in files] + [answer_plaintext(answer)]
+        seqs = self._store.queue_items_in(conn, plaintexts, now_ms, shop_id)
+        if seqs is None:
+            raise NoDevice
+        conn.execute(insert(form_answers).values(
+            answer_id=answer.answer_id, form_id=answer.form_id, friend_hash=friend_hash,
+            received_at=now_ms))
         return answer, seqs
 
 
 _EMPTY = FormDefinition(title="", items=())
+#: Parsed published versions by (form id, version, digest); immutable, so never stale.
+_PARSED: dict[tuple[str, int, str], FormDefinition] = {}
+_PARSED_MAX = 256
+
+
+def _shop_of(conn: Connection, device_id: str) -> str:
+    """The shop of a device (revoked or not: a form stays its shop's)."""
+    return str(conn.execute(select(devices.c.shop_id).where(devices.c.id == device_id))
+               .scalar() or DEFAULT_SHOP)
 
 
 def queue_answer(store: Store, answer: AnswerItem, files: Sequence[FileItem],

@@ -159,3 +159,45 @@ def test_refused_answers_beyond_the_cap_in_one_batch(book: Book) -> None:
         assert s.scalar(select(func.count()).select_from(FormAnswer)) == MAX_REFUSED_ANSWERS
         setting = s.get(BookSetting, KEY_REFUSED_OVERFLOW)
         assert setting is not None and setting.value["count"] == 3
+
+
+def test_public_answers_in_one_batch_see_what_earlier_ones_did(book: Book) -> None:
+    """Set-based, a batch's rows are written at its end: a public answer still matches
+    the phone an earlier answer of the same batch gave (a friend's, or a new customer's),
+    exactly as the answers applied one by one."""
+    from app.forms.apply import apply_form_answer
+
+    form = {"title": "連絡先", "items": [
+        {"key": "name", "type": "name", "label": "お名前", "to": "name"},
+        {"key": "phone", "type": "phone", "label": "電話", "required": True, "to": "phone"},
+        {"key": "visits", "type": "number", "label": "回数", "to": "field:回数"}]}
+    outcomes = []
+    for together, (known, fresh) in ((True, ("090-1111-0001", "090-2222-0001")),
+                                     (False, ("090-1111-0002", "090-2222-0002"))):
+        form_id = published(book, form)
+        user = USER if together else USER[:-1] + "9"
+        friend = book.customers.create(line_user_id=user, display_name="はなこ")
+        items = [answer(form_id, {"name": ["山田 花子"], "phone": [known], "visits": ["1"]},
+                        token=link_token(book, form_id, user)),
+                 answer(form_id, {"phone": [known], "visits": ["2"]}),
+                 answer(form_id, {"name": ["新井 一郎"], "phone": [fresh], "visits": ["5"]}),
+                 answer(form_id, {"phone": [fresh], "visits": ["6"]})]
+        if together:
+            assert apply_front_items(book, [_front(n, _answer_bytes(i))
+                                            for n, i in enumerate(items)]) == []
+        else:
+            assert [apply_form_answer(book, i).status for i in items] == ["applied"] * 4
+        rows = {a.answer_id: a for a in book.forms.answers(form_id)}
+        owners = [rows[i["answer_id"]].customer_id for i in items]
+        assert owners[0] == owners[1] == friend
+        assert owners[2] == owners[3] and owners[2] != friend
+        newcomer = book.customers.get(owners[2])
+        assert (newcomer.name, newcomer.phone) == ("新井 一郎", fresh)
+        assert book.customers.get(friend).phone == known
+        outcomes.append((
+            [[n.get("code") for n in rows[i["answer_id"]].notes] for i in items],
+            sorted(book.fields.values_of(friend).values()),
+            sorted(book.fields.values_of(owners[2]).values()),
+            sorted(e.kind for e in book.audit.timeline(owners[2]))))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == [[], ["kept"], ["new_customer"], ["kept"]]
