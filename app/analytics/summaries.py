@@ -84,9 +84,21 @@ def waits(s: Session, lo_ms: int, hi_ms: int, until_ms: int) -> list[int]:
 def prefecture_codes(s: Session) -> list[tuple[int, int]]:
     """(customer id, JIS code 1–47 of the prefecture of their address), for those with
     one recognised: PREFECTURES[code - 1] is its name."""
+    return list(_raw(s).execute("SELECT customer_id, code FROM customer_prefecture"))
+
+
+def prefecture_groups(s: Session) -> list[tuple[int, str]]:
+    """(JIS code, its customers' ids joined with commas), in code order: the cross
+    tabulation parses one string per prefecture instead of a row per customer."""
+    return list(_raw(s).execute(
+        "SELECT code, group_concat(customer_id) FROM customer_prefecture GROUP BY code "
+        "ORDER BY code"))
+
+
+def _raw(s: Session) -> Any:
     raw = s.connection().connection.driver_connection
     assert raw is not None
-    return list(raw.execute("SELECT customer_id, code FROM customer_prefecture"))
+    return raw
 
 
 def marked(s: Session) -> int:
