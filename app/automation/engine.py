@@ -181,7 +181,7 @@ def _handle(book: Book, s: Session, events: list[Any], report: EngineReport) -> 
             continue
         text_of = texts.get(ev.data.get("line_message_id", ""))
         for rule in rules[ev.kind]:
-            if not model.matches(rule.when, ev.kind, ev.data, text_of):
+            if not model.matches(rule.when, ev.kind, ev.data, text_of, rule.id):
                 continue
             savepoint = s.begin_nested()
             try:

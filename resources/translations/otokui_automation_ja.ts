@@ -190,6 +190,10 @@
         <translation>項目が変わったとき</translation>
     </message>
     <message>
+        <source>A date comes (birthday or a date field)</source>
+        <translation>日付が来たとき(誕生日・日付の項目)</translation>
+    </message>
+    <message>
         <source>A friend blocks the shop</source>
         <translation>ブロックされたとき</translation>
     </message>
@@ -240,6 +244,34 @@
     <message>
         <source>Field</source>
         <translation>項目</translation>
+    </message>
+    <message>
+        <source>On the date</source>
+        <translation>当日</translation>
+    </message>
+    <message>
+        <source>Days before the date</source>
+        <translation>日付より前(日数)</translation>
+    </message>
+    <message>
+        <source>Days after the date</source>
+        <translation>日付より後(日数)</translation>
+    </message>
+    <message>
+        <source>Every year on the date</source>
+        <translation>毎年その日付に</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Fires</source>
+        <translation>実行日</translation>
+    </message>
+    <message>
+        <source>At (Japan time)</source>
+        <translation>時刻(日本時間)</translation>
     </message>
     <message>
         <source>Every customer</source>
@@ -411,6 +443,10 @@
     <message>
         <source>A message to send needs a text.</source>
         <translation>送るメッセージには本文が必要です。</translation>
+    </message>
+    <message>
+        <source>A date rule needs the birthday or a date field.</source>
+        <translation>日付のルールには誕生日か日付の項目が必要です。</translation>
     </message>
     <message>
         <source>A tag it uses was deleted.</source>

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
+    QTimeEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -120,6 +121,7 @@ class WhenEditor(QWidget):
         "tag_added",
         "tag_removed",
         "field_changed",
+        "date",
         "block",
     )
 
@@ -133,6 +135,7 @@ class WhenEditor(QWidget):
             "tag_added": translate("RuleEditor", "A tag is added"),
             "tag_removed": translate("RuleEditor", "A tag is removed"),
             "field_changed": translate("RuleEditor", "A field changes"),
+            "date": translate("RuleEditor", "A date comes (birthday or a date field)"),
             "block": translate("RuleEditor", "A friend blocks the shop"),
         }
         self.kind = QComboBox(self)
@@ -202,6 +205,7 @@ class WhenEditor(QWidget):
             self.field.addItem(name, ref)
         form.addRow(translate("RuleEditor", "Field"), self.field)
         self._page("field_changed", page)
+        self._date_page(choices)
         self._page("block", QWidget(self))
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -214,6 +218,49 @@ class WhenEditor(QWidget):
     def _page(self, kind: str, page: QWidget) -> None:
         self.pages[kind] = page
         self.stack.addWidget(page)
+
+    def _date_page(self, choices: _Choices) -> None:
+        """The birthday or a date field, on the day or N days before/after, at a time."""
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.date_source = QComboBox(page)
+        self.date_source.setObjectName("ruleWhenDate")
+        self.date_source.addItem(dict(_builtin_fields()).get("birthday", "Birthday"), "birthday")
+        for ref, name, ftype in choices.fields:
+            if ftype in ("date", "datetime"):
+                self.date_source.addItem(name, ref)
+        self.date_shift = QComboBox(page)
+        self.date_shift.setObjectName("ruleWhenDateShift")
+        self.date_shift.addItem(translate("RuleEditor", "On the date"), 0)
+        self.date_shift.addItem(translate("RuleEditor", "Days before the date"), -1)
+        self.date_shift.addItem(translate("RuleEditor", "Days after the date"), 1)
+        self.date_days = QSpinBox(page)
+        self.date_days.setObjectName("ruleWhenDateDays")
+        self.date_days.setRange(1, 365)
+        self.date_at = QTimeEdit(QTime(10, 0), page)
+        self.date_at.setObjectName("ruleWhenDateAt")
+        self.date_at.setDisplayFormat("HH:mm")
+        self.date_yearly = QCheckBox(translate("RuleEditor", "Every year on the date"), page)
+        self.date_yearly.setObjectName("ruleWhenDateYearly")
+        shift = QHBoxLayout()
+        shift.addWidget(self.date_shift)
+        shift.addWidget(self.date_days)
+        form.addRow(translate("RuleEditor", "Date"), self.date_source)
+        form.addRow(translate("RuleEditor", "Fires"), shift)
+        form.addRow(translate("RuleEditor", "At (Japan time)"), self.date_at)
+        form.addRow("", self.date_yearly)
+        self._page("date", page)
+        self.date_source.currentIndexChanged.connect(self._date_changed)
+        self.date_shift.currentIndexChanged.connect(self._date_changed)
+        self._date_changed()
+
+    def _date_changed(self) -> None:
+        self.date_days.setEnabled(self.date_shift.currentData() != 0)
+        birthday = self.date_source.currentData() == "birthday"
+        self.date_yearly.setEnabled(not birthday)  # a birthday comes every year
+        if birthday:
+            self.date_yearly.setChecked(True)
+        self.changed.emit()
 
     def _kind_changed(self) -> None:
         _show_page(self.stack, self.pages[self.kind.currentData()])
@@ -240,6 +287,11 @@ class WhenEditor(QWidget):
             return {"kind": k, "tag_id": getattr(self, f"tag_{k}").currentData()}
         if k == "field_changed":
             return {"kind": k, "field": self.field.currentData()}
+        if k == "date":
+            days = int(self.date_shift.currentData()) * self.date_days.value()
+            return {"kind": k, "date": self.date_source.currentData(), "days": days,
+                    "at": self.date_at.time().toString("HH:mm"),
+                    "yearly": self.date_yearly.isChecked()}
         return {"kind": k}
 
     def set_value(self, when: dict[str, Any]) -> None:
@@ -260,6 +312,15 @@ class WhenEditor(QWidget):
             _set_combo(getattr(self, f"tag_{k}"), when.get("tag_id"))
         elif k == "field_changed":
             _set_combo(self.field, when.get("field"))
+        elif k == "date":
+            _set_combo(self.date_source, when.get("date"))
+            days = int(when.get("days", 0))
+            _set_combo(self.date_shift, (days > 0) - (days < 0))
+            self.date_days.setValue(max(1, abs(days)))
+            hh, _, mm = str(when.get("at", "10:00")).partition(":")
+            self.date_at.setTime(QTime(int(hh or 10), int(mm or 0)))
+            self.date_yearly.setChecked(bool(when.get("yearly", True)))
+            self._date_changed()
 
 
 class IfEditor(QWidget):
