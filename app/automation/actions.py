@@ -15,14 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from app import domain_events
 from app.automation import errors as E
-from app.store.models import Customer, CustomField, FieldValue, PointsEntry, Tag, utcnow
+from app.store.models import Customer, CustomField, FieldValue, Tag, utcnow
 from app.store.models_rules import RuleSend
 
 if TYPE_CHECKING:
@@ -247,21 +247,25 @@ def _points_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
         assert fld is not None  # a broken rule does not run
         memo[fid] = (fld.type, fld.name)
     ftype, fname = memo[fid]
-    # Core statements, not ORM rows: the balance is added in SQL (an upsert), so nothing
-    # waits in the session to be flushed before the next firing's queries.
-    now, delta = utcnow(), a["points"]
+    # The driver's SQL, not ORM rows: the balance is added in SQL (an upsert), nothing
+    # waits in the session to be flushed before the next firing's queries, and nothing is
+    # compiled again for each firing (as TagService.apply_in).
+    now, delta = utcnow().isoformat(sep=" "), a["points"]
     conn = ctx.s.connection()
-    conn.execute(sqlite_insert(FieldValue).values(
-        customer_id=ctx.customer_id, field_id=fid, num_value=float(delta), updated_at=now)
-        .on_conflict_do_update(index_elements=["customer_id", "field_id"], set_={
-            "num_value": func.coalesce(FieldValue.num_value, 0) + delta, "updated_at": now}))
+    conn.exec_driver_sql(
+        "INSERT INTO field_value(customer_id, field_id, num_value, updated_at) "
+        "VALUES (:c, :f, :d, :at) ON CONFLICT(customer_id, field_id) DO UPDATE SET "
+        "num_value = coalesce(num_value, 0) + :d, updated_at = :at",
+        {"c": ctx.customer_id, "f": fid, "d": float(delta), "at": now})
     held = ctx.s.identity_map.get(identity_key(FieldValue, (ctx.customer_id, fid)))
     if held is not None:  # an ORM copy loaded earlier in the batch: read it again
         ctx.s.expire(held)
     if ftype == "points":
-        conn.execute(insert(PointsEntry).values(
-            customer_id=ctx.customer_id, field_id=fid, delta=delta,
-            reason=f"ルール「{ctx.rule_name}」", at=now))
+        conn.exec_driver_sql(
+            "INSERT INTO points_entry(customer_id, field_id, delta, reason, at) "
+            "VALUES (:c, :f, :d, :r, :at)",
+            {"c": ctx.customer_id, "f": fid, "d": int(delta),
+             "r": f"ルール「{ctx.rule_name}」", "at": now})
     emit_field_changed(ctx.s, ctx.customer_id, a["field"], depth=ctx.depth)
     return _timeline(ctx, "add_points", field=fname, points=a["points"])
 
