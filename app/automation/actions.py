@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from app import domain_events
 from app.automation import errors as E
-from app.store.models import Customer, CustomField, FieldValue, PointsEntry, Tag, utcnow
+from app.store.models import Customer, CustomField, FieldValue, Tag, utcnow
 from app.store.models_rules import RuleSend
 
 if TYPE_CHECKING:
@@ -41,6 +43,11 @@ class Ctx:
     depth: int
     index: int
     notices: list[tuple[int, str]] = field(default_factory=list)
+    #: Rows the firing writes, inserted by the engine in bulk (one statement for many
+    #: firings: ORM rows added one by one were flushed at every savepoint and query, the
+    #: bulk of the engine's cost): timeline lines and stored messages.
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    sends: list[dict[str, Any]] = field(default_factory=list)
 
 
 #: (event kind, what) an action can cause: for refusing cycles when a rule is saved.
@@ -79,6 +86,8 @@ def tag_id_of(s: Session, raw: dict[str, Any]) -> int:
 
 #: Session.info key of the engine batch's tag-name memo (see tag_name).
 TAG_NAMES = "otokui.rules.tag_names"
+#: Session.info key of the points fields' (type, name) memo (see _points_run).
+FIELD_MEMO = "otokui.rules.fields"
 
 
 def tag_name(s: Session, tag_id: Any) -> str | None:
@@ -124,11 +133,27 @@ def field_label(s: Session, ref: str) -> str | None:
 
 
 def _timeline(ctx: Ctx, action: str, **data: Any) -> dict[str, Any]:
-    from app.audit import AuditService
-
+    """The firing's line in the customer's timeline (written by the engine with the
+    batch: :func:`write_rows`)."""
     out = {"rule": ctx.rule_name, "rule_id": ctx.rule_id, "action": action, **data}
-    AuditService.timeline_add(ctx.s, ctx.customer_id, "rule_action", **out)
+    ctx.timeline.append({"customer_id": ctx.customer_id, "kind": "rule_action", "data": out,
+                         "at": utcnow()})
     return out
+
+
+def write_rows(s: Session, timeline: list[dict[str, Any]], sends: list[dict[str, Any]]
+               ) -> None:
+    """Insert what firings collected (:attr:`Ctx.timeline`, :attr:`Ctx.sends`): one
+    executemany each, inside the engine's transaction for the events."""
+    from app.store.models import TimelineEvent
+
+    if timeline:
+        s.connection().execute(insert(TimelineEvent), timeline)
+    if sends:
+        # The key (event × rule × action) is unique; an event is handled once, so a
+        # conflict cannot happen, but if it did the message must not be stored twice.
+        s.connection().execute(sqlite_insert(RuleSend).on_conflict_do_nothing(
+            index_elements=["key"]), sends)
 
 
 # --- tags ------------------------------------------------------------------------------------
@@ -214,21 +239,35 @@ def _points_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
     from app.fields import emit_field_changed
 
     fid = int(a["field"][7:])
-    fld = ctx.s.get(CustomField, fid)
-    assert fld is not None  # a broken rule does not run
-    row = ctx.s.get(FieldValue, (ctx.customer_id, fid))
-    balance = (row.num_value or 0) if row else 0
-    balance += a["points"]
-    if fld.type == "points":
-        ctx.s.add(PointsEntry(customer_id=ctx.customer_id, field_id=fid, delta=a["points"],
-                              reason=f"ルール「{ctx.rule_name}」", at=utcnow()))
-    if row is None:
-        ctx.s.add(FieldValue(customer_id=ctx.customer_id, field_id=fid,
-                             num_value=float(balance), updated_at=utcnow()))
-    else:
-        row.num_value, row.updated_at = float(balance), utcnow()
+    # The field's type and name, remembered for the batch (the session holds its rows
+    # weakly: a get per firing went back to the database).
+    memo: dict[int, tuple[str, str]] = ctx.s.info.setdefault(FIELD_MEMO, {})
+    if fid not in memo:
+        fld = ctx.s.get(CustomField, fid)
+        assert fld is not None  # a broken rule does not run
+        memo[fid] = (fld.type, fld.name)
+    ftype, fname = memo[fid]
+    # The driver's SQL, not ORM rows: the balance is added in SQL (an upsert), nothing
+    # waits in the session to be flushed before the next firing's queries, and nothing is
+    # compiled again for each firing (as TagService.apply_in).
+    now, delta = utcnow().isoformat(sep=" "), a["points"]
+    conn = ctx.s.connection()
+    conn.exec_driver_sql(
+        "INSERT INTO field_value(customer_id, field_id, num_value, updated_at) "
+        "VALUES (:c, :f, :d, :at) ON CONFLICT(customer_id, field_id) DO UPDATE SET "
+        "num_value = coalesce(num_value, 0) + :d, updated_at = :at",
+        {"c": ctx.customer_id, "f": fid, "d": float(delta), "at": now})
+    held = ctx.s.identity_map.get(identity_key(FieldValue, (ctx.customer_id, fid)))
+    if held is not None:  # an ORM copy loaded earlier in the batch: read it again
+        ctx.s.expire(held)
+    if ftype == "points":
+        conn.exec_driver_sql(
+            "INSERT INTO points_entry(customer_id, field_id, delta, reason, at) "
+            "VALUES (:c, :f, :d, :r, :at)",
+            {"c": ctx.customer_id, "f": fid, "d": int(delta),
+             "r": f"ルール「{ctx.rule_name}」", "at": now})
     emit_field_changed(ctx.s, ctx.customer_id, a["field"], depth=ctx.depth)
-    return _timeline(ctx, "add_points", field=fld.name, points=a["points"])
+    return _timeline(ctx, "add_points", field=fname, points=a["points"])
 
 
 # --- messages, status, notices ---------------------------------------------------------------
@@ -245,9 +284,9 @@ def _send_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
 
     values = placeholders.load_values(ctx.s, [ctx.customer_id])[ctx.customer_id]
     text = placeholders.render(a["text"], values).text
-    ctx.s.add(RuleSend(key=f"{ctx.event_key}|{ctx.rule_id}|{ctx.index}"[:240],
-                       rule_id=ctx.rule_id, customer_id=ctx.customer_id, text=text,
-                       state="pending", created_at=utcnow()))
+    ctx.sends.append({"key": f"{ctx.event_key}|{ctx.rule_id}|{ctx.index}"[:240],
+                      "rule_id": ctx.rule_id, "customer_id": ctx.customer_id, "text": text,
+                      "state": "pending", "created_at": utcnow()})
     return _timeline(ctx, "send")
 
 

@@ -21,8 +21,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q = rules.add_parser("try", help="what a rule would do for one friend (nothing done)")
     q.add_argument("id", type=int)
     q.add_argument("--line-user-id", required=True, metavar="U…")
-    q = rules.add_parser("run", help="handle the pending events now (sync does it after "
-                         "each batch)")
+    q = rules.add_parser("run", help="fire the date rules due now and handle the pending "
+                         "events (sync does it after each batch)")
+    q.add_argument("--now", metavar="ISO-TIME", help=argparse.SUPPRESS)  # tests' fake clock
 
 
 def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
@@ -75,6 +76,11 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
                 for line in tried.actions:
                     print(f"  {line}")
             return 0
+        from app.automation.dates import scan_due
+        from app.sequences.cli import _now
+
+        now = _now(args.now)
+        scan_due(book, now or book.sequences.clock())
         report = run_pending(book)
         print(f"{report.events} events, {report.fired} rules fired, {report.actions} "
               f"actions, {report.sent} messages sent, {report.send_failed} not sent.")

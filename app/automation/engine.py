@@ -25,12 +25,12 @@ import signal
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from app import domain_events
 from app.automation import model
-from app.automation.actions import ACTIONS, TAG_NAMES, Ctx
+from app.automation.actions import ACTIONS, FIELD_MEMO, TAG_NAMES, Ctx, write_rows
 from app.store.models import DomainEvent, Message, SavedSegment, utcnow
 from app.store.models_rules import Rule, RuleSend
 
@@ -164,12 +164,12 @@ def _handle(book: Book, s: Session, events: list[Any], report: EngineReport) -> 
         return
     texts = _texts(s, events)
     s.info[TAG_NAMES] = {}  # tag names remembered for this batch (actions.tag_name)
-    cache: dict[str, Any] = {}
-    counts: dict[int, list[int]] = {}
+    s.info[FIELD_MEMO] = {}  # and the points fields (actions._points_run)
     # The whole batch is marked in one statement, in the same transaction as the actions
     # (all commit or none): one UPDATE per event flushed the actions' pending rows each
     # time and was most of the engine's cost (docs/performance-automation.md).
     marked = domain_events.mark_all_handled(s, [ev.id for ev in events])
+    firings: list[tuple[Any, _Active]] = []
     for ev in events:
         report.events += 1
         if ev.id not in marked:
@@ -180,70 +180,146 @@ def _handle(book: Book, s: Session, events: list[Any], report: EngineReport) -> 
             report.skipped_deep += 1
             continue
         text_of = texts.get(ev.data.get("line_message_id", ""))
-        for rule in rules[ev.kind]:
-            if not model.matches(rule.when, ev.kind, ev.data, text_of):
-                continue
-            savepoint = s.begin_nested()
-            try:
-                if not condition_holds(book, s, rule.cond, ev.customer_id, cache):
-                    savepoint.rollback()
-                    continue
-                ctx = Ctx(book, s, ev.customer_id, rule.id, rule.name, ev.key, ev.depth + 1, 0)
-                for i, action in enumerate(rule.then):
-                    ctx.index = i
-                    ACTIONS[action["kind"]].run(ctx, action)
-                savepoint.commit()
-            except Exception:
-                savepoint.rollback()
-                report.failed += 1
-                log.warning("a rule's action failed (rule %s); the event is handled",
-                            rule.id, exc_info=True)
-                continue
-            report.fired += 1
-            report.actions += len(rule.then)
-            report.notices += ctx.notices
-            report.customers.add(ev.customer_id)
-            c = counts.setdefault(rule.id, [0, 0])
-            c[0] += 1
-            c[1] += len(rule.then)
-    for rid, (fired, done) in counts.items():
+        firings.extend((ev, rule) for rule in rules[ev.kind]
+                       if model.matches(rule.when, ev.kind, ev.data, text_of, rule.id))
+    if not firings:
+        return
+    # One savepoint for the whole batch (per-firing savepoints cost a flush and two
+    # statements each); when an action fails, the batch's firings are rolled back and
+    # run again one savepoint each, so that only the failing one is left out.
+    try:
+        with s.begin_nested():
+            done = _fire(book, s, firings, isolate=False)
+    except Exception:
+        log.info("an action failed in a batch; its firings run again one by one")
+        done = _fire(book, s, firings, isolate=True)
+    report.fired += done.fired
+    report.actions += done.actions
+    report.failed += done.failed
+    report.notices += done.notices
+    report.customers |= done.customers
+    for rid, (fired, n) in done.counts.items():
         s.execute(update(Rule).where(Rule.id == rid).values(
-            fired=Rule.fired + fired, actions_done=Rule.actions_done + done))
+            fired=Rule.fired + fired, actions_done=Rule.actions_done + n))
+
+
+@dataclass
+class _Fired:
+    fired: int = 0
+    actions: int = 0
+    failed: int = 0
+    notices: list[tuple[int, str]] = field(default_factory=list)
+    customers: set[int] = field(default_factory=set)
+    counts: dict[int, list[int]] = field(default_factory=dict)
+
+
+def _fire(book: Book, s: Session, firings: list[tuple[Any, _Active]], *,
+          isolate: bool) -> _Fired:
+    """Run the firings' conditions and actions inside ``s``. Not ``isolate``: the first
+    failure raises (the caller rolls the batch back). ``isolate``: each firing in its own
+    savepoint; a failing one is rolled back alone, counted and logged."""
+    out = _Fired()
+    cache: dict[str, Any] = {}
+    timeline: list[dict[str, Any]] = []
+    sends: list[dict[str, Any]] = []
+    for ev, rule in firings:
+        savepoint = s.begin_nested() if isolate else None
+        try:
+            if not condition_holds(book, s, rule.cond, ev.customer_id, cache):
+                if savepoint is not None:
+                    savepoint.rollback()
+                continue
+            ctx = Ctx(book, s, ev.customer_id, rule.id, rule.name, ev.key, ev.depth + 1, 0)
+            for i, action in enumerate(rule.then):
+                ctx.index = i
+                ACTIONS[action["kind"]].run(ctx, action)
+            if savepoint is not None:
+                write_rows(s, ctx.timeline, ctx.sends)
+                savepoint.commit()
+        except Exception:
+            if savepoint is None:
+                raise
+            savepoint.rollback()
+            out.failed += 1
+            log.warning("a rule's action failed (rule %s); the event is handled",
+                        rule.id, exc_info=True)
+            continue
+        timeline += ctx.timeline
+        sends += ctx.sends
+        out.fired += 1
+        out.actions += len(rule.then)
+        out.notices += ctx.notices
+        out.customers.add(ev.customer_id)
+        c = out.counts.setdefault(rule.id, [0, 0])
+        c[0] += 1
+        c[1] += len(rule.then)
+    if not isolate:
+        write_rows(s, timeline, sends)
+    return out
+
+
+#: Rule messages claimed and settled per transaction (a crash right after a claim leaves
+#: at most this many unsent: at most once).
+SEND_CHUNK: Final = 50
 
 
 def send_pending(book: Book, report: EngineReport | None = None) -> EngineReport:
     """Send the messages rules stored: each as a reply while the friend's reply token is
     still valid, else as a push (book.sending: the inbox's one way to send, which rides
-    out 429/5xx with its retry policy and the stored retry key). A row is marked
-    "sending" (committed) before the send, so a crash never sends it twice: at most once.
+    out 429/5xx with its retry policy and the stored retry key). Rows are marked
+    "sending" (committed) before any of them is sent, so a crash never sends one twice:
+    at most once. Claims and outcomes are written per chunk of :data:`SEND_CHUNK` (one
+    transaction each, not two per message), and one LINE client serves the whole run.
     """
     from app.errors import OtokuiError
+    from app.line.gateway import LineGateway
     from app.line.send.bubbles import TextBubble
 
     report = report or EngineReport()
     with book.db.read() as s:
         rows = [(r.id, r.customer_id, r.text) for r in s.scalars(
             select(RuleSend).where(RuleSend.state == "pending").order_by(RuleSend.id))]
-    for rid, cid, body in rows:
-        with book.db.write() as s:
-            claimed = s.execute(update(RuleSend).where(
-                RuleSend.id == rid, RuleSend.state == "pending").values(state="sending"))
-            if not getattr(claimed, "rowcount", 0):
-                continue
-        state, via, error = "failed", None, None
-        try:
-            result = book.sending.send(cid, [TextBubble(body)], automatic=True)
-            state = "sent" if result.ok else "failed"
-            via, error = result.via, result.error_code
-        except OtokuiError as exc:
-            error = exc.code
-        except Exception as exc:
-            error = type(exc).__name__
-        with book.db.write() as s:
-            s.execute(update(RuleSend).where(RuleSend.id == rid).values(
-                state=state, via=via, error=error))
-        if state == "sent":
-            report.sent += 1
-        else:
-            report.send_failed += 1
+    if not rows:
+        return report
+    gateway: LineGateway | None = None
+    try:
+        gateway = LineGateway(book.line.access_token(), api_base=book.line.api_base)
+    except Exception:  # no token: each send below says so in its own words
+        gateway = None
+    try:
+        for start in range(0, len(rows), SEND_CHUNK):
+            chunk = rows[start:start + SEND_CHUNK]
+            with book.db.write() as s:
+                claimed = set(s.scalars(update(RuleSend).where(
+                    RuleSend.id.in_([r[0] for r in chunk]), RuleSend.state == "pending")
+                    .values(state="sending").returning(RuleSend.id)
+                    .execution_options(synchronize_session=False)))
+            outcomes: list[dict[str, Any]] = []
+            for rid, cid, body in chunk:
+                if rid not in claimed:
+                    continue
+                state, via, error = "failed", None, None
+                try:
+                    result = book.sending.send(cid, [TextBubble(body)], automatic=True,
+                                               sender=gateway)
+                    state = "sent" if result.ok else "failed"
+                    via, error = result.via, result.error_code
+                except OtokuiError as exc:
+                    error = exc.code
+                except Exception as exc:
+                    error = type(exc).__name__
+                outcomes.append({"b_id": rid, "b_state": state, "b_via": via, "b_error": error})
+                if state == "sent":
+                    report.sent += 1
+                else:
+                    report.send_failed += 1
+            if outcomes:
+                with book.db.write() as s:
+                    s.connection().execute(
+                        update(RuleSend).where(RuleSend.id == bindparam("b_id")).values(
+                            state=bindparam("b_state"), via=bindparam("b_via"),
+                            error=bindparam("b_error")), outcomes)
+    finally:
+        if gateway is not None:
+            gateway.close()
     return report

@@ -28,6 +28,7 @@ BAD_STATUS = QT_TRANSLATE_NOOP(CTX, "The chat status must be open, in_progress o
 NOT_AN_OBJECT = QT_TRANSLATE_NOOP(CTX, "A rule file holds one JSON object.")
 UNKNOWN_SEQUENCE = QT_TRANSLATE_NOOP(CTX, "There is no step sequence with this name.")
 EMPTY_TEXT = QT_TRANSLATE_NOOP(CTX, "A message to send needs a text.")
+NOT_A_DATE = QT_TRANSLATE_NOOP(CTX, "A date rule needs the birthday or a date field.")
 
 # Why a saved rule is broken (shown in red, the rule does not run).
 BROKEN_TAG = QT_TRANSLATE_NOOP(CTX, "A tag it uses was deleted.")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app import domain_events as de
 from app import textnorm
+from app.automation import dates
 from app.automation import errors as E
 from app.automation.actions import ACTIONS, field_label, field_ref, tag_id_of, tag_name
 from app.store.models import Form, SavedSegment
@@ -30,7 +31,7 @@ TRIGGERS: Final[dict[str, str]] = {
     "follow": de.FRIEND_FOLLOWED, "block": de.FRIEND_BLOCKED,
     "keyword": de.MESSAGE_RECEIVED, "postback": de.POSTBACK, "form": de.FORM_ANSWERED,
     "tag_added": de.TAG_ADDED, "tag_removed": de.TAG_REMOVED,
-    "field_changed": de.FIELD_CHANGED,
+    "field_changed": de.FIELD_CHANGED, "date": de.DATE_REACHED,
 }
 MAX_KEYWORDS = 50
 #: Folding is the cost of keyword rules (each message against every rule's words): the
@@ -74,6 +75,8 @@ def check_when(s: Session, raw: Any) -> dict[str, Any]:
                 "choice": choice if isinstance(choice, str) and choice else None}
     if kind in ("tag_added", "tag_removed"):
         return {"kind": kind, "tag_id": tag_id_of(s, raw)}
+    if kind == "date":
+        return dates.check(s, raw)
     return {"kind": kind, "field": field_ref(s, raw)}
 
 
@@ -125,6 +128,8 @@ def broken(s: Session, spec: dict[str, Any]) -> str | None:
         return E.BROKEN_TAG
     if when.get("kind") == "field_changed" and field_label(s, when.get("field", "")) is None:
         return E.BROKEN_FIELD
+    if when.get("kind") == "date" and dates.broken(s, when):
+        return E.BROKEN_FIELD
     if when.get("kind") == "form" and s.scalar(
             select(Form.id).where(Form.form_id == when.get("form_id"))) is None:
         return E.BROKEN_FORM
@@ -174,8 +179,10 @@ def trigger_sig(when: dict[str, Any]) -> tuple[str, Any] | None:
     return None
 
 
-def matches(when: dict[str, Any], kind: str, data: dict[str, Any], text: str | None) -> bool:
-    """Whether an event (its kind, data, and for a message its text) fires this When."""
+def matches(when: dict[str, Any], kind: str, data: dict[str, Any], text: str | None,
+            rule_id: int | None = None) -> bool:
+    """Whether an event (its kind, data, and for a message its text) fires this When
+    (a date event names the one rule whose scan emitted it: ``rule_id``)."""
     if TRIGGERS.get(when.get("kind", "")) != kind:
         return False
     wk = when["kind"]
@@ -197,6 +204,8 @@ def matches(when: dict[str, Any], kind: str, data: dict[str, Any], text: str | N
         return when.get("choice") is None or when["choice"] in data.get("choices", [])
     if wk in ("tag_added", "tag_removed"):
         return bool(data.get("tag_id") == when.get("tag_id"))
+    if wk == "date":
+        return rule_id is not None and data.get("rule_id") == rule_id
     return bool(data.get("field") == when.get("field"))
 
 
@@ -217,4 +226,6 @@ def describe_when(s: Session, when: dict[str, Any]) -> str:
     if wk in ("tag_added", "tag_removed"):
         verb = "追加" if wk == "tag_added" else "外す"
         return f"タグ「{tag_name(s, when.get('tag_id')) or '?'}」を{verb}"
+    if wk == "date":
+        return dates.describe(s, when)
     return f"項目「{field_label(s, when.get('field', '')) or '?'}」が変わった"

@@ -117,6 +117,12 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
             now = _now(args.now)
             if now is not None:
                 seqs.clock = lambda: now
+            # The date rules' timer is this one (as in the window): due dates, then steps.
+            from app.automation.dates import scan_due
+            from app.automation.engine import run_pending
+
+            scan_due(book, now or seqs.clock())
+            run_pending(book)  # also what a kill right after a scan left pending
             report = seqs.run_due(now or seqs.clock())
             print(f"{report.sent} sent, {report.failed} failed, {report.stopped} stopped, "
                   f"{report.finished} finished.")

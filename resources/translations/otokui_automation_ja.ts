@@ -105,6 +105,53 @@
     </message>
 </context>
 <context>
+    <name>BirthdayDialog</name>
+    <message>
+        <source>Birthday messages</source>
+        <translation>誕生日メッセージ</translation>
+    </message>
+    <message>
+        <source>Send a birthday message to each friend</source>
+        <translation>友だちそれぞれの誕生日にメッセージを送る</translation>
+    </message>
+    <message>
+        <source>On the birthday</source>
+        <translation>誕生日当日</translation>
+    </message>
+    <message>
+        <source>Days before the birthday</source>
+        <translation>誕生日より前(日数)</translation>
+    </message>
+    <message>
+        <source>{クーポン} becomes a coupon code of the friend&apos;s own; {名前} their name. The owner marks a coupon used with 使う in the customer&apos;s details.</source>
+        <translation>{クーポン} はその友だちだけのクーポンコードに、{名前} はお名前になります。使われたクーポンは、お客様の詳細の「使う」で記録します。</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>Send on</source>
+        <translation>送る日</translation>
+    </message>
+    <message>
+        <source>At (Japan time)</source>
+        <translation>時刻(日本時間)</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>メッセージ</translation>
+    </message>
+    <message>
+        <source>Coupon valid for</source>
+        <translation>クーポンの有効期間</translation>
+    </message>
+    <message>
+        <source>Write the birthday message.</source>
+        <translation>誕生日メッセージの本文を入力してください。</translation>
+    </message>
+</context>
+<context>
     <name>CouponsBox</name>
     <message>
         <source>Coupons</source>
@@ -190,6 +237,10 @@
         <translation>項目が変わったとき</translation>
     </message>
     <message>
+        <source>A date comes (birthday or a date field)</source>
+        <translation>日付が来たとき(誕生日・日付の項目)</translation>
+    </message>
+    <message>
         <source>A friend blocks the shop</source>
         <translation>ブロックされたとき</translation>
     </message>
@@ -240,6 +291,34 @@
     <message>
         <source>Field</source>
         <translation>項目</translation>
+    </message>
+    <message>
+        <source>On the date</source>
+        <translation>当日</translation>
+    </message>
+    <message>
+        <source>Days before the date</source>
+        <translation>日付より前(日数)</translation>
+    </message>
+    <message>
+        <source>Days after the date</source>
+        <translation>日付より後(日数)</translation>
+    </message>
+    <message>
+        <source>Every year on the date</source>
+        <translation>毎年その日付に</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Fires</source>
+        <translation>実行日</translation>
+    </message>
+    <message>
+        <source>At (Japan time)</source>
+        <translation>時刻(日本時間)</translation>
     </message>
     <message>
         <source>Every customer</source>
@@ -411,6 +490,10 @@
     <message>
         <source>A message to send needs a text.</source>
         <translation>送るメッセージには本文が必要です。</translation>
+    </message>
+    <message>
+        <source>A date rule needs the birthday or a date field.</source>
+        <translation>日付のルールには誕生日か日付の項目が必要です。</translation>
     </message>
     <message>
         <source>A tag it uses was deleted.</source>
@@ -600,6 +683,14 @@
     <message>
         <source>Otokui sends due steps by itself every minute while it is open; each friend gets each step once, in order.</source>
         <translation>Otokui を開いている間、時間になったステップを1分ごとに自動で送信します。各ステップは友だちごとに1回ずつ、順番に届きます。</translation>
+    </message>
+    <message>
+        <source>Birthday messages…</source>
+        <translation>誕生日メッセージ…</translation>
+    </message>
+    <message>
+        <source>A message with a coupon on each friend&apos;s birthday (or days before), at a time</source>
+        <translation>友だちの誕生日(またはその数日前)の決まった時刻に、クーポン付きのメッセージを送ります</translation>
     </message>
     <message>
         <source>Steps</source>

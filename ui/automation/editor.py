@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
+    QTimeEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -98,6 +99,29 @@ def _set_combo(combo: QComboBox, value: Any) -> None:
         combo.setCurrentIndex(i)
 
 
+def _combo(parent: QWidget, items: list[tuple[str, Any]], name: str = "") -> QComboBox:
+    """A combo box of (label, data) items."""
+    combo = QComboBox(parent)
+    if name:
+        combo.setObjectName(name)
+    for label, data in items:
+        combo.addItem(label, data)
+    return combo
+
+
+def _form_page(stack: QStackedWidget, pages: dict[str, QWidget], kinds: tuple[str, ...],
+               rows: list[tuple[str, Any]]) -> QWidget:
+    """A page of labelled rows (widgets or layouts), shown for these kinds."""
+    page = QWidget(stack)
+    form = QFormLayout(page)
+    for label, widget in rows:
+        form.addRow(label, widget)
+    for k in kinds:
+        pages[k] = page
+    stack.addWidget(page)
+    return page
+
+
 class _Choices:
     """What the editor offers, read from the book once when the window opens or reloads."""
 
@@ -120,6 +144,7 @@ class WhenEditor(QWidget):
         "tag_added",
         "tag_removed",
         "field_changed",
+        "date",
         "block",
     )
 
@@ -133,6 +158,7 @@ class WhenEditor(QWidget):
             "tag_added": translate("RuleEditor", "A tag is added"),
             "tag_removed": translate("RuleEditor", "A tag is removed"),
             "field_changed": translate("RuleEditor", "A field changes"),
+            "date": translate("RuleEditor", "A date comes (birthday or a date field)"),
             "block": translate("RuleEditor", "A friend blocks the shop"),
         }
         self.kind = QComboBox(self)
@@ -149,59 +175,34 @@ class WhenEditor(QWidget):
         self.unblocked.setChecked(True)
         QVBoxLayout(page).addWidget(self.unblocked)
         self._page("follow", page)
-        # keyword
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.words = QLineEdit(page)
+        self.words = QLineEdit(self)
         self.words.setObjectName("ruleKeywords")
         self.words.setPlaceholderText(
-            translate("RuleEditor", "For example: 予約, よやく (separate with commas)")
-        )
-        self.match = QComboBox(page)
-        self.match.addItem(translate("RuleEditor", "Any of the keywords"), "any")
-        self.match.addItem(translate("RuleEditor", "All of the keywords"), "all")
-        form.addRow(translate("RuleEditor", "Keywords"), self.words)
-        form.addRow(translate("RuleEditor", "Match"), self.match)
-        self._page("keyword", page)
-        # postback
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.data = QLineEdit(page)
+            translate("RuleEditor", "For example: 予約, よやく (separate with commas)"))
+        self.match = _combo(self, [(translate("RuleEditor", "Any of the keywords"), "any"),
+                                   (translate("RuleEditor", "All of the keywords"), "all")])
+        self.data = QLineEdit(self)
         self.data.setObjectName("rulePostbackData")
-        form.addRow(translate("RuleEditor", "Button data"), self.data)
-        self._page("postback", page)
-        # form
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.form = QComboBox(page)
-        for fid, title in choices.forms:
-            self.form.addItem(title, fid)
-        self.choice = QLineEdit(page)
+        self.form = _combo(self, [(title, fid) for fid, title in choices.forms])
+        self.choice = QLineEdit(self)
         self.choice.setPlaceholderText(translate("RuleEditor", "Any answer"))
-        form.addRow(translate("RuleEditor", "Form"), self.form)
-        form.addRow(translate("RuleEditor", "Only when this choice is picked"), self.choice)
-        self._page("form", page)
-        # tags
-        for k in ("tag_added", "tag_removed"):
-            page = QWidget(self)
-            form = QFormLayout(page)
-            combo = QComboBox(page)
-            combo.setObjectName(f"ruleWhenTag_{k}")
-            for tid, name in choices.tags:
-                combo.addItem(name, tid)
-            form.addRow(translate("RuleEditor", "Tag"), combo)
-            setattr(self, f"tag_{k}", combo)
-            self._page(k, page)
-        # field
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.field = QComboBox(page)
-        for ref, label in _builtin_fields():
-            self.field.addItem(label, ref)
-        for ref, name, _t in choices.fields:
-            self.field.addItem(name, ref)
-        form.addRow(translate("RuleEditor", "Field"), self.field)
-        self._page("field_changed", page)
+        tags = [(name, tid) for tid, name in choices.tags]
+        self.tag_tag_added = _combo(self, tags, "ruleWhenTag_tag_added")
+        self.tag_tag_removed = _combo(self, tags, "ruleWhenTag_tag_removed")
+        self.field = _combo(self, [(label, ref) for ref, label in _builtin_fields()]
+                            + [(n, r) for r, n, _t in choices.fields])
+        for kinds, rows in (
+                (("keyword",), [(translate("RuleEditor", "Keywords"), self.words),
+                                (translate("RuleEditor", "Match"), self.match)]),
+                (("postback",), [(translate("RuleEditor", "Button data"), self.data)]),
+                (("form",), [(translate("RuleEditor", "Form"), self.form),
+                             (translate("RuleEditor", "Only when this choice is picked"),
+                              self.choice)]),
+                (("tag_added",), [(translate("RuleEditor", "Tag"), self.tag_tag_added)]),
+                (("tag_removed",), [(translate("RuleEditor", "Tag"), self.tag_tag_removed)]),
+                (("field_changed",), [(translate("RuleEditor", "Field"), self.field)])):
+            _form_page(self.stack, self.pages, kinds, rows)
+        self._date_page(choices)
         self._page("block", QWidget(self))
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -214,6 +215,44 @@ class WhenEditor(QWidget):
     def _page(self, kind: str, page: QWidget) -> None:
         self.pages[kind] = page
         self.stack.addWidget(page)
+
+    def _date_page(self, choices: _Choices) -> None:
+        """The birthday or a date field, on the day or N days before/after, at a time."""
+        self.date_source = _combo(
+            self, [(dict(_builtin_fields()).get("birthday", "Birthday"), "birthday")]
+            + [(n, r) for r, n, ftype in choices.fields if ftype in ("date", "datetime")],
+            "ruleWhenDate")
+        self.date_shift = _combo(self, [(translate("RuleEditor", "On the date"), 0),
+                                        (translate("RuleEditor", "Days before the date"), -1),
+                                        (translate("RuleEditor", "Days after the date"), 1)],
+                                 "ruleWhenDateShift")
+        self.date_days = QSpinBox(self)
+        self.date_days.setObjectName("ruleWhenDateDays")
+        self.date_days.setRange(1, 365)
+        self.date_at = QTimeEdit(QTime(10, 0), self)
+        self.date_at.setObjectName("ruleWhenDateAt")
+        self.date_at.setDisplayFormat("HH:mm")
+        self.date_yearly = QCheckBox(translate("RuleEditor", "Every year on the date"), self)
+        self.date_yearly.setObjectName("ruleWhenDateYearly")
+        shift = QHBoxLayout()
+        shift.addWidget(self.date_shift)
+        shift.addWidget(self.date_days)
+        _form_page(self.stack, self.pages, ("date",), [
+            (translate("RuleEditor", "Date"), self.date_source),
+            (translate("RuleEditor", "Fires"), shift),
+            (translate("RuleEditor", "At (Japan time)"), self.date_at),
+            ("", self.date_yearly)])
+        self.date_source.currentIndexChanged.connect(self._date_changed)
+        self.date_shift.currentIndexChanged.connect(self._date_changed)
+        self._date_changed()
+
+    def _date_changed(self) -> None:
+        self.date_days.setEnabled(self.date_shift.currentData() != 0)
+        birthday = self.date_source.currentData() == "birthday"
+        self.date_yearly.setEnabled(not birthday)  # a birthday comes every year
+        if birthday:
+            self.date_yearly.setChecked(True)
+        self.changed.emit()
 
     def _kind_changed(self) -> None:
         _show_page(self.stack, self.pages[self.kind.currentData()])
@@ -240,6 +279,11 @@ class WhenEditor(QWidget):
             return {"kind": k, "tag_id": getattr(self, f"tag_{k}").currentData()}
         if k == "field_changed":
             return {"kind": k, "field": self.field.currentData()}
+        if k == "date":
+            days = int(self.date_shift.currentData()) * self.date_days.value()
+            return {"kind": k, "date": self.date_source.currentData(), "days": days,
+                    "at": self.date_at.time().toString("HH:mm"),
+                    "yearly": self.date_yearly.isChecked()}
         return {"kind": k}
 
     def set_value(self, when: dict[str, Any]) -> None:
@@ -260,6 +304,15 @@ class WhenEditor(QWidget):
             _set_combo(getattr(self, f"tag_{k}"), when.get("tag_id"))
         elif k == "field_changed":
             _set_combo(self.field, when.get("field"))
+        elif k == "date":
+            _set_combo(self.date_source, when.get("date"))
+            days = int(when.get("days", 0))
+            _set_combo(self.date_shift, (days > 0) - (days < 0))
+            self.date_days.setValue(max(1, abs(days)))
+            hh, _, mm = str(when.get("at", "10:00")).partition(":")
+            self.date_at.setTime(QTime(int(hh or 10), int(mm or 0)))
+            self.date_yearly.setChecked(bool(when.get("yearly", True)))
+            self._date_changed()
 
 
 class IfEditor(QWidget):
@@ -361,78 +414,37 @@ class ActionRow(QFrame):
         for k in labels:
             if k in ACTIONS:
                 self.kind.addItem(labels[k], k)
-        # tags
-        page = QWidget(self)
-        QFormLayout(page).addRow(translate("RuleEditor", "Tag"), self.tag)
-        self.pages["add_tag"] = self.pages["remove_tag"] = page
-        self.stack.addWidget(page)
-        # set_field
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.field = QComboBox(page)
-        for ref, label in _builtin_fields():
-            self.field.addItem(label, ref)
-        for ref, name, _t in choices.fields:
-            self.field.addItem(name, ref)
-        self.value = QLineEdit(page)
+        self.field = _combo(self, [(label, ref) for ref, label in _builtin_fields()]
+                            + [(n, r) for r, n, _t in choices.fields])
+        self.value = QLineEdit(self)
         self.value.setObjectName("ruleActionValue")
-        form.addRow(translate("RuleEditor", "Field"), self.field)
-        form.addRow(translate("RuleEditor", "Value"), self.value)
-        self.pages["set_field"] = page
-        self.stack.addWidget(page)
-        # add_points
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.points_field = QComboBox(page)
-        for ref, name, ftype in choices.fields:
-            if ftype in ("points", "number"):
-                self.points_field.addItem(name, ref)
-        self.points = QSpinBox(page)
+        self.points_field = _combo(self, [(n, r) for r, n, ftype in choices.fields
+                                          if ftype in ("points", "number")])
+        self.points = QSpinBox(self)
         self.points.setRange(-1_000_000, 1_000_000)
         self.points.setValue(1)
-        form.addRow(translate("RuleEditor", "Field"), self.points_field)
-        form.addRow(translate("RuleEditor", "Points"), self.points)
-        self.pages["add_points"] = page
-        self.stack.addWidget(page)
-        # send
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.text = QPlainTextEdit(page)
+        self.text = QPlainTextEdit(self)
         self.text.setObjectName("ruleActionText")
         self.text.setPlaceholderText(
-            translate("RuleEditor", "For example: {名前}様、友だち追加ありがとうございます！")
-        )
+            translate("RuleEditor", "For example: {名前}様、友だち追加ありがとうございます！"))
         self.text.setFixedHeight(64)
-        form.addRow(translate("RuleEditor", "Message"), self.text)
-        self.pages["send"] = page
-        self.stack.addWidget(page)
-        # set_status
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.status = QComboBox(page)
-        for st in ConversationStatus:
-            self.status.addItem(_status_label(st), st.value)
-        form.addRow(translate("RuleEditor", "Status"), self.status)
-        self.pages["set_status"] = page
-        self.stack.addWidget(page)
-        # notify
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.notice = QLineEdit(page)
+        self.status = _combo(self, [(_status_label(st), st.value) for st in ConversationStatus])
+        self.notice = QLineEdit(self)
         self.notice.setObjectName("ruleActionNotice")
-        form.addRow(translate("RuleEditor", "Notice"), self.notice)
-        self.pages["notify"] = page
-        self.stack.addWidget(page)
-        # sequences
-        page = QWidget(self)
-        form = QFormLayout(page)
-        self.sequence = QComboBox(page)
-        self.sequence.setObjectName("ruleActionSequence")
-        for qid, name in choices.sequences:
-            self.sequence.addItem(name, qid)
-        form.addRow(translate("RuleEditor", "Step sequence"), self.sequence)
-        self.pages["start_sequence"] = self.pages["stop_sequence"] = page
-        self.stack.addWidget(page)
+        self.sequence = _combo(self, [(n, q) for q, n in choices.sequences],
+                               "ruleActionSequence")
+        for kinds, rows in (
+                (("add_tag", "remove_tag"), [(translate("RuleEditor", "Tag"), self.tag)]),
+                (("set_field",), [(translate("RuleEditor", "Field"), self.field),
+                                  (translate("RuleEditor", "Value"), self.value)]),
+                (("add_points",), [(translate("RuleEditor", "Field"), self.points_field),
+                                   (translate("RuleEditor", "Points"), self.points)]),
+                (("send",), [(translate("RuleEditor", "Message"), self.text)]),
+                (("set_status",), [(translate("RuleEditor", "Status"), self.status)]),
+                (("notify",), [(translate("RuleEditor", "Notice"), self.notice)]),
+                (("start_sequence", "stop_sequence"),
+                 [(translate("RuleEditor", "Step sequence"), self.sequence)])):
+            _form_page(self.stack, self.pages, kinds, rows)
 
         self.remove_button = QToolButton(self)
         self.remove_button.setIcon(icon("delete"))

@@ -2,9 +2,10 @@
 (ui/automation/window.py), 配信 → ステップ配信… the sequences window
 (ui/automation/sequences_window.py), both kept up to date with the book while open.
 
-While a book is open and LINE is connected, a timer runs ``book.sequences.run_due`` in
-the background every minute (ui/worker.py): the due steps (and birthday messages) go out
-once each, in order, through the exactly-once engine of app/sequences. A lock waits for a
+While a book is open, a timer runs the date rules due (app/automation/dates.py) and, when
+LINE is connected, ``book.sequences.run_due`` in the background every minute
+(ui/worker.py): the due steps (and birthday messages) go out once each, in order, through
+the exactly-once engine of app/sequences. A lock waits for a
 run in progress (``busy``); what a kill leaves is resumed by the next run.
 
 A menu entry, never a toolbar button (the toolbar is full at 1280 px in Japanese). The
@@ -36,6 +37,15 @@ log = logging.getLogger("otokui.ui.automation")
 TICK_MS: Final = 60_000
 #: How long after the owner's edits the rules act on them (edits come in bursts).
 RULES_DELAY_MS: Final = 300
+
+
+def _date_rules(book: Book, now: Any, *, send: bool) -> None:
+    """The date rules due at ``now`` (app/automation/dates.py), then what they emitted."""
+    from app.automation.dates import scan_due
+    from app.automation.engine import run_pending
+
+    scan_due(book, now)
+    run_pending(book, send=send)
 
 
 class AutomationIntegration(QObject):
@@ -143,15 +153,25 @@ class AutomationIntegration(QObject):
         book = self.book
         if book is None or (self._op is not None and self._op.running):
             return None
-        if not book.line.has_access_token():
+        seqs = book.sequences
+        connected = book.line.has_access_token()
+        if not connected:
             if by_hand and self.sequences_window is not None:
                 self.sequences_window.show_report(self.tr(
                     "Connect LINE first (Settings → LINE): steps are sent from there."))
+            # Date rules still tag and set fields (their messages wait for LINE).
+            from app.automation.service import RuleService
+
+            if RuleService(book).any_enabled():
+                self._op = run_in_background(
+                    self.window, lambda _p: _date_rules(book, seqs.clock(), send=False),
+                    on_failure=self._failed)
             return None
-        seqs = book.sequences
 
         def work(_progress: Any) -> RunReport:
-            return seqs.run_due(seqs.clock())
+            now = seqs.clock()
+            _date_rules(book, now, send=True)
+            return seqs.run_due(now)
 
         self._op = run_in_background(self.window, work, on_success=self._ran,
                                      on_failure=self._failed)

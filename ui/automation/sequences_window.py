@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.automation.birthday import BirthdayDialog
 from ui.automation.sequence_models import ProgressModel, SequencesModel
 
 if TYPE_CHECKING:
@@ -97,6 +98,11 @@ class SequencesWindow(QWidget):
             "Otokui sends due steps by itself every minute while it is open; each friend "
             "gets each step once, in order."))
         self.send_button.clicked.connect(self.send_now)
+        self.birthday_button = QPushButton(self.tr("Birthday messages…"), self)
+        self.birthday_button.setObjectName("sequenceBirthday")
+        self.birthday_button.setToolTip(self.tr(
+            "A message with a coupon on each friend's birthday (or days before), at a time"))
+        self.birthday_button.clicked.connect(lambda: self.open_birthday())
         self.status = QLabel(self)
         self.status.setObjectName("sequenceStatus")
         self.status.setWordWrap(True)
@@ -107,6 +113,7 @@ class SequencesWindow(QWidget):
         lbox.addWidget(self.list, 1)
         lbox.addWidget(_title(self.tr("Steps"), left))
         lbox.addWidget(self.steps, 1)
+        lbox.addWidget(self.birthday_button)
         right = QWidget(self)
         rbox = QVBoxLayout(right)
         rbox.setContentsMargins(0, 0, 0, 0)
@@ -214,6 +221,13 @@ class SequencesWindow(QWidget):
         self.status.setText(self.tr("Stopped for %1.").replace("%1", f"{n:,}"))
         self.reload()
         return n
+
+    def open_birthday(self) -> BirthdayDialog:
+        """The birthday setting (window-modal); the list shows its sequence once saved."""
+        dialog = BirthdayDialog(self.book, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
 
     def show_report(self, text: str) -> None:
         self.status.setText(text)

@@ -27,6 +27,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -251,10 +252,12 @@ class SendService:
     # --- sending ----------------------------------------------------------------------------
 
     def send(self, customer_id: int, bubbles: list[Bubble] | Draft, *,
-             automatic: bool = False) -> OutgoingResult:
+             automatic: bool = False, sender: LineGateway | None = None) -> OutgoingResult:
         """Send to one customer: as a reply while the window is open, else as a push.
 
         ``automatic``: a rule's message, not the owner's reply: the chat's status stays.
+        ``sender``: a LINE client kept open by a caller sending many (the caller closes
+        it); else one is made for this send.
 
         Blocks until LINE answered (or the tries ran out): call it off the GUI thread.
         Refusals before anything is stored raise; LINE's verdict is in the result.
@@ -270,12 +273,12 @@ class SendService:
             if earlier is not None:
                 log.info("a repeated send was recognised; nothing more sent")
                 return _result(earlier, duplicate=True)
-            with self._sender() as sender:
+            with nullcontext(sender) if sender is not None else self._sender() as client:
                 group = self._stage(draft)
                 if automatic:
                     self._automatic.add(group.send_id)
                 try:
-                    return self._deliver(group, sender, to)
+                    return self._deliver(group, client, to)
                 finally:
                     self._automatic.discard(group.send_id)
 
