@@ -29,6 +29,7 @@ from app.analytics import summaries
 from app.fields import FieldType
 from app.prefectures import PREFECTURES
 from app.store.models import CustomField, Tag
+from app.store.models_analytics import BIRTHDAY_MONTH_SQL
 
 KINDS = ("tag", "choice", "number", "birthday_month", "prefecture", "route")
 
@@ -196,11 +197,11 @@ def _values(s: Session, dim: Dimension, people: dict[int, Any]
                 none_cond = None
     elif dim.kind == "birthday_month":
         values = [Value(m, str(m), {"kind": "birthday", "month": m}) for m in range(1, 13)]
-        # Stored as YYYY-MM-DD; read from the birthday index, not from the rows, the
-        # month cut out and the ids grouped by SQLite.
+        # Stored as YYYY-MM-DD: each month's ids from the month's expression index
+        # (migration 0033), grouped by SQLite; no birthday gives NULL or 0.
         joined = dict(_raw(s).execute(
-            "SELECT CAST(substr(birthday, 6, 2) AS INTEGER), group_concat(id) FROM customer "
-            "WHERE birthday IS NOT NULL AND birthday != '' GROUP BY 1"))
+            f"SELECT {BIRTHDAY_MONTH_SQL}, group_concat(id) FROM customer "  # noqa: S608
+            f"WHERE {BIRTHDAY_MONTH_SQL} BETWEEN 1 AND 12 GROUP BY 1"))
         groups = [_ids(joined.get(m), people) for m in range(1, 13)]
     elif dim.kind == "route":  # inflow routes: app/routes/crosstab.py
         from app.routes.crosstab import route_values

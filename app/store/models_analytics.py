@@ -27,6 +27,11 @@ ix_booking_start_status = Index("ix_booking_start_status", Booking.start, Bookin
 ix_order_time_cover = Index("ix_order_time_cover", Order.ordered_at, Order.customer_id,
                             Order.total, Order.refunded)
 ix_order_customer_time = Index("ix_order_customer_time", Order.customer_id, Order.ordered_at)
+# The cross tabulation's birthday months: each month's customers from the index alone,
+# already grouped (the expression must be written the same in the query: crosstab.py).
+BIRTHDAY_MONTH_SQL = "CAST(substr(birthday, 6, 2) AS INTEGER)"
+ix_customer_birthday_month = Index("ix_customer_birthday_month", text(BIRTHDAY_MONTH_SQL),
+                                   Customer.id)
 
 
 # --- summaries the figures read (migration 0033, app/analytics/summaries.py) ---------------
@@ -83,3 +88,6 @@ class CustomerPrefecture(Base):
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
     code: Mapped[int] = mapped_column(Integer)
+
+    # Each prefecture's customers in order, without sorting the table (crosstab.py).
+    __table_args__ = (Index("ix_customer_prefecture_code", "code", "customer_id"),)

@@ -123,6 +123,9 @@ def upgrade() -> None:
         sa.Column("code", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["customer_id"], ["customer.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("customer_id"))
+    op.create_index("ix_customer_prefecture_code", "customer_prefecture", ["code", "customer_id"])
+    op.execute("CREATE INDEX ix_customer_birthday_month ON customer "
+               "(CAST(substr(birthday, 6, 2) AS INTEGER), id)")
     # A friend's messages in time order with what decides whether they count, from the
     # index alone (recomputing waits read every message row before).
     op.drop_index("ix_message_customer_at", "message")
@@ -148,6 +151,7 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_index("ix_message_customer_at", "message")
     op.create_index("ix_message_customer_at", "message", ["customer_id", "at_ms", "id"])
+    op.drop_index("ix_customer_birthday_month", "customer")
     for index, table in (("ix_booking_start_status", "booking"),
                          ("ix_order_time_cover", "shop_order"),
                          ("ix_order_customer_time", "shop_order")):
