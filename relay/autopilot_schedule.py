@@ -21,7 +21,11 @@ answers 409 if it had accepted the first try, which counts as sent. A claim olde
 ``unknown`` (it may have arrived). The retry key is random per row, not derived from the
 desktop's key: a desktop key used again (a book made anew) must not meet an old key at LINE.
 
-After each settled send (sent, failed, unknown) a sealed report item
+A booking's reminder may name its hold (relay.booking): when the friend cancelled the
+booking on the booking pages while the desktop was closed, the hold is released and the
+reminder is dropped at its time, never sent (state ``dropped``).
+
+After each settled send (sent, failed, unknown, dropped) a sealed report item
 (:data:`ITEM_MAGIC`) goes to every device of the shop: key, state, when. A 401 (the token
 was reissued or revoked) settles nothing: the item goes back to ``queued`` (it was refused,
 so never sent), the autopilot's state becomes ``token_invalid`` (``GET /v1/autopilot``),
@@ -57,6 +61,8 @@ from sqlalchemy import Connection, and_, delete, func, insert, or_, select, upda
 
 from relay.autopilot import MIN_KEY_CHARS, Autopilot
 from relay.autopilot_schedule_schema import autopilot_scheduled as sched
+from relay.booking.holds import RELEASED
+from relay.booking.schema import booking_holds
 from relay.schema import autopilot
 from relay.store import Store
 
@@ -79,7 +85,10 @@ LINE_TIMEOUT_SECONDS = 20.0
 _KEY = re.compile(r"^[A-Za-z0-9:._-]{1,64}$")
 _USER = re.compile(r"^U[0-9a-f]{32}$")
 QUEUED, CLAIMED, SENT, FAILED, UNKNOWN = "queued", "claimed", "sent", "failed", "unknown"
-SETTLED = (SENT, FAILED, UNKNOWN)
+#: Not sent: the booking it reminds of was cancelled by the friend on the booking pages.
+DROPPED = "dropped"
+SETTLED = (SENT, FAILED, UNKNOWN, DROPPED)
+_HOLD = re.compile(r"^[0-9a-f]{1,40}$")
 
 
 class ScheduleError(ValueError):
@@ -124,6 +133,7 @@ class Item:
     due_at: int
     to: str
     messages: list[dict[str, str]]
+    hold: str | None = None
 
 
 def parse_items(data: object) -> list[Item]:
@@ -154,7 +164,10 @@ def parse_items(data: object) -> list[Item]:
             if not isinstance(text, str) or not 0 < len(text) <= MAX_TEXT_CHARS:
                 raise ScheduleError("bad_messages")
             texts.append({"type": "text", "text": text})
-        out.append(Item(key, due, to, texts))
+        hold = raw.get("hold")
+        if hold is not None and (not isinstance(hold, str) or not _HOLD.match(hold)):
+            raise ScheduleError("bad_hold")
+        out.append(Item(key, due, to, texts, hold))
     return out
 
 
@@ -222,11 +235,12 @@ class Schedule:
                     conn.execute(insert(sched).values(
                         shop_id=shop_id, key=item.key, due_at=item.due_at, state=QUEUED,
                         sealed=sealed, retry_key=str(uuid.uuid4()), attempts=0,
-                        created_at=now))
+                        created_at=now, hold_id=item.hold))
                 elif old == QUEUED:
                     conn.execute(update(sched).where(
                         sched.c.shop_id == shop_id, sched.c.key == item.key,
-                        sched.c.state == QUEUED).values(due_at=item.due_at, sealed=sealed))
+                        sched.c.state == QUEUED).values(due_at=item.due_at, sealed=sealed,
+                                                        hold_id=item.hold))
                 else:
                     settled[item.key] = "sending" if old == CLAIMED else old
                     continue
@@ -237,7 +251,7 @@ class Schedule:
     def withdraw(self, shop_id: str, keys: list[str]) -> dict[str, list[str]]:
         """Take items back; withdrawn ones are never sent by the relay."""
         out: dict[str, list[str]] = {"withdrawn": [], "sending": [], SENT: [], FAILED: [],
-                                     UNKNOWN: []}
+                                     UNKNOWN: [], DROPPED: []}
         with self._store.write_transaction() as conn:
             states = {str(k): str(v) for k, v in conn.execute(
                 select(sched.c.key, sched.c.state).where(
@@ -266,6 +280,7 @@ class Schedule:
         return {"state": state or "off", "queued": int(counts.get(QUEUED, 0)),
                 "sending": int(counts.get(CLAIMED, 0)), "sent": int(counts.get(SENT, 0)),
                 "failed": int(counts.get(FAILED, 0)), "unknown": int(counts.get(UNKNOWN, 0)),
+                "dropped": int(counts.get(DROPPED, 0)),
                 "next_due_at": next_due}
 
     # --- the loop ----------------------------------------------------------------------
@@ -384,6 +399,12 @@ class Schedule:
                 log.warning("a scheduled send cannot be decrypted with this "
                             "RELAY_AUTOPILOT_KEY: settled as failed")
                 self._settle_in(conn, shop_id, key, FAILED, None, now)
+                return None
+            if row.state == QUEUED and row.hold_id is not None and conn.execute(
+                    select(booking_holds.c.state).where(
+                        booking_holds.c.shop_id == shop_id,
+                        booking_holds.c.hold_id == row.hold_id)).scalar() == RELEASED:
+                self._settle_in(conn, shop_id, key, DROPPED, None, now)
                 return None
             if row.state == QUEUED:
                 conn.execute(update(sched).where(

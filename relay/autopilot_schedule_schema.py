@@ -17,7 +17,7 @@ autopilot_scheduled = Table(
     Column("shop_id", String(32), primary_key=True),
     Column("key", String(64), primary_key=True),
     Column("due_at", BigInteger, nullable=False),
-    #: queued → claimed (committed before the push) → sent | failed | unknown
+    #: queued → claimed (committed before the push) → sent | failed | unknown | dropped
     Column("state", String(10), nullable=False),
     Column("sealed", LargeBinary, nullable=True),
     #: X-Line-Retry-Key: made when the row is accepted, kept for every try of it.
@@ -27,5 +27,8 @@ autopilot_scheduled = Table(
     Column("claimed_at", BigInteger, nullable=True),
     Column("settled_at", BigInteger, nullable=True),
     Column("created_at", BigInteger, nullable=False),
+    #: A booking's reminder: its hold (relay.booking, an opaque id). A friend who cancels
+    #: on the booking pages releases the hold; the reminder is then dropped, not sent.
+    Column("hold_id", String(40), nullable=True),
     Index("ix_relay_autopilot_scheduled_due", "state", "due_at"),
 )

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,7 @@ HANDOFF_STATES = (HANDING, HANDED)
 HORIZON = dt.timedelta(days=7) - dt.timedelta(hours=1)
 SHOP_OFFSET = dt.timedelta(hours=9)
 CHUNK = 100
+_HEX = re.compile(r"^[0-9a-f]{1,40}$")
 
 
 @dataclass
@@ -111,6 +113,9 @@ class Planned:
     due_utc: dt.datetime
     to: str
     messages: list[dict[str, Any]]
+    #: A booking's id, which is its hold on the relay: a friend's cancellation on the
+    #: booking pages releases it, and the relay drops the reminder (state "dropped").
+    hold: str | None = None
 
 
 def _booking_wanted(s: Session, setup: Any, row: BookingMessage, b: Booking | None
@@ -264,8 +269,9 @@ def _to_hand(book: Book) -> list[Planned]:
                 .join(Booking, Booking.id == BookingMessage.booking_id)
                 .join(Customer, Customer.id == Booking.customer_id)
                 .where(BookingMessage.state == HANDING, Customer.line_user_id.is_not(None))):
+            hold = row.booking_id if _HEX.match(row.booking_id) else None
             out.append(Planned(f"b:{row.id}", row.due_at - SHOP_OFFSET, str(uid),
-                               list(row.messages)))
+                               list(row.messages), hold))
         for send, run, uid in s.execute(
                 select(SequenceSend, SequenceRun, Customer.line_user_id)
                 .join(SequenceRun, SequenceRun.id == SequenceSend.run_id)
@@ -300,13 +306,17 @@ def handed_keys(book: Book) -> list[str]:
 
 def _settle(book: Book, key: str, state: str, at_ms: int | None) -> bool:
     """Apply one outcome to the row of ``key``: ``withdrawn`` (deleted: the desktop's
-    again), ``handed``, ``sent``, ``failed``/``unknown``; False if the row was not handed."""
+    again), ``handed``, ``sent``, ``failed``/``unknown``, ``dropped`` (the friend cancelled
+    the booking on the relay's pages: deleted, as withdrawn; the booking's cancellation
+    comes by sync); False if the row was not handed."""
     from app.sequences.model import RunReport
 
     kind, _, raw = key.partition(":")
     if not raw.isdigit():
         return False
     rid = int(raw)
+    if state == "dropped":
+        state = "withdrawn"
     when = _utc_from_ms(at_ms) if at_ms is not None else None
     with book.db.write() as s:
         if kind == "b":
@@ -353,6 +363,8 @@ def _apply_withdraw(book: Book, answer: dict[str, Any]) -> int:
     back = 0
     for k in answer.get("withdrawn", []):
         back += _settle(book, str(k), "withdrawn", None)
+    for k in answer.get("dropped", []):
+        _settle(book, str(k), "dropped", None)
     for state in ("sent", "failed", "unknown"):
         for k in answer.get(state, []):
             _settle(book, str(k), state, None)
@@ -379,8 +391,8 @@ def _hand(book: Book, items: list[Planned]) -> int:
     for i in range(0, len(items), CHUNK):
         chunk = items[i:i + CHUNK]
         answer = _call(book, "PUT", "/v1/autopilot/scheduled", {"items": [
-            {"key": p.key, "due_at": _ms(p.due_utc), "to": p.to, "messages": p.messages}
-            for p in chunk]})
+            {"key": p.key, "due_at": _ms(p.due_utc), "to": p.to, "messages": p.messages,
+             **({"hold": p.hold} if p.hold else {})} for p in chunk]})
         for k in answer.get("accepted", []):
             handed += _settle(book, str(k), HANDED, None)
         for r in answer.get("refused", []):  # beyond the relay's horizon: the desktop's
@@ -415,6 +427,11 @@ def tick(book: Book, now_utc: dt.datetime, *, bookings: bool = True,
         if bookings:
             _plan_bookings(book, now_utc)
         if sequences:
+            from app.sequences import birthday
+
+            # Birthdays of the coming days start now (at their own day's beginning), so
+            # their message is with the relay even if the desktop stays closed until then.
+            birthday.start_due(book, now_utc, ahead_days=HORIZON.days - 1)
             _plan_sequences(book, now_utc)
         todo = _to_hand(book)
         if todo:
@@ -444,7 +461,7 @@ def apply_report(book: Book, plaintext: bytes) -> str:
     except ValueError as exc:
         raise FrontItemError("not JSON") from exc
     if not isinstance(data, dict) or not isinstance(data.get("key"), str) \
-            or data.get("state") not in ("sent", "failed", "unknown") \
+            or data.get("state") not in ("sent", "failed", "unknown", "dropped") \
             or not isinstance(data.get("at"), int):
         raise FrontItemError("missing fields")
     done = _settle(book, data["key"], data["state"], data["at"])

@@ -237,3 +237,35 @@ def test_relay_killed_mid_push_sends_once(db_url: str, tmp_path: Path,
             restarted.stop()
     finally:
         engine.dispose()
+
+
+def test_a_reminder_of_a_booking_the_friend_cancelled_is_dropped(
+        relay: ThreadRelay, emulator: RunningEmulator) -> None:
+    """The friend cancels on the booking pages while the desktop is closed: the hold is
+    released, and the reminder naming it is dropped at its time, never pushed."""
+    from relay.booking import holds
+    from relay.schema import DEFAULT_SHOP
+
+    device = relay.pair()
+    user = emulator.emulator.add_user("みどり")
+    _on(relay, device)
+    now = int(relay.clock() * 1000)
+    holds.publish(relay.store, DEFAULT_SHOP, {"cut|sato|2026-12-07T10:00": 1,
+                                              "cut|sato|2026-12-07T14:00": 1}, now)
+    cancelled = holds.take(relay.store, DEFAULT_SHOP, "cut|sato|2026-12-07T10:00", "r1", now)
+    kept = holds.take(relay.store, DEFAULT_SHOP, "cut|sato|2026-12-07T14:00", "r2", now)
+    answer = relay.http.put("/v1/autopilot/scheduled", headers=device.auth, json={"items": [
+        {**_item("b:1", now + HOUR_MS, user, "キャンセル済み"), "hold": cancelled.hold_id},
+        {**_item("b:2", now + HOUR_MS, user), "hold": kept.hold_id}]})
+    assert answer.status_code == 200 and answer.json()["accepted"] == ["b:1", "b:2"]
+    assert holds.release(relay.store, DEFAULT_SHOP, cancelled.hold_id)
+    relay.clock.advance(3600)
+    _wait_for(lambda: relay.http.get("/v1/autopilot/scheduled", headers=device.auth)
+              .json()["sent"] == 1)
+    _passes(relay)
+    assert [e["messages"][0]["text"] for e in emulator.emulator.inbox(user)] == [TEXT]
+    status = relay.http.get("/v1/autopilot/scheduled", headers=device.auth).json()
+    assert status["dropped"] == 1 and status["queued"] == 0
+    assert sorted((r["key"], r["state"]) for r in _reports(relay, device)) == [
+        ("b:1", "dropped"), ("b:2", "sent")]
+    assert "キャンセル済み".encode() not in stored_bytes(relay.db_url)

@@ -260,3 +260,37 @@ def test_sequence_steps_arrive_once_in_order_and_a_stopped_run_never(
     assert book.sequences.run_due(now + dt.timedelta(days=3)).sent == 0
     assert len(shop.received(uid)) == 2
 
+
+
+def test_birthday_coupon_arrives_on_the_day_with_the_desktop_closed(
+        shop: Shop, relay: ThreadRelay) -> None:
+    from app.sequences import birthday
+    from app.sequences.birthday import BirthdaySettings
+
+    book = shop.book
+    (cid, uid), (cid2, uid2) = shop.friends[0], shop.friends[1]
+    tue = dt.date(2026, 12, 8)
+    book.customers.update(cid, birthday=dt.date(1990, 12, 8))
+    book.customers.update(cid2, birthday=dt.date(1990, 12, 20))  # beyond 7 days: not yet
+    birthday.save(book, BirthdaySettings(enabled=True, at="10:00", coupon_days=30))
+    AutopilotClient(book).turn_on()
+    now = START.replace(tzinfo=None)  # Sunday 09:00 Japan time; the birthday is Tuesday
+    assert book.sequences.run_due(now).sent == 0
+    assert handoff.relay_status(book)["queued"] == 1
+
+    with shop.closed():
+        _move_relay_clock(relay, at(tue, "09:59"))
+        assert shop.received(uid) == []
+        _move_relay_clock(relay, at(tue, "10:00"))
+        wait_until(lambda: len(shop.received(uid)) == 1, what="the birthday message")
+        _move_relay_clock(relay, at(tue, "23:00"))
+        _passes(relay, 3)
+    book = shop.book
+    [[text]] = shop.received(uid)
+    code = text.split("クーポンコード：")[1].strip()
+    coupon = book.coupons.get(code)
+    assert coupon.customer_id == cid and coupon.expires_on == tue + dt.timedelta(days=30)
+    assert shop.received(uid2) == []
+    fast_worker(book).run_once()
+    assert book.sequences.run_due(now + dt.timedelta(days=2, hours=2)).sent == 0
+    assert len(shop.received(uid)) == 1
