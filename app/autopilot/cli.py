@@ -20,8 +20,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     acts.add_parser("off", help="the relay forgets the token and the replies")
     acts.add_parser("status", help="on / off / token_invalid, replies, sent, and the "
                     "scheduled sends the relay holds")
-    acts.add_parser("schedule", help="hand the relay the reminders and step messages due "
-                    "within 7 days now (the timers do it too)")
+    sch = acts.add_parser("schedule", help="hand the relay the reminders and step messages "
+                          "due within 7 days now (the timers do it too)")
+    sch.add_argument("--now", metavar="YYYY-MM-DDTHH:MM",
+                     help="the shop's time (Japan) to plan from; default: the clock")
     q = acts.add_parser("replies", help="the instant replies")
     r = q.add_subparsers(dest="replies_command", metavar="ACTION", required=True)
     f = r.add_parser("import", help="replace the replies with a JSON file's (published "
@@ -54,7 +56,9 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
             if not handoff.is_on(book):
                 print("The autopilot is off: the desktop sends its scheduled messages itself.")
                 return 0
-            r = handoff.tick(book, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+            now = (dt.datetime.fromisoformat(args.now) - handoff.SHOP_OFFSET if args.now
+                   else dt.datetime.now(dt.UTC).replace(tzinfo=None))
+            r = handoff.tick(book, now)
             if r.error:
                 print(f"The relay did not take the scheduled sends ({r.error}).",
                       file=sys.stderr)

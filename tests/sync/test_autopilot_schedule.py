@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from app.autopilot.sync import SCHEDULE_MAGIC
 from app.booking.messages import BookingMessages
 from app.booking.service import BookingService
 from app.line.send.delivery import RetryPolicy
+from app.profile import Profile
 from app.store.models_booking import Booking
 from emulator import RunningEmulator, run_in_thread
 from relay.autopilot_schedule import ITEM_MAGIC as RELAY_MAGIC
@@ -38,11 +42,13 @@ from tests.sync.conftest import Connected
 from tests.sync.support import (
     ACCESS_TOKEN,
     CHANNEL_SECRET,
+    PASSPHRASE,
     fast_worker,
     personal_values,
     wait_until,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 KEY = b"the-relay-autopilot-key-0123456789"
 SUN, MON = dt.date(2026, 12, 6), dt.date(2026, 12, 7)
 #: The relay's clock starts at Sunday 09:00 Japan time (00:00 UTC).
@@ -294,3 +300,41 @@ def test_birthday_coupon_arrives_on_the_day_with_the_desktop_closed(
     fast_worker(book).run_once()
     assert book.sequences.run_due(now + dt.timedelta(days=2, hours=2)).sent == 0
     assert len(shop.received(uid)) == 1
+
+
+def test_a_moved_booking_is_handed_again_and_the_cli_shows_the_queue(
+        shop: Shop, relay: ThreadRelay, profile: Profile) -> None:
+    service = _setup_bookings(shop)
+    cid, uid = shop.friends[0]
+    booking = service.make(menu_id="cut", start=at(MON, "14:00"), staff_id="suzuki",
+                           customer_id=cid)
+    _backdate(shop)
+    AutopilotClient(shop.book).turn_on()
+    with shop.closed():  # the commands own the profile meanwhile
+        done = _otokui(profile, "autopilot", "schedule", "--now", at(SUN, "09:00").isoformat())
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().splitlines()[-1].startswith("2 handed, 0 taken back")
+        status = _otokui(profile, "autopilot", "status")
+        assert status.returncode == 0, status.stderr
+        assert "\tqueued 2\t" in status.stdout.splitlines()[-1]
+    # Moved to 16:00: both texts change (and one time); withdrawn and handed anew.
+    BookingService(shop.book).change(booking.id, start=at(MON, "16:00"))
+    run = _runner(shop)
+    run.run_due(at(SUN, "09:05"))
+    assert _states(run, booking.id) == {"reminder:0": "handed", "reminder:1": "handed"}
+    assert handoff.relay_status(shop.book)["queued"] == 2
+    with shop.closed():
+        _move_relay_clock(relay, at(MON, "13:59"))
+        assert shop.received(uid) == [["【前日】明日12月7日(月) 16:00お待ちしています"]]
+        _move_relay_clock(relay, at(MON, "14:00"))
+        wait_until(lambda: len(shop.received(uid)) == 2, what="the moved reminder")
+        _move_relay_clock(relay, at(MON, "20:00"))
+        _passes(relay, 3)
+    assert shop.received(uid) == [["【前日】明日12月7日(月) 16:00お待ちしています"],
+                                  ["【当日】12月7日(月) 16:00、鈴木がお待ちしています"]]
+
+
+def _otokui(profile: Profile, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OTOKUI_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "main.py", "--profile", str(profile.root), *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
