@@ -48,7 +48,11 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
             s = client.status()
             print(f"{s.state}\treplies {s.replies}\tsent {s.sent}\t"
                   f"key {'set' if s.key_configured else 'missing'}")
-            q = handoff.relay_status(book)
+            try:
+                q = handoff.relay_status(book)
+            except handoff.RelayRefused as exc:  # a relay without scheduled sends
+                print(f"scheduled\tunavailable ({exc.code or exc.status})")
+                return 0
             print(f"scheduled\tqueued {q.get('queued', 0)}\tsending {q.get('sending', 0)}\t"
                   f"sent {q.get('sent', 0)}\tfailed {q.get('failed', 0)}\t"
                   f"unknown {q.get('unknown', 0)}\thanded here {len(handoff.handed_keys(book))}")

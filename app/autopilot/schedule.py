@@ -37,9 +37,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 
+from app.errors import OtokuiError
 from app.store.models import Customer
 from app.store.models_booking import Booking, BookingMessage
 from app.store.models_sequences import SequenceRun, SequenceSend, StepSequence
+from app.sync.errors import RelayProtocolError
 from app.sync.front_items import FrontItemError
 
 if TYPE_CHECKING:
@@ -84,8 +86,10 @@ def _utc_from_ms(ms: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).replace(tzinfo=None)
 
 
-class RelayRefused(Exception):
-    def __init__(self, status: int, code: str) -> None:
+class RelayRefused(RelayProtocolError):
+    """The relay answered a scheduled-sends call with an error (its code kept)."""
+
+    def __init__(self, status: int = 0, code: str = "") -> None:
         super().__init__(f"HTTP {status} {code}")
         self.status, self.code = status, code
 
@@ -407,8 +411,6 @@ def tick(book: Book, now_utc: dt.datetime, *, bookings: bool = True,
          sequences: bool = True) -> TickReport:
     """One hand-over pass (module doc); never raises for the relay's failures (the
     desktop's own engine runs regardless, without the rows that stay handed)."""
-    from app.sync.errors import RelayProtocolError
-
     report = TickReport()
     if not is_on(book):
         return report
@@ -442,9 +444,9 @@ def tick(book: Book, now_utc: dt.datetime, *, bookings: bool = True,
             report.relay_state = exc.code
             try:
                 report.taken_back = take_back_all(book)
-            except (RelayRefused, RelayProtocolError, OSError) as again:
+            except (OtokuiError, OSError) as again:
                 log.info("taking scheduled sends back failed: %s", type(again).__name__)
-    except (RelayProtocolError, OSError) as exc:
+    except (OtokuiError, OSError) as exc:
         report.error = type(exc).__name__
         log.info("handing scheduled sends to the relay failed: %s", report.error)
     if report.handed or report.withdrawn or report.taken_back:
