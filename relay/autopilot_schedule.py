@@ -207,7 +207,8 @@ class Schedule:
 
     # --- the device API's side ---------------------------------------------------------
 
-    def hand_over(self, shop_id: str, items: list[Item]) -> dict[str, Any]:
+    def hand_over(self, shop_id: str, items: list[Item],
+                  device_id: str | None = None) -> dict[str, Any]:
         """Store the items (a queued one with the same key is replaced: the desktop's text
         or time changed); the answer says what became of each key."""
         if self._box is None:
@@ -235,7 +236,7 @@ class Schedule:
                     conn.execute(insert(sched).values(
                         shop_id=shop_id, key=item.key, due_at=item.due_at, state=QUEUED,
                         sealed=sealed, retry_key=str(uuid.uuid4()), attempts=0,
-                        created_at=now, hold_id=item.hold))
+                        created_at=now, hold_id=item.hold, device_id=device_id))
                 elif old == QUEUED:
                     conn.execute(update(sched).where(
                         sched.c.shop_id == shop_id, sched.c.key == item.key,
@@ -267,7 +268,9 @@ class Schedule:
                     "sending" if state == CLAIMED else state].append(k)
         return out
 
-    def status(self, shop_id: str) -> dict[str, Any]:
+    def status(self, shop_id: str, device_id: str | None = None) -> dict[str, Any]:
+        """Counts; with ``device_id``, also the keys that device handed and that are still
+        queued (a desktop withdraws those it no longer has: a deleted sequence, say)."""
         with self._store.read_transaction() as conn:
             counts: dict[str, int] = {str(k): int(v) for k, v in conn.execute(
                 select(sched.c.state, func.count()).where(sched.c.shop_id == shop_id)
@@ -277,7 +280,12 @@ class Schedule:
                 sched.c.state.in_((QUEUED, CLAIMED)))).scalar()
             state = conn.execute(select(autopilot.c.state).where(
                 autopilot.c.shop_id == shop_id)).scalar()
-        return {"state": state or "off", "queued": int(counts.get(QUEUED, 0)),
+            pending = [] if device_id is None else [str(k) for k in conn.execute(
+                select(sched.c.key).where(sched.c.shop_id == shop_id,
+                                          sched.c.device_id == device_id,
+                                          sched.c.state == QUEUED)).scalars()]
+        return {"state": state or "off", "pending_keys": pending,
+                "queued": int(counts.get(QUEUED, 0)),
                 "sending": int(counts.get(CLAIMED, 0)), "sent": int(counts.get(SENT, 0)),
                 "failed": int(counts.get(FAILED, 0)), "unknown": int(counts.get(UNKNOWN, 0)),
                 "dropped": int(counts.get(DROPPED, 0)),
@@ -488,14 +496,15 @@ def schedule_routes(schedule: Schedule, authenticate: Any,
 
     async def put(request: Request) -> Response:
         shop = shop_of(request)
-        if shop is None or await authenticate(request) is None:
+        device = None if shop is None else await authenticate(request)
+        if shop is None or device is None:
             return unauthorized()
         data = await _body(request)
         if data is None:
             return error(400, "bad_json")
         try:
             items = parse_items(data.get("items"))
-            answer = await run_in_threadpool(schedule.hand_over, shop, items)
+            answer = await run_in_threadpool(schedule.hand_over, shop, items, device)
         except ScheduleError as exc:
             code = str(exc)
             return error(409 if code in ("autopilot_off", "token_invalid",
@@ -516,9 +525,10 @@ def schedule_routes(schedule: Schedule, authenticate: Any,
 
     async def get(request: Request) -> Response:
         shop = shop_of(request)
-        if shop is None or await authenticate(request) is None:
+        device = None if shop is None else await authenticate(request)
+        if shop is None or device is None:
             return unauthorized()
-        return JSONResponse(await run_in_threadpool(schedule.status, shop))
+        return JSONResponse(await run_in_threadpool(schedule.status, shop, device))
 
     return [Route("/v1/autopilot/scheduled", get, methods=["GET"]),
             Route("/v1/autopilot/scheduled", put, methods=["PUT"]),

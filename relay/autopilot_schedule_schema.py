@@ -30,5 +30,7 @@ autopilot_scheduled = Table(
     #: A booking's reminder: its hold (relay.booking, an opaque id). A friend who cancels
     #: on the booking pages releases the hold; the reminder is then dropped, not sent.
     Column("hold_id", String(40), nullable=True),
+    #: The device that handed it: its desktop withdraws the rows it no longer knows of.
+    Column("device_id", String(32), nullable=True),
     Index("ix_relay_autopilot_scheduled_due", "state", "due_at"),
 )

@@ -419,13 +419,19 @@ def tick(book: Book, now_utc: dt.datetime, *, bookings: bool = True,
             (_stale_sequences(book) if sequences else [])
         if stale:
             report.withdrawn = withdraw(book, stale)
-        if handed_keys(book):
-            status = relay_status(book)
-            report.relay_state = str(status.get("state", ""))
-            report.detail = status
-            if report.relay_state != "on":
-                report.taken_back = take_back_all(book)
-                return report
+        status = relay_status(book)
+        report.relay_state = str(status.get("state", ""))
+        report.detail = status
+        if report.relay_state != "on":
+            report.taken_back = take_back_all(book)
+            return report
+        # Sends this desktop handed whose rows are gone (a sequence or a customer
+        # deleted): withdrawn, so the relay never sends what the book no longer has.
+        mine = set(handed_keys(book))
+        orphans = [str(k) for k in status.get("pending_keys", []) if str(k) not in mine]
+        if orphans:
+            withdraw(book, orphans)
+            report.withdrawn += len(orphans)
         if bookings:
             _plan_bookings(book, now_utc)
         if sequences:

@@ -338,3 +338,46 @@ def _otokui(profile: Profile, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OTOKUI_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "main.py", "--profile", str(profile.root), *args],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_a_token_the_relay_lost_brings_the_sends_back_to_the_desktop(
+        shop: Shop, relay: ThreadRelay) -> None:
+    service, run = _setup_bookings(shop), _runner(shop)
+    cid, uid = shop.friends[0]
+    booking = service.make(menu_id="cut", start=at(MON, "14:00"), staff_id="suzuki",
+                           customer_id=cid)
+    _backdate(shop)
+    client = AutopilotClient(shop.book)
+    client.turn_on()
+    run.run_due(at(SUN, "09:00"))
+    assert _states(run, booking.id) == {"reminder:0": "handed", "reminder:1": "handed"}
+    # The token the relay holds is revoked at LINE (the desktop's own one still works).
+    client._call("PUT", "/v1/autopilot", {"access_token": "a-revoked-token-0123456789",
+                                          "replies": []})
+    _move_relay_clock(relay, at(SUN, "18:00"))
+    wait_until(lambda: handoff.relay_status(shop.book)["state"] == "token_invalid",
+               what="the relay's 401")
+    assert shop.received(uid) == []
+    # The desktop's next tick takes both back and sends the due one itself, once.
+    assert run.run_due(at(SUN, "18:00")).sent == 1
+    assert handoff.relay_status(shop.book)["queued"] == 0
+    assert run.run_due(at(MON, "12:00")).sent == 1
+    _move_relay_clock(relay, at(MON, "20:00"))
+    assert _count(shop, uid, DAY_BEFORE) == 1 and _count(shop, uid, SAME_DAY) == 1
+
+
+def test_a_deleted_sequences_steps_are_withdrawn(shop: Shop, relay: ThreadRelay) -> None:
+    book = shop.book
+    cid, uid = shop.friends[0]
+    now = START.replace(tzinfo=None)
+    book.sequences.clock = lambda: now
+    sid = book.sequences.import_json(STEPS)
+    AutopilotClient(book).turn_on()
+    book.sequences.start(sid, [cid], cause="test")
+    book.sequences.run_due(now)
+    assert handoff.relay_status(book)["queued"] == 2
+    book.sequences.delete(sid)  # its runs and their sends go with it
+    assert handoff.tick(book, now).withdrawn == 2
+    assert handoff.relay_status(book)["queued"] == 0
+    _move_relay_clock(relay, at(MON, "20:00"))
+    assert shop.received(uid) == []
