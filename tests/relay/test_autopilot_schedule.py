@@ -269,3 +269,28 @@ def test_a_reminder_of_a_booking_the_friend_cancelled_is_dropped(
     assert sorted((r["key"], r["state"]) for r in _reports(relay, device)) == [
         ("b:1", "dropped"), ("b:2", "sent")]
     assert "キャンセル済み".encode() not in stored_bytes(relay.db_url)
+
+
+def test_a_5xx_is_ridden_out_with_the_same_key(relay: ThreadRelay,
+                                               emulator: RunningEmulator) -> None:
+    device = relay.pair()
+    user = emulator.emulator.add_user("あおい")
+    _on(relay, device)
+    now = int(relay.clock() * 1000)
+    emulator.emulator.inject_fault("push", "500", count=1)
+    relay.http.put("/v1/autopilot/scheduled", headers=device.auth,
+                   json={"items": [_item("s:5", now, user)]})
+    _passes(relay)
+    status = relay.http.get("/v1/autopilot/scheduled", headers=device.auth).json()
+    assert status["sending"] == 1 and _pushes(emulator) == []
+    # Being sent: it cannot be withdrawn (the desktop waits for the report).
+    answer = relay.http.post("/v1/autopilot/scheduled/withdraw", headers=device.auth,
+                             json={"keys": ["s:5"]}).json()
+    assert answer["sending"] == ["s:5"]
+    _passes(relay)
+    assert _pushes(emulator) == []  # paused: not before 5 s on the relay's clock
+    relay.clock.advance(5)
+    _wait_for(lambda: relay.http.get("/v1/autopilot/scheduled", headers=device.auth)
+              .json()["sent"] == 1)
+    assert len(_pushes(emulator)) == 1
+    assert [(r["key"], r["state"]) for r in _reports(relay, device)] == [("s:5", "sent")]
