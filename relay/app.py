@@ -47,6 +47,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from relay import CONTRACT_VERSION
 from relay.autopilot import Autopilot, autopilot_routes
+from relay.autopilot_schedule import Schedule, schedule_routes
 from relay.booking.http import booking_routes
 from relay.booking.pages import booking_liff_routes
 from relay.booking.pages import booking_routes_public as booking_pages
@@ -149,6 +150,8 @@ class RelayService:
         self.clock = clock
         self.autopilot = Autopilot(store, settings.autopilot_key, settings.line_api_base,
                                    lambda: self.clock())
+        self.schedule = Schedule(store, self.autopilot, settings.autopilot_key,
+                                 settings.line_api_base, lambda: self.clock())
         self._replying: set[asyncio.Task[int]] = set()
         self.purge_interval = purge_interval
         self.recheck_interval = recheck_interval
@@ -178,6 +181,7 @@ class RelayService:
         self.writer.start()
         self._purge_task = asyncio.create_task(self._purge_loop(), name="relay-purge")
         await run_in_threadpool(self.autopilot.recover)
+        self.schedule.start(lambda: self.new_events.notify() if self.new_events else None)
         log.info("relay started (contract v%d, %s database, %d device(s) paired)",
                  CONTRACT_VERSION, "SQLite" if self.store.is_sqlite else "PostgreSQL",
                  await run_in_threadpool(self.store.active_device_count))
@@ -202,6 +206,7 @@ class RelayService:
                 await self._purge_task
         if self._replying:
             await asyncio.gather(*self._replying, return_exceptions=True)
+        await self.schedule.stop()
         await self.autopilot.close()
         await run_in_threadpool(self.forms.close)
         if self.writer is not None:
@@ -485,6 +490,7 @@ def create_app(service: RelayService) -> Starlette:
             *booking_routes(store, service.now_ms, _authenticate),
             *policy_routes(PolicyStore(store), service.now_ms, _authenticate),
             *autopilot_routes(service.autopilot, _authenticate, _shop),
+            *schedule_routes(service.schedule, _authenticate, _shop),
             *route_api(store, service.now_ms, _authenticate),
             *member_link_routes(store, service.now_ms, _authenticate),
             *payments_routes(payments_store, service.now_ms, _authenticate),

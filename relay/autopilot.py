@@ -243,6 +243,18 @@ class Autopilot:
             return Status("off", 0, len(sent), self.key_configured)
         return Status(row.state, len(json.loads(row.replies)), len(sent), self.key_configured)
 
+    def token(self, shop_id: str) -> str | None:
+        """The shop's access token while the autopilot is on (relay.autopilot_schedule)."""
+        active = self._active(shop_id)
+        return active[0] if active is not None else None
+
+    def token_refused(self, shop_id: str) -> None:
+        """LINE answered 401 to a scheduled push: as for a reply, state token_invalid."""
+        with self._store.write_transaction() as conn:
+            conn.execute(update(autopilot).where(autopilot.c.shop_id == shop_id)
+                         .values(state="token_invalid", updated_at=self._now_ms()))
+        self._cache.pop(shop_id, None)
+
     # --- replying ----------------------------------------------------------------------
 
     def _active(self, shop_id: str) -> tuple[str, list[Reply]] | None:

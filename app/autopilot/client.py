@@ -88,6 +88,11 @@ class AutopilotClient:
         self._book.settings.set(KEY_ON, True)
 
     def turn_off(self) -> None:
+        """Scheduled sends handed to the relay come back first (those still unsent are
+        the desktop's engines' again: app/autopilot/schedule.py)."""
+        from app.autopilot.schedule import take_back_all
+
+        take_back_all(self._book)
         self._call("DELETE", "/v1/autopilot", None)
         self._book.settings.set(KEY_ON, False)
 

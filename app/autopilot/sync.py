@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Must equal relay.autopilot.ITEM_MAGIC (tests check it).
 ITEM_MAGIC = b"otokui-autopilot/1\n"
+#: Must equal relay.autopilot_schedule.ITEM_MAGIC (app/autopilot/schedule.py applies them).
+SCHEDULE_MAGIC = b"otokui-autopilot-schedule/1\n"
 STATES = ("sent", "failed", "unknown")
 
 
@@ -44,6 +46,10 @@ def _read(plaintext: bytes) -> dict[str, Any]:
 
 
 def apply_autopilot_item(book: Book, plaintext: bytes) -> str:
+    if plaintext.startswith(SCHEDULE_MAGIC):  # a scheduled send's report
+        from app.autopilot.schedule import apply_report
+
+        return apply_report(book, plaintext)
     data = _read(plaintext)
     user = data.get("user_id")
     with book.db.write() as s:
@@ -95,4 +101,4 @@ def reconcile(book: Book) -> int:
     return done
 
 
-AUTOPILOT_ITEMS = FrontKind("autopilot", (ITEM_MAGIC,), apply_autopilot_item)
+AUTOPILOT_ITEMS = FrontKind("autopilot", (ITEM_MAGIC, SCHEDULE_MAGIC), apply_autopilot_item)

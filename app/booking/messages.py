@@ -219,6 +219,10 @@ class BookingMessages:
             setup = BookingService(self._book).setup()
         except BookingNotSetUpError:
             return report
+        from app.autopilot import schedule as handoff
+
+        if handoff.is_on(self._book):  # reminders due within 7 days go to the relay
+            handoff.tick(self._book, now - SHOP_OFFSET, sequences=False)
         try:
             self._plan(now, setup)
         except IntegrityError:

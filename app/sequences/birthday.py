@@ -71,13 +71,20 @@ def _birthday_in(day: dt.date, year: int) -> dt.date:
         return dt.date(year, 2, 28)
 
 
-def start_due(book: Book, now: dt.datetime) -> int:
-    """Start today's birthday messages (``now`` naive UTC); how many started."""
+def start_due(book: Book, now: dt.datetime, *, ahead_days: int = 0) -> int:
+    """Start today's birthday messages (``now`` naive UTC); how many started. With
+    ``ahead_days`` (the relay's autopilot: app/autopilot/schedule.py) also those of the
+    next days, each started at the beginning of its own day, so their step can be handed
+    to the relay before the desktop is closed."""
+    today = now.replace(tzinfo=dt.UTC).astimezone(JST).date()
+    return sum(_start_day(book, today + dt.timedelta(days=n)) for n in range(ahead_days + 1))
+
+
+def _start_day(book: Book, today: dt.date) -> int:
     raw: dict[str, Any] = book.settings.get(SETTING) or {}
     if not raw.get("enabled") or raw.get("sequence_id") is None:
         return 0
     sid = int(raw["sequence_id"])
-    today = now.replace(tzinfo=dt.UTC).astimezone(JST).date()
     target = today + dt.timedelta(days=int(raw.get("days_before", 0)))
     cause = f"birthday:{target.year}"
     months = {target.month} | ({2} if target.month == 2 else set())

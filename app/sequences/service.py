@@ -306,10 +306,13 @@ class SequenceService:
         thread or the CLI). ``gateway``: the LINE client (made from the book's connection
         when None). Stops early on the monthly quota or when LINE cannot be reached: the
         next call resumes with the same keys."""
+        from app.autopilot import schedule as handoff
         from app.sequences import birthday
 
         report = RunReport()
         birthday.start_due(self._book, now)
+        if handoff.is_on(self._book):  # steps due within 7 days go to the relay
+            handoff.tick(self._book, now, bookings=False)
         runs = self.due(now)
         if not runs:
             return report
@@ -393,6 +396,8 @@ class SequenceService:
                 SequenceSend.run_id == rid, SequenceSend.round == run.round,
                 SequenceSend.step == run.next_step))
             cust = s.get(Customer, run.customer_id)
+            if send is not None and send.state in ("handing", "handed"):
+                return None  # the relay's autopilot sends it (app/autopilot/schedule.py)
             if send is not None and send.state == SENDING:
                 if cust is None or cust.line_user_id is None:
                     return None
@@ -417,16 +422,7 @@ class SequenceService:
             if step.due(run.started_at) > now:
                 return None
             assert cust is not None and cust.line_user_id is not None
-            values = load_values(s, [cust.id])[cust.id]
-            # A birthday's coupon is the year's; a sequence's, that start's (round).
-            purpose = run.cause if run.cause.startswith("birthday:") \
-                else f"sequence:{seq.id}:{run.round}"
-            sent_on = now.replace(tzinfo=dt.UTC).astimezone(JST).date()
-            expires = None if step.coupon_days is None \
-                else sent_on + dt.timedelta(days=step.coupon_days)
-            texts = [render(coupons.render_in(s, cust.id, t, purpose, title=seq.name,
-                                              expires_on=expires), values).text
-                     for t in step.texts]
+            texts = self.texts_for(s, run, seq, cust, step, now)
             send = SequenceSend(run_id=rid, round=run.round, step=run.next_step,
                                 state=SENDING, retry_key=new_retry_key(),
                                 key_made_ms=int(self.wall() * 1000), attempts=0,
@@ -434,6 +430,38 @@ class SequenceService:
             s.add(send)
             s.flush()
             return send.id, cust.line_user_id, send.retry_key, list(send.messages)
+
+    def texts_for(self, s: Any, run: SequenceRun, seq: StepSequence, cust: Customer,
+                  step: Step, when: dt.datetime) -> builtins.list[str]:
+        """A step's texts for a friend, placeholders and coupon filled in, as sent at
+        ``when`` (naive UTC; a coupon's expiry counts from that day)."""
+        values = load_values(s, [cust.id])[cust.id]
+        # A birthday's coupon is the year's; a sequence's, that start's (round).
+        purpose = run.cause if run.cause.startswith("birthday:") \
+            else f"sequence:{seq.id}:{run.round}"
+        sent_on = when.replace(tzinfo=dt.UTC).astimezone(JST).date()
+        expires = None if step.coupon_days is None \
+            else sent_on + dt.timedelta(days=step.coupon_days)
+        return [render(coupons.render_in(s, cust.id, t, purpose, title=seq.name,
+                                         expires_on=expires), values).text
+                for t in step.texts]
+
+    # The relay's autopilot plans steps ahead and settles them (app/autopilot/schedule.py).
+    steps_of = staticmethod(_steps)
+
+    def stop_reason(self, s: Any, run: SequenceRun, seq: StepSequence,
+                    cust: Customer | None) -> str | None:
+        return self._stop_reason(s, run, seq, cust)
+
+    def settled(self, s: Any, run: SequenceRun, send: SequenceSend, report: RunReport, *,
+                sent: bool) -> None:
+        self._settled(s, run, send, report, sent=sent)
+
+    def new_key(self) -> str:
+        return new_retry_key()
+
+    def wall_ms(self) -> int:
+        return int(self.wall() * 1000)
 
     @staticmethod
     def _stop_reason(s: Any, run: SequenceRun, seq: StepSequence,
