@@ -47,6 +47,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from relay import CONTRACT_VERSION
 from relay.autopilot import Autopilot, autopilot_routes
+from relay.autopilot_pages import InstantPages, instant_routes
 from relay.booking.http import booking_routes
 from relay.booking.pages import booking_routes_public as booking_pages
 from relay.config import Settings
@@ -142,9 +143,11 @@ class RelayService:
         # one, a random key per process (tokens then last until a restart).
         page_key = (settings.channel_secret or settings.admin_secret
                     or secrets.token_bytes(32))
+        self.instant = InstantPages(store, settings.autopilot_key, settings.line_api_base,
+                                    lambda: self.clock())
         self.pages = PagesConfig(channel_secret=page_key,
                                  liff_id=settings.liff_id, liff_sdk_url=settings.liff_sdk_url,
-                                 verifier=verifier)
+                                 verifier=verifier, instant=self.instant)
         self.clock = clock
         self.autopilot = Autopilot(store, settings.autopilot_key, settings.line_api_base,
                                    lambda: self.clock())
@@ -177,6 +180,7 @@ class RelayService:
         self.writer.start()
         self._purge_task = asyncio.create_task(self._purge_loop(), name="relay-purge")
         await run_in_threadpool(self.autopilot.recover)
+        await run_in_threadpool(self.instant.recover)
         log.info("relay started (contract v%d, %s database, %d device(s) paired)",
                  CONTRACT_VERSION, "SQLite" if self.store.is_sqlite else "PostgreSQL",
                  await run_in_threadpool(self.store.active_device_count))
@@ -486,6 +490,7 @@ def create_app(service: RelayService) -> Starlette:
             *route_api(store, service.now_ms, _authenticate),
             *member_link_routes(store, service.now_ms, _authenticate),
             *payments_routes(payments_store, service.now_ms, _authenticate),
+            *instant_routes(service.instant, _authenticate, _shop),
         ]
 
     routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]

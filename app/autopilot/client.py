@@ -86,8 +86,14 @@ class AutopilotClient:
         token = self._book.line.access_token()
         self._call("PUT", "/v1/autopilot", {"access_token": token, "replies": self.replies()})
         self._book.settings.set(KEY_ON, True)
+        from app.autopilot import pages
+
+        pages.publish(self._book)  # the pages' messages go out at once too
 
     def turn_off(self) -> None:
+        from app.autopilot import pages
+
+        pages.forget(self._book)
         self._call("DELETE", "/v1/autopilot", None)
         self._book.settings.set(KEY_ON, False)
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy import update as sa_update
 
 from relay.forms.items import AnswerItem, FileItem, answer_plaintext, file_plaintext
@@ -162,7 +162,9 @@ class FormStore:
         return bool(done)
 
     def accept_answer(self, answer: AnswerItem, files: Sequence[FileItem],
-                      friend_ref: str | None, now_ms: int) -> tuple[AnswerItem, list[int]]:
+                      friend_ref: str | None, now_ms: int,
+                      also: Callable[[Connection], None] | None = None
+                      ) -> tuple[AnswerItem, list[int]]:
         """Take an answer already checked (link and :func:`validate_answer`) against the
         version it names: in one durable transaction, check that the form still
         takes answers, keep one answer per friend (``friend_ref`` from the link's
@@ -172,7 +174,8 @@ class FormStore:
         When the form lets a friend edit their last answer, a second answer ``replaces``
         the first (set here). Returns the answer as sealed and its queue seqs. Raises
         :class:`FormGone`, :class:`FormClosed`, :class:`AlreadyAnswered` or
-        :class:`NoDevice`; nothing is stored then.
+        :class:`NoDevice`; nothing is stored then. ``also`` writes in the same
+        transaction (the autopilot's claim on the thank-you, relay.autopilot_pages).
         """
         with self._store.write_transaction() as conn:
             row = conn.execute(select(forms.c.version, forms.c.state, forms.c.device_id)
@@ -218,6 +221,8 @@ class FormStore:
             conn.execute(insert(form_answers).values(
                 answer_id=answer.answer_id, form_id=answer.form_id, friend_hash=friend_hash,
                 received_at=now_ms))
+            if also is not None:
+                also(conn)
         return answer, seqs
 
 
