@@ -508,7 +508,7 @@ def create_app(service: RelayService) -> Starlette:
                                      lambda: service.clock(), _notify))
     routes.extend(shop_page_routes(payments_store, settings.stripe_api_base,
                                    service.pages.channel_secret, lambda: service.clock(),
-                                   _notify))
+                                   _notify, service.instant))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
     return app

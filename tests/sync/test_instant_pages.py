@@ -9,13 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
 from app.autopilot.client import AutopilotClient
 from app.autopilot.pages import ITEM_MAGIC
+from app.purchases import online
 from app.store.models_instant import InstantSend
 from emulator import RunningEmulator, run_in_thread
+from emulator.stripe import RunningStripe, run_stripe_in_thread
 from relay.autopilot_pages import ITEM_MAGIC as RELAY_ITEM_MAGIC
 from relay.autopilot_pages import writable
 from tests.relay.form_pages import csrf_of
@@ -30,6 +33,10 @@ from tests.sync.conftest import Connected
 from tests.sync.support import ACCESS_TOKEN, CHANNEL_SECRET, fast_worker, wait_until
 
 KEY = b"the-relay-autopilot-key-0123456789"
+SK = "sk_test_" + "instantpages0123456789"
+WHSEC = "whsec_" + "instantpages0123456789"
+CONFIRMATION = ("ご購入ありがとうございます。お支払いを確認しました。\n"
+                "・コーヒー豆 × 2\n合計 ¥3,960（税込）")
 THANKS = "{表示名}さん、ご回答ありがとうございました！"
 FORM: dict[str, Any] = {
     "title": "アンケート", "line_thank_you": THANKS,
@@ -43,10 +50,20 @@ def emu_port() -> int:
 
 
 @pytest.fixture
-def relay(tmp_path: Path, emu_port: int) -> Iterator[ThreadRelay]:
+def stripe_api() -> Iterator[RunningStripe]:
+    running = run_stripe_in_thread(api_key=SK, webhook_secret=WHSEC)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def relay(tmp_path: Path, emu_port: int, stripe_api: RunningStripe) -> Iterator[ThreadRelay]:
     running = ThreadRelay(f"sqlite:///{tmp_path / 'relay.db'}", tmp_path / "relay.log",
                           clock=ManualClock(), autopilot_key=KEY,
-                          line_api_base=f"http://127.0.0.1:{emu_port}")
+                          line_api_base=f"http://127.0.0.1:{emu_port}",
+                          payments_key=b"payments-key-" + b"x" * 20,
+                          stripe_api_base=stripe_api.base_url)
+    stripe_api.stripe.webhook_url = f"{running.base_url}/stripe/webhook"
     yield running
     running.stop()
 
@@ -61,8 +78,8 @@ def line(relay: ThreadRelay, emu_port: int) -> Iterator[RunningEmulator]:
 
 
 def _pushes(line: RunningEmulator, uid: str) -> list[str]:
-    return [m["text"] for s in line.emulator.inbox(uid) if s.get("endpoint") == "push"
-            for m in s["messages"]]
+    """Every text the friend received (push, or multicast from the desktop's engine)."""
+    return [m["text"] for s in line.emulator.inbox(uid) for m in s["messages"]]
 
 
 def _answer(connected: Connected, url: str) -> None:
@@ -186,3 +203,62 @@ def test_when_line_refuses_the_desktop_sends_it(connected: Connected) -> None:
     wait_until(lambda: _pushes(line, uid), what="the desktop's thank-you")
     fast_worker(book).run_once()
     assert _pushes(line, uid) == ["あおいさん、ご回答ありがとうございました！"]
+
+
+def _pay(connected: Connected, url: str) -> str:
+    """The friend's purchase on the product page, paid on the Stripe stand-in; the
+    session id."""
+    with httpx.Client() as client:
+        page = client.get(url)
+        sent = client.post(url, data={"_csrf": csrf_of(page.text), "qty.P1": "2"})
+        assert sent.status_code == 303, sent.text
+        pay_url = sent.headers["location"]
+        paid = client.post(pay_url, data={"action": "pay", "email": "buyer@example.jp"})
+        assert paid.status_code == 303, paid.text
+    return str(pay_url.rsplit("/", 1)[1])
+
+
+def _shop(connected: Connected, uid: str) -> str:
+    book = connected.book
+    book.purchases.add_product("P1", "コーヒー豆", 1980, tax_rate=8, stock=10)
+    assert online.switch_on(book, SK, WHSEC) == 1
+    return online.link(book, uid, days=7)
+
+
+def test_the_order_confirmation_goes_out_when_stripe_says_paid(
+        connected: Connected, stripe_api: RunningStripe) -> None:
+    book, line, relay = connected.book, connected.line, connected.relay
+    uid = _friend(connected, "はなこ")
+    AutopilotClient(book).turn_on()
+    url = _shop(connected, uid)  # switched on after the autopilot: its key is published too
+
+    sid = _pay(connected, url)
+    # Stripe's webhook was answered: the confirmation is at LINE already, desktop closed.
+    assert _pushes(line, uid) == [CONFIRMATION]
+    [event] = stripe_api.stripe.events()
+    assert stripe_api.stripe.deliver(event["id"]) == 200  # Stripe again: nothing twice
+    assert _pushes(line, uid) == [CONFIRMATION]
+
+    fast_worker(book).run_once()
+    cid = book.customers.by_line_user_id(uid)
+    assert cid is not None
+    [order] = book.purchases.history(cid)
+    assert order.number == sid
+    assert _out(connected, uid) == [CONFIRMATION]
+    fast_worker(book).run_once()
+    assert _pushes(line, uid) == [CONFIRMATION]
+    personal = [uid, "はなこ", "buyer@example.jp", CONFIRMATION, "P1*2*1980"]
+    assert_nothing_personal("the relay's database", stored_bytes(relay.db_url), personal)
+    assert_nothing_personal("the relay's log", relay.log_path.read_bytes(), personal)
+
+
+def test_without_the_autopilot_the_desktop_confirms_the_order(
+        connected: Connected, stripe_api: RunningStripe) -> None:
+    book, line = connected.book, connected.line
+    uid = _friend(connected, "たろう")
+    _pay(connected, _shop(connected, uid))
+    assert _pushes(line, uid) == []
+    fast_worker(book).run_once()
+    wait_until(lambda: _pushes(line, uid), what="the desktop's confirmation")
+    fast_worker(book).run_once()
+    assert _pushes(line, uid) == [CONFIRMATION]
