@@ -77,6 +77,9 @@ DISPLAY_NAMES = frozenset({"表示名", "LINE名", "display_name"})
 _PLACEHOLDER = re.compile(r"[{｛]([^{}｛｝\r\n]{1,80})[}｝]")
 _DISPLAY = "\x00display\x00"  # where the display name goes, in a pending text
 LINE_TIMEOUT_SECONDS = 5.0
+#: The texts a device may publish (the others are in what the relay has already).
+TEXT_NAMES = frozenset({"booking_confirmation"})
+MAX_TEXT_CHARS = 5000
 TRIES = 3
 
 
@@ -140,12 +143,15 @@ class InstantPages:
         return int(self._clock() * 1000)
 
     # --- the device API's side ----------------------------------------------------------
-    def publish(self, shop_id: str, pages: Mapping[str, bytes]) -> None:
-        """Keep the friend keys of the shop's link pages (replacing the last ones)."""
+    def publish(self, shop_id: str, pages: Mapping[str, bytes],
+                texts: Mapping[str, str] | None = None) -> None:
+        """Keep the friend keys of the shop's link pages and the texts the relay does not
+        have otherwise (the booking confirmation), replacing the last ones."""
         if self._box is None:
             raise ValueError("no_autopilot_key")
         sealed = self._box.seal(shop_id, json.dumps(
-            {p: base64.b64encode(k).decode("ascii") for p, k in pages.items()}))
+            {"pages": {p: base64.b64encode(k).decode("ascii") for p, k in pages.items()},
+             "texts": dict(texts or {})}, ensure_ascii=False))
         with self._store.write_transaction() as conn:
             conn.execute(delete(autopilot_pages).where(autopilot_pages.c.shop_id == shop_id))
             conn.execute(insert(autopilot_pages).values(shop_id=shop_id, sealed=sealed,
@@ -164,16 +170,27 @@ class InstantPages:
             return None
         return self._token_box.open(shop_id, bytes(row.token))
 
-    def _friend_key(self, conn: Connection, shop_id: str, page_id: str) -> bytes | None:
+    def _published(self, conn: Connection, shop_id: str) -> dict[str, Any]:
         if self._box is None:
-            return None
+            return {}
         row = conn.execute(select(autopilot_pages.c.sealed).where(
             autopilot_pages.c.shop_id == shop_id)).first()
         opened = self._box.open(shop_id, bytes(row.sealed)) if row is not None else None
-        if opened is None:
-            return None
-        key = json.loads(opened).get(page_id)
+        data = json.loads(opened) if opened is not None else None
+        return data if isinstance(data, dict) else {}
+
+    def _friend_key(self, conn: Connection, shop_id: str, page_id: str) -> bytes | None:
+        key = self._published(conn, shop_id).get("pages", {}).get(page_id)
         return base64.b64decode(key) if isinstance(key, str) else None
+
+    def published_text(self, shop_id: str, name: str) -> str | None:
+        """A text the desktop published (``booking_confirmation``), while the autopilot
+        is on. Blocking."""
+        with self._store.read_transaction() as conn:
+            if self._token(conn, shop_id) is None:
+                return None
+            text = self._published(conn, shop_id).get("texts", {}).get(name)
+        return text if isinstance(text, str) and text.strip() else None
 
     def plan(self, shop_id: str, send_key: str, template: str, *, page_id: str,
              token: str | None = None, user_id: str | None = None,
@@ -311,6 +328,14 @@ def _push(client: httpx.Client, base: str, token: str, to: str, text: str,
     return "failed", False
 
 
+def _texts(data: Any) -> dict[str, str]:
+    texts = data.get("texts", {}) if isinstance(data, dict) else None
+    if not isinstance(texts, dict) or set(texts) - TEXT_NAMES or not all(
+            isinstance(v, str) and len(v) <= MAX_TEXT_CHARS for v in texts.values()):
+        raise ValueError("bad_texts")
+    return dict(texts)
+
+
 def _friend_keys(data: Any) -> dict[str, bytes]:
     pages = data.get("pages") if isinstance(data, dict) else None
     if not isinstance(pages, list) or len(pages) > MAX_PAGES:
@@ -344,11 +369,12 @@ def instant_routes(pages: InstantPages, authenticate: Any,
         if shop is None or await authenticate(request) is None:
             return unauthorized()
         try:
-            keys = _friend_keys(json.loads(await request.body()))
+            data = json.loads(await request.body())
+            keys, texts = _friend_keys(data), _texts(data)
         except ValueError as exc:
             return error(400, str(exc) if str(exc).startswith("bad_") else "bad_json")
         try:
-            await run_in_threadpool(pages.publish, shop, keys)
+            await run_in_threadpool(pages.publish, shop, keys, texts)
         except ValueError:
             return error(409, "no_autopilot_key")
         return ok()

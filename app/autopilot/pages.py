@@ -60,12 +60,25 @@ def link_pages(book: Book) -> dict[str, bytes]:
     return out
 
 
+def texts(book: Book) -> dict[str, str]:
+    """The texts the relay has no other way to know: the booking confirmation."""
+    from app.booking.errors import BookingNotSetUpError
+    from app.booking.service import BookingService
+
+    try:
+        confirmation = BookingService(book).setup().messages.confirmation
+    except BookingNotSetUpError:
+        return {}
+    return {"booking_confirmation": confirmation} if confirmation else {}
+
+
 def publish(book: Book) -> int:
-    """Hand the relay the friend keys (``PUT /v1/autopilot/pages``); how many pages."""
+    """Hand the relay the friend keys and texts (``PUT /v1/autopilot/pages``); how many
+    pages."""
     pages = link_pages(book)
     _call(book, "PUT", {"pages": [
         {"page_id": p, "friend_key": base64.b64encode(k).decode("ascii")}
-        for p, k in sorted(pages.items())]})
+        for p, k in sorted(pages.items())], "texts": texts(book)})
     return len(pages)
 
 
@@ -116,6 +129,14 @@ def _settle(s: Session, row: InstantSend) -> None:
     from app.members.messages import owe_in
 
     assert row.customer_id is not None
+    if row.key.startswith("booking:"):  # the booking's own message history and engine
+        from app.booking.messages import settle_instant_in
+
+        settle_instant_in(s, row.key.removeprefix("booking:"),
+                          row.text if row.state == SENT else None, row.fallback)
+        if row.state != SENT:
+            row.state = DONE
+            return
     if row.state == SENT:
         s.add(Message(customer_id=row.customer_id, direction=OUT, type="text", text=row.text,
                       payload={"autopilot": True, "instant": row.key},

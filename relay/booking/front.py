@@ -297,7 +297,8 @@ class NoDevice(Exception):
 def confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
             who: list[str | None], start: dt.datetime, friend_hash: bytes,
             request_key: str, now: dt.datetime, now_ms: int,
-            item: Callable[[str, str | None], bytes]) -> tuple[Hold, Entry]:
+            item: Callable[[str, str | None], bytes],
+            also: Callable[[Any], None] | None = None) -> tuple[Hold, Entry]:
     """Take the booking for the first of ``who`` whose window is free, record it and queue
     ``item(hold_id, staff_id)`` sealed, in one transaction; the same ``request_key`` again
     returns the first booking. Raises SlotFull, TooMany or NoDevice (nothing kept)."""
@@ -307,7 +308,7 @@ def confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
         for _ in range(3):
             try:
                 return _confirm(store, shop_id, config, menu, staff_id, keys, start,
-                                friend_hash, request_key, now, now_ms, item)
+                                friend_hash, request_key, now, now_ms, item, also)
             except IntegrityError:
                 continue  # the same request won a race a moment ago: find its hold
             except SlotFull as exc:
@@ -319,7 +320,8 @@ def confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
 def _confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
              staff_id: str | None, keys: list[str], start: dt.datetime, friend_hash: bytes,
              request_key: str, now: dt.datetime, now_ms: int,
-             item: Callable[[str, str | None], bytes]) -> tuple[Hold, Entry]:
+             item: Callable[[str, str | None], bytes],
+             also: Callable[[Any], None] | None = None) -> tuple[Hold, Entry]:
     with store.write_transaction() as conn:
         existing = conn.execute(select(
             booking_holds.c.hold_id, booking_holds.c.slot_key, booking_holds.c.count)
@@ -354,6 +356,8 @@ def _confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
         conn.execute(insert(booking_entries).values(**values))
         if store.queue_items_in(conn, [item(hold_id, staff_id)], now_ms, shop_id) is None:
             raise NoDevice
+        if also is not None:  # the autopilot's claim on the confirmation
+            also(conn)
         return Hold(hold_id, joined, 1, created=True), Entry(
             hold_id, menu.id, staff_id, start, end, HELD)
 
@@ -403,10 +407,14 @@ def cancel(store: Store, shop_id: str, hold_id: str, friend_hash: bytes, now_ms:
 
 
 def booking_item(*, hold_id: str, menu_id: str, staff_id: str | None, start: dt.datetime,
-                 token: str, answers: dict[str, list[str]], taken_at_ms: int) -> bytes:
-    body = {"type": "booking", "hold_id": hold_id, "menu_id": menu_id,
-            "staff_id": staff_id, "start": fmt(start), "token": token, "answers": answers,
-            "taken_at": taken_at_ms}
+                 token: str, answers: dict[str, list[str]], taken_at_ms: int,
+                 instant: bool = False) -> bytes:
+    """``instant``: the relay's autopilot sends the confirmation (relay.autopilot_pages)."""
+    body: dict[str, Any] = {
+        "type": "booking", "hold_id": hold_id, "menu_id": menu_id, "staff_id": staff_id,
+        "start": fmt(start), "token": token, "answers": answers, "taken_at": taken_at_ms}
+    if instant:
+        body["instant"] = True
     return MAGIC + json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
 
 
