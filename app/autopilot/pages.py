@@ -107,6 +107,12 @@ def _call(book: Book, method: str, body: dict[str, Any] | None) -> None:
     with book.line.relay_client() as relay:
         kwargs: dict[str, Any] = {} if body is None else {"json": body}
         answer = relay._request(method, "/v1/autopilot/pages", **kwargs)
+    if answer.status_code == 404:  # an older relay: the desktop sends the pages' messages
+        import logging
+
+        logging.getLogger("otokui.autopilot").info(
+            "the relay does not send the pages' messages (no /v1/autopilot/pages)")
+        return
     if answer.status_code != 200:
         raise RelayProtocolError(f"autopilot pages: HTTP {answer.status_code}")
 
