@@ -144,6 +144,11 @@ def _settle(s: Session, row: InstantSend) -> None:
             row.state = DONE
             return
     if row.state == SENT:
+        from app.audit import AuditService
+
+        # The customer's timeline says the relay sent it (ui/widgets/detail_pane.py).
+        AuditService.timeline_add(s, row.customer_id, "autopilot_sent",
+                                  what=row.key.split(":", 1)[0])
         s.add(Message(customer_id=row.customer_id, direction=OUT, type="text", text=row.text,
                       payload={"autopilot": True, "instant": row.key},
                       at_ms=row.at_ms or 0, webhook_event_id=None, state="sent",

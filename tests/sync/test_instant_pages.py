@@ -156,6 +156,9 @@ def test_the_thank_you_goes_out_at_once_and_the_desktop_only_records_it(
         assert set(s.scalars(select(InstantSend.state))) == {"done"}
     cid = book.customers.by_line_user_id(uid)
     assert cid is not None and book.customers.get(cid).memo == NOTE
+    # The customer's timeline says the relay sent them (once per answer).
+    assert [e.data for e in book.audit.timeline(cid) if e.kind == "autopilot_sent"] == [
+        {"what": "form"}, {"what": "form"}]
 
     # After the send, the relay holds no readable user id, name, answer or sent text.
     personal = [uid, thanks, "さくら", NOTE]
