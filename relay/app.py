@@ -47,6 +47,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from relay import CONTRACT_VERSION
 from relay.autopilot import Autopilot, autopilot_routes
+from relay.autopilot_pages import InstantPages, instant_routes
 from relay.autopilot_schedule import Schedule, schedule_routes
 from relay.booking.http import booking_routes
 from relay.booking.pages import booking_liff_routes
@@ -144,9 +145,11 @@ class RelayService:
         # one, a random key per process (tokens then last until a restart).
         page_key = (settings.channel_secret or settings.admin_secret
                     or secrets.token_bytes(32))
+        self.instant = InstantPages(store, settings.autopilot_key, settings.line_api_base,
+                                    lambda: self.clock())
         self.pages = PagesConfig(channel_secret=page_key,
                                  liff_id=settings.liff_id, liff_sdk_url=settings.liff_sdk_url,
-                                 verifier=verifier)
+                                 verifier=verifier, instant=self.instant)
         self.clock = clock
         self.autopilot = Autopilot(store, settings.autopilot_key, settings.line_api_base,
                                    lambda: self.clock())
@@ -182,6 +185,7 @@ class RelayService:
         self._purge_task = asyncio.create_task(self._purge_loop(), name="relay-purge")
         await run_in_threadpool(self.autopilot.recover)
         self.schedule.start(lambda: self.new_events.notify() if self.new_events else None)
+        await run_in_threadpool(self.instant.recover)
         log.info("relay started (contract v%d, %s database, %d device(s) paired)",
                  CONTRACT_VERSION, "SQLite" if self.store.is_sqlite else "PostgreSQL",
                  await run_in_threadpool(self.store.active_device_count))
@@ -494,6 +498,7 @@ def create_app(service: RelayService) -> Starlette:
             *route_api(store, service.now_ms, _authenticate),
             *member_link_routes(store, service.now_ms, _authenticate),
             *payments_routes(payments_store, service.now_ms, _authenticate),
+            *instant_routes(service.instant, _authenticate, _shop),
         ]
 
     form_pages = page_routes(store, service.forms, service.pages, lambda: service.clock(),
@@ -514,7 +519,7 @@ def create_app(service: RelayService) -> Starlette:
                                      lambda: service.clock(), _notify))
     routes.extend(shop_page_routes(payments_store, settings.stripe_api_base,
                                    service.pages.channel_secret, lambda: service.clock(),
-                                   _notify))
+                                   _notify, service.instant))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
     return app

@@ -243,6 +243,7 @@ autopilot_sends = Table(
 )
 
 # Feature areas with tables of their own, imported here so that ``metadata`` is whole.
+from relay import autopilot_pages_schema as _autopilot_pages_schema  # noqa: E402,F401  (autopilot)
 from relay import autopilot_schedule_schema as _sched  # noqa: E402,F401  (autopilot)
 from relay.booking import schema as _booking_schema  # noqa: E402,F401  (reservations)
 from relay.members import schema as _members_schema  # noqa: E402,F401  (ID連携)

@@ -86,6 +86,9 @@ class AutopilotClient:
         token = self._book.line.access_token()
         self._call("PUT", "/v1/autopilot", {"access_token": token, "replies": self.replies()})
         self._book.settings.set(KEY_ON, True)
+        from app.autopilot import pages
+
+        pages.publish(self._book)  # the pages' messages go out at once too
 
     def turn_off(self) -> None:
         """Scheduled sends handed to the relay come back first (those still unsent are
@@ -93,6 +96,9 @@ class AutopilotClient:
         from app.autopilot.schedule import take_back_all
 
         take_back_all(self._book)
+        from app.autopilot import pages
+
+        pages.forget(self._book)
         self._call("DELETE", "/v1/autopilot", None)
         self._book.settings.set(KEY_ON, False)
 

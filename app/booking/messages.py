@@ -121,6 +121,28 @@ def _render(s: Session, setup: Setup, row: Booking, template: str) -> str | None
     return render(text, customer).text if customer is not None else None
 
 
+render_in = _render  # for app/autopilot/pages.py: the text the desktop would send
+
+
+def settle_instant_in(s: Session, booking_id: str, sent: str | None, fallback: str) -> None:
+    """The relay's autopilot sent this booking's confirmation (``sent``: its text), or
+    could not: then it is queued here as without the autopilot (``fallback``)."""
+    if s.scalar(select(BookingMessage.id).where(
+            BookingMessage.booking_id == booking_id,
+            BookingMessage.kind == CONFIRMATION)) is not None or s.get(Booking, booking_id) \
+            is None:
+        return
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None) + SHOP_OFFSET
+    if sent is not None:
+        s.add(BookingMessage(booking_id=booking_id, kind=CONFIRMATION, state=SENT,
+                             due_at=now, sent_at=now, attempts=1,
+                             messages=[{"type": "text", "text": sent}]))
+    elif fallback:
+        s.add(BookingMessage(booking_id=booking_id, kind=CONFIRMATION, state=QUEUED,
+                             due_at=now, attempts=0,
+                             messages=[{"type": "text", "text": fallback}]))
+
+
 def _friend(s: Session, customer_id: int | None) -> str | None:
     if customer_id is None:
         return None

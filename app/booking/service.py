@@ -129,13 +129,15 @@ class BookingService:
     def make(self, *, menu_id: str, start: dt.datetime, staff_id: str | None = None,
              customer_id: int | None = None, answers: dict[str, Any] | None = None,
              source: str = "desktop", note: str = "", booking_id: str | None = None,
-             now: dt.datetime | None = None, notify: bool | None = None) -> BookingInfo:
+             now: dt.datetime | None = None, notify: bool | None = None,
+             instant: bool = False) -> BookingInfo:
         """Book ``menu_id`` at ``start`` (``staff_id`` None: no preference).
 
         ``now`` applies the friend's rules (notice, horizon, open-booking limit); the owner
         books without them. ``booking_id`` makes it idempotent (the relay's id).
         ``notify``: queue the confirmation message (default: for a friend's booking, not
-        the owner's); a booking waiting for approval gets it when approved.
+        the owner's); a booking waiting for approval gets it when approved. ``instant``:
+        the relay's autopilot sent it (app/autopilot/pages.py settles it).
         """
         setup = self.setup()
         menu = setup.menu(menu_id)
@@ -174,7 +176,12 @@ class BookingService:
             s.flush()
             ev.emit(s, ev.BOOKING_MADE, key=f"booking:made:{row.id}", customer_id=customer_id,
                     data={"booking_id": row.id})
-            if (source != "desktop" if notify is None else notify) and \
+            if instant and customer_id is not None:
+                from app.autopilot.pages import expect_in
+
+                expect_in(s, f"booking:{row.id}", customer_id, messages.render_in(
+                    s, setup, row, setup.messages.confirmation) or "", f"予約確認 {row.id}")
+            elif (source != "desktop" if notify is None else notify) and \
                     row.status == Status.BOOKED:
                 messages.queue_in(s, setup, row, messages.CONFIRMATION, now or shop_now())
             info = _info(row)
@@ -600,6 +607,9 @@ def publish(book: Book, *, now: dt.datetime | None = None) -> int:
             if row is not None:
                 row.value = [h for h in json_list(row.value) if h not in sent]
     kept = relay._json(response).get("slots")
+    from app.autopilot.pages import publish_if_on
+
+    publish_if_on(book)  # with the autopilot on: the page's key, the confirmation's text
     return int(kept) if isinstance(kept, int) else 0
 
 

@@ -157,7 +157,7 @@ def apply_item(book: Book, plaintext: bytes) -> str:
     try:
         info = service.make(menu_id=menu_id, start=start, staff_id=staff_id,
                             customer_id=customer_id, answers=answers, source="relay",
-                            booking_id=hold_id)
+                            booking_id=hold_id, instant=body.get("instant") is True)
     except BookingNotSetUpError:
         raise FrontItemError("reservations are not set up in this book") from None
     except (SlotTakenError, BookingRefusedError) as exc:

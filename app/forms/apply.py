@@ -421,7 +421,8 @@ def _apply(book: Book, s: Session, answer: AnswerItem, blobs: list[str],
             created = True
             notes.append({"code": "new_customer"})
     batch.touch(customer)
-    _fill(book, s, row, definition, cast(Customer, customer), notes, blobs, deferred, batch)
+    _fill(book, s, row, definition, cast(Customer, customer), notes, blobs, deferred, batch,
+          instant=answer.instant)
     row.status, row.customer_id, row.notes = APPLIED, customer.id, notes
     if answer.replaces:
         deferred.replaced.append({"a": answer.replaces, "f": answer.form_id,
@@ -476,7 +477,8 @@ def _match_keys(definition: FormDefinition, values: Mapping[str, Any],
 
 def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
           customer: Customer, notes: list[dict[str, Any]], blobs: list[str],
-          deferred: _Deferred | None = None, batch: Batch | None = None) -> None:
+          deferred: _Deferred | None = None, batch: Batch | None = None, *,
+          instant: bool = False) -> None:
     """Fill the customer from the answer. The timeline, domain events, tags and search
     index go to ``deferred`` (written at once for a whole batch); without it, here."""
     now_deferred = deferred is None
@@ -551,7 +553,13 @@ def _fill(book: Book, s: Session, row: FormAnswer, definition: FormDefinition,
                   customer_id=customer.id,
                   data={"form_id": row.form_id, "answer_id": row.answer_id,
                         "choices": chosen[:50]})
-    if definition.line_thank_you and customer.line_user_id:
+    if instant and definition.line_thank_you:
+        from app.autopilot.pages import expect_in
+
+        # The relay's autopilot sends it (app/autopilot/pages.py): its word settles it.
+        expect_in(s, f"form:{row.answer_id}", customer.id, definition.line_thank_you,
+                  f"フォームのお礼 {row.form_id} {row.answer_id}")
+    elif definition.line_thank_you and customer.line_user_id:
         from app.members.messages import owe_in
 
         # Owed in this transaction, sent after the batch by the broadcasts' exactly-once

@@ -226,6 +226,9 @@ class FormService:
                 stored.relay_version = version
         log.info("form %d version %d is on the relay", pk, version)
         self._book.announce("forms", [pk])
+        from app.autopilot.pages import publish_if_on
+
+        publish_if_on(self._book)  # with the autopilot on, the relay learns its friend key
         return version
 
     # --- links ------------------------------------------------------------------------------

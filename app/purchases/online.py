@@ -56,6 +56,9 @@ def switch_on(book: Book, secret_key: str, webhook_secret: str) -> int:
         raise RelayFormRefusedError(f"HTTP {answer.status_code}")
     if answer.status_code != 200:
         raise RelayProtocolError(f"HTTP {answer.status_code}")
+    from app.autopilot.pages import publish_if_on
+
+    publish_if_on(book)  # with the autopilot on, the relay learns the page's friend key
     return len(products)
 
 
@@ -158,7 +161,13 @@ def _paid(book: Book, body: dict[str, Any]) -> str:
                 apply_fields(customer, {"email": email})
         oid = PurchaseService.record_in(s, number=number, customer_id=cid, source="online",
                                         lines=lines, at=at)
-        if cid is not None:
+        if cid is not None and body.get("instant") is True:
+            from app.autopilot.pages import expect_in
+
+            # The relay's autopilot sent it (app/autopilot/pages.py): its word settles it.
+            expect_in(s, f"order:{body['session_id']}", cid, confirmation(lines, total),
+                      f"ご購入確認 {number}")
+        elif cid is not None:
             owe_in(s, f"order:{number}", cid, confirmation(lines, total),
                    f"ご購入確認 {number}")
     book.announce("orders", [oid])

@@ -646,6 +646,7 @@ from app.store import (  # noqa: E402
     models_analytics,  # noqa: F401
     models_autopilot,  # noqa: F401
     models_booking,  # noqa: F401  (reservations)
+    models_instant,  # noqa: F401  (autopilot: instant page messages)
     models_privacy,  # noqa: F401
     models_purchases,  # noqa: F401
     models_routes,  # noqa: F401  (inflow routes)

@@ -99,6 +99,7 @@ class FrontKind:
 @cache
 def kinds() -> tuple[FrontKind, ...]:
     """Every feature's front items (imported on first use, not at start)."""
+    from app.autopilot.pages import INSTANT_ITEMS
     from app.autopilot.sync import AUTOPILOT_ITEMS
     from app.booking.sync import BOOKING_ITEMS
     from app.forms.sync import FORM_ITEMS
@@ -107,7 +108,7 @@ def kinds() -> tuple[FrontKind, ...]:
     from app.routes.sync import ROUTE_ITEMS
 
     return (FORM_ITEMS, AUTOPILOT_ITEMS, MEMBER_LINK_ITEMS, ROUTE_ITEMS, BOOKING_ITEMS,
-            ORDER_ITEMS)
+            ORDER_ITEMS, INSTANT_ITEMS)
 
 
 def kind_of(plaintext: bytes) -> FrontKind | None:

@@ -303,7 +303,8 @@ class NoDevice(Exception):
 def confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
             who: list[str | None], start: dt.datetime, friend_hash: bytes,
             request_key: str, now: dt.datetime, now_ms: int,
-            item: Callable[[str, str | None], bytes]) -> tuple[Hold, Entry]:
+            item: Callable[[str, str | None], bytes],
+            also: Callable[[Any], None] | None = None) -> tuple[Hold, Entry]:
     """Take the booking for the first of ``who`` whose window is free, record it and queue
     ``item(hold_id, staff_id)`` sealed, in one transaction; the same ``request_key`` again
     returns the first booking. Raises SlotFull, TooMany or NoDevice (nothing kept)."""
@@ -313,7 +314,7 @@ def confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
         for _ in range(3):
             try:
                 return _confirm(store, shop_id, config, menu, staff_id, keys, start,
-                                friend_hash, request_key, now, now_ms, item)
+                                friend_hash, request_key, now, now_ms, item, also)
             except IntegrityError:
                 continue  # the same request won a race a moment ago: find its hold
             except SlotFull as exc:
@@ -325,7 +326,8 @@ def confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
 def _confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
              staff_id: str | None, keys: list[str], start: dt.datetime, friend_hash: bytes,
              request_key: str, now: dt.datetime, now_ms: int,
-             item: Callable[[str, str | None], bytes]) -> tuple[Hold, Entry]:
+             item: Callable[[str, str | None], bytes],
+             also: Callable[[Any], None] | None = None) -> tuple[Hold, Entry]:
     with store.write_transaction() as conn:
         existing = conn.execute(select(
             booking_holds.c.hold_id, booking_holds.c.slot_key, booking_holds.c.count)
@@ -360,6 +362,8 @@ def _confirm(store: Store, shop_id: str, config: Config, menu: MenuInfo,
         conn.execute(insert(booking_entries).values(**values))
         if store.queue_items_in(conn, [item(hold_id, staff_id)], now_ms, shop_id) is None:
             raise NoDevice
+        if also is not None:  # the autopilot's claim on the confirmation
+            also(conn)
         return Hold(hold_id, joined, 1, created=True), Entry(
             hold_id, menu.id, staff_id, start, end, HELD)
 
@@ -421,10 +425,14 @@ def _who(body: dict[str, Any], line_user_id: str | None, wait_id: str | None = N
 
 def booking_item(*, hold_id: str, menu_id: str, staff_id: str | None, start: dt.datetime,
                  token: str, answers: dict[str, list[str]], taken_at_ms: int,
-                 line_user_id: str | None = None, wait_id: str | None = None) -> bytes:
+                 line_user_id: str | None = None, wait_id: str | None = None,
+                 instant: bool = False) -> bytes:
+    """``instant``: the relay's autopilot sends the confirmation (relay.autopilot_pages)."""
     body = _who({"type": "booking", "hold_id": hold_id, "menu_id": menu_id,
                  "staff_id": staff_id, "start": fmt(start), "token": token,
                  "answers": answers, "taken_at": taken_at_ms}, line_user_id, wait_id)
+    if instant:
+        body["instant"] = True
     return MAGIC + json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
 
 

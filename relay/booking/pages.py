@@ -20,6 +20,7 @@ double-posting the confirm makes one booking. Every refusal is a page in Japanes
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from relay.autopilot_pages import InstantPages, Plan
 from relay.booking import front
 from relay.booking import liff as sessions
 from relay.booking.holds import SlotFull
@@ -93,6 +95,28 @@ def ics(uid: str, summary: str, start: dt.datetime, end: dt.datetime, stamp: dt.
              f"DTSTART:{utc(start)}", f"DTEND:{utc(end)}", f"SUMMARY:{text}",
              "END:VEVENT", "END:VCALENDAR", ""]
     return "\r\n".join(lines)
+
+
+#: Where the staff's name goes in a planned confirmation, until the booking is taken.
+STAFF = "\x00staff\x00"
+
+
+def when_text(start: dt.datetime) -> str:
+    """``12月7日(月) 10:00``, as the desktop writes it (app/booking/messages.py)."""
+    return f"{start.month}月{start.day}日({'月火水木金土日'[start.weekday()]}) {start:%H:%M}"
+
+
+def instant_base(instant: InstantPages, shop_id: str, token: str, user_id: str | None,
+                 menu: front.MenuInfo, when: dt.datetime) -> Plan | None:
+    """The confirmation the autopilot will send, its staff still to fill in. Blocking.
+    The friend: a per-friend link's ``token``, or the ``user_id`` LINE Login verified
+    (a LIFF session)."""
+    template = instant.published_text(shop_id, "booking_confirmation")
+    if template is None:
+        return None
+    return instant.plan(shop_id, "booking:", template, page_id=LINK_ID,
+                        token=None if user_id else token, user_id=user_id,
+                        values={"日時": when_text(when), "メニュー": menu.name, "担当": STAFF})
 
 
 def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[], float],
@@ -434,15 +458,33 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
             values = {}
         who = front.candidates(ctx.config, menu, staff_id)
         now_ms = int(clock() * 1000)
+        # With the autopilot on, the confirmation goes out at once (relay.autopilot_pages);
+        # the staff is known only once the booking is taken, so it is filled in then.
+        base = None
+        if config.instant is not None and not ctx.config.approval:
+            base = await run_in_threadpool(functools.partial(
+                instant_base, config.instant, shop_id, ctx.link_token, ctx.user_id, menu,
+                when))
+        planned: list[Plan] = []
 
         def item(hold_id: str, sid: str | None) -> bytes:
+            planned.clear()
+            if base is not None:
+                planned.append(Plan(shop_id, f"booking:{hold_id}", base.user_id,
+                                    base.text.replace(STAFF, ctx.config.staff.get(sid or "",
+                                                                                  ""))))
             return front.booking_item(hold_id=hold_id, menu_id=menu.id, staff_id=sid,
                                       start=when, token=ctx.link_token, answers=answers,
-                                      taken_at_ms=now_ms, line_user_id=ctx.user_id)
+                                      taken_at_ms=now_ms, line_user_id=ctx.user_id,
+                                      instant=bool(planned))
+
+        def also(conn: Any) -> None:
+            if planned and config.instant is not None:
+                config.instant.claim_in(conn, planned[0])
         try:
             hold, entry = await run_in_threadpool(
                 front.confirm, store, shop_id, ctx.config, menu, who, when, ctx.friend_hash,
-                nonce, now(), now_ms, item)
+                nonce, now(), now_ms, item, also)
         except SlotFull:
             return taken_page(ctx, request)
         except front.TooMany:
@@ -456,6 +498,8 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
                            "しばらくしてから、もう一度お試しください。", base=ctx.base)
         if hold.created:
             notify()
+            if config.instant is not None and planned:
+                await config.instant.push_soon(planned[0])
         lines = ["ご予約を受け付けました。当日お待ちしております。"]
         if ctx.config.approval:
             lines = ["ご予約を受け付けました。お店の確認のあと、確定となります。"]

@@ -16,7 +16,10 @@ them by their first line, as sealed-item format 2 tells a delivery
                | {"kind": "public"},
      "fields": {"<input name>": ["<value as posted>", ...], ...},
      "files": {"<item key>": [{"file_id", "name", "content_type", "size", "sha256"}]},
-     "replaces": "<answer_id>" | null}  the friend's earlier answer it edits
+     "replaces": "<answer_id>" | null,  the friend's earlier answer it edits
+     "instant": true}   (only when so) the relay's autopilot sends the form's LINE thank-you
+                        itself; an ``otokui-instant/1`` item tells how it went
+                        (relay.autopilot_pages)
 
 ``fields`` and ``files`` are exactly what :func:`relay.forms.schema.validate_answer`
 accepted, raw, so the desktop validates them again against its own copy of that version
@@ -60,7 +63,7 @@ MAX_ANSWER_BYTES = 1_048_576
 _ANSWER_ID = re.compile(r"^[0-9a-f]{32}$")
 _FORM_ID = re.compile(r"^[0-9a-f]{16}$")
 _KEYS = frozenset({"answer_id", "form_id", "version", "submitted_at", "identity", "fields",
-                   "files", "replaces"})
+                   "files", "replaces", "instant"})
 
 
 class ItemFormatError(ValueError):
@@ -77,6 +80,8 @@ class AnswerItem:
     fields: dict[str, list[str]]
     files: dict[str, list[FileRef]]
     replaces: str | None = None
+    #: The relay's autopilot sends the LINE thank-you (relay.autopilot_pages).
+    instant: bool = False
 
     @property
     def link_token(self) -> str | None:
@@ -88,7 +93,8 @@ class AnswerItem:
                 "identity": dict(self.identity),
                 "fields": {k: list(v) for k, v in self.fields.items()},
                 "files": {k: [r.to_json() for r in v] for k, v in self.files.items()},
-                "replaces": self.replaces}
+                "replaces": self.replaces,
+                **({"instant": True} if self.instant else {})}
 
 
 @dataclass(frozen=True)
@@ -173,9 +179,12 @@ def read_answer(plaintext: bytes) -> AnswerItem:
     replaces = data.get("replaces")
     if replaces is not None and not (isinstance(replaces, str) and _ANSWER_ID.match(replaces)):
         raise ItemFormatError("form answer replaces is malformed")
+    if data.get("instant", False) not in (True, False):
+        raise ItemFormatError("form answer instant is malformed")
     return AnswerItem(answer_id, form_id, version, submitted_at,
                       {k: str(v) for k, v in identity.items()},
-                      {k: list(v) for k, v in fields.items()}, files, replaces)
+                      {k: list(v) for k, v in fields.items()}, files, replaces,
+                      instant=data.get("instant") is True)
 
 
 def read_file(plaintext: bytes) -> FileItem:

@@ -50,6 +50,7 @@ __all__ = [
     "LinkClaims",
     "LinkError",
     "friend_of",
+    "friend_with_key",
     "keys_for",
     "make_token",
     "verify_token",
@@ -157,6 +158,18 @@ def friend_of(token: str, form_id: str, link_secret: bytes) -> tuple[str, LinkCl
     except UnicodeDecodeError:
         raise LinkError("forged") from None
     return user_id, LinkClaims(expires_at, friend[:SIV_BYTES].hex())
+
+
+def friend_with_key(token: str, form_id: str, friend_key: bytes) -> str:
+    """The LINE user id in a token the caller has verified, opened with ``friend_key``
+    alone: the relay's autopilot, given a page's friend key sealed with its environment key
+    (relay.autopilot_pages), learns whom to send a page's message to, in memory only."""
+    body, _ = _split(token)
+    try:
+        raw_id = AESSIV(friend_key).decrypt(body[_HEADER.size:], [_FRIEND_AD, form_id.encode()])
+        return raw_id.decode("utf-8")
+    except (InvalidTag, UnicodeDecodeError, ValueError):
+        raise LinkError("forged") from None
 
 
 def friend_ref_hash(form_id: str, friend_ref: str) -> bytes:

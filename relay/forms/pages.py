@@ -26,6 +26,7 @@ page in Japanese saying what happened and what to do; nothing is half-stored.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html as html_text
 import logging
@@ -35,13 +36,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from relay.autopilot_pages import InstantPages, Plan
 from relay.forms import links
 from relay.forms.items import AnswerItem, FileItem, sniff_content_type
 from relay.forms.liff import IdTokenRefused, IdTokenVerifier
@@ -105,6 +107,8 @@ class PagesConfig:
     liff_sdk_url: str = ""
     verifier: IdTokenVerifier | None = None
     limits: PageLimits = field(default_factory=PageLimits)
+    #: The autopilot's instant page messages (relay.autopilot_pages), if the relay has them.
+    instant: InstantPages | None = None
 
 
 def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
@@ -331,14 +335,24 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
         if identity["kind"] == "liff":
             friend_ref = "liff:" + identity["user_id"]  # stored only hashed with the form id
         now_ms = int(clock() * 1000)
+        plan = None
+        if config.instant is not None and definition.line_thank_you:
+            # With the autopilot on, the thank-you goes out at once (relay.autopilot_pages).
+            plan = await run_in_threadpool(functools.partial(
+                config.instant.plan, found.shop_id, f"form:{answer_id}",
+                definition.line_thank_you, page_id=found.form_id,
+                token=token if identity["kind"] == "link" and token else None,
+                user_id=identity.get("user_id") if identity["kind"] == "liff" else None))
         answer = AnswerItem(answer_id, found.form_id, found.version, now_ms, identity,
-                            fields, refs)
+                            fields, refs, instant=plan is not None)
         answer_files = [FileItem(r.file_id, answer_id, found.form_id, key, r.name,
                                  r.content_type, data)
                         for key, r, data in file_items]
         try:
-            # Many pages' answers share one durable commit (FormStore.accept).
-            _, seqs = await form_store.accept(answer, answer_files, friend_ref, now_ms)
+            # Many pages' answers share one durable commit (FormStore.accept); the
+            # autopilot's claim on the thank-you commits with the answer.
+            _, seqs = await form_store.accept(answer, answer_files, friend_ref, now_ms,
+                                              _claim(config.instant, plan))
         except FormGone:
             return refused(410, "このフォームは終了しました",
                            "お店がこのフォームの受付を終了しました。",
@@ -363,6 +377,8 @@ def page_routes(store: Store, form_store: FormStore, config: PagesConfig,
                            form_title=definition.title)
         notify()
         log.debug("form %s: answer queued (%d items)", found.form_id, len(seqs))
+        if config.instant is not None:
+            await config.instant.push_soon(plan)
         thanks = definition.thank_you.strip() or "送信しました。ありがとうございました。"
         return html(message_page("送信しました", thanks.split("\n"), kind="done",
                                  form_title=definition.title))
@@ -427,6 +443,13 @@ def under_shop(routes: list[Route]) -> list[Route]:
     with the shop's device API): its forms at ``…/f/…`` and ``…/l/…``, its policy at
     ``…/privacy``. The same route objects, so rate limits are shared with the root's."""
     return [r for r in routes if r.path != PRIVACY_PATH + "/{shop_id}"]
+
+
+def _claim(instant: InstantPages | None, plan: Plan | None
+           ) -> Callable[[Connection], None] | None:
+    if instant is None or plan is None:
+        return None
+    return lambda conn: instant.claim_in(conn, plan)
 
 
 def _answers_so_far(store: Store, form_id: str, friend: bytes | None,

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, delete, func, insert, select
@@ -136,11 +136,13 @@ class FormStore:
             self._recent.pop(form_id, None)
 
     async def accept(self, answer: AnswerItem, files: Sequence[FileItem],
-                     friend_ref: str | None, now_ms: int) -> tuple[AnswerItem, list[int]]:
+                     friend_ref: str | None, now_ms: int,
+                     also: Callable[[Connection], None] | None = None,
+                     ) -> tuple[AnswerItem, list[int]]:
         """:meth:`accept_answer` in a transaction shared with other pages' answers; it
         returns (or raises) once that transaction is committed."""
         return await self.commits.run(
-            lambda conn: self.accept_answer_in(conn, answer, files, friend_ref, now_ms))
+            lambda conn: self.accept_answer_in(conn, answer, files, friend_ref, now_ms, also))
 
     def close(self) -> None:
         """Finish the answers being written (at the relay's stop)."""
@@ -265,7 +267,9 @@ class FormStore:
         return bool(done)
 
     def accept_answer(self, answer: AnswerItem, files: Sequence[FileItem],
-                      friend_ref: str | None, now_ms: int) -> tuple[AnswerItem, list[int]]:
+                      friend_ref: str | None, now_ms: int,
+                      also: Callable[[Connection], None] | None = None
+                      ) -> tuple[AnswerItem, list[int]]:
         """Take an answer already checked (link and :func:`validate_answer`) against the
         version it names: in one durable transaction, check that the form still
         takes answers, keep one answer per friend (``friend_ref`` from the link's
@@ -275,15 +279,18 @@ class FormStore:
         When the form lets a friend edit their last answer, a second answer ``replaces``
         the first (set here). Returns the answer as sealed and its queue seqs. Raises
         :class:`FormGone`, :class:`FormClosed`, :class:`AlreadyAnswered` or
-        :class:`NoDevice`; nothing is stored then.
+        :class:`NoDevice`; nothing is stored then. ``also`` writes in the same
+        transaction (the autopilot's claim on the thank-you, relay.autopilot_pages).
         """
         with self._store.write_transaction() as conn:
-            return self.accept_answer_in(conn, answer, files, friend_ref, now_ms)
+            return self.accept_answer_in(conn, answer, files, friend_ref, now_ms, also)
 
     def accept_answer_in(self, conn: Connection, answer: AnswerItem,
                          files: Sequence[FileItem], friend_ref: str | None, now_ms: int,
+                         also: Callable[[Connection], None] | None = None,
                          ) -> tuple[AnswerItem, list[int]]:
-        """:meth:`accept_answer` inside the caller's write transaction."""
+        """:meth:`accept_answer` inside the caller's write transaction; ``also`` runs last
+        in it (the autopilot's claim on the thank-you: relay/autopilot_pages.py)."""
         row = conn.execute(select(forms.c.version, forms.c.state, forms.c.device_id)
                            .where(forms.c.form_id == answer.form_id)
                            .with_for_update()).first()
@@ -329,6 +336,8 @@ class FormStore:
         conn.execute(insert(form_answers).values(
             answer_id=answer.answer_id, form_id=answer.form_id, friend_hash=friend_hash,
             received_at=now_ms))
+        if also is not None:
+            also(conn)
         return answer, seqs
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import logging
 import re
@@ -40,7 +41,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -48,6 +49,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from relay.autopilot import TokenBox
+from relay.autopilot_pages import InstantPages, Plan
 from relay.forms import links
 from relay.forms.page_body import BadBody, BodyTooLarge, read_form
 from relay.forms.page_guard import PageLimits, PostTokens, RateLimiter, TokenError, page_headers
@@ -240,7 +242,8 @@ class PaymentsStore:
 
     def take_event(self, shop_id: str, event_id: str, request_id: str | None,
                    payment_intent: str | None, session_id: str | None,
-                   plaintext: Callable[[str, str], bytes], now_ms: int) -> bool:
+                   plaintext: Callable[[str, str], bytes], now_ms: int,
+                   also: Callable[[Connection], None] | None = None) -> bool:
         """Record the event and seal its item, once; False when it was taken before.
         ``plaintext(request_id, session_id)`` builds the item once the checkout is found."""
         with self._store.write_transaction() as conn:
@@ -268,6 +271,8 @@ class PaymentsStore:
             seqs = self._store.queue_items_in(conn, [item], now_ms, shop_id)
             if seqs is None:
                 raise Refused(503, "no_device")
+            if also is not None:  # the autopilot's claim on the confirmation
+                also(conn)
         return True
 
 
@@ -332,7 +337,8 @@ def payments_routes(store: PaymentsStore, now_ms: Callable[[], int],
 
 
 def shop_page_routes(store: PaymentsStore, stripe_api_base: str, channel_secret: bytes,
-                     clock: Callable[[], float], notify: Callable[[], None]) -> list[Route]:
+                     clock: Callable[[], float], notify: Callable[[], None],
+                     instant: InstantPages | None = None) -> list[Route]:
     tokens = PostTokens(channel_secret + b"|shop")
     limiter = RateLimiter(clock)
     limits = PageLimits()
@@ -508,14 +514,16 @@ def shop_page_routes(store: PaymentsStore, stripe_api_base: str, channel_secret:
             # checkout.session.async_payment_succeeded).
             return JSONResponse({"received": True, "ignored": kind})
         try:
-            taken = await run_in_threadpool(_take, store, shop, event_id, kind, obj,
-                                            int(clock() * 1000))
+            taken, plan = await run_in_threadpool(_take, store, shop, event_id, kind, obj,
+                                                  int(clock() * 1000), instant)
         except Refused as exc:
             log.warning("refused a Stripe %s event: %s", kind, exc.reason)
             return error(exc.status, exc.reason)
         if taken:
             notify()
             log.info("Stripe %s event taken and sealed", kind)
+            if instant is not None:  # the confirmation, at once (relay.autopilot_pages)
+                await instant.push_soon(plan)
         return JSONResponse({"received": True, "already": not taken})
 
     return [Route("/shop/done", done, methods=["GET"]),
@@ -526,7 +534,8 @@ def shop_page_routes(store: PaymentsStore, stripe_api_base: str, channel_secret:
 
 
 def _take(store: PaymentsStore, shop: ShopPayments, event_id: str, kind: str,
-          obj: dict[str, Any], now_ms: int) -> bool:
+          obj: dict[str, Any], now_ms: int, instant: InstantPages | None = None
+          ) -> tuple[bool, Plan | None]:
     if kind == "charge.refunded":
         pi = obj.get("payment_intent")
         amount, refunded = obj.get("amount"), obj.get("amount_refunded")
@@ -540,13 +549,20 @@ def _take(store: PaymentsStore, shop: ShopPayments, event_id: str, kind: str,
                 "session_id": session_id,
                 "payment_intent": pi, "amount_total": amount, "amount_refunded": refunded,
                 "created": now_ms}).encode("utf-8")
-        return store.take_event(shop.shop_id, event_id, None, pi, None, refund_item, now_ms)
+        return store.take_event(shop.shop_id, event_id, None, pi, None, refund_item,
+                                now_ms), None
     meta = obj.get("metadata") or {}
     request_id, sid = meta.get("otokui_request"), obj.get("id")
     if not (isinstance(request_id, str) and isinstance(sid, str)
             and meta.get("otokui_page") == shop.page_id):
         raise Refused(400, "unknown_session")
     details = obj.get("customer_details") or {}
+    token, cart = meta.get("otokui_token"), meta.get("otokui_cart")
+    plan = None
+    if instant is not None and isinstance(token, str) and isinstance(cart, str):
+        text = confirmation(shop.products, cart, obj.get("amount_total"))
+        plan = None if text is None else instant.plan(
+            shop.shop_id, f"order:{sid}", text, page_id=shop.page_id, token=token)
 
     def paid_item(request_id: str, _session_id: str) -> bytes:
         return ITEM_MAGIC + json.dumps({
@@ -555,10 +571,28 @@ def _take(store: PaymentsStore, shop: ShopPayments, event_id: str, kind: str,
             "page_id": shop.page_id, "token": meta.get("otokui_token"),
             "cart": meta.get("otokui_cart"), "amount_total": obj.get("amount_total"),
             "buyer": {k: details.get(k) for k in ("name", "email", "phone")},
-            "created": now_ms}, ensure_ascii=False).encode("utf-8")
+            "created": now_ms, **({"instant": True} if plan is not None else {})},
+            ensure_ascii=False).encode("utf-8")
     pi = obj.get("payment_intent")
+    claim = None if plan is None or instant is None else functools.partial(
+        instant.claim_in, plan=plan)
     return store.take_event(shop.shop_id, event_id, request_id,
-                            pi if isinstance(pi, str) else None, sid, paid_item, now_ms)
+                            pi if isinstance(pi, str) else None, sid, paid_item, now_ms,
+                            also=claim), plan
+
+
+def confirmation(products: tuple[Product, ...], cart: str, total: object) -> str | None:
+    """The buyer's LINE message, as the desktop writes it (app/purchases/online.py)."""
+    names = {p.code: p.name for p in products}
+    try:
+        lines = [part.rsplit("*", 2) for part in cart.split("|")]
+        items = "\n".join(f"・{names.get(code, code)} × {int(qty)}" for code, qty, _ in lines)
+    except ValueError:
+        return None
+    if not isinstance(total, int):
+        return None
+    return (f"ご購入ありがとうございます。お支払いを確認しました。\n{items}\n"
+            f"合計 ¥{total:,}（税込）")
 
 
 def _signed(payload: bytes, header: str, secret: str) -> bool:

@@ -400,6 +400,22 @@ Use “Add tag” or “Remove tag” in the toolbar, drag them onto a tag on th
         <translation>フォームに回答: %1</translation>
     </message>
     <message>
+        <source>The relay sent the form&apos;s thank-you in LINE</source>
+        <translation>中継サーバーがフォームのお礼をLINEで送信</translation>
+    </message>
+    <message>
+        <source>The relay sent the order confirmation in LINE</source>
+        <translation>中継サーバーが購入確認をLINEで送信</translation>
+    </message>
+    <message>
+        <source>The relay sent the booking confirmation in LINE</source>
+        <translation>中継サーバーが予約確認をLINEで送信</translation>
+    </message>
+    <message>
+        <source>The relay sent a message in LINE</source>
+        <translation>中継サーバーがLINEでメッセージを送信</translation>
+    </message>
+    <message>
         <source>Conversation marked: %1</source>
         <translation>対応状況: %1</translation>
     </message>

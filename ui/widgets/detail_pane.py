@@ -571,6 +571,11 @@ class DetailPane(QWidget):
             return self.tr("Imported from a CSV file")
         if kind == "form_answered":
             return self.tr("Answered the form: %1").replace("%1", str(data.get("form", "")))
+        if kind == "autopilot_sent":  # the relay's autopilot sent a page's message at once
+            return {"form": self.tr("The relay sent the form's thank-you in LINE"),
+                    "order": self.tr("The relay sent the order confirmation in LINE"),
+                    "booking": self.tr("The relay sent the booking confirmation in LINE"),
+                    }.get(str(data.get("what")), self.tr("The relay sent a message in LINE"))
         if kind.startswith("line_"):
             return self.line_event_text(kind.removeprefix("line_"))
         if kind == "conversation_status":

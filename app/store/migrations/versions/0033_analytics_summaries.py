@@ -12,7 +12,7 @@ exact also for messages arriving late or out of order); ``customer_prefecture`` 
 waits are computed by the first refresh (every friend with messages is marked).
 
 Revision ID: 0033_analytics_summaries
-Revises: 0026_product_photo
+Revises: 0028_autopilot_pages
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0033_analytics_summaries"
-down_revision = "0026_product_photo"
+down_revision = "0028_autopilot_pages"
 branch_labels = None
 depends_on = None
 
