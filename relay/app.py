@@ -484,7 +484,8 @@ def create_app(service: RelayService) -> Starlette:
             *policy_routes(PolicyStore(store), service.now_ms, _authenticate),
             *autopilot_routes(service.autopilot, _authenticate, _shop),
             *route_api(store, service.now_ms, _authenticate),
-            *member_link_routes(store, service.now_ms, _authenticate),
+            *member_link_routes(store, service.now_ms, _authenticate,
+                                liff_id=service.pages.liff_id if service.pages.verifier else None),
             *payments_routes(payments_store, service.now_ms, _authenticate),
         ]
 
@@ -495,12 +496,13 @@ def create_app(service: RelayService) -> Starlette:
         routes.extend(admin_routes(service))
     # The route pages (before the forms': /l/r/… is a route's LIFF page, not a form's).
     routes.extend(route_pages(store, service.pages, lambda: service.clock(), _notify))
+    # The member-link pages (before the forms': /l/ml/… is its LIFF page, not a form's).
+    routes.extend(member_page_routes(store, service.pages.channel_secret,
+                                     lambda: service.clock(), _notify, liff=service.pages))
     # The form pages answer at the root (the default shop's forms).
     routes.extend(page_routes(store, service.forms, service.pages, lambda: service.clock(),
                               _notify))
     routes.extend(booking_pages(store, service.pages, lambda: service.clock(), _notify))
-    routes.extend(member_page_routes(store, service.pages.channel_secret,
-                                     lambda: service.clock(), _notify))
     routes.extend(shop_page_routes(payments_store, settings.stripe_api_base,
                                    service.pages.channel_secret, lambda: service.clock(),
                                    _notify))

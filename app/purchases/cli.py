@@ -148,9 +148,10 @@ def add_member_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                            "(all or nothing)")
     q.add_argument("file", metavar="FILE.csv")
     members.add_parser("review", help="link requests that matched nearly (not linked)")
-    q = members.add_parser("link-page", help="a friend's link to the member-link page on "
-                           "the relay (URL on the last line)")
-    q.add_argument("--line-user-id", required=True, metavar="U…")
+    q = members.add_parser("link-page", help="the member-link page's LIFF URL for every "
+                           "friend, or with --line-user-id one friend's link (URL on the "
+                           "last line)")
+    q.add_argument("--line-user-id", metavar="U…")
     q.add_argument("--days", type=int, default=30, help="how long the link works (1-366)")
     q = members.add_parser("link-token", help="LINE's account link: a link token for a "
                            "friend (10 minutes, once); with --site, the site's URL carrying "
@@ -175,6 +176,12 @@ def run_member(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
         if args.member_command == "link-page":
             from app.members import link_page
 
+            if args.line_user_id is None:
+                url = link_page.liff_link(book)
+                print("The member-link page is on the relay; this LIFF URL works for every "
+                      "friend who opens it in LINE.")
+                print(url)
+                return 0
             url = link_page.link(book, args.line_user_id, days=args.days)
             link_page.upload(book)
             print("The member-link page is on the relay; this link is for that friend only.")

@@ -195,6 +195,14 @@
         <source>The member number is empty or appears twice.</source>
         <translation>会員番号が空か、2回出てきます。</translation>
     </message>
+    <message>
+        <source>The relay has no LIFF app, so the member-link page has no link for every friend.</source>
+        <translation>中継サーバーにLIFFアプリが設定されていないため、会員連携ページを友だち全員に共通のリンクで開けません。</translation>
+    </message>
+    <message>
+        <source>Set RELAY_LIFF_ID and RELAY_LINE_LOGIN_CHANNEL_ID on the relay, or make each friend&apos;s own link instead.</source>
+        <translation>中継サーバーに RELAY_LIFF_ID と RELAY_LINE_LOGIN_CHANNEL_ID を設定するか、代わりに友だちごとのリンクを作ってください。</translation>
+    </message>
 </context>
 <context>
     <name>purchases.ui</name>
