@@ -147,7 +147,13 @@ def add_member_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     q = members.add_parser("import", help="import members as customers without LINE "
                            "(all or nothing)")
     q.add_argument("file", metavar="FILE.csv")
-    members.add_parser("review", help="link requests that matched nearly (not linked)")
+    q = members.add_parser("review", help="link requests that matched nearly (not linked); "
+                           "with --link or --refuse, decide one")
+    q.add_argument("--link", metavar="REQUEST", help="link this request's friend to the "
+                   "suggested member (or to --customer)")
+    q.add_argument("--customer", type=int, metavar="ID", help="with --link: another "
+                   "customer without LINE")
+    q.add_argument("--refuse", metavar="REQUEST", help="drop this request: nothing linked")
     q = members.add_parser("link-page", help="the member-link page's LIFF URL for every "
                            "friend, or with --line-user-id one friend's link (URL on the "
                            "last line)")
@@ -211,8 +217,21 @@ def run_member(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
                   "site only (whoever holds it can link any member).")
             print(args.out)
             return 0
+        if args.link or args.refuse:
+            from app.members import review
+
+            if args.link:
+                kept = review.link(book, args.link, args.customer)
+                print(f"Linked; the friend is customer {kept}.")
+                print(kept)
+            else:
+                review.refuse(book, args.refuse)
+                print("Refused; nothing was linked.")
+                print(args.refuse)
+            return 0
         queue = review_queue(book)
         for entry in queue:
-            print(f"{entry['at']}\tmember {entry['member_number']}\t{entry['line_user_id']}")
+            print(f"{entry['at']}\tmember {entry['member_number']}\t{entry['line_user_id']}"
+                  f"\t{entry['request_id']}\t{entry.get('reason', '')}")
         print(len(queue))
         return 0

@@ -2,6 +2,79 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>CustomerPicker</name>
+    <message>
+        <source>Choose the member</source>
+        <translation>会員を選ぶ</translation>
+    </message>
+    <message>
+        <source>Name, member number or phone</source>
+        <translation>名前・会員番号・電話番号</translation>
+    </message>
+</context>
+<context>
+    <name>MemberReview</name>
+    <message>
+        <source>Proof did not match</source>
+        <translation>確認情報が一致しない</translation>
+    </message>
+    <message>
+        <source>Too many wrong tries</source>
+        <translation>誤りの回数が上限</translation>
+    </message>
+    <message>
+        <source>Account link not signed by the shop</source>
+        <translation>アカウント連携：お店の署名がない</translation>
+    </message>
+    <message>
+        <source>Account link: member number unknown</source>
+        <translation>アカウント連携：会員番号が見つからない</translation>
+    </message>
+</context>
+<context>
+    <name>MemberReviewDialog</name>
+    <message>
+        <source>Member links to review</source>
+        <translation>会員連携の確認</translation>
+    </message>
+    <message>
+        <source>These requests came close but were not linked. Link the friend to a member, or refuse.</source>
+        <translation>会員情報とほぼ一致しましたが、自動では連携していない申請です。友だちを会員と連携するか、連携しないかを選んでください。</translation>
+    </message>
+    <message>
+        <source>Why it waits</source>
+        <translation>確認が必要な理由</translation>
+    </message>
+    <message>
+        <source>Member number entered</source>
+        <translation>入力された会員番号</translation>
+    </message>
+    <message>
+        <source>Requested at</source>
+        <translation>申請日時</translation>
+    </message>
+    <message>
+        <source>LINE friend</source>
+        <translation>LINEの友だち</translation>
+    </message>
+    <message>
+        <source>Suggested member</source>
+        <translation>候補の会員</translation>
+    </message>
+    <message>
+        <source>Link to the suggested member</source>
+        <translation>候補の会員と連携</translation>
+    </message>
+    <message>
+        <source>Link to another customer…</source>
+        <translation>別のお客様と連携…</translation>
+    </message>
+    <message>
+        <source>Do not link</source>
+        <translation>連携しない</translation>
+    </message>
+</context>
+<context>
     <name>OrdersDialog</name>
     <message>
         <source>Orders</source>
@@ -84,6 +157,10 @@
     <message>
         <source>Sale at the &amp;counter…</source>
         <translation>店頭販売(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Member links to &amp;review…</source>
+        <translation>会員連携の確認(&amp;R)…</translation>
     </message>
     <message>
         <source>Sa&amp;les</source>
@@ -202,6 +279,22 @@
     <message>
         <source>Set RELAY_LIFF_ID and RELAY_LINE_LOGIN_CHANNEL_ID on the relay, or make each friend&apos;s own link instead.</source>
         <translation>中継サーバーに RELAY_LIFF_ID と RELAY_LINE_LOGIN_CHANNEL_ID を設定するか、代わりに友だちごとのリンクを作ってください。</translation>
+    </message>
+    <message>
+        <source>This link request is no longer waiting for review.</source>
+        <translation>この連携申請は、もう確認待ちではありません。</translation>
+    </message>
+    <message>
+        <source>It was decided already. Refresh the list.</source>
+        <translation>すでに決定済みです。一覧を更新してください。</translation>
+    </message>
+    <message>
+        <source>This customer cannot be linked to the friend: they are already on LINE, or are the friend themselves.</source>
+        <translation>このお客様は友だちと連携できません。すでにLINEとつながっているか、友だち本人です。</translation>
+    </message>
+    <message>
+        <source>Choose a member who is not on LINE yet.</source>
+        <translation>まだLINEとつながっていない会員を選んでください。</translation>
     </message>
 </context>
 <context>
