@@ -13,6 +13,21 @@
     </message>
 </context>
 <context>
+    <name>IssuerDialog</name>
+    <message>
+        <source>Receipt issuer</source>
+        <translation>領収書の発行者</translation>
+    </message>
+    <message>
+        <source>Shop name</source>
+        <translation>店名</translation>
+    </message>
+    <message>
+        <source>Registration number</source>
+        <translation>登録番号</translation>
+    </message>
+</context>
+<context>
     <name>MemberReview</name>
     <message>
         <source>Proof did not match</source>
@@ -121,6 +136,18 @@
         <translation>返金額</translation>
     </message>
     <message>
+        <source>Refund…</source>
+        <translation>返金…</translation>
+    </message>
+    <message>
+        <source>Show the receipt</source>
+        <translation>領収書を表示</translation>
+    </message>
+    <message>
+        <source>Save the receipt…</source>
+        <translation>領収書を保存…</translation>
+    </message>
+    <message>
         <source>Write as CSV…</source>
         <translation>CSVに書き出す…</translation>
     </message>
@@ -129,8 +156,79 @@
         <translation>%1件、合計 %2</translation>
     </message>
     <message>
+        <source>The receipt could not be saved: %1</source>
+        <translation>領収書を保存できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Saved the receipt: %1</source>
+        <translation>領収書を保存しました: %1</translation>
+    </message>
+    <message>
         <source>Write the orders as CSV</source>
         <translation>注文をCSVに書き出す</translation>
+    </message>
+</context>
+<context>
+    <name>ProductsDialog</name>
+    <message>
+        <source>Products</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Product code</source>
+        <translation>商品コード</translation>
+    </message>
+    <message>
+        <source>Product name</source>
+        <translation>商品名</translation>
+    </message>
+    <message>
+        <source>Price (tax included)</source>
+        <translation>価格（税込）</translation>
+    </message>
+    <message>
+        <source>Tax rate</source>
+        <translation>税率</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>写真</translation>
+    </message>
+    <message>
+        <source>Choose a photo…</source>
+        <translation>写真を選ぶ…</translation>
+    </message>
+    <message>
+        <source>Remove the photo</source>
+        <translation>写真を外す</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>あり</translation>
+    </message>
+    <message>
+        <source>Choose a product.</source>
+        <translation>商品を選んでください。</translation>
+    </message>
+    <message>
+        <source>Drop a JPEG or PNG photo here (at most 300 KB).</source>
+        <translation>JPEG か PNG の写真をここにドロップしてください（300 KB まで）。</translation>
+    </message>
+    <message>
+        <source>Saved. The product page shows it once the catalogue is next sent to the relay.</source>
+        <translation>保存しました。次に商品一覧を中継サーバーへ送ると、商品ページに表示されます。</translation>
+    </message>
+    <message>
+        <source>The file cannot be read: %1</source>
+        <translation>ファイルを読み込めません: %1</translation>
+    </message>
+    <message>
+        <source>Choose a photo</source>
+        <translation>写真を選ぶ</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png)</source>
+        <translation>画像 (*.jpg *.jpeg *.png)</translation>
     </message>
 </context>
 <context>
@@ -166,6 +264,14 @@
         <source>Sa&amp;les</source>
         <translation>販売(&amp;L)</translation>
     </message>
+    <message>
+        <source>&amp;Products…</source>
+        <translation>商品(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Receipt &amp;issuer…</source>
+        <translation>領収書の発行者(&amp;I)…</translation>
+    </message>
 </context>
 <context>
     <name>QuickSaleDialog</name>
@@ -192,6 +298,44 @@
     <message>
         <source>Total (tax included): %1</source>
         <translation>合計（税込）: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Receipts</name>
+    <message>
+        <source>Save the receipt</source>
+        <translation>領収書を保存</translation>
+    </message>
+</context>
+<context>
+    <name>RefundDialog</name>
+    <message>
+        <source>Refund order %1</source>
+        <translation>注文 %1 の返金</translation>
+    </message>
+    <message>
+        <source>Paid %1, refunded %2, left %3</source>
+        <translation>支払い %1、返金済み %2、残り %3</translation>
+    </message>
+    <message>
+        <source>Refund all that is left</source>
+        <translation>残りをすべて返金</translation>
+    </message>
+    <message>
+        <source>Refund part of it</source>
+        <translation>一部を返金</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>返金する</translation>
+    </message>
+    <message>
+        <source>This order was paid online: refund it in Stripe&apos;s dashboard. The refund reaches the book by itself.</source>
+        <translation>この注文はオンラインで支払われました。返金はStripeのダッシュボードで行ってください。返金は自動で顧客台帳に反映されます。</translation>
+    </message>
+    <message>
+        <source>Nothing is left to refund.</source>
+        <translation>返金できる残りはありません。</translation>
     </message>
 </context>
 <context>

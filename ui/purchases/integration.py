@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
     from ui.purchases.member_review import MemberReviewDialog
     from ui.purchases.orders import OrdersDialog
+    from ui.purchases.products import ProductsDialog
     from ui.purchases.quick_sale import QuickSaleDialog
+    from ui.purchases.receipts import IssuerDialog
 
 
 class PurchasesIntegration(QObject):
@@ -48,6 +50,14 @@ class PurchasesIntegration(QObject):
         self.menu.setObjectName("salesMenu")
         self.menu.addAction(self.act_orders)
         self.menu.addAction(self.act_sale)
+        self.act_products = QAction(self.tr("&Products…"), window)
+        self.act_products.setObjectName("actProducts")
+        self.act_products.triggered.connect(lambda _c=False: self.open_products())
+        self.act_issuer = QAction(self.tr("Receipt &issuer…"), window)
+        self.act_issuer.setObjectName("actReceiptIssuer")
+        self.act_issuer.triggered.connect(lambda _c=False: self.edit_issuer())
+        self.menu.addAction(self.act_products)
+        self.menu.addAction(self.act_issuer)
         self.menu.addSeparator()
         self.menu.addAction(self.act_review)
         # Right after フォーム (the forms integration is made before this one).
@@ -136,6 +146,26 @@ class PurchasesIntegration(QObject):
 
     def _review_closed(self) -> None:
         self.review_dialog = None
+
+    def open_products(self, *, exec_dialog: bool = True) -> ProductsDialog | None:
+        from ui.purchases.products import ProductsDialog
+
+        if self.book is None:
+            return None
+        dialog = ProductsDialog(self.book, self.window)
+        if exec_dialog:
+            dialog.exec()
+        return dialog
+
+    def edit_issuer(self, *, exec_dialog: bool = True) -> IssuerDialog | None:
+        from ui.purchases.receipts import IssuerDialog
+
+        if self.book is None:
+            return None
+        dialog = IssuerDialog(self.book, self.window)
+        if exec_dialog:
+            dialog.exec()
+        return dialog
 
     def quick_sale(self, *, exec_dialog: bool = True) -> QuickSaleDialog | None:
         from ui.purchases.quick_sale import QuickSaleDialog
