@@ -61,6 +61,8 @@ from relay.members.pages import member_link_routes, member_page_routes
 from relay.pairing_tries import LOCK_SECONDS, MAX_FAILED_TRIES, PairingTries, is_loopback
 from relay.payments.http import PaymentsStore, payments_routes, shop_page_routes
 from relay.privacy import PolicyStore, policy_routes
+from relay.receipts.http import purge as purge_receipts
+from relay.receipts.http import receipt_device_routes, receipt_page_routes
 from relay.responses import error as _error
 from relay.responses import ok as _ok
 from relay.responses import unauthorized as _unauthorized
@@ -216,6 +218,7 @@ class RelayService:
                 counts.copies, self.settings.retention_days, counts.dedupe_ids,
                 counts.pairing_codes)
         media = self.purge_media_now()
+        purge_receipts(self.store, self.now_ms())  # expired receipts' ciphertext
         return counts, media
 
     def purge_media_now(self) -> MediaPurgeCounts:
@@ -487,6 +490,7 @@ def create_app(service: RelayService) -> Starlette:
             *member_link_routes(store, service.now_ms, _authenticate,
                                 liff_id=service.pages.liff_id if service.pages.verifier else None),
             *payments_routes(payments_store, service.now_ms, _authenticate),
+            *receipt_device_routes(store, service.now_ms, _authenticate),
         ]
 
     routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]
@@ -506,6 +510,7 @@ def create_app(service: RelayService) -> Starlette:
     routes.extend(shop_page_routes(payments_store, settings.stripe_api_base,
                                    service.pages.channel_secret, lambda: service.clock(),
                                    _notify))
+    routes.extend(receipt_page_routes(store, lambda: service.clock()))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
     return app

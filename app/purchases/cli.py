@@ -40,6 +40,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                           "(URL on the last line)")
     q.add_argument("--line-user-id", required=True, metavar="U…")
     q.add_argument("--days", type=int, default=30, help="how long the link works (1-366)")
+    q = orders.add_parser("send-receipt", help="send the buyer the receipt on LINE: a link "
+                          "to the PDF, kept encrypted on the relay (URL on the last line)")
+    q.add_argument("number")
+    q.add_argument("--days", type=int, default=30, help="how long the link works (1-365)")
     add_member_parser(sub)
 
 
@@ -96,6 +100,14 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
             Path(args.file).write_bytes(pdf)
             print(f"Wrote the receipt to {args.file}.")
             print(args.file)
+            return 0
+        if action == "send-receipt":
+            from app.purchases.receipt_link import send_receipt
+
+            sent = send_receipt(book, shop.by_number(args.number).id, days=args.days)
+            print(f"Sent the receipt's link on LINE; it works until "
+                  f"{sent.expires_at:%Y-%m-%d %H:%M}Z.")
+            print(sent.url)
             return 0
         if action in ("online", "shop-link"):
             return _online(book, args)

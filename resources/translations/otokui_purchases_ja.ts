@@ -377,6 +377,22 @@
         <translation>領収書を作る前に、お店の名前と登録番号を設定してください。</translation>
     </message>
     <message>
+        <source>This order&apos;s customer is not a LINE friend, so the receipt cannot be sent on LINE.</source>
+        <translation>この注文のお客様はLINEの友だちではないため、領収書をLINEで送れません。</translation>
+    </message>
+    <message>
+        <source>Save the receipt as a PDF and hand it over instead.</source>
+        <translation>代わりに領収書をPDFで保存して、お渡しください。</translation>
+    </message>
+    <message>
+        <source>A receipt link works from 1 to 365 days.</source>
+        <translation>領収書のリンクの有効期間は1日から365日までです。</translation>
+    </message>
+    <message>
+        <source>Give the link between 1 and 365 days.</source>
+        <translation>リンクの有効期間は1日から365日の間で指定してください。</translation>
+    </message>
+    <message>
         <source>A price or quantity is out of range.</source>
         <translation>価格または数量が範囲外です。</translation>
     </message>
