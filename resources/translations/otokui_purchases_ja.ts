@@ -148,6 +148,10 @@
         <translation>領収書を保存…</translation>
     </message>
     <message>
+        <source>Send the receipt on LINE</source>
+        <translation>領収書をLINEで送る</translation>
+    </message>
+    <message>
         <source>Write as CSV…</source>
         <translation>CSVに書き出す…</translation>
     </message>
@@ -162,6 +166,18 @@
     <message>
         <source>Saved the receipt: %1</source>
         <translation>領収書を保存しました: %1</translation>
+    </message>
+    <message>
+        <source>Sent the receipt&apos;s link on LINE.</source>
+        <translation>領収書のリンクをLINEで送りました。</translation>
+    </message>
+    <message>
+        <source>The receipt could not be sent.</source>
+        <translation>領収書を送れませんでした。</translation>
+    </message>
+    <message>
+        <source>Sending the receipt…</source>
+        <translation>領収書を送っています…</translation>
     </message>
     <message>
         <source>Write the orders as CSV</source>

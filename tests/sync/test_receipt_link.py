@@ -122,3 +122,23 @@ def test_refusals(connected: Connected) -> None:
                           params={"expires_at": soon}, headers=headers).status_code == 200
         assert client.put(f"/v1/receipts/{rid}", content=b"ORC1" + b"y" * 40,
                           params={"expires_at": soon}, headers=headers).status_code == 409
+
+
+def test_sent_from_the_orders_list(connected: Connected, qtbot) -> None:
+    """The window's 「領収書をLINEで送る」 (in the background), on a connected book."""
+    from ui.purchases.orders import OrdersDialog
+
+    book = connected.book
+    uid, order_id = _shop(connected)
+    dialog = OrdersDialog(book)
+    qtbot.addWidget(dialog)
+    assert not dialog.send_receipt_button.isEnabled()
+    assert dialog.select_number(book.purchases.get(order_id).number)
+    assert dialog.send_receipt_button.isEnabled()
+    dialog.send_receipt_button.click()
+    qtbot.waitUntil(lambda: dialog.sending is None, timeout=30000)
+    assert dialog.message.text() == "Sent the receipt's link on LINE."
+    [text] = _texts(connected, uid)
+    found = URL.search(text)
+    assert found is not None
+    assert httpx.get(found.group(1)).content.startswith(b"%PDF")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from app.purchases.service import OrderInfo
     from ui.preview import PreviewWindow
     from ui.purchases.refund import RefundDialog
+    from ui.worker import BackgroundOp
 
 
 class OrdersDialog(QDialog):
@@ -93,7 +94,12 @@ class OrdersDialog(QDialog):
         self.save_receipt_button = QPushButton(self.tr("Save the receipt…"), self)
         self.save_receipt_button.setObjectName("orderReceiptSave")
         self.save_receipt_button.clicked.connect(lambda _c=False: self.save_receipt())
-        for b in (self.refund_button, self.receipt_button, self.save_receipt_button):
+        self.send_receipt_button = QPushButton(self.tr("Send the receipt on LINE"), self)
+        self.send_receipt_button.setObjectName("orderReceiptSend")
+        self.send_receipt_button.clicked.connect(lambda _c=False: self.send_receipt())
+        self.sending: BackgroundOp | None = None
+        for b in (self.refund_button, self.receipt_button, self.save_receipt_button,
+                  self.send_receipt_button):
             actions.addWidget(b)
         self.message = QLabel(self)
         self.message.setObjectName("ordersMessage")
@@ -157,6 +163,8 @@ class OrdersDialog(QDialog):
         order = self.selected()
         for b in (self.refund_button, self.receipt_button, self.save_receipt_button):
             b.setEnabled(order is not None)
+        self.send_receipt_button.setEnabled(order is not None and order.customer_id is not None
+                                            and self.sending is None)
 
     def refund(self, *, exec_dialog: bool = True) -> RefundDialog | None:
         from ui.purchases.refund import RefundDialog
@@ -204,6 +212,38 @@ class OrdersDialog(QDialog):
         if saved is not None:
             self.message.setText(self.tr("Saved the receipt: %1").replace("%1", saved.name))
         return saved
+
+    def send_receipt(self) -> BackgroundOp | None:
+        """Send the buyer a link to the receipt on LINE (in the background: the relay and
+        LINE are asked); the result is said under the list."""
+        from app.purchases.receipt_link import send_receipt
+        from ui.worker import run_in_background
+
+        order = self.selected()
+        if order is None or self.sending is not None:
+            return None
+        book, order_id = self.book, order.id
+
+        def done(_sent: object) -> None:
+            self.sending = None
+            self.message.setText(self.tr("Sent the receipt's link on LINE."))
+            self._update_actions()
+
+        def failed(exc: BaseException) -> None:
+            from app.errors import OtokuiError
+
+            self.sending = None
+            self._update_actions()
+            if isinstance(exc, OtokuiError):
+                self._say(exc)
+            else:
+                self.message.setText(self.tr("The receipt could not be sent."))
+
+        self.message.setText(self.tr("Sending the receipt…"))
+        self.sending = run_in_background(self, lambda _p: send_receipt(book, order_id),
+                                         on_success=done, on_failure=failed)
+        self._update_actions()
+        return self.sending
 
     def _say(self, exc: Exception) -> None:
         from app.errors import OtokuiError
