@@ -60,6 +60,7 @@ from relay.media_store import MediaPurgeCounts, MediaStore
 from relay.members.pages import member_link_routes, member_page_routes
 from relay.pairing_tries import LOCK_SECONDS, MAX_FAILED_TRIES, PairingTries, is_loopback
 from relay.payments.http import PaymentsStore, payments_routes, shop_page_routes
+from relay.payments.refunds import refund_routes
 from relay.privacy import PolicyStore, policy_routes
 from relay.receipts.http import purge as purge_receipts
 from relay.receipts.http import receipt_device_routes, receipt_page_routes
@@ -491,6 +492,7 @@ def create_app(service: RelayService) -> Starlette:
                                 liff_id=service.pages.liff_id if service.pages.verifier else None),
             *payments_routes(payments_store, service.now_ms, _authenticate),
             *receipt_device_routes(store, service.now_ms, _authenticate),
+            *refund_routes(store, payments_store, settings.stripe_api_base, _authenticate),
         ]
 
     routes: list[BaseRoute] = [*shop_routes(), Mount("/shops/{shop_id}", routes=shop_routes())]

@@ -346,8 +346,16 @@
         <translation>返金する</translation>
     </message>
     <message>
-        <source>This order was paid online: refund it in Stripe&apos;s dashboard. The refund reaches the book by itself.</source>
-        <translation>この注文はオンラインで支払われました。返金はStripeのダッシュボードで行ってください。返金は自動で顧客台帳に反映されます。</translation>
+        <source>Paid online: Stripe makes the refund (through the relay), and the book shows it after the next sync.</source>
+        <translation>オンライン決済の注文です。返金はStripeで行われ（中継サーバー経由）、次の同期のあとで顧客台帳に反映されます。</translation>
+    </message>
+    <message>
+        <source>The refund could not be asked of Stripe.</source>
+        <translation>Stripeに返金を依頼できませんでした。</translation>
+    </message>
+    <message>
+        <source>Asking Stripe for the refund…</source>
+        <translation>Stripeに返金を依頼しています…</translation>
     </message>
     <message>
         <source>Nothing is left to refund.</source>
@@ -379,6 +387,22 @@
     <message>
         <source>The order number is empty.</source>
         <translation>注文番号が空です。</translation>
+    </message>
+    <message>
+        <source>Stripe did not make the refund.</source>
+        <translation>決済サービスで返金できませんでした。</translation>
+    </message>
+    <message>
+        <source>Check the order in Stripe&apos;s dashboard, or try again later.</source>
+        <translation>決済サービスの管理画面で注文を確認するか、時間をおいてもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>This order was not paid online.</source>
+        <translation>この注文はオンライン決済ではありません。</translation>
+    </message>
+    <message>
+        <source>Refund it in the book instead.</source>
+        <translation>顧客台帳の注文から返金してください。</translation>
     </message>
     <message>
         <source>The registration number is T followed by 13 digits.</source>

@@ -1,7 +1,8 @@
 """Refund an order from the orders list (販売 → 注文一覧 → 返金…): all that is left, or a
 part, through the same ``book.purchases.refund`` the CLI and sync use. An order paid
-online is refunded in Stripe (the money is there): its refund reaches the book by itself
-through the relay's webhook, so this dialog only says so."""
+online is refunded at Stripe, where the money is (app/purchases/online_refund.py, through
+the relay, in the background): the book shows it after the next sync, when Stripe's
+webhook comes back, never before."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ui.purchases.texts import yen
 if TYPE_CHECKING:
     from app.book import Book
     from app.purchases.service import OrderInfo
+    from ui.worker import BackgroundOp
 
 
 class RefundDialog(QDialog):
@@ -67,21 +69,24 @@ class RefundDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         controls: tuple[QWidget, ...] = (self.full, self.part, self.amount, ok)
-        if order.source == "online":
-            self.note.setText(self.tr("This order was paid online: refund it in Stripe's "
-                                      "dashboard. The refund reaches the book by itself."))
-            for control in controls:
-                control.setEnabled(False)
-        elif left <= 0:
+        self.refund_id: str | None = None
+        self.pending: BackgroundOp | None = None
+        if left <= 0:
             self.note.setText(self.tr("Nothing is left to refund."))
             for control in controls:
                 control.setEnabled(False)
+        elif order.source == "online":
+            self.note.setText(self.tr("Paid online: Stripe makes the refund (through the "
+                                      "relay), and the book shows it after the next sync."))
 
     def record(self) -> None:
         from app.errors import OtokuiError
         from ui.errors import translate_error
 
         amount = self.amount.value() if self.part.isChecked() else None
+        if self.order.source == "online":
+            self._online(amount)
+            return
         try:
             self.refunded = self.book.purchases.refund(self.order.id, amount)
         except OtokuiError as exc:
@@ -89,3 +94,33 @@ class RefundDialog(QDialog):
             self.note.setText(f"{message} {advice}")
             return
         self.accept()
+
+    def _online(self, amount: int | None) -> None:
+        from app.errors import OtokuiError
+        from app.purchases.online_refund import request_refund
+        from ui.errors import translate_error
+        from ui.worker import run_in_background
+
+        if self.pending is not None:
+            return
+        book, order_id = self.book, self.order.id
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+
+        def done(refund_id: object) -> None:
+            self.pending = None
+            self.refund_id = str(refund_id)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.pending = None
+            ok.setEnabled(True)
+            if isinstance(exc, OtokuiError):
+                message, advice = translate_error(exc)
+                self.note.setText(f"{message} {advice}")
+            else:
+                self.note.setText(self.tr("The refund could not be asked of Stripe."))
+
+        self.note.setText(self.tr("Asking Stripe for the refund…"))
+        self.pending = run_in_background(self, lambda _p: request_refund(book, order_id, amount),
+                                         on_success=done, on_failure=failed)
