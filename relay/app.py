@@ -63,7 +63,10 @@ from relay.media_store import MediaPurgeCounts, MediaStore
 from relay.members.pages import member_link_routes, member_page_routes
 from relay.pairing_tries import LOCK_SECONDS, MAX_FAILED_TRIES, PairingTries, is_loopback
 from relay.payments.http import PaymentsStore, payments_routes, shop_page_routes
+from relay.payments.refunds import refund_routes
 from relay.privacy import PolicyStore, policy_routes
+from relay.receipts.http import purge as purge_receipts
+from relay.receipts.http import receipt_device_routes, receipt_page_routes
 from relay.responses import error as _error
 from relay.responses import ok as _ok
 from relay.responses import unauthorized as _unauthorized
@@ -227,6 +230,7 @@ class RelayService:
                 counts.copies, self.settings.retention_days, counts.dedupe_ids,
                 counts.pairing_codes)
         media = self.purge_media_now()
+        purge_receipts(self.store, self.now_ms())  # expired receipts' ciphertext
         return counts, media
 
     def purge_media_now(self) -> MediaPurgeCounts:
@@ -496,9 +500,12 @@ def create_app(service: RelayService) -> Starlette:
             *autopilot_routes(service.autopilot, _authenticate, _shop),
             *schedule_routes(service.schedule, _authenticate, _shop),
             *route_api(store, service.now_ms, _authenticate),
-            *member_link_routes(store, service.now_ms, _authenticate),
+            *member_link_routes(store, service.now_ms, _authenticate,
+                                liff_id=service.pages.liff_id if service.pages.verifier else None),
             *payments_routes(payments_store, service.now_ms, _authenticate),
             *instant_routes(service.instant, _authenticate, _shop),
+            *receipt_device_routes(store, service.now_ms, _authenticate),
+            *refund_routes(store, payments_store, settings.stripe_api_base, _authenticate),
         ]
 
     form_pages = page_routes(store, service.forms, service.pages, lambda: service.clock(),
@@ -512,14 +519,16 @@ def create_app(service: RelayService) -> Starlette:
     # The route pages (before the forms': /l/r/… is a route's LIFF page, not a form's).
     routes.extend(route_pages(store, service.pages, lambda: service.clock(), _notify))
     routes.extend(booking_liff_routes(service.pages, lambda: service.clock()))  # before /l/{form}
+    # The member-link pages (before the forms': /l/ml/… is its LIFF page, not a form's).
+    routes.extend(member_page_routes(store, service.pages.channel_secret,
+                                     lambda: service.clock(), _notify, liff=service.pages))
     # The form pages answer at the root too (a form by its id, whichever shop's).
     routes.extend(form_pages)
     routes.extend(booking_pages(store, service.pages, lambda: service.clock(), _notify))
-    routes.extend(member_page_routes(store, service.pages.channel_secret,
-                                     lambda: service.clock(), _notify))
     routes.extend(shop_page_routes(payments_store, settings.stripe_api_base,
                                    service.pages.channel_secret, lambda: service.clock(),
                                    _notify, service.instant))
+    routes.extend(receipt_page_routes(store, lambda: service.clock()))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.relay = service
     return app

@@ -248,4 +248,5 @@ from relay import autopilot_schedule_schema as _sched  # noqa: E402,F401  (autop
 from relay.booking import schema as _booking_schema  # noqa: E402,F401  (reservations)
 from relay.members import schema as _members_schema  # noqa: E402,F401  (ID連携)
 from relay.payments import schema as _payments_schema  # noqa: E402,F401  (payments)
+from relay.receipts import schema as _receipts_schema  # noqa: E402,F401  (receipts)
 from relay.routes import schema as _routes_schema  # noqa: E402,F401  (inflow routes)

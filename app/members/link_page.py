@@ -12,10 +12,13 @@ request always comes from the desktop's own secret, never from the relay.
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import time
 from typing import TYPE_CHECKING, Final
 
+from app.errors import OtokuiError
+from app.i18n import QT_TRANSLATE_NOOP
 from relay.forms import links
 
 if TYPE_CHECKING:
@@ -25,6 +28,16 @@ SETTING: Final = "members.link_page"
 DEFAULT_DAYS: Final = 30
 MAX_DAYS: Final = 366  # as app/forms' links
 USER_ID_CHARS: Final = 33
+LIFF_BASE: Final = "https://liff.line.me"
+_CTX = "purchases"
+
+
+class MemberLinkNeedsLiffError(OtokuiError):
+    code = "member-link-needs-liff"
+    message = QT_TRANSLATE_NOOP(_CTX, "The relay has no LIFF app, so the member-link page "
+                                      "has no link for every friend.")
+    advice = QT_TRANSLATE_NOOP(_CTX, "Set RELAY_LIFF_ID and RELAY_LINE_LOGIN_CHANNEL_ID on "
+                                     "the relay, or make each friend's own link instead.")
 
 
 def page(book: Book, setting: str = SETTING) -> tuple[str, bytes]:
@@ -46,6 +59,11 @@ def page(book: Book, setting: str = SETTING) -> tuple[str, bytes]:
 
 def upload(book: Book) -> str:
     """Give the relay the page's MAC key (idempotent). Returns the page id."""
+    return upload_page(book)[0]
+
+
+def upload_page(book: Book) -> tuple[str, str | None]:
+    """:func:`upload`, and the relay's LIFF app id (None when the relay has no LIFF)."""
     from app.sync.errors import RelayProtocolError
     from app.sync.relay_client import RelayFormsUnsupportedError
 
@@ -58,13 +76,43 @@ def upload(book: Book) -> str:
         raise RelayFormsUnsupportedError()
     if answer.status_code != 200:
         raise RelayProtocolError(f"HTTP {answer.status_code}")
-    return page_id
+    try:
+        liff_id = json.loads(answer.content).get("liff_id")
+    except (ValueError, AttributeError):  # an older relay: no LIFF for this page
+        liff_id = None
+    ok = isinstance(liff_id, str) and 0 < len(liff_id) <= 64 and liff_id.isascii() \
+        and all(ch.isalnum() or ch == "-" for ch in liff_id)
+    return page_id, liff_id if ok else None
+
+
+def liff_link(book: Book) -> str:
+    """The page for every friend, opened in LINE: ``https://liff.line.me/{liff id}/ml/
+    {page_id}`` (LINE opens ``{relay}/l/ml/{page_id}``; the relay learns who the friend
+    is from LINE Login). Uploads the page's key; refused when the relay has no LIFF."""
+    from app.forms.errors import FormNeedsRelayError
+
+    if not book.line.relay_url:
+        raise FormNeedsRelayError()
+    page_id, liff_id = upload_page(book)
+    if liff_id is None:
+        raise MemberLinkNeedsLiffError()
+    return f"{LIFF_BASE}/{liff_id}/ml/{page_id}"
+
+
+def check_page(book: Book, page_id: str, setting: str = SETTING) -> None:
+    """LinkError unless ``page_id`` is this book's page (a LIFF request names no token)."""
+    from app.store.models import BookSetting
+
+    with book.db.read() as s:
+        row = s.get(BookSetting, setting)
+        value = row.value if row is not None else None
+    if not isinstance(value, dict) or value.get("page_id") != page_id:
+        raise links.LinkError("forged")
 
 
 def link(book: Book, line_user_id: str, *, days: int = DEFAULT_DAYS,
          now: float | None = None, setting: str = SETTING, path: str = "ml") -> str:
     """A per-friend URL of the page: ``{relay}/{path}/{page_id}/{token}``."""
-    from app.errors import OtokuiError
     from app.forms.errors import FormLinkUserError, FormNeedsRelayError
     from app.forms.service import _LINK_DAYS, _LINK_DAYS_ADVICE
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -47,6 +48,7 @@ MESSAGES_KEY: Final = "members.link_messages"
 #: no longer linked even when right: they go to the owner's review queue.
 MAX_WRONG: Final = 5
 MAGIC: Final = b"otokui-member-link/1\n"
+_USER_ID = re.compile(r"^U[0-9a-f]{32}$")
 _COPIED = ("name", "furigana", "phone", "email", "postal_code", "address", "birthday")
 
 
@@ -182,7 +184,7 @@ def parse_item(book: Book, plaintext: bytes) -> LinkRequest:
     """A sealed link request from the relay's page, validated again (trust no relay): the
     LINE user id comes from opening the link's token with the book's own secret
     (app/members/link_page.py), never from the relay."""
-    from app.members.link_page import friend_of_request
+    from app.members.link_page import check_page, friend_of_request
     from app.sync.front_items import FrontItemError
     from relay.forms.links import LinkError
 
@@ -196,9 +198,21 @@ def parse_item(book: Book, plaintext: bytes) -> LinkRequest:
         if not isinstance(submitted, int) or isinstance(submitted, bool):
             raise TypeError("submitted_at")
         member_number = unicodedata.normalize("NFKC", str(body["member_number"])).strip()
+        identity = body.get("identity")
+        if identity is not None:
+            # The LIFF page: no token; LINE Login vouched for the friend to the relay (the
+            # ID token expires within the hour, before a desktop may sync: like forms'
+            # LIFF answers, the relay's check is trusted). The page must be ours.
+            if not isinstance(identity, dict) or identity.get("kind") != "liff" \
+                    or not _USER_ID.match(str(identity.get("user_id"))) or token:
+                raise TypeError("identity")
+            check_page(book, page_id)
+            user = str(identity["user_id"])
+        else:
+            user = friend_of_request(book, page_id, token, submitted)
         req = LinkRequest(
             request_id=str(body["request_id"])[:100],
-            line_user_id=friend_of_request(book, page_id, token, submitted),
+            line_user_id=user,
             member_number=member_number[:64],
             phone=str(body.get("phone") or "")[:32],
             birthday=dt.date.fromisoformat(birthday) if birthday else None)

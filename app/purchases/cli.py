@@ -40,6 +40,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                           "(URL on the last line)")
     q.add_argument("--line-user-id", required=True, metavar="U…")
     q.add_argument("--days", type=int, default=30, help="how long the link works (1-366)")
+    q = orders.add_parser("send-receipt", help="send the buyer the receipt on LINE: a link "
+                          "to the PDF, kept encrypted on the relay (URL on the last line)")
+    q.add_argument("number")
+    q.add_argument("--days", type=int, default=30, help="how long the link works (1-365)")
     add_member_parser(sub)
 
 
@@ -97,6 +101,14 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
             print(f"Wrote the receipt to {args.file}.")
             print(args.file)
             return 0
+        if action == "send-receipt":
+            from app.purchases.receipt_link import send_receipt
+
+            sent = send_receipt(book, shop.by_number(args.number).id, days=args.days)
+            print(f"Sent the receipt's link on LINE; it works until "
+                  f"{sent.expires_at:%Y-%m-%d %H:%M}Z.")
+            print(sent.url)
+            return 0
         if action in ("online", "shop-link"):
             return _online(book, args)
     raise AssertionError(args.command)
@@ -147,10 +159,17 @@ def add_member_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     q = members.add_parser("import", help="import members as customers without LINE "
                            "(all or nothing)")
     q.add_argument("file", metavar="FILE.csv")
-    members.add_parser("review", help="link requests that matched nearly (not linked)")
-    q = members.add_parser("link-page", help="a friend's link to the member-link page on "
-                           "the relay (URL on the last line)")
-    q.add_argument("--line-user-id", required=True, metavar="U…")
+    q = members.add_parser("review", help="link requests that matched nearly (not linked); "
+                           "with --link or --refuse, decide one")
+    q.add_argument("--link", metavar="REQUEST", help="link this request's friend to the "
+                   "suggested member (or to --customer)")
+    q.add_argument("--customer", type=int, metavar="ID", help="with --link: another "
+                   "customer without LINE")
+    q.add_argument("--refuse", metavar="REQUEST", help="drop this request: nothing linked")
+    q = members.add_parser("link-page", help="the member-link page's LIFF URL for every "
+                           "friend, or with --line-user-id one friend's link (URL on the "
+                           "last line)")
+    q.add_argument("--line-user-id", metavar="U…")
     q.add_argument("--days", type=int, default=30, help="how long the link works (1-366)")
     q = members.add_parser("link-token", help="LINE's account link: a link token for a "
                            "friend (10 minutes, once); with --site, the site's URL carrying "
@@ -175,6 +194,12 @@ def run_member(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
         if args.member_command == "link-page":
             from app.members import link_page
 
+            if args.line_user_id is None:
+                url = link_page.liff_link(book)
+                print("The member-link page is on the relay; this LIFF URL works for every "
+                      "friend who opens it in LINE.")
+                print(url)
+                return 0
             url = link_page.link(book, args.line_user_id, days=args.days)
             link_page.upload(book)
             print("The member-link page is on the relay; this link is for that friend only.")
@@ -204,8 +229,21 @@ def run_member(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
                   "site only (whoever holds it can link any member).")
             print(args.out)
             return 0
+        if args.link or args.refuse:
+            from app.members import review
+
+            if args.link:
+                kept = review.link(book, args.link, args.customer)
+                print(f"Linked; the friend is customer {kept}.")
+                print(kept)
+            else:
+                review.refuse(book, args.refuse)
+                print("Refused; nothing was linked.")
+                print(args.refuse)
+            return 0
         queue = review_queue(book)
         for entry in queue:
-            print(f"{entry['at']}\tmember {entry['member_number']}\t{entry['line_user_id']}")
+            print(f"{entry['at']}\tmember {entry['member_number']}\t{entry['line_user_id']}"
+                  f"\t{entry['request_id']}\t{entry.get('reason', '')}")
         print(len(queue))
         return 0

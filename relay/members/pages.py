@@ -4,6 +4,12 @@
   (the MAC key of the page's per-friend links; idempotent; one page per shop)
 * ``GET/POST /ml/{page_id}/{token}`` the friend's page: member number and phone (or
   birthday), one plain ``<form method="post">``, no script
+* ``GET/POST /l/ml/{page_id}``       the same page opened through LIFF (one URL for every
+  friend: ``https://liff.line.me/{liff id}/ml/{page_id}``): the forms' ``liff.js`` puts
+  LINE's ID token in the post and the relay verifies it with LINE Login
+  (relay.forms.liff); the verified LINE user id goes into the sealed item only. This one
+  needs the SDK's script: a post without an ID token is refused (the per-friend link is
+  the no-script way)
 
 The link token is :mod:`relay.forms.links`' per-friend token with the page id in place of
 a form id: the relay checks its MAC and expiry and learns only an opaque friend ref. A post
@@ -40,9 +46,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from relay.forms import links
+from relay.forms.liff import IdTokenRefused
 from relay.forms.page_body import BadBody, BodyTooLarge, read_form
 from relay.forms.page_guard import PageLimits, PostTokens, RateLimiter, TokenError, page_headers
-from relay.forms.render import ASSETS, ASSETS_PATH
+from relay.forms.pages import PagesConfig
+from relay.forms.render import ASSETS, ASSETS_PATH, LiffPage
 from relay.forms.render import HERE as FORMS_HERE
 from relay.members.schema import member_link_pages, member_link_requests
 from relay.responses import error, unauthorized
@@ -197,18 +205,23 @@ def check_answer(fields: dict[str, list[str]], today: dt.date
 
 
 def item_plaintext(page_id: str, token: str, request_id: str, answer: Answer,
-                   now_ms: int) -> bytes:
-    """The sealed item (app/members/linking.py parses it again and trusts nothing)."""
-    return MAGIC + json.dumps({
+                   now_ms: int, *, liff_user_id: str | None = None) -> bytes:
+    """The sealed item (app/members/linking.py parses it again and trusts nothing). A
+    LIFF request has no token: ``identity`` names the friend LINE Login vouched for."""
+    body: dict[str, object] = {
         "request_id": request_id, "page_id": page_id, "token": token,
         "member_number": answer.member_number, "phone": answer.phone,
         "birthday": answer.birthday, "submitted_at": now_ms,
-    }, ensure_ascii=False).encode("utf-8")
+    }
+    if liff_user_id is not None:
+        body["identity"] = {"kind": "liff", "user_id": liff_user_id}
+    return MAGIC + json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
 def member_link_routes(store: Store, now_ms: Callable[[], int],
-                       authenticate: Authenticate) -> list[Route]:
-    """The device call (mounted with the shop's routes)."""
+                       authenticate: Authenticate, liff_id: str | None = None) -> list[Route]:
+    """The device call (mounted with the shop's routes). Its answer names the relay's
+    LIFF app (``liff_id``, null without LIFF) so the desktop can print the LIFF URL."""
     links_store = MemberLinkStore(store)
 
     async def put(request: Request) -> Response:
@@ -233,23 +246,35 @@ def member_link_routes(store: Store, now_ms: Callable[[], int],
             return error(400, "bad_link_key")
         if not await run_in_threadpool(links_store.set_page, device_id, page_id, key, now_ms()):
             return unauthorized()
-        return JSONResponse({"page_id": page_id})
+        return JSONResponse({"page_id": page_id, "liff_id": liff_id})
 
     return [Route("/v1/member-link", put, methods=["PUT"])]
 
 
 def member_page_routes(store: Store, channel_secret: bytes, clock: Callable[[], float],
                        notify: Callable[[], None],
-                       limits: PageLimits | None = None) -> list[Route]:
-    """The friend's page (at the relay's root, like the form pages)."""
+                       limits: PageLimits | None = None,
+                       liff: PagesConfig | None = None) -> list[Route]:
+    """The friend's page (at the relay's root, like the form pages); its LIFF form when
+    ``liff`` has a LIFF id and a verifier (before the form pages' ``/l/{id}/{token}``)."""
     links_store = MemberLinkStore(store)
     tokens = PostTokens(channel_secret + b"|member-link")
     limiter = RateLimiter(clock)
     lim = limits or PageLimits()
     headers = page_headers()
+    verifier = liff.verifier if liff is not None and liff.liff_id else None
+    liff_page = LiffPage(liff.liff_id, liff.liff_sdk_url) \
+        if liff is not None and liff.liff_id and verifier is not None else None
+    sdk_origin = _origin(liff.liff_sdk_url) if liff is not None and liff_page else None
+    liff_headers = page_headers(
+        script_origins=(sdk_origin,) if sdk_origin else (),
+        connect_origins=tuple(o for o in (sdk_origin, "https://api.line.me",
+                                          "https://access.line.me") if o))
 
-    def html(body: str, status: int = 200, extra: dict[str, str] | None = None) -> Response:
-        return HTMLResponse(body, status_code=status, headers={**headers, **(extra or {})})
+    def html(body: str, status: int = 200, extra: dict[str, str] | None = None, *,
+             with_liff: bool = False) -> Response:
+        base = liff_headers if with_liff else headers
+        return HTMLResponse(body, status_code=status, headers={**base, **(extra or {})})
 
     def message(status: int, heading: str, *lines: str, kind: str = "refused",
                 extra: dict[str, str] | None = None) -> Response:
@@ -259,11 +284,12 @@ def member_page_routes(store: Store, channel_secret: bytes, clock: Callable[[], 
         return html(body, status, extra)
 
     def page(action: str, csrf: str, values: dict[str, str], problems: dict[str, str],
-             status: int = 200) -> Response:
+             status: int = 200, *, with_liff: bool = False) -> Response:
         body = _env.get_template("member_link.html").render(
             **_common, page_title="会員連携", action=action, csrf=csrf, values=values,
-            problems=problems, max_tries=MAX_TRIES)
-        return html(body, status)
+            problems=problems, max_tries=MAX_TRIES,
+            liff=liff_page if with_liff else None, liff_js=ASSETS["liff.js"].name)
+        return html(body, status, with_liff=with_liff)
 
     def throttled(wait: float) -> Response:
         return message(429, "少し時間をおいてください",
@@ -358,8 +384,98 @@ def member_page_routes(store: Store, channel_secret: bytes, clock: Callable[[], 
                        "お店で会員情報を確認します。連携できましたら、LINEでお知らせします。",
                        kind="done")
 
+    async def liff_resolve(request: Request) -> Page | Response:
+        wait = limiter.allow("addr:" + _address(request), lim.per_address)
+        if wait:
+            return throttled(wait)
+        page_id = request.path_params["page_id"]
+        found = await run_in_threadpool(links_store.page, page_id) \
+            if liff_page is not None and _PAGE_ID.match(page_id) else None
+        if found is None:
+            return message(404, "ページが見つかりません",
+                           "リンクが正しくないか、お店が会員連携を受け付けていません。",
+                           "お店から届いたリンクを、もう一度開いてください。")
+        return found
+
+    async def liff_show(request: Request) -> Response:
+        got = await liff_resolve(request)
+        if isinstance(got, Response):
+            return got
+        link = f"l/ml/{got.page_id}"
+        return page(request.url.path, tokens.issue(got.page_id, link, int(clock())), {}, {},
+                    with_liff=True)
+
+    async def liff_submit(request: Request) -> Response:
+        got = await liff_resolve(request)
+        if isinstance(got, Response):
+            return got
+        found = got
+        assert verifier is not None
+        link = f"l/ml/{found.page_id}"
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            return message(403, "送信できませんでした", "このページから送信してください。")
+        try:
+            posted = await read_form(request.headers.get("content-type"), request.stream(),
+                                     max_body=64 * 1024, file_caps={})
+        except BodyTooLarge:
+            return message(413, "送信できませんでした", "送られた内容が大きすぎます。")
+        except (BadBody, ClientDisconnect):
+            return message(400, "送信できませんでした",
+                           "ページを開き直して、もう一度お試しください。")
+        now_s = int(clock())
+        try:
+            nonce = tokens.check(_first(posted.fields.get("_csrf")), found.page_id, link, now_s)
+        except TokenError:
+            return message(400, "ページの有効期限が切れました",
+                           "お手数ですが、ページを開き直してもう一度入力してください。")
+        id_token = _first(posted.fields.get("_id_token"))
+        if not id_token:  # no script, or not opened in LINE: nobody to link
+            return message(403, "LINEアプリから開いてください",
+                           "このページは、LINEアプリの中で開いたときだけ送信できます。",
+                           "お店から届いたリンクを、LINEアプリで開いてください。")
+        try:
+            user_id = await verifier.user_id(id_token)
+        except IdTokenRefused as exc:
+            if exc.code == "unavailable":
+                return message(503, "ただいま受け付けできません",
+                               "LINEに確認できなかったため、まだ送信されていません。",
+                               "少し待ってから、ページを開き直してもう一度お試しください。")
+            return message(403, "LINEの確認ができませんでした",
+                           "LINEアプリからページを開き直して、もう一度お試しください。")
+        friend = friend_hash(found.page_id, "liff:" + user_id)
+        wait = limiter.allow("liff:" + friend.hex(), lim.per_link)
+        if wait:
+            return throttled(wait)
+        today = dt.datetime.fromtimestamp(now_s, _JST).date()
+        answer, problems = check_answer(posted.fields, today)
+        if answer is None:
+            values = {k: _first(posted.fields.get(k)) or ""
+                      for k in ("member_number", "phone", "birthday")}
+            return page(request.url.path, tokens.issue(found.page_id, link, now_s),
+                        values, problems, 400, with_liff=True)
+        plaintext = item_plaintext(found.page_id, "", nonce, answer, now_s * 1000,
+                                   liff_user_id=user_id)
+        try:
+            await run_in_threadpool(links_store.accept, found, nonce, friend, plaintext,
+                                    int(clock() * 1000))
+        except TooManyTries:
+            return _too_many(message)
+        except Replayed:
+            return message(409, "すでに送信されています",
+                           "この内容は受け付け済みです。結果はLINEでお知らせします。")
+        except NoDevice:
+            return message(503, "ただいま受け付けできません",
+                           "お店の準備が整っていません。時間をおいてお試しください。")
+        notify()
+        log.info("member-link request (LIFF) accepted on page %s", found.page_id)
+        return message(200, "受け付けました",
+                       "お店で会員情報を確認します。連携できましたら、LINEでお知らせします。",
+                       kind="done")
+
     return [Route("/ml/{page_id}/{token}", show, methods=["GET"]),
-            Route("/ml/{page_id}/{token}", submit, methods=["POST"])]
+            Route("/ml/{page_id}/{token}", submit, methods=["POST"]),
+            Route("/l/ml/{page_id}", liff_show, methods=["GET"]),
+            Route("/l/ml/{page_id}", liff_submit, methods=["POST"])]
 
 
 def _too_many(message: Callable[..., Response]) -> Response:
@@ -374,4 +490,11 @@ def _first(values: list[str] | None) -> str | None:
 
 def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def _origin(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 

@@ -57,3 +57,36 @@ def _products(tmp_path: Path) -> Path:
     f.write_text("コード,商品名,価格,税率,表示\nP1,コーヒー豆,1980,8%,表示\nP2,カット,4400,10,非表示\n",
                  encoding="utf-8")
     return f
+
+
+def test_link_page_without_a_friend_prints_the_liff_url(inited: Path, tmp_path: Path) -> None:
+    """No --line-user-id: one URL for every friend, through the relay's LIFF app; a relay
+    without LIFF is a clear refusal naming what to set."""
+    from tests.relay.harness import ManualClock, ThreadRelay
+
+    plain = ThreadRelay(f"sqlite:///{tmp_path / 'plain.db'}", tmp_path / "plain.log",
+                        clock=ManualClock())
+    try:
+        pair_book(inited, plain)
+        refused = otokui(inited, "member", "link-page")
+        assert refused.returncode == 1 and "RELAY_LIFF_ID" in refused.stderr
+    finally:
+        plain.stop()
+    liff_id = "1234567890-AbCdEfGh"
+    liff = ThreadRelay(f"sqlite:///{tmp_path / 'liff.db'}", tmp_path / "liff.log",
+                       clock=ManualClock(), liff_id=liff_id, line_login_channel_id="1234567",
+                       line_login_api="http://127.0.0.1:9",
+                       liff_sdk_url="http://127.0.0.1:9/sdk.js")
+    try:
+        pair_book(inited, liff)
+        done = otokui(inited, "member", "link-page")
+        assert done.returncode == 0, done.stderr
+        url = last_line(done.stdout)
+        prefix = f"https://liff.line.me/{liff_id}/ml/"
+        assert url.startswith(prefix)
+        # LINE opens the LIFF URL as the app's endpoint ({relay}/l) plus the path.
+        page = httpx.get(f"{liff.base_url}/l/ml/{url[len(prefix):]}")
+        assert page.status_code == 200 and f'data-liff-id="{liff_id}"' in page.text
+        assert "http://127.0.0.1:9" in page.headers["content-security-policy"]
+    finally:
+        liff.stop()

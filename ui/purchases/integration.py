@@ -20,8 +20,11 @@ if TYPE_CHECKING:
     from app.book import Book
     from ui.book_events import BookEvents
     from ui.main_window import MainWindow
+    from ui.purchases.member_review import MemberReviewDialog
     from ui.purchases.orders import OrdersDialog
+    from ui.purchases.products import ProductsDialog
     from ui.purchases.quick_sale import QuickSaleDialog
+    from ui.purchases.receipts import IssuerDialog
 
 
 class PurchasesIntegration(QObject):
@@ -38,11 +41,25 @@ class PurchasesIntegration(QObject):
         self.act_sale = QAction(self.tr("Sale at the &counter…"), window)
         self.act_sale.setObjectName("actQuickSale")
         self.act_sale.triggered.connect(lambda _c=False: self.quick_sale())
+        self.act_review = QAction(self.tr("Member links to &review…"), window)
+        self.act_review.setObjectName("actMemberReview")
+        self.act_review.triggered.connect(lambda _c=False: self.open_member_review())
+        self.review_dialog: MemberReviewDialog | None = None
         bar = window.menuBar()
         self.menu = bar.addMenu(self.tr("Sa&les"))
         self.menu.setObjectName("salesMenu")
         self.menu.addAction(self.act_orders)
         self.menu.addAction(self.act_sale)
+        self.act_products = QAction(self.tr("&Products…"), window)
+        self.act_products.setObjectName("actProducts")
+        self.act_products.triggered.connect(lambda _c=False: self.open_products())
+        self.act_issuer = QAction(self.tr("Receipt &issuer…"), window)
+        self.act_issuer.setObjectName("actReceiptIssuer")
+        self.act_issuer.triggered.connect(lambda _c=False: self.edit_issuer())
+        self.menu.addAction(self.act_products)
+        self.menu.addAction(self.act_issuer)
+        self.menu.addSeparator()
+        self.menu.addAction(self.act_review)
         # Right after フォーム (the forms integration is made before this one).
         actions = bar.actions()
         forms = getattr(getattr(window, "forms", None), "menu", None)
@@ -76,6 +93,9 @@ class PurchasesIntegration(QObject):
         if self.orders_dialog is not None:
             self.orders_dialog.close()
             self.orders_dialog = None
+        if self.review_dialog is not None:
+            self.review_dialog.close()
+            self.review_dialog = None
         if self.history is not None:
             self.history.show_customer(None, None)
             self.history.deleteLater()
@@ -94,6 +114,8 @@ class PurchasesIntegration(QObject):
             self._selection()
             if self.orders_dialog is not None and "orders" in kinds:
                 self.orders_dialog.refresh()
+        if self.review_dialog is not None and "settings" in kinds:
+            self.review_dialog.refresh()  # the queue is a book setting (filled on sync)
 
     def open_orders(self) -> OrdersDialog | None:
         from ui.purchases.orders import OrdersDialog
@@ -109,6 +131,41 @@ class PurchasesIntegration(QObject):
 
     def _orders_closed(self) -> None:
         self.orders_dialog = None
+
+    def open_member_review(self) -> MemberReviewDialog | None:
+        from ui.purchases.member_review import MemberReviewDialog
+
+        if self.book is None:
+            return None
+        if self.review_dialog is None:
+            self.review_dialog = MemberReviewDialog(self.book, self.window)
+            self.review_dialog.finished.connect(lambda _r: self._review_closed())
+        self.review_dialog.show()
+        self.review_dialog.activateWindow()
+        return self.review_dialog
+
+    def _review_closed(self) -> None:
+        self.review_dialog = None
+
+    def open_products(self, *, exec_dialog: bool = True) -> ProductsDialog | None:
+        from ui.purchases.products import ProductsDialog
+
+        if self.book is None:
+            return None
+        dialog = ProductsDialog(self.book, self.window)
+        if exec_dialog:
+            dialog.exec()
+        return dialog
+
+    def edit_issuer(self, *, exec_dialog: bool = True) -> IssuerDialog | None:
+        from ui.purchases.receipts import IssuerDialog
+
+        if self.book is None:
+            return None
+        dialog = IssuerDialog(self.book, self.window)
+        if exec_dialog:
+            dialog.exec()
+        return dialog
 
     def quick_sale(self, *, exec_dialog: bool = True) -> QuickSaleDialog | None:
         from ui.purchases.quick_sale import QuickSaleDialog
