@@ -69,6 +69,18 @@
         <translation>流入経路を削除</translation>
     </message>
     <message>
+        <source>Member linked</source>
+        <translation>会員連携</translation>
+    </message>
+    <message>
+        <source>Member linked from the review</source>
+        <translation>確認待ちから会員連携</translation>
+    </message>
+    <message>
+        <source>Member link refused</source>
+        <translation>会員連携を拒否</translation>
+    </message>
+    <message>
         <source>Privacy policy published</source>
         <translation>プライバシーポリシーの公開</translation>
     </message>
@@ -132,6 +144,10 @@
     <message>
         <source>Inflow route %1</source>
         <translation>流入経路 %1</translation>
+    </message>
+    <message>
+        <source>Link request %1</source>
+        <translation>連携申請 %1</translation>
     </message>
 </context>
 <context>

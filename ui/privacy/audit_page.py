@@ -62,6 +62,9 @@ ACTION_LABELS: dict[str, str] = {
     "tag_deleted": QT_TRANSLATE_NOOP("AuditActions", "Tag deleted"),
     "form_deleted": QT_TRANSLATE_NOOP("AuditActions", "Form deleted"),
     "route_deleted": QT_TRANSLATE_NOOP("AuditActions", "Inflow route deleted"),
+    "member_linked": QT_TRANSLATE_NOOP("AuditActions", "Member linked"),
+    "member_review_linked": QT_TRANSLATE_NOOP("AuditActions", "Member linked from the review"),
+    "member_review_refused": QT_TRANSLATE_NOOP("AuditActions", "Member link refused"),
     "privacy_policy_published": QT_TRANSLATE_NOOP("AuditActions", "Privacy policy published"),
     "privacy_disclosed": QT_TRANSLATE_NOOP("AuditActions", "Disclosure written"),
     "privacy_deleted": QT_TRANSLATE_NOOP("AuditActions", "Deleted on request"),
@@ -83,6 +86,7 @@ TARGET_KINDS: dict[str, str] = {
     "tag": QT_TRANSLATE_NOOP("AuditActions", "Tag %1"),
     "field": QT_TRANSLATE_NOOP("AuditActions", "Field %1"),
     "route": QT_TRANSLATE_NOOP("AuditActions", "Inflow route %1"),
+    "request": QT_TRANSLATE_NOOP("AuditActions", "Link request %1"),
 }
 
 
