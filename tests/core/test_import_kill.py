@@ -37,7 +37,9 @@ book = Profile(profile).open(os.environ["OTOKUI_PASSPHRASE"])
 def progress(done, total):
     # The second half of the steps is the write transaction: mark a point inside it.
     if done >= total // 2 + 5000 and not marker.exists():
-        marker.write_text(str(done))
+        # Written aside, then renamed: the parent never sees the file without its number.
+        Path(str(marker) + ".tmp").write_text(str(done))
+        os.replace(str(marker) + ".tmp", marker)
 
 import_csv(book, src, progress=progress)
 Path(str(marker) + ".committed").write_text("yes")
