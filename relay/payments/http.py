@@ -70,6 +70,7 @@ TOLERANCE_S = 300
 MAX_WEBHOOK_BYTES = 256 * 1024
 MAX_PRODUCTS = 50
 MAX_QUANTITY = 10
+CHECKOUT_TTL_S = 3600
 _PAGE_ID = re.compile(r"^[0-9a-f]{16}$")
 _CODE = re.compile(r"^[^\x00-\x1f*|]{1,40}$")
 HANDLED = ("checkout.session.completed", "checkout.session.async_payment_succeeded",
@@ -199,7 +200,8 @@ class PaymentsStore:
                 catalogue=json.dumps([p.__dict__ for p in products],
                                      ensure_ascii=False).encode("utf-8"),
                 updated_at=now_ms))
-            stock_mod.publish(conn, shop, {p.code: p.stock for p in products}, applied)
+            stock_mod.publish(conn, shop, {p.code: p.stock for p in products}, applied,
+                              now_ms)
         return True
 
     def switch_off(self, device_id: str) -> None:
@@ -510,6 +512,9 @@ def shop_page_routes(store: PaymentsStore, stripe_api_base: str, channel_secret:
                                      max_network_retries=1)
         params: dict[str, Any] = {
             "mode": "payment", "client_reference_id": nonce, "metadata": metadata,
+            # The stock it reserves goes back on sale within the hour if nobody pays
+            # (Stripe's default is 24 h; its least is 30 min, an hour leaves clock slack).
+            "expires_at": now_s + CHECKOUT_TTL_S,
             "success_url": f"{base}/shop/done", "cancel_url": f"{base}{request.url.path}",
             "line_items": [{"quantity": qty, "price_data": {
                 "currency": "jpy", "unit_amount": p.price,

@@ -36,6 +36,7 @@ from relay.payments.schema import stock, stock_holds
 HELD, SOLD, APPLIED, RELEASED = "held", "sold", "applied", "released"
 #: A hold whose session's expiry is not known yet (Stripe not answered): Stripe's longest.
 DEFAULT_HOLD_MS = 24 * 3600 * 1000
+KEEP_RELEASED_MS = 7 * 24 * 3600 * 1000
 
 
 @dataclass
@@ -52,7 +53,7 @@ def order_number(session_id: str) -> str:
 
 
 def publish(conn: Connection, shop_id: str, counted: Mapping[str, int | None],
-            applied: Iterable[str]) -> None:
+            applied: Iterable[str], now_ms: int) -> None:
     h = stock_holds.c
     numbers = set(applied)
     for row in conn.execute(select(h.request_id, h.session_id).where(
@@ -60,6 +61,10 @@ def publish(conn: Connection, shop_id: str, counted: Mapping[str, int | None],
         if row.session_id is not None and order_number(row.session_id) in numbers:
             conn.execute(update(stock_holds).where(h.request_id == row.request_id)
                          .values(state=APPLIED))
+    # Rows that count no more are let go: applied ones, and released ones a week past
+    # their expiry (kept that long so a payment arriving late is still counted, see sell).
+    conn.execute(delete(stock_holds).where(h.shop_id == shop_id, (h.state == APPLIED) | (
+        (h.state == RELEASED) & (h.expires_at < now_ms - KEEP_RELEASED_MS))))
     open_ = dict(conn.execute(select(h.code, func.sum(h.quantity)).where(
         h.shop_id == shop_id, h.state.in_((HELD, SOLD))).group_by(h.code)).all())
     conn.execute(delete(stock).where(stock.c.shop_id == shop_id))

@@ -25,7 +25,7 @@ from tests.sync.support import fast_worker
 SK = "sk_test_" + "4eC39HqLyjWDarjtT1zdp7dc"
 WHSEC = "whsec_" + "testsecret0123456789"
 CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
-DAY = 86400
+HOUR = 3600
 
 
 @pytest.fixture
@@ -114,8 +114,13 @@ def test_the_last_item_is_reserved_refused_freed_by_expiry_then_sold(
         assert "在庫がありません" in refused.text and "売り切れました" in refused.text
         assert len(stripe_api.stripe.sessions) == 1
 
-        # Nobody pays: past the session's expires_at the item is on sale again.
-        relay.clock.advance(DAY + 60)
+        # Nobody pays: the session expires in an hour (expires_at asked of Stripe), then
+        # the item is on sale again.
+        sid = first.headers["location"].rsplit("/", 1)[1]
+        assert stripe_api.stripe.sessions[sid]["expires_at"] == int(relay.clock()) + HOUR
+        relay.clock.advance(HOUR - 60)
+        assert "売り切れ" in _p1(_open(client, url)[0])
+        relay.clock.advance(120)
         page, csrf = _open(client, url)
         assert "残り1点" in _p1(page)
         second = _post(client, url, csrf, P1="1", P2="1")
@@ -197,3 +202,22 @@ def test_twenty_checkouts_at_once_for_the_last_item_make_exactly_one_session(
     assert len(stripe_api.stripe.sessions) == 1
     with httpx.Client() as client:
         assert "売り切れ" in _p1(_open(client, urls[0])[0])
+
+
+def test_a_payment_arriving_after_its_hold_lapsed_is_still_counted(
+        shop: tuple[Connected, str], stripe_api: RunningStripe) -> None:
+    connected, uid = shop
+    book, relay = connected.book, connected.relay
+    url = online.link(book, uid, days=7)
+    with httpx.Client() as client:
+        _, csrf = _open(client, url)
+        sent = _post(client, url, csrf, P1="1")
+        relay.clock.advance(HOUR + 60)  # the relay let the hold go...
+        assert "残り1点" in _p1(_open(client, url)[0])
+        # ...but Stripe took the payment (its clock behind the relay's): it is sold.
+        assert client.post(sent.headers["location"], data={"action": "pay"}).status_code == 303
+        page, csrf = _open(client, url)
+        assert "売り切れ" in _p1(page)
+        assert _post(client, url, csrf, P1="1").status_code == 409
+    fast_worker(book).run_once()
+    assert [p.stock for p in book.purchases.products() if p.code == "P1"] == [0]
