@@ -146,6 +146,16 @@ class StripeStandIn:
             total += unit * qty
         if not lines or total < 50:
             return _error(400, "Amount must be at least ¥50.", code="amount_too_small")
+        now = int(self.clock())
+        expires_at = now + 86400  # Stripe's default; a given one must be 30 min to 24 h ahead
+        if data.get("expires_at") is not None:
+            try:
+                expires_at = int(data["expires_at"])
+            except ValueError:
+                return _error(400, "Invalid expires_at.")
+            if not now + 1800 <= expires_at <= now + 86400:
+                return _error(400, "expires_at must be between 30 minutes and 24 hours "
+                              "from now.")
         sid = "cs_test_" + secrets.token_hex(16)
         session = {
             "id": sid, "object": "checkout.session", "mode": "payment", "currency": "jpy",
@@ -154,7 +164,7 @@ class StripeStandIn:
             "client_reference_id": data.get("client_reference_id"),
             "metadata": data.get("metadata") or {}, "success_url": data["success_url"],
             "cancel_url": data.get("cancel_url"), "url": f"{self.base_url}/c/pay/{sid}",
-            "created": int(self.clock()), "expires_at": int(self.clock()) + 86400,
+            "created": int(self.clock()), "expires_at": expires_at,
             "customer_details": None, "livemode": False, "_lines": lines}
         with self._lock:
             self.sessions[sid] = session

@@ -42,14 +42,18 @@ def switch_on(book: Book, secret_key: str, webhook_secret: str) -> int:
 
     page_id, secret = link_page.page(book, SETTING)
     mac_key, _ = links.keys_for(secret, page_id)
+    # The stock as the book counts it (every online order applied so far included) and
+    # which online orders those are, so the relay stops counting them (relay/payments/
+    # stock.py): an order is counted by the relay until the book has it, never by both.
     products = [{"code": p.code, "name": p.name, "price": p.price, "tax_rate": p.tax_rate,
+                 "stock": p.stock,
                  **({"photo": base64.b64encode(p.photo).decode("ascii")} if p.photo else {})}
                 for p in book.purchases.products(shown_only=True)]
     with book.line.relay_client() as relay:
         answer = relay._request("PUT", "/v1/payments", json={
             "page_id": page_id, "link_key": base64.b64encode(mac_key).decode("ascii"),
             "secret_key": secret_key.strip(), "webhook_secret": webhook_secret.strip(),
-            "products": products})
+            "products": products, "applied": applied_orders(book)})
     if answer.status_code == 404:
         raise RelayFormsUnsupportedError()
     if answer.status_code in (400, 409):
@@ -60,6 +64,19 @@ def switch_on(book: Book, secret_key: str, webhook_secret: str) -> int:
 
     publish_if_on(book)  # with the autopilot on, the relay learns the page's friend key
     return len(products)
+
+
+#: The newest online orders named to the relay on publish (its sold holds are younger).
+APPLIED_SENT: Final = 5000
+
+
+def applied_orders(book: Book) -> list[str]:
+    """The numbers of the online orders in the book (their stock is in the book's)."""
+    from app.store.models_purchases import Order
+
+    with book.db.read() as s:
+        return list(s.scalars(select(Order.number).where(Order.source == "online")
+                              .order_by(Order.created_at.desc()).limit(APPLIED_SENT)))
 
 
 def link(book: Book, line_user_id: str, *, days: int = 30, now: float | None = None) -> str:

@@ -55,7 +55,8 @@ from relay.forms.page_body import BadBody, BodyTooLarge, read_form
 from relay.forms.page_guard import PageLimits, PostTokens, RateLimiter, TokenError, page_headers
 from relay.forms.render import ASSETS, ASSETS_PATH
 from relay.forms.render import HERE as FORMS_HERE
-from relay.payments.schema import checkouts, payments, stripe_events
+from relay.payments import stock as stock_mod
+from relay.payments.schema import checkouts, payments, stock_holds, stripe_events
 from relay.responses import error, unauthorized
 from relay.schema import devices
 from relay.store import Store
@@ -69,10 +70,11 @@ TOLERANCE_S = 300
 MAX_WEBHOOK_BYTES = 256 * 1024
 MAX_PRODUCTS = 50
 MAX_QUANTITY = 10
+CHECKOUT_TTL_S = 3600
 _PAGE_ID = re.compile(r"^[0-9a-f]{16}$")
 _CODE = re.compile(r"^[^\x00-\x1f*|]{1,40}$")
 HANDLED = ("checkout.session.completed", "checkout.session.async_payment_succeeded",
-           "charge.refunded")
+           "charge.refunded")  # and checkout.session.expired: the stock held goes back
 
 _env = Environment(loader=ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
                                         FileSystemLoader(FORMS_HERE / "templates")]),
@@ -97,6 +99,8 @@ class Product:
     tax_rate: int
     #: The product's photo (JPEG or PNG, base64, at most MAX_PHOTO_BYTES), or "".
     photo: str = ""
+    #: The desktop's stock when it published (None: not counted); see stock.py.
+    stock: int | None = None
 
     def photo_bytes(self) -> tuple[bytes, str] | None:
         if not self.photo:
@@ -159,7 +163,11 @@ def parse_products(value: object) -> tuple[Product, ...]:
                 raw = b""
             if not 0 < len(raw) <= MAX_PHOTO_BYTES or photo_type(raw) is None:
                 raise ValueError("bad_products")
-        out.append(Product(code, name, price, int(rate), photo or ""))
+        count = p.get("stock")
+        if count is not None and not (isinstance(count, int) and not isinstance(count, bool)
+                                      and 0 <= count <= 10**7):
+            raise ValueError("bad_products")
+        out.append(Product(code, name, price, int(rate), photo or "", count))
     if len({p.code for p in out}) != len(out):
         raise ValueError("bad_products")
     return tuple(out)
@@ -175,7 +183,8 @@ class PaymentsStore:
         return self._box is not None
 
     def switch_on(self, device_id: str, page_id: str, mac_key: bytes, secret_key: str,
-                  webhook_secret: str, products: tuple[Product, ...], now_ms: int) -> bool:
+                  webhook_secret: str, products: tuple[Product, ...], now_ms: int,
+                  applied: tuple[str, ...] = ()) -> bool:
         assert self._box is not None
         with self._store.write_transaction() as conn:
             shop = conn.execute(select(devices.c.shop_id).where(
@@ -191,6 +200,8 @@ class PaymentsStore:
                 catalogue=json.dumps([p.__dict__ for p in products],
                                      ensure_ascii=False).encode("utf-8"),
                 updated_at=now_ms))
+            stock_mod.publish(conn, shop, {p.code: p.stock for p in products}, applied,
+                              now_ms)
         return True
 
     def switch_off(self, device_id: str) -> None:
@@ -230,15 +241,40 @@ class PaymentsStore:
             rows = conn.execute(select(payments)).all()
         return [s for s in (self._shop(r) for r in rows) if s is not None]
 
-    def start_checkout(self, shop_id: str, request_id: str, now_ms: int) -> None:
+    def start_checkout(self, shop_id: str, request_id: str, now_ms: int,
+                       lines: tuple[tuple[str, int], ...] = ()) -> None:
+        """Record the checkout and reserve its quantities, together; raises
+        :class:`stock.OutOfStock` (nothing recorded) when one is short."""
         with self._store.write_transaction() as conn:
+            stock_mod.release_expired(conn, shop_id, now_ms)
             conn.execute(insert(checkouts).values(request_id=request_id, shop_id=shop_id,
                                                   created_at=now_ms))
+            stock_mod.reserve(conn, shop_id, request_id, lines, now_ms)
 
-    def session_created(self, request_id: str, session_id: str) -> None:
+    def session_created(self, request_id: str, session_id: str,
+                        expires_at_ms: int | None = None) -> None:
         with self._store.write_transaction() as conn:
             conn.execute(update(checkouts).where(checkouts.c.request_id == request_id)
                          .values(session_id=session_id))
+            stock_mod.session_known(conn, request_id, session_id, expires_at_ms)
+
+    def release(self, shop_id: str, request_id: str) -> None:
+        """Give a checkout's reserved quantities back (no session, or it expired)."""
+        with self._store.write_transaction() as conn:
+            stock_mod.release(conn, shop_id, request_id)
+
+    def stock_left(self, shop_id: str, now_ms: int) -> dict[str, int]:
+        """Counted products → how many are left, expired holds given back first."""
+        h = stock_holds.c
+        with self._store.read_transaction() as conn:
+            lapsed = conn.execute(select(h.request_id).where(
+                h.shop_id == shop_id, h.state == stock_mod.HELD, h.expires_at < now_ms)
+                                  ).first()
+            if lapsed is None:
+                return stock_mod.left(conn, shop_id)
+        with self._store.write_transaction() as conn:
+            stock_mod.release_expired(conn, shop_id, now_ms)
+            return stock_mod.left(conn, shop_id)
 
     def take_event(self, shop_id: str, event_id: str, request_id: str | None,
                    payment_intent: str | None, session_id: str | None,
@@ -267,6 +303,7 @@ class PaymentsStore:
             if request_id is not None:
                 conn.execute(update(checkouts).where(c.request_id == request_id).values(
                     session_id=session_id, payment_intent=payment_intent))
+                stock_mod.sell(conn, shop_id, request_id)  # paid: the reservation is sold
             item = plaintext(row.request_id, session_id or row.session_id or "")
             seqs = self._store.queue_items_in(conn, [item], now_ms, shop_id)
             if seqs is None:
@@ -311,8 +348,12 @@ def payments_routes(store: PaymentsStore, now_ms: Callable[[], int],
             return error(400, str(exc) if str(exc) == "bad_products" else "bad_link_key")
         if len(key) != links.MAC_KEY_BYTES:
             return error(400, "bad_link_key")
+        applied = data.get("applied", [])
+        if not (isinstance(applied, list) and len(applied) <= 5000
+                and all(isinstance(a, str) and len(a) <= 255 for a in applied)):
+            return error(400, "bad_applied")
         if not await run_in_threadpool(store.switch_on, device_id, page_id, key, secret, hook,
-                                       products, now_ms()):
+                                       products, now_ms(), tuple(applied)):
             return unauthorized()
         log.info("online payment switched on (%d products)", len(products))
         return JSONResponse({"state": "on", "products": len(products)})
@@ -358,11 +399,13 @@ def shop_page_routes(store: PaymentsStore, stripe_api_base: str, channel_secret:
             **_common, page_title=heading, heading=heading, lines=list(lines), kind=kind,
             form_title=None), status)
 
-    def page(shop: ShopPayments, action: str, csrf: str, problem: str | None,
-             status: int = 200) -> Response:
+    async def page(shop: ShopPayments, action: str, csrf: str, problem: str | None,
+                   status: int = 200) -> Response:
+        left = await run_in_threadpool(store.stock_left, shop.shop_id, int(clock() * 1000))
         return html(_env.get_template("shop.html").render(
             **_common, page_title="ご購入", products=shop.products, action=action, csrf=csrf,
-            problem=problem, max_quantity=MAX_QUANTITY,
+            problem=problem, max_quantity=MAX_QUANTITY, left=left,
+            sold_out=all(left.get(p.code, 1) == 0 for p in shop.products),
             photo_base=f"/shop/{shop.page_id}/photo/"), status)
 
     async def photo(request: Request) -> Response:
@@ -407,7 +450,7 @@ def shop_page_routes(store: PaymentsStore, stripe_api_base: str, channel_secret:
             return got
         shop, token = got
         link = f"shop/{shop.page_id}/{token}"
-        return page(shop, request.url.path, tokens.issue(shop.page_id, link, int(clock())),
+        return await page(shop, request.url.path, tokens.issue(shop.page_id, link, int(clock())),
                     None)
 
     async def submit(request: Request) -> Response:
@@ -443,25 +486,35 @@ def shop_page_routes(store: PaymentsStore, stripe_api_base: str, channel_secret:
             if int(text):
                 lines.append((p, int(text)))
         if not lines:
-            return page(shop, request.url.path, tokens.issue(shop.page_id, link, now_s),
+            return await page(shop, request.url.path, tokens.issue(shop.page_id, link, now_s),
                         "数量を選んでください。", 400)
         base = str(request.base_url).rstrip("/")
         metadata = {"otokui_request": nonce, "otokui_page": shop.page_id,
                     "otokui_token": token, "otokui_cart": cart_text(lines)}
         if any(len(v) > 500 for v in metadata.values()):
-            return page(shop, request.url.path, tokens.issue(shop.page_id, link, now_s),
+            return await page(shop, request.url.path, tokens.issue(shop.page_id, link, now_s),
                         "一度に選べる商品が多すぎます。", 400)
         try:
             await run_in_threadpool(store.start_checkout, shop.shop_id, nonce,
-                                    int(clock() * 1000))
+                                    int(clock() * 1000),
+                                    tuple((p.code, qty) for p, qty in lines))
         except IntegrityError:
             return message(409, "すでに送信されています", "ページを開き直してください。")
+        except stock_mod.OutOfStock as short:
+            name = next(p.name for p in shop.products if p.code == short.code)
+            return message(409, "在庫がありません",
+                           f"「{name}」は売り切れました。" if short.left == 0 else
+                           f"「{name}」は残り{short.left}点です。数量を減らしてお選びください。",
+                           "ページを開き直すと、いまの在庫が表示されます。")
         import stripe  # here, not at the top: the desktop's bundle (its demo relay) has none
 
         client = stripe.StripeClient(shop.secret_key, base_addresses={"api": stripe_api_base},
                                      max_network_retries=1)
         params: dict[str, Any] = {
             "mode": "payment", "client_reference_id": nonce, "metadata": metadata,
+            # The stock it reserves goes back on sale within the hour if nobody pays
+            # (Stripe's default is 24 h; its least is 30 min, an hour leaves clock slack).
+            "expires_at": now_s + CHECKOUT_TTL_S,
             "success_url": f"{base}/shop/done", "cancel_url": f"{base}{request.url.path}",
             "line_items": [{"quantity": qty, "price_data": {
                 "currency": "jpy", "unit_amount": p.price,
@@ -473,9 +526,12 @@ def shop_page_routes(store: PaymentsStore, stripe_api_base: str, channel_secret:
         except stripe.StripeError as exc:
             log.warning("Stripe refused a checkout: %s (HTTP %s)", type(exc).__name__,
                         exc.http_status)
+            await run_in_threadpool(store.release, shop.shop_id, nonce)
             return message(502, "お支払いの準備ができませんでした",
                            "時間をおいて、もう一度お試しください。")
-        await run_in_threadpool(store.session_created, nonce, session.id)
+        expires = getattr(session, "expires_at", None)
+        await run_in_threadpool(store.session_created, nonce, session.id,
+                                expires * 1000 if isinstance(expires, int) else None)
         return RedirectResponse(str(session.url), status_code=303,
                                 headers={"Cache-Control": "no-store",
                                          "Referrer-Policy": "no-referrer"})
@@ -508,6 +564,11 @@ def shop_page_routes(store: PaymentsStore, stripe_api_base: str, channel_secret:
                 raise TypeError("object")
         except (ValueError, KeyError, TypeError):
             return error(400, "bad_event")
+        if kind == "checkout.session.expired":  # its reservation goes back on sale
+            request_id = (obj.get("metadata") or {}).get("otokui_request")
+            if isinstance(request_id, str):
+                await run_in_threadpool(store.release, shop.shop_id, request_id)
+            return JSONResponse({"received": True, "released": True})
         if kind not in HANDLED or (kind != "charge.refunded"
                                    and obj.get("payment_status") != "paid"):
             # Not ours to act on (an async payment not yet paid arrives again as

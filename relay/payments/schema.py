@@ -44,3 +44,29 @@ stripe_events = Table(
     Column("shop_id", String(32), nullable=False),
     Column("received_at", BigInteger, nullable=False),
 )
+
+#: The product page's stock: per product with a counted stock, ``base`` as the desktop
+#: last published it and ``taken`` what the page reserved or sold since that the desktop
+#: has not counted yet (relay/payments/stock.py). No row: not counted (unlimited).
+stock = Table(
+    "relay_stock",
+    metadata,
+    Column("shop_id", String(32), primary_key=True),
+    Column("code", String(40), primary_key=True),
+    Column("base", BigInteger, nullable=False),
+    Column("taken", BigInteger, nullable=False),
+)
+
+#: One row per product of each checkout: ``held`` (session open), ``sold`` (paid, not yet
+#: in the desktop's published stock), ``applied`` (in it), ``released`` (expired/failed).
+stock_holds = Table(
+    "relay_stock_holds",
+    metadata,
+    Column("request_id", String(32), primary_key=True),
+    Column("code", String(40), primary_key=True),
+    Column("shop_id", String(32), nullable=False, index=True),
+    Column("session_id", String(255), nullable=True, index=True),
+    Column("quantity", BigInteger, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+)
