@@ -201,17 +201,20 @@ def generation(store: Store, shop_id: str) -> tuple[int, ...]:
     ``taken``: :func:`relay.booking.holds.take_all`, :func:`cancel` and :func:`promote_in`
     each add or release a hold in the same transaction. (A first version summed the
     9,000 slot rows on every page load: 6 ms of the days page's 22.)"""
+    # One statement (one round trip; it runs on every page load): the two stamps as
+    # scalar subqueries beside the hold counts. Holds are never deleted, so these two
+    # counts only grow: any change moves one. (Both come from the index on shop, state,
+    # acked without reading the rows.)
+    published = select(booking_slots.c.published_at).where(
+        booking_slots.c.shop_id == shop_id).limit(1).scalar_subquery()
+    config = select(booking_config.c.published_at).where(
+        booking_config.c.shop_id == shop_id).scalar_subquery()
     with store.read_transaction() as conn:
-        published = conn.execute(select(booking_slots.c.published_at).where(
-            booking_slots.c.shop_id == shop_id).limit(1)).scalar()
-        config = conn.execute(select(booking_config.c.published_at).where(
-            booking_config.c.shop_id == shop_id)).scalar()
-        # Holds are never deleted, so these two counts only grow: any change moves one.
-        # (Both come from the index on shop, state, acked without reading the rows.)
-        holds, released = conn.execute(select(
-            func.count(), func.count().filter(booking_holds.c.state == RELEASED))
-            .where(booking_holds.c.shop_id == shop_id)).one()
-    return (int(config or 0), int(published or 0), int(holds), int(released))
+        row = conn.execute(select(
+            config, published, func.count(),
+            func.count().filter(booking_holds.c.state == RELEASED))
+            .select_from(booking_holds).where(booking_holds.c.shop_id == shop_id)).one()
+    return (int(row[0] or 0), int(row[1] or 0), int(row[2]), int(row[3]))
 
 
 class FreeIndex:

@@ -173,6 +173,26 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
             cache[generation] = found
         return found
 
+    def days_key(free: front.FreeIndex, config: front.Config, menu: front.MenuInfo,
+                 staff_id: str | None, wanted: dt.date | None, today: dt.datetime
+                 ) -> tuple[Any, ...]:
+        earliest = today + dt.timedelta(minutes=config.min_notice_minutes)
+        first_step = (earliest.hour * 60 + earliest.minute + config.step - 1) // config.step
+        # A publish (new config) always makes a new index, which empties this cache; the
+        # menu's own figures are in the key all the same.
+        return (id(free), menu.id, menu.duration, menu.buffer_before, menu.buffer_after,
+                menu.staff, staff_id, wanted, earliest.date(), first_step, today.date())
+
+    def cached_days(gen: tuple[int, ...], config: front.Config, menu: front.MenuInfo,
+                    staff_id: str | None, wanted: dt.date | None, today: dt.datetime
+                    ) -> tuple[list[tuple[dt.date, int]], dt.date | None,
+                               list[dt.datetime]] | None:
+        """:func:`days_and_times` when its answer is cached (no database, no walk)."""
+        free = cache.get((*gen, config.step))
+        if free is None:
+            return None
+        return days_cache.get(days_key(free, config, menu, staff_id, wanted, today))
+
     def days_and_times(gen: tuple[int, ...], config: front.Config, menu: front.MenuInfo,
                        staff_id: str | None,
                        wanted: dt.date | None, today: dt.datetime
@@ -182,12 +202,7 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
         pool: a cache miss walks the horizon). The answer changes only with the free
         index and when the first bookable start passes a step."""
         free = free_index(gen, config)
-        earliest = today + dt.timedelta(minutes=config.min_notice_minutes)
-        first_step = (earliest.hour * 60 + earliest.minute + config.step - 1) // config.step
-        # A publish (new config) always makes a new index, which empties this cache; the
-        # menu's own figures are in the key all the same.
-        key = (id(free), menu.id, menu.duration, menu.buffer_before, menu.buffer_after,
-               menu.staff, staff_id, wanted, earliest.date(), first_step, today.date())
+        key = days_key(free, config, menu, staff_id, wanted, today)
         hit = days_cache.get(key)
         if hit is not None:
             return hit
@@ -323,8 +338,12 @@ def booking_routes_public(store: Store, config: PagesConfig, clock: Callable[[],
                 wanted = dt.date.fromisoformat(wanted_text)
             except ValueError:
                 wanted = None
-        found, day, times = await run_in_threadpool(days_and_times, ctx.gen, ctx.config,
-                                                    menu, staff_id, wanted, now())
+        today = now()
+        # Most loads are cache hits (dict lookups): answered here, without a hop to the
+        # thread pool; a miss walks the horizon there.
+        hit = cached_days(ctx.gen, ctx.config, menu, staff_id, wanted, today)
+        found, day, times = hit if hit is not None else await run_in_threadpool(
+            days_and_times, ctx.gen, ctx.config, menu, staff_id, wanted, today)
         if wanted_text and wanted is None:
             day, times = None, []
         here = f"{ctx.base}/m/{menu.id}/{staff_text}"
