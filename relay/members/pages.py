@@ -47,7 +47,7 @@ from starlette.routing import Route
 
 from relay.forms import links
 from relay.forms.liff import IdTokenRefused
-from relay.forms.page_body import BadBody, BodyTooLarge, read_form
+from relay.forms.page_body import BadBody, BodyTooLarge, PostedForm, read_form
 from relay.forms.page_guard import PageLimits, PostTokens, RateLimiter, TokenError, page_headers
 from relay.forms.pages import PagesConfig
 from relay.forms.render import ASSETS, ASSETS_PATH, LiffPage
@@ -320,6 +320,33 @@ def member_page_routes(store: Store, channel_secret: bytes, clock: Callable[[], 
                            "お店から届いたリンクを、もう一度開いてください。")
         return found, token, claims
 
+    async def read_post(request: Request, page_id: str, link: str, *, limit: bool
+                        ) -> tuple[PostedForm, str, int] | Response:
+        """What both pages' posts check first: sent from this page, (``limit``: within the
+        link's rate), a readable small body, a valid post token. The body, the token's
+        nonce and the time; or the page saying what went wrong."""
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            return message(403, "送信できませんでした", "このページから送信してください。")
+        if limit:
+            wait = limiter.allow("link:" + link, lim.per_link)
+            if wait:
+                return throttled(wait)
+        try:
+            posted = await read_form(request.headers.get("content-type"), request.stream(),
+                                     max_body=64 * 1024, file_caps={})
+        except BodyTooLarge:
+            return message(413, "送信できませんでした", "送られた内容が大きすぎます。")
+        except (BadBody, ClientDisconnect):
+            return message(400, "送信できませんでした",
+                           "ページを開き直して、もう一度お試しください。")
+        now_s = int(clock())
+        try:
+            nonce = tokens.check(_first(posted.fields.get("_csrf")), page_id, link, now_s)
+        except TokenError:
+            return message(400, "ページの有効期限が切れました",
+                           "お手数ですが、ページを開き直してもう一度入力してください。")
+        return posted, nonce, now_s
+
     async def show(request: Request) -> Response:
         got = await resolve(request)
         if isinstance(got, Response):
@@ -339,25 +366,10 @@ def member_page_routes(store: Store, channel_secret: bytes, clock: Callable[[], 
             return got
         found, token, claims = got
         link = f"ml/{found.page_id}/{token}"
-        if request.headers.get("sec-fetch-site") == "cross-site":
-            return message(403, "送信できませんでした", "このページから送信してください。")
-        wait = limiter.allow("link:" + link, lim.per_link)
-        if wait:
-            return throttled(wait)
-        try:
-            posted = await read_form(request.headers.get("content-type"), request.stream(),
-                                     max_body=64 * 1024, file_caps={})
-        except BodyTooLarge:
-            return message(413, "送信できませんでした", "送られた内容が大きすぎます。")
-        except (BadBody, ClientDisconnect):
-            return message(400, "送信できませんでした",
-                           "ページを開き直して、もう一度お試しください。")
-        now_s = int(clock())
-        try:
-            nonce = tokens.check(_first(posted.fields.get("_csrf")), found.page_id, link, now_s)
-        except TokenError:
-            return message(400, "ページの有効期限が切れました",
-                           "お手数ですが、ページを開き直してもう一度入力してください。")
+        read = await read_post(request, found.page_id, link, limit=True)
+        if isinstance(read, Response):
+            return read
+        posted, nonce, now_s = read
         today = dt.datetime.fromtimestamp(now_s, _JST).date()
         answer, problems = check_answer(posted.fields, today)
         if answer is None:
@@ -412,22 +424,10 @@ def member_page_routes(store: Store, channel_secret: bytes, clock: Callable[[], 
         found = got
         assert verifier is not None
         link = f"l/ml/{found.page_id}"
-        if request.headers.get("sec-fetch-site") == "cross-site":
-            return message(403, "送信できませんでした", "このページから送信してください。")
-        try:
-            posted = await read_form(request.headers.get("content-type"), request.stream(),
-                                     max_body=64 * 1024, file_caps={})
-        except BodyTooLarge:
-            return message(413, "送信できませんでした", "送られた内容が大きすぎます。")
-        except (BadBody, ClientDisconnect):
-            return message(400, "送信できませんでした",
-                           "ページを開き直して、もう一度お試しください。")
-        now_s = int(clock())
-        try:
-            nonce = tokens.check(_first(posted.fields.get("_csrf")), found.page_id, link, now_s)
-        except TokenError:
-            return message(400, "ページの有効期限が切れました",
-                           "お手数ですが、ページを開き直してもう一度入力してください。")
+        read = await read_post(request, found.page_id, link, limit=False)
+        if isinstance(read, Response):
+            return read
+        posted, nonce, now_s = read
         id_token = _first(posted.fields.get("_id_token"))
         if not id_token:  # no script, or not opened in LINE: nobody to link
             return message(403, "LINEアプリから開いてください",
