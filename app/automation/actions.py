@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
 from app import domain_events
 from app.automation import errors as E
-from app.store.models import Customer, CustomField, FieldValue, Tag, utcnow
+from app.automation.bulk import BatchWrites
+from app.store.models import Customer, CustomField, Tag, utcnow
 from app.store.models_rules import RuleSend
 
 if TYPE_CHECKING:
@@ -48,6 +48,9 @@ class Ctx:
     #: bulk of the engine's cost): timeline lines and stored messages.
     timeline: list[dict[str, Any]] = field(default_factory=list)
     sends: list[dict[str, Any]] = field(default_factory=list)
+    #: Tag and points writes, shared by the batch's firings and written in bulk by the
+    #: engine (:mod:`app.automation.bulk`).
+    writes: BatchWrites = field(default_factory=BatchWrites)
 
 
 #: (event kind, what) an action can cause: for refusing cycles when a rule is saved.
@@ -65,6 +68,9 @@ class ActionSpec:
     #: What it would do, for ``try`` and the list (plain words, no change made).
     describe: Callable[[Session, dict[str, Any]], str]
     emits: Callable[[dict[str, Any]], Emits] = lambda _a: []
+    #: It only writes, through ``ctx.writes`` (written when the engine flushes them, before
+    #: any condition or action that is not deferred): see :mod:`app.automation.bulk`.
+    deferred: bool = False
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -168,11 +174,8 @@ def _tag_broken(s: Session, a: dict[str, Any]) -> str | None:
 
 def _tag_run(add: bool) -> Callable[[Ctx, dict[str, Any]], dict[str, Any]]:
     def run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-        from app.tags import TagService
-
         name = tag_name(ctx.s, a["tag_id"]) or ""
-        TagService.apply_in(ctx.s, [ctx.customer_id], {a["tag_id"]: name}, add=add,
-                            depth=ctx.depth)
+        ctx.writes.tag(ctx.s, ctx.customer_id, a["tag_id"], name, add=add, depth=ctx.depth)
         return _timeline(ctx, "add_tag" if add else "remove_tag", tag=name)
     return run
 
@@ -236,8 +239,6 @@ def _points_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _points_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
-    from app.fields import emit_field_changed
-
     fid = int(a["field"][7:])
     # The field's type and name, remembered for the batch (the session holds its rows
     # weakly: a get per firing went back to the database).
@@ -247,26 +248,8 @@ def _points_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
         assert fld is not None  # a broken rule does not run
         memo[fid] = (fld.type, fld.name)
     ftype, fname = memo[fid]
-    # The driver's SQL, not ORM rows: the balance is added in SQL (an upsert), nothing
-    # waits in the session to be flushed before the next firing's queries, and nothing is
-    # compiled again for each firing (as TagService.apply_in).
-    now, delta = utcnow().isoformat(sep=" "), a["points"]
-    conn = ctx.s.connection()
-    conn.exec_driver_sql(
-        "INSERT INTO field_value(customer_id, field_id, num_value, updated_at) "
-        "VALUES (:c, :f, :d, :at) ON CONFLICT(customer_id, field_id) DO UPDATE SET "
-        "num_value = coalesce(num_value, 0) + :d, updated_at = :at",
-        {"c": ctx.customer_id, "f": fid, "d": float(delta), "at": now})
-    held = ctx.s.identity_map.get(identity_key(FieldValue, (ctx.customer_id, fid)))
-    if held is not None:  # an ORM copy loaded earlier in the batch: read it again
-        ctx.s.expire(held)
-    if ftype == "points":
-        conn.exec_driver_sql(
-            "INSERT INTO points_entry(customer_id, field_id, delta, reason, at) "
-            "VALUES (:c, :f, :d, :r, :at)",
-            {"c": ctx.customer_id, "f": fid, "d": int(delta),
-             "r": f"ルール「{ctx.rule_name}」", "at": now})
-    emit_field_changed(ctx.s, ctx.customer_id, a["field"], depth=ctx.depth)
+    ctx.writes.add_points(ctx.customer_id, a["field"], points=a["points"], ftype=ftype,
+                          reason=f"ルール「{ctx.rule_name}」", depth=ctx.depth)
     return _timeline(ctx, "add_points", field=fname, points=a["points"])
 
 
@@ -374,9 +357,10 @@ def _never_broken(_s: Session, _a: dict[str, Any]) -> str | None:
 
 ACTIONS: dict[str, ActionSpec] = {
     "add_tag": ActionSpec(_tag_check, _tag_broken, _tag_run(True), _tag_describe(True),
-                          lambda a: [(domain_events.TAG_ADDED, a["tag_id"])]),
+                          lambda a: [(domain_events.TAG_ADDED, a["tag_id"])], deferred=True),
     "remove_tag": ActionSpec(_tag_check, _tag_broken, _tag_run(False), _tag_describe(False),
-                             lambda a: [(domain_events.TAG_REMOVED, a["tag_id"])]),
+                             lambda a: [(domain_events.TAG_REMOVED, a["tag_id"])],
+                             deferred=True),
     "set_field": ActionSpec(
         _field_check, _field_broken, _set_field_run,
         lambda s, a: f"項目「{field_label(s, a['field']) or '?'}」を「{a['value']}」にする",
@@ -384,7 +368,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "add_points": ActionSpec(
         _points_check, _field_broken, _points_run,
         lambda s, a: f"項目「{field_label(s, a['field']) or '?'}」に {a['points']} を足す",
-        lambda a: [(domain_events.FIELD_CHANGED, a["field"])]),
+        lambda a: [(domain_events.FIELD_CHANGED, a["field"])], deferred=True),
     "send": ActionSpec(_send_check, _never_broken, _send_run,
                        lambda s, a: f"メッセージを送る:「{a['text']}」"),
     "set_status": ActionSpec(_status_check, _never_broken, _status_run,

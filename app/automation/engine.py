@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from app import domain_events
 from app.automation import model
 from app.automation.actions import ACTIONS, FIELD_MEMO, TAG_NAMES, Ctx, write_rows
+from app.automation.bulk import BatchWrites
 from app.store.models import DomainEvent, Message, SavedSegment, utcnow
 from app.store.models_rules import Rule, RuleSend
 
@@ -72,6 +73,8 @@ class _Active:
     when: dict[str, Any]
     cond: dict[str, Any] | None
     then: list[dict[str, Any]]
+    #: A keyword rule's words, folded once (None: another kind; see :func:`_fires`).
+    words: tuple[str, ...] | None = None
 
 
 def _active_rules(s: Session) -> dict[str, list[_Active]]:
@@ -81,8 +84,62 @@ def _active_rules(s: Session) -> dict[str, list[_Active]]:
         if model.broken(s, r.spec) is not None:
             continue
         when = r.spec["when"]
+        words = (tuple(model.fold(w) for w in when["words"]) if when["kind"] == "keyword"
+                 else None)
         out.setdefault(model.TRIGGERS[when["kind"]], []).append(
-            _Active(r.id, r.name, when, r.spec.get("if"), r.spec["then"]))
+            _Active(r.id, r.name, when, r.spec.get("if"), r.spec["then"], words))
+    return out
+
+
+#: What the active rules depend on: the rules themselves and whether what they name
+#: (tags, fields, forms, segments, sequences) still exists. Read once per batch; the
+#: rules are loaded and checked again only when it changed (checking 50 rules cost more
+#: than a batch's matching: docs/performance-automation.md).
+_RULES_STATE = text(
+    "SELECT (SELECT group_concat(id || ':' || enabled || ':' || updated_at) FROM rule),"
+    " (SELECT count(*) || ':' || coalesce(max(id), 0) FROM tag),"
+    " (SELECT count(*) || ':' || coalesce(max(id), 0) FROM custom_field),"
+    " (SELECT count(*) || ':' || coalesce(max(id), 0) FROM form),"
+    " (SELECT count(*) || ':' || coalesce(max(id), 0) FROM segment),"
+    " (SELECT count(*) || ':' || coalesce(max(id), 0) FROM step_sequence)")
+
+
+class _RulesMemo:
+    """The active rules, kept across the batches of one run while nothing they depend
+    on changed (:data:`_RULES_STATE`)."""
+
+    def __init__(self) -> None:
+        self._state: Any = None
+        self._rules: dict[str, list[_Active]] = {}
+
+    def get(self, s: Session) -> dict[str, list[_Active]]:
+        state = tuple(s.execute(_RULES_STATE).one())
+        if state != self._state:
+            self._rules, self._state = _active_rules(s), state
+        return self._rules
+
+
+def _firing(rules: list[_Active], kind: str, data: dict[str, Any], text_of: str | None
+            ) -> list[_Active]:
+    """The rules this event fires: ``model.matches``, with the message folded once and a
+    keyword rule's words folded when the rules were loaded (a batch of messages through
+    40 keyword rules is a loop of ``in`` tests, so it is written as one)."""
+    folded = model.fold(text_of) if text_of else ""
+    out: list[_Active] = []
+    for rule in rules:
+        words = rule.words
+        if words is None:
+            if model.matches(rule.when, kind, data, text_of, rule.id):
+                out.append(rule)
+        elif folded:
+            if rule.when.get("match") == "all":
+                if all(w in folded for w in words):
+                    out.append(rule)
+            else:
+                for w in words:
+                    if w in folded:
+                        out.append(rule)
+                        break
     return out
 
 
@@ -125,6 +182,7 @@ def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> En
     """Handle every pending domain event (then send what the rules stored, unless
     ``send`` is False)."""
     report = EngineReport()
+    memo = _RulesMemo()
     for _ in range(max_batches):
         with book.db.write() as s:
             if not s.scalar(select(Rule.id).where(Rule.enabled.is_(True)).limit(1)):
@@ -140,7 +198,7 @@ def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> En
                 break
             # Detached: the actions' flushes then need not look at 500 event objects each.
             s.expunge_all()
-            _handle(book, s, events, report)
+            _handle(book, s, events, report, memo.get(s))
             _crash_hook("in_batch")
         _crash_hook("after_batch")
     if report.customers:
@@ -152,8 +210,8 @@ def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> En
     return report
 
 
-def _handle(book: Book, s: Session, events: list[Any], report: EngineReport) -> None:
-    rules = _active_rules(s)
+def _handle(book: Book, s: Session, events: list[Any], report: EngineReport,
+            rules: dict[str, list[_Active]]) -> None:
     if not any(ev.kind in rules for ev in events):
         # The common case (no rule listens to any of them): one UPDATE for the batch.
         ids = [ev.id for ev in events]
@@ -180,8 +238,8 @@ def _handle(book: Book, s: Session, events: list[Any], report: EngineReport) -> 
             report.skipped_deep += 1
             continue
         text_of = texts.get(ev.data.get("line_message_id", ""))
-        firings.extend((ev, rule) for rule in rules[ev.kind]
-                       if model.matches(rule.when, ev.kind, ev.data, text_of, rule.id))
+        firings.extend((ev, rule) for rule in _firing(rules[ev.kind], ev.kind, ev.data,
+                                                      text_of))
     if not firings:
         return
     # One savepoint for the whole batch (per-firing savepoints cost a flush and two
@@ -198,9 +256,13 @@ def _handle(book: Book, s: Session, events: list[Any], report: EngineReport) -> 
     report.failed += done.failed
     report.notices += done.notices
     report.customers |= done.customers
-    for rid, (fired, n) in done.counts.items():
-        s.execute(update(Rule).where(Rule.id == rid).values(
-            fired=Rule.fired + fired, actions_done=Rule.actions_done + n))
+    if done.counts:
+        s.connection().execute(
+            update(Rule).where(Rule.id == bindparam("b_id")).values(
+                fired=Rule.fired + bindparam("b_fired"),
+                actions_done=Rule.actions_done + bindparam("b_n")),
+            [{"b_id": rid, "b_fired": fired, "b_n": n}
+             for rid, (fired, n) in done.counts.items()])
 
 
 @dataclass
@@ -222,24 +284,36 @@ def _fire(book: Book, s: Session, firings: list[tuple[Any, _Active]], *,
     cache: dict[str, Any] = {}
     timeline: list[dict[str, Any]] = []
     sends: list[dict[str, Any]] = []
+    # Tag and points writes wait here and go in bulk; written before anything could read
+    # them: a condition, an action that is not deferred, the end of a firing's savepoint.
+    writes = BatchWrites()
     for ev, rule in firings:
         savepoint = s.begin_nested() if isolate else None
         try:
+            if rule.cond:
+                writes.flush(s)
             if not condition_holds(book, s, rule.cond, ev.customer_id, cache):
                 if savepoint is not None:
                     savepoint.rollback()
                 continue
-            ctx = Ctx(book, s, ev.customer_id, rule.id, rule.name, ev.key, ev.depth + 1, 0)
+            ctx = Ctx(book, s, ev.customer_id, rule.id, rule.name, ev.key, ev.depth + 1, 0,
+                      writes=writes)
             for i, action in enumerate(rule.then):
                 ctx.index = i
-                ACTIONS[action["kind"]].run(ctx, action)
+                spec = ACTIONS[action["kind"]]
+                if not spec.deferred:
+                    writes.flush(s)
+                spec.run(ctx, action)
             if savepoint is not None:
+                writes.flush(s)
                 write_rows(s, ctx.timeline, ctx.sends)
                 savepoint.commit()
         except Exception:
             if savepoint is None:
                 raise
             savepoint.rollback()
+            # What the failed firing left waiting goes with it.
+            writes = BatchWrites()
             out.failed += 1
             log.warning("a rule's action failed (rule %s); the event is handled",
                         rule.id, exc_info=True)
@@ -254,6 +328,7 @@ def _fire(book: Book, s: Session, firings: list[tuple[Any, _Active]], *,
         c[0] += 1
         c[1] += len(rule.then)
     if not isolate:
+        writes.flush(s)
         write_rows(s, timeline, sends)
     return out
 

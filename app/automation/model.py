@@ -36,7 +36,8 @@ TRIGGERS: Final[dict[str, str]] = {
 MAX_KEYWORDS = 50
 #: Folding is the cost of keyword rules (each message against every rule's words): the
 #: words repeat for every message and a message for every rule, so both are cached.
-_fold = functools.lru_cache(maxsize=4096)(textnorm.normalize)
+#: Text folded as search folds it (full-width, kana): keywords match what friends type.
+fold = functools.lru_cache(maxsize=4096)(textnorm.normalize)
 MAX_ACTIONS = 20
 
 
@@ -193,8 +194,8 @@ def matches(when: dict[str, Any], kind: str, data: dict[str, Any], text: str | N
     if wk == "keyword":
         if not text:
             return False
-        hay = _fold(text)
-        found = [_fold(w) in hay for w in when["words"]]
+        hay = fold(text)
+        found = [fold(w) in hay for w in when["words"]]
         return all(found) if when.get("match") == "all" else any(found)
     if wk == "postback":
         return bool(data.get("data") == when.get("data"))
