@@ -196,8 +196,6 @@ def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> En
             events = domain_events.pending(s, limit=BATCH)
             if not events:
                 break
-            # Detached: the actions' flushes then need not look at 500 event objects each.
-            s.expunge_all()
             _handle(book, s, events, report, memo.get(s))
             _crash_hook("in_batch")
         _crash_hook("after_batch")
