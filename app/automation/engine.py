@@ -14,7 +14,9 @@ the belt to those braces). Messages are stored (``rule_send``) with the handling
 after the commit: see :func:`send_pending`.
 
 Conditions (If) are checked inside the transaction, against the book as the batch has
-changed it so far.
+changed it so far: tag and points actions wait to be written in bulk
+(:mod:`app.automation.bulk`) and are written before any condition is checked and before
+any other action runs, so every rule sees what earlier firings did.
 """
 
 from __future__ import annotations
