@@ -434,6 +434,8 @@ class SendService:
     def _reply_tokens(self, message_ids: list[int]) -> dict[int, str | None]:
         ids = sorted(set(message_ids))
         out: dict[int, str | None] = {}
+        if not ids:
+            return out
         with self._book.db.read() as s:
             for start in range(0, len(ids), 500):
                 out.update((mid, token) for mid, token in s.execute(
