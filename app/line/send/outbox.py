@@ -313,8 +313,11 @@ class Outbox:
                     newest[cid] = now_ms
                     stored.append(self._add_rows(s, st, via, reply_to, now_ms))
                 s.flush()
-                for cid in sorted(set(cids)):
-                    recompute_summary(s, cid)
+                # Each summary reads only the rows flushed above and its own conversation:
+                # their updates need not be flushed one by one before the next one's reads.
+                with s.no_autoflush:
+                    for cid in sorted(set(cids)):
+                        recompute_summary(s, cid)
                 # Read back from the rows at hand (ids assigned by the flush).
                 groups = [_group_from_rows(rows) for rows in stored]
         except BaseException:
@@ -406,8 +409,9 @@ class Outbox:
 
     def settle_many(self, outcomes: Sequence[tuple[Group, Settlement]]) -> list[Group | None]:
         """Write how many sends ended, each as :meth:`settle` does, in ONE transaction;
-        returns them as stored, in order (None for a send whose rows are gone). Each
-        conversation's summary is recomputed once."""
+        returns them as stored, in order (None for a send whose rows are gone)."""
+        if not outcomes:
+            return []
         ids = sorted({mid for group, _ in outcomes for mid in group.message_ids})
         settled_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self._book.db.write() as s:
@@ -433,9 +437,9 @@ class Outbox:
                         if sent.quote_token:
                             r.quote_token = sent.quote_token[:256]
                 stored.append(rows)
-            s.flush()
-            for cid in sorted({group.customer_id for group, _ in outcomes}):
-                recompute_summary(s, cid)
+            # No summary to recompute: it is made of the conversation's last line's time,
+            # type, direction and text and the unread count, none of which an outcome
+            # changes (the staging recomputed it when the lines were added).
             return [_group_from_rows(rows) if rows else None for rows in stored]
 
     def remove(self, group: Group) -> list[str]:

@@ -405,6 +405,8 @@ class SendService:
                 except Exception as exc:
                     out[i] = exc
             order = list(staged)
+            if not order:
+                return out
             groups = self._stage_all([(drafts[i], staged[i]) for i in order])
             self._active.update(g.send_id for g in groups)
             try:
