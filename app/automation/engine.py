@@ -345,6 +345,8 @@ def send_pending(book: Book, report: EngineReport | None = None) -> EngineReport
     "sending" (committed) before any of them is sent, so a crash never sends one twice:
     at most once. Claims and outcomes are written per chunk of :data:`SEND_CHUNK` (one
     transaction each, not two per message), and one LINE client serves the whole run.
+    A chunk goes through ``book.sending.send_many``: its messages stored in one
+    transaction before the first is tried and settled in one after the last.
     """
     from app.errors import OtokuiError
     from app.line.gateway import LineGateway
@@ -369,20 +371,24 @@ def send_pending(book: Book, report: EngineReport | None = None) -> EngineReport
                     RuleSend.id.in_([r[0] for r in chunk]), RuleSend.state == "pending")
                     .values(state="sending").returning(RuleSend.id)
                     .execution_options(synchronize_session=False)))
+            mine = [(rid, cid, body) for rid, cid, body in chunk if rid in claimed]
+            results: list[Any]
+            try:
+                results = book.sending.send_many(
+                    [(cid, [TextBubble(body)]) for _, cid, body in mine], automatic=True,
+                    sender=gateway)
+            except Exception as exc:  # the chunk as a whole failed: each send is failed
+                results = [exc] * len(mine)
             outcomes: list[dict[str, Any]] = []
-            for rid, cid, body in chunk:
-                if rid not in claimed:
-                    continue
+            for (rid, _, _), result in zip(mine, results, strict=True):
                 state, via, error = "failed", None, None
-                try:
-                    result = book.sending.send(cid, [TextBubble(body)], automatic=True,
-                                               sender=gateway)
+                if isinstance(result, OtokuiError):
+                    error = result.code
+                elif isinstance(result, Exception):
+                    error = type(result).__name__
+                else:
                     state = "sent" if result.ok else "failed"
                     via, error = result.via, result.error_code
-                except OtokuiError as exc:
-                    error = exc.code
-                except Exception as exc:
-                    error = type(exc).__name__
                 outcomes.append({"b_id": rid, "b_state": state, "b_via": via, "b_error": error})
                 if state == "sent":
                     report.sent += 1

@@ -26,14 +26,14 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.errors import NotFoundError, ValidationError
+from app.errors import NotFoundError, OtokuiError, ValidationError
 from app.i18n import QT_TRANSLATE_NOOP
 from app.line.errors import LineTokenRejectedError, LineUnavailableError
 from app.line.gateway import LineGateway, QuotaInfo
@@ -57,8 +57,9 @@ from app.line.send.outbox import (
     Outbox,
     Settlement,
     StagedImage,
+    Staging,
 )
-from app.store.models import Customer
+from app.store.models import Customer, Message
 
 if TYPE_CHECKING:
     from app.book import Book
@@ -191,17 +192,32 @@ class SendService:
         return LineGateway(self._book.line.access_token(), api_base=self._book.line.api_base)
 
     def _recipient(self, customer_id: int) -> str:
+        to = self._recipients([customer_id])[customer_id]
+        if isinstance(to, OtokuiError):
+            raise to
+        return to
+
+    def _recipients(self, customer_ids: Sequence[int]) -> dict[int, str | OtokuiError]:
+        """Each customer's LINE user id, or why nothing can be sent to them (one read)."""
+        ids = sorted({int(c) for c in customer_ids})
+        found: dict[int, tuple[str | None, bool]] = {}
         with self._book.db.read() as s:
-            row = s.execute(select(Customer.line_user_id, Customer.blocked_at)
-                            .where(Customer.id == customer_id)).first()
-        if row is None:
-            raise NotFoundError(f"customer {customer_id}")
-        if not row.line_user_id:
-            raise send_errors.NotOnLineError()
-        if row.blocked_at is not None:
-            raise send_errors.CustomerBlockedError()
-        user_id: str = row.line_user_id
-        return user_id
+            for start in range(0, len(ids), 500):
+                for cid, user_id, blocked_at in s.execute(
+                        select(Customer.id, Customer.line_user_id, Customer.blocked_at)
+                        .where(Customer.id.in_(ids[start:start + 500]))):
+                    found[cid] = (user_id, blocked_at is not None)
+        out: dict[int, str | OtokuiError] = {}
+        for cid in ids:
+            if cid not in found:
+                out[cid] = NotFoundError(f"customer {cid}")
+            elif not found[cid][0]:
+                out[cid] = send_errors.NotOnLineError()
+            elif found[cid][1]:
+                out[cid] = send_errors.CustomerBlockedError()
+            else:
+                out[cid] = str(found[cid][0])
+        return out
 
     def in_flight(self, customer_id: int) -> bool:
         """A send to this customer is under way (the composer can show it as busy)."""
@@ -223,17 +239,47 @@ class SendService:
         self._book.settings.set(KEY_WINDOW, seconds)
 
     def _window(self, customer_id: int) -> tuple[ReplyWindow, int | None]:
-        info = self._book.messages.latest_reply_token(customer_id)
-        if info is None:
-            return ReplyWindow(False, 0), None
-        event_ms = self._book.messages.get(info.message_id).at_ms
-        slack_ms = (REPLY_TOKEN_LIFETIME_S - self.window_seconds) * 1000
-        closes = min(info.received_ms + self.window_seconds * 1000,
-                     event_ms + REPLY_TOKEN_HARD_LIMIT_S * 1000 - slack_ms)
-        left_ms = closes - self._now_ms()
-        available = left_ms >= MIN_SECONDS_LEFT * 1000
-        return (ReplyWindow(available, max(0, left_ms // 1000) if available else 0, closes),
-                info.message_id if available else None)
+        return self._windows([customer_id])[customer_id]
+
+    def _windows(self, customer_ids: Sequence[int]
+                 ) -> dict[int, tuple[ReplyWindow, int | None]]:
+        """Each customer's reply window, and the message whose token a reply would use
+        (the newest unused token, as ``messages.latest_reply_token``): one read."""
+        ids = sorted({int(c) for c in customer_ids})
+        newest: dict[int, tuple[int, int | None, int]] = {}
+        with self._book.db.read() as s:
+            for start in range(0, len(ids), 500):
+                ranked = select(
+                    Message.customer_id, Message.id, Message.reply_token_received_ms,
+                    Message.at_ms,
+                    func.row_number().over(
+                        partition_by=Message.customer_id,
+                        order_by=(Message.reply_token_received_ms.desc(),
+                                  Message.id.desc())).label("n")
+                ).where(Message.customer_id.in_(ids[start:start + 500]),
+                        Message.reply_token.is_not(None),
+                        Message.reply_token_used_at.is_(None)).subquery()
+                for cid, mid, received_ms, at_ms in s.execute(
+                        select(ranked.c.customer_id, ranked.c.id,
+                               ranked.c.reply_token_received_ms, ranked.c.at_ms)
+                        .where(ranked.c.n == 1)):
+                    newest[cid] = (mid, received_ms, at_ms)
+        window_s, now_ms = self.window_seconds, self._now_ms()
+        slack_ms = (REPLY_TOKEN_LIFETIME_S - window_s) * 1000
+        out: dict[int, tuple[ReplyWindow, int | None]] = {}
+        for cid in ids:
+            mid, received_ms, event_ms = newest.get(cid, (0, None, 0))
+            if received_ms is None:
+                out[cid] = ReplyWindow(False, 0), None
+                continue
+            closes = min(received_ms + window_s * 1000,
+                         event_ms + REPLY_TOKEN_HARD_LIMIT_S * 1000 - slack_ms)
+            left_ms = closes - now_ms
+            available = left_ms >= MIN_SECONDS_LEFT * 1000
+            out[cid] = (ReplyWindow(available, max(0, left_ms // 1000) if available else 0,
+                                    closes),
+                        mid if available else None)
+        return out
 
     def reply_window(self, customer_id: int) -> ReplyWindow:
         """Free reply possible now, and how many seconds are left ("あと 38 秒")."""
@@ -282,20 +328,148 @@ class SendService:
                 finally:
                     self._automatic.discard(group.send_id)
 
+    def send_many(self, items: Sequence[tuple[int, list[Bubble] | Draft]], *,
+                  automatic: bool = False, sender: LineGateway | None = None
+                  ) -> list[OutgoingResult | Exception]:
+        """:meth:`send` for many messages (each to one customer), with every guarantee of
+        a single send, in a few transactions: the sends are stored ("sending", reply
+        tokens taken, push keys) in ONE write before the first is tried, and their
+        outcomes written in ONE after the last; one HTTP request per send (replies and
+        pushes as :meth:`send` chooses them, its retries and fallbacks).
+
+        Returns, in order, each send's result, or the exception :meth:`send` would have
+        raised for it (a customer not on LINE or blocked, a bubble LINE would refuse);
+        one failing does not stop the others. A customer with more than one message here
+        gets them in order, one round each (each round stores and settles its own).
+        """
+        results: list[OutgoingResult | Exception | None] = [None] * len(items)
+        rounds: list[list[int]] = []
+        seen: dict[int, int] = {}
+        for i, (cid, _) in enumerate(items):
+            n = seen[int(cid)] = seen.get(int(cid), -1) + 1
+            if n == len(rounds):
+                rounds.append([])
+            rounds[n].append(i)
+        for indexes in rounds:
+            done = self._send_round([(i, items[i][0], items[i][1]) for i in indexes],
+                                    automatic=automatic, sender=sender)
+            for i, result in done.items():
+                results[i] = result
+        assert all(r is not None for r in results)
+        return [r for r in results if r is not None]
+
+    def _send_round(self, items: list[tuple[int, int, list[Bubble] | Draft]], *,
+                    automatic: bool, sender: LineGateway | None
+                    ) -> dict[int, OutgoingResult | Exception]:
+        """One round of :meth:`send_many`: at most one message per customer."""
+        out: dict[int, OutgoingResult | Exception] = {}
+        drafts: dict[int, Draft] = {}
+        for i, cid, bubbles in items:
+            try:
+                draft = bubbles if isinstance(bubbles, Draft) else self.compose(cid, bubbles)
+                if draft.customer_id != cid:
+                    raise ValidationError(message=QT_TRANSLATE_NOOP(
+                        _CTX, "This message was written for another customer."))
+                drafts[i] = draft
+            except Exception as exc:
+                out[i] = exc
+        recipients = self._recipients([d.customer_id for d in drafts.values()])
+        for i, draft in list(drafts.items()):
+            to = recipients[draft.customer_id]
+            if isinstance(to, Exception):
+                out[i] = to
+                del drafts[i]
+        with ExitStack() as stack:
+            # Every customer's lock, in one order (no deadlock with another round).
+            for cid in sorted({d.customer_id for d in drafts.values()}):
+                stack.enter_context(self._lock(cid))
+            since = self._now_ms() - int(self.duplicate_window_s * 1000)
+            earlier = self._outbox.find_earlier_many(list(drafts.values()), since)
+            for (i, _), group in zip(list(drafts.items()), earlier, strict=True):
+                if group is not None:
+                    log.info("a repeated send was recognised; nothing more sent")
+                    out[i] = _result(group, duplicate=True)
+                    del drafts[i]
+            if not drafts:
+                return out
+            if sender is None:
+                try:
+                    sender = stack.enter_context(self._sender())
+                except Exception as exc:  # no token: each send says so, as send() would
+                    out.update((i, exc) for i in drafts)
+                    return out
+            staged: dict[int, dict[int, StagedImage]] = {}
+            for i, draft in drafts.items():
+                try:
+                    staged[i] = self._upload_images(draft)
+                except Exception as exc:
+                    out[i] = exc
+            order = list(staged)
+            if not order:
+                return out
+            groups = self._stage_all([(drafts[i], staged[i]) for i in order])
+            self._active.update(g.send_id for g in groups)
+            try:
+                tokens = self._reply_tokens([g.reply_to for g in groups
+                                             if g.via == REPLY and g.reply_to is not None])
+                tried: list[tuple[int, Group, Settlement]] = []
+                for i, group in zip(order, groups, strict=True):
+                    try:
+                        tried.append((i, *self._attempt(
+                            group, sender, str(recipients[group.customer_id]), tokens)))
+                    except Exception as exc:  # left "sending", as send() leaves it
+                        log.warning("a send failed unexpectedly: %s", type(exc).__name__)
+                        out[i] = exc
+                settled = self._outbox.settle_many([(g, r) for _, g, r in tried])
+            finally:
+                self._active.difference_update(g.send_id for g in groups)
+        for (i, group, _), done in zip(tried, settled, strict=True):
+            if done is None:
+                out[i] = NotFoundError(f"send {group.send_id[:8]}")
+                continue
+            if done.state == SENT and not automatic:
+                self._after_reply(done.customer_id)
+            out[i] = _result(done)
+        self._book.announce("messages", sorted({g.customer_id for g in groups}))
+        return out
+
+    def _reply_tokens(self, message_ids: list[int]) -> dict[int, str | None]:
+        ids = sorted(set(message_ids))
+        out: dict[int, str | None] = {}
+        if not ids:
+            return out
+        with self._book.db.read() as s:
+            for start in range(0, len(ids), 500):
+                out.update((mid, token) for mid, token in s.execute(
+                    select(Message.id, Message.reply_token)
+                    .where(Message.id.in_(ids[start:start + 500]))))
+        return out
+
     def _stage(self, draft: Draft) -> Group:
         """Upload the images, choose reply or push, store the send: everything before LINE.
 
         A push's key is made here and stored with the rows (a key is passed for a reply
         too, stored only if the token was taken meanwhile and the send becomes a push).
         """
-        images = self._upload_images(draft)
-        window, reply_to = self._window(draft.customer_id)
-        via = REPLY if window.available else PUSH
-        group = self._outbox.stage(
-            draft, images, send_id=str(uuid.uuid4()), via=via, retry_key=new_retry_key(),
-            reply_to=reply_to, now_ms=self._now_ms())
-        self._book.announce("messages", [draft.customer_id])
-        return group
+        return self._stage_all([(draft, self._upload_images(draft))])[0]
+
+    def _stage_all(self, drafts: list[tuple[Draft, dict[int, StagedImage]]]) -> list[Group]:
+        """:meth:`_stage` for many drafts (their images uploaded): one read of the reply
+        windows, one write transaction, one announcement."""
+        if not drafts:
+            return []
+        windows = self._windows([d.customer_id for d, _ in drafts])
+        now_ms = self._now_ms()
+        stagings = []
+        for draft, images in drafts:
+            window, reply_to = windows[draft.customer_id]
+            stagings.append(Staging(
+                draft, images, send_id=str(uuid.uuid4()),
+                via=REPLY if window.available else PUSH, retry_key=new_retry_key(),
+                reply_to=reply_to, now_ms=now_ms))
+        groups = self._outbox.stage_many(stagings)
+        self._book.announce("messages", sorted({d.customer_id for d, _ in drafts}))
+        return groups
 
     def _upload_images(self, draft: Draft) -> dict[int, StagedImage]:
         import io
@@ -326,13 +500,21 @@ class SendService:
         """Run a stored send through LINE and record the outcome."""
         self._active.add(group.send_id)
         try:
-            if group.via == REPLY:
-                group = self._deliver_reply(group, sender)
-                if group.state != SENDING:
-                    return self._finish(group)
-            return self._finish(self._deliver_push(group, sender, to))
+            return self._finish(self._outbox.settle(*self._attempt(group, sender, to)))
         finally:
             self._active.discard(group.send_id)
+
+    def _attempt(self, group: Group, sender: LineGateway, to: str,
+                 tokens: dict[int, str | None] | None = None) -> tuple[Group, Settlement]:
+        """Run a stored send through LINE: how it ended, not yet written (a fallback from
+        reply to push is: its key is stored before the push is tried). ``tokens``: the
+        reply tokens by message id, when the caller read them already."""
+        if group.via == REPLY:
+            outcome = self._attempt_reply(group, sender, tokens)
+            if isinstance(outcome, Settlement):
+                return group, outcome
+            group = self._fall_back(group, attempts=outcome)
+        return group, self._attempt_push(group, sender, to)
 
     def _finish(self, group: Group) -> OutgoingResult:
         if group.state == SENT and group.send_id not in self._automatic:
@@ -359,29 +541,30 @@ class SendService:
             raise ValueError(f"not a choice: {value!r}")
         self._book.settings.set(KEY_STATUS_AFTER_REPLY, value)
 
-    def _deliver_reply(self, group: Group, sender: LineGateway) -> Group:
+    def _attempt_reply(self, group: Group, sender: LineGateway,
+                       tokens: dict[int, str | None] | None = None) -> Settlement | int:
+        """A reply's outcome, or (an int: the tries made) that it should go as a push."""
         token = None
         if group.reply_to is not None:
-            token = self._book.messages.get(group.reply_to).reply_token
+            token = (tokens.get(group.reply_to) if tokens is not None
+                     else self._book.messages.get(group.reply_to).reply_token)
         if not token:
-            return self._fall_back(group)
+            return 0
         delivery = deliver(lambda: sender.reply(token, group.messages), self.reply_policy)
         answer = delivery.final
         if answer.verdict.sent:
-            return self._outbox.settle(group, Settlement(
-                SENT, sent_messages=answer.sent_messages, request_id=answer.request_id,
-                attempts=delivery.attempts))
+            return Settlement(SENT, sent_messages=answer.sent_messages,
+                              request_id=answer.request_id, attempts=delivery.attempts)
         if answer.is_invalid_reply_token and not delivery.maybe_accepted_before_final:
             log.info("reply token refused by LINE; sending as a push instead")
-            return self._fall_back(group, attempts=delivery.attempts)
+            return delivery.attempts
         if answer.is_invalid_reply_token or (answer.verdict is Verdict.TRANSIENT
                                              or delivery.maybe_accepted):
             # An earlier try may have gone through (the token then reads as used): only
             # the owner can tell by looking at the chat.
             code, text = _failure(send_errors.SendUnknownError.code)
-            return self._outbox.settle(group, Settlement(
-                FAILED, code, text, maybe_sent=True, attempts=delivery.attempts))
-        return self._outbox.settle(group, self._refusal(delivery))
+            return Settlement(FAILED, code, text, maybe_sent=True, attempts=delivery.attempts)
+        return self._refusal(delivery)
 
     def _fall_back(self, group: Group, attempts: int = 0) -> Group:
         key = new_retry_key()
@@ -391,17 +574,17 @@ class SendService:
             group.info["attempts"] = int(group.info.get("attempts") or 0) + attempts
         return group
 
-    def _deliver_push(self, group: Group, sender: LineGateway, to: str) -> Group:
+    def _attempt_push(self, group: Group, sender: LineGateway, to: str) -> Settlement:
         key = group.retry_key
         assert key is not None
         delivery = deliver(lambda: sender.push(to, group.messages, key), self.retry_policy)
         answer = delivery.final
         if answer.verdict.sent:
             self._quota = None  # one message less this month: ask LINE again next time
-            return self._outbox.settle(group, Settlement(
+            return Settlement(
                 SENT, sent_messages=answer.sent_messages, request_id=answer.request_id,
-                accepted_request_id=answer.accepted_request_id, attempts=delivery.attempts))
-        return self._outbox.settle(group, self._refusal(delivery))
+                accepted_request_id=answer.accepted_request_id, attempts=delivery.attempts)
+        return self._refusal(delivery)
 
     @staticmethod
     def _refusal(delivery: Delivery) -> Settlement:
