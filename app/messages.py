@@ -26,8 +26,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from app import fsutil
 from app.audit import AuditService
@@ -208,6 +210,36 @@ def recompute_summary(s: Session, customer_id: int) -> Conversation:
             Message.at_ms > conv.read_up_to_ms)) or 0)
     conv.updated_at = utcnow()
     return conv
+
+
+def summarise_newest(s: Session, newest: dict[int, tuple[int, str, str]]) -> None:
+    """Move conversations' summaries to a line known to be their newest, sent by this
+    computer (``customer id → (at_ms, type, text)``), inside a write.
+
+    For a batch of sends staged at once: each is filed after every other line of its
+    conversation, so the summary's last line is it and its unread count cannot change
+    (outgoing lines are not counted). What :func:`recompute_summary` would give, without
+    reading each conversation's lines again (two queries each: most of staging a batch).
+    """
+    if not newest:
+        return
+    conn = s.connection()
+    now = utcnow()
+    conn.execute(sqlite_insert(Conversation).on_conflict_do_nothing(
+        index_elements=["customer_id"]), [
+        {"customer_id": cid, "last_preview": "", "unread_count": 0, "read_up_to_ms": 0,
+         "status": ConversationStatus.OPEN.value, "status_at_ms": 0, "friend_state_ms": 0,
+         "updated_at": now} for cid in newest])
+    conn.execute(update(Conversation).where(Conversation.customer_id == bindparam("b_c"))
+                 .values(last_at_ms=bindparam("b_at"), last_type=bindparam("b_type"),
+                         last_direction=OUT, last_preview=bindparam("b_preview"),
+                         updated_at=now), [
+        {"b_c": cid, "b_at": at_ms, "b_type": mtype, "b_preview": preview_of(mtype, body)}
+        for cid, (at_ms, mtype, body) in newest.items()])
+    for cid in newest:  # a copy the session holds is stale now
+        held = s.identity_map.get(identity_key(Conversation, cid))
+        if held is not None:
+            s.expire(held)
 
 
 class MessageService:

@@ -27,7 +27,7 @@ from app.attachments import AttachmentService, StoredBlob
 from app.errors import NotFoundError
 from app.line.send.bubbles import CheckedImage, Draft
 from app.line.send.delivery import SentMessage
-from app.messages import OUT, recompute_summary
+from app.messages import OUT, recompute_summary, summarise_newest
 from app.store.db import rowcount
 from app.store.models import Message, utcnow
 
@@ -313,11 +313,11 @@ class Outbox:
                     newest[cid] = now_ms
                     stored.append(self._add_rows(s, st, via, reply_to, now_ms))
                 s.flush()
-                # Each summary reads only the rows flushed above and its own conversation:
-                # their updates need not be flushed one by one before the next one's reads.
-                with s.no_autoflush:
-                    for cid in sorted(set(cids)):
-                        recompute_summary(s, cid)
+                # Each new line is its conversation's newest (filed after every other):
+                # the summaries move to the last one of each, without reading them again.
+                summarise_newest(s, {rows[-1].customer_id: (rows[-1].at_ms, rows[-1].type,
+                                                            rows[-1].text)
+                                     for rows in stored if rows})
                 # Read back from the rows at hand (ids assigned by the flush).
                 groups = [_group_from_rows(rows) for rows in stored]
         except BaseException:
