@@ -71,6 +71,9 @@ class ActionSpec:
     #: It only writes, through ``ctx.writes`` (written when the engine flushes them, before
     #: any condition or action that is not deferred): see :mod:`app.automation.bulk`.
     deferred: bool = False
+    #: For an action that is not deferred: whether it reads what deferred actions write
+    #: (then the engine writes those first). None: it may, always write them first.
+    reads_waiting: Callable[[dict[str, Any]], bool] | None = None
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -262,10 +265,17 @@ def _send_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
     return {"kind": "send", "text": text}
 
 
+def _reads_fields(text: str) -> bool:
+    from app import placeholders
+
+    return placeholders.reads_fields(text)
+
+
 def _send_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
     from app import placeholders
 
-    values = placeholders.load_values(ctx.s, [ctx.customer_id])[ctx.customer_id]
+    values = placeholders.load_values(ctx.s, [ctx.customer_id], fields=placeholders.reads_fields(
+        a["text"]))[ctx.customer_id]
     text = placeholders.render(a["text"], values).text
     ctx.sends.append({"key": f"{ctx.event_key}|{ctx.rule_id}|{ctx.index}"[:240],
                       "rule_id": ctx.rule_id, "customer_id": ctx.customer_id, "text": text,
@@ -370,7 +380,9 @@ ACTIONS: dict[str, ActionSpec] = {
         lambda s, a: f"項目「{field_label(s, a['field']) or '?'}」に {a['points']} を足す",
         lambda a: [(domain_events.FIELD_CHANGED, a["field"])], deferred=True),
     "send": ActionSpec(_send_check, _never_broken, _send_run,
-                       lambda s, a: f"メッセージを送る:「{a['text']}」"),
+                       lambda s, a: f"メッセージを送る:「{a['text']}」",
+                       # Names only (no field placeholder): nothing waiting can change them.
+                       reads_waiting=lambda a: _reads_fields(a["text"])),
     "set_status": ActionSpec(_status_check, _never_broken, _status_run,
                              lambda s, a: f"チャットの状態を {a['status']} にする"),
     "notify": ActionSpec(_notify_check, _never_broken, _notify_run,

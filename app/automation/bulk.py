@@ -10,7 +10,9 @@ per tag and one executemany per table.
 What makes waiting correct: the engine flushes before anything could read what waits
 here: before a rule's condition (If) is checked and before any action that is not
 deferred runs (a message's placeholders read fields, ``set_field`` may write the same
-points field, a sequence start reads tags); and before the batch's transaction commits
+points field, a sequence start reads tags; a message naming no field, whose placeholders
+read only names, says so: ``ActionSpec.reads_waiting``); and before the batch's
+transaction commits
 or its savepoint is released. Deferred actions only write. One thing would change the
 outcome if it waited: a tag added and then removed (or the reverse) on one customer in
 the same batch, so the second of those flushes the first (order kept).

@@ -301,7 +301,8 @@ def _fire(book: Book, s: Session, firings: list[tuple[Any, _Active]], *,
             for i, action in enumerate(rule.then):
                 ctx.index = i
                 spec = ACTIONS[action["kind"]]
-                if not spec.deferred:
+                if not spec.deferred and (spec.reads_waiting is None
+                                          or spec.reads_waiting(action)):
                     writes.flush(s)
                 spec.run(ctx, action)
             if savepoint is not None:

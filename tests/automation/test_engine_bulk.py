@@ -147,3 +147,30 @@ def test_the_rules_are_read_again_when_they_or_what_they_name_change(book) -> No
     assert active() == {keep, doomed}
     book.tags.delete(gone)
     assert active() == {keep}
+
+
+def test_a_message_naming_no_field_reads_only_names(book) -> None:
+    """A message whose placeholders are names only needs no field values and nothing
+    waiting written first (placeholders.reads_fields); it says the same either way."""
+    from app import placeholders
+
+    cid = book.customers.create(display_name="はなこ", name="山田 花子")
+    book.fields.create("ポイント", "points")
+    for text in ("{名前}様", "{表示名}さん、{項目:ポイント}pt", "こんにちは {未知}"):
+        with book.db.read() as s:
+            full = placeholders.load_values(s, [cid])[cid]
+            names = placeholders.load_values(s, [cid], fields=False)[cid]
+        assert placeholders.reads_fields(text) == ("項目" in text)
+        if not placeholders.reads_fields(text):
+            assert (placeholders.render(text, names) == placeholders.render(text, full))
+    rules = RuleService(book)
+    visit = book.tags.create("来店")
+    rules.save({"name": "印", "enabled": True, "when": {"kind": "tag_added", "tag": "来店"},
+                "then": [{"kind": "add_tag", "tag": "印"},
+                         {"kind": "send", "text": "{名前}様、ありがとうございます"}]})
+    run_pending(book, send=False)
+    book.tags.add([cid], [visit])
+    run_pending(book, send=False)
+    with book.db.read() as s:
+        assert list(s.scalars(select(RuleSend.text))) == ["山田 花子様、ありがとうございます"]
+    assert _tags(book, cid) == {"来店", "印"}
