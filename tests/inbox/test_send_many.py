@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from app.automation.engine import send_pending
-from app.errors import NotFoundError
+from app.errors import NotFoundError, ValidationError
 from app.line.send import CustomerBlockedError, NotOnLineError, OutgoingResult
 from app.messages import recompute_summary
 from app.store.models import Message
@@ -182,8 +182,10 @@ def test_blocked_or_not_on_line_customers_fail_alone(shop: Shop) -> None:
                                                  line_user_id="U" + "0123456789abcdef" * 2)
     results = shop.book.sending.send_many(
         [(shop.cid, ["一"]), (cid_b, ["二"]), (not_on_line, ["三"]),
-         (unknown_to_line, ["四"]), (123456, ["五"]), (cid_d, ["六"])], automatic=True)
-    first, blocked, off_line, refused, missing, last = results
+         (unknown_to_line, ["四"]), (123456, ["五"]), (cid_d, ["六"]),
+         (cid_d, shop.book.sending.compose(shop.cid, ["七"]))], automatic=True)
+    first, blocked, off_line, refused, missing, last, misaddressed = results
+    assert isinstance(misaddressed, ValidationError)
     assert isinstance(blocked, CustomerBlockedError)
     assert isinstance(off_line, NotOnLineError)
     assert isinstance(missing, NotFoundError)

@@ -297,6 +297,13 @@ class SendService:
 
     # --- sending ----------------------------------------------------------------------------
 
+    def _draft(self, customer_id: int, bubbles: list[Bubble] | Draft) -> Draft:
+        draft = bubbles if isinstance(bubbles, Draft) else self.compose(customer_id, bubbles)
+        if draft.customer_id != customer_id:
+            raise ValidationError(message=QT_TRANSLATE_NOOP(
+                _CTX, "This message was written for another customer."))
+        return draft
+
     def send(self, customer_id: int, bubbles: list[Bubble] | Draft, *,
              automatic: bool = False, sender: LineGateway | None = None) -> OutgoingResult:
         """Send to one customer: as a reply while the window is open, else as a push.
@@ -308,10 +315,7 @@ class SendService:
         Blocks until LINE answered (or the tries ran out): call it off the GUI thread.
         Refusals before anything is stored raise; LINE's verdict is in the result.
         """
-        draft = bubbles if isinstance(bubbles, Draft) else self.compose(customer_id, bubbles)
-        if draft.customer_id != customer_id:
-            raise ValidationError(message=QT_TRANSLATE_NOOP(
-                _CTX, "This message was written for another customer."))
+        draft = self._draft(customer_id, bubbles)
         to = self._recipient(customer_id)
         with self._lock(customer_id):
             since = self._now_ms() - int(self.duplicate_window_s * 1000)
@@ -366,11 +370,7 @@ class SendService:
         drafts: dict[int, Draft] = {}
         for i, cid, bubbles in items:
             try:
-                draft = bubbles if isinstance(bubbles, Draft) else self.compose(cid, bubbles)
-                if draft.customer_id != cid:
-                    raise ValidationError(message=QT_TRANSLATE_NOOP(
-                        _CTX, "This message was written for another customer."))
-                drafts[i] = draft
+                drafts[i] = self._draft(cid, bubbles)
             except Exception as exc:
                 out[i] = exc
         recipients = self._recipients([d.customer_id for d in drafts.values()])
