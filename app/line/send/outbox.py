@@ -282,7 +282,7 @@ class Outbox:
 
     def stage_many(self, sends: Sequence[Staging]) -> list[Group]:
         """Store many sends, each as :meth:`stage` does, in ONE transaction (all or none);
-        returns them as stored, in order. Each conversation's summary is recomputed once.
+        returns them as stored, in order. Each conversation's summary moves to its new lines.
 
         Reply tokens are taken in one statement; a token another send took meanwhile (or
         an earlier send of this batch) makes that send a push with its ``retry_key``.
