@@ -75,7 +75,7 @@ class _Active:
     when: dict[str, Any]
     cond: dict[str, Any] | None
     then: list[dict[str, Any]]
-    #: A keyword rule's words, folded once (None: another kind; see :func:`_fires`).
+    #: A keyword rule's words, folded once (None: another kind; see :func:`_firing`).
     words: tuple[str, ...] | None = None
 
 
