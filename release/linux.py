@@ -48,6 +48,17 @@ KNOWN_PACKAGES = {
     "libOpenGL.so.0": "libopengl0", "libxcb.so.1": "libxcb1", "libcups.so.2": "libcups2",
     "libwayland-client.so.0": "libwayland-client0",
     "libwayland-cursor.so.0": "libwayland-cursor0", "libwayland-egl.so.1": "libwayland-egl1",
+    # Qt's xcb platform plugin (a build machine without a desktop may lack them).
+    "libxcb-cursor.so.0": "libxcb-cursor0", "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0", "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-render-util.so.0": "libxcb-render-util0", "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xkb.so.1": "libxcb-xkb1", "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxkbcommon.so.0": "libxkbcommon0", "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render.so.0": "libxcb-render0", "libxcb-shm.so.0": "libxcb-shm0",
+    "libxcb-sync.so.1": "libxcb-sync1", "libxcb-xfixes.so.0": "libxcb-xfixes0",
+    "libxcb-glx.so.0": "libxcb-glx0", "libxcb-xinput.so.0": "libxcb-xinput0",
+    "libxcb-util.so.1": "libxcb-util1", "libX11.so.6": "libx11-6",
+    "libX11-xcb.so.1": "libx11-xcb1", "libSM.so.6": "libsm6", "libICE.so.6": "libice6",
 }
 RECOMMENDS = ["fonts-noto-cjk | fonts-ipafont-gothic | fonts-vlgothic",
               "gnome-keyring | kwalletmanager | keepassxc"]
