@@ -158,13 +158,17 @@ class CustomerService:
         return cid
 
     @staticmethod
-    def create_in(s: Session, data: dict[str, Any]) -> Customer:
+    def create_in(s: Session, data: dict[str, Any], *, line_id_known_new: bool = False
+                  ) -> Customer:
+        """A new customer inside a write. ``line_id_known_new``: the caller has already
+        read that no customer has this LINE user id (the sync reads them for a whole
+        batch); the check here would flush the session's pending rows once per customer."""
         customer = Customer(display_name="", name="", furigana="", furigana_key="", phone="",
                             phone_digits="",
                             email="", email_key="", postal_code="", address="", memo="",
                             is_owner=False, created_at=utcnow(), updated_at=utcnow())
         apply_fields(customer, data)
-        if customer.line_user_id and s.scalar(
+        if customer.line_user_id and not line_id_known_new and s.scalar(
                 select(Customer.id).where(Customer.line_user_id == customer.line_user_id)):
             raise ValidationError(customer.line_user_id[:12], message=QT_TRANSLATE_NOOP(
                 _CTX, "A customer with this LINE user ID already exists."))

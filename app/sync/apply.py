@@ -746,7 +746,9 @@ class _Run:
             if p is not None:
                 data.update(display_name=p.display_name[:200], picture_url=p.picture_url,
                             status_message=p.status_message, language=p.language)
-            customer = CustomerService.create_in(self.s, data)
+            # _preload read every customer of this batch's LINE user ids, and those made
+            # since are in self.customers: this one is new.
+            customer = CustomerService.create_in(self.s, data, line_id_known_new=True)
             cid = customer.id
             self.loaded[cid] = customer
             self.s.add(TimelineEvent(customer_id=cid, kind="created", at=self.now,
