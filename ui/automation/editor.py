@@ -388,8 +388,6 @@ class SendPhotos(QWidget):
     by RuleService) and the photos the rule already has (kept as they are)."""
 
     changed = Signal()
-    #: At most five bubbles in a message (LINE's limit), the text being one.
-    MAX = 5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
