@@ -88,3 +88,21 @@ def test_a_file_that_is_not_a_photo_is_refused_in_the_owners_words(book, qtbot, 
     assert RuleService(book).list() == []
     assert not book.attachments.folder.exists() or not any(
         book.attachments.folder.iterdir())
+
+
+def test_the_photo_row_speaks_japanese(book, qtbot, qapp, tmp_path, monkeypatch) -> None:
+    from ui import i18n
+
+    i18n.compile_if_stale()
+    i18n.install_translators(qapp, "ja")
+    monkeypatch.setattr(editor_module, "ask_photo_paths",
+                        lambda _parent: [tmp_path / "a.png"] * 6)
+    (tmp_path / "a.png").write_bytes(png())
+    win = _window(book, qtbot)
+    row = win.editor.rows()[0]
+    row.kind.setCurrentIndex(row.kind.findData("send"))
+    assert row.photos.add_button.text() == "写真を追加…"
+    win.editor.name.setText("写真6枚")
+    row.photos.add_button.click()  # six photos, no text: one bubble too many
+    assert win.save() is None
+    assert win.editor.problem.text().startswith("1回のメッセージは吹き出し5つまでです")
