@@ -214,3 +214,19 @@ def test_the_missing_photo_error_speaks_to_the_owner() -> None:
     err = MissingImageError("1 photos")
     assert isinstance(err, OtokuiError) and err.code == images.MISSING
     assert "add the photo again" in str(err.advice)
+
+
+def test_a_backup_keeps_the_rules_photos(book, tmp_path: Path) -> None:
+    from app import backup
+
+    photo = png(fill=b"\x01\x02\x03")
+    (tmp_path / "coupon.png").write_bytes(photo)
+    rid = RuleService(book).save(_greeting([str(tmp_path / "coupon.png")]))
+    target = tmp_path / "backup.otokui"
+    backup.create_backup(book, target)
+    other = Profile(tmp_path / "other")
+    backup.restore_backup(other, target, passphrase=PASSPHRASE)
+    with other.open(PASSPHRASE) as restored:
+        refs = RuleService(restored).get(rid).spec["then"][0]["images"]
+        with restored.db.read() as s:
+            assert images.read(restored, s, refs) == [photo]
