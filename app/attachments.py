@@ -356,8 +356,11 @@ class AttachmentService:
         """Delete ciphertexts no attachment refers to (left by a crash mid-add)."""
         if not self.folder.exists():
             return 0
+        from app.automation.images import blob_names
+
         with self._book.db.read() as s:
-            known = set(s.scalars(select(Attachment.blob_name)))
+            # A rule's photos are ciphertexts here too (app/automation/images.py).
+            known = set(s.scalars(select(Attachment.blob_name))) | blob_names(s)
         removed = 0
         cutoff = time.time() - older_than_s
         for path in self.folder.iterdir():

@@ -134,8 +134,13 @@ def create_backup(book: Book, destination: Path, *, progress: Progress = None,
                 dst.close()
         finally:
             src.close()
+        from app.automation.images import blob_names
+
         with book.db.read() as s:
             blobs = list(s.scalars(select(Attachment.blob_name)))
+            attachments = len(blobs)
+            # Rules' photos are ciphertexts in the same folder (app/automation/images.py).
+            blobs += sorted(blob_names(s))
         _check_cancel(cancel)
 
         tar_path = staging / "payload.tar"
@@ -164,7 +169,7 @@ def create_backup(book: Book, destination: Path, *, progress: Progress = None,
             book_id=manifest.book_id,
             created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             key_check=manifest.key_check, salt=salt.hex(), customers=customers,
-            attachments=len(blobs), slots=[s.to_json() for s in kf.slots])
+            attachments=attachments, slots=[s.to_json() for s in kf.slots])
         header_bytes = header.to_bytes()
         key = _payload_key(book.db._key, header_bytes, salt)
         destination = Path(destination)
@@ -177,7 +182,7 @@ def create_backup(book: Book, destination: Path, *, progress: Progress = None,
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     book.audit.record(AuditAction.BACKUP, target="backup", count=customers)
-    log.info("backup written (%d customers, %d attachments)", customers, len(blobs))
+    log.info("backup written (%d customers, %d attachments)", customers, attachments)
     return header
 
 
@@ -312,6 +317,10 @@ def _verify_unpacked(unpacked: Path, book_key: bytes, header: BackupHeader) -> N
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise BackupError("the book in the backup is damaged")
         rows = conn.execute("SELECT blob_name, file_key, sha256 FROM attachment").fetchall()
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'rule_image'").fetchone():
+            # A rule's photos (books from before them have no such table).
+            rows += conn.execute("SELECT blob_name, file_key, sha256 FROM rule_image"
+                                 ).fetchall()
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("PRAGMA journal_mode = DELETE")
     finally:

@@ -259,10 +259,16 @@ def _points_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
 # --- messages, status, notices ---------------------------------------------------------------
 
 def _send_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
-    text = raw.get("text")
-    if not isinstance(text, str) or not text.strip():
+    from app.automation import images
+
+    text = raw.get("text", "")
+    if not isinstance(text, str):
         raise E.invalid("text", E.EMPTY_TEXT)
-    return {"kind": "send", "text": text}
+    photos = images.check_refs(s, raw.get("images"))
+    images.check_count(text, len(photos))
+    if not photos:  # stored as before photos existed: a text-only send has no "images"
+        return {"kind": "send", "text": text}
+    return {"kind": "send", "text": text, "images": photos}
 
 
 def _reads_fields(text: str) -> bool:
@@ -279,8 +285,20 @@ def _send_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
     text = placeholders.render(a["text"], values).text
     ctx.sends.append({"key": f"{ctx.event_key}|{ctx.rule_id}|{ctx.index}"[:240],
                       "rule_id": ctx.rule_id, "customer_id": ctx.customer_id, "text": text,
+                      # The photos as the rule says them now (one executemany: every row
+                      # has the key).
+                      "images": a.get("images") or None,
                       "state": "pending", "created_at": utcnow()})
     return _timeline(ctx, "send")
+
+
+def _send_describe(s: Session, a: dict[str, Any]) -> str:
+    from app.automation import images
+
+    photos = images.describe(a.get("images"))
+    if not a.get("text", "").strip():
+        return f"メッセージを送る:写真{len(a.get('images') or [])}枚"
+    return f"メッセージを送る:「{a['text']}」{photos}"
 
 
 def _status_check(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
@@ -380,9 +398,9 @@ ACTIONS: dict[str, ActionSpec] = {
         lambda s, a: f"項目「{field_label(s, a['field']) or '?'}」に {a['points']} を足す",
         lambda a: [(domain_events.FIELD_CHANGED, a["field"])], deferred=True),
     "send": ActionSpec(_send_check, _never_broken, _send_run,
-                       lambda s, a: f"メッセージを送る:「{a['text']}」",
+                       _send_describe,
                        # Names only (no field placeholder): nothing waiting can change them.
-                       reads_waiting=lambda a: _reads_fields(a["text"])),
+                       reads_waiting=lambda a: _reads_fields(a.get("text", ""))),
     "set_status": ActionSpec(_status_check, _never_broken, _status_run,
                              lambda s, a: f"チャットの状態を {a['status']} にする"),
     "notify": ActionSpec(_notify_check, _never_broken, _notify_run,

@@ -46,7 +46,8 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
                 return 1
             if not isinstance(raw, dict):
                 raise ValidationError("rule", message=E.NOT_AN_OBJECT)
-            rid = rules.save(raw)
+            # A photo's relative path starts at the rule file's folder.
+            rid = rules.save(raw, base_dir=Path(args.file).resolve().parent)
             info = rules.get(rid)
             print(f"Created the rule 「{info.name}」 ({'on' if info.enabled else 'off'}).")
             print(rid)

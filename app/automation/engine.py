@@ -34,6 +34,8 @@ from app import domain_events
 from app.automation import model
 from app.automation.actions import ACTIONS, FIELD_MEMO, TAG_NAMES, Ctx, write_rows
 from app.automation.bulk import BatchWrites
+from app.errors import OtokuiError
+from app.i18n import QT_TRANSLATE_NOOP
 from app.store.models import DomainEvent, Message, SavedSegment, utcnow
 from app.store.models_rules import Rule, RuleSend
 
@@ -349,16 +351,49 @@ def send_pending(book: Book, report: EngineReport | None = None) -> EngineReport
     A chunk goes through ``book.sending.send_many``: its messages stored in one
     transaction before the first is tried and settled in one after the last.
     """
-    from app.errors import OtokuiError
-    from app.line.gateway import LineGateway
-    from app.line.send.bubbles import TextBubble
-
     report = report or EngineReport()
     with book.db.read() as s:
-        rows = [(r.id, r.customer_id, r.text) for r in s.scalars(
+        rows = [(r.id, r.customer_id, r.text, r.images) for r in s.scalars(
             select(RuleSend).where(RuleSend.state == "pending").order_by(RuleSend.id))]
     if not rows:
         return report
+    try:
+        _send_rows(book, rows, report)
+    finally:
+        if any(images for *_, images in rows):
+            _prune_images(book)
+    return report
+
+
+def _prune_images(book: Book) -> None:
+    """Remove the photos of rules deleted while their messages waited to be sent."""
+    from app.automation import images
+
+    with book.db.write() as s:
+        gone = images.prune(s)
+    book.attachments.remove_blobs(gone)
+
+
+def _bubbles(book: Book, text: str, photos: list[dict[str, Any]] | None) -> list[Any]:
+    """The send's bubbles: the text (when there is one), then the photos, read from the
+    book into memory (:class:`MissingImageError` when one is gone)."""
+    from app.automation import images
+    from app.line.send.bubbles import ImageBubble, TextBubble
+
+    bubbles: list[Any] = [TextBubble(text)] if text.strip() else []
+    if photos:
+        with book.db.read() as s:
+            data = images.read(book, s, photos)
+        if data is None:
+            raise MissingImageError(f"{len(photos)} photos")
+        bubbles += [ImageBubble(d) for d in data]
+    return bubbles
+
+
+def _send_rows(book: Book, rows: list[tuple[int, int, str, Any]],
+               report: EngineReport) -> None:
+    from app.line.gateway import LineGateway
+
     gateway: LineGateway | None = None
     try:
         gateway = LineGateway(book.line.access_token(), api_base=book.line.api_base)
@@ -372,16 +407,24 @@ def send_pending(book: Book, report: EngineReport | None = None) -> EngineReport
                     RuleSend.id.in_([r[0] for r in chunk]), RuleSend.state == "pending")
                     .values(state="sending").returning(RuleSend.id)
                     .execution_options(synchronize_session=False)))
-            mine = [(rid, cid, body) for rid, cid, body in chunk if rid in claimed]
-            results: list[Any]
+            mine = [row for row in chunk if row[0] in claimed]
+            # Each send's bubbles; one whose photo is gone fails alone.
+            results: dict[int, Any] = {}
+            ready: list[tuple[int, tuple[int, list[Any]]]] = []
+            for rid, cid, body, photos in mine:
+                try:
+                    ready.append((rid, (cid, _bubbles(book, body, photos))))
+                except Exception as exc:
+                    results[rid] = exc
             try:
-                results = book.sending.send_many(
-                    [(cid, [TextBubble(body)]) for _, cid, body in mine], automatic=True,
-                    sender=gateway)
+                sent = book.sending.send_many([item for _, item in ready], automatic=True,
+                                              sender=gateway)
+                results.update(zip([rid for rid, _ in ready], sent, strict=True))
             except Exception as exc:  # the chunk as a whole failed: each send is failed
-                results = [exc] * len(mine)
+                results.update((rid, exc) for rid, _ in ready)
             outcomes: list[dict[str, Any]] = []
-            for (rid, _, _), result in zip(mine, results, strict=True):
+            for rid, *_ in mine:
+                result = results[rid]
                 state, via, error = "failed", None, None
                 if isinstance(result, OtokuiError):
                     error = result.code
@@ -404,4 +447,12 @@ def send_pending(book: Book, report: EngineReport | None = None) -> EngineReport
     finally:
         if gateway is not None:
             gateway.close()
-    return report
+
+
+class MissingImageError(OtokuiError):
+    """A rule's photo is no longer in the book (its file was removed outside Otokui)."""
+
+    code = "rule-image-missing"
+    message = QT_TRANSLATE_NOOP(
+        "RuleError", "A photo of this rule's message is missing from the book.")
+    advice = QT_TRANSLATE_NOOP("RuleError", "Open the rule, add the photo again and save it.")

@@ -28,6 +28,17 @@ BAD_STATUS = QT_TRANSLATE_NOOP(CTX, "The chat status must be open, in_progress o
 NOT_AN_OBJECT = QT_TRANSLATE_NOOP(CTX, "A rule file holds one JSON object.")
 UNKNOWN_SEQUENCE = QT_TRANSLATE_NOOP(CTX, "There is no step sequence with this name.")
 EMPTY_TEXT = QT_TRANSLATE_NOOP(CTX, "A message to send needs a text.")
+EMPTY_SEND = QT_TRANSLATE_NOOP(CTX, "A message to send needs a text or a photo.")
+TOO_MANY_BUBBLES = QT_TRANSLATE_NOOP(
+    CTX, "A message can have at most five bubbles (LINE's limit): the text counts as one, "
+    "each photo as one. Remove some photos.")
+BAD_IMAGES = QT_TRANSLATE_NOOP(
+    CTX, "The photos of a message must be a list of JPEG or PNG files.")
+UNKNOWN_IMAGE = QT_TRANSLATE_NOOP(
+    CTX, "A photo of this message is no longer in the book. Add the photo again.")
+PHOTO_TOO_LARGE = QT_TRANSLATE_NOOP(
+    CTX, "A rule's photo can be at most 1 MB (LINE needs a preview, which a rule cannot "
+    "make). Choose a smaller photo.")
 NOT_A_DATE = QT_TRANSLATE_NOOP(CTX, "A date rule needs the birthday or a date field.")
 
 # Why a saved rule is broken (shown in red, the rule does not run).

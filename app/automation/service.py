@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.automation import errors as E
-from app.automation import model
+from app.automation import images, model
 from app.automation.actions import ACTIONS
 from app.errors import NotFoundError
 from app.store.models import Customer, utcnow
@@ -73,15 +74,32 @@ class RuleService:
     def __init__(self, book: Book) -> None:
         self._book = book
 
-    def save(self, raw: dict[str, Any], *, rule_id: int | None = None) -> int:
+    def save(self, raw: dict[str, Any], *, rule_id: int | None = None,
+             base_dir: Path | None = None) -> int:
         """Check and store a rule (imported form, docs/automation.md); returns its id.
         Refused (ValidationError): an unknown When/action, a keyword rule without
-        keywords, a tag/field/segment that does not exist, a loop with other rules."""
+        keywords, a tag/field/segment that does not exist, a loop with other rules, a
+        photo LINE would refuse. ``base_dir``: where relative photo paths start (the rule
+        file's folder). Nothing is kept of a refused rule (its photos neither)."""
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
             raise E.invalid("name", E.NO_NAME)
         name = name.strip()[:100]
+        # The photos are read, checked and encrypted before the write transaction (file
+        # reads and encryption do not hold the book's lock), recorded inside it.
+        then, new = images.prepare(self._book, raw.get("then"), base_dir)
+        try:
+            rid = self._save(name, {**raw, "then": then}, rule_id, new)
+        except BaseException:
+            images.discard(self._book, new)
+            raise
+        self._book.announce("rules", [rid])
+        return rid
+
+    def _save(self, name: str, raw: dict[str, Any], rule_id: int | None,
+              new: list[images.NewImage]) -> int:
         with self._book.db.write() as s:
+            images.record_in(s, new)
             spec = model.check_spec(s, raw)
             taken = s.scalar(select(Rule.id).where(Rule.name == name))
             if taken is not None and taken != rule_id:
@@ -102,7 +120,10 @@ class RuleService:
                 if "enabled" in raw:
                     rule.enabled = bool(raw["enabled"])
             rid = rule.id
-        self._book.announce("rules", [rid])
+            s.flush()
+            gone = images.prune(s)
+        # After the commit: a photo replaced (or never used) is no longer needed.
+        self._book.attachments.remove_blobs(gone)
         return rid
 
     def set_enabled(self, rule_id: int, enabled: bool) -> None:
@@ -119,6 +140,11 @@ class RuleService:
             if rule is None:
                 raise NotFoundError(f"rule {rule_id}")
             s.delete(rule)
+            s.flush()
+            # Its photos go, unless a message it stored is still to be sent (then the
+            # engine's prune after sending removes them).
+            gone = images.prune(s)
+        self._book.attachments.remove_blobs(gone)
         self._book.announce("rules", [rule_id])
 
     def any_enabled(self) -> bool:

@@ -1,11 +1,11 @@
-"""The rules' tables (migration 0011_rules; see app/automation/)."""
+"""The rules' tables (migrations 0011_rules, 0034_rule_send_images; see app/automation/)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.models import Base, utcnow
@@ -42,7 +42,27 @@ class RuleSend(Base):
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customer.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
+    #: The photos as the rule said them when it fired (``[{"blob", "type", "name"}]``,
+    #: see app/automation/images.py); None: text only.
+    images: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     via: Mapped[str | None] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RuleImage(Base):
+    """A photo a rule's ``send`` carries: the ciphertext in the profile's attachments
+    folder (``blob_name``), its key here (safe: the book itself is encrypted). Kept while
+    a rule or an unsent ``rule_send`` names it (app/automation/images.py: prune)."""
+
+    __tablename__ = "rule_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    blob_name: Mapped[str] = mapped_column(String(64), unique=True)
+    file_key: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

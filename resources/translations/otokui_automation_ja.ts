@@ -333,6 +333,22 @@
         <translation>次の条件に合うお客様</translation>
     </message>
     <message>
+        <source>Add photos…</source>
+        <translation>写真を追加…</translation>
+    </message>
+    <message>
+        <source>JPEG or PNG photos of at most 1 MB, sent after the text</source>
+        <translation>JPEG か PNG の写真(1枚 1 MB まで)。本文のあとに送ります</translation>
+    </message>
+    <message>
+        <source>Remove photo</source>
+        <translation>写真を外す</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>写真</translation>
+    </message>
+    <message>
         <source>Add a tag</source>
         <translation>タグを付ける</translation>
     </message>
@@ -385,6 +401,10 @@
         <translation>メッセージ</translation>
     </message>
     <message>
+        <source>Photos</source>
+        <translation>写真</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>状態</translation>
     </message>
@@ -427,6 +447,14 @@
 </context>
 <context>
     <name>RuleError</name>
+    <message>
+        <source>A photo of this rule&apos;s message is missing from the book.</source>
+        <translation>このルールのメッセージの写真が顧客台帳から見つかりません。</translation>
+    </message>
+    <message>
+        <source>Open the rule, add the photo again and save it.</source>
+        <translation>ルールを開いて写真を追加し直し、保存してください。</translation>
+    </message>
     <message>
         <source>A keyword rule needs at least one keyword.</source>
         <translation>キーワードのルールには、キーワードが1つ以上必要です。</translation>
@@ -490,6 +518,26 @@
     <message>
         <source>A message to send needs a text.</source>
         <translation>送るメッセージには本文が必要です。</translation>
+    </message>
+    <message>
+        <source>A message to send needs a text or a photo.</source>
+        <translation>送るメッセージには本文か写真が必要です。</translation>
+    </message>
+    <message>
+        <source>A message can have at most five bubbles (LINE&apos;s limit): the text counts as one, each photo as one. Remove some photos.</source>
+        <translation>1回のメッセージは吹き出し5つまでです(LINE の上限)。本文で1つ、写真1枚ごとに1つ数えます。写真を減らしてください。</translation>
+    </message>
+    <message>
+        <source>The photos of a message must be a list of JPEG or PNG files.</source>
+        <translation>メッセージの写真は JPEG か PNG のファイルを並べて指定してください。</translation>
+    </message>
+    <message>
+        <source>A photo of this message is no longer in the book. Add the photo again.</source>
+        <translation>このメッセージの写真はもう顧客台帳にありません。写真を追加し直してください。</translation>
+    </message>
+    <message>
+        <source>A rule&apos;s photo can be at most 1 MB (LINE needs a preview, which a rule cannot make). Choose a smaller photo.</source>
+        <translation>ルールで送る写真は 1 MB までです(LINE には縮小版が必要で、ルールでは作れません)。もっと小さい写真を選んでください。</translation>
     </message>
     <message>
         <source>A date rule needs the birthday or a date field.</source>

@@ -9,9 +9,10 @@ language, and nothing typed is lost.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QTime, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -38,6 +41,7 @@ from app.errors import OtokuiError
 from app.messages import STATUS_LABELS, ConversationStatus
 from app.segments import ConditionError, Group, from_json, to_json
 from ui.errors import translate_error
+from ui.photos import ask_photo_paths
 from ui.resources import icon
 from ui.segments.conditions import ERROR_COLOUR, BookChoices, GroupBox
 
@@ -379,6 +383,69 @@ class IfEditor(QWidget):
         self._mode_changed()
 
 
+class SendPhotos(QWidget):
+    """The photos of a send: chosen files (checked and stored when the rule is saved,
+    by RuleService) and the photos the rule already has (kept as they are)."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget(self)
+        self.list.setObjectName("ruleActionPhotos")
+        self.list.setMaximumHeight(72)
+        self.add_button = QPushButton(translate("RuleEditor", "Add photos…"), self)
+        self.add_button.setObjectName("ruleActionAddPhotos")
+        self.add_button.setToolTip(translate(
+            "RuleEditor", "JPEG or PNG photos of at most 1 MB, sent after the text"))
+        self.remove_button = QPushButton(translate("RuleEditor", "Remove photo"), self)
+        self.remove_button.setObjectName("ruleActionRemovePhoto")
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        line = QHBoxLayout(self)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.list, 1)
+        line.addLayout(buttons)
+        self.add_button.clicked.connect(self.ask)
+        self.remove_button.clicked.connect(self.remove_current)
+        self._refresh()
+
+    def ask(self) -> None:
+        """The owner picks photos (the project's photo file dialog: JPEG and PNG)."""
+        for path in ask_photo_paths(self):
+            self.add(str(path))
+
+    def add(self, photo: str | dict[str, Any]) -> None:
+        """A path chosen now, or a photo the saved rule has (``{"blob", "name", …}``)."""
+        name = photo.get("name", "") if isinstance(photo, dict) else Path(photo).name
+        item = QListWidgetItem(str(name) or translate("RuleEditor", "Photo"), self.list)
+        item.setData(Qt.ItemDataRole.UserRole, photo)
+        item.setToolTip(photo if isinstance(photo, str) else str(name))
+        self._refresh()
+        self.changed.emit()
+
+    def remove_current(self) -> None:
+        row = self.list.currentRow()
+        if row >= 0:
+            self.list.takeItem(row)
+            self._refresh()
+            self.changed.emit()
+
+    def clear(self) -> None:
+        self.list.clear()
+        self._refresh()
+
+    def photos(self) -> list[str | dict[str, Any]]:
+        items = (self.list.item(i) for i in range(self.list.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items if item is not None]
+
+    def _refresh(self) -> None:
+        self.list.setVisible(self.list.count() > 0)
+        self.remove_button.setVisible(self.list.count() > 0)
+
+
 class ActionRow(QFrame):
     """One action of the Then: what to do (kind) and its values."""
 
@@ -428,6 +495,8 @@ class ActionRow(QFrame):
         self.text.setPlaceholderText(
             translate("RuleEditor", "For example: {名前}様、友だち追加ありがとうございます！"))
         self.text.setFixedHeight(64)
+        self.photos = SendPhotos(self)
+        self.photos.changed.connect(self.changed)
         self.status = _combo(self, [(_status_label(st), st.value) for st in ConversationStatus])
         self.notice = QLineEdit(self)
         self.notice.setObjectName("ruleActionNotice")
@@ -439,7 +508,8 @@ class ActionRow(QFrame):
                                   (translate("RuleEditor", "Value"), self.value)]),
                 (("add_points",), [(translate("RuleEditor", "Field"), self.points_field),
                                    (translate("RuleEditor", "Points"), self.points)]),
-                (("send",), [(translate("RuleEditor", "Message"), self.text)]),
+                (("send",), [(translate("RuleEditor", "Message"), self.text),
+                              (translate("RuleEditor", "Photos"), self.photos)]),
                 (("set_status",), [(translate("RuleEditor", "Status"), self.status)]),
                 (("notify",), [(translate("RuleEditor", "Notice"), self.notice)]),
                 (("start_sequence", "stop_sequence"),
@@ -480,6 +550,9 @@ class ActionRow(QFrame):
                 "points": self.points.value(),
             }
         if k == "send":
+            photos = self.photos.photos()
+            if photos:  # checked, stored and counted by RuleService.save
+                return {"kind": k, "text": self.text.toPlainText(), "images": photos}
             return {"kind": k, "text": self.text.toPlainText()}
         if k == "set_status":
             return {"kind": k, "status": self.status.currentData()}
@@ -500,6 +573,9 @@ class ActionRow(QFrame):
             self.points.setValue(int(a.get("points", 1)))
         elif k == "send":
             self.text.setPlainText(str(a.get("text", "")))
+            self.photos.clear()
+            for photo in a.get("images") or []:
+                self.photos.add(photo)
         elif k == "set_status":
             _set_combo(self.status, a.get("status"))
         elif k == "notify":
