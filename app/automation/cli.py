@@ -115,5 +115,5 @@ def _notices(book: Any, *, every: bool, mark: bool) -> int:
     unseen = [n for n in shown if not n.seen]
     if mark and unseen:
         notices.mark_seen(book, max(n.id for n in unseen))
-        print(f"Marked {len(unseen)} notices as seen.")
+        print(f"Marked as seen: {len(unseen)}.")
     return 0

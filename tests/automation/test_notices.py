@@ -118,7 +118,7 @@ def test_rule_notices_lists_the_unseen_and_marks_them_seen(tmp_path) -> None:
     [line] = listed.stdout.splitlines()
     assert line.split("\t")[1:] == ["山田 花子さん", "ルール「来店のお知らせ」", "ご来店です"]
     seen = otokui(profile, "rule", "notices", "--seen")
-    assert seen.stdout.splitlines()[-1] == "Marked 1 notices as seen."
+    assert seen.stdout.splitlines()[-1] == "Marked as seen: 1."
     assert otokui(profile, "rule", "notices").stdout == "No new notices from rules.\n"
     every = otokui(profile, "rule", "notices", "--all")
     assert every.stdout.splitlines()[0].endswith("ご来店です\tseen")

@@ -14,6 +14,7 @@ announcement, also from the sync worker's thread (ui/book_events.py carries it o
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -80,8 +81,9 @@ class NoticeBar(QFrame):
             return
         self.text.setText(self.tr("Notice from a rule: %1 — %2").replace(
             "%1", notice.customer or "?").replace("%2", notice.text))
-        self.setToolTip(self.tr("Rule “%1”, %2").replace("%1", notice.rule).replace(
-            "%2", format_datetime(notice.at)))
+        # A tooltip is taken for markup when it looks like some: always markup, escaped.
+        self.setToolTip("<p>" + html.escape(self.tr("Rule “%1”, %2").replace(
+            "%1", notice.rule).replace("%2", format_datetime(notice.at))) + "</p>")
         self.more.setText(self.tr("%1 more").replace("%1", format_number(count - 1))
                           if count > 1 else "")
         self.more.setVisible(count > 1)
