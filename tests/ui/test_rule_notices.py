@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.automation import notices
@@ -84,3 +85,23 @@ def test_mark_all_seen_and_notices_fired_while_the_window_was_closed(
         assert not bar.isVisible() and notices.unseen_count(book) == 0
     finally:
         win.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_the_desktop_notice_with_its_words_opens_the_customer_when_clicked(
+        window, seeded, qtbot) -> None:
+    book = seeded.book
+    window.settings.notify_hide_content = False
+    RuleService(book).save(RULE)
+    tanaka = seeded.customers["田中"]
+    book.tags.add([tanaka], [seeded.tags["新規"]])
+    _fire_in_a_thread(book)
+    notifier = window.inbox.notifier
+    qtbot.waitUntil(lambda: any(n.notice for n in notifier.sent))
+    [told] = [n for n in notifier.sent if n.notice]
+    assert (told.customer_id, told.title, told.body) == \
+        (tanaka, "Notice from a rule", "田中 太郎 — 新しいお客様です")
+    window.inbox.set_mode(INBOX)
+    notifier._clicked()  # what the tray's messageClicked calls
+    assert window.inbox.mode == CUSTOMERS
+    assert window.selected_ids() == [tanaka]
