@@ -189,7 +189,15 @@ class MainWindow(QMainWindow):
         self._lock_layout = QVBoxLayout(self.lock_page)
         self._lock_layout.setContentsMargins(0, 0, 0, 0)
         self.stack.addWidget(self.lock_page)
-        self.setCentralWidget(self.stack)
+        # Bars above everything (the rules' notices: ui/automation/notices.py) go in a
+        # column over the stack, so they show in both modes (顧客台帳 / チャット).
+        central = QWidget(self)
+        central.setObjectName("central")
+        self._column = QVBoxLayout(central)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(0)
+        self._column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -741,12 +749,32 @@ class MainWindow(QMainWindow):
         self.show_new_customer(cid)
         return cid
 
+    def add_top_bar(self, bar: QWidget) -> None:
+        """A bar over the window's pages (hidden until it has something to say)."""
+        self._column.insertWidget(self._column.count() - 1, bar)
+
+    def show_customer(self, cid: int) -> None:
+        """Bring a customer into view, selected: in the list as it is when they are in it,
+        else with everyone and no search."""
+        content = self.content
+        if content is None:
+            return
+        content.events.flush()
+        if not self.select_customer(cid):
+            self._show_everyone_and_select(cid)
+
     def show_new_customer(self, cid: int) -> None:
         """Bring a just-created customer into view: everyone, no search, selected."""
         content = self.content
         if content is None:
             return
         content.events.flush()
+        self._show_everyone_and_select(cid)
+        content.detail.focus_first_field()
+
+    def _show_everyone_and_select(self, cid: int) -> None:
+        content = self.content
+        assert content is not None
         content.search.blockSignals(True)
         content.search.clear()
         content.search.blockSignals(False)
@@ -755,7 +783,6 @@ class MainWindow(QMainWindow):
         content.sidebar.blockSignals(False)
         self.apply_search()
         self.select_customer(cid)
-        content.detail.focus_first_field()
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()

@@ -5,6 +5,7 @@ known problems are one line on stderr and exit status 1 (app.cli)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from typing import Any
@@ -24,6 +25,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     q = rules.add_parser("run", help="fire the date rules due now and handle the pending "
                          "events (sync does it after each batch)")
     q.add_argument("--now", metavar="ISO-TIME", help=argparse.SUPPRESS)  # tests' fake clock
+    q = rules.add_parser("notices", help="what rules told the owner (notify) that they have "
+                         "not seen yet, newest first")
+    q.add_argument("--all", action="store_true", help="also the notices already seen")
+    q.add_argument("--seen", action="store_true", help="then mark the notices listed as seen")
 
 
 def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
@@ -77,6 +82,8 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
                 for line in tried.actions:
                     print(f"  {line}")
             return 0
+        if action == "notices":
+            return _notices(book, every=args.all, mark=args.seen)
         from app.automation.dates import scan_due
         from app.sequences.cli import _now
 
@@ -86,3 +93,28 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
         print(f"{report.events} events, {report.fired} rules fired, {report.actions} "
               f"actions, {report.sent} messages sent, {report.send_failed} not sent.")
         return 0
+
+
+#: How many notices ``rule notices`` lists at most (newest first).
+NOTICES_SHOWN = 1000
+
+
+def _notices(book: Any, *, every: bool, mark: bool) -> int:
+    """One line per notice, newest first (Japan time, the friend, the rule, the text);
+    ``mark``: the notices listed are seen (those that arrived meanwhile stay unseen)."""
+    from app.automation import notices
+    from app.automation.dates import JST
+
+    shown = notices.listing(book, unseen_only=not every, limit=NOTICES_SHOWN)
+    if not shown:
+        print("No notices from rules." if every else "No new notices from rules.")
+        return 0
+    for n in shown:
+        at = n.at.replace(tzinfo=dt.UTC).astimezone(JST).strftime("%Y-%m-%d %H:%M")
+        seen = "\tseen" if every and n.seen else ""
+        print(f"{at}\t{n.customer or '?'}さん\tルール「{n.rule}」\t{n.text}{seen}")
+    unseen = [n for n in shown if not n.seen]
+    if mark and unseen:
+        notices.mark_seen(book, max(n.id for n in unseen))
+        print(f"Marked as seen: {len(unseen)}.")
+    return 0

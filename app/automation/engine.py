@@ -207,6 +207,10 @@ def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> En
         book.announce("customers", sorted(report.customers))
     if report.fired:
         book.announce("rules", [])
+    if report.notices:
+        # Written with the batch (timeline lines): the window shows the unseen ones
+        # (app/automation/notices.py), whichever thread ran the rules.
+        book.announce("notices", [])
     if send:
         send_pending(book, report)
     return report

@@ -179,6 +179,33 @@
     </message>
 </context>
 <context>
+    <name>NoticeBar</name>
+    <message>
+        <source>Open the customer</source>
+        <translation>お客様を開く</translation>
+    </message>
+    <message>
+        <source>Mark as seen</source>
+        <translation>確認済みにする</translation>
+    </message>
+    <message>
+        <source>Mark all as seen</source>
+        <translation>すべて確認済みにする</translation>
+    </message>
+    <message>
+        <source>Notice from a rule: %1 — %2</source>
+        <translation>ルールからのお知らせ: %1さん — %2</translation>
+    </message>
+    <message>
+        <source>Rule “%1”, %2</source>
+        <translation>ルール「%1」・%2</translation>
+    </message>
+    <message>
+        <source>%1 more</source>
+        <translation>ほか %1 件</translation>
+    </message>
+</context>
+<context>
     <name>ProgressModel</name>
     <message>
         <source>Friend</source>
@@ -562,6 +589,22 @@
     <message>
         <source>The step sequence it uses was deleted.</source>
         <translation>使っているステップ配信が削除されました。</translation>
+    </message>
+</context>
+<context>
+    <name>RuleNotices</name>
+    <message>
+        <source>You have a notice from a rule</source>
+        <translation>ルールからのお知らせがあります</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <comment>a notice: the customer&apos;s name, the text</comment>
+        <translation>%1さん — %2</translation>
+    </message>
+    <message>
+        <source>Notice from a rule</source>
+        <translation>ルールからのお知らせ</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 
 from app.sequences import RunReport
+from ui.automation.notices import RuleNotices
 from ui.automation.sequences_window import SequencesWindow
 from ui.automation.window import RulesWindow
 from ui.worker import BackgroundOp, run_in_background
@@ -96,6 +97,8 @@ class AutomationIntegration(QObject):
         self.rules_timer.timeout.connect(lambda: self.run_rules())
         self._rules_op: BackgroundOp | None = None
         self._rules_again = False
+        # The notify action's notices: a bar over the window (ui/automation/notices.py).
+        self.notices = RuleNotices(window)
 
     def build(self, book: Book, events: BookEvents) -> None:
         self.book = book
@@ -105,8 +108,10 @@ class AutomationIntegration(QObject):
         self.act_sequences.setEnabled(True)
         self.timer.start()
         QTimer.singleShot(0, lambda: self.run_due())  # what came due while it was closed
+        self.notices.build(book, events)
 
     def teardown(self) -> None:
+        self.notices.teardown()
         self.timer.stop()
         self.rules_timer.stop()
         if self.sequences_window is not None:

@@ -27,6 +27,9 @@ class Notification:
     customer_id: int
     title: str
     body: str
+    # A rule's notice to the owner (ui/automation/notices.py), not a new message: its
+    # click opens the customer, not the chat.
+    notice: bool = False
 
 
 def notification_for(conv: ConversationRow, *, hide_content: bool) -> Notification:
@@ -42,6 +45,8 @@ class Notifier(QObject):
 
     # The owner clicked a notification (customer id).
     activated = Signal(int)
+    # The owner clicked a rule's notice (customer id).
+    notice_activated = Signal(int)
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -103,9 +108,20 @@ class Notifier(QObject):
             self.tray.showMessage(n.title, n.body, QSystemTrayIcon.MessageIcon.Information,
                                   8000)
 
+    def show_notice(self, n: Notification) -> None:
+        """A rule's notice on the desktop, through the same tray icon (none is added when
+        there is no tray) and the same switch as new messages."""
+        if not self.settings.notify_messages:
+            return
+        self.sent = [*self.sent[-9:], n]
+        if self.tray is not None and QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage(n.title, n.body, QSystemTrayIcon.MessageIcon.Information,
+                                  8000)
+
     def _clicked(self) -> None:
         if self.sent:
-            self.activated.emit(self.sent[-1].customer_id)
+            last = self.sent[-1]
+            (self.notice_activated if last.notice else self.activated).emit(last.customer_id)
 
     def close(self) -> None:
         if self.tray is not None:
