@@ -13,7 +13,7 @@ log = logging.getLogger("otokui.store")
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest revision in ``migrations/versions``; a test keeps it equal to Alembic's head.
-HEAD = "0034_rule_send_images"
+HEAD = "0035_instant_rules"
 
 
 def current_revision(db: Database) -> str | None:
