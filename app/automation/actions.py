@@ -51,6 +51,9 @@ class Ctx:
     #: Tag and points writes, shared by the batch's firings and written in bulk by the
     #: engine (:mod:`app.automation.bulk`).
     writes: BatchWrites = field(default_factory=BatchWrites)
+    #: The rule is instant and the autopilot is on: its message waits for the relay's
+    #: word (app/automation/instant.py).
+    instant: bool = False
 
 
 #: (event kind, what) an action can cause: for refusing cycles when a rule is saved.
@@ -279,6 +282,7 @@ def _reads_fields(text: str) -> bool:
 
 def _send_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
     from app import placeholders
+    from app.automation import instant
 
     values = placeholders.load_values(ctx.s, [ctx.customer_id], fields=placeholders.reads_fields(
         a["text"]))[ctx.customer_id]
@@ -288,7 +292,8 @@ def _send_run(ctx: Ctx, a: dict[str, Any]) -> dict[str, Any]:
                       # The photos as the rule says them now (one executemany: every row
                       # has the key).
                       "images": a.get("images") or None,
-                      "state": "pending", "created_at": utcnow()})
+                      "state": instant.send_state(ctx.instant, ctx.event_key),
+                      "created_at": utcnow()})
     return _timeline(ctx, "send")
 
 

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
             rid = rules.save(raw, base_dir=Path(args.file).resolve().parent)
             info = rules.get(rid)
             print(f"Created the rule 「{info.name}」 ({'on' if info.enabled else 'off'}).")
+            _publish(book)
             print(rid)
             return 0
         if action == "list":
@@ -89,6 +90,7 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
 
         now = _now(args.now)
         scan_due(book, now or book.sequences.clock())
+        _publish(book)
         report = run_pending(book)
         print(f"{report.events} events, {report.fired} rules fired, {report.actions} "
               f"actions, {report.sent} messages sent, {report.send_failed} not sent.")
@@ -118,3 +120,16 @@ def _notices(book: Any, *, every: bool, mark: bool) -> int:
         notices.mark_seen(book, max(n.id for n in unseen))
         print(f"Marked as seen: {len(unseen)}.")
     return 0
+
+
+def _publish(book: Any) -> None:
+    """Bring the relay's instant replies up to date (app/automation/instant.py); the rule
+    itself is saved either way, and the next sync tries again."""
+    from app.autopilot.client import publish_if_needed
+
+    try:
+        if publish_if_needed(book):
+            print("The instant replies on the relay are up to date.")
+    except Exception as exc:  # the relay unreachable, ...: said, not fatal
+        print(f"otokui: the relay could not be reached to update its instant replies "
+              f"({type(exc).__name__}); the next sync tries again.", file=sys.stderr)

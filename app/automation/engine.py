@@ -79,6 +79,8 @@ class _Active:
     then: list[dict[str, Any]]
     #: A keyword rule's words, folded once (None: another kind; see :func:`_firing`).
     words: tuple[str, ...] | None = None
+    #: Published to the relay's autopilot (app/automation/instant.py).
+    instant: bool = False
 
 
 def _active_rules(s: Session) -> dict[str, list[_Active]]:
@@ -91,7 +93,8 @@ def _active_rules(s: Session) -> dict[str, list[_Active]]:
         words = (tuple(model.fold(w) for w in when["words"]) if when["kind"] == "keyword"
                  else None)
         out.setdefault(model.TRIGGERS[when["kind"]], []).append(
-            _Active(r.id, r.name, when, r.spec.get("if"), r.spec["then"], words))
+            _Active(r.id, r.name, when, r.spec.get("if"), r.spec["then"], words,
+                    bool(r.spec.get("instant"))))
     return out
 
 
@@ -185,8 +188,13 @@ def _texts(s: Session, events: list[Any]) -> dict[str, str]:
 def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> EngineReport:
     """Handle every pending domain event (then send what the rules stored, unless
     ``send`` is False)."""
+    from app.autopilot.schedule import is_on
+
     report = EngineReport()
     memo = _RulesMemo()
+    # Read once a run: an instant rule's message waits for the relay only while the
+    # autopilot is on (app/automation/instant.py).
+    autopilot = is_on(book)
     for _ in range(max_batches):
         with book.db.write() as s:
             if not s.scalar(select(Rule.id).where(Rule.enabled.is_(True)).limit(1)):
@@ -200,7 +208,7 @@ def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> En
             events = domain_events.pending(s, limit=BATCH)
             if not events:
                 break
-            _handle(book, s, events, report, memo.get(s))
+            _handle(book, s, events, report, memo.get(s), autopilot=autopilot)
             _crash_hook("in_batch")
         _crash_hook("after_batch")
     if report.customers:
@@ -217,7 +225,7 @@ def run_pending(book: Book, *, send: bool = True, max_batches: int = 1000) -> En
 
 
 def _handle(book: Book, s: Session, events: list[Any], report: EngineReport,
-            rules: dict[str, list[_Active]]) -> None:
+            rules: dict[str, list[_Active]], *, autopilot: bool = False) -> None:
     if not any(ev.kind in rules for ev in events):
         # The common case (no rule listens to any of them): one UPDATE for the batch.
         ids = [ev.id for ev in events]
@@ -253,10 +261,10 @@ def _handle(book: Book, s: Session, events: list[Any], report: EngineReport,
     # run again one savepoint each, so that only the failing one is left out.
     try:
         with s.begin_nested():
-            done = _fire(book, s, firings, isolate=False)
+            done = _fire(book, s, firings, isolate=False, autopilot=autopilot)
     except Exception:
         log.info("an action failed in a batch; its firings run again one by one")
-        done = _fire(book, s, firings, isolate=True)
+        done = _fire(book, s, firings, isolate=True, autopilot=autopilot)
     report.fired += done.fired
     report.actions += done.actions
     report.failed += done.failed
@@ -282,7 +290,7 @@ class _Fired:
 
 
 def _fire(book: Book, s: Session, firings: list[tuple[Any, _Active]], *,
-          isolate: bool) -> _Fired:
+          isolate: bool, autopilot: bool = False) -> _Fired:
     """Run the firings' conditions and actions inside ``s``. Not ``isolate``: the first
     failure raises (the caller rolls the batch back). ``isolate``: each firing in its own
     savepoint; a failing one is rolled back alone, counted and logged."""
@@ -303,7 +311,7 @@ def _fire(book: Book, s: Session, firings: list[tuple[Any, _Active]], *,
                     savepoint.rollback()
                 continue
             ctx = Ctx(book, s, ev.customer_id, rule.id, rule.name, ev.key, ev.depth + 1, 0,
-                      writes=writes)
+                      writes=writes, instant=rule.instant and autopilot)
             for i, action in enumerate(rule.then):
                 ctx.index = i
                 spec = ACTIONS[action["kind"]]
@@ -355,7 +363,11 @@ def send_pending(book: Book, report: EngineReport | None = None) -> EngineReport
     A chunk goes through ``book.sending.send_many``: its messages stored in one
     transaction before the first is tried and settled in one after the last.
     """
+    from app.automation import instant
+
     report = report or EngineReport()
+    # Instant rules' messages the relay has answered for (or not, in time) first.
+    instant.settle(book)
     with book.db.read() as s:
         rows = [(r.id, r.customer_id, r.text, r.images) for r in s.scalars(
             select(RuleSend).where(RuleSend.state == "pending").order_by(RuleSend.id))]

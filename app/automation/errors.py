@@ -40,6 +40,19 @@ PHOTO_TOO_LARGE = QT_TRANSLATE_NOOP(
     CTX, "A rule's photo can be at most 1 MB (LINE needs a preview, which a rule cannot "
     "make). Choose a smaller photo.")
 NOT_A_DATE = QT_TRANSLATE_NOOP(CTX, "A date rule needs the birthday or a date field.")
+# An instant rule is answered by the relay alone (app/automation/instant.py).
+INSTANT_WHEN = QT_TRANSLATE_NOOP(
+    CTX, "Only a greeting for every new friend or a keyword reply (at most 20 keywords) "
+    "can be answered at once by the relay. Turn off the instant reply for this rule.")
+INSTANT_IF = QT_TRANSLATE_NOOP(
+    CTX, "The relay cannot check a segment. Remove the If, or turn off the instant reply.")
+INSTANT_ONE_SEND = QT_TRANSLATE_NOOP(
+    CTX, "An instant reply sends exactly one message. Keep one message, or turn off the "
+    "instant reply.")
+INSTANT_TEXT = QT_TRANSLATE_NOOP(
+    CTX, "An instant reply is a text without photos, and may only fill in the friend's "
+    "LINE name ({表示名}): the relay knows nothing else about friends. Change the "
+    "message, or turn off the instant reply.")
 
 # Why a saved rule is broken (shown in red, the rule does not run).
 BROKEN_TAG = QT_TRANSLATE_NOOP(CTX, "A tag it uses was deleted.")

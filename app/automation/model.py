@@ -117,8 +117,14 @@ def check_then(s: Session, raw: Any) -> list[dict[str, Any]]:
 
 def check_spec(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
     """The stored form of an imported rule; ValidationError naming what is wrong."""
-    return {"when": check_when(s, raw.get("when")), "if": check_if(s, raw.get("if")),
+    from app.automation import instant
+
+    spec = {"when": check_when(s, raw.get("when")), "if": check_if(s, raw.get("if")),
             "then": check_then(s, raw.get("then"))}
+    if raw.get("instant"):
+        instant.check(spec["when"], spec["if"], spec["then"])
+        spec["instant"] = True
+    return spec
 
 
 def broken(s: Session, spec: dict[str, Any]) -> str | None:

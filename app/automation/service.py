@@ -93,6 +93,7 @@ class RuleService:
         except BaseException:
             images.discard(self._book, new)
             raise
+        self._changed()
         self._book.announce("rules", [rid])
         return rid
 
@@ -132,6 +133,7 @@ class RuleService:
             if rule is None:
                 raise NotFoundError(f"rule {rule_id}")
             rule.enabled, rule.updated_at = enabled, utcnow()
+        self._changed()
         self._book.announce("rules", [rule_id])
 
     def delete(self, rule_id: int) -> None:
@@ -145,7 +147,14 @@ class RuleService:
             # engine's prune after sending removes them).
             gone = images.prune(s)
         self._book.attachments.remove_blobs(gone)
+        self._changed()
         self._book.announce("rules", [rule_id])
+
+    def _changed(self) -> None:
+        # The relay's copy of the instant rules is brought up to date in the background.
+        from app.autopilot.client import rules_changed
+
+        rules_changed(self._book)
 
     def any_enabled(self) -> bool:
         """Whether a rule is on (one indexed read: the window asks after each edit)."""

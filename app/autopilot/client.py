@@ -9,6 +9,7 @@ with a key from its environment (RELAY_AUTOPILOT_KEY), and the replies' texts.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,8 +19,16 @@ from app.errors import ValidationError
 if TYPE_CHECKING:
     from app.book import Book
 
+log = logging.getLogger("otokui.autopilot")
+
 KEY_REPLIES = "autopilot.replies"
 KEY_ON = "autopilot.on"
+#: A rule changed while the autopilot is on: the instant rules are published again by the
+#: next background run (the sync's batch, the window's minute timer, the CLI), never by
+#: the window's own thread (:func:`publish_if_needed`).
+KEY_REPUBLISH = "autopilot.republish"
+#: The relay takes at most this many replies (relay/autopilot.py: MAX_REPLIES).
+MAX_REPLIES = 200
 KINDS = ("follow", "keyword", "form")
 
 
@@ -61,6 +70,28 @@ def check_replies(data: object) -> list[dict[str, Any]]:
     return out
 
 
+def rules_changed(book: Book) -> None:
+    """A rule was saved, switched or deleted: while the autopilot is on, its instant
+    rules are published again by the next background run."""
+    if book.settings.get(KEY_ON, False):
+        book.settings.set(KEY_REPUBLISH, True)
+
+
+def publish_if_needed(book: Book) -> bool:
+    """Publish the instant replies again if a rule changed since; True when it did.
+    Raises what the relay call raises (the mark stays: the next run tries again)."""
+    if not book.settings.get(KEY_REPUBLISH, False):
+        return False
+    # Cleared first: a rule saved while this publishes marks it again.
+    book.settings.set(KEY_REPUBLISH, False)
+    try:
+        AutopilotClient(book).publish()
+    except BaseException:
+        book.settings.set(KEY_REPUBLISH, True)
+        raise
+    return True
+
+
 class AutopilotClient:
     def __init__(self, book: Book) -> None:
         self._book = book
@@ -69,12 +100,28 @@ class AutopilotClient:
         value = self._book.settings.get(KEY_REPLIES, [])
         return list(value) if isinstance(value, list) else []
 
+    def published(self) -> list[dict[str, Any]]:
+        """What the relay answers with: the shop's own replies, then the instant rules
+        (app/automation/instant.py; the relay answers with the first that matches)."""
+        from app.automation import instant
+
+        out = self.replies() + instant.replies(self._book)
+        if len(out) > MAX_REPLIES:
+            log.warning("more than %d instant replies; the relay takes the first %d",
+                        MAX_REPLIES, MAX_REPLIES)
+        return out[:MAX_REPLIES]
+
     def set_replies(self, replies: list[dict[str, Any]]) -> None:
         """Keep the replies; publish them when the autopilot is on."""
         checked = check_replies(replies)
         self._book.settings.set(KEY_REPLIES, checked)
+        self.publish()
+
+    def publish(self) -> None:
+        """Send the replies (the shop's and the instant rules') to the relay when the
+        autopilot is on. Network: call it off the window's thread."""
         if self._book.settings.get(KEY_ON, False):
-            self._call("PUT", "/v1/autopilot/replies", {"replies": checked})
+            self._call("PUT", "/v1/autopilot/replies", {"replies": self.published()})
 
     def import_file(self, path: Path) -> int:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -84,7 +131,8 @@ class AutopilotClient:
 
     def turn_on(self) -> None:
         token = self._book.line.access_token()
-        self._call("PUT", "/v1/autopilot", {"access_token": token, "replies": self.replies()})
+        self._call("PUT", "/v1/autopilot", {"access_token": token,
+                                             "replies": self.published()})
         self._book.settings.set(KEY_ON, True)
         from app.autopilot import pages
 

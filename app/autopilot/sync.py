@@ -52,12 +52,14 @@ def apply_autopilot_item(book: Book, plaintext: bytes) -> str:
         return apply_report(book, plaintext)
     data = _read(plaintext)
     user = data.get("user_id")
+    reply_id = data.get("reply_id")
     with book.db.write() as s:
         if s.get(AutopilotSent, data["webhook_event_id"]) is not None:
             return "duplicate"
         s.add(AutopilotSent(
             webhook_event_id=data["webhook_event_id"][:128],
             line_user_id=user[:64] if isinstance(user, str) else None, state=data["state"],
+            reply_id=reply_id[:64] if isinstance(reply_id, str) else None,
             text="\n".join(m["text"] for m in data["messages"]), at_ms=data["at"],
             applied=False))
     reconcile(book)

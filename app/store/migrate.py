@@ -13,7 +13,7 @@ log = logging.getLogger("otokui.store")
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest revision in ``migrations/versions``; a test keeps it equal to Alembic's head.
-HEAD = "0035_rule_notices"
+HEAD = "0036_instant_rules"
 
 
 def current_revision(db: Database) -> str | None:

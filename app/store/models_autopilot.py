@@ -22,6 +22,9 @@ class AutopilotSent(Base):
     line_user_id: Mapped[str | None] = mapped_column(String(64))
     #: sent, failed (LINE refused it), unknown (the relay lost the answer: token used)
     state: Mapped[str] = mapped_column(String(10))
+    #: The relay's reply that answered (``rule-<id>``: an instant rule; None: stored before
+    #: 0036_instant_rules, or an outcome the relay lost).
+    reply_id: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text, default="")
     at_ms: Mapped[int] = mapped_column(BigInteger)
     applied: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -395,7 +395,14 @@ class SyncWorker:
         """The automation rules on what this batch emitted (app/automation/engine.py); a
         failure there never stops the sync (the events stay pending for the next batch)."""
         from app.automation.engine import run_pending
+        from app.autopilot.client import publish_if_needed
 
+        try:
+            # A rule changed while the autopilot is on: the relay's instant replies first.
+            publish_if_needed(self._book)
+        except Exception:  # logged; marked, tried again after the next batch
+            log.warning("the instant replies could not be published to the relay",
+                        exc_info=True)
         try:
             run_pending(self._book)
         except Exception:  # logged; the sync goes on

@@ -456,6 +456,14 @@
         <translation>動作を追加</translation>
     </message>
     <message>
+        <source>Reply at once through the relay&apos;s autopilot, also while this computer is off</source>
+        <translation>自動応答（オートパイロット）で中継サーバーからすぐ返信する（このパソコンが切れていても）</translation>
+    </message>
+    <message>
+        <source>For a greeting or a keyword reply with one text message (only {表示名} filled in). Used while the autopilot is on (Settings → LINE); the relay then sends the message with the free reply, and this computer does the rule&apos;s other actions when it syncs.</source>
+        <translation>友だち追加のあいさつやキーワードへの返信で、メッセージがテキスト1通（差し込みは{表示名}だけ）のルールに使えます。自動応答がオンのとき（設定 → LINE）、中継サーバーが無料の応答メッセージで送り、ルールのほかの動作はこのパソコンが同期したときに行います。</translation>
+    </message>
+    <message>
         <source>Rule name</source>
         <translation>ルール名</translation>
     </message>
@@ -569,6 +577,22 @@
     <message>
         <source>A date rule needs the birthday or a date field.</source>
         <translation>日付のルールには誕生日か日付の項目が必要です。</translation>
+    </message>
+    <message>
+        <source>Only a greeting for every new friend or a keyword reply (at most 20 keywords) can be answered at once by the relay. Turn off the instant reply for this rule.</source>
+        <translation>中継サーバーがすぐ返信できるのは、すべての友だち追加へのあいさつか、キーワード（20個まで）への返信だけです。このルールの「すぐ返信する」をオフにしてください。</translation>
+    </message>
+    <message>
+        <source>The relay cannot check a segment. Remove the If, or turn off the instant reply.</source>
+        <translation>中継サーバーはセグメントを確かめられません。条件（If）を外すか、「すぐ返信する」をオフにしてください。</translation>
+    </message>
+    <message>
+        <source>An instant reply sends exactly one message. Keep one message, or turn off the instant reply.</source>
+        <translation>すぐ返信するルールが送るメッセージは1通だけです。メッセージを1つにするか、「すぐ返信する」をオフにしてください。</translation>
+    </message>
+    <message>
+        <source>An instant reply is a text without photos, and may only fill in the friend&apos;s LINE name ({表示名}): the relay knows nothing else about friends. Change the message, or turn off the instant reply.</source>
+        <translation>すぐ返信するメッセージは写真なしのテキストで、差し込めるのは友だちのLINEの表示名（{表示名}）だけです（中継サーバーは友だちのほかの情報を知りません）。メッセージを変えるか、「すぐ返信する」をオフにしてください。</translation>
     </message>
     <message>
         <source>A tag it uses was deleted.</source>

@@ -611,6 +611,16 @@ class RuleEditor(QWidget):
         )
         self.add_action_button.setObjectName("ruleAddAction")
         self.add_action_button.clicked.connect(lambda: self.add_action())
+        # The relay answers such a rule itself, at once (app/automation/instant.py).
+        self.instant = QCheckBox(translate(
+            "RuleEditor", "Reply at once through the relay's autopilot, also while this "
+            "computer is off"), self)
+        self.instant.setObjectName("ruleInstant")
+        self.instant.setToolTip(translate(
+            "RuleEditor", "For a greeting or a keyword reply with one text message (only "
+            "{表示名} filled in). Used while the autopilot is on (Settings → LINE); the "
+            "relay then sends the message with the free reply, and this computer does the "
+            "rule's other actions when it syncs."))
         self.problem = QLabel(self)
         self.problem.setObjectName("ruleProblem")
         self.problem.setWordWrap(True)
@@ -628,6 +638,7 @@ class RuleEditor(QWidget):
         then_layout = QVBoxLayout(then_box)
         then_layout.addLayout(self.actions_box)
         then_layout.addWidget(self.add_action_button)
+        then_layout.addWidget(self.instant)
         box = QVBoxLayout(self)
         box.addLayout(name_row)
         box.addWidget(when_box)
@@ -664,6 +675,7 @@ class RuleEditor(QWidget):
         self.name.clear()
         self.when.set_value({"kind": "follow"})
         self.cond.set_value(None)
+        self.instant.setChecked(False)
         for row in self.rows():
             self._remove(row)
         self.add_action()
@@ -674,6 +686,7 @@ class RuleEditor(QWidget):
         self.enabled = enabled
         self.when.set_value(spec.get("when", {}))
         self.cond.set_value(spec.get("if"))
+        self.instant.setChecked(bool(spec.get("instant")))
         for row in self.rows():
             self._remove(row)
         for a in spec.get("then", []):
@@ -687,6 +700,7 @@ class RuleEditor(QWidget):
             "when": self.when.value(),
             "if": self.cond.value(),
             "then": [r.action() for r in self.rows()],
+            "instant": self.instant.isChecked(),
         }
 
     def show_problem(self, message: str | None) -> None:

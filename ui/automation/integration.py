@@ -44,8 +44,14 @@ def _date_rules(book: Book, now: Any, *, send: bool) -> None:
     """The date rules due at ``now`` (app/automation/dates.py), then what they emitted."""
     from app.automation.dates import scan_due
     from app.automation.engine import run_pending
+    from app.autopilot.client import publish_if_needed
 
     scan_due(book, now)
+    try:  # a rule changed while the autopilot is on (off the window's thread, here)
+        publish_if_needed(book)
+    except Exception:  # logged; marked, tried again at the next tick
+        log.warning("the instant replies could not be published to the relay",
+                    exc_info=True)
     run_pending(book, send=send)
 
 
