@@ -118,8 +118,8 @@
         <translation>自動応答（オートパイロット）</translation>
     </message>
     <message>
-        <source>When this is on, the relay answers at once, also while this computer is off: the greeting to new friends, the keyword replies, and the LINE messages of its pages (a form&apos;s thank-you, order and booking confirmations). It also sends the reminders, step messages and birthday coupons due in the next 7 days at their time. For that the relay keeps the channel access token and, until each is sent, those messages and to whom they go, encrypted with a key only its server has. Customers&apos; names and what they write stay sealed.</source>
-        <translation>オンにすると、このパソコンの電源が切れていても、中継サーバーがすぐに送ります（新しい友だちへのあいさつ、キーワードへの返信、フォームのお礼・注文と予約の確認など、ページから送るLINEメッセージ）。これから7日以内のリマインド、ステップ配信、誕生日クーポンも、その時刻に送ります。そのために中継サーバーは、チャネルアクセストークンと、送り終えるまでのそれらのメッセージと宛先を、サーバーだけが持つ鍵で暗号化して保管します。お客様の名前や書いた内容は封印されたままです。</translation>
+        <source>When this is on, the relay answers at once, also while this computer is off: the rules marked to reply at once (a greeting to new friends, keyword replies: Tools → Rules), and the LINE messages of its pages (a form&apos;s thank-you, order and booking confirmations). It also sends the reminders, step messages and birthday coupons due in the next 7 days at their time. For that the relay keeps the channel access token and, until each is sent, those messages and to whom they go, encrypted with a key only its server has. Customers&apos; names and what they write stay sealed.</source>
+        <translation>オンにすると、このパソコンの電源が切れていても、中継サーバーがすぐに送ります（「すぐ返信する」にしたルール〔新しい友だちへのあいさつ、キーワードへの返信：ツール → ルール〕、フォームのお礼・注文と予約の確認など、ページから送るLINEメッセージ）。これから7日以内のリマインド、ステップ配信、誕生日クーポンも、その時刻に送ります。そのために中継サーバーは、チャネルアクセストークンと、送り終えるまでのそれらのメッセージと宛先を、サーバーだけが持つ鍵で暗号化して保管します。お客様の名前や書いた内容は封印されたままです。</translation>
     </message>
     <message>
         <source>Let the relay reply instantly</source>
