@@ -119,10 +119,11 @@ def check_spec(s: Session, raw: dict[str, Any]) -> dict[str, Any]:
     """The stored form of an imported rule; ValidationError naming what is wrong."""
     from app.automation import instant
 
-    spec = {"when": check_when(s, raw.get("when")), "if": check_if(s, raw.get("if")),
-            "then": check_then(s, raw.get("then"))}
+    when, cond, then = (check_when(s, raw.get("when")), check_if(s, raw.get("if")),
+                        check_then(s, raw.get("then")))
+    spec: dict[str, Any] = {"when": when, "if": cond, "then": then}
     if raw.get("instant"):
-        instant.check(spec["when"], spec["if"], spec["then"])
+        instant.check(when, cond, then)
         spec["instant"] = True
     return spec
 
