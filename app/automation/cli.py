@@ -61,6 +61,8 @@ def run(args: argparse.Namespace, open_book: Any, profile: Any) -> int:
         if action == "list":
             for info in rules.list():
                 state = "BROKEN" if info.broken else ("on" if info.enabled else "off")
+                if info.spec.get("instant"):  # published to the relay's autopilot
+                    state += " (instant)"
                 line = (f"{info.id}\t{state}\t{info.fired} fired\t{info.actions_done} actions"
                         f"\t{info.when}\t{info.name}")
                 if info.broken:

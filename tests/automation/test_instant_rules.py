@@ -157,3 +157,19 @@ def test_an_event_the_relay_never_saw_is_not_left_to_it(book) -> None:
     run_pending(book, send=False)
     with book.db.read() as s:
         assert s.scalars(select(RuleSend.state)).one() == "pending"
+
+
+def test_the_command_line_imports_and_lists_an_instant_rule(tmp_path) -> None:
+    import json
+
+    from tests.core.test_cli import otokui
+
+    profile = tmp_path / "profile"
+    assert otokui(profile, "init").returncode == 0
+    path = tmp_path / "greeting.json"
+    path.write_text(json.dumps(GREETING, ensure_ascii=False), "utf-8")
+    imported = otokui(profile, "rule", "import", str(path))
+    assert imported.returncode == 0, imported.stderr
+    rid = imported.stdout.strip().splitlines()[-1]
+    listed = otokui(profile, "rule", "list")
+    assert listed.stdout.startswith(f"{rid}\ton (instant)\t0 fired"), listed.stdout

@@ -49,6 +49,31 @@ def test_keyword_rule_saved_from_the_editor_and_empty_list_refused(book, qtbot) 
     assert win.model.rowCount() == 1
 
 
+def test_an_instant_reply_saved_from_the_editor_and_its_refusal(book, qtbot) -> None:
+    win = _window(book, qtbot)
+    ed = win.editor
+    ed.name.setText("営業時間")
+    ed.when.kind.setCurrentIndex(ed.when.kind.findData("keyword"))
+    ed.when.words.setText("営業時間")
+    row = ed.rows()[0]
+    row.kind.setCurrentIndex(row.kind.findData("send"))
+    row.text.setPlainText("{名前}様、10時から19時までです")
+    assert ed.instant.isEnabled()
+    ed.instant.setChecked(True)
+    assert win.save() is None  # the relay cannot fill in the name in the book
+    assert "LINE name" in ed.problem.text()
+    row.text.setPlainText("{表示名}さん、10時から19時までです")
+    rid = win.save()
+    assert rid is not None and not ed.problem.isVisible()
+    assert RuleService(book).get(rid).spec["instant"] is True
+    win.editor.load("営業時間", False, RuleService(book).get(rid).spec)
+    assert ed.instant.isChecked()
+    # A tag trigger cannot be instant: the box is off limits and not saved as ticked.
+    ed.when.kind.setCurrentIndex(ed.when.kind.findData("tag_added"))
+    assert not ed.instant.isEnabled()
+    assert ed.raw()["instant"] is False
+
+
 def test_loop_refused_with_the_message(book, qtbot) -> None:
     rules = RuleService(book)
     rules.save({"name": "A", "when": {"kind": "tag_added", "tag": "a"},

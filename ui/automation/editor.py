@@ -647,6 +647,13 @@ class RuleEditor(QWidget):
         box.addWidget(self.problem)
         box.addStretch(1)
         self.add_action()
+        self.when.kind.currentIndexChanged.connect(self._instant_possible)
+        self._instant_possible()
+
+    def _instant_possible(self) -> None:
+        # Only a greeting or a keyword reply can be answered by the relay alone; the rest
+        # of what makes a rule instant is checked when it is saved (app/automation/instant.py).
+        self.instant.setEnabled(self.when.kind.currentData() in ("follow", "keyword"))
 
     def rows(self) -> list[ActionRow]:
         out = []
@@ -700,7 +707,7 @@ class RuleEditor(QWidget):
             "when": self.when.value(),
             "if": self.cond.value(),
             "then": [r.action() for r in self.rows()],
-            "instant": self.instant.isChecked(),
+            "instant": self.instant.isChecked() and self.instant.isEnabled(),
         }
 
     def show_problem(self, message: str | None) -> None:
