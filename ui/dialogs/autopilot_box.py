@@ -24,12 +24,13 @@ class AutopilotBox(QGroupBox):
         layout = QVBoxLayout(self)
         explain = QLabel(self.tr(
             "When this is on, the relay answers at once, also while this computer is off: "
-            "the rules marked to reply at once (a greeting to new friends, keyword "
-            "replies: Tools → Rules), and the LINE messages of its pages (a form's thank-you, order and booking confirmations). It also "
-            "sends the reminders, step messages and birthday coupons due in the next 7 "
-            "days at their time. For that the relay keeps the channel access token and, "
-            "until each is sent, those messages and to whom they go, encrypted with a key "
-            "only its server has. Customers' names and what they write stay sealed."), self)
+            "the rules marked to reply at once (a greeting to new friends, keyword replies:"
+            " Tools → Rules), and the LINE messages of its pages (a form's thank-you, order"
+            " and booking confirmations). It also sends the reminders, step messages and "
+            "birthday coupons due in the next 7 days at their time. For that the relay "
+            "keeps the channel access token and, until each is sent, those messages and to "
+            "whom they go, encrypted with a key only its server has. Customers' names and "
+            "what they write stay sealed."), self)
         explain.setWordWrap(True)
         self.switch = QCheckBox(self.tr("Let the relay reply instantly"), self)
         self.switch.setChecked(bool(book.settings.get("autopilot.on", False)))
