@@ -27,36 +27,16 @@ inbox, segment-builder, broadcast-composer).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from bench.shots import settle, under_xvfb
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 SIZE = (1440, 880)
-
-
-def _under_xvfb() -> int | None:
-    """Re-run this script on a virtual screen unless one is already there."""
-    if os.environ.get("DISPLAY") or os.environ.get("OTOKUI_SCREENSHOT_CHILD"):
-        return None
-    xvfb = shutil.which("xvfb-run")
-    if xvfb is None:
-        raise SystemExit("xvfb-run is missing: apt-get install xvfb fonts-noto-cjk")
-    env = dict(os.environ, OTOKUI_SCREENSHOT_CHILD="1", QT_QPA_PLATFORM="xcb")
-    return subprocess.call([xvfb, "-a", "-s", "-screen 0 1600x1500x24", sys.executable,
-                            "-m", "bench.screenshots", *sys.argv[1:]], cwd=ROOT, env=env)
-
-
-def _settle(app, ms: int = 300) -> None:
-    import time
-
-    end = time.perf_counter() + ms / 1000
-    while time.perf_counter() < end:
-        app.processEvents()
 
 
 def _photo(path: Path) -> Path:
@@ -246,13 +226,13 @@ def demo_shots(app, settings) -> None:
         raise SystemExit("the demo did not start")
     window.resize(*SIZE)
     window.show()
-    _settle(app, 10_000)  # what a newcomer sees ten seconds in
+    settle(app, 10_000)  # what a newcomer sees ten seconds in
     content = window.content
     model = content.model
     book = window.book
     if model.rowCount():
         content.view.selectRow(0)  # a customer's details on the right
-    _settle(app, 600)
+    settle(app, 600)
     _save(window, "demo.png", f" ({model.rowCount()} customers, "
                               f"status “{window.sync_label.text()}”)")
 
@@ -260,14 +240,14 @@ def demo_shots(app, settings) -> None:
     dialog.tabs.setCurrentWidget(dialog.line_tab)
     dialog.show()
     for _ in range(100):
-        _settle(app, 100)
+        settle(app, 100)
         if not dialog.line_tab.loading:
             break
-    _settle(app, 200)
+    settle(app, 200)
     _save(dialog, "line-settings.png")
     dialog.reject()
     window.close()
-    _settle(app, 100)
+    settle(app, 100)
 
 
 def segment_shots(app, settings, root: Path) -> None:
@@ -312,7 +292,7 @@ def segment_shots(app, settings, root: Path) -> None:
     window = MainWindow(book, settings)
     window.resize(*SIZE)
     window.show()
-    _settle(app)
+    settle(app)
     dialog = SegmentBuilderDialog(book, None, window)
     dialog.show()
     dialog.name.setText("常連・VIPの東京と神奈川の方")
@@ -335,14 +315,14 @@ def segment_shots(app, settings, root: Path) -> None:
     since.editor.op.setCurrentIndex(since.editor.op.findData("after"))
     since.editor.date.setDate(QDate(2026, 1, 1))
     for _ in range(50):
-        _settle(app, 100)
+        settle(app, 100)
         if not dialog.counter.busy:
             break
-    _settle(app, 200)
+    settle(app, 200)
     _save(dialog, "segment-builder.png", f" ({dialog.count_label.text()})")
     dialog.reject()
     window.close()
-    _settle(app, 100)
+    settle(app, 100)
 
 
 def broadcast_shots(app, settings) -> None:
@@ -359,7 +339,7 @@ def broadcast_shots(app, settings) -> None:
         raise SystemExit("the demo did not start")
     window.resize(*SIZE)
     window.show()
-    _settle(app, 4000)  # the demo's friends are in the book
+    settle(app, 4000)  # the demo's friends are in the book
     window.demo_session.emulator.set_quota(type="limited", value=1000, total_usage=236)
     segment = window.book.segments.by_name(REGULARS_SEGMENT)
     composer = window.broadcasts.new_broadcast(SEGMENT, segment.id)
@@ -373,20 +353,20 @@ def broadcast_shots(app, settings) -> None:
     composer.message.add_bubble("ご予約はこのトークからどうぞ。お待ちしております🌸")
     composer.replan()
     for _ in range(100):
-        _settle(app, 100)
+        settle(app, 100)
         if composer.plan_is_current():
             break
     if composer.preview.recipient.count() > 2:
         composer.preview.recipient.setCurrentIndex(2)
-    _settle(app, 300)
+    settle(app, 300)
     _save(composer, "broadcast-composer.png", f" ({composer.plan_box.summary.text()})")
     composer.close()
     window.close()
-    _settle(app, 100)
+    settle(app, 100)
 
 
 def main() -> int:
-    code = _under_xvfb()
+    code = under_xvfb("bench.screenshots", "1600x1500x24")
     if code is not None:
         return code
     wanted = set(sys.argv[1:]) or {"main", "detail", "import", "demo", "inbox",
@@ -424,15 +404,15 @@ def main() -> int:
         window = MainWindow(big, settings)
         window.resize(*SIZE)
         window.show()
-        _settle(app)
+        settle(app)
         content = window.content
         content.view.selectRow(3)
-        _settle(app)
+        settle(app)
         path = OUT / "main-window.png"
         window.grab().save(str(path), "PNG")
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
         window.close()
-        _settle(app, 100)
+        settle(app, 100)
 
     if wanted & {"detail", "import"}:
         # 2. The detail pane of a customer with a PDF contract and a photo.
@@ -440,12 +420,12 @@ def main() -> int:
         window = MainWindow(book, settings)
         window.resize(SIZE[0], 1420)  # tall enough for the whole pane, header to attachments
         window.show()
-        _settle(app)
+        settle(app)
         window.select_customer(cid)
-        _settle(app, 800)  # thumbnails are decrypted in the background
+        settle(app, 800)  # thumbnails are decrypted in the background
         pane = window.content.detail
         pane.attachments.setCurrentRow(0)
-        _settle(app, 300)
+        settle(app, 300)
         path = OUT / "detail-pane.png"
         pane.grab().save(str(path), "PNG")
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
@@ -463,23 +443,23 @@ def main() -> int:
         wizard = ImportWizard(book, window)
         wizard.show()
         wizard.set_path(csv_path)
-        _settle(app, 200)
+        settle(app, 200)
         wizard.next()
-        _settle(app, 800)  # the preview is read in the background, then the wizard moves on
+        settle(app, 800)  # the preview is read in the background, then the wizard moves on
         wizard.next()
-        _settle(app, 1500)  # the dry run
+        settle(app, 1500)  # the dry run
         for _ in range(50):
             if not wizard.busy:
                 break
-            _settle(app, 100)
-        _settle(app, 200)
+            settle(app, 100)
+        settle(app, 200)
         path = OUT / "import-wizard.png"
         wizard.grab().save(str(path), "PNG")
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB "
               f"(page {wizard.currentId() + 1} of 4)")
         wizard.reject()
         window.close()
-        _settle(app, 100)
+        settle(app, 100)
     if "inbox" in wanted:
         # 4. The chat inbox: a conversation with text, a sticker, a photo and replies.
         (work / "inbox").mkdir()
@@ -489,15 +469,15 @@ def main() -> int:
         window.resize(*SIZE)
         window.show()
         window.inbox.set_mode("inbox")
-        _settle(app)
+        settle(app)
         window.inbox.page.list.select(cid)
         window.inbox.page.composer.message.set_text("素敵な写真をありがとうございます！"
                                             "当日お待ちしております。")
-        _settle(app, 1200)  # the photo's thumbnail is decrypted in the background
+        settle(app, 1200)  # the photo's thumbnail is decrypted in the background
         _save(window, "inbox.png")
         window.inbox.set_mode("customers")
         window.close()
-        _settle(app, 100)
+        settle(app, 100)
     if "segment-builder" in wanted:
         (work / "segments").mkdir()
         segment_shots(app, settings, work / "segments")

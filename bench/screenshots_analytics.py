@@ -13,36 +13,16 @@ week, compared with the three months before) and ``docs/screenshots/analytics-cr
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.shots import settle, under_xvfb
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 SIZE = (1440, 1000)
-
-
-def _under_xvfb() -> int | None:
-    if os.environ.get("DISPLAY") or os.environ.get("OTOKUI_SCREENSHOT_CHILD") or \
-            os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        return None
-    xvfb = shutil.which("xvfb-run")
-    if xvfb is None:
-        raise SystemExit("xvfb-run is missing: apt-get install xvfb fonts-noto-cjk")
-    env = dict(os.environ, OTOKUI_SCREENSHOT_CHILD="1", QT_QPA_PLATFORM="xcb")
-    return subprocess.call([xvfb, "-a", "-s", "-screen 0 1600x1200x24", sys.executable,
-                            "-m", "bench.screenshots_analytics", *sys.argv[1:]],
-                           cwd=ROOT, env=env)
-
-
-def _settle(app, ms: int) -> None:
-    end = time.perf_counter() + ms / 1000
-    while time.perf_counter() < end:
-        app.processEvents()
 
 
 def _wait(app, condition, timeout_s: float = 30) -> None:
@@ -50,11 +30,11 @@ def _wait(app, condition, timeout_s: float = 30) -> None:
     while not condition():
         if time.perf_counter() > end:
             raise SystemExit("the figures were not computed in time")
-        _settle(app, 50)
+        settle(app, 50)
 
 
 def main() -> int:
-    code = _under_xvfb()
+    code = under_xvfb("bench.screenshots_analytics")
     if code is not None:
         return code
     import keyring
@@ -82,7 +62,7 @@ def main() -> int:
         raise SystemExit("the demo did not start")
     window.resize(1280, 800)
     window.show()
-    _settle(app, 6_000)  # the live friends arrive
+    settle(app, 6_000)  # the live friends arrive
     analytics = window.analytics.open()
     assert analytics is not None
     analytics.resize(*SIZE)
@@ -95,22 +75,22 @@ def main() -> int:
     wanted = page.period()
     _wait(app, lambda: page.data is not None and page.data.period == wanted
           and not page.busy)
-    _settle(app, 500)
+    settle(app, 500)
     path = OUT / "analytics.png"
     analytics.grab().save(str(path), "PNG")
     print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
 
     cross = analytics.show_crosstab()
     _wait(app, lambda: cross.tab is not None and not cross.busy)
-    _settle(app, 300)
+    settle(app, 300)
     cross.view.setCurrentIndex(cross.model.index(1, 0))
-    _settle(app, 200)
+    settle(app, 200)
     path = OUT / "analytics-crosstab.png"
     analytics.grab().save(str(path), "PNG")
     print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KB")
     analytics.close()
     window.close()
-    _settle(app, 300)
+    settle(app, 300)
     return 0
 
 

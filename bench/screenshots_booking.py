@@ -11,32 +11,26 @@ this week's bookings), the window in Japanese on the week view.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from bench.shots import settle, under_xvfb
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots" / "reservations.png"
 
 
 def main() -> int:
-    if not (os.environ.get("DISPLAY") or os.environ.get("OTOKUI_SCREENSHOT_CHILD")):
-        xvfb = shutil.which("xvfb-run")
-        if xvfb is None:
-            raise SystemExit("xvfb-run is missing: apt-get install xvfb fonts-noto-cjk")
-        env = dict(os.environ, OTOKUI_SCREENSHOT_CHILD="1", QT_QPA_PLATFORM="xcb")
-        return subprocess.call([xvfb, "-a", "-s", "-screen 0 1600x1200x24", sys.executable,
-                                "-m", "bench.screenshots_booking"], cwd=ROOT, env=env)
+    code = under_xvfb("bench.screenshots_booking")
+    if code is not None:
+        return code
     import keyring
 
     from app.booking.demo import add_demo_bookings
     from app.booking.messages import RunReport
     from app.profile import Profile
-    from bench.screenshots import _settle
     from tests.support.keyrings import MemoryKeyring
     from ui import i18n
     from ui.app import choose_font, create_application
@@ -69,7 +63,7 @@ def main() -> int:
             window.calendar.go(today)
             window.set_mode("week")
             window.show_messages_report(RunReport(sent=3, late=[("x", "reminder:0", 125)]))
-            _settle(app, 500)
+            settle(app, 500)
             OUT.parent.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(OUT), "PNG")
             print(f"{OUT.relative_to(ROOT)}: {OUT.stat().st_size // 1024} KB")

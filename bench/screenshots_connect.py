@@ -20,7 +20,8 @@ import threading
 import time
 from pathlib import Path
 
-from bench.screenshots import OUT, ROOT, _save, _settle, _under_xvfb
+from bench.screenshots import OUT, ROOT, _save
+from bench.shots import settle, under_xvfb
 
 SECRET = "0123456789abcdef0123456789abcdef"  # noqa: S105 - a made-up channel secret
 TOKEN = "screenshot-channel-access-token"  # noqa: S105 - the emulator's made-up token
@@ -51,15 +52,15 @@ def _relay(db: Path, public_url: str | None = None):  # type: ignore[no-untyped-
 
 def _wait(app, wizard) -> None:  # type: ignore[no-untyped-def]
     for _ in range(300):
-        _settle(app, 50)
+        settle(app, 50)
         if not wizard.busy and not wizard.finish_page.running \
                 and not wizard.relay_page.checking and not wizard.line_page.checking:
             break
-    _settle(app, 300)
+    settle(app, 300)
 
 
 def main() -> int:
-    code = _under_xvfb()
+    code = under_xvfb("bench.screenshots_connect", "1600x1500x24")
     if code is not None:
         return code
     import keyring
@@ -91,7 +92,7 @@ def main() -> int:
             wizard = ConnectWizard(book, use_keyring=False)
             wizard.resize(760, 600)
             wizard.show()
-            _settle(app, 400)
+            settle(app, 400)
             return wizard
 
         # 0. Settings → LINE before connecting: the wizard's button.
@@ -105,10 +106,10 @@ def main() -> int:
         dialog.tabs.setCurrentWidget(dialog.line_tab)
         dialog.show()
         for _ in range(100):
-            _settle(app, 50)
+            settle(app, 50)
             if dialog.line_tab.info is not None and not dialog.line_tab.loading:
                 break
-        _settle(app, 200)
+        settle(app, 200)
         _save(dialog, "connect-settings-tab.png")
         dialog.reject()
 
@@ -118,7 +119,7 @@ def main() -> int:
         wizard.relay_page.relay_edit.setText(SHOWN_URL)
         wizard.relay_page.code_edit.setText(code)
         wizard.relay_page.name_edit.setText("レジ横のPC")
-        _settle(app, 200)
+        settle(app, 200)
         _save(wizard, "connect-1-relay.png")
         wizard.relay_page.relay_edit.setText(relay_url)
         wizard.next()
@@ -128,7 +129,7 @@ def main() -> int:
         page = wizard.line_page
         page.secret_field.setText("fedcba9876543210fedcba9876543210")  # the wrong one first
         page.token_field.setText(TOKEN)
-        _settle(app, 200)
+        settle(app, 200)
         _save(wizard, "connect-2-line.png")
         page.advanced_box.setChecked(True)
         page.api_edit.setText(line.base_url)
@@ -142,7 +143,7 @@ def main() -> int:
 
         # 4. Back, the right secret, and everything checked.
         wizard.back()
-        _settle(app, 200)
+        settle(app, 200)
         page.secret_field.setText(SECRET)
         wizard.next()
         _wait(app, wizard)
@@ -172,10 +173,8 @@ def main() -> int:
         line.stop()
         server.should_exit = True
         store.close()
-    _settle(app, 100)
+    settle(app, 100)
     return 0
-
-
 
 
 def admin_shots() -> int:
@@ -208,7 +207,7 @@ def admin_shots() -> int:
         QTimer.singleShot(15_000, loop.quit)
         loop.exec()
         view.loadFinished.disconnect(loop.quit)
-        _settle(app, 800)
+        settle(app, 800)
 
     try:
         load(issue_link(store, relay_url, int(time.time() * 1000)))

@@ -11,29 +11,16 @@ readiness: a half-ticked checklist, one incident, who is affected) on a small ma
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench.screenshots import OUT, ROOT, _save, _settle, _small_book
-
-
-def _under_xvfb() -> int | None:
-    if os.environ.get("DISPLAY") or os.environ.get("OTOKUI_SCREENSHOT_CHILD"):
-        return None
-    xvfb = shutil.which("xvfb-run")
-    if xvfb is None:
-        raise SystemExit("xvfb-run is missing: apt-get install xvfb fonts-noto-cjk")
-    env = dict(os.environ, OTOKUI_SCREENSHOT_CHILD="1", QT_QPA_PLATFORM="xcb")
-    return subprocess.call([xvfb, "-a", "-s", "-screen 0 1600x1500x24", sys.executable,
-                            "-m", "bench.screenshots_privacy"], cwd=ROOT, env=env)
+from bench.screenshots import OUT, _save, _small_book
+from bench.shots import settle, under_xvfb
 
 
 def main() -> int:
-    code = _under_xvfb()
+    code = under_xvfb("bench.screenshots_privacy", "1600x1500x24")
     if code is not None:
         return code
     import keyring
@@ -71,7 +58,7 @@ def main() -> int:
     window = PrivacyWindow(book)
     window.resize(1280, 800)
     window.show()
-    _settle(app, 800)
+    settle(app, 800)
     OUT.mkdir(parents=True, exist_ok=True)
     _save(window, "privacy-settings.png")
     window.tabs.setCurrentWidget(window.leak)
@@ -79,7 +66,7 @@ def main() -> int:
     window.leak.affected_from.setDate(window.leak.affected_from.date().fromString(
         "2026-12-01", "yyyy-MM-dd"))
     window.leak.count()
-    _settle(app, 1500)
+    settle(app, 1500)
     _save(window, "privacy-leak.png")
     window.close()
     book.close()

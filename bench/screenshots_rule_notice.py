@@ -11,39 +11,19 @@ A small made-up book: a few LINE friends, the keyword rule of docs/automation.md
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from bench.shots import settle, under_xvfb
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 
 
-def _under_xvfb() -> int | None:
-    if os.environ.get("DISPLAY") or os.environ.get("OTOKUI_SCREENSHOT_CHILD"):
-        return None
-    xvfb = shutil.which("xvfb-run")
-    if xvfb is None:
-        raise SystemExit("xvfb-run is missing: apt-get install xvfb fonts-noto-cjk")
-    env = dict(os.environ, OTOKUI_SCREENSHOT_CHILD="1", QT_QPA_PLATFORM="xcb")
-    return subprocess.call([xvfb, "-a", "-s", "-screen 0 1600x1200x24", sys.executable,
-                            "-m", "bench.screenshots_rule_notice", *sys.argv[1:]], cwd=ROOT,
-                           env=env)
-
-
-def _settle(app, ms: int = 400) -> None:
-    import time
-
-    end = time.perf_counter() + ms / 1000
-    while time.perf_counter() < end:
-        app.processEvents()
-
-
 def main() -> int:
-    code = _under_xvfb()
+    code = under_xvfb("bench.screenshots_rule_notice")
     if code is not None:
         return code
     import keyring
@@ -103,7 +83,7 @@ def main() -> int:
         win = MainWindow(book, settings)
         win.resize(1280, 760)
         win.show()
-        _settle(app, 600)
+        settle(app, 600)
         OUT.mkdir(parents=True, exist_ok=True)
         path = OUT / "rule-notice.png"
         win.grab().save(str(path), "PNG")
